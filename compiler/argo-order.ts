@@ -1,0 +1,65 @@
+/**
+ * Argo CD's apply order inside one Application, as gitops-engine sorts sync
+ * tasks: phase, then wave, then kind (by its fixed kind list, matched on kind
+ * only; every other kind, custom resources included, sorts after all listed
+ * kinds in its wave), then name.
+ */
+import type { KubeObject } from "./build/objects.ts";
+
+/** gitops-engine's `kindOrder`, in order. */
+export const KIND_ORDER = [
+  "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount",
+  "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
+  "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
+  "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+  "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+];
+
+const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i - KIND_ORDER.length]));
+
+export type SyncPhase = "PreSync" | "Sync" | "PostSync" | "SyncFail";
+export const PHASE_ORDER: Record<SyncPhase, number> = { PreSync: -1, Sync: 0, PostSync: 1, SyncFail: 2 };
+
+/** The kind's rank: negative for listed kinds, 0 for everything else. */
+export function kindRank(kind: string): number {
+  return KIND_RANK.get(kind) ?? 0;
+}
+
+/** True when Argo CD's kind list names this kind (so it sorts before custom resources in a wave). */
+export function isKnownKind(kind: string): boolean {
+  return KIND_RANK.has(kind);
+}
+
+/** The object's sync phase: its first hook type, or Sync. */
+export function syncPhase(obj: KubeObject): SyncPhase {
+  const hook = obj.metadata.annotations?.["argocd.argoproj.io/hook"];
+  if (!hook) return "Sync";
+  for (const h of hook.split(",").map((s) => s.trim())) if (h in PHASE_ORDER) return h as SyncPhase;
+  return "Sync";
+}
+
+/** The object's wave: `argocd.argoproj.io/sync-wave` parsed as an integer, else the Helm hook weight, else 0. */
+export function syncWave(obj: KubeObject): number {
+  const annotations = obj.metadata.annotations ?? {};
+  for (const key of ["argocd.argoproj.io/sync-wave", "helm.sh/hook-weight"]) {
+    const raw = annotations[key];
+    if (raw !== undefined && /^[-+]?\d+$/.test(raw.trim())) return Number.parseInt(raw.trim(), 10);
+    if (raw !== undefined) return 0;
+  }
+  return 0;
+}
+
+/** Compares two objects in Argo CD's sync order. */
+export function compareSyncOrder(a: KubeObject, b: KubeObject): number {
+  return (
+    PHASE_ORDER[syncPhase(a)] - PHASE_ORDER[syncPhase(b)] ||
+    syncWave(a) - syncWave(b) ||
+    kindRank(a.kind) - kindRank(b.kind) ||
+    (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)
+  );
+}
+
+/** Returns a new array in Argo CD's sync order. */
+export function sortForSync<T extends { object: KubeObject }>(items: T[]): T[] {
+  return [...items].sort((a, b) => compareSyncOrder(a.object, b.object));
+}

@@ -1,0 +1,49 @@
+/**
+ * Phase 3, build: turn each resolved target into Kubernetes objects, using
+ * the building blocks (service, store, config, secrets, network, namespace).
+ */
+import { ManifoldError, combineErrors } from "../errors.ts";
+import type { ResolvedTarget } from "../resolve.ts";
+import { buildConfig } from "./config.ts";
+import { buildNamespace } from "./namespace.ts";
+import { buildNetworkPolicies } from "./network.ts";
+import type { RenderedObject } from "./objects.ts";
+import { buildSecrets } from "./secrets.ts";
+import { buildService } from "./service.ts";
+import { buildStore } from "./store.ts";
+
+export interface BuiltTarget {
+  target: ResolvedTarget;
+  objects: RenderedObject[];
+}
+
+/** Builds every object of one target. */
+export function buildTarget(target: ResolvedTarget): BuiltTarget {
+  const objects: RenderedObject[] = [...buildNamespace(target), ...buildConfig(target), ...buildSecrets(target), ...buildNetworkPolicies(target)];
+  for (const key of Object.keys(target.components).sort()) {
+    const c = target.components[key];
+    try {
+      objects.push(...(c.type === "service" ? buildService(target, key, c) : buildStore(target, key, c)));
+    } catch (e) {
+      if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field ?? `components.${key}`, target: target.id });
+      throw e;
+    }
+  }
+  return { target, objects };
+}
+
+/** Phase 3 entry point: builds every target, reporting every failure together. */
+export function build(targets: ResolvedTarget[]): BuiltTarget[] {
+  const errors: ManifoldError[] = [];
+  const built: BuiltTarget[] = [];
+  for (const t of targets) {
+    try {
+      built.push(buildTarget(t));
+    } catch (e) {
+      if (e instanceof ManifoldError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length) throw combineErrors(errors);
+  return built;
+}

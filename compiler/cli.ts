@@ -1,0 +1,158 @@
+/**
+ * The thin command line: parse flags, call the library, print. Progress and
+ * summaries go to stderr, data to stdout. Exit codes: 0 ok, 1 invalid
+ * description / failed check / diff found, 2 usage error.
+ */
+import { parseArgs } from "node:util";
+import { ManifoldError, errorLines } from "./errors.ts";
+import { checkRendered, compile, emit } from "./compile.ts";
+import { isEmptyDiff } from "./emit/write.ts";
+import { formatFinding } from "./validate/finding.ts";
+import { blocking } from "./validate/index.ts";
+import { planTarget, formatPlan } from "./plan.ts";
+import { COMPILER_VERSION } from "./version.ts";
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const HELP: Record<string, string> = {
+  main: `manifold ${COMPILER_VERSION}: compiles typed platform descriptions into plain Kubernetes YAML for Argo CD.
+
+Usage: manifold <command> [options]
+
+Commands:
+  compile    render rendered/ (or check that it is up to date)
+  validate   run every check and write nothing
+  plan       show the exact order Argo CD applies one target in
+
+Run 'manifold <command> --help' for a command's options.`,
+  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--root DIR]
+
+Renders rendered/<env>/<region>/<platform>/ for every target, replacing the
+tree atomically. Nothing is written if any check fails.
+
+  --check        write nothing; exit 1 and list the files that differ when rendered/ is stale
+  --platform P   only targets of platform P (other folders are left as they are)
+  --env E        only targets in environment E
+  --region R     only targets in region R
+  --root DIR     the project folder (default: the current folder)`,
+  validate: `Usage: manifold validate [--format text|json] [--root DIR]
+
+Runs every check (descriptions, schemas, references, policy) and writes nothing.
+Exits 1 when an error remains. Warnings and waived findings are listed too.`,
+  plan: `Usage: manifold plan <platform> <env> <region> [--format text|json] [--root DIR]
+
+Prints the exact order Argo CD applies that target in: phase, wave, kind and
+name, and whether Argo CD waits for health before the next step.`,
+};
+
+function parse(args: string[], options: Record<string, { type: "string" | "boolean" }>, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: "boolean" }, root: { type: "string" } }, allowPositionals, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function formatOption(value: string | undefined, allowed: string[]): string {
+  const format = value ?? allowed[0];
+  if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(", ")}`);
+  return format;
+}
+
+async function runCompile(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" } });
+  if (values.help) return io.out(HELP.compile), 0;
+  const root = values.root ?? process.cwd();
+  const start = performance.now();
+  const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region } });
+  const objects = result.targets.reduce((n, t) => n + t.objects.length, 0);
+  const ms = Math.round(performance.now() - start);
+  const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
+  for (const w of warnings) io.err(formatFinding(w));
+  if (values.check) {
+    const diff = checkRendered(root, result);
+    if (isEmptyDiff(diff)) {
+      io.err(`rendered/ is up to date: ${result.targets.length} targets, ${objects} objects, ${ms} ms`);
+      return 0;
+    }
+    for (const p of diff.added) io.out(`added    rendered/${p}`);
+    for (const p of diff.changed) io.out(`changed  rendered/${p}`);
+    for (const p of diff.removed) io.out(`removed  rendered/${p}`);
+    io.err(`rendered/ is stale: ${diff.added.length + diff.changed.length + diff.removed.length} file(s) differ; run 'npm run compile'`);
+    return 1;
+  }
+  const diff = emit(root, result);
+  io.err(
+    `compiled ${result.targets.length} targets, ${objects} objects in ${ms} ms; ` +
+      (isEmptyDiff(diff) ? "rendered/ unchanged" : `rendered/: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`),
+  );
+  return 0;
+}
+
+async function runValidate(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { format: { type: "string" } });
+  if (values.help) return io.out(HELP.validate), 0;
+  const format = formatOption(values.format, ["text", "json"]);
+  const root = values.root ?? process.cwd();
+  try {
+    const result = await compile({ root });
+    const errors = blocking(result.findings);
+    if (format === "json") io.out(JSON.stringify({ ok: true, targets: result.targets.length, findings: result.findings }, null, 2));
+    else {
+      for (const f of result.findings) io.out(formatFinding(f));
+      io.err(`validated ${result.targets.length} targets: ${errors.length} error(s), ${result.findings.length - errors.length} warning(s) or waived`);
+    }
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ManifoldError) || format !== "json") throw e;
+    const all = [e, ...e.others].map((x) => ({ message: x.message, file: x.file, field: x.field, target: x.target }));
+    io.out(JSON.stringify({ ok: false, errors: all }, null, 2));
+    return 1;
+  }
+}
+
+async function runPlan(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string" } }, true);
+  if (values.help) return io.out(HELP.plan), 0;
+  const format = formatOption(values.format, ["text", "json"]);
+  if (positionals.length !== 3) throw new UsageError("plan takes exactly three arguments: <platform> <env> <region>");
+  const [platform, environment, region] = positionals;
+  const result = await compile({ root: values.root ?? process.cwd(), filter: { platform, environment, region } });
+  const plan = planTarget(result.targets[0]);
+  io.out(format === "json" ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { compile: runCompile, validate: runValidate, plan: runPlan };
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === "--help" || command === "-h" || command === "help") {
+      io.out(HELP.main);
+      return command ? 0 : 2;
+    }
+    if (command === "--version") return io.out(COMPILER_VERSION), 0;
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`manifold: ${e.message}\nRun 'manifold --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof ManifoldError) {
+      for (const line of errorLines(e)) io.err(`error: ${line}`);
+      return 1;
+    }
+    io.err(`manifold: internal error: ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.MANIFOLD_DEBUG) io.err(String((e as Error)?.stack));
+    return 1;
+  }
+}

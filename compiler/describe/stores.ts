@@ -1,0 +1,23 @@
+import type { StoreComponent } from "./types.ts";
+import { ENGINES } from "../stores/index.ts";
+
+type StoreOptions = Omit<StoreComponent, "type" | "engine" | "image"> & { image?: string };
+
+function store(engine: StoreComponent["engine"], spec: StoreOptions): StoreComponent {
+  return { type: "store", engine, ...spec, image: spec.image ?? ENGINES[engine].image };
+}
+
+/** PostgreSQL: a writable primary in the primary region, streaming replicas everywhere else. */
+export function postgres(spec: StoreOptions): StoreComponent {
+  return store("postgres", spec);
+}
+
+/** Redis: a primary in the primary region, replicas that follow it everywhere else. */
+export function redis(spec: StoreOptions): StoreComponent {
+  return store("redis", spec);
+}
+
+/** Qdrant vector database: one Raft cluster per region. */
+export function qdrant(spec: StoreOptions): StoreComponent {
+  return store("qdrant", spec);
+}

@@ -1,0 +1,39 @@
+/**
+ * The rendered-tree contract: `rendered/<environment>/<region>/<platform>/`,
+ * one object per `<kind>-<name>.yaml`, stable, readable and unique. Two
+ * objects that would share a file name are an error.
+ */
+import { ManifoldError, combineErrors } from "../errors.ts";
+import type { KubeObject, RenderedObject } from "../build/objects.ts";
+import type { ResolvedTarget } from "../resolve.ts";
+import { toYaml } from "../yaml.ts";
+
+/** The folder of a target, relative to `rendered/`. */
+export function targetFolder(t: Pick<ResolvedTarget, "environment" | "region" | "platform">): string {
+  return `${t.environment}/${t.region}/${t.platform}`;
+}
+
+/** The file name of one object: lower-case kind, then name. */
+export function objectFileName(o: KubeObject): string {
+  return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+}
+
+/** Renders a target's objects to file contents keyed by path relative to `rendered/`. */
+export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObject[]): Map<string, string> {
+  const folder = targetFolder(target);
+  const files = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const errors: ManifoldError[] = [];
+  for (const o of objects) {
+    const path = `${folder}/${objectFileName(o.object)}`;
+    const id = `${o.object.apiVersion} ${o.object.kind}/${o.object.metadata.name}`;
+    if (files.has(path)) {
+      errors.push(new ManifoldError(`two objects would both be written to ${path}: ${owners.get(path)} and ${id}`, { file: target.sources[0], field: o.component ? `components.${o.component}` : undefined, target: target.id }));
+      continue;
+    }
+    owners.set(path, id);
+    files.set(path, toYaml(o.object));
+  }
+  if (errors.length) throw combineErrors(errors);
+  return files;
+}

@@ -1,0 +1,186 @@
+/**
+ * Phase 1, load: import the descriptions (platforms, environments, regions)
+ * and check them at run time. Every problem names the file and the field.
+ */
+import { readdirSync, existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ManifoldError, combineErrors } from "./errors.ts";
+import type { Shape, Problem } from "./check/shape.ts";
+import { environmentShape, platformShape, regionShape } from "./describe/schema.ts";
+import type { EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
+import { isUrlRef } from "./describe/refs.ts";
+
+export interface Loaded<T> {
+  /** Path relative to the project root, e.g. `platforms/ossa.ts`. */
+  file: string;
+  value: T;
+}
+
+export interface Project {
+  root: string;
+  platforms: Loaded<PlatformDescription>[];
+  environments: Loaded<EnvironmentDescription>[];
+  regions: Loaded<RegionDescription>[];
+}
+
+export interface ProjectSources {
+  root: string;
+  platforms: Loaded<unknown>[];
+  environments: Loaded<unknown>[];
+  regions: Loaded<unknown>[];
+}
+
+function listModules(root: string, dir: string): string[] {
+  const full = join(root, dir);
+  if (!existsSync(full)) return [];
+  return readdirSync(full)
+    .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("_"))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function firstLine(message: string): string {
+  return message.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 2).join(" ");
+}
+
+async function importDefault(root: string, file: string, errors: ManifoldError[]): Promise<Loaded<unknown> | undefined> {
+  try {
+    const mod = await import(pathToFileURL(join(root, file)).href);
+    if (mod.default === undefined) {
+      errors.push(new ManifoldError("has no default export; export the description with `export default …`", { file }));
+      return undefined;
+    }
+    return { file, value: mod.default };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const cleaned = message.replaceAll(root + "/", "").replaceAll(pathToFileURL(root).href + "/", "");
+    errors.push(new ManifoldError(`cannot be loaded: ${firstLine(cleaned)}`, { file }));
+    return undefined;
+  }
+}
+
+/** Imports every description module under `root`. Files whose name starts with `_` are skipped. */
+export async function importProject(root: string): Promise<ProjectSources> {
+  const errors: ManifoldError[] = [];
+  const load = async (dir: string) => {
+    const out: Loaded<unknown>[] = [];
+    for (const file of listModules(root, dir)) {
+      const loaded = await importDefault(root, file, errors);
+      if (loaded) out.push(loaded);
+    }
+    return out;
+  };
+  const sources = { root, platforms: await load("platforms"), environments: await load("environments"), regions: await load("regions") };
+  if (errors.length) throw combineErrors(errors);
+  return sources;
+}
+
+function checkShape<T>(loaded: Loaded<unknown>, shape: Shape, errors: ManifoldError[], target?: string): loaded is Loaded<T> {
+  const problems: Problem[] = [];
+  shape(loaded.value, "", problems);
+  for (const p of problems) errors.push(new ManifoldError(p.message, { file: loaded.file, field: p.path || undefined, target }));
+  return problems.length === 0;
+}
+
+function checkUrlRefs(values: Record<string, EnvValue> | undefined, components: Set<string>, file: string, field: string, target: string, errors: ManifoldError[]): void {
+  for (const [k, v] of Object.entries(values ?? {})) {
+    if (isUrlRef(v) && !components.has(v.component)) {
+      errors.push(new ManifoldError(`refers to unknown component "${v.component}"; known: ${[...components].join(", ")}`, { file, field: `${field}.${k}`, target }));
+    }
+  }
+}
+
+function checkLayerNames(layer: LayerOverride | undefined, components: Set<string>, file: string, field: string, target: string, errors: ManifoldError[]): void {
+  if (!layer) return;
+  for (const name of Object.keys(layer.components ?? {})) {
+    if (!components.has(name)) errors.push(new ManifoldError(`overrides unknown component "${name}"; known: ${[...components].join(", ")}`, { file, field: `${field}.components.${name}`, target }));
+  }
+  checkUrlRefs(layer.config, components, file, `${field}.config`, target, errors);
+}
+
+/** Checks loaded sources against the description shapes and each other. Throws one error listing every problem. */
+export function checkProject(sources: ProjectSources): Project {
+  const errors: ManifoldError[] = [];
+  const environments = sources.environments.filter((e) => checkShape<EnvironmentDescription>(e, environmentShape, errors));
+  const regions = sources.regions.filter((r) => checkShape<RegionDescription>(r, regionShape, errors));
+  const platforms = sources.platforms.filter((p) => checkShape<PlatformDescription>(p, platformShape, errors, (p.value as { name?: string })?.name));
+
+  const expectName = (l: Loaded<{ name: string }>, dir: string) => {
+    const expected = `${dir}/${l.value.name}.ts`;
+    if (l.file.replace(/\.(mts|js|mjs)$/, ".ts") !== expected) errors.push(new ManifoldError(`name "${l.value.name}" must match the file name (${expected})`, { file: l.file, field: "name" }));
+  };
+  environments.forEach((e) => expectName(e as Loaded<{ name: string }>, "environments"));
+  regions.forEach((r) => expectName(r as Loaded<{ name: string }>, "regions"));
+  platforms.forEach((p) => expectName(p as Loaded<{ name: string }>, "platforms"));
+
+  const regionByName = new Map(regions.map((r) => [r.value.name, r]));
+  const envNames = new Set(environments.map((e) => e.value.name));
+  for (const env of environments) {
+    const primaries = env.value.regions.filter((r) => regionByName.get(r)?.value.role === "primary");
+    env.value.regions.forEach((name, i) => {
+      const region = regionByName.get(name);
+      if (!region) {
+        errors.push(new ManifoldError(`unknown region "${name}"; known regions: ${[...regionByName.keys()].join(", ") || "none"}`, { file: env.file, field: `regions[${i}]`, target: env.value.name }));
+      } else if (!region.value.clusters[env.value.name]) {
+        errors.push(new ManifoldError(`has no cluster for environment "${env.value.name}"`, { file: region.file, field: `clusters.${env.value.name}`, target: `${env.value.name}/${name}` }));
+      }
+    });
+    if (new Set(env.value.regions).size !== env.value.regions.length) errors.push(new ManifoldError("lists a region twice", { file: env.file, field: "regions", target: env.value.name }));
+    if (env.value.regions.every((r) => regionByName.has(r)) && primaries.length !== 1) {
+      errors.push(new ManifoldError(`must include exactly one region whose role is primary (found ${primaries.length})`, { file: env.file, field: "regions", target: env.value.name }));
+    }
+  }
+  for (const region of regions) {
+    for (const env of Object.keys(region.value.clusters)) {
+      if (!envNames.has(env)) errors.push(new ManifoldError(`names unknown environment "${env}"; known: ${[...envNames].join(", ")}`, { file: region.file, field: `clusters.${env}` }));
+    }
+  }
+  const platformNames = new Set<string>();
+  const namespaces = new Map<string, string>();
+  for (const p of platforms) {
+    const { file, value } = p;
+    if (platformNames.has(value.name)) errors.push(new ManifoldError(`platform name "${value.name}" is used twice`, { file, field: "name" }));
+    platformNames.add(value.name);
+    if (namespaces.has(value.namespace)) errors.push(new ManifoldError(`namespace "${value.namespace}" is already used by platform ${namespaces.get(value.namespace)}`, { file, field: "namespace", target: value.name }));
+    namespaces.set(value.namespace, value.name);
+    const components = new Set(Object.keys(value.components));
+    for (const [name, c] of Object.entries(value.components)) {
+      (c.dependsOn ?? []).forEach((dep, i) => {
+        if (!components.has(dep)) errors.push(new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, { file, field: `components.${name}.dependsOn[${i}]`, target: value.name }));
+        if (dep === name) errors.push(new ManifoldError(`depends on itself: ${name} -> ${name}`, { file, field: `components.${name}.dependsOn[${i}]`, target: value.name }));
+      });
+      checkUrlRefs(c.env, components, file, `components.${name}.env`, value.name, errors);
+    }
+    checkUrlRefs(value.config, components, file, "config", value.name, errors);
+    (value.runsIn ?? []).forEach((e, i) => {
+      if (!envNames.has(e)) errors.push(new ManifoldError(`unknown environment "${e}"; known: ${[...envNames].join(", ")}`, { file, field: `runsIn[${i}]`, target: value.name }));
+    });
+    for (const [e, layer] of Object.entries(value.environments ?? {})) {
+      if (!envNames.has(e)) errors.push(new ManifoldError(`unknown environment "${e}"; known: ${[...envNames].join(", ")}`, { file, field: `environments.${e}`, target: value.name }));
+      checkLayerNames(layer, components, file, `environments.${e}`, value.name, errors);
+    }
+    for (const [r, layer] of Object.entries(value.regions ?? {})) {
+      if (!regionByName.has(r)) errors.push(new ManifoldError(`unknown region "${r}"; known: ${[...regionByName.keys()].join(", ")}`, { file, field: `regions.${r}`, target: value.name }));
+      checkLayerNames(layer, components, file, `regions.${r}`, value.name, errors);
+    }
+    for (const [key, layer] of Object.entries(value.targets ?? {})) {
+      const [e, r] = key.split("/");
+      const env = environments.find((x) => x.value.name === e);
+      if (!env || !env.value.regions.includes(r)) errors.push(new ManifoldError(`"${key}" is not a target: environment ${e} does not run in region ${r}`, { file, field: `targets.${key}`, target: value.name }));
+      checkLayerNames(layer, components, file, `targets.${key}`, value.name, errors);
+    }
+  }
+  if (errors.length) throw combineErrors(errors);
+  return { root: sources.root, platforms, environments, regions };
+}
+
+/** Phase 1 entry point: import and check every description under `root`. */
+export async function load(root: string): Promise<Project> {
+  return checkProject(await importProject(root));
+}
+
+/** A path relative to the project root, for messages. */
+export function relativeTo(root: string, path: string): string {
+  return relative(root, path) || ".";
+}

@@ -1,0 +1,87 @@
+/**
+ * Phase 4, order: compute `argocd.argoproj.io/sync-wave` for every object.
+ *
+ * Components are layered by the longest path through their `dependsOn`
+ * graph, so a workload is in a strictly later wave than everything it depends
+ * on (Argo CD waits for a wave to be healthy before the next). Under the graph
+ * lies a fixed baseline: foundation (namespace, quotas, RBAC, config,
+ * secrets), the workloads, then scaling, edge and observability. Waves are
+ * only added where Argo CD's own kind order is not enough: the foundation
+ * gets a wave of its own only when it holds custom resources (an
+ * ExternalSecret sorts after every Deployment in its wave, and its Secret only
+ * exists once it has synced), and empty bands take no wave.
+ */
+import { ManifoldError } from "./errors.ts";
+import type { BuiltTarget } from "./build/index.ts";
+import type { Band, RenderedObject } from "./build/objects.ts";
+import { isKnownKind } from "./argo-order.ts";
+import type { Component } from "./describe/types.ts";
+
+export const WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave";
+
+/** Longest-path layer of each component: 0 with no dependencies, else 1 + the deepest dependency. A cycle is an error naming the whole path. */
+export function layerComponents(components: Record<string, Pick<Component, "dependsOn">>, where: { file?: string; target?: string } = {}): Map<string, number> {
+  const level = new Map<string, number>();
+  const visiting: string[] = [];
+  const visit = (name: string): number => {
+    const known = level.get(name);
+    if (known !== undefined) return known;
+    const at = visiting.indexOf(name);
+    if (at >= 0) {
+      const cycle = [...visiting.slice(at), name];
+      throw new ManifoldError(`dependency cycle: ${cycle.join(" -> ")}`, { ...where, field: `components.${cycle[0]}.dependsOn` });
+    }
+    const component = components[name];
+    if (!component) throw new ManifoldError(`unknown component "${name}"`, { ...where, field: "components" });
+    visiting.push(name);
+    let depth = 0;
+    for (const dep of component.dependsOn ?? []) {
+      if (!components[dep]) throw new ManifoldError(`depends on unknown component "${dep}"`, { ...where, field: `components.${name}.dependsOn` });
+      depth = Math.max(depth, visit(dep) + 1);
+    }
+    visiting.pop();
+    level.set(name, depth);
+    return depth;
+  };
+  for (const name of Object.keys(components).sort()) visit(name);
+  return level;
+}
+
+export interface WavePlan {
+  /** Wave of each band (the workload band's first wave). */
+  bands: Partial<Record<Band, number>>;
+  /** Wave of each component's workload. */
+  components: Record<string, number>;
+}
+
+/** Computes the wave of every band and component of a target. */
+export function planWaves(built: BuiltTarget): WavePlan {
+  const { target, objects } = built;
+  const levels = layerComponents(target.components, { file: target.sources[0], target: target.id });
+  const separateFoundation = objects.some((o) => o.band === "foundation" && !isKnownKind(o.object.kind));
+  const first = separateFoundation ? 1 : 0;
+  const components: Record<string, number> = {};
+  for (const [name, lvl] of levels) components[name] = first + lvl;
+  const lastWorkload = Math.max(first, ...Object.values(components));
+  const bands: Partial<Record<Band, number>> = { foundation: separateFoundation ? 0 : first, workload: first };
+  let next = lastWorkload + 1;
+  for (const band of ["scaling", "edge", "observability"] as const) {
+    if (objects.some((o) => o.band === band)) bands[band] = next++;
+  }
+  return { bands, components };
+}
+
+function waveOf(o: RenderedObject, plan: WavePlan): number {
+  if (o.band === "workload" && o.component !== undefined) return plan.components[o.component];
+  return plan.bands[o.band] ?? 0;
+}
+
+/** Phase 4 entry point: annotates every object with its wave. Returns new objects; the input is not changed. */
+export function order(built: BuiltTarget): BuiltTarget & { waves: WavePlan } {
+  const plan = planWaves(built);
+  const objects = built.objects.map((o) => {
+    const metadata = { ...o.object.metadata, annotations: { ...(o.object.metadata.annotations ?? {}), [WAVE_ANNOTATION]: String(waveOf(o, plan)) } };
+    return { ...o, object: { ...o.object, metadata } };
+  });
+  return { target: built.target, objects, waves: plan };
+}

@@ -1,0 +1,48 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar, IIoK8sApiCoreV1Probe as Probe } from "kubernetes-models/v1";
+import type { StoreComponent } from "../describe/types.ts";
+
+/**
+ * How one pod set of a store runs:
+ * - `primary`: the writable primary, in the environment's primary region
+ * - `replica`: follows a primary, in-region or in the primary region
+ * - `cluster`: a peer of an in-region cluster (engines without cross-region replication)
+ */
+export type StoreMode = "primary" | "replica" | "cluster";
+
+export interface StoreEnvContext {
+  mode: StoreMode;
+  spec: StoreComponent;
+  /** Host of the writable primary this pod set follows (replica mode). */
+  primaryHost: string;
+  /** Name of this pod set's StatefulSet and of its headless Service. */
+  setName: string;
+  headlessName: string;
+  namespace: string;
+}
+
+/** What a data-store building block needs to know about its engine. */
+export interface StoreEngineDefinition {
+  /** The pinned default image. */
+  image: string;
+  /** Named ports, the first one primary. */
+  ports: Record<string, number>;
+  /** Where the persistent volume is mounted. */
+  dataPath: string;
+  /** The non-root user the image runs as. */
+  runAsUser: number;
+  /** Paths that need an emptyDir because the root filesystem is read-only. */
+  writablePaths: string[];
+  /** True when other regions run replicas that follow the primary region's primary. */
+  crossRegion: boolean;
+  /** Environment variables for one pod set. */
+  env(ctx: StoreEnvContext): EnvVar[];
+  /** Readiness and liveness probe. */
+  probe(ctx: StoreEnvContext): Probe;
+  /** Command and args, when the image's defaults are not enough. */
+  command?(ctx: StoreEnvContext & { replicas: number }): { command?: string[]; args?: string[] };
+}
+
+/** An env var read from a Secret key. */
+export function fromSecret(name: string, secret: string, key: string): EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}

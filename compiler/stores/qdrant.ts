@@ -1,0 +1,32 @@
+import type { StoreEngineDefinition } from "./engine.ts";
+import { fromSecret } from "./engine.ts";
+
+/**
+ * Qdrant in distributed mode: one Raft cluster per region, pod 0 bootstraps
+ * and the others join it through the headless Service. Qdrant has no
+ * cross-region replication, so every region runs its own cluster.
+ */
+export const qdrantEngine: StoreEngineDefinition = {
+  image: "qdrant/qdrant:v1.12.4-unprivileged",
+  ports: { http: 6333, grpc: 6334, p2p: 6335 },
+  dataPath: "/qdrant/storage",
+  runAsUser: 1000,
+  writablePaths: ["/qdrant/snapshots", "/tmp"],
+  crossRegion: false,
+  env({ spec }) {
+    const vars = [{ name: "QDRANT__CLUSTER__ENABLED", value: "true" }, { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" }];
+    if (spec.password) vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key) as never);
+    return vars.sort((a, b) => a.name.localeCompare(b.name));
+  },
+  probe() {
+    return { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
+  },
+  command({ setName, headlessName, namespace }) {
+    const self = `http://$(HOSTNAME).${headlessName}.${namespace}.svc:6335`;
+    const seed = `http://${setName}-0.${headlessName}.${namespace}.svc:6335`;
+    return {
+      command: ["/bin/bash", "-c"],
+      args: [`if [ "\${HOSTNAME##*-}" = "0" ]; then exec ./entrypoint.sh --uri ${self.replace("$(HOSTNAME)", "${HOSTNAME}")}; else exec ./entrypoint.sh --bootstrap ${seed} --uri ${self.replace("$(HOSTNAME)", "${HOSTNAME}")}; fi`],
+    };
+  },
+};

@@ -1,0 +1,37 @@
+import type { Rule } from "../context.ts";
+import { DNS_SUBDOMAIN } from "../../check/shape.ts";
+import { escapeKey } from "../../patch.ts";
+
+const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Why a label or annotation key is invalid, or undefined. */
+export function keyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && !DNS_SUBDOMAIN.test(prefix)) return `the prefix "${prefix}" is not a DNS subdomain`;
+  if (name.length === 0 || name.length > 63 || !NAME.test(name)) return `the name "${name}" must be 1-63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`;
+  return undefined;
+}
+
+/** Label and annotation keys are valid, values are strings, and label values are valid. */
+export const labelsRule: Rule = {
+  name: "labels",
+  description: "label and annotation keys and values are valid strings",
+  check(ctx, report) {
+    for (const o of ctx.objects) {
+      for (const field of ["labels", "annotations"] as const) {
+        const map = o.object.metadata[field] as Record<string, unknown> | undefined;
+        for (const [key, value] of Object.entries(map ?? {})) {
+          const pointer = `/metadata/${field}/${escapeKey(key)}`;
+          const problem = keyProblem(key);
+          if (problem) report(o, { pointer, message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`, fix: "use prefix/name with a DNS prefix and a short name" });
+          if (typeof value !== "string") report(o, { pointer, message: `value must be a string (got ${JSON.stringify(value)})`, fix: "quote the value" });
+          else if (field === "labels" && value !== "" && (value.length > 63 || !NAME.test(value))) {
+            report(o, { pointer, message: `invalid label value "${value}"`, fix: "use at most 63 alphanumerics, '-', '_' or '.'" });
+          }
+        }
+      }
+    }
+  },
+};

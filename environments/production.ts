@@ -1,0 +1,8 @@
+import { environment } from "../compiler/index.ts";
+
+// Production: all three regions, exactly what each platform declares, every safety net on.
+export default environment({
+  name: "production",
+  regions: ["us-west-2", "us-east-1", "eu-west-1"],
+  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true },
+});

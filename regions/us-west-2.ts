@@ -1,0 +1,30 @@
+import { region } from "../compiler/index.ts";
+
+// The primary region: it runs the writable databases; the other regions follow it.
+// Cluster endpoints are placeholders under example.com.
+export default region({
+  name: "us-west-2",
+  role: "primary",
+  secretStore: "aws-secrets-manager",
+  clusters: {
+    dev: {
+      name: "dev-us-west-2",
+      server: "https://dev.us-west-2.k8s.example.com",
+      ingressDomain: "dev.us-west-2.example.com",
+      serviceDomain: "dev.us-west-2.svc.example.internal",
+    },
+    staging: {
+      name: "staging-us-west-2",
+      server: "https://staging.us-west-2.k8s.example.com",
+      ingressDomain: "staging.us-west-2.example.com",
+      serviceDomain: "staging.us-west-2.svc.example.internal",
+    },
+    production: {
+      name: "production-us-west-2",
+      server: "https://production.us-west-2.k8s.example.com",
+      ingressDomain: "us-west-2.example.com",
+      serviceDomain: "production.us-west-2.svc.example.internal",
+    },
+  },
+  overrides: { config: { REGION: "us-west-2" } },
+});
