@@ -50,9 +50,11 @@ Prints the exact order Argo CD applies that target in: phase, wave, kind and
 name, and whether Argo CD waits for health before the next step.`,
 };
 
-function parse(args: string[], options: Record<string, { type: "string" | "boolean" }>, allowPositionals = false) {
+type OptionSpec = Record<string, { type: "string" | "boolean" }>;
+
+function parse<T extends OptionSpec>(args: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: "boolean" }, root: { type: "string" } }, allowPositionals, strict: true });
+    return parseArgs({ args, options: { ...options, help: { type: "boolean" as const }, root: { type: "string" as const } }, allowPositionals, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -65,7 +67,7 @@ function formatOption(value: string | undefined, allowed: string[]): string {
 }
 
 async function runCompile(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" } });
+  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" } } as const);
   if (values.help) return io.out(HELP.compile), 0;
   const root = values.root ?? process.cwd();
   const start = performance.now();
@@ -95,7 +97,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
 }
 
 async function runValidate(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { format: { type: "string" } });
+  const { values } = parse(args, { format: { type: "string" } } as const);
   if (values.help) return io.out(HELP.validate), 0;
   const format = formatOption(values.format, ["text", "json"]);
   const root = values.root ?? process.cwd();
@@ -117,7 +119,7 @@ async function runValidate(args: string[], io: Io): Promise<number> {
 }
 
 async function runPlan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string" } }, true);
+  const { values, positionals } = parse(args, { format: { type: "string" } } as const, true);
   if (values.help) return io.out(HELP.plan), 0;
   const format = formatOption(values.format, ["text", "json"]);
   if (positionals.length !== 3) throw new UsageError("plan takes exactly three arguments: <platform> <env> <region>");

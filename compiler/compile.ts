@@ -64,7 +64,9 @@ export function scopeFor(filter: TargetFilter | undefined): Scope {
 /** Converts blocking findings into one error that lists each. */
 export function findingsError(findings: Finding[]): ManifoldError {
   return combineErrors(
-    findings.map((f) => new ManifoldError(`${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`, { file: f.file, target: f.target + (f.component ? `, component ${f.component}` : "") })),
+    findings.map(
+      (f) => new ManifoldError(`${f.component ? `component ${f.component}: ` : ""}${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`, { file: f.file, target: f.target }),
+    ),
   );
 }
 

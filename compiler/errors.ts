@@ -41,7 +41,23 @@ export function combineErrors(errors: ManifoldError[]): ManifoldError {
   return new ManifoldError(first.message, first, rest);
 }
 
-/** Every line an error carries: its own, then the others. */
+/**
+ * Every line an error carries. The same problem in several targets (a
+ * platform renders once per environment and region) is one line that lists
+ * the targets.
+ */
 export function errorLines(error: ManifoldError): string[] {
-  return [error.format(), ...error.others.map((e) => e.format())];
+  const groups = new Map<string, { error: ManifoldError; targets: string[] }>();
+  for (const e of [error, ...error.others]) {
+    const key = JSON.stringify([e.file, e.field, e.message]);
+    const group = groups.get(key);
+    if (group) {
+      if (e.target && !group.targets.includes(e.target)) group.targets.push(e.target);
+    } else groups.set(key, { error: e, targets: e.target ? [e.target] : [] });
+  }
+  return [...groups.values()].map(({ error: e, targets }) => {
+    if (targets.length <= 1) return e.format();
+    const head = [e.file, e.field].filter(Boolean).join(": ");
+    return `${head ? head + ": " : ""}${e.message} [targets ${targets.join("; ")}]`;
+  });
 }

@@ -12,8 +12,8 @@ import { ManifoldError } from "../errors.ts";
 import { ENGINES } from "../stores/index.ts";
 
 /** Resources with every quantity in canonical form. */
-export function canonicalResources(resources: Resources): Resources {
-  const out: Resources = {};
+export function canonicalResources(resources: Resources): { requests?: Record<string, string>; limits?: Record<string, string> } {
+  const out: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
   for (const side of ["requests", "limits"] as const) {
     const amounts = resources[side];
     if (!amounts) continue;

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { compile, type CompileResult } from "../compiler/compile.ts";
+import { canonicalQuantity } from "../compiler/quantity.ts";
+import { REPO } from "./helpers/project.ts";
+
+let result: CompileResult;
+beforeAll(async () => {
+  result = await compile({ root: REPO });
+});
+
+function objectsOf(target: string, kind?: string): any[] {
+  const t = result.targets.find((x) => x.target.id === target);
+  if (!t) throw new Error(`no target ${target}`);
+  return t.objects.map((o) => o.object).filter((o) => !kind || o.kind === kind);
+}
+
+function get(target: string, kind: string, name: string): any {
+  const found = objectsOf(target, kind).find((o) => o.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} not in ${target}`);
+  return found;
+}
+
+describe("the seed fleet compiles", () => {
+  it("renders OSSA for all six targets: dev 1, staging 2, production 3", () => {
+    const ids = result.targets.filter((t) => t.target.platform === "ossa").map((t) => t.target.id).sort();
+    expect(ids).toEqual(["ossa/dev/us-west-2", "ossa/production/eu-west-1", "ossa/production/us-east-1", "ossa/production/us-west-2", "ossa/staging/us-east-1", "ossa/staging/us-west-2"]);
+    const folders = new Set([...result.files.keys()].filter((p) => p.includes("/ossa/")).map((p) => p.split("/").slice(0, 3).join("/")));
+    expect([...folders].sort()).toEqual(["dev/us-west-2/ossa", "production/eu-west-1/ossa", "production/us-east-1/ossa", "production/us-west-2/ossa", "staging/us-east-1/ossa", "staging/us-west-2/ossa"]);
+  });
+
+  it("writes one object per YAML file, parseable, with apiVersion, kind and metadata first", () => {
+    for (const [path, text] of result.files) {
+      if (!path.endsWith(".yaml")) continue;
+      const doc = parse(text, { version: "1.1" });
+      expect(Object.keys(doc).slice(0, 3), path).toEqual(["apiVersion", "kind", "metadata"]);
+      expect(path.endsWith(`/${doc.kind.toLowerCase()}-${doc.metadata.name}.yaml`), path).toBe(true);
+      expect(parse(text, { version: "1.2" })).toEqual(doc);
+    }
+  });
+
+  it("is deterministic: two compiles give byte-identical files", async () => {
+    const again = await compile({ root: REPO });
+    expect([...again.files.keys()]).toEqual([...result.files.keys()]);
+    for (const [path, text] of result.files) expect(again.files.get(path), path).toBe(text);
+  });
+
+  it("writes no timestamps, absolute paths or tracking metadata", () => {
+    for (const [path, text] of result.files) {
+      expect(text, path).not.toContain(REPO);
+      expect(text, path).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+      expect(text, path).not.toContain("app.kubernetes.io/instance");
+      expect(text, path).not.toContain("argocd.argoproj.io/tracking-id");
+    }
+  });
+});
+
+describe("OSSA production carries the seed's numbers", () => {
+  const seed: [string, number, number][] = [
+    ["gateway", 5, 50],
+    ["task-agents", 10, 200],
+    ["communication-agents", 8, 100],
+    ["mcp-agents", 6, 80],
+    ["coordination", 3, 10],
+    ["discovery", 5, 30],
+    ["orchestration", 4, 40],
+  ];
+  for (const region of ["us-west-2", "us-east-1", "eu-west-1"]) {
+    const id = `ossa/production/${region}`;
+    it.each(seed)(`${region}: %s scales from %i to %i at CPU 70%% and memory 80%%, with no spec.replicas`, (name, min, max) => {
+      const hpa = get(id, "HorizontalPodAutoscaler", `ossa-${name}`);
+      expect(hpa.spec.minReplicas).toBe(min);
+      expect(hpa.spec.maxReplicas).toBe(max);
+      expect(hpa.spec.metrics).toEqual([
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+      ]);
+      const deployment = get(id, "Deployment", `ossa-${name}`);
+      expect(deployment.spec.replicas).toBeUndefined();
+      const pod = deployment.spec.template.spec;
+      expect(pod.containers[0].livenessProbe.httpGet.path).toBe("/health");
+      expect(pod.containers[0].readinessProbe.httpGet.path).toBe("/ready");
+      expect(pod.containers[0].startupProbe.httpGet.path).toBe("/health");
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } });
+      expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(get(id, "PodDisruptionBudget", `ossa-${name}`).spec.maxUnavailable).toBe(1);
+    });
+
+    it(`${region}: postgres, redis and qdrant run 3 replicas each on persistent volumes`, () => {
+      const sets = objectsOf(id, "StatefulSet");
+      const pods = (prefix: string) => sets.filter((s) => s.metadata.name.startsWith(prefix)).reduce((n, s) => n + s.spec.replicas, 0);
+      expect(pods("ossa-postgresql")).toBe(3);
+      expect(pods("ossa-redis")).toBe(3);
+      expect(pods("ossa-qdrant")).toBe(3);
+      for (const s of sets) expect(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
+    });
+
+    it(`${region}: the ConfigMap has the seed's keys and its own REGION`, () => {
+      const data = get(id, "ConfigMap", "ossa-config").data;
+      expect(data).toEqual({
+        NODE_ENV: "production",
+        OSSA_VERSION: "0.1.8",
+        POSTGRES_URL: "postgresql://ossa-postgresql:5432/ossa",
+        QDRANT_URL: "http://ossa-qdrant:6333",
+        REDIS_URL: "redis://ossa-redis:6379",
+        REGION: region,
+      });
+    });
+  }
+
+  it("the seven services and the data layer request the seed's cluster minimum: 50 cores and 100Gi, limits 100 cores and 200Gi", () => {
+    const id = "ossa/production/us-west-2";
+    let cpu = 0;
+    let memory = 0;
+    let cpuLimit = 0;
+    let memoryLimit = 0;
+    const gi = (q: string) => Number(canonicalQuantity(q).replace(/Gi$/, ""));
+    for (const d of objectsOf(id, "Deployment").filter((x) => x.metadata.name !== "ossa-monitoring")) {
+      const hpa = get(id, "HorizontalPodAutoscaler", d.metadata.name);
+      const r = d.spec.template.spec.containers[0].resources;
+      cpu += hpa.spec.minReplicas * Number(r.requests.cpu);
+      memory += hpa.spec.minReplicas * gi(r.requests.memory);
+      cpuLimit += hpa.spec.minReplicas * Number(r.limits.cpu);
+      memoryLimit += hpa.spec.minReplicas * gi(r.limits.memory);
+    }
+    for (const s of objectsOf(id, "StatefulSet")) {
+      const r = s.spec.template.spec.containers[0].resources;
+      cpu += s.spec.replicas * Number(r.requests.cpu);
+      memory += s.spec.replicas * gi(r.requests.memory);
+      cpuLimit += s.spec.replicas * Number(r.limits.cpu);
+      memoryLimit += s.spec.replicas * gi(r.limits.memory);
+    }
+    expect([cpu, memory, cpuLimit, memoryLimit]).toEqual([50, 100, 100, 200]);
+  });
+
+  it("exposes the gateway through an Ingress with TLS on the region's domain", () => {
+    const ingress = get("ossa/production/us-west-2", "Ingress", "ossa-gateway");
+    expect(ingress.spec.rules[0].host).toBe("ossa-api.us-west-2.example.com");
+    expect(ingress.spec.tls[0]).toEqual({ hosts: ["ossa-api.us-west-2.example.com"], secretName: "ossa-gateway-tls" });
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "ossa-gateway", port: { name: "http" } });
+  });
+
+  it("production gets default-deny NetworkPolicies plus allow rules from the dependency graph", () => {
+    const id = "ossa/production/us-west-2";
+    expect(get(id, "NetworkPolicy", "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const postgres = get(id, "NetworkPolicy", "ossa-postgresql");
+    const callers = postgres.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
+    expect(callers.sort()).toEqual(["ossa-discovery", "ossa-orchestration"]);
+    const gateway = get(id, "NetworkPolicy", "ossa-gateway");
+    expect(gateway.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "ingress-nginx" });
+  });
+
+  it("secrets render as ExternalSecrets reading the region's store; no Secret carries data", () => {
+    for (const t of result.targets) {
+      expect(t.objects.filter((o) => o.object.kind === "Secret")).toEqual([]);
+      const es = t.objects.find((o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql")!.object as any;
+      expect(es.apiVersion).toBe("external-secrets.io/v1");
+      expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
+      expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(["password", "replication-password"]);
+      expect(es.spec.data[0].remoteRef).toEqual({ key: `${t.target.environment}/ossa/ossa-postgresql`, property: "password" });
+    }
+  });
+});
+
+describe("layering: dev and staging", () => {
+  it("dev runs one small replica of everything, with no HPA, PDB or NetworkPolicy", () => {
+    const id = "ossa/dev/us-west-2";
+    expect(objectsOf(id, "HorizontalPodAutoscaler")).toEqual([]);
+    expect(objectsOf(id, "PodDisruptionBudget")).toEqual([]);
+    expect(objectsOf(id, "NetworkPolicy")).toEqual([]);
+    for (const d of objectsOf(id, "Deployment")) {
+      expect(d.spec.replicas).toBe(1);
+      expect(d.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+    }
+    expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([["ossa-postgresql-primary", 1], ["ossa-qdrant", 1], ["ossa-redis-primary", 1]]);
+    expect(get(id, "ConfigMap", "ossa-config").data.NODE_ENV).toBe("development");
+  });
+
+  it("staging autoscales from 2 and keeps the seed's maximum", () => {
+    const hpa = get("ossa/staging/us-east-1", "HorizontalPodAutoscaler", "ossa-task-agents");
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([2, 200]);
+    expect(get("ossa/staging/us-east-1", "ConfigMap", "ossa-config").data.NODE_ENV).toBe("staging");
+  });
+
+  it("records which layer set each field", () => {
+    const t = result.targets.find((x) => x.target.id === "ossa/dev/us-west-2")!.target;
+    expect(t.provenance["components.gateway.replicas"].file).toBe("environments/dev.ts");
+    expect(t.provenance["components.gateway.image"].file).toBe("platforms/ossa.ts");
+    expect(t.provenance["config.REGION"].file).toBe("regions/us-west-2.ts");
+    expect(t.provenance["config.NODE_ENV"].layer).toBe("platform environments.dev");
+  });
+});
+
+describe("regions differ where their role and region demand it, and nowhere else", () => {
+  function files(region: string): Map<string, string> {
+    const prefix = `production/${region}/ossa/`;
+    return new Map([...result.files].filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml")).map(([p, t]) => [p.slice(prefix.length), t]));
+  }
+  function differing(a: Map<string, string>, b: Map<string, string>): string[] {
+    const names = new Set([...a.keys(), ...b.keys()]);
+    return [...names].filter((n) => a.get(n) !== b.get(n)).sort();
+  }
+
+  it("the primary runs the writable databases; the others run replicas that follow it", () => {
+    const primary = objectsOf("ossa/production/us-west-2", "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas]);
+    expect(primary).toEqual([["ossa-postgresql-primary", 1], ["ossa-postgresql-replica", 2], ["ossa-qdrant", 3], ["ossa-redis-primary", 1], ["ossa-redis-replica", 2]]);
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const id = `ossa/production/${region}`;
+      expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([["ossa-postgresql-replica", 3], ["ossa-qdrant", 3], ["ossa-redis-replica", 3]]);
+      const env = get(id, "StatefulSet", "ossa-postgresql-replica").spec.template.spec.containers[0].env;
+      expect(env).toContainEqual({ name: "POSTGRESQL_MASTER_HOST", value: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal" });
+      expect(env).toContainEqual({ name: "POSTGRESQL_REPLICATION_MODE", value: "slave" });
+      expect(get(id, "Service", "ossa-postgresql").spec).toMatchObject({ type: "ExternalName", externalName: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal" });
+    }
+  });
+
+  it("the secondary and tertiary regions differ only in REGION and ingress host", () => {
+    expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual(["configmap-ossa-config.yaml", "ingress-ossa-gateway.yaml"]);
+  });
+
+  it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
+    const diff = differing(files("us-west-2"), files("us-east-1"));
+    const allowed = /^(configmap-ossa-config|ingress-ossa-gateway|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
+    for (const name of diff) expect(name).toMatch(allowed);
+    expect(diff).toContain("statefulset-ossa-postgresql-primary.yaml");
+    // Services that are not data stores and talk to no replicated store are identical.
+    expect(diff).not.toContain("deployment-ossa-gateway.yaml");
+    expect(diff).not.toContain("networkpolicy-ossa-gateway.yaml");
+  });
+});
