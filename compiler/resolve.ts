@@ -38,6 +38,8 @@ export interface ResolvedTarget {
   config: Record<string, EnvValue>;
   components: Record<string, Component>;
   patches: PatchRule[];
+  /** Grafana dashboards, by name. */
+  dashboards?: Record<string, Record<string, unknown>>;
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
   provenance: Record<string, Provenance>;
   /** The description files this target was built from. */
@@ -152,6 +154,7 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           patches: (platform.patches ?? []).filter(
             (rule) => (!rule.environments || rule.environments.includes(env.name)) && (!rule.regions || rule.regions.includes(region.name)),
           ),
+          dashboards: platform.dashboards,
           provenance: {},
           sources: [p.file, e.file, r.file],
         };

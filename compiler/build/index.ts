@@ -11,6 +11,8 @@ import type { RenderedObject } from "./objects.ts";
 import { buildSecrets } from "./secrets.ts";
 import { buildService } from "./service.ts";
 import { buildStore } from "./store.ts";
+import { buildAccess } from "./rbac.ts";
+import { buildDashboards, buildServiceMonitor } from "./monitoring.ts";
 
 export interface BuiltTarget {
   target: ResolvedTarget;
@@ -24,11 +26,13 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
     const c = target.components[key];
     try {
       objects.push(...(c.type === "service" ? buildService(target, key, c) : buildStore(target, key, c)));
+      objects.push(...buildAccess(target, key, c), ...buildServiceMonitor(target, key, c));
     } catch (e) {
       if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field ?? `components.${key}`, target: target.id });
       throw e;
     }
   }
+  objects.push(...buildDashboards(target, target.dashboards));
   return { target, objects };
 }
 

@@ -10,6 +10,7 @@ import type { ResolvedTarget } from "../resolve.ts";
 import { ENGINES } from "../stores/index.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
+import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
 
 /** The namespace the ingress controller runs in. */
 export const INGRESS_NAMESPACE = "ingress-nginx";
@@ -63,6 +64,13 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     if (c.type === "service" && c.expose) {
       const port = c.ports[c.expose.port ?? Object.keys(c.ports)[0]];
       ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }], ports: [{ protocol: "TCP", port }] });
+    }
+    if (c.metrics) {
+      ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
+    }
+    if (c.access?.length) {
+      // The Kubernetes API server, wherever it runs.
+      egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] });
     }
     if (c.type === "store") {
       // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.

@@ -57,7 +57,8 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   const out: RenderedObject[] = [];
   const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
 
-  add(serviceAccount(target, name, labels, c.serviceAccountToken ?? false), "foundation");
+  const token = c.serviceAccountToken ?? Boolean(c.access?.length);
+  add(serviceAccount(target, name, labels, token), "foundation");
   add(
     new Service({
       metadata: meta,
@@ -77,7 +78,7 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
           name,
           labels,
           serviceAccountName: name,
-          automountToken: c.serviceAccountToken ?? false,
+          automountToken: token,
           runAsUser: 1000,
           writablePaths: c.writablePaths ?? ["/tmp"],
           container: {

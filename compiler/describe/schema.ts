@@ -58,6 +58,15 @@ const intOrPercent: Shape = either((v) => (typeof v === "number" ? int(0) : str(
 
 const image = str(/^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, "an image reference like registry/name:tag");
 
+const duration = str(/^(\d+(ms|s|m|h))+$/, "a duration such as 15s or 1m");
+const metrics = object({ port: optional(str()), path: optional(str(/^\//, "a path starting with '/'")), interval: optional(duration) });
+const accessRule = object({
+  apiGroups: list(str()),
+  resources: list(str(), { min: 1 }),
+  verbs: list(oneOf("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"), { min: 1 }),
+  resourceNames: optional(list(str())),
+});
+
 const workloadFields = {
   image,
   replicas: int(0),
@@ -66,6 +75,8 @@ const workloadFields = {
   dependsOn: optional(list(str())),
   disruption: optional(disruptionOrOff),
   description: optional(str()),
+  metrics: optional(metrics),
+  access: optional(list(accessRule)),
 };
 
 const portMap = refine(record(port, dnsLabel), (ports: Record<string, number>) => {
@@ -168,6 +179,7 @@ export const platformShape = object({
   regions: optional(record(layerShape)),
   targets: optional(record(layerShape, str(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a key like production/eu-west-1"))),
   patches: optional(list(patchRule)),
+  dashboards: optional(record(record((_v, _p, _problems) => undefined), dnsLabel)),
 });
 
 /** Shape of an environment description. */

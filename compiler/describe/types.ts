@@ -87,6 +87,24 @@ export interface Expose {
   port?: string;
 }
 
+/** Prometheus scraping of a service: renders a ServiceMonitor (prometheus-operator). */
+export interface Metrics {
+  /** A port name of the component; the first port when omitted. */
+  port?: string;
+  /** Defaults to `/metrics`. */
+  path?: string;
+  /** Defaults to `30s`. */
+  interval?: string;
+}
+
+/** One RBAC rule the component's ServiceAccount is granted in its namespace (a Role and RoleBinding). */
+export interface AccessRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
 /** What every workload component has. */
 export interface WorkloadFields {
   image: string;
@@ -98,6 +116,10 @@ export interface WorkloadFields {
   disruption?: Disruption | false;
   /** A one-line description, shown in the target README. */
   description?: string;
+  /** Scrape this component with Prometheus. */
+  metrics?: Metrics;
+  /** Kubernetes API access for the component's ServiceAccount; mounting its token follows. */
+  access?: AccessRule[];
 }
 
 /** A stateless HTTP service: a Deployment, its Service, and optionally an HPA, a PDB and an Ingress. */
@@ -190,6 +212,8 @@ export interface PlatformDescription {
   /** Per-target overrides keyed `environment/region`. */
   targets?: Record<string, LayerOverride>;
   patches?: PatchRule[];
+  /** Grafana dashboards (JSON models), rendered as ConfigMaps labelled `grafana_dashboard: "1"`. */
+  dashboards?: Record<string, Record<string, unknown>>;
 }
 
 /** Which checks and safety objects an environment gets. */

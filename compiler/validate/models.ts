@@ -20,6 +20,9 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+
 type ModelClass = new (data: any) => { validate(): void };
 
 /** Model classes by `apiVersion/kind`. */
@@ -41,6 +44,8 @@ export const MODELS: Record<string, ModelClass> = {
   "v1/Service": Service,
   "v1/ServiceAccount": ServiceAccount,
   "storage.k8s.io/v1/StorageClass": StorageClass,
+  "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
 };
 
 /** Registers another model class (building blocks for custom resources do this). */

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { platform, postgres, secretRef, service } from "../compiler/index.ts";
+import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
+
+const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+
+describe("building blocks", () => {
+  it("metrics render a ServiceMonitor, and production lets Prometheus scrape the port", async () => {
+    const result = await compilePlatforms([
+      platform({
+        name: "demo",
+        namespace: "demo",
+        components: {
+          api: service({ image: "demo/api:1.0.0", ports: { http: 8080, metrics: 9090 }, replicas: 2, resources: small, metrics: { port: "metrics", interval: "15s" } }),
+        },
+      }),
+    ]);
+    const [monitor] = objectsOf(result, "demo/production/us-west-2", "ServiceMonitor");
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "demo" } },
+      namespaceSelector: { matchNames: ["demo"] },
+      endpoints: [{ port: "metrics", path: "/metrics", interval: "15s" }],
+    });
+    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find((p) => p.metadata.name === "api");
+    expect(policy.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 9090 }] });
+  });
+
+  it("access renders a Role and RoleBinding and mounts the token", async () => {
+    const result = await compilePlatforms([
+      platform({
+        name: "demo",
+        namespace: "demo",
+        components: {
+          core: service({ image: "demo/core:1.0.0", ports: { http: 8011 }, replicas: 2, resources: small, access: [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }] }),
+        },
+      }),
+    ]);
+    const id = "demo/dev/us-west-2";
+    expect(objectsOf(result, id, "Role")[0].rules).toEqual([{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }]);
+    expect(objectsOf(result, id, "RoleBinding")[0].subjects).toEqual([{ kind: "ServiceAccount", name: "core", namespace: "demo" }]);
+    expect(objectsOf(result, id, "ServiceAccount")[0].automountServiceAccountToken).toBe(true);
+  });
+
+  it("dashboards render as ConfigMaps labelled grafana_dashboard", async () => {
+    const result = await compilePlatforms([
+      platform({
+        name: "demo",
+        namespace: "demo",
+        components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 1, resources: small }) },
+        dashboards: { overview: { title: "Demo", panels: [] } },
+      }),
+    ]);
+    const cm = objectsOf(result, "demo/dev/us-west-2", "ConfigMap").find((c) => c.metadata.name === "dashboard-overview");
+    expect(cm.metadata.labels.grafana_dashboard).toBe("1");
+    expect(JSON.parse(cm.data["overview.json"])).toEqual({ title: "Demo", panels: [] });
+  });
+
+  it("a store's password becomes an ExternalSecret, and the primary gets the writable set", async () => {
+    const result = await compilePlatforms([
+      platform({
+        name: "demo",
+        namespace: "demo",
+        components: { db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources: small }) },
+      }),
+    ]);
+    expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet").map((s) => s.metadata.name)).toEqual(["db-primary", "db-replica"]);
+    expect(objectsOf(result, "demo/staging/us-east-1", "StatefulSet").map((s) => s.metadata.name)).toEqual(["db-replica"]);
+    expect(objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map((d: any) => d.secretKey)).toEqual(["password", "replication-password"]);
+  });
+});

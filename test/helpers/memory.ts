@@ -1,0 +1,32 @@
+/** Compiling descriptions held in memory, with this repo's environments and regions: fast, no files written. */
+import { checkProject, importProject, type ProjectSources } from "../../compiler/load.ts";
+import { compileLoaded, type CompileResult } from "../../compiler/compile.ts";
+import type { PlatformDescription } from "../../compiler/describe/types.ts";
+import { REPO } from "./project.ts";
+
+let repoSources: Promise<ProjectSources> | undefined;
+
+/** This repo's descriptions, imported once. */
+export function repoProject(): Promise<ProjectSources> {
+  repoSources ??= importProject(REPO);
+  return repoSources;
+}
+
+/** Compiles the given platforms (instead of the repo's) against the repo's environments and regions. */
+export async function compilePlatforms(platforms: PlatformDescription[], options: { environments?: unknown[]; regions?: unknown[] } = {}): Promise<CompileResult> {
+  const repo = await repoProject();
+  const sources: ProjectSources = {
+    root: REPO,
+    platforms: platforms.map((p) => ({ file: `platforms/${p.name}.ts`, value: p })),
+    environments: options.environments ? options.environments.map((e: any) => ({ file: `environments/${e.name}.ts`, value: e })) : repo.environments,
+    regions: options.regions ? options.regions.map((r: any) => ({ file: `regions/${r.name}.ts`, value: r })) : repo.regions,
+  };
+  return compileLoaded(checkProject(sources));
+}
+
+/** The objects of one target of a compile result, as plain JSON. */
+export function objectsOf(result: CompileResult, target: string, kind?: string): any[] {
+  const t = result.targets.find((x) => x.target.id === target);
+  if (!t) throw new Error(`no target ${target}; have ${result.targets.map((x) => x.target.id).join(", ")}`);
+  return t.objects.map((o) => o.object).filter((o) => !kind || o.kind === kind);
+}
