@@ -10,6 +10,7 @@ import type { Shape, Problem } from "./check/shape.ts";
 import { environmentShape, platformShape, regionShape } from "./describe/schema.ts";
 import type { EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
+import { layerComponents } from "./order.ts";
 
 export interface Loaded<T> {
   /** Path relative to the project root, e.g. `platforms/ossa.ts`. */
@@ -153,6 +154,19 @@ export function checkProject(sources: ProjectSources): Project {
       checkUrlRefs(c.env, components, file, `components.${name}.env`, value.name, errors);
     }
     checkUrlRefs(value.config, components, file, "config", value.name, errors);
+    const known = (deps: string[] | undefined) => (deps ?? []).every((d) => components.has(d));
+    if (Object.values(value.components).every((c) => known(c.dependsOn))) {
+      try {
+        layerComponents(value.components, { file, target: value.name });
+      } catch (e) {
+        if (e instanceof ManifoldError) errors.push(e);
+        else throw e;
+      }
+    }
+    (value.migrations?.dependsOn ?? []).forEach((dep, i) => {
+      if (!components.has(dep)) errors.push(new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, { file, field: `migrations.dependsOn[${i}]`, target: value.name }));
+    });
+    checkUrlRefs(value.migrations?.env, components, file, "migrations.env", value.name, errors);
     (value.runsIn ?? []).forEach((e, i) => {
       if (!envNames.has(e)) errors.push(new ManifoldError(`unknown environment "${e}"; known: ${[...envNames].join(", ")}`, { file, field: `runsIn[${i}]`, target: value.name }));
     });

@@ -15,7 +15,9 @@ import { ManifoldError } from "./errors.ts";
 import type { BuiltTarget } from "./build/index.ts";
 import type { Band, RenderedObject } from "./build/objects.ts";
 import { isKnownKind } from "./argo-order.ts";
+import { installsCrd, isCustomResource, syncOptions } from "./hazards.ts";
 import type { Component } from "./describe/types.ts";
+import type { ResolvedTarget } from "./resolve.ts";
 
 export const WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave";
 
@@ -47,17 +49,45 @@ export function layerComponents(components: Record<string, Pick<Component, "depe
   return level;
 }
 
+/**
+ * The graph waves are computed on: components with their `dependsOn`, plus
+ * Sync-phase hooks. A gating hook (the migration) depends on its databases,
+ * and every service that uses one of those databases depends on the hook,
+ * so it starts only once the schema is migrated.
+ */
+export function syncGraph(target: Pick<ResolvedTarget, "components" | "waveHooks">): Record<string, { dependsOn: string[] }> {
+  const graph: Record<string, { dependsOn: string[] }> = {};
+  for (const [key, c] of Object.entries(target.components)) graph[key] = { dependsOn: [...(c.dependsOn ?? [])] };
+  for (const [name, hook] of Object.entries(target.waveHooks)) {
+    graph[name] = { dependsOn: [...hook.dependsOn] };
+    if (!hook.gates) continue;
+    for (const [key, c] of Object.entries(target.components)) {
+      if (c.type === "store" || hook.dependsOn.includes(key)) continue;
+      if (graph[key].dependsOn.some((d) => hook.dependsOn.includes(d))) graph[key].dependsOn.push(name);
+    }
+  }
+  return graph;
+}
+
+/** The sync graph in object names (`app.kubernetes.io/name` of each workload), for hazard checks. */
+export function workloadDependencies(target: Pick<ResolvedTarget, "components" | "waveHooks" | "namePrefix">): Record<string, string[]> {
+  const graph = syncGraph(target);
+  const out: Record<string, string[]> = {};
+  for (const [key, node] of Object.entries(graph)) out[target.namePrefix + key] = node.dependsOn.map((d) => target.namePrefix + d);
+  return out;
+}
+
 export interface WavePlan {
   /** Wave of each band (the workload band's first wave). */
   bands: Partial<Record<Band, number>>;
-  /** Wave of each component's workload. */
+  /** Wave of each component's workload (and of each Sync hook). */
   components: Record<string, number>;
 }
 
 /** Computes the wave of every band and component of a target. */
 export function planWaves(built: BuiltTarget): WavePlan {
   const { target, objects } = built;
-  const levels = layerComponents(target.components, { file: target.sources[0], target: target.id });
+  const levels = layerComponents(syncGraph(target), { file: target.sources[0], target: target.id });
   const separateFoundation = objects.some((o) => o.band === "foundation" && !isKnownKind(o.object.kind));
   const first = separateFoundation ? 1 : 0;
   const components: Record<string, number> = {};
@@ -72,16 +102,28 @@ export function planWaves(built: BuiltTarget): WavePlan {
 }
 
 function waveOf(o: RenderedObject, plan: WavePlan): number {
-  if (o.band === "workload" && o.component !== undefined) return plan.components[o.component];
+  if ((o.band === "workload" || o.band === "hook") && o.component !== undefined && plan.components[o.component] !== undefined) return plan.components[o.component];
+  if (o.band === "hook") return 0;
   return plan.bands[o.band] ?? 0;
 }
 
-/** Phase 4 entry point: annotates every object with its wave. Returns new objects; the input is not changed. */
+export const SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options";
+
+/**
+ * Phase 4 entry point: annotates every object with its wave, and every custom
+ * resource whose CRD this Application does not install with
+ * `SkipDryRunOnMissingResource=true`. Returns new objects; the input is not changed.
+ */
 export function order(built: BuiltTarget): BuiltTarget & { waves: WavePlan } {
   const plan = planWaves(built);
+  const all = built.objects.map((o) => o.object);
   const objects = built.objects.map((o) => {
-    const metadata = { ...o.object.metadata, annotations: { ...(o.object.metadata.annotations ?? {}), [WAVE_ANNOTATION]: String(waveOf(o, plan)) } };
-    return { ...o, object: { ...o.object, metadata } };
+    const annotations: Record<string, string> = { ...(o.object.metadata.annotations ?? {}), [WAVE_ANNOTATION]: String(waveOf(o, plan)) };
+    if (isCustomResource(o.object) && !installsCrd(all, o.object)) {
+      const options = syncOptions(o.object);
+      if (!options.includes("SkipDryRunOnMissingResource=true")) annotations[SYNC_OPTIONS_ANNOTATION] = [...options, "SkipDryRunOnMissingResource=true"].join(",");
+    }
+    return { ...o, object: { ...o.object, metadata: { ...o.object.metadata, annotations } } };
   });
   return { target: built.target, objects, waves: plan };
 }

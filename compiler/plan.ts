@@ -7,15 +7,19 @@ import type { CompiledTarget } from "./compile.ts";
 import { syncPhase, syncWave } from "./argo-order.ts";
 import { hasHealthCheck } from "./health.ts";
 import { waveGroups } from "./emit/readme.ts";
+import { findHazards, type Hazard } from "./hazards.ts";
+import { workloadDependencies } from "./order.ts";
 
 export interface PlanStep {
   phase: string;
   wave: number;
-  objects: { kind: string; name: string; component?: string; health: boolean }[];
+  objects: { kind: string; name: string; component?: string; health: boolean; hook: boolean }[];
   /** What Argo CD waits for before the next step. */
   waitsFor: string[];
-  /** True for the final step, which Argo CD does not wait on. */
+  /** True for the final step of a successful sync when it holds no hook: Argo CD does not wait on it. */
   last: boolean;
+  /** True for SyncFail steps, which run only when the sync fails. */
+  onFailure: boolean;
 }
 
 export interface Plan {
@@ -23,18 +27,37 @@ export interface Plan {
   cluster: { name: string; server: string };
   namespace: string;
   steps: PlanStep[];
+  /** Ordering hazards found by simulating the sync. */
+  hazards: Hazard[];
 }
 
 /** Builds the run-book of one target's sync. */
 export function planTarget(t: CompiledTarget): Plan {
   const groups = waveGroups(t.objects);
-  const steps = groups.map((g, i) => {
-    const last = i === groups.length - 1;
-    const objects = g.objects.map((o) => ({ kind: o.object.kind, name: o.object.metadata.name, component: o.component, health: hasHealthCheck(o.object) }));
-    const waitsFor = last ? [] : objects.filter((o) => o.health).map((o) => `${o.kind}/${o.name}`);
-    return { phase: syncPhase(g.objects[0].object), wave: syncWave(g.objects[0].object), objects, waitsFor, last };
+  const phases = groups.map((g) => syncPhase(g.objects[0].object));
+  let lastSuccessStep = -1;
+  phases.forEach((phase, i) => {
+    if (phase !== "SyncFail") lastSuccessStep = i;
   });
-  return { target: t.target.id, cluster: { name: t.target.cluster.name, server: t.target.cluster.server }, namespace: t.target.namespace, steps };
+  const steps = groups.map((g, i) => {
+    const phase = syncPhase(g.objects[0].object);
+    const objects = g.objects.map((o) => ({
+      kind: o.object.kind,
+      name: o.object.metadata.name,
+      component: o.component,
+      health: hasHealthCheck(o.object),
+      hook: o.object.metadata.annotations?.["argocd.argoproj.io/hook"] !== undefined,
+    }));
+    // Argo CD always waits for hooks to complete; plain resources of the final step are not waited on.
+    const last = i === lastSuccessStep && !objects.some((o) => o.hook);
+    const waitsFor = last ? [] : objects.filter((o) => o.health || o.hook).map((o) => `${o.kind}/${o.name}`);
+    return { phase, wave: syncWave(g.objects[0].object), objects, waitsFor, last, onFailure: phase === "SyncFail" };
+  });
+  const hazards = findHazards(
+    t.objects.map((o) => o.object),
+    workloadDependencies(t.target),
+  );
+  return { target: t.target.id, cluster: { name: t.target.cluster.name, server: t.target.cluster.server }, namespace: t.target.namespace, steps, hazards };
 }
 
 /** The plan as text: one block per step. */
@@ -42,11 +65,17 @@ export function formatPlan(plan: Plan): string {
   const lines = [`Sync plan for ${plan.target} on cluster ${plan.cluster.name} (${plan.cluster.server}), namespace ${plan.namespace}`, ""];
   plan.steps.forEach((s, i) => {
     lines.push(`Step ${i + 1}: phase ${s.phase}, wave ${s.wave}`);
-    for (const o of s.objects) lines.push(`  ${o.kind.padEnd(24)} ${o.name}${o.health ? "" : "  (no health check)"}`);
-    if (s.last) lines.push("  -> last step: Argo CD marks the sync done once applied and does not wait for health");
+    for (const o of s.objects) lines.push(`  ${o.kind.padEnd(24)} ${o.name}${o.hook ? "  (hook)" : o.health ? "" : "  (no health check)"}`);
+    if (s.onFailure) lines.push("  -> runs only when the sync fails");
+    else if (s.last) lines.push("  -> last step: Argo CD marks the sync done once applied and does not wait for health");
     else if (s.waitsFor.length) lines.push(`  -> waits until Healthy: ${s.waitsFor.join(", ")}`);
     else lines.push("  -> nothing here has a health check; the next step starts at once");
     lines.push("");
   });
-  return lines.join("\n");
+  if (plan.hazards.length === 0) lines.push("Hazards: none. Every reference is applied before its reader and every readiness dependency is in an earlier wave.");
+  else {
+    lines.push(`Hazards (${plan.hazards.length}):`);
+    for (const h of plan.hazards) lines.push(`  ${h.severity} ${h.rule}: ${h.object} ${h.message}`);
+  }
+  return lines.join("\n") + "\n";
 }

@@ -11,6 +11,7 @@ import type {
   ClusterDescription, Component, ComponentOverride, EnvironmentPolicy, EnvValue, LayerOverride, PatchRule, PlatformDescription, RegionRole,
 } from "./describe/types.ts";
 import type { Project } from "./load.ts";
+import { platformHooks, type HookSpec } from "./hooks.ts";
 
 export interface Provenance {
   /** The layer's label, e.g. `environment dev`. */
@@ -38,6 +39,10 @@ export interface ResolvedTarget {
   config: Record<string, EnvValue>;
   components: Record<string, Component>;
   patches: PatchRule[];
+  /** The Jobs Argo CD runs around the sync in this target (migrations, smoke test, failure notice), by name. */
+  hooks: Record<string, HookSpec>;
+  /** Sync-phase hooks that take a place in the wave order, rendered here or not (see HookSpec.render). */
+  waveHooks: Record<string, HookSpec>;
   /** Grafana dashboards, by name. */
   dashboards?: Record<string, Record<string, unknown>>;
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
@@ -154,6 +159,8 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           patches: (platform.patches ?? []).filter(
             (rule) => (!rule.environments || rule.environments.includes(env.name)) && (!rule.regions || rule.regions.includes(region.name)),
           ),
+          hooks: {},
+          waveHooks: {},
           dashboards: platform.dashboards,
           provenance: {},
           sources: [p.file, e.file, r.file],
@@ -167,6 +174,13 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
         applyLayer(target, platform.regions?.[region.name], { layer: `platform regions.${region.name}`, file: p.file, rank: 4 });
         applyLayer(target, platform.targets?.[`${env.name}/${region.name}`], { layer: `target ${env.name}/${region.name}`, file: p.file, rank: 5 });
 
+        const hooks = platformHooks(platform, target.components, {
+          serviceName: (key) => target.namePrefix + key,
+          context: `${platform.name} in ${env.name}/${region.name}`,
+          primary: region.role === "primary",
+        });
+        target.hooks = Object.fromEntries(Object.entries(hooks).filter(([, h]) => h.render));
+        target.waveHooks = Object.fromEntries(Object.entries(hooks).filter(([, h]) => h.phase === "Sync"));
         for (const [name, component] of Object.entries(target.components)) {
           const problems: Problem[] = [];
           componentShape(component, `components.${name}`, problems);

@@ -91,6 +91,13 @@ export default platform({
       probes: { liveness: { path: "/health" }, readiness: { path: "/ready" } },
     }),
   },
+  migrations: {
+    image: `ossa/orchestration:${VERSION}`,
+    command: ["node", "scripts/migrate.js"],
+    env: { DB_PASSWORD: secretRef("ossa-postgresql", "password") },
+    dependsOn: ["postgresql"],
+  },
+  notify: { webhook: secretRef("ossa-notifications", "slack-webhook-url") },
   environments: {
     dev: { config: { NODE_ENV: "development" } },
     staging: { config: { NODE_ENV: "staging" } },

@@ -146,9 +146,12 @@ describe("OSSA production carries the seed's numbers", () => {
     expect(get(id, "NetworkPolicy", "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const postgres = get(id, "NetworkPolicy", "ossa-postgresql");
     const callers = postgres.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
-    expect(callers.sort()).toEqual(["ossa-discovery", "ossa-orchestration"]);
+    expect(callers.sort()).toEqual(["ossa-discovery", "ossa-migrate", "ossa-orchestration"]);
     const gateway = get(id, "NetworkPolicy", "ossa-gateway");
-    expect(gateway.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "ingress-nginx" });
+    expect(gateway.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "ossa-smoke-test", "app.kubernetes.io/part-of": "ossa" } } }], ports: [{ protocol: "TCP", port: 3000 }] },
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 3000 }] },
+    ]);
   });
 
   it("secrets render as ExternalSecrets reading the region's store; no Secret carries data", () => {
@@ -215,13 +218,13 @@ describe("regions differ where their role and region demand it, and nowhere else
     }
   });
 
-  it("the secondary and tertiary regions differ only in REGION and ingress host", () => {
-    expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual(["configmap-ossa-config.yaml", "ingress-ossa-gateway.yaml"]);
+  it("the secondary and tertiary regions differ only in REGION, ingress host and the failure notice that names the region", () => {
+    expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual(["configmap-ossa-config.yaml", "ingress-ossa-gateway.yaml", "job-ossa-notify-failure.yaml"]);
   });
 
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
-    const allowed = /^(configmap-ossa-config|ingress-ossa-gateway|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
+    const allowed = /^(configmap-ossa-config|ingress-ossa-gateway|job-ossa-notify-failure|resourcequota-ossa|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("statefulset-ossa-postgresql-primary.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

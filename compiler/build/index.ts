@@ -13,6 +13,7 @@ import { buildService } from "./service.ts";
 import { buildStore } from "./store.ts";
 import { buildAccess } from "./rbac.ts";
 import { buildDashboards, buildServiceMonitor } from "./monitoring.ts";
+import { buildHooks } from "./hooks.ts";
 
 export interface BuiltTarget {
   target: ResolvedTarget;
@@ -32,7 +33,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
       throw e;
     }
   }
-  objects.push(...buildDashboards(target, target.dashboards));
+  objects.push(...buildHooks(target), ...buildDashboards(target, target.dashboards));
   return { target, objects };
 }
 

@@ -40,6 +40,13 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
       claims += c.replicas;
     }
   }
+  for (const hook of Object.values(target.hooks)) {
+    pods += 1;
+    add("requests.cpu", hook.resources.requests?.cpu, 1);
+    add("requests.memory", hook.resources.requests?.memory, 1);
+    add("limits.cpu", hook.resources.limits?.cpu, 1);
+    add("limits.memory", hook.resources.limits?.memory, 1);
+  }
   const hard: Record<string, string> = {};
   for (const [key, nanos] of [...sums.entries()].sort()) {
     hard[key] = sumToQuantity(nanos, !key.endsWith("cpu"));

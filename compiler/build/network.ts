@@ -57,7 +57,7 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     const name = objectName(target, key);
     const ingress: IngressRule[] = [];
     const egress: EgressRule[] = [];
-    const callers = keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key));
+    const callers = [...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)), ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key))].sort();
     if (callers.length) {
       ingress.push({ from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })), ports: portsOf(target, key) });
     }
@@ -87,6 +87,22 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
         spec: { podSelector: { matchLabels: selectorLabels(target, name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
       }),
       key,
+    );
+  }
+  for (const hook of Object.keys(target.hooks).sort()) {
+    const spec = target.hooks[hook];
+    const name = objectName(target, hook);
+    const egress: EgressRule[] = spec.dependsOn
+      .slice()
+      .sort()
+      .map((dep) => ({ to: isRemote(target, dep) ? ANYWHERE : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }], ports: portsOf(target, dep) }));
+    if (spec.externalHttps) egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }] });
+    add(
+      new NetworkPolicy({
+        metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
+        spec: { podSelector: { matchLabels: selectorLabels(target, name) }, policyTypes: ["Ingress", "Egress"], ingress: [], egress },
+      }),
+      hook,
     );
   }
   return out;

@@ -31,6 +31,7 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
       if (c.engine === "postgres") refs.push({ kind: "secret", name: c.password.name, key: "replication-password" });
     }
   }
+  for (const hook of Object.values(target.hooks)) for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
   return refs;
 }
 

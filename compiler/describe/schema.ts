@@ -166,6 +166,19 @@ const patchRule = object({
   ),
 });
 
+const migrations = object({
+  image,
+  command: list(str(), { min: 1 }),
+  args: optional(list(str())),
+  env: optional(envMap),
+  dependsOn: list(str(), { min: 1 }),
+  resources: optional(resources),
+  backoffLimit: optional(int(0, 10)),
+  deadlineSeconds: optional(int(30)),
+});
+const smokeTest = object({ image: optional(image), deadlineSeconds: optional(int(30)) });
+const notify = object({ webhook: secretRef, image: optional(image) });
+
 /** Shape of a platform description. */
 export const platformShape = object({
   name: dnsLabel,
@@ -180,6 +193,9 @@ export const platformShape = object({
   targets: optional(record(layerShape, str(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a key like production/eu-west-1"))),
   patches: optional(list(patchRule)),
   dashboards: optional(record(record((_v, _p, _problems) => undefined), dnsLabel)),
+  migrations: optional(migrations),
+  smokeTest: optional(either((v) => (v === false ? oneOf(false) : smokeTest))),
+  notify: optional(notify),
 });
 
 /** Shape of an environment description. */

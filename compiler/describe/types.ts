@@ -214,6 +214,45 @@ export interface PlatformDescription {
   patches?: PatchRule[];
   /** Grafana dashboards (JSON models), rendered as ConfigMaps labelled `grafana_dashboard: "1"`. */
   dashboards?: Record<string, Record<string, unknown>>;
+  /** Schema migrations, run before the services that use the database. */
+  migrations?: MigrationDescription;
+  /** The PostSync smoke test; `false` turns it off. */
+  smokeTest?: SmokeTestDescription | false;
+  /** Notify on a failed sync. */
+  notify?: NotificationDescription;
+}
+
+/**
+ * The database migration Job. It runs as an Argo CD Sync hook in its own
+ * wave: after the databases it lists in `dependsOn` are Healthy, and before
+ * every component that uses those databases starts, on every sync.
+ */
+export interface MigrationDescription {
+  image: string;
+  command: string[];
+  args?: string[];
+  env?: Record<string, EnvValue>;
+  /** The data stores the migration writes to. */
+  dependsOn: string[];
+  resources?: Resources;
+  /** Retries before the sync fails (default 2). */
+  backoffLimit?: number;
+  /** The Job's activeDeadlineSeconds (default 600). */
+  deadlineSeconds?: number;
+}
+
+/** The PostSync smoke test: calls the health endpoint of every exposed service. On by default. */
+export interface SmokeTestDescription {
+  /** Defaults to a pinned curl image. */
+  image?: string;
+  deadlineSeconds?: number;
+}
+
+/** Where to tell people that a sync failed: a SyncFail Job posts to this webhook. */
+export interface NotificationDescription {
+  /** The webhook URL, from the secret store (a Slack incoming webhook, for instance). */
+  webhook: SecretRef;
+  image?: string;
 }
 
 /** Which checks and safety objects an environment gets. */

@@ -1,0 +1,125 @@
+/**
+ * The Jobs Argo CD runs around a sync, derived from a platform description:
+ *
+ * - `migrate`: schema migrations, a Sync-phase hook in its own wave, after
+ *   the databases it names and before every component that uses them. It
+ *   runs only where the databases are writable (the primary region); the
+ *   replicas elsewhere receive the new schema through replication. (A
+ *   PreSync hook would run before anything of the Application exists, so on
+ *   an empty cluster it would find no database, no Secret and no
+ *   ServiceAccount, and the first sync would fail.)
+ * - `smoke-test`: a PostSync hook that calls every exposed service's health
+ *   endpoint once all resources are Healthy.
+ * - `notify-failure`: a SyncFail hook that posts to the platform's webhook.
+ */
+import type { Component, EnvValue, PlatformDescription, Resources } from "./describe/types.ts";
+import type { SyncPhase } from "./argo-order.ts";
+
+/** A pinned image with curl and a shell, for the smoke test and notifications. */
+export const CURL_IMAGE = "curlimages/curl:8.10.1";
+
+export interface HookSpec {
+  phase: Exclude<SyncPhase, "PreSync">;
+  image: string;
+  command: string[];
+  args?: string[];
+  env: Record<string, EnvValue>;
+  /** Components this hook talks to (and, for Sync hooks, waits for). */
+  dependsOn: string[];
+  /** For a Sync hook: every component that depends on one of its `dependsOn` waits for this hook. */
+  gates: boolean;
+  resources: Resources;
+  backoffLimit: number;
+  deadlineSeconds: number;
+  /** Needs HTTPS egress to the internet (webhooks). */
+  externalHttps: boolean;
+  /**
+   * False where the hook keeps its place in the wave order but renders no Job
+   * (the migration outside the primary region), so every region has the same waves.
+   */
+  render: boolean;
+}
+
+const SMALL: Resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+
+function healthPath(c: Component): string {
+  if (c.type !== "service") return "/";
+  const readiness = c.probes?.readiness;
+  const liveness = c.probes?.liveness;
+  return (readiness ? readiness.path : undefined) ?? (liveness ? liveness.path : undefined) ?? "/health";
+}
+
+/** The smoke test's URLs: each exposed service's readiness endpoint, in-cluster, keyed by component. */
+export function smokeTestUrls(components: Record<string, Component>, serviceName: (key: string) => string): string[] {
+  return Object.keys(components)
+    .sort()
+    .flatMap((key) => {
+      const c = components[key];
+      if (c.type !== "service" || !c.expose) return [];
+      const portName = c.expose.port ?? Object.keys(c.ports)[0];
+      return [`http://${serviceName(key)}:${c.ports[portName]}${healthPath(c)}`];
+    });
+}
+
+/** The hooks a platform gets in one target, keyed by name. */
+export function platformHooks(
+  platform: PlatformDescription,
+  components: Record<string, Component>,
+  where: { serviceName: (key: string) => string; context: string; primary: boolean },
+): Record<string, HookSpec> {
+  const { serviceName, context } = where;
+  const hooks: Record<string, HookSpec> = {};
+  const m = platform.migrations;
+  if (m) {
+    hooks.migrate = {
+      phase: "Sync",
+      image: m.image,
+      command: m.command,
+      args: m.args,
+      env: m.env ?? {},
+      dependsOn: m.dependsOn,
+      gates: true,
+      resources: m.resources ?? SMALL,
+      backoffLimit: m.backoffLimit ?? 2,
+      deadlineSeconds: m.deadlineSeconds ?? 600,
+      externalHttps: false,
+      render: where.primary,
+    };
+  }
+  const urls = smokeTestUrls(components, serviceName);
+  if (platform.smokeTest !== false && urls.length) {
+    const exposed = Object.keys(components).filter((k) => components[k].type === "service" && (components[k] as { expose?: unknown }).expose).sort();
+    hooks["smoke-test"] = {
+      phase: "PostSync",
+      image: platform.smokeTest?.image ?? CURL_IMAGE,
+      command: ["/bin/sh", "-c"],
+      args: [`set -e\nfor url in ${urls.join(" ")}; do\n  echo "GET $url"\n  curl --fail --silent --show-error --max-time 10 --retry 6 --retry-delay 5 --retry-all-errors "$url" > /dev/null\ndone\necho "all ${urls.length} health endpoints answered"\n`],
+      env: {},
+      dependsOn: exposed,
+      gates: false,
+      resources: SMALL,
+      backoffLimit: 1,
+      deadlineSeconds: platform.smokeTest?.deadlineSeconds ?? 300,
+      externalHttps: false,
+      render: true,
+    };
+  }
+  if (platform.notify) {
+    const text = JSON.stringify({ text: `Argo CD sync failed: ${context}` });
+    hooks["notify-failure"] = {
+      phase: "SyncFail",
+      image: platform.notify.image ?? CURL_IMAGE,
+      command: ["/bin/sh", "-c"],
+      args: [`curl --fail --silent --show-error --max-time 10 --retry 3 -X POST -H 'Content-Type: application/json' --data '${text}' "$WEBHOOK_URL"\n`],
+      env: { WEBHOOK_URL: platform.notify.webhook },
+      dependsOn: [],
+      gates: false,
+      resources: SMALL,
+      backoffLimit: 1,
+      deadlineSeconds: 120,
+      externalHttps: true,
+      render: true,
+    };
+  }
+  return hooks;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { compareSyncOrder, kindRank, syncPhase, syncWave } from "../compiler/argo-order.ts";
+import type { KubeObject } from "../compiler/build/objects.ts";
+
+function obj(kind: string, name: string, annotations: Record<string, string> = {}, apiVersion = "v1"): KubeObject {
+  return { apiVersion, kind, metadata: { name, annotations } };
+}
+const ids = (objects: KubeObject[]) => [...objects].sort(compareSyncOrder).map((o) => `${o.kind}/${o.metadata.name}`);
+
+describe("Argo CD's sync order, hand-checked", () => {
+  it("orders by kind within a wave, in gitops-engine's kind list", () => {
+    expect(ids([obj("Deployment", "a"), obj("Service", "a"), obj("ConfigMap", "a"), obj("Namespace", "a"), obj("ServiceAccount", "a"), obj("HorizontalPodAutoscaler", "a"), obj("StatefulSet", "a"), obj("Ingress", "a"), obj("NetworkPolicy", "a"), obj("PodDisruptionBudget", "a"), obj("Secret", "a"), obj("Job", "a")])).toEqual([
+      "Namespace/a", "NetworkPolicy/a", "PodDisruptionBudget/a", "ServiceAccount/a", "Secret/a", "ConfigMap/a", "Service/a", "Deployment/a", "HorizontalPodAutoscaler/a", "StatefulSet/a", "Job/a", "Ingress/a",
+    ]);
+  });
+
+  it("puts unknown kinds and custom resources after every listed kind of their wave, ordered by name among themselves", () => {
+    expect(ids([obj("ServiceMonitor", "b", {}, "monitoring.coreos.com/v1"), obj("APIService", "z"), obj("ExternalSecret", "a", {}, "external-secrets.io/v1"), obj("PriorityClass", "c"), obj("Ingress", "y")])).toEqual([
+      "Ingress/y", "APIService/z", "ExternalSecret/a", "ServiceMonitor/b", "PriorityClass/c",
+    ]);
+    expect(kindRank("VirtualService")).toBe(0);
+    expect(kindRank("Namespace")).toBeLessThan(kindRank("APIService"));
+  });
+
+  it("orders by phase first, then wave, then kind, then name", () => {
+    const objects = [
+      obj("ConfigMap", "late", { "argocd.argoproj.io/sync-wave": "5" }),
+      obj("Deployment", "early", { "argocd.argoproj.io/sync-wave": "-1" }),
+      obj("Job", "post", { "argocd.argoproj.io/hook": "PostSync" }),
+      obj("Job", "pre", { "argocd.argoproj.io/hook": "PreSync", "argocd.argoproj.io/sync-wave": "10" }),
+      obj("Job", "fail", { "argocd.argoproj.io/hook": "SyncFail" }),
+      obj("Service", "b"),
+      obj("Service", "a"),
+      obj("CustomThing", "zero", {}, "example.com/v1"),
+    ];
+    expect(ids(objects)).toEqual(["Job/pre", "Deployment/early", "Service/a", "Service/b", "CustomThing/zero", "ConfigMap/late", "Job/post", "Job/fail"]);
+  });
+
+  it("parses waves like Argo CD: integers, Helm's hook weight as a fallback, anything else 0", () => {
+    expect(syncWave(obj("X", "a", { "argocd.argoproj.io/sync-wave": "-3" }))).toBe(-3);
+    expect(syncWave(obj("X", "a", { "helm.sh/hook-weight": "7" }))).toBe(7);
+    expect(syncWave(obj("X", "a", { "argocd.argoproj.io/sync-wave": "two" }))).toBe(0);
+    expect(syncWave(obj("X", "a"))).toBe(0);
+    expect(syncPhase(obj("Job", "a", { "argocd.argoproj.io/hook": "Skip,PostSync" }))).toBe("PostSync");
+  });
+});

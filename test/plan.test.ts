@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { cleanProjects, makeProject, runCli } from "./helpers/project.ts";
+
+afterAll(cleanProjects);
+
+describe("manifold plan", () => {
+  const root = makeProject();
+
+  it("prints production OSSA in us-west-2 as a run-book of the first sync", () => {
+    const run = runCli(root, ["plan", "ossa", "production", "us-west-2"]);
+    expect(run.status, run.stderr).toBe(0);
+    const out = run.stdout;
+    const at = (s: string) => {
+      const i = out.indexOf(s);
+      expect(i, s).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // Foundation, then the databases, then the migration, then the services up the graph, then scaling, edge, smoke test.
+    expect(at("Step 1: phase Sync, wave 0")).toBeLessThan(at("ExternalSecret           ossa-postgresql"));
+    expect(at("StatefulSet              ossa-postgresql-primary")).toBeLessThan(at("Job                      ossa-migrate"));
+    expect(at("Job                      ossa-migrate")).toBeLessThan(at("Deployment               ossa-discovery"));
+    expect(at("Deployment               ossa-orchestration")).toBeLessThan(at("Deployment               ossa-gateway"));
+    expect(at("HorizontalPodAutoscaler  ossa-gateway")).toBeLessThan(at("Ingress                  ossa-gateway"));
+    expect(at("phase PostSync")).toBeLessThan(at("phase SyncFail"));
+    expect(out).toContain("-> waits until Healthy: ExternalSecret/ossa-api");
+    expect(out).toContain("-> runs only when the sync fails");
+    expect(out).toContain("Hazards: none.");
+  });
+
+  it("prints JSON for machines", () => {
+    const run = runCli(root, ["plan", "ossa", "dev", "us-west-2", "--format", "json"]);
+    expect(run.status, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout);
+    expect(plan.target).toBe("ossa/dev/us-west-2");
+    expect(plan.hazards).toEqual([]);
+    const waves = plan.steps.filter((s: any) => s.phase === "Sync").map((s: any) => s.wave);
+    expect(waves).toEqual([...waves].sort((a: number, b: number) => a - b));
+    expect(plan.steps.at(-1)).toMatchObject({ phase: "SyncFail", onFailure: true });
+  });
+
+  it("rejects an unknown target and wrong arguments", () => {
+    const unknown = runCli(root, ["plan", "ossa", "production", "ap-south-1"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("no target matches platform ossa environment production region ap-south-1");
+    expect(runCli(root, ["plan", "ossa"]).status).toBe(2);
+  });
+});
