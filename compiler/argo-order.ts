@@ -59,7 +59,28 @@ export function compareSyncOrder(a: KubeObject, b: KubeObject): number {
   );
 }
 
-/** Returns a new array in Argo CD's sync order. */
+/**
+ * Returns a new array in Argo CD's sync order, including gitops-engine's
+ * post-sort adjustment: a Namespace moves before the first object in it, and
+ * a CustomResourceDefinition before the first object of its group and kind
+ * (each then runs in that object's phase and wave).
+ */
 export function sortForSync<T extends { object: KubeObject }>(items: T[]): T[] {
-  return [...items].sort((a, b) => compareSyncOrder(a.object, b.object));
+  const sorted = [...items].sort((a, b) => compareSyncOrder(a.object, b.object));
+  const moveBefore = (dependency: T, isDependent: (o: KubeObject) => boolean) => {
+    const at = sorted.indexOf(dependency);
+    const first = sorted.findIndex((x) => x !== dependency && isDependent(x.object));
+    if (first >= 0 && first < at) {
+      sorted.splice(at, 1);
+      sorted.splice(first, 0, dependency);
+    }
+  };
+  for (const item of sorted.filter((x) => x.object.kind === "Namespace" && x.object.apiVersion === "v1")) {
+    moveBefore(item, (o) => o.metadata.namespace === item.object.metadata.name);
+  }
+  for (const item of sorted.filter((x) => x.object.kind === "CustomResourceDefinition")) {
+    const spec = item.object.spec as { group?: string; names?: { kind?: string } } | undefined;
+    moveBefore(item, (o) => o.kind === spec?.names?.kind && o.apiVersion.split("/")[0] === spec?.group);
+  }
+  return sorted;
 }

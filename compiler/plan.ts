@@ -10,9 +10,28 @@ import { waveGroups } from "./emit/readme.ts";
 import { findHazards, type Hazard } from "./hazards.ts";
 import { workloadDependencies } from "./order.ts";
 
+const BAND_LABELS: Record<string, string> = {
+  foundation: "namespace, policies, RBAC, config and secrets",
+  scaling: "autoscalers and disruption budgets",
+  edge: "edge and mesh",
+  observability: "observability",
+};
+
+/** What a step does, in words: its bands, and the components whose workloads or hooks it starts. */
+function describeStep(objects: CompiledTarget["objects"]): string {
+  const parts: string[] = [];
+  for (const o of objects) {
+    const label = o.band === "workload" || o.band === "hook" ? (o.band === "hook" ? `run the ${o.component} hook` : `start ${o.component}`) : BAND_LABELS[o.band];
+    if (label && !parts.includes(label)) parts.push(label);
+  }
+  return parts.join("; ");
+}
+
 export interface PlanStep {
   phase: string;
   wave: number;
+  /** What the step does, in words. */
+  summary: string;
   objects: { kind: string; name: string; component?: string; health: boolean; hook: boolean }[];
   /** What Argo CD waits for before the next step. */
   waitsFor: string[];
@@ -51,7 +70,7 @@ export function planTarget(t: CompiledTarget): Plan {
     // Argo CD always waits for hooks to complete; plain resources of the final step are not waited on.
     const last = i === lastSuccessStep && !objects.some((o) => o.hook);
     const waitsFor = last ? [] : objects.filter((o) => o.health || o.hook).map((o) => `${o.kind}/${o.name}`);
-    return { phase, wave: syncWave(g.objects[0].object), objects, waitsFor, last, onFailure: phase === "SyncFail" };
+    return { phase, wave: syncWave(g.objects[0].object), summary: describeStep(g.objects), objects, waitsFor, last, onFailure: phase === "SyncFail" };
   });
   const hazards = findHazards(
     t.objects.map((o) => o.object),
@@ -62,9 +81,14 @@ export function planTarget(t: CompiledTarget): Plan {
 
 /** The plan as text: one block per step. */
 export function formatPlan(plan: Plan): string {
-  const lines = [`Sync plan for ${plan.target} on cluster ${plan.cluster.name} (${plan.cluster.server}), namespace ${plan.namespace}`, ""];
+  const lines = [
+    `Sync plan for ${plan.target} on cluster ${plan.cluster.name} (${plan.cluster.server}), namespace ${plan.namespace}`,
+    "Argo CD applies one step at a time: phase, then wave; inside a step by kind, then name. It waits for every",
+    "object with a health check (and every hook) to be Healthy before the next step; the last plain step is not waited on.",
+    "",
+  ];
   plan.steps.forEach((s, i) => {
-    lines.push(`Step ${i + 1}: phase ${s.phase}, wave ${s.wave}`);
+    lines.push(`Step ${i + 1}: phase ${s.phase}, wave ${s.wave}: ${s.summary}`);
     for (const o of s.objects) lines.push(`  ${o.kind.padEnd(24)} ${o.name}${o.hook ? "  (hook)" : o.health ? "" : "  (no health check)"}`);
     if (s.onFailure) lines.push("  -> runs only when the sync fails");
     else if (s.last) lines.push("  -> last step: Argo CD marks the sync done once applied and does not wait for health");

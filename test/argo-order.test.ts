@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareSyncOrder, kindRank, syncPhase, syncWave } from "../compiler/argo-order.ts";
+import { compareSyncOrder, kindRank, sortForSync, syncPhase, syncWave } from "../compiler/argo-order.ts";
 import type { KubeObject } from "../compiler/build/objects.ts";
 
 function obj(kind: string, name: string, annotations: Record<string, string> = {}, apiVersion = "v1"): KubeObject {
@@ -34,6 +34,17 @@ describe("Argo CD's sync order, hand-checked", () => {
       obj("CustomThing", "zero", {}, "example.com/v1"),
     ];
     expect(ids(objects)).toEqual(["Job/pre", "Deployment/early", "Service/a", "Service/b", "CustomThing/zero", "ConfigMap/late", "Job/post", "Job/fail"]);
+  });
+
+  it("moves a Namespace before the first object in it, and a CRD before its first custom resource, as gitops-engine does", () => {
+    const ns = { ...obj("Namespace", "team", { "argocd.argoproj.io/sync-wave": "5" }) };
+    const hook = { ...obj("Job", "migrate", { "argocd.argoproj.io/hook": "PreSync" }), metadata: { name: "migrate", namespace: "team", annotations: { "argocd.argoproj.io/hook": "PreSync" } } };
+    const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.example.com", annotations: { "argocd.argoproj.io/sync-wave": "3" } }, spec: { group: "example.com", names: { kind: "Widget" } } };
+    const widget = obj("Widget", "w", {}, "example.com/v1");
+    const order = sortForSync([ns, hook, crd, widget].map((object) => ({ object: object as KubeObject }))).map((x) => `${x.object.kind}/${x.object.metadata.name}`);
+    expect(order).toEqual(["Namespace/team", "Job/migrate", "CustomResourceDefinition/widgets.example.com", "Widget/w"]);
+    const plain = [ns, hook, crd, widget].sort(compareSyncOrder).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(plain).toEqual(["Job/migrate", "Widget/w", "CustomResourceDefinition/widgets.example.com", "Namespace/team"]);
   });
 
   it("parses waves like Argo CD: integers, Helm's hook weight as a fallback, anything else 0", () => {

@@ -9,6 +9,7 @@ import type { ResolvedTarget } from "../resolve.ts";
 import { sortForSync, syncPhase, syncWave } from "../argo-order.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import { objectFileName } from "./files.ts";
+import { syncGraph } from "../order.ts";
 
 /** A digest of the resolved spec: it changes exactly when the meaning of the target's description changes. */
 export function specDigest(target: ResolvedTarget): string {
@@ -64,7 +65,9 @@ export function renderReadme(target: ResolvedTarget, objects: RenderedObject[]):
   lines.push("", "## Dependencies", "", "```mermaid", "flowchart LR");
   const waveOfComponent = new Map<string, number>();
   for (const o of objects) {
-    if (o.component && o.band === "workload") waveOfComponent.set(o.component, Math.max(waveOfComponent.get(o.component) ?? -Infinity, syncWave(o.object)));
+    if (o.component && (o.band === "workload" || (o.band === "hook" && syncPhase(o.object) === "Sync"))) {
+      waveOfComponent.set(o.component, Math.max(waveOfComponent.get(o.component) ?? -Infinity, syncWave(o.object)));
+    }
   }
   const byWave = new Map<number, string[]>();
   for (const [c, w] of [...waveOfComponent.entries()].sort()) byWave.set(w, [...(byWave.get(w) ?? []), c]);
@@ -73,8 +76,10 @@ export function renderReadme(target: ResolvedTarget, objects: RenderedObject[]):
     for (const c of byWave.get(w)!) lines.push(`    ${mermaidId(c)}["${c}"]`);
     lines.push("  end");
   }
-  for (const c of Object.keys(target.components).sort()) {
-    for (const dep of [...(target.components[c].dependsOn ?? [])].sort()) lines.push(`  ${mermaidId(c)} --> ${mermaidId(dep)}`);
+  const graph = syncGraph(target);
+  for (const c of Object.keys(graph).sort()) {
+    if (!waveOfComponent.has(c)) continue;
+    for (const dep of [...graph[c].dependsOn].sort()) if (waveOfComponent.has(dep)) lines.push(`  ${mermaidId(c)} --> ${mermaidId(dep)}`);
   }
   lines.push("```", "");
   return lines.join("\n");
