@@ -163,6 +163,10 @@ export function checkProject(sources: ProjectSources): Project {
         else throw e;
       }
     }
+    const relational = Object.keys(value.components).filter((k) => value.components[k].type === "store" && (value.components[k] as { engine?: string }).engine === "postgres");
+    if (relational.length && !value.migrations) {
+      errors.push(new ManifoldError(`declares a relational database (${relational.join(", ")}) but no migrations; add \`migrations: { image, command, dependsOn: ["${relational[0]}"] }\` so the schema is migrated before the services start`, { file, field: "migrations", target: value.name }));
+    }
     (value.migrations?.dependsOn ?? []).forEach((dep, i) => {
       if (!components.has(dep)) errors.push(new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, { file, field: `migrations.dependsOn[${i}]`, target: value.name }));
     });

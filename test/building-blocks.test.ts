@@ -55,12 +55,19 @@ describe("building blocks", () => {
     expect(JSON.parse(cm.data["overview.json"])).toEqual({ title: "Demo", panels: [] });
   });
 
+  it("a platform with a relational database must declare its migrations", async () => {
+    await expect(
+      compilePlatforms([platform({ name: "demo", namespace: "demo", components: { db: postgres({ replicas: 1, storage: "1Gi", resources: small }) } })]),
+    ).rejects.toThrow(/declares a relational database \(db\) but no migrations/);
+  });
+
   it("a store's password becomes an ExternalSecret, and the primary gets the writable set", async () => {
     const result = await compilePlatforms([
       platform({
         name: "demo",
         namespace: "demo",
         components: { db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources: small }) },
+        migrations: { image: "demo/migrate:1.0.0", command: ["migrate"], dependsOn: ["db"] },
       }),
     ]);
     expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet").map((s) => s.metadata.name)).toEqual(["db-primary", "db-replica"]);
