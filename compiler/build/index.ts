@@ -13,6 +13,7 @@ import { buildService } from "./service.ts";
 import { buildStore } from "./store.ts";
 import { buildAccess } from "./rbac.ts";
 import { buildDashboards, buildServiceMonitor } from "./monitoring.ts";
+import { buildIngresses } from "./ingress.ts";
 
 export interface BuiltTarget {
   target: ResolvedTarget;
@@ -33,6 +34,12 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
     }
   }
   objects.push(...buildDashboards(target, target.dashboards));
+  try {
+    objects.push(...buildIngresses(target));
+  } catch (e) {
+    if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field, target: target.id });
+    throw e;
+  }
   return { target, objects };
 }
 
