@@ -105,6 +105,9 @@ describe("store load balancers", () => {
     expect(lb.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local", loadBalancerSourceRanges: ["10.1.0.0/16"], ports: [{ name: "http", port: 6333 }] });
     expect(lb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-internal"]).toBe("true");
     expect(get(objectsOf(result, id, "NetworkPolicy"), "vec").spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: "10.1.0.0/16" } }], ports: [{ protocol: "TCP", port: 6333 }] });
+    // Argo CD waits for a LoadBalancer's address; it syncs after the workloads so it never holds them up.
+    const wave = (o: any) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
+    expect(wave(lb)).toBeGreaterThan(wave(get(objectsOf(result, id, "StatefulSet"), "vec")));
   });
 
   it("an external one has no internal annotations; an unknown port is an error", async () => {

@@ -42,5 +42,6 @@ export function buildLoadBalancer(target: ResolvedTarget, key: string, name: str
       ports: [{ name: portName, port, targetPort: portName, protocol: "TCP" }],
     },
   });
-  return [{ object: plain(service), component: key, band: "workload" }];
+  // The edge band: Argo CD holds a wave until a LoadBalancer has an address, which must not hold up the workloads.
+  return [{ object: plain(service), component: key, band: "edge" }];
 }
