@@ -1,3 +1,4 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 
@@ -16,9 +17,9 @@ export const natsEngine: StoreEngineDefinition = {
   writablePaths: ["/tmp"],
   crossRegion: false,
   env({ spec }) {
-    const vars = [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] as { name: string; value?: string; valueFrom?: unknown }[];
-    if (spec.password) vars.push(fromSecret("NATS_TOKEN", spec.password.name, spec.password.key) as never);
-    return vars.sort((a, b) => a.name.localeCompare(b.name)) as never;
+    const vars: EnvVar[] = [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }];
+    if (spec.password) vars.push(fromSecret("NATS_TOKEN", spec.password.name, spec.password.key));
+    return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {
     return { httpGet: { path: "/healthz", port: "monitor" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
