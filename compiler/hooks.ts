@@ -49,16 +49,24 @@ function healthPath(c: Component): string {
   return (readiness ? readiness.path : undefined) ?? (liveness ? liveness.path : undefined) ?? "/health";
 }
 
-/** The smoke test's URLs: each exposed service's readiness endpoint, in-cluster, keyed by component. */
-export function smokeTestUrls(components: Record<string, Component>, serviceName: (key: string) => string): string[] {
-  return Object.keys(components)
-    .sort()
-    .flatMap((key) => {
-      const c = components[key];
-      if (c.type !== "service" || !c.expose) return [];
-      const portName = c.expose.port ?? Object.keys(c.ports)[0];
-      return [`http://${serviceName(key)}:${c.ports[portName]}${healthPath(c)}`];
-    });
+/** The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used. */
+export function exposedServices(platform: Pick<PlatformDescription, "ingresses">, components: Record<string, Component>): Map<string, string | undefined> {
+  const exposed = new Map<string, string | undefined>();
+  for (const [key, c] of Object.entries(components)) if (c.type === "service" && c.expose) exposed.set(key, c.expose.port);
+  for (const ingress of Object.values(platform.ingresses ?? {})) {
+    for (const rule of ingress.rules) for (const path of rule.paths) if (!exposed.has(path.component)) exposed.set(path.component, path.port);
+  }
+  return exposed;
+}
+
+/** The smoke test's URLs: each exposed service's readiness endpoint, in-cluster. */
+export function smokeTestUrls(exposed: Map<string, string | undefined>, components: Record<string, Component>, serviceName: (key: string) => string): string[] {
+  return [...exposed.keys()].sort().flatMap((key) => {
+    const c = components[key];
+    if (!c || c.type !== "service") return [];
+    const portName = exposed.get(key) ?? Object.keys(c.ports)[0];
+    return [`http://${serviceName(key)}:${c.ports[portName]}${healthPath(c)}`];
+  });
 }
 
 /** The hooks a platform gets in one target, keyed by name. */
@@ -86,9 +94,10 @@ export function platformHooks(
       render: where.primary,
     };
   }
-  const urls = smokeTestUrls(components, serviceName);
+  const exposedPorts = exposedServices(platform, components);
+  const urls = smokeTestUrls(exposedPorts, components, serviceName);
   if (platform.smokeTest !== false && urls.length) {
-    const exposed = Object.keys(components).filter((k) => components[k].type === "service" && (components[k] as { expose?: unknown }).expose).sort();
+    const exposed = [...exposedPorts.keys()].filter((k) => components[k]?.type === "service").sort();
     hooks["smoke-test"] = {
       phase: "PostSync",
       image: platform.smokeTest?.image ?? CURL_IMAGE,

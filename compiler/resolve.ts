@@ -8,7 +8,7 @@ import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Problem } from "./check/shape.ts";
 import { componentShape } from "./describe/schema.ts";
 import type {
-  ClusterDescription, Component, ComponentOverride, EnvironmentPolicy, EnvValue, LayerOverride, PatchRule, PlatformDescription, RegionRole,
+  ClusterDescription, Component, ComponentOverride, EnvironmentPolicy, EnvValue, IngressDescription, LayerOverride, PatchRule, PlatformDescription, RegionRole,
 } from "./describe/types.ts";
 import type { Project } from "./load.ts";
 import { platformHooks, type HookSpec } from "./hooks.ts";
@@ -45,13 +45,15 @@ export interface ResolvedTarget {
   waveHooks: Record<string, HookSpec>;
   /** Grafana dashboards, by name. */
   dashboards?: Record<string, Record<string, unknown>>;
+  /** Platform-level ingresses, by object name. */
+  ingresses?: Record<string, IngressDescription>;
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
   provenance: Record<string, Provenance>;
   /** The description files this target was built from. */
   sources: string[];
 }
 
-const REFERENCE_KINDS = new Set(["secret", "url"]);
+const REFERENCE_KINDS = new Set(["secret", "url", "config", "ingress-url"]);
 
 function isMergeable(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !REFERENCE_KINDS.has((v as { kind?: string }).kind ?? "");
@@ -162,6 +164,7 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           hooks: {},
           waveHooks: {},
           dashboards: platform.dashboards,
+          ingresses: platform.ingresses,
           provenance: {},
           sources: [p.file, e.file, r.file],
         };

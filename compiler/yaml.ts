@@ -22,7 +22,7 @@ function compareKeys(a: string, b: string): number {
 const SPECIAL = [
   /^(?:~|null|Null|NULL|)$/,
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
-  /^[-+]?(?:0|[1-9][0-9_]*)$/, // decimal int (1.1 allows underscores)
+  /^[-+]?[0-9][0-9_]*$/, // decimal int (1.1 allows underscores; readers take 08 for 8)
   /^[-+]?0[0-7_]+$/, // 1.1 octal
   /^[-+]?0o[0-7]+$/, // 1.2 octal
   /^[-+]?0x[0-9a-fA-F_]+$/, // hex

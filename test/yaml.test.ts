@@ -32,6 +32,10 @@ describe("toYaml", () => {
     expect(isPlainSafe("0775")).toBe(false);
     expect(isPlainSafe("ossa/gateway:0.1.8")).toBe(true);
     expect(isPlainSafe("500m")).toBe(true);
+    expect(isPlainSafe("e0")).toBe(false); // a YAML 1.1 float (the exponent form needs no digits before it)
+    expect(isPlainSafe("e")).toBe(true);
+    expect(isPlainSafe("08")).toBe(false); // read as the integer 8
+    expect(isPlainSafe("0_8")).toBe(false);
   });
 
   it("round-trips random JSON values", () => {

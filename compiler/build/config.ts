@@ -2,7 +2,7 @@
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { ResolvedTarget } from "../resolve.ts";
 import { ManifoldError } from "../errors.ts";
-import { isSecretRef } from "../describe/refs.ts";
+import { isConfigRef, isSecretRef } from "../describe/refs.ts";
 import { configMapName, platformLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { literalValue } from "./pod.ts";
@@ -17,6 +17,10 @@ export function buildConfig(target: ResolvedTarget): RenderedObject[] {
     if (isSecretRef(value)) {
       const origin = target.provenance[`config.${key}`];
       throw new ManifoldError("a ConfigMap cannot hold a secret; move it to a component's env", { file: origin?.file, field: `config.${key}`, target: target.id });
+    }
+    if (isConfigRef(value)) {
+      const origin = target.provenance[`config.${key}`];
+      throw new ManifoldError("a ConfigMap entry cannot read the ConfigMap; use configRef() in a component's env", { file: origin?.file, field: `config.${key}`, target: target.id });
     }
     data[key] = literalValue(target, value)!;
   }

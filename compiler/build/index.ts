@@ -14,6 +14,7 @@ import { buildStore } from "./store.ts";
 import { buildAccess } from "./rbac.ts";
 import { buildDashboards, buildServiceMonitor } from "./monitoring.ts";
 import { buildHooks } from "./hooks.ts";
+import { buildIngresses } from "./ingress.ts";
 
 export interface BuiltTarget {
   target: ResolvedTarget;
@@ -34,6 +35,12 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
     }
   }
   objects.push(...buildHooks(target), ...buildDashboards(target, target.dashboards));
+  try {
+    objects.push(...buildIngresses(target));
+  } catch (e) {
+    if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field, target: target.id });
+    throw e;
+  }
   return { target, objects };
 }
 

@@ -7,7 +7,10 @@
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule, IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule, IIoK8sApiNetworkingV1NetworkPolicyPort as PolicyPort } from "kubernetes-models/networking.k8s.io/v1";
 import type { ResolvedTarget } from "../resolve.ts";
-import { ENGINES } from "../stores/index.ts";
+import { ENGINES, engineOf } from "../stores/index.ts";
+import { ingressPorts } from "./ingress.ts";
+import { internetEgress } from "./egress.ts";
+import { loadBalancerPort } from "./load-balancer.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
@@ -24,7 +27,7 @@ function portsOf(target: ResolvedTarget, key: string): PolicyPort[] {
 /** True when a component's writable endpoint lives in another region (a replicated store outside the primary region). */
 function isRemote(target: ResolvedTarget, key: string): boolean {
   const c = target.components[key];
-  return c.type === "store" && ENGINES[c.engine].crossRegion && target.role !== "primary";
+  return c.type === "store" && engineOf(c).crossRegion && target.role !== "primary";
 }
 
 const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
@@ -61,9 +64,12 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     if (callers.length) {
       ingress.push({ from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })), ports: portsOf(target, key) });
     }
-    if (c.type === "service" && c.expose) {
-      const port = c.ports[c.expose.port ?? Object.keys(c.ports)[0]];
-      ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }], ports: [{ protocol: "TCP", port }] });
+    const published = ingressPorts(target, key);
+    if (published.length) {
+      ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }], ports: published.map((port) => ({ protocol: "TCP", port })) });
+    }
+    if (c.type === "store" && c.loadBalancer && !isRemote(target, key)) {
+      ingress.push({ from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }] });
     }
     if (c.metrics) {
       ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
@@ -78,6 +84,7 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
       ingress.push({ from: self, ports: portsOf(target, key) });
       egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key) });
     }
+    egress.push(...internetEgress(c));
     for (const dep of [...(c.dependsOn ?? [])].sort()) {
       egress.push({ to: isRemote(target, dep) ? ANYWHERE : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }], ports: portsOf(target, dep) });
     }

@@ -4,10 +4,11 @@
  */
 import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1EnvVar as EnvVar, IIoK8sApiCoreV1PodTemplateSpec as PodTemplateSpec, IIoK8sApiCoreV1Probe as K8sProbe, IIoK8sApiCoreV1Volume as Volume, IIoK8sApiCoreV1VolumeMount as VolumeMount } from "kubernetes-models/v1";
 import type { EnvValue, HttpProbe, Resources } from "../describe/types.ts";
-import { isSecretRef, isUrlRef } from "../describe/refs.ts";
+import { isConfigRef, isIngressUrlRef, isSecretRef, isUrlRef } from "../describe/refs.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import type { ResolvedTarget } from "../resolve.ts";
-import { objectName } from "./naming.ts";
+import { configMapName, objectName } from "./naming.ts";
+import { declaredHosts, publicHost } from "./hosts.ts";
 import { ManifoldError } from "../errors.ts";
 import { ENGINES } from "../stores/index.ts";
 
@@ -39,12 +40,21 @@ function storePorts(target: ResolvedTarget, component: string): Record<string, n
   return c.type === "store" ? ENGINES[c.engine].ports : {};
 }
 
-/** The value of an env entry or config key: a literal, or a resolved component URL. */
+/** The value of an env entry or config key: a literal, a resolved component URL or address, or a public ingress URL. */
 export function literalValue(target: ResolvedTarget, value: EnvValue): string | undefined {
   if (typeof value === "string") return value;
   if (isUrlRef(value)) {
+    if (!target.components[value.component]) throw new ManifoldError(`url() names unknown component "${value.component}"`, { target: target.id });
     const { port } = componentPort(target, value.component, value.port);
-    return `${value.scheme}://${objectName(target, value.component)}:${port}${value.path ?? ""}`;
+    const scheme = value.scheme ? `${value.scheme}://` : "";
+    return `${scheme}${objectName(target, value.component)}:${port}${value.path ?? ""}`;
+  }
+  if (isIngressUrlRef(value)) {
+    const hosts = declaredHosts(target);
+    if (!hosts.includes(value.host)) {
+      throw new ManifoldError(`ingressUrl() names host "${value.host}", which no ingress or expose publishes${hosts.length ? `; published: ${hosts.join(", ")}` : ""}`, { target: target.id });
+    }
+    return `https://${publicHost(target, value.host)}${value.path ?? ""}`;
   }
   return undefined;
 }
@@ -56,6 +66,12 @@ export function envVars(target: ResolvedTarget, env: Record<string, EnvValue> | 
     .map((name) => {
       const value = env![name];
       if (isSecretRef(value)) return { name, valueFrom: { secretKeyRef: { name: value.name, key: value.key } } };
+      if (isConfigRef(value)) {
+        if (!(value.key in target.config)) {
+          throw new ManifoldError(`env ${name} reads config key "${value.key}", which the platform ConfigMap does not have; it has ${Object.keys(target.config).sort().join(", ") || "no keys"}`, { target: target.id });
+        }
+        return { name, valueFrom: { configMapKeyRef: { name: configMapName(target), key: value.key } } };
+      }
       return { name, value: literalValue(target, value)! };
     });
 }

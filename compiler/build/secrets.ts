@@ -6,6 +6,7 @@
  */
 import type { SecretRef } from "../describe/types.ts";
 import { isSecretRef } from "../describe/refs.ts";
+import { engineOf } from "../stores/index.ts";
 import type { ResolvedTarget } from "../resolve.ts";
 import { platformLabels } from "./naming.ts";
 import type { KubeObject, RenderedObject } from "./objects.ts";
@@ -28,7 +29,7 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
     for (const v of Object.values(c.env ?? {})) if (isSecretRef(v)) refs.push(v);
     if (c.type === "store" && c.password) {
       refs.push(c.password);
-      if (c.engine === "postgres") refs.push({ kind: "secret", name: c.password.name, key: "replication-password" });
+      for (const key of engineOf(c).passwordKeys ?? []) refs.push({ kind: "secret", name: c.password.name, key });
     }
   }
   for (const hook of Object.values(target.hooks)) for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);

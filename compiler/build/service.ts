@@ -15,6 +15,7 @@ import { canonicalQuantity } from "../quantity.ts";
 import { configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { canonicalResources, envVars, httpProbe, podTemplate } from "./pod.ts";
+import { buildComponentConfig, componentConfigName } from "./component-config.ts";
 
 /** The replicas a workload runs at its smallest: the HPA minimum, or its fixed count. */
 export function minReplicas(c: ServiceComponent): number {
@@ -57,6 +58,9 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   const out: RenderedObject[] = [];
   const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
 
+  const ownConfig = buildComponentConfig(target, key, name, c);
+  out.push(...ownConfig);
+  const envFrom = [...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []), ...(ownConfig.length ? [{ configMapRef: { name: componentConfigName(name) } }] : [])];
   const token = c.serviceAccountToken ?? Boolean(c.access?.length);
   add(serviceAccount(target, name, labels, token), "foundation");
   add(
@@ -88,7 +92,7 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
             args: c.args,
             ports: portEntries.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
             env: c.env && Object.keys(c.env).length ? envVars(target, c.env) : undefined,
-            envFrom: hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : undefined,
+            envFrom: envFrom.length ? envFrom : undefined,
             resources: canonicalResources(c.resources),
             livenessProbe: liveness ? httpProbe(liveness, firstPort) : undefined,
             readinessProbe: readiness ? httpProbe(readiness, firstPort) : undefined,

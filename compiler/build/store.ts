@@ -12,7 +12,10 @@ import { Service } from "kubernetes-models/v1/Service";
 import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../resolve.ts";
 import { canonicalQuantity } from "../quantity.ts";
-import { ENGINES } from "../stores/index.ts";
+import { engineOf } from "../stores/index.ts";
+import { ManifoldError } from "../errors.ts";
+import { buildInitScripts } from "./init-scripts.ts";
+import { buildLoadBalancer } from "./load-balancer.ts";
 import type { StoreMode } from "../stores/engine.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
@@ -27,7 +30,7 @@ interface PodSet {
 
 /** The pod sets a store runs in this target's region. */
 export function storePodSets(target: ResolvedTarget, name: string, c: StoreComponent): PodSet[] {
-  const engine = ENGINES[c.engine];
+  const engine = engineOf(c);
   if (!engine.crossRegion) return [{ setName: name, mode: "cluster", replicas: c.replicas }];
   if (target.role !== "primary") return [{ setName: `${name}-replica`, mode: "replica", replicas: c.replicas }];
   const sets: PodSet[] = [{ setName: `${name}-primary`, mode: "primary", replicas: 1 }];
@@ -42,9 +45,13 @@ export function remotePrimaryHost(target: ResolvedTarget, name: string): string 
 
 /** Builds every object of one data-store component. */
 export function buildStore(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
-  const engine = ENGINES[c.engine];
+  if (c.flavor !== undefined && c.engine !== "postgres") throw new ManifoldError(`flavor applies to postgres only, not ${c.engine}`, { field: `components.${key}.flavor`, target: target.id });
+  const engine = engineOf(c);
+  const problem = engine.check?.(c);
+  if (problem) throw new ManifoldError(problem, { field: `components.${key}`, target: target.id });
   const name = objectName(target, key);
-  const out: RenderedObject[] = [];
+  const init = buildInitScripts(target, key, name, c);
+  const out: RenderedObject[] = [...init.objects];
   const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
   const ports = Object.entries(engine.ports);
   const servicePorts = ports.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }));
@@ -59,7 +66,9 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     add(new Service({ metadata: { name, namespace: target.namespace, labels: baseLabels }, spec: { type: "ExternalName", externalName: primaryHost, ports: servicePorts } }), "workload");
   } else {
     const role = engine.crossRegion ? "primary" : "database";
-    add(new Service({ metadata: { name, namespace: target.namespace, labels: baseLabels }, spec: { type: "ClusterIP", selector: { ...selectorLabels(target, name), "app.kubernetes.io/component": role }, ports: servicePorts } }), "workload");
+    const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
+    add(new Service({ metadata: { name, namespace: target.namespace, labels: baseLabels }, spec: { type: "ClusterIP", selector, ports: servicePorts } }), "workload");
+    out.push(...buildLoadBalancer(target, key, name, c, selector, baseLabels));
   }
 
   for (const set of sets) {
@@ -86,7 +95,8 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
       automountToken: false,
       runAsUser: engine.runAsUser,
       writablePaths: engine.writablePaths,
-      extraMounts: [{ name: "data", mountPath: engine.dataPath }],
+      extraVolumes: init.volumes,
+      extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...init.mounts],
       container: {
         name: c.engine,
         image: c.image,

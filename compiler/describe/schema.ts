@@ -6,11 +6,17 @@ import { bool, dnsLabel, either, int, list, object, oneOf, optional, port, quant
 import { compareQuantities, isQuantity } from "../quantity.ts";
 
 const secretRef = object({ kind: oneOf("secret"), name: dnsLabel, key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')") });
-const urlRef = object({ kind: oneOf("url"), component: str(), scheme: str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme"), port: optional(str()), path: optional(str()) });
+const urlRef = object({ kind: oneOf("url"), component: str(), scheme: optional(str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme")), port: optional(str()), path: optional(str()) });
+const configRef = object({ kind: oneOf("config"), key: str(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key") });
+/** A host prefix under the region's ingress domain: DNS labels joined by dots, e.g. `api.multi-agent`. */
+const hostPrefix = str(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, "a host name prefix such as api or api.multi-agent");
+const ingressUrlRef = object({ kind: oneOf("ingress-url"), host: hostPrefix, path: optional(str(/^\//, "a path starting with '/'")) });
+const REFS: Record<string, Shape> = { secret: secretRef, url: urlRef, config: configRef, "ingress-url": ingressUrlRef };
 
 const envValue: Shape = either((v) => {
-  if (typeof v === "object" && v !== null && (v as { kind?: string }).kind === "secret") return secretRef;
-  if (typeof v === "object" && v !== null && (v as { kind?: string }).kind === "url") return urlRef;
+  const kind = typeof v === "object" && v !== null ? (v as { kind?: unknown }).kind : undefined;
+  if (typeof kind === "string" && REFS[kind]) return REFS[kind];
+  if (typeof v === "object" && v !== null) return object({ kind: oneOf(...Object.keys(REFS)) });
   return str();
 });
 const envName = str(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, "an environment variable name");
@@ -77,6 +83,7 @@ const workloadFields = {
   description: optional(str()),
   metrics: optional(metrics),
   access: optional(list(accessRule)),
+  egress: optional(object({ https: optional(bool) })),
 };
 
 const portMap = refine(record(port, dnsLabel), (ports: Record<string, number>) => {
@@ -104,17 +111,25 @@ const serviceFields = {
   args: optional(list(str())),
   writablePaths: optional(list(str(/^\//, "an absolute path"))),
   useConfig: optional(bool),
+  configMap: optional(envMap),
 };
 
 const storeFields = {
   type: oneOf("store"),
-  engine: oneOf("postgres", "redis", "qdrant"),
+  engine: oneOf("postgres", "redis", "qdrant", "nats"),
   ...workloadFields,
   storage: quantity,
   storageClass: optional(dnsLabel),
   password: optional(secretRef),
   database: optional(str(/^[a-z_][a-z0-9_]*$/, "a database name")),
   user: optional(str(/^[a-z_][a-z0-9_]*$/, "a user name")),
+  flavor: optional(oneOf("bitnami", "official")),
+  initScripts: optional(record(str(), str(/^[-_a-zA-Z0-9]+\.(sql|sh|sql\.gz)$/, "a script file name ending in .sql, .sql.gz or .sh"))),
+  loadBalancer: optional(object({
+    port: optional(str()),
+    internal: optional(bool),
+    sourceRanges: list(str(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.0.0.0/8"), { min: 1 }),
+  })),
 };
 
 /** Shape of one component, chosen by its `type`. */
@@ -196,6 +211,20 @@ export const platformShape = object({
   migrations: optional(migrations),
   smokeTest: optional(either((v) => (v === false ? oneOf(false) : smokeTest))),
   notify: optional(notify),
+  ingresses: optional(record(object({
+    rules: list(object({
+      host: hostPrefix,
+      paths: list(object({
+        path: optional(str(/^\//, "a path starting with '/'")),
+        pathType: optional(oneOf("Prefix", "Exact")),
+        component: str(),
+        port: optional(str()),
+      }), { min: 1 }),
+    }), { min: 1 }),
+    issuer: optional(dnsLabel),
+    tlsSecret: optional(dnsLabel),
+    annotations: optional(record(str())),
+  }), dnsLabel)),
 });
 
 /** Shape of an environment description. */

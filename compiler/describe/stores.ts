@@ -1,13 +1,17 @@
 import type { StoreComponent } from "./types.ts";
-import { ENGINES } from "../stores/index.ts";
+import { engineOf } from "../stores/index.ts";
 
 type StoreOptions = Omit<StoreComponent, "type" | "engine" | "image"> & { image?: string };
 
 function store(engine: StoreComponent["engine"], spec: StoreOptions): StoreComponent {
-  return { type: "store", engine, ...spec, image: spec.image ?? ENGINES[engine].image };
+  return { type: "store", engine, ...spec, image: spec.image ?? engineOf({ engine, flavor: spec.flavor }).image };
 }
 
-/** PostgreSQL: a writable primary in the primary region, streaming replicas everywhere else. */
+/**
+ * PostgreSQL. The default `bitnami` flavor runs a writable primary in the primary region and
+ * streaming replicas everywhere else; `flavor: "official"` (official or supabase images) runs
+ * one standalone server per region.
+ */
 export function postgres(spec: StoreOptions): StoreComponent {
   return store("postgres", spec);
 }
@@ -20,4 +24,9 @@ export function redis(spec: StoreOptions): StoreComponent {
 /** Qdrant vector database: one Raft cluster per region. */
 export function qdrant(spec: StoreOptions): StoreComponent {
   return store("qdrant", spec);
+}
+
+/** NATS messaging with JetStream persisted on the volume: one server, or a cluster of `replicas`. */
+export function nats(spec: StoreOptions): StoreComponent {
+  return store("nats", spec);
 }

@@ -58,17 +58,37 @@ export interface SecretRef {
   key: string;
 }
 
-/** The in-cluster URL of another component, resolved at build time: `scheme://name:port/path`. */
+/**
+ * The in-cluster URL of another component, resolved at build time: `scheme://name:port/path`,
+ * or the bare address `name:port` when `scheme` is omitted (see `address()`).
+ */
 export interface UrlRef {
   kind: "url";
   component: string;
-  scheme: string;
+  scheme?: string;
   /** A port name; the component's first port when omitted. */
   port?: string;
   path?: string;
 }
 
-export type EnvValue = string | SecretRef | UrlRef;
+/** A key of the platform ConfigMap, read with `configMapKeyRef` (env only; the key must exist). */
+export interface ConfigRef {
+  kind: "config";
+  key: string;
+}
+
+/**
+ * The public URL of a host the platform publishes through an ingress:
+ * `https://<host>.<region ingress domain><path>`. The host must be declared by
+ * an `ingresses` rule or a component's `expose`.
+ */
+export interface IngressUrlRef {
+  kind: "ingress-url";
+  host: string;
+  path?: string;
+}
+
+export type EnvValue = string | SecretRef | UrlRef | ConfigRef | IngressUrlRef;
 
 export interface Disruption {
   minAvailable?: number;
@@ -120,6 +140,13 @@ export interface WorkloadFields {
   metrics?: Metrics;
   /** Kubernetes API access for the component's ServiceAccount; mounting its token follows. */
   access?: AccessRule[];
+  /** Traffic to outside the cluster the NetworkPolicies allow (default-deny blocks it otherwise). */
+  egress?: Egress;
+}
+
+/** Egress to the internet: `https` opens TCP 443 to public addresses (private, link-local and CGNAT ranges excluded). */
+export interface Egress {
+  https?: boolean;
 }
 
 /** A stateless HTTP service: a Deployment, its Service, and optionally an HPA, a PDB and an Ingress. */
@@ -139,9 +166,32 @@ export interface ServiceComponent extends WorkloadFields {
   writablePaths?: string[];
   /** Read the platform ConfigMap with `envFrom`. Defaults to true. */
   useConfig?: boolean;
+  /**
+   * The component's own ConfigMap (`<name>-env`), read with `envFrom` after the
+   * platform ConfigMap, e.g. a web frontend's public build-time variables. No secrets.
+   */
+  configMap?: Record<string, EnvValue>;
 }
 
-export type StoreEngine = "postgres" | "redis" | "qdrant";
+export type StoreEngine = "postgres" | "redis" | "qdrant" | "nats";
+
+/**
+ * Which image contract a postgres store speaks: `bitnami` (the default:
+ * `POSTGRESQL_*` variables, streaming replication across regions) or
+ * `official` (`POSTGRES_USER`/`POSTGRES_PASSWORD`/`POSTGRES_DB`, as the
+ * official and supabase images take: one standalone server per region).
+ */
+export type PostgresFlavor = "bitnami" | "official";
+
+/** A Service of type LoadBalancer for clients outside the cluster, restricted to source ranges. */
+export interface StoreLoadBalancer {
+  /** A port name of the engine; its first port when omitted. */
+  port?: string;
+  /** An internal (VPC-only) load balancer. Defaults to true. */
+  internal?: boolean;
+  /** CIDRs allowed to connect (`loadBalancerSourceRanges` and the NetworkPolicy). At least one. */
+  sourceRanges: string[];
+}
 
 /** A data store run as StatefulSets with persistent volumes. */
 export interface StoreComponent extends WorkloadFields {
@@ -155,6 +205,12 @@ export interface StoreComponent extends WorkloadFields {
   database?: string;
   /** The application user (postgres). */
   user?: string;
+  /** The image contract (postgres only); `bitnami` when omitted. */
+  flavor?: PostgresFlavor;
+  /** SQL or shell scripts run on first start, by file name: a ConfigMap mounted at the engine's init directory (postgres). */
+  initScripts?: Record<string, string>;
+  /** Reach the store from outside the cluster through a restricted LoadBalancer Service (`<name>-external`). */
+  loadBalancer?: StoreLoadBalancer;
 }
 
 export type Component = ServiceComponent | StoreComponent;
@@ -172,6 +228,33 @@ export interface LayerOverride {
   defaults?: ComponentOverride;
   /** Applied to one component by name. */
   components?: Record<string, ComponentOverride>;
+}
+
+/** One backend of an ingress rule: a path routed to a service component. */
+export interface IngressPath {
+  /** Defaults to `/`. */
+  path?: string;
+  pathType?: "Prefix" | "Exact";
+  component: string;
+  /** A port name of the component; its first port when omitted. */
+  port?: string;
+}
+
+/** One host of an ingress: `<host>.<region ingress domain>`, e.g. `api.multi-agent`. */
+export interface IngressHostRule {
+  host: string;
+  paths: IngressPath[];
+}
+
+/** A platform-level NGINX Ingress: several hosts and paths, one TLS certificate issued by cert-manager. */
+export interface IngressDescription {
+  rules: IngressHostRule[];
+  /** The cert-manager ClusterIssuer; `letsencrypt-prod` when omitted. */
+  issuer?: string;
+  /** The TLS Secret cert-manager fills; `<ingress name>-tls` when omitted. */
+  tlsSecret?: string;
+  /** Extra annotations for the ingress controller. */
+  annotations?: Record<string, string>;
 }
 
 /** A JSON-patch escape hatch applied to rendered objects. */
@@ -214,6 +297,8 @@ export interface PlatformDescription {
   patches?: PatchRule[];
   /** Grafana dashboards (JSON models), rendered as ConfigMaps labelled `grafana_dashboard: "1"`. */
   dashboards?: Record<string, Record<string, unknown>>;
+  /** Ingresses by object name, for routing several hosts and paths (a component's `expose` covers the one-host case). */
+  ingresses?: Record<string, IngressDescription>;
   /** Schema migrations, run before the services that use the database. */
   migrations?: MigrationDescription;
   /** The PostSync smoke test; `false` turns it off. */

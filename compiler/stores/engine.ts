@@ -40,6 +40,12 @@ export interface StoreEngineDefinition {
   probe(ctx: StoreEnvContext): Probe;
   /** Command and args, when the image's defaults are not enough. */
   command?(ctx: StoreEnvContext & { replicas: number }): { command?: string[]; args?: string[] };
+  /** Where the image runs first-start scripts from (`initScripts`); engines without one reject them. */
+  initScriptsPath?: string;
+  /** Keys besides `password.key` that the password Secret must hold (e.g. the replication password). */
+  passwordKeys?: string[];
+  /** Why a description cannot run on this engine, or undefined. */
+  check?(spec: StoreComponent): string | undefined;
 }
 
 /** An env var read from a Secret key. */

@@ -9,6 +9,8 @@ export const postgresEngine: StoreEngineDefinition = {
   runAsUser: 1001,
   writablePaths: ["/tmp", "/opt/bitnami/postgresql/conf", "/opt/bitnami/postgresql/tmp", "/opt/bitnami/postgresql/logs"],
   crossRegion: true,
+  initScriptsPath: "/docker-entrypoint-initdb.d",
+  passwordKeys: ["replication-password"],
   env({ mode, spec, primaryHost }) {
     const vars = [
       { name: "POSTGRESQL_PORT_NUMBER", value: "5432" },

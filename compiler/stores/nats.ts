@@ -1,0 +1,36 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
+import type { StoreEngineDefinition } from "./engine.ts";
+import { fromSecret } from "./engine.ts";
+
+/**
+ * NATS with JetStream persisted on the volume. One replica is a single
+ * server; more form a cluster whose routes are the pods of the headless
+ * Service (JetStream needs three or more for a fault-tolerant quorum).
+ * NATS has no cross-region replication here, so every region runs its own.
+ * A `password` becomes the client token (`--auth`).
+ */
+export const natsEngine: StoreEngineDefinition = {
+  image: "nats:2.10.22-alpine",
+  ports: { client: 4222, cluster: 6222, monitor: 8222 },
+  dataPath: "/data",
+  runAsUser: 1000,
+  writablePaths: ["/tmp"],
+  crossRegion: false,
+  env({ spec }) {
+    const vars: EnvVar[] = [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }];
+    if (spec.password) vars.push(fromSecret("NATS_TOKEN", spec.password.name, spec.password.key));
+    return vars.sort((a, b) => a.name.localeCompare(b.name));
+  },
+  probe() {
+    return { httpGet: { path: "/healthz", port: "monitor" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
+  },
+  command({ spec, setName, headlessName, namespace, replicas }) {
+    const args = ["--name=$(POD_NAME)", "--port=4222", "--http_port=8222", "--jetstream", "--store_dir=/data"];
+    if (spec.password) args.push("--auth=$(NATS_TOKEN)");
+    if (replicas > 1) {
+      const routes = Array.from({ length: replicas }, (_, i) => `nats://${setName}-${i}.${headlessName}.${namespace}.svc:6222`);
+      args.push(`--cluster_name=${setName}`, "--cluster=nats://0.0.0.0:6222", `--routes=${routes.join(",")}`);
+    }
+    return { command: ["nats-server"], args };
+  },
+};

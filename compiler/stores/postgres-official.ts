@@ -1,0 +1,34 @@
+import type { StoreEngineDefinition } from "./engine.ts";
+import { fromSecret } from "./engine.ts";
+
+/**
+ * PostgreSQL on an image with the official-image contract (`postgres`,
+ * `supabase/postgres`): `POSTGRES_USER`, `POSTGRES_PASSWORD`, `POSTGRES_DB`,
+ * data under `PGDATA`. These images have no replication switch, so each
+ * region runs one standalone server (no cross-region replicas).
+ */
+export const postgresOfficialEngine: StoreEngineDefinition = {
+  image: "postgres:16.4",
+  ports: { postgres: 5432 },
+  dataPath: "/var/lib/postgresql/data",
+  // The images' postgres user; the entrypoint's nss_wrapper covers a UID without a passwd entry.
+  runAsUser: 999,
+  writablePaths: ["/tmp", "/var/run/postgresql", "/etc/postgresql-custom"],
+  crossRegion: false,
+  initScriptsPath: "/docker-entrypoint-initdb.d",
+  env({ spec }) {
+    // A subdirectory, because the volume's root holds lost+found and initdb wants an empty directory.
+    const vars = [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }];
+    if (spec.password) vars.push(fromSecret("POSTGRES_PASSWORD", spec.password.name, spec.password.key) as never);
+    if (spec.user) vars.push({ name: "POSTGRES_USER", value: spec.user });
+    if (spec.database) vars.push({ name: "POSTGRES_DB", value: spec.database });
+    return vars.sort((a, b) => a.name.localeCompare(b.name));
+  },
+  probe() {
+    return { exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432"] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 };
+  },
+  check(spec) {
+    if (spec.replicas > 1) return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "bitnami" for replicas`;
+    return undefined;
+  },
+};
