@@ -5,7 +5,7 @@
 export type * from "./describe/types.ts";
 export { platform, environment, region } from "./describe/platform.ts";
 export { service } from "./describe/service.ts";
-export { postgres, redis, qdrant } from "./describe/stores.ts";
+export { postgres, redis, qdrant, neo4j } from "./describe/stores.ts";
 export { secretRef, url } from "./describe/refs.ts";
 export { ManifoldError } from "./errors.ts";
 export { load, importProject, checkProject } from "./load.ts";

@@ -40,6 +40,13 @@ export interface ResolvedTarget {
   patches: PatchRule[];
   /** Grafana dashboards, by name. */
   dashboards?: Record<string, Record<string, unknown>>;
+  /** Platform-wide blocks, copied from the platform description (not layered). */
+  storageClasses?: PlatformDescription["storageClasses"];
+  volumes?: PlatformDescription["volumes"];
+  mesh?: PlatformDescription["mesh"];
+  alerts?: PlatformDescription["alerts"];
+  recordingRules?: PlatformDescription["recordingRules"];
+  prometheusStack?: PlatformDescription["prometheusStack"];
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
   provenance: Record<string, Provenance>;
   /** The description files this target was built from. */
@@ -155,6 +162,12 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
             (rule) => (!rule.environments || rule.environments.includes(env.name)) && (!rule.regions || rule.regions.includes(region.name)),
           ),
           dashboards: platform.dashboards,
+          storageClasses: platform.storageClasses,
+          volumes: platform.volumes,
+          mesh: platform.mesh,
+          alerts: platform.alerts,
+          recordingRules: platform.recordingRules,
+          prometheusStack: platform.prometheusStack,
           provenance: {},
           sources: [p.file, e.file, r.file],
         };

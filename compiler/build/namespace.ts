@@ -63,6 +63,8 @@ export function buildNamespace(target: ResolvedTarget): RenderedObject[] {
               "pod-security.kubernetes.io/enforce": "restricted",
               "pod-security.kubernetes.io/audit": "restricted",
               "pod-security.kubernetes.io/warn": "restricted",
+              // Sidecar injection; under Pod Security `restricted` the cluster needs Istio's CNI plugin (no init container with NET_ADMIN).
+              ...(target.mesh ? { "istio-injection": "enabled" } : {}),
             },
           },
         }),

@@ -14,7 +14,7 @@ import type { ResolvedTarget } from "../resolve.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { ENGINES } from "../stores/index.ts";
 import type { StoreMode } from "../stores/engine.ts";
-import { objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { HEADLESS_LABEL, objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { disruptionBudget, serviceAccount } from "./service.ts";
@@ -48,6 +48,8 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
   const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
   const ports = Object.entries(engine.ports);
   const servicePorts = ports.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }));
+  const peerPorts = Object.entries(engine.peerPorts ?? {});
+  const headlessPorts = [...servicePorts, ...peerPorts.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }))];
   const baseLabels = standardLabels(target, name, "database", c);
   const sets = storePodSets(target, name, c);
   const primaryHost = target.role === "primary" || !engine.crossRegion ? name : remotePrimaryHost(target, name);
@@ -73,8 +75,8 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     }
     add(
       new Service({
-        metadata: { name: headless, namespace: target.namespace, labels },
-        spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector: podSelector, ports: servicePorts },
+        metadata: { name: headless, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
+        spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector: podSelector, ports: headlessPorts },
       }),
       "workload",
     );
@@ -91,7 +93,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
         name: c.engine,
         image: c.image,
         ...command,
-        ports: ports.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+        ports: [...ports, ...peerPorts].map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
         env: [...engine.env(ctx), ...envVars(target, c.env)],
         resources: canonicalResources(c.resources),
         readinessProbe: engine.probe(ctx),
@@ -104,7 +106,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
         spec: {
           serviceName: headless,
           replicas: set.replicas,
-          podManagementPolicy: "OrderedReady",
+          podManagementPolicy: engine.podManagementPolicy ?? "OrderedReady",
           updateStrategy: { type: "RollingUpdate" },
           selector: { matchLabels: podSelector },
           template,

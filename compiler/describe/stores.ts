@@ -21,3 +21,8 @@ export function redis(spec: StoreOptions): StoreComponent {
 export function qdrant(spec: StoreOptions): StoreComponent {
   return store("qdrant", spec);
 }
+
+/** Neo4j graph database: one causal cluster per region (Enterprise image); `password` holds NEO4J_AUTH. */
+export function neo4j(spec: StoreOptions): StoreComponent {
+  return store("neo4j", spec);
+}

@@ -120,6 +120,8 @@ export interface WorkloadFields {
   metrics?: Metrics;
   /** Kubernetes API access for the component's ServiceAccount; mounting its token follows. */
   access?: AccessRule[];
+  /** A VerticalPodAutoscaler for the workload; `false` for none. */
+  verticalScaling?: VerticalScaling | false;
 }
 
 /** A stateless HTTP service: a Deployment, its Service, and optionally an HPA, a PDB and an Ingress. */
@@ -141,7 +143,7 @@ export interface ServiceComponent extends WorkloadFields {
   useConfig?: boolean;
 }
 
-export type StoreEngine = "postgres" | "redis" | "qdrant";
+export type StoreEngine = "postgres" | "redis" | "qdrant" | "neo4j";
 
 /** A data store run as StatefulSets with persistent volumes. */
 export interface StoreComponent extends WorkloadFields {
@@ -214,6 +216,108 @@ export interface PlatformDescription {
   patches?: PatchRule[];
   /** Grafana dashboards (JSON models), rendered as ConfigMaps labelled `grafana_dashboard: "1"`. */
   dashboards?: Record<string, Record<string, unknown>>;
+  /** Cluster StorageClasses the platform's volumes use, by name (rendered unprefixed: the name is cluster-wide). */
+  storageClasses?: Record<string, StorageClassSpec>;
+  /** Standalone PersistentVolumeClaims (backups, shared scratch), by name. */
+  volumes?: Record<string, VolumeSpec>;
+  /** The Istio service mesh: mTLS, ingress gateway and routes, circuit breaking, authorization. */
+  mesh?: Mesh;
+  /** Prometheus alerting rules by group name; rendered with the recording rules as one PrometheusRule. */
+  alerts?: Record<string, AlertRule[]>;
+  /** Prometheus recording rules by group name. */
+  recordingRules?: Record<string, RecordingRule[]>;
+  /** A Prometheus and Alertmanager of the platform's own, run by the prometheus-operator. */
+  prometheusStack?: PrometheusStack;
+}
+
+/** How a VerticalPodAutoscaler acts: `Off` only recommends (required next to an HPA on cpu or memory). */
+export type VerticalScalingMode = "Off" | "Initial" | "Recreate" | "Auto";
+
+export interface VerticalScaling {
+  mode: VerticalScalingMode;
+  /** The smallest requests the VPA may set. */
+  min?: ResourceAmounts;
+  /** The largest requests the VPA may set. */
+  max?: ResourceAmounts;
+}
+
+export interface StorageClassSpec {
+  /** The CSI driver, e.g. `ebs.csi.aws.com`. */
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: "Delete" | "Retain";
+  /** `Immediate` for claims that must bind without a pod (Argo CD waits on a Pending claim). */
+  volumeBindingMode?: "Immediate" | "WaitForFirstConsumer";
+  allowVolumeExpansion?: boolean;
+}
+
+export interface VolumeSpec {
+  storage: Quantity;
+  storageClass?: string;
+  accessModes?: ("ReadWriteOnce" | "ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOncePod")[];
+  description?: string;
+}
+
+/** One HTTP route from the mesh gateway to a component. */
+export interface MeshRoute {
+  component: string;
+  /** A port name of the component; its first port when omitted. */
+  port?: string;
+  /** URI prefix; `/` when omitted. */
+  prefix?: string;
+  /** Request timeout, e.g. `30s`. */
+  timeout?: string;
+  retries?: { attempts: number; perTryTimeout: string; retryOn?: string };
+}
+
+/** Circuit breaking for calls to one component: connection-pool limits and outlier detection. */
+export interface CircuitBreaking {
+  maxConnections?: number;
+  maxPendingRequests?: number;
+  maxRequests?: number;
+  maxRequestsPerConnection?: number;
+  consecutive5xxErrors?: number;
+  /** Outlier analysis interval, e.g. `30s`. */
+  interval?: string;
+  baseEjectionTime?: string;
+  maxEjectionPercent?: number;
+  loadBalancer?: "ROUND_ROBIN" | "LEAST_REQUEST" | "RANDOM";
+}
+
+export interface Mesh {
+  /** PeerAuthentication mode for the namespace. */
+  mtls: "STRICT" | "PERMISSIVE";
+  /** An Istio Gateway on the region's ingress domain: `<host>.<ingressDomain>`, TLS from `credentialName`. */
+  gateway?: { host: string; credentialName: string; routes: MeshRoute[] };
+  /** DestinationRules with circuit breaking, by component. */
+  circuitBreaking?: Record<string, CircuitBreaking>;
+  /** AuthorizationPolicies: deny by default, allow callers by `dependsOn`, the gateway on routes, Prometheus on metrics. Defaults to true. */
+  authorization?: boolean;
+  /** The mesh trust domain; `cluster.local` when omitted. */
+  trustDomain?: string;
+}
+
+export interface AlertRule {
+  alert: string;
+  /** A PromQL expression; the alert fires while it returns series. */
+  expr: string;
+  /** How long the expression must hold, e.g. `5m`. */
+  for?: string;
+  severity: "critical" | "warning" | "info";
+  summary: string;
+  description?: string;
+}
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
+export interface PrometheusStack {
+  prometheus: { version: string; replicas: number; retention: string; storage: Quantity; storageClass?: string; resources: Resources; scrapeInterval?: string };
+  alertmanager: { version: string; replicas: number; storage: Quantity; storageClass?: string; resources: Resources };
+  /** Components whose pods query Prometheus (Grafana, for instance): NetworkPolicies let them reach it. */
+  queriedBy?: string[];
 }
 
 /** Which checks and safety objects an environment gets. */
