@@ -28,6 +28,8 @@ export const ISTIO_NAMESPACE = "istio-system";
 /** The ingress gateway's pod label and service account (Istio's defaults). */
 export const INGRESS_GATEWAY_SELECTOR = { istio: "ingressgateway" };
 export const INGRESS_GATEWAY_SERVICE_ACCOUNT = "istio-ingressgateway-service-account";
+/** Istio's default sidecar resources, which every meshed pod adds (the ResourceQuota counts them). */
+export const ISTIO_SIDECAR = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } } as const;
 
 function ports(c: Component, peers: boolean): Record<string, number> {
   return c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
@@ -146,7 +148,7 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
 
   if (mesh.gateway) {
     const host = gatewayHost(target)!;
-    const gatewayName = `${target.namePrefix}gateway`;
+    const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
     add(
       new Gateway({
         metadata: meta(gatewayName, "mesh"),

@@ -28,6 +28,9 @@ export const ALERTMANAGER_NAME = "alertmanager";
 /** Where Istio's certificates are mounted in Prometheus under STRICT mTLS. */
 export const PROM_CERTS = "/etc/prom-certs";
 
+/** The prometheus-operator's default config-reloader sidecar resources (the ResourceQuota counts them). */
+export const CONFIG_RELOADER = { requests: { cpu: "10m", memory: "50Mi" }, limits: { cpu: "10m", memory: "50Mi" } } as const;
+
 /** The label the operator puts on the pods of a Prometheus or Alertmanager named `name`. */
 export function operatorPodLabels(name: string): Record<string, string> {
   return { "operator.prometheus.io/name": name };
