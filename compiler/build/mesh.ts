@@ -74,6 +74,8 @@ function authorizationPolicies(target: ResolvedTarget, mesh: Mesh, meta: (name: 
     }
     const routed = routes.filter((r) => r.component === key).map((r) => String(componentPort(target, key, r.port).port));
     if (routed.length) rules.push({ from: [{ source: { principals: [principal(mesh, ISTIO_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT)] } }], to: [{ operation: { ports: [...new Set(routed)].sort() } }] });
+    // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit who).
+    if (c.type === "service" && c.expose) rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
     if (c.metrics) {
       const source = target.prometheusStack ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } : { namespaces: [MONITORING_NAMESPACE] };
       rules.push({ from: [{ source }], to: [{ operation: { ports: [String(metricsPort(c).port)], methods: ["GET"] } }] });
@@ -137,12 +139,17 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
   const add = (object: unknown, component?: string) => out.push({ object: plain(object), component, band: "edge" });
 
   add(new PeerAuthentication({ metadata: meta("default", "mesh"), spec: { mtls: { mode: mesh.mtls } } }));
-  // Stores replicated across regions take their remote replicas' connections without mesh mTLS.
+  // Ports reached from outside the mesh take plain traffic: stores replicated across regions (in the primary
+  // region, from remote replicas) and services published through an NGINX Ingress.
   for (const key of Object.keys(target.components).sort()) {
     const c = target.components[key];
-    if (mesh.mtls !== "STRICT" || c.type !== "store" || !ENGINES[c.engine].crossRegion || target.role !== "primary") continue;
+    if (mesh.mtls !== "STRICT") continue;
+    const open =
+      c.type === "store" ? (ENGINES[c.engine].crossRegion && target.role === "primary" ? Object.values(ports(c, false)) : [])
+      : c.expose ? [componentPort(target, key, c.expose.port).port] : [];
+    if (!open.length) continue;
     const name = objectName(target, key);
-    const portLevelMtls = Object.fromEntries(Object.values(ports(c, false)).map((p) => [String(p), { mode: "PERMISSIVE" as const }]));
+    const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));
     add(new PeerAuthentication({ metadata: meta(name, "mesh"), spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls } }), key);
   }
 

@@ -11,6 +11,7 @@
  */
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
+import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
@@ -172,11 +173,22 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
         resources: canonicalResources(a.resources),
         securityContext: POD_SECURITY,
         storage: claim(a.storage, a.storageClass),
-        podMetadata: { labels: selectorLabels(target, am) },
+        // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
+        podMetadata: { labels: selectorLabels(target, am), annotations: strict ? { "sidecar.istio.io/inject": "false" } : undefined },
       },
     }),
     "observability",
   );
+  if (strict) {
+    // Prometheus' sidecar does not intercept inbound traffic, so clients (Grafana) must not wrap queries in mesh mTLS.
+    add(
+      new DestinationRule({
+        metadata: cr(prom),
+        spec: { host: `prometheus-operated.${ns}.svc.cluster.local`, trafficPolicy: { tls: { mode: "DISABLE" } } },
+      }),
+      "edge",
+    );
+  }
   if (target.policy.networkPolicies) out.push(...networkPolicies(target, prom, am));
   return out;
 }

@@ -34,6 +34,27 @@ import { checkVerticalPodAutoscaler } from "../build/vpa.ts";
 
 type ModelClass = new (data: any) => { validate(): void };
 
+/**
+ * The prometheus-operator models demand `apiVersion: monitoring.coreos.com/v1` and
+ * `kind: EmbeddedPersistentVolumeClaim` inside `spec.storage.volumeClaimTemplate`, which the
+ * upstream CRD leaves optional (and which are wrong for a claim). Validate a copy with them
+ * filled in, so the rendered object stays as the CRD wants it (the CRD-schema test checks that).
+ */
+function withEmbeddedClaimFix(Model: ModelClass): ModelClass {
+  return class {
+    private data: any;
+    constructor(data: any) {
+      this.data = data;
+    }
+    validate(): void {
+      const copy = JSON.parse(JSON.stringify(this.data));
+      const claim = copy?.spec?.storage?.volumeClaimTemplate;
+      if (claim && claim.apiVersion === undefined && claim.kind === undefined) Object.assign(claim, { apiVersion: "monitoring.coreos.com/v1", kind: "EmbeddedPersistentVolumeClaim" });
+      new Model(copy).validate();
+    }
+  };
+}
+
 /** Model classes by `apiVersion/kind`. */
 export const MODELS: Record<string, ModelClass> = {
   "apps/v1/Deployment": Deployment,
@@ -55,8 +76,8 @@ export const MODELS: Record<string, ModelClass> = {
   "storage.k8s.io/v1/StorageClass": StorageClass,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
-  "monitoring.coreos.com/v1/Prometheus": Prometheus,
-  "monitoring.coreos.com/v1/Alertmanager": Alertmanager,
+  "monitoring.coreos.com/v1/Prometheus": withEmbeddedClaimFix(Prometheus),
+  "monitoring.coreos.com/v1/Alertmanager": withEmbeddedClaimFix(Alertmanager),
   "networking.istio.io/v1beta1/Gateway": Gateway,
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
   "networking.istio.io/v1beta1/DestinationRule": DestinationRule,
