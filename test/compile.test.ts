@@ -74,6 +74,8 @@ describe("OSSA production carries the seed's numbers", () => {
       expect(hpa.spec.metrics).toEqual([
         { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
         { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+        { type: "Pods", pods: { metric: { name: "ossa_queue_depth" }, target: { type: "AverageValue", averageValue: "30" } } },
+        { type: "Pods", pods: { metric: { name: "ossa_response_time_seconds" }, target: { type: "AverageValue", averageValue: "500m" } } },
       ]);
       const deployment = get(id, "Deployment", `ossa-${name}`);
       expect(deployment.spec.replicas).toBeUndefined();
@@ -116,7 +118,8 @@ describe("OSSA production carries the seed's numbers", () => {
     let cpuLimit = 0;
     let memoryLimit = 0;
     const gi = (q: string) => Number(canonicalQuantity(q).replace(/Gi$/, ""));
-    for (const d of objectsOf(id, "Deployment").filter((x) => x.metadata.name !== "ossa-monitoring")) {
+    // The seven autoscaled services (monitoring, Grafana and Jaeger are outside the seed's minimum).
+    for (const d of objectsOf(id, "Deployment").filter((x) => !["ossa-monitoring", "ossa-grafana", "ossa-jaeger"].includes(x.metadata.name))) {
       const hpa = get(id, "HorizontalPodAutoscaler", d.metadata.name);
       const r = d.spec.template.spec.containers[0].resources;
       cpu += hpa.spec.minReplicas * Number(r.requests.cpu);
@@ -154,6 +157,7 @@ describe("OSSA production carries the seed's numbers", () => {
   it("secrets render as ExternalSecrets reading the region's store; no Secret carries data", () => {
     for (const t of result.targets) {
       expect(t.objects.filter((o) => o.object.kind === "Secret")).toEqual([]);
+      if (t.target.platform !== "ossa") continue;
       const es = t.objects.find((o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql")!.object as any;
       expect(es.apiVersion).toBe("external-secrets.io/v1");
       expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
@@ -216,12 +220,15 @@ describe("regions differ where their role and region demand it, and nowhere else
   });
 
   it("the secondary and tertiary regions differ only in REGION and ingress host", () => {
-    expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual(["configmap-ossa-config.yaml", "ingress-ossa-gateway.yaml"]);
+    // Prometheus labels its series and the rules label their alerts with the region.
+    expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual([
+      "configmap-ossa-config.yaml", "ingress-ossa-gateway.yaml", "ingress-ossa-grafana.yaml", "prometheus-ossa-prometheus.yaml", "prometheusrule-ossa-rules.yaml",
+    ]);
   });
 
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
-    const allowed = /^(configmap-ossa-config|ingress-ossa-gateway|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
+    const allowed = /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("statefulset-ossa-postgresql-primary.yaml");
     // Services that are not data stores and talk to no replicated store are identical.
