@@ -47,6 +47,7 @@ export interface ResolvedTarget {
   alerts?: PlatformDescription["alerts"];
   recordingRules?: PlatformDescription["recordingRules"];
   prometheusStack?: PlatformDescription["prometheusStack"];
+  tracing?: PlatformDescription["tracing"];
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
   provenance: Record<string, Provenance>;
   /** The description files this target was built from. */
@@ -168,6 +169,7 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           alerts: platform.alerts,
           recordingRules: platform.recordingRules,
           prometheusStack: platform.prometheusStack,
+          tracing: platform.tracing,
           provenance: {},
           sources: [p.file, e.file, r.file],
         };

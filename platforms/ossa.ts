@@ -137,6 +137,8 @@ export default platform({
       verticalScaling: { mode: "Off" },
     }),
   },
+  // Every pod (Istio's sidecars included) sends spans to Jaeger.
+  tracing: { collector: "jaeger", ports: ["otlp-grpc", "otlp-http", "collector", "zipkin"] },
   // Prometheus and Alertmanager, run by the prometheus-operator; Grafana queries Prometheus.
   prometheusStack: {
     prometheus: { version: "v2.55.1", replicas: 2, retention: "15d", storage: "50Gi", scrapeInterval: "30s", resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } },

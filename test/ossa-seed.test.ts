@@ -25,6 +25,9 @@ describe("ossa (seeds 000 and 001) in production", () => {
     expect(find(prod, "Service", "ossa-grafana").spec.ports[0].port).toBe(3000);
     expect(find(prod, "Deployment", "ossa-jaeger").spec.template.spec.containers[0].image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
     expect(find(prod, "NetworkPolicy", "ossa-prometheus-clients").spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 9090 }]);
+    // Every pod may send spans to Jaeger: OTLP gRPC and HTTP, the collector and Zipkin (Istio's sidecars).
+    expect(find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: any) => p.port)).toEqual([4317, 4318, 14268, 9411]);
+    expect(find(prod, "AuthorizationPolicy", "ossa-jaeger-spans").spec.rules[0].from[0].source.namespaces).toEqual(["ossa-platform"]);
   });
 
   it("meshes the namespace with STRICT mTLS, circuit breaking on every service and deny-by-default authorization", () => {

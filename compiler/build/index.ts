@@ -18,6 +18,7 @@ import { buildStorageClasses, buildVolumes } from "./storage.ts";
 import { buildMesh } from "./mesh.ts";
 import { buildAlertRules } from "./alerts.ts";
 import { buildPrometheusStack } from "./prometheus-stack.ts";
+import { buildTracing } from "./tracing.ts";
 
 export interface BuiltTarget {
   target: ResolvedTarget;
@@ -39,7 +40,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
   }
   objects.push(...buildDashboards(target, target.dashboards));
   try {
-    objects.push(...buildStorageClasses(target), ...buildVolumes(target), ...buildMesh(target), ...buildPrometheusStack(target), ...buildAlertRules(target));
+    objects.push(...buildStorageClasses(target), ...buildVolumes(target), ...buildMesh(target), ...buildPrometheusStack(target), ...buildAlertRules(target), ...buildTracing(target));
   } catch (e) {
     if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field, target: target.id });
     throw e;

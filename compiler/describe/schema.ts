@@ -244,6 +244,7 @@ export const platformShape = object({
   alerts: optional(record(list(alertRule, { min: 1 }), dnsLabel)),
   recordingRules: optional(record(list(recordingRule, { min: 1 }), dnsLabel)),
   prometheusStack: optional(prometheusStack),
+  tracing: optional(object({ collector: str(), ports: list(str(), { min: 1 }) })),
 });
 
 /** Shape of an environment description. */

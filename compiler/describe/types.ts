@@ -228,6 +228,8 @@ export interface PlatformDescription {
   recordingRules?: Record<string, RecordingRule[]>;
   /** A Prometheus and Alertmanager of the platform's own, run by the prometheus-operator. */
   prometheusStack?: PrometheusStack;
+  /** The component that receives traces: every pod may send spans to it on these port names. */
+  tracing?: { collector: string; ports: string[] };
 }
 
 /** How a VerticalPodAutoscaler acts: `Off` only recommends (required next to an HPA on cpu or memory). */
