@@ -121,6 +121,28 @@ export default platform({
       },
       writablePaths: ["/tmp", "/var/lib/grafana"],
       useConfig: false,
+      // Grafana reads Prometheus (the operator's service) and Jaeger, provisioned as data sources.
+      dependsOn: ["jaeger"],
+      files: {
+        "/etc/grafana/provisioning/datasources": {
+          "datasources.yaml": [
+            "apiVersion: 1",
+            "datasources:",
+            "  - name: Prometheus",
+            "    type: prometheus",
+            "    uid: prometheus",
+            "    access: proxy",
+            "    url: http://prometheus-operated.ossa-platform.svc:9090",
+            "    isDefault: true",
+            "  - name: Jaeger",
+            "    type: jaeger",
+            "    uid: jaeger",
+            "    access: proxy",
+            "    url: http://ossa-jaeger.ossa-platform.svc:16686",
+            "",
+          ].join("\n"),
+        },
+      },
       expose: { host: "ossa-monitoring", path: "/" },
       verticalScaling: { mode: "Off" },
     }),

@@ -23,6 +23,8 @@ describe("ossa (seeds 000 and 001) in production", () => {
     expect(find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: any) => d.secretKey)).toEqual(["admin-password"]);
     expect(find(prod, "Ingress", "ossa-grafana").spec.rules[0].host).toBe("ossa-monitoring.us-west-2.example.com");
     expect(find(prod, "Service", "ossa-grafana").spec.ports[0].port).toBe(3000);
+    const sources = find(prod, "ConfigMap", "ossa-grafana-etc-grafana-provisioning-datasources").data["datasources.yaml"];
+    expect(sources).toContain("url: http://prometheus-operated.ossa-platform.svc:9090");
     expect(find(prod, "Deployment", "ossa-jaeger").spec.template.spec.containers[0].image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
     expect(find(prod, "NetworkPolicy", "ossa-prometheus-clients").spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 9090 }]);
     // Every pod may send spans to Jaeger: OTLP gRPC and HTTP, the collector and Zipkin (Istio's sidecars).

@@ -80,6 +80,16 @@ describe("platform building blocks", () => {
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("800m");
   });
 
+  it("a service's files become a ConfigMap per directory, mounted read-only there", async () => {
+    const result = await compilePlatforms([demo({ components: { api: api({ files: { "/etc/app/conf.d": { "b.yaml": "b: 2\n", "a.yaml": "a: 1\n" } } }) } })]);
+    const id = "demo/dev/us-west-2";
+    const cm = objectsOf(result, id, "ConfigMap").find((c) => c.metadata.name === "api-etc-app-conf-d");
+    expect(Object.keys(cm.data)).toEqual(["a.yaml", "b.yaml"]);
+    const pod = objectsOf(result, id, "Deployment")[0].spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "files-etc-app-conf-d", mountPath: "/etc/app/conf.d", readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: "files-etc-app-conf-d", configMap: { name: "api-etc-app-conf-d" } });
+  });
+
   it("alerts and recording rules render as one PrometheusRule, labelled with severity and region", async () => {
     const result = await compilePlatforms([
       demo({

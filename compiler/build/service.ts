@@ -15,6 +15,7 @@ import { canonicalQuantity } from "../quantity.ts";
 import { configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { canonicalResources, envVars, httpProbe, podTemplate } from "./pod.ts";
+import { configFiles } from "./files.ts";
 
 /** The replicas a workload runs at its smallest: the HPA minimum, or its fixed count. */
 export function minReplicas(c: ServiceComponent): number {
@@ -57,6 +58,8 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   const out: RenderedObject[] = [];
   const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
 
+  const files = configFiles(target, name, labels, c);
+  out.push(...files.objects.map((o) => ({ ...o, component: key })));
   const token = c.serviceAccountToken ?? Boolean(c.access?.length);
   add(serviceAccount(target, name, labels, token), "foundation");
   add(
@@ -81,6 +84,8 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
           automountToken: token,
           runAsUser: 1000,
           writablePaths: c.writablePaths ?? ["/tmp"],
+          extraVolumes: files.volumes.length ? files.volumes : undefined,
+          extraMounts: files.mounts.length ? files.mounts : undefined,
           container: {
             name: key,
             image: c.image,

@@ -108,6 +108,7 @@ const serviceFields = {
   args: optional(list(str())),
   writablePaths: optional(list(str(/^\//, "an absolute path"))),
   useConfig: optional(bool),
+  files: optional(record(record(str(), str(/^[-._a-zA-Z0-9]+$/, "a file name (letters, digits, '-', '_' and '.')")), str(/^\/[-._a-zA-Z0-9\/]*$/, "an absolute directory path"))),
 };
 
 const storeFields = {

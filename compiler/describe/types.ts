@@ -141,6 +141,8 @@ export interface ServiceComponent extends WorkloadFields {
   writablePaths?: string[];
   /** Read the platform ConfigMap with `envFrom`. Defaults to true. */
   useConfig?: boolean;
+  /** Configuration files by directory, then file name: each directory is a ConfigMap mounted read-only there. */
+  files?: Record<string, Record<string, string>>;
 }
 
 export type StoreEngine = "postgres" | "redis" | "qdrant" | "neo4j";
