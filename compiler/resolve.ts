@@ -103,6 +103,12 @@ function applyLayer(target: ResolvedTarget, layer: LayerOverride | undefined, or
       merge(component as unknown as Record<string, unknown>, layer.defaults as Record<string, unknown>, `components.${name}`, origin, target.provenance, true);
     }
   }
+  for (const [name, override] of Object.entries(layer.volumes ?? {})) {
+    const volume = target.volumes?.[name];
+    if (!volume) throw new ManifoldError(`names unknown volume "${name}"; the platform declares ${Object.keys(target.volumes ?? {}).join(", ") || "none"}`, { file: origin.file, field: `volumes.${name}`, target: target.id });
+    target.volumes = { ...target.volumes, [name]: { ...volume, ...override } };
+    for (const key of Object.keys(override)) target.provenance[`volumes.${name}.${key}`] = origin;
+  }
   for (const [name, override] of Object.entries(layer.components ?? {})) {
     merge(target.components[name] as unknown as Record<string, unknown>, override as ComponentOverride as Record<string, unknown>, `components.${name}`, origin, target.provenance, false);
   }

@@ -202,6 +202,8 @@ export default platform({
   environments: {
     dev: {
       config: { ENVIRONMENT: "development", LOG_LEVEL: "DEBUG" },
+      // The seed's development minimum is 100 GB of storage in all: 20 + 20 + 50.
+      volumes: { backup: { storage: "50Gi" } },
       components: {
         qdrant: { storage: "20Gi" },
         neo4j: {

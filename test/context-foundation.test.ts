@@ -49,6 +49,11 @@ describe("context-foundation (seed 003) in production", () => {
     const backup = find(prod, "PersistentVolumeClaim", "backup");
     expect(backup.spec.storageClassName).toBe("archive");
     expect(find(prod, "StorageClass", "archive").volumeBindingMode).toBe("Immediate");
+    // Production holds 1+ TB: three 100Gi volumes per store and the 500Gi backup; dev stays within 100 GB.
+    expect(find(prod, "ResourceQuota", "context-foundation").spec.hard["requests.storage"]).toBe("1100Gi");
+    const dev = renderedObjects("dev", "us-west-2", "context-foundation");
+    const devStorage = [find(dev, "PersistentVolumeClaim", "backup").spec.resources.requests.storage, ...dev.filter((o) => o.kind === "StatefulSet").map((s) => s.spec.volumeClaimTemplates[0].spec.resources.requests.storage)];
+    expect(devStorage).toEqual(["50Gi", "20Gi", "20Gi"]);
   });
 
   it("configures the API from the ConfigMap and the secret references, never values", () => {

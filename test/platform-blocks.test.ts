@@ -59,6 +59,14 @@ describe("platform building blocks", () => {
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard).toMatchObject({ persistentvolumeclaims: "1", "requests.storage": "10Gi" });
   });
 
+  it("a layer may resize a standalone volume, and naming an unknown one is an error", async () => {
+    const volumes = { backup: { storage: "10Gi" } };
+    const result = await compilePlatforms([demo({ volumes, environments: { dev: { volumes: { backup: { storage: "1Gi" } } } } })]);
+    expect(objectsOf(result, "demo/dev/us-west-2", "PersistentVolumeClaim")[0].spec.resources.requests.storage).toBe("1Gi");
+    expect(objectsOf(result, "demo/staging/us-west-2", "PersistentVolumeClaim")[0].spec.resources.requests.storage).toBe("10Gi");
+    expect(await failure(demo({ volumes, environments: { dev: { volumes: { backups: { storage: "1Gi" } } } } }))).toMatch(/platforms\/demo\.ts: volumes\.backups: names unknown volume "backups"/);
+  });
+
   it("a mesh route to an unknown component is an error naming the field", async () => {
     const bad = demo({ mesh: { mtls: "STRICT", gateway: { host: "demo", credentialName: "demo-tls", routes: [{ component: "nope" }] } } });
     expect(await failure(bad)).toMatch(/platforms\/demo\.ts: mesh\.gateway\.routes\[0\]\.component: names unknown component "nope"/);

@@ -154,6 +154,12 @@ export const layerShape = object({
   config: optional(envMap),
   defaults: optional(componentOverride),
   components: optional(record(componentOverride)),
+  volumes: optional(record(object({
+    storage: optional(quantity),
+    storageClass: optional(dnsLabel),
+    accessModes: optional(list(oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), { min: 1 })),
+    description: optional(str()),
+  }))),
 });
 
 const patchRule = object({

@@ -176,6 +176,8 @@ export interface LayerOverride {
   defaults?: ComponentOverride;
   /** Applied to one component by name. */
   components?: Record<string, ComponentOverride>;
+  /** Applied to one of the platform's standalone volumes by name (a smaller backup claim in dev, say). */
+  volumes?: Record<string, Partial<VolumeSpec>>;
 }
 
 /** A JSON-patch escape hatch applied to rendered objects. */
