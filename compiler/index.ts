@@ -5,7 +5,7 @@
 export type * from "./describe/types.ts";
 export { platform, environment, region } from "./describe/platform.ts";
 export { service } from "./describe/service.ts";
-export { postgres, redis, qdrant, nats } from "./describe/stores.ts";
+export { postgres, redis, qdrant, nats, neo4j } from "./describe/stores.ts";
 export { secretRef, url, address, configRef, ingressUrl } from "./describe/refs.ts";
 export { webFrontend, type WebFrontendOptions } from "./describe/web-frontend.ts";
 export { pubsubEmulator, type PubSubEmulatorOptions } from "./describe/pubsub-emulator.ts";

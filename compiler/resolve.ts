@@ -47,6 +47,14 @@ export interface ResolvedTarget {
   dashboards?: Record<string, Record<string, unknown>>;
   /** Platform-level ingresses, by object name. */
   ingresses?: Record<string, IngressDescription>;
+  /** Platform-wide blocks, copied from the platform description (not layered). */
+  storageClasses?: PlatformDescription["storageClasses"];
+  volumes?: PlatformDescription["volumes"];
+  mesh?: PlatformDescription["mesh"];
+  alerts?: PlatformDescription["alerts"];
+  recordingRules?: PlatformDescription["recordingRules"];
+  prometheusStack?: PlatformDescription["prometheusStack"];
+  tracing?: PlatformDescription["tracing"];
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
   provenance: Record<string, Provenance>;
   /** The description files this target was built from. */
@@ -101,6 +109,12 @@ function applyLayer(target: ResolvedTarget, layer: LayerOverride | undefined, or
     for (const [name, component] of Object.entries(target.components)) {
       merge(component as unknown as Record<string, unknown>, layer.defaults as Record<string, unknown>, `components.${name}`, origin, target.provenance, true);
     }
+  }
+  for (const [name, override] of Object.entries(layer.volumes ?? {})) {
+    const volume = target.volumes?.[name];
+    if (!volume) throw new ManifoldError(`names unknown volume "${name}"; the platform declares ${Object.keys(target.volumes ?? {}).join(", ") || "none"}`, { file: origin.file, field: `volumes.${name}`, target: target.id });
+    target.volumes = { ...target.volumes, [name]: { ...volume, ...override } };
+    for (const key of Object.keys(override)) target.provenance[`volumes.${name}.${key}`] = origin;
   }
   for (const [name, override] of Object.entries(layer.components ?? {})) {
     merge(target.components[name] as unknown as Record<string, unknown>, override as ComponentOverride as Record<string, unknown>, `components.${name}`, origin, target.provenance, false);
@@ -165,6 +179,13 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           waveHooks: {},
           dashboards: platform.dashboards,
           ingresses: platform.ingresses,
+          storageClasses: platform.storageClasses,
+          volumes: platform.volumes,
+          mesh: platform.mesh,
+          alerts: platform.alerts,
+          recordingRules: platform.recordingRules,
+          prometheusStack: platform.prometheusStack,
+          tracing: platform.tracing,
           provenance: {},
           sources: [p.file, e.file, r.file],
         };

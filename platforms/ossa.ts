@@ -17,7 +17,8 @@ const agentService = (name: string, min: number, max: number, dependsOn: string[
     image: `ossa/${name}:${VERSION}`,
     ports: { http: 3000 },
     replicas: min,
-    autoscale: { min, max, cpu: 70, memory: 80 },
+    // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time (served by a custom-metrics adapter).
+    autoscale: { min, max, cpu: 70, memory: 80, metrics: [{ name: "ossa_queue_depth", averageValue: "30" }, { name: "ossa_response_time_seconds", averageValue: "500m" }] },
     resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
     probes: {
       startup: { path: "/health", periodSeconds: 5, failureThreshold: 30 },
@@ -29,8 +30,18 @@ const agentService = (name: string, min: number, max: number, dependsOn: string[
       REDIS_PASSWORD: secretRef("ossa-redis", "password"),
     },
     dependsOn,
+    metrics: { path: "/metrics" },
+    // The HPA scales on cpu and memory, so the VPA only recommends.
+    verticalScaling: { mode: "Off", min: { cpu: "250m", memory: "512Mi" }, max: { cpu: "2", memory: "4Gi" } },
     ...extra,
   });
+
+// Stores take the VPA's requests when pods are created, never above their limits.
+const storeVpa = { mode: "Initial" as const, min: { cpu: "250m", memory: "512Mi" }, max: { cpu: "2", memory: "4Gi" } };
+
+// SLO: 99.97% uptime, measured as the share of OSSA scrape targets up, over three windows.
+const UPTIME_TARGET = 99.97;
+const uptime = (window: string) => `100 * avg(avg_over_time(up{namespace="ossa-platform",job=~"ossa-.*"}[${window}]))`;
 
 export default platform({
   name: "ossa",
@@ -53,6 +64,7 @@ export default platform({
       user: "ossa",
       password: secretRef("ossa-postgresql", "password"),
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+      verticalScaling: storeVpa,
     }),
     redis: redis({
       description: "Caching and session store",
@@ -60,12 +72,14 @@ export default platform({
       storage: "20Gi",
       password: secretRef("ossa-redis", "password"),
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+      verticalScaling: storeVpa,
     }),
     qdrant: qdrant({
       description: "Vector database for AI operations",
       replicas: 3,
       storage: "50Gi",
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+      verticalScaling: storeVpa,
     }),
     discovery: agentService("discovery", 5, 30, ["postgresql", "redis"], { description: "Agent discovery and registry" }),
     coordination: agentService("coordination", 3, 10, ["redis", "discovery"], { description: "Inter-agent coordination" }),
@@ -89,7 +103,93 @@ export default platform({
       replicas: 2,
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
       probes: { liveness: { path: "/health" }, readiness: { path: "/ready" } },
+      metrics: { path: "/metrics" },
+      verticalScaling: { mode: "Auto", min: { cpu: "100m", memory: "256Mi" }, max: { cpu: "500m", memory: "1Gi" } },
     }),
+    grafana: service({
+      description: "Grafana dashboards, at https://ossa-monitoring.<region domain>/",
+      image: "grafana/grafana:11.3.1",
+      ports: { http: 3000 },
+      replicas: 1,
+      resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+      probes: { liveness: { path: "/api/health" }, readiness: { path: "/api/health" } },
+      env: {
+        GF_SECURITY_ADMIN_USER: "admin",
+        GF_SECURITY_ADMIN_PASSWORD: secretRef("ossa-grafana-secret", "admin-password"),
+        GF_PATHS_DATA: "/var/lib/grafana",
+        GF_USERS_ALLOW_SIGN_UP: "false",
+      },
+      writablePaths: ["/tmp", "/var/lib/grafana"],
+      useConfig: false,
+      // Grafana reads Prometheus (the operator's service) and Jaeger, provisioned as data sources.
+      dependsOn: ["jaeger"],
+      files: {
+        "/etc/grafana/provisioning/datasources": {
+          "datasources.yaml": [
+            "apiVersion: 1",
+            "datasources:",
+            "  - name: Prometheus",
+            "    type: prometheus",
+            "    uid: prometheus",
+            "    access: proxy",
+            "    url: http://prometheus-operated.ossa-platform.svc:9090",
+            "    isDefault: true",
+            "  - name: Jaeger",
+            "    type: jaeger",
+            "    uid: jaeger",
+            "    access: proxy",
+            "    url: http://ossa-jaeger.ossa-platform.svc:16686",
+            "",
+          ].join("\n"),
+        },
+      },
+      expose: { host: "ossa-monitoring", path: "/" },
+      verticalScaling: { mode: "Off" },
+    }),
+    jaeger: service({
+      description: "Jaeger distributed tracing (all-in-one, in-memory)",
+      image: "jaegertracing/all-in-one:1.62.0",
+      ports: { ui: 16686, "otlp-grpc": 4317, "otlp-http": 4318, collector: 14268, zipkin: 9411, admin: 14269 },
+      replicas: 1,
+      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+      probes: { liveness: { path: "/", port: "admin" }, readiness: { path: "/", port: "admin" } },
+      env: { COLLECTOR_ZIPKIN_HOST_PORT: ":9411", MEMORY_MAX_TRACES: "100000" },
+      useConfig: false,
+      metrics: { port: "admin", path: "/metrics" },
+      verticalScaling: { mode: "Off" },
+    }),
+  },
+  // Every pod (Istio's sidecars included) sends spans to Jaeger.
+  tracing: { collector: "jaeger", ports: ["otlp-grpc", "otlp-http", "collector", "zipkin"] },
+  // Prometheus and Alertmanager, run by the prometheus-operator; Grafana queries Prometheus.
+  prometheusStack: {
+    prometheus: { version: "v2.55.1", replicas: 2, retention: "15d", storage: "50Gi", scrapeInterval: "30s", resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } },
+    alertmanager: { version: "v0.27.0", replicas: 2, storage: "5Gi", resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } } },
+    queriedBy: ["grafana"],
+  },
+  // Istio: STRICT mTLS, circuit breaking on every agent service, deny-by-default authorization from the dependency graph.
+  mesh: {
+    mtls: "STRICT",
+    circuitBreaking: Object.fromEntries(
+      ["gateway", "discovery", "coordination", "orchestration", "task-agents", "communication-agents", "mcp-agents"].map((k) => [
+        k,
+        { loadBalancer: "LEAST_REQUEST" as const, maxConnections: 1000, maxPendingRequests: 100, maxRequests: 1000, consecutive5xxErrors: 5, interval: "30s", baseEjectionTime: "30s", maxEjectionPercent: 50 },
+      ]),
+    ),
+  },
+  recordingRules: {
+    "ossa-slo": [
+      { record: "ossa:uptime_percentage_5m", expr: uptime("5m") },
+      { record: "ossa:uptime_percentage_1h", expr: uptime("1h") },
+      { record: "ossa:uptime_percentage_24h", expr: uptime("24h") },
+    ],
+  },
+  alerts: {
+    "ossa-slo": [
+      { alert: "OSSAUptimeBelowTarget5m", severity: "warning", for: "5m", summary: `OSSA uptime over 5 minutes is below ${UPTIME_TARGET}%`, expr: `ossa:uptime_percentage_5m < ${UPTIME_TARGET}` },
+      { alert: "OSSAUptimeBelowTarget1h", severity: "critical", for: "5m", summary: `OSSA uptime over 1 hour is below ${UPTIME_TARGET}%`, expr: `ossa:uptime_percentage_1h < ${UPTIME_TARGET}` },
+      { alert: "OSSAUptimeSLOBreach24h", severity: "critical", summary: `OSSA uptime over 24 hours is below the ${UPTIME_TARGET}% SLO`, expr: `ossa:uptime_percentage_24h < ${UPTIME_TARGET}` },
+    ],
   },
   migrations: {
     image: `ossa/orchestration:${VERSION}`,

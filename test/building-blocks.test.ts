@@ -17,7 +17,7 @@ describe("building blocks", () => {
     ]);
     const [monitor] = objectsOf(result, "demo/production/us-west-2", "ServiceMonitor");
     expect(monitor.spec).toEqual({
-      selector: { matchLabels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "demo" } },
+      selector: { matchLabels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "demo" }, matchExpressions: [{ key: "manifold.dev/headless", operator: "DoesNotExist" }] },
       namespaceSelector: { matchNames: ["demo"] },
       endpoints: [{ port: "metrics", path: "/metrics", interval: "15s" }],
     });

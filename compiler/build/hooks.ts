@@ -43,6 +43,8 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
       },
     });
     template.spec!.restartPolicy = "Never";
+    // An Istio sidecar would keep the Job's pod running after its container exits, so hooks stay out of the mesh.
+    if (target.mesh) template.metadata = { ...template.metadata, annotations: { "sidecar.istio.io/inject": "false" } };
     const job = new Job({
       metadata: {
         name,

@@ -15,6 +15,12 @@ import { buildAccess } from "./rbac.ts";
 import { buildDashboards, buildServiceMonitor } from "./monitoring.ts";
 import { buildHooks } from "./hooks.ts";
 import { buildIngresses } from "./ingress.ts";
+import { buildVerticalScaling } from "./vpa.ts";
+import { buildStorageClasses, buildVolumes } from "./storage.ts";
+import { buildMesh } from "./mesh.ts";
+import { buildAlertRules } from "./alerts.ts";
+import { buildPrometheusStack } from "./prometheus-stack.ts";
+import { buildTracing } from "./tracing.ts";
 
 export interface BuiltTarget {
   target: ResolvedTarget;
@@ -28,7 +34,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
     const c = target.components[key];
     try {
       objects.push(...(c.type === "service" ? buildService(target, key, c) : buildStore(target, key, c)));
-      objects.push(...buildAccess(target, key, c), ...buildServiceMonitor(target, key, c));
+      objects.push(...buildAccess(target, key, c), ...buildServiceMonitor(target, key, c), ...buildVerticalScaling(target, key, c));
     } catch (e) {
       if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field ?? `components.${key}`, target: target.id });
       throw e;
@@ -37,6 +43,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
   objects.push(...buildHooks(target), ...buildDashboards(target, target.dashboards));
   try {
     objects.push(...buildIngresses(target));
+    objects.push(...buildStorageClasses(target), ...buildVolumes(target), ...buildMesh(target), ...buildPrometheusStack(target), ...buildAlertRules(target), ...buildTracing(target));
   } catch (e) {
     if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field, target: target.id });
     throw e;

@@ -8,8 +8,9 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Component } from "../describe/types.ts";
 import type { ResolvedTarget } from "../resolve.ts";
 import { ENGINES } from "../stores/index.ts";
-import { objectName, platformLabels, selectorLabels, standardLabels } from "./naming.ts";
-import { plain, type RenderedObject } from "./objects.ts";
+import { HEADLESS_LABEL, objectName, platformLabels, selectorLabels, standardLabels } from "./naming.ts";
+import { SKIP_DRY_RUN, plain, type RenderedObject } from "./objects.ts";
+import { PROM_CERTS } from "./prometheus-stack.ts";
 
 /** The namespace Prometheus runs in; NetworkPolicies let it scrape metrics ports. */
 export const MONITORING_NAMESPACE = "monitoring";
@@ -25,12 +26,16 @@ export function metricsPort(c: Component): { name: string; port: number } {
 export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Component): RenderedObject[] {
   if (!c.metrics) return [];
   const name = objectName(target, key);
+  // Under STRICT mesh mTLS, scrape through the mesh with Istio's workload certificates (mounted in Prometheus).
+  const tls = target.mesh?.mtls === "STRICT"
+    ? { scheme: "https" as const, tlsConfig: { caFile: `${PROM_CERTS}/root-cert.pem`, certFile: `${PROM_CERTS}/cert-chain.pem`, keyFile: `${PROM_CERTS}/key.pem`, insecureSkipVerify: true } }
+    : {};
   const monitor = new ServiceMonitor({
-    metadata: { name, namespace: target.namespace, labels: standardLabels(target, name, "monitoring", c) },
+    metadata: { name, namespace: target.namespace, labels: standardLabels(target, name, "monitoring", c), annotations: { ...SKIP_DRY_RUN } },
     spec: {
-      selector: { matchLabels: selectorLabels(target, name) },
+      selector: { matchLabels: selectorLabels(target, name), matchExpressions: [{ key: HEADLESS_LABEL, operator: "DoesNotExist" }] },
       namespaceSelector: { matchNames: [target.namespace] },
-      endpoints: [{ port: metricsPort(c).name, path: c.metrics.path ?? "/metrics", interval: (c.metrics.interval ?? "30s") as never }],
+      endpoints: [{ port: metricsPort(c).name, path: c.metrics.path ?? "/metrics", interval: (c.metrics.interval ?? "30s") as never, ...tls }],
     },
   });
   return [{ object: plain(monitor), component: key, band: "observability" }];

@@ -6,6 +6,9 @@ export function objectName(target: ResolvedTarget, component: string): string {
   return `${target.namePrefix}${component}`;
 }
 
+/** Marks a headless (per-pod DNS) Service, so a ServiceMonitor scrapes each pod once, through the client Service. */
+export const HEADLESS_LABEL = "manifold.dev/headless";
+
 /** The labels that select a component's pods. Stable: selectors are immutable. */
 export function selectorLabels(target: ResolvedTarget, name: string): Record<string, string> {
   return { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": target.platform };

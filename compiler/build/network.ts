@@ -14,13 +14,14 @@ import { loadBalancerPort } from "./load-balancer.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
+import { operatorPodLabels, prometheusName } from "./prometheus-stack.ts";
 
 /** The namespace the ingress controller runs in. */
 export const INGRESS_NAMESPACE = "ingress-nginx";
 
-function portsOf(target: ResolvedTarget, key: string): PolicyPort[] {
+function portsOf(target: ResolvedTarget, key: string, peers = false): PolicyPort[] {
   const c = target.components[key];
-  const ports = c.type === "service" ? c.ports : ENGINES[c.engine].ports;
+  const ports = c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
   return Object.values(ports).map((port) => ({ protocol: "TCP", port }));
 }
 
@@ -72,7 +73,11 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
       ingress.push({ from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }] });
     }
     if (c.metrics) {
-      ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
+      // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
+      const scraper = target.prometheusStack
+        ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
+        : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } };
+      ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
     }
     if (c.access?.length) {
       // The Kubernetes API server, wherever it runs.
@@ -81,8 +86,8 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     if (c.type === "store") {
       // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.
       const self = [{ podSelector: { matchLabels: selectorLabels(target, name) } }];
-      ingress.push({ from: self, ports: portsOf(target, key) });
-      egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key) });
+      ingress.push({ from: self, ports: portsOf(target, key, true) });
+      egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key, true) });
     }
     egress.push(...internetEgress(c));
     for (const dep of [...(c.dependsOn ?? [])].sort()) {

@@ -36,3 +36,9 @@ export interface RenderedObject {
 export function plain<T>(model: T): KubeObject {
   return JSON.parse(JSON.stringify(model)) as KubeObject;
 }
+
+/**
+ * For custom resources whose CRD another Argo CD Application installs (Istio,
+ * prometheus-operator, VPA): without it the dry run fails before the CRD exists.
+ */
+export const SKIP_DRY_RUN: Readonly<Record<string, string>> = { "argocd.argoproj.io/sync-options": "SkipDryRunOnMissingResource=true" };

@@ -16,6 +16,7 @@ import { configMapName, objectName, selectorLabels, standardLabels } from "./nam
 import { plain, type RenderedObject } from "./objects.ts";
 import { canonicalResources, envVars, httpProbe, podTemplate } from "./pod.ts";
 import { buildComponentConfig, componentConfigName } from "./component-config.ts";
+import { configFiles } from "./files.ts";
 
 /** The replicas a workload runs at its smallest: the HPA minimum, or its fixed count. */
 export function minReplicas(c: ServiceComponent): number {
@@ -61,6 +62,8 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   const ownConfig = buildComponentConfig(target, key, name, c);
   out.push(...ownConfig);
   const envFrom = [...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []), ...(ownConfig.length ? [{ configMapRef: { name: componentConfigName(name) } }] : [])];
+  const files = configFiles(target, name, labels, c);
+  out.push(...files.objects.map((o) => ({ ...o, component: key })));
   const token = c.serviceAccountToken ?? Boolean(c.access?.length);
   add(serviceAccount(target, name, labels, token), "foundation");
   add(
@@ -85,6 +88,8 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
           automountToken: token,
           runAsUser: 1000,
           writablePaths: c.writablePaths ?? ["/tmp"],
+          extraVolumes: files.volumes.length ? files.volumes : undefined,
+          extraMounts: files.mounts.length ? files.mounts : undefined,
           container: {
             name: key,
             image: c.image,

@@ -17,7 +17,7 @@ import { ManifoldError } from "../errors.ts";
 import { buildInitScripts } from "./init-scripts.ts";
 import { buildLoadBalancer } from "./load-balancer.ts";
 import type { StoreMode } from "../stores/engine.ts";
-import { objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { HEADLESS_LABEL, objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain, type RenderedObject } from "./objects.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { disruptionBudget, serviceAccount } from "./service.ts";
@@ -55,6 +55,8 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
   const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
   const ports = Object.entries(engine.ports);
   const servicePorts = ports.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }));
+  const peerPorts = Object.entries(engine.peerPorts ?? {});
+  const headlessPorts = [...servicePorts, ...peerPorts.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }))];
   const baseLabels = standardLabels(target, name, "database", c);
   const sets = storePodSets(target, name, c);
   const primaryHost = target.role === "primary" || !engine.crossRegion ? name : remotePrimaryHost(target, name);
@@ -82,8 +84,8 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     }
     add(
       new Service({
-        metadata: { name: headless, namespace: target.namespace, labels },
-        spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector: podSelector, ports: servicePorts },
+        metadata: { name: headless, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
+        spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector: podSelector, ports: headlessPorts },
       }),
       "workload",
     );
@@ -101,7 +103,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
         name: c.engine,
         image: c.image,
         ...command,
-        ports: ports.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+        ports: [...ports, ...peerPorts].map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
         env: [...engine.env(ctx), ...envVars(target, c.env)],
         resources: canonicalResources(c.resources),
         readinessProbe: engine.probe(ctx),
@@ -114,7 +116,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
         spec: {
           serviceName: headless,
           replicas: set.replicas,
-          podManagementPolicy: "OrderedReady",
+          podManagementPolicy: engine.podManagementPolicy ?? "OrderedReady",
           updateStrategy: { type: "RollingUpdate" },
           selector: { matchLabels: podSelector },
           template,

@@ -73,6 +73,9 @@ const accessRule = object({
   resourceNames: optional(list(str())),
 });
 
+const verticalScaling = object({ mode: oneOf("Off", "Initial", "Recreate", "Auto"), min: optional(amounts), max: optional(amounts) });
+const verticalScalingOrOff: Shape = either((v) => (v === false ? oneOf(false) : verticalScaling));
+
 const workloadFields = {
   image,
   replicas: int(0),
@@ -84,6 +87,7 @@ const workloadFields = {
   metrics: optional(metrics),
   access: optional(list(accessRule)),
   egress: optional(object({ https: optional(bool) })),
+  verticalScaling: optional(verticalScalingOrOff),
 };
 
 const portMap = refine(record(port, dnsLabel), (ports: Record<string, number>) => {
@@ -112,11 +116,12 @@ const serviceFields = {
   writablePaths: optional(list(str(/^\//, "an absolute path"))),
   useConfig: optional(bool),
   configMap: optional(envMap),
+  files: optional(record(record(str(), str(/^[-._a-zA-Z0-9]+$/, "a file name (letters, digits, '-', '_' and '.')")), str(/^\/[-._a-zA-Z0-9\/]*$/, "an absolute directory path"))),
 };
 
 const storeFields = {
   type: oneOf("store"),
-  engine: oneOf("postgres", "redis", "qdrant", "nats"),
+  engine: oneOf("postgres", "redis", "qdrant", "nats", "neo4j"),
   ...workloadFields,
   storage: quantity,
   storageClass: optional(dnsLabel),
@@ -164,6 +169,12 @@ export const layerShape = object({
   config: optional(envMap),
   defaults: optional(componentOverride),
   components: optional(record(componentOverride)),
+  volumes: optional(record(object({
+    storage: optional(quantity),
+    storageClass: optional(dnsLabel),
+    accessModes: optional(list(oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), { min: 1 })),
+    description: optional(str()),
+  }))),
 });
 
 const patchRule = object({
@@ -193,6 +204,59 @@ const migrations = object({
 });
 const smokeTest = object({ image: optional(image), deadlineSeconds: optional(int(30)) });
 const notify = object({ webhook: secretRef, image: optional(image) });
+const storageClass = object({
+  provisioner: str(/^[a-z0-9]([-a-z0-9.\/]*[a-z0-9])?$/, "a provisioner name like ebs.csi.aws.com"),
+  parameters: optional(record(str())),
+  reclaimPolicy: optional(oneOf("Delete", "Retain")),
+  volumeBindingMode: optional(oneOf("Immediate", "WaitForFirstConsumer")),
+  allowVolumeExpansion: optional(bool),
+});
+const volume = object({
+  storage: quantity,
+  storageClass: optional(dnsLabel),
+  accessModes: optional(list(oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), { min: 1 })),
+  description: optional(str()),
+});
+const meshRoute = object({
+  component: str(),
+  port: optional(str()),
+  prefix: optional(str(/^\//, "a path starting with '/'")),
+  timeout: optional(duration),
+  retries: optional(object({ attempts: int(1), perTryTimeout: duration, retryOn: optional(str()) })),
+});
+const circuitBreaking = object({
+  maxConnections: optional(int(1)),
+  maxPendingRequests: optional(int(1)),
+  maxRequests: optional(int(1)),
+  maxRequestsPerConnection: optional(int(1)),
+  consecutive5xxErrors: optional(int(1)),
+  interval: optional(duration),
+  baseEjectionTime: optional(duration),
+  maxEjectionPercent: optional(int(1, 100)),
+  loadBalancer: optional(oneOf("ROUND_ROBIN", "LEAST_REQUEST", "RANDOM")),
+});
+const mesh = object({
+  mtls: oneOf("STRICT", "PERMISSIVE"),
+  gateway: optional(object({ host: dnsLabel, credentialName: dnsLabel, routes: list(meshRoute, { min: 1 }) })),
+  circuitBreaking: optional(record(circuitBreaking)),
+  authorization: optional(bool),
+  trustDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
+});
+const alertName = str(/^[A-Za-z_][A-Za-z0-9_]*$/, "an alert name (letters, digits, '_')");
+const alertRule = object({
+  alert: alertName,
+  expr: str(/\S/, "a PromQL expression"),
+  for: optional(duration),
+  severity: oneOf("critical", "warning", "info"),
+  summary: str(),
+  description: optional(str()),
+});
+const recordingRule = object({ record: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"), expr: str(/\S/, "a PromQL expression") });
+const prometheusStack = object({
+  prometheus: object({ version: str(/^v\d+\.\d+\.\d+$/, "a version like v2.55.1"), replicas: int(1), retention: str(/^\d+[smhdwy]$/, "a retention like 15d"), storage: quantity, storageClass: optional(dnsLabel), resources, scrapeInterval: optional(duration) }),
+  alertmanager: object({ version: str(/^v\d+\.\d+\.\d+$/, "a version like v0.27.0"), replicas: int(1), storage: quantity, storageClass: optional(dnsLabel), resources }),
+  queriedBy: optional(list(str())),
+});
 
 /** Shape of a platform description. */
 export const platformShape = object({
@@ -225,6 +289,13 @@ export const platformShape = object({
     tlsSecret: optional(dnsLabel),
     annotations: optional(record(str())),
   }), dnsLabel)),
+  storageClasses: optional(record(storageClass, dnsLabel)),
+  volumes: optional(record(volume, dnsLabel)),
+  mesh: optional(mesh),
+  alerts: optional(record(list(alertRule, { min: 1 }), dnsLabel)),
+  recordingRules: optional(record(list(recordingRule, { min: 1 }), dnsLabel)),
+  prometheusStack: optional(prometheusStack),
+  tracing: optional(object({ collector: str(), ports: list(str(), { min: 1 }) })),
 });
 
 /** Shape of an environment description. */

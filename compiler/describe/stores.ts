@@ -30,3 +30,8 @@ export function qdrant(spec: StoreOptions): StoreComponent {
 export function nats(spec: StoreOptions): StoreComponent {
   return store("nats", spec);
 }
+
+/** Neo4j graph database: one causal cluster per region (Enterprise image); `password` holds NEO4J_AUTH. */
+export function neo4j(spec: StoreOptions): StoreComponent {
+  return store("neo4j", spec);
+}

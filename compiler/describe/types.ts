@@ -140,6 +140,8 @@ export interface WorkloadFields {
   metrics?: Metrics;
   /** Kubernetes API access for the component's ServiceAccount; mounting its token follows. */
   access?: AccessRule[];
+  /** A VerticalPodAutoscaler for the workload; `false` for none. */
+  verticalScaling?: VerticalScaling | false;
   /** Traffic to outside the cluster the NetworkPolicies allow (default-deny blocks it otherwise). */
   egress?: Egress;
 }
@@ -166,6 +168,8 @@ export interface ServiceComponent extends WorkloadFields {
   writablePaths?: string[];
   /** Read the platform ConfigMap with `envFrom`. Defaults to true. */
   useConfig?: boolean;
+  /** Configuration files by directory, then file name: each directory is a ConfigMap mounted read-only there. */
+  files?: Record<string, Record<string, string>>;
   /**
    * The component's own ConfigMap (`<name>-env`), read with `envFrom` after the
    * platform ConfigMap, e.g. a web frontend's public build-time variables. No secrets.
@@ -173,7 +177,7 @@ export interface ServiceComponent extends WorkloadFields {
   configMap?: Record<string, EnvValue>;
 }
 
-export type StoreEngine = "postgres" | "redis" | "qdrant" | "nats";
+export type StoreEngine = "postgres" | "redis" | "qdrant" | "nats" | "neo4j";
 
 /**
  * Which image contract a postgres store speaks: `bitnami` (the default:
@@ -228,6 +232,8 @@ export interface LayerOverride {
   defaults?: ComponentOverride;
   /** Applied to one component by name. */
   components?: Record<string, ComponentOverride>;
+  /** Applied to one of the platform's standalone volumes by name (a smaller backup claim in dev, say). */
+  volumes?: Record<string, Partial<VolumeSpec>>;
 }
 
 /** One backend of an ingress rule: a path routed to a service component. */
@@ -305,6 +311,110 @@ export interface PlatformDescription {
   smokeTest?: SmokeTestDescription | false;
   /** Notify on a failed sync. */
   notify?: NotificationDescription;
+  /** Cluster StorageClasses the platform's volumes use, by name (rendered unprefixed: the name is cluster-wide). */
+  storageClasses?: Record<string, StorageClassSpec>;
+  /** Standalone PersistentVolumeClaims (backups, shared scratch), by name. */
+  volumes?: Record<string, VolumeSpec>;
+  /** The Istio service mesh: mTLS, ingress gateway and routes, circuit breaking, authorization. */
+  mesh?: Mesh;
+  /** Prometheus alerting rules by group name; rendered with the recording rules as one PrometheusRule. */
+  alerts?: Record<string, AlertRule[]>;
+  /** Prometheus recording rules by group name. */
+  recordingRules?: Record<string, RecordingRule[]>;
+  /** A Prometheus and Alertmanager of the platform's own, run by the prometheus-operator. */
+  prometheusStack?: PrometheusStack;
+  /** The component that receives traces: every pod may send spans to it on these port names. */
+  tracing?: { collector: string; ports: string[] };
+}
+
+/** How a VerticalPodAutoscaler acts: `Off` only recommends (required next to an HPA on cpu or memory). */
+export type VerticalScalingMode = "Off" | "Initial" | "Recreate" | "Auto";
+
+export interface VerticalScaling {
+  mode: VerticalScalingMode;
+  /** The smallest requests the VPA may set. */
+  min?: ResourceAmounts;
+  /** The largest requests the VPA may set. */
+  max?: ResourceAmounts;
+}
+
+export interface StorageClassSpec {
+  /** The CSI driver, e.g. `ebs.csi.aws.com`. */
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: "Delete" | "Retain";
+  /** `Immediate` for claims that must bind without a pod (Argo CD waits on a Pending claim). */
+  volumeBindingMode?: "Immediate" | "WaitForFirstConsumer";
+  allowVolumeExpansion?: boolean;
+}
+
+export interface VolumeSpec {
+  storage: Quantity;
+  storageClass?: string;
+  accessModes?: ("ReadWriteOnce" | "ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOncePod")[];
+  description?: string;
+}
+
+/** One HTTP route from the mesh gateway to a component. */
+export interface MeshRoute {
+  component: string;
+  /** A port name of the component; its first port when omitted. */
+  port?: string;
+  /** URI prefix; `/` when omitted. */
+  prefix?: string;
+  /** Request timeout, e.g. `30s`. */
+  timeout?: string;
+  retries?: { attempts: number; perTryTimeout: string; retryOn?: string };
+}
+
+/** Circuit breaking for calls to one component: connection-pool limits and outlier detection. */
+export interface CircuitBreaking {
+  maxConnections?: number;
+  maxPendingRequests?: number;
+  maxRequests?: number;
+  maxRequestsPerConnection?: number;
+  consecutive5xxErrors?: number;
+  /** Outlier analysis interval, e.g. `30s`. */
+  interval?: string;
+  baseEjectionTime?: string;
+  maxEjectionPercent?: number;
+  loadBalancer?: "ROUND_ROBIN" | "LEAST_REQUEST" | "RANDOM";
+}
+
+export interface Mesh {
+  /** PeerAuthentication mode for the namespace. */
+  mtls: "STRICT" | "PERMISSIVE";
+  /** An Istio Gateway on the region's ingress domain: `<host>.<ingressDomain>`, TLS from `credentialName`. */
+  gateway?: { host: string; credentialName: string; routes: MeshRoute[] };
+  /** DestinationRules with circuit breaking, by component. */
+  circuitBreaking?: Record<string, CircuitBreaking>;
+  /** AuthorizationPolicies: deny by default, allow callers by `dependsOn`, the gateway on routes, Prometheus on metrics. Defaults to true. */
+  authorization?: boolean;
+  /** The mesh trust domain; `cluster.local` when omitted. */
+  trustDomain?: string;
+}
+
+export interface AlertRule {
+  alert: string;
+  /** A PromQL expression; the alert fires while it returns series. */
+  expr: string;
+  /** How long the expression must hold, e.g. `5m`. */
+  for?: string;
+  severity: "critical" | "warning" | "info";
+  summary: string;
+  description?: string;
+}
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
+export interface PrometheusStack {
+  prometheus: { version: string; replicas: number; retention: string; storage: Quantity; storageClass?: string; resources: Resources; scrapeInterval?: string };
+  alertmanager: { version: string; replicas: number; storage: Quantity; storageClass?: string; resources: Resources };
+  /** Components whose pods query Prometheus (Grafana, for instance): NetworkPolicies let them reach it. */
+  queriedBy?: string[];
 }
 
 /**

@@ -26,6 +26,10 @@ export interface StoreEngineDefinition {
   image: string;
   /** Named ports, the first one primary. */
   ports: Record<string, number>;
+  /** Ports only peers of the same store use (cluster traffic): on the headless Service, never the client one. */
+  peerPorts?: Record<string, number>;
+  /** How the StatefulSet starts pods; `OrderedReady` unless members must start together to form a cluster. */
+  podManagementPolicy?: "OrderedReady" | "Parallel";
   /** Where the persistent volume is mounted. */
   dataPath: string;
   /** The non-root user the image runs as. */

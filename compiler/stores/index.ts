@@ -1,6 +1,7 @@
 import type { StoreComponent, StoreEngine } from "../describe/types.ts";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { natsEngine } from "./nats.ts";
+import { neo4jEngine } from "./neo4j.ts";
 import { postgresEngine } from "./postgres.ts";
 import { postgresOfficialEngine } from "./postgres-official.ts";
 import { qdrantEngine } from "./qdrant.ts";
@@ -12,6 +13,7 @@ export const ENGINES: Record<StoreEngine, StoreEngineDefinition> = {
   redis: redisEngine,
   qdrant: qdrantEngine,
   nats: natsEngine,
+  neo4j: neo4jEngine,
 };
 
 /** The engine definition a store runs on, its flavor included (postgres `official`). */

@@ -22,8 +22,38 @@ import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
+import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
+import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
+import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
+import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import type { KubeObject } from "../build/objects.ts";
+import { checkVerticalPodAutoscaler } from "../build/vpa.ts";
 
 type ModelClass = new (data: any) => { validate(): void };
+
+/**
+ * The prometheus-operator models demand `apiVersion: monitoring.coreos.com/v1` and
+ * `kind: EmbeddedPersistentVolumeClaim` inside `spec.storage.volumeClaimTemplate`, which the
+ * upstream CRD leaves optional (and which are wrong for a claim). Validate a copy with them
+ * filled in, so the rendered object stays as the CRD wants it (the CRD-schema test checks that).
+ */
+function withEmbeddedClaimFix(Model: ModelClass): ModelClass {
+  return class {
+    private data: any;
+    constructor(data: any) {
+      this.data = data;
+    }
+    validate(): void {
+      const copy = JSON.parse(JSON.stringify(this.data));
+      const claim = copy?.spec?.storage?.volumeClaimTemplate;
+      if (claim && claim.apiVersion === undefined && claim.kind === undefined) Object.assign(claim, { apiVersion: "monitoring.coreos.com/v1", kind: "EmbeddedPersistentVolumeClaim" });
+      new Model(copy).validate();
+    }
+  };
+}
 
 /** Model classes by `apiVersion/kind`. */
 export const MODELS: Record<string, ModelClass> = {
@@ -46,6 +76,18 @@ export const MODELS: Record<string, ModelClass> = {
   "storage.k8s.io/v1/StorageClass": StorageClass,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
+  "monitoring.coreos.com/v1/Prometheus": withEmbeddedClaimFix(Prometheus),
+  "monitoring.coreos.com/v1/Alertmanager": withEmbeddedClaimFix(Alertmanager),
+  "networking.istio.io/v1beta1/Gateway": Gateway,
+  "networking.istio.io/v1beta1/VirtualService": VirtualService,
+  "networking.istio.io/v1beta1/DestinationRule": DestinationRule,
+  "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
+  "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
+};
+
+/** Structural checks for kinds no model package covers (typed plain objects, schema-tested in test/). */
+export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: string; message: string }[]> = {
+  "autoscaling.k8s.io/v1/VerticalPodAutoscaler": checkVerticalPodAutoscaler,
 };
 
 /** Registers another model class (building blocks for custom resources do this). */

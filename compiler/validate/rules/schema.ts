@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { MODELS } from "../models.ts";
+import { MODELS, STRUCTURAL_CHECKS } from "../models.ts";
 import { checkExternalSecret } from "./external-secret-shape.ts";
 
 /** Every object passes its kubernetes-models schema (or, for ExternalSecret v1, its structural check). */
@@ -12,6 +12,11 @@ export const schemaRule: Rule = {
       const key = `${apiVersion}/${kind}`;
       if (key === "external-secrets.io/v1/ExternalSecret") {
         for (const p of checkExternalSecret(o.object)) report(o, { pointer: p.pointer, message: p.message, fix: "correct the ExternalSecret field" });
+        continue;
+      }
+      const structural = STRUCTURAL_CHECKS[key];
+      if (structural) {
+        for (const p of structural(o.object)) report(o, { pointer: p.pointer, message: p.message, fix: `correct the ${kind} field` });
         continue;
       }
       const Model = MODELS[key];

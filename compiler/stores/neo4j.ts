@@ -1,0 +1,45 @@
+import type { StoreEngineDefinition } from "./engine.ts";
+import { fromSecret } from "./engine.ts";
+
+/**
+ * Neo4j 5 Enterprise as a causal cluster: one cluster per region (Neo4j has
+ * its own clustering and no cross-region follower mode here). Every pod is a
+ * primary; they discover each other through the headless Service, so pods
+ * start in parallel (a member is not ready until the cluster has formed).
+ * The password secret holds `NEO4J_AUTH` (`neo4j/<password>`).
+ */
+export const neo4jEngine: StoreEngineDefinition = {
+  image: "neo4j:5.26.0-enterprise",
+  ports: { http: 7474, https: 7473, bolt: 7687, metrics: 2004 },
+  peerPorts: { discovery: 5000, transaction: 6000, raft: 7000 },
+  dataPath: "/data",
+  runAsUser: 7474,
+  writablePaths: ["/logs", "/tmp", "/var/lib/neo4j/conf", "/var/lib/neo4j/run", "/var/lib/neo4j/import", "/var/lib/neo4j/plugins"],
+  crossRegion: false,
+  podManagementPolicy: "Parallel",
+  env({ spec, setName, headlessName, namespace }) {
+    const replicas = spec.replicas;
+    const peer = (i: number) => `${setName}-${i}.${headlessName}.${namespace}.svc.cluster.local:5000`;
+    // POD_NAME comes first: later values refer to it as $(POD_NAME).
+    const vars: ReturnType<StoreEngineDefinition["env"]> = [
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: "yes" },
+      { name: "NEO4J_server_default__listen__address", value: "0.0.0.0" },
+      { name: "NEO4J_server_default__advertised__address", value: `$(POD_NAME).${headlessName}.${namespace}.svc.cluster.local` },
+      { name: "NEO4J_server_metrics_prometheus_enabled", value: "true" },
+      { name: "NEO4J_server_metrics_prometheus_endpoint", value: "0.0.0.0:2004" },
+    ];
+    if (replicas > 1) {
+      vars.push(
+        { name: "NEO4J_dbms_cluster_discovery_endpoints", value: Array.from({ length: replicas }, (_, i) => peer(i)).join(",") },
+        { name: "NEO4J_dbms_cluster_minimum__initial__system__primaries__count", value: String(replicas) },
+        { name: "NEO4J_initial_dbms_default__primaries__count", value: String(Math.min(replicas, 3)) },
+      );
+    }
+    if (spec.password) vars.push(fromSecret("NEO4J_AUTH", spec.password.name, spec.password.key));
+    return vars;
+  },
+  probe() {
+    return { tcpSocket: { port: "bolt" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 12 };
+  },
+};

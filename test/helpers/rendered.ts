@@ -1,0 +1,21 @@
+/** Reading the committed rendered/ tree back, for tests that check the seeds' figures where Argo CD will see them. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { REPO } from "./project.ts";
+
+/** Every object of one target folder, parsed. */
+export function renderedObjects(environment: string, region: string, platform: string): any[] {
+  const dir = join(REPO, "rendered", environment, region, platform);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => parse(readFileSync(join(dir, f), "utf8")));
+}
+
+/** The one object of a kind and name; throws when it is missing. */
+export function find(objects: any[], kind: string, name: string): any {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind}/${name}; have ${objects.filter((x) => x.kind === kind).map((x) => x.metadata.name).join(", ")}`);
+  return o;
+}
