@@ -3,7 +3,7 @@
  * Descriptions import from here: `import { platform, service } from "../compiler/index.ts"`.
  */
 export type * from "./describe/types.ts";
-export { platform, environment, region } from "./describe/platform.ts";
+export { platform, environment, region, argocd } from "./describe/platform.ts";
 export { service } from "./describe/service.ts";
 export { postgres, redis, qdrant } from "./describe/stores.ts";
 export { secretRef, url } from "./describe/refs.ts";

@@ -23,6 +23,10 @@ import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
+import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
+
 type ModelClass = new (data: any) => { validate(): void };
 
 /** Model classes by `apiVersion/kind`. */
@@ -46,6 +50,9 @@ export const MODELS: Record<string, ModelClass> = {
   "storage.k8s.io/v1/StorageClass": StorageClass,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
+  "argoproj.io/v1alpha1/Application": Application,
+  "argoproj.io/v1alpha1/ApplicationSet": ApplicationSet,
+  "argoproj.io/v1alpha1/AppProject": AppProject,
 };
 
 /** Registers another model class (building blocks for custom resources do this). */
