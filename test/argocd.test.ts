@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { compile, type CompileResult } from "../compiler/compile.ts";
 import { ManifoldError } from "../compiler/errors.ts";
@@ -11,7 +13,9 @@ import { kindProblem, permitProblems } from "../compiler/argocd/permits.ts";
 import { kindsNeedingHealthChecks, PROGRESSIVE_SYNCS_KEY, TRACKING_KEY } from "../compiler/argocd/settings.ts";
 import { clusterSecretOf, type ClusterExternalSecret } from "../compiler/argocd/clusters.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
-import { REPO, runCli } from "./helpers/project.ts";
+import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
+
+afterAll(cleanProjects);
 
 let result: CompileResult;
 beforeAll(async () => {
@@ -173,6 +177,21 @@ describe("offline expansion", () => {
   });
 });
 
+describe("links", () => {
+  it("link the cluster's Grafana for a platform that ships metrics, templated on the cluster's ingress domain", async () => {
+    const withMetrics = platform({
+      name: "demo",
+      namespace: "demo",
+      components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080, metrics: 9090 }, replicas: 2, resources: small, metrics: { port: "metrics" } }) },
+    });
+    const r = await compilePlatforms([withMetrics], { argocd: await repoArgoCd() });
+    const app = r.argocd!.applications.find((a) => a.application.metadata.name === "demo-production-eu-west-1")!.application;
+    expect(app.metadata.annotations["link.argocd.argoproj.io/grafana"]).toBe("https://grafana.eu-west-1.example.com/dashboards");
+    const plainApp = (await compilePlatforms([tiny("demo")], { argocd: await repoArgoCd() })).argocd!.applications[0].application;
+    expect(Object.keys(plainApp.metadata.annotations)).toEqual(["argocd.argoproj.io/manifest-generate-paths"]);
+  });
+});
+
 describe("projects", () => {
   it("give each platform exactly its repo, clusters, namespaces and cluster-scoped objects, with a read-only and a CI sync role", () => {
     const project = layerFiles(result, "AppProject").find((p) => p.metadata.name === "ossa");
@@ -327,5 +346,16 @@ describe("manifold plan --apps", () => {
     expect(at("ossa-production-eu-west-1")).toBeLessThan(at("ossa-production-us-east-1"));
     expect(at("ossa-production-us-east-1")).toBeLessThan(at("ossa-production-us-west-2"));
     expect(runCli(REPO, ["plan", "--apps", "ossa"]).status).toBe(2);
+  });
+
+  it("compile exits 1 on a production Application no step selects, naming the file and field, and writes nothing", () => {
+    const root = makeProject({ rendered: true });
+    edit(root, "argocd/layer.ts", '{ roles: ["primary"], maxUpdate: 1 },', "");
+    const before = readFileSync(join(root, "rendered/argocd/applicationset-ossa-production.yaml"), "utf8");
+    const run = runCli(root, ["compile"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/error: argocd\/layer\.ts: environments\.production\.rollout\.steps: Application ossa-production-us-west-2 .*no RollingSync step selects it/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(root, "rendered/argocd/applicationset-ossa-production.yaml"), "utf8")).toBe(before);
   });
 });
