@@ -87,9 +87,9 @@ describe("offline expansion", () => {
       expect(app.metadata.labels).toMatchObject({ "manifold.dev/platform": platformName, "manifold.dev/environment": env, "manifold.dev/region": region, "manifold.dev/role": target.target.role });
       expect(app.spec.project).toBe(platformName);
       expect(app.spec.source).toMatchObject({ repoURL: "https://git.example.com/platform/manifold.git", targetRevision: "rendered-manifests" });
-      expect(app.metadata.annotations["argocd.argoproj.io/manifest-generate-paths"]).toBe(".");
+      expect(app.metadata.annotations!["argocd.argoproj.io/manifest-generate-paths"]).toBe(".");
       const ingressHost = target.objects.find((o) => o.object.kind === "Ingress")!.object as any;
-      expect(app.metadata.annotations["link.argocd.argoproj.io/ossa-api"]).toBe(`https://${ingressHost.spec.rules[0].host}/`);
+      expect(app.metadata.annotations!["link.argocd.argoproj.io/ossa-api"]).toBe(`https://${ingressHost.spec.rules[0].host}/`);
       expect((app.spec as any).info.map((i: any) => i.name)).toEqual(["Source repository", "Rendered folder", "Rendered by", "Provenance", "Sync"]);
     }
   });
@@ -186,9 +186,9 @@ describe("links", () => {
     });
     const r = await compilePlatforms([withMetrics], { argocd: await repoArgoCd() });
     const app = r.argocd!.applications.find((a) => a.application.metadata.name === "demo-production-eu-west-1")!.application;
-    expect(app.metadata.annotations["link.argocd.argoproj.io/grafana"]).toBe("https://grafana.eu-west-1.example.com/dashboards");
+    expect(app.metadata.annotations!["link.argocd.argoproj.io/grafana"]).toBe("https://grafana.eu-west-1.example.com/dashboards");
     const plainApp = (await compilePlatforms([tiny("demo")], { argocd: await repoArgoCd() })).argocd!.applications[0].application;
-    expect(Object.keys(plainApp.metadata.annotations)).toEqual(["argocd.argoproj.io/manifest-generate-paths"]);
+    expect(Object.keys(plainApp.metadata.annotations!)).toEqual(["argocd.argoproj.io/manifest-generate-paths"]);
   });
 });
 
