@@ -12,6 +12,7 @@ import { crossCheck } from "../compiler/argocd/crosscheck.ts";
 import { kindProblem, permitProblems } from "../compiler/argocd/permits.ts";
 import { kindsNeedingHealthChecks, PROGRESSIVE_SYNCS_KEY, TRACKING_KEY } from "../compiler/argocd/settings.ts";
 import { clusterSecretOf, type ClusterExternalSecret } from "../compiler/argocd/clusters.ts";
+import { validateLayer } from "../compiler/argocd/validate.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
 import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
 
@@ -240,6 +241,22 @@ describe("projects", () => {
     expect(root.spec.project).toBe("manifold");
     expect(result.argocd!.bootstrap).toBe("kubectl apply -n argocd -f argocd/appproject-manifold.yaml -f argocd/application-manifold.yaml");
     expect(result.files.get("argocd/README.md")).toContain(result.argocd!.bootstrap);
+  });
+});
+
+describe("validation of the layer", () => {
+  it("runs the schema rules over rendered/argocd/: the layer is clean, a broken Application or an unknown kind is reported", () => {
+    expect(result.argocd!.findings).toEqual([]);
+    const [root] = result.argocd!.objects.filter((o) => o.kind === "Application");
+    const broken = structuredClone(root) as any;
+    delete broken.spec.destination;
+    broken.spec.syncPolicy.retry.limit = "five";
+    const unknown = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "argocd" } };
+    const findings = validateLayer([broken, unknown], "argocd/layer.ts");
+    expect(findings.filter((f) => f.rule === "schema").map((f) => `${f.object} ${f.pointer}`)).toEqual(
+      expect.arrayContaining(["Application/manifold /spec", "Application/manifold /spec/syncPolicy/retry/limit", "Widget/w /apiVersion"]),
+    );
+    expect(findings.every((f) => f.target === "argocd" && f.file === "argocd/layer.ts")).toBe(true);
   });
 });
 
