@@ -19,3 +19,6 @@ export { planTarget, formatPlan } from "./plan.ts";
 export { toYaml } from "./yaml.ts";
 export { canonicalQuantity } from "./quantity.ts";
 export { main } from "./cli.ts";
+export { renderArgoCd } from "./argocd/index.ts";
+export { expandApplicationSets } from "./argocd/expand.ts";
+export { planApps, formatAppsPlan } from "./argocd/plan.ts";
