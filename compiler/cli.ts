@@ -52,8 +52,9 @@ Exits 1 when an error remains. Warnings and waived findings are listed too.`,
 Prints the exact order Argo CD applies that target in: phase, wave, kind and
 name, and whether Argo CD waits for health before the next step.
 
-With --apps (and no arguments): expands every ApplicationSet of rendered/argocd/
-offline, for the declared clusters, as the ApplicationSet controller would, and
+With --apps (and no arguments): compiles, then expands every ApplicationSet of
+rendered/argocd/ offline, for the declared clusters, as the ApplicationSet
+controller would (nothing is written), and
 prints the Applications each cluster gets, environment by environment, in
 rollout order (RollingSync step by step).`,
 };
