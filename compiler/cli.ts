@@ -10,6 +10,7 @@ import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { blocking } from "./validate/index.ts";
 import { planTarget, formatPlan } from "./plan.ts";
+import { formatAppsPlan } from "./argocd/plan.ts";
 import { COMPILER_VERSION } from "./version.ts";
 
 class UsageError extends Error {}
@@ -27,7 +28,8 @@ Usage: manifold <command> [options]
 Commands:
   compile    render rendered/ (or check that it is up to date)
   validate   run every check and write nothing
-  plan       show the exact order Argo CD applies one target in
+  plan       show the exact order Argo CD applies one target in, or (--apps)
+             the Applications each cluster gets, in rollout order
 
 Run 'manifold <command> --help' for a command's options.`,
   compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--root DIR]
@@ -45,9 +47,16 @@ tree atomically. Nothing is written if any check fails.
 Runs every check (descriptions, schemas, references, policy) and writes nothing.
 Exits 1 when an error remains. Warnings and waived findings are listed too.`,
   plan: `Usage: manifold plan <platform> <env> <region> [--format text|json] [--root DIR]
+       manifold plan --apps [--format text|json] [--root DIR]
 
 Prints the exact order Argo CD applies that target in: phase, wave, kind and
-name, and whether Argo CD waits for health before the next step.`,
+name, and whether Argo CD waits for health before the next step.
+
+With --apps (and no arguments): compiles, then expands every ApplicationSet of
+rendered/argocd/ offline, for the declared clusters, as the ApplicationSet
+controller would (nothing is written), and
+prints the Applications each cluster gets, environment by environment, in
+rollout order (RollingSync step by step).`,
 };
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
@@ -119,9 +128,16 @@ async function runValidate(args: string[], io: Io): Promise<number> {
 }
 
 async function runPlan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string" } } as const, true);
+  const { values, positionals } = parse(args, { format: { type: "string" }, apps: { type: "boolean" } } as const, true);
   if (values.help) return io.out(HELP.plan), 0;
   const format = formatOption(values.format, ["text", "json"]);
+  if (values.apps) {
+    if (positionals.length) throw new UsageError("plan --apps takes no arguments");
+    const result = await compile({ root: values.root ?? process.cwd() });
+    if (!result.argocd) throw new ManifoldError("plan --apps needs the Argo CD layer, and this project has no argocd/ description", { file: "argocd/" });
+    io.out(format === "json" ? JSON.stringify(result.argocd.plan, null, 2) : formatAppsPlan(result.argocd.plan));
+    return 0;
+  }
   if (positionals.length !== 3) throw new UsageError("plan takes exactly three arguments: <platform> <env> <region>");
   const [platform, environment, region] = positionals;
   const result = await compile({ root: values.root ?? process.cwd(), filter: { platform, environment, region } });

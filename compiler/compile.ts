@@ -17,6 +17,7 @@ import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
 import { diffTree, isEmptyDiff, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
 import { sortForSync } from "./argo-order.ts";
+import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 
 export interface CompiledTarget {
   target: ResolvedTarget;
@@ -35,6 +36,8 @@ export interface CompileResult {
   scope: Scope;
   /** Milliseconds spent in each phase. */
   timings: Record<string, number>;
+  /** The Argo CD layer (`rendered/argocd/`), on an unfiltered compile of a project with `argocd/`. */
+  argocd?: ArgoCdLayer;
 }
 
 export interface CompileOptions {
@@ -105,7 +108,11 @@ export function compileLoaded(project: Project, filter?: TargetFilter, timings: 
       targets.push({ target: t.target, objects, waves: t.waves });
     }
   });
-  return { project, targets, findings, files, scope: scopeFor(filter), timings };
+  const scope = scopeFor(filter);
+  const argocd = !scope && project.argocd ? timed(timings, "argocd", () => renderArgoCd(project, targets, files)) : undefined;
+  for (const [path, content] of argocd?.files ?? []) files.set(path, content);
+  findings.push(...(argocd?.findings ?? []));
+  return { project, targets, findings, files, scope, timings, ...(argocd ? { argocd } : {}) };
 }
 
 /** Loads the descriptions under `root` and compiles them. */

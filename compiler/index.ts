@@ -3,7 +3,7 @@
  * Descriptions import from here: `import { platform, service } from "../compiler/index.ts"`.
  */
 export type * from "./describe/types.ts";
-export { platform, environment, region } from "./describe/platform.ts";
+export { platform, environment, region, argocd } from "./describe/platform.ts";
 export { service } from "./describe/service.ts";
 export { postgres, redis, qdrant, nats, neo4j } from "./describe/stores.ts";
 export { secretRef, url, address, configRef, ingressUrl } from "./describe/refs.ts";
@@ -21,3 +21,6 @@ export { planTarget, formatPlan } from "./plan.ts";
 export { toYaml } from "./yaml.ts";
 export { canonicalQuantity } from "./quantity.ts";
 export { main } from "./cli.ts";
+export { renderArgoCd } from "./argocd/index.ts";
+export { expandApplicationSets } from "./argocd/expand.ts";
+export { planApps, formatAppsPlan } from "./argocd/plan.ts";

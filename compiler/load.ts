@@ -7,8 +7,8 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Shape, Problem } from "./check/shape.ts";
-import { environmentShape, platformShape, regionShape } from "./describe/schema.ts";
-import type { EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
+import { argoCdShape, environmentShape, platformShape, regionShape } from "./describe/schema.ts";
+import type { ArgoCdDescription, EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
 import { layerComponents } from "./order.ts";
 
@@ -23,6 +23,8 @@ export interface Project {
   platforms: Loaded<PlatformDescription>[];
   environments: Loaded<EnvironmentDescription>[];
   regions: Loaded<RegionDescription>[];
+  /** The Argo CD layer (`argocd/`), when the project has one. */
+  argocd?: Loaded<ArgoCdDescription>;
 }
 
 export interface ProjectSources {
@@ -30,6 +32,8 @@ export interface ProjectSources {
   platforms: Loaded<unknown>[];
   environments: Loaded<unknown>[];
   regions: Loaded<unknown>[];
+  /** The modules under `argocd/`: at most one description. */
+  argocd?: Loaded<unknown>[];
 }
 
 function listModules(root: string, dir: string): string[] {
@@ -72,7 +76,7 @@ export async function importProject(root: string): Promise<ProjectSources> {
     }
     return out;
   };
-  const sources = { root, platforms: await load("platforms"), environments: await load("environments"), regions: await load("regions") };
+  const sources = { root, platforms: await load("platforms"), environments: await load("environments"), regions: await load("regions"), argocd: await load("argocd") };
   if (errors.length) throw combineErrors(errors);
   return sources;
 }
@@ -189,8 +193,33 @@ export function checkProject(sources: ProjectSources): Project {
       checkLayerNames(layer, components, file, `targets.${key}`, value.name, errors);
     }
   }
+  const argocd = checkArgoCd(sources.argocd ?? [], envNames, platformNames, errors);
   if (errors.length) throw combineErrors(errors);
-  return { root: sources.root, platforms, environments, regions };
+  return { root: sources.root, platforms, environments, regions, ...(argocd ? { argocd } : {}) };
+}
+
+/** Checks the optional `argocd/` description: one module, its shape, a policy for every environment, no clash with platform projects. */
+function checkArgoCd(modules: Loaded<unknown>[], envNames: Set<string>, platformNames: Set<string>, errors: ManifoldError[]): Loaded<ArgoCdDescription> | undefined {
+  if (modules.length === 0) return undefined;
+  if (modules.length > 1) {
+    errors.push(new ManifoldError(`argocd/ must hold one description; found ${modules.map((m) => m.file).join(", ")}`, { file: modules[1].file }));
+    return undefined;
+  }
+  const [loaded] = modules;
+  if (!checkShape<ArgoCdDescription>(loaded, argoCdShape, errors)) return undefined;
+  const { file, value } = loaded;
+  for (const env of envNames) {
+    if (!value.environments[env]) errors.push(new ManifoldError(`has no sync policy for environment "${env}"`, { file, field: `environments.${env}` }));
+  }
+  for (const env of Object.keys(value.environments)) {
+    if (!envNames.has(env)) errors.push(new ManifoldError(`unknown environment "${env}"; known: ${[...envNames].join(", ")}`, { file, field: `environments.${env}` }));
+  }
+  for (const name of platformNames) {
+    if (name === "default" || name === value.bootstrap.project) {
+      errors.push(new ManifoldError(`platform "${name}" would share its AppProject name with ${name === "default" ? "Argo CD's locked-down default project" : "the bootstrap project"}`, { file, field: "bootstrap.project" }));
+    }
+  }
+  return loaded;
 }
 
 /** Phase 1 entry point: import and check every description under `root`. */

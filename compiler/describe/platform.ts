@@ -1,4 +1,4 @@
-import type { EnvironmentDescription, PlatformDescription, RegionDescription } from "./types.ts";
+import type { ArgoCdDescription, EnvironmentDescription, PlatformDescription, RegionDescription } from "./types.ts";
 
 /** Describes a platform. Returns the value unchanged: it exists for type checking and readability. */
 export function platform(spec: PlatformDescription): PlatformDescription {
@@ -12,5 +12,10 @@ export function environment(spec: EnvironmentDescription): EnvironmentDescriptio
 
 /** Describes a region. */
 export function region(spec: RegionDescription): RegionDescription {
+  return spec;
+}
+
+/** Describes the Argo CD layer (`argocd/`). */
+export function argocd(spec: ArgoCdDescription): ArgoCdDescription {
   return spec;
 }

@@ -322,3 +322,31 @@ export const regionShape = object({
   clusters: record(cluster),
   overrides: optional(layerShape),
 });
+
+const role = oneOf("primary", "secondary", "tertiary");
+const rolloutStep = object({ roles: list(role, { min: 1 }), maxUpdate: optional(intOrPercent) });
+const rollout: Shape = either((v) => {
+  const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
+  if (type === "RollingSync") return object({ type: oneOf("RollingSync"), steps: optional(list(rolloutStep, { min: 1 })) });
+  if (type === "AllAtOnce") return object({ type: oneOf("AllAtOnce") });
+  return object({ type: oneOf("AllAtOnce", "RollingSync") });
+});
+const automated: Shape = either((v) => (v === false ? oneOf(false) : object({ prune: bool, selfHeal: bool })));
+const syncPolicy = object({ automated, rollout, preserveResourcesOnDeletion: bool });
+
+/** Shape of the Argo CD layer description. */
+export const argoCdShape = object({
+  repoURL: str(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, "a git URL (https://, ssh:// or git@)"),
+  branch: str(/^[A-Za-z0-9][-A-Za-z0-9_./]*$/, "a branch name"),
+  namespace: dnsLabel,
+  environments: record(syncPolicy, dnsLabel),
+  retry: object({ limit: int(0), backoff: object({ duration, factor: int(1), maxDuration: duration }) }),
+  clusterCredentials: object({
+    secretStore: object({ kind: oneOf("ClusterSecretStore", "SecretStore"), name: dnsLabel }),
+    keyPrefix: str(/^[-A-Za-z0-9_./]+$/, "a key prefix such as argocd/clusters"),
+    refreshInterval: duration,
+  }),
+  roles: object({ readOnly: list(str()), ciSync: list(str()) }),
+  grafana: optional(object({ host: dnsLabel, path: optional(str(/^\//, "a path starting with '/'")) })),
+  bootstrap: object({ application: dnsLabel, project: dnsLabel }),
+});

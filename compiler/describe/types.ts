@@ -494,3 +494,59 @@ export interface RegionDescription {
   /** Applied to every platform in this region; sets `REGION` in the platform ConfigMap, for instance. */
   overrides?: LayerOverride;
 }
+
+/** One step of a progressive rollout: the Applications on clusters of these region roles. */
+export interface RolloutStep {
+  roles: RegionRole[];
+  /** How many of the step's Applications sync at once: a count or a percentage such as `50%`. Argo CD's default is 100%. */
+  maxUpdate?: number | string;
+}
+
+/**
+ * How an environment's Applications roll out. `AllAtOnce`: each Application
+ * syncs on its own (automated, if the environment asks for it). `RollingSync`:
+ * the ApplicationSet controller syncs them step by step, waiting for each step
+ * to be Healthy; it turns automated sync off on the Applications it generates
+ * (keeping `automated.prune` for the syncs it triggers).
+ */
+export type RolloutPolicy = { type: "AllAtOnce" } | { type: "RollingSync"; steps?: RolloutStep[] };
+
+/** The Argo CD policy of one environment. */
+export interface EnvironmentSyncPolicy {
+  /**
+   * Automated sync; `false` for manual syncs. With RollingSync the
+   * ApplicationSet controller removes it from the Applications and triggers
+   * each sync itself, pruning when `prune` is set.
+   */
+  automated: { prune: boolean; selfHeal: boolean } | false;
+  rollout: RolloutPolicy;
+  /** Keep the running objects when an Application or ApplicationSet is deleted. */
+  preserveResourcesOnDeletion: boolean;
+}
+
+/** Retry of a failed sync, with exponential backoff. */
+export interface SyncRetry {
+  limit: number;
+  backoff: { duration: string; factor: number; maxDuration: string };
+}
+
+/** The description of the Argo CD layer on the management cluster (`argocd/`). */
+export interface ArgoCdDescription {
+  /** The git repository the rendered tree is published to. */
+  repoURL: string;
+  /** The branch holding the rendered tree; Applications track it. */
+  branch: string;
+  /** Argo CD's namespace on the management cluster. */
+  namespace: string;
+  /** Per environment, keyed by environment name: every environment needs one. */
+  environments: Record<string, EnvironmentSyncPolicy>;
+  retry: SyncRetry;
+  /** Where cluster credentials come from: a secret store on the management cluster and the key prefix of each cluster's entry. */
+  clusterCredentials: { secretStore: { kind: "ClusterSecretStore" | "SecretStore"; name: string }; keyPrefix: string; refreshInterval: string };
+  /** SSO groups bound to each platform project's roles. */
+  roles: { readOnly: string[]; ciSync: string[] };
+  /** The shared Grafana of each cluster, at `https://<host>.<ingress domain><path>`; linked from Applications of platforms that ship dashboards or metrics. */
+  grafana?: { host: string; path?: string };
+  /** The names of the bootstrap (app-of-apps) Application and its project. */
+  bootstrap: { application: string; project: string };
+}

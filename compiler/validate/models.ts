@@ -32,6 +32,10 @@ import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/
 import type { KubeObject } from "../build/objects.ts";
 import { checkVerticalPodAutoscaler } from "../build/vpa.ts";
 
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
+import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
+
 type ModelClass = new (data: any) => { validate(): void };
 
 /**
@@ -83,6 +87,9 @@ export const MODELS: Record<string, ModelClass> = {
   "networking.istio.io/v1beta1/DestinationRule": DestinationRule,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
+  "argoproj.io/v1alpha1/Application": Application,
+  "argoproj.io/v1alpha1/ApplicationSet": ApplicationSet,
+  "argoproj.io/v1alpha1/AppProject": AppProject,
 };
 
 /** Structural checks for kinds no model package covers (typed plain objects, schema-tested in test/). */

@@ -12,14 +12,25 @@ export function repoProject(): Promise<ProjectSources> {
   return repoSources;
 }
 
-/** Compiles the given platforms (instead of the repo's) against the repo's environments and regions. */
-export async function compilePlatforms(platforms: PlatformDescription[], options: { environments?: unknown[]; regions?: unknown[] } = {}): Promise<CompileResult> {
+/** This repo's Argo CD layer description (`argocd/layer.ts`), as a fresh copy a test may change. */
+export async function repoArgoCd(): Promise<any> {
+  const repo = await repoProject();
+  return structuredClone(repo.argocd![0].value);
+}
+
+/**
+ * Compiles the given platforms (instead of the repo's) against the repo's
+ * environments and regions. Pass `argocd` (a layer description) to render the
+ * Argo CD layer too; without it the compile has none.
+ */
+export async function compilePlatforms(platforms: PlatformDescription[], options: { environments?: unknown[]; regions?: unknown[]; argocd?: unknown } = {}): Promise<CompileResult> {
   const repo = await repoProject();
   const sources: ProjectSources = {
     root: REPO,
     platforms: platforms.map((p) => ({ file: `platforms/${p.name}.ts`, value: p })),
     environments: options.environments ? options.environments.map((e: any) => ({ file: `environments/${e.name}.ts`, value: e })) : repo.environments,
     regions: options.regions ? options.regions.map((r: any) => ({ file: `regions/${r.name}.ts`, value: r })) : repo.regions,
+    ...(options.argocd ? { argocd: [{ file: "argocd/layer.ts", value: options.argocd }] } : {}),
   };
   return compileLoaded(checkProject(sources));
 }

@@ -1,0 +1,38 @@
+import { argocd } from "../compiler/index.ts";
+
+// The Argo CD layer on the management cluster: where the rendered tree lives,
+// how each environment syncs, and where cluster credentials come from.
+// The repository URL is a placeholder under example.com.
+export default argocd({
+  repoURL: "https://git.example.com/platform/manifold.git",
+  branch: "rendered-manifests",
+  namespace: "argocd",
+  environments: {
+    // Every change syncs at once, pruning what was removed and undoing drift.
+    dev: { automated: { prune: true, selfHeal: true }, rollout: { type: "AllAtOnce" }, preserveResourcesOnDeletion: false },
+    staging: { automated: { prune: true, selfHeal: true }, rollout: { type: "AllAtOnce" }, preserveResourcesOnDeletion: false },
+    // One region at a time, the least critical first; each step waits until the previous one is Healthy.
+    // RollingSync turns automated sync off and triggers the syncs itself; `prune` still applies to them.
+    production: {
+      automated: { prune: true, selfHeal: false },
+      rollout: {
+        type: "RollingSync",
+        steps: [
+          { roles: ["tertiary"], maxUpdate: 1 },
+          { roles: ["secondary"], maxUpdate: 1 },
+          { roles: ["primary"], maxUpdate: 1 },
+        ],
+      },
+      preserveResourcesOnDeletion: true,
+    },
+  },
+  retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+  clusterCredentials: {
+    secretStore: { kind: "ClusterSecretStore", name: "argocd-clusters" },
+    keyPrefix: "argocd/clusters",
+    refreshInterval: "1h",
+  },
+  roles: { readOnly: ["platform-viewers"], ciSync: ["platform-ci"] },
+  grafana: { host: "grafana", path: "/dashboards" },
+  bootstrap: { application: "manifold", project: "manifold" },
+});

@@ -1,0 +1,149 @@
+/**
+ * One ApplicationSet per platform and environment. The cluster generator
+ * selects the environment's cluster Secrets by label (environment, region,
+ * role); the template, with `goTemplate` and `missingkey=error`, gives each
+ * cluster one Application named `<platform>-<env>-<region>` that deploys
+ * `<env>/<region>/<platform>` from the rendered branch, in a hard-coded project.
+ *
+ * Why per environment: a RollingSync strategy belongs to a whole
+ * ApplicationSet and turns automated sync off on every Application it
+ * generates, so production's progressive rollout and the automated sync of
+ * dev and staging cannot share one ApplicationSet.
+ */
+import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
+import type { ArgoCdDescription, EnvironmentSyncPolicy, RegionRole, RolloutStep } from "../describe/types.ts";
+import type { CompiledTarget } from "../compile.ts";
+import { plain, type KubeObject } from "../build/objects.ts";
+import { COMPILER_VERSION } from "../version.ts";
+import { LABEL_ENVIRONMENT, LABEL_PLATFORM, LABEL_REGION, LABEL_ROLE, labelParam, layerLabels } from "./labels.ts";
+import { linkAnnotations } from "./links.ts";
+
+/** Tertiary first, primary last: the default production order. */
+export const DEFAULT_STEPS: RolloutStep[] = [
+  { roles: ["tertiary"], maxUpdate: 1 },
+  { roles: ["secondary"], maxUpdate: 1 },
+  { roles: ["primary"], maxUpdate: 1 },
+];
+
+/** The rollout steps of an environment's policy (the default order when none are given), or undefined for AllAtOnce. */
+export function rolloutSteps(policy: EnvironmentSyncPolicy): RolloutStep[] | undefined {
+  return policy.rollout.type === "RollingSync" ? (policy.rollout.steps ?? DEFAULT_STEPS) : undefined;
+}
+
+/** The name of a platform's ApplicationSet for one environment. */
+export function applicationSetName(platform: string, environment: string): string {
+  return `${platform}-${environment}`;
+}
+
+/** The templated Application name: `<platform>-<env>-<region>`, read from the cluster's labels. */
+export function applicationNameTemplate(platform: string): string {
+  return `${platform}-${labelParam(LABEL_ENVIRONMENT)}-${labelParam(LABEL_REGION)}`;
+}
+
+/** The templated path of the rendered folder: `<env>/<region>/<platform>`. */
+export function pathTemplate(platform: string): string {
+  return `${labelParam(LABEL_ENVIRONMENT)}/${labelParam(LABEL_REGION)}/${platform}`;
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** What the sync tab says about this environment's policy. */
+export function syncSummary(policy: EnvironmentSyncPolicy): string {
+  const steps = rolloutSteps(policy);
+  if (steps) {
+    const order = steps.map((s) => s.roles.join("+") + (s.maxUpdate !== undefined ? ` (max ${s.maxUpdate})` : "")).join(" -> ");
+    return `progressive (RollingSync${policy.automated && policy.automated.prune ? ", prune" : ""}): ${order}`;
+  }
+  if (policy.automated) return `automated${policy.automated.prune ? ", prune" : ""}${policy.automated.selfHeal ? ", self-heal" : ""}`;
+  return "manual";
+}
+
+/** Builds the ApplicationSet of one platform in one environment, from the environment's compiled targets of that platform. */
+export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDescription): KubeObject {
+  const [first] = targets;
+  const { platform, environment, namespace } = first.target;
+  const policy = layer.environments[environment];
+  const steps = rolloutSteps(policy);
+  const regions = unique(targets.map((t) => t.target.region));
+  const roles = unique(targets.map((t) => t.target.role)).sort() as RegionRole[];
+  const sources = unique(targets.map((t) => `${t.target.sources[0]}, ${t.target.sources[1]}`));
+
+  const appSet = new ApplicationSet({
+    metadata: {
+      name: applicationSetName(platform, environment),
+      namespace: layer.namespace,
+      labels: { ...layerLabels("applicationset"), [LABEL_PLATFORM]: platform, [LABEL_ENVIRONMENT]: environment },
+      annotations: { "argocd.argoproj.io/sync-wave": "0" },
+    },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [
+        {
+          clusters: {
+            selector: {
+              matchExpressions: [
+                { key: LABEL_ENVIRONMENT, operator: "In", values: [environment] },
+                { key: LABEL_REGION, operator: "In", values: regions },
+                { key: LABEL_ROLE, operator: "In", values: roles },
+              ],
+            },
+          },
+        },
+      ],
+      template: {
+        metadata: {
+          name: applicationNameTemplate(platform),
+          labels: {
+            [LABEL_PLATFORM]: platform,
+            [LABEL_ENVIRONMENT]: labelParam(LABEL_ENVIRONMENT),
+            [LABEL_REGION]: labelParam(LABEL_REGION),
+            [LABEL_ROLE]: labelParam(LABEL_ROLE),
+            "app.kubernetes.io/part-of": platform,
+            "app.kubernetes.io/managed-by": "manifold",
+          },
+          annotations: {
+            // Only a change under the Application's own folder refreshes it.
+            "argocd.argoproj.io/manifest-generate-paths": ".",
+            ...linkAnnotations(targets, layer),
+          },
+        },
+        spec: {
+          project: platform,
+          source: { repoURL: layer.repoURL, targetRevision: layer.branch, path: pathTemplate(platform) },
+          destination: { server: "{{.server}}", namespace },
+          info: [
+            { name: "Source repository", value: layer.repoURL },
+            { name: "Rendered folder", value: `${layer.branch}:${pathTemplate(platform)}` },
+            { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from ${sources.join("; ")}, regions/${labelParam(LABEL_REGION)}.ts` },
+            { name: "Provenance", value: `README.md in the folder; the Source-Commit trailer of the ${layer.branch} commit` },
+            { name: "Sync", value: syncSummary(policy) },
+          ],
+          syncPolicy: {
+            ...(policy.automated ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } } : {}),
+            syncOptions: ["ServerSideApply=true", "PruneLast=true"],
+            retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
+          },
+        },
+      },
+      syncPolicy: { preserveResourcesOnDeletion: policy.preserveResourcesOnDeletion },
+      ...(steps
+        ? {
+            strategy: {
+              type: "RollingSync",
+              deletionOrder: "Reverse",
+              rollingSync: {
+                steps: steps.map((s) => ({
+                  matchExpressions: [{ key: LABEL_ROLE, operator: "In", values: [...s.roles] }],
+                  ...(s.maxUpdate !== undefined ? { maxUpdate: s.maxUpdate } : {}),
+                })),
+              },
+            },
+          }
+        : {}),
+    } as never,
+  });
+  return plain(appSet);
+}

@@ -1,0 +1,43 @@
+/**
+ * The bootstrap (app-of-apps) Application: it syncs `argocd/` of the rendered
+ * branch, the folder it lives in, so after one `kubectl apply` Argo CD keeps
+ * the whole layer (itself included) in step with git. No resources finalizer:
+ * deleting it never cascades to the projects and ApplicationSets.
+ */
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import type { ArgoCdDescription } from "../describe/types.ts";
+import { plain, type KubeObject } from "../build/objects.ts";
+import { COMPILER_VERSION } from "../version.ts";
+import { IN_CLUSTER, layerLabels } from "./labels.ts";
+
+/** The folder of the layer, relative to `rendered/` and to the rendered branch's root. */
+export const LAYER_FOLDER = "argocd";
+
+/** The root Application. */
+export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject {
+  return plain(
+    new Application({
+      metadata: {
+        name: layer.bootstrap.application,
+        namespace: layer.namespace,
+        labels: layerLabels("bootstrap"),
+        annotations: { "argocd.argoproj.io/sync-wave": "0", "argocd.argoproj.io/manifest-generate-paths": "." },
+      },
+      spec: {
+        project: layer.bootstrap.project,
+        source: { repoURL: layer.repoURL, targetRevision: layer.branch, path: LAYER_FOLDER, directory: { recurse: false } },
+        destination: { server: IN_CLUSTER, namespace: layer.namespace },
+        info: [
+          { name: "Source repository", value: layer.repoURL },
+          { name: "Rendered folder", value: `${layer.branch}:${LAYER_FOLDER}` },
+          { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from argocd/, environments/, regions/ and platforms/` },
+        ],
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          syncOptions: ["ServerSideApply=true", "PruneLast=true"],
+          retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
+        },
+      },
+    }),
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * Offline expansion of ApplicationSets, as the ApplicationSet controller
+ * does it: the cluster generator lists the cluster Secrets that match its
+ * selector (plus the forced `argocd.argoproj.io/secret-type: cluster`), gives
+ * each the parameters `name`, `nameNormalized`, `server` and, under
+ * goTemplate, `metadata.labels` / `metadata.annotations` as nested maps, and
+ * renders the template once per cluster. RollingSync steps are then matched
+ * against the generated Applications' labels.
+ */
+import type { KubeObject } from "../build/objects.ts";
+import { renderDeep, TemplateError } from "./gotemplate.ts";
+import { SECRET_TYPE_LABEL } from "./labels.ts";
+
+/** A cluster Secret as Argo CD sees it. */
+export interface ClusterSecret {
+  name: string;
+  server: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface MatchExpression {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: MatchExpression[];
+}
+
+/** One Application a generator produced. */
+export interface GeneratedApplication {
+  applicationSet: string;
+  cluster: ClusterSecret;
+  application: KubeObject & { spec: ApplicationSpec };
+  /** The RollingSync step (1-based) that selects it; undefined without RollingSync or when no step does. */
+  step?: number;
+  /** True when the ApplicationSet rolls out with RollingSync. */
+  rolling: boolean;
+}
+
+export interface ApplicationSpec {
+  project: string;
+  source: { repoURL: string; targetRevision: string; path: string };
+  destination: { server?: string; name?: string; namespace: string };
+  syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean } };
+}
+
+export interface ExpansionProblem {
+  applicationSet: string;
+  cluster?: string;
+  message: string;
+}
+
+/** Kubernetes label-selector semantics: matchLabels and every matchExpression must hold. */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector?.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const values = e.values ?? [];
+    if (e.operator === "In" && !(has && values.includes(labels[e.key]))) return false;
+    if (e.operator === "NotIn" && has && values.includes(labels[e.key])) return false;
+    if (e.operator === "Exists" && !has) return false;
+    if (e.operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+/** Argo CD's `nameNormalized`: lower case, anything but alphanumerics, '-' and '.' becomes '-', trimmed to 253. */
+export function normalizeName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, "-")
+    .slice(0, 253)
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
+}
+
+/** The parameters the cluster generator gives a template under goTemplate. */
+export function clusterParams(c: ClusterSecret): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  if (Object.keys(c.labels).length) metadata.labels = { ...c.labels };
+  if (Object.keys(c.annotations).length) metadata.annotations = { ...c.annotations };
+  return { name: c.name, nameNormalized: normalizeName(c.name), server: c.server, metadata };
+}
+
+/**
+ * The RollingSync step (1-based) of an Application, as the controller picks
+ * it: every expression must hold; on a present label `In` needs the value
+ * among the values and `NotIn` needs it absent from them (other operators
+ * never match); a missing label fails only `In`.
+ */
+export function stepOf(steps: { matchExpressions?: MatchExpression[] }[], labels: Record<string, string>): number | undefined {
+  const i = steps.findIndex((s) =>
+    (s.matchExpressions ?? []).every((e) => {
+      const value = labels[e.key];
+      if (value === undefined) return e.operator !== "In";
+      const listed = (e.values ?? []).includes(value);
+      return e.operator === "In" ? listed : e.operator === "NotIn" ? !listed : false;
+    }),
+  );
+  return i < 0 ? undefined : i + 1;
+}
+
+/** Expands every ApplicationSet for the given cluster Secrets. Problems are returned, not thrown, so a caller can report them all. */
+export function expandApplicationSets(appSets: KubeObject[], clusters: ClusterSecret[]): { applications: GeneratedApplication[]; problems: ExpansionProblem[] } {
+  const applications: GeneratedApplication[] = [];
+  const problems: ExpansionProblem[] = [];
+  for (const set of appSets) {
+    const name = set.metadata.name;
+    const spec = set.spec as any;
+    if (spec.goTemplate !== true) problems.push({ applicationSet: name, message: "goTemplate must be true (Manifold's templates are Go templates)" });
+    const rolling = spec.strategy?.type === "RollingSync";
+    const steps = rolling ? (spec.strategy.rollingSync?.steps ?? []) : [];
+    for (const generator of spec.generators ?? []) {
+      if (!generator.clusters) {
+        problems.push({ applicationSet: name, message: `unsupported generator ${Object.keys(generator).join(", ")}; offline expansion knows the cluster generator` });
+        continue;
+      }
+      const selector: LabelSelector = generator.clusters.selector ?? {};
+      for (const cluster of clusters) {
+        if (cluster.labels[SECRET_TYPE_LABEL] !== "cluster" || !selectorMatches(selector, cluster.labels)) continue;
+        try {
+          const rendered = renderDeep(spec.template, clusterParams(cluster), name);
+          const application = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { ...rendered.metadata, namespace: set.metadata.namespace }, spec: rendered.spec };
+          applications.push({ applicationSet: name, cluster, application, rolling, step: rolling ? stepOf(steps, application.metadata.labels ?? {}) : undefined });
+        } catch (e) {
+          if (!(e instanceof TemplateError)) throw e;
+          problems.push({ applicationSet: name, cluster: cluster.name, message: e.message });
+        }
+      }
+    }
+  }
+  return { applications, problems };
+}

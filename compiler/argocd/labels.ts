@@ -1,0 +1,35 @@
+/**
+ * The label and annotation keys of the Argo CD layer: cluster Secrets carry
+ * them, ApplicationSet generators select on them, generated Applications copy
+ * them (RollingSync steps match Application labels), and the templates read
+ * them back as `{{index .metadata.labels "<key>"}}`.
+ */
+
+export const LABEL_PLATFORM = "manifold.dev/platform";
+export const LABEL_ENVIRONMENT = "manifold.dev/environment";
+export const LABEL_REGION = "manifold.dev/region";
+export const LABEL_ROLE = "manifold.dev/role";
+
+/** The cluster annotation holding the cluster's ingress domain, for link annotations. */
+export const ANNOTATION_INGRESS_DOMAIN = "manifold.dev/ingress-domain";
+
+/** Argo CD's label on cluster Secrets; the cluster generator always adds it to its selector. */
+export const SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type";
+
+/** Argo CD's in-cluster API server, where the management cluster's own objects go. */
+export const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/** A Go-template expression reading a cluster label. */
+export function labelParam(key: string): string {
+  return `{{index .metadata.labels "${key}"}}`;
+}
+
+/** A Go-template expression reading a cluster annotation. */
+export function annotationParam(key: string): string {
+  return `{{index .metadata.annotations "${key}"}}`;
+}
+
+/** Labels every object of the layer carries. */
+export function layerLabels(component: string): Record<string, string> {
+  return { "app.kubernetes.io/part-of": "manifold", "app.kubernetes.io/component": component, "app.kubernetes.io/managed-by": "manifold" };
+}

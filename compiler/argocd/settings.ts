@@ -1,0 +1,131 @@
+/**
+ * The Argo CD settings the rendered output relies on, as "patches" Argo CD
+ * can apply itself: each is a full ConfigMap carrying ONLY the keys Manifold
+ * owns. The bootstrap Application syncs them with server-side apply, so the
+ * keys the Argo CD installation set stay as they are and Manifold's field
+ * manager owns just these; `Prune=false,Delete=false` keeps Argo CD from ever
+ * deleting its own ConfigMaps when a key (or the file) goes away.
+ *
+ * - `argocd-cmd-params-cm`: the progressive-sync switch of the ApplicationSet
+ *   controller, when an environment rolls out with RollingSync (the
+ *   controller reads it at start: restart it once after the first sync).
+ * - `argocd-cm`: annotation resource tracking (Manifold never writes
+ *   `app.kubernetes.io/instance`), plus a Lua health check for each custom
+ *   resource kind whose output a later wave reads and that Argo CD cannot
+ *   assess (none today: ExternalSecret's check is bundled), and the
+ *   Application health check when an Application sits in a wave that is
+ *   waited on (app-of-apps waves).
+ */
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { ArgoCdDescription } from "../describe/types.ts";
+import type { CompiledTarget } from "../compile.ts";
+import { plain, type KubeObject, type RenderedObject } from "../build/objects.ts";
+import { apiGroup, hasHealthCheck } from "../health.ts";
+import { isKnownKind, syncWave } from "../argo-order.ts";
+import { waveGroups } from "../emit/readme.ts";
+import { podReferences } from "../hazards.ts";
+import { layerLabels } from "./labels.ts";
+
+export const PROGRESSIVE_SYNCS_KEY = "applicationsetcontroller.enable.progressive.syncs";
+export const TRACKING_KEY = "application.resourceTrackingMethod";
+
+/** Waits for the `Ready` condition; a resource with no conditions yet is Progressing. */
+export const READY_CONDITION_LUA = `hs = { status = "Progressing", message = "Waiting for the Ready condition" }
+if obj.status ~= nil and obj.status.conditions ~= nil then
+  for _, condition in ipairs(obj.status.conditions) do
+    if condition.type == "Ready" then
+      if condition.status == "True" then
+        hs.status = "Healthy"
+      elseif condition.status == "False" then
+        hs.status = "Degraded"
+      end
+      hs.message = condition.message or condition.reason or ""
+    end
+  end
+end
+return hs
+`;
+
+/** Argo CD's Application health, removed from Argo CD in 1.8 and needed again for app-of-apps waves. */
+export const APPLICATION_HEALTH_LUA = `hs = { status = "Progressing", message = "" }
+if obj.status ~= nil and obj.status.health ~= nil then
+  hs.status = obj.status.health.status
+  if obj.status.health.message ~= nil then
+    hs.message = obj.status.health.message
+  end
+end
+return hs
+`;
+
+/** The health-check key of a group and kind in argocd-cm. */
+export function healthKey(group: string, kind: string): string {
+  return `resource.customizations.health.${group ? `${group}_` : ""}${kind}`;
+}
+
+/**
+ * Custom resource kinds (`group/Kind`) a later step must really wait for,
+ * and that Argo CD cannot assess: a custom resource that produces a Secret or
+ * ConfigMap (`spec.target.name`, `spec.secretName`) which a pod in a later
+ * step reads. Any other custom resource without a health check is rightly
+ * treated as ready at once; giving it a check that waits for a condition it
+ * may never report (a VPA, an Istio object) would stall the sync.
+ */
+export function kindsNeedingHealthChecks(objectSets: RenderedObject[][]): string[] {
+  const out = new Set<string>();
+  for (const objects of objectSets) {
+    const groups = waveGroups(objects);
+    groups.forEach((g, i) => {
+      const later = groups.slice(i + 1).flatMap((x) => x.objects.flatMap(({ object }) => podReferences(object)));
+      for (const { object } of g.objects) {
+        if (isKnownKind(object.kind) || hasHealthCheck(object)) continue;
+        const spec = object.spec as { target?: { name?: string }; secretName?: string } | undefined;
+        const produced = [spec?.target?.name, spec?.secretName].filter((n): n is string => typeof n === "string");
+        if (later.some((ref) => (ref.kind === "Secret" || ref.kind === "ConfigMap") && produced.includes(ref.name))) out.add(`${apiGroup(object)}/${object.kind}`);
+      }
+    });
+  }
+  return [...out].sort();
+}
+
+/** True when an Application sits in a wave that is waited on. */
+export function usesAppOfAppsWaves(objects: KubeObject[]): boolean {
+  const waves = [...new Set(objects.map(syncWave))].sort((a, b) => a - b);
+  const last = waves[waves.length - 1];
+  return objects.some((o) => o.kind === "Application" && syncWave(o) !== last);
+}
+
+const PATCH_ANNOTATIONS = {
+  "argocd.argoproj.io/sync-wave": "-2",
+  "argocd.argoproj.io/sync-options": "Prune=false,Delete=false,ServerSideApply=true",
+  "manifold.dev/owns": "only the keys listed here; the installation's other keys are left alone (server-side apply)",
+};
+
+function settingsMap(name: string, layer: ArgoCdDescription, data: Record<string, string>): KubeObject {
+  return plain(
+    new ConfigMap({
+      metadata: {
+        name,
+        namespace: layer.namespace,
+        labels: { ...layerLabels("settings"), "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "argocd" },
+        annotations: { ...PATCH_ANNOTATIONS },
+      },
+      data,
+    }),
+  );
+}
+
+/** The settings ConfigMaps: the compiled targets decide the health checks, the environments the progressive-sync switch. */
+export function buildSettings(layer: ArgoCdDescription, targets: CompiledTarget[], layerObjects: KubeObject[]): KubeObject[] {
+  const out: KubeObject[] = [];
+  if (Object.values(layer.environments).some((e) => e.rollout.type === "RollingSync")) {
+    out.push(settingsMap("argocd-cmd-params-cm", layer, { [PROGRESSIVE_SYNCS_KEY]: "true" }));
+  }
+  const cm: Record<string, string> = { [TRACKING_KEY]: "annotation" };
+  for (const groupKind of kindsNeedingHealthChecks(targets.map((t) => t.objects))) {
+    const [group, kind] = groupKind.split("/");
+    cm[healthKey(group, kind)] = READY_CONDITION_LUA;
+  }
+  if (usesAppOfAppsWaves(layerObjects)) cm[healthKey("argoproj.io", "Application")] = APPLICATION_HEALTH_LUA;
+  out.push(settingsMap("argocd-cm", layer, cm));
+  return out;
+}
