@@ -1,8 +1,9 @@
 /**
  * Git access for publish and diff, through simple-git. simple-git strips
- * `GIT_*` variables from the child environment unless they are named, so the
- * few this project sets (a temporary index, a fallback identity) and the
- * ones a CI runner needs to authenticate a push are allowed here.
+ * `GIT_*` variables from the child environment unless they are named, and
+ * refuses explicitly passed variables that could run other programs (EDITOR,
+ * PAGER, GIT_SSH_COMMAND, …), so only the few this project sets (a temporary
+ * index, a fallback identity) are allowed and passed.
  */
 import { simpleGit, type SimpleGit } from "simple-git";
 import { ManifoldError } from "./errors.ts";
@@ -13,18 +14,18 @@ const ALLOWED_ENV = [
   "GIT_AUTHOR_EMAIL",
   "GIT_COMMITTER_NAME",
   "GIT_COMMITTER_EMAIL",
-  "GIT_SSH_COMMAND",
-  "GIT_SSH",
-  "GIT_ASKPASS",
   "GIT_TERMINAL_PROMPT",
 ];
+
+/** Variables simple-git refuses when passed explicitly (they name programs to run). */
+const UNSAFE = new Set(["EDITOR", "VISUAL", "PAGER", "PREFIX", "SSH_ASKPASS"]);
 
 /** A simple-git client for `dir`, optionally with extra environment variables for the git child processes. */
 export function openGit(dir: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({ baseDir: dir, allowEnvironment: ALLOWED_ENV });
   if (!env) return git;
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.toUpperCase().startsWith("GIT_")) base[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.toUpperCase().startsWith("GIT_") && !UNSAFE.has(k.toUpperCase())) base[k] = v;
   for (const k of ALLOWED_ENV) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   return git.env({ ...base, ...env });
 }

@@ -107,7 +107,7 @@ function markdownBlockOpen(b: ChangeBlock): string {
   const n = (t: ChangeType) => b.entries.filter((e) => e.change.type === t).length;
   const counts = (["added", "changed", "removed"] as ChangeType[]).filter((t) => n(t)).map((t) => `${n(t)} ${t}`).join(", ");
   const apps = b.regions[0] ? (b.regions.length > 1 ? ` — ${b.regions.length} Applications (${listWords(b.regions)})` : ` — ${b.regions[0]}`) : "";
-  return `<details><summary><b>${where(b)}</b>${apps}: ${counts}</summary>\n\n`;
+  return `<details><summary><b>${where(b)}</b>${apps}: ${counts}</summary>\n`;
 }
 
 /** The report as Markdown, at most `maxLength` characters (truncated at an object boundary with a note). */

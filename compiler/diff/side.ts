@@ -67,8 +67,8 @@ export async function renderRef(root: string, ref: string): Promise<RenderedSide
     }
     return { label: ref, ref, commit, files: readTree(join(project, "rendered")) };
   } finally {
+    // Removes the folder and git's record of it; only this worktree is touched.
     await git.raw(["worktree", "remove", "--force", tree]).catch(() => "");
     rmSync(dir, { recursive: true, force: true });
-    await git.raw(["worktree", "prune"]).catch(() => "");
   }
 }
