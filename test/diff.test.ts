@@ -127,6 +127,12 @@ const deployment = (opts: { wave?: string; replicas?: number; cpu?: string; secr
   },
 });
 const hpa = (min: number, max: number) => ({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "api", namespace: "app" }, spec: { minReplicas: min, maxReplicas: max } });
+const job = (image: string, hook?: string) => ({
+  apiVersion: "batch/v1",
+  kind: "Job",
+  metadata: { name: hook ? "migrate" : "backfill", namespace: "app", ...(hook ? { annotations: { "argocd.argoproj.io/hook": hook } } : {}) },
+  spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "job", image }] } } },
+});
 const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: "app" }, spec: { resources: { requests: { storage: "1Gi" } } } };
 const service = (clusterIP: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "app" }, spec: { clusterIP } });
 
@@ -143,6 +149,8 @@ describe("risk flags", () => {
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(3, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 3, cpu: "1" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(3, 10),
+    "production/us-west-2/app/job-backfill.yaml": job("tool:1.0.0"),
+    "production/us-west-2/app/job-migrate.yaml": job("tool:1.0.0", "PreSync"),
   });
   const head = tree({
     "production/us-west-2/app/statefulset-db.yaml": sts({ app: "db", tier: "data" }),
@@ -151,6 +159,8 @@ describe("risk flags", () => {
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(2, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 1, cpu: "500m" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(1, 5),
+    "production/us-west-2/app/job-backfill.yaml": job("tool:1.1.0"),
+    "production/us-west-2/app/job-migrate.yaml": job("tool:1.1.0", "PreSync"),
   });
   const blocks = groupChanges(compareTrees(base, head));
   const risks = (kind: string, env = "production") => blocks.flatMap((b) => b.entries).filter((e) => e.change.kind === kind && e.change.environment === env).flatMap((e) => e.risks);
@@ -172,6 +182,11 @@ describe("risk flags", () => {
     expect(r.map((x) => x.rule).sort()).toEqual(["production-reduction", "secret-reference", "wave-reorder"]);
     expect(r.find((x) => x.rule === "production-reduction")!.message).toContain("replicas 3 → 2; container api requests.cpu 1 → 500m");
     expect(r.find((x) => x.rule === "wave-reorder")!.message).toBe("sync wave 1 → 2");
+  });
+
+  it("flags a Job's template change, but not a hook Job's (Argo CD recreates hooks on every sync)", () => {
+    const jobs = blocks.flatMap((b) => b.entries).filter((e) => e.change.kind === "Job");
+    expect(Object.fromEntries(jobs.map((e) => [e.change.name, e.risks.map((r) => r.rule)]))).toEqual({ backfill: ["immutable-field"], migrate: [] });
   });
 
   it("does not flag reductions outside production", () => {

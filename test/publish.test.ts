@@ -6,6 +6,7 @@ import { commitAll, git, gitTempDirs, makeBare, makeClone, makeRepo } from "./he
 import { publish } from "../compiler/publish/publish.ts";
 import { readTree } from "../compiler/emit/write.ts";
 import { COMPILER_VERSION } from "../compiler/version.ts";
+import { redactUrl } from "../compiler/git.ts";
 
 const BRANCH = "rendered-manifests";
 let repo: string;
@@ -164,5 +165,18 @@ describe("two publishers racing for the remote", () => {
     expect(late.outcome).toBe("newer-on-branch");
     expect(late.message).toContain(`already holds ${s3.slice(0, 12)}, which is newer than (or contains) ${s2.slice(0, 12)}`);
     expect(git(remote, "rev-parse", BRANCH)).toBe(tip);
+  });
+});
+
+describe("Source-Repo never carries credentials", () => {
+  it.each([
+    ["https://oauth2:glpat-secret@gitlab.example.com/team/platforms.git", "https://gitlab.example.com/team/platforms.git"],
+    ["https://x-access-token:ghs_abc@github.com/org/repo", "https://github.com/org/repo"],
+    ["https://github.com/org/repo.git", "https://github.com/org/repo.git"],
+    ["git@github.com:org/repo.git", "git@github.com:org/repo.git"],
+    ["ssh://git@host:22/org/repo.git", "ssh://host:22/org/repo.git"],
+    ["/srv/git/repo.git", "/srv/git/repo.git"],
+  ])("%s → %s", (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
   });
 });

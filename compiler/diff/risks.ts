@@ -101,7 +101,9 @@ export function risksOf(change: ObjectChange): Risk[] {
   if (type === "removed" && kind === "ExternalSecret") risks.push({ rule: "secret-reference", message: "the ExternalSecret is deleted: the Secret it maintains goes away" });
   if (type !== "changed") return risks;
   const paths = change.patch.map((op) => op.path);
-  const immutable = (IMMUTABLE_FIELDS[kind] ?? []).filter((f) => paths.some((p) => under(p, f)));
+  // A hook is deleted and created again on every sync, so its fields may change freely.
+  const recreated = Boolean(change.after?.metadata?.annotations?.["argocd.argoproj.io/hook"]);
+  const immutable = recreated ? [] : (IMMUTABLE_FIELDS[kind] ?? []).filter((f) => paths.some((p) => under(p, f)));
   if (immutable.length) risks.push({ rule: "immutable-field", message: `${immutable.map(dotted).join(", ")} cannot change in place: the API server refuses it and Argo CD's sync fails (the object must be replaced)` });
   const before = change.before;
   const after = change.after;
