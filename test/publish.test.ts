@@ -168,6 +168,23 @@ describe("two publishers racing for the remote", () => {
   });
 });
 
+describe("two publishers at once", () => {
+  it("two clones of the same new commit publishing concurrently make exactly one commit", async () => {
+    const writer = makeClone(remote);
+    edit(writer, "platforms/ossa.ts", `agentService("coordination", 3, 10,`, `agentService("coordination", 3, 12,`);
+    expect(runCli(writer, ["compile"]).status).toBe(0);
+    const source = commitAll(writer, "Coordination up to 12");
+    git(writer, "push", "-q", "origin", "main");
+    const before = Number(git(remote, "rev-list", "--count", BRANCH));
+    const [c, d] = [makeClone(remote), makeClone(remote)];
+    const results = await Promise.all([publish({ root: c, push: true }), publish({ root: d, push: true })]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["committed", "unchanged"]);
+    expect(Number(git(remote, "rev-list", "--count", BRANCH))).toBe(before + 1);
+    expect(trailer(remote, BRANCH, "Source-Commit")).toBe(source);
+    expect(withoutMetadata(branchFiles(remote))).toEqual(renderedBlobs(c));
+  });
+});
+
 describe("Source-Repo never carries credentials", () => {
   it.each([
     ["https://oauth2:glpat-secret@gitlab.example.com/team/platforms.git", "https://gitlab.example.com/team/platforms.git"],
