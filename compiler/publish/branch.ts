@@ -47,13 +47,16 @@ export async function fetchRemoteTip(git: SimpleGit, remote: string, branch: str
   return resolveCommit(git, `refs/remotes/${remote}/${branch}`);
 }
 
-/** Pushes `commit` as the remote's branch, never forcing. Returns git's complaint when the push is refused. */
-export async function pushBranch(git: SimpleGit, remote: string, branch: string, commit: string): Promise<string | undefined> {
+/** What a push did: updated the branch, found it already there (an identical commit), or was refused (git's complaint). */
+export type PushOutcome = { kind: "pushed" } | { kind: "up-to-date" } | { kind: "refused"; complaint: string };
+
+/** Pushes `commit` as the remote's branch, never forcing. */
+export async function pushBranch(git: SimpleGit, remote: string, branch: string, commit: string): Promise<PushOutcome> {
   try {
-    await git.raw(["push", "--porcelain", remote, `${commit}:refs/heads/${branch}`]);
+    const out = await git.raw(["push", "--porcelain", remote, `${commit}:refs/heads/${branch}`]);
     await git.raw(["update-ref", `refs/remotes/${remote}/${branch}`, commit]);
-    return undefined;
+    return out.split("\n").some((l) => l.startsWith("=\t")) ? { kind: "up-to-date" } : { kind: "pushed" };
   } catch (e) {
-    return (e as Error).message.trim();
+    return { kind: "refused", complaint: (e as Error).message.trim() };
   }
 }

@@ -89,20 +89,22 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       if (remoteTip) await setLocal(git, branch, remoteTip);
       else if (tip) {
         // The remote lacks the branch but we have it: publish what we have.
-        const complaint = await pushBranch(git, remote, branch, tip);
-        if (!complaint) return result(step, tip, true, attempt);
-        if (!(await fetchRemoteTip(git, remote, branch))) throw new ManifoldError(`publish: the push to ${remote} failed: ${complaint}`);
+        const pushed = await pushBranch(git, remote, branch, tip);
+        if (pushed.kind !== "refused") return result(step, tip, true, attempt);
+        if (!(await fetchRemoteTip(git, remote, branch))) throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
         continue;
       }
       return result(step, tip, false, attempt);
     }
-    const complaint = await pushBranch(git, remote, branch, step.commit);
-    if (!complaint) {
+    const pushed = await pushBranch(git, remote, branch, step.commit);
+    if (pushed.kind !== "refused") {
       await setLocal(git, branch, step.commit);
+      // Another publisher pushed the very same commit (same tree, parent, message and second) first.
+      if (pushed.kind === "up-to-date") return result({ kind: "unchanged", tipSource: source.sha }, step.commit, false, attempt);
       return result(step, step.commit, true, attempt);
     }
     const now = (await git.raw(["ls-remote", "--heads", remote, `refs/heads/${branch}`])).trim().split(/\s/)[0] || undefined;
-    if (now === remoteTip) throw new ManifoldError(`publish: the push to ${remote} failed: ${complaint}`);
+    if (now === remoteTip) throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
     log(`${remote}/${branch} moved while publishing; fetching and re-applying (attempt ${attempt + 1} of ${attempts})`);
     await new Promise((r) => setTimeout(r, 50 * attempt + Math.floor(Math.random() * 100)));
   }
