@@ -61,7 +61,7 @@ describe("manifold publish", () => {
     expect(metadata).toEqual(["hydrator.metadata", ...folders.map((f) => `${f}/hydrator.metadata`)].sort());
     const root = JSON.parse(show(repo, `${BRANCH}:hydrator.metadata`));
     expect(root).toMatchObject({ drySha: head, repoURL: remote, subject: "Initial descriptions", author: "Test <test@example.com>" });
-    expect(JSON.parse(show(repo, `${BRANCH}:production/us-west-2/ossa/hydrator.metadata`))).toEqual({ repoURL: remote, drySha: head, commands: expect.arrayContaining(["npx manifold compile"]) });
+    expect(JSON.parse(show(repo, `${BRANCH}:production/us-west-2/ossa/hydrator.metadata`))).toEqual({ repoURL: remote, drySha: head, commands: expect.arrayContaining(["npm ci", "npm run compile"]) });
     expect(git(repo, "log", "-1", "--format=%s", BRANCH)).toBe(`Render ${head.slice(0, 12)}: Initial descriptions`);
     expect(trailer(repo, BRANCH, "Source-Commit")).toBe(head);
     expect(trailer(repo, BRANCH, "Source-Repo")).toBe(remote);

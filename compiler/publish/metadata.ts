@@ -16,7 +16,7 @@ import type { SourceCommit } from "./source.ts";
 export const METADATA_FILE = "hydrator.metadata";
 
 /** The commands that reproduce the branch from the source commit. */
-export const REPRODUCE_COMMANDS = ["npm ci", "npx manifold compile", "# the tree is rendered/"];
+export const REPRODUCE_COMMANDS = ["npm ci", "npm run compile", "# this branch is rendered/ of that commit, plus hydrator.metadata files"];
 
 /** True for a provenance file's path (at the root or in any folder). */
 export function isMetadataPath(path: string): boolean {
