@@ -116,6 +116,23 @@ describe("manifold publish", () => {
   });
 });
 
+describe("publish refuses what it cannot do safely", () => {
+  it("a remote that does not exist, with --push", async () => {
+    await expect(publish({ root: repo, push: true, remote: "upstream" })).rejects.toThrow(`publish --push: there is no remote "upstream"; name one with --remote`);
+  });
+
+  it("a branch that a worktree has checked out", async () => {
+    const clone = makeClone(remote);
+    const elsewhere = join(clone, "..", `${clone.split("/").pop()}-wt`);
+    git(clone, "worktree", "add", "-q", elsewhere, `origin/${BRANCH}`, "-b", BRANCH);
+    try {
+      await expect(publish({ root: clone })).rejects.toThrow(`publish refused: the branch ${BRANCH} is checked out in`);
+    } finally {
+      git(clone, "worktree", "remove", "--force", elsewhere);
+    }
+  });
+});
+
 describe("publish refuses a stale rendered/ and a failing compile, writing nothing", () => {
   it.each([
     ["stale", (root: string) => writeFileSync(join(root, "rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml"), "edited: by hand\n"), "publish refused: rendered/ is stale (1 file(s) differ, e.g. rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml)"],
