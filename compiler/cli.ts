@@ -3,6 +3,7 @@
  * summaries go to stderr, data to stdout. Exit codes: 0 ok, 1 invalid
  * description / failed check / diff found, 2 usage error.
  */
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { checkRendered, compile, emit } from "./compile.ts";
@@ -12,6 +13,9 @@ import { blocking } from "./validate/index.ts";
 import { planTarget, formatPlan } from "./plan.ts";
 import { formatAppsPlan } from "./argocd/plan.ts";
 import { COMPILER_VERSION } from "./version.ts";
+import { publish } from "./publish/publish.ts";
+import { diff } from "./diff/diff.ts";
+import { renderReport, REPORT_FORMATS } from "./diff/report.ts";
 
 class UsageError extends Error {}
 
@@ -30,6 +34,8 @@ Commands:
   validate   run every check and write nothing
   plan       show the exact order Argo CD applies one target in, or (--apps)
              the Applications each cluster gets, in rollout order
+  diff       the rendered difference between two commits, for a PR comment
+  publish    commit rendered/ to the rendered-manifests branch, with provenance
 
 Run 'manifold <command> --help' for a command's options.`,
   compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--root DIR]
@@ -57,6 +63,39 @@ rendered/argocd/ offline, for the declared clusters, as the ApplicationSet
 controller would (nothing is written), and
 prints the Applications each cluster gets, environment by environment, in
 rollout order (RollingSync step by step).`,
+  publish: `Usage: manifold publish [--branch B] [--remote R] [--push] [--root DIR]
+
+Commits rendered/ of the current commit to branch B (default rendered-manifests)
+through git plumbing: your index, HEAD and working tree are never touched. The
+branch root is rendered/ byte for byte, plus hydrator.metadata provenance files
+(Argo CD Source Hydrator format); the commit carries Source-Commit, Source-Repo
+and Manifold-Version trailers. The first publish makes an orphan branch; a
+publish that changes nothing makes no commit.
+
+Refuses (exit 1, nothing written) when the working tree is dirty, when the
+compile fails or when rendered/ is stale.
+
+  --branch B   the branch (default rendered-manifests)
+  --remote R   the remote (default origin); its URL, without credentials, is the Source-Repo
+  --push       push to R without force; when R moved meanwhile, fetch and re-apply on top
+               (bounded retries); when R already holds a newer source commit, do nothing`,
+  diff: `Usage: manifold diff --base <ref> [--head <ref>] [--format markdown|text|json]
+                     [--exit-code] [--output FILE] [--max-length N] [--root DIR]
+
+Renders both sides and compares the objects (parsed YAML, not text). Each ref
+is checked out into a temporary git worktree and compiled there with its own
+compiler; without --head the working tree's descriptions are compiled.
+
+The report: risk flags first (immutable-field changes, data-losing deletions,
+production replica or resource reductions, wave reorderings, Secret reference
+changes), a summary per environment, region and platform, then each change as
+a YAML diff of what changed; the same change in several regions is one entry.
+
+  --format F     markdown (default, for a PR comment), text or json (with JSON patch operations)
+  --exit-code    exit 1 when there are changes, 0 when there are none
+  --output FILE  also write the full, untruncated report to FILE
+  --max-length N markdown only: the most characters printed (default 65536, GitHub's comment limit);
+                 longer reports are cut at an object boundary with a note saying so`,
 };
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
@@ -146,7 +185,30 @@ async function runPlan(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { compile: runCompile, validate: runValidate, plan: runPlan };
+async function runPublish(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { branch: { type: "string" }, remote: { type: "string" }, push: { type: "boolean" } } as const);
+  if (values.help) return io.out(HELP.publish), 0;
+  const result = await publish({ root: values.root ?? process.cwd(), branch: values.branch, remote: values.remote, push: values.push, log: (l) => io.err(l) });
+  io.err(result.message);
+  if (result.tip) io.out(result.tip);
+  return 0;
+}
+
+async function runDiff(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { base: { type: "string" }, head: { type: "string" }, format: { type: "string" }, "exit-code": { type: "boolean" }, output: { type: "string" }, "max-length": { type: "string" } } as const);
+  if (values.help) return io.out(HELP.diff), 0;
+  if (!values.base) throw new UsageError("diff needs --base <ref>");
+  const format = formatOption(values.format, [...REPORT_FORMATS]) as (typeof REPORT_FORMATS)[number];
+  const maxLength = values["max-length"] === undefined ? undefined : Number(values["max-length"]);
+  if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= 1000)) throw new UsageError("--max-length must be a whole number of at least 1000");
+  const result = await diff({ root: values.root ?? process.cwd(), base: values.base, head: values.head, log: (l) => io.err(l) });
+  if (values.output) writeFileSync(values.output, renderReport(result, format, { maxLength: Infinity }));
+  io.out(renderReport(result, format, { maxLength, fullReport: values.output }).trimEnd());
+  io.err(`${result.changes.length} object(s) differ between ${result.base.label} and ${result.head.label}`);
+  return values["exit-code"] && result.changes.length > 0 ? 1 : 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { compile: runCompile, validate: runValidate, plan: runPlan, diff: runDiff, publish: runPublish };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") }): Promise<number> {
