@@ -4,6 +4,7 @@
  */
 import { bool, dnsLabel, either, int, list, object, oneOf, optional, port, quantity, record, refine, str, type Shape } from "../check/shape.ts";
 import { compareQuantities, isQuantity } from "../quantity.ts";
+import { POLICY_RULES } from "../validate/policy.ts";
 
 const secretRef = object({ kind: oneOf("secret"), name: dnsLabel, key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')") });
 const urlRef = object({ kind: oneOf("url"), component: str(), scheme: str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme"), port: optional(str()), path: optional(str()) });
@@ -187,7 +188,12 @@ export const environmentShape = object({
   name: dnsLabel,
   displayName: optional(str()),
   regions: list(dnsLabel, { min: 1 }),
-  policy: object({ networkPolicies: bool, disruptionBudgets: bool, resourceQuota: bool }),
+  policy: object({
+    networkPolicies: bool,
+    disruptionBudgets: bool,
+    resourceQuota: bool,
+    rules: optional(record(oneOf("off", "warning", "error"), oneOf(...POLICY_RULES))),
+  }),
   overrides: optional(layerShape),
 });
 

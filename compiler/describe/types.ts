@@ -224,7 +224,20 @@ export interface EnvironmentPolicy {
   disruptionBudgets: boolean;
   /** A ResourceQuota sized for every workload at its autoscale maximum. */
   resourceQuota: boolean;
+  /**
+   * The level of each policy rule in this environment: `off`, `warning` (reported,
+   * does not fail the compile) or `error`. A rule not named is an error. The
+   * rules: requests-limits, probes, pinned-images, restricted-pods,
+   * min-replicas, pdb-allows-drain, hpa.
+   */
+  rules?: Partial<Record<PolicyRule, PolicyLevel>>;
 }
+
+/** How strictly an environment applies a policy rule. */
+export type PolicyLevel = "off" | "warning" | "error";
+
+/** The validation rules an environment may relax. */
+export type PolicyRule = "requests-limits" | "probes" | "pinned-images" | "restricted-pods" | "min-replicas" | "pdb-allows-drain" | "hpa";
 
 export interface EnvironmentDescription {
   name: string;
