@@ -10,6 +10,7 @@ import type { Shape, Problem } from "./check/shape.ts";
 import { environmentShape, platformShape, regionShape } from "./describe/schema.ts";
 import type { EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
+import { layerComponents } from "./order.ts";
 
 export interface Loaded<T> {
   /** Path relative to the project root, e.g. `platforms/ossa.ts`. */
@@ -145,12 +146,22 @@ export function checkProject(sources: ProjectSources): Project {
     if (namespaces.has(value.namespace)) errors.push(new ManifoldError(`namespace "${value.namespace}" is already used by platform ${namespaces.get(value.namespace)}`, { file, field: "namespace", target: value.name }));
     namespaces.set(value.namespace, value.name);
     const components = new Set(Object.keys(value.components));
+    let graphOk = true;
     for (const [name, c] of Object.entries(value.components)) {
       (c.dependsOn ?? []).forEach((dep, i) => {
         if (!components.has(dep)) errors.push(new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, { file, field: `components.${name}.dependsOn[${i}]`, target: value.name }));
         if (dep === name) errors.push(new ManifoldError(`depends on itself: ${name} -> ${name}`, { file, field: `components.${name}.dependsOn[${i}]`, target: value.name }));
+        if (!components.has(dep) || dep === name) graphOk = false;
       });
       checkUrlRefs(c.env, components, file, `components.${name}.env`, value.name, errors);
+    }
+    if (graphOk) {
+      try {
+        layerComponents(value.components, { file, target: value.name }); // a cycle names its whole path
+      } catch (e) {
+        if (e instanceof ManifoldError) errors.push(e);
+        else throw e;
+      }
     }
     checkUrlRefs(value.config, components, file, "config", value.name, errors);
     (value.runsIn ?? []).forEach((e, i) => {

@@ -22,6 +22,7 @@ import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 
 type ModelClass = new (data: any) => { validate(): void };
 
@@ -46,6 +47,7 @@ export const MODELS: Record<string, ModelClass> = {
   "storage.k8s.io/v1/StorageClass": StorageClass,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
+  "networking.istio.io/v1beta1/VirtualService": VirtualService,
 };
 
 /** Registers another model class (building blocks for custom resources do this). */
