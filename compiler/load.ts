@@ -116,9 +116,10 @@ export function checkProject(sources: ProjectSources): Project {
   platforms.forEach((p) => expectName(p as Loaded<{ name: string }>, "platforms"));
 
   const regionByName = new Map(regions.map((r) => [r.value.name, r]));
-  const envNames = new Set(environments.map((e) => e.value.name));
+  // names of every environment file, even one with problems, so one bad field does not also make it "unknown" elsewhere
+  const envNames = new Set(sources.environments.map((e) => (e.value as { name?: unknown })?.name).filter((n): n is string => typeof n === "string"));
   for (const env of environments) {
-    const primaries = env.value.regions.filter((r) => regionByName.get(r)?.value.role === "primary");
+    const primaries = [...new Set(env.value.regions)].filter((r) => regionByName.get(r)?.value.role === "primary");
     env.value.regions.forEach((name, i) => {
       const region = regionByName.get(name);
       if (!region) {

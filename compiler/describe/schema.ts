@@ -123,7 +123,13 @@ export const componentShape: Shape = either((v) => {
   const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
   if (type === "store") return object(storeFields);
   if (type === "service") return object(serviceFields);
-  return object({ type: oneOf("service", "store") });
+  // without a known type the other fields mean nothing yet: report the type alone
+  return (value, path, problems) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return void problems.push({ path, message: `must be a component such as service({...}) or postgres({...})` });
+    const at = path ? `${path}.type` : "type";
+    if (type === undefined) problems.push({ path: at, message: 'is required: "service" or "store" (build components with service(), postgres(), redis() or qdrant())' });
+    else oneOf("service", "store")(type, at, problems);
+  };
 });
 
 function partial(fields: Record<string, Shape | { optional: Shape }>, omit: string[]): Record<string, { optional: Shape }> {
