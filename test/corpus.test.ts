@@ -33,7 +33,7 @@ const CLI_CASES: { name: string; file: string; from: string; to: string; stderr:
     file: "platforms/ossa.ts",
     from: 'description: "Primary database, with read replicas",',
     to: 'description: "Primary database, with read replicas", dependsOn: ["gateway"],',
-    stderr: [/^error: platforms\/ossa\.ts: components\.gateway\.dependsOn: dependency cycle: gateway -> orchestration -> postgresql -> gateway \[target ossa\]$/.source],
+    stderr: [/^error: platforms\/ossa\.ts: components\.postgresql\.dependsOn: dependency cycle: postgresql -> gateway -> orchestration -> postgresql \[target ossa\]$/.source],
   },
   {
     name: "a patch that makes the config a plaintext Secret",
