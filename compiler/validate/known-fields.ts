@@ -98,7 +98,7 @@ function unknownByTree(node: FieldNode, value: unknown, pointer: string, out: st
   if (Array.isArray(value)) return;
   for (const [key, v] of Object.entries(value)) {
     const at = `${pointer}/${escapeKey(key)}`;
-    if (!(key in node)) out.push(at);
+    if (!Object.prototype.hasOwnProperty.call(node, key)) out.push(at);
     else unknownByTree(node[key], v, at, out);
   }
 }
