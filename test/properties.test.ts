@@ -123,7 +123,7 @@ describe("property tests", () => {
           const key = path[path.length - 1];
           if (m.action === "delete") delete parent[key];
           else if (m.action === "replace") parent[key] = m.value;
-          else if (typeof parent[key] === "object" && parent[key] !== null) Object.defineProperty(parent[key], m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+          else if (typeof parent[key] === "object" && parent[key] !== null && !Array.isArray(parent[key])) Object.defineProperty(parent[key], m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
         }
         expect(["ok", "error"]).toContain(await outcome(root));
       }),
