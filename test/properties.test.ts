@@ -4,7 +4,9 @@ import { platform, postgres, qdrant, redis, secretRef, service } from "../compil
 import type { Component, PlatformDescription } from "../compiler/describe/types.ts";
 import { ManifoldError } from "../compiler/errors.ts";
 import { blocking } from "../compiler/validate/index.ts";
-import { compilePlatforms } from "./helpers/memory.ts";
+import { compilePlatforms, repoProject } from "./helpers/memory.ts";
+import { checkProject } from "../compiler/load.ts";
+import { compileLoaded } from "../compiler/compile.ts";
 
 // Property tests: random valid descriptions compile, validate clean and are
 // deterministic; random mutations of them compile or fail with a ManifoldError,
@@ -71,8 +73,9 @@ const platformArb = fc
   });
 
 async function outcome(p: unknown): Promise<"ok" | "error"> {
+  const repo = await repoProject();
   try {
-    await compilePlatforms([p as PlatformDescription]);
+    compileLoaded(checkProject({ ...repo, platforms: [{ file: "platforms/prop.ts", value: p }] }));
     return "ok";
   } catch (e) {
     if (e instanceof ManifoldError) return "error";
