@@ -8,8 +8,8 @@ import { basePlatform, type CorpusCase } from "./cases.ts";
 /** The error lines a case gives, or [] when it compiles. */
 export async function corpusErrors(c: CorpusCase): Promise<string[]> {
   const repo = await repoProject();
-  const envs = Object.fromEntries(repo.environments.map((e) => [(e.value as any).name, structuredClone(e.value)]));
-  const regions = Object.fromEntries(repo.regions.map((r) => [(r.value as any).name, structuredClone(r.value)]));
+  const envs: Record<string, any> = Object.fromEntries(repo.environments.map((e) => [(e.value as any).name, structuredClone(e.value)]));
+  const regions: Record<string, any> = Object.fromEntries(repo.regions.map((r) => [(r.value as any).name, structuredClone(r.value)]));
   const p = basePlatform();
   const value = c.platform?.(p) ?? p;
   c.environments?.(envs);
