@@ -134,3 +134,43 @@ describe("property tests", () => {
     );
   });
 });
+
+describe("rules on arbitrary objects", () => {
+  // Patches can put anything anywhere, so every rule must turn any object shape into findings, never an exception.
+  it("validateTarget never throws, whatever a patch did to the objects", async () => {
+    const { validateTarget } = await import("../compiler/validate/index.ts");
+    const result = await compilePlatforms([
+      platform({
+        name: "prop", namespace: "prop", namePrefix: "prop-",
+        components: {
+          db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("prop-db", "password"), resources: SIZES[0] }),
+          api: service({ image: "prop/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: SIZES[0], autoscale: { min: 2, max: 3, cpu: 70 }, dependsOn: ["db"], expose: { host: "api" }, metrics: {} }),
+        },
+      }),
+    ]);
+    const t = result.targets.find((x) => x.target.id === "prop/production/us-west-2")!;
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, 0, -1, "", "x", [], {}, [null], { name: 5 }));
+    await fc.assert(
+      fc.property(fc.array(fc.record({ pick: fc.nat(), value, del: fc.boolean() }), { minLength: 1, maxLength: 4 }), (mutations) => {
+        const objects = structuredClone(t.objects);
+        for (const m of mutations) {
+          const o = objects[m.pick % objects.length];
+          const all: (string | number)[][] = [];
+          const walk = (v: unknown, at: (string | number)[]) => {
+            all.push(at);
+            if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+          };
+          walk(o.object, []);
+          const path = all[(m.pick >> 3) % all.length];
+          if (path.length === 0) continue;
+          const parent = path.slice(0, -1).reduce((x: any, k) => x[k], o.object as any);
+          if (m.del) delete parent[path[path.length - 1]];
+          else parent[path[path.length - 1]] = m.value;
+        }
+        const crashed = validateTarget(t.target, objects).filter((f) => f.message.startsWith("could not check"));
+        expect(crashed).toEqual([]);
+      }),
+      { numRuns: Number(process.env.MANIFOLD_PROPERTY_RUNS ?? 60) * 5 },
+    );
+  });
+});

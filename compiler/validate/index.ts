@@ -9,6 +9,7 @@ import type { RenderedObject } from "../build/objects.ts";
 import type { ResolvedTarget } from "../resolve.ts";
 import { reporter, type Rule } from "./context.ts";
 import type { Finding } from "./finding.ts";
+import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
 import { argocdEnumsRule } from "./rules/argocd-enums.ts";
 import { backendsRule } from "./rules/backends.ts";
@@ -37,16 +38,19 @@ import { UNWAIVABLE, WAIVER_PREFIX, waiversRule } from "./rules/waivers.ts";
 
 export { WAIVER_PREFIX };
 
-/** Every rule, in the order they report: schema, references, policy. */
-export const RULES: Rule[] = [
-  schemaRule,
-  unknownFieldsRule,
-  namesRule,
-  labelsRule,
-  argocdEnumsRule,
-  uniqueRule,
-  trackingRule,
-  quantitiesRule,
+/**
+ * Rules that check each object on its own and accept any shape a patch can
+ * produce. They always run.
+ */
+export const OBJECT_RULES: Rule[] = [schemaRule, unknownFieldsRule, namesRule, labelsRule, argocdEnumsRule, uniqueRule, trackingRule, quantitiesRule, plaintextSecretRule];
+
+/**
+ * Rules that relate objects to each other (references) or judge them
+ * (policy). They read fields the schemas guarantee, so they run only once
+ * every object of the target passes its schema, as the API server would
+ * reject the rest first.
+ */
+export const RELATION_RULES: Rule[] = [
   podReferencesRule,
   serviceSelectorsRule,
   backendsRule,
@@ -54,7 +58,6 @@ export const RULES: Rule[] = [
   networkPoliciesRule,
   vpaTargetsRule,
   urlReferencesRule,
-  plaintextSecretRule,
   hpaRule,
   requestsLimitsRule,
   probesRule,
@@ -63,17 +66,42 @@ export const RULES: Rule[] = [
   minReplicasRule,
   disruptionRule,
 ];
+
+/** Every rule, in the order they report: schema, references, policy, then the waivers themselves. */
+export const RULES: Rule[] = [...OBJECT_RULES, ...RELATION_RULES];
 RULES.push(waiversRule(() => RULES.map((r) => r.name)));
+OBJECT_RULES.push(RULES[RULES.length - 1]);
 
 /** Runs every rule over one target, at the levels its environment sets, and applies waivers. */
-export function validateTarget(target: ResolvedTarget, objects: RenderedObject[]): Finding[] {
+export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): Finding[] {
   const findings: Finding[] = [];
+  // an object whose envelope a patch broke is reported once and kept from the other rules
+  const objects = all.filter((o) => {
+    const problem = envelopeProblem(o);
+    if (!problem) return true;
+    const meta = (o.object as any)?.metadata;
+    findings.push({
+      rule: "schema", severity: "error", target: target.id, component: o.component,
+      object: `${typeof (o.object as any)?.kind === "string" ? (o.object as any).kind : "?"}/${typeof meta?.name === "string" ? meta.name : "?"}`,
+      pointer: problem.pointer, message: problem.message, fix: "correct the patch that changes this field", file: target.sources[0],
+    });
+    return false;
+  });
   const ctx = { target, objects };
   for (const rule of RULES) {
+    // objects that fail their schema stop the relation rules (a kind without a model does not)
+    const schemaFailed = findings.some((f) => f.rule === "schema" && !f.message.startsWith("no schema is known"));
+    if (RELATION_RULES.includes(rule) && schemaFailed) continue;
     const level = policyLevel(target.policy.rules, rule.name);
     if (level === "off") continue;
     const found: Finding[] = [];
-    rule.check(ctx, reporter(ctx, rule.name, found));
+    const report = reporter(ctx, rule.name, found);
+    try {
+      rule.check(ctx, report);
+    } catch (e) {
+      // a shape no rule expected (a patch can write anything): an error finding, never a crash
+      found.push({ rule: rule.name, severity: "error", target: target.id, object: "?", pointer: "", message: `could not check the objects: ${(e as Error)?.message ?? String(e)}`, fix: "correct the patch that changes an object's structure", file: target.sources[0] });
+    }
     for (const f of found) if (level === "warning") f.severity = "warning";
     findings.push(...found);
   }

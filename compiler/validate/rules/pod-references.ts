@@ -4,15 +4,17 @@ import { podSpecOf } from "../pods.ts";
 import { findObject } from "../selectors.ts";
 
 /** The Secrets a target provides: Secret objects and the Secrets ExternalSecrets create, with their keys (undefined when unknown). */
-function providedSecrets(objects: RenderedObject[]): Map<string, Set<string> | undefined> {
-  const out = new Map<string, Set<string> | undefined>();
+function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<string> | undefined; from: string }> {
+  const out = new Map<string, { keys: Set<string> | undefined; from: string }>();
   for (const o of objects) {
-    if (o.object.kind === "Secret") out.set(o.object.metadata.name, new Set([...Object.keys((o.object.data as object) ?? {}), ...Object.keys((o.object.stringData as object) ?? {})]));
+    if (o.object.kind === "Secret") {
+      out.set(o.object.metadata.name, { keys: new Set([...Object.keys((o.object.data as object) ?? {}), ...Object.keys((o.object.stringData as object) ?? {})]), from: "the Secret does not carry" });
+    }
     if (o.object.kind === "ExternalSecret") {
       const spec = o.object.spec as any;
       const name = spec?.target?.name ?? o.object.metadata.name;
       const keys = spec?.dataFrom || spec?.target?.template ? undefined : new Set<string>((spec?.data ?? []).map((d: any) => d?.secretKey));
-      out.set(name, keys);
+      out.set(name, { keys, from: "its ExternalSecret does not fill" });
     }
   }
   return out;
@@ -41,8 +43,8 @@ export const podReferencesRule: Rule = {
         const name = ref?.name ?? ref?.secretName;
         if (!name || ref.optional === true) return;
         if (!secrets.has(name)) missing(pointer, "Secret", name, "declare the value with secretRef() so an ExternalSecret creates the Secret");
-        else if (key !== undefined && secrets.get(name) && !secrets.get(name)!.has(key)) {
-          report(o, { pointer, message: `refers to key "${key}" of Secret ${name}, which its ExternalSecret does not fill`, fix: "add the key to the ExternalSecret or correct the key" });
+        else if (key !== undefined && secrets.get(name)!.keys && !secrets.get(name)!.keys!.has(key)) {
+          report(o, { pointer, message: `refers to key "${key}" of Secret ${name}, which ${secrets.get(name)!.from}`, fix: "add the key to the ExternalSecret or correct the key" });
         }
       };
       const sa = spec.serviceAccountName;
