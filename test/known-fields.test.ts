@@ -39,6 +39,25 @@ describe("known fields", () => {
     expect(unknownFields(object)).toEqual(["/metadata/label", "/spec/ports/0/extra", "/spec/ports/0/nmae", "/spec/tpye"]);
   });
 
+  it("finds unknown fields in Istio objects, whose models compile their schemas at run time", () => {
+    const vs = {
+      apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService", metadata: { name: "api", namespace: "demo" },
+      spec: { hosts: ["api"], http: [{ route: [{ destination: { host: "api", port: { number: 80 } }, wieght: 100 }], retries: { attempts: 3 } }] },
+    };
+    expect(unknownFields(vs)).toEqual(["/spec/http/0/route/0/wieght"]);
+  });
+
+  it("does not guess from hand-written checks: a kind registered with one gets no unknown-field check", () => {
+    class Loose {
+      constructor(private data: any) {}
+      validate() {
+        if (typeof this.data.spec?.targetRef?.name !== "string") throw new Error("targetRef.name");
+      }
+    }
+    registerModel("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", Loose as any);
+    expect(unknownFields({ apiVersion: "autoscaling.k8s.io/v1", kind: "VerticalPodAutoscaler", metadata: { name: "x" }, spec: { targetRef: { name: "x" }, updatePolicy: {} } } as any)).toBeUndefined();
+  });
+
   it("treats free-form fields (x-kubernetes-preserve-unknown-fields) and maps as open, in Argo CD objects too", () => {
     const app = new Application({
       metadata: { name: "demo", namespace: "argocd", annotations: { "any/key": "v" } },

@@ -50,11 +50,12 @@ interface Reads {
   value: Record<string, unknown> | unknown[];
 }
 
-function recording(value: unknown, pointer: string, reads: Map<string, Reads>): unknown {
+function recording(value: unknown, pointer: string, reads: Map<string, Reads>, proto?: object): unknown {
   if (value === null || typeof value !== "object") return value;
   const copy: any = Array.isArray(value)
     ? value.map((v, i) => recording(v, `${pointer}/${i}`, reads))
     : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, recording(v, `${pointer}/${escapeKey(k)}`, reads)]));
+  if (proto) Object.setPrototypeOf(copy, proto); // models that find their schema id on the instance
   const rec: Reads = { keys: new Set(), enumerated: false, value: value as Reads["value"] };
   reads.set(pointer, rec);
   return new Proxy(copy, {
@@ -73,9 +74,19 @@ function recording(value: unknown, pointer: string, reads: Map<string, Reads>): 
   });
 }
 
+/**
+ * Whether a model validates with a kubernetes-models schema (compiled, or
+ * compiled at run time from a schema id), whose lookups mirror the schema's
+ * fields. A hand-written check reads only some fields, so its reads say
+ * nothing about the rest: register a field tree for such kinds instead.
+ */
+function isSchemaValidator(model: { prototype: { validate(): void } }): boolean {
+  return /runValidateFunc|SCHEMA_ID/.test(String(model.prototype.validate));
+}
+
 function unknownByModel(model: { prototype: { validate(): void } }, object: unknown): string[] {
   const reads = new Map<string, Reads>();
-  const view = recording(object, "", reads);
+  const view = recording(object, "", reads, model.prototype);
   try {
     model.prototype.validate.call(view);
   } catch {
@@ -117,5 +128,5 @@ export function unknownFields(object: { apiVersion: string; kind: string }): str
     return out;
   }
   const model = MODELS[key] as unknown as { prototype: { validate(): void } } | undefined;
-  return model ? unknownByModel(model, object) : undefined;
+  return model && isSchemaValidator(model) ? unknownByModel(model, object) : undefined;
 }
