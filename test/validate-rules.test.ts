@@ -89,6 +89,11 @@ describe("validation rules", () => {
       ],
     },
     {
+      name: "a pod template label that is not valid",
+      change: (o) => void (find(o, "Deployment", "demo-api").spec.template.metadata.labels["app.kubernetes.io/version"] = "1.0.0+build"),
+      expect: ['error labels Deployment/demo-api /spec/template/metadata/labels/app.kubernetes.io~1version: invalid label value "1.0.0+build"'],
+    },
+    {
       name: "a Service name that is not a DNS label (so the Ingress and the URL that use it dangle)",
       change: (o) => void (find(o, "Service", "demo-api").metadata.name = "demo.api"),
       expect: [
