@@ -23,6 +23,7 @@ const SPECIAL = [
   /^(?:~|null|Null|NULL|)$/,
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
   /^[-+]?(?:0|[1-9][0-9_]*)$/, // decimal int (1.1 allows underscores)
+  /^[-+]?[0-9]+$/, // 1.2 core int, leading zeros included ("08")
   /^[-+]?0[0-7_]+$/, // 1.1 octal
   /^[-+]?0o[0-7]+$/, // 1.2 octal
   /^[-+]?0x[0-9a-fA-F_]+$/, // hex
@@ -30,6 +31,7 @@ const SPECIAL = [
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/, // 1.1 sexagesimal
   /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/, // float with a dot
   /^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$/, // 1e3
+  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/, // what some 1.1 parsers read as a float: "E0", ".5e1"
   /^[-+]?\.(?:inf|Inf|INF)$/,
   /^\.(?:nan|NaN|NAN)$/,
   /^\d{4}-\d{1,2}-\d{1,2}/, // timestamps

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { toYaml, isPlainSafe } from "../compiler/yaml.ts";
 
-const HARD = ["yes", "no", "on", "off", "y", "n", "Yes", "ON", "true", "False", "null", "~", "", "0775", "0o17", "0x1F", "1e3", "1_000", "1:20", "12:30:00", ".5", "1.", ".inf", "-.INF", ".nan", "2001-12-14", "<<", "=", " leading", "trailing ", "a: b", "a #b", "#c", "- x", "? q", "[x]", "{y}", "*a", "&a", "!t", "|", ">", "'q'", '"dq"', "%x", "@x", "`x", "multi\nline\n", "multi\nline", "tab\there", "ünïcödé ✓", "emoji 🚀", "ends with colon:", "...", "---", "\u0085nel", "a\u2028b", "crlf\r\n", "\n\nlead", "trail\n\n", "  \n", "x\n  ", "100m", "0.1.8", "512Mi"];
+const HARD = ["yes", "no", "on", "off", "y", "n", "Yes", "ON", "true", "False", "null", "~", "", "0775", "08", "E0", ".5e1", "0o17", "0x1F", "1e3", "1_000", "1:20", "12:30:00", ".5", "1.", ".inf", "-.INF", ".nan", "2001-12-14", "<<", "=", " leading", "trailing ", "a: b", "a #b", "#c", "- x", "? q", "[x]", "{y}", "*a", "&a", "!t", "|", ">", "'q'", '"dq"', "%x", "@x", "`x", "multi\nline\n", "multi\nline", "tab\there", "ünïcödé ✓", "emoji 🚀", "ends with colon:", "...", "---", "\u0085nel", "a\u2028b", "crlf\r\n", "\n\nlead", "trail\n\n", "  \n", "x\n  ", "100m", "0.1.8", "512Mi"];
 
 function roundTrips(value: unknown): void {
   const text = toYaml(value);
