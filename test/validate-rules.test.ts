@@ -89,6 +89,19 @@ describe("validation rules", () => {
       ],
     },
     {
+      name: "container and port names that are not DNS labels",
+      change: (o) => {
+        const c = find(o, "Deployment", "demo-api").spec.template.spec.containers[0];
+        c.name = "API";
+        c.ports[0].name = "http-main-endpoint";
+      },
+      expect: [
+        'error names Deployment/demo-api /spec/template/spec/containers/0/name: container name "API" is not a DNS-1123 label',
+        'error names Deployment/demo-api /spec/template/spec/containers/0/ports/0/name: port name "http-main-endpoint" is not a valid port name (at most 15 lower-case letters, digits and \'-\')',
+        'error service-selectors Service/demo-api /spec/ports/0/targetPort: targets port "http", which Deployment/demo-api does not name',
+      ],
+    },
+    {
       name: "a pod template label that is not valid",
       change: (o) => void (find(o, "Deployment", "demo-api").spec.template.metadata.labels["app.kubernetes.io/version"] = "1.0.0+build"),
       expect: ['error labels Deployment/demo-api /spec/template/metadata/labels/app.kubernetes.io~1version: invalid label value "1.0.0+build"'],
