@@ -70,6 +70,16 @@ export const CASES: CorpusCase[] = [
   { name: "a dangling dependsOn", platform: (p) => void (p.components.web.dependsOn = ["api", "gateway"]), expect: ["platforms/corpus.ts: components.web.dependsOn[1]: depends on unknown component \"gateway\"; known: db, cache, api, web [target corpus]"] },
   { name: "a component that depends on itself", platform: (p) => void (p.components.web.dependsOn = ["web"]), expect: ["platforms/corpus.ts: components.web.dependsOn[0]: depends on itself: web -> web [target corpus]"] },
   { name: "a dependency cycle of three", platform: (p) => void (p.components.db.dependsOn = ["web"]), expect: ["platforms/corpus.ts: components.api.dependsOn: dependency cycle: api -> db -> web -> api [target corpus]"] },
+  {
+    name: "an environment override that closes a dependency cycle",
+    platform: (p) => void (p.environments = { staging: { components: { db: { dependsOn: ["web"] } } } }),
+    expect: ["platforms/corpus.ts: components.db.dependsOn: dependency cycle: api -> db -> web -> api (set by platform environments.staging) [targets corpus/staging/us-west-2; corpus/staging/us-east-1]"],
+  },
+  {
+    name: "an environment file that adds a dangling dependsOn",
+    environments: (e) => void (e.dev.overrides.components = { web: { dependsOn: ["nope"] } }),
+    expect: ['environments/dev.ts: components.web.dependsOn: depends on unknown component "nope" (set by environment dev) [target corpus/dev/us-west-2]'],
+  },
   { name: "a url() to an unknown component", platform: (p) => void (p.config.SEARCH_URL = url("search", "http")), expect: ["platforms/corpus.ts: config.SEARCH_URL: refers to unknown component \"search\"; known: db, cache, api, web [target corpus]"] },
   // ports and quantities
   { name: "two ports on one number", platform: (p) => void (p.components.api.ports = { http: 8080, admin: 8080 }), expect: ["platforms/corpus.ts: components.api.ports: ports \"http\" and \"admin\" both use 8080 [target corpus]"] },
