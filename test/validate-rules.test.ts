@@ -144,6 +144,17 @@ describe("validation rules", () => {
       ],
     },
     {
+      name: "a Secret volume that a cert-manager Certificate fills is not dangling",
+      change: (o) => {
+        find(o, "Deployment", "demo-api").spec.template.spec.volumes.push({ name: "tls", secret: { secretName: "demo-api-tls" } }, { name: "ca", secret: { secretName: "demo-ca" } });
+        return [...o, { band: "foundation", object: { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "demo-api", namespace: "demo" }, spec: { secretName: "demo-api-tls", dnsNames: ["api"], issuerRef: { name: "ca", kind: "ClusterIssuer" } } } }];
+      },
+      expect: [
+        "error schema Certificate/demo-api /apiVersion: no schema is known for cert-manager.io/v1/Certificate",
+        'error pod-references Deployment/demo-api /spec/template/spec/volumes/2/secret/secretName: refers to Secret "demo-ca", which this Application does not render',
+      ],
+    },
+    {
       name: "a pod that reads a missing ConfigMap, ServiceAccount and PVC",
       change: (o) => {
         const spec = find(o, "Deployment", "demo-api").spec.template.spec;

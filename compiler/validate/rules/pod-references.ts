@@ -3,7 +3,7 @@ import type { Rule } from "../context.ts";
 import { podSpecOf } from "../pods.ts";
 import { findObject } from "../selectors.ts";
 
-/** The Secrets a target provides: Secret objects and the Secrets ExternalSecrets create, with their keys (undefined when unknown). */
+/** The Secrets a target provides: Secret objects, and the Secrets ExternalSecrets, Certificates and SealedSecrets create, with their keys (undefined when unknown). */
 function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<string> | undefined; from: string }> {
   const out = new Map<string, { keys: Set<string> | undefined; from: string }>();
   for (const o of objects) {
@@ -16,6 +16,11 @@ function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<str
       const keys = spec?.dataFrom || spec?.target?.template ? undefined : new Set<string>((spec?.data ?? []).map((d: any) => d?.secretKey));
       out.set(name, { keys, from: "its ExternalSecret does not fill" });
     }
+    // Secrets that other controllers write: cert-manager Certificates and Sealed Secrets (keys not known here)
+    if (o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/") && typeof (o.object.spec as any)?.secretName === "string") {
+      out.set((o.object.spec as any).secretName, { keys: undefined, from: "" });
+    }
+    if (o.object.kind === "SealedSecret" && o.object.apiVersion.startsWith("bitnami.com/")) out.set(o.object.metadata.name, { keys: undefined, from: "" });
   }
   return out;
 }
