@@ -15,3 +15,8 @@ export function policyLevel(rules: Partial<Record<string, PolicyLevel>> | undefi
   if (!(POLICY_RULES as readonly string[]).includes(rule)) return "error";
   return rules?.[rule] ?? "error";
 }
+
+// The description language names the same rules (describe/types.ts); the type checker keeps the two lists equal.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameRules: Same<PolicyRule, import("../describe/types.ts").PolicyRule> = true;
+void sameRules;
