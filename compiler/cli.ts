@@ -50,8 +50,17 @@ tree atomically. Nothing is written if any check fails.
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
 
-Runs every check (descriptions, schemas, references, policy) and writes nothing.
-Exits 1 when an error remains. Warnings and waived findings are listed too.`,
+Runs every check (descriptions, schemas, unknown fields, names, labels, Argo CD
+values, references, policy) and writes nothing. Prints every finding: rule,
+severity, target, component, object, JSON pointer, message and a one-line fix.
+Exits 1 when an error remains; warnings and waived findings are listed too.
+
+Policy rules take the level each environment sets in policy.rules (off,
+warning, error). An object waives a rule with the annotation
+waive.manifold.dev/<rule>: <reason>; the reason is shown, and a waiver
+without one is itself an error.
+
+  --format F     text (default) or json`,
   plan: `Usage: manifold plan <platform> <env> <region> [--format text|json] [--root DIR]
        manifold plan --apps [--format text|json] [--root DIR]
 
@@ -150,14 +159,15 @@ async function runValidate(args: string[], io: Io): Promise<number> {
   const format = formatOption(values.format, ["text", "json"]);
   const root = values.root ?? process.cwd();
   try {
-    const result = await compile({ root });
+    const result = await compile({ root, keepErrors: true });
     const errors = blocking(result.findings);
-    if (format === "json") io.out(JSON.stringify({ ok: true, targets: result.targets.length, findings: result.findings }, null, 2));
+    const waived = result.findings.filter((f) => f.waived).length;
+    if (format === "json") io.out(JSON.stringify({ ok: errors.length === 0, targets: result.targets.length, findings: result.findings }, null, 2));
     else {
       for (const f of result.findings) io.out(formatFinding(f));
-      io.err(`validated ${result.targets.length} targets: ${errors.length} error(s), ${result.findings.length - errors.length} warning(s) or waived`);
+      io.err(`validated ${result.targets.length} targets: ${errors.length} error(s), ${result.findings.length - errors.length - waived} warning(s), ${waived} waived`);
     }
-    return 0;
+    return errors.length ? 1 : 0;
   } catch (e) {
     if (!(e instanceof ManifoldError) || format !== "json") throw e;
     const all = [e, ...e.others].map((x) => ({ message: x.message, file: x.file, field: x.field, target: x.target }));

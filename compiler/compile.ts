@@ -43,6 +43,8 @@ export interface CompileResult {
 export interface CompileOptions {
   root: string;
   filter?: TargetFilter;
+  /** Return error findings in the result instead of throwing (what `validate` reports); never emit such a result. */
+  keepErrors?: boolean;
 }
 
 function timed<T>(timings: Record<string, number>, phase: string, fn: () => T): T {
@@ -74,7 +76,7 @@ export function findingsError(findings: Finding[]): ManifoldError {
 }
 
 /** Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem. */
-export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}): CompileResult {
+export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}, keepErrors = false): CompileResult {
   const resolved = timed(timings, "resolve", () => resolve(project, filter));
   if (resolved.length === 0 && filter) {
     throw new ManifoldError(`no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`);
@@ -97,7 +99,7 @@ export function compileLoaded(project: Project, filter?: TargetFilter, timings: 
   });
   const findings = timed(timings, "validate", () => validate(patched));
   const errors = blocking(findings);
-  if (errors.length) throw findingsError(errors);
+  if (errors.length && !keepErrors) throw findingsError(errors);
   const files = new Map<string, string>();
   const targets: CompiledTarget[] = [];
   timed(timings, "render", () => {
@@ -121,7 +123,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const start = performance.now();
   const project = await load(options.root);
   timings.load = performance.now() - start;
-  return compileLoaded(project, options.filter, timings);
+  return compileLoaded(project, options.filter, timings, options.keepErrors);
 }
 
 /** The rendered folder of a project. */

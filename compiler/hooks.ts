@@ -15,6 +15,9 @@
 import type { Component, EnvValue, PlatformDescription, Resources } from "./describe/types.ts";
 import type { SyncPhase } from "./argo-order.ts";
 
+/** The names hooks render under; no component may take one. */
+export const HOOK_NAMES = ["migrate", "smoke-test", "notify-failure"] as const;
+
 /** A pinned image with curl and a shell, for the smoke test and notifications. */
 export const CURL_IMAGE = "curlimages/curl:8.10.1";
 

@@ -11,6 +11,7 @@ import { argoCdShape, environmentShape, platformShape, regionShape } from "./des
 import type { ArgoCdDescription, EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
 import { layerComponents } from "./order.ts";
+import { HOOK_NAMES } from "./hooks.ts";
 
 export interface Loaded<T> {
   /** Path relative to the project root, e.g. `platforms/ossa.ts`. */
@@ -120,9 +121,10 @@ export function checkProject(sources: ProjectSources): Project {
   platforms.forEach((p) => expectName(p as Loaded<{ name: string }>, "platforms"));
 
   const regionByName = new Map(regions.map((r) => [r.value.name, r]));
-  const envNames = new Set(environments.map((e) => e.value.name));
+  // names of every environment file, even one with problems, so one bad field does not also make it "unknown" elsewhere
+  const envNames = new Set(sources.environments.map((e) => (e.value as { name?: unknown })?.name).filter((n): n is string => typeof n === "string"));
   for (const env of environments) {
-    const primaries = env.value.regions.filter((r) => regionByName.get(r)?.value.role === "primary");
+    const primaries = [...new Set(env.value.regions)].filter((r) => regionByName.get(r)?.value.role === "primary");
     env.value.regions.forEach((name, i) => {
       const region = regionByName.get(name);
       if (!region) {
@@ -150,22 +152,26 @@ export function checkProject(sources: ProjectSources): Project {
     if (namespaces.has(value.namespace)) errors.push(new ManifoldError(`namespace "${value.namespace}" is already used by platform ${namespaces.get(value.namespace)}`, { file, field: "namespace", target: value.name }));
     namespaces.set(value.namespace, value.name);
     const components = new Set(Object.keys(value.components));
+    let graphOk = true;
     for (const [name, c] of Object.entries(value.components)) {
       (c.dependsOn ?? []).forEach((dep, i) => {
         if (!components.has(dep)) errors.push(new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, { file, field: `components.${name}.dependsOn[${i}]`, target: value.name }));
         if (dep === name) errors.push(new ManifoldError(`depends on itself: ${name} -> ${name}`, { file, field: `components.${name}.dependsOn[${i}]`, target: value.name }));
+        if (!components.has(dep) || dep === name) graphOk = false;
       });
       checkUrlRefs(c.env, components, file, `components.${name}.env`, value.name, errors);
     }
-    checkUrlRefs(value.config, components, file, "config", value.name, errors);
-    const known = (deps: string[] | undefined) => (deps ?? []).every((d) => components.has(d));
-    if (Object.values(value.components).every((c) => known(c.dependsOn))) {
+    if (graphOk) {
       try {
-        layerComponents(value.components, { file, target: value.name });
+        layerComponents(value.components, { file, target: value.name }); // a cycle names its whole path
       } catch (e) {
         if (e instanceof ManifoldError) errors.push(e);
         else throw e;
       }
+    }
+    checkUrlRefs(value.config, components, file, "config", value.name, errors);
+    for (const reserved of HOOK_NAMES) {
+      if (components.has(reserved)) errors.push(new ManifoldError(`"${reserved}" is the name of a hook Job Manifold renders; choose another component name`, { file, field: `components.${reserved}`, target: value.name }));
     }
     const relational = Object.keys(value.components).filter((k) => value.components[k].type === "store" && (value.components[k] as { engine?: string }).engine === "postgres");
     if (relational.length && !value.migrations) {

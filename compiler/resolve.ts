@@ -4,6 +4,7 @@
  * target (platform × environment × region). Each leaf field records which
  * layer, and so which file, set it.
  */
+import { layerComponents } from "./order.ts";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Problem } from "./check/shape.ts";
 import { componentShape } from "./describe/schema.ts";
@@ -212,6 +213,18 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
             const origin = blame(target, problem.path);
             errors.push(new ManifoldError(problem.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), { file: origin?.file ?? p.file, field: problem.path, target: id }));
           }
+        }
+        // a layer that changes dependsOn can leave a dangling name or close a cycle in this target only
+        try {
+          layerComponents(target.components, { file: p.file, target: id });
+        } catch (e) {
+          if (!(e instanceof ManifoldError)) throw e;
+          // blame the edge a layer added: the cycle member whose dependsOn the latest layer set
+          const members = e.message.startsWith("dependency cycle: ") ? e.message.slice("dependency cycle: ".length).split(" -> ") : [];
+          const fields = [e.field, ...members.map((m) => `components.${m}.dependsOn`)].filter((f): f is string => !!f);
+          const blamed = fields.map((f) => ({ field: f, origin: blame(target, f) })).reduce((a, b) => ((b.origin?.rank ?? 0) > (a.origin?.rank ?? 0) ? b : a));
+          const origin = blamed.origin;
+          errors.push(new ManifoldError(e.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), { file: origin?.file ?? p.file, field: blamed.field, target: id }));
         }
         targets.push(target);
       }

@@ -4,5 +4,6 @@ import { environment } from "../compiler/index.ts";
 export default environment({
   name: "production",
   regions: ["us-west-2", "us-east-1", "eu-west-1"],
-  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true },
+  // strict: every policy rule is an error (the default for a rule not named in policy.rules)
+  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true, rules: {} },
 });

@@ -131,6 +131,7 @@ export default platform({
       image: "supabase/postgres:15.1.0.117",
       flavor: "official",
       replicas: 1,
+      waive: { "min-replicas": "the official (supabase) image runs one standalone server per region; volume backups protect it, not replicas" },
       storage: "10Gi",
       storageClass: "standard",
       database: "postgres",
@@ -140,7 +141,7 @@ export default platform({
     }),
     redis: redis({
       description: "Cache and agent state",
-      replicas: 1,
+      replicas: 2,
       storage: "5Gi",
       storageClass: "standard",
       password: secretRef(SECRETS, "redis-password"),
@@ -148,7 +149,7 @@ export default platform({
     }),
     "vector-db": qdrant({
       description: "Qdrant vector database",
-      replicas: 1,
+      replicas: 3,
       storage: "10Gi",
       storageClass: "standard",
       resources: RESOURCES,
@@ -216,7 +217,7 @@ export default platform({
     // Staging raises every replica count to 2; the singletons stay at 1, and agent-core keeps 3 replicas.
     staging: {
       config: { environment: "staging" },
-      components: { postgres: { replicas: 1 }, "vector-db": { replicas: 1 }, "pubsub-emulator": { replicas: 1 }, "agent-core": { replicas: 3 } },
+      components: { postgres: { replicas: 1 }, "vector-db": { replicas: 3 }, "pubsub-emulator": { replicas: 1 }, "agent-core": { replicas: 3 } },
     },
     production: {
       components: {

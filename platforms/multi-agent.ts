@@ -68,7 +68,7 @@ export default platform({
   components: {
     postgres: postgres({
       description: "PostgreSQL, the services' shared database",
-      replicas: 1,
+      replicas: 2,
       storage: "10Gi",
       database: "multi_agent",
       user: "multi_agent",
@@ -80,7 +80,7 @@ export default platform({
     }),
     qdrant: qdrant({
       description: "Qdrant vector database, also reachable from the VPC through an internal load balancer",
-      replicas: 1,
+      replicas: 3,
       storage: "10Gi",
       password: secretRef("multi-agent-qdrant", "api-key"),
       resources: range(["500m", "2000m"], ["512Mi", "2Gi"]),
@@ -156,6 +156,6 @@ export default platform({
   environments: {
     dev: { config: { NODE_ENV: "development", LOG_LEVEL: "debug" } },
     // Staging raises every replica count to 2: NATS keeps its 3-server quorum, Qdrant stays one node.
-    staging: { config: { NODE_ENV: "production", LOG_LEVEL: "info" }, components: { nats: { replicas: 3 }, qdrant: { replicas: 1 } } },
+    staging: { config: { NODE_ENV: "production", LOG_LEVEL: "info" }, components: { nats: { replicas: 3 }, qdrant: { replicas: 3 } } },
   },
 });

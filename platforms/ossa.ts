@@ -111,6 +111,7 @@ export default platform({
       image: "grafana/grafana:11.3.1",
       ports: { http: 3000 },
       replicas: 1,
+      waive: { "min-replicas": "Grafana keeps sessions and users in its in-pod SQLite database; dashboards and data sources are provisioned from git, so a restart loses nothing" },
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
       probes: { liveness: { path: "/api/health" }, readiness: { path: "/api/health" } },
       env: {
@@ -149,6 +150,7 @@ export default platform({
     jaeger: service({
       description: "Jaeger distributed tracing (all-in-one, in-memory)",
       image: "jaegertracing/all-in-one:1.62.0",
+      waive: { "min-replicas": "the all-in-one image keeps traces in memory; a second replica would hold a different half of them" },
       ports: { ui: 16686, "otlp-grpc": 4317, "otlp-http": 4318, collector: 14268, zipkin: 9411, admin: 14269 },
       replicas: 1,
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },

@@ -46,7 +46,7 @@ describe("building blocks", () => {
       platform({
         name: "demo",
         namespace: "demo",
-        components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 1, resources: small }) },
+        components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
         dashboards: { overview: { title: "Demo", panels: [] } },
       }),
     ]);

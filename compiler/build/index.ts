@@ -8,6 +8,7 @@ import { buildConfig } from "./config.ts";
 import { buildNamespace } from "./namespace.ts";
 import { buildNetworkPolicies } from "./network.ts";
 import type { RenderedObject } from "./objects.ts";
+import { WAIVER_PREFIX } from "../validate/rules/waivers.ts";
 import { buildSecrets } from "./secrets.ts";
 import { buildService } from "./service.ts";
 import { buildStore } from "./store.ts";
@@ -22,6 +23,13 @@ import { buildAlertRules } from "./alerts.ts";
 import { buildPrometheusStack } from "./prometheus-stack.ts";
 import { buildTracing } from "./tracing.ts";
 
+/** Marks a component's objects with its waivers (`waive.manifold.dev/<rule>: <reason>`). */
+export function withWaivers(objects: RenderedObject[], waive: Record<string, string> | undefined): RenderedObject[] {
+  if (!waive || Object.keys(waive).length === 0) return objects;
+  const annotations = Object.fromEntries(Object.entries(waive).map(([rule, reason]) => [WAIVER_PREFIX + rule, reason]));
+  return objects.map((o) => ({ ...o, object: { ...o.object, metadata: { ...o.object.metadata, annotations: { ...(o.object.metadata.annotations ?? {}), ...annotations } } } }));
+}
+
 export interface BuiltTarget {
   target: ResolvedTarget;
   objects: RenderedObject[];
@@ -33,8 +41,13 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
   for (const key of Object.keys(target.components).sort()) {
     const c = target.components[key];
     try {
-      objects.push(...(c.type === "service" ? buildService(target, key, c) : buildStore(target, key, c)));
-      objects.push(...buildAccess(target, key, c), ...buildServiceMonitor(target, key, c), ...buildVerticalScaling(target, key, c));
+      const own = [
+        ...(c.type === "service" ? buildService(target, key, c) : buildStore(target, key, c)),
+        ...buildAccess(target, key, c),
+        ...buildServiceMonitor(target, key, c),
+        ...buildVerticalScaling(target, key, c),
+      ];
+      objects.push(...withWaivers(own, c.waive));
     } catch (e) {
       if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field ?? `components.${key}`, target: target.id });
       throw e;

@@ -104,7 +104,7 @@ export function object(fields: Fields): Shape {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return void problems.push({ path, message: `must be an object (got ${describe(v)})` });
     const obj = v as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
-      if (!(key in fields)) {
+      if (!Object.prototype.hasOwnProperty.call(fields, key)) {
         const hint = closest(key, names);
         problems.push({ path: join(path, key), message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ""}; known fields: ${names.join(", ")}` });
       }

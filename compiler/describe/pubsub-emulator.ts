@@ -27,6 +27,7 @@ export function pubsubEmulator(options: PubSubEmulatorOptions): ServiceComponent
     image: options.image ?? PUBSUB_EMULATOR_IMAGE,
     ports: { pubsub: PUBSUB_EMULATOR_PORT },
     replicas: 1,
+    waive: { "min-replicas": "the Pub/Sub emulator keeps its state in memory; a second replica would be a second, empty emulator" },
     autoscale: false,
     disruption: false,
     useConfig: false,

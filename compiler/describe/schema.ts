@@ -4,6 +4,7 @@
  */
 import { bool, dnsLabel, either, int, list, object, oneOf, optional, port, quantity, record, refine, str, type Shape } from "../check/shape.ts";
 import { compareQuantities, isQuantity } from "../quantity.ts";
+import { POLICY_RULES } from "../validate/policy.ts";
 
 const secretRef = object({ kind: oneOf("secret"), name: dnsLabel, key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')") });
 const urlRef = object({ kind: oneOf("url"), component: str(), scheme: optional(str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme")), port: optional(str()), path: optional(str()) });
@@ -85,6 +86,7 @@ const workloadFields = {
   disruption: optional(disruptionOrOff),
   description: optional(str()),
   metrics: optional(metrics),
+  waive: optional(record(str(/\S/, "a reason"), str(/^[a-z][a-z0-9-]*$/, "a rule name"))),
   access: optional(list(accessRule)),
   egress: optional(object({ https: optional(bool) })),
   verticalScaling: optional(verticalScalingOrOff),
@@ -142,7 +144,13 @@ export const componentShape: Shape = either((v) => {
   const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
   if (type === "store") return object(storeFields);
   if (type === "service") return object(serviceFields);
-  return object({ type: oneOf("service", "store") });
+  // without a known type the other fields mean nothing yet: report the type alone
+  return (value, path, problems) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return void problems.push({ path, message: `must be a component such as service({...}) or postgres({...})` });
+    const at = path ? `${path}.type` : "type";
+    if (type === undefined) problems.push({ path: at, message: 'is required: "service" or "store" (build components with service(), postgres(), redis() or qdrant())' });
+    else oneOf("service", "store")(type, at, problems);
+  };
 });
 
 function partial(fields: Record<string, Shape | { optional: Shape }>, omit: string[]): Record<string, { optional: Shape }> {
@@ -303,7 +311,12 @@ export const environmentShape = object({
   name: dnsLabel,
   displayName: optional(str()),
   regions: list(dnsLabel, { min: 1 }),
-  policy: object({ networkPolicies: bool, disruptionBudgets: bool, resourceQuota: bool }),
+  policy: object({
+    networkPolicies: bool,
+    disruptionBudgets: bool,
+    resourceQuota: bool,
+    rules: optional(record(oneOf("off", "warning", "error"), oneOf(...POLICY_RULES))),
+  }),
   overrides: optional(layerShape),
 });
 

@@ -138,6 +138,12 @@ export interface WorkloadFields {
   description?: string;
   /** Scrape this component with Prometheus. */
   metrics?: Metrics;
+  /**
+   * Validation rules this component opts out of, each with the reason, e.g.
+   * `{ "min-replicas": "the emulator keeps its state in memory" }`. Rendered as
+   * `waive.manifold.dev/<rule>` annotations; the reason shows in every report.
+   */
+  waive?: Record<string, string>;
   /** Kubernetes API access for the component's ServiceAccount; mounting its token follows. */
   access?: AccessRule[];
   /** A VerticalPodAutoscaler for the workload; `false` for none. */
@@ -458,7 +464,20 @@ export interface EnvironmentPolicy {
   disruptionBudgets: boolean;
   /** A ResourceQuota sized for every workload at its autoscale maximum. */
   resourceQuota: boolean;
+  /**
+   * The level of each policy rule in this environment: `off`, `warning` (reported,
+   * does not fail the compile) or `error`. A rule not named is an error. The
+   * rules: requests-limits, probes, pinned-images, restricted-pods,
+   * min-replicas, pdb-allows-drain, hpa.
+   */
+  rules?: Partial<Record<PolicyRule, PolicyLevel>>;
 }
+
+/** How strictly an environment applies a policy rule. */
+export type PolicyLevel = "off" | "warning" | "error";
+
+/** The validation rules an environment may relax. */
+export type PolicyRule = "requests-limits" | "probes" | "pinned-images" | "restricted-pods" | "min-replicas" | "pdb-allows-drain" | "hpa";
 
 export interface EnvironmentDescription {
   name: string;

@@ -24,8 +24,13 @@ export function containersOf(o: KubeObject): { container: any; pointer: string }
   const pod = podSpecOf(o);
   if (!pod) return [];
   const out: { container: any; pointer: string }[] = [];
+  if (typeof pod.spec !== "object" || pod.spec === null) return out;
   for (const field of ["initContainers", "containers"]) {
-    (pod.spec[field] ?? []).forEach((c: any, i: number) => out.push({ container: c, pointer: `${pod.pointer}/${field}/${i}` }));
+    const list = pod.spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c: any, i: number) => {
+      if (typeof c === "object" && c !== null) out.push({ container: c, pointer: `${pod.pointer}/${field}/${i}` });
+    });
   }
   return out;
 }

@@ -11,7 +11,7 @@ export const disruptionRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       if (o.object.kind !== "PodDisruptionBudget") continue;
-      const spec = o.object.spec as any;
+      const spec = (o.object.spec ?? {}) as any;
       const selector = spec?.selector?.matchLabels ?? {};
       const workloads = ctx.objects.filter((w) => ["Deployment", "StatefulSet"].includes(w.object.kind) && matches(selector, (w.object.spec as any)?.template?.metadata?.labels));
       if (workloads.length === 0) {

@@ -10,7 +10,7 @@ export function checkExternalSecret(o: KubeObject): { pointer: string; message: 
     problems.push({ pointer: "/spec/secretStoreRef/kind", message: "must be SecretStore or ClusterSecretStore" });
   }
   if (!Array.isArray(spec.data) && !Array.isArray(spec.dataFrom)) problems.push({ pointer: "/spec/data", message: "must list the keys to read" });
-  (spec.data ?? []).forEach((d: any, i: number) => {
+  (Array.isArray(spec.data) ? spec.data : []).forEach((d: any, i: number) => {
     if (typeof d?.secretKey !== "string") problems.push({ pointer: `/spec/data/${i}/secretKey`, message: "must be a string" });
     if (typeof d?.remoteRef?.key !== "string") problems.push({ pointer: `/spec/data/${i}/remoteRef/key`, message: "must be a string" });
   });

@@ -14,21 +14,35 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** Label and annotation keys are valid, values are strings, and label values are valid. */
+/** The metadata blocks of an object: its own and its pod template's, with their pointers. */
+function metadataBlocks(object: Record<string, any>): { meta: Record<string, unknown>; pointer: string }[] {
+  const out = [{ meta: object.metadata, pointer: "/metadata" }];
+  // Pod templates only: an ApplicationSet's `spec.template` is an Application template whose values are Go templates.
+  const POD_OWNERS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController", "PodTemplate"];
+  const template = !POD_OWNERS.includes(object.kind) ? undefined : object.kind === "CronJob" ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
+  const at = object.kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  if (template && typeof template.metadata === "object" && template.metadata !== null && !Array.isArray(template.metadata)) out.push({ meta: template.metadata, pointer: at });
+  return out;
+}
+
+/** Label and annotation keys are valid, values are strings, and label values are valid: on objects and on their pod templates. */
 export const labelsRule: Rule = {
   name: "labels",
   description: "label and annotation keys and values are valid strings",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      for (const field of ["labels", "annotations"] as const) {
-        const map = o.object.metadata[field] as Record<string, unknown> | undefined;
-        for (const [key, value] of Object.entries(map ?? {})) {
-          const pointer = `/metadata/${field}/${escapeKey(key)}`;
-          const problem = keyProblem(key);
-          if (problem) report(o, { pointer, message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`, fix: "use prefix/name with a DNS prefix and a short name" });
-          if (typeof value !== "string") report(o, { pointer, message: `value must be a string (got ${JSON.stringify(value)})`, fix: "quote the value" });
-          else if (field === "labels" && value !== "" && (value.length > 63 || !NAME.test(value))) {
-            report(o, { pointer, message: `invalid label value "${value}"`, fix: "use at most 63 alphanumerics, '-', '_' or '.'" });
+      for (const { meta, pointer: base } of metadataBlocks(o.object)) {
+        for (const field of ["labels", "annotations"] as const) {
+          const map = meta[field];
+          if (typeof map !== "object" || map === null || Array.isArray(map)) continue;
+          for (const [key, value] of Object.entries(map)) {
+            const pointer = `${base}/${field}/${escapeKey(key)}`;
+            const problem = keyProblem(key);
+            if (problem) report(o, { pointer, message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`, fix: "use prefix/name with a DNS prefix and a short name" });
+            if (typeof value !== "string") report(o, { pointer, message: `value must be a string (got ${JSON.stringify(value)})`, fix: "quote the value" });
+            else if (field === "labels" && value !== "" && (value.length > 63 || !NAME.test(value))) {
+              report(o, { pointer, message: `invalid label value "${value}"`, fix: "use at most 63 alphanumerics, '-', '_' or '.'" });
+            }
           }
         }
       }

@@ -1,0 +1,57 @@
+import type { RenderedObject } from "../../build/objects.ts";
+import type { Reporter, Rule } from "../context.ts";
+import { escapeKey } from "../../patch.ts";
+import { findObject } from "../selectors.ts";
+
+/** `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`. */
+const URL = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
+
+/** The Service of `namespace` a URL host names, if it names one in that namespace. */
+function serviceName(host: string, namespace: string): string | undefined {
+  const parts = host.split(".");
+  if (parts.length === 1) return parts[0];
+  if (parts[1] === namespace && (parts.length === 2 || (parts[2] === "svc" && (parts.length === 3 || parts.slice(3).join(".") === "cluster.local")))) return parts[0];
+  return undefined;
+}
+
+function checkValue(o: RenderedObject, objects: RenderedObject[], namespace: string, prefix: string, report: Reporter, pointer: string, value: unknown): void {
+  if (typeof value !== "string") return;
+  for (const m of value.matchAll(URL)) {
+    const name = serviceName(m[1], namespace);
+    if (!name) continue;
+    const service = findObject(objects, "Service", name);
+    const port = Number(m[4]);
+    if (!service) {
+      // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified with our namespace or carries our prefix
+      if (m[1].includes(".") || (prefix !== "" && name.startsWith(prefix))) {
+        report(o, { pointer, message: `points at ${m[0]}, but this Application renders no Service "${name}"`, fix: "use url() to refer to a component, or correct the host" });
+      }
+      continue;
+    }
+    const ports = ((service.object.spec as any)?.ports ?? []).map((p: any) => p.port);
+    if (!ports.includes(port)) report(o, { pointer, message: `points at ${m[0]}, but Service ${name} exposes ${ports.join(", ") || "no ports"}`, fix: `use one of the Service's ports (${ports.join(", ")}), or url() to refer to a component` });
+  }
+}
+
+/** URLs in env values and ConfigMap data that point at a Service of the target name a Service that exists and a port it exposes. */
+export const urlReferencesRule: Rule = {
+  name: "url-references",
+  description: "in-cluster URLs in env and ConfigMaps name a rendered Service and one of its ports",
+  check(ctx, report) {
+    for (const o of ctx.objects) {
+      const namespace = o.object.metadata.namespace ?? ctx.target.namespace;
+      if (o.object.kind === "ConfigMap") {
+        for (const [k, v] of Object.entries((o.object.data as Record<string, unknown>) ?? {})) checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `/data/${escapeKey(k)}`, v);
+      }
+      const spec = o.object.spec as any;
+      const template = o.object.kind === "CronJob" ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+      const base = o.object.kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
+      if (!template) continue;
+      for (const field of ["initContainers", "containers"]) {
+        (template[field] ?? []).forEach((c: any, i: number) =>
+          (c.env ?? []).forEach((e: any, j: number) => checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${base}/${field}/${i}/env/${j}/value`, e.value)),
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,30 @@
+/** Runs one corpus case in-process and returns its error lines; anything but a ManifoldError is rethrown. */
+import { ManifoldError, errorLines } from "../../compiler/errors.ts";
+import { checkProject } from "../../compiler/load.ts";
+import { compileLoaded } from "../../compiler/compile.ts";
+import { repoProject } from "../helpers/memory.ts";
+import { basePlatform, type CorpusCase } from "./cases.ts";
+
+/** The error lines a case gives, or [] when it compiles. */
+export async function corpusErrors(c: CorpusCase): Promise<string[]> {
+  const repo = await repoProject();
+  const envs: Record<string, any> = Object.fromEntries(repo.environments.map((e) => [(e.value as any).name, structuredClone(e.value)]));
+  const regions: Record<string, any> = Object.fromEntries(repo.regions.map((r) => [(r.value as any).name, structuredClone(r.value)]));
+  const p = basePlatform();
+  const value = c.platform?.(p) ?? p;
+  c.environments?.(envs);
+  c.regions?.(regions);
+  try {
+    const project = checkProject({
+      root: repo.root,
+      platforms: [{ file: "platforms/corpus.ts", value }],
+      environments: Object.values(envs).map((e) => ({ file: `environments/${e.name}.ts`, value: e })),
+      regions: Object.values(regions).map((r) => ({ file: `regions/${r.name}.ts`, value: r })),
+    });
+    compileLoaded(project);
+    return [];
+  } catch (e) {
+    if (e instanceof ManifoldError) return errorLines(e);
+    throw e;
+  }
+}

@@ -1,0 +1,82 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cleanProjects, edit, makeProject, runCli } from "./helpers/project.ts";
+import { readTree } from "../compiler/emit/write.ts";
+
+afterAll(cleanProjects);
+
+/** Inserts JSON patches into the OSSA description of a temp project. */
+function withPatches(root: string, patches: unknown[]): void {
+  edit(root, "platforms/ossa.ts", "export default platform({", `export default platform({\n  patches: ${JSON.stringify(patches)},`);
+}
+const dropLiveness = (environments: string[], annotations: Record<string, string>) => ({
+  target: { kind: "Deployment", name: "ossa-gateway" },
+  environments,
+  ops: [
+    { op: "remove", path: "/spec/template/spec/containers/0/livenessProbe" },
+    ...Object.entries(annotations).map(([k, v]) => ({ op: "add", path: ["metadata", "annotations", k], value: v })),
+  ],
+});
+
+describe("manifold validate", () => {
+  it("reports a waived finding with its reason, in text and JSON, and the compile passes", () => {
+    const root = makeProject();
+    withPatches(root, [dropLiveness(["production"], { "waive.manifold.dev/probes": "gateway restarts are handled by the mesh" })]);
+    const text = runCli(root, ["validate"]);
+    expect(text.status, text.stderr).toBe(0);
+    // the seed platforms carry waivers of their own; this test is about the gateway's
+    const lines = text.stdout.trim().split("\n");
+    expect(lines.filter((l) => l.includes("Deployment/ossa-gateway")).sort()).toEqual(
+      ["eu-west-1", "us-east-1", "us-west-2"].map(
+        (r) =>
+          `platforms/ossa.ts: error probes: Deployment/ossa-gateway /spec/template/spec/containers/0/livenessProbe: container gateway has no livenessProbe [target ossa/production/${r}, component gateway] fix: set probes.readiness and probes.liveness on the component (waived: gateway restarts are handled by the mesh)`,
+      ),
+    );
+    // every finding printed is a waived one, and the summary counts them all
+    expect(lines.every((l) => l.includes("(waived: "))).toBe(true);
+    expect(text.stderr).toMatch(new RegExp(`validated \\d+ targets: 0 error\\(s\\), 0 warning\\(s\\), ${lines.length} waived`));
+    const json = runCli(root, ["validate", "--format", "json"]);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.findings).toContainEqual({
+      rule: "probes", severity: "error", target: "ossa/production/us-west-2", component: "gateway", object: "Deployment/ossa-gateway",
+      pointer: "/spec/template/spec/containers/0/livenessProbe", message: "container gateway has no livenessProbe",
+      fix: "set probes.readiness and probes.liveness on the component", file: "platforms/ossa.ts", waived: "gateway restarts are handled by the mesh",
+    });
+    const compile = runCli(root, ["compile"]);
+    expect(compile.status, compile.stderr).toBe(0);
+    expect(compile.stderr).toContain("(waived: gateway restarts are handled by the mesh)");
+  });
+
+  it("a waiver without a reason is itself an error: validate and compile exit 1 and nothing is written", () => {
+    const root = makeProject({ rendered: true });
+    const before = readTree(join(root, "rendered"));
+    withPatches(root, [dropLiveness(["production"], { "waive.manifold.dev/probes": "" })]);
+    const json = runCli(root, ["validate", "--format", "json"]);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.findings.filter((f: any) => f.target === "ossa/production/us-west-2" && f.object === "Deployment/ossa-gateway").map((f: any) => `${f.rule} ${f.pointer}${f.waived ? " waived" : ""}`)).toEqual([
+      "probes /spec/template/spec/containers/0/livenessProbe",
+      "waivers /metadata/annotations/waive.manifold.dev~1probes",
+    ]);
+    const compile = runCli(root, ["compile"]);
+    expect(compile.status).toBe(1);
+    expect(compile.stderr).toContain("error: platforms/ossa.ts: component gateway: waivers: Deployment/ossa-gateway /metadata/annotations/waive.manifold.dev~1probes: a waiver must give its reason");
+    expect(readTree(join(root, "rendered"))).toEqual(before);
+  });
+
+  it("a warning (dev relaxes probes) is reported but does not fail the compile", () => {
+    const root = makeProject({ rendered: true });
+    withPatches(root, [dropLiveness(["dev"], {})]);
+    const compile = runCli(root, ["compile"]);
+    expect(compile.status, compile.stderr).toBe(0);
+    expect(compile.stderr).toContain(
+      "platforms/ossa.ts: warning probes: Deployment/ossa-gateway /spec/template/spec/containers/0/livenessProbe: container gateway has no livenessProbe [target ossa/dev/us-west-2, component gateway] fix: set probes.readiness and probes.liveness on the component",
+    );
+    expect(compile.stderr).toMatch(/rendered\/: 0 added, \d+ changed, 0 removed/);
+    expect(readFileSync(join(root, "rendered/dev/us-west-2/ossa/deployment-ossa-gateway.yaml"), "utf8")).not.toContain("livenessProbe");
+  });
+});
