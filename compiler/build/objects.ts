@@ -1,3 +1,5 @@
+import { jsonCopy } from "../json.ts";
+
 /**
  * What the build phase produces: plain Kubernetes objects, each tagged with
  * the component it belongs to and its band in the sync order.
@@ -33,5 +35,5 @@ export interface RenderedObject {
 
 /** Turns a kubernetes-models instance (or any object) into plain JSON, dropping undefined fields. */
 export function plain<T>(model: T): KubeObject {
-  return JSON.parse(JSON.stringify(model)) as KubeObject;
+  return jsonCopy(model) as KubeObject;
 }
