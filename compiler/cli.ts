@@ -30,7 +30,7 @@ Commands:
   plan       show the exact order Argo CD applies one target in
 
 Run 'manifold <command> --help' for a command's options.`,
-  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--root DIR]
+  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--timings] [--root DIR]
 
 Renders rendered/<env>/<region>/<platform>/ for every target, replacing the
 tree atomically. Nothing is written if any check fails.
@@ -39,6 +39,7 @@ tree atomically. Nothing is written if any check fails.
   --platform P   only targets of platform P (other folders are left as they are)
   --env E        only targets in environment E
   --region R     only targets in region R
+  --timings      print the milliseconds spent in each phase to stderr, as one JSON line
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
 
@@ -67,17 +68,24 @@ function formatOption(value: string | undefined, allowed: string[]): string {
 }
 
 async function runCompile(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" } } as const);
+  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" }, timings: { type: "boolean" } } as const);
   if (values.help) return io.out(HELP.compile), 0;
   const root = values.root ?? process.cwd();
+  // performance.now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
   const start = performance.now();
+  const printTimings = (timings: Record<string, number>) => {
+    if (values.timings) io.err(`timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), total: Math.round(performance.now()) })}`);
+  };
   const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region } });
   const objects = result.targets.reduce((n, t) => n + t.objects.length, 0);
   const ms = Math.round(performance.now() - start);
   const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
   for (const w of warnings) io.err(formatFinding(w));
   if (values.check) {
+    const checkStart = performance.now();
     const diff = checkRendered(root, result);
+    result.timings.check = performance.now() - checkStart;
+    printTimings(result.timings);
     if (isEmptyDiff(diff)) {
       io.err(`rendered/ is up to date: ${result.targets.length} targets, ${objects} objects, ${ms} ms`);
       return 0;
@@ -88,7 +96,10 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     io.err(`rendered/ is stale: ${diff.added.length + diff.changed.length + diff.removed.length} file(s) differ; run 'npm run compile'`);
     return 1;
   }
+  const emitStart = performance.now();
   const diff = emit(root, result);
+  result.timings.emit = performance.now() - emitStart;
+  printTimings(result.timings);
   io.err(
     `compiled ${result.targets.length} targets, ${objects} objects in ${ms} ms; ` +
       (isEmptyDiff(diff) ? "rendered/ unchanged" : `rendered/: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`),
