@@ -168,7 +168,10 @@ run(process.execPath, [CLI, "--version"]);
 
 const seed = seedProject();
 process.stderr.write(`seed fleet (${seed})\n`);
-const cleanSeed = () => rmSync(join(seed, "rendered"), { recursive: true, force: true }) || rmSync(join(seed, ".manifold-cache/targets"), { recursive: true, force: true });
+const cleanSeed = () => {
+  rmSync(join(seed, "rendered"), { recursive: true, force: true });
+  rmSync(join(seed, ".manifold-cache/targets"), { recursive: true, force: true });
+};
 const first = run(process.execPath, [CLI, "compile"], seed);
 const seedObjects = countObjects(first.stderr);
 results.push(measure("manifold compile", "seed", seedObjects, cleanSeed, () => run(process.execPath, [CLI, "compile", "--timings"], seed)));
