@@ -1,4 +1,4 @@
-import { jsonCopy } from "../json.ts";
+import { modelJson } from "../json.ts";
 
 /**
  * What the build phase produces: plain Kubernetes objects, each tagged with
@@ -35,5 +35,5 @@ export interface RenderedObject {
 
 /** Turns a kubernetes-models instance (or any object) into plain JSON, dropping undefined fields. */
 export function plain<T>(model: T): KubeObject {
-  return jsonCopy(model) as KubeObject;
+  return modelJson(model) as KubeObject;
 }
