@@ -59,7 +59,9 @@ export function compareSyncOrder(a: KubeObject, b: KubeObject): number {
   );
 }
 
-/** Returns a new array in Argo CD's sync order. */
+/** Returns a new array in Argo CD's sync order (compareSyncOrder, with each object's phase, wave and kind rank worked out once). */
 export function sortForSync<T extends { object: KubeObject }>(items: T[]): T[] {
-  return [...items].sort((a, b) => compareSyncOrder(a.object, b.object));
+  const keyed = items.map((item) => ({ item, phase: PHASE_ORDER[syncPhase(item.object)], wave: syncWave(item.object), rank: kindRank(item.object.kind), name: item.object.metadata.name }));
+  keyed.sort((a, b) => a.phase - b.phase || a.wave - b.wave || a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return keyed.map((k) => k.item);
 }
