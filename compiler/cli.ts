@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { checkRendered, compile, emitAsync } from "./compile.ts";
+import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { blocking } from "./validate/index.ts";
@@ -82,9 +83,9 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     if (values.timings) io.err(`timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), total: Math.round(performance.now()) })}`);
   };
   const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
-  const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region }, cache });
-  const objects = result.targets.reduce((n, t) => n + t.objects.length, 0) + result.reused.reduce((n, t) => n + t.objects, 0);
-  const targets = `${result.targets.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
+  const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region }, cache, offload: helperThread(cache) });
+  const objects = [...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects, result.targets.reduce((n, t) => n + t.objects.length, 0));
+  const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   const ms = Math.round(performance.now() - start);
   const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
   for (const w of warnings) io.err(formatFinding(w));

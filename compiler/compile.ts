@@ -38,6 +38,8 @@ export interface CompileResult {
   targets: CompiledTarget[];
   /** The targets taken unchanged from the cache (only with a cache); their files are in `files` too. */
   reused: ReusedTarget[];
+  /** The targets another thread built (compileLoadedParallel); their files and findings are here, their objects are not. */
+  elsewhere: ReusedTarget[];
   findings: Finding[];
   /** File contents keyed by path relative to `rendered/`. */
   files: Map<string, string>;
@@ -52,6 +54,8 @@ export interface CompileOptions {
   filter?: TargetFilter;
   /** Reuse the output of targets whose resolved spec and compiler are unchanged. */
   cache?: TargetCache;
+  /** Build part of the targets elsewhere (compiler/parallel.ts). */
+  offload?: Offload;
 }
 
 function timed<T>(timings: Record<string, number>, phase: string, fn: () => T): T {
@@ -82,33 +86,19 @@ export function findingsError(findings: Finding[]): ManifoldError {
   );
 }
 
+/** What compiling a set of resolved targets gives: their objects, findings and files. */
+export interface CompiledTargets {
+  targets: CompiledTarget[];
+  findings: Finding[];
+  files: Map<string, string>;
+}
+
 /**
- * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
- * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
+ * Phases 3 to 6 and the rendering of files, for resolved targets. Throws a ManifoldError listing every problem
+ * of the first phase that has any. With a cache, each target's output is stored under its key in `keys`.
  */
-export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}, cache?: TargetCache): CompileResult {
-  const all = timed(timings, "resolve", () => resolve(project, filter));
-  if (all.length === 0 && filter) {
-    throw new ManifoldError(`no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`);
-  }
+export function compileTargets(resolved: ResolvedTarget[], timings: Record<string, number> = {}, cache?: TargetCache, keys?: Map<ResolvedTarget, string>): CompiledTargets {
   const files = new Map<string, string>();
-  const reused: ReusedTarget[] = [];
-  const cachedFindings: Finding[] = [];
-  const keys = new Map<ResolvedTarget, string>();
-  const resolved = !cache
-    ? all
-    : timed(timings, "cache", () =>
-        all.filter((target) => {
-          const key = cache.keyOf(target);
-          keys.set(target, key);
-          const hit = cache.get(key);
-          if (!hit) return true;
-          for (const [path, content] of hit.files) files.set(path, content);
-          cachedFindings.push(...hit.findings);
-          reused.push({ target, objects: hit.objects });
-          return false;
-        }),
-      );
   const built = timed(timings, "build", () => build(resolved));
   const ordered = timed(timings, "order", () => built.map(order));
   const patched = timed(timings, "patch", () => {
@@ -129,6 +119,8 @@ export function compileLoaded(project: Project, filter?: TargetFilter, timings: 
   const errors = blocking(findings);
   if (errors.length) throw findingsError(errors);
   const targets: CompiledTarget[] = [];
+  const findingsOf = new Map<string, Finding[]>();
+  if (cache) for (const f of findings) (findingsOf.get(f.target) ?? findingsOf.set(f.target, []).get(f.target)!).push(f);
   timed(timings, "render", () => {
     for (const t of patched) {
       const objects = sortForSync(t.objects);
@@ -136,17 +128,96 @@ export function compileLoaded(project: Project, filter?: TargetFilter, timings: 
       own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
       for (const [path, content] of own) files.set(path, content);
       targets.push({ target: t.target, objects, waves: t.waves });
-      if (cache) cache.put(keys.get(t.target)!, { id: t.target.id, objects: objects.length, findings: findings.filter((f) => f.target === t.target.id), files: [...own] });
+      if (cache && keys?.has(t.target)) cache.put(keys.get(t.target)!, { id: t.target.id, objects: objects.length, findings: findingsOf.get(t.target.id) ?? [], files: [...own] });
     }
   });
-  if (cache && !filter) cache.prune(new Set(keys.values()));
+  return { targets, findings, files };
+}
+
+interface Partition {
+  all: ResolvedTarget[];
+  toBuild: ResolvedTarget[];
+  files: Map<string, string>;
+  reused: ReusedTarget[];
+  cachedFindings: Finding[];
+  keys: Map<ResolvedTarget, string>;
+}
+
+/** Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to build. */
+function resolveAndPartition(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache?: TargetCache): Partition {
+  const all = timed(timings, "resolve", () => resolve(project, filter));
+  if (all.length === 0 && filter) {
+    throw new ManifoldError(`no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`);
+  }
+  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], keys: new Map() };
+  if (!cache) return p;
+  p.toBuild = timed(timings, "cache", () =>
+    all.filter((target) => {
+      const key = cache.keyOf(target);
+      p.keys.set(target, key);
+      const hit = cache.get(key);
+      if (!hit) return true;
+      for (const [path, content] of hit.files) p.files.set(path, content);
+      p.cachedFindings.push(...hit.findings);
+      p.reused.push({ target, objects: hit.objects });
+      return false;
+    }),
+  );
+  return p;
+}
+
+function assemble(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache: TargetCache | undefined, p: Partition, built: CompiledTargets, elsewhere: ReusedTarget[] = []): CompileResult {
+  for (const [path, content] of built.files) p.files.set(path, content);
+  if (cache && !filter) cache.prune(new Set(p.keys.values()));
   // Findings in target order, whether they came from the cache or not.
   const byTarget = new Map<string, Finding[]>();
-  for (const f of [...cachedFindings, ...findings]) byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), f]);
-  const inOrder = all.flatMap((t) => byTarget.get(t.id) ?? []);
-  const ids = new Set(all.map((t) => t.id));
-  inOrder.push(...findings.filter((f) => !ids.has(f.target)));
-  return { project, targets, reused, findings: inOrder, files, scope: scopeFor(filter), timings };
+  for (const f of [...p.cachedFindings, ...built.findings]) {
+    const list = byTarget.get(f.target);
+    if (list) list.push(f);
+    else byTarget.set(f.target, [f]);
+  }
+  const inOrder = p.all.flatMap((t) => byTarget.get(t.id) ?? []);
+  const ids = new Set(p.all.map((t) => t.id));
+  inOrder.push(...built.findings.filter((f) => !ids.has(f.target)));
+  return { project, targets: built.targets, reused: p.reused, elsewhere, findings: inOrder, files: p.files, scope: scopeFor(filter), timings };
+}
+
+/**
+ * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
+ * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
+ */
+export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}, cache?: TargetCache): CompileResult {
+  const p = resolveAndPartition(project, filter, timings, cache);
+  return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+}
+
+/** Builds some targets elsewhere (a worker thread): their files and findings, and each target's object count. */
+export type Offload = (targets: ResolvedTarget[], keys: Map<ResolvedTarget, string>) => { run: Promise<{ files: [string, string][]; findings: Finding[]; objects: Record<string, number> }> } | undefined;
+
+/**
+ * compileLoaded, with part of the targets built by `offload` while this thread builds the rest. On any failure
+ * the whole set is compiled here again, so errors are exactly those of compileLoaded.
+ */
+export async function compileLoadedParallel(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache: TargetCache | undefined, offload: Offload): Promise<CompileResult> {
+  const p = resolveAndPartition(project, filter, timings, cache);
+  const half = Math.floor(p.toBuild.length / 2);
+  const away = p.toBuild.slice(half);
+  const job = away.length >= 4 ? offload(away, p.keys) : undefined;
+  if (!job) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  let here: CompiledTargets;
+  try {
+    here = compileTargets(p.toBuild.slice(0, half), timings, cache, p.keys);
+  } catch {
+    job.run.catch(() => undefined);
+    return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  }
+  const waitStart = performance.now();
+  const there = await job.run.catch(() => undefined);
+  timings.wait = performance.now() - waitStart;
+  if (!there) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  for (const [path, content] of there.files) here.files.set(path, content);
+  here.findings.push(...there.findings);
+  return assemble(project, filter, timings, cache, p, here, away.map((target) => ({ target, objects: there.objects[target.id] ?? 0 })));
 }
 
 /** Loads the descriptions under `root` and compiles them. */
@@ -155,6 +226,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const start = performance.now();
   const project = await load(options.root);
   timings.load = performance.now() - start;
+  if (options.offload) return compileLoadedParallel(project, options.filter, timings, options.cache, options.offload);
   return compileLoaded(project, options.filter, timings, options.cache);
 }
 

@@ -19,3 +19,4 @@ export { planTarget, formatPlan } from "./plan.ts";
 export { toYaml } from "./yaml.ts";
 export { canonicalQuantity } from "./quantity.ts";
 export { main } from "./cli.ts";
+export { helperThread } from "./parallel.ts";
