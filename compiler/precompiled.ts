@@ -110,7 +110,8 @@ async function bundle(root: string, file: string, dir: string, manifestPath: str
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) inputs[input] = sha(readFileSync(join(root, input)));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, out), code);
+  writeFileSync(join(dir, `${out}.${process.pid}.tmp`), code);
+  renameSync(join(dir, `${out}.${process.pid}.tmp`), join(dir, out));
   const manifest: Manifest = { library, out, inputs };
   writeFileSync(`${manifestPath}.${process.pid}.tmp`, JSON.stringify(manifest));
   renameSync(`${manifestPath}.${process.pid}.tmp`, manifestPath);
