@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { ManifoldError, errorLines } from "./errors.ts";
-import { checkRendered, compile, emitAsync } from "./compile.ts";
+import { checkRendered, compile, emit } from "./compile.ts";
 import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
@@ -105,7 +105,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const emitStart = performance.now();
-  const diff = await emitAsync(root, result);
+  const diff = emit(root, result);
   result.timings.emit = performance.now() - emitStart;
   printTimings(result.timings);
   io.err(

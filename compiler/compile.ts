@@ -15,7 +15,7 @@ import { blocking, validate } from "./validate/index.ts";
 import type { Finding } from "./validate/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
-import { diffTree, isEmptyDiff, writeTree, writeTreeAsync, type Scope, type TreeDiff } from "./emit/write.ts";
+import { diffTree, isEmptyDiff, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
 import { sortForSync } from "./argo-order.ts";
 import type { TargetCache } from "./cache/store.ts";
 
@@ -244,12 +244,5 @@ export function checkRendered(root: string, result: CompileResult): TreeDiff {
 export function emit(root: string, result: CompileResult): TreeDiff {
   const diff = checkRendered(root, result);
   if (!isEmptyDiff(diff)) writeTree(renderedDir(root), result.files, diff);
-  return diff;
-}
-
-/** emit, with the file writes spread over Node's I/O threads (what the CLI uses). */
-export async function emitAsync(root: string, result: CompileResult): Promise<TreeDiff> {
-  const diff = checkRendered(root, result);
-  if (!isEmptyDiff(diff)) await writeTreeAsync(renderedDir(root), result.files, diff);
   return diff;
 }

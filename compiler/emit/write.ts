@@ -9,7 +9,6 @@
  * rewritten, so an unchanged target keeps its files (and their times).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /** Which files of the tree a compile owns; the rest is kept as it is. Undefined means the whole tree. */
@@ -134,26 +133,6 @@ export function writeTree(dir: string, files: Map<string, string>, diff: TreeDif
   try {
     makeFolders(plan);
     for (const [path, content] of plan.writes) writeFileSync(path, content);
-  } catch (e) {
-    abandon(plan);
-    throw e;
-  }
-  commit(dir, plan);
-}
-
-/** writeTree with many writes in flight at once on Node's I/O threads, which spreads the system calls over the cores. */
-export async function writeTreeAsync(dir: string, files: Map<string, string>, diff: TreeDiff): Promise<void> {
-  const plan = planWrites(dir, files, diff);
-  try {
-    makeFolders(plan);
-    let next = 0;
-    const worker = async () => {
-      while (next < plan.writes.length) {
-        const [path, content] = plan.writes[next++];
-        await writeFile(path, content);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, plan.writes.length) }, worker));
   } catch (e) {
     abandon(plan);
     throw e;
