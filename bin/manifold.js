@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// The manifold CLI. Descriptions are TypeScript, so a TypeScript loader is registered first.
-import { register } from "tsx/esm/api";
+// The manifold CLI. It runs the precompiled bundle (dist/manifold.mjs) when
+// that was built from the current sources, building it first when it is
+// missing or stale; where it cannot be built it falls back to the TypeScript
+// sources through the tsx loader. MANIFOLD_NO_PRECOMPILE=1 forces the sources.
+import { existsSync, readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sourceKey } from "./source-key.mjs";
 
-register();
-const { main } = await import("../compiler/cli.ts");
-process.exitCode = await main(process.argv.slice(2));
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(REPO, "dist", "manifold.mjs");
+const DIST_KEY = join(REPO, "dist", "manifold.key");
+
+async function precompiled() {
+  if (process.env.MANIFOLD_NO_PRECOMPILE) return undefined;
+  try {
+    const key = sourceKey(REPO);
+    if (!existsSync(DIST) || !existsSync(DIST_KEY) || readFileSync(DIST_KEY, "utf8") !== key) {
+      const { precompile } = await import("./precompile.mjs");
+      await precompile(key);
+    }
+    return await import(pathToFileURL(DIST).href);
+  } catch (e) {
+    if (process.env.MANIFOLD_DEBUG) process.stderr.write(`manifold: precompiled CLI unavailable, using the sources: ${e?.message ?? e}\n`);
+    return undefined;
+  }
+}
+
+let cli = await precompiled();
+if (!cli) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  cli = await import("../compiler/cli.ts");
+}
+process.exitCode = await cli.main(process.argv.slice(2));

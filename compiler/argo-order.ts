@@ -60,13 +60,16 @@ export function compareSyncOrder(a: KubeObject, b: KubeObject): number {
 }
 
 /**
- * Returns a new array in Argo CD's sync order, including gitops-engine's
- * post-sort adjustment: a Namespace moves before the first object in it, and
- * a CustomResourceDefinition before the first object of its group and kind
- * (each then runs in that object's phase and wave).
+ * Returns a new array in Argo CD's sync order (compareSyncOrder, with each
+ * object's phase, wave and kind rank worked out once), including
+ * gitops-engine's post-sort adjustment: a Namespace moves before the first
+ * object in it, and a CustomResourceDefinition before the first object of its
+ * group and kind (each then runs in that object's phase and wave).
  */
 export function sortForSync<T extends { object: KubeObject }>(items: T[]): T[] {
-  const sorted = [...items].sort((a, b) => compareSyncOrder(a.object, b.object));
+  const keyed = items.map((item) => ({ item, phase: PHASE_ORDER[syncPhase(item.object)], wave: syncWave(item.object), rank: kindRank(item.object.kind), name: item.object.metadata.name }));
+  keyed.sort((a, b) => a.phase - b.phase || a.wave - b.wave || a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = keyed.map((k) => k.item);
   const moveBefore = (dependency: T, isDependent: (o: KubeObject) => boolean) => {
     const at = sorted.indexOf(dependency);
     const first = sorted.findIndex((x) => x !== dependency && isDependent(x.object));

@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { checkRendered, compile, emit } from "./compile.ts";
+import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { blocking } from "./validate/index.ts";
@@ -16,6 +17,8 @@ import { COMPILER_VERSION } from "./version.ts";
 import { publish } from "./publish/publish.ts";
 import { diff } from "./diff/diff.ts";
 import { renderReport, REPORT_FORMATS } from "./diff/report.ts";
+import { TargetCache } from "./cache/store.ts";
+import { join } from "node:path";
 
 class UsageError extends Error {}
 
@@ -38,15 +41,19 @@ Commands:
   publish    commit rendered/ to the rendered-manifests branch, with provenance
 
 Run 'manifold <command> --help' for a command's options.`,
-  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--root DIR]
+  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--timings] [--root DIR]
 
-Renders rendered/<env>/<region>/<platform>/ for every target, replacing the
-tree atomically. Nothing is written if any check fails.
+Renders rendered/<env>/<region>/<platform>/ for every target, writing only the
+files that changed. Nothing is written if any check fails. A target whose
+resolved spec and compiler are unchanged is taken from .manifold-cache/
+instead of being rebuilt.
 
   --check        write nothing; exit 1 and list the files that differ when rendered/ is stale
   --platform P   only targets of platform P (other folders are left as they are)
   --env E        only targets in environment E
   --region R     only targets in region R
+  --no-cache     rebuild every target (the cache is neither read nor written)
+  --timings      print the milliseconds spent in each phase to stderr, as one JSON line
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
 
@@ -124,19 +131,28 @@ function formatOption(value: string | undefined, allowed: string[]): string {
 }
 
 async function runCompile(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" } } as const);
+  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" }, timings: { type: "boolean" }, "no-cache": { type: "boolean" } } as const);
   if (values.help) return io.out(HELP.compile), 0;
   const root = values.root ?? process.cwd();
+  // performance.now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
   const start = performance.now();
-  const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region } });
-  const objects = result.targets.reduce((n, t) => n + t.objects.length, 0);
+  const printTimings = (timings: Record<string, number>) => {
+    if (values.timings) io.err(`timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), total: Math.round(performance.now()) })}`);
+  };
+  const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
+  const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region }, cache, offload: helperThread(cache) });
+  const objects = [...result.targets, ...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects.length, 0);
+  const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   const ms = Math.round(performance.now() - start);
   const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
   for (const w of warnings) io.err(formatFinding(w));
   if (values.check) {
+    const checkStart = performance.now();
     const diff = checkRendered(root, result);
+    result.timings.check = performance.now() - checkStart;
+    printTimings(result.timings);
     if (isEmptyDiff(diff)) {
-      io.err(`rendered/ is up to date: ${result.targets.length} targets, ${objects} objects, ${ms} ms`);
+      io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${ms} ms`);
       return 0;
     }
     for (const p of diff.added) io.out(`added    rendered/${p}`);
@@ -145,9 +161,12 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     io.err(`rendered/ is stale: ${diff.added.length + diff.changed.length + diff.removed.length} file(s) differ; run 'npm run compile'`);
     return 1;
   }
+  const emitStart = performance.now();
   const diff = emit(root, result);
+  result.timings.emit = performance.now() - emitStart;
+  printTimings(result.timings);
   io.err(
-    `compiled ${result.targets.length} targets, ${objects} objects in ${ms} ms; ` +
+    `compiled ${targets}, ${objects} objects in ${ms} ms; ` +
       (isEmptyDiff(diff) ? "rendered/ unchanged" : `rendered/: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`),
   );
   return 0;

@@ -18,6 +18,7 @@ import { renderReadme } from "./emit/readme.ts";
 import { diffTree, isEmptyDiff, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
 import { sortForSync } from "./argo-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
+import type { TargetCache } from "./cache/store.ts";
 
 export interface CompiledTarget {
   target: ResolvedTarget;
@@ -26,9 +27,17 @@ export interface CompiledTarget {
   waves: WavePlan;
 }
 
+/** A target compiled without being built here (taken from the cache, or built by another thread): the same shape as a built one. */
+export type ReusedTarget = CompiledTarget;
+
 export interface CompileResult {
   project: Project;
+  /** The targets built by this compile. */
   targets: CompiledTarget[];
+  /** The targets taken unchanged from the cache (only with a cache); their files are in `files` too. */
+  reused: ReusedTarget[];
+  /** The targets another thread built (compileLoadedParallel). */
+  elsewhere: ReusedTarget[];
   findings: Finding[];
   /** File contents keyed by path relative to `rendered/`. */
   files: Map<string, string>;
@@ -45,6 +54,10 @@ export interface CompileOptions {
   filter?: TargetFilter;
   /** Return error findings in the result instead of throwing (what `validate` reports); never emit such a result. */
   keepErrors?: boolean;
+  /** Reuse the output of targets whose resolved spec and compiler are unchanged. */
+  cache?: TargetCache;
+  /** Build part of the targets elsewhere (compiler/parallel.ts). */
+  offload?: Offload;
 }
 
 function timed<T>(timings: Record<string, number>, phase: string, fn: () => T): T {
@@ -75,12 +88,19 @@ export function findingsError(findings: Finding[]): ManifoldError {
   );
 }
 
-/** Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem. */
-export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}, keepErrors = false): CompileResult {
-  const resolved = timed(timings, "resolve", () => resolve(project, filter));
-  if (resolved.length === 0 && filter) {
-    throw new ManifoldError(`no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`);
-  }
+/** What compiling a set of resolved targets gives: their objects, findings and files. */
+export interface CompiledTargets {
+  targets: CompiledTarget[];
+  findings: Finding[];
+  files: Map<string, string>;
+}
+
+/**
+ * Phases 3 to 6 and the rendering of files, for resolved targets. Throws a ManifoldError listing every problem
+ * of the first phase that has any. With a cache, each target's output is stored under its key in `keys`.
+ */
+export function compileTargets(resolved: ResolvedTarget[], timings: Record<string, number> = {}, cache?: TargetCache, keys?: Map<ResolvedTarget, string>, keepErrors = false): CompiledTargets {
+  const files = new Map<string, string>();
   const built = timed(timings, "build", () => build(resolved));
   const ordered = timed(timings, "order", () => built.map(order));
   const patched = timed(timings, "patch", () => {
@@ -100,21 +120,118 @@ export function compileLoaded(project: Project, filter?: TargetFilter, timings: 
   const findings = timed(timings, "validate", () => validate(patched));
   const errors = blocking(findings);
   if (errors.length && !keepErrors) throw findingsError(errors);
-  const files = new Map<string, string>();
   const targets: CompiledTarget[] = [];
+  const findingsOf = new Map<string, Finding[]>();
+  if (cache) for (const f of findings) (findingsOf.get(f.target) ?? findingsOf.set(f.target, []).get(f.target)!).push(f);
   timed(timings, "render", () => {
     for (const t of patched) {
       const objects = sortForSync(t.objects);
-      for (const [path, content] of renderTargetFiles(t.target, objects)) files.set(path, content);
-      files.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
+      const own = renderTargetFiles(t.target, objects);
+      own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
+      for (const [path, content] of own) files.set(path, content);
       targets.push({ target: t.target, objects, waves: t.waves });
+      if (cache && keys?.has(t.target)) cache.put(keys.get(t.target)!, { id: t.target.id, objects, waves: t.waves, findings: findingsOf.get(t.target.id) ?? [], files: [...own] });
     }
   });
+  return { targets, findings, files };
+}
+
+interface Partition {
+  all: ResolvedTarget[];
+  toBuild: ResolvedTarget[];
+  files: Map<string, string>;
+  reused: ReusedTarget[];
+  cachedFindings: Finding[];
+  keys: Map<ResolvedTarget, string>;
+}
+
+/** Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to build. */
+function resolveAndPartition(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache?: TargetCache): Partition {
+  const all = timed(timings, "resolve", () => resolve(project, filter));
+  if (all.length === 0 && filter) {
+    throw new ManifoldError(`no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`);
+  }
+  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], keys: new Map() };
+  if (!cache) return p;
+  p.toBuild = timed(timings, "cache", () =>
+    all.filter((target) => {
+      const key = cache.keyOf(target);
+      p.keys.set(target, key);
+      const hit = cache.get(key);
+      if (!hit) return true;
+      for (const [path, content] of hit.files) p.files.set(path, content);
+      p.cachedFindings.push(...hit.findings);
+      p.reused.push({ target, objects: hit.objects, waves: hit.waves });
+      return false;
+    }),
+  );
+  return p;
+}
+
+function assemble(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache: TargetCache | undefined, p: Partition, built: CompiledTargets, elsewhere: ReusedTarget[] = []): CompileResult {
+  for (const [path, content] of built.files) p.files.set(path, content);
+  if (cache && !filter) cache.prune(new Set(p.keys.values()));
+  // Findings in target order, whether they came from the cache or not.
+  const byTarget = new Map<string, Finding[]>();
+  for (const f of [...p.cachedFindings, ...built.findings]) {
+    const list = byTarget.get(f.target);
+    if (list) list.push(f);
+    else byTarget.set(f.target, [f]);
+  }
+  const inOrder = p.all.flatMap((t) => byTarget.get(t.id) ?? []);
+  const ids = new Set(p.all.map((t) => t.id));
+  inOrder.push(...built.findings.filter((f) => !ids.has(f.target)));
   const scope = scopeFor(filter);
-  const argocd = !scope && project.argocd ? timed(timings, "argocd", () => renderArgoCd(project, targets, files)) : undefined;
-  for (const [path, content] of argocd?.files ?? []) files.set(path, content);
-  findings.push(...(argocd?.findings ?? []));
-  return { project, targets, findings, files, scope, timings, ...(argocd ? { argocd } : {}) };
+  // The Argo CD layer reads every target's objects, however each was compiled.
+  const position = new Map(p.all.map((t, i) => [t, i]));
+  const every = [...built.targets, ...p.reused, ...elsewhere].sort((a, b) => (position.get(a.target) ?? 0) - (position.get(b.target) ?? 0));
+  const argocd = !scope && project.argocd ? timed(timings, "argocd", () => renderArgoCd(project, every, p.files)) : undefined;
+  for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
+  inOrder.push(...(argocd?.findings ?? []));
+  return { project, targets: built.targets, reused: p.reused, elsewhere, findings: inOrder, files: p.files, scope, timings, ...(argocd ? { argocd } : {}) };
+}
+
+/**
+ * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
+ * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
+ */
+export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}, cache?: TargetCache, keepErrors = false): CompileResult {
+  const p = resolveAndPartition(project, filter, timings, cache);
+  return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys, keepErrors));
+}
+
+/** Builds some targets elsewhere (a worker thread): their files and findings, and each target's object count. */
+export type Offload = (
+  targets: ResolvedTarget[],
+  keys: Map<ResolvedTarget, string>,
+) => { run: Promise<{ files: [string, string][]; findings: Finding[]; targets: { id: string; objects: RenderedObject[]; waves: WavePlan }[] }> } | undefined;
+
+/**
+ * compileLoaded, with part of the targets built by `offload` while this thread builds the rest. On any failure
+ * the whole set is compiled here again, so errors are exactly those of compileLoaded.
+ */
+export async function compileLoadedParallel(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache: TargetCache | undefined, offload: Offload): Promise<CompileResult> {
+  const p = resolveAndPartition(project, filter, timings, cache);
+  const half = Math.floor(p.toBuild.length / 2);
+  const away = p.toBuild.slice(half);
+  const job = away.length >= 4 ? offload(away, p.keys) : undefined;
+  if (!job) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  let here: CompiledTargets;
+  try {
+    here = compileTargets(p.toBuild.slice(0, half), timings, cache, p.keys);
+  } catch {
+    job.run.catch(() => undefined);
+    return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  }
+  const waitStart = performance.now();
+  const there = await job.run.catch(() => undefined);
+  timings.wait = performance.now() - waitStart;
+  if (!there) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  for (const [path, content] of there.files) here.files.set(path, content);
+  here.findings.push(...there.findings);
+  const byId = new Map(there.targets.map((t) => [t.id, t]));
+  if (away.some((t) => !byId.has(t.id))) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  return assemble(project, filter, timings, cache, p, here, away.map((target) => ({ target, objects: byId.get(target.id)!.objects, waves: byId.get(target.id)!.waves })));
 }
 
 /** Loads the descriptions under `root` and compiles them. */
@@ -123,7 +240,9 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const start = performance.now();
   const project = await load(options.root);
   timings.load = performance.now() - start;
-  return compileLoaded(project, options.filter, timings, options.keepErrors);
+  if (options.keepErrors) return compileLoaded(project, options.filter, timings, undefined, true);
+  if (options.offload) return compileLoadedParallel(project, options.filter, timings, options.cache, options.offload);
+  return compileLoaded(project, options.filter, timings, options.cache);
 }
 
 /** The rendered folder of a project. */
@@ -136,9 +255,9 @@ export function checkRendered(root: string, result: CompileResult): TreeDiff {
   return diffTree(renderedDir(root), result.files, result.scope);
 }
 
-/** Phase 7, emit: replaces `rendered/` (or the compile's scope of it) atomically. Returns what changed; writes nothing when nothing did. */
+/** Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed. Returns what changed; writes nothing when nothing did. */
 export function emit(root: string, result: CompileResult): TreeDiff {
   const diff = checkRendered(root, result);
-  if (!isEmptyDiff(diff)) writeTree(renderedDir(root), result.files, result.scope);
+  if (!isEmptyDiff(diff)) writeTree(renderedDir(root), result.files, diff);
   return diff;
 }

@@ -24,3 +24,4 @@ export { main } from "./cli.ts";
 export { renderArgoCd } from "./argocd/index.ts";
 export { expandApplicationSets } from "./argocd/expand.ts";
 export { planApps, formatAppsPlan } from "./argocd/plan.ts";
+export { helperThread } from "./parallel.ts";

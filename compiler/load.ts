@@ -12,6 +12,7 @@ import type { ArgoCdDescription, EnvironmentDescription, PlatformDescription, Re
 import { isUrlRef } from "./describe/refs.ts";
 import { layerComponents } from "./order.ts";
 import { HOOK_NAMES } from "./hooks.ts";
+import { importDescription } from "./precompiled.ts";
 
 export interface Loaded<T> {
   /** Path relative to the project root, e.g. `platforms/ossa.ts`. */
@@ -52,7 +53,7 @@ function firstLine(message: string): string {
 
 async function importDefault(root: string, file: string, errors: ManifoldError[]): Promise<Loaded<unknown> | undefined> {
   try {
-    const mod = await import(pathToFileURL(join(root, file)).href);
+    const mod = (await importDescription(root, file)) as { default?: unknown };
     if (mod.default === undefined) {
       errors.push(new ManifoldError("has no default export; export the description with `export default …`", { file }));
       return undefined;

@@ -13,6 +13,7 @@ import type {
 } from "./describe/types.ts";
 import type { Project } from "./load.ts";
 import { platformHooks, type HookSpec } from "./hooks.ts";
+import { jsonCopy } from "./json.ts";
 
 export interface Provenance {
   /** The layer's label, e.g. `environment dev`. */
@@ -69,13 +70,22 @@ function isMergeable(v: unknown): v is Record<string, unknown> {
 }
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : (jsonCopy(v) as T);
 }
 
-function record(value: unknown, path: string, origin: Provenance, provenance: Record<string, Provenance>): void {
-  for (const key of Object.keys(provenance)) if (key === path || key.startsWith(path + ".")) delete provenance[key];
+/**
+ * Records `origin` for every leaf of `value` at `path`, forgetting what was
+ * recorded for `path` before. Entries below `path` can only exist when the
+ * value it replaces was an object (`replacedObject`); only then are all keys
+ * scanned, so layering stays linear in the number of fields.
+ */
+function record(value: unknown, path: string, origin: Provenance, provenance: Record<string, Provenance>, replacedObject = true): void {
+  if (replacedObject) {
+    const prefix = path + ".";
+    for (const key of Object.keys(provenance)) if (key === path || key.startsWith(prefix)) delete provenance[key];
+  } else delete provenance[path];
   if (isMergeable(value)) {
-    for (const [k, v] of Object.entries(value)) record(v, `${path}.${k}`, origin, provenance);
+    for (const [k, v] of Object.entries(value)) record(v, `${path}.${k}`, origin, provenance, false);
   } else provenance[path] = origin;
 }
 
@@ -92,7 +102,7 @@ function merge(base: Record<string, unknown>, override: Record<string, unknown>,
       continue; // a defaults layer never creates an object field (e.g. autoscale on a component without one)
     } else {
       base[key] = clone(value);
-      record(value, here, origin, provenance);
+      record(value, here, origin, provenance, isMergeable(current));
     }
   }
 }
@@ -191,7 +201,7 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           sources: [p.file, e.file, r.file],
         };
         const base: Provenance = { layer: "platform", file: p.file, rank: 0 };
-        for (const [name, c] of Object.entries(target.components)) record(c, `components.${name}`, base, target.provenance);
+        for (const [name, c] of Object.entries(target.components)) record(c, `components.${name}`, base, target.provenance, false);
         applyLayer(target, { config: platform.config }, base);
         applyLayer(target, env.overrides, { layer: `environment ${env.name}`, file: e.file, rank: 1 });
         applyLayer(target, platform.environments?.[env.name], { layer: `platform environments.${env.name}`, file: p.file, rank: 2 });

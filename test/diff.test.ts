@@ -80,6 +80,7 @@ describe("diff of one changed number in a platform (HEAD against the working tre
     const out = join(tmpdir(), `manifold-diff-${process.pid}.md`);
     const run = runCli(repo, ["diff", "--base", "HEAD", "--format", "json", "--exit-code", "--output", out]);
     expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout.length, run.stderr).toBeGreaterThan(0);
     const report = JSON.parse(run.stdout);
     const hpa = report.changes.find((c: any) => c.kind === "HorizontalPodAutoscaler" && c.application === "production/us-west-2/ossa");
     expect(hpa.patch).toEqual([{ op: "replace", path: "/spec/maxReplicas", value: 60 }]);

@@ -1,3 +1,5 @@
+import { modelJson } from "../json.ts";
+
 /**
  * What the build phase produces: plain Kubernetes objects, each tagged with
  * the component it belongs to and its band in the sync order.
@@ -34,7 +36,7 @@ export interface RenderedObject {
 
 /** Turns a kubernetes-models instance (or any object) into plain JSON, dropping undefined fields. */
 export function plain<T>(model: T): KubeObject {
-  return JSON.parse(JSON.stringify(model)) as KubeObject;
+  return modelJson(model) as KubeObject;
 }
 
 /**

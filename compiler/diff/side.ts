@@ -6,6 +6,7 @@
  * tree is compiled in memory; nothing is written.
  */
 import { execFile } from "node:child_process";
+import { PACKAGE_ROOT } from "../version.ts";
 import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,7 @@ export interface RenderedSide {
   files: Map<string, string>;
 }
 
-const OWN_CLI = fileURLToPath(new URL("../../bin/manifold.js", import.meta.url));
+const OWN_CLI = join(PACKAGE_ROOT, "bin/manifold.js");
 
 function run(cli: string, cwd: string): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {

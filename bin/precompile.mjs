@@ -1,0 +1,44 @@
+// Bundles the compiler (compiler/index.ts and the packages it uses) into one
+// ES module, dist/manifold.mjs, so the CLI starts without a TypeScript loader
+// and without resolving hundreds of modules. bin/manifold.js runs this on
+// demand whenever the sources changed; `npm run precompile` runs it by hand.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sourceKey } from "./source-key.mjs";
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const DIST = join(REPO, "dist", "manifold.mjs");
+export const DIST_KEY = join(REPO, "dist", "manifold.key");
+
+/** Builds dist/manifold.mjs for the current sources and returns its key. Throws when esbuild is unavailable. */
+export async function precompile(key = sourceKey(REPO)) {
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: [join(REPO, "compiler", "index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "silent",
+    // Loaded on demand only: esbuild (description bundles) and tsx (the fallback loader);
+    // re2-wasm finds its .wasm file next to itself.
+    external: ["esbuild", "tsx", "tsx/*", "re2-wasm"],
+    define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
+    // Some bundled CommonJS packages call require(); give the ES module one.
+    banner: { js: `import { createRequire as __manifoldCreateRequire } from "node:module"; const require = __manifoldCreateRequire(import.meta.url);` },
+  });
+  mkdirSync(dirname(DIST), { recursive: true });
+  const tmp = `${DIST}.${process.pid}.tmp`;
+  writeFileSync(tmp, result.outputFiles[0].contents);
+  renameSync(tmp, DIST);
+  writeFileSync(`${DIST_KEY}.${process.pid}.tmp`, key);
+  renameSync(`${DIST_KEY}.${process.pid}.tmp`, DIST_KEY);
+  return key;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const key = await precompile();
+  process.stderr.write(`precompiled ${DIST} (${key})\n`);
+}

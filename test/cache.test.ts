@@ -1,0 +1,152 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { platform, service } from "../compiler/index.ts";
+import { checkProject, type ProjectSources } from "../compiler/load.ts";
+import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
+import { TargetCache } from "../compiler/cache/store.ts";
+import { compilerKey } from "../compiler/cache/key.ts";
+import { sourceKey } from "../bin/source-key.mjs";
+import { repoProject } from "./helpers/memory.ts";
+import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  cleanProjects();
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "manifold-cache-"));
+  dirs.push(d);
+  return d;
+}
+
+const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+const demo = (image = "demo/api:1.0.0") => platform({ name: "demo", namespace: "demo", components: { api: service({ image, ports: { http: 8080 }, replicas: 2, resources: small }) } });
+
+/** The repo's fleet plus `demo`, with the environments and regions changed by `tweak`. */
+type Tweak = (s: ProjectSources) => void;
+
+async function sources(options: { image?: string; tweak?: Tweak } = {}): Promise<ProjectSources> {
+  const repo = structuredClone(await repoProject());
+  repo.platforms.push({ file: "platforms/demo.ts", value: demo(options.image) });
+  options.tweak?.(repo);
+  return repo;
+}
+
+function run(s: ProjectSources, cache?: TargetCache): CompileResult {
+  return compileLoaded(checkProject(s), undefined, {}, cache);
+}
+
+const rebuilt = (r: CompileResult) => r.targets.map((t) => t.target.id).sort();
+
+describe("the incremental-compile cache", () => {
+  it("reuses every unchanged target, with byte-identical files and the same findings", async () => {
+    const cache = new TargetCache(tempDir(), "test-compiler");
+    const fresh = run(await sources());
+    const first = run(await sources(), cache);
+    expect(first.reused).toEqual([]);
+    const second = run(await sources(), cache);
+    expect(second.targets).toEqual([]);
+    expect(second.reused.map((t) => t.target.id).sort()).toEqual(rebuilt(fresh));
+    expect(second.reused.reduce((n, t) => n + t.objects.length, 0)).toBe(fresh.targets.reduce((n, t) => n + t.objects.length, 0));
+    expect([...second.files.entries()].sort()).toEqual([...fresh.files.entries()].sort());
+    expect(second.findings).toEqual(fresh.findings);
+  });
+
+  it.each([
+    ["a description", { image: "demo/api:1.0.1" }, (id: string) => id.startsWith("demo/")],
+    [
+      "an environment",
+      { tweak: ((s: ProjectSources) => void ((s.environments.find((e) => e.file === "environments/staging.ts")!.value as any).overrides.config = { STAGING_MARKER: "1" })) as Tweak },
+      (id: string) => id.split("/")[1] === "staging",
+    ],
+    [
+      "a region",
+      { tweak: ((s: ProjectSources) => void ((s.regions.find((r) => r.file === "regions/us-east-1.ts")!.value as any).overrides.config.REGION = "us-east-1b")) as Tweak },
+      (id: string) => id.split("/")[2] === "us-east-1",
+    ],
+  ] as const)("changing %s rebuilds exactly the targets it affects", async (_what, change, affected) => {
+    const cache = new TargetCache(tempDir(), "test-compiler");
+    const before = run(await sources(), cache);
+    const after = run(await sources(change), cache);
+    const expected = rebuilt(before).filter(affected);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(rebuilt(after)).toEqual(expected);
+    // and the output is what a compile without the cache gives
+    expect([...after.files.entries()].sort()).toEqual([...run(await sources(change)).files.entries()].sort());
+  });
+
+  it("a new compiler version rebuilds every target", async () => {
+    const dir = tempDir();
+    const first = run(await sources(), new TargetCache(dir, "compiler-a"));
+    const second = run(await sources(), new TargetCache(dir, "compiler-b"));
+    expect(second.reused).toEqual([]);
+    expect(rebuilt(second)).toEqual(rebuilt(first));
+  });
+
+  it("the compiler key follows the compiler's sources, its version and its dependencies", () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, "compiler/emit"), { recursive: true });
+    writeFileSync(join(repo, "compiler/emit/files.ts"), "export const a = 1;\n");
+    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    writeFileSync(join(repo, "package-lock.json"), '{"packages":{}}');
+    const keys = new Set([sourceKey(repo)]);
+    writeFileSync(join(repo, "compiler/emit/files.ts"), "export const a = 2;\n");
+    keys.add(sourceKey(repo));
+    writeFileSync(join(repo, "package.json"), '{"version":"1.0.1"}');
+    keys.add(sourceKey(repo));
+    writeFileSync(join(repo, "package-lock.json"), '{"packages":{"node_modules/yaml":{}}}');
+    keys.add(sourceKey(repo));
+    expect(keys.size).toBe(4);
+    expect(compilerKey()).toBe(`${JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version}+${sourceKey(REPO)}`);
+  });
+
+  it("ignores a corrupt or tampered entry and rebuilds that target", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    run(await sources(), cache);
+    const entries = readdirSync(join(dir, "targets")).sort();
+    writeFileSync(join(dir, "targets", entries[0]), "{ not json");
+    const tampered = JSON.parse(readFileSync(join(dir, "targets", entries[1]), "utf8"));
+    tampered.files[0][1] += "# edited\n";
+    writeFileSync(join(dir, "targets", entries[1]), JSON.stringify(tampered));
+    const again = run(await sources(), cache);
+    expect(again.targets).toHaveLength(2);
+    expect([...again.files.entries()].sort()).toEqual([...run(await sources()).files.entries()].sort());
+  });
+});
+
+describe("manifold compile with the cache", () => {
+  it("leaves unchanged targets' files untouched and never serves a stale target", () => {
+    const root = makeProject();
+    expect(runCli(root, ["compile"]).status).toBe(0);
+    const file = (p: string) => join(root, "rendered", p);
+    const devFile = "dev/us-west-2/ossa/deployment-ossa-gateway.yaml";
+    const prodHpa = "production/us-west-2/ossa/horizontalpodautoscaler-ossa-discovery.yaml";
+    const devTime = statSync(file(devFile)).mtimeMs;
+    const unchanged = runCli(root, ["compile", "--check"]);
+    expect(unchanged.status, unchanged.stderr).toBe(0);
+    expect(unchanged.stderr).toMatch(/24 targets \(24 unchanged, from the cache\)/);
+
+    edit(root, "platforms/ossa.ts", 'agentService("discovery", 5, 30,', 'agentService("discovery", 6, 30,');
+    const check = runCli(root, ["compile", "--check"]);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain(`changed  rendered/${prodHpa}`);
+    const run2 = runCli(root, ["compile"]);
+    expect(run2.status, run2.stderr).toBe(0);
+    expect(readFileSync(file(prodHpa), "utf8")).toContain("minReplicas: 6");
+    // dev has no autoscaling, so the edit leaves its files as they were: not rewritten
+    expect(statSync(file(devFile)).mtimeMs).toBe(devTime);
+    expect(readdirSync(join(root, "rendered/production/us-west-2/ossa")).filter((f) => f.includes(".tmp-"))).toEqual([]);
+
+    // the output equals a compile without the cache
+    const copy = makeProject();
+    cpSync(join(root, "platforms"), join(copy, "platforms"), { recursive: true });
+    cpSync(join(root, "rendered"), join(copy, "rendered"), { recursive: true });
+    const fresh = runCli(copy, ["compile", "--check", "--no-cache"]);
+    expect(fresh.status, fresh.stdout).toBe(0);
+  });
+});
