@@ -9,6 +9,7 @@ export { postgres, redis, qdrant, nats, neo4j } from "./describe/stores.ts";
 export { secretRef, url, address, configRef, ingressUrl } from "./describe/refs.ts";
 export { webFrontend, type WebFrontendOptions } from "./describe/web-frontend.ts";
 export { pubsubEmulator, type PubSubEmulatorOptions } from "./describe/pubsub-emulator.ts";
+export { grafana, type GrafanaOptions } from "./describe/grafana.ts";
 export { ManifoldError } from "./errors.ts";
 export { load, importProject, checkProject } from "./load.ts";
 export { resolve } from "./resolve.ts";

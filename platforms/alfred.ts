@@ -1,4 +1,4 @@
-import { address, configRef, platform, postgres, pubsubEmulator, qdrant, redis, secretRef, service, url } from "../compiler/index.ts";
+import { grafana, address, configRef, platform, postgres, pubsubEmulator, qdrant, redis, secretRef, service, url } from "../compiler/index.ts";
 import type { EnvValue, ServiceComponent } from "../compiler/index.ts";
 
 // The Alfred Agent Platform v2 (seed 004): agent-core behind api.<domain>, the
@@ -155,6 +155,19 @@ export default platform({
       resources: RESOURCES,
     }),
     "pubsub-emulator": pubsubEmulator({ project: PROJECT }),
+    // The seed's monitoring: Prometheus (below, run by the prometheus-operator) and Grafana behind the ingress.
+    grafana: grafana({
+      description: "Grafana dashboards, at https://alfred-grafana.<region domain>/",
+      adminPassword: secretRef(SECRETS, "grafana-admin-password"),
+      datasources: { Prometheus: { type: "prometheus", url: "http://prometheus-operated.alfred-platform.svc:9090" } },
+      expose: { host: "alfred-grafana", path: "/" },
+      rollout: { maxSurge: 1, maxUnavailable: 0 },
+    }),
+  },
+  prometheusStack: {
+    prometheus: { version: "v2.55.1", replicas: 2, retention: "15d", storage: "20Gi", scrapeInterval: "15s", resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } } },
+    alertmanager: { version: "v0.27.0", replicas: 2, storage: "1Gi", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } } },
+    queriedBy: ["grafana"],
   },
   // Schema migrations run from agent-core's image before agent-core and the agents start.
   migrations: {

@@ -1,4 +1,4 @@
-import { platform, postgres, qdrant, redis, secretRef, service, url } from "../compiler/index.ts";
+import { grafana, platform, postgres, qdrant, redis, secretRef, service, url } from "../compiler/index.ts";
 import type { ServiceComponent } from "../compiler/index.ts";
 
 // OSSA v0.1.8 (seeds 000 and 001): seven agent services behind a gateway, a
@@ -106,46 +106,16 @@ export default platform({
       metrics: { path: "/metrics" },
       verticalScaling: { mode: "Auto", min: { cpu: "100m", memory: "256Mi" }, max: { cpu: "500m", memory: "1Gi" } },
     }),
-    grafana: service({
+    grafana: grafana({
       description: "Grafana dashboards, at https://ossa-monitoring.<region domain>/",
-      image: "grafana/grafana:11.3.1",
-      ports: { http: 3000 },
-      replicas: 1,
-      waive: { "min-replicas": "Grafana keeps sessions and users in its in-pod SQLite database; dashboards and data sources are provisioned from git, so a restart loses nothing" },
-      resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-      probes: { liveness: { path: "/api/health" }, readiness: { path: "/api/health" } },
-      env: {
-        GF_SECURITY_ADMIN_USER: "admin",
-        GF_SECURITY_ADMIN_PASSWORD: secretRef("ossa-grafana-secret", "admin-password"),
-        GF_PATHS_DATA: "/var/lib/grafana",
-        GF_USERS_ALLOW_SIGN_UP: "false",
+      adminPassword: secretRef("ossa-grafana-secret", "admin-password"),
+      // Grafana reads Prometheus (the operator's service) and Jaeger.
+      datasources: {
+        Prometheus: { type: "prometheus", url: "http://prometheus-operated.ossa-platform.svc:9090" },
+        Jaeger: { type: "jaeger", url: "http://ossa-jaeger.ossa-platform.svc:16686" },
       },
-      writablePaths: ["/tmp", "/var/lib/grafana"],
-      useConfig: false,
-      // Grafana reads Prometheus (the operator's service) and Jaeger, provisioned as data sources.
       dependsOn: ["jaeger"],
-      files: {
-        "/etc/grafana/provisioning/datasources": {
-          "datasources.yaml": [
-            "apiVersion: 1",
-            "datasources:",
-            "  - name: Prometheus",
-            "    type: prometheus",
-            "    uid: prometheus",
-            "    access: proxy",
-            "    url: http://prometheus-operated.ossa-platform.svc:9090",
-            "    isDefault: true",
-            "  - name: Jaeger",
-            "    type: jaeger",
-            "    uid: jaeger",
-            "    access: proxy",
-            "    url: http://ossa-jaeger.ossa-platform.svc:16686",
-            "",
-          ].join("\n"),
-        },
-      },
       expose: { host: "ossa-monitoring", path: "/" },
-      verticalScaling: { mode: "Off" },
     }),
     jaeger: service({
       description: "Jaeger distributed tracing (all-in-one, in-memory)",

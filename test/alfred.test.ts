@@ -56,7 +56,7 @@ describe("Alfred: production carries seed 004's figures", () => {
 
     it(`${region}: every Deployment rolls with maxSurge 1 / maxUnavailable 0`, () => {
       const deployments = objectsOf(result, id, "Deployment").filter((d) => d.metadata.name !== "pubsub-emulator");
-      expect(deployments.length).toBe(6);
+      expect(deployments.length).toBe(7); // agent-core, three agents, two UIs and Grafana
       for (const d of deployments) expect(d.spec.strategy, d.metadata.name).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     });
 
@@ -117,6 +117,14 @@ describe("Alfred: production carries seed 004's figures", () => {
       expect(JSON.parse(Object.values(dashboards[0].data)[0] as string).panels.length).toBeGreaterThan(0);
     });
 
+    it(`${region}: the seed's monitoring: Prometheus (operator-run) scraping every 15s, and Grafana behind the ingress reading it`, () => {
+      expect(get(id, "Prometheus", "prometheus").spec.scrapeInterval).toBe("15s");
+      const datasources = get(id, "ConfigMap", "grafana-etc-grafana-provisioning-datasources").data["datasources.yaml"];
+      expect(datasources).toContain("url: http://prometheus-operated.alfred-platform.svc:9090");
+      expect(get(id, "Ingress", "grafana").spec.rules[0].host).toBe(`alfred-grafana.${region}.example.com`);
+      expect(container(id, "Deployment", "grafana").env).toContainEqual({ name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: "alfred-secrets", key: "grafana-admin-password" } } });
+    });
+
     it(`${region}: alfred-config has the seed's keys; the seed's Secret is an ExternalSecret of references`, () => {
       expect(get(id, "ConfigMap", "alfred-config").data).toEqual({
         environment: "production",
@@ -129,7 +137,7 @@ describe("Alfred: production carries seed 004's figures", () => {
       });
       expect(objectsOf(result, id, "Secret")).toEqual([]);
       const es = get(id, "ExternalSecret", "alfred-secrets");
-      expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(["database-url", "db-password", "db-user", "jwt-secret", "openai-api-key", "redis-password"]);
+      expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(["database-url", "db-password", "db-user", "grafana-admin-password", "jwt-secret", "openai-api-key", "redis-password"]);
     });
   }
 
