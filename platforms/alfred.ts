@@ -53,16 +53,16 @@ const AGENTS: Record<string, { port: number; description: string }> = {
   "social-intel": { port: 9000, description: "Social intelligence agent" },
 };
 
+// What agent-core and the agents share: the seed's sizes, rolling update and /health probes; config comes through env.
+const alfredService = (spec: Omit<ServiceComponent, "type" | "resources" | "rollout" | "probes" | "useConfig">): ServiceComponent =>
+  service({ resources: RESOURCES, rollout: ROLLOUT, probes: HEALTH, useConfig: false, ...spec });
+
 const agent = (name: string, port: number, description: string): ServiceComponent =>
-  service({
+  alfredService({
     description,
     image: `alfred-platform/agent-${name}:${VERSION}`,
     ports: { http: port },
     replicas: 2,
-    resources: RESOURCES,
-    rollout: ROLLOUT,
-    probes: HEALTH,
-    useConfig: false,
     env: {
       ...PLATFORM_ENV,
       ALFRED_VECTOR_DB_URL: configRef("vector-db-url"),
@@ -104,15 +104,11 @@ export default platform({
     "vector-db-url": url("vector-db", "http"),
   },
   components: {
-    "agent-core": service({
+    "agent-core": alfredService({
       description: "Core API: routes requests to the agents",
       image: `alfred-platform/agent-core:${VERSION}`,
       ports: { http: 8011 },
       replicas: 3,
-      resources: RESOURCES,
-      rollout: ROLLOUT,
-      probes: HEALTH,
-      useConfig: false,
       env: {
         ...PLATFORM_ENV,
         ALFRED_JWT_SECRET: secretRef(SECRETS, "jwt-secret"),

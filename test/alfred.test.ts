@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import alfred from "../platforms/alfred.ts";
 import type { CompileResult } from "../compiler/compile.ts";
-import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
+import { compilePlatforms, objectIn, objectsOf } from "./helpers/memory.ts";
 
 let result: CompileResult;
 beforeAll(async () => {
@@ -12,11 +12,7 @@ beforeAll(async () => {
 const REGIONS = ["us-west-2", "us-east-1", "eu-west-1"];
 const DOMAIN: Record<string, string> = { "us-west-2": "us-west-2.example.com", "us-east-1": "us-east-1.example.com", "eu-west-1": "eu-west-1.example.com" };
 
-function get(id: string, kind: string, name: string): any {
-  const found = objectsOf(result, id, kind).find((o) => o.metadata.name === name);
-  if (!found) throw new Error(`${kind}/${name} not in ${id}`);
-  return found;
-}
+const get = (id: string, kind: string, name: string): any => objectIn(result, id, kind, name);
 
 function container(id: string, kind: string, name: string): any {
   return get(id, kind, name).spec.template.spec.containers[0];

@@ -41,3 +41,10 @@ export function objectsOf(result: CompileResult, target: string, kind?: string):
   if (!t) throw new Error(`no target ${target}; have ${result.targets.map((x) => x.target.id).join(", ")}`);
   return t.objects.map((o) => o.object).filter((o) => !kind || o.kind === kind);
 }
+
+/** One object of a target of a compile result, by kind and name; throws naming what is missing. */
+export function objectIn(result: CompileResult, target: string, kind: string, name: string): any {
+  const found = objectsOf(result, target, kind).find((o) => o.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} not in ${target}`);
+  return found;
+}
