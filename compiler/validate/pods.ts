@@ -1,22 +1,25 @@
 import type { KubeObject } from "../build/objects.ts";
 
-/** The pod spec inside a workload and the JSON pointer to it, or undefined for non-workloads. */
-export function podSpecOf(o: KubeObject): { spec: any; pointer: string } | undefined {
+/** Workload kinds whose pods come from `spec.template` (CronJobs go through their job template). */
+const TEMPLATE_OWNERS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]);
+
+/**
+ * The pod template inside a workload and the JSON pointer to it, or undefined
+ * for anything else (an ApplicationSet's `spec.template` is an Application
+ * template, not a pod template).
+ */
+export function podTemplateOf(o: KubeObject): { template: any; pointer: string } | undefined {
   const s = o.spec as any;
-  switch (o.kind) {
-    case "Deployment":
-    case "StatefulSet":
-    case "DaemonSet":
-    case "ReplicaSet":
-    case "Job":
-      return s?.template?.spec ? { spec: s.template.spec, pointer: "/spec/template/spec" } : undefined;
-    case "CronJob":
-      return s?.jobTemplate?.spec?.template?.spec ? { spec: s.jobTemplate.spec.template.spec, pointer: "/spec/jobTemplate/spec/template/spec" } : undefined;
-    case "Pod":
-      return s ? { spec: s, pointer: "/spec" } : undefined;
-    default:
-      return undefined;
-  }
+  if (o.kind === "CronJob") return s?.jobTemplate?.spec?.template ? { template: s.jobTemplate.spec.template, pointer: "/spec/jobTemplate/spec/template" } : undefined;
+  if (TEMPLATE_OWNERS.has(o.kind)) return s?.template ? { template: s.template, pointer: "/spec/template" } : undefined;
+  return undefined;
+}
+
+/** The pod spec inside a workload (or a Pod) and the JSON pointer to it, or undefined for non-workloads. */
+export function podSpecOf(o: KubeObject): { spec: any; pointer: string } | undefined {
+  if (o.kind === "Pod") return o.spec ? { spec: o.spec, pointer: "/spec" } : undefined;
+  const t = podTemplateOf(o);
+  return t?.template?.spec ? { spec: t.template.spec, pointer: `${t.pointer}/spec` } : undefined;
 }
 
 /** Every container (init containers included) with its pointer. */

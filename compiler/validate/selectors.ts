@@ -1,5 +1,6 @@
 /** Label selectors as the API server evaluates them, and the pod templates they can select. */
 import type { RenderedObject } from "../build/objects.ts";
+import { podTemplateOf } from "./pods.ts";
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -71,10 +72,9 @@ export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
     if (labels) out.push({ owner: o, labels, spec: {} });
   }
   for (const o of objects) {
-    const spec = o.object.spec as any;
-    const template = o.object.kind === "CronJob" ? spec?.jobTemplate?.spec?.template : ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"].includes(o.object.kind) ? spec?.template : undefined;
+    const template = podTemplateOf(o.object)?.template;
     if (template) out.push({ owner: o, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {} });
-    else if (o.object.kind === "Pod") out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: spec ?? {} });
+    else if (o.object.kind === "Pod") out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: (o.object.spec as any) ?? {} });
   }
   return out;
 }

@@ -1,4 +1,6 @@
 import type { Rule } from "../context.ts";
+import { podTemplateOf } from "../pods.ts";
+import type { KubeObject } from "../../build/objects.ts";
 import { DNS_SUBDOMAIN } from "../../check/shape.ts";
 import { escapeKey } from "../../patch.ts";
 
@@ -17,11 +19,9 @@ export function keyProblem(key: string): string | undefined {
 /** The metadata blocks of an object: its own and its pod template's, with their pointers. */
 function metadataBlocks(object: Record<string, any>): { meta: Record<string, unknown>; pointer: string }[] {
   const out = [{ meta: object.metadata, pointer: "/metadata" }];
-  // Pod templates only: an ApplicationSet's `spec.template` is an Application template whose values are Go templates.
-  const POD_OWNERS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController", "PodTemplate"];
-  const template = !POD_OWNERS.includes(object.kind) ? undefined : object.kind === "CronJob" ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
-  const at = object.kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
-  if (template && typeof template.metadata === "object" && template.metadata !== null && !Array.isArray(template.metadata)) out.push({ meta: template.metadata, pointer: at });
+  const t = podTemplateOf(object as KubeObject);
+  const meta = t?.template?.metadata;
+  if (typeof meta === "object" && meta !== null && !Array.isArray(meta)) out.push({ meta, pointer: `${t!.pointer}/metadata` });
   return out;
 }
 

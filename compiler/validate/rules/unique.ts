@@ -1,4 +1,5 @@
 import type { Rule } from "../context.ts";
+import { apiGroup } from "../../health.ts";
 
 /** No two objects share kind, namespace and name (the API server would keep only one). */
 export const uniqueRule: Rule = {
@@ -7,8 +8,8 @@ export const uniqueRule: Rule = {
   check(ctx, report) {
     const seen = new Map<string, string | undefined>();
     for (const o of ctx.objects) {
-      const { kind, apiVersion } = o.object;
-      const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+      const { kind } = o.object;
+      const group = apiGroup(o.object);
       const key = `${group}/${kind}/${o.object.metadata.namespace ?? ""}/${o.object.metadata.name}`;
       if (seen.has(key)) {
         const first = seen.get(key);

@@ -2,6 +2,7 @@ import type { RenderedObject } from "../../build/objects.ts";
 import type { Reporter, Rule } from "../context.ts";
 import { escapeKey } from "../../patch.ts";
 import { findObject } from "../selectors.ts";
+import { containersOf } from "../pods.ts";
 
 /** `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`. */
 const URL = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
@@ -43,14 +44,8 @@ export const urlReferencesRule: Rule = {
       if (o.object.kind === "ConfigMap") {
         for (const [k, v] of Object.entries((o.object.data as Record<string, unknown>) ?? {})) checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `/data/${escapeKey(k)}`, v);
       }
-      const spec = o.object.spec as any;
-      const template = o.object.kind === "CronJob" ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
-      const base = o.object.kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-      if (!template) continue;
-      for (const field of ["initContainers", "containers"]) {
-        (template[field] ?? []).forEach((c: any, i: number) =>
-          (c.env ?? []).forEach((e: any, j: number) => checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${base}/${field}/${i}/env/${j}/value`, e.value)),
-        );
+      for (const { container, pointer } of containersOf(o.object)) {
+        (Array.isArray(container.env) ? container.env : []).forEach((e: any, j: number) => checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${pointer}/env/${j}/value`, e?.value));
       }
     }
   },
