@@ -5,27 +5,25 @@
  */
 import { join } from "node:path";
 import { ManifoldError, combineErrors } from "./errors.ts";
-import { load, type Project } from "./load.ts";
-import { resolve, type ResolvedTarget, type TargetFilter } from "./resolve.ts";
-import { build } from "./build/index.ts";
-import type { RenderedObject } from "./build/objects.ts";
-import { order, type WavePlan } from "./order.ts";
+import { load } from "./load.ts";
+import { type Project } from "./model/project.ts";
+import { resolve } from "./resolve.ts";
+import { type ResolvedTarget, type TargetFilter } from "./model/target.ts";
+import { build } from "./blocks/index.ts";
+import type { RenderedObject } from "./model/object.ts";
+import { order } from "./order.ts";
+import { type WavePlan } from "./model/target.ts";
 import { patch } from "./patch.ts";
 import { blocking, validate } from "./validate/index.ts";
-import type { Finding } from "./validate/finding.ts";
+import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
 import { diffTree, isEmptyDiff, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
-import { sortForSync } from "./argo-order.ts";
+import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import type { TargetCache } from "./cache/store.ts";
+import type { CompiledTarget } from "./model/target.ts";
 
-export interface CompiledTarget {
-  target: ResolvedTarget;
-  /** Final objects, in Argo CD's sync order. */
-  objects: RenderedObject[];
-  waves: WavePlan;
-}
 
 /** A target compiled without being built here (taken from the cache, or built by another thread): the same shape as a built one. */
 export type ReusedTarget = CompiledTarget;

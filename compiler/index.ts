@@ -1,6 +1,6 @@
 /**
  * Manifold as a library: the description helpers, and every pipeline phase.
- * Descriptions import from here: `import { platform, service } from "../compiler/index.ts"`.
+ * Descriptions import from here: `import { platform, service } from "./index.ts"`.
  */
 export type * from "./describe/types.ts";
 export { platform, environment, region, argocd } from "./describe/platform.ts";
@@ -13,9 +13,11 @@ export { grafana, type GrafanaOptions } from "./describe/grafana.ts";
 export { ManifoldError } from "./errors.ts";
 export { load, importProject, checkProject } from "./load.ts";
 export { resolve } from "./resolve.ts";
-export { build, buildTarget } from "./build/index.ts";
-export { order, layerComponents } from "./order.ts";
-export { patch, pointer, escapeKey } from "./patch.ts";
+export { build, buildTarget } from "./blocks/index.ts";
+export { order } from "./order.ts";
+export { layerComponents } from "./graph/dependency.ts";
+export { patch } from "./patch.ts";
+export { pointer, escapeKey } from "./kube/pointer.ts";
 export { validate, RULES } from "./validate/index.ts";
 export { compile, compileLoaded, emit, checkRendered } from "./compile.ts";
 export { planTarget, formatPlan } from "./plan.ts";

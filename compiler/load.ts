@@ -10,33 +10,13 @@ import type { Shape, Problem } from "./check/shape.ts";
 import { argoCdShape, environmentShape, platformShape, regionShape } from "./describe/schema.ts";
 import type { ArgoCdDescription, EnvironmentDescription, PlatformDescription, RegionDescription, LayerOverride, EnvValue } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
-import { layerComponents } from "./order.ts";
-import { HOOK_NAMES } from "./hooks.ts";
+import { layerComponents } from "./graph/dependency.ts";
+import { HOOK_NAMES } from "./sync/hooks.ts";
 import { importDescription } from "./precompiled.ts";
+import type { Loaded, ProjectSources, Project } from "./model/project.ts";
 
-export interface Loaded<T> {
-  /** Path relative to the project root, e.g. `platforms/ossa.ts`. */
-  file: string;
-  value: T;
-}
 
-export interface Project {
-  root: string;
-  platforms: Loaded<PlatformDescription>[];
-  environments: Loaded<EnvironmentDescription>[];
-  regions: Loaded<RegionDescription>[];
-  /** The Argo CD layer (`argocd/`), when the project has one. */
-  argocd?: Loaded<ArgoCdDescription>;
-}
 
-export interface ProjectSources {
-  root: string;
-  platforms: Loaded<unknown>[];
-  environments: Loaded<unknown>[];
-  regions: Loaded<unknown>[];
-  /** The modules under `argocd/`: at most one description. */
-  argocd?: Loaded<unknown>[];
-}
 
 function listModules(root: string, dir: string): string[] {
   const full = join(root, dir);

@@ -12,77 +12,21 @@
  * exists once it has synced), and empty bands take no wave.
  */
 import { ManifoldError } from "./errors.ts";
-import type { BuiltTarget } from "./build/index.ts";
-import type { Band, RenderedObject } from "./build/objects.ts";
-import { isKnownKind } from "./argo-order.ts";
-import { installsCrd, isCustomResource, syncOptions } from "./hazards.ts";
+import type { BuiltTarget } from "./model/target.ts";
+import type { Band, RenderedObject } from "./model/object.ts";
+import { isKnownKind } from "./sync/apply-order.ts";
+import { installsCrd, isCustomResource, syncOptions } from "./sync/hazards.ts";
 import type { Component } from "./describe/types.ts";
-import type { ResolvedTarget } from "./resolve.ts";
+import type { ResolvedTarget } from "./model/target.ts";
+import type { WavePlan } from "./model/target.ts";
+import { layerComponents } from "./graph/dependency.ts";
+import { syncGraph } from "./graph/sync-graph.ts";
+import { WAVE_ANNOTATION, SYNC_OPTIONS_ANNOTATION } from "./sync/annotations.ts";
 
-export const WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave";
 
-/** Longest-path layer of each component: 0 with no dependencies, else 1 + the deepest dependency. A cycle is an error naming the whole path. */
-export function layerComponents(components: Record<string, Pick<Component, "dependsOn">>, where: { file?: string; target?: string } = {}): Map<string, number> {
-  const level = new Map<string, number>();
-  const visiting: string[] = [];
-  const visit = (name: string): number => {
-    const known = level.get(name);
-    if (known !== undefined) return known;
-    const at = visiting.indexOf(name);
-    if (at >= 0) {
-      const cycle = [...visiting.slice(at), name];
-      throw new ManifoldError(`dependency cycle: ${cycle.join(" -> ")}`, { ...where, field: `components.${cycle[0]}.dependsOn` });
-    }
-    const component = components[name];
-    if (!component) throw new ManifoldError(`unknown component "${name}"`, { ...where, field: "components" });
-    visiting.push(name);
-    let depth = 0;
-    for (const dep of component.dependsOn ?? []) {
-      if (!components[dep]) throw new ManifoldError(`depends on unknown component "${dep}"`, { ...where, field: `components.${name}.dependsOn` });
-      depth = Math.max(depth, visit(dep) + 1);
-    }
-    visiting.pop();
-    level.set(name, depth);
-    return depth;
-  };
-  for (const name of Object.keys(components).sort()) visit(name);
-  return level;
-}
 
-/**
- * The graph waves are computed on: components with their `dependsOn`, plus
- * Sync-phase hooks. A gating hook (the migration) depends on its databases,
- * and every service that uses one of those databases depends on the hook,
- * so it starts only once the schema is migrated.
- */
-export function syncGraph(target: Pick<ResolvedTarget, "components" | "waveHooks">): Record<string, { dependsOn: string[] }> {
-  const graph: Record<string, { dependsOn: string[] }> = {};
-  for (const [key, c] of Object.entries(target.components)) graph[key] = { dependsOn: [...(c.dependsOn ?? [])] };
-  for (const [name, hook] of Object.entries(target.waveHooks)) {
-    graph[name] = { dependsOn: [...hook.dependsOn] };
-    if (!hook.gates) continue;
-    for (const [key, c] of Object.entries(target.components)) {
-      if (c.type === "store" || hook.dependsOn.includes(key)) continue;
-      if (graph[key].dependsOn.some((d) => hook.dependsOn.includes(d))) graph[key].dependsOn.push(name);
-    }
-  }
-  return graph;
-}
 
-/** The sync graph in object names (`app.kubernetes.io/name` of each workload), for hazard checks. */
-export function workloadDependencies(target: Pick<ResolvedTarget, "components" | "waveHooks" | "namePrefix">): Record<string, string[]> {
-  const graph = syncGraph(target);
-  const out: Record<string, string[]> = {};
-  for (const [key, node] of Object.entries(graph)) out[target.namePrefix + key] = node.dependsOn.map((d) => target.namePrefix + d);
-  return out;
-}
 
-export interface WavePlan {
-  /** Wave of each band (the workload band's first wave). */
-  bands: Partial<Record<Band, number>>;
-  /** Wave of each component's workload (and of each Sync hook). */
-  components: Record<string, number>;
-}
 
 /** Computes the wave of every band and component of a target. */
 export function planWaves(built: BuiltTarget): WavePlan {
@@ -107,7 +51,6 @@ function waveOf(o: RenderedObject, plan: WavePlan): number {
   return plan.bands[o.band] ?? 0;
 }
 
-export const SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options";
 
 /**
  * Phase 4 entry point: annotates every object with its wave, and every custom

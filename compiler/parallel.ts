@@ -10,9 +10,9 @@ import { dirname } from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { compileTargets, type Offload } from "./compile.ts";
 import { TargetCache } from "./cache/store.ts";
-import type { ResolvedTarget } from "./resolve.ts";
-import type { RenderedObject } from "./build/objects.ts";
-import type { WavePlan } from "./order.ts";
+import type { ResolvedTarget } from "./model/target.ts";
+import type { RenderedObject } from "./model/object.ts";
+import type { WavePlan } from "./model/target.ts";
 import { PRECOMPILED } from "./precompiled.ts";
 
 interface Request {

@@ -6,19 +6,12 @@
 import jsonPatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import { ManifoldError, combineErrors } from "./errors.ts";
-import type { RenderedObject } from "./build/objects.ts";
+import type { RenderedObject } from "./model/object.ts";
 import type { PatchOp } from "./describe/types.ts";
-import type { ResolvedTarget } from "./resolve.ts";
+import type { ResolvedTarget } from "./model/target.ts";
+import { pointer } from "./kube/pointer.ts";
 
-/** Escapes one key for a JSON pointer: `~` becomes `~0`, `/` becomes `~1`. */
-export function escapeKey(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
-/** A JSON pointer from keys, each escaped. */
-export function pointer(keys: (string | number)[]): string {
-  return keys.map((k) => "/" + escapeKey(String(k))).join("");
-}
 
 function toOperation(op: PatchOp): Operation {
   const path = Array.isArray(op.path) ? pointer(op.path) : op.path;

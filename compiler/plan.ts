@@ -3,12 +3,12 @@
  * step (phase, wave, kind, name), and whether it waits for health before the
  * next step.
  */
-import type { CompiledTarget } from "./compile.ts";
-import { syncPhase, syncWave } from "./argo-order.ts";
-import { hasHealthCheck } from "./health.ts";
-import { waveGroups } from "./emit/readme.ts";
-import { findHazards, type Hazard } from "./hazards.ts";
-import { workloadDependencies } from "./order.ts";
+import type { CompiledTarget } from "./model/target.ts";
+import { syncPhase, syncWave } from "./sync/apply-order.ts";
+import { hasHealthCheck } from "./sync/health.ts";
+import { waveGroups } from "./sync/waves.ts";
+import { findHazards, type Hazard } from "./sync/hazards.ts";
+import { workloadDependencies } from "./graph/sync-graph.ts";
 
 const BAND_LABELS: Record<string, string> = {
   foundation: "namespace, policies, RBAC, config and secrets",

@@ -4,64 +4,20 @@
  * target (platform × environment × region). Each leaf field records which
  * layer, and so which file, set it.
  */
-import { layerComponents } from "./order.ts";
+import { layerComponents } from "./graph/dependency.ts";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Problem } from "./check/shape.ts";
 import { componentShape } from "./describe/schema.ts";
 import type {
   ClusterDescription, Component, ComponentOverride, EnvironmentPolicy, EnvValue, IngressDescription, LayerOverride, PatchRule, PlatformDescription, RegionRole,
 } from "./describe/types.ts";
-import type { Project } from "./load.ts";
-import { platformHooks, type HookSpec } from "./hooks.ts";
+import type { Project } from "./model/project.ts";
+import { platformHooks } from "./sync/hooks.ts";
+import { type HookSpec } from "./model/hook.ts";
 import { jsonCopy } from "./json.ts";
+import type { Provenance, ResolvedTarget, TargetFilter } from "./model/target.ts";
 
-export interface Provenance {
-  /** The layer's label, e.g. `environment dev`. */
-  layer: string;
-  file: string;
-  /** Position in the layering order; later layers win. */
-  rank: number;
-}
 
-export interface ResolvedTarget {
-  /** `platform/environment/region`. */
-  id: string;
-  platform: string;
-  environment: string;
-  region: string;
-  role: RegionRole;
-  namespace: string;
-  namePrefix: string;
-  description?: string;
-  cluster: ClusterDescription;
-  /** The primary region of this environment, which runs the writable databases. */
-  primary: { region: string; cluster: ClusterDescription };
-  secretStore: string;
-  policy: EnvironmentPolicy;
-  config: Record<string, EnvValue>;
-  components: Record<string, Component>;
-  patches: PatchRule[];
-  /** The Jobs Argo CD runs around the sync in this target (migrations, smoke test, failure notice), by name. */
-  hooks: Record<string, HookSpec>;
-  /** Sync-phase hooks that take a place in the wave order, rendered here or not (see HookSpec.render). */
-  waveHooks: Record<string, HookSpec>;
-  /** Grafana dashboards, by name. */
-  dashboards?: Record<string, Record<string, unknown>>;
-  /** Platform-level ingresses, by object name. */
-  ingresses?: Record<string, IngressDescription>;
-  /** Platform-wide blocks, copied from the platform description (not layered). */
-  storageClasses?: PlatformDescription["storageClasses"];
-  volumes?: PlatformDescription["volumes"];
-  mesh?: PlatformDescription["mesh"];
-  alerts?: PlatformDescription["alerts"];
-  recordingRules?: PlatformDescription["recordingRules"];
-  prometheusStack?: PlatformDescription["prometheusStack"];
-  tracing?: PlatformDescription["tracing"];
-  /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
-  provenance: Record<string, Provenance>;
-  /** The description files this target was built from. */
-  sources: string[];
-}
 
 const REFERENCE_KINDS = new Set(["secret", "url", "config", "ingress-url"]);
 
@@ -143,11 +99,6 @@ export function blame(target: ResolvedTarget, path: string): Provenance | undefi
   return best;
 }
 
-export interface TargetFilter {
-  platform?: string;
-  environment?: string;
-  region?: string;
-}
 
 /** Phase 2 entry point: every target the environments declare, each fully layered and re-checked. */
 export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTarget[] {

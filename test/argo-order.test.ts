@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareSyncOrder, kindRank, sortForSync, syncPhase, syncWave } from "../compiler/argo-order.ts";
-import type { KubeObject } from "../compiler/build/objects.ts";
+import { compareSyncOrder, kindRank, sortForSync, syncPhase, syncWave } from "../compiler/sync/apply-order.ts";
+import type { KubeObject } from "../compiler/model/object.ts";
 
 function obj(kind: string, name: string, annotations: Record<string, string> = {}, apiVersion = "v1"): KubeObject {
   return { apiVersion, kind, metadata: { name, annotations } };

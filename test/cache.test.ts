@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platform, service } from "../compiler/index.ts";
-import { checkProject, type ProjectSources } from "../compiler/load.ts";
+import { checkProject } from "../compiler/load.ts";
+import { type ProjectSources } from "../compiler/model/project.ts";
 import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
 import { TargetCache } from "../compiler/cache/store.ts";
 import { compilerKey } from "../compiler/cache/key.ts";

@@ -5,7 +5,7 @@ import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/
 import { FIELD_TREES, unknownFields, type FieldNode } from "../compiler/validate/known-fields.ts";
 import { registerModel } from "../compiler/validate/models.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
-import type { ResolvedTarget } from "../compiler/resolve.ts";
+import type { ResolvedTarget } from "../compiler/model/target.ts";
 
 const CRDS = "/work/shared/reference/crd-schemas";
 

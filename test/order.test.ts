@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { platform, postgres, secretRef, service } from "../compiler/index.ts";
 import type { PlatformDescription } from "../compiler/index.ts";
 import { ManifoldError, errorLines } from "../compiler/errors.ts";
-import { layerComponents } from "../compiler/order.ts";
+import { layerComponents } from "../compiler/graph/dependency.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };

@@ -3,10 +3,11 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { load } from "../compiler/load.ts";
-import { resolve, type ResolvedTarget } from "../compiler/resolve.ts";
-import { findHazards } from "../compiler/hazards.ts";
-import { workloadDependencies } from "../compiler/order.ts";
-import type { KubeObject } from "../compiler/build/objects.ts";
+import { resolve } from "../compiler/resolve.ts";
+import { type ResolvedTarget } from "../compiler/model/target.ts";
+import { findHazards } from "../compiler/sync/hazards.ts";
+import { workloadDependencies } from "../compiler/graph/sync-graph.ts";
+import type { KubeObject } from "../compiler/model/object.ts";
 import { REPO } from "./helpers/project.ts";
 
 // Simulates Argo CD's order over the committed rendered/ tree (read from disk,

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { platform, postgres, secretRef, service, url } from "../compiler/index.ts";
-import type { RenderedObject } from "../compiler/build/objects.ts";
-import type { CompiledTarget } from "../compiler/compile.ts";
+import type { RenderedObject } from "../compiler/model/object.ts";
+import type { CompiledTarget } from "../compiler/model/target.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
-import type { Finding } from "../compiler/validate/finding.ts";
+import type { Finding } from "../compiler/model/finding.ts";
 import { compilePlatforms } from "./helpers/memory.ts";
 
 // One small platform compiled once; each case changes a copy of one target's

@@ -12,8 +12,9 @@
  */
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import type { ArgoCdDescription, EnvironmentSyncPolicy, RegionRole, RolloutStep } from "../describe/types.ts";
-import type { CompiledTarget } from "../compile.ts";
-import { plain, type KubeObject } from "../build/objects.ts";
+import type { CompiledTarget } from "../model/target.ts";
+import { plain } from "../blocks/objects.ts";
+import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import { LABEL_ENVIRONMENT, LABEL_PLATFORM, LABEL_REGION, LABEL_ROLE, labelParam, layerLabels } from "./labels.ts";
 import { linkAnnotations } from "./links.ts";

@@ -6,7 +6,8 @@
  */
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import type { ArgoCdDescription } from "../describe/types.ts";
-import { plain, type KubeObject } from "../build/objects.ts";
+import { plain } from "../blocks/objects.ts";
+import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import { IN_CLUSTER, layerLabels } from "./labels.ts";
 

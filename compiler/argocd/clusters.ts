@@ -5,8 +5,8 @@
  * credentials (`config`) come from the secret store, never from git.
  */
 import type { ArgoCdDescription, RegionRole } from "../describe/types.ts";
-import type { KubeObject } from "../build/objects.ts";
-import type { Project } from "../load.ts";
+import type { KubeObject } from "../model/object.ts";
+import type { Project } from "../model/project.ts";
 import { ANNOTATION_INGRESS_DOMAIN, LABEL_ENVIRONMENT, LABEL_REGION, LABEL_ROLE, SECRET_TYPE_LABEL, layerLabels } from "./labels.ts";
 
 /** A cluster the descriptions declare: where one environment runs in one region. */

@@ -8,8 +8,8 @@
  * kinds.
  */
 import { ManifoldError } from "../errors.ts";
-import type { KubeObject } from "../build/objects.ts";
-import type { CompiledTarget } from "../compile.ts";
+import type { KubeObject } from "../model/object.ts";
+import type { CompiledTarget } from "../model/target.ts";
 import { targetFolder } from "../emit/files.ts";
 import { DNS_LABEL } from "../check/shape.ts";
 import type { DeclaredCluster } from "./clusters.ts";

@@ -7,7 +7,7 @@
  * renders the template once per cluster. RollingSync steps are then matched
  * against the generated Applications' labels.
  */
-import type { KubeObject } from "../build/objects.ts";
+import type { KubeObject } from "../model/object.ts";
 import { renderDeep, TemplateError } from "./gotemplate.ts";
 import { SECRET_TYPE_LABEL } from "./labels.ts";
 

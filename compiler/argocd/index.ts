@@ -6,14 +6,14 @@
  * against the rendered tree before anything is written.
  */
 import { ManifoldError, combineErrors } from "../errors.ts";
-import type { KubeObject } from "../build/objects.ts";
-import type { CompiledTarget } from "../compile.ts";
-import type { Project } from "../load.ts";
-import { sortForSync } from "../argo-order.ts";
+import type { KubeObject } from "../model/object.ts";
+import type { CompiledTarget } from "../model/target.ts";
+import type { Project } from "../model/project.ts";
+import { sortForSync } from "../sync/apply-order.ts";
 import { objectFileName } from "../emit/files.ts";
 import { toYaml } from "../yaml.ts";
-import { apiGroup } from "../health.ts";
-import type { Finding } from "../validate/finding.ts";
+import { apiGroup } from "../sync/health.ts";
+import type { Finding } from "../model/finding.ts";
 import { blocking } from "../validate/index.ts";
 import { buildApplicationSet } from "./applicationset.ts";
 import { buildBootstrapApplication, LAYER_FOLDER } from "./bootstrap.ts";

@@ -7,7 +7,7 @@
  * has are emitted.
  */
 import type { ArgoCdDescription } from "../describe/types.ts";
-import type { CompiledTarget } from "../compile.ts";
+import type { CompiledTarget } from "../model/target.ts";
 import { ANNOTATION_INGRESS_DOMAIN, annotationParam } from "./labels.ts";
 
 export const LINK_PREFIX = "link.argocd.argoproj.io/";

@@ -5,8 +5,8 @@
  * `clusterResourceWhitelist`, namespaced kinds unless blacklisted or, when a
  * whitelist is set, not whitelisted).
  */
-import type { KubeObject } from "../build/objects.ts";
-import { apiGroup } from "../health.ts";
+import type { KubeObject } from "../model/object.ts";
+import { apiGroup } from "../sync/health.ts";
 
 function glob(pattern: string, value: string): boolean {
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);

@@ -8,9 +8,10 @@
  */
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import type { ArgoCdDescription } from "../describe/types.ts";
-import type { CompiledTarget } from "../compile.ts";
-import { plain, type KubeObject } from "../build/objects.ts";
-import { apiGroup } from "../health.ts";
+import type { CompiledTarget } from "../model/target.ts";
+import { plain } from "../blocks/objects.ts";
+import { type KubeObject } from "../model/object.ts";
+import { apiGroup } from "../sync/health.ts";
 import { IN_CLUSTER, LABEL_PLATFORM, layerLabels } from "./labels.ts";
 
 export const PROJECT_FINALIZER = "resources-finalizer.argocd.argoproj.io";

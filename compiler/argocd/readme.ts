@@ -4,9 +4,9 @@
  * rollout order. Argo CD ignores non-YAML files.
  */
 import type { ArgoCdDescription } from "../describe/types.ts";
-import type { KubeObject } from "../build/objects.ts";
+import type { KubeObject } from "../model/object.ts";
 import { objectFileName } from "../emit/files.ts";
-import { syncWave } from "../argo-order.ts";
+import { syncWave } from "../sync/apply-order.ts";
 import { formatAppsPlan, type AppsPlan } from "./plan.ts";
 import { LAYER_FOLDER } from "./bootstrap.ts";
 

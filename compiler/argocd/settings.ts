@@ -18,12 +18,13 @@
  */
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { ArgoCdDescription } from "../describe/types.ts";
-import type { CompiledTarget } from "../compile.ts";
-import { plain, type KubeObject, type RenderedObject } from "../build/objects.ts";
-import { apiGroup, hasHealthCheck } from "../health.ts";
-import { isKnownKind, syncWave } from "../argo-order.ts";
-import { waveGroups } from "../emit/readme.ts";
-import { podReferences } from "../hazards.ts";
+import type { CompiledTarget } from "../model/target.ts";
+import { plain } from "../blocks/objects.ts";
+import { type KubeObject, type RenderedObject } from "../model/object.ts";
+import { apiGroup, hasHealthCheck } from "../sync/health.ts";
+import { isKnownKind, syncWave } from "../sync/apply-order.ts";
+import { waveGroups } from "../sync/waves.ts";
+import { podReferences } from "../sync/hazards.ts";
 import { layerLabels } from "./labels.ts";
 
 export const PROGRESSIVE_SYNCS_KEY = "applicationsetcontroller.enable.progressive.syncs";

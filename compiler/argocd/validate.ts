@@ -3,10 +3,10 @@
  * targets get (schema, names, labels, no plaintext Secret, Argo CD's tracking
  * metadata left alone), run over `rendered/argocd/`.
  */
-import type { KubeObject } from "../build/objects.ts";
-import type { ResolvedTarget } from "../resolve.ts";
+import type { KubeObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
 import { reporter, type Rule } from "../validate/context.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../model/finding.ts";
 import { labelsRule } from "../validate/rules/labels.ts";
 import { namesRule } from "../validate/rules/names.ts";
 import { plaintextSecretRule } from "../validate/rules/plaintext-secret.ts";

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { sourceKey } from "../../bin/source-key.mjs";
-import type { ResolvedTarget } from "../resolve.ts";
+import type { ResolvedTarget } from "../model/target.ts";
 import { BUNDLED_SOURCE_KEY } from "../precompiled.ts";
 import { COMPILER_VERSION } from "../version.ts";
 

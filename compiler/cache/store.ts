@@ -10,11 +10,11 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../model/finding.ts";
 import { compilerKey, targetKey } from "./key.ts";
-import type { ResolvedTarget } from "../resolve.ts";
-import type { RenderedObject } from "../build/objects.ts";
-import type { WavePlan } from "../order.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import type { RenderedObject } from "../model/object.ts";
+import type { WavePlan } from "../model/target.ts";
 
 const FORMAT = 2;
 

@@ -4,7 +4,7 @@
  */
 import { bool, dnsLabel, either, int, list, object, oneOf, optional, port, quantity, record, refine, str, type Shape } from "../check/shape.ts";
 import { compareQuantities, isQuantity } from "../quantity.ts";
-import { POLICY_RULES } from "../validate/policy.ts";
+import { POLICY_RULES } from "./policy.ts";
 
 const secretRef = object({ kind: oneOf("secret"), name: dnsLabel, key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')") });
 const urlRef = object({ kind: oneOf("url"), component: str(), scheme: optional(str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme")), port: optional(str()), path: optional(str()) });

@@ -3,6 +3,7 @@
  * regions are values of these types; the helpers in this folder only fill in
  * a discriminator and defaults, they have no side effects.
  */
+import type { PolicyLevel, PolicyRule } from "./policy.ts";
 
 /** A Kubernetes quantity such as `500m`, `2`, `512Mi` or `10Gi`. */
 export type Quantity = string;
@@ -473,11 +474,7 @@ export interface EnvironmentPolicy {
   rules?: Partial<Record<PolicyRule, PolicyLevel>>;
 }
 
-/** How strictly an environment applies a policy rule. */
-export type PolicyLevel = "off" | "warning" | "error";
-
-/** The validation rules an environment may relax. */
-export type PolicyRule = "requests-limits" | "probes" | "pinned-images" | "restricted-pods" | "min-replicas" | "pdb-allows-drain" | "hpa";
+export type { PolicyLevel, PolicyRule } from "./policy.ts";
 
 export interface EnvironmentDescription {
   name: string;

@@ -4,8 +4,8 @@
  * objects that would share a file name are an error.
  */
 import { ManifoldError, combineErrors } from "../errors.ts";
-import type { KubeObject, RenderedObject } from "../build/objects.ts";
-import type { ResolvedTarget } from "../resolve.ts";
+import type { KubeObject, RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
 import { toYaml } from "../yaml.ts";
 
 /** The folder of a target, relative to `rendered/`. */

@@ -4,12 +4,13 @@
  * the dependency graph by wave. Argo CD ignores non-YAML files.
  */
 import { createHash } from "node:crypto";
-import type { RenderedObject } from "../build/objects.ts";
-import type { ResolvedTarget } from "../resolve.ts";
-import { sortForSync, syncPhase, syncWave } from "../argo-order.ts";
+import type { RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { sortForSync, syncPhase, syncWave } from "../sync/apply-order.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import { objectFileName } from "./files.ts";
-import { syncGraph } from "../order.ts";
+import { syncGraph } from "../graph/sync-graph.ts";
+import { waveGroups } from "../sync/waves.ts";
 
 /** A digest of the resolved spec: it changes exactly when the meaning of the target's description changes. */
 export function specDigest(target: ResolvedTarget): string {
@@ -21,18 +22,6 @@ function mermaidId(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
-/** The waves of a target in apply order: phase, wave, and the objects in each. */
-export function waveGroups(objects: RenderedObject[]): { phase: string; wave: number; objects: RenderedObject[] }[] {
-  const groups: { phase: string; wave: number; objects: RenderedObject[] }[] = [];
-  for (const o of sortForSync(objects)) {
-    const phase = syncPhase(o.object);
-    const wave = syncWave(o.object);
-    const last = groups[groups.length - 1];
-    if (last && last.phase === phase && last.wave === wave) last.objects.push(o);
-    else groups.push({ phase, wave, objects: [o] });
-  }
-  return groups;
-}
 
 /** Renders the README for one target. */
 export function renderReadme(target: ResolvedTarget, objects: RenderedObject[]): string {

@@ -1,6 +1,6 @@
-import type { RenderedObject } from "../build/objects.ts";
-import type { ResolvedTarget } from "../resolve.ts";
-import type { Finding, Severity } from "./finding.ts";
+import type { RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import type { Finding, Severity } from "../model/finding.ts";
 
 /** What a rule sees: one target's final objects. */
 export interface RuleContext {

@@ -1,4 +1,4 @@
-import type { RenderedObject } from "../build/objects.ts";
+import type { RenderedObject } from "../model/object.ts";
 
 const isMap = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -5,10 +5,10 @@
  * with the annotation `waive.manifold.dev/<rule>: <reason>`; the finding is
  * kept, marked waived, with its reason. A waiver without a reason waives nothing.
  */
-import type { RenderedObject } from "../build/objects.ts";
-import type { ResolvedTarget } from "../resolve.ts";
+import type { RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
 import { reporter, type Rule } from "./context.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../model/finding.ts";
 import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
 import { argocdEnumsRule } from "./rules/argocd-enums.ts";
@@ -34,7 +34,8 @@ import { uniqueRule } from "./rules/unique.ts";
 import { unknownFieldsRule } from "./rules/unknown-fields.ts";
 import { urlReferencesRule } from "./rules/url-references.ts";
 import { vpaTargetsRule } from "./rules/vpa-targets.ts";
-import { UNWAIVABLE, WAIVER_PREFIX, waiversRule } from "./rules/waivers.ts";
+import { UNWAIVABLE, waiversRule } from "./rules/waivers.ts";
+import { WAIVER_PREFIX } from "../describe/waivers.ts";
 
 export { WAIVER_PREFIX };
 

@@ -12,7 +12,7 @@
  * Custom resources without a model class (ExternalSecret `external-secrets.io/v1`)
  * declare their fields as a tree, checked in the tests against the upstream CRD schema.
  */
-import { escapeKey } from "../patch.ts";
+import { escapeKey } from "../kube/pointer.ts";
 import { MODELS } from "./models.ts";
 
 /** A field tree: `true` for a scalar or free-form value, a nested tree for an object, a one-element array for a list of them, `"map"` for an open map. */

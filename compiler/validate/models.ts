@@ -29,8 +29,8 @@ import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1b
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
 import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
-import type { KubeObject } from "../build/objects.ts";
-import { checkVerticalPodAutoscaler } from "../build/vpa.ts";
+import type { KubeObject } from "../model/object.ts";
+import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
 
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";

@@ -1,5 +1,6 @@
 /** Compiling descriptions held in memory, with this repo's environments and regions: fast, no files written. */
-import { checkProject, importProject, type ProjectSources } from "../../compiler/load.ts";
+import { checkProject, importProject } from "../../compiler/load.ts";
+import { type ProjectSources } from "../../compiler/model/project.ts";
 import { compileLoaded, type CompileResult } from "../../compiler/compile.ts";
 import type { PlatformDescription } from "../../compiler/describe/types.ts";
 import { REPO } from "./project.ts";

@@ -1,6 +1,6 @@
-import type { RenderedObject } from "../../build/objects.ts";
+import type { RenderedObject } from "../../model/object.ts";
 import type { Reporter, Rule } from "../context.ts";
-import { escapeKey } from "../../patch.ts";
+import { escapeKey } from "../../kube/pointer.ts";
 
 /** Sync options Argo CD understands (resource annotation and Application `syncPolicy.syncOptions`), with their values. */
 export const SYNC_OPTIONS: Record<string, string[]> = {

@@ -1,6 +1,6 @@
-import type { RenderedObject } from "../../build/objects.ts";
+import type { RenderedObject } from "../../model/object.ts";
 import type { Reporter, Rule } from "../context.ts";
-import { findObject } from "../selectors.ts";
+import { findObject } from "../../kube/selectors.ts";
 
 /** Whether a Service exposes `port` (a number, or a port name). */
 export function servicePort(service: RenderedObject, port: { number?: unknown; name?: unknown }): boolean {

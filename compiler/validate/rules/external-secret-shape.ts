@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../build/objects.ts";
+import type { KubeObject } from "../../model/object.ts";
 
 /** A structural check of an `external-secrets.io/v1` ExternalSecret (the model package only ships v1beta1). */
 export function checkExternalSecret(o: KubeObject): { pointer: string; message: string }[] {

@@ -1,8 +1,8 @@
 import type { Rule } from "../context.ts";
-import { podTemplateOf } from "../pods.ts";
-import type { KubeObject } from "../../build/objects.ts";
+import { podTemplateOf } from "../../kube/pods.ts";
+import type { KubeObject } from "../../model/object.ts";
 import { DNS_SUBDOMAIN } from "../../check/shape.ts";
-import { escapeKey } from "../../patch.ts";
+import { escapeKey } from "../../kube/pointer.ts";
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 

@@ -1,6 +1,6 @@
-import type { RenderedObject } from "../../build/objects.ts";
+import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
-import { selectorMatches } from "../selectors.ts";
+import { selectorMatches } from "../../kube/selectors.ts";
 
 const REPLICATED = new Set(["Deployment", "StatefulSet"]);
 

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { podTemplates, selectorMatches, type LabelSelector } from "../selectors.ts";
+import { podTemplates, selectorMatches, type LabelSelector } from "../../kube/selectors.ts";
 
 const isEmpty = (s: LabelSelector | undefined) => !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 

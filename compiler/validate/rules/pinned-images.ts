@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containersOf } from "../pods.ts";
+import { containersOf } from "../../kube/pods.ts";
 
 /** Whether an image reference is pinned: a digest, or a tag other than `latest`. */
 export function isPinned(image: string): boolean {

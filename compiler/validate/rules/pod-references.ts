@@ -1,7 +1,7 @@
-import type { RenderedObject } from "../../build/objects.ts";
+import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
-import { podSpecOf } from "../pods.ts";
-import { findObject } from "../selectors.ts";
+import { podSpecOf } from "../../kube/pods.ts";
+import { findObject } from "../../kube/selectors.ts";
 
 /** The Secrets a target provides: Secret objects, and the Secrets ExternalSecrets, Certificates and SealedSecrets create, with their keys (undefined when unknown). */
 function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<string> | undefined; from: string }> {

@@ -1,6 +1,6 @@
 import type { Rule } from "../context.ts";
 import { canonicalQuantity, isQuantity } from "../../quantity.ts";
-import { containersOf } from "../pods.ts";
+import { containersOf } from "../../kube/pods.ts";
 
 /** Resource quantities are in the API server's canonical form, so Argo CD does not loop OutOfSync. */
 export const quantitiesRule: Rule = {

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containersOf } from "../pods.ts";
+import { containersOf } from "../../kube/pods.ts";
 
 /** Every container sets CPU and memory requests and limits, so the scheduler places it and a leak cannot starve its node. */
 export const requestsLimitsRule: Rule = {

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containersOf, podSpecOf } from "../pods.ts";
+import { containersOf, podSpecOf } from "../../kube/pods.ts";
 
 /** Pods run restricted: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp. */
 export const restrictedPodsRule: Rule = {

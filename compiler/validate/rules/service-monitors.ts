@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { selectorMatches } from "../selectors.ts";
+import { selectorMatches } from "../../kube/selectors.ts";
 
 /** Each ServiceMonitor selects a Service of the target, and the named ports it scrapes exist on that Service. */
 export const serviceMonitorsRule: Rule = {

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containerPortNames, mapMatches, podTemplates } from "../selectors.ts";
+import { containerPortNames, mapMatches, podTemplates } from "../../kube/selectors.ts";
 
 /** Every Service with a selector selects a pod template of the target, and its named target ports exist on those pods. */
 export const serviceSelectorsRule: Rule = {

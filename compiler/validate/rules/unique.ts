@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { apiGroup } from "../../health.ts";
+import { apiGroup } from "../../sync/health.ts";
 
 /** No two objects share kind, namespace and name (the API server would keep only one). */
 export const uniqueRule: Rule = {

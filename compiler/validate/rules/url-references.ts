@@ -1,8 +1,8 @@
-import type { RenderedObject } from "../../build/objects.ts";
+import type { RenderedObject } from "../../model/object.ts";
 import type { Reporter, Rule } from "../context.ts";
-import { escapeKey } from "../../patch.ts";
-import { findObject } from "../selectors.ts";
-import { containersOf } from "../pods.ts";
+import { escapeKey } from "../../kube/pointer.ts";
+import { findObject } from "../../kube/selectors.ts";
+import { containersOf } from "../../kube/pods.ts";
 
 /** `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`. */
 const URL = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { findObject } from "../selectors.ts";
+import { findObject } from "../../kube/selectors.ts";
 
 /** Each VerticalPodAutoscaler targets a rendered workload (and, like an HPA, does not fight one on the same resources). */
 export const vpaTargetsRule: Rule = {

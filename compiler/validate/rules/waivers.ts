@@ -1,7 +1,6 @@
 import type { Rule } from "../context.ts";
-import { escapeKey } from "../../patch.ts";
-
-export const WAIVER_PREFIX = "waive.manifold.dev/";
+import { escapeKey } from "../../kube/pointer.ts";
+import { WAIVER_PREFIX } from "../../describe/waivers.ts";
 
 /** Rules no annotation may waive. */
 export const UNWAIVABLE = new Set(["no-plaintext-secret", "waivers"]);

@@ -1,0 +1,29 @@
+/** The platform ConfigMap: platform config, layered with environment and region entries such as `REGION`. */
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { ResolvedTarget } from "../model/target.ts";
+import { ManifoldError } from "../errors.ts";
+import { isConfigRef, isSecretRef } from "../describe/refs.ts";
+import { configMapName, platformLabels } from "./naming.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+import { literalValue } from "./pod.ts";
+
+/** Builds the ConfigMap, or nothing when the platform has no config. */
+export function buildConfig(target: ResolvedTarget): RenderedObject[] {
+  const keys = Object.keys(target.config).sort();
+  if (keys.length === 0) return [];
+  const data: Record<string, string> = {};
+  for (const key of keys) {
+    const value = target.config[key];
+    if (isSecretRef(value)) {
+      const origin = target.provenance[`config.${key}`];
+      throw new ManifoldError("a ConfigMap cannot hold a secret; move it to a component's env", { file: origin?.file, field: `config.${key}`, target: target.id });
+    }
+    if (isConfigRef(value)) {
+      const origin = target.provenance[`config.${key}`];
+      throw new ManifoldError("a ConfigMap entry cannot read the ConfigMap; use configRef() in a component's env", { file: origin?.file, field: `config.${key}`, target: target.id });
+    }
+    data[key] = literalValue(target, value)!;
+  }
+  return [{ band: "foundation", object: plain(new ConfigMap({ metadata: { name: configMapName(target), namespace: target.namespace, labels: platformLabels(target, "config") }, data })) }];
+}

@@ -1,0 +1,218 @@
+/**
+ * The Istio service mesh of a platform (`mesh`): namespace-wide mutual TLS
+ * (PeerAuthentication), an ingress Gateway with TLS on the region's domain and
+ * its VirtualService routes (timeouts, retries), DestinationRules with
+ * circuit breaking, and AuthorizationPolicies that deny by default and allow
+ * exactly what the `dependsOn` graph, the routes and metrics scraping imply.
+ * NetworkPolicies for the mesh's own traffic (istiod, the ingress gateway)
+ * come with it where the environment asks for NetworkPolicies.
+ */
+import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
+import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { Component, Mesh } from "../describe/types.ts";
+import { ManifoldError } from "../errors.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { ENGINES } from "../stores/index.ts";
+import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
+import { objectName, platformLabels, selectorLabels } from "./naming.ts";
+import { SKIP_DRY_RUN } from "../sync/annotations.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+import { componentPort } from "./pod.ts";
+import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
+
+/** Where Istio's control plane and ingress gateway run. */
+export const ISTIO_NAMESPACE = "istio-system";
+/** The ingress gateway's pod label and service account (Istio's defaults). */
+export const INGRESS_GATEWAY_SELECTOR = { istio: "ingressgateway" };
+export const INGRESS_GATEWAY_SERVICE_ACCOUNT = "istio-ingressgateway-service-account";
+/** Istio's default sidecar resources, which every meshed pod adds (the ResourceQuota counts them). */
+export const ISTIO_SIDECAR = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } } as const;
+
+function ports(c: Component, peers: boolean): Record<string, number> {
+  return c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
+}
+
+/** The in-cluster host of a component's Service. */
+export function serviceHost(target: ResolvedTarget, key: string): string {
+  return `${objectName(target, key)}.${target.namespace}.svc.cluster.local`;
+}
+
+/** The mesh identity (SPIFFE principal, without the scheme) of a component's ServiceAccount. */
+export function principal(mesh: Mesh, namespace: string, serviceAccount: string): string {
+  return `${mesh.trustDomain ?? "cluster.local"}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** The gateway's public host in this target's region. */
+export function gatewayHost(target: ResolvedTarget): string | undefined {
+  return target.mesh?.gateway ? `${target.mesh.gateway.host}.${target.cluster.ingressDomain}` : undefined;
+}
+
+function checkComponent(target: ResolvedTarget, key: string, field: string): void {
+  if (!target.components[key]) throw new ManifoldError(`names unknown component "${key}"`, { field });
+}
+
+function authorizationPolicies(target: ResolvedTarget, mesh: Mesh, meta: (name: string, role: string) => any): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  const ns = target.namespace;
+  // An ALLOW policy with no rules matches nothing: every request not allowed below is denied.
+  out.push({ band: "edge", object: plain(new AuthorizationPolicy({ metadata: meta("allow-nothing", "mesh"), spec: {} })) });
+  const keys = Object.keys(target.components).sort();
+  const routes = mesh.gateway?.routes ?? [];
+  for (const key of keys) {
+    const c = target.components[key];
+    const rules: any[] = [];
+    const own = Object.values(ports(c, false)).map(String);
+    const callers = keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key));
+    if (callers.length) rules.push({ from: [{ source: { principals: callers.map((k) => principal(mesh, ns, objectName(target, k))) } }], to: [{ operation: { ports: own } }] });
+    if (c.type === "store") {
+      rules.push({ from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }], to: [{ operation: { ports: Object.values(ports(c, true)).map(String) } }] });
+      // Replicas in other regions connect from outside this mesh (see the port-level PERMISSIVE mTLS).
+      if (ENGINES[c.engine].crossRegion && target.role === "primary") rules.push({ to: [{ operation: { ports: own } }] });
+    }
+    const routed = routes.filter((r) => r.component === key).map((r) => String(componentPort(target, key, r.port).port));
+    if (routed.length) rules.push({ from: [{ source: { principals: [principal(mesh, ISTIO_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT)] } }], to: [{ operation: { ports: [...new Set(routed)].sort() } }] });
+    // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit who).
+    if (c.type === "service" && c.expose) rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
+    if (c.metrics) {
+      const source = target.prometheusStack ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } : { namespaces: [MONITORING_NAMESPACE] };
+      rules.push({ from: [{ source }], to: [{ operation: { ports: [String(metricsPort(c).port)], methods: ["GET"] } }] });
+    }
+    if (!rules.length) continue;
+    const name = objectName(target, key);
+    out.push({
+      band: "edge",
+      component: key,
+      object: plain(new AuthorizationPolicy({ metadata: meta(name, "mesh"), spec: { action: "ALLOW", selector: { matchLabels: selectorLabels(target, name) }, rules } })),
+    });
+  }
+  return out;
+}
+
+function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
+  const labels = platformLabels(target, "network-policy");
+  const out: RenderedObject[] = [
+    {
+      band: "foundation",
+      object: plain(
+        new NetworkPolicy({
+          metadata: { name: "allow-istio-control-plane", namespace: target.namespace, labels },
+          spec: {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] }],
+          },
+        }),
+      ),
+    },
+  ];
+  for (const key of [...new Set((mesh.gateway?.routes ?? []).map((r) => r.component))].sort()) {
+    const name = objectName(target, key);
+    const routePorts = [...new Set(mesh.gateway!.routes.filter((r) => r.component === key).map((r) => componentPort(target, key, r.port).port))].sort((a, b) => a - b);
+    out.push({
+      band: "foundation",
+      component: key,
+      object: plain(
+        new NetworkPolicy({
+          metadata: { name: `${name}-from-mesh-gateway`, namespace: target.namespace, labels },
+          spec: {
+            podSelector: { matchLabels: selectorLabels(target, name) },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } }, podSelector: { matchLabels: INGRESS_GATEWAY_SELECTOR } }], ports: routePorts.map((port) => ({ protocol: "TCP" as const, port })) }],
+          },
+        }),
+      ),
+    });
+  }
+  return out;
+}
+
+/** Every mesh object of a target, or nothing when the platform has no `mesh`. */
+export function buildMesh(target: ResolvedTarget): RenderedObject[] {
+  const mesh = target.mesh;
+  if (!mesh) return [];
+  const ns = target.namespace;
+  const meta = (name: string, role: string) => ({ name, namespace: ns, labels: platformLabels(target, role), annotations: { ...SKIP_DRY_RUN } });
+  const out: RenderedObject[] = [];
+  const add = (object: unknown, component?: string) => out.push({ object: plain(object), component, band: "edge" });
+
+  add(new PeerAuthentication({ metadata: meta("default", "mesh"), spec: { mtls: { mode: mesh.mtls } } }));
+  // Ports reached from outside the mesh take plain traffic: stores replicated across regions (in the primary
+  // region, from remote replicas) and services published through an NGINX Ingress.
+  for (const key of Object.keys(target.components).sort()) {
+    const c = target.components[key];
+    if (mesh.mtls !== "STRICT") continue;
+    const open =
+      c.type === "store" ? (ENGINES[c.engine].crossRegion && target.role === "primary" ? Object.values(ports(c, false)) : [])
+      : c.expose ? [componentPort(target, key, c.expose.port).port] : [];
+    if (!open.length) continue;
+    const name = objectName(target, key);
+    const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));
+    add(new PeerAuthentication({ metadata: meta(name, "mesh"), spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls } }), key);
+  }
+
+  if (mesh.gateway) {
+    const host = gatewayHost(target)!;
+    const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
+    add(
+      new Gateway({
+        metadata: meta(gatewayName, "mesh"),
+        spec: {
+          selector: INGRESS_GATEWAY_SELECTOR,
+          servers: [
+            { port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: [host], tls: { mode: "SIMPLE", credentialName: mesh.gateway.credentialName, minProtocolVersion: "TLSV1_2" } },
+            { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [host], tls: { httpsRedirect: true } },
+          ],
+        },
+      }),
+    );
+    mesh.gateway.routes.forEach((r, i) => checkComponent(target, r.component, `mesh.gateway.routes[${i}].component`));
+    add(
+      new VirtualService({
+        metadata: meta(gatewayName, "mesh"),
+        spec: {
+          hosts: [host],
+          gateways: [gatewayName],
+          http: mesh.gateway.routes.map((r) => ({
+            name: r.component,
+            match: [{ uri: { prefix: r.prefix ?? "/" } }],
+            route: [{ destination: { host: serviceHost(target, r.component), port: { number: componentPort(target, r.component, r.port).port } } }],
+            timeout: r.timeout,
+            retries: r.retries ? { attempts: r.retries.attempts, perTryTimeout: r.retries.perTryTimeout, retryOn: r.retries.retryOn ?? "5xx,reset,connect-failure,refused-stream" } : undefined,
+          })),
+        },
+      }),
+    );
+  }
+
+  for (const key of Object.keys(mesh.circuitBreaking ?? {}).sort()) {
+    checkComponent(target, key, `mesh.circuitBreaking.${key}`);
+    const cb = mesh.circuitBreaking![key];
+    add(
+      new DestinationRule({
+        metadata: meta(objectName(target, key), "mesh"),
+        spec: {
+          host: serviceHost(target, key),
+          trafficPolicy: {
+            loadBalancer: cb.loadBalancer ? { simple: cb.loadBalancer } : undefined,
+            connectionPool: {
+              tcp: cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : undefined,
+              http: { http1MaxPendingRequests: cb.maxPendingRequests, http2MaxRequests: cb.maxRequests, maxRequestsPerConnection: cb.maxRequestsPerConnection },
+            },
+            outlierDetection: { consecutive5xxErrors: cb.consecutive5xxErrors ?? 5, interval: cb.interval ?? "30s", baseEjectionTime: cb.baseEjectionTime ?? "30s", maxEjectionPercent: cb.maxEjectionPercent ?? 50 },
+            tls: { mode: "ISTIO_MUTUAL" },
+          },
+        },
+      }),
+      key,
+    );
+  }
+
+  if (mesh.authorization !== false) out.push(...authorizationPolicies(target, mesh, meta));
+  if (target.policy.networkPolicies) out.push(...meshNetworkPolicies(target, mesh));
+  return out;
+}

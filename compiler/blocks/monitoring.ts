@@ -1,0 +1,59 @@
+/**
+ * Observability building blocks: a ServiceMonitor for each component that
+ * declares `metrics`, and Grafana dashboards as ConfigMaps labelled
+ * `grafana_dashboard: "1"` for the Grafana sidecar to pick up.
+ */
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { Component } from "../describe/types.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { ENGINES } from "../stores/index.ts";
+import { HEADLESS_LABEL, objectName, platformLabels, selectorLabels, standardLabels } from "./naming.ts";
+import { SKIP_DRY_RUN } from "../sync/annotations.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+import { PROM_CERTS } from "./prometheus-stack.ts";
+
+/** The namespace Prometheus runs in; NetworkPolicies let it scrape metrics ports. */
+export const MONITORING_NAMESPACE = "monitoring";
+
+/** The port a component is scraped on: its `metrics.port`, else its first port. */
+export function metricsPort(c: Component): { name: string; port: number } {
+  const ports = c.type === "service" ? c.ports : ENGINES[c.engine].ports;
+  const name = c.metrics?.port ?? Object.keys(ports)[0];
+  return { name, port: ports[name] };
+}
+
+/** A ServiceMonitor selecting the component's Service, or nothing when it declares no metrics. */
+export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Component): RenderedObject[] {
+  if (!c.metrics) return [];
+  const name = objectName(target, key);
+  // Under STRICT mesh mTLS, scrape through the mesh with Istio's workload certificates (mounted in Prometheus).
+  const tls = target.mesh?.mtls === "STRICT"
+    ? { scheme: "https" as const, tlsConfig: { caFile: `${PROM_CERTS}/root-cert.pem`, certFile: `${PROM_CERTS}/cert-chain.pem`, keyFile: `${PROM_CERTS}/key.pem`, insecureSkipVerify: true } }
+    : {};
+  const monitor = new ServiceMonitor({
+    metadata: { name, namespace: target.namespace, labels: standardLabels(target, name, "monitoring", c), annotations: { ...SKIP_DRY_RUN } },
+    spec: {
+      selector: { matchLabels: selectorLabels(target, name), matchExpressions: [{ key: HEADLESS_LABEL, operator: "DoesNotExist" }] },
+      namespaceSelector: { matchNames: [target.namespace] },
+      endpoints: [{ port: metricsPort(c).name, path: c.metrics.path ?? "/metrics", interval: (c.metrics.interval ?? "30s") as never, ...tls }],
+    },
+  });
+  return [{ object: plain(monitor), component: key, band: "observability" }];
+}
+
+/** One ConfigMap per dashboard. */
+export function buildDashboards(target: ResolvedTarget, dashboards: Record<string, Record<string, unknown>> | undefined): RenderedObject[] {
+  return Object.keys(dashboards ?? {})
+    .sort()
+    .map((name) => ({
+      band: "observability" as const,
+      object: plain(
+        new ConfigMap({
+          metadata: { name: `${target.namePrefix}dashboard-${name}`, namespace: target.namespace, labels: { ...platformLabels(target, "dashboard"), grafana_dashboard: "1" } },
+          data: { [`${name}.json`]: JSON.stringify(dashboards![name], null, 2) + "\n" },
+        }),
+      ),
+    }));
+}

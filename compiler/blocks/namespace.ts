@@ -1,0 +1,120 @@
+/**
+ * The namespace a platform runs in, enforcing Pod Security `restricted`, and
+ * a ResourceQuota sized from the description: every workload at its
+ * autoscale maximum, so the quota never stops an HPA from scaling.
+ */
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import type { ResolvedTarget } from "../model/target.ts";
+import { canonicalQuantity, parseQuantity } from "../quantity.ts";
+import { platformLabels } from "./naming.ts";
+import { ISTIO_SIDECAR } from "./mesh.ts";
+import { CONFIG_RELOADER } from "./prometheus-stack.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+
+/** A sum in nano-units as a canonical quantity; byte amounts keep a binary suffix. */
+function sumToQuantity(nanos: bigint, bytes: boolean): string {
+  if (bytes && nanos % 1_000_000_000n === 0n) {
+    const b = nanos / 1_000_000_000n;
+    return b % 1024n === 0n ? canonicalQuantity(`${b / 1024n}Ki`) : String(b);
+  }
+  return canonicalQuantity(`${nanos}n`);
+}
+
+/** Peak usage of the platform: the sum over workloads of (maximum replicas × per-pod amount), sidecars and claims included. */
+export function peakUsage(target: ResolvedTarget): Record<string, string> {
+  const sums = new Map<string, bigint>();
+  const add = (key: string, amount: string | undefined, count: number) => {
+    if (amount === undefined) return;
+    sums.set(key, (sums.get(key) ?? 0n) + parseQuantity(amount).nanos * BigInt(count));
+  };
+  let pods = 0;
+  let claims = 0;
+  for (const c of Object.values(target.components)) {
+    const max = c.type === "service" && c.autoscale ? c.autoscale.max : c.replicas;
+    pods += max;
+    // A VPA that applies its recommendations may raise requests up to its maximum.
+    const vpaMax = c.verticalScaling && c.verticalScaling.mode !== "Off" ? c.verticalScaling.max : undefined;
+    add("requests.cpu", vpaMax?.cpu ?? c.resources.requests?.cpu, max);
+    add("requests.memory", vpaMax?.memory ?? c.resources.requests?.memory, max);
+    add("limits.cpu", c.resources.limits?.cpu, max);
+    add("limits.memory", c.resources.limits?.memory, max);
+    if (c.type === "store") {
+      add("requests.storage", c.storage, c.replicas);
+      claims += c.replicas;
+    }
+  }
+  // Platform-wide workloads and claims: standalone volumes, the Prometheus stack (with the operator's config-reloader).
+  for (const v of Object.values(target.volumes ?? {})) {
+    add("requests.storage", v.storage, 1);
+    claims += 1;
+  }
+  const stack = target.prometheusStack;
+  if (stack) {
+    for (const part of [stack.prometheus, stack.alertmanager]) {
+      pods += part.replicas;
+      for (const r of [part.resources, CONFIG_RELOADER]) {
+        add("requests.cpu", r.requests?.cpu, part.replicas);
+        add("requests.memory", r.requests?.memory, part.replicas);
+        add("limits.cpu", r.limits?.cpu, part.replicas);
+        add("limits.memory", r.limits?.memory, part.replicas);
+      }
+      add("requests.storage", part.storage, part.replicas);
+      claims += part.replicas;
+    }
+  }
+  // Every pod in the mesh carries Istio's sidecar.
+  if (target.mesh) {
+    add("requests.cpu", ISTIO_SIDECAR.requests.cpu, pods);
+    add("requests.memory", ISTIO_SIDECAR.requests.memory, pods);
+    add("limits.cpu", ISTIO_SIDECAR.limits.cpu, pods);
+    add("limits.memory", ISTIO_SIDECAR.limits.memory, pods);
+  }
+  // Hook Jobs run one pod each, outside the mesh (a sidecar would keep a Job from completing).
+  for (const hook of Object.values(target.hooks)) {
+    pods += 1;
+    add("requests.cpu", hook.resources.requests?.cpu, 1);
+    add("requests.memory", hook.resources.requests?.memory, 1);
+    add("limits.cpu", hook.resources.limits?.cpu, 1);
+    add("limits.memory", hook.resources.limits?.memory, 1);
+  }
+  const hard: Record<string, string> = {};
+  for (const [key, nanos] of [...sums.entries()].sort()) {
+    hard[key] = sumToQuantity(nanos, !key.endsWith("cpu"));
+  }
+  hard["pods"] = String(pods);
+  if (claims) hard["persistentvolumeclaims"] = String(claims);
+  return hard;
+}
+
+/** The Namespace and, where the environment asks for one, the ResourceQuota. */
+export function buildNamespace(target: ResolvedTarget): RenderedObject[] {
+  const out: RenderedObject[] = [
+    {
+      band: "foundation",
+      object: plain(
+        new Namespace({
+          metadata: {
+            name: target.namespace,
+            labels: {
+              ...platformLabels(target, "namespace"),
+              "pod-security.kubernetes.io/enforce": "restricted",
+              "pod-security.kubernetes.io/audit": "restricted",
+              "pod-security.kubernetes.io/warn": "restricted",
+              // Sidecar injection; under Pod Security `restricted` the cluster needs Istio's CNI plugin (no init container with NET_ADMIN).
+              ...(target.mesh ? { "istio-injection": "enabled" } : {}),
+            },
+          },
+        }),
+      ),
+    },
+  ];
+  if (target.policy.resourceQuota) {
+    out.push({
+      band: "foundation",
+      object: plain(new ResourceQuota({ metadata: { name: target.platform, namespace: target.namespace, labels: platformLabels(target, "quota") }, spec: { hard: peakUsage(target) } })),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * Zero-trust networking: a default-deny policy for the namespace, DNS for
+ * every pod, and, per component, exactly the traffic its `dependsOn` graph
+ * implies (callers in, dependencies out, the ingress controller for exposed
+ * services, cross-region replication to the primary region).
+ */
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule, IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule, IIoK8sApiNetworkingV1NetworkPolicyPort as PolicyPort } from "kubernetes-models/networking.k8s.io/v1";
+import type { ResolvedTarget } from "../model/target.ts";
+import { ENGINES, engineOf } from "../stores/index.ts";
+import { ingressPorts } from "./ingress.ts";
+import { internetEgress } from "./egress.ts";
+import { loadBalancerPort } from "./load-balancer.ts";
+import { objectName, platformLabels, selectorLabels } from "./naming.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
+import { operatorPodLabels, prometheusName } from "./prometheus-stack.ts";
+
+/** The namespace the ingress controller runs in. */
+export const INGRESS_NAMESPACE = "ingress-nginx";
+
+function portsOf(target: ResolvedTarget, key: string, peers = false): PolicyPort[] {
+  const c = target.components[key];
+  const ports = c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
+  return Object.values(ports).map((port) => ({ protocol: "TCP", port }));
+}
+
+/** True when a component's writable endpoint lives in another region (a replicated store outside the primary region). */
+function isRemote(target: ResolvedTarget, key: string): boolean {
+  const c = target.components[key];
+  return c.type === "store" && engineOf(c).crossRegion && target.role !== "primary";
+}
+
+const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+
+/** The NetworkPolicies of a target, or none where the environment does not ask for them. */
+export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
+  if (!target.policy.networkPolicies) return [];
+  const ns = target.namespace;
+  const out: RenderedObject[] = [];
+  const add = (object: NetworkPolicy, component?: string) => out.push({ object: plain(object), component, band: "foundation" });
+  add(new NetworkPolicy({ metadata: { name: "default-deny", namespace: ns, labels: platformLabels(target, "network-policy") }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }));
+  add(
+    new NetworkPolicy({
+      metadata: { name: "allow-dns", namespace: ns, labels: platformLabels(target, "network-policy") },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+          },
+        ],
+      },
+    }),
+  );
+  const keys = Object.keys(target.components).sort();
+  for (const key of keys) {
+    const c = target.components[key];
+    const name = objectName(target, key);
+    const ingress: IngressRule[] = [];
+    const egress: EgressRule[] = [];
+    const callers = [...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)), ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key))].sort();
+    if (callers.length) {
+      ingress.push({ from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })), ports: portsOf(target, key) });
+    }
+    const published = ingressPorts(target, key);
+    if (published.length) {
+      ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }], ports: published.map((port) => ({ protocol: "TCP", port })) });
+    }
+    if (c.type === "store" && c.loadBalancer && !isRemote(target, key)) {
+      ingress.push({ from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }] });
+    }
+    if (c.metrics) {
+      // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
+      const scraper = target.prometheusStack
+        ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
+        : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } };
+      ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
+    }
+    if (c.access?.length) {
+      // The Kubernetes API server, wherever it runs.
+      egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] });
+    }
+    if (c.type === "store") {
+      // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.
+      const self = [{ podSelector: { matchLabels: selectorLabels(target, name) } }];
+      ingress.push({ from: self, ports: portsOf(target, key, true) });
+      egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key, true) });
+    }
+    egress.push(...internetEgress(c));
+    for (const dep of [...(c.dependsOn ?? [])].sort()) {
+      egress.push({ to: isRemote(target, dep) ? ANYWHERE : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }], ports: portsOf(target, dep) });
+    }
+    add(
+      new NetworkPolicy({
+        metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
+        spec: { podSelector: { matchLabels: selectorLabels(target, name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
+      }),
+      key,
+    );
+  }
+  for (const hook of Object.keys(target.hooks).sort()) {
+    const spec = target.hooks[hook];
+    const name = objectName(target, hook);
+    const egress: EgressRule[] = spec.dependsOn
+      .slice()
+      .sort()
+      .map((dep) => ({ to: isRemote(target, dep) ? ANYWHERE : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }], ports: portsOf(target, dep) }));
+    if (spec.externalHttps) egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }] });
+    add(
+      new NetworkPolicy({
+        metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
+        spec: { podSelector: { matchLabels: selectorLabels(target, name) }, policyTypes: ["Ingress", "Egress"], ingress: [], egress },
+      }),
+      hook,
+    );
+  }
+  return out;
+}

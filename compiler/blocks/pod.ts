@@ -1,0 +1,138 @@
+/**
+ * The pod template every workload shares: restricted security context,
+ * canonical resources, env from values, secrets and component URLs.
+ */
+import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1EnvVar as EnvVar, IIoK8sApiCoreV1PodTemplateSpec as PodTemplateSpec, IIoK8sApiCoreV1Probe as K8sProbe, IIoK8sApiCoreV1Volume as Volume, IIoK8sApiCoreV1VolumeMount as VolumeMount } from "kubernetes-models/v1";
+import type { EnvValue, HttpProbe, Resources } from "../describe/types.ts";
+import { isConfigRef, isIngressUrlRef, isSecretRef, isUrlRef } from "../describe/refs.ts";
+import { canonicalQuantity } from "../quantity.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { configMapName, objectName } from "./naming.ts";
+import { declaredHosts, publicHost } from "./hosts.ts";
+import { ManifoldError } from "../errors.ts";
+import { ENGINES } from "../stores/index.ts";
+
+/** Resources with every quantity in canonical form. */
+export function canonicalResources(resources: Resources): { requests?: Record<string, string>; limits?: Record<string, string> } {
+  const out: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
+  for (const side of ["requests", "limits"] as const) {
+    const amounts = resources[side];
+    if (!amounts) continue;
+    const canon: Record<string, string> = {};
+    for (const [k, v] of Object.entries(amounts)) if (v !== undefined) canon[k] = canonicalQuantity(v);
+    if (Object.keys(canon).length) out[side] = canon;
+  }
+  return out;
+}
+
+/** The port of a component, by name or its first. */
+export function componentPort(target: ResolvedTarget, component: string, portName?: string): { name: string; port: number } {
+  const c = target.components[component];
+  const ports = c.type === "service" ? c.ports : storePorts(target, component);
+  const entries = Object.entries(ports);
+  const found = portName ? entries.find(([n]) => n === portName) : entries[0];
+  if (!found) throw new ManifoldError(`component "${component}" has no port named "${portName}"; it has ${entries.map(([n]) => n).join(", ")}`, { target: target.id });
+  return { name: found[0], port: found[1] };
+}
+
+function storePorts(target: ResolvedTarget, component: string): Record<string, number> {
+  const c = target.components[component];
+  return c.type === "store" ? ENGINES[c.engine].ports : {};
+}
+
+/** The value of an env entry or config key: a literal, a resolved component URL or address, or a public ingress URL. */
+export function literalValue(target: ResolvedTarget, value: EnvValue): string | undefined {
+  if (typeof value === "string") return value;
+  if (isUrlRef(value)) {
+    if (!target.components[value.component]) throw new ManifoldError(`url() names unknown component "${value.component}"`, { target: target.id });
+    const { port } = componentPort(target, value.component, value.port);
+    const scheme = value.scheme ? `${value.scheme}://` : "";
+    return `${scheme}${objectName(target, value.component)}:${port}${value.path ?? ""}`;
+  }
+  if (isIngressUrlRef(value)) {
+    const hosts = declaredHosts(target);
+    if (!hosts.includes(value.host)) {
+      throw new ManifoldError(`ingressUrl() names host "${value.host}", which no ingress or expose publishes${hosts.length ? `; published: ${hosts.join(", ")}` : ""}`, { target: target.id });
+    }
+    return `https://${publicHost(target, value.host)}${value.path ?? ""}`;
+  }
+  return undefined;
+}
+
+/** Env vars from a description map, sorted by name for stable output. */
+export function envVars(target: ResolvedTarget, env: Record<string, EnvValue> | undefined): EnvVar[] {
+  return Object.keys(env ?? {})
+    .sort()
+    .map((name) => {
+      const value = env![name];
+      if (isSecretRef(value)) return { name, valueFrom: { secretKeyRef: { name: value.name, key: value.key } } };
+      if (isConfigRef(value)) {
+        if (!(value.key in target.config)) {
+          throw new ManifoldError(`env ${name} reads config key "${value.key}", which the platform ConfigMap does not have; it has ${Object.keys(target.config).sort().join(", ") || "no keys"}`, { target: target.id });
+        }
+        return { name, valueFrom: { configMapKeyRef: { name: configMapName(target), key: value.key } } };
+      }
+      return { name, value: literalValue(target, value)! };
+    });
+}
+
+/** An HTTP probe on a named port. */
+export function httpProbe(probe: HttpProbe, defaultPort: string): K8sProbe {
+  return {
+    httpGet: { path: probe.path, port: probe.port ?? defaultPort },
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds ?? 10,
+    timeoutSeconds: probe.timeoutSeconds ?? 3,
+    failureThreshold: probe.failureThreshold ?? 3,
+  };
+}
+
+/** The restricted container security context the seeds and Pod Security `restricted` demand. */
+export function containerSecurity(): Container["securityContext"] {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export interface PodOptions {
+  name: string;
+  labels: Record<string, string>;
+  container: Container;
+  serviceAccountName: string;
+  automountToken: boolean;
+  runAsUser: number;
+  writablePaths: string[];
+  extraVolumes?: Volume[];
+  extraMounts?: VolumeMount[];
+}
+
+function volumeName(path: string): string {
+  return ("tmp" + path.replace(/[^a-z0-9]+/gi, "-").toLowerCase()).replace(/-+$/, "").slice(0, 63);
+}
+
+/** A pod template with the restricted security context and an emptyDir for each writable path. */
+export function podTemplate(options: PodOptions): PodTemplateSpec {
+  const writable = [...options.writablePaths].sort();
+  const volumes: Volume[] = [...writable.map((path) => ({ name: volumeName(path), emptyDir: {} })), ...(options.extraVolumes ?? [])];
+  const mounts: VolumeMount[] = [...writable.map((path) => ({ name: volumeName(path), mountPath: path })), ...(options.extraMounts ?? [])];
+  return {
+    metadata: { labels: options.labels },
+    spec: {
+      serviceAccountName: options.serviceAccountName,
+      automountServiceAccountToken: options.automountToken,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: options.runAsUser,
+        runAsGroup: options.runAsUser,
+        fsGroup: options.runAsUser,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containers: [{ ...options.container, securityContext: containerSecurity(), volumeMounts: mounts.length ? mounts : undefined }],
+      volumes: volumes.length ? volumes : undefined,
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * A platform's own Prometheus and Alertmanager (`prometheusStack`), run by
+ * the prometheus-operator (its CRDs come from another Application): the
+ * Prometheus and Alertmanager custom resources, Prometheus' ServiceAccount
+ * with read access for service discovery in the namespace, and, where the
+ * environment asks for NetworkPolicies, the traffic the stack needs.
+ * Prometheus selects the platform's ServiceMonitors and PrometheusRules by
+ * the `app.kubernetes.io/part-of` label. Under STRICT mesh mTLS its pods get
+ * Istio's workload certificates at /etc/prom-certs (Istio's documented
+ * recipe), which the ServiceMonitors use to scrape through the mesh.
+ */
+import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
+import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
+import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ManifoldError } from "../errors.ts";
+import { canonicalQuantity } from "../quantity.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { objectName, platformLabels, selectorLabels } from "./naming.ts";
+import { SKIP_DRY_RUN } from "../sync/annotations.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+import { canonicalResources } from "./pod.ts";
+
+/** The stack's object names, after the platform prefix. */
+export const PROMETHEUS_SERVICE_ACCOUNT = "prometheus";
+export const ALERTMANAGER_NAME = "alertmanager";
+/** Where Istio's certificates are mounted in Prometheus under STRICT mTLS. */
+export const PROM_CERTS = "/etc/prom-certs";
+
+/** The prometheus-operator's default config-reloader sidecar resources (the ResourceQuota counts them). */
+export const CONFIG_RELOADER = { requests: { cpu: "10m", memory: "50Mi" }, limits: { cpu: "10m", memory: "50Mi" } } as const;
+
+/** The label the operator puts on the pods of a Prometheus or Alertmanager named `name`. */
+export function operatorPodLabels(name: string): Record<string, string> {
+  return { "operator.prometheus.io/name": name };
+}
+
+/** The name of the platform's Prometheus (and of its ServiceAccount). */
+export function prometheusName(target: ResolvedTarget): string {
+  return `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`;
+}
+
+const POD_SECURITY = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" as const } };
+
+function claim(storage: string, storageClass: string | undefined) {
+  return { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce" as const], storageClassName: storageClass, resources: { requests: { storage: canonicalQuantity(storage) } } } } } as never;
+}
+
+function networkPolicies(target: ResolvedTarget, prom: string, am: string): RenderedObject[] {
+  const stack = target.prometheusStack!;
+  const labels = platformLabels(target, "network-policy");
+  const ns = target.namespace;
+  const api = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+  const policies = [
+    new NetworkPolicy({
+      metadata: { name: prom, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: operatorPodLabels(prom) },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9090 }] }],
+        // Scrape anything in the namespace, push alerts, and read the Kubernetes API for service discovery.
+        egress: [{ to: [{ podSelector: {} }] }, { to: api, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] }],
+      },
+    }),
+    new NetworkPolicy({
+      metadata: { name: am, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: operatorPodLabels(am) },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }], ports: [{ protocol: "TCP", port: 9093 }] },
+          { from: [{ podSelector: { matchLabels: operatorPodLabels(am) } }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] },
+        ],
+        // Peers gossip; receivers (email, chat, paging) are outside the cluster over TLS.
+        egress: [{ to: [{ podSelector: { matchLabels: operatorPodLabels(am) } }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] }, { to: api, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 587 }] }],
+      },
+    }),
+  ];
+  const clients = [...(stack.queriedBy ?? [])].sort();
+  if (clients.length) {
+    policies.push(
+      new NetworkPolicy({
+        metadata: { name: `${prom}-clients`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: clients.map((k) => objectName(target, k)) }, { key: "app.kubernetes.io/part-of", operator: "In", values: [target.platform] }] },
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }], ports: [{ protocol: "TCP", port: 9090 }] }],
+        },
+      }),
+    );
+  }
+  return policies.map((p) => ({ object: plain(p), band: "foundation" as const }));
+}
+
+/** Every object of the platform's Prometheus stack, or nothing when it has none. */
+export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
+  const stack = target.prometheusStack;
+  if (!stack) return [];
+  (stack.queriedBy ?? []).forEach((k, i) => {
+    if (!target.components[k]) throw new ManifoldError(`names unknown component "${k}"`, { field: `prometheusStack.queriedBy[${i}]` });
+  });
+  const ns = target.namespace;
+  const prom = prometheusName(target);
+  const am = `${target.namePrefix}${ALERTMANAGER_NAME}`;
+  const labels = platformLabels(target, "monitoring");
+  const out: RenderedObject[] = [];
+  const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), band });
+  const cr = (name: string) => ({ name, namespace: ns, labels, annotations: { ...SKIP_DRY_RUN } });
+  const byPlatform = { matchLabels: { "app.kubernetes.io/part-of": target.platform } };
+  const strict = target.mesh?.mtls === "STRICT";
+
+  add(new ServiceAccount({ metadata: { name: prom, namespace: ns, labels }, automountServiceAccountToken: true }), "foundation");
+  add(
+    new Role({
+      metadata: { name: prom, namespace: ns, labels },
+      rules: [
+        { apiGroups: [""], resources: ["services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["configmaps"], verbs: ["get"] },
+      ],
+    }),
+    "foundation",
+  );
+  add(
+    new RoleBinding({ metadata: { name: prom, namespace: ns, labels }, subjects: [{ kind: "ServiceAccount", name: prom, namespace: ns }], roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: prom } }),
+    "foundation",
+  );
+  const p = stack.prometheus;
+  add(
+    new Prometheus({
+      metadata: cr(prom),
+      spec: {
+        version: p.version,
+        replicas: p.replicas,
+        retention: p.retention as never,
+        scrapeInterval: (p.scrapeInterval ?? "30s") as never,
+        serviceAccountName: prom,
+        serviceMonitorSelector: byPlatform,
+        serviceMonitorNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+        ruleSelector: byPlatform,
+        ruleNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+        externalLabels: { environment: target.environment, region: target.region },
+        alerting: { alertmanagers: [{ namespace: ns, name: "alertmanager-operated", port: "web" }] },
+        resources: canonicalResources(p.resources),
+        securityContext: POD_SECURITY,
+        storage: claim(p.storage, p.storageClass),
+        podMetadata: {
+          labels: selectorLabels(target, prom),
+          annotations: strict
+            ? {
+                "proxy.istio.io/config": '{"proxyMetadata":{"OUTPUT_CERTS":"/etc/istio-output-certs"}}',
+                "sidecar.istio.io/userVolumeMount": '[{"name":"istio-certs","mountPath":"/etc/istio-output-certs"}]',
+                "traffic.sidecar.istio.io/includeInboundPorts": "",
+                "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
+              }
+            : undefined,
+        },
+        volumes: strict ? [{ name: "istio-certs", emptyDir: { medium: "Memory" } }] : undefined,
+        volumeMounts: strict ? [{ name: "istio-certs", mountPath: PROM_CERTS }] : undefined,
+      },
+    }),
+    "observability",
+  );
+  const a = stack.alertmanager;
+  add(
+    new Alertmanager({
+      metadata: cr(am),
+      spec: {
+        version: a.version,
+        replicas: a.replicas,
+        resources: canonicalResources(a.resources),
+        securityContext: POD_SECURITY,
+        storage: claim(a.storage, a.storageClass),
+        // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
+        podMetadata: { labels: selectorLabels(target, am), annotations: strict ? { "sidecar.istio.io/inject": "false" } : undefined },
+      },
+    }),
+    "observability",
+  );
+  if (strict) {
+    // Prometheus' sidecar does not intercept inbound traffic, so clients (Grafana) must not wrap queries in mesh mTLS.
+    add(
+      new DestinationRule({
+        metadata: cr(prom),
+        spec: { host: `prometheus-operated.${ns}.svc.cluster.local`, trafficPolicy: { tls: { mode: "DISABLE" } } },
+      }),
+      "edge",
+    );
+  }
+  if (target.policy.networkPolicies) out.push(...networkPolicies(target, prom, am));
+  return out;
+}

@@ -1,0 +1,140 @@
+/**
+ * The `service` building block: a Deployment and its Service, ServiceAccount,
+ * and, where asked for, HPA, PodDisruptionBudget and Ingress.
+ */
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { IIoK8sApiAutoscalingV2MetricSpec as MetricSpec } from "kubernetes-models/autoscaling/v2";
+import type { ServiceComponent } from "../describe/types.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { canonicalQuantity } from "../quantity.ts";
+import { configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { plain } from "./objects.ts";
+import { type RenderedObject } from "../model/object.ts";
+import { canonicalResources, envVars, httpProbe, podTemplate } from "./pod.ts";
+import { buildComponentConfig, componentConfigName } from "./component-config.ts";
+import { configFiles } from "./files.ts";
+
+/** The replicas a workload runs at its smallest: the HPA minimum, or its fixed count. */
+export function minReplicas(c: ServiceComponent): number {
+  return c.autoscale ? c.autoscale.min : c.replicas;
+}
+
+/** The ServiceAccount every workload gets, with no API token unless it asks for one. */
+export function serviceAccount(target: ResolvedTarget, name: string, labels: Record<string, string>, token: boolean): ServiceAccount {
+  return new ServiceAccount({ metadata: { name, namespace: target.namespace, labels }, automountServiceAccountToken: token });
+}
+
+/** A PodDisruptionBudget that still lets a node drain (at least one pod may go). */
+export function disruptionBudget(target: ResolvedTarget, name: string, labels: Record<string, string>, spec: { minAvailable?: number; maxUnavailable?: number }): PodDisruptionBudget {
+  const budget = spec.minAvailable !== undefined ? { minAvailable: spec.minAvailable } : { maxUnavailable: spec.maxUnavailable ?? 1 };
+  return new PodDisruptionBudget({ metadata: { name, namespace: target.namespace, labels }, spec: { ...budget, selector: { matchLabels: selectorLabels(target, name) } } });
+}
+
+function hpaMetrics(c: ServiceComponent): MetricSpec[] {
+  if (!c.autoscale) return [];
+  const metrics: MetricSpec[] = [];
+  if (c.autoscale.cpu !== undefined) metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: c.autoscale.cpu } } });
+  if (c.autoscale.memory !== undefined) metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: c.autoscale.memory } } });
+  for (const m of c.autoscale.metrics ?? []) {
+    metrics.push({ type: "Pods", pods: { metric: { name: m.name }, target: { type: "AverageValue", averageValue: canonicalQuantity(m.averageValue) } } });
+  }
+  return metrics;
+}
+
+/** Builds every object of one service component. */
+export function buildService(target: ResolvedTarget, key: string, c: ServiceComponent): RenderedObject[] {
+  const name = objectName(target, key);
+  const labels = standardLabels(target, name, "service", c);
+  const meta = { name, namespace: target.namespace, labels };
+  const portEntries = Object.entries(c.ports);
+  const firstPort = portEntries[0][0];
+  const probes = c.probes ?? {};
+  const liveness = probes.liveness ?? { path: "/health" };
+  const readiness = probes.readiness ?? { path: "/health" };
+  const hasConfig = Object.keys(target.config).length > 0 && c.useConfig !== false;
+  const out: RenderedObject[] = [];
+  const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
+
+  const ownConfig = buildComponentConfig(target, key, name, c);
+  out.push(...ownConfig);
+  const envFrom = [...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []), ...(ownConfig.length ? [{ configMapRef: { name: componentConfigName(name) } }] : [])];
+  const files = configFiles(target, name, labels, c);
+  out.push(...files.objects.map((o) => ({ ...o, component: key })));
+  const token = c.serviceAccountToken ?? Boolean(c.access?.length);
+  add(serviceAccount(target, name, labels, token), "foundation");
+  add(
+    new Service({
+      metadata: meta,
+      spec: { type: "ClusterIP", selector: selectorLabels(target, name), ports: portEntries.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" })) },
+    }),
+    "workload",
+  );
+  add(
+    new Deployment({
+      metadata: meta,
+      spec: {
+        replicas: c.autoscale ? undefined : c.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selectorLabels(target, name) },
+        strategy: { type: "RollingUpdate", rollingUpdate: c.rollout ?? { maxSurge: "25%", maxUnavailable: 0 } },
+        template: podTemplate({
+          name,
+          labels,
+          serviceAccountName: name,
+          automountToken: token,
+          runAsUser: 1000,
+          writablePaths: c.writablePaths ?? ["/tmp"],
+          extraVolumes: files.volumes.length ? files.volumes : undefined,
+          extraMounts: files.mounts.length ? files.mounts : undefined,
+          container: {
+            name: key,
+            image: c.image,
+            command: c.command,
+            args: c.args,
+            ports: portEntries.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+            env: c.env && Object.keys(c.env).length ? envVars(target, c.env) : undefined,
+            envFrom: envFrom.length ? envFrom : undefined,
+            resources: canonicalResources(c.resources),
+            livenessProbe: liveness ? httpProbe(liveness, firstPort) : undefined,
+            readinessProbe: readiness ? httpProbe(readiness, firstPort) : undefined,
+            startupProbe: probes.startup ? httpProbe(probes.startup, firstPort) : undefined,
+          },
+        }),
+      },
+    }),
+    "workload",
+  );
+  if (c.autoscale) {
+    add(
+      new HorizontalPodAutoscaler({
+        metadata: meta,
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas: c.autoscale.min, maxReplicas: c.autoscale.max, metrics: hpaMetrics(c) },
+      }),
+      "scaling",
+    );
+  }
+  if (target.policy.disruptionBudgets && c.disruption !== false && minReplicas(c) >= 2) {
+    add(disruptionBudget(target, name, labels, c.disruption ?? {}), "scaling");
+  }
+  if (c.expose) {
+    const host = `${c.expose.host}.${target.cluster.ingressDomain}`;
+    const port = c.expose.port ?? firstPort;
+    add(
+      new Ingress({
+        metadata: { ...meta, annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod", "nginx.ingress.kubernetes.io/ssl-redirect": "true" } },
+        spec: {
+          ingressClassName: "nginx",
+          tls: [{ hosts: [host], secretName: `${name}-tls` }],
+          rules: [{ host, http: { paths: [{ path: c.expose.path ?? "/", pathType: "Prefix", backend: { service: { name, port: { name: port } } } }] } }],
+        },
+      }),
+      "edge",
+    );
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/** Label selectors as the API server evaluates them, and the pod templates they can select. */
+import type { RenderedObject } from "../model/object.ts";
+import { podTemplateOf } from "./pods.ts";
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Whether `labels` satisfy a LabelSelector (`matchLabels` and `matchExpressions`). An empty selector matches everything. */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const e of selector?.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    const ok =
+      e.operator === "In" ? has && (e.values ?? []).includes(l[e.key])
+      : e.operator === "NotIn" ? !has || !(e.values ?? []).includes(l[e.key])
+      : e.operator === "Exists" ? has
+      : e.operator === "DoesNotExist" ? !has
+      : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Whether `labels` satisfy a plain map selector (a Service's `spec.selector`). */
+export function mapMatches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+export interface PodTemplate {
+  owner: RenderedObject;
+  labels: Record<string, string>;
+  spec: any;
+}
+
+/**
+ * The labels of the pods prometheus-operator runs for a Prometheus or
+ * Alertmanager custom resource (its documented pod labels), plus the
+ * resource's `spec.podMetadata.labels`.
+ */
+function operatorPodLabels(o: RenderedObject): Record<string, string> | undefined {
+  if (!o.object.apiVersion.startsWith("monitoring.coreos.com/")) return undefined;
+  const name = o.object.metadata.name;
+  const app = o.object.kind === "Prometheus" ? "prometheus" : o.object.kind === "Alertmanager" ? "alertmanager" : undefined;
+  if (!app) return undefined;
+  const extra = (o.object.spec as any)?.podMetadata?.labels ?? {};
+  return { ...extra, "app.kubernetes.io/name": app, "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "prometheus-operator", "operator.prometheus.io/name": name, [app]: name };
+}
+
+/** The governing Services prometheus-operator creates for the Prometheus and Alertmanager resources of a target. */
+export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  const made = (name: string, ports: number[], from: RenderedObject): RenderedObject => ({
+    band: from.band,
+    component: from.component,
+    object: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: from.object.metadata.namespace }, spec: { clusterIP: "None", ports: ports.map((port) => ({ port })) } },
+  });
+  const prometheus = objects.find((o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Prometheus");
+  const alertmanager = objects.find((o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Alertmanager");
+  if (prometheus) out.push(made("prometheus-operated", [9090], prometheus));
+  if (alertmanager) out.push(made("alertmanager-operated", [9093, 9094], alertmanager));
+  return out;
+}
+
+/** Every pod template of the target's workloads, with its labels, including the pods operators run for custom resources. */
+export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
+  const out: PodTemplate[] = [];
+  for (const o of objects) {
+    const labels = operatorPodLabels(o);
+    if (labels) out.push({ owner: o, labels, spec: {} });
+  }
+  for (const o of objects) {
+    const template = podTemplateOf(o.object)?.template;
+    if (template) out.push({ owner: o, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {} });
+    else if (o.object.kind === "Pod") out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: (o.object.spec as any) ?? {} });
+  }
+  return out;
+}
+
+/** The named container ports of a pod template. */
+export function containerPortNames(spec: any): Set<string> {
+  const names = new Set<string>();
+  for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name) names.add(p.name);
+  return names;
+}
+
+/** Finds a rendered object by kind and name (for Services, those operators create count too). */
+export function findObject(objects: RenderedObject[], kind: string, name: unknown): RenderedObject | undefined {
+  const found = objects.find((o) => o.object.kind === kind && o.object.metadata.name === name);
+  if (found || kind !== "Service") return found;
+  return operatorServices(objects).find((o) => o.object.metadata.name === name);
+}

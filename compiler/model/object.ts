@@ -1,0 +1,30 @@
+/** What the build phase produces and every later phase reads: plain Kubernetes objects, each tagged with its component and band. */
+
+/** A Kubernetes object as plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * The fixed baseline under the dependency graph, in sync order:
+ * foundation (namespace, quotas, RBAC, config, secrets), data stores and
+ * services (which follow the graph), then scaling, edge and observability.
+ * Hook Jobs sit in their own phase, or for Sync hooks in the graph's waves.
+ */
+export type Band = "foundation" | "workload" | "scaling" | "edge" | "observability" | "hook";
+
+export interface RenderedObject {
+  object: KubeObject;
+  /** The component key this object belongs to; absent for platform-wide objects. */
+  component?: string;
+  band: Band;
+}

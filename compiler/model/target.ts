@@ -1,0 +1,82 @@
+/**
+ * A target (platform × environment × region) at each stage of the pipeline:
+ * resolved, built, ordered and compiled.
+ */
+import type { Band, RenderedObject } from "./object.ts";
+import type { HookSpec } from "./hook.ts";
+import type {
+  ClusterDescription, Component, EnvironmentPolicy, EnvValue, IngressDescription, PatchRule, PlatformDescription, RegionRole,
+} from "../describe/types.ts";
+
+export interface Provenance {
+  /** The layer's label, e.g. `environment dev`. */
+  layer: string;
+  file: string;
+  /** Position in the layering order; later layers win. */
+  rank: number;
+}
+
+export interface ResolvedTarget {
+  /** `platform/environment/region`. */
+  id: string;
+  platform: string;
+  environment: string;
+  region: string;
+  role: RegionRole;
+  namespace: string;
+  namePrefix: string;
+  description?: string;
+  cluster: ClusterDescription;
+  /** The primary region of this environment, which runs the writable databases. */
+  primary: { region: string; cluster: ClusterDescription };
+  secretStore: string;
+  policy: EnvironmentPolicy;
+  config: Record<string, EnvValue>;
+  components: Record<string, Component>;
+  patches: PatchRule[];
+  /** The Jobs Argo CD runs around the sync in this target (migrations, smoke test, failure notice), by name. */
+  hooks: Record<string, HookSpec>;
+  /** Sync-phase hooks that take a place in the wave order, rendered here or not (see HookSpec.render). */
+  waveHooks: Record<string, HookSpec>;
+  /** Grafana dashboards, by name. */
+  dashboards?: Record<string, Record<string, unknown>>;
+  /** Platform-level ingresses, by object name. */
+  ingresses?: Record<string, IngressDescription>;
+  /** Platform-wide blocks, copied from the platform description (not layered). */
+  storageClasses?: PlatformDescription["storageClasses"];
+  volumes?: PlatformDescription["volumes"];
+  mesh?: PlatformDescription["mesh"];
+  alerts?: PlatformDescription["alerts"];
+  recordingRules?: PlatformDescription["recordingRules"];
+  prometheusStack?: PlatformDescription["prometheusStack"];
+  tracing?: PlatformDescription["tracing"];
+  /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
+  provenance: Record<string, Provenance>;
+  /** The description files this target was built from. */
+  sources: string[];
+}
+
+export interface TargetFilter {
+  platform?: string;
+  environment?: string;
+  region?: string;
+}
+
+export interface BuiltTarget {
+  target: ResolvedTarget;
+  objects: RenderedObject[];
+}
+
+export interface WavePlan {
+  /** Wave of each band (the workload band's first wave). */
+  bands: Partial<Record<Band, number>>;
+  /** Wave of each component's workload (and of each Sync hook). */
+  components: Record<string, number>;
+}
+
+export interface CompiledTarget {
+  target: ResolvedTarget;
+  /** Final objects, in Argo CD's sync order. */
+  objects: RenderedObject[];
+  waves: WavePlan;
+}

@@ -1,0 +1,139 @@
+/**
+ * The import graph of `compiler/` flows one way: the CLI and the library entry point on top, then the commands,
+ * then the phases in pipeline order, then Argo CD's sync vocabulary, the graph and object helpers, the model,
+ * the description language and the plain utilities at the bottom. No import cycles, and no phase imports a
+ * later phase.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..");
+const COMPILER = join(ROOT, "compiler");
+
+/** Layers from the bottom up; a module may import its own layer or a lower one. Paths are relative to compiler/. */
+export const LAYERS: { name: string; modules: string[] }[] = [
+  { name: "lib", modules: ["errors.ts", "json.ts", "quantity.ts", "yaml.ts", "version.ts", "precompiled.ts", "git.ts", "check/"] },
+  { name: "language", modules: ["describe/", "stores/"] },
+  { name: "model", modules: ["model/"] },
+  { name: "kernel", modules: ["graph/", "kube/"] },
+  { name: "sync", modules: ["sync/"] },
+  // The phases, in pipeline order: each may import earlier phases, never a later one.
+  { name: "phase:load", modules: ["load.ts"] },
+  { name: "phase:resolve", modules: ["resolve.ts"] },
+  { name: "phase:blocks", modules: ["blocks/"] },
+  { name: "phase:order", modules: ["order.ts"] },
+  { name: "phase:patch", modules: ["patch.ts"] },
+  { name: "phase:validate", modules: ["validate/"] },
+  { name: "phase:emit", modules: ["emit/"] },
+  { name: "phase:argocd", modules: ["argocd/"] },
+  { name: "commands", modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/"] },
+  { name: "cli", modules: ["cli.ts"] },
+  { name: "api", modules: ["index.ts"] },
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith(".ts") ? [relative(COMPILER, path)] : [];
+  });
+}
+
+/** The relative imports of a module (static, re-exports and dynamic), as paths relative to compiler/. */
+export function importsOf(file: string, source: string): string[] {
+  const specs = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.[^"']+)["']/g), ...source.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) => m[1]);
+  return [...new Set(specs.map((s) => normalize(join(dirname(file), s))))];
+}
+
+/** The layer index of a module; -1 for anything outside compiler/. */
+export function layerOf(module: string): number {
+  return LAYERS.findIndex((l) => l.modules.some((m) => (m.endsWith("/") ? module.startsWith(m) : module === m)));
+}
+
+/** Every strongly connected component with more than one module (Tarjan), each as a path. */
+export function cycles(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/** Imports that go up the layers: `from -> to (layer -> layer)`. */
+export function upwardImports(graph: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    for (const to of targets) {
+      const a = layerOf(from);
+      const b = layerOf(to);
+      if (b < 0 || a < 0) continue;
+      if (b > a) out.push(`${from} -> ${to} (${LAYERS[a].name} -> ${LAYERS[b].name})`);
+    }
+  }
+  return out.sort();
+}
+
+const graph = new Map(sourceFiles(COMPILER).map((f) => [f, importsOf(f, readFileSync(join(COMPILER, f), "utf8"))] as const));
+
+describe("the import graph of compiler/", () => {
+  it("places every module in a layer", () => {
+    expect([...graph.keys()].filter((f) => layerOf(f) < 0)).toEqual([]);
+  });
+
+  it("has no import cycle", () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  it("never imports upwards: no phase imports a later phase, the model imports no phase", () => {
+    expect(upwardImports(graph)).toEqual([]);
+  });
+
+  it("imports only modules that exist", () => {
+    const missing = [...graph].flatMap(([from, targets]) => targets.filter((t) => !t.startsWith("..") && !graph.has(t)).map((t) => `${from} -> ${t}`));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("the checks themselves", () => {
+  it("find a cycle and name every module on it", () => {
+    const g = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]);
+    expect(cycles(g)).toEqual([["a.ts", "b.ts", "c.ts"]]);
+  });
+
+  it("find a phase importing a later phase, and the model importing a phase", () => {
+    const g = new Map([["load.ts", ["order.ts"]], ["model/target.ts", ["resolve.ts"]], ["order.ts", ["load.ts", "model/target.ts"]]]);
+    expect(upwardImports(g)).toEqual(["load.ts -> order.ts (phase:load -> phase:order)", "model/target.ts -> resolve.ts (model -> phase:resolve)"]);
+  });
+
+  it("read static, type-only, re-exported, multi-line and dynamic imports", () => {
+    const src = 'import { a } from "./x.ts";\nimport type {\n  B,\n} from "../model/object.ts";\nexport { c } from "./y.ts";\nconst d = await import("./z.ts");\n';
+    expect(importsOf("blocks/service.ts", src).sort()).toEqual(["blocks/x.ts", "blocks/y.ts", "blocks/z.ts", "model/object.ts"]);
+  });
+});
