@@ -9,8 +9,16 @@ export default argocd({
   namespace: "argocd",
   environments: {
     // Every change syncs at once, pruning what was removed and undoing drift.
-    dev: { automated: { prune: true, selfHeal: true }, rollout: { type: "AllAtOnce" }, preserveResourcesOnDeletion: false },
-    staging: { automated: { prune: true, selfHeal: true }, rollout: { type: "AllAtOnce" }, preserveResourcesOnDeletion: false },
+    dev: {
+      automated: { prune: true, selfHeal: true },
+      rollout: { type: "AllAtOnce" },
+      preserveResourcesOnDeletion: false,
+    },
+    staging: {
+      automated: { prune: true, selfHeal: true },
+      rollout: { type: "AllAtOnce" },
+      preserveResourcesOnDeletion: false,
+    },
     // One region at a time, the least critical first; each step waits until the previous one is Healthy.
     // RollingSync turns automated sync off and triggers the syncs itself; `prune` still applies to them.
     production: {

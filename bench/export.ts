@@ -18,4 +18,6 @@ const targets = result.targets.map((t) => ({
   objects: t.objects.map((o) => o.object),
 }));
 writeFileSync(out, JSON.stringify({ targets }));
-process.stderr.write(`exported ${targets.length} targets, ${targets.reduce((n, t) => n + t.objects.length, 0)} objects\n`);
+process.stderr.write(
+  `exported ${targets.length} targets, ${targets.reduce((n, t) => n + t.objects.length, 0)} objects\n`,
+);

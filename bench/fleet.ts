@@ -83,11 +83,19 @@ export function platformSource(index: number, services: number): string {
   const lines: string[] = [];
   for (let i = 0; i < services; i++) {
     const key = `svc-${String(i).padStart(2, "0")}`;
-    const deps = i === 0 ? ["postgres", "redis"] : i % 3 === 0 ? [`svc-${String(i - 1).padStart(2, "0")}`, "postgres"] : [`svc-${String(i - 1).padStart(2, "0")}`];
+    const deps =
+      i === 0
+        ? ["postgres", "redis"]
+        : i % 3 === 0
+          ? [`svc-${String(i - 1).padStart(2, "0")}`, "postgres"]
+          : [`svc-${String(i - 1).padStart(2, "0")}`];
     const min = 2 + (i % 4);
     const extra: string[] = [];
     if (i === services - 1) extra.push(`expose: { host: "${name}-api", path: "/" },`);
-    if (i % 2 === 0) extra.push(`env: { DB_PASSWORD: secretRef("${name}-postgres", "password"), UPSTREAM: url("${deps[0]}", "http") },`);
+    if (i % 2 === 0)
+      extra.push(
+        `env: { DB_PASSWORD: secretRef("${name}-postgres", "password"), UPSTREAM: url("${deps[0]}", "http") },`,
+      );
     else extra.push(`env: { MODE: "on", RETRIES: "0775", FEATURE_FLAG: "yes" },`);
     lines.push(`    "${key}": service({
       description: "Synthetic service ${i} of ${name}",
@@ -140,7 +148,8 @@ export function writeFleet(dir: string, size: FleetSize): void {
   for (const sub of ["platforms", "environments", "regions"]) mkdirSync(join(dir, sub), { recursive: true });
   const environments = ENVIRONMENTS.slice(0, size.environments);
   const regions = REGIONS.slice(0, size.regions);
-  for (const env of environments) writeFileSync(join(dir, "environments", `${env}.ts`), environmentSource(env, regions));
+  for (const env of environments)
+    writeFileSync(join(dir, "environments", `${env}.ts`), environmentSource(env, regions));
   regions.forEach((r, i) => writeFileSync(join(dir, "regions", `${r}.ts`), regionSource(r, ROLES[i], environments)));
   for (let p = 0; p < size.platforms; p++) {
     writeFileSync(join(dir, "platforms", `fleet-${String(p).padStart(3, "0")}.ts`), platformSource(p, size.services));

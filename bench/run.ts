@@ -45,7 +45,11 @@ interface Sample {
 /** Runs a command as a whole process under GNU time, for its wall time and peak RSS. */
 function run(cmd: string, args: string[], cwd = REPO): Sample {
   const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "__RSS_KB=%M", cmd, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
+  const r = spawnSync("/usr/bin/time", ["-f", "__RSS_KB=%M", cmd, ...args], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   const ms = performance.now() - start;
   const rss = /__RSS_KB=(\d+)/.exec(r.stderr ?? "");
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
@@ -71,7 +75,14 @@ interface Measure {
 }
 
 /** Runs `once` RUNS times (after `prepare`, untimed) and takes medians. */
-function measure(tool: string, fleet: string, objects: number, prepare: () => void, once: () => Sample, runs = RUNS): Measure {
+function measure(
+  tool: string,
+  fleet: string,
+  objects: number,
+  prepare: () => void,
+  once: () => Sample,
+  runs = RUNS,
+): Measure {
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     prepare();
@@ -94,8 +105,11 @@ function measure(tool: string, fleet: string, objects: number, prepare: () => vo
     objectsPerSecond: Math.round((objects / ms) * 1000),
     peakRssMb: Math.round(median(samples.map((s) => s.rssMb))),
   };
-  if (Object.keys(phases).length) m.phases = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v))]));
-  process.stderr.write(`  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${String(m.peakRssMb).padStart(5)} MB${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`);
+  if (Object.keys(phases).length)
+    m.phases = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v))]));
+  process.stderr.write(
+    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${String(m.peakRssMb).padStart(5)} MB${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
+  );
   return m;
 }
 
@@ -114,24 +128,39 @@ function peers(fleet: string, root: string, objects: number, kustomize: boolean)
   const out = join(dir, "out");
   const clean = () => rmSync(out, { recursive: true, force: true });
   const results: Measure[] = [];
-  results.push(measure("cdk8s synth", fleet, objects, clean, () => run(process.execPath, [join(REPO, "bench/peers/cdk8s.mjs"), json, out])));
-  results.push(measure("yaml stringify (floor)", fleet, objects, clean, () => run(process.execPath, [join(REPO, "bench/peers/yaml-floor.mjs"), json, out])));
+  results.push(
+    measure("cdk8s synth", fleet, objects, clean, () =>
+      run(process.execPath, [join(REPO, "bench/peers/cdk8s.mjs"), json, out]),
+    ),
+  );
+  results.push(
+    measure("yaml stringify (floor)", fleet, objects, clean, () =>
+      run(process.execPath, [join(REPO, "bench/peers/yaml-floor.mjs"), json, out]),
+    ),
+  );
   if (kustomize) {
     const tree = join(dir, "kustomize");
     run(process.execPath, [join(REPO, "bench/peers/kustomize-tree.mjs"), json, tree]);
     const folders: string[] = JSON.parse(readFileSync(join(tree, "targets.json"), "utf8"));
     results.push(
-      measure("kubectl kustomize", fleet, objects, clean, () => {
-        let ms = 0;
-        let rss = 0;
-        for (const f of folders) {
-          mkdirSync(join(out, f), { recursive: true });
-          const s = run("kubectl", ["kustomize", join(tree, "overlays", f), "-o", join(out, f, "all.yaml")]);
-          ms += s.ms;
-          rss = Math.max(rss, s.rssMb);
-        }
-        return { ms, rssMb: rss, stderr: "" };
-      }, Math.min(RUNS, 3)),
+      measure(
+        "kubectl kustomize",
+        fleet,
+        objects,
+        clean,
+        () => {
+          let ms = 0;
+          let rss = 0;
+          for (const f of folders) {
+            mkdirSync(join(out, f), { recursive: true });
+            const s = run("kubectl", ["kustomize", join(tree, "overlays", f), "-o", join(out, f, "all.yaml")]);
+            ms += s.ms;
+            rss = Math.max(rss, s.rssMb);
+          }
+          return { ms, rssMb: rss, stderr: "" };
+        },
+        Math.min(RUNS, 3),
+      ),
     );
   }
   return results;
@@ -142,7 +171,8 @@ function seedProject(): string {
   const root = join(WORK, "seed");
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  for (const d of ["platforms", "environments", "regions", "argocd"]) if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(root, d), { recursive: true });
+  for (const d of ["platforms", "environments", "regions", "argocd"])
+    if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(root, d), { recursive: true });
   writeFileSync(join(root, "package.json"), readFileSync(join(REPO, "package.json")));
   symlinkSync(join(REPO, "compiler"), join(root, "compiler"));
   symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
@@ -151,15 +181,24 @@ function seedProject(): string {
 
 function cpuModel(): string {
   try {
-    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
-    return line ? line.split(":")[1].trim() : cpus()[0]?.model ?? "unknown";
+    const line = readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("model name"));
+    return line ? line.split(":")[1].trim() : (cpus()[0]?.model ?? "unknown");
   } catch {
     return cpus()[0]?.model ?? "unknown";
   }
 }
 
-const machine = { nproc: cpus().length, cpu: cpuModel(), node: process.version, loadBefore: loadavg().map((x) => Math.round(x * 100) / 100) };
-process.stderr.write(`bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}; ${RUNS} runs each\n`);
+const machine = {
+  nproc: cpus().length,
+  cpu: cpuModel(),
+  node: process.version,
+  loadBefore: loadavg().map((x) => Math.round(x * 100) / 100),
+};
+process.stderr.write(
+  `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}; ${RUNS} runs each\n`,
+);
 const results: Measure[] = [];
 mkdirSync(WORK, { recursive: true });
 
@@ -174,10 +213,30 @@ const cleanSeed = () => {
 };
 const first = run(process.execPath, [CLI, "compile"], seed);
 const seedObjects = countObjects(first.stderr);
-results.push(measure("manifold compile", "seed", seedObjects, cleanSeed, () => run(process.execPath, [CLI, "compile", "--timings"], seed)));
+results.push(
+  measure("manifold compile", "seed", seedObjects, cleanSeed, () =>
+    run(process.execPath, [CLI, "compile", "--timings"], seed),
+  ),
+);
 run(process.execPath, [CLI, "compile"], seed);
-results.push(measure("manifold compile (unchanged)", "seed", seedObjects, () => {}, () => run(process.execPath, [CLI, "compile", "--timings"], seed)));
-results.push(measure("manifold compile --check", "seed", seedObjects, () => {}, () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed)));
+results.push(
+  measure(
+    "manifold compile (unchanged)",
+    "seed",
+    seedObjects,
+    () => {},
+    () => run(process.execPath, [CLI, "compile", "--timings"], seed),
+  ),
+);
+results.push(
+  measure(
+    "manifold compile --check",
+    "seed",
+    seedObjects,
+    () => {},
+    () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
+  ),
+);
 if (PEERS_AT.has("seed")) results.push(...peers("seed", seed, seedObjects, !values["no-kustomize"]));
 
 for (const label of values.sizes!.split(",")) {
@@ -185,14 +244,25 @@ for (const label of values.sizes!.split(",")) {
   if (!size) throw new Error(`unknown size ${label}; known: ${SIZES.map((s) => s.label).join(", ")}`);
   const root = join(WORK, `fleet-${label}`);
   writeFleet(root, size);
-  process.stderr.write(`fleet ${label}: ${size.platforms} platforms x ${size.environments} environments x ${size.regions} regions, ${size.services} services + 2 stores each\n`);
+  process.stderr.write(
+    `fleet ${label}: ${size.platforms} platforms x ${size.environments} environments x ${size.regions} regions, ${size.services} services + 2 stores each\n`,
+  );
   const warm = run(process.execPath, [CLI, "compile"], root);
   const objects = countObjects(warm.stderr);
   const clean = () => {
     rmSync(join(root, "rendered"), { recursive: true, force: true });
     rmSync(join(root, ".manifold-cache/targets"), { recursive: true, force: true });
   };
-  results.push(measure("manifold compile", label, objects, clean, () => run(process.execPath, [CLI, "compile", "--timings"], root), label === "100k" ? Math.min(RUNS, 3) : RUNS));
+  results.push(
+    measure(
+      "manifold compile",
+      label,
+      objects,
+      clean,
+      () => run(process.execPath, [CLI, "compile", "--timings"], root),
+      label === "100k" ? Math.min(RUNS, 3) : RUNS,
+    ),
+  );
   if (PEERS_AT.has(label)) results.push(...peers(label, root, objects, !values["no-kustomize"]));
 }
 
@@ -200,22 +270,43 @@ for (const label of values.sizes!.split(",")) {
 const rows: string[][] = [["fleet", "objects", "tool", "median ms", "objects/s", "peak RSS MB", "x manifold"]];
 for (const m of results) {
   const base = results.find((r) => r.fleet === m.fleet && r.tool === "manifold compile");
-  rows.push([m.fleet, String(m.objects), m.tool, String(m.medianMs), String(m.objectsPerSecond), String(m.peakRssMb), base ? (m.medianMs / base.medianMs).toFixed(2) : ""]);
+  rows.push([
+    m.fleet,
+    String(m.objects),
+    m.tool,
+    String(m.medianMs),
+    String(m.objectsPerSecond),
+    String(m.peakRssMb),
+    base ? (m.medianMs / base.medianMs).toFixed(2) : "",
+  ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-const line = (r: string[]) => "| " + r.map((c, i) => (i >= 3 || i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ") + " |";
-const table = [line(rows[0]), "|" + widths.map((w, i) => (i >= 3 || i === 1 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|", ...rows.slice(1).map(line)].join("\n");
+const line = (r: string[]) =>
+  "| " + r.map((c, i) => (i >= 3 || i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ") + " |";
+const table = [
+  line(rows[0]),
+  "|" + widths.map((w, i) => (i >= 3 || i === 1 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|",
+  ...rows.slice(1).map(line),
+].join("\n");
 process.stdout.write(table + "\n\nphases (median ms, from --timings):\n");
-for (const m of results.filter((r) => r.phases)) process.stdout.write(`  ${m.fleet} ${m.tool}: ${JSON.stringify(m.phases)}\n`);
+for (const m of results.filter((r) => r.phases))
+  process.stdout.write(`  ${m.fleet} ${m.tool}: ${JSON.stringify(m.phases)}\n`);
 
 // Scaling: time per object from one size to the next.
 const manifold = results.filter((r) => r.tool === "manifold compile" && r.fleet !== "seed");
 for (let i = 1; i < manifold.length; i++) {
   const a = manifold[i - 1];
   const b = manifold[i];
-  process.stdout.write(`scaling ${a.fleet} -> ${b.fleet}: ${(b.objects / a.objects).toFixed(1)}x objects, ${(b.medianMs / a.medianMs).toFixed(1)}x time\n`);
+  process.stdout.write(
+    `scaling ${a.fleet} -> ${b.fleet}: ${(b.objects / a.objects).toFixed(1)}x objects, ${(b.medianMs / a.medianMs).toFixed(1)}x time\n`,
+  );
 }
-const report = { date: new Date().toISOString(), machine: { ...machine, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) }, runs: RUNS, results };
+const report = {
+  date: new Date().toISOString(),
+  machine: { ...machine, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) },
+  runs: RUNS,
+  results,
+};
 writeFileSync(join(REPO, "bench/results.json.tmp"), JSON.stringify(report, null, 2) + "\n");
 rmSync(join(REPO, "bench/results.json"), { force: true });
 cpSync(join(REPO, "bench/results.json.tmp"), join(REPO, "bench/results.json"));

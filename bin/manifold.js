@@ -23,7 +23,8 @@ async function precompiled() {
     }
     return await import(pathToFileURL(DIST).href);
   } catch (e) {
-    if (process.env.MANIFOLD_DEBUG) process.stderr.write(`manifold: precompiled CLI unavailable, using the sources: ${e?.message ?? e}\n`);
+    if (process.env.MANIFOLD_DEBUG)
+      process.stderr.write(`manifold: precompiled CLI unavailable, using the sources: ${e?.message ?? e}\n`);
     return undefined;
   }
 }

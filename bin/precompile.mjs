@@ -27,7 +27,9 @@ export async function precompile(key = sourceKey(REPO)) {
     external: ["esbuild", "tsx", "tsx/*", "re2-wasm"],
     define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
     // Some bundled CommonJS packages call require(); give the ES module one.
-    banner: { js: `import { createRequire as __manifoldCreateRequire } from "node:module"; const require = __manifoldCreateRequire(import.meta.url);` },
+    banner: {
+      js: `import { createRequire as __manifoldCreateRequire } from "node:module"; const require = __manifoldCreateRequire(import.meta.url);`,
+    },
   });
   mkdirSync(dirname(DIST), { recursive: true });
   const tmp = `${DIST}.${process.pid}.tmp`;

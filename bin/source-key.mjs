@@ -19,7 +19,13 @@ function files(root, dir, out) {
 export function sourceKey(repo) {
   const hash = createHash("sha256");
   const list = files(repo, "compiler", []).sort();
-  for (const extra of ["package.json", "package-lock.json", "bin/precompile.mjs", "bin/source-key.mjs"]) if (existsSync(join(repo, extra))) list.push(extra);
-  for (const rel of list) hash.update(rel).update("\0").update(readFileSync(join(repo, rel))).update("\0");
+  for (const extra of ["package.json", "package-lock.json", "bin/precompile.mjs", "bin/source-key.mjs"])
+    if (existsSync(join(repo, extra))) list.push(extra);
+  for (const rel of list)
+    hash
+      .update(rel)
+      .update("\0")
+      .update(readFileSync(join(repo, rel)))
+      .update("\0");
   return hash.digest("hex").slice(0, 32);
 }

@@ -118,7 +118,12 @@ type OptionSpec = Record<string, { type: "string" | "boolean" }>;
 
 function parse<T extends OptionSpec>(args: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: "boolean" as const }, root: { type: "string" as const } }, allowPositionals, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean" as const }, root: { type: "string" as const } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -131,16 +136,31 @@ function formatOption(value: string | undefined, allowed: string[]): string {
 }
 
 async function runCompile(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { check: { type: "boolean" }, platform: { type: "string" }, env: { type: "string" }, region: { type: "string" }, timings: { type: "boolean" }, "no-cache": { type: "boolean" } } as const);
-  if (values.help) return io.out(HELP.compile), 0;
+  const { values } = parse(args, {
+    check: { type: "boolean" },
+    platform: { type: "string" },
+    env: { type: "string" },
+    region: { type: "string" },
+    timings: { type: "boolean" },
+    "no-cache": { type: "boolean" },
+  } as const);
+  if (values.help) return (io.out(HELP.compile), 0);
   const root = values.root ?? process.cwd();
   // performance.now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
   const start = performance.now();
   const printTimings = (timings: Record<string, number>) => {
-    if (values.timings) io.err(`timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), total: Math.round(performance.now()) })}`);
+    if (values.timings)
+      io.err(
+        `timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), total: Math.round(performance.now()) })}`,
+      );
   };
   const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
-  const result = await compile({ root, filter: { platform: values.platform, environment: values.env, region: values.region }, cache, offload: helperThread(cache) });
+  const result = await compile({
+    root,
+    filter: { platform: values.platform, environment: values.env, region: values.region },
+    cache,
+    offload: helperThread(cache),
+  });
   const objects = [...result.targets, ...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects.length, 0);
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   const ms = Math.round(performance.now() - start);
@@ -158,7 +178,9 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     for (const p of diff.added) io.out(`added    rendered/${p}`);
     for (const p of diff.changed) io.out(`changed  rendered/${p}`);
     for (const p of diff.removed) io.out(`removed  rendered/${p}`);
-    io.err(`rendered/ is stale: ${diff.added.length + diff.changed.length + diff.removed.length} file(s) differ; run 'npm run compile'`);
+    io.err(
+      `rendered/ is stale: ${diff.added.length + diff.changed.length + diff.removed.length} file(s) differ; run 'npm run compile'`,
+    );
     return 1;
   }
   const emitStart = performance.now();
@@ -167,24 +189,31 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   printTimings(result.timings);
   io.err(
     `compiled ${targets}, ${objects} objects in ${ms} ms; ` +
-      (isEmptyDiff(diff) ? "rendered/ unchanged" : `rendered/: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`),
+      (isEmptyDiff(diff)
+        ? "rendered/ unchanged"
+        : `rendered/: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`),
   );
   return 0;
 }
 
 async function runValidate(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { format: { type: "string" } } as const);
-  if (values.help) return io.out(HELP.validate), 0;
+  if (values.help) return (io.out(HELP.validate), 0);
   const format = formatOption(values.format, ["text", "json"]);
   const root = values.root ?? process.cwd();
   try {
     const result = await compile({ root, keepErrors: true });
     const errors = blocking(result.findings);
     const waived = result.findings.filter((f) => f.waived).length;
-    if (format === "json") io.out(JSON.stringify({ ok: errors.length === 0, targets: result.targets.length, findings: result.findings }, null, 2));
+    if (format === "json")
+      io.out(
+        JSON.stringify({ ok: errors.length === 0, targets: result.targets.length, findings: result.findings }, null, 2),
+      );
     else {
       for (const f of result.findings) io.out(formatFinding(f));
-      io.err(`validated ${result.targets.length} targets: ${errors.length} error(s), ${result.findings.length - errors.length - waived} warning(s), ${waived} waived`);
+      io.err(
+        `validated ${result.targets.length} targets: ${errors.length} error(s), ${result.findings.length - errors.length - waived} warning(s), ${waived} waived`,
+      );
     }
     return errors.length ? 1 : 0;
   } catch (e) {
@@ -197,12 +226,15 @@ async function runValidate(args: string[], io: Io): Promise<number> {
 
 async function runPlan(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: "string" }, apps: { type: "boolean" } } as const, true);
-  if (values.help) return io.out(HELP.plan), 0;
+  if (values.help) return (io.out(HELP.plan), 0);
   const format = formatOption(values.format, ["text", "json"]);
   if (values.apps) {
     if (positionals.length) throw new UsageError("plan --apps takes no arguments");
     const result = await compile({ root: values.root ?? process.cwd() });
-    if (!result.argocd) throw new ManifoldError("plan --apps needs the Argo CD layer, and this project has no argocd/ description", { file: "argocd/" });
+    if (!result.argocd)
+      throw new ManifoldError("plan --apps needs the Argo CD layer, and this project has no argocd/ description", {
+        file: "argocd/",
+      });
     io.out(format === "json" ? JSON.stringify(result.argocd.plan, null, 2) : formatAppsPlan(result.argocd.plan));
     return 0;
   }
@@ -215,39 +247,71 @@ async function runPlan(args: string[], io: Io): Promise<number> {
 }
 
 async function runPublish(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { branch: { type: "string" }, remote: { type: "string" }, push: { type: "boolean" } } as const);
-  if (values.help) return io.out(HELP.publish), 0;
-  const result = await publish({ root: values.root ?? process.cwd(), branch: values.branch, remote: values.remote, push: values.push, log: (l) => io.err(l) });
+  const { values } = parse(args, {
+    branch: { type: "string" },
+    remote: { type: "string" },
+    push: { type: "boolean" },
+  } as const);
+  if (values.help) return (io.out(HELP.publish), 0);
+  const result = await publish({
+    root: values.root ?? process.cwd(),
+    branch: values.branch,
+    remote: values.remote,
+    push: values.push,
+    log: (l) => io.err(l),
+  });
   io.err(result.message);
   if (result.tip) io.out(result.tip);
   return 0;
 }
 
 async function runDiff(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { base: { type: "string" }, head: { type: "string" }, format: { type: "string" }, "exit-code": { type: "boolean" }, output: { type: "string" }, "max-length": { type: "string" } } as const);
-  if (values.help) return io.out(HELP.diff), 0;
+  const { values } = parse(args, {
+    base: { type: "string" },
+    head: { type: "string" },
+    format: { type: "string" },
+    "exit-code": { type: "boolean" },
+    output: { type: "string" },
+    "max-length": { type: "string" },
+  } as const);
+  if (values.help) return (io.out(HELP.diff), 0);
   if (!values.base) throw new UsageError("diff needs --base <ref>");
   const format = formatOption(values.format, [...REPORT_FORMATS]) as (typeof REPORT_FORMATS)[number];
   const maxLength = values["max-length"] === undefined ? undefined : Number(values["max-length"]);
-  if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= 1000)) throw new UsageError("--max-length must be a whole number of at least 1000");
-  const result = await diff({ root: values.root ?? process.cwd(), base: values.base, head: values.head, log: (l) => io.err(l) });
+  if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= 1000))
+    throw new UsageError("--max-length must be a whole number of at least 1000");
+  const result = await diff({
+    root: values.root ?? process.cwd(),
+    base: values.base,
+    head: values.head,
+    log: (l) => io.err(l),
+  });
   if (values.output) writeFileSync(values.output, renderReport(result, format, { maxLength: Infinity }));
   io.out(renderReport(result, format, { maxLength, fullReport: values.output }).trimEnd());
   io.err(`${result.changes.length} object(s) differ between ${result.base.label} and ${result.head.label}`);
   return values["exit-code"] && result.changes.length > 0 ? 1 : 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { compile: runCompile, validate: runValidate, plan: runPlan, diff: runDiff, publish: runPublish };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  compile: runCompile,
+  validate: runValidate,
+  plan: runPlan,
+  diff: runDiff,
+  publish: runPublish,
+};
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === "--help" || command === "-h" || command === "help") {
       io.out(HELP.main);
       return command ? 0 : 2;
     }
-    if (command === "--version") return io.out(COMPILER_VERSION), 0;
+    if (command === "--version") return (io.out(COMPILER_VERSION), 0);
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
     return await run(rest, io);

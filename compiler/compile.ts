@@ -24,7 +24,6 @@ import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { CompiledTarget } from "./model/target.ts";
 
-
 /** A target compiled without being built here (taken from the cache, or built by another thread): the same shape as a built one. */
 export type ReusedTarget = CompiledTarget;
 
@@ -73,7 +72,11 @@ export function scopeFor(filter: TargetFilter | undefined): Scope {
   return (path: string) => {
     const [env, region, platform] = path.split("/");
     if (env === "argocd") return false;
-    return (!filter.environment || env === filter.environment) && (!filter.region || region === filter.region) && (!filter.platform || platform === filter.platform);
+    return (
+      (!filter.environment || env === filter.environment) &&
+      (!filter.region || region === filter.region) &&
+      (!filter.platform || platform === filter.platform)
+    );
   };
 }
 
@@ -81,7 +84,11 @@ export function scopeFor(filter: TargetFilter | undefined): Scope {
 export function findingsError(findings: Finding[]): ManifoldError {
   return combineErrors(
     findings.map(
-      (f) => new ManifoldError(`${f.component ? `component ${f.component}: ` : ""}${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`, { file: f.file, target: f.target }),
+      (f) =>
+        new ManifoldError(
+          `${f.component ? `component ${f.component}: ` : ""}${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`,
+          { file: f.file, target: f.target },
+        ),
     ),
   );
 }
@@ -97,7 +104,13 @@ export interface CompiledTargets {
  * Phases 3 to 6 and the rendering of files, for resolved targets. Throws a ManifoldError listing every problem
  * of the first phase that has any. With a cache, each target's output is stored under its key in `keys`.
  */
-export function compileTargets(resolved: ResolvedTarget[], timings: Record<string, number> = {}, cache?: TargetCache, keys?: Map<ResolvedTarget, string>, keepErrors = false): CompiledTargets {
+export function compileTargets(
+  resolved: ResolvedTarget[],
+  timings: Record<string, number> = {},
+  cache?: TargetCache,
+  keys?: Map<ResolvedTarget, string>,
+  keepErrors = false,
+): CompiledTargets {
   const files = new Map<string, string>();
   const built = timed(timings, "build", () => build(resolved));
   const ordered = timed(timings, "order", () => built.map(order));
@@ -120,7 +133,8 @@ export function compileTargets(resolved: ResolvedTarget[], timings: Record<strin
   if (errors.length && !keepErrors) throw findingsError(errors);
   const targets: CompiledTarget[] = [];
   const findingsOf = new Map<string, Finding[]>();
-  if (cache) for (const f of findings) (findingsOf.get(f.target) ?? findingsOf.set(f.target, []).get(f.target)!).push(f);
+  if (cache)
+    for (const f of findings) (findingsOf.get(f.target) ?? findingsOf.set(f.target, []).get(f.target)!).push(f);
   timed(timings, "render", () => {
     for (const t of patched) {
       const objects = sortForSync(t.objects);
@@ -128,7 +142,14 @@ export function compileTargets(resolved: ResolvedTarget[], timings: Record<strin
       own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
       for (const [path, content] of own) files.set(path, content);
       targets.push({ target: t.target, objects, waves: t.waves });
-      if (cache && keys?.has(t.target)) cache.put(keys.get(t.target)!, { id: t.target.id, objects, waves: t.waves, findings: findingsOf.get(t.target.id) ?? [], files: [...own] });
+      if (cache && keys?.has(t.target))
+        cache.put(keys.get(t.target)!, {
+          id: t.target.id,
+          objects,
+          waves: t.waves,
+          findings: findingsOf.get(t.target.id) ?? [],
+          files: [...own],
+        });
     }
   });
   return { targets, findings, files };
@@ -144,10 +165,17 @@ interface Partition {
 }
 
 /** Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to build. */
-function resolveAndPartition(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache?: TargetCache): Partition {
+function resolveAndPartition(
+  project: Project,
+  filter: TargetFilter | undefined,
+  timings: Record<string, number>,
+  cache?: TargetCache,
+): Partition {
   const all = timed(timings, "resolve", () => resolve(project, filter));
   if (all.length === 0 && filter) {
-    throw new ManifoldError(`no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`);
+    throw new ManifoldError(
+      `no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`,
+    );
   }
   const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], keys: new Map() };
   if (!cache) return p;
@@ -166,7 +194,15 @@ function resolveAndPartition(project: Project, filter: TargetFilter | undefined,
   return p;
 }
 
-function assemble(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache: TargetCache | undefined, p: Partition, built: CompiledTargets, elsewhere: ReusedTarget[] = []): CompileResult {
+function assemble(
+  project: Project,
+  filter: TargetFilter | undefined,
+  timings: Record<string, number>,
+  cache: TargetCache | undefined,
+  p: Partition,
+  built: CompiledTargets,
+  elsewhere: ReusedTarget[] = [],
+): CompileResult {
   for (const [path, content] of built.files) p.files.set(path, content);
   if (cache && !filter) cache.prune(new Set(p.keys.values()));
   // Findings in target order, whether they came from the cache or not.
@@ -182,18 +218,37 @@ function assemble(project: Project, filter: TargetFilter | undefined, timings: R
   const scope = scopeFor(filter);
   // The Argo CD layer reads every target's objects, however each was compiled.
   const position = new Map(p.all.map((t, i) => [t, i]));
-  const every = [...built.targets, ...p.reused, ...elsewhere].sort((a, b) => (position.get(a.target) ?? 0) - (position.get(b.target) ?? 0));
-  const argocd = !scope && project.argocd ? timed(timings, "argocd", () => renderArgoCd(project, every, p.files)) : undefined;
+  const every = [...built.targets, ...p.reused, ...elsewhere].sort(
+    (a, b) => (position.get(a.target) ?? 0) - (position.get(b.target) ?? 0),
+  );
+  const argocd =
+    !scope && project.argocd ? timed(timings, "argocd", () => renderArgoCd(project, every, p.files)) : undefined;
   for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
   inOrder.push(...(argocd?.findings ?? []));
-  return { project, targets: built.targets, reused: p.reused, elsewhere, findings: inOrder, files: p.files, scope, timings, ...(argocd ? { argocd } : {}) };
+  return {
+    project,
+    targets: built.targets,
+    reused: p.reused,
+    elsewhere,
+    findings: inOrder,
+    files: p.files,
+    scope,
+    timings,
+    ...(argocd ? { argocd } : {}),
+  };
 }
 
 /**
  * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
  * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
  */
-export function compileLoaded(project: Project, filter?: TargetFilter, timings: Record<string, number> = {}, cache?: TargetCache, keepErrors = false): CompileResult {
+export function compileLoaded(
+  project: Project,
+  filter?: TargetFilter,
+  timings: Record<string, number> = {},
+  cache?: TargetCache,
+  keepErrors = false,
+): CompileResult {
   const p = resolveAndPartition(project, filter, timings, cache);
   return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys, keepErrors));
 }
@@ -202,13 +257,27 @@ export function compileLoaded(project: Project, filter?: TargetFilter, timings: 
 export type Offload = (
   targets: ResolvedTarget[],
   keys: Map<ResolvedTarget, string>,
-) => { run: Promise<{ files: [string, string][]; findings: Finding[]; targets: { id: string; objects: RenderedObject[]; waves: WavePlan }[] }> } | undefined;
+) =>
+  | {
+      run: Promise<{
+        files: [string, string][];
+        findings: Finding[];
+        targets: { id: string; objects: RenderedObject[]; waves: WavePlan }[];
+      }>;
+    }
+  | undefined;
 
 /**
  * compileLoaded, with part of the targets built by `offload` while this thread builds the rest. On any failure
  * the whole set is compiled here again, so errors are exactly those of compileLoaded.
  */
-export async function compileLoadedParallel(project: Project, filter: TargetFilter | undefined, timings: Record<string, number>, cache: TargetCache | undefined, offload: Offload): Promise<CompileResult> {
+export async function compileLoadedParallel(
+  project: Project,
+  filter: TargetFilter | undefined,
+  timings: Record<string, number>,
+  cache: TargetCache | undefined,
+  offload: Offload,
+): Promise<CompileResult> {
   const p = resolveAndPartition(project, filter, timings, cache);
   const half = Math.floor(p.toBuild.length / 2);
   const away = p.toBuild.slice(half);
@@ -228,8 +297,17 @@ export async function compileLoadedParallel(project: Project, filter: TargetFilt
   for (const [path, content] of there.files) here.files.set(path, content);
   here.findings.push(...there.findings);
   const byId = new Map(there.targets.map((t) => [t.id, t]));
-  if (away.some((t) => !byId.has(t.id))) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
-  return assemble(project, filter, timings, cache, p, here, away.map((target) => ({ target, objects: byId.get(target.id)!.objects, waves: byId.get(target.id)!.waves })));
+  if (away.some((t) => !byId.has(t.id)))
+    return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  return assemble(
+    project,
+    filter,
+    timings,
+    cache,
+    p,
+    here,
+    away.map((target) => ({ target, objects: byId.get(target.id)!.objects, waves: byId.get(target.id)!.waves })),
+  );
 }
 
 /** Loads the descriptions under `root` and compiles them. */

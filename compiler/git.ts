@@ -25,7 +25,8 @@ export function openGit(dir: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({ baseDir: dir, allowEnvironment: ALLOWED_ENV });
   if (!env) return git;
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.toUpperCase().startsWith("GIT_") && !UNSAFE.has(k.toUpperCase())) base[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.toUpperCase().startsWith("GIT_") && !UNSAFE.has(k.toUpperCase())) base[k] = v;
   for (const k of ALLOWED_ENV) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   return git.env({ ...base, ...env });
 }

@@ -31,10 +31,12 @@ export function jsonCopy(v: unknown): unknown {
   return out;
 }
 
-
 /** True when `v` holds only plain objects, arrays without holes or undefined items, strings, finite numbers, booleans and null. */
 function isPlainData(v: unknown): boolean {
-  if (typeof v !== "object" || v === null) return typeof v === "string" || typeof v === "boolean" || v === null || (typeof v === "number" && Number.isFinite(v));
+  if (typeof v !== "object" || v === null)
+    return (
+      typeof v === "string" || typeof v === "boolean" || v === null || (typeof v === "number" && Number.isFinite(v))
+    );
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (v[i] === undefined || !isPlainData(v[i])) return false;
     return true;

@@ -23,11 +23,6 @@ import { layerComponents } from "./graph/dependency.ts";
 import { syncGraph } from "./graph/sync-graph.ts";
 import { WAVE_ANNOTATION, SYNC_OPTIONS_ANNOTATION } from "./sync/annotations.ts";
 
-
-
-
-
-
 /** Computes the wave of every band and component of a target. */
 export function planWaves(built: BuiltTarget): WavePlan {
   const { target, objects } = built;
@@ -46,11 +41,15 @@ export function planWaves(built: BuiltTarget): WavePlan {
 }
 
 function waveOf(o: RenderedObject, plan: WavePlan): number {
-  if ((o.band === "workload" || o.band === "hook") && o.component !== undefined && plan.components[o.component] !== undefined) return plan.components[o.component];
+  if (
+    (o.band === "workload" || o.band === "hook") &&
+    o.component !== undefined &&
+    plan.components[o.component] !== undefined
+  )
+    return plan.components[o.component];
   if (o.band === "hook") return 0;
   return plan.bands[o.band] ?? 0;
 }
-
 
 /**
  * Phase 4 entry point: annotates every object with its wave, and every custom
@@ -61,10 +60,14 @@ export function order(built: BuiltTarget): BuiltTarget & { waves: WavePlan } {
   const plan = planWaves(built);
   const all = built.objects.map((o) => o.object);
   const objects = built.objects.map((o) => {
-    const annotations: Record<string, string> = { ...(o.object.metadata.annotations ?? {}), [WAVE_ANNOTATION]: String(waveOf(o, plan)) };
+    const annotations: Record<string, string> = {
+      ...(o.object.metadata.annotations ?? {}),
+      [WAVE_ANNOTATION]: String(waveOf(o, plan)),
+    };
     if (isCustomResource(o.object) && !installsCrd(all, o.object)) {
       const options = syncOptions(o.object);
-      if (!options.includes("SkipDryRunOnMissingResource=true")) annotations[SYNC_OPTIONS_ANNOTATION] = [...options, "SkipDryRunOnMissingResource=true"].join(",");
+      if (!options.includes("SkipDryRunOnMissingResource=true"))
+        annotations[SYNC_OPTIONS_ANNOTATION] = [...options, "SkipDryRunOnMissingResource=true"].join(",");
     }
     return { ...o, object: { ...o.object, metadata: { ...o.object.metadata, annotations } } };
   });

@@ -34,13 +34,22 @@ export function helperThread(cache?: TargetCache): Offload {
     } catch {
       return undefined;
     }
-    type Reply = { ok: boolean; files: [string, string][]; findings: never[]; targets: { id: string; objects: RenderedObject[]; waves: WavePlan }[] };
+    type Reply = {
+      ok: boolean;
+      files: [string, string][];
+      findings: never[];
+      targets: { id: string; objects: RenderedObject[]; waves: WavePlan }[];
+    };
     const run = new Promise<Reply>((resolve, reject) => {
       worker.once("message", (m: Reply) => (m.ok ? resolve(m) : reject(new Error("helper failed"))));
       worker.once("error", reject);
       worker.once("exit", () => reject(new Error("helper exited")));
     }).finally(() => void worker.terminate());
-    const request: Request = { targets, keys: targets.map((t) => keys.get(t)), cache: cache ? { dir: cache.dir, compiler: cache.compiler } : undefined };
+    const request: Request = {
+      targets,
+      keys: targets.map((t) => keys.get(t)),
+      cache: cache ? { dir: cache.dir, compiler: cache.compiler } : undefined,
+    };
     worker.postMessage(request);
     return { run };
   };

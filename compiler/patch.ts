@@ -11,8 +11,6 @@ import type { PatchOp } from "./describe/types.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import { pointer } from "./kube/pointer.ts";
 
-
-
 function toOperation(op: PatchOp): Operation {
   const path = Array.isArray(op.path) ? pointer(op.path) : op.path;
   return { ...op, path } as Operation;
@@ -26,10 +24,18 @@ export function patch<T extends { target: ResolvedTarget; objects: RenderedObjec
   const platformFile = target.sources[0];
   const objects = built.objects.map((o) => ({ ...o }));
   target.patches.forEach((rule, index) => {
-    const matches = objects.filter((o) => o.object.kind === rule.target.kind && o.object.metadata.name === rule.target.name);
+    const matches = objects.filter(
+      (o) => o.object.kind === rule.target.kind && o.object.metadata.name === rule.target.name,
+    );
     const field = `patches[${index}]`;
     if (matches.length === 0) {
-      errors.push(new ManifoldError(`targets ${rule.target.kind}/${rule.target.name}, which this target does not render`, { file: platformFile, field, target: target.id }));
+      errors.push(
+        new ManifoldError(`targets ${rule.target.kind}/${rule.target.name}, which this target does not render`, {
+          file: platformFile,
+          field,
+          target: target.id,
+        }),
+      );
       return;
     }
     for (const match of matches) {
@@ -40,7 +46,13 @@ export function patch<T extends { target: ResolvedTarget; objects: RenderedObjec
         const err = e as { name?: string; message?: string; index?: number };
         const at = err.index !== undefined ? `.ops[${err.index}]` : "";
         const reason = (err.message ?? String(e)).split("\n")[0];
-        errors.push(new ManifoldError(`cannot apply to ${rule.target.kind}/${rule.target.name}: ${reason}`, { file: platformFile, field: field + at, target: target.id }));
+        errors.push(
+          new ManifoldError(`cannot apply to ${rule.target.kind}/${rule.target.name}: ${reason}`, {
+            file: platformFile,
+            field: field + at,
+            target: target.id,
+          }),
+        );
       }
     }
   });

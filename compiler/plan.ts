@@ -21,7 +21,12 @@ const BAND_LABELS: Record<string, string> = {
 function describeStep(objects: CompiledTarget["objects"]): string {
   const parts: string[] = [];
   for (const o of objects) {
-    const label = o.band === "workload" || o.band === "hook" ? (o.band === "hook" ? `run the ${o.component} hook` : `start ${o.component}`) : BAND_LABELS[o.band];
+    const label =
+      o.band === "workload" || o.band === "hook"
+        ? o.band === "hook"
+          ? `run the ${o.component} hook`
+          : `start ${o.component}`
+        : BAND_LABELS[o.band];
     if (label && !parts.includes(label)) parts.push(label);
   }
   return parts.join("; ");
@@ -70,13 +75,27 @@ export function planTarget(t: CompiledTarget): Plan {
     // Argo CD always waits for hooks to complete; plain resources of the final step are not waited on.
     const last = i === lastSuccessStep && !objects.some((o) => o.hook);
     const waitsFor = last ? [] : objects.filter((o) => o.health || o.hook).map((o) => `${o.kind}/${o.name}`);
-    return { phase, wave: syncWave(g.objects[0].object), summary: describeStep(g.objects), objects, waitsFor, last, onFailure: phase === "SyncFail" };
+    return {
+      phase,
+      wave: syncWave(g.objects[0].object),
+      summary: describeStep(g.objects),
+      objects,
+      waitsFor,
+      last,
+      onFailure: phase === "SyncFail",
+    };
   });
   const hazards = findHazards(
     t.objects.map((o) => o.object),
     workloadDependencies(t.target),
   );
-  return { target: t.target.id, cluster: { name: t.target.cluster.name, server: t.target.cluster.server }, namespace: t.target.namespace, steps, hazards };
+  return {
+    target: t.target.id,
+    cluster: { name: t.target.cluster.name, server: t.target.cluster.server },
+    namespace: t.target.namespace,
+    steps,
+    hazards,
+  };
 }
 
 /** The plan as text: one block per step. */
@@ -89,14 +108,19 @@ export function formatPlan(plan: Plan): string {
   ];
   plan.steps.forEach((s, i) => {
     lines.push(`Step ${i + 1}: phase ${s.phase}, wave ${s.wave}: ${s.summary}`);
-    for (const o of s.objects) lines.push(`  ${o.kind.padEnd(24)} ${o.name}${o.hook ? "  (hook)" : o.health ? "" : "  (no health check)"}`);
+    for (const o of s.objects)
+      lines.push(`  ${o.kind.padEnd(24)} ${o.name}${o.hook ? "  (hook)" : o.health ? "" : "  (no health check)"}`);
     if (s.onFailure) lines.push("  -> runs only when the sync fails");
-    else if (s.last) lines.push("  -> last step: Argo CD marks the sync done once applied and does not wait for health");
+    else if (s.last)
+      lines.push("  -> last step: Argo CD marks the sync done once applied and does not wait for health");
     else if (s.waitsFor.length) lines.push(`  -> waits until Healthy: ${s.waitsFor.join(", ")}`);
     else lines.push("  -> nothing here has a health check; the next step starts at once");
     lines.push("");
   });
-  if (plan.hazards.length === 0) lines.push("Hazards: none. Every reference is applied before its reader and every readiness dependency is in an earlier wave.");
+  if (plan.hazards.length === 0)
+    lines.push(
+      "Hazards: none. Every reference is applied before its reader and every readiness dependency is in an earlier wave.",
+    );
   else {
     lines.push(`Hazards (${plan.hazards.length}):`);
     for (const h of plan.hazards) lines.push(`  ${h.severity} ${h.rule}: ${h.object} ${h.message}`);

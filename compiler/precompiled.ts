@@ -18,10 +18,12 @@ declare const __MANIFOLD_PRECOMPILED__: boolean | undefined;
 declare const __MANIFOLD_SOURCE_KEY__: string | undefined;
 
 /** True when this code runs from the precompiled bundle. */
-export const PRECOMPILED: boolean = typeof __MANIFOLD_PRECOMPILED__ !== "undefined" && __MANIFOLD_PRECOMPILED__ === true;
+export const PRECOMPILED: boolean =
+  typeof __MANIFOLD_PRECOMPILED__ !== "undefined" && __MANIFOLD_PRECOMPILED__ === true;
 
 /** The compiler's source key baked into the bundle, or undefined under the sources. */
-export const BUNDLED_SOURCE_KEY: string | undefined = typeof __MANIFOLD_SOURCE_KEY__ !== "undefined" ? __MANIFOLD_SOURCE_KEY__ : undefined;
+export const BUNDLED_SOURCE_KEY: string | undefined =
+  typeof __MANIFOLD_SOURCE_KEY__ !== "undefined" ? __MANIFOLD_SOURCE_KEY__ : undefined;
 
 interface Manifest {
   /** The running bundle the imports point at. */
@@ -38,7 +40,9 @@ function sha(data: string | Buffer): string {
 function readManifest(path: string): Manifest | undefined {
   try {
     const m = JSON.parse(readFileSync(path, "utf8")) as Manifest;
-    return typeof m.out === "string" && typeof m.library === "string" && typeof m.inputs === "object" && m.inputs ? m : undefined;
+    return typeof m.out === "string" && typeof m.library === "string" && typeof m.inputs === "object" && m.inputs
+      ? m
+      : undefined;
   } catch {
     return undefined;
   }
@@ -69,7 +73,13 @@ async function importWithTsx(url: string): Promise<unknown> {
 }
 
 /** Bundles one description to `dir` and records its inputs. */
-async function bundle(root: string, file: string, dir: string, manifestPath: string, library: string): Promise<Manifest> {
+async function bundle(
+  root: string,
+  file: string,
+  dir: string,
+  manifestPath: string,
+  library: string,
+): Promise<Manifest> {
   const { build } = await import("esbuild");
   const ownIndex = realpathSync(fileURLToPath(new URL("../compiler/index.ts", library)));
   const result = await build({
@@ -127,7 +137,8 @@ export async function importDescription(root: string, file: string): Promise<unk
   const manifestPath = join(dir, `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
   try {
     let manifest = readManifest(manifestPath);
-    if (!manifest || !upToDate(root, dir, manifest, library)) manifest = await bundle(root, file, dir, manifestPath, library);
+    if (!manifest || !upToDate(root, dir, manifest, library))
+      manifest = await bundle(root, file, dir, manifestPath, library);
     return await import(pathToFileURL(join(dir, manifest.out)).href);
   } catch {
     return importWithTsx(url);

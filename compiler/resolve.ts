@@ -9,7 +9,16 @@ import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Problem } from "./check/shape.ts";
 import { componentShape } from "./describe/schema.ts";
 import type {
-  ClusterDescription, Component, ComponentOverride, EnvironmentPolicy, EnvValue, IngressDescription, LayerOverride, PatchRule, PlatformDescription, RegionRole,
+  ClusterDescription,
+  Component,
+  ComponentOverride,
+  EnvironmentPolicy,
+  EnvValue,
+  IngressDescription,
+  LayerOverride,
+  PatchRule,
+  PlatformDescription,
+  RegionRole,
 } from "./describe/types.ts";
 import type { Project } from "./model/project.ts";
 import { platformHooks } from "./sync/hooks.ts";
@@ -17,12 +26,15 @@ import { type HookSpec } from "./model/hook.ts";
 import { jsonCopy } from "./json.ts";
 import type { Provenance, ResolvedTarget, TargetFilter } from "./model/target.ts";
 
-
-
 const REFERENCE_KINDS = new Set(["secret", "url", "config", "ingress-url"]);
 
 function isMergeable(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !REFERENCE_KINDS.has((v as { kind?: string }).kind ?? "");
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !REFERENCE_KINDS.has((v as { kind?: string }).kind ?? "")
+  );
 }
 
 function clone<T>(v: T): T {
@@ -35,7 +47,13 @@ function clone<T>(v: T): T {
  * value it replaces was an object (`replacedObject`); only then are all keys
  * scanned, so layering stays linear in the number of fields.
  */
-function record(value: unknown, path: string, origin: Provenance, provenance: Record<string, Provenance>, replacedObject = true): void {
+function record(
+  value: unknown,
+  path: string,
+  origin: Provenance,
+  provenance: Record<string, Provenance>,
+  replacedObject = true,
+): void {
   if (replacedObject) {
     const prefix = path + ".";
     for (const key of Object.keys(provenance)) if (key === path || key.startsWith(prefix)) delete provenance[key];
@@ -46,7 +64,14 @@ function record(value: unknown, path: string, origin: Provenance, provenance: Re
 }
 
 /** Deep-merges `override` into `base` (mutating it). Objects merge; lists, scalars, references and `false` replace. */
-function merge(base: Record<string, unknown>, override: Record<string, unknown>, path: string, origin: Provenance, provenance: Record<string, Provenance>, refineOnly: boolean): void {
+function merge(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+  path: string,
+  origin: Provenance,
+  provenance: Record<string, Provenance>,
+  refineOnly: boolean,
+): void {
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
     const here = `${path}.${key}`;
@@ -74,17 +99,35 @@ function applyLayer(target: ResolvedTarget, layer: LayerOverride | undefined, or
   }
   if (layer.defaults) {
     for (const [name, component] of Object.entries(target.components)) {
-      merge(component as unknown as Record<string, unknown>, layer.defaults as Record<string, unknown>, `components.${name}`, origin, target.provenance, true);
+      merge(
+        component as unknown as Record<string, unknown>,
+        layer.defaults as Record<string, unknown>,
+        `components.${name}`,
+        origin,
+        target.provenance,
+        true,
+      );
     }
   }
   for (const [name, override] of Object.entries(layer.volumes ?? {})) {
     const volume = target.volumes?.[name];
-    if (!volume) throw new ManifoldError(`names unknown volume "${name}"; the platform declares ${Object.keys(target.volumes ?? {}).join(", ") || "none"}`, { file: origin.file, field: `volumes.${name}`, target: target.id });
+    if (!volume)
+      throw new ManifoldError(
+        `names unknown volume "${name}"; the platform declares ${Object.keys(target.volumes ?? {}).join(", ") || "none"}`,
+        { file: origin.file, field: `volumes.${name}`, target: target.id },
+      );
     target.volumes = { ...target.volumes, [name]: { ...volume, ...override } };
     for (const key of Object.keys(override)) target.provenance[`volumes.${name}.${key}`] = origin;
   }
   for (const [name, override] of Object.entries(layer.components ?? {})) {
-    merge(target.components[name] as unknown as Record<string, unknown>, override as ComponentOverride as Record<string, unknown>, `components.${name}`, origin, target.provenance, false);
+    merge(
+      target.components[name] as unknown as Record<string, unknown>,
+      override as ComponentOverride as Record<string, unknown>,
+      `components.${name}`,
+      origin,
+      target.provenance,
+      false,
+    );
   }
 }
 
@@ -98,7 +141,6 @@ export function blame(target: ResolvedTarget, path: string): Provenance | undefi
   }
   return best;
 }
-
 
 /** Phase 2 entry point: every target the environments declare, each fully layered and re-checked. */
 export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTarget[] {
@@ -135,7 +177,9 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           config: {},
           components: clone(platform.components),
           patches: (platform.patches ?? []).filter(
-            (rule) => (!rule.environments || rule.environments.includes(env.name)) && (!rule.regions || rule.regions.includes(region.name)),
+            (rule) =>
+              (!rule.environments || rule.environments.includes(env.name)) &&
+              (!rule.regions || rule.regions.includes(region.name)),
           ),
           hooks: {},
           waveHooks: {},
@@ -152,13 +196,26 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           sources: [p.file, e.file, r.file],
         };
         const base: Provenance = { layer: "platform", file: p.file, rank: 0 };
-        for (const [name, c] of Object.entries(target.components)) record(c, `components.${name}`, base, target.provenance, false);
+        for (const [name, c] of Object.entries(target.components))
+          record(c, `components.${name}`, base, target.provenance, false);
         applyLayer(target, { config: platform.config }, base);
         applyLayer(target, env.overrides, { layer: `environment ${env.name}`, file: e.file, rank: 1 });
-        applyLayer(target, platform.environments?.[env.name], { layer: `platform environments.${env.name}`, file: p.file, rank: 2 });
+        applyLayer(target, platform.environments?.[env.name], {
+          layer: `platform environments.${env.name}`,
+          file: p.file,
+          rank: 2,
+        });
         applyLayer(target, region.overrides, { layer: `region ${region.name}`, file: r.file, rank: 3 });
-        applyLayer(target, platform.regions?.[region.name], { layer: `platform regions.${region.name}`, file: p.file, rank: 4 });
-        applyLayer(target, platform.targets?.[`${env.name}/${region.name}`], { layer: `target ${env.name}/${region.name}`, file: p.file, rank: 5 });
+        applyLayer(target, platform.regions?.[region.name], {
+          layer: `platform regions.${region.name}`,
+          file: p.file,
+          rank: 4,
+        });
+        applyLayer(target, platform.targets?.[`${env.name}/${region.name}`], {
+          layer: `target ${env.name}/${region.name}`,
+          file: p.file,
+          rank: 5,
+        });
 
         const hooks = platformHooks(platform, target.components, {
           serviceName: (key) => target.namePrefix + key,
@@ -172,7 +229,13 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
           componentShape(component, `components.${name}`, problems);
           for (const problem of problems) {
             const origin = blame(target, problem.path);
-            errors.push(new ManifoldError(problem.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), { file: origin?.file ?? p.file, field: problem.path, target: id }));
+            errors.push(
+              new ManifoldError(problem.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), {
+                file: origin?.file ?? p.file,
+                field: problem.path,
+                target: id,
+              }),
+            );
           }
         }
         // a layer that changes dependsOn can leave a dangling name or close a cycle in this target only
@@ -181,11 +244,21 @@ export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTa
         } catch (e) {
           if (!(e instanceof ManifoldError)) throw e;
           // blame the edge a layer added: the cycle member whose dependsOn the latest layer set
-          const members = e.message.startsWith("dependency cycle: ") ? e.message.slice("dependency cycle: ".length).split(" -> ") : [];
+          const members = e.message.startsWith("dependency cycle: ")
+            ? e.message.slice("dependency cycle: ".length).split(" -> ")
+            : [];
           const fields = [e.field, ...members.map((m) => `components.${m}.dependsOn`)].filter((f): f is string => !!f);
-          const blamed = fields.map((f) => ({ field: f, origin: blame(target, f) })).reduce((a, b) => ((b.origin?.rank ?? 0) > (a.origin?.rank ?? 0) ? b : a));
+          const blamed = fields
+            .map((f) => ({ field: f, origin: blame(target, f) }))
+            .reduce((a, b) => ((b.origin?.rank ?? 0) > (a.origin?.rank ?? 0) ? b : a));
           const origin = blamed.origin;
-          errors.push(new ManifoldError(e.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), { file: origin?.file ?? p.file, field: blamed.field, target: id }));
+          errors.push(
+            new ManifoldError(e.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), {
+              file: origin?.file ?? p.file,
+              field: blamed.field,
+              target: id,
+            }),
+          );
         }
         targets.push(target);
       }

@@ -39,7 +39,13 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /** YAML 1.1's value key `=`, which 1.1 readers resolve to a non-string. Not written by the writer, only tested. */
-export const VALUE_KEY = { tag: "tag:yaml.org,2002:value", default: true, test: /^=$/, resolve: () => "=", identify: () => false };
+export const VALUE_KEY = {
+  tag: "tag:yaml.org,2002:value",
+  default: true,
+  test: /^=$/,
+  resolve: () => "=",
+  identify: () => false,
+};
 
 /** The reference: options for the `yaml` library's `stringify` that this writer matches byte for byte. */
 export const REFERENCE_OPTIONS = {
@@ -208,7 +214,8 @@ function blockString(original: string, indent: string): string {
 function stringScalar(value: string, indent: string, implicitKey: boolean): string {
   if (FORCE_DOUBLE.test(value) || UNSAFE_RAW.test(value)) return doubleQuoted(value, implicitKey);
   if (implicitKey && value.includes("\n")) return doubleQuoted(value, implicitKey);
-  if (NOT_PLAIN.test(value)) return implicitKey || !value.includes("\n") ? doubleQuoted(value, implicitKey) : blockString(value, indent);
+  if (NOT_PLAIN.test(value))
+    return implicitKey || !value.includes("\n") ? doubleQuoted(value, implicitKey) : blockString(value, indent);
   if (!implicitKey && value.includes("\n")) return blockString(value, indent);
   if (implicitKey && indent === INDENT_STEP && DOCUMENT_MARKER.test(value)) return doubleQuoted(value, implicitKey);
   return isSpecial(value) ? doubleQuoted(value, implicitKey) : value;

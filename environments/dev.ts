@@ -10,7 +10,14 @@ export default environment({
     disruptionBudgets: false,
     resourceQuota: false,
     // relaxed: one replica and no budgets by design; the rest is reported but does not block
-    rules: { "min-replicas": "off", "pdb-allows-drain": "warning", probes: "warning", "requests-limits": "warning", "pinned-images": "warning", "restricted-pods": "warning" },
+    rules: {
+      "min-replicas": "off",
+      "pdb-allows-drain": "warning",
+      probes: "warning",
+      "requests-limits": "warning",
+      "pinned-images": "warning",
+      "restricted-pods": "warning",
+    },
   },
   overrides: {
     defaults: {

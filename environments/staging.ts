@@ -4,7 +4,12 @@ import { environment } from "../compiler/index.ts";
 export default environment({
   name: "staging",
   regions: ["us-west-2", "us-east-1"],
-  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true, rules: { probes: "warning", "pinned-images": "warning" } },
+  policy: {
+    networkPolicies: true,
+    disruptionBudgets: true,
+    resourceQuota: true,
+    rules: { probes: "warning", "pinned-images": "warning" },
+  },
   overrides: {
     defaults: { replicas: 2, autoscale: { min: 2 } },
   },

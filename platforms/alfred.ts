@@ -1,4 +1,16 @@
-import { grafana, address, configRef, platform, postgres, pubsubEmulator, qdrant, redis, secretRef, service, url } from "../compiler/index.ts";
+import {
+  grafana,
+  address,
+  configRef,
+  platform,
+  postgres,
+  pubsubEmulator,
+  qdrant,
+  redis,
+  secretRef,
+  service,
+  url,
+} from "../compiler/index.ts";
 import type { EnvValue, ServiceComponent } from "../compiler/index.ts";
 
 // The Alfred Agent Platform v2 (seed 004): agent-core behind api.<domain>, the
@@ -54,8 +66,9 @@ const AGENTS: Record<string, { port: number; description: string }> = {
 };
 
 // What agent-core and the agents share: the seed's sizes, rolling update and /health probes; config comes through env.
-const alfredService = (spec: Omit<ServiceComponent, "type" | "resources" | "rollout" | "probes" | "useConfig">): ServiceComponent =>
-  service({ resources: RESOURCES, rollout: ROLLOUT, probes: HEALTH, useConfig: false, ...spec });
+const alfredService = (
+  spec: Omit<ServiceComponent, "type" | "resources" | "rollout" | "probes" | "useConfig">,
+): ServiceComponent => service({ resources: RESOURCES, rollout: ROLLOUT, probes: HEALTH, useConfig: false, ...spec });
 
 const agent = (name: string, port: number, description: string): ServiceComponent =>
   alfredService({
@@ -81,7 +94,10 @@ const ui = (name: string, port: number, probe: string, description: string): Ser
     replicas: 2,
     resources: RESOURCES,
     rollout: ROLLOUT,
-    probes: { liveness: { path: probe, initialDelaySeconds: 30, periodSeconds: 10 }, readiness: { path: probe, initialDelaySeconds: 5, periodSeconds: 5 } },
+    probes: {
+      liveness: { path: probe, initialDelaySeconds: 30, periodSeconds: 10 },
+      readiness: { path: probe, initialDelaySeconds: 5, periodSeconds: 5 },
+    },
     useConfig: false,
     env: { ALFRED_ENVIRONMENT: configRef("environment"), ALFRED_API_URL: url("agent-core", "http") },
     dependsOn: ["agent-core"],
@@ -112,7 +128,12 @@ export default platform({
       env: {
         ...PLATFORM_ENV,
         ALFRED_JWT_SECRET: secretRef(SECRETS, "jwt-secret"),
-        ...Object.fromEntries(Object.keys(AGENTS).map((name) => [`ALFRED_AGENT_${name.toUpperCase().replace(/-/g, "_")}_URL`, url(`agent-${name}`, "http")])),
+        ...Object.fromEntries(
+          Object.keys(AGENTS).map((name) => [
+            `ALFRED_AGENT_${name.toUpperCase().replace(/-/g, "_")}_URL`,
+            url(`agent-${name}`, "http"),
+          ]),
+        ),
       },
       // The seed's Role: read configmaps and secrets in the namespace.
       access: [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }],
@@ -127,7 +148,10 @@ export default platform({
       image: "supabase/postgres:15.1.0.117",
       flavor: "official",
       replicas: 1,
-      waive: { "min-replicas": "the official (supabase) image runs one standalone server per region; volume backups protect it, not replicas" },
+      waive: {
+        "min-replicas":
+          "the official (supabase) image runs one standalone server per region; volume backups protect it, not replicas",
+      },
       storage: "10Gi",
       storageClass: "standard",
       database: "postgres",
@@ -161,8 +185,20 @@ export default platform({
     }),
   },
   prometheusStack: {
-    prometheus: { version: "v2.55.1", replicas: 2, retention: "15d", storage: "20Gi", scrapeInterval: "15s", resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } } },
-    alertmanager: { version: "v0.27.0", replicas: 2, storage: "1Gi", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } } },
+    prometheus: {
+      version: "v2.55.1",
+      replicas: 2,
+      retention: "15d",
+      storage: "20Gi",
+      scrapeInterval: "15s",
+      resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+    },
+    alertmanager: {
+      version: "v0.27.0",
+      replicas: 2,
+      storage: "1Gi",
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+    },
     queriedBy: ["grafana"],
   },
   // Schema migrations run from agent-core's image before agent-core and the agents start.
@@ -192,28 +228,73 @@ export default platform({
       refresh: "30s",
       panels: [
         {
-          id: 1, type: "timeseries", title: "Requests per second", gridPos: { x: 0, y: 0, w: 12, h: 8 },
-          targets: [{ expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))', legendFormat: "{{service}}" }],
+          id: 1,
+          type: "timeseries",
+          title: "Requests per second",
+          gridPos: { x: 0, y: 0, w: 12, h: 8 },
+          targets: [
+            {
+              expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))',
+              legendFormat: "{{service}}",
+            },
+          ],
         },
         {
-          id: 2, type: "timeseries", title: "Error rate (5xx)", gridPos: { x: 12, y: 0, w: 12, h: 8 },
-          targets: [{ expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))', legendFormat: "{{service}}" }],
+          id: 2,
+          type: "timeseries",
+          title: "Error rate (5xx)",
+          gridPos: { x: 12, y: 0, w: 12, h: 8 },
+          targets: [
+            {
+              expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))',
+              legendFormat: "{{service}}",
+            },
+          ],
         },
         {
-          id: 3, type: "timeseries", title: "p95 latency", gridPos: { x: 0, y: 8, w: 12, h: 8 },
-          targets: [{ expr: 'histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{namespace="alfred-platform"}[5m])))', legendFormat: "{{service}}" }],
+          id: 3,
+          type: "timeseries",
+          title: "p95 latency",
+          gridPos: { x: 0, y: 8, w: 12, h: 8 },
+          targets: [
+            {
+              expr: 'histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{namespace="alfred-platform"}[5m])))',
+              legendFormat: "{{service}}",
+            },
+          ],
         },
         {
-          id: 4, type: "timeseries", title: "CPU by pod", gridPos: { x: 12, y: 8, w: 12, h: 8 },
-          targets: [{ expr: 'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="alfred-platform",container!=""}[5m]))', legendFormat: "{{pod}}" }],
+          id: 4,
+          type: "timeseries",
+          title: "CPU by pod",
+          gridPos: { x: 12, y: 8, w: 12, h: 8 },
+          targets: [
+            {
+              expr: 'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="alfred-platform",container!=""}[5m]))',
+              legendFormat: "{{pod}}",
+            },
+          ],
         },
         {
-          id: 5, type: "timeseries", title: "Memory by pod", gridPos: { x: 0, y: 16, w: 12, h: 8 },
-          targets: [{ expr: 'sum by (pod) (container_memory_working_set_bytes{namespace="alfred-platform",container!=""})', legendFormat: "{{pod}}" }],
+          id: 5,
+          type: "timeseries",
+          title: "Memory by pod",
+          gridPos: { x: 0, y: 16, w: 12, h: 8 },
+          targets: [
+            {
+              expr: 'sum by (pod) (container_memory_working_set_bytes{namespace="alfred-platform",container!=""})',
+              legendFormat: "{{pod}}",
+            },
+          ],
         },
         {
-          id: 6, type: "stat", title: "agent-core replicas", gridPos: { x: 12, y: 16, w: 12, h: 8 },
-          targets: [{ expr: 'kube_deployment_status_replicas_available{namespace="alfred-platform",deployment="agent-core"}' }],
+          id: 6,
+          type: "stat",
+          title: "agent-core replicas",
+          gridPos: { x: 12, y: 16, w: 12, h: 8 },
+          targets: [
+            { expr: 'kube_deployment_status_replicas_available{namespace="alfred-platform",deployment="agent-core"}' },
+          ],
         },
       ],
     },
@@ -226,7 +307,12 @@ export default platform({
     // Staging raises every replica count to 2; the singletons stay at 1, and agent-core keeps 3 replicas.
     staging: {
       config: { environment: "staging" },
-      components: { postgres: { replicas: 1 }, "vector-db": { replicas: 3 }, "pubsub-emulator": { replicas: 1 }, "agent-core": { replicas: 3 } },
+      components: {
+        postgres: { replicas: 1 },
+        "vector-db": { replicas: 3 },
+        "pubsub-emulator": { replicas: 1 },
+        "agent-core": { replicas: 3 },
+      },
     },
     production: {
       components: {

@@ -29,36 +29,115 @@ const memoryOfLimit = (container: string) =>
 
 const alerts: Record<string, AlertRule[]> = {
   "context-api": [
-    { alert: "ContextAPIHighErrorRate", severity: "critical", for: "5m", summary: "Context API error rate is above 5%",
-      expr: `sum(rate(http_requests_total{namespace="${NS}",job="${API}",status=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="${NS}",job="${API}"}[5m])) > 0.05` },
-    { alert: "ContextAPIHighLatency", severity: "warning", for: "5m", summary: "Context API p95 latency is above 2s",
-      expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${NS}",job="${API}"}[5m]))) > 2` },
-    { alert: "ContextAPIPodDown", severity: "critical", for: "2m", summary: "Fewer than 2 Context API replicas are available",
-      expr: `kube_deployment_status_replicas_available{namespace="${NS}",deployment="${API}"} < 2` },
-    { alert: "ContextAPIMemoryPressure", severity: "warning", for: "5m", summary: "A Context API pod uses more than 90% of its memory limit",
-      expr: `${memoryOfLimit(API)} > 0.9` },
-    { alert: "ContextAPIHighCPUUsage", severity: "warning", for: "10m", summary: "A Context API pod uses more than 90% of its CPU limit",
-      expr: `max by (pod) (rate(container_cpu_usage_seconds_total{namespace="${NS}",container="${API}"}[5m]) / on (pod, container) kube_pod_container_resource_limits{namespace="${NS}",container="${API}",resource="cpu"}) > 0.9` },
-    { alert: "ContextAPIAutoscalerAtMaximum", severity: "warning", for: "15m", summary: "The Context API HPA has been at its maximum replicas for 15 minutes",
-      expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace="${NS}",horizontalpodautoscaler="${API}"} >= kube_horizontalpodautoscaler_spec_max_replicas{namespace="${NS}",horizontalpodautoscaler="${API}"}` },
+    {
+      alert: "ContextAPIHighErrorRate",
+      severity: "critical",
+      for: "5m",
+      summary: "Context API error rate is above 5%",
+      expr: `sum(rate(http_requests_total{namespace="${NS}",job="${API}",status=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="${NS}",job="${API}"}[5m])) > 0.05`,
+    },
+    {
+      alert: "ContextAPIHighLatency",
+      severity: "warning",
+      for: "5m",
+      summary: "Context API p95 latency is above 2s",
+      expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${NS}",job="${API}"}[5m]))) > 2`,
+    },
+    {
+      alert: "ContextAPIPodDown",
+      severity: "critical",
+      for: "2m",
+      summary: "Fewer than 2 Context API replicas are available",
+      expr: `kube_deployment_status_replicas_available{namespace="${NS}",deployment="${API}"} < 2`,
+    },
+    {
+      alert: "ContextAPIMemoryPressure",
+      severity: "warning",
+      for: "5m",
+      summary: "A Context API pod uses more than 90% of its memory limit",
+      expr: `${memoryOfLimit(API)} > 0.9`,
+    },
+    {
+      alert: "ContextAPIHighCPUUsage",
+      severity: "warning",
+      for: "10m",
+      summary: "A Context API pod uses more than 90% of its CPU limit",
+      expr: `max by (pod) (rate(container_cpu_usage_seconds_total{namespace="${NS}",container="${API}"}[5m]) / on (pod, container) kube_pod_container_resource_limits{namespace="${NS}",container="${API}",resource="cpu"}) > 0.9`,
+    },
+    {
+      alert: "ContextAPIAutoscalerAtMaximum",
+      severity: "warning",
+      for: "15m",
+      summary: "The Context API HPA has been at its maximum replicas for 15 minutes",
+      expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace="${NS}",horizontalpodautoscaler="${API}"} >= kube_horizontalpodautoscaler_spec_max_replicas{namespace="${NS}",horizontalpodautoscaler="${API}"}`,
+    },
   ],
   qdrant: [
-    { alert: "QdrantPodDown", severity: "critical", for: "2m", summary: "Fewer than 2 Qdrant replicas are ready",
-      expr: `kube_statefulset_status_replicas_ready{namespace="${NS}",statefulset="qdrant"} < 2` },
-    { alert: "QdrantHighDiskUsage", severity: "warning", for: "10m", summary: "A Qdrant volume is more than 85% full", expr: pvcUsage("qdrant") },
-    { alert: "QdrantSearchLatencyHigh", severity: "warning", for: "5m", summary: "Qdrant search p95 latency is above 1s",
-      expr: `histogram_quantile(0.95, sum by (le) (rate(rest_responses_duration_seconds_bucket{namespace="${NS}",job="qdrant",endpoint=~".*search.*"}[5m]))) > 1` },
-    { alert: "QdrantMemoryPressure", severity: "warning", for: "5m", summary: "A Qdrant pod uses more than 90% of its memory limit", expr: `${memoryOfLimit("qdrant")} > 0.9` },
+    {
+      alert: "QdrantPodDown",
+      severity: "critical",
+      for: "2m",
+      summary: "Fewer than 2 Qdrant replicas are ready",
+      expr: `kube_statefulset_status_replicas_ready{namespace="${NS}",statefulset="qdrant"} < 2`,
+    },
+    {
+      alert: "QdrantHighDiskUsage",
+      severity: "warning",
+      for: "10m",
+      summary: "A Qdrant volume is more than 85% full",
+      expr: pvcUsage("qdrant"),
+    },
+    {
+      alert: "QdrantSearchLatencyHigh",
+      severity: "warning",
+      for: "5m",
+      summary: "Qdrant search p95 latency is above 1s",
+      expr: `histogram_quantile(0.95, sum by (le) (rate(rest_responses_duration_seconds_bucket{namespace="${NS}",job="qdrant",endpoint=~".*search.*"}[5m]))) > 1`,
+    },
+    {
+      alert: "QdrantMemoryPressure",
+      severity: "warning",
+      for: "5m",
+      summary: "A Qdrant pod uses more than 90% of its memory limit",
+      expr: `${memoryOfLimit("qdrant")} > 0.9`,
+    },
   ],
   neo4j: [
-    { alert: "Neo4jPodDown", severity: "critical", for: "2m", summary: "Fewer than 2 Neo4j replicas are ready",
-      expr: `kube_statefulset_status_replicas_ready{namespace="${NS}",statefulset="neo4j"} < 2` },
-    { alert: "Neo4jHighDiskUsage", severity: "warning", for: "10m", summary: "A Neo4j volume is more than 85% full", expr: pvcUsage("neo4j") },
-    { alert: "Neo4jClusterNotHealthy", severity: "critical", for: "2m", summary: "The Neo4j cluster has no leader",
-      expr: `sum(neo4j_database_neo4j_cluster_raft_is_leader{namespace="${NS}",job="neo4j"}) < 1 or absent(neo4j_database_neo4j_cluster_raft_is_leader{namespace="${NS}",job="neo4j"})` },
-    { alert: "Neo4jHighQueryLatency", severity: "warning", for: "5m", summary: "Neo4j query p95 latency is above 5s",
-      expr: `max(neo4j_database_neo4j_db_query_execution_latency_millis{namespace="${NS}",job="neo4j",quantile="0.95"}) > 5000` },
-    { alert: "Neo4jMemoryPressure", severity: "warning", for: "5m", summary: "A Neo4j pod uses more than 90% of its memory limit", expr: `${memoryOfLimit("neo4j")} > 0.9` },
+    {
+      alert: "Neo4jPodDown",
+      severity: "critical",
+      for: "2m",
+      summary: "Fewer than 2 Neo4j replicas are ready",
+      expr: `kube_statefulset_status_replicas_ready{namespace="${NS}",statefulset="neo4j"} < 2`,
+    },
+    {
+      alert: "Neo4jHighDiskUsage",
+      severity: "warning",
+      for: "10m",
+      summary: "A Neo4j volume is more than 85% full",
+      expr: pvcUsage("neo4j"),
+    },
+    {
+      alert: "Neo4jClusterNotHealthy",
+      severity: "critical",
+      for: "2m",
+      summary: "The Neo4j cluster has no leader",
+      expr: `sum(neo4j_database_neo4j_cluster_raft_is_leader{namespace="${NS}",job="neo4j"}) < 1 or absent(neo4j_database_neo4j_cluster_raft_is_leader{namespace="${NS}",job="neo4j"})`,
+    },
+    {
+      alert: "Neo4jHighQueryLatency",
+      severity: "warning",
+      for: "5m",
+      summary: "Neo4j query p95 latency is above 5s",
+      expr: `max(neo4j_database_neo4j_db_query_execution_latency_millis{namespace="${NS}",job="neo4j",quantile="0.95"}) > 5000`,
+    },
+    {
+      alert: "Neo4jMemoryPressure",
+      severity: "warning",
+      for: "5m",
+      summary: "A Neo4j pod uses more than 90% of its memory limit",
+      expr: `${memoryOfLimit("neo4j")} > 0.9`,
+    },
   ],
 };
 
@@ -70,7 +149,11 @@ const panel = (id: number, title: string, unit: string, exprs: Record<string, st
   datasource: { type: "prometheus", uid: "${datasource}" },
   gridPos: { h: 8, w: 8, x: ((id - 1) % 3) * 8, y: Math.floor((id - 1) / 3) * 8 },
   fieldConfig: { defaults: { unit }, overrides: [] },
-  targets: Object.entries(exprs).map(([legendFormat, expr], i) => ({ refId: String.fromCharCode(65 + i), expr, legendFormat })),
+  targets: Object.entries(exprs).map(([legendFormat, expr], i) => ({
+    refId: String.fromCharCode(65 + i),
+    expr,
+    legendFormat,
+  })),
 });
 const ns = `namespace="${NS}"`;
 const dashboard = {
@@ -84,15 +167,31 @@ const dashboard = {
   templating: { list: [{ name: "datasource", type: "datasource", query: "prometheus", label: "Data source" }] },
   panels: [
     panel(1, "API request rate", "reqps", { requests: `sum(rate(http_requests_total{${ns},job="${API}"}[5m]))` }),
-    panel(2, "API response time", "s", Object.fromEntries(["0.5", "0.95", "0.99"].map((q) => [`p${Number(q) * 100}`, `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket{${ns},job="${API}"}[5m])))`]))),
-    panel(3, "API error rate", "percentunit", { errors: `sum(rate(http_requests_total{${ns},job="${API}",status=~"5.."}[5m])) / sum(rate(http_requests_total{${ns},job="${API}"}[5m]))` }),
+    panel(
+      2,
+      "API response time",
+      "s",
+      Object.fromEntries(
+        ["0.5", "0.95", "0.99"].map((q) => [
+          `p${Number(q) * 100}`,
+          `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket{${ns},job="${API}"}[5m])))`,
+        ]),
+      ),
+    ),
+    panel(3, "API error rate", "percentunit", {
+      errors: `sum(rate(http_requests_total{${ns},job="${API}",status=~"5.."}[5m])) / sum(rate(http_requests_total{${ns},job="${API}"}[5m]))`,
+    }),
     panel(4, "API active connections", "short", { connections: `sum(http_requests_in_progress{${ns},job="${API}"})` }),
     panel(5, "API CPU and memory", "short", {
       "cpu cores": `sum(rate(container_cpu_usage_seconds_total{${ns},container="${API}"}[5m]))`,
       "memory GiB": `sum(container_memory_working_set_bytes{${ns},container="${API}"}) / 1073741824`,
     }),
-    panel(6, "Qdrant search requests", "reqps", { searches: `sum(rate(rest_responses_total{${ns},job="qdrant",endpoint=~".*search.*"}[5m]))` }),
-    panel(7, "Qdrant search latency", "s", { p95: `histogram_quantile(0.95, sum by (le) (rate(rest_responses_duration_seconds_bucket{${ns},job="qdrant",endpoint=~".*search.*"}[5m])))` }),
+    panel(6, "Qdrant search requests", "reqps", {
+      searches: `sum(rate(rest_responses_total{${ns},job="qdrant",endpoint=~".*search.*"}[5m]))`,
+    }),
+    panel(7, "Qdrant search latency", "s", {
+      p95: `histogram_quantile(0.95, sum by (le) (rate(rest_responses_duration_seconds_bucket{${ns},job="qdrant",endpoint=~".*search.*"}[5m])))`,
+    }),
     panel(8, "Qdrant collection size", "short", { vectors: `sum(collections_vector_total{${ns},job="qdrant"})` }),
     panel(9, "Qdrant memory and disk", "bytes", {
       memory: `sum(container_memory_working_set_bytes{${ns},container="qdrant"})`,
@@ -116,7 +215,8 @@ const dashboard = {
 export default platform({
   name: "context-foundation",
   namespace: NS,
-  description: "Multi-Layer Context Foundation: an API over a Qdrant vector cluster and a Neo4j graph cluster, in an Istio mesh.",
+  description:
+    "Multi-Layer Context Foundation: an API over a Qdrant vector cluster and a Neo4j graph cluster, in an Istio mesh.",
   config: {
     ENVIRONMENT: "production",
     LOG_LEVEL: "INFO",
@@ -176,10 +276,26 @@ export default platform({
     }),
   },
   storageClasses: {
-    "fast-ssd": { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", iops: "16000", throughput: "1000", encrypted: "true" }, reclaimPolicy: "Retain", allowVolumeExpansion: true },
-    standard: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" }, reclaimPolicy: "Delete", allowVolumeExpansion: true },
+    "fast-ssd": {
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", iops: "16000", throughput: "1000", encrypted: "true" },
+      reclaimPolicy: "Retain",
+      allowVolumeExpansion: true,
+    },
+    standard: {
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      reclaimPolicy: "Delete",
+      allowVolumeExpansion: true,
+    },
     // The backup claim has no consumer pod, so it binds immediately (Argo CD would wait on a Pending claim).
-    archive: { provisioner: "ebs.csi.aws.com", parameters: { type: "sc1", encrypted: "true" }, reclaimPolicy: "Retain", volumeBindingMode: "Immediate", allowVolumeExpansion: true },
+    archive: {
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "sc1", encrypted: "true" },
+      reclaimPolicy: "Retain",
+      volumeBindingMode: "Immediate",
+      allowVolumeExpansion: true,
+    },
   },
   volumes: {
     backup: { description: "Qdrant snapshots and Neo4j dumps", storage: "500Gi", storageClass: "archive" },
@@ -192,9 +308,34 @@ export default platform({
       routes: [{ component: API, prefix: "/", timeout: "30s", retries: { attempts: 3, perTryTimeout: "10s" } }],
     },
     circuitBreaking: {
-      [API]: { loadBalancer: "LEAST_REQUEST", maxConnections: 1000, maxPendingRequests: 100, maxRequests: 1000, maxRequestsPerConnection: 10, consecutive5xxErrors: 5, interval: "30s", baseEjectionTime: "30s", maxEjectionPercent: 50 },
-      qdrant: { loadBalancer: "LEAST_REQUEST", maxConnections: 500, maxPendingRequests: 100, maxRequests: 500, consecutive5xxErrors: 5, interval: "30s", baseEjectionTime: "60s", maxEjectionPercent: 34 },
-      neo4j: { maxConnections: 500, consecutive5xxErrors: 5, interval: "30s", baseEjectionTime: "60s", maxEjectionPercent: 34 },
+      [API]: {
+        loadBalancer: "LEAST_REQUEST",
+        maxConnections: 1000,
+        maxPendingRequests: 100,
+        maxRequests: 1000,
+        maxRequestsPerConnection: 10,
+        consecutive5xxErrors: 5,
+        interval: "30s",
+        baseEjectionTime: "30s",
+        maxEjectionPercent: 50,
+      },
+      qdrant: {
+        loadBalancer: "LEAST_REQUEST",
+        maxConnections: 500,
+        maxPendingRequests: 100,
+        maxRequests: 500,
+        consecutive5xxErrors: 5,
+        interval: "30s",
+        baseEjectionTime: "60s",
+        maxEjectionPercent: 34,
+      },
+      neo4j: {
+        maxConnections: 500,
+        consecutive5xxErrors: 5,
+        interval: "30s",
+        baseEjectionTime: "60s",
+        maxEjectionPercent: 34,
+      },
     },
   },
   alerts,
@@ -209,7 +350,11 @@ export default platform({
         neo4j: {
           storage: "20Gi",
           resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
-          env: { NEO4J_server_memory_heap_initial__size: "512m", NEO4J_server_memory_heap_max__size: "512m", NEO4J_server_memory_pagecache_size: "512m" },
+          env: {
+            NEO4J_server_memory_heap_initial__size: "512m",
+            NEO4J_server_memory_heap_max__size: "512m",
+            NEO4J_server_memory_pagecache_size: "512m",
+          },
         },
       },
     },

@@ -1,4 +1,14 @@
-import { ingressUrl, nats, platform, postgres, qdrant, secretRef, service, url, webFrontend } from "../compiler/index.ts";
+import {
+  ingressUrl,
+  nats,
+  platform,
+  postgres,
+  qdrant,
+  secretRef,
+  service,
+  url,
+  webFrontend,
+} from "../compiler/index.ts";
 import type { EnvValue, Resources, ServiceComponent } from "../compiler/index.ts";
 
 // The Multi-Agent Platform (seed 002): seven services, a Next.js frontend,
@@ -92,33 +102,65 @@ export default platform({
       storage: "5Gi",
       resources: range(["100m", "500m"], ["128Mi", "512Mi"]),
     }),
-    gateway: microservice("gateway", 3000, range(["200m", "500m"], ["256Mi", "512Mi"]), {
-      ORCHESTRATION_SERVICE_URL: url("orchestration", "http"),
-      JWT_SECRET: secretRef("multi-agent-jwt", "secret"),
-    }, ["orchestration"], { description: "API gateway: authentication and routing" }),
-    orchestration: microservice("orchestration", 3001, range(["300m", "1000m"], ["512Mi", "1Gi"]), {
-      AGENT_SERVICE_URL: url("agent", "http"),
-      TOOL_SERVICE_URL: url("tool", "http"),
-      MODEL_SERVICE_URL: url("model", "http"),
-      VECTOR_SERVICE_URL: url("vector", "http"),
-      EXECUTION_SERVICE_URL: url("execution", "http"),
-    }, ["agent", "tool", "model", "vector", "execution"], { description: "Workflow orchestration across every service" }),
-    agent: microservice("agent", 3002, range(["300m", "2000m"], ["1Gi", "4Gi"]), {
-      MODEL_SERVICE_URL: url("model", "http"),
-      TOOL_SERVICE_URL: url("tool", "http"),
-      ...AI_KEYS,
-    }, ["model", "tool"], { description: "Agent runtime (LLM operations)", egress: { https: true } }),
-    tool: microservice("tool", 3003, range(["200m", "500m"], ["256Mi", "512Mi"]), {}, [], { description: "Tool registry and invocation" }),
+    gateway: microservice(
+      "gateway",
+      3000,
+      range(["200m", "500m"], ["256Mi", "512Mi"]),
+      {
+        ORCHESTRATION_SERVICE_URL: url("orchestration", "http"),
+        JWT_SECRET: secretRef("multi-agent-jwt", "secret"),
+      },
+      ["orchestration"],
+      { description: "API gateway: authentication and routing" },
+    ),
+    orchestration: microservice(
+      "orchestration",
+      3001,
+      range(["300m", "1000m"], ["512Mi", "1Gi"]),
+      {
+        AGENT_SERVICE_URL: url("agent", "http"),
+        TOOL_SERVICE_URL: url("tool", "http"),
+        MODEL_SERVICE_URL: url("model", "http"),
+        VECTOR_SERVICE_URL: url("vector", "http"),
+        EXECUTION_SERVICE_URL: url("execution", "http"),
+      },
+      ["agent", "tool", "model", "vector", "execution"],
+      { description: "Workflow orchestration across every service" },
+    ),
+    agent: microservice(
+      "agent",
+      3002,
+      range(["300m", "2000m"], ["1Gi", "4Gi"]),
+      {
+        MODEL_SERVICE_URL: url("model", "http"),
+        TOOL_SERVICE_URL: url("tool", "http"),
+        ...AI_KEYS,
+      },
+      ["model", "tool"],
+      { description: "Agent runtime (LLM operations)", egress: { https: true } },
+    ),
+    tool: microservice("tool", 3003, range(["200m", "500m"], ["256Mi", "512Mi"]), {}, [], {
+      description: "Tool registry and invocation",
+    }),
     model: microservice("model", 3004, range(["500m", "2000m"], ["1Gi", "4Gi"]), { ...AI_KEYS }, [], {
       description: "Model gateway to OpenAI and Anthropic",
       egress: { https: true },
     }),
-    vector: microservice("vector", 3005, range(["300m", "1000m"], ["512Mi", "2Gi"]), {
-      QDRANT_URL: url("qdrant", "http"),
-      QDRANT_API_KEY: secretRef("multi-agent-qdrant", "api-key"),
-      OPENAI_API_KEY: secretRef("multi-agent-openai", "api-key"),
-    }, ["qdrant"], { description: "Embeddings and vector search", egress: { https: true } }),
-    execution: microservice("execution", 3006, range(["200m", "1000m"], ["256Mi", "1Gi"]), {}, [], { description: "Sandboxed task execution" }),
+    vector: microservice(
+      "vector",
+      3005,
+      range(["300m", "1000m"], ["512Mi", "2Gi"]),
+      {
+        QDRANT_URL: url("qdrant", "http"),
+        QDRANT_API_KEY: secretRef("multi-agent-qdrant", "api-key"),
+        OPENAI_API_KEY: secretRef("multi-agent-openai", "api-key"),
+      },
+      ["qdrant"],
+      { description: "Embeddings and vector search", egress: { https: true } },
+    ),
+    execution: microservice("execution", 3006, range(["200m", "1000m"], ["256Mi", "1Gi"]), {}, [], {
+      description: "Sandboxed task execution",
+    }),
     frontend: webFrontend({
       description: "Next.js web frontend",
       image: `multi-agent/frontend:${VERSION}`,
@@ -145,7 +187,15 @@ export default platform({
   // api.multi-agent.<domain> and under /api on the frontend's host.
   ingresses: {
     "multi-agent": {
-      rules: [{ host: "multi-agent", paths: [{ path: "/api", component: "gateway" }, { path: "/", component: "frontend" }] }],
+      rules: [
+        {
+          host: "multi-agent",
+          paths: [
+            { path: "/api", component: "gateway" },
+            { path: "/", component: "frontend" },
+          ],
+        },
+      ],
       tlsSecret: "multi-agent-tls",
     },
     "multi-agent-api": {
@@ -156,6 +206,9 @@ export default platform({
   environments: {
     dev: { config: { NODE_ENV: "development", LOG_LEVEL: "debug" } },
     // Staging raises every replica count to 2: NATS keeps its 3-server quorum, Qdrant stays one node.
-    staging: { config: { NODE_ENV: "production", LOG_LEVEL: "info" }, components: { nats: { replicas: 3 }, qdrant: { replicas: 3 } } },
+    staging: {
+      config: { NODE_ENV: "production", LOG_LEVEL: "info" },
+      components: { nats: { replicas: 3 }, qdrant: { replicas: 3 } },
+    },
   },
 });

@@ -11,14 +11,29 @@ import type { ServiceComponent } from "../compiler/index.ts";
 const VERSION = "0.1.8";
 
 // Every OSSA service shares its size and probes; each passes its own image, range and dependencies.
-const agentService = (name: string, min: number, max: number, dependsOn: string[], extra: Partial<ServiceComponent> = {}): ServiceComponent =>
+const agentService = (
+  name: string,
+  min: number,
+  max: number,
+  dependsOn: string[],
+  extra: Partial<ServiceComponent> = {},
+): ServiceComponent =>
   service({
     description: extra.description,
     image: `ossa/${name}:${VERSION}`,
     ports: { http: 3000 },
     replicas: min,
     // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time (served by a custom-metrics adapter).
-    autoscale: { min, max, cpu: 70, memory: 80, metrics: [{ name: "ossa_queue_depth", averageValue: "30" }, { name: "ossa_response_time_seconds", averageValue: "500m" }] },
+    autoscale: {
+      min,
+      max,
+      cpu: 70,
+      memory: 80,
+      metrics: [
+        { name: "ossa_queue_depth", averageValue: "30" },
+        { name: "ossa_response_time_seconds", averageValue: "500m" },
+      ],
+    },
     resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
     probes: {
       startup: { path: "/health", periodSeconds: 5, failureThreshold: 30 },
@@ -81,12 +96,24 @@ export default platform({
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
       verticalScaling: storeVpa,
     }),
-    discovery: agentService("discovery", 5, 30, ["postgresql", "redis"], { description: "Agent discovery and registry" }),
-    coordination: agentService("coordination", 3, 10, ["redis", "discovery"], { description: "Inter-agent coordination" }),
-    orchestration: agentService("orchestration", 4, 40, ["postgresql", "redis", "coordination"], { description: "Workflow orchestration" }),
-    "task-agents": agentService("task-agent", 10, 200, ["orchestration", "qdrant"], { description: "AI task execution agents" }),
-    "communication-agents": agentService("communication-agent", 8, 100, ["redis", "coordination"], { description: "Message routing and protocol bridging" }),
-    "mcp-agents": agentService("mcp-bridge-agent", 6, 80, ["discovery"], { description: "Model Context Protocol bridge agents" }),
+    discovery: agentService("discovery", 5, 30, ["postgresql", "redis"], {
+      description: "Agent discovery and registry",
+    }),
+    coordination: agentService("coordination", 3, 10, ["redis", "discovery"], {
+      description: "Inter-agent coordination",
+    }),
+    orchestration: agentService("orchestration", 4, 40, ["postgresql", "redis", "coordination"], {
+      description: "Workflow orchestration",
+    }),
+    "task-agents": agentService("task-agent", 10, 200, ["orchestration", "qdrant"], {
+      description: "AI task execution agents",
+    }),
+    "communication-agents": agentService("communication-agent", 8, 100, ["redis", "coordination"], {
+      description: "Message routing and protocol bridging",
+    }),
+    "mcp-agents": agentService("mcp-bridge-agent", 6, 80, ["discovery"], {
+      description: "Model Context Protocol bridge agents",
+    }),
     gateway: agentService("gateway", 5, 50, ["orchestration", "discovery"], {
       description: "Main API gateway",
       expose: { host: "ossa-api", path: "/" },
@@ -120,7 +147,10 @@ export default platform({
     jaeger: service({
       description: "Jaeger distributed tracing (all-in-one, in-memory)",
       image: "jaegertracing/all-in-one:1.62.0",
-      waive: { "min-replicas": "the all-in-one image keeps traces in memory; a second replica would hold a different half of them" },
+      waive: {
+        "min-replicas":
+          "the all-in-one image keeps traces in memory; a second replica would hold a different half of them",
+      },
       ports: { ui: 16686, "otlp-grpc": 4317, "otlp-http": 4318, collector: 14268, zipkin: 9411, admin: 14269 },
       replicas: 1,
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },
@@ -135,17 +165,46 @@ export default platform({
   tracing: { collector: "jaeger", ports: ["otlp-grpc", "otlp-http", "collector", "zipkin"] },
   // Prometheus and Alertmanager, run by the prometheus-operator; Grafana queries Prometheus.
   prometheusStack: {
-    prometheus: { version: "v2.55.1", replicas: 2, retention: "15d", storage: "50Gi", scrapeInterval: "30s", resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } },
-    alertmanager: { version: "v0.27.0", replicas: 2, storage: "5Gi", resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } } },
+    prometheus: {
+      version: "v2.55.1",
+      replicas: 2,
+      retention: "15d",
+      storage: "50Gi",
+      scrapeInterval: "30s",
+      resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+    },
+    alertmanager: {
+      version: "v0.27.0",
+      replicas: 2,
+      storage: "5Gi",
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+    },
     queriedBy: ["grafana"],
   },
   // Istio: STRICT mTLS, circuit breaking on every agent service, deny-by-default authorization from the dependency graph.
   mesh: {
     mtls: "STRICT",
     circuitBreaking: Object.fromEntries(
-      ["gateway", "discovery", "coordination", "orchestration", "task-agents", "communication-agents", "mcp-agents"].map((k) => [
+      [
+        "gateway",
+        "discovery",
+        "coordination",
+        "orchestration",
+        "task-agents",
+        "communication-agents",
+        "mcp-agents",
+      ].map((k) => [
         k,
-        { loadBalancer: "LEAST_REQUEST" as const, maxConnections: 1000, maxPendingRequests: 100, maxRequests: 1000, consecutive5xxErrors: 5, interval: "30s", baseEjectionTime: "30s", maxEjectionPercent: 50 },
+        {
+          loadBalancer: "LEAST_REQUEST" as const,
+          maxConnections: 1000,
+          maxPendingRequests: 100,
+          maxRequests: 1000,
+          consecutive5xxErrors: 5,
+          interval: "30s",
+          baseEjectionTime: "30s",
+          maxEjectionPercent: 50,
+        },
       ]),
     ),
   },
@@ -158,9 +217,26 @@ export default platform({
   },
   alerts: {
     "ossa-slo": [
-      { alert: "OSSAUptimeBelowTarget5m", severity: "warning", for: "5m", summary: `OSSA uptime over 5 minutes is below ${UPTIME_TARGET}%`, expr: `ossa:uptime_percentage_5m < ${UPTIME_TARGET}` },
-      { alert: "OSSAUptimeBelowTarget1h", severity: "critical", for: "5m", summary: `OSSA uptime over 1 hour is below ${UPTIME_TARGET}%`, expr: `ossa:uptime_percentage_1h < ${UPTIME_TARGET}` },
-      { alert: "OSSAUptimeSLOBreach24h", severity: "critical", summary: `OSSA uptime over 24 hours is below the ${UPTIME_TARGET}% SLO`, expr: `ossa:uptime_percentage_24h < ${UPTIME_TARGET}` },
+      {
+        alert: "OSSAUptimeBelowTarget5m",
+        severity: "warning",
+        for: "5m",
+        summary: `OSSA uptime over 5 minutes is below ${UPTIME_TARGET}%`,
+        expr: `ossa:uptime_percentage_5m < ${UPTIME_TARGET}`,
+      },
+      {
+        alert: "OSSAUptimeBelowTarget1h",
+        severity: "critical",
+        for: "5m",
+        summary: `OSSA uptime over 1 hour is below ${UPTIME_TARGET}%`,
+        expr: `ossa:uptime_percentage_1h < ${UPTIME_TARGET}`,
+      },
+      {
+        alert: "OSSAUptimeSLOBreach24h",
+        severity: "critical",
+        summary: `OSSA uptime over 24 hours is below the ${UPTIME_TARGET}% SLO`,
+        expr: `ossa:uptime_percentage_24h < ${UPTIME_TARGET}`,
+      },
     ],
   },
   migrations: {

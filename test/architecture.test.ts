@@ -13,7 +13,10 @@ const COMPILER = join(ROOT, "compiler");
 
 /** Layers from the bottom up; a module may import its own layer or a lower one. Paths are relative to compiler/. */
 export const LAYERS: { name: string; modules: string[] }[] = [
-  { name: "lib", modules: ["errors.ts", "json.ts", "quantity.ts", "yaml.ts", "version.ts", "precompiled.ts", "git.ts", "check/"] },
+  {
+    name: "lib",
+    modules: ["errors.ts", "json.ts", "quantity.ts", "yaml.ts", "version.ts", "precompiled.ts", "git.ts", "check/"],
+  },
   { name: "language", modules: ["describe/", "stores/"] },
   { name: "model", modules: ["model/"] },
   { name: "kernel", modules: ["graph/", "kube/"] },
@@ -42,7 +45,10 @@ function sourceFiles(dir: string): string[] {
 
 /** The relative imports of a module (static, re-exports and dynamic), as paths relative to compiler/. */
 export function importsOf(file: string, source: string): string[] {
-  const specs = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.[^"']+)["']/g), ...source.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) => m[1]);
+  const specs = [
+    ...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.[^"']+)["']/g),
+    ...source.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*\)/g),
+  ].map((m) => m[1]);
   return [...new Set(specs.map((s) => normalize(join(dirname(file), s))))];
 }
 
@@ -100,7 +106,9 @@ export function upwardImports(graph: Map<string, string[]>): string[] {
   return out.sort();
 }
 
-const graph = new Map(sourceFiles(COMPILER).map((f) => [f, importsOf(f, readFileSync(join(COMPILER, f), "utf8"))] as const));
+const graph = new Map(
+  sourceFiles(COMPILER).map((f) => [f, importsOf(f, readFileSync(join(COMPILER, f), "utf8"))] as const),
+);
 
 describe("the import graph of compiler/", () => {
   it("places every module in a layer", () => {
@@ -116,24 +124,44 @@ describe("the import graph of compiler/", () => {
   });
 
   it("imports only modules that exist", () => {
-    const missing = [...graph].flatMap(([from, targets]) => targets.filter((t) => !t.startsWith("..") && !graph.has(t)).map((t) => `${from} -> ${t}`));
+    const missing = [...graph].flatMap(([from, targets]) =>
+      targets.filter((t) => !t.startsWith("..") && !graph.has(t)).map((t) => `${from} -> ${t}`),
+    );
     expect(missing).toEqual([]);
   });
 });
 
 describe("the checks themselves", () => {
   it("find a cycle and name every module on it", () => {
-    const g = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]);
+    const g = new Map([
+      ["a.ts", ["b.ts"]],
+      ["b.ts", ["c.ts"]],
+      ["c.ts", ["a.ts"]],
+      ["d.ts", ["a.ts"]],
+    ]);
     expect(cycles(g)).toEqual([["a.ts", "b.ts", "c.ts"]]);
   });
 
   it("find a phase importing a later phase, and the model importing a phase", () => {
-    const g = new Map([["load.ts", ["order.ts"]], ["model/target.ts", ["resolve.ts"]], ["order.ts", ["load.ts", "model/target.ts"]]]);
-    expect(upwardImports(g)).toEqual(["load.ts -> order.ts (phase:load -> phase:order)", "model/target.ts -> resolve.ts (model -> phase:resolve)"]);
+    const g = new Map([
+      ["load.ts", ["order.ts"]],
+      ["model/target.ts", ["resolve.ts"]],
+      ["order.ts", ["load.ts", "model/target.ts"]],
+    ]);
+    expect(upwardImports(g)).toEqual([
+      "load.ts -> order.ts (phase:load -> phase:order)",
+      "model/target.ts -> resolve.ts (model -> phase:resolve)",
+    ]);
   });
 
   it("read static, type-only, re-exported, multi-line and dynamic imports", () => {
-    const src = 'import { a } from "./x.ts";\nimport type {\n  B,\n} from "../model/object.ts";\nexport { c } from "./y.ts";\nconst d = await import("./z.ts");\n';
-    expect(importsOf("blocks/service.ts", src).sort()).toEqual(["blocks/x.ts", "blocks/y.ts", "blocks/z.ts", "model/object.ts"]);
+    const src =
+      'import { a } from "./x.ts";\nimport type {\n  B,\n} from "../model/object.ts";\nexport { c } from "./y.ts";\nconst d = await import("./z.ts");\n';
+    expect(importsOf("blocks/service.ts", src).sort()).toEqual([
+      "blocks/x.ts",
+      "blocks/y.ts",
+      "blocks/z.ts",
+      "model/object.ts",
+    ]);
   });
 });

@@ -27,8 +27,11 @@ function closed(schema: any): any {
   if (Array.isArray(schema)) return schema.map(closed);
   if (!schema || typeof schema !== "object") return schema;
   const out: any = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
-  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"]) out.additionalProperties = false;
+  for (const [k, v] of Object.entries(schema))
+    out[k] =
+      k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
+  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"])
+    out.additionalProperties = false;
   return out;
 }
 

@@ -33,7 +33,11 @@ function layerFiles(r: CompileResult, kind?: string): any[] {
 
 /** Every folder of the rendered tree that holds manifests, other than argocd/. */
 function targetFolders(r: CompileResult): string[] {
-  const folders = new Set([...r.files.keys()].filter((p) => !p.startsWith("argocd/") && p.endsWith(".yaml")).map((p) => p.split("/").slice(0, 3).join("/")));
+  const folders = new Set(
+    [...r.files.keys()]
+      .filter((p) => !p.startsWith("argocd/") && p.endsWith(".yaml"))
+      .map((p) => p.split("/").slice(0, 3).join("/")),
+  );
   return [...folders].sort();
 }
 
@@ -44,12 +48,17 @@ function expandFromYaml(r: CompileResult) {
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const tiny = (name: string) =>
-  platform({ name, namespace: name.slice(0, 63), components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) } });
+  platform({
+    name,
+    namespace: name.slice(0, 63),
+    components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
+  });
 
 describe("cluster registration", () => {
   it("declares six clusters: dev 1, staging 2, production 3, each as an ExternalSecret templating a labelled cluster Secret", () => {
     const secrets = layerFiles(result, "ExternalSecret");
-    const byEnv = (env: string) => secrets.filter((s) => s.spec.target.template.metadata.labels["manifold.dev/environment"] === env).length;
+    const byEnv = (env: string) =>
+      secrets.filter((s) => s.spec.target.template.metadata.labels["manifold.dev/environment"] === env).length;
     expect(secrets).toHaveLength(6);
     expect([byEnv("dev"), byEnv("staging"), byEnv("production")]).toEqual([1, 2, 3]);
     const prodWest = secrets.find((s) => s.metadata.name === "cluster-production-us-west-2");
@@ -60,9 +69,15 @@ describe("cluster registration", () => {
       "manifold.dev/region": "us-west-2",
       "manifold.dev/role": "primary",
     });
-    expect(prodWest.spec.target.template.data).toEqual({ name: "production-us-west-2", server: "https://production.us-west-2.k8s.example.com", config: "{{ .config }}" });
+    expect(prodWest.spec.target.template.data).toEqual({
+      name: "production-us-west-2",
+      server: "https://production.us-west-2.k8s.example.com",
+      config: "{{ .config }}",
+    });
     // The credentials come from the store: only the config key, read by reference.
-    expect(prodWest.spec.data).toEqual([{ secretKey: "config", remoteRef: { key: "argocd/clusters/production-us-west-2", property: "config" } }]);
+    expect(prodWest.spec.data).toEqual([
+      { secretKey: "config", remoteRef: { key: "argocd/clusters/production-us-west-2", property: "config" } },
+    ]);
     expect(layerFiles(result, "Secret")).toEqual([]);
   });
 });
@@ -74,8 +89,18 @@ describe("offline expansion", () => {
     const paths = applications.map((a) => a.application.spec.source.path).sort();
     expect(paths).toEqual(targetFolders(result));
     expect(new Set(paths).size).toBe(paths.length);
-    expect(applications.map((a) => a.application.metadata.name).filter((n) => n.startsWith("ossa-")).sort()).toEqual([
-      "ossa-dev-us-west-2", "ossa-production-eu-west-1", "ossa-production-us-east-1", "ossa-production-us-west-2", "ossa-staging-us-east-1", "ossa-staging-us-west-2",
+    expect(
+      applications
+        .map((a) => a.application.metadata.name)
+        .filter((n) => n.startsWith("ossa-"))
+        .sort(),
+    ).toEqual([
+      "ossa-dev-us-west-2",
+      "ossa-production-eu-west-1",
+      "ossa-production-us-east-1",
+      "ossa-production-us-west-2",
+      "ossa-staging-us-east-1",
+      "ossa-staging-us-west-2",
     ]);
     expect(applications.length).toBe(result.targets.length);
   });
@@ -85,16 +110,37 @@ describe("offline expansion", () => {
       const app = g.application;
       const [env, region, platformName] = app.spec.source.path.split("/");
       const target = result.targets.find((t) => t.target.id === `${platformName}/${env}/${region}`)!;
-      expect(app.spec.destination).toEqual({ server: target.target.cluster.server, namespace: target.target.namespace });
-      expect(app.metadata.labels).toMatchObject({ "manifold.dev/platform": platformName, "manifold.dev/environment": env, "manifold.dev/region": region, "manifold.dev/role": target.target.role });
+      expect(app.spec.destination).toEqual({
+        server: target.target.cluster.server,
+        namespace: target.target.namespace,
+      });
+      expect(app.metadata.labels).toMatchObject({
+        "manifold.dev/platform": platformName,
+        "manifold.dev/environment": env,
+        "manifold.dev/region": region,
+        "manifold.dev/role": target.target.role,
+      });
       expect(app.spec.project).toBe(platformName);
-      expect(app.spec.source).toMatchObject({ repoURL: "https://git.example.com/platform/manifold.git", targetRevision: "rendered-manifests" });
+      expect(app.spec.source).toMatchObject({
+        repoURL: "https://git.example.com/platform/manifold.git",
+        targetRevision: "rendered-manifests",
+      });
       expect(app.metadata.annotations!["argocd.argoproj.io/manifest-generate-paths"]).toBe(".");
       if (platformName === "ossa") {
-        const ingressHost = target.objects.find((o) => o.object.kind === "Ingress" && o.object.metadata.name === "ossa-gateway")!.object as any;
-        expect(app.metadata.annotations!["link.argocd.argoproj.io/ossa-api"]).toBe(`https://${ingressHost.spec.rules[0].host}/`);
+        const ingressHost = target.objects.find(
+          (o) => o.object.kind === "Ingress" && o.object.metadata.name === "ossa-gateway",
+        )!.object as any;
+        expect(app.metadata.annotations!["link.argocd.argoproj.io/ossa-api"]).toBe(
+          `https://${ingressHost.spec.rules[0].host}/`,
+        );
       }
-      expect((app.spec as any).info.map((i: any) => i.name)).toEqual(["Source repository", "Rendered folder", "Rendered by", "Provenance", "Sync"]);
+      expect((app.spec as any).info.map((i: any) => i.name)).toEqual([
+        "Source repository",
+        "Rendered folder",
+        "Rendered by",
+        "Provenance",
+        "Sync",
+      ]);
     }
   });
 
@@ -103,9 +149,19 @@ describe("offline expansion", () => {
     expect(prod.spec.strategy.type).toBe("RollingSync");
     expect(prod.spec.strategy.deletionOrder).toBe("Reverse");
     expect(prod.spec.syncPolicy.preserveResourcesOnDeletion).toBe(true);
-    const steps = Object.fromEntries(expandFromYaml(result).applications.filter((a) => a.rolling && a.application.metadata.name.startsWith("ossa-")).map((a) => [a.application.metadata.name, a.step]));
-    expect(steps).toEqual({ "ossa-production-eu-west-1": 1, "ossa-production-us-east-1": 2, "ossa-production-us-west-2": 3 });
-    const order = result.argocd!.plan.environments.find((e) => e.name === "production")!.steps.map((s) => s.clusters.map((c) => c.name));
+    const steps = Object.fromEntries(
+      expandFromYaml(result)
+        .applications.filter((a) => a.rolling && a.application.metadata.name.startsWith("ossa-"))
+        .map((a) => [a.application.metadata.name, a.step]),
+    );
+    expect(steps).toEqual({
+      "ossa-production-eu-west-1": 1,
+      "ossa-production-us-east-1": 2,
+      "ossa-production-us-west-2": 3,
+    });
+    const order = result
+      .argocd!.plan.environments.find((e) => e.name === "production")!
+      .steps.map((s) => s.clusters.map((c) => c.name));
     expect(order).toEqual([["production-eu-west-1"], ["production-us-east-1"], ["production-us-west-2"]]);
   });
 
@@ -122,7 +178,10 @@ describe("offline expansion", () => {
       expect(set.spec.goTemplateOptions).toEqual(["missingkey=error"]);
       expect(set.spec.template.spec.project).not.toContain("{{");
       expect(set.spec.template.spec.syncPolicy.syncOptions).toEqual(["ServerSideApply=true", "PruneLast=true"]);
-      expect(set.spec.template.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } });
+      expect(set.spec.template.spec.syncPolicy.retry).toEqual({
+        limit: 5,
+        backoff: { duration: "10s", factor: 2, maxDuration: "5m" },
+      });
     }
   });
 
@@ -132,7 +191,11 @@ describe("offline expansion", () => {
     const error = await compilePlatforms([tiny("demo")], { argocd: layer }).catch((e) => e);
     expect(error).toBeInstanceOf(ManifoldError);
     const all = [error, ...error.others].map((e: ManifoldError) => e.format());
-    expect(all).toContainEqual(expect.stringMatching(/^argocd\/layer\.ts: environments\.production\.rollout\.steps: Application demo-production-us-west-2 .*no RollingSync step selects it.*\[target demo\/production\/us-west-2\]$/));
+    expect(all).toContainEqual(
+      expect.stringMatching(
+        /^argocd\/layer\.ts: environments\.production\.rollout\.steps: Application demo-production-us-west-2 .*no RollingSync step selects it.*\[target demo\/production\/us-west-2\]$/,
+      ),
+    );
     expect(all).toHaveLength(1);
   });
 
@@ -141,7 +204,11 @@ describe("offline expansion", () => {
     const error = await compilePlatforms([tiny(name)], { argocd: await repoArgoCd() }).catch((e) => e);
     expect(error).toBeInstanceOf(ManifoldError);
     const lines = [error, ...error.others].map((e: ManifoldError) => e.message);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`Application ${name}-production-eu-west-1 .*: the name is 68 characters; Argo CD allows at most 63`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`Application ${name}-production-eu-west-1 .*: the name is 68 characters; Argo CD allows at most 63`),
+      ),
+    );
     expect(lines).toHaveLength(5);
     // The short ones pass: dev names fit.
     expect(lines.some((l) => l.includes(`${name}-dev-us-west-2 `))).toBe(false);
@@ -158,13 +225,27 @@ describe("offline expansion", () => {
     const layer = r.argocd!;
     const [first, ...rest] = layer.applications;
     const projects = layer.objects.filter((o) => o.kind === "AppProject");
-    const input = { file: "argocd/layer.ts", problems: [], targets: r.targets, clusters: layer.clusters, projects, files: r.files };
+    const input = {
+      file: "argocd/layer.ts",
+      problems: [],
+      targets: r.targets,
+      clusters: layer.clusters,
+      projects,
+      files: r.files,
+    };
     expect(crossCheck({ ...input, applications: layer.applications })).toEqual([]);
     const orphan = crossCheck({ ...input, applications: rest }).map((e) => e.message);
-    expect(orphan).toEqual([`rendered folder ${first.application.spec.source.path} is deployed by no Application (an orphan): no ApplicationSet selects cluster ${first.cluster.name}`]);
-    const copy = { ...first, application: { ...first.application, metadata: { ...first.application.metadata, name: "demo-copy" } } };
+    expect(orphan).toEqual([
+      `rendered folder ${first.application.spec.source.path} is deployed by no Application (an orphan): no ApplicationSet selects cluster ${first.cluster.name}`,
+    ]);
+    const copy = {
+      ...first,
+      application: { ...first.application, metadata: { ...first.application.metadata, name: "demo-copy" } },
+    };
     const doubles = crossCheck({ ...input, applications: [...layer.applications, copy] }).map((e) => e.message);
-    expect(doubles).toContainEqual(`rendered folder ${first.application.spec.source.path} is deployed by 2 Applications: ${first.application.metadata.name}, demo-copy`);
+    expect(doubles).toContainEqual(
+      `rendered folder ${first.application.spec.source.path} is deployed by 2 Applications: ${first.application.metadata.name}, demo-copy`,
+    );
   });
 
   it("a destination outside the declared clusters and a path outside the tree are caught", async () => {
@@ -175,9 +256,21 @@ describe("offline expansion", () => {
     const moved = structuredClone(first);
     moved.application.spec.destination.server = "https://elsewhere.example.com";
     moved.application.spec.source.path = "production/nowhere/demo";
-    const messages = crossCheck({ file: "argocd/layer.ts", problems: [], targets: r.targets, clusters: layer.clusters, projects, files: r.files, applications: [moved, ...rest] }).map((e) => e.message);
-    expect(messages).toContainEqual(expect.stringContaining("destination https://elsewhere.example.com is not a declared cluster"));
-    expect(messages).toContainEqual(expect.stringContaining("path production/nowhere/demo is not a rendered target folder holding manifests"));
+    const messages = crossCheck({
+      file: "argocd/layer.ts",
+      problems: [],
+      targets: r.targets,
+      clusters: layer.clusters,
+      projects,
+      files: r.files,
+      applications: [moved, ...rest],
+    }).map((e) => e.message);
+    expect(messages).toContainEqual(
+      expect.stringContaining("destination https://elsewhere.example.com is not a declared cluster"),
+    );
+    expect(messages).toContainEqual(
+      expect.stringContaining("path production/nowhere/demo is not a rendered target folder holding manifests"),
+    );
   });
 });
 
@@ -186,12 +279,25 @@ describe("links", () => {
     const withMetrics = platform({
       name: "demo",
       namespace: "demo",
-      components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080, metrics: 9090 }, replicas: 2, resources: small, metrics: { port: "metrics" } }) },
+      components: {
+        api: service({
+          image: "demo/api:1.0.0",
+          ports: { http: 8080, metrics: 9090 },
+          replicas: 2,
+          resources: small,
+          metrics: { port: "metrics" },
+        }),
+      },
     });
     const r = await compilePlatforms([withMetrics], { argocd: await repoArgoCd() });
-    const app = r.argocd!.applications.find((a) => a.application.metadata.name === "demo-production-eu-west-1")!.application;
-    expect(app.metadata.annotations!["link.argocd.argoproj.io/grafana"]).toBe("https://grafana.eu-west-1.example.com/dashboards");
-    const plainApp = (await compilePlatforms([tiny("demo")], { argocd: await repoArgoCd() })).argocd!.applications[0].application;
+    const app = r.argocd!.applications.find(
+      (a) => a.application.metadata.name === "demo-production-eu-west-1",
+    )!.application;
+    expect(app.metadata.annotations!["link.argocd.argoproj.io/grafana"]).toBe(
+      "https://grafana.eu-west-1.example.com/dashboards",
+    );
+    const plainApp = (await compilePlatforms([tiny("demo")], { argocd: await repoArgoCd() })).argocd!.applications[0]
+      .application;
     expect(Object.keys(plainApp.metadata.annotations!)).toEqual(["argocd.argoproj.io/manifest-generate-paths"]);
   });
 });
@@ -203,19 +309,32 @@ describe("projects", () => {
     const ossa = result.targets.filter((t) => t.target.platform === "ossa");
     const servers = ossa.map((t) => t.target.cluster.server).sort();
     expect(project.spec.destinations).toEqual(servers.map((server) => ({ server, namespace: "ossa-platform" })));
-    const clusterScoped = ossa.flatMap((t) => t.objects.filter((o) => !o.object.metadata.namespace).map((o) => `${o.object.kind}/${o.object.metadata.name}`));
+    const clusterScoped = ossa.flatMap((t) =>
+      t.objects.filter((o) => !o.object.metadata.namespace).map((o) => `${o.object.kind}/${o.object.metadata.name}`),
+    );
     expect(new Set(clusterScoped)).toEqual(new Set(["Namespace/ossa-platform"]));
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: "", kind: "Namespace", name: "ossa-platform" }]);
     expect(project.spec.roles.map((r: any) => [r.name, r.policies])).toEqual([
       ["read-only", ["p, proj:ossa:read-only, applications, get, ossa/*, allow"]],
-      ["ci-sync", ["p, proj:ossa:ci-sync, applications, get, ossa/*, allow", "p, proj:ossa:ci-sync, applications, sync, ossa/*, allow"]],
+      [
+        "ci-sync",
+        [
+          "p, proj:ossa:ci-sync, applications, get, ossa/*, allow",
+          "p, proj:ossa:ci-sync, applications, sync, ossa/*, allow",
+        ],
+      ],
     ]);
     expect(JSON.stringify(project.spec)).not.toContain('"*"');
   });
 
   it("lock down default and never use it", () => {
     const locked = layerFiles(result, "AppProject").find((p) => p.metadata.name === "default");
-    expect(locked.spec).toMatchObject({ sourceRepos: [], destinations: [], clusterResourceWhitelist: [], namespaceResourceBlacklist: [{ group: "*", kind: "*" }] });
+    expect(locked.spec).toMatchObject({
+      sourceRepos: [],
+      destinations: [],
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: [{ group: "*", kind: "*" }],
+    });
     expect(locked.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
     const templates = layerFiles(result, "ApplicationSet").map((s) => s.spec.template.spec.project);
     const apps = layerFiles(result, "Application").map((a) => a.spec.project);
@@ -224,26 +343,47 @@ describe("projects", () => {
 
   it("refuse what they do not list: another repo, cluster, namespace or cluster-scoped kind", () => {
     const project = layerFiles(result, "AppProject").find((p) => p.metadata.name === "ossa");
-    const ok = { repoURL: "https://git.example.com/platform/manifold.git", server: "https://production.us-west-2.k8s.example.com", namespace: "ossa-platform" };
+    const ok = {
+      repoURL: "https://git.example.com/platform/manifold.git",
+      server: "https://production.us-west-2.k8s.example.com",
+      namespace: "ossa-platform",
+    };
     expect(permitProblems(project, ok, [])).toEqual([]);
-    expect(permitProblems(project, { ...ok, repoURL: "https://git.example.com/other.git" }, [])).toEqual(["project ossa does not permit source repository https://git.example.com/other.git"]);
+    expect(permitProblems(project, { ...ok, repoURL: "https://git.example.com/other.git" }, [])).toEqual([
+      "project ossa does not permit source repository https://git.example.com/other.git",
+    ]);
     expect(permitProblems(project, { ...ok, server: "https://kubernetes.default.svc" }, [])).toHaveLength(1);
     expect(permitProblems(project, { ...ok, namespace: "kube-system" }, [])).toHaveLength(1);
     const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "admin" } };
-    expect(kindProblem(project, role)).toBe("project ossa does not whitelist the cluster-scoped rbac.authorization.k8s.io/ClusterRole admin");
-    expect(kindProblem(project, { apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system" } })).toMatch(/does not whitelist/);
+    expect(kindProblem(project, role)).toBe(
+      "project ossa does not whitelist the cluster-scoped rbac.authorization.k8s.io/ClusterRole admin",
+    );
+    expect(kindProblem(project, { apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system" } })).toMatch(
+      /does not whitelist/,
+    );
   });
 
   it("the bootstrap project lets the root Application sync only the layer's own kinds into Argo CD's namespace", () => {
     const bootstrap = layerFiles(result, "AppProject").find((p) => p.metadata.name === "manifold");
     expect(bootstrap.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "argocd" }]);
     expect(bootstrap.spec.namespaceResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`)).toEqual([
-      "/ConfigMap", "argoproj.io/AppProject", "argoproj.io/Application", "argoproj.io/ApplicationSet", "external-secrets.io/ExternalSecret",
+      "/ConfigMap",
+      "argoproj.io/AppProject",
+      "argoproj.io/Application",
+      "argoproj.io/ApplicationSet",
+      "external-secrets.io/ExternalSecret",
     ]);
     const [root] = layerFiles(result, "Application");
-    expect(root.spec.source).toEqual({ repoURL: "https://git.example.com/platform/manifold.git", targetRevision: "rendered-manifests", path: "argocd", directory: { recurse: false } });
+    expect(root.spec.source).toEqual({
+      repoURL: "https://git.example.com/platform/manifold.git",
+      targetRevision: "rendered-manifests",
+      path: "argocd",
+      directory: { recurse: false },
+    });
     expect(root.spec.project).toBe("manifold");
-    expect(result.argocd!.bootstrap).toBe("kubectl apply -n argocd -f argocd/appproject-manifold.yaml -f argocd/application-manifold.yaml");
+    expect(result.argocd!.bootstrap).toBe(
+      "kubectl apply -n argocd -f argocd/appproject-manifold.yaml -f argocd/application-manifold.yaml",
+    );
     expect(result.files.get("argocd/README.md")).toContain(result.argocd!.bootstrap);
   });
 });
@@ -258,7 +398,11 @@ describe("validation of the layer", () => {
     const unknown = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "argocd" } };
     const findings = validateLayer([broken, unknown], "argocd/layer.ts");
     expect(findings.filter((f) => f.rule === "schema").map((f) => `${f.object} ${f.pointer}`)).toEqual(
-      expect.arrayContaining(["Application/manifold /spec", "Application/manifold /spec/syncPolicy/retry/limit", "Widget/w /apiVersion"]),
+      expect.arrayContaining([
+        "Application/manifold /spec",
+        "Application/manifold /spec/syncPolicy/retry/limit",
+        "Widget/w /apiVersion",
+      ]),
     );
     expect(findings.every((f) => f.target === "argocd" && f.file === "argocd/layer.ts")).toBe(true);
   });
@@ -270,22 +414,59 @@ describe("settings", () => {
     expect(maps["argocd-cmd-params-cm"].data).toEqual({ [PROGRESSIVE_SYNCS_KEY]: "true" });
     // No custom resource sits in a waited-on wave without a health check, and no Application waits in a wave: no Lua.
     expect(maps["argocd-cm"].data).toEqual({ [TRACKING_KEY]: "annotation" });
-    for (const m of Object.values(maps) as any[]) expect(m.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false,ServerSideApply=true");
+    for (const m of Object.values(maps) as any[])
+      expect(m.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe(
+        "Prune=false,Delete=false,ServerSideApply=true",
+      );
   });
 
   it("ask for a Lua health check only for custom resources whose output a later wave reads and that Argo CD cannot assess", () => {
-    const object = (kind: string, apiVersion: string, wave: string, spec: unknown = {}) => ({ band: "foundation" as const, object: { apiVersion, kind, metadata: { name: kind.toLowerCase(), annotations: { "argocd.argoproj.io/sync-wave": wave } }, spec } });
+    const object = (kind: string, apiVersion: string, wave: string, spec: unknown = {}) => ({
+      band: "foundation" as const,
+      object: {
+        apiVersion,
+        kind,
+        metadata: { name: kind.toLowerCase(), annotations: { "argocd.argoproj.io/sync-wave": wave } },
+        spec,
+      },
+    });
     const reader = (wave: string) =>
-      object("Deployment", "apps/v1", wave, { template: { spec: { containers: [{ name: "c", image: "i:1", env: [{ name: "X", valueFrom: { secretKeyRef: { name: "made", key: "k" } } }] }] } } });
-    expect(kindsNeedingHealthChecks([[object("Widget", "example.com/v1", "0", { target: { name: "made" } }), reader("1")]])).toEqual(["example.com/Widget"]);
-    expect(kindsNeedingHealthChecks([[object("Widget", "example.com/v1", "0", { target: { name: "other" } }), reader("1")]])).toEqual([]);
-    expect(kindsNeedingHealthChecks([[object("VerticalPodAutoscaler", "autoscaling.k8s.io/v1", "0"), reader("1")]])).toEqual([]);
-    expect(kindsNeedingHealthChecks([[object("ExternalSecret", "external-secrets.io/v1", "0", { target: { name: "made" } }), reader("1")]])).toEqual([]);
+      object("Deployment", "apps/v1", wave, {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "c",
+                image: "i:1",
+                env: [{ name: "X", valueFrom: { secretKeyRef: { name: "made", key: "k" } } }],
+              },
+            ],
+          },
+        },
+      });
+    expect(
+      kindsNeedingHealthChecks([[object("Widget", "example.com/v1", "0", { target: { name: "made" } }), reader("1")]]),
+    ).toEqual(["example.com/Widget"]);
+    expect(
+      kindsNeedingHealthChecks([[object("Widget", "example.com/v1", "0", { target: { name: "other" } }), reader("1")]]),
+    ).toEqual([]);
+    expect(
+      kindsNeedingHealthChecks([[object("VerticalPodAutoscaler", "autoscaling.k8s.io/v1", "0"), reader("1")]]),
+    ).toEqual([]);
+    expect(
+      kindsNeedingHealthChecks([
+        [object("ExternalSecret", "external-secrets.io/v1", "0", { target: { name: "made" } }), reader("1")],
+      ]),
+    ).toEqual([]);
   });
 });
 
 describe("the Go-template subset", () => {
-  const params = { name: "prod-a", server: "https://a", metadata: { labels: { "manifold.dev/region": "eu-west-1", env: "production" }, annotations: {} } };
+  const params = {
+    name: "prod-a",
+    server: "https://a",
+    metadata: { labels: { "manifold.dev/region": "eu-west-1", env: "production" }, annotations: {} },
+  };
   it.each([
     ["{{.name}}", "prod-a"],
     ["{{ .server }}/x", "https://a/x"],
@@ -297,17 +478,32 @@ describe("the Go-template subset", () => {
     expect(renderTemplate(template, params)).toBe(expected);
   });
 
-  it.each([["{{.metadata.labels.absent}}"], ["{{.nope}}"], ["{{.nope.deeper}}"], ["{{upper .name}}"], ["{{.name"]])("%s fails as missingkey=error (or unsupported) would", (template) => {
-    expect(() => renderTemplate(template, params)).toThrow(TemplateError);
-  });
+  it.each([["{{.metadata.labels.absent}}"], ["{{.nope}}"], ["{{.nope.deeper}}"], ["{{upper .name}}"], ["{{.name"]])(
+    "%s fails as missingkey=error (or unsupported) would",
+    (template) => {
+      expect(() => renderTemplate(template, params)).toThrow(TemplateError);
+    },
+  );
 
   it("selectors and steps follow Kubernetes and RollingSync semantics", () => {
     const labels = { env: "production", role: "primary" };
-    expect(selectorMatches({ matchExpressions: [{ key: "env", operator: "In", values: ["production"] }] }, labels)).toBe(true);
-    expect(selectorMatches({ matchExpressions: [{ key: "role", operator: "NotIn", values: ["primary"] }] }, labels)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }], matchLabels: { env: "production" } }, labels)).toBe(true);
+    expect(
+      selectorMatches({ matchExpressions: [{ key: "env", operator: "In", values: ["production"] }] }, labels),
+    ).toBe(true);
+    expect(
+      selectorMatches({ matchExpressions: [{ key: "role", operator: "NotIn", values: ["primary"] }] }, labels),
+    ).toBe(false);
+    expect(
+      selectorMatches(
+        { matchExpressions: [{ key: "zone", operator: "DoesNotExist" }], matchLabels: { env: "production" } },
+        labels,
+      ),
+    ).toBe(true);
     expect(selectorMatches({ matchExpressions: [{ key: "zone", operator: "Exists" }] }, labels)).toBe(false);
-    const steps = [{ matchExpressions: [{ key: "role", operator: "In", values: ["tertiary"] }] }, { matchExpressions: [{ key: "role", operator: "NotIn", values: ["tertiary"] }] }];
+    const steps = [
+      { matchExpressions: [{ key: "role", operator: "In", values: ["tertiary"] }] },
+      { matchExpressions: [{ key: "role", operator: "NotIn", values: ["tertiary"] }] },
+    ];
     expect(stepOf(steps, labels)).toBe(2);
     expect(stepOf(steps, { role: "tertiary" })).toBe(1);
     expect(stepOf([{ matchExpressions: [{ key: "role", operator: "In", values: ["x"] }] }], {})).toBeUndefined();
@@ -315,10 +511,17 @@ describe("the Go-template subset", () => {
 
   it("the cluster generator skips Secrets without the cluster type label", () => {
     const set = layerFiles(result, "ApplicationSet").find((s) => s.metadata.name === "ossa-dev");
-    const cluster: ClusterSecret = { name: "dev-us-west-2", server: "https://dev", labels: { "manifold.dev/environment": "dev", "manifold.dev/region": "us-west-2", "manifold.dev/role": "primary" }, annotations: { "manifold.dev/ingress-domain": "d" } };
+    const cluster: ClusterSecret = {
+      name: "dev-us-west-2",
+      server: "https://dev",
+      labels: { "manifold.dev/environment": "dev", "manifold.dev/region": "us-west-2", "manifold.dev/role": "primary" },
+      annotations: { "manifold.dev/ingress-domain": "d" },
+    };
     expect(expandApplicationSets([set], [cluster]).applications).toEqual([]);
     const typed = { ...cluster, labels: { ...cluster.labels, "argocd.argoproj.io/secret-type": "cluster" } };
-    expect(expandApplicationSets([set], [typed]).applications.map((a) => a.application.metadata.name)).toEqual(["ossa-dev-us-west-2"]);
+    expect(expandApplicationSets([set], [typed]).applications.map((a) => a.application.metadata.name)).toEqual([
+      "ossa-dev-us-west-2",
+    ]);
   });
 });
 
@@ -335,7 +538,10 @@ describe("the argocd/ description", () => {
       error = e;
     }
     const lines = [error, ...error.others].map((e: ManifoldError) => e.format());
-    expect(lines).toEqual(['argocd/layer.ts: environments.staging: has no sync policy for environment "staging"', 'argocd/layer.ts: environments.qa: unknown environment "qa"; known: dev, production, staging']);
+    expect(lines).toEqual([
+      'argocd/layer.ts: environments.staging: has no sync policy for environment "staging"',
+      'argocd/layer.ts: environments.qa: unknown environment "qa"; known: dev, production, staging',
+    ]);
   });
 
   it("rejects unknown fields and bad rollout steps", async () => {
@@ -351,8 +557,14 @@ describe("the argocd/ description", () => {
       }
     })();
     const lines = [error, ...error.others].map((e: ManifoldError) => e.format());
-    expect(lines).toContainEqual(expect.stringMatching(/^argocd\/layer\.ts: branchh: unknown field \(did you mean "branch"\?\)/));
-    expect(lines).toContainEqual(expect.stringMatching(/^argocd\/layer\.ts: environments\.production\.rollout\.steps\[0\]\.roles\[0\]: must be one of "primary", "secondary", "tertiary"/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^argocd\/layer\.ts: branchh: unknown field \(did you mean "branch"\?\)/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^argocd\/layer\.ts: environments\.production\.rollout\.steps\[0\]\.roles\[0\]: must be one of "primary", "secondary", "tertiary"/,
+      ),
+    );
   });
 });
 
@@ -375,7 +587,9 @@ describe("manifold plan --apps", () => {
     const before = readFileSync(join(root, "rendered/argocd/applicationset-ossa-production.yaml"), "utf8");
     const run = runCli(root, ["compile"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/error: argocd\/layer\.ts: environments\.production\.rollout\.steps: Application ossa-production-us-west-2 .*no RollingSync step selects it/);
+    expect(run.stderr).toMatch(
+      /error: argocd\/layer\.ts: environments\.production\.rollout\.steps: Application ossa-production-us-west-2 .*no RollingSync step selects it/,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(root, "rendered/argocd/applicationset-ossa-production.yaml"), "utf8")).toBe(before);
   });

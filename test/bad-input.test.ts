@@ -15,21 +15,28 @@ const CASES: { name: string; file: string; from: string | RegExp; to: string; ex
     file: "platforms/ossa.ts",
     from: 'description: "Caching and session store",',
     to: 'description: "Caching and session store", replicaz: 3,',
-    expect: [/platforms\/ossa\.ts: components\.redis\.replicaz: unknown field \(did you mean "replicas"\?\)/, /\[target ossa\]/],
+    expect: [
+      /platforms\/ossa\.ts: components\.redis\.replicaz: unknown field \(did you mean "replicas"\?\)/,
+      /\[target ossa\]/,
+    ],
   },
   {
     name: "a port outside 1 to 65535",
     file: "platforms/ossa.ts",
     from: "ports: { http: 3000 },\n      replicas: 2,",
     to: "ports: { http: 70000 },\n      replicas: 2,",
-    expect: [/platforms\/ossa\.ts: components\.monitoring\.ports\.http: must be an integer from 1 to 65535 \(got 70000\)/],
+    expect: [
+      /platforms\/ossa\.ts: components\.monitoring\.ports\.http: must be an integer from 1 to 65535 \(got 70000\)/,
+    ],
   },
   {
     name: "a quantity like 500mb",
     file: "platforms/ossa.ts",
     from: 'requests: { cpu: "250m", memory: "512Mi" }',
     to: 'requests: { cpu: "250m", memory: "500mb" }',
-    expect: [/platforms\/ossa\.ts: components\.monitoring\.resources\.requests\.memory: must be a Kubernetes quantity .*\(got "500mb"\)/],
+    expect: [
+      /platforms\/ossa\.ts: components\.monitoring\.resources\.requests\.memory: must be a Kubernetes quantity .*\(got "500mb"\)/,
+    ],
   },
   {
     name: "an HPA whose min is above its max",
@@ -43,7 +50,10 @@ const CASES: { name: string; file: string; from: string | RegExp; to: string; ex
     file: "platforms/ossa.ts",
     from: "    monitoring: service({",
     to: '    "redis-replica": service({ image: "ossa/cache:0.1.8", ports: { http: 3000 }, replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } } }),\n    monitoring: service({',
-    expect: [/platforms\/ossa\.ts: component redis-replica: unique: Service\/ossa-redis-replica .*two objects are both Service\/ossa-redis-replica \(components redis and redis-replica\)/, /\[targets ossa\/production\/us-west-2; ossa\/production\/us-east-1/],
+    expect: [
+      /platforms\/ossa\.ts: component redis-replica: unique: Service\/ossa-redis-replica .*two objects are both Service\/ossa-redis-replica \(components redis and redis-replica\)/,
+      /\[targets ossa\/production\/us-west-2; ossa\/production\/us-east-1/,
+    ],
   },
   {
     name: "a name that is not DNS-1123",
@@ -57,14 +67,18 @@ const CASES: { name: string; file: string; from: string | RegExp; to: string; ex
     file: "environments/staging.ts",
     from: 'regions: ["us-west-2", "us-east-1"]',
     to: 'regions: ["us-west-2", "ap-south-9"]',
-    expect: [/environments\/staging\.ts: regions\[1\]: unknown region "ap-south-9"; known regions: eu-west-1, us-east-1, us-west-2 \[target staging\]/],
+    expect: [
+      /environments\/staging\.ts: regions\[1\]: unknown region "ap-south-9"; known regions: eu-west-1, us-east-1, us-west-2 \[target staging\]/,
+    ],
   },
   {
     name: "a staging override that breaks an HPA range, blamed on the environment",
     file: "environments/staging.ts",
     from: "autoscale: { min: 2 }",
     to: "autoscale: { min: 20 }",
-    expect: [/environments\/staging\.ts: components\.coordination\.autoscale: min \(20\) must not be above max \(10\) \(set by environment staging\) \[targets? ossa\/staging\/us-west-2/],
+    expect: [
+      /environments\/staging\.ts: components\.coordination\.autoscale: min \(20\) must not be above max \(10\) \(set by environment staging\) \[targets? ossa\/staging\/us-west-2/,
+    ],
   },
   {
     name: "a syntax error",

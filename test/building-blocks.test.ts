@@ -11,18 +11,32 @@ describe("building blocks", () => {
         name: "demo",
         namespace: "demo",
         components: {
-          api: service({ image: "demo/api:1.0.0", ports: { http: 8080, metrics: 9090 }, replicas: 2, resources: small, metrics: { port: "metrics", interval: "15s" } }),
+          api: service({
+            image: "demo/api:1.0.0",
+            ports: { http: 8080, metrics: 9090 },
+            replicas: 2,
+            resources: small,
+            metrics: { port: "metrics", interval: "15s" },
+          }),
         },
       }),
     ]);
     const [monitor] = objectsOf(result, "demo/production/us-west-2", "ServiceMonitor");
     expect(monitor.spec).toEqual({
-      selector: { matchLabels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "demo" }, matchExpressions: [{ key: "manifold.dev/headless", operator: "DoesNotExist" }] },
+      selector: {
+        matchLabels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "demo" },
+        matchExpressions: [{ key: "manifold.dev/headless", operator: "DoesNotExist" }],
+      },
       namespaceSelector: { matchNames: ["demo"] },
       endpoints: [{ port: "metrics", path: "/metrics", interval: "15s" }],
     });
-    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find((p) => p.metadata.name === "api");
-    expect(policy.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 9090 }] });
+    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find(
+      (p) => p.metadata.name === "api",
+    );
+    expect(policy.spec.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+      ports: [{ protocol: "TCP", port: 9090 }],
+    });
   });
 
   it("access renders a Role and RoleBinding and mounts the token", async () => {
@@ -31,13 +45,23 @@ describe("building blocks", () => {
         name: "demo",
         namespace: "demo",
         components: {
-          core: service({ image: "demo/core:1.0.0", ports: { http: 8011 }, replicas: 2, resources: small, access: [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }] }),
+          core: service({
+            image: "demo/core:1.0.0",
+            ports: { http: 8011 },
+            replicas: 2,
+            resources: small,
+            access: [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }],
+          }),
         },
       }),
     ]);
     const id = "demo/dev/us-west-2";
-    expect(objectsOf(result, id, "Role")[0].rules).toEqual([{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }]);
-    expect(objectsOf(result, id, "RoleBinding")[0].subjects).toEqual([{ kind: "ServiceAccount", name: "core", namespace: "demo" }]);
+    expect(objectsOf(result, id, "Role")[0].rules).toEqual([
+      { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] },
+    ]);
+    expect(objectsOf(result, id, "RoleBinding")[0].subjects).toEqual([
+      { kind: "ServiceAccount", name: "core", namespace: "demo" },
+    ]);
     expect(objectsOf(result, id, "ServiceAccount")[0].automountServiceAccountToken).toBe(true);
   });
 
@@ -50,14 +74,22 @@ describe("building blocks", () => {
         dashboards: { overview: { title: "Demo", panels: [] } },
       }),
     ]);
-    const cm = objectsOf(result, "demo/dev/us-west-2", "ConfigMap").find((c) => c.metadata.name === "dashboard-overview");
+    const cm = objectsOf(result, "demo/dev/us-west-2", "ConfigMap").find(
+      (c) => c.metadata.name === "dashboard-overview",
+    );
     expect(cm.metadata.labels.grafana_dashboard).toBe("1");
     expect(JSON.parse(cm.data["overview.json"])).toEqual({ title: "Demo", panels: [] });
   });
 
   it("a platform with a relational database must declare its migrations", async () => {
     await expect(
-      compilePlatforms([platform({ name: "demo", namespace: "demo", components: { db: postgres({ replicas: 1, storage: "1Gi", resources: small }) } })]),
+      compilePlatforms([
+        platform({
+          name: "demo",
+          namespace: "demo",
+          components: { db: postgres({ replicas: 1, storage: "1Gi", resources: small }) },
+        }),
+      ]),
     ).rejects.toThrow(/declares a relational database \(db\) but no migrations/);
   });
 
@@ -66,12 +98,21 @@ describe("building blocks", () => {
       platform({
         name: "demo",
         namespace: "demo",
-        components: { db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources: small }) },
+        components: {
+          db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources: small }),
+        },
         migrations: { image: "demo/migrate:1.0.0", command: ["migrate"], dependsOn: ["db"] },
       }),
     ]);
-    expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet").map((s) => s.metadata.name)).toEqual(["db-primary", "db-replica"]);
-    expect(objectsOf(result, "demo/staging/us-east-1", "StatefulSet").map((s) => s.metadata.name)).toEqual(["db-replica"]);
-    expect(objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map((d: any) => d.secretKey)).toEqual(["password", "replication-password"]);
+    expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet").map((s) => s.metadata.name)).toEqual([
+      "db-primary",
+      "db-replica",
+    ]);
+    expect(objectsOf(result, "demo/staging/us-east-1", "StatefulSet").map((s) => s.metadata.name)).toEqual([
+      "db-replica",
+    ]);
+    expect(
+      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map((d: any) => d.secretKey),
+    ).toEqual(["password", "replication-password"]);
   });
 });

@@ -25,7 +25,12 @@ function tempDir(): string {
 }
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
-const demo = (image = "demo/api:1.0.0") => platform({ name: "demo", namespace: "demo", components: { api: service({ image, ports: { http: 8080 }, replicas: 2, resources: small }) } });
+const demo = (image = "demo/api:1.0.0") =>
+  platform({
+    name: "demo",
+    namespace: "demo",
+    components: { api: service({ image, ports: { http: 8080 }, replicas: 2, resources: small }) },
+  });
 
 /** The repo's fleet plus `demo`, with the environments and regions changed by `tweak`. */
 type Tweak = (s: ProjectSources) => void;
@@ -52,7 +57,9 @@ describe("the incremental-compile cache", () => {
     const second = run(await sources(), cache);
     expect(second.targets).toEqual([]);
     expect(second.reused.map((t) => t.target.id).sort()).toEqual(rebuilt(fresh));
-    expect(second.reused.reduce((n, t) => n + t.objects.length, 0)).toBe(fresh.targets.reduce((n, t) => n + t.objects.length, 0));
+    expect(second.reused.reduce((n, t) => n + t.objects.length, 0)).toBe(
+      fresh.targets.reduce((n, t) => n + t.objects.length, 0),
+    );
     expect([...second.files.entries()].sort()).toEqual([...fresh.files.entries()].sort());
     expect(second.findings).toEqual(fresh.findings);
   });
@@ -61,12 +68,21 @@ describe("the incremental-compile cache", () => {
     ["a description", { image: "demo/api:1.0.1" }, (id: string) => id.startsWith("demo/")],
     [
       "an environment",
-      { tweak: ((s: ProjectSources) => void ((s.environments.find((e) => e.file === "environments/staging.ts")!.value as any).overrides.config = { STAGING_MARKER: "1" })) as Tweak },
+      {
+        tweak: ((s: ProjectSources) =>
+          void ((s.environments.find((e) => e.file === "environments/staging.ts")!.value as any).overrides.config = {
+            STAGING_MARKER: "1",
+          })) as Tweak,
+      },
       (id: string) => id.split("/")[1] === "staging",
     ],
     [
       "a region",
-      { tweak: ((s: ProjectSources) => void ((s.regions.find((r) => r.file === "regions/us-east-1.ts")!.value as any).overrides.config.REGION = "us-east-1b")) as Tweak },
+      {
+        tweak: ((s: ProjectSources) =>
+          void ((s.regions.find((r) => r.file === "regions/us-east-1.ts")!.value as any).overrides.config.REGION =
+            "us-east-1b")) as Tweak,
+      },
       (id: string) => id.split("/")[2] === "us-east-1",
     ],
   ] as const)("changing %s rebuilds exactly the targets it affects", async (_what, change, affected) => {
@@ -102,7 +118,9 @@ describe("the incremental-compile cache", () => {
     writeFileSync(join(repo, "package-lock.json"), '{"packages":{"node_modules/yaml":{}}}');
     keys.add(sourceKey(repo));
     expect(keys.size).toBe(4);
-    expect(compilerKey()).toBe(`${JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version}+${sourceKey(REPO)}`);
+    expect(compilerKey()).toBe(
+      `${JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version}+${sourceKey(REPO)}`,
+    );
   });
 
   it("ignores a corrupt or tampered entry and rebuilds that target", async () => {
@@ -141,7 +159,9 @@ describe("manifold compile with the cache", () => {
     expect(readFileSync(file(prodHpa), "utf8")).toContain("minReplicas: 6");
     // dev has no autoscaling, so the edit leaves its files as they were: not rewritten
     expect(statSync(file(devFile)).mtimeMs).toBe(devTime);
-    expect(readdirSync(join(root, "rendered/production/us-west-2/ossa")).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    expect(readdirSync(join(root, "rendered/production/us-west-2/ossa")).filter((f) => f.includes(".tmp-"))).toEqual(
+      [],
+    );
 
     // the output equals a compile without the cache
     const copy = makeProject();

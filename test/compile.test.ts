@@ -23,10 +23,29 @@ function get(target: string, kind: string, name: string): any {
 
 describe("the seed fleet compiles", () => {
   it("renders OSSA for all six targets: dev 1, staging 2, production 3", () => {
-    const ids = result.targets.filter((t) => t.target.platform === "ossa").map((t) => t.target.id).sort();
-    expect(ids).toEqual(["ossa/dev/us-west-2", "ossa/production/eu-west-1", "ossa/production/us-east-1", "ossa/production/us-west-2", "ossa/staging/us-east-1", "ossa/staging/us-west-2"]);
-    const folders = new Set([...result.files.keys()].filter((p) => p.includes("/ossa/")).map((p) => p.split("/").slice(0, 3).join("/")));
-    expect([...folders].sort()).toEqual(["dev/us-west-2/ossa", "production/eu-west-1/ossa", "production/us-east-1/ossa", "production/us-west-2/ossa", "staging/us-east-1/ossa", "staging/us-west-2/ossa"]);
+    const ids = result.targets
+      .filter((t) => t.target.platform === "ossa")
+      .map((t) => t.target.id)
+      .sort();
+    expect(ids).toEqual([
+      "ossa/dev/us-west-2",
+      "ossa/production/eu-west-1",
+      "ossa/production/us-east-1",
+      "ossa/production/us-west-2",
+      "ossa/staging/us-east-1",
+      "ossa/staging/us-west-2",
+    ]);
+    const folders = new Set(
+      [...result.files.keys()].filter((p) => p.includes("/ossa/")).map((p) => p.split("/").slice(0, 3).join("/")),
+    );
+    expect([...folders].sort()).toEqual([
+      "dev/us-west-2/ossa",
+      "production/eu-west-1/ossa",
+      "production/us-east-1/ossa",
+      "production/us-west-2/ossa",
+      "staging/us-east-1/ossa",
+      "staging/us-west-2/ossa",
+    ]);
   });
 
   it("writes one object per YAML file, parseable, with apiVersion, kind and metadata first", () => {
@@ -67,31 +86,54 @@ describe("OSSA production carries the seed's numbers", () => {
   ];
   for (const region of ["us-west-2", "us-east-1", "eu-west-1"]) {
     const id = `ossa/production/${region}`;
-    it.each(seed)(`${region}: %s scales from %i to %i at CPU 70%% and memory 80%%, with no spec.replicas`, (name, min, max) => {
-      const hpa = get(id, "HorizontalPodAutoscaler", `ossa-${name}`);
-      expect(hpa.spec.minReplicas).toBe(min);
-      expect(hpa.spec.maxReplicas).toBe(max);
-      expect(hpa.spec.metrics).toEqual([
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
-        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
-        { type: "Pods", pods: { metric: { name: "ossa_queue_depth" }, target: { type: "AverageValue", averageValue: "30" } } },
-        { type: "Pods", pods: { metric: { name: "ossa_response_time_seconds" }, target: { type: "AverageValue", averageValue: "500m" } } },
-      ]);
-      const deployment = get(id, "Deployment", `ossa-${name}`);
-      expect(deployment.spec.replicas).toBeUndefined();
-      const pod = deployment.spec.template.spec;
-      expect(pod.containers[0].livenessProbe.httpGet.path).toBe("/health");
-      expect(pod.containers[0].readinessProbe.httpGet.path).toBe("/ready");
-      expect(pod.containers[0].startupProbe.httpGet.path).toBe("/health");
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } });
-      expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
-      expect(pod.automountServiceAccountToken).toBe(false);
-      expect(get(id, "PodDisruptionBudget", `ossa-${name}`).spec.maxUnavailable).toBe(1);
-    });
+    it.each(seed)(
+      `${region}: %s scales from %i to %i at CPU 70%% and memory 80%%, with no spec.replicas`,
+      (name, min, max) => {
+        const hpa = get(id, "HorizontalPodAutoscaler", `ossa-${name}`);
+        expect(hpa.spec.minReplicas).toBe(min);
+        expect(hpa.spec.maxReplicas).toBe(max);
+        expect(hpa.spec.metrics).toEqual([
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+          {
+            type: "Pods",
+            pods: { metric: { name: "ossa_queue_depth" }, target: { type: "AverageValue", averageValue: "30" } },
+          },
+          {
+            type: "Pods",
+            pods: {
+              metric: { name: "ossa_response_time_seconds" },
+              target: { type: "AverageValue", averageValue: "500m" },
+            },
+          },
+        ]);
+        const deployment = get(id, "Deployment", `ossa-${name}`);
+        expect(deployment.spec.replicas).toBeUndefined();
+        const pod = deployment.spec.template.spec;
+        expect(pod.containers[0].livenessProbe.httpGet.path).toBe("/health");
+        expect(pod.containers[0].readinessProbe.httpGet.path).toBe("/ready");
+        expect(pod.containers[0].startupProbe.httpGet.path).toBe("/health");
+        expect(pod.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(pod.containers[0].securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(get(id, "PodDisruptionBudget", `ossa-${name}`).spec.maxUnavailable).toBe(1);
+      },
+    );
 
     it(`${region}: postgres, redis and qdrant run 3 replicas each on persistent volumes`, () => {
       const sets = objectsOf(id, "StatefulSet");
-      const pods = (prefix: string) => sets.filter((s) => s.metadata.name.startsWith(prefix)).reduce((n, s) => n + s.spec.replicas, 0);
+      const pods = (prefix: string) =>
+        sets.filter((s) => s.metadata.name.startsWith(prefix)).reduce((n, s) => n + s.spec.replicas, 0);
       expect(pods("ossa-postgresql")).toBe(3);
       expect(pods("ossa-redis")).toBe(3);
       expect(pods("ossa-qdrant")).toBe(3);
@@ -119,7 +161,9 @@ describe("OSSA production carries the seed's numbers", () => {
     let memoryLimit = 0;
     const gi = (q: string) => Number(canonicalQuantity(q).replace(/Gi$/, ""));
     // The seven autoscaled services (monitoring, Grafana and Jaeger are outside the seed's minimum).
-    for (const d of objectsOf(id, "Deployment").filter((x) => !["ossa-monitoring", "ossa-grafana", "ossa-jaeger"].includes(x.metadata.name))) {
+    for (const d of objectsOf(id, "Deployment").filter(
+      (x) => !["ossa-monitoring", "ossa-grafana", "ossa-jaeger"].includes(x.metadata.name),
+    )) {
       const hpa = get(id, "HorizontalPodAutoscaler", d.metadata.name);
       const r = d.spec.template.spec.containers[0].resources;
       cpu += hpa.spec.minReplicas * Number(r.requests.cpu);
@@ -141,29 +185,52 @@ describe("OSSA production carries the seed's numbers", () => {
     const ingress = get("ossa/production/us-west-2", "Ingress", "ossa-gateway");
     expect(ingress.spec.rules[0].host).toBe("ossa-api.us-west-2.example.com");
     expect(ingress.spec.tls[0]).toEqual({ hosts: ["ossa-api.us-west-2.example.com"], secretName: "ossa-gateway-tls" });
-    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "ossa-gateway", port: { name: "http" } });
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({
+      name: "ossa-gateway",
+      port: { name: "http" },
+    });
   });
 
   it("production gets default-deny NetworkPolicies plus allow rules from the dependency graph", () => {
     const id = "ossa/production/us-west-2";
-    expect(get(id, "NetworkPolicy", "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    expect(get(id, "NetworkPolicy", "default-deny").spec).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+    });
     const postgres = get(id, "NetworkPolicy", "ossa-postgresql");
     const callers = postgres.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
     expect(callers.sort()).toEqual(["ossa-discovery", "ossa-migrate", "ossa-orchestration"]);
     const gateway = get(id, "NetworkPolicy", "ossa-gateway");
-    expect(gateway.spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "ossa-smoke-test", "app.kubernetes.io/part-of": "ossa" } } }], ports: [{ protocol: "TCP", port: 3000 }] });
-    expect(gateway.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 3000 }] });
+    expect(gateway.spec.ingress).toContainEqual({
+      from: [
+        {
+          podSelector: {
+            matchLabels: { "app.kubernetes.io/name": "ossa-smoke-test", "app.kubernetes.io/part-of": "ossa" },
+          },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 3000 }],
+    });
+    expect(gateway.spec.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+      ports: [{ protocol: "TCP", port: 3000 }],
+    });
   });
 
   it("secrets render as ExternalSecrets reading the region's store; no Secret carries data", () => {
     for (const t of result.targets) {
       expect(t.objects.filter((o) => o.object.kind === "Secret")).toEqual([]);
       if (t.target.platform !== "ossa") continue;
-      const es = t.objects.find((o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql")!.object as any;
+      const es = t.objects.find(
+        (o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql",
+      )!.object as any;
       expect(es.apiVersion).toBe("external-secrets.io/v1");
       expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
       expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(["password", "replication-password"]);
-      expect(es.spec.data[0].remoteRef).toEqual({ key: `${t.target.environment}/ossa/ossa-postgresql`, property: "password" });
+      expect(es.spec.data[0].remoteRef).toEqual({
+        key: `${t.target.environment}/ossa/ossa-postgresql`,
+        property: "password",
+      });
     }
   });
 });
@@ -176,9 +243,16 @@ describe("layering: dev and staging", () => {
     expect(objectsOf(id, "NetworkPolicy")).toEqual([]);
     for (const d of objectsOf(id, "Deployment")) {
       expect(d.spec.replicas).toBe(1);
-      expect(d.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+      expect(d.spec.template.spec.containers[0].resources).toEqual({
+        requests: { cpu: "100m", memory: "128Mi" },
+        limits: { cpu: "500m", memory: "512Mi" },
+      });
     }
-    expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([["ossa-postgresql-primary", 1], ["ossa-qdrant", 1], ["ossa-redis-primary", 1]]);
+    expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([
+      ["ossa-postgresql-primary", 1],
+      ["ossa-qdrant", 1],
+      ["ossa-redis-primary", 1],
+    ]);
     expect(get(id, "ConfigMap", "ossa-config").data.NODE_ENV).toBe("development");
   });
 
@@ -200,7 +274,11 @@ describe("layering: dev and staging", () => {
 describe("regions differ where their role and region demand it, and nowhere else", () => {
   function files(region: string): Map<string, string> {
     const prefix = `production/${region}/ossa/`;
-    return new Map([...result.files].filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml")).map(([p, t]) => [p.slice(prefix.length), t]));
+    return new Map(
+      [...result.files]
+        .filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml"))
+        .map(([p, t]) => [p.slice(prefix.length), t]),
+    );
   }
   function differing(a: Map<string, string>, b: Map<string, string>): string[] {
     const names = new Set([...a.keys(), ...b.keys()]);
@@ -208,28 +286,53 @@ describe("regions differ where their role and region demand it, and nowhere else
   }
 
   it("the primary runs the writable databases; the others run replicas that follow it", () => {
-    const primary = objectsOf("ossa/production/us-west-2", "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas]);
-    expect(primary).toEqual([["ossa-postgresql-primary", 1], ["ossa-postgresql-replica", 2], ["ossa-qdrant", 3], ["ossa-redis-primary", 1], ["ossa-redis-replica", 2]]);
+    const primary = objectsOf("ossa/production/us-west-2", "StatefulSet").map((s) => [
+      s.metadata.name,
+      s.spec.replicas,
+    ]);
+    expect(primary).toEqual([
+      ["ossa-postgresql-primary", 1],
+      ["ossa-postgresql-replica", 2],
+      ["ossa-qdrant", 3],
+      ["ossa-redis-primary", 1],
+      ["ossa-redis-replica", 2],
+    ]);
     for (const region of ["us-east-1", "eu-west-1"]) {
       const id = `ossa/production/${region}`;
-      expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([["ossa-postgresql-replica", 3], ["ossa-qdrant", 3], ["ossa-redis-replica", 3]]);
+      expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([
+        ["ossa-postgresql-replica", 3],
+        ["ossa-qdrant", 3],
+        ["ossa-redis-replica", 3],
+      ]);
       const env = get(id, "StatefulSet", "ossa-postgresql-replica").spec.template.spec.containers[0].env;
-      expect(env).toContainEqual({ name: "POSTGRESQL_MASTER_HOST", value: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal" });
+      expect(env).toContainEqual({
+        name: "POSTGRESQL_MASTER_HOST",
+        value: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal",
+      });
       expect(env).toContainEqual({ name: "POSTGRESQL_REPLICATION_MODE", value: "slave" });
-      expect(get(id, "Service", "ossa-postgresql").spec).toMatchObject({ type: "ExternalName", externalName: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal" });
+      expect(get(id, "Service", "ossa-postgresql").spec).toMatchObject({
+        type: "ExternalName",
+        externalName: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal",
+      });
     }
   });
 
   it("the secondary and tertiary regions differ only in REGION, ingress hosts and what names the region", () => {
     // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region.
     expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual([
-      "configmap-ossa-config.yaml", "ingress-ossa-gateway.yaml", "ingress-ossa-grafana.yaml", "job-ossa-notify-failure.yaml", "prometheus-ossa-prometheus.yaml", "prometheusrule-ossa-rules.yaml",
+      "configmap-ossa-config.yaml",
+      "ingress-ossa-gateway.yaml",
+      "ingress-ossa-grafana.yaml",
+      "job-ossa-notify-failure.yaml",
+      "prometheus-ossa-prometheus.yaml",
+      "prometheusrule-ossa-rules.yaml",
     ]);
   });
 
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
-    const allowed = /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
+    const allowed =
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("statefulset-ossa-postgresql-primary.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

@@ -23,54 +23,87 @@ describe("context-foundation (seed 003) in production", () => {
   it("keeps the seed's 3 to 20 range as the platform's own, and 1 and 2 replicas in dev and staging", () => {
     const api = description.components["context-api"];
     expect(api.type === "service" && api.autoscale).toMatchObject({ min: 3, max: 20 });
-    expect(find(renderedObjects("dev", "us-west-2", "context-foundation"), "Deployment", "context-api").spec.replicas).toBe(1);
-    const staging = find(renderedObjects("staging", "us-west-2", "context-foundation"), "HorizontalPodAutoscaler", "context-api");
+    expect(
+      find(renderedObjects("dev", "us-west-2", "context-foundation"), "Deployment", "context-api").spec.replicas,
+    ).toBe(1);
+    const staging = find(
+      renderedObjects("staging", "us-west-2", "context-foundation"),
+      "HorizontalPodAutoscaler",
+      "context-api",
+    );
     expect([staging.spec.minReplicas, staging.spec.maxReplicas]).toEqual([2, 20]);
   });
 
   it.each([
     ["qdrant", [6333, 6334, 6335], []],
     ["neo4j", [7474, 7473, 7687], [5000, 6000, 7000]],
-  ])("runs %s as a 3-replica StatefulSet with ClusterIP and headless Services on its ports", (name, seedPorts, peerPorts) => {
-    const set = find(prod, "StatefulSet", name as string);
-    expect(set.spec.replicas).toBe(3);
-    expect(set.spec.serviceName).toBe(`${name}-headless`);
-    expect(set.spec.volumeClaimTemplates[0].spec.storageClassName).toBe("fast-ssd");
-    const client = find(prod, "Service", name as string);
-    const headless = find(prod, "Service", `${name}-headless`);
-    expect(client.spec.type).toBe("ClusterIP");
-    expect(ports(client)).toEqual(expect.arrayContaining(seedPorts as number[]));
-    expect(headless.spec.clusterIP).toBe("None");
-    expect(ports(headless)).toEqual(expect.arrayContaining([...(seedPorts as number[]), ...(peerPorts as number[])]));
-  });
+  ])(
+    "runs %s as a 3-replica StatefulSet with ClusterIP and headless Services on its ports",
+    (name, seedPorts, peerPorts) => {
+      const set = find(prod, "StatefulSet", name as string);
+      expect(set.spec.replicas).toBe(3);
+      expect(set.spec.serviceName).toBe(`${name}-headless`);
+      expect(set.spec.volumeClaimTemplates[0].spec.storageClassName).toBe("fast-ssd");
+      const client = find(prod, "Service", name as string);
+      const headless = find(prod, "Service", `${name}-headless`);
+      expect(client.spec.type).toBe("ClusterIP");
+      expect(ports(client)).toEqual(expect.arrayContaining(seedPorts as number[]));
+      expect(headless.spec.clusterIP).toBe("None");
+      expect(ports(headless)).toEqual(expect.arrayContaining([...(seedPorts as number[]), ...(peerPorts as number[])]));
+    },
+  );
 
   it("declares the fast-ssd, standard and archive StorageClasses with volume expansion, and the backup claim", () => {
-    for (const name of ["fast-ssd", "standard", "archive"]) expect(find(prod, "StorageClass", name).allowVolumeExpansion).toBe(true);
+    for (const name of ["fast-ssd", "standard", "archive"])
+      expect(find(prod, "StorageClass", name).allowVolumeExpansion).toBe(true);
     const backup = find(prod, "PersistentVolumeClaim", "backup");
     expect(backup.spec.storageClassName).toBe("archive");
     expect(find(prod, "StorageClass", "archive").volumeBindingMode).toBe("Immediate");
     // Production holds 1+ TB: three 100Gi volumes per store and the 500Gi backup; dev stays within 100 GB.
     expect(find(prod, "ResourceQuota", "context-foundation").spec.hard["requests.storage"]).toBe("1100Gi");
     const dev = renderedObjects("dev", "us-west-2", "context-foundation");
-    const devStorage = [find(dev, "PersistentVolumeClaim", "backup").spec.resources.requests.storage, ...dev.filter((o) => o.kind === "StatefulSet").map((s) => s.spec.volumeClaimTemplates[0].spec.resources.requests.storage)];
+    const devStorage = [
+      find(dev, "PersistentVolumeClaim", "backup").spec.resources.requests.storage,
+      ...dev
+        .filter((o) => o.kind === "StatefulSet")
+        .map((s) => s.spec.volumeClaimTemplates[0].spec.resources.requests.storage),
+    ];
     expect(devStorage).toEqual(["50Gi", "20Gi", "20Gi"]);
   });
 
   it("configures the API from the ConfigMap and the secret references, never values", () => {
     const cm = find(prod, "ConfigMap", "context-foundation-config");
-    expect(cm.data).toMatchObject({ ENVIRONMENT: "production", LOG_LEVEL: "INFO", QDRANT_HOST: "qdrant", QDRANT_PORT: "6333", NEO4J_URI: "neo4j://neo4j:7687" });
+    expect(cm.data).toMatchObject({
+      ENVIRONMENT: "production",
+      LOG_LEVEL: "INFO",
+      QDRANT_HOST: "qdrant",
+      QDRANT_PORT: "6333",
+      NEO4J_URI: "neo4j://neo4j:7687",
+    });
     const es = find(prod, "ExternalSecret", "context-secrets");
-    expect(es.spec.data.map((d: any) => d.secretKey).sort()).toEqual(["API_KEY", "JWT_SECRET", "NEO4J_AUTH", "NEO4J_PASSWORD", "NEO4J_USER"]);
+    expect(es.spec.data.map((d: any) => d.secretKey).sort()).toEqual([
+      "API_KEY",
+      "JWT_SECRET",
+      "NEO4J_AUTH",
+      "NEO4J_PASSWORD",
+      "NEO4J_USER",
+    ]);
     expect(prod.filter((o) => o.kind === "Secret")).toEqual([]);
   });
 
   it("puts the namespace in an Istio mesh: TLS gateway, routes, circuit breaking, STRICT mTLS, authorization", () => {
     expect(find(prod, "Namespace", "context-foundation").metadata.labels["istio-injection"]).toBe("enabled");
     const gateway = find(prod, "Gateway", "context-foundation-gateway");
-    expect(gateway.spec.servers.map((s: any) => [s.port.number, s.port.protocol])).toEqual([[443, "HTTPS"], [80, "HTTP"]]);
+    expect(gateway.spec.servers.map((s: any) => [s.port.number, s.port.protocol])).toEqual([
+      [443, "HTTPS"],
+      [80, "HTTP"],
+    ]);
     expect(gateway.spec.servers[0].tls).toMatchObject({ mode: "SIMPLE", credentialName: "context-foundation-tls" });
     const vs = find(prod, "VirtualService", "context-foundation-gateway");
-    expect(vs.spec.http[0].route[0].destination).toEqual({ host: "context-api.context-foundation.svc.cluster.local", port: { number: 8000 } });
+    expect(vs.spec.http[0].route[0].destination).toEqual({
+      host: "context-api.context-foundation.svc.cluster.local",
+      port: { number: 8000 },
+    });
     expect(vs.spec.http[0].retries.attempts).toBe(3);
     for (const name of ["context-api", "qdrant", "neo4j"]) {
       const dr = find(prod, "DestinationRule", name);
@@ -80,24 +113,44 @@ describe("context-foundation (seed 003) in production", () => {
     expect(find(prod, "PeerAuthentication", "default").spec.mtls.mode).toBe("STRICT");
     expect(find(prod, "AuthorizationPolicy", "allow-nothing").spec).toEqual({});
     const neo4jPolicy = find(prod, "AuthorizationPolicy", "neo4j");
-    expect(neo4jPolicy.spec.rules[0].from[0].source.principals).toEqual(["cluster.local/ns/context-foundation/sa/context-api"]);
+    expect(neo4jPolicy.spec.rules[0].from[0].source.principals).toEqual([
+      "cluster.local/ns/context-foundation/sa/context-api",
+    ]);
   });
 
   it("has a VPA for each of the three components, recommendation-only beside the HPA", () => {
     const vpas = prod.filter((o) => o.kind === "VerticalPodAutoscaler");
-    expect(vpas.map((v) => `${v.spec.targetRef.kind}/${v.spec.targetRef.name}`).sort()).toEqual(["Deployment/context-api", "StatefulSet/neo4j", "StatefulSet/qdrant"]);
+    expect(vpas.map((v) => `${v.spec.targetRef.kind}/${v.spec.targetRef.name}`).sort()).toEqual([
+      "Deployment/context-api",
+      "StatefulSet/neo4j",
+      "StatefulSet/qdrant",
+    ]);
     expect(find(prod, "VerticalPodAutoscaler", "context-api").spec.updatePolicy.updateMode).toBe("Off");
   });
 
   it("has one ServiceAccount per component, default-deny NetworkPolicies, and Istio traffic allowed", () => {
-    expect(prod.filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name).sort()).toEqual(["context-api", "neo4j", "qdrant"]);
+    expect(
+      prod
+        .filter((o) => o.kind === "ServiceAccount")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["context-api", "neo4j", "qdrant"]);
     expect(find(prod, "NetworkPolicy", "default-deny").spec.policyTypes).toEqual(["Ingress", "Egress"]);
-    expect(find(prod, "NetworkPolicy", "allow-istio-control-plane").spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 15012 }]);
-    expect(find(prod, "NetworkPolicy", "context-api-from-mesh-gateway").spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 8000 }]);
+    expect(find(prod, "NetworkPolicy", "allow-istio-control-plane").spec.egress[0].ports).toEqual([
+      { protocol: "TCP", port: 15012 },
+    ]);
+    expect(find(prod, "NetworkPolicy", "context-api-from-mesh-gateway").spec.ingress[0].ports).toEqual([
+      { protocol: "TCP", port: 8000 },
+    ]);
   });
 
   it("monitors all three components and alerts on the seed's thresholds", () => {
-    expect(prod.filter((o) => o.kind === "ServiceMonitor").map((o) => o.metadata.name).sort()).toEqual(["context-api", "neo4j", "qdrant"]);
+    expect(
+      prod
+        .filter((o) => o.kind === "ServiceMonitor")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["context-api", "neo4j", "qdrant"]);
     const rules = find(prod, "PrometheusRule", "context-foundation-rules").spec.groups.flatMap((g: any) => g.rules);
     expect(rules.length).toBeGreaterThanOrEqual(12);
     const expr = (name: string) => rules.find((r: any) => r.alert === name)?.expr as string;

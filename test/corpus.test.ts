@@ -33,21 +33,30 @@ const CLI_CASES: { name: string; file: string; from: string; to: string; stderr:
     file: "platforms/ossa.ts",
     from: 'description: "Primary database, with read replicas",',
     to: 'description: "Primary database, with read replicas", dependsOn: ["gateway"],',
-    stderr: [/^error: platforms\/ossa\.ts: components\.postgresql\.dependsOn: dependency cycle: postgresql -> gateway -> orchestration -> postgresql \[target ossa\]$/.source],
+    stderr: [
+      /^error: platforms\/ossa\.ts: components\.postgresql\.dependsOn: dependency cycle: postgresql -> gateway -> orchestration -> postgresql \[target ossa\]$/
+        .source,
+    ],
   },
   {
     name: "a patch that makes the config a plaintext Secret",
     file: "platforms/ossa.ts",
     from: "export default platform({",
     to: 'export default platform({\n  patches: [{ target: { kind: "ExternalSecret", name: "ossa-api" }, ops: [{ op: "replace", path: "/apiVersion", value: "v1" }, { op: "replace", path: "/kind", value: "Secret" }, { op: "remove", path: "/spec" }, { op: "add", path: "/stringData", value: { "jwt-secret": "hunter2" } }] }],',
-    stderr: [/^error: platforms\/ossa\.ts: no-plaintext-secret: Secret\/ossa-api \/stringData: a Secret carries plaintext stringData \(fix: declare the value with secretRef\(\) so it renders as an ExternalSecret\) \[targets ossa\/dev\/us-west-2; .*\]$/.source],
+    stderr: [
+      /^error: platforms\/ossa\.ts: no-plaintext-secret: Secret\/ossa-api \/stringData: a Secret carries plaintext stringData \(fix: declare the value with secretRef\(\) so it renders as an ExternalSecret\) \[targets ossa\/dev\/us-west-2; .*\]$/
+        .source,
+    ],
   },
   {
     name: "an unknown policy level",
     file: "environments/dev.ts",
     from: 'probes: "warning"',
     to: 'probes: "loose"',
-    stderr: [/^error: environments\/dev\.ts: policy\.rules\.probes: must be one of "off", "warning", "error" \(got "loose"\)$/.source],
+    stderr: [
+      /^error: environments\/dev\.ts: policy\.rules\.probes: must be one of "off", "warning", "error" \(got "loose"\)$/
+        .source,
+    ],
   },
 ];
 

@@ -18,18 +18,25 @@ function closed(schema: any): any {
   if (Array.isArray(schema)) return schema.map(closed);
   if (typeof schema !== "object" || schema === null) return schema;
   const out: any = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
-  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"]) out.additionalProperties = false;
+  for (const [k, v] of Object.entries(schema))
+    out[k] =
+      k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
+  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"])
+    out.additionalProperties = false;
   return out;
 }
 
 function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith(".yaml") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith(".yaml") ? [join(dir, e.name)] : [],
+  );
 }
 
 /** CRD patterns are Go (RE2) expressions: turn an inline `(?i)` into the `i` flag. */
 function goRegExp(pattern: string, flags: string): RegExp {
-  return pattern.includes("(?i)") ? new RegExp(pattern.replaceAll("(?i)", ""), flags + "i") : new RegExp(pattern, flags);
+  return pattern.includes("(?i)")
+    ? new RegExp(pattern.replaceAll("(?i)", ""), flags + "i")
+    : new RegExp(pattern, flags);
 }
 goRegExp.code = "goRegExp";
 
@@ -37,7 +44,13 @@ const present = existsSync(SCHEMAS);
 if (!present) console.warn(`skipping the CRD schema check: ${SCHEMAS} is absent`);
 
 describe.skipIf(!present)("custom resources match their upstream CRD schemas", () => {
-  const groups = present ? new Set(readdirSync(SCHEMAS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) : new Set<string>();
+  const groups = present
+    ? new Set(
+        readdirSync(SCHEMAS, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name),
+      )
+    : new Set<string>();
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp as never } });
   const validators = new Map<string, ValidateFunction>();
   const validatorFor = (group: string, version: string, kind: string): ValidateFunction | undefined => {
@@ -46,14 +59,21 @@ describe.skipIf(!present)("custom resources match their upstream CRD schemas", (
     if (!validators.has(file)) {
       // Some catalog schemas describe only spec and status; every object also has the Kubernetes envelope.
       const schema = JSON.parse(readFileSync(file, "utf8"));
-      schema.properties = { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...schema.properties };
+      schema.properties = {
+        apiVersion: { type: "string" },
+        kind: { type: "string" },
+        metadata: { type: "object" },
+        ...schema.properties,
+      };
       validators.set(file, ajv.compile(closed(schema)));
     }
     return validators.get(file);
   };
 
   it("closing a schema rejects an unknown field", () => {
-    const validate = ajv.compile(closed({ type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" } } } } }));
+    const validate = ajv.compile(
+      closed({ type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" } } } } }),
+    );
     expect(validate({ spec: { a: "x" } })).toBe(true);
     expect(validate({ spec: { a: "x", b: "y" } })).toBe(false);
   });
@@ -63,7 +83,9 @@ describe.skipIf(!present)("custom resources match their upstream CRD schemas", (
     const checked = new Map<string, number>();
     for (const file of yamlFiles(RENDERED)) {
       const o = parse(readFileSync(file, "utf8"));
-      const [group, version] = String(o?.apiVersion ?? "").includes("/") ? String(o.apiVersion).split("/") : ["", o?.apiVersion];
+      const [group, version] = String(o?.apiVersion ?? "").includes("/")
+        ? String(o.apiVersion).split("/")
+        : ["", o?.apiVersion];
       if (!groups.has(group)) continue;
       const validate = validatorFor(group, version, o.kind);
       const where = relative(REPO, file);
@@ -71,7 +93,11 @@ describe.skipIf(!present)("custom resources match their upstream CRD schemas", (
         problems.push(`${where}: no upstream schema for ${o.apiVersion} ${o.kind}`);
         continue;
       }
-      if (!validate(o)) for (const e of validate.errors ?? []) problems.push(`${where}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`);
+      if (!validate(o))
+        for (const e of validate.errors ?? [])
+          problems.push(
+            `${where}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`,
+          );
       const key = `${o.apiVersion}/${o.kind}`;
       checked.set(key, (checked.get(key) ?? 0) + 1);
     }
@@ -89,6 +115,7 @@ describe.skipIf(!present)("custom resources match their upstream CRD schemas", (
       "networking.istio.io/v1beta1/DestinationRule",
       "security.istio.io/v1beta1/PeerAuthentication",
       "security.istio.io/v1/AuthorizationPolicy",
-    ]) expect(checked.get(kind), kind).toBeGreaterThan(0);
+    ])
+      expect(checked.get(kind), kind).toBeGreaterThan(0);
   });
 });

@@ -25,7 +25,13 @@ afterAll(() => {
   for (const d of gitTempDirs()) rmSync(d, { recursive: true, force: true });
 });
 
-const AFFECTED = ["production/eu-west-1/ossa", "production/us-east-1/ossa", "production/us-west-2/ossa", "staging/us-east-1/ossa", "staging/us-west-2/ossa"];
+const AFFECTED = [
+  "production/eu-west-1/ossa",
+  "production/us-east-1/ossa",
+  "production/us-west-2/ossa",
+  "staging/us-east-1/ossa",
+  "staging/us-west-2/ossa",
+];
 
 describe("diff of one changed number in a platform (HEAD against the working tree)", () => {
   it("shows the HPA's maxReplicas change, and nothing else but the quota derived from it, in every affected target", () => {
@@ -39,7 +45,8 @@ describe("diff of one changed number in a platform (HEAD against the working tre
     }
     const others = oneNumber.changes.filter((c) => c.kind !== "HorizontalPodAutoscaler");
     expect(others.map((c) => `${c.folder} ${c.kind}`).sort()).toEqual(AFFECTED.map((f) => `${f} ResourceQuota`));
-    for (const c of others) expect(c.patch.every((op) => op.op === "replace" && op.path.startsWith("/spec/hard/"))).toBe(true);
+    for (const c of others)
+      expect(c.patch.every((op) => op.op === "replace" && op.path.startsWith("/spec/hard/"))).toBe(true);
   });
 
   it("leaves the user's checkout alone and removes its temporary worktree", () => {
@@ -48,7 +55,9 @@ describe("diff of one changed number in a platform (HEAD against the working tre
   });
 
   it("collapses the identical change across regions into one entry listing the regions", () => {
-    const entries = oneNumber.blocks.flatMap((b) => b.entries).filter((e) => e.change.kind === "HorizontalPodAutoscaler");
+    const entries = oneNumber.blocks
+      .flatMap((b) => b.entries)
+      .filter((e) => e.change.kind === "HorizontalPodAutoscaler");
     expect(entries.map((e) => [e.change.environment, e.regions])).toEqual([
       ["production", ["us-west-2", "us-east-1", "eu-west-1"]],
       ["staging", ["us-west-2", "us-east-1"]],
@@ -69,7 +78,9 @@ describe("diff of one changed number in a platform (HEAD against the working tre
   it("truncates the markdown at an object boundary with a clear note when it must", () => {
     const md = renderMarkdown(oneNumber, { maxLength: 2500, fullReport: "diff.md" });
     expect(md.length).toBeLessThanOrEqual(2500);
-    expect(md).toMatch(/\*\*Truncated\*\*: this report shows \d+ of 10 changed object\(s\) to stay under 2,500 characters\. The full report is in `diff.md`/);
+    expect(md).toMatch(
+      /\*\*Truncated\*\*: this report shows \d+ of 10 changed object\(s\) to stay under 2,500 characters\. The full report is in `diff.md`/,
+    );
     expect(md.match(/<details>/g)?.length ?? 0).toBe(md.match(/<\/details>/g)?.length ?? 0);
     expect((md.match(/```/g)?.length ?? 0) % 2).toBe(0);
     const full = renderMarkdown(oneNumber, { maxLength: Infinity });
@@ -82,9 +93,13 @@ describe("diff of one changed number in a platform (HEAD against the working tre
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout.length, run.stderr).toBeGreaterThan(0);
     const report = JSON.parse(run.stdout);
-    const hpa = report.changes.find((c: any) => c.kind === "HorizontalPodAutoscaler" && c.application === "production/us-west-2/ossa");
+    const hpa = report.changes.find(
+      (c: any) => c.kind === "HorizontalPodAutoscaler" && c.application === "production/us-west-2/ossa",
+    );
     expect(hpa.patch).toEqual([{ op: "replace", path: "/spec/maxReplicas", value: 60 }]);
-    expect(report.entries.find((e: any) => e.kind === "HorizontalPodAutoscaler" && e.environment === "production").regions).toEqual(["us-west-2", "us-east-1", "eu-west-1"]);
+    expect(
+      report.entries.find((e: any) => e.kind === "HorizontalPodAutoscaler" && e.environment === "production").regions,
+    ).toEqual(["us-west-2", "us-east-1", "eu-west-1"]);
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(report);
     rmSync(out, { force: true });
   });
@@ -106,12 +121,21 @@ const sts = (selector: Record<string, string>, extra: object = {}) => ({
   apiVersion: "apps/v1",
   kind: "StatefulSet",
   metadata: { name: "db", namespace: "app" },
-  spec: { selector: { matchLabels: selector }, serviceName: "db", template: { metadata: { labels: selector }, spec: { containers: [{ name: "db", image: "postgres:16" }] } }, ...extra },
+  spec: {
+    selector: { matchLabels: selector },
+    serviceName: "db",
+    template: { metadata: { labels: selector }, spec: { containers: [{ name: "db", image: "postgres:16" }] } },
+    ...extra,
+  },
 });
 const deployment = (opts: { wave?: string; replicas?: number; cpu?: string; secret?: string }) => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
-  metadata: { name: "api", namespace: "app", ...(opts.wave ? { annotations: { "argocd.argoproj.io/sync-wave": opts.wave } } : {}) },
+  metadata: {
+    name: "api",
+    namespace: "app",
+    ...(opts.wave ? { annotations: { "argocd.argoproj.io/sync-wave": opts.wave } } : {}),
+  },
   spec: {
     replicas: opts.replicas,
     selector: { matchLabels: { app: "api" } },
@@ -130,15 +154,34 @@ const deployment = (opts: { wave?: string; replicas?: number; cpu?: string; secr
     },
   },
 });
-const hpa = (min: number, max: number) => ({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "api", namespace: "app" }, spec: { minReplicas: min, maxReplicas: max } });
+const hpa = (min: number, max: number) => ({
+  apiVersion: "autoscaling/v2",
+  kind: "HorizontalPodAutoscaler",
+  metadata: { name: "api", namespace: "app" },
+  spec: { minReplicas: min, maxReplicas: max },
+});
 const job = (image: string, hook?: string) => ({
   apiVersion: "batch/v1",
   kind: "Job",
-  metadata: { name: hook ? "migrate" : "backfill", namespace: "app", ...(hook ? { annotations: { "argocd.argoproj.io/hook": hook } } : {}) },
+  metadata: {
+    name: hook ? "migrate" : "backfill",
+    namespace: "app",
+    ...(hook ? { annotations: { "argocd.argoproj.io/hook": hook } } : {}),
+  },
   spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "job", image }] } } },
 });
-const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: "app" }, spec: { resources: { requests: { storage: "1Gi" } } } };
-const service = (clusterIP: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "app" }, spec: { clusterIP } });
+const pvc = {
+  apiVersion: "v1",
+  kind: "PersistentVolumeClaim",
+  metadata: { name: "data", namespace: "app" },
+  spec: { resources: { requests: { storage: "1Gi" } } },
+};
+const service = (clusterIP: string) => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "db", namespace: "app" },
+  spec: { clusterIP },
+});
 
 function tree(objects: Record<string, object>): Map<string, string> {
   return new Map(Object.entries(objects).map(([path, o]) => [path, toYaml(o)]));
@@ -159,7 +202,12 @@ describe("risk flags", () => {
   const head = tree({
     "production/us-west-2/app/statefulset-db.yaml": sts({ app: "db", tier: "data" }),
     "production/us-west-2/app/service-db.yaml": service("10.0.0.5"),
-    "production/us-west-2/app/deployment-api.yaml": deployment({ wave: "2", replicas: 2, cpu: "500m", secret: "db-v2" }),
+    "production/us-west-2/app/deployment-api.yaml": deployment({
+      wave: "2",
+      replicas: 2,
+      cpu: "500m",
+      secret: "db-v2",
+    }),
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(2, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 1, cpu: "500m" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(1, 5),
@@ -167,10 +215,16 @@ describe("risk flags", () => {
     "production/us-west-2/app/job-migrate.yaml": job("tool:1.1.0", "PreSync"),
   });
   const blocks = groupChanges(compareTrees(base, head));
-  const risks = (kind: string, env = "production") => blocks.flatMap((b) => b.entries).filter((e) => e.change.kind === kind && e.change.environment === env).flatMap((e) => e.risks);
+  const risks = (kind: string, env = "production") =>
+    blocks
+      .flatMap((b) => b.entries)
+      .filter((e) => e.change.kind === kind && e.change.environment === env)
+      .flatMap((e) => e.risks);
 
   it("flags a StatefulSet selector change as an immutable-field change", () => {
-    expect(risks("StatefulSet")).toEqual([expect.objectContaining({ rule: "immutable-field", message: expect.stringContaining("spec.selector") })]);
+    expect(risks("StatefulSet")).toEqual([
+      expect.objectContaining({ rule: "immutable-field", message: expect.stringContaining("spec.selector") }),
+    ]);
   });
 
   it.each([
@@ -184,13 +238,18 @@ describe("risk flags", () => {
   it("flags the production Deployment's wave, replica and CPU request cuts and its Secret reference", () => {
     const r = risks("Deployment");
     expect(r.map((x) => x.rule).sort()).toEqual(["production-reduction", "secret-reference", "wave-reorder"]);
-    expect(r.find((x) => x.rule === "production-reduction")!.message).toContain("replicas 3 → 2; container api requests.cpu 1 → 500m");
+    expect(r.find((x) => x.rule === "production-reduction")!.message).toContain(
+      "replicas 3 → 2; container api requests.cpu 1 → 500m",
+    );
     expect(r.find((x) => x.rule === "wave-reorder")!.message).toBe("sync wave 1 → 2");
   });
 
   it("flags a Job's template change, but not a hook Job's (Argo CD recreates hooks on every sync)", () => {
     const jobs = blocks.flatMap((b) => b.entries).filter((e) => e.change.kind === "Job");
-    expect(Object.fromEntries(jobs.map((e) => [e.change.name, e.risks.map((r) => r.rule)]))).toEqual({ backfill: ["immutable-field"], migrate: [] });
+    expect(Object.fromEntries(jobs.map((e) => [e.change.name, e.risks.map((r) => r.rule)]))).toEqual({
+      backfill: ["immutable-field"],
+      migrate: [],
+    });
   });
 
   it("does not flag reductions outside production", () => {
@@ -199,7 +258,12 @@ describe("risk flags", () => {
   });
 
   it("puts the risks at the top of the markdown", () => {
-    const md = renderMarkdown({ base: { label: "main" }, head: { label: "working tree" }, changes: compareTrees(base, head), blocks });
+    const md = renderMarkdown({
+      base: { label: "main" },
+      head: { label: "working tree" },
+      changes: compareTrees(base, head),
+      blocks,
+    });
     expect(md.indexOf("### ⚠️ Risks (")).toBeGreaterThan(0);
     expect(md.indexOf("### ⚠️ Risks (")).toBeLessThan(md.indexOf("### Summary"));
     expect(md).toContain("**Immutable field**: StatefulSet app/db in production/app (us-west-2)");

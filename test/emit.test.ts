@@ -11,7 +11,9 @@ describe("manifold compile writes rendered/ atomically", () => {
     const root = makeProject();
     const first = runCli(root, ["compile"]);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/compiled \d+ targets, \d+ objects in \d+ ms; rendered\/: \d+ added, 0 changed, 0 removed/);
+    expect(first.stderr).toMatch(
+      /compiled \d+ targets, \d+ objects in \d+ ms; rendered\/: \d+ added, 0 changed, 0 removed/,
+    );
     expect(existsSync(join(root, "rendered/production/eu-west-1/ossa/deployment-ossa-gateway.yaml"))).toBe(true);
     const second = runCli(root, ["compile"]);
     expect(second.stderr).toMatch(/rendered\/ unchanged/);
@@ -32,20 +34,27 @@ describe("manifold compile writes rendered/ atomically", () => {
     const check = runCli(root, ["compile", "--check"]);
     expect(check.status).toBe(1);
     expect(check.stdout).toContain("removed  rendered/production/us-west-2/ossa/deployment-ossa-legacy.yaml");
-    expect(check.stdout).toContain("changed  rendered/production/us-west-2/ossa/horizontalpodautoscaler-ossa-discovery.yaml");
+    expect(check.stdout).toContain(
+      "changed  rendered/production/us-west-2/ossa/horizontalpodautoscaler-ossa-discovery.yaml",
+    );
     expect(check.stderr).toMatch(/rendered\/ is stale: \d+ file\(s\) differ/);
     expect(existsSync(join(root, "rendered/production/us-west-2/ossa/deployment-ossa-legacy.yaml"))).toBe(true);
 
     const run = runCli(root, ["compile"]);
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(join(root, "rendered/production/us-west-2/ossa/deployment-ossa-legacy.yaml"))).toBe(false);
-    expect(readFileSync(join(root, "rendered/production/us-west-2/ossa/horizontalpodautoscaler-ossa-discovery.yaml"), "utf8")).toContain("minReplicas: 6");
+    expect(
+      readFileSync(
+        join(root, "rendered/production/us-west-2/ossa/horizontalpodautoscaler-ossa-discovery.yaml"),
+        "utf8",
+      ),
+    ).toContain("minReplicas: 6");
   });
 
   it("a filtered compile replaces only its own targets", () => {
     const root = makeProject({ rendered: true });
     const before = readTree(join(root, "rendered"));
-    edit(root, "platforms/ossa.ts", 'OSSA_VERSION: VERSION,', 'OSSA_VERSION: "0.1.9",');
+    edit(root, "platforms/ossa.ts", "OSSA_VERSION: VERSION,", 'OSSA_VERSION: "0.1.9",');
     const run = runCli(root, ["compile", "--env", "dev"]);
     expect(run.status, run.stderr).toBe(0);
     const after = readTree(join(root, "rendered"));
@@ -79,7 +88,9 @@ describe("the CLI", () => {
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.ok).toBe(true);
-    expect(report.findings.filter((f: { severity: string; waived?: string }) => f.severity === "error" && !f.waived)).toEqual([]);
+    expect(
+      report.findings.filter((f: { severity: string; waived?: string }) => f.severity === "error" && !f.waived),
+    ).toEqual([]);
     expect(existsSync(join(root, "rendered"))).toBe(false);
   });
 
@@ -89,6 +100,10 @@ describe("the CLI", () => {
     const run = runCli(root, ["validate", "--format", "json"]);
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(report.errors[0]).toMatchObject({ file: "platforms/ossa.ts", field: "components.redis.replicas", target: "ossa" });
+    expect(report.errors[0]).toMatchObject({
+      file: "platforms/ossa.ts",
+      field: "components.redis.replicas",
+      target: "ossa",
+    });
   });
 });

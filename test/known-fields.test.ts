@@ -20,7 +20,8 @@ function compareTree(node: FieldNode, schema: any, path: string, problems: strin
   const props = schema?.properties ?? {};
   for (const key of Object.keys(node)) if (!(key in props)) problems.push(`${path}.${key} is not in the CRD`);
   for (const key of Object.keys(props)) if (!(key in node)) problems.push(`${path}.${key} is missing from the tree`);
-  for (const [key, child] of Object.entries(node)) if (key in props) compareTree(child, props[key], `${path}.${key}`, problems);
+  for (const [key, child] of Object.entries(node))
+    if (key in props) compareTree(child, props[key], `${path}.${key}`, problems);
 }
 
 describe("known fields", () => {
@@ -33,16 +34,34 @@ describe("known fields", () => {
 
   it("finds unknown fields at any depth of a core object, outermost only", () => {
     const object = {
-      apiVersion: "v1", kind: "Service", metadata: { name: "x", namespace: "y", label: {} },
-      spec: { ports: [{ port: 80, targetPort: "http", nmae: "http", extra: { deeper: 1 } }], selector: { any: "key" }, tpye: "ClusterIP" },
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "x", namespace: "y", label: {} },
+      spec: {
+        ports: [{ port: 80, targetPort: "http", nmae: "http", extra: { deeper: 1 } }],
+        selector: { any: "key" },
+        tpye: "ClusterIP",
+      },
     };
-    expect(unknownFields(object)).toEqual(["/metadata/label", "/spec/ports/0/extra", "/spec/ports/0/nmae", "/spec/tpye"]);
+    expect(unknownFields(object)).toEqual([
+      "/metadata/label",
+      "/spec/ports/0/extra",
+      "/spec/ports/0/nmae",
+      "/spec/tpye",
+    ]);
   });
 
   it("finds unknown fields in Istio objects, whose models compile their schemas at run time", () => {
     const vs = {
-      apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService", metadata: { name: "api", namespace: "demo" },
-      spec: { hosts: ["api"], http: [{ route: [{ destination: { host: "api", port: { number: 80 } }, wieght: 100 }], retries: { attempts: 3 } }] },
+      apiVersion: "networking.istio.io/v1beta1",
+      kind: "VirtualService",
+      metadata: { name: "api", namespace: "demo" },
+      spec: {
+        hosts: ["api"],
+        http: [
+          { route: [{ destination: { host: "api", port: { number: 80 } }, wieght: 100 }], retries: { attempts: 3 } },
+        ],
+      },
     };
     expect(unknownFields(vs)).toEqual(["/spec/http/0/route/0/wieght"]);
   });
@@ -55,7 +74,14 @@ describe("known fields", () => {
       }
     }
     registerModel("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", Loose as any);
-    expect(unknownFields({ apiVersion: "autoscaling.k8s.io/v1", kind: "VerticalPodAutoscaler", metadata: { name: "x" }, spec: { targetRef: { name: "x" }, updatePolicy: {} } } as any)).toBeUndefined();
+    expect(
+      unknownFields({
+        apiVersion: "autoscaling.k8s.io/v1",
+        kind: "VerticalPodAutoscaler",
+        metadata: { name: "x" },
+        spec: { targetRef: { name: "x" }, updatePolicy: {} },
+      } as any),
+    ).toBeUndefined();
   });
 
   it("treats free-form fields (x-kubernetes-preserve-unknown-fields) and maps as open, in Argo CD objects too", () => {
@@ -64,7 +90,12 @@ describe("known fields", () => {
       spec: {
         project: "demo",
         destination: { server: "https://kubernetes.default.svc", namespace: "demo" },
-        source: { repoURL: "https://example.com/repo.git", path: "x", targetRevision: "main", helm: { valuesObject: { free: { form: [1, 2] } } } as any },
+        source: {
+          repoURL: "https://example.com/repo.git",
+          path: "x",
+          targetRevision: "main",
+          helm: { valuesObject: { free: { form: [1, 2] } } } as any,
+        },
         syncPolicy: { syncOptions: ["ServerSideApply=true"] },
       },
     }).toJSON();
@@ -80,8 +111,16 @@ describe("known fields", () => {
         goTemplate: true,
         goTemplateOptions: ["missingkey=error"],
         generators: [{ clusters: { selector: { matchLabels: { "argocd.argoproj.io/secret-type": "cluster" } } } }],
-        strategy: { type: "RollingSync", rollingSync: { steps: [{ matchExpressions: [{ key: "tier", operator: "In", values: ["primary"] }], maxUpdate: "50%" }] } },
-        template: { metadata: { name: "{{.name}}" }, spec: { project: "demo", destination: { server: "{{.server}}" }, source: { repoURL: "r", path: "p" } } },
+        strategy: {
+          type: "RollingSync",
+          rollingSync: {
+            steps: [{ matchExpressions: [{ key: "tier", operator: "In", values: ["primary"] }], maxUpdate: "50%" }],
+          },
+        },
+        template: {
+          metadata: { name: "{{.name}}" },
+          spec: { project: "demo", destination: { server: "{{.server}}" }, source: { repoURL: "r", path: "p" } },
+        },
       },
     }).toJSON() as any;
     expect(unknownFields(appset)).toEqual([]);
@@ -90,22 +129,57 @@ describe("known fields", () => {
   });
 
   it("checks Argo CD values in Application and ApplicationSet objects", () => {
-    const target = { id: "argocd", policy: { rules: {} }, sources: ["argocd/index.ts"], namePrefix: "", namespace: "argocd" } as unknown as ResolvedTarget;
+    const target = {
+      id: "argocd",
+      policy: { rules: {} },
+      sources: ["argocd/index.ts"],
+      namePrefix: "",
+      namespace: "argocd",
+    } as unknown as ResolvedTarget;
     const objects = [
-      { band: "foundation" as const, object: { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "a", namespace: "argocd" }, spec: { project: "p", destination: { server: "s" }, source: { repoURL: "r" }, syncPolicy: { syncOptions: ["CreateNamespace=true", "ServerSideApply=ture"] } } } },
       {
         band: "foundation" as const,
         object: {
-          apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet", metadata: { name: "s", namespace: "argocd" },
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "Application",
+          metadata: { name: "a", namespace: "argocd" },
           spec: {
-            generators: [], goTemplateOptions: ["missingkey=eror"],
-            strategy: { type: "RollingSync", rollingSync: { steps: [{ matchExpressions: [{ key: "k", operator: "Exists" }], maxUpdate: -1 }] } },
-            template: { metadata: {}, spec: { project: "p", destination: {}, source: { repoURL: "r" }, syncPolicy: { syncOptions: ["PruneLast=true", "Prune=No"] } } },
+            project: "p",
+            destination: { server: "s" },
+            source: { repoURL: "r" },
+            syncPolicy: { syncOptions: ["CreateNamespace=true", "ServerSideApply=ture"] },
+          },
+        },
+      },
+      {
+        band: "foundation" as const,
+        object: {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "ApplicationSet",
+          metadata: { name: "s", namespace: "argocd" },
+          spec: {
+            generators: [],
+            goTemplateOptions: ["missingkey=eror"],
+            strategy: {
+              type: "RollingSync",
+              rollingSync: { steps: [{ matchExpressions: [{ key: "k", operator: "Exists" }], maxUpdate: -1 }] },
+            },
+            template: {
+              metadata: {},
+              spec: {
+                project: "p",
+                destination: {},
+                source: { repoURL: "r" },
+                syncPolicy: { syncOptions: ["PruneLast=true", "Prune=No"] },
+              },
+            },
           },
         },
       },
     ];
-    const messages = validateTarget(target, objects as any).filter((f) => f.rule === "argocd-values").map((f) => `${f.object} ${f.pointer}: ${f.message}`);
+    const messages = validateTarget(target, objects as any)
+      .filter((f) => f.rule === "argocd-values")
+      .map((f) => `${f.object} ${f.pointer}: ${f.message}`);
     expect(messages).toEqual([
       'Application/a /spec/syncPolicy/syncOptions/1: sync option "ServerSideApply=ture" must be ServerSideApply=true or ServerSideApply=false',
       'ApplicationSet/s /spec/template/spec/syncPolicy/syncOptions/1: sync option "Prune=No" must be Prune=false or Prune=confirm',

@@ -10,12 +10,18 @@ beforeAll(async () => {
 });
 
 const REGIONS = ["us-west-2", "us-east-1", "eu-west-1"];
-const DOMAIN: Record<string, string> = { "us-west-2": "us-west-2.example.com", "us-east-1": "us-east-1.example.com", "eu-west-1": "eu-west-1.example.com" };
+const DOMAIN: Record<string, string> = {
+  "us-west-2": "us-west-2.example.com",
+  "us-east-1": "us-east-1.example.com",
+  "eu-west-1": "eu-west-1.example.com",
+};
 
 const get = (id: string, kind: string, name: string): any => objectIn(result, id, kind, name);
 
 function envOf(deployment: any): Record<string, any> {
-  return Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+  return Object.fromEntries(
+    deployment.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+  );
 }
 
 // name, port, requests cpu, limits cpu, requests memory, limits memory (the seed's "X-Y" ranges, canonical)
@@ -51,8 +57,12 @@ const AI = ["agent", "model", "vector"];
 describe("Multi-Agent Platform: production carries seed 002's figures", () => {
   it("renders every target its environments declare", () => {
     expect(result.targets.map((t) => t.target.id).sort()).toEqual([
-      "multi-agent/dev/us-west-2", "multi-agent/production/eu-west-1", "multi-agent/production/us-east-1", "multi-agent/production/us-west-2",
-      "multi-agent/staging/us-east-1", "multi-agent/staging/us-west-2",
+      "multi-agent/dev/us-west-2",
+      "multi-agent/production/eu-west-1",
+      "multi-agent/production/us-east-1",
+      "multi-agent/production/us-west-2",
+      "multi-agent/staging/us-east-1",
+      "multi-agent/staging/us-west-2",
     ]);
     for (const t of result.targets) expect(t.target.namespace).toBe("multi-agent");
   });
@@ -60,24 +70,33 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
   for (const region of REGIONS) {
     const id = `multi-agent/production/${region}`;
 
-    it.each(SERVICES)(`${region}: %s listens on %i with requests %s/%s…, probes, and an HPA 2-10 at CPU 70%% / memory 80%%`, (name, port, reqCpu, limCpu, reqMem, limMem) => {
-      const deployment = get(id, "Deployment", name);
-      const container = deployment.spec.template.spec.containers[0];
-      expect(container.ports).toEqual([{ name: "http", containerPort: port, protocol: "TCP" }]);
-      expect(container.resources).toEqual({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu: limCpu, memory: limMem } });
-      expect(container.livenessProbe.httpGet.port).toBe("http");
-      expect(container.readinessProbe.httpGet.port).toBe("http");
-      expect(container.image).toMatch(/:1\.0\.0$/);
-      expect(deployment.spec.replicas).toBeUndefined();
-      expect(get(id, "Service", name).spec).toMatchObject({ type: "ClusterIP", ports: [{ port, targetPort: "http" }] });
-      const hpa = get(id, "HorizontalPodAutoscaler", name);
-      expect(hpa.spec.minReplicas).toBe(2);
-      expect(hpa.spec.maxReplicas).toBe(10);
-      expect(hpa.spec.metrics).toEqual([
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
-        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
-      ]);
-    });
+    it.each(SERVICES)(
+      `${region}: %s listens on %i with requests %s/%s…, probes, and an HPA 2-10 at CPU 70%% / memory 80%%`,
+      (name, port, reqCpu, limCpu, reqMem, limMem) => {
+        const deployment = get(id, "Deployment", name);
+        const container = deployment.spec.template.spec.containers[0];
+        expect(container.ports).toEqual([{ name: "http", containerPort: port, protocol: "TCP" }]);
+        expect(container.resources).toEqual({
+          requests: { cpu: reqCpu, memory: reqMem },
+          limits: { cpu: limCpu, memory: limMem },
+        });
+        expect(container.livenessProbe.httpGet.port).toBe("http");
+        expect(container.readinessProbe.httpGet.port).toBe("http");
+        expect(container.image).toMatch(/:1\.0\.0$/);
+        expect(deployment.spec.replicas).toBeUndefined();
+        expect(get(id, "Service", name).spec).toMatchObject({
+          type: "ClusterIP",
+          ports: [{ port, targetPort: "http" }],
+        });
+        const hpa = get(id, "HorizontalPodAutoscaler", name);
+        expect(hpa.spec.minReplicas).toBe(2);
+        expect(hpa.spec.maxReplicas).toBe(10);
+        expect(hpa.spec.metrics).toEqual([
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+        ]);
+      },
+    );
 
     it(`${region}: eight HPAs, 2 replicas everywhere outside autoscaling`, () => {
       expect(objectsOf(result, id, "HorizontalPodAutoscaler")).toHaveLength(8);
@@ -88,10 +107,16 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       const sets = objectsOf(result, id, "StatefulSet");
       const pg = sets.find((s) => s.metadata.name.startsWith("postgres"));
       expect(pg.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("10Gi");
-      expect(pg.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+      expect(pg.spec.template.spec.containers[0].resources).toEqual({
+        requests: { cpu: "250m", memory: "256Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+      });
       const qdrant = get(id, "StatefulSet", "qdrant");
       expect(qdrant.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("10Gi");
-      expect(qdrant.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } });
+      expect(qdrant.spec.template.spec.containers[0].resources).toEqual({
+        requests: { cpu: "500m", memory: "512Mi" },
+        limits: { cpu: "2", memory: "2Gi" },
+      });
       const nats = get(id, "StatefulSet", "nats");
       expect(nats.spec.template.spec.containers[0].args).toContain("--jetstream");
       expect(get(id, "Service", "nats").spec.ports.find((p: any) => p.name === "client").port).toBe(4222);
@@ -101,8 +126,15 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       const init = get(id, "ConfigMap", "postgres-init");
       expect(init.data["01-extensions.sql"]).toContain("CREATE EXTENSION");
       const pg = objectsOf(result, id, "StatefulSet").find((s) => s.metadata.name.startsWith("postgres"));
-      expect(pg.spec.template.spec.volumes).toContainEqual({ name: "init-scripts", configMap: { name: "postgres-init", defaultMode: 0o444 } });
-      expect(pg.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: "init-scripts", mountPath: "/docker-entrypoint-initdb.d", readOnly: true });
+      expect(pg.spec.template.spec.volumes).toContainEqual({
+        name: "init-scripts",
+        configMap: { name: "postgres-init", defaultMode: 0o444 },
+      });
+      expect(pg.spec.template.spec.containers[0].volumeMounts).toContainEqual({
+        name: "init-scripts",
+        mountPath: "/docker-entrypoint-initdb.d",
+        readOnly: true,
+      });
     });
 
     it(`${region}: Qdrant's LoadBalancer is internal, limited to the VPC, and Qdrant requires an API key`, () => {
@@ -111,9 +143,15 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       expect(lb.spec.loadBalancerSourceRanges).toEqual(["10.0.0.0/8"]);
       expect(lb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
       const env = get(id, "StatefulSet", "qdrant").spec.template.spec.containers[0].env;
-      expect(env).toContainEqual({ name: "QDRANT__SERVICE__API_KEY", valueFrom: { secretKeyRef: { name: "multi-agent-qdrant", key: "api-key" } } });
+      expect(env).toContainEqual({
+        name: "QDRANT__SERVICE__API_KEY",
+        valueFrom: { secretKeyRef: { name: "multi-agent-qdrant", key: "api-key" } },
+      });
       const policy = get(id, "NetworkPolicy", "qdrant");
-      expect(policy.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: "10.0.0.0/8" } }], ports: [{ protocol: "TCP", port: 6333 }] });
+      expect(policy.spec.ingress).toContainEqual({
+        from: [{ ipBlock: { cidr: "10.0.0.0/8" } }],
+        ports: [{ protocol: "TCP", port: 6333 }],
+      });
     });
 
     it(`${region}: the frontend's ConfigMap holds its Next.js variables, with public URLs on the region's domain`, () => {
@@ -144,43 +182,86 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       ]);
       const api = get(id, "Ingress", "multi-agent-api");
       expect(api.spec.rules[0].host).toBe(`api.multi-agent.${DOMAIN[region]}`);
-      expect(api.spec.tls).toEqual([{ hosts: [`api.multi-agent.${DOMAIN[region]}`], secretName: "multi-agent-api-tls" }]);
+      expect(api.spec.tls).toEqual([
+        { hosts: [`api.multi-agent.${DOMAIN[region]}`], secretName: "multi-agent-api-tls" },
+      ]);
     });
 
     it(`${region}: secrets JWT, DB, OpenAI and Anthropic are ExternalSecrets; no value is rendered`, () => {
       expect(objectsOf(result, id, "Secret")).toEqual([]);
       const names = objectsOf(result, id, "ExternalSecret").map((e) => e.metadata.name);
-      expect(names).toEqual(expect.arrayContaining(["multi-agent-jwt", "multi-agent-postgres", "multi-agent-openai", "multi-agent-anthropic"]));
-      expect(envOf(get(id, "Deployment", "gateway")).JWT_SECRET).toEqual({ secretKeyRef: { name: "multi-agent-jwt", key: "secret" } });
+      expect(names).toEqual(
+        expect.arrayContaining([
+          "multi-agent-jwt",
+          "multi-agent-postgres",
+          "multi-agent-openai",
+          "multi-agent-anthropic",
+        ]),
+      );
+      expect(envOf(get(id, "Deployment", "gateway")).JWT_SECRET).toEqual({
+        secretKeyRef: { name: "multi-agent-jwt", key: "secret" },
+      });
     });
 
-    it.each(Object.keys(WIRING))(`${region}: %s gets the URLs of what it connects to, and postgres and nats`, (name) => {
-      const env = envOf(get(id, "Deployment", name));
-      expect(env).toMatchObject({ ...WIRING[name], NATS_URL: "nats://nats:4222", DATABASE_URL: "postgresql://postgres:5432/multi_agent" });
-      const keys = Object.keys(env).filter((k) => k.endsWith("_API_KEY") && k !== "QDRANT_API_KEY");
-      if (name === "vector") expect(keys).toEqual(["OPENAI_API_KEY"]);
-      else if (AI.includes(name)) expect(keys.sort()).toEqual(["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]);
-      else expect(keys).toEqual([]);
-    });
+    it.each(Object.keys(WIRING))(
+      `${region}: %s gets the URLs of what it connects to, and postgres and nats`,
+      (name) => {
+        const env = envOf(get(id, "Deployment", name));
+        expect(env).toMatchObject({
+          ...WIRING[name],
+          NATS_URL: "nats://nats:4222",
+          DATABASE_URL: "postgresql://postgres:5432/multi_agent",
+        });
+        const keys = Object.keys(env).filter((k) => k.endsWith("_API_KEY") && k !== "QDRANT_API_KEY");
+        if (name === "vector") expect(keys).toEqual(["OPENAI_API_KEY"]);
+        else if (AI.includes(name)) expect(keys.sort()).toEqual(["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]);
+        else expect(keys).toEqual([]);
+      },
+    );
 
     it(`${region}: default-deny, DNS, service-to-service, database access, and HTTPS egress for the AI services only`, () => {
       const policies = objectsOf(result, id, "NetworkPolicy");
-      expect(policies.find((p) => p.metadata.name === "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      expect(policies.find((p) => p.metadata.name === "default-deny").spec).toEqual({
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+      });
       expect(policies.find((p) => p.metadata.name === "allow-dns")).toBeDefined();
-      const https = (name: string) => policies.find((p) => p.metadata.name === name).spec.egress.some((r: any) => r.ports?.[0]?.port === 443 && r.to?.[0]?.ipBlock?.cidr === "0.0.0.0/0");
+      const https = (name: string) =>
+        policies
+          .find((p) => p.metadata.name === name)
+          .spec.egress.some((r: any) => r.ports?.[0]?.port === 443 && r.to?.[0]?.ipBlock?.cidr === "0.0.0.0/0");
       for (const [name] of SERVICES) expect(https(name), name).toBe(AI.includes(name));
-      const agentEgress = policies.find((p) => p.metadata.name === "agent").spec.egress.find((r: any) => r.ports?.[0]?.port === 443);
-      expect(agentEgress.to[0].ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"]));
-      const dbCallers = policies.find((p) => p.metadata.name === "postgres").spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
+      const agentEgress = policies
+        .find((p) => p.metadata.name === "agent")
+        .spec.egress.find((r: any) => r.ports?.[0]?.port === 443);
+      expect(agentEgress.to[0].ipBlock.except).toEqual(
+        expect.arrayContaining(["10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"]),
+      );
+      const dbCallers = policies
+        .find((p) => p.metadata.name === "postgres")
+        .spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
       // The migration runs only where the database is writable: the primary region.
       const migrate = region === "us-west-2" ? ["migrate"] : [];
-      expect(dbCallers.sort()).toEqual(["agent", "execution", "gateway", ...migrate, "model", "orchestration", "tool", "vector"]);
+      expect(dbCallers.sort()).toEqual([
+        "agent",
+        "execution",
+        "gateway",
+        ...migrate,
+        "model",
+        "orchestration",
+        "tool",
+        "vector",
+      ]);
       const gatewayIn = policies.find((p) => p.metadata.name === "gateway").spec.ingress;
-      expect(gatewayIn).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 3000 }] });
+      expect(gatewayIn).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+        ports: [{ protocol: "TCP", port: 3000 }],
+      });
     });
 
     it(`${region}: waves follow the wiring: data, then leaf services, then orchestration, gateway and frontend`, () => {
-      const wave = (kind: string, name: string) => Number(get(id, kind, name).metadata.annotations["argocd.argoproj.io/sync-wave"]);
+      const wave = (kind: string, name: string) =>
+        Number(get(id, kind, name).metadata.annotations["argocd.argoproj.io/sync-wave"]);
       expect(wave("StatefulSet", "nats")).toBeLessThan(wave("Deployment", "tool"));
       expect(wave("Deployment", "tool")).toBeLessThan(wave("Deployment", "agent"));
       expect(wave("Deployment", "agent")).toBeLessThan(wave("Deployment", "orchestration"));
@@ -192,7 +273,8 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
   it("every image is pinned, nowhere latest", () => {
     for (const t of result.targets) {
       for (const o of t.objects) {
-        for (const c of (o.object as any).spec?.template?.spec?.containers ?? []) expect(c.image, `${t.target.id} ${o.object.metadata.name}`).toMatch(/:[^:]+$/);
+        for (const c of (o.object as any).spec?.template?.spec?.containers ?? [])
+          expect(c.image, `${t.target.id} ${o.object.metadata.name}`).toMatch(/:[^:]+$/);
       }
     }
     expect([...result.files.values()].join("\n")).not.toMatch(/image: \S+:latest/);

@@ -6,7 +6,8 @@ import { layerComponents } from "../compiler/graph/dependency.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
-const svc = (dependsOn: string[] = [], extra = {}) => service({ image: "demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
+const svc = (dependsOn: string[] = [], extra = {}) =>
+  service({ image: "demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
 const wave = (o: any) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
 
 async function compileError(p: PlatformDescription): Promise<string[]> {
@@ -21,22 +22,46 @@ async function compileError(p: PlatformDescription): Promise<string[]> {
 
 describe("longest-path layering", () => {
   it.each([
-    [{ a: {}, b: { dependsOn: ["a"] }, c: { dependsOn: ["b"] } }, { a: 0, b: 1, c: 2 }],
-    [{ a: {}, b: {}, c: { dependsOn: ["a", "b"] } }, { a: 0, b: 0, c: 1 }],
-    [{ db: {}, api: { dependsOn: ["db"] }, web: { dependsOn: ["api", "db"] } }, { db: 0, api: 1, web: 2 }],
-    [{ x: { dependsOn: ["y"] }, y: { dependsOn: ["z"] }, z: {}, w: { dependsOn: ["z"] } }, { x: 2, y: 1, z: 0, w: 1 }],
+    [
+      { a: {}, b: { dependsOn: ["a"] }, c: { dependsOn: ["b"] } },
+      { a: 0, b: 1, c: 2 },
+    ],
+    [
+      { a: {}, b: {}, c: { dependsOn: ["a", "b"] } },
+      { a: 0, b: 0, c: 1 },
+    ],
+    [
+      { db: {}, api: { dependsOn: ["db"] }, web: { dependsOn: ["api", "db"] } },
+      { db: 0, api: 1, web: 2 },
+    ],
+    [
+      { x: { dependsOn: ["y"] }, y: { dependsOn: ["z"] }, z: {}, w: { dependsOn: ["z"] } },
+      { x: 2, y: 1, z: 0, w: 1 },
+    ],
   ])("layers %j", (graph, expected) => {
     expect(Object.fromEntries(layerComponents(graph as never))).toEqual(expected);
   });
 
   it("names the whole cycle and the file", async () => {
-    const lines = await compileError(platform({ name: "demo", namespace: "demo", components: { gateway: svc(["orchestration"]), orchestration: svc(["worker"]), worker: svc(["gateway"]) } }));
-    expect(lines).toEqual(["platforms/demo.ts: components.gateway.dependsOn: dependency cycle: gateway -> orchestration -> worker -> gateway [target demo]"]);
+    const lines = await compileError(
+      platform({
+        name: "demo",
+        namespace: "demo",
+        components: { gateway: svc(["orchestration"]), orchestration: svc(["worker"]), worker: svc(["gateway"]) },
+      }),
+    );
+    expect(lines).toEqual([
+      "platforms/demo.ts: components.gateway.dependsOn: dependency cycle: gateway -> orchestration -> worker -> gateway [target demo]",
+    ]);
   });
 
   it("rejects a dependency on an unknown component", async () => {
-    const lines = await compileError(platform({ name: "demo", namespace: "demo", components: { gateway: svc(["nope"]) } }));
-    expect(lines[0]).toBe('platforms/demo.ts: components.gateway.dependsOn[0]: depends on unknown component "nope"; known: gateway [target demo]');
+    const lines = await compileError(
+      platform({ name: "demo", namespace: "demo", components: { gateway: svc(["nope"]) } }),
+    );
+    expect(lines[0]).toBe(
+      'platforms/demo.ts: components.gateway.dependsOn[0]: depends on unknown component "nope"; known: gateway [target demo]',
+    );
   });
 });
 
@@ -46,7 +71,11 @@ describe("waves", () => {
     namespace: "demo",
     components: {
       db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources: small }),
-      api: svc(["db"], { env: { DB_PASSWORD: secretRef("demo-db", "password") }, autoscale: { min: 2, max: 4, cpu: 70 }, expose: { host: "api" } }),
+      api: svc(["db"], {
+        env: { DB_PASSWORD: secretRef("demo-db", "password") },
+        autoscale: { min: 2, max: 4, cpu: 70 },
+        expose: { host: "api" },
+      }),
       worker: svc(["api"]),
       standalone: svc(),
     },
@@ -59,7 +88,11 @@ describe("waves", () => {
     const objects = objectsOf(result, "demo/production/us-west-2");
     const byName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
     expect(wave(byName("ExternalSecret", "demo-db"))).toBe(0);
-    expect(wave(byName("ConfigMap", "demo-config") ?? { metadata: { annotations: { "argocd.argoproj.io/sync-wave": "0" } } })).toBe(0);
+    expect(
+      wave(
+        byName("ConfigMap", "demo-config") ?? { metadata: { annotations: { "argocd.argoproj.io/sync-wave": "0" } } },
+      ),
+    ).toBe(0);
     expect(wave(byName("StatefulSet", "db-primary"))).toBe(1);
     expect(wave(byName("Deployment", "standalone"))).toBe(1);
     expect(wave(byName("Job", "migrate"))).toBe(2);
@@ -68,16 +101,25 @@ describe("waves", () => {
     expect(wave(byName("Deployment", "worker"))).toBe(4);
     expect(wave(byName("HorizontalPodAutoscaler", "api"))).toBe(5);
     expect(wave(byName("Ingress", "api"))).toBe(6);
-    expect(byName("ExternalSecret", "demo-db").metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("SkipDryRunOnMissingResource=true");
+    expect(byName("ExternalSecret", "demo-db").metadata.annotations["argocd.argoproj.io/sync-options"]).toBe(
+      "SkipDryRunOnMissingResource=true",
+    );
   });
 
   it("the migration is a Sync hook with a delete policy, retries and a deadline, only in the primary region", async () => {
     const result = await compilePlatforms([demo]);
     const job = objectsOf(result, "demo/production/us-west-2", "Job").find((o) => o.metadata.name === "migrate");
-    expect(job.metadata.annotations).toMatchObject({ "argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation,HookSucceeded" });
+    expect(job.metadata.annotations).toMatchObject({
+      "argocd.argoproj.io/hook": "Sync",
+      "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation,HookSucceeded",
+    });
     expect(job.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 600 });
     expect(job.spec.template.spec.restartPolicy).toBe("Never");
-    expect(objectsOf(result, "demo/production/us-east-1", "Job").map((j) => j.metadata.name).sort()).toEqual(["notify-failure", "smoke-test"]);
+    expect(
+      objectsOf(result, "demo/production/us-east-1", "Job")
+        .map((j) => j.metadata.name)
+        .sort(),
+    ).toEqual(["notify-failure", "smoke-test"]);
     // The secondary keeps the migration's (empty) wave, so every region has the same waves.
     const api = objectsOf(result, "demo/production/us-east-1", "Deployment").find((o) => o.metadata.name === "api");
     expect(wave(api)).toBe(3);
@@ -91,16 +133,29 @@ describe("waves", () => {
     expect(smoke.spec.template.spec.containers[0].args[0]).toContain("http://api:8080/health");
     const notify = jobs.find((j) => j.metadata.name === "notify-failure");
     expect(notify.metadata.annotations["argocd.argoproj.io/hook"]).toBe("SyncFail");
-    expect(notify.spec.template.spec.containers[0].env).toEqual([{ name: "WEBHOOK_URL", valueFrom: { secretKeyRef: { name: "demo-alerts", key: "webhook" } } }]);
-    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find((p) => p.metadata.name === "smoke-test");
+    expect(notify.spec.template.spec.containers[0].env).toEqual([
+      { name: "WEBHOOK_URL", valueFrom: { secretKeyRef: { name: "demo-alerts", key: "webhook" } } },
+    ]);
+    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find(
+      (p) => p.metadata.name === "smoke-test",
+    );
     expect(policy.spec.egress[0].to[0].podSelector.matchLabels["app.kubernetes.io/name"]).toBe("api");
   });
 
   it("needs no separate foundation wave when the foundation has no custom resources", async () => {
-    const result = await compilePlatforms([platform({ name: "plain", namespace: "plain", smokeTest: false, components: { a: svc(), b: svc(["a"]) } })]);
+    const result = await compilePlatforms([
+      platform({ name: "plain", namespace: "plain", smokeTest: false, components: { a: svc(), b: svc(["a"]) } }),
+    ]);
     const objects = objectsOf(result, "plain/dev/us-west-2");
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}=${wave(o)}`)).toEqual([
-      "Namespace/plain=0", "ServiceAccount/a=0", "ServiceAccount/b=0", "ConfigMap/plain-config=0", "Service/a=0", "Deployment/a=0", "Service/b=1", "Deployment/b=1",
+      "Namespace/plain=0",
+      "ServiceAccount/a=0",
+      "ServiceAccount/b=0",
+      "ConfigMap/plain-config=0",
+      "Service/a=0",
+      "Deployment/a=0",
+      "Service/b=1",
+      "Deployment/b=1",
     ]);
   });
 });

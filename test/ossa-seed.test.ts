@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { find, renderedObjects } from "./helpers/rendered.ts";
 
 const prod = renderedObjects("production", "us-west-2", "ossa");
-const SERVICES = ["gateway", "discovery", "coordination", "orchestration", "task-agents", "communication-agents", "mcp-agents"];
+const SERVICES = [
+  "gateway",
+  "discovery",
+  "coordination",
+  "orchestration",
+  "task-agents",
+  "communication-agents",
+  "mcp-agents",
+];
 
 describe("ossa (seeds 000 and 001) in production", () => {
   it("runs Prometheus and Alertmanager through the operator, selecting the platform's monitors and rules", () => {
@@ -19,58 +27,94 @@ describe("ossa (seeds 000 and 001) in production", () => {
 
   it("runs Grafana with its admin password by reference, at https://ossa-monitoring.<domain>, and Jaeger", () => {
     const grafana = find(prod, "Deployment", "ossa-grafana").spec.template.spec.containers[0];
-    expect(grafana.env.find((e: any) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: "ossa-grafana-secret", key: "admin-password" });
-    expect(find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: any) => d.secretKey)).toEqual(["admin-password"]);
+    expect(grafana.env.find((e: any) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef).toEqual({
+      name: "ossa-grafana-secret",
+      key: "admin-password",
+    });
+    expect(find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: any) => d.secretKey)).toEqual([
+      "admin-password",
+    ]);
     expect(find(prod, "Ingress", "ossa-grafana").spec.rules[0].host).toBe("ossa-monitoring.us-west-2.example.com");
     expect(find(prod, "Service", "ossa-grafana").spec.ports[0].port).toBe(3000);
-    const sources = find(prod, "ConfigMap", "ossa-grafana-etc-grafana-provisioning-datasources").data["datasources.yaml"];
+    const sources = find(prod, "ConfigMap", "ossa-grafana-etc-grafana-provisioning-datasources").data[
+      "datasources.yaml"
+    ];
     expect(sources).toContain("url: http://prometheus-operated.ossa-platform.svc:9090");
-    expect(find(prod, "Deployment", "ossa-jaeger").spec.template.spec.containers[0].image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
-    expect(find(prod, "NetworkPolicy", "ossa-prometheus-clients").spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 9090 }]);
+    expect(find(prod, "Deployment", "ossa-jaeger").spec.template.spec.containers[0].image).toMatch(
+      /^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/,
+    );
+    expect(find(prod, "NetworkPolicy", "ossa-prometheus-clients").spec.egress[0].ports).toEqual([
+      { protocol: "TCP", port: 9090 },
+    ]);
     // Every pod may send spans to Jaeger: OTLP gRPC and HTTP, the collector and Zipkin (Istio's sidecars).
-    expect(find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: any) => p.port)).toEqual([4317, 4318, 14268, 9411]);
-    expect(find(prod, "AuthorizationPolicy", "ossa-jaeger-spans").spec.rules[0].from[0].source.namespaces).toEqual(["ossa-platform"]);
+    expect(find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: any) => p.port)).toEqual([
+      4317, 4318, 14268, 9411,
+    ]);
+    expect(find(prod, "AuthorizationPolicy", "ossa-jaeger-spans").spec.rules[0].from[0].source.namespaces).toEqual([
+      "ossa-platform",
+    ]);
   });
 
   it("meshes the namespace with STRICT mTLS, circuit breaking on every service and deny-by-default authorization", () => {
     expect(find(prod, "PeerAuthentication", "default").spec.mtls.mode).toBe("STRICT");
-    for (const s of SERVICES) expect(find(prod, "DestinationRule", `ossa-${s}`).spec.trafficPolicy.outlierDetection).toBeDefined();
+    for (const s of SERVICES)
+      expect(find(prod, "DestinationRule", `ossa-${s}`).spec.trafficPolicy.outlierDetection).toBeDefined();
     expect(find(prod, "AuthorizationPolicy", "allow-nothing").spec).toEqual({});
     const discovery = find(prod, "AuthorizationPolicy", "ossa-discovery");
     expect(discovery.spec.rules[0].from[0].source.principals).toEqual(
       ["coordination", "gateway", "mcp-agents"].map((c) => `cluster.local/ns/ossa-platform/sa/ossa-${c}`),
     );
     // Prometheus scrapes through the mesh with its own identity.
-    expect(discovery.spec.rules.at(-1).from[0].source.principals).toEqual(["cluster.local/ns/ossa-platform/sa/ossa-prometheus"]);
+    expect(discovery.spec.rules.at(-1).from[0].source.principals).toEqual([
+      "cluster.local/ns/ossa-platform/sa/ossa-prometheus",
+    ]);
     expect(find(prod, "ServiceMonitor", "ossa-discovery").spec.endpoints[0].scheme).toBe("https");
   });
 
   it("scales every service on CPU 70%, memory 80% and the queue-depth and response-time custom metrics", () => {
     for (const s of SERVICES) {
       const metrics = find(prod, "HorizontalPodAutoscaler", `ossa-${s}`).spec.metrics;
-      expect(metrics.filter((m: any) => m.type === "Resource").map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([["cpu", 70], ["memory", 80]]);
-      expect(metrics.filter((m: any) => m.type === "Pods").map((m: any) => m.pods.metric.name)).toEqual(["ossa_queue_depth", "ossa_response_time_seconds"]);
+      expect(
+        metrics
+          .filter((m: any) => m.type === "Resource")
+          .map((m: any) => [m.resource.name, m.resource.target.averageUtilization]),
+      ).toEqual([
+        ["cpu", 70],
+        ["memory", 80],
+      ]);
+      expect(metrics.filter((m: any) => m.type === "Pods").map((m: any) => m.pods.metric.name)).toEqual([
+        "ossa_queue_depth",
+        "ossa_response_time_seconds",
+      ]);
     }
   });
 
   it("has VPAs: recommendation-only beside HPAs, applied at creation for the stores", () => {
     const vpas = prod.filter((o) => o.kind === "VerticalPodAutoscaler");
-    for (const s of SERVICES) expect(find(prod, "VerticalPodAutoscaler", `ossa-${s}`).spec.updatePolicy.updateMode).toBe("Off");
+    for (const s of SERVICES)
+      expect(find(prod, "VerticalPodAutoscaler", `ossa-${s}`).spec.updatePolicy.updateMode).toBe("Off");
     expect(find(prod, "VerticalPodAutoscaler", "ossa-qdrant").spec.updatePolicy.updateMode).toBe("Initial");
     expect(vpas.length).toBeGreaterThanOrEqual(SERVICES.length + 3);
   });
 
   it("records the 99.97% uptime SLO over 5m, 1h and 24h and alerts below it", () => {
     const groups = find(prod, "PrometheusRule", "ossa-rules").spec.groups;
-    const records = groups.flatMap((g: any) => g.rules).filter((r: any) => r.record).map((r: any) => r.record);
+    const records = groups
+      .flatMap((g: any) => g.rules)
+      .filter((r: any) => r.record)
+      .map((r: any) => r.record);
     expect(records).toEqual(["ossa:uptime_percentage_5m", "ossa:uptime_percentage_1h", "ossa:uptime_percentage_24h"]);
     const alerts = groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
-    for (const window of ["5m", "1h", "24h"]) expect(alerts.some((a: any) => a.expr === `ossa:uptime_percentage_${window} < 99.97`), window).toBe(true);
+    for (const window of ["5m", "1h", "24h"])
+      expect(
+        alerts.some((a: any) => a.expr === `ossa:uptime_percentage_${window} < 99.97`),
+        window,
+      ).toBe(true);
   });
 
   it("pins every image", () => {
     const images = prod.flatMap((o) => o.spec?.template?.spec?.containers ?? []).map((c: any) => c.image as string);
     expect(images.length).toBeGreaterThan(0);
-    for (const image of images) expect(image).toMatch(/:[^:/]+$/), expect(image).not.toMatch(/:latest$/);
+    for (const image of images) (expect(image).toMatch(/:[^:/]+$/), expect(image).not.toMatch(/:latest$/));
   });
 });

@@ -16,7 +16,11 @@ afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force:
 const inline: Offload = (targets) => ({
   run: Promise.resolve().then(() => {
     const built = compileTargets(targets);
-    return { files: [...built.files], findings: built.findings, targets: built.targets.map((t) => ({ id: t.target.id, objects: structuredClone(t.objects), waves: t.waves })) };
+    return {
+      files: [...built.files],
+      findings: built.findings,
+      targets: built.targets.map((t) => ({ id: t.target.id, objects: structuredClone(t.objects), waves: t.waves })),
+    };
   }),
 });
 
@@ -28,7 +32,8 @@ describe("compiling on two threads", () => {
       const two = await compileLoadedParallel(project, undefined, {}, undefined, offload);
       expect([...two.files.entries()].sort()).toEqual([...one.files.entries()].sort());
       expect(two.findings).toEqual(one.findings);
-      const count = (r: typeof one) => r.targets.reduce((n, t) => n + t.objects.length, 0) + r.elsewhere.reduce((n, t) => n + t.objects.length, 0);
+      const count = (r: typeof one) =>
+        r.targets.reduce((n, t) => n + t.objects.length, 0) + r.elsewhere.reduce((n, t) => n + t.objects.length, 0);
       expect(count(two)).toBe(count(one));
     }
   });

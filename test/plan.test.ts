@@ -16,8 +16,12 @@ describe("manifold plan", () => {
       return i;
     };
     // Foundation, then the databases, then the migration, then the services up the graph, then scaling, edge, smoke test.
-    expect(at("Step 1: phase Sync, wave 0: namespace, policies, RBAC, config and secrets")).toBeLessThan(at("ExternalSecret           ossa-postgresql"));
-    expect(at("StatefulSet              ossa-postgresql-primary")).toBeLessThan(at("Job                      ossa-migrate"));
+    expect(at("Step 1: phase Sync, wave 0: namespace, policies, RBAC, config and secrets")).toBeLessThan(
+      at("ExternalSecret           ossa-postgresql"),
+    );
+    expect(at("StatefulSet              ossa-postgresql-primary")).toBeLessThan(
+      at("Job                      ossa-migrate"),
+    );
     expect(at("Job                      ossa-migrate")).toBeLessThan(at("Deployment               ossa-discovery"));
     expect(at("Deployment               ossa-orchestration")).toBeLessThan(at("Deployment               ossa-gateway"));
     expect(at("HorizontalPodAutoscaler  ossa-gateway")).toBeLessThan(at("Ingress                  ossa-gateway"));

@@ -17,22 +17,39 @@ async function failure(p: PlatformDescription): Promise<string> {
 }
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
-const api = (extra: object = {}) => service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
-const demo = (extra: Partial<PlatformDescription>) => platform({ name: "demo", namespace: "demo", components: { api: api() }, ...extra });
+const api = (extra: object = {}) =>
+  service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
+const demo = (extra: Partial<PlatformDescription>) =>
+  platform({ name: "demo", namespace: "demo", components: { api: api() }, ...extra });
 
 describe("platform building blocks", () => {
   it("a VPA that would fight a cpu/memory HPA is an error naming the field", async () => {
-    const bad = demo({ components: { api: api({ autoscale: { min: 2, max: 4, cpu: 70 }, verticalScaling: { mode: "Auto" } }) } });
-    expect(await failure(bad)).toMatch(/platforms\/demo\.ts: components\.api\.verticalScaling\.mode: verticalScaling mode "Auto" would fight the HPA/);
+    const bad = demo({
+      components: { api: api({ autoscale: { min: 2, max: 4, cpu: 70 }, verticalScaling: { mode: "Auto" } }) },
+    });
+    expect(await failure(bad)).toMatch(
+      /platforms\/demo\.ts: components\.api\.verticalScaling\.mode: verticalScaling mode "Auto" would fight the HPA/,
+    );
   });
 
   it("a VPA targets the workload's container and leaves limits alone", async () => {
-    const result = await compilePlatforms([demo({ components: { api: api({ verticalScaling: { mode: "Auto", max: { cpu: "1000m", memory: "1Gi" } } }) } })]);
+    const result = await compilePlatforms([
+      demo({ components: { api: api({ verticalScaling: { mode: "Auto", max: { cpu: "1000m", memory: "1Gi" } } }) } }),
+    ]);
     const [vpa] = objectsOf(result, "demo/production/us-west-2", "VerticalPodAutoscaler");
     expect(vpa.spec).toEqual({
       targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
       updatePolicy: { updateMode: "Auto" },
-      resourcePolicy: { containerPolicies: [{ containerName: "api", controlledResources: ["cpu", "memory"], controlledValues: "RequestsOnly", maxAllowed: { cpu: "1", memory: "1Gi" } }] },
+      resourcePolicy: {
+        containerPolicies: [
+          {
+            containerName: "api",
+            controlledResources: ["cpu", "memory"],
+            controlledValues: "RequestsOnly",
+            maxAllowed: { cpu: "1", memory: "1Gi" },
+          },
+        ],
+      },
     });
     // The quota leaves room for the VPA's maximum requests.
     const [quota] = objectsOf(result, "demo/production/us-west-2", "ResourceQuota");
@@ -40,36 +57,65 @@ describe("platform building blocks", () => {
   });
 
   it("Neo4j clusters over its peer ports with more than one replica, and runs alone with one", async () => {
-    const result = await compilePlatforms([demo({ components: { graph: neo4j({ replicas: 3, storage: "1Gi", resources: small }) } })]);
-    const env = (id: string) => objectsOf(result, id, "StatefulSet")[0].spec.template.spec.containers[0].env.map((e: any) => e.name);
+    const result = await compilePlatforms([
+      demo({ components: { graph: neo4j({ replicas: 3, storage: "1Gi", resources: small }) } }),
+    ]);
+    const env = (id: string) =>
+      objectsOf(result, id, "StatefulSet")[0].spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(env("demo/production/us-west-2")).toContain("NEO4J_dbms_cluster_discovery_endpoints");
     expect(env("demo/dev/us-west-2")).not.toContain("NEO4J_dbms_cluster_discovery_endpoints");
-    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find((p) => p.metadata.name === "graph");
-    expect(policy.spec.ingress.at(-1).ports.map((p: any) => p.port)).toEqual([7474, 7473, 7687, 2004, 5000, 6000, 7000]);
+    const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find(
+      (p) => p.metadata.name === "graph",
+    );
+    expect(policy.spec.ingress.at(-1).ports.map((p: any) => p.port)).toEqual([
+      7474, 7473, 7687, 2004, 5000, 6000, 7000,
+    ]);
     const client = objectsOf(result, "demo/production/us-west-2", "Service").find((s) => s.metadata.name === "graph");
     expect(client.spec.ports.map((p: any) => p.port)).toEqual([7474, 7473, 7687, 2004]);
   });
 
   it("StorageClasses keep their cluster-wide name and claims count in the quota", async () => {
     const result = await compilePlatforms([
-      demo({ storageClasses: { fast: { provisioner: "ebs.csi.aws.com", allowVolumeExpansion: true } }, volumes: { backup: { storage: "10Gi", storageClass: "fast" } } }),
+      demo({
+        storageClasses: { fast: { provisioner: "ebs.csi.aws.com", allowVolumeExpansion: true } },
+        volumes: { backup: { storage: "10Gi", storageClass: "fast" } },
+      }),
     ]);
     const id = "demo/production/us-west-2";
-    expect(objectsOf(result, id, "StorageClass")[0]).toMatchObject({ metadata: { name: "fast" }, allowVolumeExpansion: true, volumeBindingMode: "WaitForFirstConsumer" });
-    expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard).toMatchObject({ persistentvolumeclaims: "1", "requests.storage": "10Gi" });
+    expect(objectsOf(result, id, "StorageClass")[0]).toMatchObject({
+      metadata: { name: "fast" },
+      allowVolumeExpansion: true,
+      volumeBindingMode: "WaitForFirstConsumer",
+    });
+    expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard).toMatchObject({
+      persistentvolumeclaims: "1",
+      "requests.storage": "10Gi",
+    });
   });
 
   it("a layer may resize a standalone volume, and naming an unknown one is an error", async () => {
     const volumes = { backup: { storage: "10Gi" } };
-    const result = await compilePlatforms([demo({ volumes, environments: { dev: { volumes: { backup: { storage: "1Gi" } } } } })]);
-    expect(objectsOf(result, "demo/dev/us-west-2", "PersistentVolumeClaim")[0].spec.resources.requests.storage).toBe("1Gi");
-    expect(objectsOf(result, "demo/staging/us-west-2", "PersistentVolumeClaim")[0].spec.resources.requests.storage).toBe("10Gi");
-    expect(await failure(demo({ volumes, environments: { dev: { volumes: { backups: { storage: "1Gi" } } } } }))).toMatch(/platforms\/demo\.ts: volumes\.backups: names unknown volume "backups"/);
+    const result = await compilePlatforms([
+      demo({ volumes, environments: { dev: { volumes: { backup: { storage: "1Gi" } } } } }),
+    ]);
+    expect(objectsOf(result, "demo/dev/us-west-2", "PersistentVolumeClaim")[0].spec.resources.requests.storage).toBe(
+      "1Gi",
+    );
+    expect(
+      objectsOf(result, "demo/staging/us-west-2", "PersistentVolumeClaim")[0].spec.resources.requests.storage,
+    ).toBe("10Gi");
+    expect(
+      await failure(demo({ volumes, environments: { dev: { volumes: { backups: { storage: "1Gi" } } } } })),
+    ).toMatch(/platforms\/demo\.ts: volumes\.backups: names unknown volume "backups"/);
   });
 
   it("a mesh route to an unknown component is an error naming the field", async () => {
-    const bad = demo({ mesh: { mtls: "STRICT", gateway: { host: "demo", credentialName: "demo-tls", routes: [{ component: "nope" }] } } });
-    expect(await failure(bad)).toMatch(/platforms\/demo\.ts: mesh\.gateway\.routes\[0\]\.component: names unknown component "nope"/);
+    const bad = demo({
+      mesh: { mtls: "STRICT", gateway: { host: "demo", credentialName: "demo-tls", routes: [{ component: "nope" }] } },
+    });
+    expect(await failure(bad)).toMatch(
+      /platforms\/demo\.ts: mesh\.gateway\.routes\[0\]\.component: names unknown component "nope"/,
+    );
   });
 
   it("the mesh allows callers by identity, opens NGINX-exposed ports, and counts sidecars in the quota", async () => {
@@ -81,7 +127,12 @@ describe("platform building blocks", () => {
     ]);
     const id = "demo/production/us-west-2";
     const db = objectsOf(result, id, "AuthorizationPolicy").find((p) => p.metadata.name === "db");
-    expect(db.spec.rules).toEqual([{ from: [{ source: { principals: ["cluster.local/ns/demo/sa/api"] } }], to: [{ operation: { ports: ["5432"] } }] }]);
+    expect(db.spec.rules).toEqual([
+      {
+        from: [{ source: { principals: ["cluster.local/ns/demo/sa/api"] } }],
+        to: [{ operation: { ports: ["5432"] } }],
+      },
+    ]);
     const open = objectsOf(result, id, "PeerAuthentication").find((p) => p.metadata.name === "api");
     expect(open.spec.portLevelMtls).toEqual({ "8080": { mode: "PERMISSIVE" } });
     // 4 pods, each with Istio's 100m sidecar on top of 100m, and the smoke-test hook's 50m (hooks run outside the mesh).
@@ -89,12 +140,18 @@ describe("platform building blocks", () => {
   });
 
   it("a service's files become a ConfigMap per directory, mounted read-only there", async () => {
-    const result = await compilePlatforms([demo({ components: { api: api({ files: { "/etc/app/conf.d": { "b.yaml": "b: 2\n", "a.yaml": "a: 1\n" } } }) } })]);
+    const result = await compilePlatforms([
+      demo({ components: { api: api({ files: { "/etc/app/conf.d": { "b.yaml": "b: 2\n", "a.yaml": "a: 1\n" } } }) } }),
+    ]);
     const id = "demo/dev/us-west-2";
     const cm = objectsOf(result, id, "ConfigMap").find((c) => c.metadata.name === "api-etc-app-conf-d");
     expect(Object.keys(cm.data)).toEqual(["a.yaml", "b.yaml"]);
     const pod = objectsOf(result, id, "Deployment")[0].spec.template.spec;
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "files-etc-app-conf-d", mountPath: "/etc/app/conf.d", readOnly: true });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: "files-etc-app-conf-d",
+      mountPath: "/etc/app/conf.d",
+      readOnly: true,
+    });
     expect(pod.volumes).toContainEqual({ name: "files-etc-app-conf-d", configMap: { name: "api-etc-app-conf-d" } });
   });
 
@@ -108,7 +165,18 @@ describe("platform building blocks", () => {
     const [rule] = objectsOf(result, "demo/staging/us-east-1", "PrometheusRule");
     expect(rule.spec.groups).toEqual([
       { name: "slo", rules: [{ record: "demo:up", expr: "avg(up)" }] },
-      { name: "slo", rules: [{ alert: "DemoDown", expr: "demo:up < 1", for: "5m", labels: { severity: "critical", environment: "staging", region: "us-east-1" }, annotations: { summary: "down" } }] },
+      {
+        name: "slo",
+        rules: [
+          {
+            alert: "DemoDown",
+            expr: "demo:up < 1",
+            for: "5m",
+            labels: { severity: "critical", environment: "staging", region: "us-east-1" },
+            annotations: { summary: "down" },
+          },
+        ],
+      },
     ]);
   });
 });

@@ -22,13 +22,22 @@ const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 
 const serviceArb = fc.record({
   image: fc.tuple(word, word, fc.nat(20), fc.nat(20)).map(([a, b, x, y]) => `${a}/${b}:${x}.${y}.0`),
-  ports: fc.uniqueArray(word, { minLength: 1, maxLength: 3 }).chain((names) =>
-    fc.uniqueArray(fc.integer({ min: 1024, max: 65000 }), { minLength: names.length, maxLength: names.length }).map((nums) => Object.fromEntries(names.map((n, i) => [n, nums[i]]))),
-  ),
+  ports: fc
+    .uniqueArray(word, { minLength: 1, maxLength: 3 })
+    .chain((names) =>
+      fc
+        .uniqueArray(fc.integer({ min: 1024, max: 65000 }), { minLength: names.length, maxLength: names.length })
+        .map((nums) => Object.fromEntries(names.map((n, i) => [n, nums[i]]))),
+    ),
   replicas: fc.integer({ min: 2, max: 5 }),
   size: fc.constantFrom(...SIZES),
-  autoscale: fc.option(fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 50, max: 90 })), { nil: undefined }),
-  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 .:\/-]{0,20}$/), { maxKeys: 3 }),
+  autoscale: fc.option(
+    fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 50, max: 90 })),
+    { nil: undefined },
+  ),
+  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 .:\/-]{0,20}$/), {
+    maxKeys: 3,
+  }),
   secret: fc.boolean(),
   expose: fc.boolean(),
 });
@@ -45,7 +54,13 @@ const platformArb = fc
   .chain((names) =>
     fc.tuple(
       fc.constant(names),
-      fc.array(fc.oneof(serviceArb.map((s) => ({ kind: "service" as const, s })), storeArb.map((s) => ({ kind: "store" as const, s }))), { minLength: names.length, maxLength: names.length }),
+      fc.array(
+        fc.oneof(
+          serviceArb.map((s) => ({ kind: "service" as const, s })),
+          storeArb.map((s) => ({ kind: "store" as const, s })),
+        ),
+        { minLength: names.length, maxLength: names.length },
+      ),
       fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: names.length, maxLength: names.length }),
     ),
   )
@@ -59,12 +74,22 @@ const platformArb = fc
       const dependsOn = earlier.length === 0 ? [] : [...new Set(deps[i].map((d) => earlier[d % earlier.length]))];
       if (spec.kind === "store") {
         const make = { postgres, redis, qdrant }[spec.s.engine];
-        components[name] = make({ replicas: spec.s.replicas, storage: spec.s.storage, resources: spec.s.size, dependsOn, ...(spec.s.engine === "postgres" ? { password: secretRef(`${name}-db`, "password") } : {}) });
+        components[name] = make({
+          replicas: spec.s.replicas,
+          storage: spec.s.storage,
+          resources: spec.s.size,
+          dependsOn,
+          ...(spec.s.engine === "postgres" ? { password: secretRef(`${name}-db`, "password") } : {}),
+        });
       } else {
         const s = spec.s;
         const [min, extra, cpu] = s.autoscale ?? [];
         components[name] = service({
-          image: s.image, ports: s.ports, replicas: s.replicas, resources: s.size, dependsOn,
+          image: s.image,
+          ports: s.ports,
+          replicas: s.replicas,
+          resources: s.size,
+          dependsOn,
           probes: { liveness: { path: "/health" }, readiness: { path: "/ready" } },
           env: { ...s.env, ...(s.secret ? { TOKEN: secretRef(`${name}-token`, "token") } : {}) },
           ...(s.autoscale ? { autoscale: { min: min!, max: min! + extra!, cpu } } : {}),
@@ -73,8 +98,14 @@ const platformArb = fc
       }
     });
     // a relational database needs its schema migrations (a load-time rule)
-    const relational = names.filter((_, i) => specs[i].kind === "store" && (specs[i].s as { engine: string }).engine === "postgres");
-    const migrations = relational.length ? { migrations: { image: "prop/migrate:1.0.0", command: ["migrate"], dependsOn: relational, resources: SIZES[0] } } : {};
+    const relational = names.filter(
+      (_, i) => specs[i].kind === "store" && (specs[i].s as { engine: string }).engine === "postgres",
+    );
+    const migrations = relational.length
+      ? {
+          migrations: { image: "prop/migrate:1.0.0", command: ["migrate"], dependsOn: relational, resources: SIZES[0] },
+        }
+      : {};
     return platform({ name: "prop", namespace: "prop", namePrefix: "prop-", components, ...migrations });
   });
 
@@ -112,9 +143,31 @@ describe("property tests", () => {
 
   const weird = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
-    fc.constantFrom(undefined, null, -1, 0, 1.5, 1e12, "", "x", "latest", [], {}, true, "500mb", "Bad_Name", { kind: "secret" }, { kind: "url", component: "nope", scheme: "http" }),
+    fc.constantFrom(
+      undefined,
+      null,
+      -1,
+      0,
+      1.5,
+      1e12,
+      "",
+      "x",
+      "latest",
+      [],
+      {},
+      true,
+      "500mb",
+      "Bad_Name",
+      { kind: "secret" },
+      { kind: "url", component: "nope", scheme: "http" },
+    ),
   );
-  const mutation = fc.record({ pick: fc.nat(), action: fc.constantFrom("delete", "replace", "add"), value: weird, key: fc.constantFrom("extra", "replicas", "type", "__proto__", "constructor", "dependsOn", "0") });
+  const mutation = fc.record({
+    pick: fc.nat(),
+    action: fc.constantFrom("delete", "replace", "add"),
+    value: weird,
+    key: fc.constantFrom("extra", "replicas", "type", "__proto__", "constructor", "dependsOn", "0"),
+  });
 
   it("random mutations of valid descriptions compile or fail with a ManifoldError, never another exception", async () => {
     await fc.assert(
@@ -132,7 +185,13 @@ describe("property tests", () => {
           const key = path[path.length - 1];
           if (m.action === "delete") delete parent[key];
           else if (m.action === "replace") parent[key] = m.value;
-          else if (typeof parent[key] === "object" && parent[key] !== null && !Array.isArray(parent[key])) Object.defineProperty(parent[key], m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+          else if (typeof parent[key] === "object" && parent[key] !== null && !Array.isArray(parent[key]))
+            Object.defineProperty(parent[key], m.key, {
+              value: m.value,
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
         }
         expect(["ok", "error"]).toContain(await outcome(root));
       }),
@@ -147,36 +206,58 @@ describe("rules on arbitrary objects", () => {
     const { validateTarget } = await import("../compiler/validate/index.ts");
     const result = await compilePlatforms([
       platform({
-        name: "prop", namespace: "prop", namePrefix: "prop-",
+        name: "prop",
+        namespace: "prop",
+        namePrefix: "prop-",
         components: {
-          db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("prop-db", "password"), resources: SIZES[0] }),
-          api: service({ image: "prop/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: SIZES[0], autoscale: { min: 2, max: 3, cpu: 70 }, dependsOn: ["db"], expose: { host: "api" }, metrics: {} }),
+          db: postgres({
+            replicas: 2,
+            storage: "1Gi",
+            password: secretRef("prop-db", "password"),
+            resources: SIZES[0],
+          }),
+          api: service({
+            image: "prop/api:1.0.0",
+            ports: { http: 8080 },
+            replicas: 2,
+            resources: SIZES[0],
+            autoscale: { min: 2, max: 3, cpu: 70 },
+            dependsOn: ["db"],
+            expose: { host: "api" },
+            metrics: {},
+          }),
         },
         migrations: { image: "prop/api:1.0.0", command: ["migrate"], dependsOn: ["db"], resources: SIZES[0] },
       }),
     ]);
     const t = result.targets.find((x) => x.target.id === "prop/production/us-west-2")!;
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, 0, -1, "", "x", [], {}, [null], { name: 5 }));
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(null, 0, -1, "", "x", [], {}, [null], { name: 5 }),
+    );
     await fc.assert(
-      fc.property(fc.array(fc.record({ pick: fc.nat(), value, del: fc.boolean() }), { minLength: 1, maxLength: 4 }), (mutations) => {
-        const objects = structuredClone(t.objects);
-        for (const m of mutations) {
-          const o = objects[m.pick % objects.length];
-          const all: (string | number)[][] = [];
-          const walk = (v: unknown, at: (string | number)[]) => {
-            all.push(at);
-            if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
-          };
-          walk(o.object, []);
-          const path = all[(m.pick >> 3) % all.length];
-          if (path.length === 0) continue;
-          const parent = path.slice(0, -1).reduce((x: any, k) => x[k], o.object as any);
-          if (m.del) delete parent[path[path.length - 1]];
-          else parent[path[path.length - 1]] = m.value;
-        }
-        const crashed = validateTarget(t.target, objects).filter((f) => f.message.startsWith("could not check"));
-        expect(crashed).toEqual([]);
-      }),
+      fc.property(
+        fc.array(fc.record({ pick: fc.nat(), value, del: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+        (mutations) => {
+          const objects = structuredClone(t.objects);
+          for (const m of mutations) {
+            const o = objects[m.pick % objects.length];
+            const all: (string | number)[][] = [];
+            const walk = (v: unknown, at: (string | number)[]) => {
+              all.push(at);
+              if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+            };
+            walk(o.object, []);
+            const path = all[(m.pick >> 3) % all.length];
+            if (path.length === 0) continue;
+            const parent = path.slice(0, -1).reduce((x: any, k) => x[k], o.object as any);
+            if (m.del) delete parent[path[path.length - 1]];
+            else parent[path[path.length - 1]] = m.value;
+          }
+          const crashed = validateTarget(t.target, objects).filter((f) => f.message.startsWith("could not check"));
+          expect(crashed).toEqual([]);
+        },
+      ),
       { numRuns: Number(process.env.MANIFOLD_PROPERTY_RUNS ?? 60) * 5 },
     );
   });

@@ -57,11 +57,24 @@ describe("manifold publish", () => {
     const files = branchFiles(repo);
     expect(withoutMetadata(files)).toEqual(renderedBlobs(repo));
     const metadata = [...files.keys()].filter((p) => p.endsWith("hydrator.metadata")).sort();
-    const folders = [...new Set([...renderedBlobs(repo).keys()].filter((p) => p.endsWith(".yaml")).map((p) => p.slice(0, p.lastIndexOf("/"))))];
+    const folders = [
+      ...new Set(
+        [...renderedBlobs(repo).keys()].filter((p) => p.endsWith(".yaml")).map((p) => p.slice(0, p.lastIndexOf("/"))),
+      ),
+    ];
     expect(metadata).toEqual(["hydrator.metadata", ...folders.map((f) => `${f}/hydrator.metadata`)].sort());
     const root = JSON.parse(show(repo, `${BRANCH}:hydrator.metadata`));
-    expect(root).toMatchObject({ drySha: head, repoURL: remote, subject: "Initial descriptions", author: "Test <test@example.com>" });
-    expect(JSON.parse(show(repo, `${BRANCH}:production/us-west-2/ossa/hydrator.metadata`))).toEqual({ repoURL: remote, drySha: head, commands: expect.arrayContaining(["npm ci", "npm run compile"]) });
+    expect(root).toMatchObject({
+      drySha: head,
+      repoURL: remote,
+      subject: "Initial descriptions",
+      author: "Test <test@example.com>",
+    });
+    expect(JSON.parse(show(repo, `${BRANCH}:production/us-west-2/ossa/hydrator.metadata`))).toEqual({
+      repoURL: remote,
+      drySha: head,
+      commands: expect.arrayContaining(["npm ci", "npm run compile"]),
+    });
     expect(git(repo, "log", "-1", "--format=%s", BRANCH)).toBe(`Render ${head.slice(0, 12)}: Initial descriptions`);
     expect(trailer(repo, BRANCH, "Source-Commit")).toBe(head);
     expect(trailer(repo, BRANCH, "Source-Repo")).toBe(remote);
@@ -95,13 +108,20 @@ describe("manifold publish", () => {
     const run = runCli(repo, ["publish"]);
     rmSync(join(repo, "scratch.txt"));
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe("error: publish refused: the working tree is dirty (1 change(s): scratch.txt); commit or stash first, so the branch names a commit that really produced it");
+    expect(run.stderr.trim()).toBe(
+      "error: publish refused: the working tree is dirty (1 change(s): scratch.txt); commit or stash first, so the branch names a commit that really produced it",
+    );
     expect(git(repo, "rev-parse", BRANCH)).toBe(before);
   });
 
   it("a target that disappears from rendered/ disappears from the branch; unchanged folders keep their provenance", () => {
     const first = trailer(repo, BRANCH, "Source-Commit");
-    edit(repo, "environments/production.ts", `regions: ["us-west-2", "us-east-1", "eu-west-1"]`, `regions: ["us-west-2", "us-east-1"]`);
+    edit(
+      repo,
+      "environments/production.ts",
+      `regions: ["us-west-2", "us-east-1", "eu-west-1"]`,
+      `regions: ["us-west-2", "us-east-1"]`,
+    );
     expect(runCli(repo, ["compile"]).status).toBe(0);
     const source = commitAll(repo, "Leave eu-west-1");
     const run = runCli(repo, ["publish"]);
@@ -118,7 +138,9 @@ describe("manifold publish", () => {
 
 describe("publish refuses what it cannot do safely", () => {
   it("a remote that does not exist, with --push", async () => {
-    await expect(publish({ root: repo, push: true, remote: "upstream" })).rejects.toThrow(`publish --push: there is no remote "upstream"; name one with --remote`);
+    await expect(publish({ root: repo, push: true, remote: "upstream" })).rejects.toThrow(
+      `publish --push: there is no remote "upstream"; name one with --remote`,
+    );
   });
 
   it("a branch that a worktree has checked out", async () => {
@@ -135,8 +157,18 @@ describe("publish refuses what it cannot do safely", () => {
 
 describe("publish refuses a stale rendered/ and a failing compile, writing nothing", () => {
   it.each([
-    ["stale", (root: string) => writeFileSync(join(root, "rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml"), "edited: by hand\n"), "publish refused: rendered/ is stale (1 file(s) differ, e.g. rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml)"],
-    ["failing", (root: string) => edit(root, "platforms/ossa.ts", `namespace: "ossa-platform",`, `namespace: "ossa-platform", colour: "blue",`), "publish refused: the compile fails"],
+    [
+      "stale",
+      (root: string) =>
+        writeFileSync(join(root, "rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml"), "edited: by hand\n"),
+      "publish refused: rendered/ is stale (1 file(s) differ, e.g. rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml)",
+    ],
+    [
+      "failing",
+      (root: string) =>
+        edit(root, "platforms/ossa.ts", `namespace: "ossa-platform",`, `namespace: "ossa-platform", colour: "blue",`),
+      "publish refused: the compile fails",
+    ],
   ])("%s", async (_name, breakIt, message) => {
     const clone = makeClone(remote);
     breakIt(clone);
@@ -166,21 +198,30 @@ describe("two publishers racing for the remote", () => {
     const mine = await publish({ root: a });
     expect(mine.outcome).toBe("committed");
     const hook = join(b, ".git/hooks/pre-push");
-    writeFileSync(hook, `#!/bin/sh\nfor v in $(env | sed -n 's/^\\(GIT_[A-Z_]*\\)=.*/\\1/p'); do unset $v; done\n[ -f "${hook}.done" ] && exit 0\ntouch "${hook}.done"\ngit -C "${a}" push -q origin ${BRANCH}:${BRANCH}\n`);
+    writeFileSync(
+      hook,
+      `#!/bin/sh\nfor v in $(env | sed -n 's/^\\(GIT_[A-Z_]*\\)=.*/\\1/p'); do unset $v; done\n[ -f "${hook}.done" ] && exit 0\ntouch "${hook}.done"\ngit -C "${a}" push -q origin ${BRANCH}:${BRANCH}\n`,
+    );
     chmodSync(hook, 0o755);
     const result = await publish({ root: b, push: true });
     expect(result.outcome).toBe("committed");
     expect(result.attempts).toBe(2);
     const tip = git(remote, "rev-parse", BRANCH);
     expect(tip).toBe(result.tip);
-    expect(git(remote, "log", "--format=%(trailers:key=Source-Commit,valueonly)", BRANCH).split(/\n+/)).toEqual([s3, s2, trailer(repo, p1, "Source-Commit")]);
+    expect(git(remote, "log", "--format=%(trailers:key=Source-Commit,valueonly)", BRANCH).split(/\n+/)).toEqual([
+      s3,
+      s2,
+      trailer(repo, p1, "Source-Commit"),
+    ]);
     expect(git(remote, "rev-parse", `${BRANCH}~1`)).toBe(mine.tip);
     expect(withoutMetadata(branchFiles(b))).toEqual(renderedBlobs(b));
 
     // A, with the older S2, now tries to push: the branch already holds S3, a descendant, so nothing happens.
     const late = await publish({ root: a, push: true });
     expect(late.outcome).toBe("newer-on-branch");
-    expect(late.message).toContain(`already holds ${s3.slice(0, 12)}, which is newer than (or contains) ${s2.slice(0, 12)}`);
+    expect(late.message).toContain(
+      `already holds ${s3.slice(0, 12)}, which is newer than (or contains) ${s2.slice(0, 12)}`,
+    );
     expect(git(remote, "rev-parse", BRANCH)).toBe(tip);
   });
 });
@@ -192,7 +233,8 @@ describe("two publishers at once", () => {
     expect(runCli(writer, ["compile"]).status).toBe(0);
     const source = commitAll(writer, "Coordination up to 12");
     git(writer, "push", "-q", "origin", "main");
-    const count = () => (git(remote, "branch", "--list", BRANCH) ? Number(git(remote, "rev-list", "--count", BRANCH)) : 0);
+    const count = () =>
+      git(remote, "branch", "--list", BRANCH) ? Number(git(remote, "rev-list", "--count", BRANCH)) : 0;
     const before = count();
     const [c, d] = [makeClone(remote), makeClone(remote)];
     const results = await Promise.all([publish({ root: c, push: true }), publish({ root: d, push: true })]);
@@ -205,7 +247,10 @@ describe("two publishers at once", () => {
 
 describe("Source-Repo never carries credentials", () => {
   it.each([
-    ["https://oauth2:glpat-secret@gitlab.example.com/team/platforms.git", "https://gitlab.example.com/team/platforms.git"],
+    [
+      "https://oauth2:glpat-secret@gitlab.example.com/team/platforms.git",
+      "https://gitlab.example.com/team/platforms.git",
+    ],
     ["https://x-access-token:ghs_abc@github.com/org/repo", "https://github.com/org/repo"],
     ["https://github.com/org/repo.git", "https://github.com/org/repo.git"],
     ["git@github.com:org/repo.git", "git@github.com:org/repo.git"],

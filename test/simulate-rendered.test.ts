@@ -47,10 +47,15 @@ describe("the committed rendered/ tree syncs in a safe order", () => {
     const objects = folderObjects(join(RENDERED, "production/us-west-2/ossa"));
     const gateway = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "ossa-gateway")!;
     const orchestration = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "ossa-orchestration")!;
-    gateway.metadata.annotations!["argocd.argoproj.io/sync-wave"] = orchestration.metadata.annotations!["argocd.argoproj.io/sync-wave"];
+    gateway.metadata.annotations!["argocd.argoproj.io/sync-wave"] =
+      orchestration.metadata.annotations!["argocd.argoproj.io/sync-wave"];
     const secret = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.name === "ossa-api")!;
-    secret.metadata.annotations!["argocd.argoproj.io/sync-wave"] = gateway.metadata.annotations!["argocd.argoproj.io/sync-wave"];
+    secret.metadata.annotations!["argocd.argoproj.io/sync-wave"] =
+      gateway.metadata.annotations!["argocd.argoproj.io/sync-wave"];
     const hazards = findHazards(objects, workloadDependencies(t));
-    expect(hazards.map((h) => `${h.rule} ${h.object}`)).toEqual(["late-reference Deployment/ossa-gateway", "same-wave-dependency Deployment/ossa-gateway"]);
+    expect(hazards.map((h) => `${h.rule} ${h.object}`)).toEqual([
+      "late-reference Deployment/ossa-gateway",
+      "same-wave-dependency Deployment/ossa-gateway",
+    ]);
   });
 });

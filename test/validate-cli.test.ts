@@ -8,7 +8,12 @@ afterAll(cleanProjects);
 
 /** Inserts JSON patches into the OSSA description of a temp project. */
 function withPatches(root: string, patches: unknown[]): void {
-  edit(root, "platforms/ossa.ts", "export default platform({", `export default platform({\n  patches: ${JSON.stringify(patches)},`);
+  edit(
+    root,
+    "platforms/ossa.ts",
+    "export default platform({",
+    `export default platform({\n  patches: ${JSON.stringify(patches)},`,
+  );
 }
 const dropLiveness = (environments: string[], annotations: Record<string, string>) => ({
   target: { kind: "Deployment", name: "ossa-gateway" },
@@ -22,7 +27,9 @@ const dropLiveness = (environments: string[], annotations: Record<string, string
 describe("manifold validate", () => {
   it("reports a waived finding with its reason, in text and JSON, and the compile passes", () => {
     const root = makeProject();
-    withPatches(root, [dropLiveness(["production"], { "waive.manifold.dev/probes": "gateway restarts are handled by the mesh" })]);
+    withPatches(root, [
+      dropLiveness(["production"], { "waive.manifold.dev/probes": "gateway restarts are handled by the mesh" }),
+    ]);
     const text = runCli(root, ["validate"]);
     expect(text.status, text.stderr).toBe(0);
     // the seed platforms carry waivers of their own; this test is about the gateway's
@@ -35,15 +42,24 @@ describe("manifold validate", () => {
     );
     // every finding printed is a waived one, and the summary counts them all
     expect(lines.every((l) => l.includes("(waived: "))).toBe(true);
-    expect(text.stderr).toMatch(new RegExp(`validated \\d+ targets: 0 error\\(s\\), 0 warning\\(s\\), ${lines.length} waived`));
+    expect(text.stderr).toMatch(
+      new RegExp(`validated \\d+ targets: 0 error\\(s\\), 0 warning\\(s\\), ${lines.length} waived`),
+    );
     const json = runCli(root, ["validate", "--format", "json"]);
     expect(json.status).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report.ok).toBe(true);
     expect(report.findings).toContainEqual({
-      rule: "probes", severity: "error", target: "ossa/production/us-west-2", component: "gateway", object: "Deployment/ossa-gateway",
-      pointer: "/spec/template/spec/containers/0/livenessProbe", message: "container gateway has no livenessProbe",
-      fix: "set probes.readiness and probes.liveness on the component", file: "platforms/ossa.ts", waived: "gateway restarts are handled by the mesh",
+      rule: "probes",
+      severity: "error",
+      target: "ossa/production/us-west-2",
+      component: "gateway",
+      object: "Deployment/ossa-gateway",
+      pointer: "/spec/template/spec/containers/0/livenessProbe",
+      message: "container gateway has no livenessProbe",
+      fix: "set probes.readiness and probes.liveness on the component",
+      file: "platforms/ossa.ts",
+      waived: "gateway restarts are handled by the mesh",
     });
     const compile = runCli(root, ["compile"]);
     expect(compile.status, compile.stderr).toBe(0);
@@ -58,13 +74,19 @@ describe("manifold validate", () => {
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(report.ok).toBe(false);
-    expect(report.findings.filter((f: any) => f.target === "ossa/production/us-west-2" && f.object === "Deployment/ossa-gateway").map((f: any) => `${f.rule} ${f.pointer}${f.waived ? " waived" : ""}`)).toEqual([
+    expect(
+      report.findings
+        .filter((f: any) => f.target === "ossa/production/us-west-2" && f.object === "Deployment/ossa-gateway")
+        .map((f: any) => `${f.rule} ${f.pointer}${f.waived ? " waived" : ""}`),
+    ).toEqual([
       "probes /spec/template/spec/containers/0/livenessProbe",
       "waivers /metadata/annotations/waive.manifold.dev~1probes",
     ]);
     const compile = runCli(root, ["compile"]);
     expect(compile.status).toBe(1);
-    expect(compile.stderr).toContain("error: platforms/ossa.ts: component gateway: waivers: Deployment/ossa-gateway /metadata/annotations/waive.manifold.dev~1probes: a waiver must give its reason");
+    expect(compile.stderr).toContain(
+      "error: platforms/ossa.ts: component gateway: waivers: Deployment/ossa-gateway /metadata/annotations/waive.manifold.dev~1probes: a waiver must give its reason",
+    );
     expect(readTree(join(root, "rendered"))).toEqual(before);
   });
 
@@ -77,6 +99,8 @@ describe("manifold validate", () => {
       "platforms/ossa.ts: warning probes: Deployment/ossa-gateway /spec/template/spec/containers/0/livenessProbe: container gateway has no livenessProbe [target ossa/dev/us-west-2, component gateway] fix: set probes.readiness and probes.liveness on the component",
     );
     expect(compile.stderr).toMatch(/rendered\/: 0 added, \d+ changed, 0 removed/);
-    expect(readFileSync(join(root, "rendered/dev/us-west-2/ossa/deployment-ossa-gateway.yaml"), "utf8")).not.toContain("livenessProbe");
+    expect(readFileSync(join(root, "rendered/dev/us-west-2/ossa/deployment-ossa-gateway.yaml"), "utf8")).not.toContain(
+      "livenessProbe",
+    );
   });
 });

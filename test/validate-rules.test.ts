@@ -18,9 +18,16 @@ const demo = platform({
   components: {
     db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources }),
     api: service({
-      image: "demo/api:1.0.0", ports: { http: 8080, metrics: 9090 }, replicas: 2, resources, probes,
-      autoscale: { min: 2, max: 4, cpu: 70 }, dependsOn: ["db"], env: { DB_PASSWORD: secretRef("demo-db", "password") },
-      expose: { host: "api" }, metrics: { port: "metrics" },
+      image: "demo/api:1.0.0",
+      ports: { http: 8080, metrics: 9090 },
+      replicas: 2,
+      resources,
+      probes,
+      autoscale: { min: 2, max: 4, cpu: 70 },
+      dependsOn: ["db"],
+      env: { DB_PASSWORD: secretRef("demo-db", "password") },
+      expose: { host: "api" },
+      metrics: { port: "metrics" },
     }),
   },
   migrations: { image: "demo/api:1.0.0", command: ["migrate"], dependsOn: ["db"], resources },
@@ -38,7 +45,9 @@ const find = (objects: RenderedObject[], kind: string, name: string) => {
   if (!o) throw new Error(`no ${kind}/${name}`);
   return o.object as any;
 };
-const add = (object: any, component?: string): Change => (objects) => [...objects, { object, component, band: "edge" }];
+const add =
+  (object: any, component?: string): Change =>
+  (objects) => [...objects, { object, component, band: "edge" }];
 
 function run(change: Change, id = "demo/production/us-west-2", policy?: Record<string, string>): Finding[] {
   const t = targets.get(id)!;
@@ -58,7 +67,9 @@ describe("validation rules", () => {
     {
       name: "an unknown field deep in a pod template",
       change: (o) => void (find(o, "Deployment", "demo-api").spec.template.spec.containers[0].resourcez = {}),
-      expect: ['error unknown-fields Deployment/demo-api /spec/template/spec/containers/0/resourcez: unknown field "resourcez"'],
+      expect: [
+        'error unknown-fields Deployment/demo-api /spec/template/spec/containers/0/resourcez: unknown field "resourcez"',
+      ],
     },
     {
       name: "an unknown field in metadata and one in a ServiceMonitor endpoint",
@@ -98,20 +109,24 @@ describe("validation rules", () => {
       },
       expect: [
         'error names Deployment/demo-api /spec/template/spec/containers/0/name: container name "API" is not a DNS-1123 label',
-        'error names Deployment/demo-api /spec/template/spec/containers/0/ports/0/name: port name "http-main-endpoint" is not a valid port name (at most 15 lower-case letters, digits and \'-\')',
+        "error names Deployment/demo-api /spec/template/spec/containers/0/ports/0/name: port name \"http-main-endpoint\" is not a valid port name (at most 15 lower-case letters, digits and '-')",
         'error service-selectors Service/demo-api /spec/ports/0/targetPort: targets port "http", which Deployment/demo-api does not name',
       ],
     },
     {
       name: "a pod template label that is not valid",
-      change: (o) => void (find(o, "Deployment", "demo-api").spec.template.metadata.labels["app.kubernetes.io/version"] = "1.0.0+build"),
-      expect: ['error labels Deployment/demo-api /spec/template/metadata/labels/app.kubernetes.io~1version: invalid label value "1.0.0+build"'],
+      change: (o) =>
+        void (find(o, "Deployment", "demo-api").spec.template.metadata.labels["app.kubernetes.io/version"] =
+          "1.0.0+build"),
+      expect: [
+        'error labels Deployment/demo-api /spec/template/metadata/labels/app.kubernetes.io~1version: invalid label value "1.0.0+build"',
+      ],
     },
     {
       name: "a Service name that is not a DNS label (so the Ingress and the URL that use it dangle)",
       change: (o) => void (find(o, "Service", "demo-api").metadata.name = "demo.api"),
       expect: [
-        'error names Service/demo.api /metadata/name: "demo.api" is not a DNS-1123 label (lower-case alphanumerics and \'-\', at most 63 characters)',
+        "error names Service/demo.api /metadata/name: \"demo.api\" is not a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)",
         'error backends Ingress/demo-api /spec/rules/0/http/paths/0/backend/service/name: routes to Service "demo-api", which this Application does not render',
         'error url-references ConfigMap/demo-config /data/API_URL: points at http://demo-api:8080, but this Application renders no Service "demo-api"',
       ],
@@ -147,8 +162,22 @@ describe("validation rules", () => {
     {
       name: "a Secret volume that a cert-manager Certificate fills is not dangling",
       change: (o) => {
-        find(o, "Deployment", "demo-api").spec.template.spec.volumes.push({ name: "tls", secret: { secretName: "demo-api-tls" } }, { name: "ca", secret: { secretName: "demo-ca" } });
-        return [...o, { band: "foundation", object: { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "demo-api", namespace: "demo" }, spec: { secretName: "demo-api-tls", dnsNames: ["api"], issuerRef: { name: "ca", kind: "ClusterIssuer" } } } }];
+        find(o, "Deployment", "demo-api").spec.template.spec.volumes.push(
+          { name: "tls", secret: { secretName: "demo-api-tls" } },
+          { name: "ca", secret: { secretName: "demo-ca" } },
+        );
+        return [
+          ...o,
+          {
+            band: "foundation",
+            object: {
+              apiVersion: "cert-manager.io/v1",
+              kind: "Certificate",
+              metadata: { name: "demo-api", namespace: "demo" },
+              spec: { secretName: "demo-api-tls", dnsNames: ["api"], issuerRef: { name: "ca", kind: "ClusterIssuer" } },
+            },
+          },
+        ];
       },
       expect: [
         "error schema Certificate/demo-api /apiVersion: no schema is known for cert-manager.io/v1/Certificate",
@@ -178,14 +207,29 @@ describe("validation rules", () => {
     },
     {
       name: "an Ingress backend port the Service does not expose",
-      change: (o) => void (find(o, "Ingress", "demo-api").spec.rules[0].http.paths[0].backend.service.port = { name: "grpc" }),
-      expect: ["error backends Ingress/demo-api /spec/rules/0/http/paths/0/backend/service/port: routes to port grpc of Service demo-api, which exposes http:8080, metrics:9090"],
+      change: (o) =>
+        void (find(o, "Ingress", "demo-api").spec.rules[0].http.paths[0].backend.service.port = { name: "grpc" }),
+      expect: [
+        "error backends Ingress/demo-api /spec/rules/0/http/paths/0/backend/service/port: routes to port grpc of Service demo-api, which exposes http:8080, metrics:9090",
+      ],
     },
     {
       name: "an Istio VirtualService routing to a missing Service and a missing port",
       change: add({
-        apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService", metadata: { name: "demo-api", namespace: "demo" },
-        spec: { hosts: ["api"], http: [{ route: [{ destination: { host: "demo-apii" } }, { destination: { host: "demo-api.demo.svc.cluster.local", port: { number: 80 } } }] }] },
+        apiVersion: "networking.istio.io/v1beta1",
+        kind: "VirtualService",
+        metadata: { name: "demo-api", namespace: "demo" },
+        spec: {
+          hosts: ["api"],
+          http: [
+            {
+              route: [
+                { destination: { host: "demo-apii" } },
+                { destination: { host: "demo-api.demo.svc.cluster.local", port: { number: 80 } } },
+              ],
+            },
+          ],
+        },
       }),
       expect: [
         'error backends VirtualService/demo-api /spec/http/0/route/0/destination/host: routes to Service "demo-apii", which this Application does not render',
@@ -195,16 +239,26 @@ describe("validation rules", () => {
     {
       name: "a ServiceMonitor scraping a port name the Service lacks",
       change: (o) => void (find(o, "ServiceMonitor", "demo-api").spec.endpoints[0].port = "metric"),
-      expect: ['error service-monitors ServiceMonitor/demo-api /spec/endpoints/0/port: scrapes port "metric", which no selected Service names'],
+      expect: [
+        'error service-monitors ServiceMonitor/demo-api /spec/endpoints/0/port: scrapes port "metric", which no selected Service names',
+      ],
     },
     {
       name: "a NetworkPolicy that selects nothing",
-      change: (o) => void (find(o, "NetworkPolicy", "demo-api").spec.podSelector.matchLabels["app.kubernetes.io/name"] = "gone"),
-      expect: ["error network-policies NetworkPolicy/demo-api /spec/podSelector: selects no pod of this Application, so it protects nothing"],
+      change: (o) =>
+        void (find(o, "NetworkPolicy", "demo-api").spec.podSelector.matchLabels["app.kubernetes.io/name"] = "gone"),
+      expect: [
+        "error network-policies NetworkPolicy/demo-api /spec/podSelector: selects no pod of this Application, so it protects nothing",
+      ],
     },
     {
       name: "a VPA whose target is not rendered",
-      change: add({ apiVersion: "autoscaling.k8s.io/v1", kind: "VerticalPodAutoscaler", metadata: { name: "demo-api", namespace: "demo" }, spec: { targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "demo-apii" } } }),
+      change: add({
+        apiVersion: "autoscaling.k8s.io/v1",
+        kind: "VerticalPodAutoscaler",
+        metadata: { name: "demo-api", namespace: "demo" },
+        spec: { targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "demo-apii" } },
+      }),
       expect: [
         "error vpa-targets VerticalPodAutoscaler/demo-api /spec/targetRef: targets Deployment/demo-apii, which this Application does not render",
       ],
@@ -213,7 +267,10 @@ describe("validation rules", () => {
       name: "a URL in the ConfigMap and one in env pointing at a port the Service does not expose",
       change: (o) => {
         find(o, "ConfigMap", "demo-config").data.API_URL = "http://demo-api:8081";
-        find(o, "Deployment", "demo-api").spec.template.spec.containers[0].env.push({ name: "DB", value: "postgresql://demo-db.demo.svc.cluster.local:5433/app" });
+        find(o, "Deployment", "demo-api").spec.template.spec.containers[0].env.push({
+          name: "DB",
+          value: "postgresql://demo-db.demo.svc.cluster.local:5433/app",
+        });
       },
       expect: [
         "error url-references ConfigMap/demo-config /data/API_URL: points at http://demo-api:8081, but Service demo-api exposes 8080, 9090",
@@ -236,7 +293,10 @@ describe("validation rules", () => {
       name: "a single replica and a PDB that blocks drains",
       change: (o) => {
         find(o, "HorizontalPodAutoscaler", "demo-api").spec.minReplicas = 1;
-        find(o, "PodDisruptionBudget", "demo-api").spec = { selector: find(o, "PodDisruptionBudget", "demo-api").spec.selector, minAvailable: 1 };
+        find(o, "PodDisruptionBudget", "demo-api").spec = {
+          selector: find(o, "PodDisruptionBudget", "demo-api").spec.selector,
+          minAvailable: 1,
+        };
       },
       expect: [
         "error min-replicas Deployment/demo-api /spec/replicas: HorizontalPodAutoscaler/demo-api lets it scale down to 1 pod; one node failure takes it down",
@@ -256,7 +316,16 @@ describe("validation rules", () => {
     },
     {
       name: "a Secret carrying data",
-      change: add({ apiVersion: "v1", kind: "Secret", metadata: { name: "demo-token", namespace: "demo", annotations: { "waive.manifold.dev/no-plaintext-secret": "test" } }, data: { token: "c2VjcmV0" } }),
+      change: add({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: {
+          name: "demo-token",
+          namespace: "demo",
+          annotations: { "waive.manifold.dev/no-plaintext-secret": "test" },
+        },
+        data: { token: "c2VjcmV0" },
+      }),
       expect: [
         "error no-plaintext-secret Secret/demo-token /data: a Secret carries plaintext data",
         "error waivers Secret/demo-token /metadata/annotations/waive.manifold.dev~1no-plaintext-secret: rule no-plaintext-secret cannot be waived",
@@ -273,7 +342,9 @@ describe("validation rules", () => {
       expect: [
         "error probes Deployment/demo-api /spec/template/spec/containers/0/livenessProbe: container api has no livenessProbe",
         "error waivers Deployment/demo-api /metadata/annotations/waive.manifold.dev~1probes: a waiver must give its reason",
-        expect.stringMatching(/^error waivers Deployment\/demo-api \/metadata\/annotations\/waive\.manifold\.dev~1probe: waives unknown rule "probe"; known: schema, unknown-fields, /) as unknown as string,
+        expect.stringMatching(
+          /^error waivers Deployment\/demo-api \/metadata\/annotations\/waive\.manifold\.dev~1probe: waives unknown rule "probe"; known: schema, unknown-fields, /,
+        ) as unknown as string,
       ],
     },
   ];
@@ -290,22 +361,33 @@ describe("validation rules", () => {
     });
     expect(findings).toEqual([
       {
-        rule: "probes", severity: "error", target: "demo/production/us-west-2", component: "api", object: "Deployment/demo-api",
-        pointer: "/spec/template/spec/containers/0/livenessProbe", message: "container api has no livenessProbe",
-        fix: "set probes.readiness and probes.liveness on the component", file: "platforms/demo.ts", waived: "batch worker: no HTTP endpoint",
+        rule: "probes",
+        severity: "error",
+        target: "demo/production/us-west-2",
+        component: "api",
+        object: "Deployment/demo-api",
+        pointer: "/spec/template/spec/containers/0/livenessProbe",
+        message: "container api has no livenessProbe",
+        fix: "set probes.readiness and probes.liveness on the component",
+        file: "platforms/demo.ts",
+        waived: "batch worker: no HTTP endpoint",
       },
     ]);
   });
 
   it("an environment sets a policy rule's level: off, warning or error (the default)", () => {
-    const change: Change = (o) => void delete find(o, "Deployment", "demo-api").spec.template.spec.containers[0].livenessProbe;
+    const change: Change = (o) =>
+      void delete find(o, "Deployment", "demo-api").spec.template.spec.containers[0].livenessProbe;
     expect(run(change, undefined, { probes: "off" })).toEqual([]);
-    expect(run(change, undefined, { probes: "warning" }).map(brief)).toEqual(["warning probes Deployment/demo-api /spec/template/spec/containers/0/livenessProbe: container api has no livenessProbe"]);
+    expect(run(change, undefined, { probes: "warning" }).map(brief)).toEqual([
+      "warning probes Deployment/demo-api /spec/template/spec/containers/0/livenessProbe: container api has no livenessProbe",
+    ]);
     expect(run(change, undefined, {}).map((f) => f.severity)).toEqual(["error"]);
   });
 
   it("correctness rules cannot be relaxed by policy", () => {
-    const change: Change = (o) => void (find(o, "Deployment", "demo-api").spec.template.spec.containers[0].resourcez = {});
+    const change: Change = (o) =>
+      void (find(o, "Deployment", "demo-api").spec.template.spec.containers[0].resourcez = {});
     expect(run(change, undefined, { "unknown-fields": "off" }).map((f) => f.rule)).toEqual(["unknown-fields"]);
   });
 });

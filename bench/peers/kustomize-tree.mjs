@@ -22,7 +22,10 @@ for (const t of targets) {
       writeFileSync(`${dir}/${file}`, stringify({ ...o, metadata }, { lineWidth: 0 }));
       files.push(file);
     }
-    writeFileSync(`${dir}/kustomization.yaml`, stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: files }));
+    writeFileSync(
+      `${dir}/kustomization.yaml`,
+      stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: files }),
+    );
   }
   const dir = `${tree}/overlays/${t.folder}`;
   mkdirSync(dir, { recursive: true });

@@ -8,5 +8,9 @@ const { targets } = JSON.parse(readFileSync(input, "utf8"));
 for (const t of targets) {
   const dir = `${outdir}/${t.folder}`;
   mkdirSync(dir, { recursive: true });
-  for (const o of t.objects) writeFileSync(`${dir}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, stringify(o, { version: "1.1", lineWidth: 0 }));
+  for (const o of t.objects)
+    writeFileSync(
+      `${dir}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`,
+      stringify(o, { version: "1.1", lineWidth: 0 }),
+    );
 }

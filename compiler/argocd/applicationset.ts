@@ -54,10 +54,13 @@ function unique<T>(items: T[]): T[] {
 export function syncSummary(policy: EnvironmentSyncPolicy): string {
   const steps = rolloutSteps(policy);
   if (steps) {
-    const order = steps.map((s) => s.roles.join("+") + (s.maxUpdate !== undefined ? ` (max ${s.maxUpdate})` : "")).join(" -> ");
+    const order = steps
+      .map((s) => s.roles.join("+") + (s.maxUpdate !== undefined ? ` (max ${s.maxUpdate})` : ""))
+      .join(" -> ");
     return `progressive (RollingSync${policy.automated && policy.automated.prune ? ", prune" : ""}): ${order}`;
   }
-  if (policy.automated) return `automated${policy.automated.prune ? ", prune" : ""}${policy.automated.selfHeal ? ", self-heal" : ""}`;
+  if (policy.automated)
+    return `automated${policy.automated.prune ? ", prune" : ""}${policy.automated.selfHeal ? ", self-heal" : ""}`;
   return "manual";
 }
 
@@ -118,12 +121,20 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
           info: [
             { name: "Source repository", value: layer.repoURL },
             { name: "Rendered folder", value: `${layer.branch}:${pathTemplate(platform)}` },
-            { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from ${sources.join("; ")}, regions/${labelParam(LABEL_REGION)}.ts` },
-            { name: "Provenance", value: `README.md in the folder; the Source-Commit trailer of the ${layer.branch} commit` },
+            {
+              name: "Rendered by",
+              value: `manifold ${COMPILER_VERSION} (npm run compile) from ${sources.join("; ")}, regions/${labelParam(LABEL_REGION)}.ts`,
+            },
+            {
+              name: "Provenance",
+              value: `README.md in the folder; the Source-Commit trailer of the ${layer.branch} commit`,
+            },
             { name: "Sync", value: syncSummary(policy) },
           ],
           syncPolicy: {
-            ...(policy.automated ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } } : {}),
+            ...(policy.automated
+              ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } }
+              : {}),
             syncOptions: ["ServerSideApply=true", "PruneLast=true"],
             retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
           },

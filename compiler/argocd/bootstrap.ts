@@ -26,12 +26,20 @@ export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject 
       },
       spec: {
         project: layer.bootstrap.project,
-        source: { repoURL: layer.repoURL, targetRevision: layer.branch, path: LAYER_FOLDER, directory: { recurse: false } },
+        source: {
+          repoURL: layer.repoURL,
+          targetRevision: layer.branch,
+          path: LAYER_FOLDER,
+          directory: { recurse: false },
+        },
         destination: { server: IN_CLUSTER, namespace: layer.namespace },
         info: [
           { name: "Source repository", value: layer.repoURL },
           { name: "Rendered folder", value: `${layer.branch}:${LAYER_FOLDER}` },
-          { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from argocd/, environments/, regions/ and platforms/` },
+          {
+            name: "Rendered by",
+            value: `manifold ${COMPILER_VERSION} (npm run compile) from argocd/, environments/, regions/ and platforms/`,
+          },
         ],
         syncPolicy: {
           automated: { prune: true, selfHeal: true },

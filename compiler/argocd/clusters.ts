@@ -7,7 +7,14 @@
 import type { ArgoCdDescription, RegionRole } from "../describe/types.ts";
 import type { KubeObject } from "../model/object.ts";
 import type { Project } from "../model/project.ts";
-import { ANNOTATION_INGRESS_DOMAIN, LABEL_ENVIRONMENT, LABEL_REGION, LABEL_ROLE, SECRET_TYPE_LABEL, layerLabels } from "./labels.ts";
+import {
+  ANNOTATION_INGRESS_DOMAIN,
+  LABEL_ENVIRONMENT,
+  LABEL_REGION,
+  LABEL_ROLE,
+  SECRET_TYPE_LABEL,
+  layerLabels,
+} from "./labels.ts";
 
 /** A cluster the descriptions declare: where one environment runs in one region. */
 export interface DeclaredCluster {
@@ -30,7 +37,15 @@ export function declaredClusters(project: Project): DeclaredCluster[] {
     e.value.regions.map((name) => {
       const r = regions.get(name)!;
       const c = r.value.clusters[e.value.name];
-      return { environment: e.value.name, region: name, role: r.value.role, name: c.name, server: c.server, ingressDomain: c.ingressDomain, file: r.file };
+      return {
+        environment: e.value.name,
+        region: name,
+        role: r.value.role,
+        name: c.name,
+        server: c.server,
+        ingressDomain: c.ingressDomain,
+        file: r.file,
+      };
     }),
   );
 }
@@ -42,7 +57,12 @@ function rank(order: string[], name: string): number {
 
 /** The labels a cluster Secret carries: Argo CD's type label plus the ones the generators select on. */
 export function clusterLabels(c: DeclaredCluster): Record<string, string> {
-  return { [SECRET_TYPE_LABEL]: "cluster", [LABEL_ENVIRONMENT]: c.environment, [LABEL_REGION]: c.region, [LABEL_ROLE]: c.role };
+  return {
+    [SECRET_TYPE_LABEL]: "cluster",
+    [LABEL_ENVIRONMENT]: c.environment,
+    [LABEL_REGION]: c.region,
+    [LABEL_ROLE]: c.role,
+  };
 }
 
 /** The annotations a cluster Secret carries (read by link templates). */
@@ -85,7 +105,12 @@ export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription)
     metadata: {
       name,
       namespace: layer.namespace,
-      labels: { ...layerLabels("cluster"), [LABEL_ENVIRONMENT]: c.environment, [LABEL_REGION]: c.region, [LABEL_ROLE]: c.role },
+      labels: {
+        ...layerLabels("cluster"),
+        [LABEL_ENVIRONMENT]: c.environment,
+        [LABEL_REGION]: c.region,
+        [LABEL_ROLE]: c.role,
+      },
       annotations: { "argocd.argoproj.io/sync-wave": "-1" },
     },
     spec: {
@@ -103,7 +128,12 @@ export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription)
           data: { name: c.name, server: c.server, config: "{{ .config }}" },
         },
       },
-      data: [{ secretKey: "config", remoteRef: { key: `${layer.clusterCredentials.keyPrefix}/${c.name}`, property: "config" } }],
+      data: [
+        {
+          secretKey: "config",
+          remoteRef: { key: `${layer.clusterCredentials.keyPrefix}/${c.name}`, property: "config" },
+        },
+      ],
     },
   };
 }
@@ -112,7 +142,17 @@ export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription)
  * The cluster Secret Argo CD will see once external-secrets has synced an
  * ExternalSecret: what the offline expansion feeds the cluster generator.
  */
-export function clusterSecretOf(es: ClusterExternalSecret): { name: string; server: string; labels: Record<string, string>; annotations: Record<string, string> } {
+export function clusterSecretOf(es: ClusterExternalSecret): {
+  name: string;
+  server: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+} {
   const t = es.spec.target.template;
-  return { name: t.data.name, server: t.data.server, labels: { ...t.metadata.labels }, annotations: { ...t.metadata.annotations } };
+  return {
+    name: t.data.name,
+    server: t.data.server,
+    labels: { ...t.metadata.labels },
+    annotations: { ...t.metadata.annotations },
+  };
 }

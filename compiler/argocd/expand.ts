@@ -91,7 +91,10 @@ export function clusterParams(c: ClusterSecret): Record<string, unknown> {
  * among the values and `NotIn` needs it absent from them (other operators
  * never match); a missing label fails only `In`.
  */
-export function stepOf(steps: { matchExpressions?: MatchExpression[] }[], labels: Record<string, string>): number | undefined {
+export function stepOf(
+  steps: { matchExpressions?: MatchExpression[] }[],
+  labels: Record<string, string>,
+): number | undefined {
   const i = steps.findIndex((s) =>
     (s.matchExpressions ?? []).every((e) => {
       const value = labels[e.key];
@@ -104,18 +107,28 @@ export function stepOf(steps: { matchExpressions?: MatchExpression[] }[], labels
 }
 
 /** Expands every ApplicationSet for the given cluster Secrets. Problems are returned, not thrown, so a caller can report them all. */
-export function expandApplicationSets(appSets: KubeObject[], clusters: ClusterSecret[]): { applications: GeneratedApplication[]; problems: ExpansionProblem[] } {
+export function expandApplicationSets(
+  appSets: KubeObject[],
+  clusters: ClusterSecret[],
+): { applications: GeneratedApplication[]; problems: ExpansionProblem[] } {
   const applications: GeneratedApplication[] = [];
   const problems: ExpansionProblem[] = [];
   for (const set of appSets) {
     const name = set.metadata.name;
     const spec = set.spec as any;
-    if (spec.goTemplate !== true) problems.push({ applicationSet: name, message: "goTemplate must be true (Manifold's templates are Go templates)" });
+    if (spec.goTemplate !== true)
+      problems.push({
+        applicationSet: name,
+        message: "goTemplate must be true (Manifold's templates are Go templates)",
+      });
     const rolling = spec.strategy?.type === "RollingSync";
     const steps = rolling ? (spec.strategy.rollingSync?.steps ?? []) : [];
     for (const generator of spec.generators ?? []) {
       if (!generator.clusters) {
-        problems.push({ applicationSet: name, message: `unsupported generator ${Object.keys(generator).join(", ")}; offline expansion knows the cluster generator` });
+        problems.push({
+          applicationSet: name,
+          message: `unsupported generator ${Object.keys(generator).join(", ")}; offline expansion knows the cluster generator`,
+        });
         continue;
       }
       const selector: LabelSelector = generator.clusters.selector ?? {};
@@ -123,8 +136,19 @@ export function expandApplicationSets(appSets: KubeObject[], clusters: ClusterSe
         if (cluster.labels[SECRET_TYPE_LABEL] !== "cluster" || !selectorMatches(selector, cluster.labels)) continue;
         try {
           const rendered = renderDeep(spec.template, clusterParams(cluster), name);
-          const application = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { ...rendered.metadata, namespace: set.metadata.namespace }, spec: rendered.spec };
-          applications.push({ applicationSet: name, cluster, application, rolling, step: rolling ? stepOf(steps, application.metadata.labels ?? {}) : undefined });
+          const application = {
+            apiVersion: "argoproj.io/v1alpha1",
+            kind: "Application",
+            metadata: { ...rendered.metadata, namespace: set.metadata.namespace },
+            spec: rendered.spec,
+          };
+          applications.push({
+            applicationSet: name,
+            cluster,
+            application,
+            rolling,
+            step: rolling ? stepOf(steps, application.metadata.labels ?? {}) : undefined,
+          });
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
           problems.push({ applicationSet: name, cluster: cluster.name, message: e.message });

@@ -33,9 +33,14 @@ function lookupField(data: Value, path: string[], source: string): Value {
   let cur = data;
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
-    if (cur === undefined || cur === null) throw new TemplateError(`template: ${source}: nil pointer evaluating interface {}.${key}`);
-    if (typeof cur !== "object" || Array.isArray(cur)) throw new TemplateError(`template: ${source}: can't evaluate field ${key} in type ${typeof cur}`);
-    if (!(key in (cur as Record<string, unknown>))) throw new TemplateError(`template: ${source}: map has no entry for key "${key}" (at ${describePath(path.slice(0, i + 1))})`);
+    if (cur === undefined || cur === null)
+      throw new TemplateError(`template: ${source}: nil pointer evaluating interface {}.${key}`);
+    if (typeof cur !== "object" || Array.isArray(cur))
+      throw new TemplateError(`template: ${source}: can't evaluate field ${key} in type ${typeof cur}`);
+    if (!(key in (cur as Record<string, unknown>)))
+      throw new TemplateError(
+        `template: ${source}: map has no entry for key "${key}" (at ${describePath(path.slice(0, i + 1))})`,
+      );
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
@@ -63,7 +68,9 @@ function parseArg(word: string, source: string): Token {
   if (word.startsWith('"')) return { kind: "string", path: [], literal: JSON.parse(word) as string };
   if (word === ".") return { kind: "field", path: [] };
   if (/^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(word)) return { kind: "field", path: word.slice(1).split(".") };
-  throw new TemplateError(`template: ${source}: unsupported argument "${word}" (Manifold evaluates field chains, string literals and index)`);
+  throw new TemplateError(
+    `template: ${source}: unsupported argument "${word}" (Manifold evaluates field chains, string literals and index)`,
+  );
 }
 
 function argValue(t: Token, data: Value, source: string): Value {
@@ -72,7 +79,13 @@ function argValue(t: Token, data: Value, source: string): Value {
 
 function print(v: Value): string {
   if (v === undefined || v === null) return "<no value>";
-  if (typeof v === "object") return Array.isArray(v) ? `[${v.map(print).join(" ")}]` : `map[${Object.keys(v as object).sort().map((k) => `${k}:${print((v as Record<string, unknown>)[k])}`).join(" ")}]`;
+  if (typeof v === "object")
+    return Array.isArray(v)
+      ? `[${v.map(print).join(" ")}]`
+      : `map[${Object.keys(v as object)
+          .sort()
+          .map((k) => `${k}:${print((v as Record<string, unknown>)[k])}`)
+          .join(" ")}]`;
   return String(v);
 }
 
@@ -80,12 +93,17 @@ function evaluate(expr: string, data: Value, source: string): string {
   const words = tokenize(expr, source);
   if (words.length === 0) throw new TemplateError(`template: ${source}: missing value for command`);
   if (words[0] === "index") {
-    if (words.length < 3) throw new TemplateError(`template: ${source}: wrong number of args for index: want at least 1 got ${words.length - 1}`);
+    if (words.length < 3)
+      throw new TemplateError(
+        `template: ${source}: wrong number of args for index: want at least 1 got ${words.length - 1}`,
+      );
     let cur = argValue(parseArg(words[1], source), data, source);
     for (const w of words.slice(2)) {
       const key = argValue(parseArg(w, source), data, source);
-      if (cur === undefined || cur === null) throw new TemplateError(`template: ${source}: error calling index: index of untyped nil`);
-      if (typeof cur !== "object" || Array.isArray(cur)) throw new TemplateError(`template: ${source}: error calling index: can't index item of type ${typeof cur}`);
+      if (cur === undefined || cur === null)
+        throw new TemplateError(`template: ${source}: error calling index: index of untyped nil`);
+      if (typeof cur !== "object" || Array.isArray(cur))
+        throw new TemplateError(`template: ${source}: error calling index: can't index item of type ${typeof cur}`);
       const map = cur as Record<string, unknown>;
       cur = typeof key === "string" && key in map ? map[key] : "";
     }

@@ -54,30 +54,61 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
   const clusterSecrets = clusters.map((c) => buildClusterSecret(c, layer));
 
   const envOrder = Object.keys(layer.environments);
-  const ordered = [...targets].sort((a, b) => envOrder.indexOf(a.target.environment) - envOrder.indexOf(b.target.environment));
+  const ordered = [...targets].sort(
+    (a, b) => envOrder.indexOf(a.target.environment) - envOrder.indexOf(b.target.environment),
+  );
   const appSets: KubeObject[] = [];
   const platformProjects: KubeObject[] = [];
   for (const p of project.platforms) {
     const own = ordered.filter((t) => t.target.platform === p.value.name);
     if (own.length === 0) continue;
     platformProjects.push(buildPlatformProject(p.value.name, p.value.description, own, layer));
-    for (const envTargets of groupBy(own, (t) => t.target.environment).values()) appSets.push(buildApplicationSet(envTargets, layer));
+    for (const envTargets of groupBy(own, (t) => t.target.environment).values())
+      appSets.push(buildApplicationSet(envTargets, layer));
   }
   const root = buildBootstrapApplication(layer);
-  const withoutSettings: KubeObject[] = [buildDefaultProject(layer), ...platformProjects, ...clusterSecrets, ...appSets, root];
+  const withoutSettings: KubeObject[] = [
+    buildDefaultProject(layer),
+    ...platformProjects,
+    ...clusterSecrets,
+    ...appSets,
+    root,
+  ];
   const settings = buildSettings(layer, targets, withoutSettings);
   const managed = [...withoutSettings, ...settings];
-  const kinds = managed.map((o) => ({ group: apiGroup(o), kind: o.kind })).concat([{ group: "argoproj.io", kind: "AppProject" }]);
+  const kinds = managed
+    .map((o) => ({ group: apiGroup(o), kind: o.kind }))
+    .concat([{ group: "argoproj.io", kind: "AppProject" }]);
   const bootstrapProject = buildBootstrapProject(layer, kinds);
   const objects = sortForSync([...managed, bootstrapProject].map((object) => ({ object }))).map((o) => o.object);
 
   const { applications, problems } = expandApplicationSets(appSets, clusterSecrets.map(clusterSecretOf));
-  const errors: ManifoldError[] = crossCheck({ file, applications, problems, targets, clusters, projects: [...platformProjects, bootstrapProject], files });
-  for (const p of permitProblems(bootstrapProject, { repoURL: layer.repoURL, server: (root.spec as any).destination.server, namespace: layer.namespace }, objects)) {
-    errors.push(new ManifoldError(`bootstrap Application ${root.metadata.name}: ${p}`, { file, field: "bootstrap.project" }));
+  const errors: ManifoldError[] = crossCheck({
+    file,
+    applications,
+    problems,
+    targets,
+    clusters,
+    projects: [...platformProjects, bootstrapProject],
+    files,
+  });
+  for (const p of permitProblems(
+    bootstrapProject,
+    { repoURL: layer.repoURL, server: (root.spec as any).destination.server, namespace: layer.namespace },
+    objects,
+  )) {
+    errors.push(
+      new ManifoldError(`bootstrap Application ${root.metadata.name}: ${p}`, { file, field: "bootstrap.project" }),
+    );
   }
   const findings = validateLayer(objects, file);
-  for (const f of blocking(findings)) errors.push(new ManifoldError(`${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`, { file, target: "argocd" }));
+  for (const f of blocking(findings))
+    errors.push(
+      new ManifoldError(`${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`, {
+        file,
+        target: "argocd",
+      }),
+    );
   if (errors.length) throw combineErrors(errors);
 
   const plan = planApps(layer, clusters, applications);
@@ -85,7 +116,8 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
   const out = new Map<string, string>();
   for (const o of objects) {
     const path = `${LAYER_FOLDER}/${objectFileName(o)}`;
-    if (out.has(path)) throw new ManifoldError(`two objects of the Argo CD layer would both be written to ${path}`, { file });
+    if (out.has(path))
+      throw new ManifoldError(`two objects of the Argo CD layer would both be written to ${path}`, { file });
     out.set(path, toYaml(o));
   }
   out.set(`${LAYER_FOLDER}/README.md`, renderLayerReadme(layer, objects, plan, bootstrap));

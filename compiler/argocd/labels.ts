@@ -31,5 +31,9 @@ export function annotationParam(key: string): string {
 
 /** Labels every object of the layer carries. */
 export function layerLabels(component: string): Record<string, string> {
-  return { "app.kubernetes.io/part-of": "manifold", "app.kubernetes.io/component": component, "app.kubernetes.io/managed-by": "manifold" };
+  return {
+    "app.kubernetes.io/part-of": "manifold",
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/managed-by": "manifold",
+  };
 }

@@ -22,7 +22,7 @@ export function ingressLinks(t: CompiledTarget): Map<string, string> {
   const links = new Map<string, string>();
   for (const { object } of t.objects) {
     if (object.kind !== "Ingress") continue;
-    for (const rule of ((object.spec as { rules?: IngressRule[] } | undefined)?.rules ?? [])) {
+    for (const rule of (object.spec as { rules?: IngressRule[] } | undefined)?.rules ?? []) {
       if (!rule.host) continue;
       const path = rule.http?.paths?.[0]?.path ?? "/";
       links.set(rule.host.split(".")[0], `https://${rule.host}${path}`);
@@ -33,13 +33,17 @@ export function ingressLinks(t: CompiledTarget): Map<string, string> {
 
 /** True when the target renders Grafana dashboards or Prometheus scrape targets. */
 export function hasObservability(t: CompiledTarget): boolean {
-  return t.objects.some(({ object }) => object.kind === "ServiceMonitor" || object.metadata.labels?.grafana_dashboard === "1");
+  return t.objects.some(
+    ({ object }) => object.kind === "ServiceMonitor" || object.metadata.labels?.grafana_dashboard === "1",
+  );
 }
 
 /** Replaces the target cluster's ingress domain in a URL with the template that reads it from the cluster Secret. */
 function templated(url: string, t: CompiledTarget): string {
   const domain = t.target.cluster.ingressDomain;
-  return url.replace(`.${domain}/`, `.${annotationParam(ANNOTATION_INGRESS_DOMAIN)}/`).replace(`//${domain}/`, `//${annotationParam(ANNOTATION_INGRESS_DOMAIN)}/`);
+  return url
+    .replace(`.${domain}/`, `.${annotationParam(ANNOTATION_INGRESS_DOMAIN)}/`)
+    .replace(`//${domain}/`, `//${annotationParam(ANNOTATION_INGRESS_DOMAIN)}/`);
 }
 
 /** The link annotations of an ApplicationSet template: those every one of its targets has. */
@@ -47,7 +51,10 @@ export function linkAnnotations(targets: CompiledTarget[], layer: ArgoCdDescript
   const perTarget = targets.map((t) => {
     const links = new Map([...ingressLinks(t)].map(([title, url]) => [title, templated(url, t)]));
     if (layer.grafana && hasObservability(t)) {
-      links.set("grafana", `https://${layer.grafana.host}.${annotationParam(ANNOTATION_INGRESS_DOMAIN)}${layer.grafana.path ?? "/"}`);
+      links.set(
+        "grafana",
+        `https://${layer.grafana.host}.${annotationParam(ANNOTATION_INGRESS_DOMAIN)}${layer.grafana.path ?? "/"}`,
+      );
     }
     return links;
   });

@@ -9,7 +9,12 @@ import type { KubeObject } from "../model/object.ts";
 import { apiGroup } from "../sync/health.ts";
 
 function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return re.test(value);
 }
 
@@ -30,14 +35,20 @@ interface ProjectSpec {
 /** Why the project does not permit the source repository, or undefined. */
 export function sourceProblem(project: KubeObject, repoURL: string): string | undefined {
   const spec = project.spec as ProjectSpec;
-  return allowedBy(spec.sourceRepos ?? [], repoURL) ? undefined : `project ${project.metadata.name} does not permit source repository ${repoURL}`;
+  return allowedBy(spec.sourceRepos ?? [], repoURL)
+    ? undefined
+    : `project ${project.metadata.name} does not permit source repository ${repoURL}`;
 }
 
 /** Why the project does not permit deploying to this server and namespace, or undefined. */
 export function destinationProblem(project: KubeObject, server: string, namespace: string): string | undefined {
   const spec = project.spec as ProjectSpec;
-  const ok = (spec.destinations ?? []).some((d) => d.server !== undefined && glob(d.server, server) && glob(d.namespace ?? "", namespace));
-  return ok ? undefined : `project ${project.metadata.name} does not permit destination ${server} namespace ${namespace}`;
+  const ok = (spec.destinations ?? []).some(
+    (d) => d.server !== undefined && glob(d.server, server) && glob(d.namespace ?? "", namespace),
+  );
+  return ok
+    ? undefined
+    : `project ${project.metadata.name} does not permit destination ${server} namespace ${namespace}`;
 }
 
 /** Why the project does not permit this object's kind (and, for cluster-scoped objects, name), or undefined. */
@@ -48,21 +59,32 @@ export function kindProblem(project: KubeObject, object: KubeObject): string | u
   const matches = (e: { group: string; kind: string }) => glob(e.group, group) && glob(e.kind, kind);
   const what = `${group || "core"}/${kind} ${object.metadata.name}`;
   if (!object.metadata.namespace) {
-    const ok = (spec.clusterResourceWhitelist ?? []).some((e) => matches(e) && (e.name === undefined || glob(e.name, object.metadata.name)));
+    const ok = (spec.clusterResourceWhitelist ?? []).some(
+      (e) => matches(e) && (e.name === undefined || glob(e.name, object.metadata.name)),
+    );
     return ok ? undefined : `project ${project.metadata.name} does not whitelist the cluster-scoped ${what}`;
   }
-  if ((spec.namespaceResourceBlacklist ?? []).some(matches)) return `project ${project.metadata.name} blacklists ${what}`;
+  if ((spec.namespaceResourceBlacklist ?? []).some(matches))
+    return `project ${project.metadata.name} blacklists ${what}`;
   const whitelist = spec.namespaceResourceWhitelist ?? [];
-  if (whitelist.length && !whitelist.some(matches)) return `project ${project.metadata.name} does not whitelist ${what}`;
+  if (whitelist.length && !whitelist.some(matches))
+    return `project ${project.metadata.name} does not whitelist ${what}`;
   return undefined;
 }
 
 /** Every reason the project refuses an Application with this source and destination deploying these objects. */
-export function permitProblems(project: KubeObject, app: { repoURL: string; server: string; namespace: string }, objects: KubeObject[]): string[] {
+export function permitProblems(
+  project: KubeObject,
+  app: { repoURL: string; server: string; namespace: string },
+  objects: KubeObject[],
+): string[] {
   const problems: string[] = [];
   const source = sourceProblem(project, app.repoURL);
   if (source) problems.push(source);
-  const namespaces = new Set([app.namespace, ...objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n)]);
+  const namespaces = new Set([
+    app.namespace,
+    ...objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n),
+  ]);
   for (const ns of [...namespaces].sort()) {
     const d = destinationProblem(project, app.server, ns);
     if (d) problems.push(d);

@@ -48,11 +48,21 @@ export interface AppsPlan {
 
 function planned(g: GeneratedApplication): PlannedApplication {
   const a = g.application;
-  return { name: a.metadata.name, applicationSet: g.applicationSet, project: a.spec.project, path: a.spec.source.path, namespace: a.spec.destination.namespace };
+  return {
+    name: a.metadata.name,
+    applicationSet: g.applicationSet,
+    project: a.spec.project,
+    path: a.spec.source.path,
+    namespace: a.spec.destination.namespace,
+  };
 }
 
 /** Groups the generated Applications by environment, rollout step and cluster. */
-export function planApps(layer: ArgoCdDescription, clusters: DeclaredCluster[], applications: GeneratedApplication[]): AppsPlan {
+export function planApps(
+  layer: ArgoCdDescription,
+  clusters: DeclaredCluster[],
+  applications: GeneratedApplication[],
+): AppsPlan {
   const envNames = [...new Set(clusters.map((c) => c.environment))];
   const environments = envNames.map((env): PlannedEnvironment => {
     const policy = layer.environments[env];
@@ -62,34 +72,67 @@ export function planApps(layer: ArgoCdDescription, clusters: DeclaredCluster[], 
         .filter((g) => g.cluster.server === c.server && (step === null || g.step === step))
         .map(planned)
         .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const clusterEntry = (c: DeclaredCluster, step: number | null): PlannedCluster => ({ name: c.name, server: c.server, region: c.region, role: c.role, applications: appsOf(c, step) });
+    const clusterEntry = (c: DeclaredCluster, step: number | null): PlannedCluster => ({
+      name: c.name,
+      server: c.server,
+      region: c.region,
+      role: c.role,
+      applications: appsOf(c, step),
+    });
     const steps = rolloutSteps(policy);
     const planSteps: PlannedStep[] = steps
       ? steps.map((s, i) => ({
           step: i + 1,
           roles: [...s.roles],
           ...(s.maxUpdate !== undefined ? { maxUpdate: s.maxUpdate } : {}),
-          clusters: envClusters.filter((c) => s.roles.includes(c.role) || appsOf(c, i + 1).length > 0).map((c) => clusterEntry(c, i + 1)),
+          clusters: envClusters
+            .filter((c) => s.roles.includes(c.role) || appsOf(c, i + 1).length > 0)
+            .map((c) => clusterEntry(c, i + 1)),
         }))
-      : [{ step: null, roles: [...new Set(envClusters.map((c) => c.role))], clusters: envClusters.map((c) => clusterEntry(c, null)) }];
-    return { name: env, sync: syncSummary(policy), preserveResourcesOnDeletion: policy.preserveResourcesOnDeletion, steps: planSteps };
+      : [
+          {
+            step: null,
+            roles: [...new Set(envClusters.map((c) => c.role))],
+            clusters: envClusters.map((c) => clusterEntry(c, null)),
+          },
+        ];
+    return {
+      name: env,
+      sync: syncSummary(policy),
+      preserveResourcesOnDeletion: policy.preserveResourcesOnDeletion,
+      steps: planSteps,
+    };
   });
-  return { applicationSets: new Set(applications.map((a) => a.applicationSet)).size, clusters: clusters.length, applications: applications.length, environments };
+  return {
+    applicationSets: new Set(applications.map((a) => a.applicationSet)).size,
+    clusters: clusters.length,
+    applications: applications.length,
+    environments,
+  };
 }
 
 /** The plan as text. */
 export function formatAppsPlan(plan: AppsPlan): string {
-  const lines = [`Applications per cluster, in rollout order: ${plan.applications} Applications from ${plan.applicationSets} ApplicationSets on ${plan.clusters} clusters (expanded offline)`, ""];
+  const lines = [
+    `Applications per cluster, in rollout order: ${plan.applications} Applications from ${plan.applicationSets} ApplicationSets on ${plan.clusters} clusters (expanded offline)`,
+    "",
+  ];
   for (const env of plan.environments) {
-    lines.push(`${env.name}: ${env.sync}${env.preserveResourcesOnDeletion ? "; resources preserved when an Application is deleted" : ""}`);
+    lines.push(
+      `${env.name}: ${env.sync}${env.preserveResourcesOnDeletion ? "; resources preserved when an Application is deleted" : ""}`,
+    );
     for (const s of env.steps) {
       const indent = "    ";
-      if (s.step !== null) lines.push(`  step ${s.step}: ${s.roles.join(", ")}${s.maxUpdate !== undefined ? `, at most ${s.maxUpdate} at a time per ApplicationSet` : ""}`);
+      if (s.step !== null)
+        lines.push(
+          `  step ${s.step}: ${s.roles.join(", ")}${s.maxUpdate !== undefined ? `, at most ${s.maxUpdate} at a time per ApplicationSet` : ""}`,
+        );
       else lines.push("  all at once:");
       for (const c of s.clusters) {
         lines.push(`${indent}${c.name} (${c.region}, ${c.role}) ${c.server}`);
         if (c.applications.length === 0) lines.push(`${indent}  (no Applications)`);
-        for (const a of c.applications) lines.push(`${indent}  ${a.name.padEnd(36)} project ${a.project}, path ${a.path}, namespace ${a.namespace}`);
+        for (const a of c.applications)
+          lines.push(`${indent}  ${a.name.padEnd(36)} project ${a.project}, path ${a.path}, namespace ${a.namespace}`);
       }
     }
     lines.push("");

@@ -30,29 +30,52 @@ function byText<T>(items: T[], key: (t: T) => string): T[] {
 
 /** The cluster-scoped objects of some targets, as project whitelist entries (group, kind, exact name). */
 export function clusterScopedObjects(targets: CompiledTarget[]): GroupKindName[] {
-  const items = targets.flatMap((t) => t.objects.filter((o) => !o.object.metadata.namespace).map((o) => ({ group: apiGroup(o.object), kind: o.object.kind, name: o.object.metadata.name })));
+  const items = targets.flatMap((t) =>
+    t.objects
+      .filter((o) => !o.object.metadata.namespace)
+      .map((o) => ({ group: apiGroup(o.object), kind: o.object.kind, name: o.object.metadata.name })),
+  );
   return byText(items, (i) => `${i.group}/${i.kind}/${i.name}`);
 }
 
 /** The (server, namespace) pairs some targets deploy to: their cluster and every namespace their objects use. */
 export function destinationsOf(targets: CompiledTarget[]): { server: string; namespace: string }[] {
   const items = targets.flatMap((t) => {
-    const namespaces = new Set([t.target.namespace, ...t.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n)]);
+    const namespaces = new Set([
+      t.target.namespace,
+      ...t.objects.map((o) => o.object.metadata.namespace).filter((n): n is string => !!n),
+    ]);
     return [...namespaces].map((namespace) => ({ server: t.target.cluster.server, namespace }));
   });
   return byText(items, (i) => `${i.server} ${i.namespace}`);
 }
 
 function roles(project: string, layer: ArgoCdDescription) {
-  const policy = (role: string, action: string) => `p, proj:${project}:${role}, applications, ${action}, ${project}/*, allow`;
+  const policy = (role: string, action: string) =>
+    `p, proj:${project}:${role}, applications, ${action}, ${project}/*, allow`;
   return [
-    { name: "read-only", description: `View the ${project} Applications`, policies: [policy("read-only", "get")], groups: [...layer.roles.readOnly] },
-    { name: "ci-sync", description: `Let CI view and sync the ${project} Applications`, policies: [policy("ci-sync", "get"), policy("ci-sync", "sync")], groups: [...layer.roles.ciSync] },
+    {
+      name: "read-only",
+      description: `View the ${project} Applications`,
+      policies: [policy("read-only", "get")],
+      groups: [...layer.roles.readOnly],
+    },
+    {
+      name: "ci-sync",
+      description: `Let CI view and sync the ${project} Applications`,
+      policies: [policy("ci-sync", "get"), policy("ci-sync", "sync")],
+      groups: [...layer.roles.ciSync],
+    },
   ];
 }
 
 /** The AppProject of one platform, from all of its compiled targets. */
-export function buildPlatformProject(platform: string, description: string | undefined, targets: CompiledTarget[], layer: ArgoCdDescription): KubeObject {
+export function buildPlatformProject(
+  platform: string,
+  description: string | undefined,
+  targets: CompiledTarget[],
+  layer: ArgoCdDescription,
+): KubeObject {
   return plain(
     new AppProject({
       metadata: {
@@ -81,7 +104,10 @@ export function buildDefaultProject(layer: ArgoCdDescription): KubeObject {
         name: "default",
         namespace: layer.namespace,
         labels: layerLabels("project"),
-        annotations: { "argocd.argoproj.io/sync-wave": "-2", "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
+        annotations: {
+          "argocd.argoproj.io/sync-wave": "-2",
+          "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+        },
       },
       spec: {
         description: "Locked down by Manifold: every Application belongs to its platform's project",
@@ -107,11 +133,15 @@ export function buildBootstrapProject(layer: ArgoCdDescription, kinds: GroupKind
         finalizers: [PROJECT_FINALIZER],
       },
       spec: {
-        description: "The Argo CD layer rendered by Manifold: projects, ApplicationSets, cluster registrations and settings",
+        description:
+          "The Argo CD layer rendered by Manifold: projects, ApplicationSets, cluster registrations and settings",
         sourceRepos: [layer.repoURL],
         destinations: [{ server: IN_CLUSTER, namespace: layer.namespace }],
         clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: byText(kinds.map(({ group, kind }) => ({ group, kind })), (k) => `${k.group}/${k.kind}`),
+        namespaceResourceWhitelist: byText(
+          kinds.map(({ group, kind }) => ({ group, kind })),
+          (k) => `${k.group}/${k.kind}`,
+        ),
         roles: roles(layer.bootstrap.project, layer),
       },
     }),

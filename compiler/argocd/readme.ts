@@ -16,7 +16,12 @@ export function bootstrapCommand(layer: ArgoCdDescription, project: KubeObject, 
 }
 
 /** Renders the layer README. */
-export function renderLayerReadme(layer: ArgoCdDescription, objects: KubeObject[], plan: AppsPlan, command: string): string {
+export function renderLayerReadme(
+  layer: ArgoCdDescription,
+  objects: KubeObject[],
+  plan: AppsPlan,
+  command: string,
+): string {
   const lines = [
     "# argocd — what the management cluster's Argo CD applies",
     "",
@@ -36,7 +41,9 @@ export function renderLayerReadme(layer: ArgoCdDescription, objects: KubeObject[
     "",
     "| Wave | Kind | Name | File |",
     "|---|---|---|---|",
-    ...objects.map((o) => `| ${syncWave(o)} | ${o.kind} | ${o.metadata.name} | [${objectFileName(o)}](${objectFileName(o)}) |`),
+    ...objects.map(
+      (o) => `| ${syncWave(o)} | ${o.kind} | ${o.metadata.name} | [${objectFileName(o)}](${objectFileName(o)}) |`,
+    ),
     "",
     "The settings ConfigMaps carry only the keys Manifold owns; they are applied with server-side apply and never pruned or deleted.",
     "",

@@ -81,7 +81,8 @@ export function kindsNeedingHealthChecks(objectSets: RenderedObject[][]): string
         if (isKnownKind(object.kind) || hasHealthCheck(object)) continue;
         const spec = object.spec as { target?: { name?: string }; secretName?: string } | undefined;
         const produced = [spec?.target?.name, spec?.secretName].filter((n): n is string => typeof n === "string");
-        if (later.some((ref) => (ref.kind === "Secret" || ref.kind === "ConfigMap") && produced.includes(ref.name))) out.add(`${apiGroup(object)}/${object.kind}`);
+        if (later.some((ref) => (ref.kind === "Secret" || ref.kind === "ConfigMap") && produced.includes(ref.name)))
+          out.add(`${apiGroup(object)}/${object.kind}`);
       }
     });
   }
@@ -116,7 +117,11 @@ function settingsMap(name: string, layer: ArgoCdDescription, data: Record<string
 }
 
 /** The settings ConfigMaps: the compiled targets decide the health checks, the environments the progressive-sync switch. */
-export function buildSettings(layer: ArgoCdDescription, targets: CompiledTarget[], layerObjects: KubeObject[]): KubeObject[] {
+export function buildSettings(
+  layer: ArgoCdDescription,
+  targets: CompiledTarget[],
+  layerObjects: KubeObject[],
+): KubeObject[] {
   const out: KubeObject[] = [];
   if (Object.values(layer.environments).some((e) => e.rollout.type === "RollingSync")) {
     out.push(settingsMap("argocd-cmd-params-cm", layer, { [PROGRESSIVE_SYNCS_KEY]: "true" }));

@@ -19,7 +19,10 @@ export const LAYER_RULES: Rule[] = [schemaRule, namesRule, labelsRule, plaintext
 /** Findings for the layer's objects, reported against target `argocd` and the layer's description file. */
 export function validateLayer(objects: KubeObject[], file: string): Finding[] {
   const findings: Finding[] = [];
-  const ctx = { target: { id: "argocd", sources: [file] } as unknown as ResolvedTarget, objects: objects.map((object) => ({ object, band: "foundation" as const })) };
+  const ctx = {
+    target: { id: "argocd", sources: [file] } as unknown as ResolvedTarget,
+    objects: objects.map((object) => ({ object, band: "foundation" as const })),
+  };
   for (const rule of LAYER_RULES) rule.check(ctx, reporter(ctx, rule.name, findings));
   return findings;
 }

@@ -29,12 +29,19 @@ export function buildAlertRules(target: ResolvedTarget): RenderedObject[] {
           expr: a.expr,
           for: a.for as never,
           labels: { severity: a.severity, environment: target.environment, region: target.region },
-          annotations: (a.description ? { summary: a.summary, description: a.description } : { summary: a.summary }) as Record<string, string>,
+          annotations: (a.description
+            ? { summary: a.summary, description: a.description }
+            : { summary: a.summary }) as Record<string, string>,
         })),
       })),
   ];
   const rule = new PrometheusRule({
-    metadata: { name: `${target.namePrefix || target.platform + "-"}rules`, namespace: target.namespace, labels: platformLabels(target, "monitoring"), annotations: { ...SKIP_DRY_RUN } },
+    metadata: {
+      name: `${target.namePrefix || target.platform + "-"}rules`,
+      namespace: target.namespace,
+      labels: platformLabels(target, "monitoring"),
+      annotations: { ...SKIP_DRY_RUN },
+    },
     spec: { groups },
   });
   return [{ object: plain(rule), band: "observability" }];

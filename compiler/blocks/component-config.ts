@@ -19,16 +19,39 @@ export function componentConfigName(name: string): string {
 }
 
 /** The component's ConfigMap, or nothing when it declares none. */
-export function buildComponentConfig(target: ResolvedTarget, key: string, name: string, c: ServiceComponent): RenderedObject[] {
+export function buildComponentConfig(
+  target: ResolvedTarget,
+  key: string,
+  name: string,
+  c: ServiceComponent,
+): RenderedObject[] {
   const keys = Object.keys(c.configMap ?? {}).sort();
   if (keys.length === 0) return [];
   const data: Record<string, string> = {};
   for (const k of keys) {
     const value = c.configMap![k];
     if (isSecretRef(value) || isConfigRef(value)) {
-      throw new ManifoldError(`a ConfigMap holds plain values only; move ${isSecretRef(value) ? "the secret" : "the config reference"} to env`, { field: `components.${key}.configMap.${k}`, target: target.id });
+      throw new ManifoldError(
+        `a ConfigMap holds plain values only; move ${isSecretRef(value) ? "the secret" : "the config reference"} to env`,
+        { field: `components.${key}.configMap.${k}`, target: target.id },
+      );
     }
     data[k] = literalValue(target, value)!;
   }
-  return [{ band: "foundation", component: key, object: plain(new ConfigMap({ metadata: { name: componentConfigName(name), namespace: target.namespace, labels: standardLabels(target, name, "config", c) }, data })) }];
+  return [
+    {
+      band: "foundation",
+      component: key,
+      object: plain(
+        new ConfigMap({
+          metadata: {
+            name: componentConfigName(name),
+            namespace: target.namespace,
+            labels: standardLabels(target, name, "config", c),
+          },
+          data,
+        }),
+      ),
+    },
+  ];
 }

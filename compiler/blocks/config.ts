@@ -17,13 +17,35 @@ export function buildConfig(target: ResolvedTarget): RenderedObject[] {
     const value = target.config[key];
     if (isSecretRef(value)) {
       const origin = target.provenance[`config.${key}`];
-      throw new ManifoldError("a ConfigMap cannot hold a secret; move it to a component's env", { file: origin?.file, field: `config.${key}`, target: target.id });
+      throw new ManifoldError("a ConfigMap cannot hold a secret; move it to a component's env", {
+        file: origin?.file,
+        field: `config.${key}`,
+        target: target.id,
+      });
     }
     if (isConfigRef(value)) {
       const origin = target.provenance[`config.${key}`];
-      throw new ManifoldError("a ConfigMap entry cannot read the ConfigMap; use configRef() in a component's env", { file: origin?.file, field: `config.${key}`, target: target.id });
+      throw new ManifoldError("a ConfigMap entry cannot read the ConfigMap; use configRef() in a component's env", {
+        file: origin?.file,
+        field: `config.${key}`,
+        target: target.id,
+      });
     }
     data[key] = literalValue(target, value)!;
   }
-  return [{ band: "foundation", object: plain(new ConfigMap({ metadata: { name: configMapName(target), namespace: target.namespace, labels: platformLabels(target, "config") }, data })) }];
+  return [
+    {
+      band: "foundation",
+      object: plain(
+        new ConfigMap({
+          metadata: {
+            name: configMapName(target),
+            namespace: target.namespace,
+            labels: platformLabels(target, "config"),
+          },
+          data,
+        }),
+      ),
+    },
+  ];
 }

@@ -24,7 +24,14 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
   for (const key of Object.keys(target.hooks).sort()) {
     const hook = target.hooks[key];
     const name = objectName(target, key);
-    const labels = { ...standardLabels(target, name, "hook"), "app.kubernetes.io/version": hook.image.split(":").pop()!.replace(/[^-A-Za-z0-9_.]/g, "-").slice(0, 63) };
+    const labels = {
+      ...standardLabels(target, name, "hook"),
+      "app.kubernetes.io/version": hook.image
+        .split(":")
+        .pop()!
+        .replace(/[^-A-Za-z0-9_.]/g, "-")
+        .slice(0, 63),
+    };
     out.push({ object: plain(serviceAccount(target, name, labels, false)), component: key, band: "foundation" });
     const template = podTemplate({
       name,
@@ -51,7 +58,10 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
         name,
         namespace: target.namespace,
         labels,
-        annotations: { "argocd.argoproj.io/hook": hook.phase, "argocd.argoproj.io/hook-delete-policy": deletePolicy(hook) },
+        annotations: {
+          "argocd.argoproj.io/hook": hook.phase,
+          "argocd.argoproj.io/hook-delete-policy": deletePolicy(hook),
+        },
       },
       spec: { backoffLimit: hook.backoffLimit, activeDeadlineSeconds: hook.deadlineSeconds, template },
     });

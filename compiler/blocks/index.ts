@@ -28,13 +28,23 @@ import type { BuiltTarget } from "../model/target.ts";
 export function withWaivers(objects: RenderedObject[], waive: Record<string, string> | undefined): RenderedObject[] {
   if (!waive || Object.keys(waive).length === 0) return objects;
   const annotations = Object.fromEntries(Object.entries(waive).map(([rule, reason]) => [WAIVER_PREFIX + rule, reason]));
-  return objects.map((o) => ({ ...o, object: { ...o.object, metadata: { ...o.object.metadata, annotations: { ...(o.object.metadata.annotations ?? {}), ...annotations } } } }));
+  return objects.map((o) => ({
+    ...o,
+    object: {
+      ...o.object,
+      metadata: { ...o.object.metadata, annotations: { ...(o.object.metadata.annotations ?? {}), ...annotations } },
+    },
+  }));
 }
-
 
 /** Builds every object of one target. */
 export function buildTarget(target: ResolvedTarget): BuiltTarget {
-  const objects: RenderedObject[] = [...buildNamespace(target), ...buildConfig(target), ...buildSecrets(target), ...buildNetworkPolicies(target)];
+  const objects: RenderedObject[] = [
+    ...buildNamespace(target),
+    ...buildConfig(target),
+    ...buildSecrets(target),
+    ...buildNetworkPolicies(target),
+  ];
   for (const key of Object.keys(target.components).sort()) {
     const c = target.components[key];
     try {
@@ -46,16 +56,29 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
       ];
       objects.push(...withWaivers(own, c.waive));
     } catch (e) {
-      if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field ?? `components.${key}`, target: target.id });
+      if (e instanceof ManifoldError)
+        throw new ManifoldError(e.message, {
+          file: e.file ?? target.sources[0],
+          field: e.field ?? `components.${key}`,
+          target: target.id,
+        });
       throw e;
     }
   }
   objects.push(...buildHooks(target), ...buildDashboards(target, target.dashboards));
   try {
     objects.push(...buildIngresses(target));
-    objects.push(...buildStorageClasses(target), ...buildVolumes(target), ...buildMesh(target), ...buildPrometheusStack(target), ...buildAlertRules(target), ...buildTracing(target));
+    objects.push(
+      ...buildStorageClasses(target),
+      ...buildVolumes(target),
+      ...buildMesh(target),
+      ...buildPrometheusStack(target),
+      ...buildAlertRules(target),
+      ...buildTracing(target),
+    );
   } catch (e) {
-    if (e instanceof ManifoldError) throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field, target: target.id });
+    if (e instanceof ManifoldError)
+      throw new ManifoldError(e.message, { file: e.file ?? target.sources[0], field: e.field, target: target.id });
     throw e;
   }
   return { target, objects };

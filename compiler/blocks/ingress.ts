@@ -24,7 +24,8 @@ export function ingressPorts(target: ResolvedTarget, key: string): number[] {
   const ports = new Set<number>();
   if (c.expose) ports.add(c.ports[c.expose.port ?? Object.keys(c.ports)[0]]);
   for (const ingress of Object.values(target.ingresses ?? {})) {
-    for (const rule of ingress.rules) for (const p of rule.paths) if (p.component === key) ports.add(componentPort(target, key, p.port).port);
+    for (const rule of ingress.rules)
+      for (const p of rule.paths) if (p.component === key) ports.add(componentPort(target, key, p.port).port);
   }
   return [...ports].sort((a, b) => a - b);
 }
@@ -41,16 +42,29 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
           paths: rule.paths.map((p, i) => {
             const field = `ingresses.${name}.rules[${r}].paths[${i}]`;
             const c = target.components[p.component];
-            if (!c) throw new ManifoldError(`routes to unknown component "${p.component}"`, { field: `${field}.component`, target: target.id });
-            if (c.type !== "service") throw new ManifoldError(`routes to "${p.component}", which is a ${c.type}; only services can be routed to`, { field: `${field}.component`, target: target.id });
+            if (!c)
+              throw new ManifoldError(`routes to unknown component "${p.component}"`, {
+                field: `${field}.component`,
+                target: target.id,
+              });
+            if (c.type !== "service")
+              throw new ManifoldError(
+                `routes to "${p.component}", which is a ${c.type}; only services can be routed to`,
+                { field: `${field}.component`, target: target.id },
+              );
             let port: string;
             try {
               port = componentPort(target, p.component, p.port).name;
             } catch (e) {
-              if (e instanceof ManifoldError) throw new ManifoldError(e.message, { field: `${field}.port`, target: target.id });
+              if (e instanceof ManifoldError)
+                throw new ManifoldError(e.message, { field: `${field}.port`, target: target.id });
               throw e;
             }
-            return { path: p.path ?? "/", pathType: p.pathType ?? "Prefix", backend: { service: { name: objectName(target, p.component), port: { name: port } } } };
+            return {
+              path: p.path ?? "/",
+              pathType: p.pathType ?? "Prefix",
+              backend: { service: { name: objectName(target, p.component), port: { name: port } } },
+            };
           }),
         },
       }));
@@ -59,7 +73,11 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
           name,
           namespace: target.namespace,
           labels: platformLabels(target, "ingress"),
-          annotations: { ...(spec.annotations ?? {}), "cert-manager.io/cluster-issuer": spec.issuer ?? DEFAULT_ISSUER, "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
+          annotations: {
+            ...(spec.annotations ?? {}),
+            "cert-manager.io/cluster-issuer": spec.issuer ?? DEFAULT_ISSUER,
+            "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+          },
         },
         spec: {
           ingressClassName: INGRESS_CLASS,

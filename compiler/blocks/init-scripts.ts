@@ -24,12 +24,31 @@ export function buildInitScripts(target: ResolvedTarget, key: string, name: stri
   const files = Object.keys(c.initScripts ?? {}).sort();
   if (files.length === 0) return { objects: [], volumes: [], mounts: [] };
   const path = engineOf(c).initScriptsPath;
-  if (!path) throw new ManifoldError(`engine "${c.engine}" runs no init scripts; remove initScripts`, { field: `components.${key}.initScripts`, target: target.id });
+  if (!path)
+    throw new ManifoldError(`engine "${c.engine}" runs no init scripts; remove initScripts`, {
+      field: `components.${key}.initScripts`,
+      target: target.id,
+    });
   const configMap = `${name}-init`;
   const data: Record<string, string> = {};
   for (const f of files) data[f] = c.initScripts![f].endsWith("\n") ? c.initScripts![f] : c.initScripts![f] + "\n";
   return {
-    objects: [{ band: "foundation", component: key, object: plain(new ConfigMap({ metadata: { name: configMap, namespace: target.namespace, labels: standardLabels(target, name, "database", c) }, data })) }],
+    objects: [
+      {
+        band: "foundation",
+        component: key,
+        object: plain(
+          new ConfigMap({
+            metadata: {
+              name: configMap,
+              namespace: target.namespace,
+              labels: standardLabels(target, name, "database", c),
+            },
+            data,
+          }),
+        ),
+      },
+    ],
     volumes: [{ name: "init-scripts", configMap: { name: configMap, defaultMode: 0o444 } }],
     mounts: [{ name: "init-scripts", mountPath: path, readOnly: true }],
   };

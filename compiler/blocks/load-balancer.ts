@@ -19,22 +19,41 @@ export const INTERNAL_LB_ANNOTATIONS: Record<string, string> = {
 };
 
 /** The port a store's load balancer exposes. */
-export function loadBalancerPort(target: ResolvedTarget, key: string, c: StoreComponent): { name: string; port: number } {
+export function loadBalancerPort(
+  target: ResolvedTarget,
+  key: string,
+  c: StoreComponent,
+): { name: string; port: number } {
   const ports = engineOf(c).ports;
   const name = c.loadBalancer?.port ?? Object.keys(ports)[0];
   if (!(name in ports)) {
-    throw new ManifoldError(`loadBalancer.port "${name}" is not a port of ${c.engine}; it has ${Object.keys(ports).join(", ")}`, { field: `components.${key}.loadBalancer.port`, target: target.id });
+    throw new ManifoldError(
+      `loadBalancer.port "${name}" is not a port of ${c.engine}; it has ${Object.keys(ports).join(", ")}`,
+      { field: `components.${key}.loadBalancer.port`, target: target.id },
+    );
   }
   return { name, port: ports[name] };
 }
 
 /** The LoadBalancer Service of a store, or nothing when it declares none. */
-export function buildLoadBalancer(target: ResolvedTarget, key: string, name: string, c: StoreComponent, selector: Record<string, string>, labels: Record<string, string>): RenderedObject[] {
+export function buildLoadBalancer(
+  target: ResolvedTarget,
+  key: string,
+  name: string,
+  c: StoreComponent,
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+): RenderedObject[] {
   if (!c.loadBalancer) return [];
   const { name: portName, port } = loadBalancerPort(target, key, c);
   const internal = c.loadBalancer.internal ?? true;
   const service = new Service({
-    metadata: { name: `${name}-external`, namespace: target.namespace, labels, annotations: internal ? INTERNAL_LB_ANNOTATIONS : undefined },
+    metadata: {
+      name: `${name}-external`,
+      namespace: target.namespace,
+      labels,
+      annotations: internal ? INTERNAL_LB_ANNOTATIONS : undefined,
+    },
     spec: {
       type: "LoadBalancer",
       externalTrafficPolicy: "Local",

@@ -31,7 +31,10 @@ export const ISTIO_NAMESPACE = "istio-system";
 export const INGRESS_GATEWAY_SELECTOR = { istio: "ingressgateway" };
 export const INGRESS_GATEWAY_SERVICE_ACCOUNT = "istio-ingressgateway-service-account";
 /** Istio's default sidecar resources, which every meshed pod adds (the ResourceQuota counts them). */
-export const ISTIO_SIDECAR = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } } as const;
+export const ISTIO_SIDECAR = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "2", memory: "1Gi" },
+} as const;
 
 function ports(c: Component, peers: boolean): Record<string, number> {
   return c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
@@ -56,11 +59,18 @@ function checkComponent(target: ResolvedTarget, key: string, field: string): voi
   if (!target.components[key]) throw new ManifoldError(`names unknown component "${key}"`, { field });
 }
 
-function authorizationPolicies(target: ResolvedTarget, mesh: Mesh, meta: (name: string, role: string) => any): RenderedObject[] {
+function authorizationPolicies(
+  target: ResolvedTarget,
+  mesh: Mesh,
+  meta: (name: string, role: string) => any,
+): RenderedObject[] {
   const out: RenderedObject[] = [];
   const ns = target.namespace;
   // An ALLOW policy with no rules matches nothing: every request not allowed below is denied.
-  out.push({ band: "edge", object: plain(new AuthorizationPolicy({ metadata: meta("allow-nothing", "mesh"), spec: {} })) });
+  out.push({
+    band: "edge",
+    object: plain(new AuthorizationPolicy({ metadata: meta("allow-nothing", "mesh"), spec: {} })),
+  });
   const keys = Object.keys(target.components).sort();
   const routes = mesh.gateway?.routes ?? [];
   for (const key of keys) {
@@ -68,26 +78,51 @@ function authorizationPolicies(target: ResolvedTarget, mesh: Mesh, meta: (name: 
     const rules: any[] = [];
     const own = Object.values(ports(c, false)).map(String);
     const callers = keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key));
-    if (callers.length) rules.push({ from: [{ source: { principals: callers.map((k) => principal(mesh, ns, objectName(target, k))) } }], to: [{ operation: { ports: own } }] });
+    if (callers.length)
+      rules.push({
+        from: [{ source: { principals: callers.map((k) => principal(mesh, ns, objectName(target, k))) } }],
+        to: [{ operation: { ports: own } }],
+      });
     if (c.type === "store") {
-      rules.push({ from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }], to: [{ operation: { ports: Object.values(ports(c, true)).map(String) } }] });
+      rules.push({
+        from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }],
+        to: [{ operation: { ports: Object.values(ports(c, true)).map(String) } }],
+      });
       // Replicas in other regions connect from outside this mesh (see the port-level PERMISSIVE mTLS).
-      if (ENGINES[c.engine].crossRegion && target.role === "primary") rules.push({ to: [{ operation: { ports: own } }] });
+      if (ENGINES[c.engine].crossRegion && target.role === "primary")
+        rules.push({ to: [{ operation: { ports: own } }] });
     }
-    const routed = routes.filter((r) => r.component === key).map((r) => String(componentPort(target, key, r.port).port));
-    if (routed.length) rules.push({ from: [{ source: { principals: [principal(mesh, ISTIO_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT)] } }], to: [{ operation: { ports: [...new Set(routed)].sort() } }] });
+    const routed = routes
+      .filter((r) => r.component === key)
+      .map((r) => String(componentPort(target, key, r.port).port));
+    if (routed.length)
+      rules.push({
+        from: [{ source: { principals: [principal(mesh, ISTIO_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT)] } }],
+        to: [{ operation: { ports: [...new Set(routed)].sort() } }],
+      });
     // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit who).
-    if (c.type === "service" && c.expose) rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
+    if (c.type === "service" && c.expose)
+      rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
     if (c.metrics) {
-      const source = target.prometheusStack ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } : { namespaces: [MONITORING_NAMESPACE] };
-      rules.push({ from: [{ source }], to: [{ operation: { ports: [String(metricsPort(c).port)], methods: ["GET"] } }] });
+      const source = target.prometheusStack
+        ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] }
+        : { namespaces: [MONITORING_NAMESPACE] };
+      rules.push({
+        from: [{ source }],
+        to: [{ operation: { ports: [String(metricsPort(c).port)], methods: ["GET"] } }],
+      });
     }
     if (!rules.length) continue;
     const name = objectName(target, key);
     out.push({
       band: "edge",
       component: key,
-      object: plain(new AuthorizationPolicy({ metadata: meta(name, "mesh"), spec: { action: "ALLOW", selector: { matchLabels: selectorLabels(target, name) }, rules } })),
+      object: plain(
+        new AuthorizationPolicy({
+          metadata: meta(name, "mesh"),
+          spec: { action: "ALLOW", selector: { matchLabels: selectorLabels(target, name) }, rules },
+        }),
+      ),
     });
   }
   return out;
@@ -104,7 +139,17 @@ function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject
           spec: {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] }],
+            egress: [
+              {
+                to: [
+                  {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
+                    podSelector: { matchLabels: { app: "istiod" } },
+                  },
+                ],
+                ports: [{ protocol: "TCP", port: 15012 }],
+              },
+            ],
           },
         }),
       ),
@@ -112,7 +157,11 @@ function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject
   ];
   for (const key of [...new Set((mesh.gateway?.routes ?? []).map((r) => r.component))].sort()) {
     const name = objectName(target, key);
-    const routePorts = [...new Set(mesh.gateway!.routes.filter((r) => r.component === key).map((r) => componentPort(target, key, r.port).port))].sort((a, b) => a - b);
+    const routePorts = [
+      ...new Set(
+        mesh.gateway!.routes.filter((r) => r.component === key).map((r) => componentPort(target, key, r.port).port),
+      ),
+    ].sort((a, b) => a - b);
     out.push({
       band: "foundation",
       component: key,
@@ -122,7 +171,17 @@ function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject
           spec: {
             podSelector: { matchLabels: selectorLabels(target, name) },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } }, podSelector: { matchLabels: INGRESS_GATEWAY_SELECTOR } }], ports: routePorts.map((port) => ({ protocol: "TCP" as const, port })) }],
+            ingress: [
+              {
+                from: [
+                  {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
+                    podSelector: { matchLabels: INGRESS_GATEWAY_SELECTOR },
+                  },
+                ],
+                ports: routePorts.map((port) => ({ protocol: "TCP" as const, port })),
+              },
+            ],
           },
         }),
       ),
@@ -136,7 +195,12 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
   const mesh = target.mesh;
   if (!mesh) return [];
   const ns = target.namespace;
-  const meta = (name: string, role: string) => ({ name, namespace: ns, labels: platformLabels(target, role), annotations: { ...SKIP_DRY_RUN } });
+  const meta = (name: string, role: string) => ({
+    name,
+    namespace: ns,
+    labels: platformLabels(target, role),
+    annotations: { ...SKIP_DRY_RUN },
+  });
   const out: RenderedObject[] = [];
   const add = (object: unknown, component?: string) => out.push({ object: plain(object), component, band: "edge" });
 
@@ -147,12 +211,23 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
     const c = target.components[key];
     if (mesh.mtls !== "STRICT") continue;
     const open =
-      c.type === "store" ? (ENGINES[c.engine].crossRegion && target.role === "primary" ? Object.values(ports(c, false)) : [])
-      : c.expose ? [componentPort(target, key, c.expose.port).port] : [];
+      c.type === "store"
+        ? ENGINES[c.engine].crossRegion && target.role === "primary"
+          ? Object.values(ports(c, false))
+          : []
+        : c.expose
+          ? [componentPort(target, key, c.expose.port).port]
+          : [];
     if (!open.length) continue;
     const name = objectName(target, key);
     const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));
-    add(new PeerAuthentication({ metadata: meta(name, "mesh"), spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls } }), key);
+    add(
+      new PeerAuthentication({
+        metadata: meta(name, "mesh"),
+        spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls },
+      }),
+      key,
+    );
   }
 
   if (mesh.gateway) {
@@ -164,7 +239,11 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
         spec: {
           selector: INGRESS_GATEWAY_SELECTOR,
           servers: [
-            { port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: [host], tls: { mode: "SIMPLE", credentialName: mesh.gateway.credentialName, minProtocolVersion: "TLSV1_2" } },
+            {
+              port: { number: 443, name: "https", protocol: "HTTPS" },
+              hosts: [host],
+              tls: { mode: "SIMPLE", credentialName: mesh.gateway.credentialName, minProtocolVersion: "TLSV1_2" },
+            },
             { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [host], tls: { httpsRedirect: true } },
           ],
         },
@@ -180,9 +259,22 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
           http: mesh.gateway.routes.map((r) => ({
             name: r.component,
             match: [{ uri: { prefix: r.prefix ?? "/" } }],
-            route: [{ destination: { host: serviceHost(target, r.component), port: { number: componentPort(target, r.component, r.port).port } } }],
+            route: [
+              {
+                destination: {
+                  host: serviceHost(target, r.component),
+                  port: { number: componentPort(target, r.component, r.port).port },
+                },
+              },
+            ],
             timeout: r.timeout,
-            retries: r.retries ? { attempts: r.retries.attempts, perTryTimeout: r.retries.perTryTimeout, retryOn: r.retries.retryOn ?? "5xx,reset,connect-failure,refused-stream" } : undefined,
+            retries: r.retries
+              ? {
+                  attempts: r.retries.attempts,
+                  perTryTimeout: r.retries.perTryTimeout,
+                  retryOn: r.retries.retryOn ?? "5xx,reset,connect-failure,refused-stream",
+                }
+              : undefined,
           })),
         },
       }),
@@ -201,9 +293,18 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
             loadBalancer: cb.loadBalancer ? { simple: cb.loadBalancer } : undefined,
             connectionPool: {
               tcp: cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : undefined,
-              http: { http1MaxPendingRequests: cb.maxPendingRequests, http2MaxRequests: cb.maxRequests, maxRequestsPerConnection: cb.maxRequestsPerConnection },
+              http: {
+                http1MaxPendingRequests: cb.maxPendingRequests,
+                http2MaxRequests: cb.maxRequests,
+                maxRequestsPerConnection: cb.maxRequestsPerConnection,
+              },
             },
-            outlierDetection: { consecutive5xxErrors: cb.consecutive5xxErrors ?? 5, interval: cb.interval ?? "30s", baseEjectionTime: cb.baseEjectionTime ?? "30s", maxEjectionPercent: cb.maxEjectionPercent ?? 50 },
+            outlierDetection: {
+              consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
+              interval: cb.interval ?? "30s",
+              baseEjectionTime: cb.baseEjectionTime ?? "30s",
+              maxEjectionPercent: cb.maxEjectionPercent ?? 50,
+            },
             tls: { mode: "ISTIO_MUTUAL" },
           },
         },

@@ -29,29 +29,60 @@ export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Comp
   if (!c.metrics) return [];
   const name = objectName(target, key);
   // Under STRICT mesh mTLS, scrape through the mesh with Istio's workload certificates (mounted in Prometheus).
-  const tls = target.mesh?.mtls === "STRICT"
-    ? { scheme: "https" as const, tlsConfig: { caFile: `${PROM_CERTS}/root-cert.pem`, certFile: `${PROM_CERTS}/cert-chain.pem`, keyFile: `${PROM_CERTS}/key.pem`, insecureSkipVerify: true } }
-    : {};
+  const tls =
+    target.mesh?.mtls === "STRICT"
+      ? {
+          scheme: "https" as const,
+          tlsConfig: {
+            caFile: `${PROM_CERTS}/root-cert.pem`,
+            certFile: `${PROM_CERTS}/cert-chain.pem`,
+            keyFile: `${PROM_CERTS}/key.pem`,
+            insecureSkipVerify: true,
+          },
+        }
+      : {};
   const monitor = new ServiceMonitor({
-    metadata: { name, namespace: target.namespace, labels: standardLabels(target, name, "monitoring", c), annotations: { ...SKIP_DRY_RUN } },
+    metadata: {
+      name,
+      namespace: target.namespace,
+      labels: standardLabels(target, name, "monitoring", c),
+      annotations: { ...SKIP_DRY_RUN },
+    },
     spec: {
-      selector: { matchLabels: selectorLabels(target, name), matchExpressions: [{ key: HEADLESS_LABEL, operator: "DoesNotExist" }] },
+      selector: {
+        matchLabels: selectorLabels(target, name),
+        matchExpressions: [{ key: HEADLESS_LABEL, operator: "DoesNotExist" }],
+      },
       namespaceSelector: { matchNames: [target.namespace] },
-      endpoints: [{ port: metricsPort(c).name, path: c.metrics.path ?? "/metrics", interval: (c.metrics.interval ?? "30s") as never, ...tls }],
+      endpoints: [
+        {
+          port: metricsPort(c).name,
+          path: c.metrics.path ?? "/metrics",
+          interval: (c.metrics.interval ?? "30s") as never,
+          ...tls,
+        },
+      ],
     },
   });
   return [{ object: plain(monitor), component: key, band: "observability" }];
 }
 
 /** One ConfigMap per dashboard. */
-export function buildDashboards(target: ResolvedTarget, dashboards: Record<string, Record<string, unknown>> | undefined): RenderedObject[] {
+export function buildDashboards(
+  target: ResolvedTarget,
+  dashboards: Record<string, Record<string, unknown>> | undefined,
+): RenderedObject[] {
   return Object.keys(dashboards ?? {})
     .sort()
     .map((name) => ({
       band: "observability" as const,
       object: plain(
         new ConfigMap({
-          metadata: { name: `${target.namePrefix}dashboard-${name}`, namespace: target.namespace, labels: { ...platformLabels(target, "dashboard"), grafana_dashboard: "1" } },
+          metadata: {
+            name: `${target.namePrefix}dashboard-${name}`,
+            namespace: target.namespace,
+            labels: { ...platformLabels(target, "dashboard"), grafana_dashboard: "1" },
+          },
           data: { [`${name}.json`]: JSON.stringify(dashboards![name], null, 2) + "\n" },
         }),
       ),

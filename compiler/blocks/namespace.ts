@@ -113,7 +113,12 @@ export function buildNamespace(target: ResolvedTarget): RenderedObject[] {
   if (target.policy.resourceQuota) {
     out.push({
       band: "foundation",
-      object: plain(new ResourceQuota({ metadata: { name: target.platform, namespace: target.namespace, labels: platformLabels(target, "quota") }, spec: { hard: peakUsage(target) } })),
+      object: plain(
+        new ResourceQuota({
+          metadata: { name: target.platform, namespace: target.namespace, labels: platformLabels(target, "quota") },
+          spec: { hard: peakUsage(target) },
+        }),
+      ),
     });
   }
   return out;

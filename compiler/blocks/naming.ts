@@ -20,12 +20,20 @@ export function imageVersion(image: string): string | undefined {
   const ref = at >= 0 ? image.slice(0, at) : image;
   const colon = ref.lastIndexOf(":");
   if (colon < 0 || ref.slice(colon).includes("/")) return undefined;
-  const tag = ref.slice(colon + 1).replace(/[^-A-Za-z0-9_.]/g, "-").slice(0, 63);
+  const tag = ref
+    .slice(colon + 1)
+    .replace(/[^-A-Za-z0-9_.]/g, "-")
+    .slice(0, 63);
   return /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(tag) ? tag : undefined;
 }
 
 /** The recommended `app.kubernetes.io/*` labels. `instance` is left to Argo CD's tracking. */
-export function standardLabels(target: ResolvedTarget, name: string, role: string, component?: Component): Record<string, string> {
+export function standardLabels(
+  target: ResolvedTarget,
+  name: string,
+  role: string,
+  component?: Component,
+): Record<string, string> {
   const labels: Record<string, string> = {
     ...selectorLabels(target, name),
     "app.kubernetes.io/component": role,
@@ -38,7 +46,12 @@ export function standardLabels(target: ResolvedTarget, name: string, role: strin
 
 /** Labels for platform-wide objects (namespace, config, policies). */
 export function platformLabels(target: ResolvedTarget, role: string): Record<string, string> {
-  return { "app.kubernetes.io/name": target.platform, "app.kubernetes.io/part-of": target.platform, "app.kubernetes.io/component": role, "app.kubernetes.io/managed-by": "manifold" };
+  return {
+    "app.kubernetes.io/name": target.platform,
+    "app.kubernetes.io/part-of": target.platform,
+    "app.kubernetes.io/component": role,
+    "app.kubernetes.io/managed-by": "manifold",
+  };
 }
 
 /** The name of the platform ConfigMap. */

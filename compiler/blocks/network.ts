@@ -5,7 +5,11 @@
  * services, cross-region replication to the primary region).
  */
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule, IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule, IIoK8sApiNetworkingV1NetworkPolicyPort as PolicyPort } from "kubernetes-models/networking.k8s.io/v1";
+import type {
+  IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule,
+  IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule,
+  IIoK8sApiNetworkingV1NetworkPolicyPort as PolicyPort,
+} from "kubernetes-models/networking.k8s.io/v1";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { ingressPorts } from "./ingress.ts";
@@ -22,7 +26,8 @@ export const INGRESS_NAMESPACE = "ingress-nginx";
 
 function portsOf(target: ResolvedTarget, key: string, peers = false): PolicyPort[] {
   const c = target.components[key];
-  const ports = c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
+  const ports =
+    c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
   return Object.values(ports).map((port) => ({ protocol: "TCP", port }));
 }
 
@@ -39,8 +44,14 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
   if (!target.policy.networkPolicies) return [];
   const ns = target.namespace;
   const out: RenderedObject[] = [];
-  const add = (object: NetworkPolicy, component?: string) => out.push({ object: plain(object), component, band: "foundation" });
-  add(new NetworkPolicy({ metadata: { name: "default-deny", namespace: ns, labels: platformLabels(target, "network-policy") }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }));
+  const add = (object: NetworkPolicy, component?: string) =>
+    out.push({ object: plain(object), component, band: "foundation" });
+  add(
+    new NetworkPolicy({
+      metadata: { name: "default-deny", namespace: ns, labels: platformLabels(target, "network-policy") },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    }),
+  );
   add(
     new NetworkPolicy({
       metadata: { name: "allow-dns", namespace: ns, labels: platformLabels(target, "network-policy") },
@@ -49,8 +60,16 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-            ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
           },
         ],
       },
@@ -62,16 +81,28 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     const name = objectName(target, key);
     const ingress: IngressRule[] = [];
     const egress: EgressRule[] = [];
-    const callers = [...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)), ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key))].sort();
+    const callers = [
+      ...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)),
+      ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key)),
+    ].sort();
     if (callers.length) {
-      ingress.push({ from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })), ports: portsOf(target, key) });
+      ingress.push({
+        from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })),
+        ports: portsOf(target, key),
+      });
     }
     const published = ingressPorts(target, key);
     if (published.length) {
-      ingress.push({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }], ports: published.map((port) => ({ protocol: "TCP", port })) });
+      ingress.push({
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }],
+        ports: published.map((port) => ({ protocol: "TCP", port })),
+      });
     }
     if (c.type === "store" && c.loadBalancer && !isRemote(target, key)) {
-      ingress.push({ from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }] });
+      ingress.push({
+        from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }],
+      });
     }
     if (c.metrics) {
       // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
@@ -82,7 +113,13 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     }
     if (c.access?.length) {
       // The Kubernetes API server, wherever it runs.
-      egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] });
+      egress.push({
+        to: ANYWHERE,
+        ports: [
+          { protocol: "TCP", port: 443 },
+          { protocol: "TCP", port: 6443 },
+        ],
+      });
     }
     if (c.type === "store") {
       // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.
@@ -92,12 +129,22 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     }
     egress.push(...internetEgress(c));
     for (const dep of [...(c.dependsOn ?? [])].sort()) {
-      egress.push({ to: isRemote(target, dep) ? ANYWHERE : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }], ports: portsOf(target, dep) });
+      egress.push({
+        to: isRemote(target, dep)
+          ? ANYWHERE
+          : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
+        ports: portsOf(target, dep),
+      });
     }
     add(
       new NetworkPolicy({
         metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
-        spec: { podSelector: { matchLabels: selectorLabels(target, name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
+        spec: {
+          podSelector: { matchLabels: selectorLabels(target, name) },
+          policyTypes: ["Ingress", "Egress"],
+          ingress,
+          egress,
+        },
       }),
       key,
     );
@@ -108,12 +155,22 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
     const egress: EgressRule[] = spec.dependsOn
       .slice()
       .sort()
-      .map((dep) => ({ to: isRemote(target, dep) ? ANYWHERE : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }], ports: portsOf(target, dep) }));
+      .map((dep) => ({
+        to: isRemote(target, dep)
+          ? ANYWHERE
+          : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
+        ports: portsOf(target, dep),
+      }));
     if (spec.externalHttps) egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }] });
     add(
       new NetworkPolicy({
         metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
-        spec: { podSelector: { matchLabels: selectorLabels(target, name) }, policyTypes: ["Ingress", "Egress"], ingress: [], egress },
+        spec: {
+          podSelector: { matchLabels: selectorLabels(target, name) },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [],
+          egress,
+        },
       }),
       hook,
     );

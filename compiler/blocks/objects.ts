@@ -6,11 +6,7 @@ import type { KubeObject } from "../model/object.ts";
  * the component it belongs to and its band in the sync order.
  */
 
-
-
-
 /** Turns a kubernetes-models instance (or any object) into plain JSON, dropping undefined fields. */
 export function plain<T>(model: T): KubeObject {
   return modelJson(model) as KubeObject;
 }
-

@@ -2,7 +2,14 @@
  * The pod template every workload shares: restricted security context,
  * canonical resources, env from values, secrets and component URLs.
  */
-import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1EnvVar as EnvVar, IIoK8sApiCoreV1PodTemplateSpec as PodTemplateSpec, IIoK8sApiCoreV1Probe as K8sProbe, IIoK8sApiCoreV1Volume as Volume, IIoK8sApiCoreV1VolumeMount as VolumeMount } from "kubernetes-models/v1";
+import type {
+  IIoK8sApiCoreV1Container as Container,
+  IIoK8sApiCoreV1EnvVar as EnvVar,
+  IIoK8sApiCoreV1PodTemplateSpec as PodTemplateSpec,
+  IIoK8sApiCoreV1Probe as K8sProbe,
+  IIoK8sApiCoreV1Volume as Volume,
+  IIoK8sApiCoreV1VolumeMount as VolumeMount,
+} from "kubernetes-models/v1";
 import type { EnvValue, HttpProbe, Resources } from "../describe/types.ts";
 import { isConfigRef, isIngressUrlRef, isSecretRef, isUrlRef } from "../describe/refs.ts";
 import { canonicalQuantity } from "../quantity.ts";
@@ -13,7 +20,10 @@ import { ManifoldError } from "../errors.ts";
 import { ENGINES } from "../stores/index.ts";
 
 /** Resources with every quantity in canonical form. */
-export function canonicalResources(resources: Resources): { requests?: Record<string, string>; limits?: Record<string, string> } {
+export function canonicalResources(resources: Resources): {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+} {
   const out: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
   for (const side of ["requests", "limits"] as const) {
     const amounts = resources[side];
@@ -26,12 +36,20 @@ export function canonicalResources(resources: Resources): { requests?: Record<st
 }
 
 /** The port of a component, by name or its first. */
-export function componentPort(target: ResolvedTarget, component: string, portName?: string): { name: string; port: number } {
+export function componentPort(
+  target: ResolvedTarget,
+  component: string,
+  portName?: string,
+): { name: string; port: number } {
   const c = target.components[component];
   const ports = c.type === "service" ? c.ports : storePorts(target, component);
   const entries = Object.entries(ports);
   const found = portName ? entries.find(([n]) => n === portName) : entries[0];
-  if (!found) throw new ManifoldError(`component "${component}" has no port named "${portName}"; it has ${entries.map(([n]) => n).join(", ")}`, { target: target.id });
+  if (!found)
+    throw new ManifoldError(
+      `component "${component}" has no port named "${portName}"; it has ${entries.map(([n]) => n).join(", ")}`,
+      { target: target.id },
+    );
   return { name: found[0], port: found[1] };
 }
 
@@ -44,7 +62,8 @@ function storePorts(target: ResolvedTarget, component: string): Record<string, n
 export function literalValue(target: ResolvedTarget, value: EnvValue): string | undefined {
   if (typeof value === "string") return value;
   if (isUrlRef(value)) {
-    if (!target.components[value.component]) throw new ManifoldError(`url() names unknown component "${value.component}"`, { target: target.id });
+    if (!target.components[value.component])
+      throw new ManifoldError(`url() names unknown component "${value.component}"`, { target: target.id });
     const { port } = componentPort(target, value.component, value.port);
     const scheme = value.scheme ? `${value.scheme}://` : "";
     return `${scheme}${objectName(target, value.component)}:${port}${value.path ?? ""}`;
@@ -52,7 +71,10 @@ export function literalValue(target: ResolvedTarget, value: EnvValue): string | 
   if (isIngressUrlRef(value)) {
     const hosts = declaredHosts(target);
     if (!hosts.includes(value.host)) {
-      throw new ManifoldError(`ingressUrl() names host "${value.host}", which no ingress or expose publishes${hosts.length ? `; published: ${hosts.join(", ")}` : ""}`, { target: target.id });
+      throw new ManifoldError(
+        `ingressUrl() names host "${value.host}", which no ingress or expose publishes${hosts.length ? `; published: ${hosts.join(", ")}` : ""}`,
+        { target: target.id },
+      );
     }
     return `https://${publicHost(target, value.host)}${value.path ?? ""}`;
   }
@@ -68,7 +90,10 @@ export function envVars(target: ResolvedTarget, env: Record<string, EnvValue> | 
       if (isSecretRef(value)) return { name, valueFrom: { secretKeyRef: { name: value.name, key: value.key } } };
       if (isConfigRef(value)) {
         if (!(value.key in target.config)) {
-          throw new ManifoldError(`env ${name} reads config key "${value.key}", which the platform ConfigMap does not have; it has ${Object.keys(target.config).sort().join(", ") || "no keys"}`, { target: target.id });
+          throw new ManifoldError(
+            `env ${name} reads config key "${value.key}", which the platform ConfigMap does not have; it has ${Object.keys(target.config).sort().join(", ") || "no keys"}`,
+            { target: target.id },
+          );
         }
         return { name, valueFrom: { configMapKeyRef: { name: configMapName(target), key: value.key } } };
       }
@@ -117,8 +142,14 @@ function volumeName(path: string): string {
 /** A pod template with the restricted security context and an emptyDir for each writable path. */
 export function podTemplate(options: PodOptions): PodTemplateSpec {
   const writable = [...options.writablePaths].sort();
-  const volumes: Volume[] = [...writable.map((path) => ({ name: volumeName(path), emptyDir: {} })), ...(options.extraVolumes ?? [])];
-  const mounts: VolumeMount[] = [...writable.map((path) => ({ name: volumeName(path), mountPath: path })), ...(options.extraMounts ?? [])];
+  const volumes: Volume[] = [
+    ...writable.map((path) => ({ name: volumeName(path), emptyDir: {} })),
+    ...(options.extraVolumes ?? []),
+  ];
+  const mounts: VolumeMount[] = [
+    ...writable.map((path) => ({ name: volumeName(path), mountPath: path })),
+    ...(options.extraMounts ?? []),
+  ];
   return {
     metadata: { labels: options.labels },
     spec: {
@@ -131,7 +162,13 @@ export function podTemplate(options: PodOptions): PodTemplateSpec {
         fsGroup: options.runAsUser,
         seccompProfile: { type: "RuntimeDefault" },
       },
-      containers: [{ ...options.container, securityContext: containerSecurity(), volumeMounts: mounts.length ? mounts : undefined }],
+      containers: [
+        {
+          ...options.container,
+          securityContext: containerSecurity(),
+          volumeMounts: mounts.length ? mounts : undefined,
+        },
+      ],
       volumes: volumes.length ? volumes : undefined,
     },
   };

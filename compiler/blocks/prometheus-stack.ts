@@ -32,7 +32,10 @@ export const ALERTMANAGER_NAME = "alertmanager";
 export const PROM_CERTS = "/etc/prom-certs";
 
 /** The prometheus-operator's default config-reloader sidecar resources (the ResourceQuota counts them). */
-export const CONFIG_RELOADER = { requests: { cpu: "10m", memory: "50Mi" }, limits: { cpu: "10m", memory: "50Mi" } } as const;
+export const CONFIG_RELOADER = {
+  requests: { cpu: "10m", memory: "50Mi" },
+  limits: { cpu: "10m", memory: "50Mi" },
+} as const;
 
 /** The label the operator puts on the pods of a Prometheus or Alertmanager named `name`. */
 export function operatorPodLabels(name: string): Record<string, string> {
@@ -44,10 +47,24 @@ export function prometheusName(target: ResolvedTarget): string {
   return `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`;
 }
 
-const POD_SECURITY = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" as const } };
+const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  fsGroup: 65534,
+  seccompProfile: { type: "RuntimeDefault" as const },
+};
 
 function claim(storage: string, storageClass: string | undefined) {
-  return { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce" as const], storageClassName: storageClass, resources: { requests: { storage: canonicalQuantity(storage) } } } } } as never;
+  return {
+    volumeClaimTemplate: {
+      spec: {
+        accessModes: ["ReadWriteOnce" as const],
+        storageClassName: storageClass,
+        resources: { requests: { storage: canonicalQuantity(storage) } },
+      },
+    },
+  } as never;
 }
 
 function networkPolicies(target: ResolvedTarget, prom: string, am: string): RenderedObject[] {
@@ -63,7 +80,16 @@ function networkPolicies(target: ResolvedTarget, prom: string, am: string): Rend
         policyTypes: ["Ingress", "Egress"],
         ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9090 }] }],
         // Scrape anything in the namespace, push alerts, and read the Kubernetes API for service discovery.
-        egress: [{ to: [{ podSelector: {} }] }, { to: api, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] }],
+        egress: [
+          { to: [{ podSelector: {} }] },
+          {
+            to: api,
+            ports: [
+              { protocol: "TCP", port: 443 },
+              { protocol: "TCP", port: 6443 },
+            ],
+          },
+        ],
       },
     }),
     new NetworkPolicy({
@@ -72,11 +98,35 @@ function networkPolicies(target: ResolvedTarget, prom: string, am: string): Rend
         podSelector: { matchLabels: operatorPodLabels(am) },
         policyTypes: ["Ingress", "Egress"],
         ingress: [
-          { from: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }], ports: [{ protocol: "TCP", port: 9093 }] },
-          { from: [{ podSelector: { matchLabels: operatorPodLabels(am) } }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] },
+          {
+            from: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }],
+            ports: [{ protocol: "TCP", port: 9093 }],
+          },
+          {
+            from: [{ podSelector: { matchLabels: operatorPodLabels(am) } }],
+            ports: [
+              { protocol: "TCP", port: 9094 },
+              { protocol: "UDP", port: 9094 },
+            ],
+          },
         ],
         // Peers gossip; receivers (email, chat, paging) are outside the cluster over TLS.
-        egress: [{ to: [{ podSelector: { matchLabels: operatorPodLabels(am) } }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] }, { to: api, ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 587 }] }],
+        egress: [
+          {
+            to: [{ podSelector: { matchLabels: operatorPodLabels(am) } }],
+            ports: [
+              { protocol: "TCP", port: 9094 },
+              { protocol: "UDP", port: 9094 },
+            ],
+          },
+          {
+            to: api,
+            ports: [
+              { protocol: "TCP", port: 443 },
+              { protocol: "TCP", port: 587 },
+            ],
+          },
+        ],
       },
     }),
   ];
@@ -86,9 +136,19 @@ function networkPolicies(target: ResolvedTarget, prom: string, am: string): Rend
       new NetworkPolicy({
         metadata: { name: `${prom}-clients`, namespace: ns, labels },
         spec: {
-          podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: clients.map((k) => objectName(target, k)) }, { key: "app.kubernetes.io/part-of", operator: "In", values: [target.platform] }] },
+          podSelector: {
+            matchExpressions: [
+              { key: "app.kubernetes.io/name", operator: "In", values: clients.map((k) => objectName(target, k)) },
+              { key: "app.kubernetes.io/part-of", operator: "In", values: [target.platform] },
+            ],
+          },
           policyTypes: ["Egress"],
-          egress: [{ to: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }], ports: [{ protocol: "TCP", port: 9090 }] }],
+          egress: [
+            {
+              to: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }],
+              ports: [{ protocol: "TCP", port: 9090 }],
+            },
+          ],
         },
       }),
     );
@@ -101,7 +161,8 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
   const stack = target.prometheusStack;
   if (!stack) return [];
   (stack.queriedBy ?? []).forEach((k, i) => {
-    if (!target.components[k]) throw new ManifoldError(`names unknown component "${k}"`, { field: `prometheusStack.queriedBy[${i}]` });
+    if (!target.components[k])
+      throw new ManifoldError(`names unknown component "${k}"`, { field: `prometheusStack.queriedBy[${i}]` });
   });
   const ns = target.namespace;
   const prom = prometheusName(target);
@@ -113,7 +174,10 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
   const byPlatform = { matchLabels: { "app.kubernetes.io/part-of": target.platform } };
   const strict = target.mesh?.mtls === "STRICT";
 
-  add(new ServiceAccount({ metadata: { name: prom, namespace: ns, labels }, automountServiceAccountToken: true }), "foundation");
+  add(
+    new ServiceAccount({ metadata: { name: prom, namespace: ns, labels }, automountServiceAccountToken: true }),
+    "foundation",
+  );
   add(
     new Role({
       metadata: { name: prom, namespace: ns, labels },
@@ -126,7 +190,11 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
     "foundation",
   );
   add(
-    new RoleBinding({ metadata: { name: prom, namespace: ns, labels }, subjects: [{ kind: "ServiceAccount", name: prom, namespace: ns }], roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: prom } }),
+    new RoleBinding({
+      metadata: { name: prom, namespace: ns, labels },
+      subjects: [{ kind: "ServiceAccount", name: prom, namespace: ns }],
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: prom },
+    }),
     "foundation",
   );
   const p = stack.prometheus;
@@ -176,7 +244,10 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
         securityContext: POD_SECURITY,
         storage: claim(a.storage, a.storageClass),
         // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
-        podMetadata: { labels: selectorLabels(target, am), annotations: strict ? { "sidecar.istio.io/inject": "false" } : undefined },
+        podMetadata: {
+          labels: selectorLabels(target, am),
+          annotations: strict ? { "sidecar.istio.io/inject": "false" } : undefined,
+        },
       },
     }),
     "observability",

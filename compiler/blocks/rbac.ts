@@ -13,7 +13,15 @@ export function buildAccess(target: ResolvedTarget, key: string, c: Component): 
   const name = objectName(target, key);
   const labels = standardLabels(target, name, "rbac", c);
   const meta = { name, namespace: target.namespace, labels };
-  const role = new Role({ metadata: meta, rules: c.access.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, resourceNames: r.resourceNames })) });
+  const role = new Role({
+    metadata: meta,
+    rules: c.access.map((r) => ({
+      apiGroups: r.apiGroups,
+      resources: r.resources,
+      verbs: r.verbs,
+      resourceNames: r.resourceNames,
+    })),
+  });
   const binding = new RoleBinding({
     metadata: meta,
     subjects: [{ kind: "ServiceAccount", name, namespace: target.namespace }],

@@ -32,7 +32,8 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
       for (const key of engineOf(c).passwordKeys ?? []) refs.push({ kind: "secret", name: c.password.name, key });
     }
   }
-  for (const hook of Object.values(target.hooks)) for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
+  for (const hook of Object.values(target.hooks))
+    for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
   return refs;
 }
 
@@ -57,7 +58,9 @@ export function buildSecrets(target: ResolvedTarget): RenderedObject[] {
         refreshInterval: "1h",
         secretStoreRef: { kind: "ClusterSecretStore", name: target.secretStore },
         target: { name, creationPolicy: "Owner", deletionPolicy: "Retain" },
-        data: [...keysBySecret.get(name)!].sort().map((key) => ({ secretKey: key, remoteRef: { key: remoteKey(target, name), property: key } })),
+        data: [...keysBySecret.get(name)!]
+          .sort()
+          .map((key) => ({ secretKey: key, remoteRef: { key: remoteKey(target, name), property: key } })),
       },
     };
     return { band: "foundation" as const, object };

@@ -25,23 +25,56 @@ export function minReplicas(c: ServiceComponent): number {
 }
 
 /** The ServiceAccount every workload gets, with no API token unless it asks for one. */
-export function serviceAccount(target: ResolvedTarget, name: string, labels: Record<string, string>, token: boolean): ServiceAccount {
-  return new ServiceAccount({ metadata: { name, namespace: target.namespace, labels }, automountServiceAccountToken: token });
+export function serviceAccount(
+  target: ResolvedTarget,
+  name: string,
+  labels: Record<string, string>,
+  token: boolean,
+): ServiceAccount {
+  return new ServiceAccount({
+    metadata: { name, namespace: target.namespace, labels },
+    automountServiceAccountToken: token,
+  });
 }
 
 /** A PodDisruptionBudget that still lets a node drain (at least one pod may go). */
-export function disruptionBudget(target: ResolvedTarget, name: string, labels: Record<string, string>, spec: { minAvailable?: number; maxUnavailable?: number }): PodDisruptionBudget {
-  const budget = spec.minAvailable !== undefined ? { minAvailable: spec.minAvailable } : { maxUnavailable: spec.maxUnavailable ?? 1 };
-  return new PodDisruptionBudget({ metadata: { name, namespace: target.namespace, labels }, spec: { ...budget, selector: { matchLabels: selectorLabels(target, name) } } });
+export function disruptionBudget(
+  target: ResolvedTarget,
+  name: string,
+  labels: Record<string, string>,
+  spec: { minAvailable?: number; maxUnavailable?: number },
+): PodDisruptionBudget {
+  const budget =
+    spec.minAvailable !== undefined
+      ? { minAvailable: spec.minAvailable }
+      : { maxUnavailable: spec.maxUnavailable ?? 1 };
+  return new PodDisruptionBudget({
+    metadata: { name, namespace: target.namespace, labels },
+    spec: { ...budget, selector: { matchLabels: selectorLabels(target, name) } },
+  });
 }
 
 function hpaMetrics(c: ServiceComponent): MetricSpec[] {
   if (!c.autoscale) return [];
   const metrics: MetricSpec[] = [];
-  if (c.autoscale.cpu !== undefined) metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: c.autoscale.cpu } } });
-  if (c.autoscale.memory !== undefined) metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: c.autoscale.memory } } });
+  if (c.autoscale.cpu !== undefined)
+    metrics.push({
+      type: "Resource",
+      resource: { name: "cpu", target: { type: "Utilization", averageUtilization: c.autoscale.cpu } },
+    });
+  if (c.autoscale.memory !== undefined)
+    metrics.push({
+      type: "Resource",
+      resource: { name: "memory", target: { type: "Utilization", averageUtilization: c.autoscale.memory } },
+    });
   for (const m of c.autoscale.metrics ?? []) {
-    metrics.push({ type: "Pods", pods: { metric: { name: m.name }, target: { type: "AverageValue", averageValue: canonicalQuantity(m.averageValue) } } });
+    metrics.push({
+      type: "Pods",
+      pods: {
+        metric: { name: m.name },
+        target: { type: "AverageValue", averageValue: canonicalQuantity(m.averageValue) },
+      },
+    });
   }
   return metrics;
 }
@@ -58,11 +91,15 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   const readiness = probes.readiness ?? { path: "/health" };
   const hasConfig = Object.keys(target.config).length > 0 && c.useConfig !== false;
   const out: RenderedObject[] = [];
-  const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
+  const add = (object: unknown, band: RenderedObject["band"]) =>
+    out.push({ object: plain(object), component: key, band });
 
   const ownConfig = buildComponentConfig(target, key, name, c);
   out.push(...ownConfig);
-  const envFrom = [...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []), ...(ownConfig.length ? [{ configMapRef: { name: componentConfigName(name) } }] : [])];
+  const envFrom = [
+    ...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []),
+    ...(ownConfig.length ? [{ configMapRef: { name: componentConfigName(name) } }] : []),
+  ];
   const files = configFiles(target, name, labels, c);
   out.push(...files.objects.map((o) => ({ ...o, component: key })));
   const token = c.serviceAccountToken ?? Boolean(c.access?.length);
@@ -70,7 +107,11 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   add(
     new Service({
       metadata: meta,
-      spec: { type: "ClusterIP", selector: selectorLabels(target, name), ports: portEntries.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" })) },
+      spec: {
+        type: "ClusterIP",
+        selector: selectorLabels(target, name),
+        ports: portEntries.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" })),
+      },
     }),
     "workload",
   );
@@ -113,7 +154,12 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
     add(
       new HorizontalPodAutoscaler({
         metadata: meta,
-        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas: c.autoscale.min, maxReplicas: c.autoscale.max, metrics: hpaMetrics(c) },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+          minReplicas: c.autoscale.min,
+          maxReplicas: c.autoscale.max,
+          metrics: hpaMetrics(c),
+        },
       }),
       "scaling",
     );
@@ -126,11 +172,30 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
     const port = c.expose.port ?? firstPort;
     add(
       new Ingress({
-        metadata: { ...meta, annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod", "nginx.ingress.kubernetes.io/ssl-redirect": "true" } },
+        metadata: {
+          ...meta,
+          annotations: {
+            "cert-manager.io/cluster-issuer": "letsencrypt-prod",
+            "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+          },
+        },
         spec: {
           ingressClassName: "nginx",
           tls: [{ hosts: [host], secretName: `${name}-tls` }],
-          rules: [{ host, http: { paths: [{ path: c.expose.path ?? "/", pathType: "Prefix", backend: { service: { name, port: { name: port } } } }] } }],
+          rules: [
+            {
+              host,
+              http: {
+                paths: [
+                  {
+                    path: c.expose.path ?? "/",
+                    pathType: "Prefix",
+                    backend: { service: { name, port: { name: port } } },
+                  },
+                ],
+              },
+            },
+          ],
         },
       }),
       "edge",

@@ -45,8 +45,16 @@ export function buildVolumes(target: ResolvedTarget): RenderedObject[] {
         band: "foundation" as const,
         object: plain(
           new PersistentVolumeClaim({
-            metadata: { name: `${target.namePrefix}${name}`, namespace: target.namespace, labels: platformLabels(target, "storage") },
-            spec: { accessModes: v.accessModes ?? ["ReadWriteOnce"], storageClassName: v.storageClass, resources: { requests: { storage: canonicalQuantity(v.storage) } } },
+            metadata: {
+              name: `${target.namePrefix}${name}`,
+              namespace: target.namespace,
+              labels: platformLabels(target, "storage"),
+            },
+            spec: {
+              accessModes: v.accessModes ?? ["ReadWriteOnce"],
+              storageClassName: v.storageClass,
+              resources: { requests: { storage: canonicalQuantity(v.storage) } },
+            },
           }),
         ),
       };

@@ -46,18 +46,26 @@ export function remotePrimaryHost(target: ResolvedTarget, name: string): string 
 
 /** Builds every object of one data-store component. */
 export function buildStore(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
-  if (c.flavor !== undefined && c.engine !== "postgres") throw new ManifoldError(`flavor applies to postgres only, not ${c.engine}`, { field: `components.${key}.flavor`, target: target.id });
+  if (c.flavor !== undefined && c.engine !== "postgres")
+    throw new ManifoldError(`flavor applies to postgres only, not ${c.engine}`, {
+      field: `components.${key}.flavor`,
+      target: target.id,
+    });
   const engine = engineOf(c);
   const problem = engine.check?.(c);
   if (problem) throw new ManifoldError(problem, { field: `components.${key}`, target: target.id });
   const name = objectName(target, key);
   const init = buildInitScripts(target, key, name, c);
   const out: RenderedObject[] = [...init.objects];
-  const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), component: key, band });
+  const add = (object: unknown, band: RenderedObject["band"]) =>
+    out.push({ object: plain(object), component: key, band });
   const ports = Object.entries(engine.ports);
   const servicePorts = ports.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }));
   const peerPorts = Object.entries(engine.peerPorts ?? {});
-  const headlessPorts = [...servicePorts, ...peerPorts.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }))];
+  const headlessPorts = [
+    ...servicePorts,
+    ...peerPorts.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const })),
+  ];
   const baseLabels = standardLabels(target, name, "database", c);
   const sets = storePodSets(target, name, c);
   const primaryHost = target.role === "primary" || !engine.crossRegion ? name : remotePrimaryHost(target, name);
@@ -66,11 +74,23 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
 
   // The client-facing Service: the writable primary (or the whole cluster), or an ExternalName to the primary region.
   if (engine.crossRegion && target.role !== "primary") {
-    add(new Service({ metadata: { name, namespace: target.namespace, labels: baseLabels }, spec: { type: "ExternalName", externalName: primaryHost, ports: servicePorts } }), "workload");
+    add(
+      new Service({
+        metadata: { name, namespace: target.namespace, labels: baseLabels },
+        spec: { type: "ExternalName", externalName: primaryHost, ports: servicePorts },
+      }),
+      "workload",
+    );
   } else {
     const role = engine.crossRegion ? "primary" : "database";
     const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
-    add(new Service({ metadata: { name, namespace: target.namespace, labels: baseLabels }, spec: { type: "ClusterIP", selector, ports: servicePorts } }), "workload");
+    add(
+      new Service({
+        metadata: { name, namespace: target.namespace, labels: baseLabels },
+        spec: { type: "ClusterIP", selector, ports: servicePorts },
+      }),
+      "workload",
+    );
     out.push(...buildLoadBalancer(target, key, name, c, selector, baseLabels));
   }
 
@@ -79,14 +99,33 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     const labels = { ...standardLabels(target, name, role, c) };
     const podSelector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
     const headless = `${set.setName}-headless`;
-    const ctx = { mode: set.mode, spec: c, primaryHost, setName: set.setName, headlessName: headless, namespace: target.namespace };
+    const ctx = {
+      mode: set.mode,
+      spec: c,
+      primaryHost,
+      setName: set.setName,
+      headlessName: headless,
+      namespace: target.namespace,
+    };
     if (set.mode === "replica" && engine.crossRegion) {
-      add(new Service({ metadata: { name: set.setName, namespace: target.namespace, labels }, spec: { type: "ClusterIP", selector: podSelector, ports: servicePorts } }), "workload");
+      add(
+        new Service({
+          metadata: { name: set.setName, namespace: target.namespace, labels },
+          spec: { type: "ClusterIP", selector: podSelector, ports: servicePorts },
+        }),
+        "workload",
+      );
     }
     add(
       new Service({
         metadata: { name: headless, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
-        spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector: podSelector, ports: headlessPorts },
+        spec: {
+          type: "ClusterIP",
+          clusterIP: "None",
+          publishNotReadyAddresses: true,
+          selector: podSelector,
+          ports: headlessPorts,
+        },
       }),
       "workload",
     );
@@ -124,7 +163,11 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
           volumeClaimTemplates: [
             {
               metadata: { name: "data" },
-              spec: { accessModes: ["ReadWriteOnce"], storageClassName: c.storageClass, resources: { requests: { storage: canonicalQuantity(c.storage) } } },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: c.storageClass,
+                resources: { requests: { storage: canonicalQuantity(c.storage) } },
+              },
             },
           ],
         },

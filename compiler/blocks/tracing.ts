@@ -19,7 +19,8 @@ import { componentPort } from "./pod.ts";
 export function buildTracing(target: ResolvedTarget): RenderedObject[] {
   const tracing = target.tracing;
   if (!tracing) return [];
-  if (!target.components[tracing.collector]) throw new ManifoldError(`names unknown component "${tracing.collector}"`, { field: "tracing.collector" });
+  if (!target.components[tracing.collector])
+    throw new ManifoldError(`names unknown component "${tracing.collector}"`, { field: "tracing.collector" });
   const ports = tracing.ports.map((p, i) => {
     try {
       return componentPort(target, tracing.collector, p).port;
@@ -34,11 +35,28 @@ export function buildTracing(target: ResolvedTarget): RenderedObject[] {
   if (target.policy.networkPolicies) {
     const labels = platformLabels(target, "network-policy");
     out.push(
-      { band: "foundation", object: plain(new NetworkPolicy({ metadata: { name: "allow-tracing", namespace: target.namespace, labels }, spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [collector], ports: policyPorts }] } })) },
+      {
+        band: "foundation",
+        object: plain(
+          new NetworkPolicy({
+            metadata: { name: "allow-tracing", namespace: target.namespace, labels },
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [collector], ports: policyPorts }] },
+          }),
+        ),
+      },
       {
         band: "foundation",
         component: tracing.collector,
-        object: plain(new NetworkPolicy({ metadata: { name: `${name}-spans`, namespace: target.namespace, labels }, spec: { ...collector, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }], ports: policyPorts }] } })),
+        object: plain(
+          new NetworkPolicy({
+            metadata: { name: `${name}-spans`, namespace: target.namespace, labels },
+            spec: {
+              ...collector,
+              policyTypes: ["Ingress"],
+              ingress: [{ from: [{ podSelector: {} }], ports: policyPorts }],
+            },
+          }),
+        ),
       },
     );
   }
@@ -48,8 +66,22 @@ export function buildTracing(target: ResolvedTarget): RenderedObject[] {
       component: tracing.collector,
       object: plain(
         new AuthorizationPolicy({
-          metadata: { name: `${name}-spans`, namespace: target.namespace, labels: platformLabels(target, "mesh"), annotations: { ...SKIP_DRY_RUN } },
-          spec: { action: "ALLOW", selector: { matchLabels: selectorLabels(target, name) }, rules: [{ from: [{ source: { namespaces: [target.namespace] } }], to: [{ operation: { ports: ports.map(String) } }] }] },
+          metadata: {
+            name: `${name}-spans`,
+            namespace: target.namespace,
+            labels: platformLabels(target, "mesh"),
+            annotations: { ...SKIP_DRY_RUN },
+          },
+          spec: {
+            action: "ALLOW",
+            selector: { matchLabels: selectorLabels(target, name) },
+            rules: [
+              {
+                from: [{ source: { namespaces: [target.namespace] } }],
+                to: [{ operation: { ports: ports.map(String) } }],
+              },
+            ],
+          },
         }),
       ),
     });

@@ -14,7 +14,6 @@ import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { type KubeObject, type RenderedObject } from "../model/object.ts";
 import type { VerticalPodAutoscaler } from "../kube/vpa.ts";
 
-
 function amounts(a: ResourceAmounts | undefined): Record<string, string> | undefined {
   if (!a) return undefined;
   const out: Record<string, string> = {};
@@ -26,18 +25,34 @@ function amounts(a: ResourceAmounts | undefined): Record<string, string> | undef
 export function buildVerticalScaling(target: ResolvedTarget, key: string, c: Component): RenderedObject[] {
   const v = c.verticalScaling;
   if (!v) return [];
-  if (c.type === "service" && c.autoscale && (c.autoscale.cpu !== undefined || c.autoscale.memory !== undefined) && v.mode !== "Off") {
-    throw new ManifoldError(`verticalScaling mode "${v.mode}" would fight the HPA that scales on cpu or memory; use mode "Off" (recommendations only)`, {
-      field: `components.${key}.verticalScaling.mode`,
-    });
+  if (
+    c.type === "service" &&
+    c.autoscale &&
+    (c.autoscale.cpu !== undefined || c.autoscale.memory !== undefined) &&
+    v.mode !== "Off"
+  ) {
+    throw new ManifoldError(
+      `verticalScaling mode "${v.mode}" would fight the HPA that scales on cpu or memory; use mode "Off" (recommendations only)`,
+      {
+        field: `components.${key}.verticalScaling.mode`,
+      },
+    );
   }
   const name = objectName(target, key);
-  const workloads = c.type === "service" ? [{ kind: "Deployment" as const, name }] : storePodSets(target, name, c).map((s) => ({ kind: "StatefulSet" as const, name: s.setName }));
+  const workloads =
+    c.type === "service"
+      ? [{ kind: "Deployment" as const, name }]
+      : storePodSets(target, name, c).map((s) => ({ kind: "StatefulSet" as const, name: s.setName }));
   return workloads.map((w) => {
     const vpa: VerticalPodAutoscaler = {
       apiVersion: "autoscaling.k8s.io/v1",
       kind: "VerticalPodAutoscaler",
-      metadata: { name: w.name, namespace: target.namespace, labels: standardLabels(target, name, "autoscaling", c), annotations: { ...SKIP_DRY_RUN } },
+      metadata: {
+        name: w.name,
+        namespace: target.namespace,
+        labels: standardLabels(target, name, "autoscaling", c),
+        annotations: { ...SKIP_DRY_RUN },
+      },
       spec: {
         targetRef: { apiVersion: "apps/v1", kind: w.kind, name: w.name },
         updatePolicy: { updateMode: v.mode },
@@ -58,4 +73,3 @@ export function buildVerticalScaling(target: ResolvedTarget, key: string, c: Com
     return { object: JSON.parse(JSON.stringify(vpa)) as KubeObject, component: key, band: "scaling" as const };
   });
 }
-

@@ -64,9 +64,23 @@ export class TargetCache {
     } catch {
       return undefined;
     }
-    if (!entry || entry.format !== FORMAT || entry.key !== key || typeof entry.id !== "string" || !Array.isArray(entry.objects) || typeof entry.waves !== "object" || entry.waves === null) return undefined;
+    if (
+      !entry ||
+      entry.format !== FORMAT ||
+      entry.key !== key ||
+      typeof entry.id !== "string" ||
+      !Array.isArray(entry.objects) ||
+      typeof entry.waves !== "object" ||
+      entry.waves === null
+    )
+      return undefined;
     if (!Array.isArray(entry.findings) || !Array.isArray(entry.files)) return undefined;
-    if (!entry.files.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === "string" && typeof f[1] === "string")) return undefined;
+    if (
+      !entry.files.every(
+        (f) => Array.isArray(f) && f.length === 2 && typeof f[0] === "string" && typeof f[1] === "string",
+      )
+    )
+      return undefined;
     if (digest(entry.files) !== entry.digest) return undefined;
     return { id: entry.id, objects: entry.objects, waves: entry.waves, findings: entry.findings, files: entry.files };
   }

@@ -37,7 +37,10 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A DNS-1123 label: lower-case letters, digits and '-', at most 63 characters. */
-export const dnsLabel: Shape = str(DNS_LABEL, "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
+export const dnsLabel: Shape = str(
+  DNS_LABEL,
+  "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)",
+);
 
 /** An integer within bounds. */
 export function int(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Shape {
@@ -58,13 +61,21 @@ export const bool: Shape = (v, path, problems) => {
 
 /** A Kubernetes quantity such as `500m`, `2` or `512Mi`. */
 export const quantity: Shape = (v, path, problems) => {
-  if (!isQuantity(v)) problems.push({ path, message: `must be a Kubernetes quantity such as 500m, 1, 512Mi or 10Gi (got ${describe(v)})` });
+  if (!isQuantity(v))
+    problems.push({
+      path,
+      message: `must be a Kubernetes quantity such as 500m, 1, 512Mi or 10Gi (got ${describe(v)})`,
+    });
 };
 
 /** One of a fixed set of literal values. */
 export function oneOf<T extends string | number | boolean>(...values: T[]): Shape {
   return (v, path, problems) => {
-    if (!values.includes(v as T)) problems.push({ path, message: `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")} (got ${describe(v)})` });
+    if (!values.includes(v as T))
+      problems.push({
+        path,
+        message: `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")} (got ${describe(v)})`,
+      });
   };
 }
 
@@ -72,7 +83,8 @@ export function oneOf<T extends string | number | boolean>(...values: T[]): Shap
 export function list(item: Shape, opts: { min?: number } = {}): Shape {
   return (v, path, problems) => {
     if (!Array.isArray(v)) return void problems.push({ path, message: `must be a list (got ${describe(v)})` });
-    if (opts.min !== undefined && v.length < opts.min) problems.push({ path, message: `must have at least ${opts.min} item(s)` });
+    if (opts.min !== undefined && v.length < opts.min)
+      problems.push({ path, message: `must have at least ${opts.min} item(s)` });
     v.forEach((x, i) => item(x, join(path, i), problems));
   };
 }
@@ -80,7 +92,8 @@ export function list(item: Shape, opts: { min?: number } = {}): Shape {
 /** A map from keys (checked by `key`) to values of one shape. */
 export function record(value: Shape, key?: Shape): Shape {
   return (v, path, problems) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return void problems.push({ path, message: `must be an object (got ${describe(v)})` });
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      return void problems.push({ path, message: `must be an object (got ${describe(v)})` });
     for (const [k, x] of Object.entries(v)) {
       if (key) key(k, join(path, k), problems);
       value(x, join(path, k), problems);
@@ -101,12 +114,16 @@ export function optional(shape: Shape): { optional: Shape } {
 export function object(fields: Fields): Shape {
   const names = Object.keys(fields);
   return (v, path, problems) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return void problems.push({ path, message: `must be an object (got ${describe(v)})` });
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      return void problems.push({ path, message: `must be an object (got ${describe(v)})` });
     const obj = v as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
       if (!Object.prototype.hasOwnProperty.call(fields, key)) {
         const hint = closest(key, names);
-        problems.push({ path: join(path, key), message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ""}; known fields: ${names.join(", ")}` });
+        problems.push({
+          path: join(path, key),
+          message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ""}; known fields: ${names.join(", ")}`,
+        });
       }
     }
     for (const [name, spec] of Object.entries(fields)) {
@@ -142,7 +159,11 @@ function distance(a: string, b: string): number {
     let prev = row[0];
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      const next = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
       prev = row[j];
       row[j] = next;
     }

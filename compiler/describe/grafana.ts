@@ -40,7 +40,10 @@ export function grafana(spec: GrafanaOptions): ServiceComponent {
   return service({
     image: GRAFANA_IMAGE,
     replicas: 1,
-    waive: { "min-replicas": "Grafana keeps sessions and users in its in-pod SQLite database; dashboards and data sources are provisioned from git, so a restart loses nothing" },
+    waive: {
+      "min-replicas":
+        "Grafana keeps sessions and users in its in-pod SQLite database; dashboards and data sources are provisioned from git, so a restart loses nothing",
+    },
     resources: RESOURCES,
     probes: { liveness: { path: "/api/health" }, readiness: { path: "/api/health" } },
     writablePaths: ["/tmp", "/var/lib/grafana"],
@@ -48,7 +51,13 @@ export function grafana(spec: GrafanaOptions): ServiceComponent {
     verticalScaling: { mode: "Off" },
     ...rest,
     ports: { http: 3000 },
-    env: { GF_SECURITY_ADMIN_USER: "admin", GF_SECURITY_ADMIN_PASSWORD: adminPassword, GF_PATHS_DATA: "/var/lib/grafana", GF_USERS_ALLOW_SIGN_UP: "false", ...env },
+    env: {
+      GF_SECURITY_ADMIN_USER: "admin",
+      GF_SECURITY_ADMIN_PASSWORD: adminPassword,
+      GF_PATHS_DATA: "/var/lib/grafana",
+      GF_USERS_ALLOW_SIGN_UP: "false",
+      ...env,
+    },
     files: { "/etc/grafana/provisioning/datasources": { "datasources.yaml": yaml } },
   });
 }

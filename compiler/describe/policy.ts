@@ -7,6 +7,13 @@
 export type PolicyLevel = "off" | "warning" | "error";
 
 /** The rules an environment may set to off, warning or error. */
-export const POLICY_RULES = ["requests-limits", "probes", "pinned-images", "restricted-pods", "min-replicas", "pdb-allows-drain", "hpa"] as const;
+export const POLICY_RULES = [
+  "requests-limits",
+  "probes",
+  "pinned-images",
+  "restricted-pods",
+  "min-replicas",
+  "pdb-allows-drain",
+  "hpa",
+] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];
-

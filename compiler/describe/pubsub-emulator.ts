@@ -27,15 +27,30 @@ export function pubsubEmulator(options: PubSubEmulatorOptions): ServiceComponent
     image: options.image ?? PUBSUB_EMULATOR_IMAGE,
     ports: { pubsub: PUBSUB_EMULATOR_PORT },
     replicas: 1,
-    waive: { "min-replicas": "the Pub/Sub emulator keeps its state in memory; a second replica would be a second, empty emulator" },
+    waive: {
+      "min-replicas":
+        "the Pub/Sub emulator keeps its state in memory; a second replica would be a second, empty emulator",
+    },
     autoscale: false,
     disruption: false,
     useConfig: false,
-    command: ["gcloud", "beta", "emulators", "pubsub", "start", `--project=${options.project}`, `--host-port=0.0.0.0:${PUBSUB_EMULATOR_PORT}`, "--data-dir=/tmp/pubsub"],
+    command: [
+      "gcloud",
+      "beta",
+      "emulators",
+      "pubsub",
+      "start",
+      `--project=${options.project}`,
+      `--host-port=0.0.0.0:${PUBSUB_EMULATOR_PORT}`,
+      "--data-dir=/tmp/pubsub",
+    ],
     // gcloud writes its configuration under HOME; the root filesystem is read-only.
     env: { HOME: "/tmp", CLOUDSDK_CONFIG: "/tmp/gcloud" },
     writablePaths: ["/tmp"],
-    resources: options.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+    resources: options.resources ?? {
+      requests: { cpu: "100m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "1Gi" },
+    },
     probes: {
       startup: { path: `/v1/projects/${options.project}/topics`, periodSeconds: 5, failureThreshold: 30 },
       liveness: { path: `/v1/projects/${options.project}/topics` },

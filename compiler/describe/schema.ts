@@ -2,16 +2,48 @@
  * Run-time shapes of the description language, mirroring `types.ts`, so a
  * JavaScript user or a bad cast gets an error naming the file and the field.
  */
-import { bool, dnsLabel, either, int, list, object, oneOf, optional, port, quantity, record, refine, str, type Shape } from "../check/shape.ts";
+import {
+  bool,
+  dnsLabel,
+  either,
+  int,
+  list,
+  object,
+  oneOf,
+  optional,
+  port,
+  quantity,
+  record,
+  refine,
+  str,
+  type Shape,
+} from "../check/shape.ts";
 import { compareQuantities, isQuantity } from "../quantity.ts";
 import { POLICY_RULES } from "./policy.ts";
 
-const secretRef = object({ kind: oneOf("secret"), name: dnsLabel, key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')") });
-const urlRef = object({ kind: oneOf("url"), component: str(), scheme: optional(str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme")), port: optional(str()), path: optional(str()) });
+const secretRef = object({
+  kind: oneOf("secret"),
+  name: dnsLabel,
+  key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')"),
+});
+const urlRef = object({
+  kind: oneOf("url"),
+  component: str(),
+  scheme: optional(str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme")),
+  port: optional(str()),
+  path: optional(str()),
+});
 const configRef = object({ kind: oneOf("config"), key: str(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key") });
 /** A host prefix under the region's ingress domain: DNS labels joined by dots, e.g. `api.multi-agent`. */
-const hostPrefix = str(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, "a host name prefix such as api or api.multi-agent");
-const ingressUrlRef = object({ kind: oneOf("ingress-url"), host: hostPrefix, path: optional(str(/^\//, "a path starting with '/'")) });
+const hostPrefix = str(
+  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/,
+  "a host name prefix such as api or api.multi-agent",
+);
+const ingressUrlRef = object({
+  kind: oneOf("ingress-url"),
+  host: hostPrefix,
+  path: optional(str(/^\//, "a path starting with '/'")),
+});
 const REFS: Record<string, Shape> = { secret: secretRef, url: urlRef, config: configRef, "ingress-url": ingressUrlRef };
 
 const envValue: Shape = either((v) => {
@@ -28,7 +60,8 @@ const resources = refine(object({ requests: optional(amounts), limits: optional(
   for (const res of ["cpu", "memory"] as const) {
     const req = r.requests?.[res];
     const lim = r.limits?.[res];
-    if (isQuantity(req) && isQuantity(lim) && compareQuantities(req, lim) > 0) return `requests.${res} (${req}) must not exceed limits.${res} (${lim})`;
+    if (isQuantity(req) && isQuantity(lim) && compareQuantities(req, lim) > 0)
+      return `requests.${res} (${req}) must not exceed limits.${res} (${lim})`;
   }
   return undefined;
 });
@@ -40,7 +73,9 @@ const autoscale = refine(
     max: int(1),
     cpu: optional(percent),
     memory: optional(percent),
-    metrics: optional(list(object({ name: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"), averageValue: quantity }))),
+    metrics: optional(
+      list(object({ name: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"), averageValue: quantity })),
+    ),
   }),
   (a) => (a.min > a.max ? `min (${a.min}) must not be above max (${a.max})` : undefined),
 );
@@ -55,18 +90,33 @@ const probe = object({
   failureThreshold: optional(int(1)),
 });
 const probeOrOff: Shape = either((v) => (v === false ? oneOf(false) : probe));
-const probes = object({ liveness: optional(probeOrOff), readiness: optional(probeOrOff), startup: optional(probeOrOff) });
+const probes = object({
+  liveness: optional(probeOrOff),
+  readiness: optional(probeOrOff),
+  startup: optional(probeOrOff),
+});
 
 const disruption = refine(object({ minAvailable: optional(int(0)), maxUnavailable: optional(int(1)) }), (d) =>
-  d.minAvailable !== undefined && d.maxUnavailable !== undefined ? "set minAvailable or maxUnavailable, not both" : undefined,
+  d.minAvailable !== undefined && d.maxUnavailable !== undefined
+    ? "set minAvailable or maxUnavailable, not both"
+    : undefined,
 );
 const disruptionOrOff: Shape = either((v) => (v === false ? oneOf(false) : disruption));
-const intOrPercent: Shape = either((v) => (typeof v === "number" ? int(0) : str(/^\d+%$/, "an integer or a percentage like 25%")));
+const intOrPercent: Shape = either((v) =>
+  typeof v === "number" ? int(0) : str(/^\d+%$/, "an integer or a percentage like 25%"),
+);
 
-const image = str(/^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, "an image reference like registry/name:tag");
+const image = str(
+  /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+  "an image reference like registry/name:tag",
+);
 
 const duration = str(/^(\d+(ms|s|m|h))+$/, "a duration such as 15s or 1m");
-const metrics = object({ port: optional(str()), path: optional(str(/^\//, "a path starting with '/'")), interval: optional(duration) });
+const metrics = object({
+  port: optional(str()),
+  path: optional(str(/^\//, "a path starting with '/'")),
+  interval: optional(duration),
+});
 const accessRule = object({
   apiGroups: list(str()),
   resources: list(str(), { min: 1 }),
@@ -74,7 +124,11 @@ const accessRule = object({
   resourceNames: optional(list(str())),
 });
 
-const verticalScaling = object({ mode: oneOf("Off", "Initial", "Recreate", "Auto"), min: optional(amounts), max: optional(amounts) });
+const verticalScaling = object({
+  mode: oneOf("Off", "Initial", "Recreate", "Auto"),
+  min: optional(amounts),
+  max: optional(amounts),
+});
 const verticalScalingOrOff: Shape = either((v) => (v === false ? oneOf(false) : verticalScaling));
 
 const workloadFields = {
@@ -110,7 +164,9 @@ const serviceFields = {
   ports: portMap,
   autoscale: optional(autoscaleOrOff),
   probes: optional(probes),
-  expose: optional(object({ host: dnsLabel, path: optional(str(/^\//, "a path starting with '/'")), port: optional(str()) })),
+  expose: optional(
+    object({ host: dnsLabel, path: optional(str(/^\//, "a path starting with '/'")), port: optional(str()) }),
+  ),
   rollout: optional(object({ maxSurge: intOrPercent, maxUnavailable: intOrPercent })),
   serviceAccountToken: optional(bool),
   command: optional(list(str())),
@@ -118,7 +174,12 @@ const serviceFields = {
   writablePaths: optional(list(str(/^\//, "an absolute path"))),
   useConfig: optional(bool),
   configMap: optional(envMap),
-  files: optional(record(record(str(), str(/^[-._a-zA-Z0-9]+$/, "a file name (letters, digits, '-', '_' and '.')")), str(/^\/[-._a-zA-Z0-9\/]*$/, "an absolute directory path"))),
+  files: optional(
+    record(
+      record(str(), str(/^[-._a-zA-Z0-9]+$/, "a file name (letters, digits, '-', '_' and '.')")),
+      str(/^\/[-._a-zA-Z0-9\/]*$/, "an absolute directory path"),
+    ),
+  ),
 };
 
 const storeFields = {
@@ -131,12 +192,16 @@ const storeFields = {
   database: optional(str(/^[a-z_][a-z0-9_]*$/, "a database name")),
   user: optional(str(/^[a-z_][a-z0-9_]*$/, "a user name")),
   flavor: optional(oneOf("bitnami", "official")),
-  initScripts: optional(record(str(), str(/^[-_a-zA-Z0-9]+\.(sql|sh|sql\.gz)$/, "a script file name ending in .sql, .sql.gz or .sh"))),
-  loadBalancer: optional(object({
-    port: optional(str()),
-    internal: optional(bool),
-    sourceRanges: list(str(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.0.0.0/8"), { min: 1 }),
-  })),
+  initScripts: optional(
+    record(str(), str(/^[-_a-zA-Z0-9]+\.(sql|sh|sql\.gz)$/, "a script file name ending in .sql, .sql.gz or .sh")),
+  ),
+  loadBalancer: optional(
+    object({
+      port: optional(str()),
+      internal: optional(bool),
+      sourceRanges: list(str(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.0.0.0/8"), { min: 1 }),
+    }),
+  ),
 };
 
 /** Shape of one component, chosen by its `type`. */
@@ -146,16 +211,25 @@ export const componentShape: Shape = either((v) => {
   if (type === "service") return object(serviceFields);
   // without a known type the other fields mean nothing yet: report the type alone
   return (value, path, problems) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return void problems.push({ path, message: `must be a component such as service({...}) or postgres({...})` });
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return void problems.push({ path, message: `must be a component such as service({...}) or postgres({...})` });
     const at = path ? `${path}.type` : "type";
-    if (type === undefined) problems.push({ path: at, message: 'is required: "service" or "store" (build components with service(), postgres(), redis() or qdrant())' });
+    if (type === undefined)
+      problems.push({
+        path: at,
+        message: 'is required: "service" or "store" (build components with service(), postgres(), redis() or qdrant())',
+      });
     else oneOf("service", "store")(type, at, problems);
   };
 });
 
-function partial(fields: Record<string, Shape | { optional: Shape }>, omit: string[]): Record<string, { optional: Shape }> {
+function partial(
+  fields: Record<string, Shape | { optional: Shape }>,
+  omit: string[],
+): Record<string, { optional: Shape }> {
   const out: Record<string, { optional: Shape }> = {};
-  for (const [k, v] of Object.entries(fields)) if (!omit.includes(k)) out[k] = optional(typeof v === "function" ? v : v.optional);
+  for (const [k, v] of Object.entries(fields))
+    if (!omit.includes(k)) out[k] = optional(typeof v === "function" ? v : v.optional);
   return out;
 }
 
@@ -164,10 +238,24 @@ const overrideFields = {
   ...partial(serviceFields, ["type"]),
   ...partial(storeFields, ["type", "engine"]),
   resources: optional(object({ requests: optional(amountsPartial), limits: optional(amountsPartial) })),
-  autoscale: optional(either((v) => (v === false ? oneOf(false) : object(partial(
-    { min: int(1), max: int(1), cpu: percent, memory: percent, metrics: list(object({ name: str(), averageValue: quantity })) },
-    [],
-  ))))),
+  autoscale: optional(
+    either((v) =>
+      v === false
+        ? oneOf(false)
+        : object(
+            partial(
+              {
+                min: int(1),
+                max: int(1),
+                cpu: percent,
+                memory: percent,
+                metrics: list(object({ name: str(), averageValue: quantity })),
+              },
+              [],
+            ),
+          ),
+    ),
+  ),
   probes: optional(probes),
 };
 const componentOverride = object(overrideFields);
@@ -177,12 +265,18 @@ export const layerShape = object({
   config: optional(envMap),
   defaults: optional(componentOverride),
   components: optional(record(componentOverride)),
-  volumes: optional(record(object({
-    storage: optional(quantity),
-    storageClass: optional(dnsLabel),
-    accessModes: optional(list(oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), { min: 1 })),
-    description: optional(str()),
-  }))),
+  volumes: optional(
+    record(
+      object({
+        storage: optional(quantity),
+        storageClass: optional(dnsLabel),
+        accessModes: optional(
+          list(oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), { min: 1 }),
+        ),
+        description: optional(str()),
+      }),
+    ),
+  ),
 });
 
 const patchRule = object({
@@ -259,10 +353,27 @@ const alertRule = object({
   summary: str(),
   description: optional(str()),
 });
-const recordingRule = object({ record: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"), expr: str(/\S/, "a PromQL expression") });
+const recordingRule = object({
+  record: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"),
+  expr: str(/\S/, "a PromQL expression"),
+});
 const prometheusStack = object({
-  prometheus: object({ version: str(/^v\d+\.\d+\.\d+$/, "a version like v2.55.1"), replicas: int(1), retention: str(/^\d+[smhdwy]$/, "a retention like 15d"), storage: quantity, storageClass: optional(dnsLabel), resources, scrapeInterval: optional(duration) }),
-  alertmanager: object({ version: str(/^v\d+\.\d+\.\d+$/, "a version like v0.27.0"), replicas: int(1), storage: quantity, storageClass: optional(dnsLabel), resources }),
+  prometheus: object({
+    version: str(/^v\d+\.\d+\.\d+$/, "a version like v2.55.1"),
+    replicas: int(1),
+    retention: str(/^\d+[smhdwy]$/, "a retention like 15d"),
+    storage: quantity,
+    storageClass: optional(dnsLabel),
+    resources,
+    scrapeInterval: optional(duration),
+  }),
+  alertmanager: object({
+    version: str(/^v\d+\.\d+\.\d+$/, "a version like v0.27.0"),
+    replicas: int(1),
+    storage: quantity,
+    storageClass: optional(dnsLabel),
+    resources,
+  }),
   queriedBy: optional(list(str())),
 });
 
@@ -273,30 +384,48 @@ export const platformShape = object({
   namePrefix: optional(str(/^[a-z0-9]([-a-z0-9]*-)?$/, "a lower-case prefix ending in '-'")),
   description: optional(str()),
   config: optional(envMap),
-  components: refine(record(componentShape, dnsLabel), (c) => (Object.keys(c).length === 0 ? "must declare at least one component" : undefined)),
+  components: refine(record(componentShape, dnsLabel), (c) =>
+    Object.keys(c).length === 0 ? "must declare at least one component" : undefined,
+  ),
   runsIn: optional(list(str(), { min: 1 })),
   environments: optional(record(layerShape)),
   regions: optional(record(layerShape)),
   targets: optional(record(layerShape, str(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a key like production/eu-west-1"))),
   patches: optional(list(patchRule)),
-  dashboards: optional(record(record((_v, _p, _problems) => undefined), dnsLabel)),
+  dashboards: optional(
+    record(
+      record((_v, _p, _problems) => undefined),
+      dnsLabel,
+    ),
+  ),
   migrations: optional(migrations),
   smokeTest: optional(either((v) => (v === false ? oneOf(false) : smokeTest))),
   notify: optional(notify),
-  ingresses: optional(record(object({
-    rules: list(object({
-      host: hostPrefix,
-      paths: list(object({
-        path: optional(str(/^\//, "a path starting with '/'")),
-        pathType: optional(oneOf("Prefix", "Exact")),
-        component: str(),
-        port: optional(str()),
-      }), { min: 1 }),
-    }), { min: 1 }),
-    issuer: optional(dnsLabel),
-    tlsSecret: optional(dnsLabel),
-    annotations: optional(record(str())),
-  }), dnsLabel)),
+  ingresses: optional(
+    record(
+      object({
+        rules: list(
+          object({
+            host: hostPrefix,
+            paths: list(
+              object({
+                path: optional(str(/^\//, "a path starting with '/'")),
+                pathType: optional(oneOf("Prefix", "Exact")),
+                component: str(),
+                port: optional(str()),
+              }),
+              { min: 1 },
+            ),
+          }),
+          { min: 1 },
+        ),
+        issuer: optional(dnsLabel),
+        tlsSecret: optional(dnsLabel),
+        annotations: optional(record(str())),
+      }),
+      dnsLabel,
+    ),
+  ),
   storageClasses: optional(record(storageClass, dnsLabel)),
   volumes: optional(record(volume, dnsLabel)),
   mesh: optional(mesh),
@@ -340,7 +469,8 @@ const role = oneOf("primary", "secondary", "tertiary");
 const rolloutStep = object({ roles: list(role, { min: 1 }), maxUpdate: optional(intOrPercent) });
 const rollout: Shape = either((v) => {
   const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
-  if (type === "RollingSync") return object({ type: oneOf("RollingSync"), steps: optional(list(rolloutStep, { min: 1 })) });
+  if (type === "RollingSync")
+    return object({ type: oneOf("RollingSync"), steps: optional(list(rolloutStep, { min: 1 })) });
   if (type === "AllAtOnce") return object({ type: oneOf("AllAtOnce") });
   return object({ type: oneOf("AllAtOnce", "RollingSync") });
 });

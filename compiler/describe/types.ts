@@ -418,7 +418,15 @@ export interface RecordingRule {
 }
 
 export interface PrometheusStack {
-  prometheus: { version: string; replicas: number; retention: string; storage: Quantity; storageClass?: string; resources: Resources; scrapeInterval?: string };
+  prometheus: {
+    version: string;
+    replicas: number;
+    retention: string;
+    storage: Quantity;
+    storageClass?: string;
+    resources: Resources;
+    scrapeInterval?: string;
+  };
   alertmanager: { version: string; replicas: number; storage: Quantity; storageClass?: string; resources: Resources };
   /** Components whose pods query Prometheus (Grafana, for instance): NetworkPolicies let them reach it. */
   queriedBy?: string[];
@@ -558,7 +566,11 @@ export interface ArgoCdDescription {
   environments: Record<string, EnvironmentSyncPolicy>;
   retry: SyncRetry;
   /** Where cluster credentials come from: a secret store on the management cluster and the key prefix of each cluster's entry. */
-  clusterCredentials: { secretStore: { kind: "ClusterSecretStore" | "SecretStore"; name: string }; keyPrefix: string; refreshInterval: string };
+  clusterCredentials: {
+    secretStore: { kind: "ClusterSecretStore" | "SecretStore"; name: string };
+    keyPrefix: string;
+    refreshInterval: string;
+  };
   /** SSO groups bound to each platform project's roles. */
   roles: { readOnly: string[]; ciSync: string[] };
   /** The shared Grafana of each cluster, at `https://<host>.<ingress domain><path>`; linked from Applications of platforms that ship dashboards or metrics. */

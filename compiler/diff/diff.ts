@@ -43,7 +43,10 @@ export function regionOrder(...trees: Map<string, string>[]): string[] {
 export async function diff(options: DiffOptions): Promise<DiffResult> {
   const log = options.log ?? (() => {});
   log(`rendering ${options.base}${options.head ? ` and ${options.head}` : " and the working tree"}`);
-  const [base, head] = await Promise.all([renderRef(options.root, options.base), options.head ? renderRef(options.root, options.head) : renderWorkingTree(options.root)]);
+  const [base, head] = await Promise.all([
+    renderRef(options.root, options.base),
+    options.head ? renderRef(options.root, options.head) : renderWorkingTree(options.root),
+  ]);
   const changes = compareTrees(base.files, head.files);
   const blocks = groupChanges(changes, regionOrder(head.files, base.files));
   const { files: _b, ...baseInfo } = base;

@@ -56,11 +56,21 @@ export function groupChanges(changes: ObjectChange[], regionOrder: string[] = []
     e.regions = order.map((x) => x[0]);
     e.folders = order.map((x) => x[1]);
     const key = JSON.stringify([e.change.environment, e.change.platform, e.regions]);
-    const block = blocks.get(key) ?? { environment: e.change.environment, platform: e.change.platform, regions: e.regions, folders: e.folders, entries: [] };
+    const block = blocks.get(key) ?? {
+      environment: e.change.environment,
+      platform: e.change.platform,
+      regions: e.regions,
+      folders: e.folders,
+      entries: [],
+    };
     block.entries.push(e);
     blocks.set(key, block);
   }
   return [...blocks.values()].sort(
-    (a, b) => (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0) || (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0) || b.regions.length - a.regions.length || byRegion(a.regions[0], b.regions[0]),
+    (a, b) =>
+      (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0) ||
+      (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0) ||
+      b.regions.length - a.regions.length ||
+      byRegion(a.regions[0], b.regions[0]),
   );
 }

@@ -17,13 +17,14 @@ export function diffLines(a: string[], b: string[]): LineEdit[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) endA--, endB--;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) (endA--, endB--);
   const head: LineEdit[] = a.slice(0, start).map((line) => ({ op: " ", line }));
   const tail: LineEdit[] = a.slice(endA).map((line) => ({ op: " ", line }));
   const x = a.slice(start, endA);
   const y = b.slice(start, endB);
   let middle: LineEdit[];
-  if (x.length + y.length > MAX_WORK) middle = [...x.map((line) => ({ op: "-" as const, line })), ...y.map((line) => ({ op: "+" as const, line }))];
+  if (x.length + y.length > MAX_WORK)
+    middle = [...x.map((line) => ({ op: "-" as const, line })), ...y.map((line) => ({ op: "+" as const, line }))];
   else middle = myers(x, y);
   return [...head, ...middle, ...tail];
 }
@@ -39,9 +40,10 @@ function myers(a: string[], b: string[]): LineEdit[] {
   for (let d = 0; d <= max && !found; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let xi = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let xi =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let yi = xi - k;
-      while (xi < n && yi < m && a[xi] === b[yi]) xi++, yi++;
+      while (xi < n && yi < m && a[xi] === b[yi]) (xi++, yi++);
       v[offset + k] = xi;
       if (xi >= n && yi >= m) {
         found = true;
@@ -58,7 +60,7 @@ function myers(a: string[], b: string[]): LineEdit[] {
     const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
     const prevX = vd[offset + prevK];
     const prevY = prevX - prevK;
-    while (xi > prevX && yi > prevY) edits.push({ op: " ", line: a[--xi] }), yi--;
+    while (xi > prevX && yi > prevY) (edits.push({ op: " ", line: a[--xi] }), yi--);
     if (d > 0) {
       if (xi === prevX) edits.push({ op: "+", line: b[--yi] });
       else edits.push({ op: "-", line: a[--xi] });

@@ -60,7 +60,14 @@ export function objectsOf(files: Map<string, string>): Map<string, ObjectRef & {
     for (const doc of parseAllDocuments(text, { version: "1.1" })) {
       const object = doc.toJS();
       if (!object || typeof object !== "object" || !object.kind) continue;
-      const ref: ObjectRef = { ...placeOf(folder), apiVersion: String(object.apiVersion ?? ""), kind: String(object.kind), namespace: object.metadata?.namespace, name: String(object.metadata?.name ?? file), file };
+      const ref: ObjectRef = {
+        ...placeOf(folder),
+        apiVersion: String(object.apiVersion ?? ""),
+        kind: String(object.kind),
+        namespace: object.metadata?.namespace,
+        name: String(object.metadata?.name ?? file),
+        file,
+      };
       out.set([folder, group(ref.apiVersion), ref.kind, ref.namespace ?? "", ref.name].join("|"), { ...ref, object });
     }
   }
@@ -76,18 +83,33 @@ export function compareTrees(base: Map<string, string>, head: Map<string, string
     const { object: _o, ...ref } = b;
     const a = after.get(key);
     if (!a) {
-      changes.push({ ...ref, type: "removed", before: b.object, patch: [], yamlDiff: unifiedDiff(toYaml(b.object), "") });
+      changes.push({
+        ...ref,
+        type: "removed",
+        before: b.object,
+        patch: [],
+        yamlDiff: unifiedDiff(toYaml(b.object), ""),
+      });
       continue;
     }
     const patch = compare(b.object, a.object);
     if (patch.length === 0) continue;
     const { object: _a, ...headRef } = a;
-    changes.push({ ...headRef, type: "changed", before: b.object, after: a.object, patch, yamlDiff: unifiedDiff(toYaml(b.object), toYaml(a.object)) });
+    changes.push({
+      ...headRef,
+      type: "changed",
+      before: b.object,
+      after: a.object,
+      patch,
+      yamlDiff: unifiedDiff(toYaml(b.object), toYaml(a.object)),
+    });
   }
   for (const [key, a] of after) {
     if (before.has(key)) continue;
     const { object: _o, ...ref } = a;
     changes.push({ ...ref, type: "added", after: a.object, patch: [], yamlDiff: unifiedDiff("", toYaml(a.object)) });
   }
-  return changes.sort((x, y) => (x.folder < y.folder ? -1 : x.folder > y.folder ? 1 : x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+  return changes.sort((x, y) =>
+    x.folder < y.folder ? -1 : x.folder > y.folder ? 1 : x.file < y.file ? -1 : x.file > y.file ? 1 : 0,
+  );
 }

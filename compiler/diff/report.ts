@@ -49,7 +49,14 @@ const SIGN: Record<ChangeType, string> = { added: "+", changed: "±", removed: "
 export function summaryRows(changes: ObjectChange[]): SummaryRow[] {
   const rows = new Map<string, SummaryRow>();
   for (const c of changes) {
-    const row = rows.get(c.folder) ?? { environment: c.environment, region: c.region, platform: c.platform, added: 0, changed: 0, removed: 0 };
+    const row = rows.get(c.folder) ?? {
+      environment: c.environment,
+      region: c.region,
+      platform: c.platform,
+      added: 0,
+      changed: 0,
+      removed: 0,
+    };
     row[c.type]++;
     rows.set(c.folder, row);
   }
@@ -74,7 +81,11 @@ function riskLines(result: DiffResult): { rule: RiskRule; text: string }[] {
   const out: { rule: RiskRule; text: string }[] = [];
   for (const block of result.blocks) {
     for (const e of block.entries) {
-      for (const r of e.risks) out.push({ rule: r.rule, text: `${objectName(e.change)} in ${where(block)}${e.regions[0] ? ` (${listWords(e.regions)})` : ""}: ${r.message}` });
+      for (const r of e.risks)
+        out.push({
+          rule: r.rule,
+          text: `${objectName(e.change)} in ${where(block)}${e.regions[0] ? ` (${listWords(e.regions)})` : ""}: ${r.message}`,
+        });
     }
   }
   const order = Object.keys(RULE_TITLE);
@@ -105,15 +116,28 @@ function markdownEntry(e: ChangeEntry): string {
 
 function markdownBlockOpen(b: ChangeBlock): string {
   const n = (t: ChangeType) => b.entries.filter((e) => e.change.type === t).length;
-  const counts = (["added", "changed", "removed"] as ChangeType[]).filter((t) => n(t)).map((t) => `${n(t)} ${t}`).join(", ");
-  const apps = b.regions[0] ? (b.regions.length > 1 ? ` — ${b.regions.length} Applications (${listWords(b.regions)})` : ` — ${b.regions[0]}`) : "";
+  const counts = (["added", "changed", "removed"] as ChangeType[])
+    .filter((t) => n(t))
+    .map((t) => `${n(t)} ${t}`)
+    .join(", ");
+  const apps = b.regions[0]
+    ? b.regions.length > 1
+      ? ` — ${b.regions.length} Applications (${listWords(b.regions)})`
+      : ` — ${b.regions[0]}`
+    : "";
   return `<details><summary><b>${where(b)}</b>${apps}: ${counts}</summary>\n`;
 }
 
 /** The report as Markdown, at most `maxLength` characters (truncated at an object boundary with a note). */
 export function renderMarkdown(result: DiffResult, options: ReportOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
-  const parts: string[] = [COMMENT_MARKER, "## Manifold: rendered diff", "", `\`${sideText(result.base)}\` → \`${sideText(result.head)}\`: ${result.changes.length ? totals(result) : "**no rendered changes**"}.`, ""];
+  const parts: string[] = [
+    COMMENT_MARKER,
+    "## Manifold: rendered diff",
+    "",
+    `\`${sideText(result.base)}\` → \`${sideText(result.head)}\`: ${result.changes.length ? totals(result) : "**no rendered changes**"}.`,
+    "",
+  ];
   if (result.changes.length === 0) return parts.join("\n") + "\n";
   const total = result.changes.length;
   let shown = 0;
@@ -135,7 +159,12 @@ export function renderMarkdown(result: DiffResult, options: ReportOptions = {}):
     }
     parts.push("");
   } else parts.push("No risk flags.", "");
-  parts.push("### Summary", "", "| Environment | Region | Platform | Added | Changed | Removed |", "|---|---|---|--:|--:|--:|");
+  parts.push(
+    "### Summary",
+    "",
+    "| Environment | Region | Platform | Added | Changed | Removed |",
+    "|---|---|---|--:|--:|--:|",
+  );
   const rows = summaryRows(result.changes);
   for (const [i, r] of rows.entries()) {
     const line = `| ${r.environment} | ${r.region || "—"} | ${r.platform || "—"} | ${r.added} | ${r.changed} | ${r.removed} |`;
@@ -157,32 +186,43 @@ export function renderMarkdown(result: DiffResult, options: ReportOptions = {}):
         truncated = true;
         break outer;
       }
-      if (!opened) parts.push(open), (opened = true);
+      if (!opened) (parts.push(open), (opened = true));
       parts.push(text);
       shown += e.regions.length || 1;
     }
     if (opened) parts.push("</details>\n");
   }
   if (truncated) {
-    const where = options.fullReport ? `The full report is in \`${options.fullReport}\`${process.env.GITHUB_ACTIONS || process.env.GITLAB_CI ? " (a CI artifact)" : ""}.` : "Run `manifold diff` with `--output FILE` for the full report.";
-    parts.push(`> [!WARNING]\n> **Truncated**: this report shows ${shown} of ${total} changed object(s) to stay under ${limit.toLocaleString("en-US")} characters. ${where}`);
+    const where = options.fullReport
+      ? `The full report is in \`${options.fullReport}\`${process.env.GITHUB_ACTIONS || process.env.GITLAB_CI ? " (a CI artifact)" : ""}.`
+      : "Run `manifold diff` with `--output FILE` for the full report.";
+    parts.push(
+      `> [!WARNING]\n> **Truncated**: this report shows ${shown} of ${total} changed object(s) to stay under ${limit.toLocaleString("en-US")} characters. ${where}`,
+    );
   }
   return parts.join("\n") + "\n";
 }
 
 /** The report as plain text for a terminal. */
 export function renderText(result: DiffResult): string {
-  const out = [`rendered diff ${sideText(result.base)} → ${sideText(result.head)}: ${result.changes.length ? totals(result) : "no rendered changes"}`];
+  const out = [
+    `rendered diff ${sideText(result.base)} → ${sideText(result.head)}: ${result.changes.length ? totals(result) : "no rendered changes"}`,
+  ];
   if (result.changes.length === 0) return out.join("\n") + "\n";
   const risks = riskLines(result);
   out.push("", risks.length ? `RISKS (${risks.length})` : "no risk flags");
   for (const r of risks) out.push(`  ! ${RULE_TITLE[r.rule]}: ${r.text}`);
   out.push("", "SUMMARY");
-  for (const r of summaryRows(result.changes)) out.push(`  ${[r.environment, r.region, r.platform].filter(Boolean).join("/")}: +${r.added} ~${r.changed} -${r.removed}`);
+  for (const r of summaryRows(result.changes))
+    out.push(
+      `  ${[r.environment, r.region, r.platform].filter(Boolean).join("/")}: +${r.added} ~${r.changed} -${r.removed}`,
+    );
   for (const block of result.blocks) {
     out.push("", `== ${where(block)}${block.regions[0] ? ` (${listWords(block.regions)})` : ""}`);
     for (const e of block.entries) {
-      out.push(`${SIGN[e.change.type]} ${objectName(e.change)}: ${e.change.type}${e.regions[0] ? `, ${regionsText(e)}` : ""}`);
+      out.push(
+        `${SIGN[e.change.type]} ${objectName(e.change)}: ${e.change.type}${e.regions[0] ? `, ${regionsText(e)}` : ""}`,
+      );
       for (const r of e.risks) out.push(`  ! ${RULE_TITLE[r.rule]}: ${r.message}`);
       for (const line of e.change.yamlDiff.replace(/\n$/, "").split("\n")) out.push(`    ${line}`);
     }
@@ -211,9 +251,32 @@ export function renderJson(result: DiffResult): string {
         base: result.base,
         head: result.head,
         summary: summaryRows(result.changes),
-        risks: result.blocks.flatMap((b) => b.entries.flatMap((e) => e.risks.map((r) => ({ ...r, kind: e.change.kind, namespace: e.change.namespace, name: e.change.name, environment: e.change.environment, platform: e.change.platform, regions: e.regions })))),
+        risks: result.blocks.flatMap((b) =>
+          b.entries.flatMap((e) =>
+            e.risks.map((r) => ({
+              ...r,
+              kind: e.change.kind,
+              namespace: e.change.namespace,
+              name: e.change.name,
+              environment: e.change.environment,
+              platform: e.change.platform,
+              regions: e.regions,
+            })),
+          ),
+        ),
         changes: result.changes.map(change),
-        entries: result.blocks.flatMap((b) => b.entries.map((e) => ({ type: e.change.type, environment: e.change.environment, platform: e.change.platform, regions: e.regions, kind: e.change.kind, namespace: e.change.namespace, name: e.change.name, ...(e.change.type === "changed" ? { patch: e.change.patch } : {}) }))),
+        entries: result.blocks.flatMap((b) =>
+          b.entries.map((e) => ({
+            type: e.change.type,
+            environment: e.change.environment,
+            platform: e.change.platform,
+            regions: e.regions,
+            kind: e.change.kind,
+            namespace: e.change.namespace,
+            name: e.change.name,
+            ...(e.change.type === "changed" ? { patch: e.change.patch } : {}),
+          })),
+        ),
       },
       null,
       2,

@@ -54,7 +54,8 @@ function valueAt(doc: unknown, pointer: string): unknown {
 function podSpecs(o: any): [string, any][] {
   const out: [string, any][] = [];
   if (o?.spec?.template?.spec) out.push(["spec.template.spec", o.spec.template.spec]);
-  if (o?.spec?.jobTemplate?.spec?.template?.spec) out.push(["spec.jobTemplate.spec.template.spec", o.spec.jobTemplate.spec.template.spec]);
+  if (o?.spec?.jobTemplate?.spec?.template?.spec)
+    out.push(["spec.jobTemplate.spec.template.spec", o.spec.jobTemplate.spec.template.spec]);
   return out;
 }
 
@@ -88,7 +89,12 @@ function touchesSecretRef(change: ObjectChange): string[] {
   for (const op of change.patch) {
     const old = op.op === "remove" || op.op === "replace" ? valueAt(change.before, op.path) : undefined;
     const value = "value" in op ? op.value : undefined;
-    if (/\/(secretKeyRef|secretRef|secretName)(\/|$)/.test(op.path) || SECRET_KEYS.test(JSON.stringify(value ?? null)) || SECRET_KEYS.test(JSON.stringify(old ?? null))) paths.add(dotted(op.path));
+    if (
+      /\/(secretKeyRef|secretRef|secretName)(\/|$)/.test(op.path) ||
+      SECRET_KEYS.test(JSON.stringify(value ?? null)) ||
+      SECRET_KEYS.test(JSON.stringify(old ?? null))
+    )
+      paths.add(dotted(op.path));
   }
   return [...paths];
 }
@@ -97,19 +103,35 @@ function touchesSecretRef(change: ObjectChange): string[] {
 export function risksOf(change: ObjectChange): Risk[] {
   const risks: Risk[] = [];
   const { kind, type } = change;
-  if (type === "removed" && DATA_KINDS.has(kind)) risks.push({ rule: "data-loss", message: `deleting a ${kind} loses data${kind === "Namespace" ? " (everything in it is deleted)" : ""}` });
-  if (type === "removed" && kind === "ExternalSecret") risks.push({ rule: "secret-reference", message: "the ExternalSecret is deleted: the Secret it maintains goes away" });
+  if (type === "removed" && DATA_KINDS.has(kind))
+    risks.push({
+      rule: "data-loss",
+      message: `deleting a ${kind} loses data${kind === "Namespace" ? " (everything in it is deleted)" : ""}`,
+    });
+  if (type === "removed" && kind === "ExternalSecret")
+    risks.push({
+      rule: "secret-reference",
+      message: "the ExternalSecret is deleted: the Secret it maintains goes away",
+    });
   if (type !== "changed") return risks;
   const paths = change.patch.map((op) => op.path);
   // A hook is deleted and created again on every sync, so its fields may change freely.
   const recreated = Boolean(change.after?.metadata?.annotations?.["argocd.argoproj.io/hook"]);
   const immutable = recreated ? [] : (IMMUTABLE_FIELDS[kind] ?? []).filter((f) => paths.some((p) => under(p, f)));
-  if (immutable.length) risks.push({ rule: "immutable-field", message: `${immutable.map(dotted).join(", ")} cannot change in place: the API server refuses it and Argo CD's sync fails (the object must be replaced)` });
+  if (immutable.length)
+    risks.push({
+      rule: "immutable-field",
+      message: `${immutable.map(dotted).join(", ")} cannot change in place: the API server refuses it and Argo CD's sync fails (the object must be replaced)`,
+    });
   const before = change.before;
   const after = change.after;
   const waveBefore = before?.metadata?.annotations?.[WAVE];
   const waveAfter = after?.metadata?.annotations?.[WAVE];
-  if (waveBefore !== waveAfter) risks.push({ rule: "wave-reorder", message: `sync wave ${waveBefore ?? "0 (unset)"} → ${waveAfter ?? "0 (unset)"}` });
+  if (waveBefore !== waveAfter)
+    risks.push({
+      rule: "wave-reorder",
+      message: `sync wave ${waveBefore ?? "0 (unset)"} → ${waveAfter ?? "0 (unset)"}`,
+    });
   if (isProduction(change.environment)) {
     const cuts: string[] = [];
     if (kind === "HorizontalPodAutoscaler") {
@@ -121,11 +143,18 @@ export function risksOf(change: ObjectChange): Risk[] {
     }
     const oldReplicas = before?.spec?.replicas;
     const newReplicas = after?.spec?.replicas;
-    if (typeof oldReplicas === "number" && typeof newReplicas === "number" && newReplicas < oldReplicas) cuts.push(`replicas ${oldReplicas} → ${newReplicas}`);
+    if (typeof oldReplicas === "number" && typeof newReplicas === "number" && newReplicas < oldReplicas)
+      cuts.push(`replicas ${oldReplicas} → ${newReplicas}`);
     cuts.push(...resourceReductions(before, after));
-    if (cuts.length) risks.push({ rule: "production-reduction", message: `production capacity goes down: ${cuts.join("; ")}` });
+    if (cuts.length)
+      risks.push({ rule: "production-reduction", message: `production capacity goes down: ${cuts.join("; ")}` });
   }
-  const secretPaths = kind === "ExternalSecret" ? paths.filter((p) => under(p, "/spec")).map(dotted) : touchesSecretRef(change);
-  if (secretPaths.length) risks.push({ rule: "secret-reference", message: `a Secret reference changes (${[...new Set(secretPaths)].slice(0, 4).join(", ")}${secretPaths.length > 4 ? ", …" : ""})` });
+  const secretPaths =
+    kind === "ExternalSecret" ? paths.filter((p) => under(p, "/spec")).map(dotted) : touchesSecretRef(change);
+  if (secretPaths.length)
+    risks.push({
+      rule: "secret-reference",
+      message: `a Secret reference changes (${[...new Set(secretPaths)].slice(0, 4).join(", ")}${secretPaths.length > 4 ? ", …" : ""})`,
+    });
   return risks;
 }

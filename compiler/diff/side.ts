@@ -29,9 +29,14 @@ const OWN_CLI = join(PACKAGE_ROOT, "bin/manifold.js");
 
 function run(cli: string, cwd: string): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [cli, "compile", "--root", cwd], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } }, (error, _stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr: String(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [cli, "compile", "--root", cwd],
+      { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } },
+      (error, _stdout, stderr) => {
+        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr: String(stderr) });
+      },
+    );
   });
 }
 
@@ -41,7 +46,8 @@ export async function renderWorkingTree(root: string): Promise<RenderedSide> {
     const result = await compile({ root });
     return { label: "working tree", files: result.files };
   } catch (e) {
-    if (e instanceof ManifoldError) throw new ManifoldError(`diff: the working tree does not compile: ${e.format()}`, {}, e.others);
+    if (e instanceof ManifoldError)
+      throw new ManifoldError(`diff: the working tree does not compile: ${e.format()}`, {}, e.others);
     throw e;
   }
 }
@@ -59,7 +65,8 @@ export async function renderRef(root: string, ref: string): Promise<RenderedSide
     await git.raw(["worktree", "add", "--detach", "--force", tree, commit]);
     const project = join(tree, prefix);
     const modules = join(root, "node_modules");
-    if (existsSync(modules) && !existsSync(join(project, "node_modules"))) symlinkSync(realpathSync(modules), join(project, "node_modules"), "dir");
+    if (existsSync(modules) && !existsSync(join(project, "node_modules")))
+      symlinkSync(realpathSync(modules), join(project, "node_modules"), "dir");
     const cli = existsSync(join(project, "bin/manifold.js")) ? join(project, "bin/manifold.js") : OWN_CLI;
     const { code, stderr } = await run(cli, project);
     if (code !== 0) {

@@ -28,7 +28,13 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
     const path = `${folder}/${objectFileName(o.object)}`;
     const id = `${o.object.apiVersion} ${o.object.kind}/${o.object.metadata.name}`;
     if (files.has(path)) {
-      errors.push(new ManifoldError(`two objects would both be written to ${path}: ${owners.get(path)} and ${id}`, { file: target.sources[0], field: o.component ? `components.${o.component}` : undefined, target: target.id }));
+      errors.push(
+        new ManifoldError(`two objects would both be written to ${path}: ${owners.get(path)} and ${id}`, {
+          file: target.sources[0],
+          field: o.component ? `components.${o.component}` : undefined,
+          target: target.id,
+        }),
+      );
       continue;
     }
     owners.set(path, id);

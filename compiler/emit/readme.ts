@@ -22,7 +22,6 @@ function mermaidId(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
-
 /** Renders the README for one target. */
 export function renderReadme(target: ResolvedTarget, objects: RenderedObject[]): string {
   const groups = waveGroups(objects);
@@ -49,7 +48,9 @@ export function renderReadme(target: ResolvedTarget, objects: RenderedObject[]):
     "|---|---|---|",
   );
   for (const g of groups) {
-    lines.push(`| ${g.phase} | ${g.wave} | ${g.objects.map((o) => `[${o.object.kind}/${o.object.metadata.name}](${objectFileName(o.object)})`).join("<br>")} |`);
+    lines.push(
+      `| ${g.phase} | ${g.wave} | ${g.objects.map((o) => `[${o.object.kind}/${o.object.metadata.name}](${objectFileName(o.object)})`).join("<br>")} |`,
+    );
   }
   lines.push("", "## Dependencies", "", "```mermaid", "flowchart LR");
   const waveOfComponent = new Map<string, number>();
@@ -68,7 +69,8 @@ export function renderReadme(target: ResolvedTarget, objects: RenderedObject[]):
   const graph = syncGraph(target);
   for (const c of Object.keys(graph).sort()) {
     if (!waveOfComponent.has(c)) continue;
-    for (const dep of [...graph[c].dependsOn].sort()) if (waveOfComponent.has(dep)) lines.push(`  ${mermaidId(c)} --> ${mermaidId(dep)}`);
+    for (const dep of [...graph[c].dependsOn].sort())
+      if (waveOfComponent.has(dep)) lines.push(`  ${mermaidId(c)} --> ${mermaidId(dep)}`);
   }
   lines.push("```", "");
   return lines.join("\n");

@@ -8,7 +8,17 @@
  * leaves the previous tree exactly as it was. Unchanged files are never
  * rewritten, so an unchanged target keeps its files (and their times).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 
 /** Which files of the tree a compile owns; the rest is kept as it is. Undefined means the whole tree. */
@@ -23,7 +33,9 @@ export function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   if (!existsSync(dir)) return out;
   const walk = (rel: string) => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
       else out.set(path, readFileSync(join(dir, path), "utf8"));
@@ -73,7 +85,12 @@ function planWrites(dir: string, files: Map<string, string>, diff: TreeDiff): Wr
   if (!existsSync(dir)) {
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
-    return { writes: [...files].map(([path, content]) => [join(tmp, path), content]), renames: [[tmp, dir]], removed: [], fresh: tmp };
+    return {
+      writes: [...files].map(([path, content]) => [join(tmp, path), content]),
+      renames: [[tmp, dir]],
+      removed: [],
+      fresh: tmp,
+    };
   }
   const plan: WritePlan = { writes: [], renames: [], removed: diff.removed };
   for (const path of [...diff.added, ...diff.changed]) {

@@ -7,7 +7,10 @@ import { ManifoldError } from "../errors.ts";
 import type { Component } from "../describe/types.ts";
 
 /** Longest-path layer of each component: 0 with no dependencies, else 1 + the deepest dependency. A cycle is an error naming the whole path. */
-export function layerComponents(components: Record<string, Pick<Component, "dependsOn">>, where: { file?: string; target?: string } = {}): Map<string, number> {
+export function layerComponents(
+  components: Record<string, Pick<Component, "dependsOn">>,
+  where: { file?: string; target?: string } = {},
+): Map<string, number> {
   const level = new Map<string, number>();
   const visiting: string[] = [];
   const visit = (name: string): number => {
@@ -16,14 +19,21 @@ export function layerComponents(components: Record<string, Pick<Component, "depe
     const at = visiting.indexOf(name);
     if (at >= 0) {
       const cycle = [...visiting.slice(at), name];
-      throw new ManifoldError(`dependency cycle: ${cycle.join(" -> ")}`, { ...where, field: `components.${cycle[0]}.dependsOn` });
+      throw new ManifoldError(`dependency cycle: ${cycle.join(" -> ")}`, {
+        ...where,
+        field: `components.${cycle[0]}.dependsOn`,
+      });
     }
     const component = components[name];
     if (!component) throw new ManifoldError(`unknown component "${name}"`, { ...where, field: "components" });
     visiting.push(name);
     let depth = 0;
     for (const dep of component.dependsOn ?? []) {
-      if (!components[dep]) throw new ManifoldError(`depends on unknown component "${dep}"`, { ...where, field: `components.${name}.dependsOn` });
+      if (!components[dep])
+        throw new ManifoldError(`depends on unknown component "${dep}"`, {
+          ...where,
+          field: `components.${name}.dependsOn`,
+        });
       depth = Math.max(depth, visit(dep) + 1);
     }
     visiting.pop();

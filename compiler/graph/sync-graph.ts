@@ -7,7 +7,9 @@ import type { ResolvedTarget } from "../model/target.ts";
  * and every service that uses one of those databases depends on the hook,
  * so it starts only once the schema is migrated.
  */
-export function syncGraph(target: Pick<ResolvedTarget, "components" | "waveHooks">): Record<string, { dependsOn: string[] }> {
+export function syncGraph(
+  target: Pick<ResolvedTarget, "components" | "waveHooks">,
+): Record<string, { dependsOn: string[] }> {
   const graph: Record<string, { dependsOn: string[] }> = {};
   for (const [key, c] of Object.entries(target.components)) graph[key] = { dependsOn: [...(c.dependsOn ?? [])] };
   for (const [name, hook] of Object.entries(target.waveHooks)) {
@@ -22,9 +24,12 @@ export function syncGraph(target: Pick<ResolvedTarget, "components" | "waveHooks
 }
 
 /** The sync graph in object names (`app.kubernetes.io/name` of each workload), for hazard checks. */
-export function workloadDependencies(target: Pick<ResolvedTarget, "components" | "waveHooks" | "namePrefix">): Record<string, string[]> {
+export function workloadDependencies(
+  target: Pick<ResolvedTarget, "components" | "waveHooks" | "namePrefix">,
+): Record<string, string[]> {
   const graph = syncGraph(target);
   const out: Record<string, string[]> = {};
-  for (const [key, node] of Object.entries(graph)) out[target.namePrefix + key] = node.dependsOn.map((d) => target.namePrefix + d);
+  for (const [key, node] of Object.entries(graph))
+    out[target.namePrefix + key] = node.dependsOn.map((d) => target.namePrefix + d);
   return out;
 }

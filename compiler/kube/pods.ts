@@ -1,7 +1,14 @@
 import type { KubeObject } from "../model/object.ts";
 
 /** Workload kinds whose pods come from `spec.template` (CronJobs go through their job template). */
-const TEMPLATE_OWNERS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]);
+const TEMPLATE_OWNERS = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+]);
 
 /**
  * The pod template inside a workload and the JSON pointer to it, or undefined
@@ -10,7 +17,10 @@ const TEMPLATE_OWNERS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Repl
  */
 export function podTemplateOf(o: KubeObject): { template: any; pointer: string } | undefined {
   const s = o.spec as any;
-  if (o.kind === "CronJob") return s?.jobTemplate?.spec?.template ? { template: s.jobTemplate.spec.template, pointer: "/spec/jobTemplate/spec/template" } : undefined;
+  if (o.kind === "CronJob")
+    return s?.jobTemplate?.spec?.template
+      ? { template: s.jobTemplate.spec.template, pointer: "/spec/jobTemplate/spec/template" }
+      : undefined;
   if (TEMPLATE_OWNERS.has(o.kind)) return s?.template ? { template: s.template, pointer: "/spec/template" } : undefined;
   return undefined;
 }

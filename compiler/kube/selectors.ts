@@ -8,17 +8,24 @@ export interface LabelSelector {
 }
 
 /** Whether `labels` satisfy a LabelSelector (`matchLabels` and `matchExpressions`). An empty selector matches everything. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const e of selector?.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
     const ok =
-      e.operator === "In" ? has && (e.values ?? []).includes(l[e.key])
-      : e.operator === "NotIn" ? !has || !(e.values ?? []).includes(l[e.key])
-      : e.operator === "Exists" ? has
-      : e.operator === "DoesNotExist" ? !has
-      : false;
+      e.operator === "In"
+        ? has && (e.values ?? []).includes(l[e.key])
+        : e.operator === "NotIn"
+          ? !has || !(e.values ?? []).includes(l[e.key])
+          : e.operator === "Exists"
+            ? has
+            : e.operator === "DoesNotExist"
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -43,10 +50,18 @@ export interface PodTemplate {
 function operatorPodLabels(o: RenderedObject): Record<string, string> | undefined {
   if (!o.object.apiVersion.startsWith("monitoring.coreos.com/")) return undefined;
   const name = o.object.metadata.name;
-  const app = o.object.kind === "Prometheus" ? "prometheus" : o.object.kind === "Alertmanager" ? "alertmanager" : undefined;
+  const app =
+    o.object.kind === "Prometheus" ? "prometheus" : o.object.kind === "Alertmanager" ? "alertmanager" : undefined;
   if (!app) return undefined;
   const extra = (o.object.spec as any)?.podMetadata?.labels ?? {};
-  return { ...extra, "app.kubernetes.io/name": app, "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "prometheus-operator", "operator.prometheus.io/name": name, [app]: name };
+  return {
+    ...extra,
+    "app.kubernetes.io/name": app,
+    "app.kubernetes.io/instance": name,
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+    "operator.prometheus.io/name": name,
+    [app]: name,
+  };
 }
 
 /** The governing Services prometheus-operator creates for the Prometheus and Alertmanager resources of a target. */
@@ -55,10 +70,19 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
   const made = (name: string, ports: number[], from: RenderedObject): RenderedObject => ({
     band: from.band,
     component: from.component,
-    object: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: from.object.metadata.namespace }, spec: { clusterIP: "None", ports: ports.map((port) => ({ port })) } },
+    object: {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name, namespace: from.object.metadata.namespace },
+      spec: { clusterIP: "None", ports: ports.map((port) => ({ port })) },
+    },
   });
-  const prometheus = objects.find((o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Prometheus");
-  const alertmanager = objects.find((o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Alertmanager");
+  const prometheus = objects.find(
+    (o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Prometheus",
+  );
+  const alertmanager = objects.find(
+    (o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Alertmanager",
+  );
   if (prometheus) out.push(made("prometheus-operated", [9090], prometheus));
   if (alertmanager) out.push(made("alertmanager-operated", [9093, 9094], alertmanager));
   return out;
@@ -74,7 +98,8 @@ export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   for (const o of objects) {
     const template = podTemplateOf(o.object)?.template;
     if (template) out.push({ owner: o, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {} });
-    else if (o.object.kind === "Pod") out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: (o.object.spec as any) ?? {} });
+    else if (o.object.kind === "Pod")
+      out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: (o.object.spec as any) ?? {} });
   }
   return out;
 }

@@ -25,10 +25,16 @@ export function checkVerticalPodAutoscaler(o: KubeObject): { pointer: string; me
   const problems: { pointer: string; message: string }[] = [];
   if (!spec || typeof spec !== "object") return [{ pointer: "/spec", message: "must be an object" }];
   const ref = spec.targetRef;
-  if (typeof ref?.name !== "string" || typeof ref?.kind !== "string" || typeof ref?.apiVersion !== "string") problems.push({ pointer: "/spec/targetRef", message: "must name apiVersion, kind and name" });
+  if (typeof ref?.name !== "string" || typeof ref?.kind !== "string" || typeof ref?.apiVersion !== "string")
+    problems.push({ pointer: "/spec/targetRef", message: "must name apiVersion, kind and name" });
   const mode = spec.updatePolicy?.updateMode;
-  if (mode !== undefined && !["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate"].includes(mode)) problems.push({ pointer: "/spec/updatePolicy/updateMode", message: "must be Off, Initial, Recreate, Auto or InPlaceOrRecreate" });
+  if (mode !== undefined && !["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate"].includes(mode))
+    problems.push({
+      pointer: "/spec/updatePolicy/updateMode",
+      message: "must be Off, Initial, Recreate, Auto or InPlaceOrRecreate",
+    });
   const allowed = new Set(["targetRef", "updatePolicy", "resourcePolicy", "recommenders"]);
-  for (const k of Object.keys(spec)) if (!allowed.has(k)) problems.push({ pointer: `/spec/${k}`, message: "is not a VerticalPodAutoscaler field" });
+  for (const k of Object.keys(spec))
+    if (!allowed.has(k)) problems.push({ pointer: `/spec/${k}`, message: "is not a VerticalPodAutoscaler field" });
   return problems;
 }

@@ -19,4 +19,3 @@ export interface Finding {
   /** Set when an annotation waived the finding; the reason it gave. */
   waived?: string;
 }
-

@@ -1,5 +1,10 @@
 /** The loaded descriptions of a project: what every phase after load reads. */
-import type { ArgoCdDescription, EnvironmentDescription, PlatformDescription, RegionDescription } from "../describe/types.ts";
+import type {
+  ArgoCdDescription,
+  EnvironmentDescription,
+  PlatformDescription,
+  RegionDescription,
+} from "../describe/types.ts";
 
 export interface Loaded<T> {
   /** Path relative to the project root, e.g. `platforms/ossa.ts`. */

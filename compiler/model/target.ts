@@ -5,7 +5,14 @@
 import type { Band, RenderedObject } from "./object.ts";
 import type { HookSpec } from "./hook.ts";
 import type {
-  ClusterDescription, Component, EnvironmentPolicy, EnvValue, IngressDescription, PatchRule, PlatformDescription, RegionRole,
+  ClusterDescription,
+  Component,
+  EnvironmentPolicy,
+  EnvValue,
+  IngressDescription,
+  PatchRule,
+  PlatformDescription,
+  RegionRole,
 } from "../describe/types.ts";
 
 export interface Provenance {

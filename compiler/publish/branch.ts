@@ -19,13 +19,20 @@ export async function assertNotCheckedOut(git: SimpleGit, branch: string): Promi
   for (const block of list.split("\n\n")) {
     if (block.split("\n").includes(`branch refs/heads/${branch}`)) {
       const path = block.split("\n")[0].replace(/^worktree /, "");
-      throw new ManifoldError(`publish refused: the branch ${branch} is checked out in ${path}; publish never touches a checkout`);
+      throw new ManifoldError(
+        `publish refused: the branch ${branch} is checked out in ${path}; publish never touches a checkout`,
+      );
     }
   }
 }
 
 /** Moves the local branch from `old` (undefined: it must not exist yet) to `next`; false when someone moved it meanwhile. */
-export async function moveLocal(git: SimpleGit, branch: string, next: string, old: string | undefined): Promise<boolean> {
+export async function moveLocal(
+  git: SimpleGit,
+  branch: string,
+  next: string,
+  old: string | undefined,
+): Promise<boolean> {
   try {
     await git.raw(["update-ref", "-m", "manifold publish", `refs/heads/${branch}`, next, old ?? ZERO]);
     return true;

@@ -30,7 +30,13 @@ async function identity(git: SimpleGit): Promise<Record<string, string>> {
  * bring in the tip's source commit when this clone lacks it (a newer commit
  * pushed by someone else); the ancestry check needs it.
  */
-export async function planStep(top: string, git: SimpleGit, source: SourceCommit, tip: string | undefined, fetchMissing: () => Promise<void>): Promise<Step> {
+export async function planStep(
+  top: string,
+  git: SimpleGit,
+  source: SourceCommit,
+  tip: string | undefined,
+  fetchMissing: () => Promise<void>,
+): Promise<Step> {
   let tipSource: string | undefined;
   let diverged = false;
   if (tip) {
@@ -39,7 +45,9 @@ export async function planStep(top: string, git: SimpleGit, source: SourceCommit
     if (tipSource) {
       if (!(await resolveCommit(git, tipSource))) await fetchMissing();
       if (!(await resolveCommit(git, tipSource))) {
-        throw new ManifoldError(`publish refused: the branch was last published from ${tipSource.slice(0, 12)}, which this clone does not have, so it cannot tell which is newer; fetch the full history (CI: fetch-depth 0) and retry`);
+        throw new ManifoldError(
+          `publish refused: the branch was last published from ${tipSource.slice(0, 12)}, which this clone does not have, so it cannot tell which is newer; fetch the full history (CI: fetch-depth 0) and retry`,
+        );
       }
       if (await isAncestor(git, source.sha, tipSource)) return { kind: "newer", tipSource };
       diverged = !(await isAncestor(git, tipSource, source.sha));
@@ -51,6 +59,8 @@ export async function planStep(top: string, git: SimpleGit, source: SourceCommit
   const tree = await writeBranchTree(top, source, rendered, previous);
   const env = await identity(git);
   const committer = Object.keys(env).length ? openGit(top, env) : git;
-  const commit = (await committer.raw(["commit-tree", tree, ...(tip ? ["-p", tip] : []), "-m", commitMessage(source)])).trim();
+  const commit = (
+    await committer.raw(["commit-tree", tree, ...(tip ? ["-p", tip] : []), "-m", commitMessage(source)])
+  ).trim();
   return { kind: "commit", commit, tipSource, diverged };
 }

@@ -24,7 +24,9 @@ export function commitMessage(source: SourceCommit): string {
 
 /** The `Source-Commit` trailer of a commit, if it has one. */
 export async function sourceCommitOf(git: SimpleGit, commit: string): Promise<string | undefined> {
-  const out = (await git.raw(["log", "-1", "--format=%(trailers:key=Source-Commit,valueonly,separator=%x00)", commit])).trim();
+  const out = (
+    await git.raw(["log", "-1", "--format=%(trailers:key=Source-Commit,valueonly,separator=%x00)", commit])
+  ).trim();
   const sha = out.split("\0")[0]?.trim();
   return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
 }

@@ -16,7 +16,11 @@ import type { SourceCommit } from "./source.ts";
 export const METADATA_FILE = "hydrator.metadata";
 
 /** The commands that reproduce the branch from the source commit. */
-export const REPRODUCE_COMMANDS = ["npm ci", "npm run compile", "# this branch is rendered/ of that commit, plus hydrator.metadata files"];
+export const REPRODUCE_COMMANDS = [
+  "npm ci",
+  "npm run compile",
+  "# this branch is rendered/ of that commit, plus hydrator.metadata files",
+];
 
 /** True for a provenance file's path (at the root or in any folder). */
 export function isMetadataPath(path: string): boolean {
@@ -25,7 +29,14 @@ export function isMetadataPath(path: string): boolean {
 
 /** The root `hydrator.metadata`: which commit of which repository the branch was rendered from. */
 export function rootMetadata(source: SourceCommit): string {
-  return json({ repoURL: source.repoUrl, drySha: source.sha, author: source.author, date: source.date, subject: source.subject, body: source.body || undefined });
+  return json({
+    repoURL: source.repoUrl,
+    drySha: source.sha,
+    author: source.author,
+    date: source.date,
+    subject: source.subject,
+    body: source.body || undefined,
+  });
 }
 
 /** The `hydrator.metadata` of one application folder. */

@@ -50,19 +50,35 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const top = await repoTop(options.root);
   const git = openGit(top);
   const prefix = (await openGit(options.root).raw(["rev-parse", "--show-prefix"])).trim();
-  if ((await git.raw(["check-ref-format", "--branch", branch]).catch(() => "")).trim() !== branch) throw new ManifoldError(`"${branch}" is not a valid branch name`);
+  if ((await git.raw(["check-ref-format", "--branch", branch]).catch(() => "")).trim() !== branch)
+    throw new ManifoldError(`"${branch}" is not a valid branch name`);
   await assertClean(git);
   await assertNotCheckedOut(git, branch);
-  if (options.push && !(await remoteUrl(git, remote))) throw new ManifoldError(`publish --push: there is no remote "${remote}"; name one with --remote`);
+  if (options.push && !(await remoteUrl(git, remote)))
+    throw new ManifoldError(`publish --push: there is no remote "${remote}"; name one with --remote`);
   log("checking that rendered/ is up to date");
   await assertFresh(options.root);
   const source = await readSource(git, top, remote, prefix);
   const short = source.sha.slice(0, 12);
   const result = (step: Step, tip: string | undefined, pushed: boolean, attempts: number): PublishResult => {
     const base = { branch, source: source.sha, tip, tipSource: step.tipSource, pushed, attempts };
-    if (step.kind === "newer") return { ...base, outcome: "newer-on-branch", message: `nothing to do: ${branch} already holds ${step.tipSource.slice(0, 12)}, which is newer than (or contains) ${short}` };
-    if (step.kind === "unchanged") return { ...base, outcome: "unchanged", message: `nothing to do: ${branch} already holds the rendered tree of ${short}${pushed ? " (pushed)" : ""}` };
-    return { ...base, outcome: "committed", message: `published ${short} to ${branch} as ${step.commit.slice(0, 12)}${pushed ? ` and pushed to ${remote}` : ""}${step.diverged ? ` (note: the previous publish came from ${step.tipSource?.slice(0, 12)}, which is not an ancestor of ${short})` : ""}` };
+    if (step.kind === "newer")
+      return {
+        ...base,
+        outcome: "newer-on-branch",
+        message: `nothing to do: ${branch} already holds ${step.tipSource.slice(0, 12)}, which is newer than (or contains) ${short}`,
+      };
+    if (step.kind === "unchanged")
+      return {
+        ...base,
+        outcome: "unchanged",
+        message: `nothing to do: ${branch} already holds the rendered tree of ${short}${pushed ? " (pushed)" : ""}`,
+      };
+    return {
+      ...base,
+      outcome: "committed",
+      message: `published ${short} to ${branch} as ${step.commit.slice(0, 12)}${pushed ? ` and pushed to ${remote}` : ""}${step.diverged ? ` (note: the previous publish came from ${step.tipSource?.slice(0, 12)}, which is not an ancestor of ${short})` : ""}`,
+    };
   };
   const attempts = Math.max(1, options.attempts ?? 5);
 
@@ -91,7 +107,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
         // The remote lacks the branch but we have it: publish what we have.
         const pushed = await pushBranch(git, remote, branch, tip);
         if (pushed.kind !== "refused") return result(step, tip, true, attempt);
-        if (!(await fetchRemoteTip(git, remote, branch))) throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
+        if (!(await fetchRemoteTip(git, remote, branch)))
+          throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
         continue;
       }
       return result(step, tip, false, attempt);
@@ -100,10 +117,12 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     if (pushed.kind !== "refused") {
       await setLocal(git, branch, step.commit);
       // Another publisher pushed the very same commit (same tree, parent, message and second) first.
-      if (pushed.kind === "up-to-date") return result({ kind: "unchanged", tipSource: source.sha }, step.commit, false, attempt);
+      if (pushed.kind === "up-to-date")
+        return result({ kind: "unchanged", tipSource: source.sha }, step.commit, false, attempt);
       return result(step, step.commit, true, attempt);
     }
-    const now = (await git.raw(["ls-remote", "--heads", remote, `refs/heads/${branch}`])).trim().split(/\s/)[0] || undefined;
+    const now =
+      (await git.raw(["ls-remote", "--heads", remote, `refs/heads/${branch}`])).trim().split(/\s/)[0] || undefined;
     if (now === remoteTip) throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
     log(`${remote}/${branch} moved while publishing; fetching and re-applying (attempt ${attempt + 1} of ${attempts})`);
     await new Promise((r) => setTimeout(r, 50 * attempt + Math.floor(Math.random() * 100)));

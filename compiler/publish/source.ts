@@ -28,8 +28,13 @@ export async function assertClean(git: SimpleGit): Promise<void> {
   const status = (await git.raw(["status", "--porcelain", "--untracked-files=all"])).trimEnd();
   if (!status) return;
   const lines = status.split("\n");
-  const shown = lines.slice(0, 5).map((l) => l.slice(3)).join(", ");
-  throw new ManifoldError(`publish refused: the working tree is dirty (${lines.length} change(s): ${shown}${lines.length > 5 ? ", …" : ""}); commit or stash first, so the branch names a commit that really produced it`);
+  const shown = lines
+    .slice(0, 5)
+    .map((l) => l.slice(3))
+    .join(", ");
+  throw new ManifoldError(
+    `publish refused: the working tree is dirty (${lines.length} change(s): ${shown}${lines.length > 5 ? ", …" : ""}); commit or stash first, so the branch names a commit that really produced it`,
+  );
 }
 
 /** Refuses (ManifoldError) when the compile fails or `rendered/` differs from what the descriptions compile to. */
@@ -38,14 +43,17 @@ export async function assertFresh(root: string): Promise<void> {
   try {
     result = await compile({ root });
   } catch (e) {
-    if (e instanceof ManifoldError) throw new ManifoldError(`publish refused: the compile fails: ${e.format()}`, {}, e.others);
+    if (e instanceof ManifoldError)
+      throw new ManifoldError(`publish refused: the compile fails: ${e.format()}`, {}, e.others);
     throw e;
   }
   const diff = checkRendered(root, result);
   if (!isEmptyDiff(diff)) {
     const n = diff.added.length + diff.changed.length + diff.removed.length;
     const first = [...diff.added, ...diff.changed, ...diff.removed][0];
-    throw new ManifoldError(`publish refused: rendered/ is stale (${n} file(s) differ, e.g. rendered/${first}); run 'npm run compile' and commit`);
+    throw new ManifoldError(
+      `publish refused: rendered/ is stale (${n} file(s) differ, e.g. rendered/${first}); run 'npm run compile' and commit`,
+    );
   }
 }
 
@@ -62,7 +70,20 @@ export async function readSource(git: SimpleGit, top: string, remote: string, pr
   const sha = await resolveCommit(git, "HEAD");
   if (!sha) throw new ManifoldError("publish refused: the repository has no commit yet");
   const renderedTree = (await git.raw(["rev-parse", "--verify", "-q", `${sha}:${prefix}rendered`])).trim();
-  if (!renderedTree) throw new ManifoldError(`publish refused: rendered/ is not committed in ${sha.slice(0, 12)}; run 'npm run compile' and commit rendered/`);
-  const [subject, author, date, ...body] = (await git.raw(["show", "-s", "--format=%s%n%an <%ae>%n%aI%n%b", sha])).split("\n");
-  return { sha, subject, author, date, body: body.join("\n").trim(), repoUrl: (await remoteUrl(git, remote)) ?? top, renderedTree };
+  if (!renderedTree)
+    throw new ManifoldError(
+      `publish refused: rendered/ is not committed in ${sha.slice(0, 12)}; run 'npm run compile' and commit rendered/`,
+    );
+  const [subject, author, date, ...body] = (
+    await git.raw(["show", "-s", "--format=%s%n%an <%ae>%n%aI%n%b", sha])
+  ).split("\n");
+  return {
+    sha,
+    subject,
+    author,
+    date,
+    body: body.join("\n").trim(),
+    repoUrl: (await remoteUrl(git, remote)) ?? top,
+    renderedTree,
+  };
 }

@@ -38,20 +38,27 @@ function folderOf(path: string): string {
 /** The files of one folder (not its subfolders), provenance left out, as a comparable string. */
 function folderContent(entries: Map<string, TreeEntry>, folder: string): string {
   const out: string[] = [];
-  for (const [path, e] of entries) if (folderOf(path) === folder && !isMetadataPath(path)) out.push(`${path} ${e.mode} ${e.sha}`);
+  for (const [path, e] of entries)
+    if (folderOf(path) === folder && !isMetadataPath(path)) out.push(`${path} ${e.mode} ${e.sha}`);
   return out.sort().join("\n");
 }
 
 /** True when two trees hold the same files, provenance files left out. */
 export function sameContent(a: Map<string, TreeEntry>, b: Map<string, TreeEntry>): boolean {
-  const strip = (m: Map<string, TreeEntry>) => [...m].filter(([p]) => !isMetadataPath(p)).map(([p, e]) => `${p} ${e.mode} ${e.sha}`).sort().join("\n");
+  const strip = (m: Map<string, TreeEntry>) =>
+    [...m]
+      .filter(([p]) => !isMetadataPath(p))
+      .map(([p, e]) => `${p} ${e.mode} ${e.sha}`)
+      .sort()
+      .join("\n");
   return strip(a) === strip(b);
 }
 
 /** Folders that Argo CD reads as an application: those that directly hold a manifest. */
 export function applicationFolders(entries: Map<string, TreeEntry>): string[] {
   const folders = new Set<string>();
-  for (const path of entries.keys()) if (/\.(ya?ml|json)$/.test(path) && folderOf(path) !== "") folders.add(folderOf(path));
+  for (const path of entries.keys())
+    if (/\.(ya?ml|json)$/.test(path) && folderOf(path) !== "") folders.add(folderOf(path));
   return [...folders].sort();
 }
 
@@ -76,7 +83,12 @@ async function writeBlobs(git: SimpleGit, contents: string[]): Promise<string[]>
  * (it names the source commit that last changed the folder, as the Source
  * Hydrator does). Returns the tree's id.
  */
-export async function writeBranchTree(top: string, source: SourceCommit, rendered: Map<string, TreeEntry>, previous: Map<string, TreeEntry> | undefined): Promise<string> {
+export async function writeBranchTree(
+  top: string,
+  source: SourceCommit,
+  rendered: Map<string, TreeEntry>,
+  previous: Map<string, TreeEntry> | undefined,
+): Promise<string> {
   const git = openGit(top);
   const [rootBlob, folderBlob] = await writeBlobs(git, [rootMetadata(source), folderMetadata(source)]);
   const metadata: [string, string][] = [[METADATA_FILE, rootBlob]];

@@ -22,13 +22,21 @@ export const natsEngine: StoreEngineDefinition = {
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {
-    return { httpGet: { path: "/healthz", port: "monitor" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
+    return {
+      httpGet: { path: "/healthz", port: "monitor" },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 6,
+    };
   },
   command({ spec, setName, headlessName, namespace, replicas }) {
     const args = ["--name=$(POD_NAME)", "--port=4222", "--http_port=8222", "--jetstream", "--store_dir=/data"];
     if (spec.password) args.push("--auth=$(NATS_TOKEN)");
     if (replicas > 1) {
-      const routes = Array.from({ length: replicas }, (_, i) => `nats://${setName}-${i}.${headlessName}.${namespace}.svc:6222`);
+      const routes = Array.from(
+        { length: replicas },
+        (_, i) => `nats://${setName}-${i}.${headlessName}.${namespace}.svc:6222`,
+      );
       args.push(`--cluster_name=${setName}`, "--cluster=nats://0.0.0.0:6222", `--routes=${routes.join(",")}`);
     }
     return { command: ["nats-server"], args };

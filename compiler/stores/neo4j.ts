@@ -14,7 +14,14 @@ export const neo4jEngine: StoreEngineDefinition = {
   peerPorts: { discovery: 5000, transaction: 6000, raft: 7000 },
   dataPath: "/data",
   runAsUser: 7474,
-  writablePaths: ["/logs", "/tmp", "/var/lib/neo4j/conf", "/var/lib/neo4j/run", "/var/lib/neo4j/import", "/var/lib/neo4j/plugins"],
+  writablePaths: [
+    "/logs",
+    "/tmp",
+    "/var/lib/neo4j/conf",
+    "/var/lib/neo4j/run",
+    "/var/lib/neo4j/import",
+    "/var/lib/neo4j/plugins",
+  ],
   crossRegion: false,
   podManagementPolicy: "Parallel",
   env({ spec, setName, headlessName, namespace }) {
@@ -25,13 +32,19 @@ export const neo4jEngine: StoreEngineDefinition = {
       { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: "yes" },
       { name: "NEO4J_server_default__listen__address", value: "0.0.0.0" },
-      { name: "NEO4J_server_default__advertised__address", value: `$(POD_NAME).${headlessName}.${namespace}.svc.cluster.local` },
+      {
+        name: "NEO4J_server_default__advertised__address",
+        value: `$(POD_NAME).${headlessName}.${namespace}.svc.cluster.local`,
+      },
       { name: "NEO4J_server_metrics_prometheus_enabled", value: "true" },
       { name: "NEO4J_server_metrics_prometheus_endpoint", value: "0.0.0.0:2004" },
     ];
     if (replicas > 1) {
       vars.push(
-        { name: "NEO4J_dbms_cluster_discovery_endpoints", value: Array.from({ length: replicas }, (_, i) => peer(i)).join(",") },
+        {
+          name: "NEO4J_dbms_cluster_discovery_endpoints",
+          value: Array.from({ length: replicas }, (_, i) => peer(i)).join(","),
+        },
         { name: "NEO4J_dbms_cluster_minimum__initial__system__primaries__count", value: String(replicas) },
         { name: "NEO4J_initial_dbms_default__primaries__count", value: String(Math.min(replicas, 3)) },
       );

@@ -25,10 +25,16 @@ export const postgresOfficialEngine: StoreEngineDefinition = {
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {
-    return { exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432"] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 };
+    return {
+      exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432"] },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
+    };
   },
   check(spec) {
-    if (spec.replicas > 1) return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "bitnami" for replicas`;
+    if (spec.replicas > 1)
+      return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "bitnami" for replicas`;
     return undefined;
   },
 };

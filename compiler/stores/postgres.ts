@@ -7,7 +7,12 @@ export const postgresEngine: StoreEngineDefinition = {
   ports: { postgres: 5432 },
   dataPath: "/bitnami/postgresql",
   runAsUser: 1001,
-  writablePaths: ["/tmp", "/opt/bitnami/postgresql/conf", "/opt/bitnami/postgresql/tmp", "/opt/bitnami/postgresql/logs"],
+  writablePaths: [
+    "/tmp",
+    "/opt/bitnami/postgresql/conf",
+    "/opt/bitnami/postgresql/tmp",
+    "/opt/bitnami/postgresql/logs",
+  ],
   crossRegion: true,
   initScriptsPath: "/docker-entrypoint-initdb.d",
   passwordKeys: ["replication-password"],
@@ -22,7 +27,10 @@ export const postgresEngine: StoreEngineDefinition = {
       vars.push(fromSecret("POSTGRESQL_REPLICATION_PASSWORD", spec.password.name, "replication-password") as never);
     }
     if (mode === "replica") {
-      vars.push({ name: "POSTGRESQL_MASTER_HOST", value: primaryHost }, { name: "POSTGRESQL_MASTER_PORT_NUMBER", value: "5432" });
+      vars.push(
+        { name: "POSTGRESQL_MASTER_HOST", value: primaryHost },
+        { name: "POSTGRESQL_MASTER_PORT_NUMBER", value: "5432" },
+      );
     } else {
       if (spec.user) vars.push({ name: "POSTGRESQL_USERNAME", value: spec.user });
       if (spec.database) vars.push({ name: "POSTGRESQL_DATABASE", value: spec.database });
@@ -31,6 +39,11 @@ export const postgresEngine: StoreEngineDefinition = {
   },
   probe({ spec }) {
     const user = spec.user ?? "postgres";
-    return { exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", user] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 };
+    return {
+      exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", user] },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
+    };
   },
 };

@@ -14,8 +14,12 @@ export const qdrantEngine: StoreEngineDefinition = {
   writablePaths: ["/qdrant/snapshots", "/tmp"],
   crossRegion: false,
   env({ spec }) {
-    const vars = [{ name: "QDRANT__CLUSTER__ENABLED", value: "true" }, { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" }];
-    if (spec.password) vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key) as never);
+    const vars = [
+      { name: "QDRANT__CLUSTER__ENABLED", value: "true" },
+      { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" },
+    ];
+    if (spec.password)
+      vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key) as never);
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {
@@ -26,7 +30,9 @@ export const qdrantEngine: StoreEngineDefinition = {
     const seed = `http://${setName}-0.${headlessName}.${namespace}.svc:6335`;
     return {
       command: ["/bin/bash", "-c"],
-      args: [`if [ "\${HOSTNAME##*-}" = "0" ]; then exec ./entrypoint.sh --uri ${self.replace("$(HOSTNAME)", "${HOSTNAME}")}; else exec ./entrypoint.sh --bootstrap ${seed} --uri ${self.replace("$(HOSTNAME)", "${HOSTNAME}")}; fi`],
+      args: [
+        `if [ "\${HOSTNAME##*-}" = "0" ]; then exec ./entrypoint.sh --uri ${self.replace("$(HOSTNAME)", "${HOSTNAME}")}; else exec ./entrypoint.sh --bootstrap ${seed} --uri ${self.replace("$(HOSTNAME)", "${HOSTNAME}")}; fi`,
+      ],
     };
   },
 };

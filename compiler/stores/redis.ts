@@ -16,9 +16,11 @@ export const redisEngine: StoreEngineDefinition = {
     ];
     if (spec.password) {
       vars.push(fromSecret("REDIS_PASSWORD", spec.password.name, spec.password.key) as never);
-      if (mode === "replica") vars.push(fromSecret("REDIS_MASTER_PASSWORD", spec.password.name, spec.password.key) as never);
+      if (mode === "replica")
+        vars.push(fromSecret("REDIS_MASTER_PASSWORD", spec.password.name, spec.password.key) as never);
     } else vars.push({ name: "ALLOW_EMPTY_PASSWORD", value: "yes" });
-    if (mode === "replica") vars.push({ name: "REDIS_MASTER_HOST", value: primaryHost }, { name: "REDIS_MASTER_PORT_NUMBER", value: "6379" });
+    if (mode === "replica")
+      vars.push({ name: "REDIS_MASTER_HOST", value: primaryHost }, { name: "REDIS_MASTER_PORT_NUMBER", value: "6379" });
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {

@@ -9,11 +9,41 @@ import type { SyncPhase } from "../model/hook.ts";
 
 /** gitops-engine's `kindOrder`, in order. */
 export const KIND_ORDER = [
-  "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount",
-  "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
-  "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
-  "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-  "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "SecretList",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleList",
+  "ClusterRoleBinding",
+  "ClusterRoleBindingList",
+  "Role",
+  "RoleList",
+  "RoleBinding",
+  "RoleBindingList",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "IngressClass",
+  "Ingress",
+  "APIService",
 ];
 
 const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i - KIND_ORDER.length]));
@@ -67,8 +97,17 @@ export function compareSyncOrder(a: KubeObject, b: KubeObject): number {
  * group and kind (each then runs in that object's phase and wave).
  */
 export function sortForSync<T extends { object: KubeObject }>(items: T[]): T[] {
-  const keyed = items.map((item) => ({ item, phase: PHASE_ORDER[syncPhase(item.object)], wave: syncWave(item.object), rank: kindRank(item.object.kind), name: item.object.metadata.name }));
-  keyed.sort((a, b) => a.phase - b.phase || a.wave - b.wave || a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const keyed = items.map((item) => ({
+    item,
+    phase: PHASE_ORDER[syncPhase(item.object)],
+    wave: syncWave(item.object),
+    rank: kindRank(item.object.kind),
+    name: item.object.metadata.name,
+  }));
+  keyed.sort(
+    (a, b) =>
+      a.phase - b.phase || a.wave - b.wave || a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const sorted = keyed.map((k) => k.item);
   const moveBefore = (dependency: T, isDependent: (o: KubeObject) => boolean) => {
     const at = sorted.indexOf(dependency);

@@ -22,9 +22,24 @@ export interface Hazard {
 }
 
 const BUILT_IN_GROUPS = new Set([
-  "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io",
-  "apiextensions.k8s.io", "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io", "certificates.k8s.io",
-  "apiregistration.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io",
+  "",
+  "apps",
+  "batch",
+  "autoscaling",
+  "policy",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "scheduling.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
 ]);
 
 /** True when the object is a custom resource (its group is not built into Kubernetes). */
@@ -34,12 +49,20 @@ export function isCustomResource(o: Pick<KubeObject, "apiVersion">): boolean {
 
 /** True when this set of objects installs the CRD of `o`. */
 export function installsCrd(objects: KubeObject[], o: KubeObject): boolean {
-  return objects.some((c) => c.kind === "CustomResourceDefinition" && (c.spec as any)?.group === apiGroup(o) && (c.spec as any)?.names?.kind === o.kind);
+  return objects.some(
+    (c) =>
+      c.kind === "CustomResourceDefinition" &&
+      (c.spec as any)?.group === apiGroup(o) &&
+      (c.spec as any)?.names?.kind === o.kind,
+  );
 }
 
 /** The sync options an object carries, from `argocd.argoproj.io/sync-options`. */
 export function syncOptions(o: KubeObject): string[] {
-  return (o.metadata.annotations?.["argocd.argoproj.io/sync-options"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (o.metadata.annotations?.["argocd.argoproj.io/sync-options"] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 interface Reference {
@@ -56,12 +79,15 @@ export function podReferences(o: KubeObject): Reference[] {
   for (const v of pod.volumes ?? []) {
     if (v.configMap?.name) refs.push({ kind: "ConfigMap", name: v.configMap.name });
     if (v.secret?.secretName) refs.push({ kind: "Secret", name: v.secret.secretName });
-    if (v.persistentVolumeClaim?.claimName) refs.push({ kind: "PersistentVolumeClaim", name: v.persistentVolumeClaim.claimName });
+    if (v.persistentVolumeClaim?.claimName)
+      refs.push({ kind: "PersistentVolumeClaim", name: v.persistentVolumeClaim.claimName });
   }
   for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     for (const e of c.env ?? []) {
-      if (e.valueFrom?.configMapKeyRef?.name && !e.valueFrom.configMapKeyRef.optional) refs.push({ kind: "ConfigMap", name: e.valueFrom.configMapKeyRef.name });
-      if (e.valueFrom?.secretKeyRef?.name && !e.valueFrom.secretKeyRef.optional) refs.push({ kind: "Secret", name: e.valueFrom.secretKeyRef.name });
+      if (e.valueFrom?.configMapKeyRef?.name && !e.valueFrom.configMapKeyRef.optional)
+        refs.push({ kind: "ConfigMap", name: e.valueFrom.configMapKeyRef.name });
+      if (e.valueFrom?.secretKeyRef?.name && !e.valueFrom.secretKeyRef.optional)
+        refs.push({ kind: "Secret", name: e.valueFrom.secretKeyRef.name });
     }
     for (const e of c.envFrom ?? []) {
       if (e.configMapRef?.name && !e.configMapRef.optional) refs.push({ kind: "ConfigMap", name: e.configMapRef.name });
@@ -95,10 +121,20 @@ export function findHazards(objects: KubeObject[], dependsOn: Record<string, str
   for (const consumer of ordered) {
     for (const ref of podReferences(consumer)) {
       const direct = ordered.find((o) => o.kind === ref.kind && o.metadata.name === ref.name);
-      const external = ref.kind === "Secret" ? ordered.find((o) => o.kind === "ExternalSecret" && ((o.spec as any)?.target?.name ?? o.metadata.name) === ref.name) : undefined;
+      const external =
+        ref.kind === "Secret"
+          ? ordered.find(
+              (o) => o.kind === "ExternalSecret" && ((o.spec as any)?.target?.name ?? o.metadata.name) === ref.name,
+            )
+          : undefined;
       if (direct) {
         if (position.get(direct)! > position.get(consumer)!) {
-          hazards.push({ rule: "late-reference", severity: "error", object: id(consumer), message: `reads ${ref.kind}/${ref.name}, which Argo CD applies after it` });
+          hazards.push({
+            rule: "late-reference",
+            severity: "error",
+            object: id(consumer),
+            message: `reads ${ref.kind}/${ref.name}, which Argo CD applies after it`,
+          });
         }
       } else if (external) {
         if (!before(step(external), step(consumer))) {
@@ -110,15 +146,32 @@ export function findHazards(objects: KubeObject[], dependsOn: Record<string, str
           });
         }
       } else if (ref.kind !== "ServiceAccount" || ref.name !== "default") {
-        hazards.push({ rule: "missing-reference", severity: "warning", object: id(consumer), message: `reads ${ref.kind}/${ref.name}, which this Application does not create` });
+        hazards.push({
+          rule: "missing-reference",
+          severity: "warning",
+          object: id(consumer),
+          message: `reads ${ref.kind}/${ref.name}, which this Application does not create`,
+        });
       }
     }
-    if (isCustomResource(consumer) && !installsCrd(objects, consumer) && !syncOptions(consumer).includes("SkipDryRunOnMissingResource=true")) {
-      hazards.push({ rule: "crd-dry-run", severity: "warning", object: id(consumer), message: `is a custom resource whose CRD this Application does not install, and it lacks SkipDryRunOnMissingResource=true; the dry run fails while the CRD is missing` });
+    if (
+      isCustomResource(consumer) &&
+      !installsCrd(objects, consumer) &&
+      !syncOptions(consumer).includes("SkipDryRunOnMissingResource=true")
+    ) {
+      hazards.push({
+        rule: "crd-dry-run",
+        severity: "warning",
+        object: id(consumer),
+        message: `is a custom resource whose CRD this Application does not install, and it lacks SkipDryRunOnMissingResource=true; the dry run fails while the CRD is missing`,
+      });
     }
   }
 
-  const workloadsNamed = (name: string) => ordered.filter((o) => WORKLOADS.has(o.kind) && o.metadata.labels?.["app.kubernetes.io/name"] === name && syncPhase(o) === "Sync");
+  const workloadsNamed = (name: string) =>
+    ordered.filter(
+      (o) => WORKLOADS.has(o.kind) && o.metadata.labels?.["app.kubernetes.io/name"] === name && syncPhase(o) === "Sync",
+    );
   for (const [name, deps] of Object.entries(dependsOn)) {
     const mine = workloadsNamed(name);
     if (mine.length === 0) continue;

@@ -7,14 +7,35 @@
 import type { KubeObject } from "../model/object.ts";
 
 const BUILT_IN = new Set([
-  "/PersistentVolumeClaim", "/Pod", "/Service", "apiregistration.k8s.io/APIService", "apps/DaemonSet", "apps/Deployment", "apps/ReplicaSet",
-  "apps/StatefulSet", "argoproj.io/Workflow", "autoscaling/HorizontalPodAutoscaler", "batch/Job", "extensions/Ingress", "networking.k8s.io/Ingress",
+  "/PersistentVolumeClaim",
+  "/Pod",
+  "/Service",
+  "apiregistration.k8s.io/APIService",
+  "apps/DaemonSet",
+  "apps/Deployment",
+  "apps/ReplicaSet",
+  "apps/StatefulSet",
+  "argoproj.io/Workflow",
+  "autoscaling/HorizontalPodAutoscaler",
+  "batch/Job",
+  "extensions/Ingress",
+  "networking.k8s.io/Ingress",
 ]);
 
 const BUNDLED_LUA = new Set([
-  "batch/CronJob", "policy/PodDisruptionBudget", "apiextensions.k8s.io/CustomResourceDefinition", "argoproj.io/Application", "argoproj.io/ApplicationSet",
-  "external-secrets.io/ExternalSecret", "external-secrets.io/ClusterSecretStore", "external-secrets.io/SecretStore", "cert-manager.io/Certificate",
-  "cert-manager.io/Issuer", "cert-manager.io/ClusterIssuer", "monitoring.coreos.com/Prometheus", "monitoring.coreos.com/Alertmanager",
+  "batch/CronJob",
+  "policy/PodDisruptionBudget",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+  "argoproj.io/Application",
+  "argoproj.io/ApplicationSet",
+  "external-secrets.io/ExternalSecret",
+  "external-secrets.io/ClusterSecretStore",
+  "external-secrets.io/SecretStore",
+  "cert-manager.io/Certificate",
+  "cert-manager.io/Issuer",
+  "cert-manager.io/ClusterIssuer",
+  "monitoring.coreos.com/Prometheus",
+  "monitoring.coreos.com/Alertmanager",
 ]);
 
 /** The API group of an object (`` for the core group). */

@@ -22,7 +22,6 @@ export const HOOK_NAMES = ["migrate", "smoke-test", "notify-failure"] as const;
 /** A pinned image with curl and a shell, for the smoke test and notifications. */
 export const CURL_IMAGE = "curlimages/curl:8.10.1";
 
-
 const SMALL: Resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 
 function healthPath(c: Component): string {
@@ -33,17 +32,26 @@ function healthPath(c: Component): string {
 }
 
 /** The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used. */
-export function exposedServices(platform: Pick<PlatformDescription, "ingresses">, components: Record<string, Component>): Map<string, string | undefined> {
+export function exposedServices(
+  platform: Pick<PlatformDescription, "ingresses">,
+  components: Record<string, Component>,
+): Map<string, string | undefined> {
   const exposed = new Map<string, string | undefined>();
-  for (const [key, c] of Object.entries(components)) if (c.type === "service" && c.expose) exposed.set(key, c.expose.port);
+  for (const [key, c] of Object.entries(components))
+    if (c.type === "service" && c.expose) exposed.set(key, c.expose.port);
   for (const ingress of Object.values(platform.ingresses ?? {})) {
-    for (const rule of ingress.rules) for (const path of rule.paths) if (!exposed.has(path.component)) exposed.set(path.component, path.port);
+    for (const rule of ingress.rules)
+      for (const path of rule.paths) if (!exposed.has(path.component)) exposed.set(path.component, path.port);
   }
   return exposed;
 }
 
 /** The smoke test's URLs: each exposed service's readiness endpoint, in-cluster. */
-export function smokeTestUrls(exposed: Map<string, string | undefined>, components: Record<string, Component>, serviceName: (key: string) => string): string[] {
+export function smokeTestUrls(
+  exposed: Map<string, string | undefined>,
+  components: Record<string, Component>,
+  serviceName: (key: string) => string,
+): string[] {
   return [...exposed.keys()].sort().flatMap((key) => {
     const c = components[key];
     if (!c || c.type !== "service") return [];
@@ -85,7 +93,9 @@ export function platformHooks(
       phase: "PostSync",
       image: platform.smokeTest?.image ?? CURL_IMAGE,
       command: ["/bin/sh", "-c"],
-      args: [`set -e\nfor url in ${urls.join(" ")}; do\n  echo "GET $url"\n  curl --fail --silent --show-error --max-time 10 --retry 6 --retry-delay 5 --retry-all-errors "$url" > /dev/null\ndone\necho "all ${urls.length} health endpoints answered"\n`],
+      args: [
+        `set -e\nfor url in ${urls.join(" ")}; do\n  echo "GET $url"\n  curl --fail --silent --show-error --max-time 10 --retry 6 --retry-delay 5 --retry-all-errors "$url" > /dev/null\ndone\necho "all ${urls.length} health endpoints answered"\n`,
+      ],
       env: {},
       dependsOn: exposed,
       gates: false,
@@ -102,7 +112,9 @@ export function platformHooks(
       phase: "SyncFail",
       image: platform.notify.image ?? CURL_IMAGE,
       command: ["/bin/sh", "-c"],
-      args: [`curl --fail --silent --show-error --max-time 10 --retry 3 -X POST -H 'Content-Type: application/json' --data '${text}' "$WEBHOOK_URL"\n`],
+      args: [
+        `curl --fail --silent --show-error --max-time 10 --retry 3 -X POST -H 'Content-Type: application/json' --data '${text}' "$WEBHOOK_URL"\n`,
+      ],
       env: { WEBHOOK_URL: platform.notify.webhook },
       dependsOn: [],
       gates: false,

@@ -16,7 +16,10 @@ export interface Rule {
   check(ctx: RuleContext, report: Reporter): void;
 }
 
-export type Reporter = (o: RenderedObject, finding: { pointer: string; message: string; fix: string; severity?: Severity }) => void;
+export type Reporter = (
+  o: RenderedObject,
+  finding: { pointer: string; message: string; fix: string; severity?: Severity },
+) => void;
 
 /** Builds a reporter that turns a rule's reports into findings. */
 export function reporter(ctx: RuleContext, rule: string, out: Finding[]): Reporter {

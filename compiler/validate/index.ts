@@ -43,7 +43,17 @@ export { WAIVER_PREFIX };
  * Rules that check each object on its own and accept any shape a patch can
  * produce. They always run.
  */
-export const OBJECT_RULES: Rule[] = [schemaRule, unknownFieldsRule, namesRule, labelsRule, argocdEnumsRule, uniqueRule, trackingRule, quantitiesRule, plaintextSecretRule];
+export const OBJECT_RULES: Rule[] = [
+  schemaRule,
+  unknownFieldsRule,
+  namesRule,
+  labelsRule,
+  argocdEnumsRule,
+  uniqueRule,
+  trackingRule,
+  quantitiesRule,
+  plaintextSecretRule,
+];
 
 /**
  * Rules that relate objects to each other (references) or judge them
@@ -82,9 +92,15 @@ export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): F
     if (!problem) return true;
     const meta = (o.object as any)?.metadata;
     findings.push({
-      rule: "schema", severity: "error", target: target.id, component: o.component,
+      rule: "schema",
+      severity: "error",
+      target: target.id,
+      component: o.component,
       object: `${typeof (o.object as any)?.kind === "string" ? (o.object as any).kind : "?"}/${typeof meta?.name === "string" ? meta.name : "?"}`,
-      pointer: problem.pointer, message: problem.message, fix: "correct the patch that changes this field", file: target.sources[0],
+      pointer: problem.pointer,
+      message: problem.message,
+      fix: "correct the patch that changes this field",
+      file: target.sources[0],
     });
     return false;
   });
@@ -101,7 +117,16 @@ export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): F
       rule.check(ctx, report);
     } catch (e) {
       // a shape no rule expected (a patch can write anything): an error finding, never a crash
-      found.push({ rule: rule.name, severity: "error", target: target.id, object: "?", pointer: "", message: `could not check the objects: ${(e as Error)?.message ?? String(e)}`, fix: "correct the patch that changes an object's structure", file: target.sources[0] });
+      found.push({
+        rule: rule.name,
+        severity: "error",
+        target: target.id,
+        object: "?",
+        pointer: "",
+        message: `could not check the objects: ${(e as Error)?.message ?? String(e)}`,
+        fix: "correct the patch that changes an object's structure",
+        file: target.sources[0],
+      });
     }
     for (const f of found) if (level === "warning") f.severity = "warning";
     findings.push(...found);

@@ -53,7 +53,8 @@ function withEmbeddedClaimFix(Model: ModelClass): ModelClass {
     validate(): void {
       const copy = JSON.parse(JSON.stringify(this.data));
       const claim = copy?.spec?.storage?.volumeClaimTemplate;
-      if (claim && claim.apiVersion === undefined && claim.kind === undefined) Object.assign(claim, { apiVersion: "monitoring.coreos.com/v1", kind: "EmbeddedPersistentVolumeClaim" });
+      if (claim && claim.apiVersion === undefined && claim.kind === undefined)
+        Object.assign(claim, { apiVersion: "monitoring.coreos.com/v1", kind: "EmbeddedPersistentVolumeClaim" });
       new Model(copy).validate();
     }
   };

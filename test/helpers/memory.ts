@@ -24,13 +24,20 @@ export async function repoArgoCd(): Promise<any> {
  * environments and regions. Pass `argocd` (a layer description) to render the
  * Argo CD layer too; without it the compile has none.
  */
-export async function compilePlatforms(platforms: PlatformDescription[], options: { environments?: unknown[]; regions?: unknown[]; argocd?: unknown } = {}): Promise<CompileResult> {
+export async function compilePlatforms(
+  platforms: PlatformDescription[],
+  options: { environments?: unknown[]; regions?: unknown[]; argocd?: unknown } = {},
+): Promise<CompileResult> {
   const repo = await repoProject();
   const sources: ProjectSources = {
     root: REPO,
     platforms: platforms.map((p) => ({ file: `platforms/${p.name}.ts`, value: p })),
-    environments: options.environments ? options.environments.map((e: any) => ({ file: `environments/${e.name}.ts`, value: e })) : repo.environments,
-    regions: options.regions ? options.regions.map((r: any) => ({ file: `regions/${r.name}.ts`, value: r })) : repo.regions,
+    environments: options.environments
+      ? options.environments.map((e: any) => ({ file: `environments/${e.name}.ts`, value: e }))
+      : repo.environments,
+    regions: options.regions
+      ? options.regions.map((r: any) => ({ file: `regions/${r.name}.ts`, value: r }))
+      : repo.regions,
     ...(options.argocd ? { argocd: [{ file: "argocd/layer.ts", value: options.argocd }] } : {}),
   };
   return compileLoaded(checkProject(sources));

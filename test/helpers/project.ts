@@ -55,6 +55,10 @@ export interface CliRun {
 
 /** Runs the real CLI in `cwd`. */
 export function runCli(cwd: string, args: string[]): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

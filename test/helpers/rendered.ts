@@ -16,6 +16,12 @@ export function renderedObjects(environment: string, region: string, platform: s
 /** The one object of a kind and name; throws when it is missing. */
 export function find(objects: any[], kind: string, name: string): any {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`no ${kind}/${name}; have ${objects.filter((x) => x.kind === kind).map((x) => x.metadata.name).join(", ")}`);
+  if (!o)
+    throw new Error(
+      `no ${kind}/${name}; have ${objects
+        .filter((x) => x.kind === kind)
+        .map((x) => x.metadata.name)
+        .join(", ")}`,
+    );
   return o;
 }

@@ -21,7 +21,12 @@ export const SYNC_OPTIONS: Record<string, string[]> = {
 };
 const HOOKS = ["PreSync", "Sync", "PostSync", "SyncFail", "Skip", "PreDelete", "PostDelete"];
 const DELETE_POLICIES = ["HookSucceeded", "HookFailed", "BeforeHookCreation"];
-const COMPARE_OPTIONS = ["IgnoreExtraneous", "ServerSideDiff=true", "ServerSideDiff=false", "IncludeMutationWebhook=true"];
+const COMPARE_OPTIONS = [
+  "IgnoreExtraneous",
+  "ServerSideDiff=true",
+  "ServerSideDiff=false",
+  "IncludeMutationWebhook=true",
+];
 
 const isTemplated = (s: string) => s.includes("{{");
 
@@ -30,23 +35,46 @@ export function syncOptionProblem(option: string): string | undefined {
   const [key, value, ...rest] = option.trim().split("=");
   const allowed = SYNC_OPTIONS[key];
   if (!allowed) return `unknown sync option "${option.trim()}"; known: ${Object.keys(SYNC_OPTIONS).join(", ")}`;
-  if (rest.length || value === undefined || !allowed.includes(value)) return `sync option "${option.trim()}" must be ${allowed.map((v) => `${key}=${v}`).join(" or ")}`;
+  if (rest.length || value === undefined || !allowed.includes(value))
+    return `sync option "${option.trim()}" must be ${allowed.map((v) => `${key}=${v}`).join(" or ")}`;
   return undefined;
 }
 
-function checkList(o: RenderedObject, report: Reporter, pointer: string, value: string, allowed: string[], what: string): void {
+function checkList(
+  o: RenderedObject,
+  report: Reporter,
+  pointer: string,
+  value: string,
+  allowed: string[],
+  what: string,
+): void {
   for (const item of value.split(",")) {
-    if (!allowed.includes(item.trim())) report(o, { pointer, message: `unknown ${what} "${item.trim()}"; Argo CD accepts ${allowed.join(", ")}`, fix: `use one of ${allowed.join(", ")}` });
+    if (!allowed.includes(item.trim()))
+      report(o, {
+        pointer,
+        message: `unknown ${what} "${item.trim()}"; Argo CD accepts ${allowed.join(", ")}`,
+        fix: `use one of ${allowed.join(", ")}`,
+      });
   }
 }
 
-function checkAnnotations(o: RenderedObject, report: Reporter, annotations: Record<string, unknown> | undefined, base: string): void {
+function checkAnnotations(
+  o: RenderedObject,
+  report: Reporter,
+  annotations: Record<string, unknown> | undefined,
+  base: string,
+): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
     if (!key.startsWith("argocd.argoproj.io/") || typeof value !== "string" || isTemplated(value)) continue;
     const pointer = `${base}/${escapeKey(key)}`;
     switch (key.slice("argocd.argoproj.io/".length)) {
       case "sync-wave":
-        if (!/^-?\d+$/.test(value.trim())) report(o, { pointer, message: `sync wave "${value}" is not an integer`, fix: "write the wave as an integer string such as \"2\"" });
+        if (!/^-?\d+$/.test(value.trim()))
+          report(o, {
+            pointer,
+            message: `sync wave "${value}" is not an integer`,
+            fix: 'write the wave as an integer string such as "2"',
+          });
         break;
       case "hook":
         checkList(o, report, pointer, value, HOOKS, "hook");
@@ -60,7 +88,12 @@ function checkAnnotations(o: RenderedObject, report: Reporter, annotations: Reco
       case "sync-options":
         for (const option of value.split(",")) {
           const problem = syncOptionProblem(option);
-          if (problem) report(o, { pointer, message: problem, fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true" });
+          if (problem)
+            report(o, {
+              pointer,
+              message: problem,
+              fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true",
+            });
         }
         break;
     }
@@ -72,29 +105,62 @@ function checkSyncOptions(o: RenderedObject, report: Reporter, options: unknown,
   options.forEach((option, i) => {
     if (typeof option !== "string" || isTemplated(option)) return;
     const problem = syncOptionProblem(option);
-    if (problem) report(o, { pointer: `${pointer}/${i}`, message: problem, fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true" });
+    if (problem)
+      report(o, {
+        pointer: `${pointer}/${i}`,
+        message: problem,
+        fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true",
+      });
   });
 }
 
-function checkEnum(o: RenderedObject, report: Reporter, value: unknown, pointer: string, allowed: string[], what: string): void {
+function checkEnum(
+  o: RenderedObject,
+  report: Reporter,
+  value: unknown,
+  pointer: string,
+  allowed: string[],
+  what: string,
+): void {
   if (value !== undefined && (typeof value !== "string" || (!isTemplated(value) && !allowed.includes(value)))) {
-    report(o, { pointer, message: `${what} ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`, fix: `use one of ${allowed.join(", ")}` });
+    report(o, {
+      pointer,
+      message: `${what} ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`,
+      fix: `use one of ${allowed.join(", ")}`,
+    });
   }
 }
 
 function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void {
   if (!strategy || typeof strategy !== "object") return;
   checkEnum(o, report, strategy.type, "/spec/strategy/type", ["AllAtOnce", "RollingSync"], "strategy type");
-  checkEnum(o, report, strategy.deletionOrder, "/spec/strategy/deletionOrder", ["AllAtOnce", "Reverse"], "deletion order");
+  checkEnum(
+    o,
+    report,
+    strategy.deletionOrder,
+    "/spec/strategy/deletionOrder",
+    ["AllAtOnce", "Reverse"],
+    "deletion order",
+  );
   if (strategy.type === "RollingSync" && !(strategy.rollingSync?.steps?.length > 0)) {
-    report(o, { pointer: "/spec/strategy/rollingSync/steps", message: "a RollingSync strategy has no steps, so no Application would ever sync", fix: "add steps that match the generated Applications' labels" });
+    report(o, {
+      pointer: "/spec/strategy/rollingSync/steps",
+      message: "a RollingSync strategy has no steps, so no Application would ever sync",
+      fix: "add steps that match the generated Applications' labels",
+    });
   }
   (strategy.rollingSync?.steps ?? []).forEach((step: any, i: number) => {
     const at = `/spec/strategy/rollingSync/steps/${i}`;
-    (step?.matchExpressions ?? []).forEach((m: any, j: number) => checkEnum(o, report, m?.operator, `${at}/matchExpressions/${j}/operator`, ["In", "NotIn"], "operator"));
+    (step?.matchExpressions ?? []).forEach((m: any, j: number) =>
+      checkEnum(o, report, m?.operator, `${at}/matchExpressions/${j}/operator`, ["In", "NotIn"], "operator"),
+    );
     const max = step?.maxUpdate;
     if (max !== undefined && !(Number.isInteger(max) && max >= 0) && !(typeof max === "string" && /^\d+%$/.test(max))) {
-      report(o, { pointer: `${at}/maxUpdate`, message: `maxUpdate ${JSON.stringify(max)} is neither a non-negative integer nor a percentage`, fix: "use an integer such as 1 or a percentage such as 50%" });
+      report(o, {
+        pointer: `${at}/maxUpdate`,
+        message: `maxUpdate ${JSON.stringify(max)} is neither a non-negative integer nor a percentage`,
+        fix: "use an integer such as 1 or a percentage such as 50%",
+      });
     }
   });
 }
@@ -108,14 +174,34 @@ export const argocdEnumsRule: Rule = {
       const obj = o.object as any;
       checkAnnotations(o, report, obj.metadata?.annotations, "/metadata/annotations");
       if (!String(obj.apiVersion).startsWith("argoproj.io/")) continue;
-      if (obj.kind === "Application") checkSyncOptions(o, report, obj.spec?.syncPolicy?.syncOptions, "/spec/syncPolicy/syncOptions");
+      if (obj.kind === "Application")
+        checkSyncOptions(o, report, obj.spec?.syncPolicy?.syncOptions, "/spec/syncPolicy/syncOptions");
       if (obj.kind === "ApplicationSet") {
-        checkSyncOptions(o, report, obj.spec?.template?.spec?.syncPolicy?.syncOptions, "/spec/template/spec/syncPolicy/syncOptions");
+        checkSyncOptions(
+          o,
+          report,
+          obj.spec?.template?.spec?.syncPolicy?.syncOptions,
+          "/spec/template/spec/syncPolicy/syncOptions",
+        );
         checkAnnotations(o, report, obj.spec?.template?.metadata?.annotations, "/spec/template/metadata/annotations");
         checkStrategy(o, report, obj.spec?.strategy);
-        checkEnum(o, report, obj.spec?.syncPolicy?.applicationsSync, "/spec/syncPolicy/applicationsSync", ["create-only", "create-update", "create-delete", "sync"], "applicationsSync");
+        checkEnum(
+          o,
+          report,
+          obj.spec?.syncPolicy?.applicationsSync,
+          "/spec/syncPolicy/applicationsSync",
+          ["create-only", "create-update", "create-delete", "sync"],
+          "applicationsSync",
+        );
         (obj.spec?.goTemplateOptions ?? []).forEach((opt: unknown, i: number) =>
-          checkEnum(o, report, opt, `/spec/goTemplateOptions/${i}`, ["missingkey=error", "missingkey=zero", "missingkey=default", "missingkey=invalid"], "goTemplateOptions entry"),
+          checkEnum(
+            o,
+            report,
+            opt,
+            `/spec/goTemplateOptions/${i}`,
+            ["missingkey=error", "missingkey=zero", "missingkey=default", "missingkey=invalid"],
+            "goTemplateOptions entry",
+          ),
         );
       }
     }

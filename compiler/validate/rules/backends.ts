@@ -8,15 +8,30 @@ export function servicePort(service: RenderedObject, port: { number?: unknown; n
   return ports.some((p) => (port.number !== undefined ? p.port === port.number : p.name === port.name));
 }
 
-function checkBackend(o: RenderedObject, objects: RenderedObject[], report: Reporter, at: { name: string; port: string }, name: string, port: { number?: unknown; name?: unknown } | undefined): void {
+function checkBackend(
+  o: RenderedObject,
+  objects: RenderedObject[],
+  report: Reporter,
+  at: { name: string; port: string },
+  name: string,
+  port: { number?: unknown; name?: unknown } | undefined,
+): void {
   const service = findObject(objects, "Service", name);
   if (!service) {
-    report(o, { pointer: at.name, message: `routes to Service "${name}", which this Application does not render`, fix: "route to a rendered Service (check the component name and prefix)" });
+    report(o, {
+      pointer: at.name,
+      message: `routes to Service "${name}", which this Application does not render`,
+      fix: "route to a rendered Service (check the component name and prefix)",
+    });
     return;
   }
   if (port && (port.number !== undefined || port.name !== undefined) && !servicePort(service, port)) {
     const ports = ((service.object.spec as any)?.ports ?? []).map((p: any) => `${p.name ?? "-"}:${p.port}`).join(", ");
-    report(o, { pointer: at.port, message: `routes to port ${port.number ?? port.name} of Service ${name}, which exposes ${ports || "no ports"}`, fix: "use a port the Service exposes" });
+    report(o, {
+      pointer: at.port,
+      message: `routes to port ${port.number ?? port.name} of Service ${name}, which exposes ${ports || "no ports"}`,
+      fix: "use a port the Service exposes",
+    });
   }
 }
 
@@ -37,7 +52,15 @@ export const backendsRule: Rule = {
       const spec = o.object.spec as any;
       if (o.object.kind === "Ingress" && o.object.apiVersion.startsWith("networking.k8s.io/")) {
         const backend = spec?.defaultBackend?.service;
-        if (backend) checkBackend(o, ctx.objects, report, { name: "/spec/defaultBackend/service/name", port: "/spec/defaultBackend/service/port" }, backend.name, backend.port);
+        if (backend)
+          checkBackend(
+            o,
+            ctx.objects,
+            report,
+            { name: "/spec/defaultBackend/service/name", port: "/spec/defaultBackend/service/port" },
+            backend.name,
+            backend.port,
+          );
         (spec?.rules ?? []).forEach((r: any, i: number) =>
           (r?.http?.paths ?? []).forEach((p: any, j: number) => {
             const s = p?.backend?.service;
@@ -54,7 +77,15 @@ export const backendsRule: Rule = {
               if (typeof host !== "string") return;
               const name = hostService(host, o.object.metadata.namespace);
               const at = `/spec/${protocol}/${i}/route/${j}/destination`;
-              if (name) checkBackend(o, ctx.objects, report, { name: `${at}/host`, port: `${at}/port` }, name, r.destination.port ? { number: r.destination.port.number } : undefined);
+              if (name)
+                checkBackend(
+                  o,
+                  ctx.objects,
+                  report,
+                  { name: `${at}/host`, port: `${at}/port` },
+                  name,
+                  r.destination.port ? { number: r.destination.port.number } : undefined,
+                );
             }),
           );
         }

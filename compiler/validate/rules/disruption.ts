@@ -13,20 +13,41 @@ export const disruptionRule: Rule = {
       if (o.object.kind !== "PodDisruptionBudget") continue;
       const spec = (o.object.spec ?? {}) as any;
       const selector = spec?.selector?.matchLabels ?? {};
-      const workloads = ctx.objects.filter((w) => ["Deployment", "StatefulSet"].includes(w.object.kind) && matches(selector, (w.object.spec as any)?.template?.metadata?.labels));
+      const workloads = ctx.objects.filter(
+        (w) =>
+          ["Deployment", "StatefulSet"].includes(w.object.kind) &&
+          matches(selector, (w.object.spec as any)?.template?.metadata?.labels),
+      );
       if (workloads.length === 0) {
-        report(o, { pointer: "/spec/selector", message: "selects no workload", fix: "match the labels of a rendered Deployment or StatefulSet" });
+        report(o, {
+          pointer: "/spec/selector",
+          message: "selects no workload",
+          fix: "match the labels of a rendered Deployment or StatefulSet",
+        });
         continue;
       }
       let minPods = 0;
       for (const w of workloads) {
-        const hpa = ctx.objects.find((h) => h.object.kind === "HorizontalPodAutoscaler" && (h.object.spec as any)?.scaleTargetRef?.name === w.object.metadata.name);
-        minPods += hpa ? (hpa.object.spec as any).minReplicas ?? 1 : (w.object.spec as any)?.replicas ?? 1;
+        const hpa = ctx.objects.find(
+          (h) =>
+            h.object.kind === "HorizontalPodAutoscaler" &&
+            (h.object.spec as any)?.scaleTargetRef?.name === w.object.metadata.name,
+        );
+        minPods += hpa ? ((hpa.object.spec as any).minReplicas ?? 1) : ((w.object.spec as any)?.replicas ?? 1);
       }
       if (typeof spec.minAvailable === "number" && spec.minAvailable >= minPods) {
-        report(o, { pointer: "/spec/minAvailable", message: `minAvailable ${spec.minAvailable} with ${minPods} replica(s) blocks every node drain`, fix: "lower minAvailable below the replica count, or use maxUnavailable: 1" });
+        report(o, {
+          pointer: "/spec/minAvailable",
+          message: `minAvailable ${spec.minAvailable} with ${minPods} replica(s) blocks every node drain`,
+          fix: "lower minAvailable below the replica count, or use maxUnavailable: 1",
+        });
       }
-      if (spec.maxUnavailable === 0) report(o, { pointer: "/spec/maxUnavailable", message: "maxUnavailable 0 blocks every node drain", fix: "use maxUnavailable: 1" });
+      if (spec.maxUnavailable === 0)
+        report(o, {
+          pointer: "/spec/maxUnavailable",
+          message: "maxUnavailable 0 blocks every node drain",
+          fix: "use maxUnavailable: 1",
+        });
     }
   },
 };

@@ -5,14 +5,21 @@ export function checkExternalSecret(o: KubeObject): { pointer: string; message: 
   const problems: { pointer: string; message: string }[] = [];
   const spec = o.spec as any;
   if (!spec || typeof spec !== "object") return [{ pointer: "/spec", message: "must be an object" }];
-  if (typeof spec.secretStoreRef?.name !== "string") problems.push({ pointer: "/spec/secretStoreRef/name", message: "must name a secret store" });
-  if (spec.secretStoreRef?.kind !== undefined && !["SecretStore", "ClusterSecretStore"].includes(spec.secretStoreRef.kind)) {
+  if (typeof spec.secretStoreRef?.name !== "string")
+    problems.push({ pointer: "/spec/secretStoreRef/name", message: "must name a secret store" });
+  if (
+    spec.secretStoreRef?.kind !== undefined &&
+    !["SecretStore", "ClusterSecretStore"].includes(spec.secretStoreRef.kind)
+  ) {
     problems.push({ pointer: "/spec/secretStoreRef/kind", message: "must be SecretStore or ClusterSecretStore" });
   }
-  if (!Array.isArray(spec.data) && !Array.isArray(spec.dataFrom)) problems.push({ pointer: "/spec/data", message: "must list the keys to read" });
+  if (!Array.isArray(spec.data) && !Array.isArray(spec.dataFrom))
+    problems.push({ pointer: "/spec/data", message: "must list the keys to read" });
   (Array.isArray(spec.data) ? spec.data : []).forEach((d: any, i: number) => {
-    if (typeof d?.secretKey !== "string") problems.push({ pointer: `/spec/data/${i}/secretKey`, message: "must be a string" });
-    if (typeof d?.remoteRef?.key !== "string") problems.push({ pointer: `/spec/data/${i}/remoteRef/key`, message: "must be a string" });
+    if (typeof d?.secretKey !== "string")
+      problems.push({ pointer: `/spec/data/${i}/secretKey`, message: "must be a string" });
+    if (typeof d?.remoteRef?.key !== "string")
+      problems.push({ pointer: `/spec/data/${i}/remoteRef/key`, message: "must be a string" });
   });
   return problems;
 }

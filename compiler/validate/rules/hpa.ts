@@ -9,16 +9,28 @@ export const hpaRule: Rule = {
       if (o.object.kind !== "HorizontalPodAutoscaler") continue;
       const spec = o.object.spec as any;
       if (spec?.minReplicas !== undefined && spec.minReplicas > spec.maxReplicas) {
-        report(o, { pointer: "/spec/minReplicas", message: `minReplicas (${spec.minReplicas}) is above maxReplicas (${spec.maxReplicas})`, fix: "lower autoscale.min or raise autoscale.max" });
+        report(o, {
+          pointer: "/spec/minReplicas",
+          message: `minReplicas (${spec.minReplicas}) is above maxReplicas (${spec.maxReplicas})`,
+          fix: "lower autoscale.min or raise autoscale.max",
+        });
       }
       const ref = spec?.scaleTargetRef;
       const workload = ctx.objects.find((w) => w.object.kind === ref?.kind && w.object.metadata.name === ref?.name);
       if (!workload) {
-        report(o, { pointer: "/spec/scaleTargetRef", message: `targets ${ref?.kind}/${ref?.name}, which is not rendered`, fix: "point the HPA at a rendered workload" });
+        report(o, {
+          pointer: "/spec/scaleTargetRef",
+          message: `targets ${ref?.kind}/${ref?.name}, which is not rendered`,
+          fix: "point the HPA at a rendered workload",
+        });
         continue;
       }
       if ((workload.object.spec as any)?.replicas !== undefined) {
-        report(workload, { pointer: "/spec/replicas", message: `sets spec.replicas while HorizontalPodAutoscaler/${o.object.metadata.name} scales it; Argo CD and the HPA would fight`, fix: "remove spec.replicas (patches included) from a workload under an HPA" });
+        report(workload, {
+          pointer: "/spec/replicas",
+          message: `sets spec.replicas while HorizontalPodAutoscaler/${o.object.metadata.name} scales it; Argo CD and the HPA would fight`,
+          fix: "remove spec.replicas (patches included) from a workload under an HPA",
+        });
       }
       const containers = (workload.object.spec as any)?.template?.spec?.containers ?? [];
       for (const metric of spec?.metrics ?? []) {
@@ -26,7 +38,11 @@ export const hpaRule: Rule = {
         const resource = metric.resource?.name;
         containers.forEach((c: any, i: number) => {
           if (!c.resources?.requests?.[resource]) {
-            report(o, { pointer: "/spec/metrics", message: `scales on ${resource} utilisation but container ${c.name} of ${workload.object.kind}/${workload.object.metadata.name} requests no ${resource}`, fix: `set resources.requests.${resource}` });
+            report(o, {
+              pointer: "/spec/metrics",
+              message: `scales on ${resource} utilisation but container ${c.name} of ${workload.object.kind}/${workload.object.metadata.name} requests no ${resource}`,
+              fix: `set resources.requests.${resource}`,
+            });
             void i;
           }
         });

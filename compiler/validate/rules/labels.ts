@@ -12,7 +12,8 @@ export function keyProblem(key: string): string | undefined {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && !DNS_SUBDOMAIN.test(prefix)) return `the prefix "${prefix}" is not a DNS subdomain`;
-  if (name.length === 0 || name.length > 63 || !NAME.test(name)) return `the name "${name}" must be 1-63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`;
+  if (name.length === 0 || name.length > 63 || !NAME.test(name))
+    return `the name "${name}" must be 1-63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`;
   return undefined;
 }
 
@@ -21,7 +22,8 @@ function metadataBlocks(object: Record<string, any>): { meta: Record<string, unk
   const out = [{ meta: object.metadata, pointer: "/metadata" }];
   const t = podTemplateOf(object as KubeObject);
   const meta = t?.template?.metadata;
-  if (typeof meta === "object" && meta !== null && !Array.isArray(meta)) out.push({ meta, pointer: `${t!.pointer}/metadata` });
+  if (typeof meta === "object" && meta !== null && !Array.isArray(meta))
+    out.push({ meta, pointer: `${t!.pointer}/metadata` });
   return out;
 }
 
@@ -38,10 +40,24 @@ export const labelsRule: Rule = {
           for (const [key, value] of Object.entries(map)) {
             const pointer = `${base}/${field}/${escapeKey(key)}`;
             const problem = keyProblem(key);
-            if (problem) report(o, { pointer, message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`, fix: "use prefix/name with a DNS prefix and a short name" });
-            if (typeof value !== "string") report(o, { pointer, message: `value must be a string (got ${JSON.stringify(value)})`, fix: "quote the value" });
+            if (problem)
+              report(o, {
+                pointer,
+                message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`,
+                fix: "use prefix/name with a DNS prefix and a short name",
+              });
+            if (typeof value !== "string")
+              report(o, {
+                pointer,
+                message: `value must be a string (got ${JSON.stringify(value)})`,
+                fix: "quote the value",
+              });
             else if (field === "labels" && value !== "" && (value.length > 63 || !NAME.test(value))) {
-              report(o, { pointer, message: `invalid label value "${value}"`, fix: "use at most 63 alphanumerics, '-', '_' or '.'" });
+              report(o, {
+                pointer,
+                message: `invalid label value "${value}"`,
+                fix: "use at most 63 alphanumerics, '-', '_' or '.'",
+              });
             }
           }
         }

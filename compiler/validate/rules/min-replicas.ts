@@ -6,8 +6,15 @@ const REPLICATED = new Set(["Deployment", "StatefulSet"]);
 
 /** The fewest pods a workload runs: its HPA's minimum when one scales it, else `spec.replicas` (default 1). */
 function minPods(w: RenderedObject, objects: RenderedObject[]): { pods: number; hpa?: RenderedObject } {
-  const hpa = objects.find((h) => h.object.kind === "HorizontalPodAutoscaler" && (h.object.spec as any)?.scaleTargetRef?.kind === w.object.kind && (h.object.spec as any)?.scaleTargetRef?.name === w.object.metadata.name);
-  return hpa ? { pods: (hpa.object.spec as any).minReplicas ?? 1, hpa } : { pods: (w.object.spec as any)?.replicas ?? 1 };
+  const hpa = objects.find(
+    (h) =>
+      h.object.kind === "HorizontalPodAutoscaler" &&
+      (h.object.spec as any)?.scaleTargetRef?.kind === w.object.kind &&
+      (h.object.spec as any)?.scaleTargetRef?.name === w.object.metadata.name,
+  );
+  return hpa
+    ? { pods: (hpa.object.spec as any).minReplicas ?? 1, hpa }
+    : { pods: (w.object.spec as any)?.replicas ?? 1 };
 }
 
 /**
@@ -29,16 +36,37 @@ export const minReplicasRule: Rule = {
       const total = group.reduce((n, w) => n + minPods(w, ctx.objects).pods, 0);
       if (total < 2) {
         const { hpa } = minPods(group[0], ctx.objects);
-        report(group[0], hpa
-          ? { pointer: "/spec/replicas", message: `HorizontalPodAutoscaler/${hpa.object.metadata.name} lets it scale down to ${total} pod; one node failure takes it down`, fix: "set autoscale.min to 2 or more" }
-          : { pointer: "/spec/replicas", message: `runs ${total} pod; one node failure takes it down`, fix: "set replicas to 2 or more" });
+        report(
+          group[0],
+          hpa
+            ? {
+                pointer: "/spec/replicas",
+                message: `HorizontalPodAutoscaler/${hpa.object.metadata.name} lets it scale down to ${total} pod; one node failure takes it down`,
+                fix: "set autoscale.min to 2 or more",
+              }
+            : {
+                pointer: "/spec/replicas",
+                message: `runs ${total} pod; one node failure takes it down`,
+                fix: "set replicas to 2 or more",
+              },
+        );
       }
     }
     for (const w of workloads) {
       if (minPods(w, ctx.objects).pods < 2) continue;
       const labels = (w.object.spec as any)?.template?.metadata?.labels;
-      const covered = ctx.objects.some((p) => p.object.kind === "PodDisruptionBudget" && (p.object.spec as any)?.selector !== undefined && selectorMatches((p.object.spec as any).selector, labels));
-      if (!covered) report(w, { pointer: "/spec/template/metadata/labels", message: "no PodDisruptionBudget covers its pods, so a drain may evict them all at once", fix: "turn disruption budgets on for the environment, or set disruption on the component" });
+      const covered = ctx.objects.some(
+        (p) =>
+          p.object.kind === "PodDisruptionBudget" &&
+          (p.object.spec as any)?.selector !== undefined &&
+          selectorMatches((p.object.spec as any).selector, labels),
+      );
+      if (!covered)
+        report(w, {
+          pointer: "/spec/template/metadata/labels",
+          message: "no PodDisruptionBudget covers its pods, so a drain may evict them all at once",
+          fix: "turn disruption budgets on for the environment, or set disruption on the component",
+        });
     }
   },
 };

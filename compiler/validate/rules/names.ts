@@ -6,7 +6,16 @@ import { containersOf } from "../../kube/pods.ts";
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const LABEL_NAMED = new Set(["Service", "Namespace"]);
-const CLUSTER_SCOPED = new Set(["Namespace", "StorageClass", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "PriorityClass", "IngressClass"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "StorageClass",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "PersistentVolume",
+  "PriorityClass",
+  "IngressClass",
+]);
 
 /** Names are DNS-1123 (labels for Services and Namespaces) and namespaced objects carry a namespace. */
 export const namesRule: Rule = {
@@ -25,17 +34,37 @@ export const namesRule: Rule = {
         });
       }
       for (const { container, pointer } of containersOf(o.object)) {
-        if (typeof container.name !== "string" || !DNS_LABEL.test(container.name)) report(o, { pointer: `${pointer}/name`, message: `container name ${JSON.stringify(container.name)} is not a DNS-1123 label`, fix: "use lower-case letters, digits and '-'" });
+        if (typeof container.name !== "string" || !DNS_LABEL.test(container.name))
+          report(o, {
+            pointer: `${pointer}/name`,
+            message: `container name ${JSON.stringify(container.name)} is not a DNS-1123 label`,
+            fix: "use lower-case letters, digits and '-'",
+          });
         (Array.isArray(container.ports) ? container.ports : []).forEach((p: any, i: number) => {
-          if (p?.name !== undefined && !PORT_NAME.test(String(p.name))) report(o, { pointer: `${pointer}/ports/${i}/name`, message: `port name ${JSON.stringify(p.name)} is not a valid port name (at most 15 lower-case letters, digits and '-')`, fix: "shorten or correct the port name" });
+          if (p?.name !== undefined && !PORT_NAME.test(String(p.name)))
+            report(o, {
+              pointer: `${pointer}/ports/${i}/name`,
+              message: `port name ${JSON.stringify(p.name)} is not a valid port name (at most 15 lower-case letters, digits and '-')`,
+              fix: "shorten or correct the port name",
+            });
         });
       }
       if (o.object.kind === "Service" && Array.isArray((o.object.spec as any)?.ports)) {
         (o.object.spec as any).ports.forEach((p: any, i: number) => {
-          if (p?.name !== undefined && (typeof p.name !== "string" || !DNS_LABEL.test(p.name))) report(o, { pointer: `/spec/ports/${i}/name`, message: `port name ${JSON.stringify(p.name)} is not a DNS-1123 label`, fix: "use lower-case letters, digits and '-'" });
+          if (p?.name !== undefined && (typeof p.name !== "string" || !DNS_LABEL.test(p.name)))
+            report(o, {
+              pointer: `/spec/ports/${i}/name`,
+              message: `port name ${JSON.stringify(p.name)} is not a DNS-1123 label`,
+              fix: "use lower-case letters, digits and '-'",
+            });
         });
       }
-      if (!CLUSTER_SCOPED.has(o.object.kind) && !namespace) report(o, { pointer: "/metadata/namespace", message: "a namespaced object has no namespace", fix: "set metadata.namespace" });
+      if (!CLUSTER_SCOPED.has(o.object.kind) && !namespace)
+        report(o, {
+          pointer: "/metadata/namespace",
+          message: "a namespaced object has no namespace",
+          fix: "set metadata.namespace",
+        });
     }
   },
 };

@@ -1,7 +1,8 @@
 import type { Rule } from "../context.ts";
 import { podTemplates, selectorMatches, type LabelSelector } from "../../kube/selectors.ts";
 
-const isEmpty = (s: LabelSelector | undefined) => !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
+const isEmpty = (s: LabelSelector | undefined) =>
+  !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 
 /** A NetworkPolicy's pod selector, and the in-namespace peers of its rules, select at least one pod template of the target. */
 export const networkPoliciesRule: Rule = {
@@ -13,12 +14,24 @@ export const networkPoliciesRule: Rule = {
     for (const o of ctx.objects) {
       if (o.object.kind !== "NetworkPolicy") continue;
       const spec = o.object.spec as any;
-      if (!selects(spec?.podSelector)) report(o, { pointer: "/spec/podSelector", message: "selects no pod of this Application, so it protects nothing", fix: "match the labels of a rendered workload's pod template" });
-      for (const [field, peers] of [["ingress", "from"], ["egress", "to"]] as const) {
+      if (!selects(spec?.podSelector))
+        report(o, {
+          pointer: "/spec/podSelector",
+          message: "selects no pod of this Application, so it protects nothing",
+          fix: "match the labels of a rendered workload's pod template",
+        });
+      for (const [field, peers] of [
+        ["ingress", "from"],
+        ["egress", "to"],
+      ] as const) {
         (spec?.[field] ?? []).forEach((rule: any, i: number) =>
           (rule?.[peers] ?? []).forEach((peer: any, j: number) => {
             if (peer?.podSelector && !peer.namespaceSelector && !selects(peer.podSelector)) {
-              report(o, { pointer: `/spec/${field}/${i}/${peers}/${j}/podSelector`, message: `allows traffic ${peers} pods that nothing in this Application runs`, fix: "match the labels of a rendered workload, or add a namespaceSelector for another namespace" });
+              report(o, {
+                pointer: `/spec/${field}/${i}/${peers}/${j}/podSelector`,
+                message: `allows traffic ${peers} pods that nothing in this Application runs`,
+                fix: "match the labels of a rendered workload, or add a namespaceSelector for another namespace",
+              });
             }
           }),
         );

@@ -17,7 +17,12 @@ export const pinnedImagesRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       for (const { container, pointer } of containersOf(o.object)) {
-        if (!isPinned(String(container.image))) report(o, { pointer: `${pointer}/image`, message: `image "${container.image}" is not pinned`, fix: "use an explicit version tag or a digest" });
+        if (!isPinned(String(container.image)))
+          report(o, {
+            pointer: `${pointer}/image`,
+            message: `image "${container.image}" is not pinned`,
+            fix: "use an explicit version tag or a digest",
+          });
       }
     }
   },

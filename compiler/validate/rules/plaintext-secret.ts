@@ -9,7 +9,12 @@ export const plaintextSecretRule: Rule = {
       if (o.object.kind !== "Secret") continue;
       for (const field of ["data", "stringData"]) {
         const value = o.object[field] as Record<string, unknown> | undefined;
-        if (value && Object.keys(value).length) report(o, { pointer: `/${field}`, message: `a Secret carries plaintext ${field}`, fix: "declare the value with secretRef() so it renders as an ExternalSecret" });
+        if (value && Object.keys(value).length)
+          report(o, {
+            pointer: `/${field}`,
+            message: `a Secret carries plaintext ${field}`,
+            fix: "declare the value with secretRef() so it renders as an ExternalSecret",
+          });
       }
     }
   },

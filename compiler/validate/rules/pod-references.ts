@@ -8,19 +8,33 @@ function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<str
   const out = new Map<string, { keys: Set<string> | undefined; from: string }>();
   for (const o of objects) {
     if (o.object.kind === "Secret") {
-      out.set(o.object.metadata.name, { keys: new Set([...Object.keys((o.object.data as object) ?? {}), ...Object.keys((o.object.stringData as object) ?? {})]), from: "the Secret does not carry" });
+      out.set(o.object.metadata.name, {
+        keys: new Set([
+          ...Object.keys((o.object.data as object) ?? {}),
+          ...Object.keys((o.object.stringData as object) ?? {}),
+        ]),
+        from: "the Secret does not carry",
+      });
     }
     if (o.object.kind === "ExternalSecret") {
       const spec = o.object.spec as any;
       const name = spec?.target?.name ?? o.object.metadata.name;
-      const keys = spec?.dataFrom || spec?.target?.template ? undefined : new Set<string>((spec?.data ?? []).map((d: any) => d?.secretKey));
+      const keys =
+        spec?.dataFrom || spec?.target?.template
+          ? undefined
+          : new Set<string>((spec?.data ?? []).map((d: any) => d?.secretKey));
       out.set(name, { keys, from: "its ExternalSecret does not fill" });
     }
     // Secrets that other controllers write: cert-manager Certificates and Sealed Secrets (keys not known here)
-    if (o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/") && typeof (o.object.spec as any)?.secretName === "string") {
+    if (
+      o.object.kind === "Certificate" &&
+      o.object.apiVersion.startsWith("cert-manager.io/") &&
+      typeof (o.object.spec as any)?.secretName === "string"
+    ) {
       out.set((o.object.spec as any).secretName, { keys: undefined, from: "" });
     }
-    if (o.object.kind === "SealedSecret" && o.object.apiVersion.startsWith("bitnami.com/")) out.set(o.object.metadata.name, { keys: undefined, from: "" });
+    if (o.object.kind === "SealedSecret" && o.object.apiVersion.startsWith("bitnami.com/"))
+      out.set(o.object.metadata.name, { keys: undefined, from: "" });
   }
   return out;
 }
@@ -31,30 +45,66 @@ export const podReferencesRule: Rule = {
   description: "ConfigMaps, Secrets, ServiceAccounts and PVCs that pods use are rendered in the same target",
   check(ctx, report) {
     const secrets = providedSecrets(ctx.objects);
-    const configMaps = new Map(ctx.objects.filter((o) => o.object.kind === "ConfigMap").map((o) => [o.object.metadata.name, new Set([...Object.keys((o.object.data as object) ?? {}), ...Object.keys((o.object.binaryData as object) ?? {})])]));
+    const configMaps = new Map(
+      ctx.objects
+        .filter((o) => o.object.kind === "ConfigMap")
+        .map((o) => [
+          o.object.metadata.name,
+          new Set([
+            ...Object.keys((o.object.data as object) ?? {}),
+            ...Object.keys((o.object.binaryData as object) ?? {}),
+          ]),
+        ]),
+    );
     for (const o of ctx.objects) {
       const pod = podSpecOf(o.object);
       if (!pod) continue;
       const spec = pod.spec;
-      const claimTemplates = new Set<string>(((o.object.spec as any)?.volumeClaimTemplates ?? []).map((t: any) => t?.metadata?.name));
-      const missing = (pointer: string, what: string, name: string, fix: string) => report(o, { pointer, message: `refers to ${what} "${name}", which this Application does not render`, fix });
+      const claimTemplates = new Set<string>(
+        ((o.object.spec as any)?.volumeClaimTemplates ?? []).map((t: any) => t?.metadata?.name),
+      );
+      const missing = (pointer: string, what: string, name: string, fix: string) =>
+        report(o, { pointer, message: `refers to ${what} "${name}", which this Application does not render`, fix });
       const checkConfigMap = (pointer: string, ref: any, key?: string) => {
         if (!ref?.name || ref.optional === true) return;
         const keys = configMaps.get(ref.name);
         if (!keys) missing(pointer, "ConfigMap", ref.name, "add the entry to the platform config, or correct the name");
-        else if (key !== undefined && !keys.has(key)) report(o, { pointer, message: `refers to key "${key}" of ConfigMap ${ref.name}, which has no such key`, fix: "add the key to the ConfigMap or correct the key" });
+        else if (key !== undefined && !keys.has(key))
+          report(o, {
+            pointer,
+            message: `refers to key "${key}" of ConfigMap ${ref.name}, which has no such key`,
+            fix: "add the key to the ConfigMap or correct the key",
+          });
       };
       const checkSecret = (pointer: string, ref: any, key?: string) => {
         const name = ref?.name ?? ref?.secretName;
         if (!name || ref.optional === true) return;
-        if (!secrets.has(name)) missing(pointer, "Secret", name, "declare the value with secretRef() so an ExternalSecret creates the Secret");
+        if (!secrets.has(name))
+          missing(
+            pointer,
+            "Secret",
+            name,
+            "declare the value with secretRef() so an ExternalSecret creates the Secret",
+          );
         else if (key !== undefined && secrets.get(name)!.keys && !secrets.get(name)!.keys!.has(key)) {
-          report(o, { pointer, message: `refers to key "${key}" of Secret ${name}, which ${secrets.get(name)!.from}`, fix: "add the key to the ExternalSecret or correct the key" });
+          report(o, {
+            pointer,
+            message: `refers to key "${key}" of Secret ${name}, which ${secrets.get(name)!.from}`,
+            fix: "add the key to the ExternalSecret or correct the key",
+          });
         }
       };
       const sa = spec.serviceAccountName;
-      if (sa && sa !== "default" && !findObject(ctx.objects, "ServiceAccount", sa)) missing(`${pod.pointer}/serviceAccountName`, "ServiceAccount", sa, "render the ServiceAccount or correct the name");
-      (spec.imagePullSecrets ?? []).forEach((s: any, i: number) => checkSecret(`${pod.pointer}/imagePullSecrets/${i}`, s));
+      if (sa && sa !== "default" && !findObject(ctx.objects, "ServiceAccount", sa))
+        missing(
+          `${pod.pointer}/serviceAccountName`,
+          "ServiceAccount",
+          sa,
+          "render the ServiceAccount or correct the name",
+        );
+      (spec.imagePullSecrets ?? []).forEach((s: any, i: number) =>
+        checkSecret(`${pod.pointer}/imagePullSecrets/${i}`, s),
+      );
       (spec.volumes ?? []).forEach((v: any, i: number) => {
         const at = `${pod.pointer}/volumes/${i}`;
         if (v.configMap) checkConfigMap(`${at}/configMap/name`, v.configMap);
@@ -65,7 +115,12 @@ export const podReferencesRule: Rule = {
         });
         const claim = v.persistentVolumeClaim?.claimName;
         if (claim && !findObject(ctx.objects, "PersistentVolumeClaim", claim) && !claimTemplates.has(claim)) {
-          missing(`${at}/persistentVolumeClaim/claimName`, "PersistentVolumeClaim", claim, "render the PVC (a store's storage) or correct the claim name");
+          missing(
+            `${at}/persistentVolumeClaim/claimName`,
+            "PersistentVolumeClaim",
+            claim,
+            "render the PVC (a store's storage) or correct the claim name",
+          );
         }
       });
       for (const field of ["initContainers", "containers"]) {
@@ -77,12 +132,23 @@ export const podReferencesRule: Rule = {
           });
           (c.env ?? []).forEach((e: any, j: number) => {
             const from = e.valueFrom;
-            if (from?.configMapKeyRef) checkConfigMap(`${at}/env/${j}/valueFrom/configMapKeyRef`, from.configMapKeyRef, from.configMapKeyRef.key);
-            if (from?.secretKeyRef) checkSecret(`${at}/env/${j}/valueFrom/secretKeyRef`, from.secretKeyRef, from.secretKeyRef.key);
+            if (from?.configMapKeyRef)
+              checkConfigMap(
+                `${at}/env/${j}/valueFrom/configMapKeyRef`,
+                from.configMapKeyRef,
+                from.configMapKeyRef.key,
+              );
+            if (from?.secretKeyRef)
+              checkSecret(`${at}/env/${j}/valueFrom/secretKeyRef`, from.secretKeyRef, from.secretKeyRef.key);
           });
           (c.volumeMounts ?? []).forEach((m: any, j: number) => {
             const names = new Set([...(spec.volumes ?? []).map((v: any) => v.name), ...claimTemplates]);
-            if (!names.has(m.name)) report(o, { pointer: `${at}/volumeMounts/${j}/name`, message: `mounts volume "${m.name}", which the pod does not declare`, fix: "declare the volume or correct the mount name" });
+            if (!names.has(m.name))
+              report(o, {
+                pointer: `${at}/volumeMounts/${j}/name`,
+                message: `mounts volume "${m.name}", which the pod does not declare`,
+                fix: "declare the volume or correct the mount name",
+              });
           });
         });
       }

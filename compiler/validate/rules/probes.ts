@@ -11,7 +11,12 @@ export const probesRule: Rule = {
       if (!LONG_RUNNING.has(o.object.kind)) continue;
       ((o.object.spec as any)?.template?.spec?.containers ?? []).forEach((c: any, i: number) => {
         for (const probe of ["readinessProbe", "livenessProbe"]) {
-          if (!c[probe]) report(o, { pointer: `/spec/template/spec/containers/${i}/${probe}`, message: `container ${c.name} has no ${probe}`, fix: "set probes.readiness and probes.liveness on the component" });
+          if (!c[probe])
+            report(o, {
+              pointer: `/spec/template/spec/containers/${i}/${probe}`,
+              message: `container ${c.name} has no ${probe}`,
+              fix: "set probes.readiness and probes.liveness on the component",
+            });
         }
       });
     }

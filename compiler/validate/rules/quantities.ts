@@ -12,9 +12,18 @@ export const quantitiesRule: Rule = {
         for (const side of ["requests", "limits"]) {
           for (const [res, value] of Object.entries(container.resources?.[side] ?? {})) {
             const at = `${pointer}/resources/${side}/${res}`;
-            if (!isQuantity(value)) report(o, { pointer: at, message: `"${value}" is not a quantity`, fix: "use a quantity such as 500m or 512Mi" });
+            if (!isQuantity(value))
+              report(o, {
+                pointer: at,
+                message: `"${value}" is not a quantity`,
+                fix: "use a quantity such as 500m or 512Mi",
+              });
             else if (canonicalQuantity(value as string) !== String(value)) {
-              report(o, { pointer: at, message: `"${value}" is not canonical; the API server stores "${canonicalQuantity(value as string)}" and Argo CD would show OutOfSync forever`, fix: `write ${canonicalQuantity(value as string)}` });
+              report(o, {
+                pointer: at,
+                message: `"${value}" is not canonical; the API server stores "${canonicalQuantity(value as string)}" and Argo CD would show OutOfSync forever`,
+                fix: `write ${canonicalQuantity(value as string)}`,
+              });
             }
           }
         }

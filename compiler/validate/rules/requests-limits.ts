@@ -10,7 +10,12 @@ export const requestsLimitsRule: Rule = {
       for (const { container, pointer } of containersOf(o.object)) {
         for (const kind of ["requests", "limits"] as const) {
           const missing = ["cpu", "memory"].filter((r) => container.resources?.[kind]?.[r] === undefined);
-          if (missing.length) report(o, { pointer: `${pointer}/resources/${kind}`, message: `container ${container.name} sets no ${missing.join(" or ")} ${kind}`, fix: `set resources.${kind}.${missing.join(" and ")} on the component` });
+          if (missing.length)
+            report(o, {
+              pointer: `${pointer}/resources/${kind}`,
+              message: `container ${container.name} sets no ${missing.join(" or ")} ${kind}`,
+              fix: `set resources.${kind}.${missing.join(" and ")} on the component`,
+            });
         }
       }
     }

@@ -11,15 +11,26 @@ export const serviceMonitorsRule: Rule = {
       const spec = o.object.spec as any;
       const ns = spec?.namespaceSelector;
       if (ns?.any === true || (ns?.matchNames ?? []).some((n: string) => n !== o.object.metadata.namespace)) continue; // other namespaces are not this Application's
-      const services = ctx.objects.filter((s) => s.object.kind === "Service" && selectorMatches(spec?.selector, s.object.metadata.labels));
+      const services = ctx.objects.filter(
+        (s) => s.object.kind === "Service" && selectorMatches(spec?.selector, s.object.metadata.labels),
+      );
       if (services.length === 0) {
-        report(o, { pointer: "/spec/selector", message: "selects no Service of this Application", fix: "match the labels of a rendered Service" });
+        report(o, {
+          pointer: "/spec/selector",
+          message: "selects no Service of this Application",
+          fix: "match the labels of a rendered Service",
+        });
         continue;
       }
       (spec?.endpoints ?? []).forEach((e: any, i: number) => {
         if (typeof e?.port !== "string") return;
         const named = services.some((s) => ((s.object.spec as any)?.ports ?? []).some((p: any) => p.name === e.port));
-        if (!named) report(o, { pointer: `/spec/endpoints/${i}/port`, message: `scrapes port "${e.port}", which no selected Service names`, fix: "use a port name of the selected Service" });
+        if (!named)
+          report(o, {
+            pointer: `/spec/endpoints/${i}/port`,
+            message: `scrapes port "${e.port}", which no selected Service names`,
+            fix: "use a port name of the selected Service",
+          });
       });
     }
   },

@@ -14,14 +14,24 @@ export const serviceSelectorsRule: Rule = {
       if (!selector || Object.keys(selector).length === 0 || spec.type === "ExternalName") continue;
       const matched = pods.filter((p) => mapMatches(selector, p.labels));
       if (matched.length === 0) {
-        report(o, { pointer: "/spec/selector", message: `selects no pod template (${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(", ")})`, fix: "match the labels of a rendered workload's pod template" });
+        report(o, {
+          pointer: "/spec/selector",
+          message: `selects no pod template (${Object.entries(selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")})`,
+          fix: "match the labels of a rendered workload's pod template",
+        });
         continue;
       }
       (spec.ports ?? []).forEach((p: any, i: number) => {
         if (typeof p.targetPort !== "string") return;
         const owners = matched.filter((m) => !containerPortNames(m.spec).has(p.targetPort));
         for (const m of owners) {
-          report(o, { pointer: `/spec/ports/${i}/targetPort`, message: `targets port "${p.targetPort}", which ${m.owner.object.kind}/${m.owner.object.metadata.name} does not name`, fix: "name the container port or correct targetPort" });
+          report(o, {
+            pointer: `/spec/ports/${i}/targetPort`,
+            message: `targets port "${p.targetPort}", which ${m.owner.object.kind}/${m.owner.object.metadata.name} does not name`,
+            fix: "name the container port or correct targetPort",
+          });
         }
       });
     }

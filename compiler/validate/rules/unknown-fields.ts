@@ -8,8 +8,15 @@ export const unknownFieldsRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       for (const pointer of unknownFields(o.object) ?? []) {
-        const field = pointer.slice(pointer.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
-        report(o, { pointer, message: `unknown field "${field}"`, fix: "remove the field or correct its spelling (check the patch that adds it)" });
+        const field = pointer
+          .slice(pointer.lastIndexOf("/") + 1)
+          .replace(/~1/g, "/")
+          .replace(/~0/g, "~");
+        report(o, {
+          pointer,
+          message: `unknown field "${field}"`,
+          fix: "remove the field or correct its spelling (check the patch that adds it)",
+        });
       }
     }
   },

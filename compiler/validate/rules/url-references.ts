@@ -5,17 +5,30 @@ import { findObject } from "../../kube/selectors.ts";
 import { containersOf } from "../../kube/pods.ts";
 
 /** `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`. */
-const URL = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
+const URL =
+  /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
 
 /** The Service of `namespace` a URL host names, if it names one in that namespace. */
 function serviceName(host: string, namespace: string): string | undefined {
   const parts = host.split(".");
   if (parts.length === 1) return parts[0];
-  if (parts[1] === namespace && (parts.length === 2 || (parts[2] === "svc" && (parts.length === 3 || parts.slice(3).join(".") === "cluster.local")))) return parts[0];
+  if (
+    parts[1] === namespace &&
+    (parts.length === 2 || (parts[2] === "svc" && (parts.length === 3 || parts.slice(3).join(".") === "cluster.local")))
+  )
+    return parts[0];
   return undefined;
 }
 
-function checkValue(o: RenderedObject, objects: RenderedObject[], namespace: string, prefix: string, report: Reporter, pointer: string, value: unknown): void {
+function checkValue(
+  o: RenderedObject,
+  objects: RenderedObject[],
+  namespace: string,
+  prefix: string,
+  report: Reporter,
+  pointer: string,
+  value: unknown,
+): void {
   if (typeof value !== "string") return;
   for (const m of value.matchAll(URL)) {
     const name = serviceName(m[1], namespace);
@@ -25,12 +38,21 @@ function checkValue(o: RenderedObject, objects: RenderedObject[], namespace: str
     if (!service) {
       // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified with our namespace or carries our prefix
       if (m[1].includes(".") || (prefix !== "" && name.startsWith(prefix))) {
-        report(o, { pointer, message: `points at ${m[0]}, but this Application renders no Service "${name}"`, fix: "use url() to refer to a component, or correct the host" });
+        report(o, {
+          pointer,
+          message: `points at ${m[0]}, but this Application renders no Service "${name}"`,
+          fix: "use url() to refer to a component, or correct the host",
+        });
       }
       continue;
     }
     const ports = ((service.object.spec as any)?.ports ?? []).map((p: any) => p.port);
-    if (!ports.includes(port)) report(o, { pointer, message: `points at ${m[0]}, but Service ${name} exposes ${ports.join(", ") || "no ports"}`, fix: `use one of the Service's ports (${ports.join(", ")}), or url() to refer to a component` });
+    if (!ports.includes(port))
+      report(o, {
+        pointer,
+        message: `points at ${m[0]}, but Service ${name} exposes ${ports.join(", ") || "no ports"}`,
+        fix: `use one of the Service's ports (${ports.join(", ")}), or url() to refer to a component`,
+      });
   }
 }
 
@@ -42,10 +64,13 @@ export const urlReferencesRule: Rule = {
     for (const o of ctx.objects) {
       const namespace = o.object.metadata.namespace ?? ctx.target.namespace;
       if (o.object.kind === "ConfigMap") {
-        for (const [k, v] of Object.entries((o.object.data as Record<string, unknown>) ?? {})) checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `/data/${escapeKey(k)}`, v);
+        for (const [k, v] of Object.entries((o.object.data as Record<string, unknown>) ?? {}))
+          checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `/data/${escapeKey(k)}`, v);
       }
       for (const { container, pointer } of containersOf(o.object)) {
-        (Array.isArray(container.env) ? container.env : []).forEach((e: any, j: number) => checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${pointer}/env/${j}/value`, e?.value));
+        (Array.isArray(container.env) ? container.env : []).forEach((e: any, j: number) =>
+          checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${pointer}/env/${j}/value`, e?.value),
+        );
       }
     }
   },

@@ -17,9 +17,24 @@ export function waiversRule(ruleNames: () => string[]): Rule {
           if (!key.startsWith(WAIVER_PREFIX)) continue;
           const rule = key.slice(WAIVER_PREFIX.length);
           const pointer = `/metadata/annotations/${escapeKey(key)}`;
-          if (!known.has(rule)) report(o, { pointer, message: `waives unknown rule "${rule}"; known: ${[...known].filter((r) => !UNWAIVABLE.has(r)).join(", ")}`, fix: "name a rule from 'manifold validate' output" });
-          else if (UNWAIVABLE.has(rule)) report(o, { pointer, message: `rule ${rule} cannot be waived`, fix: "fix the finding instead of waiving it" });
-          if (typeof value !== "string" || value.trim() === "") report(o, { pointer, message: "a waiver must give its reason", fix: `write why, e.g. ${key}: "single-replica by design: leader election"` });
+          if (!known.has(rule))
+            report(o, {
+              pointer,
+              message: `waives unknown rule "${rule}"; known: ${[...known].filter((r) => !UNWAIVABLE.has(r)).join(", ")}`,
+              fix: "name a rule from 'manifold validate' output",
+            });
+          else if (UNWAIVABLE.has(rule))
+            report(o, {
+              pointer,
+              message: `rule ${rule} cannot be waived`,
+              fix: "fix the finding instead of waiving it",
+            });
+          if (typeof value !== "string" || value.trim() === "")
+            report(o, {
+              pointer,
+              message: "a waiver must give its reason",
+              fix: `write why, e.g. ${key}: "single-replica by design: leader election"`,
+            });
         }
       }
     },
