@@ -82,9 +82,10 @@ export async function importProject(root: string): Promise<ProjectSources> {
   return sources;
 }
 
+/** Checks one loaded module against its shape; every problem becomes an error naming the file and the field. */
 function checkShape<T>(
   loaded: Loaded<unknown>,
-  shape: Shape,
+  shape: Shape<T>,
   errors: ManifoldError[],
   target?: string,
 ): loaded is Loaded<T> {
@@ -95,131 +96,122 @@ function checkShape<T>(
   return problems.length === 0;
 }
 
-function checkUrlRefs(
-  values: Record<string, EnvValue> | undefined,
-  components: Set<string>,
-  file: string,
-  field: string,
-  target: string,
-  errors: ManifoldError[],
-): void {
+/** What the cross-file checks know about the whole project. */
+interface Known {
+  /** Every environment file's name, even one with problems, so one bad field does not also make it "unknown". */
+  envNames: Set<string>;
+  regionByName: Map<string, Loaded<RegionDescription>>;
+  /** The environments whose shape is sound. */
+  environments: Loaded<EnvironmentDescription>[];
+}
+
+/** One platform being checked: where its problems are reported, and its component names. */
+interface PlatformScope {
+  file: string;
+  value: PlatformDescription;
+  components: Set<string>;
+  errors: ManifoldError[];
+}
+
+function checkUrlRefs(values: Record<string, EnvValue> | undefined, scope: PlatformScope, field: string): void {
+  const { components, file, value } = scope;
   for (const [k, v] of Object.entries(values ?? {})) {
     if (isUrlRef(v) && !components.has(v.component)) {
-      errors.push(
+      scope.errors.push(
         new ManifoldError(`refers to unknown component "${v.component}"; known: ${[...components].join(", ")}`, {
           file,
           field: `${field}.${k}`,
-          target,
+          target: value.name,
         }),
       );
     }
   }
 }
 
-function checkLayerNames(
-  layer: LayerOverride | undefined,
-  components: Set<string>,
-  file: string,
-  field: string,
-  target: string,
-  errors: ManifoldError[],
-): void {
+function checkLayerNames(layer: LayerOverride | undefined, scope: PlatformScope, field: string): void {
   if (!layer) return;
+  const { components, file, value } = scope;
   for (const name of Object.keys(layer.components ?? {})) {
     if (!components.has(name))
-      errors.push(
+      scope.errors.push(
         new ManifoldError(`overrides unknown component "${name}"; known: ${[...components].join(", ")}`, {
           file,
           field: `${field}.components.${name}`,
-          target,
+          target: value.name,
         }),
       );
   }
-  checkUrlRefs(layer.config, components, file, `${field}.config`, target, errors);
+  checkUrlRefs(layer.config, scope, `${field}.config`);
 }
 
-/** Checks loaded sources against the description shapes and each other. Throws one error listing every problem. */
-export function checkProject(sources: ProjectSources): Project {
-  const errors: ManifoldError[] = [];
-  const environments = sources.environments.filter((e) =>
-    checkShape<EnvironmentDescription>(e, environmentShape, errors),
-  );
-  const regions = sources.regions.filter((r) => checkShape<RegionDescription>(r, regionShape, errors));
-  const platforms = sources.platforms.filter((p) =>
-    checkShape<PlatformDescription>(p, platformShape, errors, (p.value as { name?: string })?.name),
-  );
+/** Each description's `name` matches its file: `environments/dev.ts` holds `name: "dev"`. */
+function checkFileName(loaded: Loaded<{ name: string }>, dir: string, errors: ManifoldError[]): void {
+  const expected = `${dir}/${loaded.value.name}.ts`;
+  if (loaded.file.replace(/\.(mts|js|mjs)$/, ".ts") !== expected)
+    errors.push(
+      new ManifoldError(`name "${loaded.value.name}" must match the file name (${expected})`, {
+        file: loaded.file,
+        field: "name",
+      }),
+    );
+}
 
-  const expectName = (l: Loaded<{ name: string }>, dir: string) => {
-    const expected = `${dir}/${l.value.name}.ts`;
-    if (l.file.replace(/\.(mts|js|mjs)$/, ".ts") !== expected)
+/** An environment's regions exist, each has a cluster for it, none is listed twice, and exactly one is primary. */
+function checkEnvironmentRegions(env: Loaded<EnvironmentDescription>, known: Known, errors: ManifoldError[]): void {
+  const { regionByName } = known;
+  const { file, value } = env;
+  const primaries = [...new Set(value.regions)].filter((r) => regionByName.get(r)?.value.role === "primary");
+  value.regions.forEach((name, i) => {
+    const region = regionByName.get(name);
+    if (!region) {
       errors.push(
-        new ManifoldError(`name "${l.value.name}" must match the file name (${expected})`, {
-          file: l.file,
-          field: "name",
+        new ManifoldError(`unknown region "${name}"; known regions: ${[...regionByName.keys()].join(", ") || "none"}`, {
+          file,
+          field: `regions[${i}]`,
+          target: value.name,
         }),
       );
-  };
-  environments.forEach((e) => expectName(e as Loaded<{ name: string }>, "environments"));
-  regions.forEach((r) => expectName(r as Loaded<{ name: string }>, "regions"));
-  platforms.forEach((p) => expectName(p as Loaded<{ name: string }>, "platforms"));
-
-  const regionByName = new Map(regions.map((r) => [r.value.name, r]));
-  // names of every environment file, even one with problems, so one bad field does not also make it "unknown" elsewhere
-  const envNames = new Set(
-    sources.environments
-      .map((e) => (e.value as { name?: unknown })?.name)
-      .filter((n): n is string => typeof n === "string"),
-  );
-  for (const env of environments) {
-    const primaries = [...new Set(env.value.regions)].filter((r) => regionByName.get(r)?.value.role === "primary");
-    env.value.regions.forEach((name, i) => {
-      const region = regionByName.get(name);
-      if (!region) {
-        errors.push(
-          new ManifoldError(
-            `unknown region "${name}"; known regions: ${[...regionByName.keys()].join(", ") || "none"}`,
-            { file: env.file, field: `regions[${i}]`, target: env.value.name },
-          ),
-        );
-      } else if (!region.value.clusters[env.value.name]) {
-        errors.push(
-          new ManifoldError(`has no cluster for environment "${env.value.name}"`, {
-            file: region.file,
-            field: `clusters.${env.value.name}`,
-            target: `${env.value.name}/${name}`,
-          }),
-        );
-      }
-    });
-    if (new Set(env.value.regions).size !== env.value.regions.length)
+    } else if (!region.value.clusters[value.name]) {
       errors.push(
-        new ManifoldError("lists a region twice", { file: env.file, field: "regions", target: env.value.name }),
-      );
-    if (env.value.regions.every((r) => regionByName.has(r)) && primaries.length !== 1) {
-      errors.push(
-        new ManifoldError(`must include exactly one region whose role is primary (found ${primaries.length})`, {
-          file: env.file,
-          field: "regions",
-          target: env.value.name,
+        new ManifoldError(`has no cluster for environment "${value.name}"`, {
+          file: region.file,
+          field: `clusters.${value.name}`,
+          target: `${value.name}/${name}`,
         }),
       );
     }
+  });
+  if (new Set(value.regions).size !== value.regions.length)
+    errors.push(new ManifoldError("lists a region twice", { file, field: "regions", target: value.name }));
+  if (value.regions.every((r) => regionByName.has(r)) && primaries.length !== 1) {
+    errors.push(
+      new ManifoldError(`must include exactly one region whose role is primary (found ${primaries.length})`, {
+        file,
+        field: "regions",
+        target: value.name,
+      }),
+    );
   }
-  for (const region of regions) {
-    for (const env of Object.keys(region.value.clusters)) {
-      if (!envNames.has(env))
-        errors.push(
-          new ManifoldError(`names unknown environment "${env}"; known: ${[...envNames].join(", ")}`, {
-            file: region.file,
-            field: `clusters.${env}`,
-          }),
-        );
-    }
+}
+
+/** A region's clusters are keyed by environments that exist. */
+function checkRegionClusters(region: Loaded<RegionDescription>, known: Known, errors: ManifoldError[]): void {
+  for (const env of Object.keys(region.value.clusters)) {
+    if (!known.envNames.has(env))
+      errors.push(
+        new ManifoldError(`names unknown environment "${env}"; known: ${[...known.envNames].join(", ")}`, {
+          file: region.file,
+          field: `clusters.${env}`,
+        }),
+      );
   }
+}
+
+/** Platform names and namespaces are unique across the project; returns the platform names. */
+function checkPlatformNames(platforms: Loaded<PlatformDescription>[], errors: ManifoldError[]): Set<string> {
   const platformNames = new Set<string>();
   const namespaces = new Map<string, string>();
-  for (const p of platforms) {
-    const { file, value } = p;
+  for (const { file, value } of platforms) {
     if (platformNames.has(value.name))
       errors.push(new ManifoldError(`platform name "${value.name}" is used twice`, { file, field: "name" }));
     platformNames.add(value.name);
@@ -231,123 +223,172 @@ export function checkProject(sources: ProjectSources): Project {
         ),
       );
     namespaces.set(value.namespace, value.name);
-    const components = new Set(Object.keys(value.components));
-    let graphOk = true;
-    for (const [name, c] of Object.entries(value.components)) {
-      (c.dependsOn ?? []).forEach((dep, i) => {
-        if (!components.has(dep))
-          errors.push(
-            new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, {
-              file,
-              field: `components.${name}.dependsOn[${i}]`,
-              target: value.name,
-            }),
-          );
-        if (dep === name)
-          errors.push(
-            new ManifoldError(`depends on itself: ${name} -> ${name}`, {
-              file,
-              field: `components.${name}.dependsOn[${i}]`,
-              target: value.name,
-            }),
-          );
-        if (!components.has(dep) || dep === name) graphOk = false;
-      });
-      checkUrlRefs(c.env, components, file, `components.${name}.env`, value.name, errors);
-    }
-    if (graphOk) {
-      try {
-        layerComponents(value.components, { file, target: value.name }); // a cycle names its whole path
-      } catch (e) {
-        if (e instanceof ManifoldError) errors.push(e);
-        else throw e;
-      }
-    }
-    checkUrlRefs(value.config, components, file, "config", value.name, errors);
-    for (const reserved of HOOK_NAMES) {
-      if (components.has(reserved))
-        errors.push(
-          new ManifoldError(`"${reserved}" is the name of a hook Job Manifold renders; choose another component name`, {
-            file,
-            field: `components.${reserved}`,
-            target: value.name,
-          }),
-        );
-    }
-    const relational = Object.keys(value.components).filter(
-      (k) => value.components[k].type === "store" && (value.components[k] as { engine?: string }).engine === "postgres",
-    );
-    if (relational.length && !value.migrations) {
-      errors.push(
-        new ManifoldError(
-          `declares a relational database (${relational.join(", ")}) but no migrations; add \`migrations: { image, command, dependsOn: ["${relational[0]}"] }\` so the schema is migrated before the services start`,
-          { file, field: "migrations", target: value.name },
-        ),
-      );
-    }
-    (value.migrations?.dependsOn ?? []).forEach((dep, i) => {
+  }
+  return platformNames;
+}
+
+/** Component dependencies name known components other than themselves, without a cycle; env URLs too. */
+function checkComponentGraph(scope: PlatformScope): void {
+  const { file, value, components, errors } = scope;
+  let graphOk = true;
+  for (const [name, c] of Object.entries(value.components)) {
+    (c.dependsOn ?? []).forEach((dep, i) => {
+      const at = { file, field: `components.${name}.dependsOn[${i}]`, target: value.name };
       if (!components.has(dep))
         errors.push(
-          new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, {
-            file,
-            field: `migrations.dependsOn[${i}]`,
-            target: value.name,
-          }),
+          new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, at),
         );
+      if (dep === name) errors.push(new ManifoldError(`depends on itself: ${name} -> ${name}`, at));
+      if (!components.has(dep) || dep === name) graphOk = false;
     });
-    checkUrlRefs(value.migrations?.env, components, file, "migrations.env", value.name, errors);
-    (value.runsIn ?? []).forEach((e, i) => {
-      if (!envNames.has(e))
-        errors.push(
-          new ManifoldError(`unknown environment "${e}"; known: ${[...envNames].join(", ")}`, {
-            file,
-            field: `runsIn[${i}]`,
-            target: value.name,
-          }),
-        );
-    });
-    for (const [e, layer] of Object.entries(value.environments ?? {})) {
-      if (!envNames.has(e))
-        errors.push(
-          new ManifoldError(`unknown environment "${e}"; known: ${[...envNames].join(", ")}`, {
-            file,
-            field: `environments.${e}`,
-            target: value.name,
-          }),
-        );
-      checkLayerNames(layer, components, file, `environments.${e}`, value.name, errors);
-    }
-    for (const [r, layer] of Object.entries(value.regions ?? {})) {
-      if (!regionByName.has(r))
-        errors.push(
-          new ManifoldError(`unknown region "${r}"; known: ${[...regionByName.keys()].join(", ")}`, {
-            file,
-            field: `regions.${r}`,
-            target: value.name,
-          }),
-        );
-      checkLayerNames(layer, components, file, `regions.${r}`, value.name, errors);
-    }
-    for (const [key, layer] of Object.entries(value.targets ?? {})) {
-      const [e, r] = key.split("/");
-      const env = environments.find((x) => x.value.name === e);
-      if (!env || !env.value.regions.includes(r))
-        errors.push(
-          new ManifoldError(`"${key}" is not a target: environment ${e} does not run in region ${r}`, {
-            file,
-            field: `targets.${key}`,
-            target: value.name,
-          }),
-        );
-      checkLayerNames(layer, components, file, `targets.${key}`, value.name, errors);
-    }
+    checkUrlRefs(c.env, scope, `components.${name}.env`);
   }
-  const argocd = checkArgoCd(sources.argocd ?? [], envNames, platformNames, errors);
+  if (!graphOk) return;
+  try {
+    layerComponents(value.components, { file, target: value.name }); // a cycle names its whole path
+  } catch (e) {
+    if (e instanceof ManifoldError) errors.push(e);
+    else throw e;
+  }
+}
+
+/** No component takes the name of a hook Job Manifold renders. */
+function checkReservedNames(scope: PlatformScope): void {
+  const { file, value, components, errors } = scope;
+  for (const reserved of HOOK_NAMES) {
+    if (components.has(reserved))
+      errors.push(
+        new ManifoldError(`"${reserved}" is the name of a hook Job Manifold renders; choose another component name`, {
+          file,
+          field: `components.${reserved}`,
+          target: value.name,
+        }),
+      );
+  }
+}
+
+/** A relational database needs migrations, and the migrations depend on known components. */
+function checkMigrations(scope: PlatformScope): void {
+  const { file, value, components, errors } = scope;
+  const relational = Object.keys(value.components).filter((k) => {
+    const c = value.components[k];
+    return c.type === "store" && c.engine === "postgres";
+  });
+  if (relational.length && !value.migrations) {
+    errors.push(
+      new ManifoldError(
+        `declares a relational database (${relational.join(", ")}) but no migrations; add \`migrations: ` +
+          `{ image, command, dependsOn: ["${relational[0]}"] }\` so the schema is migrated before the services start`,
+        { file, field: "migrations", target: value.name },
+      ),
+    );
+  }
+  (value.migrations?.dependsOn ?? []).forEach((dep, i) => {
+    if (!components.has(dep))
+      errors.push(
+        new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, {
+          file,
+          field: `migrations.dependsOn[${i}]`,
+          target: value.name,
+        }),
+      );
+  });
+  checkUrlRefs(value.migrations?.env, scope, "migrations.env");
+}
+
+/** `runsIn` and the per-environment layers name known environments. */
+function checkEnvironmentLayers(scope: PlatformScope, known: Known): void {
+  const { file, value, errors } = scope;
+  const unknown = (e: string, field: string) =>
+    new ManifoldError(`unknown environment "${e}"; known: ${[...known.envNames].join(", ")}`, {
+      file,
+      field,
+      target: value.name,
+    });
+  (value.runsIn ?? []).forEach((e, i) => {
+    if (!known.envNames.has(e)) errors.push(unknown(e, `runsIn[${i}]`));
+  });
+  for (const [e, layer] of Object.entries(value.environments ?? {})) {
+    if (!known.envNames.has(e)) errors.push(unknown(e, `environments.${e}`));
+    checkLayerNames(layer, scope, `environments.${e}`);
+  }
+}
+
+/** The per-region layers name known regions; the per-target layers name environments that run in those regions. */
+function checkRegionAndTargetLayers(scope: PlatformScope, known: Known): void {
+  const { file, value, errors } = scope;
+  for (const [r, layer] of Object.entries(value.regions ?? {})) {
+    if (!known.regionByName.has(r))
+      errors.push(
+        new ManifoldError(`unknown region "${r}"; known: ${[...known.regionByName.keys()].join(", ")}`, {
+          file,
+          field: `regions.${r}`,
+          target: value.name,
+        }),
+      );
+    checkLayerNames(layer, scope, `regions.${r}`);
+  }
+  for (const [key, layer] of Object.entries(value.targets ?? {})) {
+    const [e, r] = key.split("/");
+    const env = known.environments.find((x) => x.value.name === e);
+    if (!env || !env.value.regions.includes(r))
+      errors.push(
+        new ManifoldError(`"${key}" is not a target: environment ${e} does not run in region ${r}`, {
+          file,
+          field: `targets.${key}`,
+          target: value.name,
+        }),
+      );
+    checkLayerNames(layer, scope, `targets.${key}`);
+  }
+}
+
+/** Every cross-reference inside one platform, in the order its problems are reported. */
+function checkPlatform(platform: Loaded<PlatformDescription>, known: Known, errors: ManifoldError[]): void {
+  const { file, value } = platform;
+  const scope: PlatformScope = { file, value, components: new Set(Object.keys(value.components)), errors };
+  checkComponentGraph(scope);
+  checkUrlRefs(value.config, scope, "config");
+  checkReservedNames(scope);
+  checkMigrations(scope);
+  checkEnvironmentLayers(scope, known);
+  checkRegionAndTargetLayers(scope, known);
+}
+
+/** Checks loaded sources against the description shapes and each other. Throws one error listing every problem. */
+export function checkProject(sources: ProjectSources): Project {
+  const errors: ManifoldError[] = [];
+  const environments = sources.environments.filter((e) => checkShape(e, environmentShape, errors));
+  const regions = sources.regions.filter((r) => checkShape(r, regionShape, errors));
+  const platforms = sources.platforms.filter((p) =>
+    checkShape(p, platformShape, errors, (p.value as { name?: string })?.name),
+  );
+  environments.forEach((e) => checkFileName(e, "environments", errors));
+  regions.forEach((r) => checkFileName(r, "regions", errors));
+  platforms.forEach((p) => checkFileName(p, "platforms", errors));
+
+  const known: Known = {
+    envNames: new Set(
+      sources.environments
+        .map((e) => (e.value as { name?: unknown })?.name)
+        .filter((n): n is string => typeof n === "string"),
+    ),
+    regionByName: new Map(regions.map((r) => [r.value.name, r])),
+    environments,
+  };
+  for (const env of environments) checkEnvironmentRegions(env, known, errors);
+  for (const region of regions) checkRegionClusters(region, known, errors);
+  const platformNames = checkPlatformNames(platforms, errors);
+  for (const platform of platforms) checkPlatform(platform, known, errors);
+  const argocd = checkArgoCd(sources.argocd ?? [], known.envNames, platformNames, errors);
   if (errors.length) throw combineErrors(errors);
   return { root: sources.root, platforms, environments, regions, ...(argocd ? { argocd } : {}) };
 }
 
-/** Checks the optional `argocd/` description: one module, its shape, a policy for every environment, no clash with platform projects. */
+/**
+ * Checks the optional `argocd/` description: one module, its shape, a policy
+ * for every environment, no clash with platform projects.
+ */
 function checkArgoCd(
   modules: Loaded<unknown>[],
   envNames: Set<string>,
@@ -364,7 +405,18 @@ function checkArgoCd(
     return undefined;
   }
   const [loaded] = modules;
-  if (!checkShape<ArgoCdDescription>(loaded, argoCdShape, errors)) return undefined;
+  if (!checkShape(loaded, argoCdShape, errors)) return undefined;
+  checkArgoCdNames(loaded, envNames, platformNames, errors);
+  return loaded;
+}
+
+/** The Argo CD layer has a sync policy for exactly the known environments, and no platform takes a reserved project. */
+function checkArgoCdNames(
+  loaded: Loaded<ArgoCdDescription>,
+  envNames: Set<string>,
+  platformNames: Set<string>,
+  errors: ManifoldError[],
+): void {
   const { file, value } = loaded;
   for (const env of envNames) {
     if (!value.environments[env])
@@ -383,15 +435,15 @@ function checkArgoCd(
   }
   for (const name of platformNames) {
     if (name === "default" || name === value.bootstrap.project) {
+      const clash = name === "default" ? "Argo CD's locked-down default project" : "the bootstrap project";
       errors.push(
-        new ManifoldError(
-          `platform "${name}" would share its AppProject name with ${name === "default" ? "Argo CD's locked-down default project" : "the bootstrap project"}`,
-          { file, field: "bootstrap.project" },
-        ),
+        new ManifoldError(`platform "${name}" would share its AppProject name with ${clash}`, {
+          file,
+          field: "bootstrap.project",
+        }),
       );
     }
   }
-  return loaded;
 }
 
 /** Phase 1 entry point: import and check every description under `root`. */

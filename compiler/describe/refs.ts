@@ -20,7 +20,10 @@ export function isUrlRef(v: unknown): v is UrlRef {
   return typeof v === "object" && v !== null && (v as UrlRef).kind === "url";
 }
 
-/** The bare in-cluster address `name:port` of another component, e.g. `address("pubsub")` for `PUBSUB_EMULATOR_HOST`. */
+/**
+ * The bare in-cluster address `name:port` of another component, e.g.
+ * `address("pubsub")` for `PUBSUB_EMULATOR_HOST`.
+ */
 export function address(component: string, options: { port?: string } = {}): UrlRef {
   return { kind: "url", component, ...options };
 }

@@ -1,66 +1,116 @@
 /**
- * Run-time shapes of the description language, mirroring `types.ts`, so a
- * JavaScript user or a bad cast gets an error naming the file and the field.
+ * Run-time shapes of the description language, so a JavaScript user or a bad
+ * cast gets an error naming the file and the field. Each shape is typed by the
+ * type in `types.ts` it checks (`object<SecretRef>({...})`): a field added to,
+ * removed from or made optional in one and not the other fails the type check.
  */
 import {
+  anything,
   bool,
   dnsLabel,
   either,
   int,
   list,
   object,
+  omit,
   oneOf,
   optional,
+  partial,
   port,
   quantity,
   record,
   refine,
+  rejects,
   str,
+  type Fields,
   type Shape,
 } from "../check/shape.ts";
-import { compareQuantities, isQuantity } from "../quantity.ts";
+import { compareQuantities } from "../quantity.ts";
 import { POLICY_RULES } from "./policy.ts";
+import type {
+  AccessRule,
+  ArgoCdDescription,
+  Autoscale,
+  CircuitBreaking,
+  ClusterDescription,
+  Component,
+  ComponentOverride,
+  ConfigRef,
+  Disruption,
+  EnvironmentDescription,
+  EnvironmentSyncPolicy,
+  EnvValue,
+  HttpProbe,
+  IngressUrlRef,
+  LayerOverride,
+  Mesh,
+  MeshRoute,
+  Metrics,
+  MigrationDescription,
+  NotificationDescription,
+  PatchRule,
+  PlatformDescription,
+  PrometheusStack,
+  Probes,
+  RecordingRule,
+  RegionDescription,
+  ResourceAmounts,
+  Resources,
+  RolloutPolicy,
+  RolloutStep,
+  SecretRef,
+  ServiceComponent,
+  SmokeTestDescription,
+  StorageClassSpec,
+  StoreComponent,
+  UrlRef,
+  VerticalScaling,
+  VolumeSpec,
+  AlertRule,
+  WorkloadFields,
+} from "./types.ts";
 
-const secretRef = object({
+const secretRef = object<SecretRef>({
   kind: oneOf("secret"),
   name: dnsLabel,
   key: str(/^[-._a-zA-Z0-9]+$/, "a Secret key (letters, digits, '-', '_' and '.')"),
 });
-const urlRef = object({
+const urlRef = object<UrlRef>({
   kind: oneOf("url"),
   component: str(),
   scheme: optional(str(/^[a-z][a-z0-9+.-]*$/, "a URL scheme")),
   port: optional(str()),
   path: optional(str()),
 });
-const configRef = object({ kind: oneOf("config"), key: str(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key") });
+const configRef = object<ConfigRef>({ kind: oneOf("config"), key: str(/^[-._a-zA-Z0-9]+$/, "a ConfigMap key") });
 /** A host prefix under the region's ingress domain: DNS labels joined by dots, e.g. `api.multi-agent`. */
 const hostPrefix = str(
   /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/,
   "a host name prefix such as api or api.multi-agent",
 );
-const ingressUrlRef = object({
+const ingressUrlRef = object<IngressUrlRef>({
   kind: oneOf("ingress-url"),
   host: hostPrefix,
   path: optional(str(/^\//, "a path starting with '/'")),
 });
-const REFS: Record<string, Shape> = { secret: secretRef, url: urlRef, config: configRef, "ingress-url": ingressUrlRef };
+const REFS = { secret: secretRef, url: urlRef, config: configRef, "ingress-url": ingressUrlRef };
+const refKind = rejects(object<{ kind: string }>({ kind: oneOf(...Object.keys(REFS)) }));
 
-const envValue: Shape = either((v) => {
+const envValue: Shape<EnvValue> = either((v) => {
   const kind = typeof v === "object" && v !== null ? (v as { kind?: unknown }).kind : undefined;
-  if (typeof kind === "string" && REFS[kind]) return REFS[kind];
-  if (typeof v === "object" && v !== null) return object({ kind: oneOf(...Object.keys(REFS)) });
+  if (typeof kind === "string" && Object.hasOwn(REFS, kind)) return REFS[kind as keyof typeof REFS];
+  if (typeof v === "object" && v !== null) return refKind;
   return str();
 });
 const envName = str(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, "an environment variable name");
 const envMap = record(envValue, envName);
 
-const amounts = object({ cpu: optional(quantity), memory: optional(quantity) });
-const resources = refine(object({ requests: optional(amounts), limits: optional(amounts) }), (r) => {
+const amounts = object<ResourceAmounts>({ cpu: optional(quantity), memory: optional(quantity) });
+const resources = refine(object<Resources>({ requests: optional(amounts), limits: optional(amounts) }), (r) => {
   for (const res of ["cpu", "memory"] as const) {
     const req = r.requests?.[res];
     const lim = r.limits?.[res];
-    if (isQuantity(req) && isQuantity(lim) && compareQuantities(req, lim) > 0)
+    if (req !== undefined && lim !== undefined && compareQuantities(req, lim) > 0)
       return `requests.${res} (${req}) must not exceed limits.${res} (${lim})`;
   }
   return undefined;
@@ -68,7 +118,7 @@ const resources = refine(object({ requests: optional(amounts), limits: optional(
 
 const percent = int(1, 100);
 const autoscale = refine(
-  object({
+  object<Autoscale>({
     min: int(1),
     max: int(1),
     cpu: optional(percent),
@@ -79,9 +129,9 @@ const autoscale = refine(
   }),
   (a) => (a.min > a.max ? `min (${a.min}) must not be above max (${a.max})` : undefined),
 );
-const autoscaleOrOff: Shape = either((v) => (v === false ? oneOf(false) : autoscale));
+const autoscaleOrOff = either((v) => (v === false ? oneOf(false) : autoscale));
 
-const probe = object({
+const probe = object<HttpProbe>({
   path: str(/^\//, "a path starting with '/'"),
   port: optional(str()),
   initialDelaySeconds: optional(int(0)),
@@ -89,49 +139,51 @@ const probe = object({
   timeoutSeconds: optional(int(1)),
   failureThreshold: optional(int(1)),
 });
-const probeOrOff: Shape = either((v) => (v === false ? oneOf(false) : probe));
-const probes = object({
+const probeOrOff = either((v) => (v === false ? oneOf(false) : probe));
+const probes = object<Probes>({
   liveness: optional(probeOrOff),
   readiness: optional(probeOrOff),
   startup: optional(probeOrOff),
 });
 
-const disruption = refine(object({ minAvailable: optional(int(0)), maxUnavailable: optional(int(1)) }), (d) =>
-  d.minAvailable !== undefined && d.maxUnavailable !== undefined
-    ? "set minAvailable or maxUnavailable, not both"
-    : undefined,
+const disruption = refine(
+  object<Disruption>({ minAvailable: optional(int(0)), maxUnavailable: optional(int(1)) }),
+  (d) =>
+    d.minAvailable !== undefined && d.maxUnavailable !== undefined
+      ? "set minAvailable or maxUnavailable, not both"
+      : undefined,
 );
-const disruptionOrOff: Shape = either((v) => (v === false ? oneOf(false) : disruption));
-const intOrPercent: Shape = either((v) =>
+const disruptionOrOff = either((v) => (v === false ? oneOf(false) : disruption));
+const intOrPercent = either((v) =>
   typeof v === "number" ? int(0) : str(/^\d+%$/, "an integer or a percentage like 25%"),
 );
 
 const image = str(
-  /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+  /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
   "an image reference like registry/name:tag",
 );
 
 const duration = str(/^(\d+(ms|s|m|h))+$/, "a duration such as 15s or 1m");
-const metrics = object({
+const metrics = object<Metrics>({
   port: optional(str()),
   path: optional(str(/^\//, "a path starting with '/'")),
   interval: optional(duration),
 });
-const accessRule = object({
+const accessRule = object<AccessRule>({
   apiGroups: list(str()),
   resources: list(str(), { min: 1 }),
   verbs: list(oneOf("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"), { min: 1 }),
   resourceNames: optional(list(str())),
 });
 
-const verticalScaling = object({
+const verticalScaling = object<VerticalScaling>({
   mode: oneOf("Off", "Initial", "Recreate", "Auto"),
   min: optional(amounts),
   max: optional(amounts),
 });
-const verticalScalingOrOff: Shape = either((v) => (v === false ? oneOf(false) : verticalScaling));
+const verticalScalingOrOff = either((v) => (v === false ? oneOf(false) : verticalScaling));
 
-const workloadFields = {
+const workloadFields: Fields<WorkloadFields> = {
   image,
   replicas: int(0),
   resources,
@@ -146,7 +198,7 @@ const workloadFields = {
   verticalScaling: optional(verticalScalingOrOff),
 };
 
-const portMap = refine(record(port, dnsLabel), (ports: Record<string, number>) => {
+const portMap = refine(record(port, dnsLabel), (ports) => {
   const names = Object.keys(ports);
   if (names.length === 0) return "must name at least one port";
   for (const n of names) if (n.length > 15) return `port name "${n}" must be at most 15 characters`;
@@ -158,7 +210,7 @@ const portMap = refine(record(port, dnsLabel), (ports: Record<string, number>) =
   return undefined;
 });
 
-const serviceFields = {
+const serviceFields: Fields<ServiceComponent> = {
   type: oneOf("service"),
   ...workloadFields,
   ports: portMap,
@@ -177,12 +229,12 @@ const serviceFields = {
   files: optional(
     record(
       record(str(), str(/^[-._a-zA-Z0-9]+$/, "a file name (letters, digits, '-', '_' and '.')")),
-      str(/^\/[-._a-zA-Z0-9\/]*$/, "an absolute directory path"),
+      str(/^\/[-._a-zA-Z0-9/]*$/, "an absolute directory path"),
     ),
   ),
 };
 
-const storeFields = {
+const storeFields: Fields<StoreComponent> = {
   type: oneOf("store"),
   engine: oneOf("postgres", "redis", "qdrant", "nats", "neo4j"),
   ...workloadFields,
@@ -204,13 +256,16 @@ const storeFields = {
   ),
 };
 
+const store = object<StoreComponent>(storeFields);
+const service = object<ServiceComponent>(serviceFields);
+
 /** Shape of one component, chosen by its `type`. */
-export const componentShape: Shape = either((v) => {
+export const componentShape: Shape<Component> = either((v) => {
   const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
-  if (type === "store") return object(storeFields);
-  if (type === "service") return object(serviceFields);
+  if (type === "store") return store;
+  if (type === "service") return service;
   // without a known type the other fields mean nothing yet: report the type alone
-  return (value, path, problems) => {
+  return rejects((value, path, problems) => {
     if (typeof value !== "object" || value === null || Array.isArray(value))
       return void problems.push({ path, message: `must be a component such as service({...}) or postgres({...})` });
     const at = path ? `${path}.type` : "type";
@@ -220,48 +275,35 @@ export const componentShape: Shape = either((v) => {
         message: 'is required: "service" or "store" (build components with service(), postgres(), redis() or qdrant())',
       });
     else oneOf("service", "store")(type, at, problems);
-  };
+  });
 });
 
-function partial(
-  fields: Record<string, Shape | { optional: Shape }>,
-  omit: string[],
-): Record<string, { optional: Shape }> {
-  const out: Record<string, { optional: Shape }> = {};
-  for (const [k, v] of Object.entries(fields))
-    if (!omit.includes(k)) out[k] = optional(typeof v === "function" ? v : v.optional);
-  return out;
-}
-
-const amountsPartial = object({ cpu: optional(quantity), memory: optional(quantity) });
-const overrideFields = {
-  ...partial(serviceFields, ["type"]),
-  ...partial(storeFields, ["type", "engine"]),
+const amountsPartial = object<ResourceAmounts>({ cpu: optional(quantity), memory: optional(quantity) });
+const overrideFields: Fields<ComponentOverride> = {
+  ...partial(omit(serviceFields, "type")),
+  ...partial(omit(storeFields, "type", "engine")),
   resources: optional(object({ requests: optional(amountsPartial), limits: optional(amountsPartial) })),
   autoscale: optional(
     either((v) =>
       v === false
         ? oneOf(false)
-        : object(
-            partial(
-              {
-                min: int(1),
-                max: int(1),
-                cpu: percent,
-                memory: percent,
-                metrics: list(object({ name: str(), averageValue: quantity })),
-              },
-              [],
-            ),
+        : object<Partial<Autoscale>>(
+            partial<Autoscale>({
+              min: int(1),
+              max: int(1),
+              cpu: optional(percent),
+              memory: optional(percent),
+              metrics: optional(list(object({ name: str(), averageValue: quantity }))),
+            }),
           ),
     ),
   ),
   probes: optional(probes),
 };
-const componentOverride = object(overrideFields);
+const componentOverride = object<ComponentOverride>(overrideFields);
 
 /** Shape of an environment, region or target layer. */
-export const layerShape = object({
+export const layerShape = object<LayerOverride>({
   config: optional(envMap),
   defaults: optional(componentOverride),
   components: optional(record(componentOverride)),
@@ -279,7 +321,7 @@ export const layerShape = object({
   ),
 });
 
-const patchRule = object({
+const patchRule = object<PatchRule>({
   target: object({ kind: str(), name: str() }),
   environments: optional(list(str())),
   regions: optional(list(str())),
@@ -287,14 +329,14 @@ const patchRule = object({
     object({
       op: oneOf("add", "remove", "replace", "move", "copy", "test"),
       path: either((v) => (Array.isArray(v) ? list(str()) : str(/^(\/.*)?$/, "a JSON pointer like /spec/template"))),
-      value: optional(((_v, _p, _problems) => undefined) as Shape),
+      value: optional(anything),
       from: optional(str()),
     }),
     { min: 1 },
   ),
 });
 
-const migrations = object({
+const migrations = object<MigrationDescription>({
   image,
   command: list(str(), { min: 1 }),
   args: optional(list(str())),
@@ -304,29 +346,29 @@ const migrations = object({
   backoffLimit: optional(int(0, 10)),
   deadlineSeconds: optional(int(30)),
 });
-const smokeTest = object({ image: optional(image), deadlineSeconds: optional(int(30)) });
-const notify = object({ webhook: secretRef, image: optional(image) });
-const storageClass = object({
-  provisioner: str(/^[a-z0-9]([-a-z0-9.\/]*[a-z0-9])?$/, "a provisioner name like ebs.csi.aws.com"),
+const smokeTest = object<SmokeTestDescription>({ image: optional(image), deadlineSeconds: optional(int(30)) });
+const notify = object<NotificationDescription>({ webhook: secretRef, image: optional(image) });
+const storageClass = object<StorageClassSpec>({
+  provisioner: str(/^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$/, "a provisioner name like ebs.csi.aws.com"),
   parameters: optional(record(str())),
   reclaimPolicy: optional(oneOf("Delete", "Retain")),
   volumeBindingMode: optional(oneOf("Immediate", "WaitForFirstConsumer")),
   allowVolumeExpansion: optional(bool),
 });
-const volume = object({
+const volume = object<VolumeSpec>({
   storage: quantity,
   storageClass: optional(dnsLabel),
   accessModes: optional(list(oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"), { min: 1 })),
   description: optional(str()),
 });
-const meshRoute = object({
+const meshRoute = object<MeshRoute>({
   component: str(),
   port: optional(str()),
   prefix: optional(str(/^\//, "a path starting with '/'")),
   timeout: optional(duration),
   retries: optional(object({ attempts: int(1), perTryTimeout: duration, retryOn: optional(str()) })),
 });
-const circuitBreaking = object({
+const circuitBreaking = object<CircuitBreaking>({
   maxConnections: optional(int(1)),
   maxPendingRequests: optional(int(1)),
   maxRequests: optional(int(1)),
@@ -337,7 +379,7 @@ const circuitBreaking = object({
   maxEjectionPercent: optional(int(1, 100)),
   loadBalancer: optional(oneOf("ROUND_ROBIN", "LEAST_REQUEST", "RANDOM")),
 });
-const mesh = object({
+const mesh = object<Mesh>({
   mtls: oneOf("STRICT", "PERMISSIVE"),
   gateway: optional(object({ host: dnsLabel, credentialName: dnsLabel, routes: list(meshRoute, { min: 1 }) })),
   circuitBreaking: optional(record(circuitBreaking)),
@@ -345,7 +387,7 @@ const mesh = object({
   trustDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
 });
 const alertName = str(/^[A-Za-z_][A-Za-z0-9_]*$/, "an alert name (letters, digits, '_')");
-const alertRule = object({
+const alertRule = object<AlertRule>({
   alert: alertName,
   expr: str(/\S/, "a PromQL expression"),
   for: optional(duration),
@@ -353,11 +395,11 @@ const alertRule = object({
   summary: str(),
   description: optional(str()),
 });
-const recordingRule = object({
+const recordingRule = object<RecordingRule>({
   record: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"),
   expr: str(/\S/, "a PromQL expression"),
 });
-const prometheusStack = object({
+const prometheusStack = object<PrometheusStack>({
   prometheus: object({
     version: str(/^v\d+\.\d+\.\d+$/, "a version like v2.55.1"),
     replicas: int(1),
@@ -378,7 +420,7 @@ const prometheusStack = object({
 });
 
 /** Shape of a platform description. */
-export const platformShape = object({
+export const platformShape = object<PlatformDescription>({
   name: dnsLabel,
   namespace: dnsLabel,
   namePrefix: optional(str(/^[a-z0-9]([-a-z0-9]*-)?$/, "a lower-case prefix ending in '-'")),
@@ -392,12 +434,7 @@ export const platformShape = object({
   regions: optional(record(layerShape)),
   targets: optional(record(layerShape, str(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a key like production/eu-west-1"))),
   patches: optional(list(patchRule)),
-  dashboards: optional(
-    record(
-      record((_v, _p, _problems) => undefined),
-      dnsLabel,
-    ),
-  ),
+  dashboards: optional(record(record(anything), dnsLabel)),
   migrations: optional(migrations),
   smokeTest: optional(either((v) => (v === false ? oneOf(false) : smokeTest))),
   notify: optional(notify),
@@ -436,7 +473,7 @@ export const platformShape = object({
 });
 
 /** Shape of an environment description. */
-export const environmentShape = object({
+export const environmentShape = object<EnvironmentDescription>({
   name: dnsLabel,
   displayName: optional(str()),
   regions: list(dnsLabel, { min: 1 }),
@@ -449,7 +486,7 @@ export const environmentShape = object({
   overrides: optional(layerShape),
 });
 
-const cluster = object({
+const cluster = object<ClusterDescription>({
   name: dnsLabel,
   server: str(/^https:\/\/[^\s]+$/, "an https:// API server URL"),
   ingressDomain: str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain"),
@@ -457,7 +494,7 @@ const cluster = object({
 });
 
 /** Shape of a region description. */
-export const regionShape = object({
+export const regionShape = object<RegionDescription>({
   name: dnsLabel,
   role: oneOf("primary", "secondary", "tertiary"),
   secretStore: dnsLabel,
@@ -466,19 +503,28 @@ export const regionShape = object({
 });
 
 const role = oneOf("primary", "secondary", "tertiary");
-const rolloutStep = object({ roles: list(role, { min: 1 }), maxUpdate: optional(intOrPercent) });
-const rollout: Shape = either((v) => {
-  const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
-  if (type === "RollingSync")
-    return object({ type: oneOf("RollingSync"), steps: optional(list(rolloutStep, { min: 1 })) });
-  if (type === "AllAtOnce") return object({ type: oneOf("AllAtOnce") });
-  return object({ type: oneOf("AllAtOnce", "RollingSync") });
+const rolloutStep = object<RolloutStep>({ roles: list(role, { min: 1 }), maxUpdate: optional(intOrPercent) });
+const rollingSync = object<Extract<RolloutPolicy, { type: "RollingSync" }>>({
+  type: oneOf("RollingSync"),
+  steps: optional(list(rolloutStep, { min: 1 })),
 });
-const automated: Shape = either((v) => (v === false ? oneOf(false) : object({ prune: bool, selfHeal: bool })));
-const syncPolicy = object({ automated, rollout, preserveResourcesOnDeletion: bool });
+const allAtOnce = object<Extract<RolloutPolicy, { type: "AllAtOnce" }>>({ type: oneOf("AllAtOnce") });
+const rolloutType = rejects(object<{ type: RolloutPolicy["type"] }>({ type: oneOf("AllAtOnce", "RollingSync") }));
+const rollout: Shape<RolloutPolicy> = either((v) => {
+  const type = typeof v === "object" && v !== null ? (v as { type?: unknown }).type : undefined;
+  if (type === "RollingSync") return rollingSync;
+  if (type === "AllAtOnce") return allAtOnce;
+  return rolloutType;
+});
+const automated = either((v) =>
+  v === false
+    ? oneOf(false)
+    : object<Exclude<EnvironmentSyncPolicy["automated"], false>>({ prune: bool, selfHeal: bool }),
+);
+const syncPolicy = object<EnvironmentSyncPolicy>({ automated, rollout, preserveResourcesOnDeletion: bool });
 
 /** Shape of the Argo CD layer description. */
-export const argoCdShape = object({
+export const argoCdShape = object<ArgoCdDescription>({
   repoURL: str(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, "a git URL (https://, ssh:// or git@)"),
   branch: str(/^[A-Za-z0-9][-A-Za-z0-9_./]*$/, "a branch name"),
   namespace: dnsLabel,

@@ -118,11 +118,14 @@ export interface Metrics {
   interval?: string;
 }
 
+/** A Kubernetes API verb an RBAC rule may grant. */
+export type AccessVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
+
 /** One RBAC rule the component's ServiceAccount is granted in its namespace (a Role and RoleBinding). */
 export interface AccessRule {
   apiGroups: string[];
   resources: string[];
-  verbs: string[];
+  verbs: AccessVerb[];
   resourceNames?: string[];
 }
 
@@ -133,7 +136,10 @@ export interface WorkloadFields {
   resources: Resources;
   env?: Record<string, EnvValue>;
   dependsOn?: string[];
-  /** The PodDisruptionBudget; `false` for none. Defaults to `maxUnavailable: 1` where the environment asks for budgets. */
+  /**
+   * The PodDisruptionBudget; `false` for none. Defaults to `maxUnavailable: 1`
+   * where the environment asks for budgets.
+   */
   disruption?: Disruption | false;
   /** A one-line description, shown in the target README. */
   description?: string;
@@ -153,7 +159,10 @@ export interface WorkloadFields {
   egress?: Egress;
 }
 
-/** Egress to the internet: `https` opens TCP 443 to public addresses (private, link-local and CGNAT ranges excluded). */
+/**
+ * Egress to the internet: `https` opens TCP 443 to public addresses (private,
+ * link-local and CGNAT ranges excluded).
+ */
 export interface Egress {
   https?: boolean;
 }
@@ -218,7 +227,10 @@ export interface StoreComponent extends WorkloadFields {
   user?: string;
   /** The image contract (postgres only); `bitnami` when omitted. */
   flavor?: PostgresFlavor;
-  /** SQL or shell scripts run on first start, by file name: a ConfigMap mounted at the engine's init directory (postgres). */
+  /**
+   * SQL or shell scripts run on first start, by file name: a ConfigMap mounted
+   * at the engine's init directory (postgres).
+   */
   initScripts?: Record<string, string>;
   /** Reach the store from outside the cluster through a restricted LoadBalancer Service (`<name>-external`). */
   loadBalancer?: StoreLoadBalancer;
@@ -226,10 +238,15 @@ export interface StoreComponent extends WorkloadFields {
 
 export type Component = ServiceComponent | StoreComponent;
 
-type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
-
-/** The fields a layer may override on a component. */
-export type ComponentOverride = DeepPartial<Omit<ServiceComponent, "type"> & Omit<StoreComponent, "type" | "engine">>;
+/**
+ * The fields a layer may override on a component: any field but `type` and
+ * `engine`. A field given is checked as on a component (a `rollout` names
+ * both of its fields, say), except `autoscale`, which may name only the
+ * bounds it changes. Objects merge into the component's field by field.
+ */
+export type ComponentOverride = Partial<
+  Omit<ServiceComponent, "type" | "autoscale"> & Omit<StoreComponent, "type" | "engine">
+> & { autoscale?: Partial<Autoscale> | false };
 
 /** What one layer (environment, region, target) changes in a platform. */
 export interface LayerOverride {
@@ -310,7 +327,10 @@ export interface PlatformDescription {
   patches?: PatchRule[];
   /** Grafana dashboards (JSON models), rendered as ConfigMaps labelled `grafana_dashboard: "1"`. */
   dashboards?: Record<string, Record<string, unknown>>;
-  /** Ingresses by object name, for routing several hosts and paths (a component's `expose` covers the one-host case). */
+  /**
+   * Ingresses by object name, for routing several hosts and paths (a
+   * component's `expose` covers the one-host case).
+   */
   ingresses?: Record<string, IngressDescription>;
   /** Schema migrations, run before the services that use the database. */
   migrations?: MigrationDescription;
@@ -395,7 +415,10 @@ export interface Mesh {
   gateway?: { host: string; credentialName: string; routes: MeshRoute[] };
   /** DestinationRules with circuit breaking, by component. */
   circuitBreaking?: Record<string, CircuitBreaking>;
-  /** AuthorizationPolicies: deny by default, allow callers by `dependsOn`, the gateway on routes, Prometheus on metrics. Defaults to true. */
+  /**
+   * AuthorizationPolicies: deny by default, allow callers by `dependsOn`, the
+   * gateway on routes, Prometheus on metrics. Defaults to true.
+   */
   authorization?: boolean;
   /** The mesh trust domain; `cluster.local` when omitted. */
   trustDomain?: string;
@@ -522,7 +545,10 @@ export interface RegionDescription {
 /** One step of a progressive rollout: the Applications on clusters of these region roles. */
 export interface RolloutStep {
   roles: RegionRole[];
-  /** How many of the step's Applications sync at once: a count or a percentage such as `50%`. Argo CD's default is 100%. */
+  /**
+   * How many of the step's Applications sync at once: a count or a percentage
+   * such as `50%`. Argo CD's default is 100%.
+   */
   maxUpdate?: number | string;
 }
 
@@ -565,7 +591,10 @@ export interface ArgoCdDescription {
   /** Per environment, keyed by environment name: every environment needs one. */
   environments: Record<string, EnvironmentSyncPolicy>;
   retry: SyncRetry;
-  /** Where cluster credentials come from: a secret store on the management cluster and the key prefix of each cluster's entry. */
+  /**
+   * Where cluster credentials come from: a secret store on the management
+   * cluster and the key prefix of each cluster's entry.
+   */
   clusterCredentials: {
     secretStore: { kind: "ClusterSecretStore" | "SecretStore"; name: string };
     keyPrefix: string;
