@@ -29,6 +29,7 @@ import { compareQuantities } from "../quantity.ts";
 import { POLICY_RULES } from "./policy.ts";
 import type {
   AccessRule,
+  AlertRule,
   ArgoCdDescription,
   Autoscale,
   CircuitBreaking,
@@ -50,8 +51,8 @@ import type {
   NotificationDescription,
   PatchRule,
   PlatformDescription,
-  PrometheusStack,
   Probes,
+  PrometheusStack,
   RecordingRule,
   RegionDescription,
   ResourceAmounts,
@@ -66,7 +67,6 @@ import type {
   UrlRef,
   VerticalScaling,
   VolumeSpec,
-  AlertRule,
   WorkloadFields,
 } from "./types.ts";
 
