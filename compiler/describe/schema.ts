@@ -479,6 +479,7 @@ const syncPolicy = object({ automated, rollout, preserveResourcesOnDeletion: boo
 
 /** Shape of the Argo CD layer description. */
 export const argoCdShape = object({
+  argocdVersion: str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"'),
   repoURL: str(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, "a git URL (https://, ssh:// or git@)"),
   branch: str(/^[A-Za-z0-9][-A-Za-z0-9_./]*$/, "a branch name"),
   namespace: dnsLabel,
