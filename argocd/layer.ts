@@ -4,6 +4,8 @@ import { argocd } from "../compiler/index.ts";
 // how each environment syncs, and where cluster credentials come from.
 // The repository URL is a placeholder under example.com.
 export default argocd({
+  // The Argo CD the management cluster runs: the layer renders only fields it understands.
+  argocdVersion: "3.3",
   repoURL: "https://git.example.com/platform/manifold.git",
   branch: "rendered-manifests",
   namespace: "argocd",

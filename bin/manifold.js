@@ -3,11 +3,16 @@
 // that was built from the current sources, building it first when it is
 // missing or stale; where it cannot be built it falls back to the TypeScript
 // sources through the tsx loader. MANIFOLD_NO_PRECOMPILE=1 forces the sources.
+// Started by a Node older than package.json's engines allow, it re-runs itself
+// on the project's pinned Node (bin/runtime.mjs).
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sourceKey } from "./source-key.mjs";
+import { ensureSupportedNode } from "./runtime.mjs";
+
+ensureSupportedNode();
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(REPO, "dist", "manifold.mjs");

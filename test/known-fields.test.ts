@@ -2,34 +2,45 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
-import { FIELD_TREES, unknownFields, type FieldNode } from "../compiler/validate/known-fields.ts";
+import { unknownFields } from "../compiler/validate/known-fields.ts";
 import { registerModel } from "../compiler/validate/models.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
 import type { ResolvedTarget } from "../compiler/model/target.ts";
 
 const CRDS = "/work/shared/reference/crd-schemas";
 
-// The Argo CD layer registers these when it renders them; this suite does it itself.
-registerModel("argoproj.io/v1alpha1", "Application", Application as any);
-registerModel("argoproj.io/v1alpha1", "ApplicationSet", ApplicationSet as any);
+// Test objects and schemas are read and changed at any depth.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON in tests
+type Json = any;
 
-/** Every field the tree names exists in the upstream schema, and every object the tree describes lists all the schema's fields. */
-function compareTree(node: FieldNode, schema: any, path: string, problems: string[]): void {
-  if (node === true || node === "map") return;
-  if (Array.isArray(node)) return compareTree(node[0], schema?.items, `${path}[]`, problems);
-  const props = schema?.properties ?? {};
-  for (const key of Object.keys(node)) if (!(key in props)) problems.push(`${path}.${key} is not in the CRD`);
-  for (const key of Object.keys(props)) if (!(key in node)) problems.push(`${path}.${key} is missing from the tree`);
-  for (const [key, child] of Object.entries(node))
-    if (key in props) compareTree(child, props[key], `${path}.${key}`, problems);
+/** An object with every field a CRD schema declares, at every depth (one item per list, a placeholder per scalar). */
+function everyField(schema: Json): unknown {
+  if (schema?.properties)
+    return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, everyField(v)]));
+  if (schema?.type === "array") return [everyField(schema.items)];
+  return schema?.type === "object" ? {} : "x";
 }
 
 describe("known fields", () => {
-  it("the ExternalSecret v1 field tree matches the upstream CRD schema", () => {
+  it("the ExternalSecret v1 model knows the upstream CRD's fields, but for six newer ones, and rejects others", () => {
     const crd = JSON.parse(readFileSync(`${CRDS}/external-secrets.io/externalsecret_v1.json`, "utf8"));
-    const problems: string[] = [];
-    compareTree(FIELD_TREES["external-secrets.io/v1/ExternalSecret"], crd, "", problems);
-    expect(problems).toEqual([]);
+    const object = { ...(everyField(crd) as object), apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" };
+    // The newest model (2.0.0) predates these fields of the reference CRD: Manifold renders none of them,
+    // and a patch that adds one is reported as unknown until the model catches up.
+    const newerThanModel = [
+      "/spec/data/0/remoteRef/nullBytePolicy",
+      "/spec/dataFrom/0/extract/nullBytePolicy",
+      "/spec/dataFrom/0/find/nullBytePolicy",
+      "/spec/dataFrom/0/rewrite/0/merge",
+      "/spec/target/manifest",
+      "/spec/target/template/metadata/finalizers",
+    ];
+    expect(unknownFields(object)).toEqual(newerThanModel);
+    (object as Json).spec.target.nmae = "x";
+    (object as Json).spec.data[0].remoteRef.kye = "x";
+    expect(unknownFields(object)).toEqual(
+      [...newerThanModel, "/spec/data/0/remoteRef/kye", "/spec/target/nmae"].sort(),
+    );
   });
 
   it("finds unknown fields at any depth of a core object, outermost only", () => {
@@ -68,19 +79,19 @@ describe("known fields", () => {
 
   it("does not guess from hand-written checks: a kind registered with one gets no unknown-field check", () => {
     class Loose {
-      constructor(private data: any) {}
+      constructor(private data: Json) {}
       validate() {
         if (typeof this.data.spec?.targetRef?.name !== "string") throw new Error("targetRef.name");
       }
     }
-    registerModel("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", Loose as any);
+    registerModel("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", Loose as Json);
     expect(
       unknownFields({
         apiVersion: "autoscaling.k8s.io/v1",
         kind: "VerticalPodAutoscaler",
         metadata: { name: "x" },
         spec: { targetRef: { name: "x" }, updatePolicy: {} },
-      } as any),
+      } as Json),
     ).toBeUndefined();
   });
 
@@ -94,14 +105,14 @@ describe("known fields", () => {
           repoURL: "https://example.com/repo.git",
           path: "x",
           targetRevision: "main",
-          helm: { valuesObject: { free: { form: [1, 2] } } } as any,
+          helm: { valuesObject: { free: { form: [1, 2] } } } as Json,
         },
         syncPolicy: { syncOptions: ["ServerSideApply=true"] },
       },
     }).toJSON();
-    expect(unknownFields(app as any)).toEqual([]);
-    (app as any).spec.source.directory = { recurse: true, recursive: true };
-    expect(unknownFields(app as any)).toEqual(["/spec/source/directory/recursive"]);
+    expect(unknownFields(app as Json)).toEqual([]);
+    (app as Json).spec.source.directory = { recurse: true, recursive: true };
+    expect(unknownFields(app as Json)).toEqual(["/spec/source/directory/recursive"]);
   });
 
   it("knows the ApplicationSet RollingSync strategy fields", () => {
@@ -122,7 +133,7 @@ describe("known fields", () => {
           spec: { project: "demo", destination: { server: "{{.server}}" }, source: { repoURL: "r", path: "p" } },
         },
       },
-    }).toJSON() as any;
+    }).toJSON() as Json;
     expect(unknownFields(appset)).toEqual([]);
     appset.spec.strategy.rollingSync.steps[0].maxUpdates = 1;
     expect(unknownFields(appset)).toEqual(["/spec/strategy/rollingSync/steps/0/maxUpdates"]);
@@ -177,7 +188,7 @@ describe("known fields", () => {
         },
       },
     ];
-    const messages = validateTarget(target, objects as any)
+    const messages = validateTarget(target, objects as Json)
       .filter((f) => f.rule === "argocd-values")
       .map((f) => `${f.object} ${f.pointer}: ${f.message}`);
     expect(messages).toEqual([

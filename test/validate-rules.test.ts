@@ -39,21 +39,24 @@ beforeAll(async () => {
   targets = new Map(result.targets.map((t) => [t.target.id, t]));
 });
 
+// Test objects are changed at any depth.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON in tests
+type Json = any;
 type Change = (objects: RenderedObject[]) => RenderedObject[] | void;
 const find = (objects: RenderedObject[], kind: string, name: string) => {
   const o = objects.find((x) => x.object.kind === kind && x.object.metadata.name === name);
   if (!o) throw new Error(`no ${kind}/${name}`);
-  return o.object as any;
+  return o.object as Json;
 };
 const add =
-  (object: any, component?: string): Change =>
+  (object: Json, component?: string): Change =>
   (objects) => [...objects, { object, component, band: "edge" }];
 
 function run(change: Change, id = "demo/production/us-west-2", policy?: Record<string, string>): Finding[] {
   const t = targets.get(id)!;
   const objects: RenderedObject[] = structuredClone(t.objects);
   const changed = change(objects) ?? objects;
-  const target = policy ? { ...t.target, policy: { ...t.target.policy, rules: policy as any } } : t.target;
+  const target = policy ? { ...t.target, policy: { ...t.target.policy, rules: policy as Json } } : t.target;
   return validateTarget(target, changed);
 }
 const brief = (f: Finding) => `${f.severity} ${f.rule} ${f.object} ${f.pointer}: ${f.message}`;
@@ -83,9 +86,35 @@ describe("validation rules", () => {
       ],
     },
     {
-      name: "an unknown field in an ExternalSecret (no model class: its field tree)",
+      name: "an unknown field in an ExternalSecret (its v1 model's schema)",
       change: (o) => void (find(o, "ExternalSecret", "demo-db").spec.target.nmae = "x"),
       expect: ['error unknown-fields ExternalSecret/demo-db /spec/target/nmae: unknown field "nmae"'],
+    },
+    {
+      name: "a bad ExternalSecret: a store kind, a remote key and a secret key its v1 model's schema rejects",
+      change: (o) => {
+        const spec = find(o, "ExternalSecret", "demo-db").spec;
+        spec.secretStoreRef.kind = "Vault";
+        delete spec.data[0].remoteRef.key;
+        spec.data.push({ remoteRef: { key: "other" } });
+      },
+      expect: [
+        "error schema ExternalSecret/demo-db /spec/data/0/remoteRef: must have required property key",
+        "error schema ExternalSecret/demo-db /spec/data/2: must have required property secretKey",
+        "error schema ExternalSecret/demo-db /spec/secretStoreRef/kind: must be equal to one of the allowed values (SecretStore, ClusterSecretStore)",
+      ],
+    },
+    {
+      name: "an ExternalSecret that names no store and lists no keys (its schema leaves both optional)",
+      change: (o) => {
+        const spec = find(o, "ExternalSecret", "demo-db").spec;
+        delete spec.secretStoreRef;
+        delete spec.data;
+      },
+      expect: [
+        "error schema ExternalSecret/demo-db /spec/secretStoreRef/name: must name a secret store",
+        "error schema ExternalSecret/demo-db /spec/data: must list the keys to read",
+      ],
     },
     {
       name: "a label value that is not a string, and an invalid label value",

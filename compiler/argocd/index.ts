@@ -26,6 +26,7 @@ import { buildBootstrapProject, buildDefaultProject, buildPlatformProject } from
 import { bootstrapCommand, renderLayerReadme } from "./readme.ts";
 import { buildSettings } from "./settings.ts";
 import { validateLayer } from "./validate.ts";
+import { versionProblems } from "./versions.ts";
 
 export interface ArgoCdLayer {
   /** The layer's objects, in the bootstrap Application's sync order. */
@@ -94,13 +95,21 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
   });
   for (const p of permitProblems(
     bootstrapProject,
-    { repoURL: layer.repoURL, server: (root.spec as any).destination.server, namespace: layer.namespace },
+    {
+      repoURL: layer.repoURL,
+      server: (root.spec as { destination: { server: string } }).destination.server,
+      namespace: layer.namespace,
+    },
     objects,
   )) {
     errors.push(
       new ManifoldError(`bootstrap Application ${root.metadata.name}: ${p}`, { file, field: "bootstrap.project" }),
     );
   }
+  for (const p of versionProblems(objects, layer.argocdVersion))
+    errors.push(
+      new ManifoldError(`${p.object} ${p.pointer}: ${p.message}`, { file, field: "argocdVersion", target: "argocd" }),
+    );
   const findings = validateLayer(objects, file);
   for (const f of blocking(findings))
     errors.push(

@@ -1,7 +1,11 @@
 /**
  * The validate phase for the Argo CD layer: the same object rules the
  * targets get (schema, names, labels, no plaintext Secret, Argo CD's tracking
- * metadata left alone), run over `rendered/argocd/`.
+ * metadata left alone), run over `rendered/argocd/`. The schema rule runs the
+ * models' own validators: Argo CD 3.x's for Applications, ApplicationSets and
+ * AppProjects. Not unknown fields: the Argo CD models' compiled schemas skip
+ * fields named `description` (AppProject, project roles), so the rule would
+ * flag them; the upstream-CRD test checks the layer's fields instead.
  */
 import type { KubeObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";

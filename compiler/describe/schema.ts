@@ -525,6 +525,7 @@ const syncPolicy = object<EnvironmentSyncPolicy>({ automated, rollout, preserveR
 
 /** Shape of the Argo CD layer description. */
 export const argoCdShape = object<ArgoCdDescription>({
+  argocdVersion: str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"'),
   repoURL: str(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, "a git URL (https://, ssh:// or git@)"),
   branch: str(/^[A-Za-z0-9][-A-Za-z0-9_./]*$/, "a branch name"),
   namespace: dnsLabel,

@@ -582,6 +582,8 @@ export interface SyncRetry {
 
 /** The description of the Argo CD layer on the management cluster (`argocd/`). */
 export interface ArgoCdDescription {
+  /** The Argo CD version the management cluster runs (`major.minor`, 3.0 or later); a field it lacks is an error. */
+  argocdVersion: string;
   /** The git repository the rendered tree is published to. */
   repoURL: string;
   /** The branch holding the rendered tree; Applications track it. */

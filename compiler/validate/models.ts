@@ -32,10 +32,13 @@ import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
 
+import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 
+// Each model's constructor takes its own typed data; the validate phase passes plain objects.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model class, whatever data it types
 type ModelClass = new (data: any) => { validate(): void };
 
 /**
@@ -46,8 +49,8 @@ type ModelClass = new (data: any) => { validate(): void };
  */
 function withEmbeddedClaimFix(Model: ModelClass): ModelClass {
   return class {
-    private data: any;
-    constructor(data: any) {
+    private data: unknown;
+    constructor(data: unknown) {
       this.data = data;
     }
     validate(): void {
@@ -88,6 +91,7 @@ export const MODELS: Record<string, ModelClass> = {
   "networking.istio.io/v1beta1/DestinationRule": DestinationRule,
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
+  "external-secrets.io/v1/ExternalSecret": ExternalSecret,
   "argoproj.io/v1alpha1/Application": Application,
   "argoproj.io/v1alpha1/ApplicationSet": ApplicationSet,
   "argoproj.io/v1alpha1/AppProject": AppProject,
