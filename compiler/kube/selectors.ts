@@ -2,33 +2,53 @@
 import type { RenderedObject } from "../model/object.ts";
 import { podTemplateOf } from "./pods.ts";
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+/** One requirement of a LabelSelector's `matchExpressions`. */
+export interface MatchExpression {
+  key: string;
+  operator: string;
+  values?: string[];
 }
 
-/** Whether `labels` satisfy a LabelSelector (`matchLabels` and `matchExpressions`). An empty selector matches everything. */
+/** A Kubernetes LabelSelector (`matchLabels` and `matchExpressions`). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: MatchExpression[];
+}
+
+/**
+ * Whether one requirement holds for `labels`, or undefined when the requirement is invalid (an unknown operator,
+ * `In`/`NotIn` without values, `Exists`/`DoesNotExist` with values), as the API server's validation has it.
+ */
+function requirementHolds(e: MatchExpression, labels: Record<string, string>): boolean | undefined {
+  const has = Object.hasOwn(labels, e.key);
+  const values = e.values ?? [];
+  switch (e.operator) {
+    case "In":
+      return values.length ? has && values.includes(labels[e.key]) : undefined;
+    case "NotIn":
+      return values.length ? !has || !values.includes(labels[e.key]) : undefined;
+    case "Exists":
+      return values.length ? undefined : has;
+    case "DoesNotExist":
+      return values.length ? undefined : !has;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether `labels` satisfy a LabelSelector: every `matchLabels` entry and every `matchExpressions` requirement
+ * holds. An empty (or absent) selector matches everything; an invalid one matches nothing, as the API server and
+ * Argo CD's cluster generator reject it rather than select with it.
+ */
 export function selectorMatches(
   selector: LabelSelector | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const ok =
-      e.operator === "In"
-        ? has && (e.values ?? []).includes(l[e.key])
-        : e.operator === "NotIn"
-          ? !has || !(e.values ?? []).includes(l[e.key])
-          : e.operator === "Exists"
-            ? has
-            : e.operator === "DoesNotExist"
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
+  const requirements = (selector?.matchExpressions ?? []).map((e) => requirementHolds(e, l));
+  if (requirements.includes(undefined)) return false;
+  return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => l[k] === v) && requirements.every(Boolean);
 }
 
 /** Whether `labels` satisfy a plain map selector (a Service's `spec.selector`). */

@@ -13,6 +13,8 @@ import type { KubeObject } from "../model/object.ts";
 import { PHASE_ORDER, compareSyncOrder, syncPhase, syncWave } from "./apply-order.ts";
 import { apiGroup } from "./health.ts";
 import { podSpecOf } from "../kube/pods.ts";
+import { SKIP_DRY_RUN_OPTION } from "./annotations.ts";
+import { syncOptions } from "./sync-options.ts";
 
 export interface Hazard {
   rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run";
@@ -55,14 +57,6 @@ export function installsCrd(objects: KubeObject[], o: KubeObject): boolean {
       (c.spec as any)?.group === apiGroup(o) &&
       (c.spec as any)?.names?.kind === o.kind,
   );
-}
-
-/** The sync options an object carries, from `argocd.argoproj.io/sync-options`. */
-export function syncOptions(o: KubeObject): string[] {
-  return (o.metadata.annotations?.["argocd.argoproj.io/sync-options"] ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 interface Reference {
@@ -157,13 +151,13 @@ export function findHazards(objects: KubeObject[], dependsOn: Record<string, str
     if (
       isCustomResource(consumer) &&
       !installsCrd(objects, consumer) &&
-      !syncOptions(consumer).includes("SkipDryRunOnMissingResource=true")
+      !syncOptions(consumer).includes(SKIP_DRY_RUN_OPTION)
     ) {
       hazards.push({
         rule: "crd-dry-run",
         severity: "warning",
         object: id(consumer),
-        message: `is a custom resource whose CRD this Application does not install, and it lacks SkipDryRunOnMissingResource=true; the dry run fails while the CRD is missing`,
+        message: `is a custom resource whose CRD this Application does not install, and it lacks ${SKIP_DRY_RUN_OPTION}; the dry run fails while the CRD is missing`,
       });
     }
   }

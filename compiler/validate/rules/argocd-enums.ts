@@ -1,51 +1,28 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Reporter, Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
-
-/** Sync options Argo CD understands (resource annotation and Application `syncPolicy.syncOptions`), with their values. */
-export const SYNC_OPTIONS: Record<string, string[]> = {
-  Prune: ["false", "confirm"],
-  Delete: ["false", "confirm"],
-  Validate: ["true", "false"],
-  SkipDryRunOnMissingResource: ["true"],
-  Replace: ["true", "false"],
-  Force: ["true"],
-  ServerSideApply: ["true", "false"],
-  PruneLast: ["true"],
-  ApplyOutOfSyncOnly: ["true", "false"],
-  ClientSideApplyMigration: ["true", "false"],
-  CreateNamespace: ["true", "false"],
-  PrunePropagationPolicy: ["foreground", "background", "orphan"],
-  RespectIgnoreDifferences: ["true", "false"],
-  FailOnSharedResource: ["true", "false"],
-};
-const HOOKS = ["PreSync", "Sync", "PostSync", "SyncFail", "Skip", "PreDelete", "PostDelete"];
-const DELETE_POLICIES = ["HookSucceeded", "HookFailed", "BeforeHookCreation"];
-const COMPARE_OPTIONS = [
-  "IgnoreExtraneous",
-  "ServerSideDiff=true",
-  "ServerSideDiff=false",
-  "IncludeMutationWebhook=true",
-];
+import {
+  ARGOCD_PREFIX,
+  COMPARE_OPTIONS,
+  COMPARE_OPTIONS_ANNOTATION,
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICIES,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_TYPES,
+  SERVER_SIDE_APPLY_OPTION,
+  SYNC_OPTIONS_ANNOTATION,
+  WAVE_ANNOTATION,
+} from "../../sync/annotations.ts";
+import { syncOptionProblem } from "../../sync/sync-options.ts";
 
 const isTemplated = (s: string) => s.includes("{{");
-
-/** Why one sync option is not one Argo CD knows, or undefined. */
-export function syncOptionProblem(option: string): string | undefined {
-  const [key, value, ...rest] = option.trim().split("=");
-  const allowed = SYNC_OPTIONS[key];
-  if (!allowed) return `unknown sync option "${option.trim()}"; known: ${Object.keys(SYNC_OPTIONS).join(", ")}`;
-  if (rest.length || value === undefined || !allowed.includes(value))
-    return `sync option "${option.trim()}" must be ${allowed.map((v) => `${key}=${v}`).join(" or ")}`;
-  return undefined;
-}
 
 function checkList(
   o: RenderedObject,
   report: Reporter,
   pointer: string,
   value: string,
-  allowed: string[],
+  allowed: readonly string[],
   what: string,
 ): void {
   for (const item of value.split(",")) {
@@ -65,10 +42,10 @@ function checkAnnotations(
   base: string,
 ): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!key.startsWith("argocd.argoproj.io/") || typeof value !== "string" || isTemplated(value)) continue;
+    if (!key.startsWith(ARGOCD_PREFIX) || typeof value !== "string" || isTemplated(value)) continue;
     const pointer = `${base}/${escapeKey(key)}`;
-    switch (key.slice("argocd.argoproj.io/".length)) {
-      case "sync-wave":
+    switch (key) {
+      case WAVE_ANNOTATION:
         if (!/^-?\d+$/.test(value.trim()))
           report(o, {
             pointer,
@@ -76,23 +53,23 @@ function checkAnnotations(
             fix: 'write the wave as an integer string such as "2"',
           });
         break;
-      case "hook":
-        checkList(o, report, pointer, value, HOOKS, "hook");
+      case HOOK_ANNOTATION:
+        checkList(o, report, pointer, value, HOOK_TYPES, "hook");
         break;
-      case "hook-delete-policy":
-        checkList(o, report, pointer, value, DELETE_POLICIES, "hook delete policy");
+      case HOOK_DELETE_POLICY_ANNOTATION:
+        checkList(o, report, pointer, value, HOOK_DELETE_POLICIES, "hook delete policy");
         break;
-      case "compare-options":
+      case COMPARE_OPTIONS_ANNOTATION:
         checkList(o, report, pointer, value, COMPARE_OPTIONS, "compare option");
         break;
-      case "sync-options":
+      case SYNC_OPTIONS_ANNOTATION:
         for (const option of value.split(",")) {
           const problem = syncOptionProblem(option);
           if (problem)
             report(o, {
               pointer,
               message: problem,
-              fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true",
+              fix: `use a sync option from Argo CD's documentation, e.g. ${SERVER_SIDE_APPLY_OPTION}`,
             });
         }
         break;
@@ -109,7 +86,7 @@ function checkSyncOptions(o: RenderedObject, report: Reporter, options: unknown,
       report(o, {
         pointer: `${pointer}/${i}`,
         message: problem,
-        fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true",
+        fix: `use a sync option from Argo CD's documentation, e.g. ${SERVER_SIDE_APPLY_OPTION}`,
       });
   });
 }
@@ -119,7 +96,7 @@ function checkEnum(
   report: Reporter,
   value: unknown,
   pointer: string,
-  allowed: string[],
+  allowed: readonly string[],
   what: string,
 ): void {
   if (value !== undefined && (typeof value !== "string" || (!isTemplated(value) && !allowed.includes(value)))) {
