@@ -13,7 +13,10 @@ const CRDS = "/work/shared/reference/crd-schemas";
 registerModel("argoproj.io/v1alpha1", "Application", Application as any);
 registerModel("argoproj.io/v1alpha1", "ApplicationSet", ApplicationSet as any);
 
-/** Every field the tree names exists in the upstream schema, and every object the tree describes lists all the schema's fields. */
+/**
+ * Every field the tree names exists in the upstream schema, and every object the tree describes lists all the schema's
+ * fields.
+ */
 function compareTree(node: FieldNode, schema: any, path: string, problems: string[]): void {
   if (node === true || node === "map") return;
   if (Array.isArray(node)) return compareTree(node[0], schema?.items, `${path}[]`, problems);

@@ -115,6 +115,9 @@ describe("ossa (seeds 000 and 001) in production", () => {
   it("pins every image", () => {
     const images = prod.flatMap((o) => o.spec?.template?.spec?.containers ?? []).map((c: any) => c.image as string);
     expect(images.length).toBeGreaterThan(0);
-    for (const image of images) (expect(image).toMatch(/:[^:/]+$/), expect(image).not.toMatch(/:latest$/));
+    for (const image of images) {
+      expect(image).toMatch(/:[^:/]+$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
   });
 });

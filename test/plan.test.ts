@@ -15,7 +15,8 @@ describe("manifold plan", () => {
       expect(i, s).toBeGreaterThanOrEqual(0);
       return i;
     };
-    // Foundation, then the databases, then the migration, then the services up the graph, then scaling, edge, smoke test.
+    // Foundation, then the databases, then the migration, then the services up the graph, then scaling, edge, smoke
+    // test.
     expect(at("Step 1: phase Sync, wave 0: namespace, policies, RBAC, config and secrets")).toBeLessThan(
       at("ExternalSecret           ossa-postgresql"),
     );

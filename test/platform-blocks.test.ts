@@ -135,7 +135,8 @@ describe("platform building blocks", () => {
     ]);
     const open = objectsOf(result, id, "PeerAuthentication").find((p) => p.metadata.name === "api");
     expect(open.spec.portLevelMtls).toEqual({ "8080": { mode: "PERMISSIVE" } });
-    // 4 pods, each with Istio's 100m sidecar on top of 100m, and the smoke-test hook's 50m (hooks run outside the mesh).
+    // 4 pods, each with Istio's 100m sidecar on top of 100m, and the smoke-test hook's 50m (hooks run outside the
+    // mesh).
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("850m");
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { platform, postgres, qdrant, redis, secretRef, service } from "../compiler/index.ts";
-import type { Component, PlatformDescription } from "../compiler/describe/types.ts";
+import type { Component } from "../compiler/describe/types.ts";
 import { ManifoldError } from "../compiler/errors.ts";
 import { blocking } from "../compiler/validate/index.ts";
 import { compilePlatforms, repoProject } from "./helpers/memory.ts";
@@ -35,7 +35,7 @@ const serviceArb = fc.record({
     fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 50, max: 90 })),
     { nil: undefined },
   ),
-  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 .:\/-]{0,20}$/), {
+  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 .:/-]{0,20}$/), {
     maxKeys: 3,
   }),
   secret: fc.boolean(),
@@ -48,7 +48,10 @@ const storeArb = fc.record({
   storage: fc.constantFrom(...STORAGE),
 });
 
-/** A random valid platform: services and stores with random fields, a random dependsOn DAG (edges only to earlier components, a store's only to stores) and migrations when it has a postgres store. */
+/**
+ * A random valid platform: services and stores with random fields, a random dependsOn DAG (edges only to earlier
+ * components, a store's only to stores) and migrations when it has a postgres store.
+ */
 const platformArb = fc
   .uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4})?$/), { minLength: 1, maxLength: 5 })
   .chain((names) =>

@@ -19,7 +19,7 @@ import {
   service,
   webFrontend,
 } from "../compiler/index.ts";
-import type { Component, IngressDescription, PlatformDescription } from "../compiler/index.ts";
+import type { Component, EnvValue, IngressDescription, PlatformDescription } from "../compiler/index.ts";
 import { ManifoldError } from "../compiler/errors.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 
@@ -407,13 +407,13 @@ describe("references", () => {
   });
 
   it("configRef inside the config, ingressUrl of an unpublished host, and an unknown reference kind are errors", async () => {
-    expect(await failure(demo({ a: api() }, { config: { x: configRef("y") as never } }))).toMatch(
+    expect(await failure(demo({ a: api() }, { config: { x: configRef("y") as unknown as string } }))).toMatch(
       /config\.x: a ConfigMap entry cannot read the ConfigMap/,
     );
     expect(await failure(demo({ a: api({ env: { URL: ingressUrl("www") } }) }))).toMatch(
       /ingressUrl\(\) names host "www", which no ingress or expose publishes/,
     );
-    expect(await failure(demo({ a: api({ env: { X: { kind: "vault", path: "x" } as never } }) }))).toMatch(
+    expect(await failure(demo({ a: api({ env: { X: { kind: "vault", path: "x" } as unknown as EnvValue } }) }))).toMatch(
       /env\.X\.kind: must be one of "secret", "url", "config", "ingress-url"/,
     );
   });

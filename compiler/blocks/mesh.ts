@@ -100,7 +100,8 @@ function authorizationPolicies(
         from: [{ source: { principals: [principal(mesh, ISTIO_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT)] } }],
         to: [{ operation: { ports: [...new Set(routed)].sort() } }],
       });
-    // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit who).
+    // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit
+    // who).
     if (c.type === "service" && c.expose)
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
     if (c.metrics) {

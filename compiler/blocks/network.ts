@@ -31,7 +31,9 @@ function portsOf(target: ResolvedTarget, key: string, peers = false): PolicyPort
   return Object.values(ports).map((port) => ({ protocol: "TCP", port }));
 }
 
-/** True when a component's writable endpoint lives in another region (a replicated store outside the primary region). */
+/**
+ * True when a component's writable endpoint lives in another region (a replicated store outside the primary region).
+ */
 function isRemote(target: ResolvedTarget, key: string): boolean {
   const c = target.components[key];
   return c.type === "store" && engineOf(c).crossRegion && target.role !== "primary";

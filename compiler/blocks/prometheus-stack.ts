@@ -11,6 +11,8 @@
  */
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
+import type { IEmbeddedPersistentVolumeClaim } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/EmbeddedPersistentVolumeClaim";
+import type { IStorageSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/StorageSpec";
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
@@ -55,16 +57,18 @@ const POD_SECURITY = {
   seccompProfile: { type: "RuntimeDefault" as const },
 };
 
-function claim(storage: string, storageClass: string | undefined) {
-  return {
-    volumeClaimTemplate: {
-      spec: {
-        accessModes: ["ReadWriteOnce" as const],
-        storageClassName: storageClass,
-        resources: { requests: { storage: canonicalQuantity(storage) } },
-      },
+/** The embedded claim as rendered: no apiVersion or kind (the CRD does not ask for them, the model type does). */
+type EmbeddedClaim = Omit<IEmbeddedPersistentVolumeClaim, "apiVersion" | "kind">;
+
+function claim(storage: string, storageClass: string | undefined): IStorageSpec {
+  const volumeClaimTemplate: EmbeddedClaim = {
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: storageClass,
+      resources: { requests: { storage: canonicalQuantity(storage) } },
     },
-  } as never;
+  };
+  return { volumeClaimTemplate: volumeClaimTemplate as IEmbeddedPersistentVolumeClaim };
 }
 
 function networkPolicies(target: ResolvedTarget, prom: string, am: string): RenderedObject[] {
@@ -204,8 +208,8 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
       spec: {
         version: p.version,
         replicas: p.replicas,
-        retention: p.retention as never,
-        scrapeInterval: (p.scrapeInterval ?? "30s") as never,
+        retention: p.retention,
+        scrapeInterval: (p.scrapeInterval ?? "30s"),
         serviceAccountName: prom,
         serviceMonitorSelector: byPlatform,
         serviceMonitorNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },

@@ -108,7 +108,9 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
   return out;
 }
 
-/** Every pod template of the target's workloads, with its labels, including the pods operators run for custom resources. */
+/**
+ * Every pod template of the target's workloads, with its labels, including the pods operators run for custom resources.
+ */
 export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objects) {

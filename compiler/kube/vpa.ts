@@ -1,4 +1,7 @@
-/** The VerticalPodAutoscaler object (autoscaling.k8s.io/v1), typed here because no model package has it, and its structural check. */
+/**
+ * The VerticalPodAutoscaler object (autoscaling.k8s.io/v1), typed here because no model package has it, and its
+ * structural check.
+ */
 import type { KubeObject } from "../model/object.ts";
 
 export interface VerticalPodAutoscaler extends KubeObject {

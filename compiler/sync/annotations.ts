@@ -85,7 +85,9 @@ export const COMPARE_OPTIONS = [
   "IncludeMutationWebhook=true",
 ] as const;
 
-/** Sync options Argo CD understands (resource annotation and Application `syncPolicy.syncOptions`), with their values. */
+/**
+ * Sync options Argo CD understands (resource annotation and Application `syncPolicy.syncOptions`), with their values.
+ */
 export const SYNC_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   Prune: ["false", "confirm"],
   Delete: ["false", "confirm"],

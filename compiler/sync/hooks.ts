@@ -36,7 +36,9 @@ function healthPath(c: Component): string {
   return (readiness ? readiness.path : undefined) ?? (liveness ? liveness.path : undefined) ?? "/health";
 }
 
-/** The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used. */
+/**
+ * The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used.
+ */
 export function exposedServices(
   platform: Pick<PlatformDescription, "ingresses">,
   components: Record<string, Component>,

@@ -15,7 +15,10 @@
 import { escapeKey } from "../kube/pointer.ts";
 import { MODELS } from "./models.ts";
 
-/** A field tree: `true` for a scalar or free-form value, a nested tree for an object, a one-element array for a list of them, `"map"` for an open map. */
+/**
+ * A field tree: `true` for a scalar or free-form value, a nested tree for an object, a one-element array for a list of
+ * them, `"map"` for an open map.
+ */
 export type FieldTree = { [field: string]: FieldNode };
 export type FieldNode = true | "map" | FieldTree | [FieldNode];
 

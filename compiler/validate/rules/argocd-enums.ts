@@ -142,7 +142,9 @@ function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void
   });
 }
 
-/** Argo CD annotations and Application/ApplicationSet fields carry values Argo CD knows; it ignores the rest silently. */
+/**
+ * Argo CD annotations and Application/ApplicationSet fields carry values Argo CD knows; it ignores the rest silently.
+ */
 export const argocdEnumsRule: Rule = {
   name: "argocd-values",
   description: "Argo CD annotations, sync options and rollout strategies use values Argo CD knows",

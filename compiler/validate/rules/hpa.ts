@@ -1,6 +1,8 @@
 import type { Rule } from "../context.ts";
 
-/** An HPA's range is sane, its target exists, and the target sets no `spec.replicas` (Argo CD and the HPA would fight). */
+/**
+ * An HPA's range is sane, its target exists, and the target sets no `spec.replicas` (Argo CD and the HPA would fight).
+ */
 export const hpaRule: Rule = {
   name: "hpa",
   description: "HPA min <= max, the target exists and sets no spec.replicas",

@@ -27,7 +27,10 @@ function metadataBlocks(object: Record<string, any>): { meta: Record<string, unk
   return out;
 }
 
-/** Label and annotation keys are valid, values are strings, and label values are valid: on objects and on their pod templates. */
+/**
+ * Label and annotation keys are valid, values are strings, and label values are valid: on objects and on their pod
+ * templates.
+ */
 export const labelsRule: Rule = {
   name: "labels",
   description: "label and annotation keys and values are valid strings",

@@ -2,7 +2,10 @@ import type { Rule } from "../context.ts";
 import { DNS_LABEL, DNS_SUBDOMAIN } from "../../check/shape.ts";
 import { containersOf } from "../../kube/pods.ts";
 
-/** A port name (IANA service name): at most 15 lower-case alphanumerics and '-', with a letter, no '--', no dash at either end. */
+/**
+ * A port name (IANA service name): at most 15 lower-case alphanumerics and '-', with a letter, no '--', no dash at
+ * either end.
+ */
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const LABEL_NAMED = new Set(["Service", "Namespace"]);

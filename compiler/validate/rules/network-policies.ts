@@ -4,7 +4,10 @@ import { podTemplates, selectorMatches, type LabelSelector } from "../../kube/se
 const isEmpty = (s: LabelSelector | undefined) =>
   !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 
-/** A NetworkPolicy's pod selector, and the in-namespace peers of its rules, select at least one pod template of the target. */
+/**
+ * A NetworkPolicy's pod selector, and the in-namespace peers of its rules, select at least one pod template of the
+ * target.
+ */
 export const networkPoliciesRule: Rule = {
   name: "network-policies",
   description: "NetworkPolicy selectors select something",

@@ -3,7 +3,10 @@ import type { Rule } from "../context.ts";
 import { podSpecOf } from "../../kube/pods.ts";
 import { findObject } from "../../kube/selectors.ts";
 
-/** The Secrets a target provides: Secret objects, and the Secrets ExternalSecrets, Certificates and SealedSecrets create, with their keys (undefined when unknown). */
+/**
+ * The Secrets a target provides: Secret objects, and the Secrets ExternalSecrets, Certificates and SealedSecrets
+ * create, with their keys (undefined when unknown).
+ */
 function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<string> | undefined; from: string }> {
   const out = new Map<string, { keys: Set<string> | undefined; from: string }>();
   for (const o of objects) {
@@ -39,7 +42,10 @@ function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<str
   return out;
 }
 
-/** ConfigMaps, Secrets (or the ExternalSecrets that make them), ServiceAccounts and PVCs that pods refer to exist in the same Application. */
+/**
+ * ConfigMaps, Secrets (or the ExternalSecrets that make them), ServiceAccounts and PVCs that pods refer to exist in the
+ * same Application.
+ */
 export const podReferencesRule: Rule = {
   name: "pod-references",
   description: "ConfigMaps, Secrets, ServiceAccounts and PVCs that pods use are rendered in the same target",

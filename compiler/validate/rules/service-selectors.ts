@@ -1,7 +1,9 @@
 import type { Rule } from "../context.ts";
 import { containerPortNames, mapMatches, podTemplates } from "../../kube/selectors.ts";
 
-/** Every Service with a selector selects a pod template of the target, and its named target ports exist on those pods. */
+/**
+ * Every Service with a selector selects a pod template of the target, and its named target ports exist on those pods.
+ */
 export const serviceSelectorsRule: Rule = {
   name: "service-selectors",
   description: "Service selectors match a pod template and its named ports",

@@ -4,7 +4,9 @@ import { escapeKey } from "../../kube/pointer.ts";
 import { findObject } from "../../kube/selectors.ts";
 import { containersOf } from "../../kube/pods.ts";
 
-/** `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`. */
+/**
+ * `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`.
+ */
 const URL =
   /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
 
@@ -36,7 +38,8 @@ function checkValue(
     const service = findObject(objects, "Service", name);
     const port = Number(m[4]);
     if (!service) {
-      // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified with our namespace or carries our prefix
+      // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified
+      // with our namespace or carries our prefix
       if (m[1].includes(".") || (prefix !== "" && name.startsWith(prefix))) {
         report(o, {
           pointer,
@@ -56,7 +59,10 @@ function checkValue(
   }
 }
 
-/** URLs in env values and ConfigMap data that point at a Service of the target name a Service that exists and a port it exposes. */
+/**
+ * URLs in env values and ConfigMap data that point at a Service of the target name a Service that exists and a port it
+ * exposes.
+ */
 export const urlReferencesRule: Rule = {
   name: "url-references",
   description: "in-cluster URLs in env and ConfigMaps name a rendered Service and one of its ports",

@@ -1,7 +1,9 @@
 import type { Rule } from "../context.ts";
 import { findObject } from "../../kube/selectors.ts";
 
-/** Each VerticalPodAutoscaler targets a rendered workload (and, like an HPA, does not fight one on the same resources). */
+/**
+ * Each VerticalPodAutoscaler targets a rendered workload (and, like an HPA, does not fight one on the same resources).
+ */
 export const vpaTargetsRule: Rule = {
   name: "vpa-targets",
   description: "VerticalPodAutoscalers target a rendered workload",
