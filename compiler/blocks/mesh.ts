@@ -24,6 +24,13 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
+import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+
+/** One rule of an Istio AuthorizationPolicy as Manifold writes it: who may call, on which ports. */
+interface AuthorizationRule {
+  from?: { source: { principals?: string[]; namespaces?: string[] } }[];
+  to: { operation: { ports: string[]; methods?: string[]; paths?: string[] } }[];
+}
 
 /** Where Istio's control plane and ingress gateway run. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -62,7 +69,7 @@ function checkComponent(target: ResolvedTarget, key: string, field: string): voi
 function authorizationPolicies(
   target: ResolvedTarget,
   mesh: Mesh,
-  meta: (name: string, role: string) => any,
+  meta: (name: string, role: string) => IObjectMeta,
 ): RenderedObject[] {
   const out: RenderedObject[] = [];
   const ns = target.namespace;
@@ -75,7 +82,7 @@ function authorizationPolicies(
   const routes = mesh.gateway?.routes ?? [];
   for (const key of keys) {
     const c = target.components[key];
-    const rules: any[] = [];
+    const rules: AuthorizationRule[] = [];
     const own = Object.values(ports(c, false)).map(String);
     const callers = keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key));
     if (callers.length)

@@ -15,6 +15,13 @@ import { apiGroup } from "./health.ts";
 import { podSpecOf } from "../kube/pods.ts";
 import { SKIP_DRY_RUN_OPTION } from "./annotations.ts";
 import { syncOptions } from "./sync-options.ts";
+import { looseSpec } from "../kube/loose.ts";
+
+/** The fields of a CustomResourceDefinition's spec that name the kind it installs. */
+interface CrdShape {
+  group: string;
+  names: { kind: string };
+}
 
 export interface Hazard {
   rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run";
@@ -54,8 +61,8 @@ export function installsCrd(objects: KubeObject[], o: KubeObject): boolean {
   return objects.some(
     (c) =>
       c.kind === "CustomResourceDefinition" &&
-      (c.spec as any)?.group === apiGroup(o) &&
-      (c.spec as any)?.names?.kind === o.kind,
+      looseSpec<CrdShape>(c)?.group === apiGroup(o) &&
+      looseSpec<CrdShape>(c)?.names?.kind === o.kind,
   );
 }
 
@@ -118,7 +125,9 @@ export function findHazards(objects: KubeObject[], dependsOn: Record<string, str
       const external =
         ref.kind === "Secret"
           ? ordered.find(
-              (o) => o.kind === "ExternalSecret" && ((o.spec as any)?.target?.name ?? o.metadata.name) === ref.name,
+              (o) =>
+                o.kind === "ExternalSecret" &&
+                (looseSpec<{ target: { name: string } }>(o)?.target?.name ?? o.metadata.name) === ref.name,
             )
           : undefined;
       if (direct) {

@@ -76,7 +76,7 @@ interface Reads {
 
 function recording(value: unknown, pointer: string, reads: Map<string, Reads>, proto?: object): unknown {
   if (value === null || typeof value !== "object") return value;
-  const copy: any = Array.isArray(value)
+  const copy: object = Array.isArray(value)
     ? value.map((v, i) => recording(v, `${pointer}/${i}`, reads))
     : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, recording(v, `${pointer}/${escapeKey(k)}`, reads)]));
   if (proto) Object.setPrototypeOf(copy, proto); // models that find their schema id on the instance

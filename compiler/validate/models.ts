@@ -36,6 +36,8 @@ import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 
+// Each model class takes its own typed data; validation hands it unknown JSON to find out whether it fits.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- unknown JSON into any model's constructor
 type ModelClass = new (data: any) => { validate(): void };
 
 /**
@@ -46,8 +48,8 @@ type ModelClass = new (data: any) => { validate(): void };
  */
 function withEmbeddedClaimFix(Model: ModelClass): ModelClass {
   return class {
-    private data: any;
-    constructor(data: any) {
+    private data: unknown;
+    constructor(data: unknown) {
       this.data = data;
     }
     validate(): void {

@@ -14,6 +14,27 @@ import {
   WAVE_ANNOTATION,
 } from "../../sync/annotations.ts";
 import { syncOptionProblem } from "../../sync/sync-options.ts";
+import { asRecord, type Loose } from "../../kube/loose.ts";
+
+/** An ApplicationSet's rollout strategy, each value unknown until checked. */
+interface StrategyShape {
+  type: unknown;
+  deletionOrder: unknown;
+  rollingSync: { steps: { matchExpressions: { operator: unknown }[]; maxUpdate: unknown }[] };
+}
+
+/** The fields of an Application or ApplicationSet this rule reads, each value unknown until checked. */
+interface ArgoObjectShape {
+  apiVersion: unknown;
+  kind: unknown;
+  metadata: { annotations: Record<string, unknown> };
+  spec: {
+    syncPolicy: { syncOptions: unknown; applicationsSync: unknown };
+    template: { metadata: { annotations: Record<string, unknown> }; spec: { syncPolicy: { syncOptions: unknown } } };
+    strategy: unknown;
+    goTemplateOptions: unknown[];
+  };
+}
 
 const isTemplated = (s: string) => s.includes("{{");
 
@@ -108,8 +129,9 @@ function checkEnum(
   }
 }
 
-function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void {
-  if (!strategy || typeof strategy !== "object") return;
+function checkStrategy(o: RenderedObject, report: Reporter, value: unknown): void {
+  const strategy: Loose<StrategyShape> | undefined = asRecord(value);
+  if (!strategy) return;
   checkEnum(o, report, strategy.type, "/spec/strategy/type", ["AllAtOnce", "RollingSync"], "strategy type");
   checkEnum(
     o,
@@ -119,20 +141,24 @@ function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void
     ["AllAtOnce", "Reverse"],
     "deletion order",
   );
-  if (strategy.type === "RollingSync" && !(strategy.rollingSync?.steps?.length > 0)) {
+  if (strategy.type === "RollingSync" && !((strategy.rollingSync?.steps?.length ?? 0) > 0)) {
     report(o, {
       pointer: "/spec/strategy/rollingSync/steps",
       message: "a RollingSync strategy has no steps, so no Application would ever sync",
       fix: "add steps that match the generated Applications' labels",
     });
   }
-  (strategy.rollingSync?.steps ?? []).forEach((step: any, i: number) => {
+  (strategy.rollingSync?.steps ?? []).forEach((step, i) => {
     const at = `/spec/strategy/rollingSync/steps/${i}`;
-    (step?.matchExpressions ?? []).forEach((m: any, j: number) =>
+    (step?.matchExpressions ?? []).forEach((m, j) =>
       checkEnum(o, report, m?.operator, `${at}/matchExpressions/${j}/operator`, ["In", "NotIn"], "operator"),
     );
     const max = step?.maxUpdate;
-    if (max !== undefined && !(Number.isInteger(max) && max >= 0) && !(typeof max === "string" && /^\d+%$/.test(max))) {
+    if (
+      max !== undefined &&
+      !(typeof max === "number" && Number.isInteger(max) && max >= 0) &&
+      !(typeof max === "string" && /^\d+%$/.test(max))
+    ) {
       report(o, {
         pointer: `${at}/maxUpdate`,
         message: `maxUpdate ${JSON.stringify(max)} is neither a non-negative integer nor a percentage`,
@@ -150,7 +176,7 @@ export const argocdEnumsRule: Rule = {
   description: "Argo CD annotations, sync options and rollout strategies use values Argo CD knows",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      const obj = o.object as any;
+      const obj: Loose<ArgoObjectShape> = o.object;
       checkAnnotations(o, report, obj.metadata?.annotations, "/metadata/annotations");
       if (!String(obj.apiVersion).startsWith("argoproj.io/")) continue;
       if (obj.kind === "Application")
@@ -172,7 +198,7 @@ export const argocdEnumsRule: Rule = {
           ["create-only", "create-update", "create-delete", "sync"],
           "applicationsSync",
         );
-        (obj.spec?.goTemplateOptions ?? []).forEach((opt: unknown, i: number) =>
+        (obj.spec?.goTemplateOptions ?? []).forEach((opt, i) =>
           checkEnum(
             o,
             report,

@@ -1,4 +1,5 @@
 import type { Rule } from "../context.ts";
+import { serviceSpec } from "../../kube/specs.ts";
 import { DNS_LABEL, DNS_SUBDOMAIN } from "../../check/shape.ts";
 import { containersOf } from "../../kube/pods.ts";
 
@@ -43,7 +44,7 @@ export const namesRule: Rule = {
             message: `container name ${JSON.stringify(container.name)} is not a DNS-1123 label`,
             fix: "use lower-case letters, digits and '-'",
           });
-        (Array.isArray(container.ports) ? container.ports : []).forEach((p: any, i: number) => {
+        (Array.isArray(container.ports) ? container.ports : []).forEach((p, i) => {
           if (p?.name !== undefined && !PORT_NAME.test(String(p.name)))
             report(o, {
               pointer: `${pointer}/ports/${i}/name`,
@@ -52,8 +53,9 @@ export const namesRule: Rule = {
             });
         });
       }
-      if (o.object.kind === "Service" && Array.isArray((o.object.spec as any)?.ports)) {
-        (o.object.spec as any).ports.forEach((p: any, i: number) => {
+      const servicePorts = serviceSpec(o.object)?.ports;
+      if (o.object.kind === "Service" && Array.isArray(servicePorts)) {
+        servicePorts.forEach((p, i) => {
           if (p?.name !== undefined && (typeof p.name !== "string" || !DNS_LABEL.test(p.name)))
             report(o, {
               pointer: `/spec/ports/${i}/name`,

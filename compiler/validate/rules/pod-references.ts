@@ -2,6 +2,22 @@ import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { podSpecOf } from "../../kube/pods.ts";
 import { findObject } from "../../kube/selectors.ts";
+import { looseSpec } from "../../kube/loose.ts";
+import type { IStatefulSetSpec } from "kubernetes-models/apps/v1/StatefulSetSpec";
+
+/** The fields of an ExternalSecret's spec that say which Secret it makes and with which keys. */
+interface ExternalSecretSpec {
+  target: { name: string; template: unknown };
+  data: { secretKey: string }[];
+  dataFrom: unknown[];
+}
+
+/** A reference to a ConfigMap or Secret from a pod (a volume, an envFrom, a key selector, a pull secret). */
+interface Reference {
+  name?: string;
+  secretName?: string;
+  optional?: boolean;
+}
 
 /**
  * The Secrets a target provides: Secret objects, and the Secrets ExternalSecrets, Certificates and SealedSecrets
@@ -20,22 +36,22 @@ function providedSecrets(objects: RenderedObject[]): Map<string, { keys: Set<str
       });
     }
     if (o.object.kind === "ExternalSecret") {
-      const spec = o.object.spec as any;
+      const spec = looseSpec<ExternalSecretSpec>(o.object);
       const name = spec?.target?.name ?? o.object.metadata.name;
       const keys =
         spec?.dataFrom || spec?.target?.template
           ? undefined
-          : new Set<string>((spec?.data ?? []).map((d: any) => d?.secretKey));
+          : new Set((spec?.data ?? []).flatMap((d) => (typeof d?.secretKey === "string" ? [d.secretKey] : [])));
       out.set(name, { keys, from: "its ExternalSecret does not fill" });
     }
     // Secrets that other controllers write: cert-manager Certificates and Sealed Secrets (keys not known here)
+    const secretName = looseSpec<{ secretName: string }>(o.object)?.secretName;
     if (
       o.object.kind === "Certificate" &&
       o.object.apiVersion.startsWith("cert-manager.io/") &&
-      typeof (o.object.spec as any)?.secretName === "string"
-    ) {
-      out.set((o.object.spec as any).secretName, { keys: undefined, from: "" });
-    }
+      typeof secretName === "string"
+    )
+      out.set(secretName, { keys: undefined, from: "" });
     if (o.object.kind === "SealedSecret" && o.object.apiVersion.startsWith("bitnami.com/"))
       out.set(o.object.metadata.name, { keys: undefined, from: "" });
   }
@@ -66,12 +82,12 @@ export const podReferencesRule: Rule = {
       const pod = podSpecOf(o.object);
       if (!pod) continue;
       const spec = pod.spec;
-      const claimTemplates = new Set<string>(
-        ((o.object.spec as any)?.volumeClaimTemplates ?? []).map((t: any) => t?.metadata?.name),
+      const claimTemplates = new Set<string | undefined>(
+        (looseSpec<IStatefulSetSpec>(o.object)?.volumeClaimTemplates ?? []).map((t) => t?.metadata?.name),
       );
       const missing = (pointer: string, what: string, name: string, fix: string) =>
         report(o, { pointer, message: `refers to ${what} "${name}", which this Application does not render`, fix });
-      const checkConfigMap = (pointer: string, ref: any, key?: string) => {
+      const checkConfigMap = (pointer: string, ref: Reference | undefined, key?: string) => {
         if (!ref?.name || ref.optional === true) return;
         const keys = configMaps.get(ref.name);
         if (!keys) missing(pointer, "ConfigMap", ref.name, "add the entry to the platform config, or correct the name");
@@ -82,9 +98,9 @@ export const podReferencesRule: Rule = {
             fix: "add the key to the ConfigMap or correct the key",
           });
       };
-      const checkSecret = (pointer: string, ref: any, key?: string) => {
+      const checkSecret = (pointer: string, ref: Reference | undefined, key?: string) => {
         const name = ref?.name ?? ref?.secretName;
-        if (!name || ref.optional === true) return;
+        if (!name || ref?.optional === true) return;
         if (!secrets.has(name))
           missing(
             pointer,
@@ -108,14 +124,12 @@ export const podReferencesRule: Rule = {
           sa,
           "render the ServiceAccount or correct the name",
         );
-      (spec.imagePullSecrets ?? []).forEach((s: any, i: number) =>
-        checkSecret(`${pod.pointer}/imagePullSecrets/${i}`, s),
-      );
-      (spec.volumes ?? []).forEach((v: any, i: number) => {
+      (spec.imagePullSecrets ?? []).forEach((s, i) => checkSecret(`${pod.pointer}/imagePullSecrets/${i}`, s));
+      (spec.volumes ?? []).forEach((v, i) => {
         const at = `${pod.pointer}/volumes/${i}`;
         if (v.configMap) checkConfigMap(`${at}/configMap/name`, v.configMap);
         if (v.secret) checkSecret(`${at}/secret/secretName`, v.secret);
-        (v.projected?.sources ?? []).forEach((s: any, j: number) => {
+        (v.projected?.sources ?? []).forEach((s, j) => {
           if (s.configMap) checkConfigMap(`${at}/projected/sources/${j}/configMap/name`, s.configMap);
           if (s.secret) checkSecret(`${at}/projected/sources/${j}/secret/name`, s.secret);
         });
@@ -129,14 +143,14 @@ export const podReferencesRule: Rule = {
           );
         }
       });
-      for (const field of ["initContainers", "containers"]) {
-        (spec[field] ?? []).forEach((c: any, i: number) => {
+      for (const field of ["initContainers", "containers"] as const) {
+        (spec[field] ?? []).forEach((c, i) => {
           const at = `${pod.pointer}/${field}/${i}`;
-          (c.envFrom ?? []).forEach((e: any, j: number) => {
+          (c.envFrom ?? []).forEach((e, j) => {
             if (e.configMapRef) checkConfigMap(`${at}/envFrom/${j}/configMapRef/name`, e.configMapRef);
             if (e.secretRef) checkSecret(`${at}/envFrom/${j}/secretRef/name`, e.secretRef);
           });
-          (c.env ?? []).forEach((e: any, j: number) => {
+          (c.env ?? []).forEach((e, j) => {
             const from = e.valueFrom;
             if (from?.configMapKeyRef)
               checkConfigMap(
@@ -147,8 +161,8 @@ export const podReferencesRule: Rule = {
             if (from?.secretKeyRef)
               checkSecret(`${at}/env/${j}/valueFrom/secretKeyRef`, from.secretKeyRef, from.secretKeyRef.key);
           });
-          (c.volumeMounts ?? []).forEach((m: any, j: number) => {
-            const names = new Set([...(spec.volumes ?? []).map((v: any) => v.name), ...claimTemplates]);
+          (c.volumeMounts ?? []).forEach((m, j) => {
+            const names = new Set([...(spec.volumes ?? []).map((v) => v.name), ...claimTemplates]);
             if (!names.has(m.name))
               report(o, {
                 pointer: `${at}/volumeMounts/${j}/name`,

@@ -1,4 +1,5 @@
 import type { RenderedObject } from "../../model/object.ts";
+import { serviceSpec } from "../../kube/specs.ts";
 import type { Reporter, Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
 import { findObject } from "../../kube/selectors.ts";
@@ -49,7 +50,7 @@ function checkValue(
       }
       continue;
     }
-    const ports = ((service.object.spec as any)?.ports ?? []).map((p: any) => p.port);
+    const ports = (serviceSpec(service.object)?.ports ?? []).map((p) => p.port);
     if (!ports.includes(port))
       report(o, {
         pointer,
@@ -74,7 +75,7 @@ export const urlReferencesRule: Rule = {
           checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `/data/${escapeKey(k)}`, v);
       }
       for (const { container, pointer } of containersOf(o.object)) {
-        (Array.isArray(container.env) ? container.env : []).forEach((e: any, j: number) =>
+        (Array.isArray(container.env) ? container.env : []).forEach((e, j) =>
           checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${pointer}/env/${j}/value`, e?.value),
         );
       }
