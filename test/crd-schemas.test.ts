@@ -10,15 +10,16 @@ import type { RegExpEngine } from "ajv/dist/types/index.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { REPO } from "./helpers/project.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 const SCHEMAS = join(REPO, "..", "shared", "reference", "crd-schemas");
 const RENDERED = join(REPO, "rendered");
 
 /** Closes every object schema that lists properties and does not opt into unknown fields. */
-function closed(schema: any): any {
+function closed(schema: Parsed): Parsed {
   if (Array.isArray(schema)) return schema.map(closed);
   if (typeof schema !== "object" || schema === null) return schema;
-  const out: any = {};
+  const out: Parsed = {};
   for (const [k, v] of Object.entries(schema))
     out[k] =
       k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);

@@ -5,19 +5,21 @@ import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/
 import { FIELD_TREES, unknownFields, type FieldNode } from "../compiler/validate/known-fields.ts";
 import { registerModel } from "../compiler/validate/models.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
+import type { Parsed } from "./helpers/parsed.ts";
+import type { KubeObject } from "../compiler/model/object.ts";
 import type { ResolvedTarget } from "../compiler/model/target.ts";
 
 const CRDS = "/work/shared/reference/crd-schemas";
 
 // The Argo CD layer registers these when it renders them; this suite does it itself.
-registerModel("argoproj.io/v1alpha1", "Application", Application as any);
-registerModel("argoproj.io/v1alpha1", "ApplicationSet", ApplicationSet as any);
+registerModel("argoproj.io/v1alpha1", "Application", Application);
+registerModel("argoproj.io/v1alpha1", "ApplicationSet", ApplicationSet);
 
 /**
  * Every field the tree names exists in the upstream schema, and every object the tree describes lists all the schema's
  * fields.
  */
-function compareTree(node: FieldNode, schema: any, path: string, problems: string[]): void {
+function compareTree(node: FieldNode, schema: Parsed, path: string, problems: string[]): void {
   if (node === true || node === "map") return;
   if (Array.isArray(node)) return compareTree(node[0], schema?.items, `${path}[]`, problems);
   const props = schema?.properties ?? {};
@@ -71,19 +73,19 @@ describe("known fields", () => {
 
   it("does not guess from hand-written checks: a kind registered with one gets no unknown-field check", () => {
     class Loose {
-      constructor(private data: any) {}
+      constructor(private data: { spec?: { targetRef?: { name?: unknown } } }) {}
       validate() {
         if (typeof this.data.spec?.targetRef?.name !== "string") throw new Error("targetRef.name");
       }
     }
-    registerModel("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", Loose as any);
+    registerModel("autoscaling.k8s.io/v1", "VerticalPodAutoscaler", Loose);
     expect(
       unknownFields({
         apiVersion: "autoscaling.k8s.io/v1",
         kind: "VerticalPodAutoscaler",
         metadata: { name: "x" },
         spec: { targetRef: { name: "x" }, updatePolicy: {} },
-      } as any),
+      } as KubeObject),
     ).toBeUndefined();
   });
 
@@ -97,14 +99,15 @@ describe("known fields", () => {
           repoURL: "https://example.com/repo.git",
           path: "x",
           targetRevision: "main",
-          helm: { valuesObject: { free: { form: [1, 2] } } } as any,
+          helm: { valuesObject: { free: { form: [1, 2] } } },
         },
         syncPolicy: { syncOptions: ["ServerSideApply=true"] },
       },
     }).toJSON();
-    expect(unknownFields(app as any)).toEqual([]);
-    (app as any).spec.source.directory = { recurse: true, recursive: true };
-    expect(unknownFields(app as any)).toEqual(["/spec/source/directory/recursive"]);
+    expect(unknownFields(app)).toEqual([]);
+    const source: Record<string, unknown> = app.spec.source!;
+    source.directory = { recurse: true, recursive: true };
+    expect(unknownFields(app)).toEqual(["/spec/source/directory/recursive"]);
   });
 
   it("knows the ApplicationSet RollingSync strategy fields", () => {
@@ -125,7 +128,7 @@ describe("known fields", () => {
           spec: { project: "demo", destination: { server: "{{.server}}" }, source: { repoURL: "r", path: "p" } },
         },
       },
-    }).toJSON() as any;
+    }).toJSON() as Parsed;
     expect(unknownFields(appset)).toEqual([]);
     appset.spec.strategy.rollingSync.steps[0].maxUpdates = 1;
     expect(unknownFields(appset)).toEqual(["/spec/strategy/rollingSync/steps/0/maxUpdates"]);
@@ -180,7 +183,7 @@ describe("known fields", () => {
         },
       },
     ];
-    const messages = validateTarget(target, objects as any)
+    const messages = validateTarget(target, objects)
       .filter((f) => f.rule === "argocd-values")
       .map((f) => `${f.object} ${f.pointer}: ${f.message}`);
     expect(messages).toEqual([

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanProjects, makeProject, runCli } from "./helpers/project.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 afterAll(cleanProjects);
 
@@ -38,7 +39,7 @@ describe("manifold plan", () => {
     const plan = JSON.parse(run.stdout);
     expect(plan.target).toBe("ossa/dev/us-west-2");
     expect(plan.hazards).toEqual([]);
-    const waves = plan.steps.filter((s: any) => s.phase === "Sync").map((s: any) => s.wave);
+    const waves = plan.steps.filter((s: Parsed) => s.phase === "Sync").map((s: Parsed) => s.wave);
     expect(waves).toEqual([...waves].sort((a: number, b: number) => a - b));
     expect(plan.steps.at(-1)).toMatchObject({ phase: "SyncFail", onFailure: true });
   });

@@ -7,6 +7,7 @@ import { blocking } from "../compiler/validate/index.ts";
 import { compilePlatforms, repoProject } from "./helpers/memory.ts";
 import { checkProject } from "../compiler/load.ts";
 import { compileLoaded } from "../compiler/compile.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 // Property tests: random valid descriptions compile, validate clean and are
 // deterministic; random mutations of them compile or fail with a ManifoldError,
@@ -175,8 +176,8 @@ describe("property tests", () => {
   it("random mutations of valid descriptions compile or fail with a ManifoldError, never another exception", async () => {
     await fc.assert(
       fc.asyncProperty(platformArb, fc.array(mutation, { minLength: 1, maxLength: 3 }), async (p, mutations) => {
-        const value: any = structuredClone(p);
-        let root: any = value;
+        const value: Parsed = structuredClone(p);
+        let root: Parsed = value;
         for (const m of mutations) {
           const all = paths(root);
           const path = all[m.pick % all.length];
@@ -184,7 +185,7 @@ describe("property tests", () => {
             if (m.action === "replace") root = m.value;
             continue;
           }
-          const parent = path.slice(0, -1).reduce((o: any, k) => o[k], root);
+          const parent = path.slice(0, -1).reduce((o: Parsed, k) => o[k], root);
           const key = path[path.length - 1];
           if (m.action === "delete") delete parent[key];
           else if (m.action === "replace") parent[key] = m.value;
@@ -253,7 +254,7 @@ describe("rules on arbitrary objects", () => {
             walk(o.object, []);
             const path = all[(m.pick >> 3) % all.length];
             if (path.length === 0) continue;
-            const parent = path.slice(0, -1).reduce((x: any, k) => x[k], o.object as any);
+            const parent = path.slice(0, -1).reduce((x: Parsed, k) => x[k], o.object as Parsed);
             if (m.del) delete parent[path[path.length - 1]];
             else parent[path[path.length - 1]] = m.value;
           }
