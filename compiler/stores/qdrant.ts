@@ -19,8 +19,7 @@ export const qdrantEngine: StoreEngineDefinition = {
       { name: "QDRANT__CLUSTER__ENABLED", value: "true" },
       { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" },
     ];
-    if (spec.password)
-      vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key));
+    if (spec.password) vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key));
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {

@@ -17,8 +17,7 @@ export const redisEngine: StoreEngineDefinition = {
     ];
     if (spec.password) {
       vars.push(fromSecret("REDIS_PASSWORD", spec.password.name, spec.password.key));
-      if (mode === "replica")
-        vars.push(fromSecret("REDIS_MASTER_PASSWORD", spec.password.name, spec.password.key));
+      if (mode === "replica") vars.push(fromSecret("REDIS_MASTER_PASSWORD", spec.password.name, spec.password.key));
     } else vars.push({ name: "ALLOW_EMPTY_PASSWORD", value: "yes" });
     if (mode === "replica")
       vars.push({ name: "REDIS_MASTER_HOST", value: primaryHost }, { name: "REDIS_MASTER_PORT_NUMBER", value: "6379" });
