@@ -4,6 +4,7 @@ import alfred from "../platforms/alfred.ts";
 import type { CompileResult } from "../compiler/compile.ts";
 import { compilePlatforms, objectIn, objectsOf } from "./helpers/memory.ts";
 import type { Parsed } from "./helpers/parsed.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 
 let result: CompileResult;
 beforeAll(async () => {
@@ -121,7 +122,7 @@ describe("Alfred: production carries seed 004's figures", () => {
       const pg = get(id, "StatefulSet", "postgres");
       const c = pg.spec.template.spec.containers[0];
       expect(c.image).toBe("supabase/postgres:15.1.0.117");
-      const names = c.env.map((e: Parsed) => e.name);
+      const names = c.env.map((e: IEnvVar) => e.name);
       expect(names).toEqual(expect.arrayContaining(["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"]));
       expect(names.filter((n: string) => n.startsWith("POSTGRESQL_"))).toEqual([]);
       expect(c.env).toContainEqual({
@@ -216,7 +217,7 @@ describe("Alfred: production carries seed 004's figures", () => {
       });
       expect(objectsOf(result, id, "Secret")).toEqual([]);
       const es = get(id, "ExternalSecret", "alfred-secrets");
-      expect(es.spec.data.map((d: Parsed) => d.secretKey)).toEqual([
+      expect(es.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual([
         "database-url",
         "db-password",
         "db-user",

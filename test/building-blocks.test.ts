@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { platform, postgres, secretRef, service } from "../compiler/index.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
-import type { Parsed } from "./helpers/parsed.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 
@@ -113,7 +112,9 @@ describe("building blocks", () => {
       "db-replica",
     ]);
     expect(
-      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map((d: Parsed) => d.secretKey),
+      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map(
+        (d: { secretKey: string }) => d.secretKey,
+      ),
     ).toEqual(["password", "replication-password"]);
   });
 });

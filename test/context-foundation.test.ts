@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { find, renderedObjects } from "./helpers/rendered.ts";
 import description from "../platforms/context-foundation.ts";
 import type { Parsed } from "./helpers/parsed.ts";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
+import type { IContainerPort } from "kubernetes-models/v1/ContainerPort";
 
 const prod = renderedObjects("production", "us-west-2", "context-foundation");
-const ports = (svc: Parsed) => svc.spec.ports.map((p: Parsed) => p.port);
+const ports = (svc: Parsed) => svc.spec.ports.map((p: IServicePort) => p.port);
 
 describe("context-foundation (seed 003) in production", () => {
   it("runs the API on port 8000 from the pinned image, autoscaled up to 20 from the overlay's 5", () => {
@@ -13,7 +15,7 @@ describe("context-foundation (seed 003) in production", () => {
     const container = api.spec.template.spec.containers[0];
     expect(api.metadata.namespace).toBe("context-foundation");
     expect(container.image).toBe("ghcr.io/dpdpdpdp0987/context-api:v2.0.0");
-    expect(container.ports.map((p: Parsed) => p.containerPort)).toEqual([8000]);
+    expect(container.ports.map((p: IContainerPort) => p.containerPort)).toEqual([8000]);
     expect(api.spec.replicas).toBeUndefined();
     expect(api.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     const hpa = find(prod, "HorizontalPodAutoscaler", "context-api");
@@ -82,7 +84,7 @@ describe("context-foundation (seed 003) in production", () => {
       NEO4J_URI: "neo4j://neo4j:7687",
     });
     const es = find(prod, "ExternalSecret", "context-secrets");
-    expect(es.spec.data.map((d: Parsed) => d.secretKey).sort()).toEqual([
+    expect(es.spec.data.map((d: { secretKey: string }) => d.secretKey).sort()).toEqual([
       "API_KEY",
       "JWT_SECRET",
       "NEO4J_AUTH",

@@ -4,6 +4,7 @@ import multiAgent from "../platforms/multi-agent.ts";
 import type { CompileResult } from "../compiler/compile.ts";
 import { compilePlatforms, objectIn, objectsOf } from "./helpers/memory.ts";
 import type { Parsed } from "./helpers/parsed.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 
 let result: CompileResult;
 beforeAll(async () => {
@@ -19,9 +20,9 @@ const DOMAIN: Record<string, string> = {
 
 const get = (id: string, kind: string, name: string): Parsed => objectIn(result, id, kind, name);
 
-function envOf(deployment: Parsed): Record<string, Parsed> {
+function envOf(deployment: Parsed): Record<string, IEnvVar["value"] | IEnvVar["valueFrom"]> {
   return Object.fromEntries(
-    deployment.spec.template.spec.containers[0].env.map((e: Parsed) => [e.name, e.value ?? e.valueFrom]),
+    deployment.spec.template.spec.containers[0].env.map((e: IEnvVar) => [e.name, e.value ?? e.valueFrom]),
   );
 }
 

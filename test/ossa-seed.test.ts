@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { find, renderedObjects } from "./helpers/rendered.ts";
 import type { Parsed } from "./helpers/parsed.ts";
+import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
+import type { IContainer } from "kubernetes-models/v1/Container";
 
 const prod = renderedObjects("production", "us-west-2", "ossa");
 const SERVICES = [
@@ -32,9 +34,9 @@ describe("ossa (seeds 000 and 001) in production", () => {
       name: "ossa-grafana-secret",
       key: "admin-password",
     });
-    expect(find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: Parsed) => d.secretKey)).toEqual([
-      "admin-password",
-    ]);
+    expect(
+      find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: { secretKey: string }) => d.secretKey),
+    ).toEqual(["admin-password"]);
     expect(find(prod, "Ingress", "ossa-grafana").spec.rules[0].host).toBe("ossa-monitoring.us-west-2.example.com");
     expect(find(prod, "Service", "ossa-grafana").spec.ports[0].port).toBe(3000);
     const sources = find(prod, "ConfigMap", "ossa-grafana-etc-grafana-provisioning-datasources").data[
@@ -48,9 +50,9 @@ describe("ossa (seeds 000 and 001) in production", () => {
       { protocol: "TCP", port: 9090 },
     ]);
     // Every pod may send spans to Jaeger: OTLP gRPC and HTTP, the collector and Zipkin (Istio's sidecars).
-    expect(find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: Parsed) => p.port)).toEqual([
-      4317, 4318, 14268, 9411,
-    ]);
+    expect(
+      find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: INetworkPolicyPort) => p.port),
+    ).toEqual([4317, 4318, 14268, 9411]);
     expect(find(prod, "AuthorizationPolicy", "ossa-jaeger-spans").spec.rules[0].from[0].source.namespaces).toEqual([
       "ossa-platform",
     ]);
@@ -114,7 +116,9 @@ describe("ossa (seeds 000 and 001) in production", () => {
   });
 
   it("pins every image", () => {
-    const images = prod.flatMap((o) => o.spec?.template?.spec?.containers ?? []).map((c: Parsed) => c.image as string);
+    const images = prod
+      .flatMap((o) => o.spec?.template?.spec?.containers ?? [])
+      .map((c: IContainer) => c.image as string);
     expect(images.length).toBeGreaterThan(0);
     for (const image of images) {
       expect(image).toMatch(/:[^:/]+$/);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanProjects, makeProject, runCli } from "./helpers/project.ts";
-import type { Parsed } from "./helpers/parsed.ts";
+import type { Plan } from "../compiler/plan.ts";
 
 afterAll(cleanProjects);
 
@@ -39,7 +39,7 @@ describe("manifold plan", () => {
     const plan = JSON.parse(run.stdout);
     expect(plan.target).toBe("ossa/dev/us-west-2");
     expect(plan.hazards).toEqual([]);
-    const waves = plan.steps.filter((s: Parsed) => s.phase === "Sync").map((s: Parsed) => s.wave);
+    const waves = (plan as Plan).steps.filter((s) => s.phase === "Sync").map((s) => s.wave);
     expect(waves).toEqual([...waves].sort((a: number, b: number) => a - b));
     expect(plan.steps.at(-1)).toMatchObject({ phase: "SyncFail", onFailure: true });
   });

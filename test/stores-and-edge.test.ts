@@ -23,6 +23,10 @@ import type { Component, EnvValue, IngressDescription, PlatformDescription } fro
 import { ManifoldError } from "../compiler/errors.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 import type { Parsed } from "./helpers/parsed.ts";
+import type { KubeObject } from "../compiler/model/object.ts";
+import { WAVE_ANNOTATION } from "../compiler/sync/annotations.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const api = (extra: Partial<Parameters<typeof service>[0]> = {}) =>
@@ -78,7 +82,7 @@ describe("NATS store", () => {
     );
     expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("1Gi");
     expect(
-      get(objectsOf(result, "demo/staging/us-east-1", "Service"), "bus").spec.ports.map((p: Parsed) => p.port),
+      get(objectsOf(result, "demo/staging/us-east-1", "Service"), "bus").spec.ports.map((p: IServicePort) => p.port),
     ).toEqual([4222, 6222, 8222]);
   });
 
@@ -117,7 +121,7 @@ describe("postgres flavors", () => {
       const [set] = objectsOf(result, id, "StatefulSet");
       expect(set.metadata.name).toBe("db");
       const env = Object.fromEntries(
-        set.spec.template.spec.containers[0].env.map((e: Parsed) => [e.name, e.value ?? e.valueFrom]),
+        set.spec.template.spec.containers[0].env.map((e: IEnvVar) => [e.name, e.value ?? e.valueFrom]),
       );
       expect(env).toEqual({
         PGDATA: "/var/lib/postgresql/data/pgdata",
@@ -126,9 +130,9 @@ describe("postgres flavors", () => {
         POSTGRES_PASSWORD: { secretKeyRef: { name: "db", key: "password" } },
       });
       expect(get(objectsOf(result, id, "Service"), "db").spec.type).toBe("ClusterIP");
-      expect(objectsOf(result, id, "ExternalSecret")[0].spec.data.map((d: Parsed) => d.secretKey)).toEqual([
-        "password",
-      ]);
+      expect(
+        objectsOf(result, id, "ExternalSecret")[0].spec.data.map((d: { secretKey: string }) => d.secretKey),
+      ).toEqual(["password"]);
     }
   });
 
@@ -138,7 +142,7 @@ describe("postgres flavors", () => {
     ).toMatch(/components\.db: flavor "official" runs one standalone server per region/);
     const result = await compilePlatforms([demo({ db: postgres({ replicas: 1, storage: "1Gi", resources: small }) })]);
     const env = objectsOf(result, "demo/dev/us-west-2", "StatefulSet")[0].spec.template.spec.containers[0].env.map(
-      (e: Parsed) => e.name,
+      (e: IEnvVar) => e.name,
     );
     expect(env).toContain("POSTGRESQL_REPLICATION_MODE");
     expect(env.some((n: string) => n.startsWith("POSTGRES_"))).toBe(false);
@@ -203,7 +207,7 @@ describe("store load balancers", () => {
       ports: [{ protocol: "TCP", port: 6333 }],
     });
     // Argo CD waits for a LoadBalancer's address; it syncs after the workloads so it never holds them up.
-    const wave = (o: Parsed) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
+    const wave = (o: KubeObject) => Number(o.metadata.annotations?.[WAVE_ANNOTATION]);
     expect(wave(lb)).toBeGreaterThan(wave(get(objectsOf(result, id, "StatefulSet"), "vec")));
   });
 
