@@ -31,7 +31,10 @@ export function jsonCopy(v: unknown): unknown {
   return out;
 }
 
-/** True when `v` holds only plain objects, arrays without holes or undefined items, strings, finite numbers, booleans and null. */
+/**
+ * True when `v` holds only plain objects, arrays without holes or undefined items, strings, finite numbers, booleans
+ * and null.
+ */
 function isPlainData(v: unknown): boolean {
   if (typeof v !== "object" || v === null)
     return (

@@ -1,5 +1,5 @@
 /**
- * Phase 4, order: compute `argocd.argoproj.io/sync-wave` for every object.
+ * Phase 4, order: compute Argo CD's sync wave for every object.
  *
  * Components are layered by the longest path through their `dependsOn`
  * graph, so a workload is in a strictly later wave than everything it depends
@@ -11,17 +11,15 @@
  * ExternalSecret sorts after every Deployment in its wave, and its Secret only
  * exists once it has synced), and empty bands take no wave.
  */
-import { ManifoldError } from "./errors.ts";
 import type { BuiltTarget } from "./model/target.ts";
 import type { Band, RenderedObject } from "./model/object.ts";
 import { isKnownKind } from "./sync/apply-order.ts";
-import { installsCrd, isCustomResource, syncOptions } from "./sync/hazards.ts";
-import type { Component } from "./describe/types.ts";
-import type { ResolvedTarget } from "./model/target.ts";
+import { installsCrd, isCustomResource } from "./sync/hazards.ts";
+import { addSyncOption } from "./sync/sync-options.ts";
 import type { WavePlan } from "./model/target.ts";
 import { layerComponents } from "./graph/dependency.ts";
 import { syncGraph } from "./graph/sync-graph.ts";
-import { WAVE_ANNOTATION, SYNC_OPTIONS_ANNOTATION } from "./sync/annotations.ts";
+import { SKIP_DRY_RUN_OPTION, WAVE_ANNOTATION } from "./sync/annotations.ts";
 
 /** Computes the wave of every band and component of a target. */
 export function planWaves(built: BuiltTarget): WavePlan {
@@ -64,11 +62,8 @@ export function order(built: BuiltTarget): BuiltTarget & { waves: WavePlan } {
       ...(o.object.metadata.annotations ?? {}),
       [WAVE_ANNOTATION]: String(waveOf(o, plan)),
     };
-    if (isCustomResource(o.object) && !installsCrd(all, o.object)) {
-      const options = syncOptions(o.object);
-      if (!options.includes("SkipDryRunOnMissingResource=true"))
-        annotations[SYNC_OPTIONS_ANNOTATION] = [...options, "SkipDryRunOnMissingResource=true"].join(",");
-    }
+    if (isCustomResource(o.object) && !installsCrd(all, o.object))
+      addSyncOption(o.object, annotations, SKIP_DRY_RUN_OPTION);
     return { ...o, object: { ...o.object, metadata: { ...o.object.metadata, annotations } } };
   });
   return { target: built.target, objects, waves: plan };

@@ -4,7 +4,7 @@
  * next step.
  */
 import type { CompiledTarget } from "./model/target.ts";
-import { syncPhase, syncWave } from "./sync/apply-order.ts";
+import { isHook, syncPhase, syncWave } from "./sync/apply-order.ts";
 import { hasHealthCheck } from "./sync/health.ts";
 import { waveGroups } from "./sync/waves.ts";
 import { findHazards, type Hazard } from "./sync/hazards.ts";
@@ -70,7 +70,7 @@ export function planTarget(t: CompiledTarget): Plan {
       name: o.object.metadata.name,
       component: o.component,
       health: hasHealthCheck(o.object),
-      hook: o.object.metadata.annotations?.["argocd.argoproj.io/hook"] !== undefined,
+      hook: isHook(o.object),
     }));
     // Argo CD always waits for hooks to complete; plain resources of the final step are not waited on.
     const last = i === lastSuccessStep && !objects.some((o) => o.hook);

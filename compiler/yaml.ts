@@ -27,6 +27,7 @@
  * For every other value the output is identical (test/yaml.test.ts proves it
  * over the whole seed fleet and over random values).
  */
+import type { CreateNodeOptions, DocumentOptions, SchemaOptions, ToStringOptions } from "yaml";
 
 const KEY_RANK: Record<string, number> = { apiVersion: 0, kind: 1, metadata: 2, name: 3, namespace: 4 };
 
@@ -48,7 +49,7 @@ export const VALUE_KEY = {
 };
 
 /** The reference: options for the `yaml` library's `stringify` that this writer matches byte for byte. */
-export const REFERENCE_OPTIONS = {
+export const REFERENCE_OPTIONS: DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions = {
   version: "1.2",
   schema: "core",
   compat: "yaml-1.1",
@@ -60,7 +61,7 @@ export const REFERENCE_OPTIONS = {
   doubleQuotedMinMultiLineLength: Number.POSITIVE_INFINITY,
   aliasDuplicateObjects: false,
   sortMapEntries: (a: { key: unknown }, b: { key: unknown }) => compareKeys(String(a.key), String(b.key)),
-} as const;
+};
 
 /**
  * Strings the YAML 1.2 core schema, the YAML 1.1 schema or the value key
@@ -101,11 +102,20 @@ export function isSpecial(s: string): boolean {
   return (s.length === 0 || SPECIAL_FIRST.has(s[0])) && SPECIAL.test(s);
 }
 
-/** Characters written only inside double quotes: C0 controls but tab and line feed, DEL, C1 controls, unpaired surrogates. */
+/**
+ * Characters written only inside double quotes: C0 controls but tab and line feed, DEL, C1 controls, unpaired
+ * surrogates.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they must be escaped
 const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
-/** Characters YAML 1.1 readers take as line breaks or reject when raw: escaped (the one difference from the reference). */
+/**
+ * Characters YAML 1.1 readers take as line breaks or reject when raw: escaped (the one difference from the reference).
+ */
 const UNSAFE_RAW = /[\u0080-\u009f\u2028\u2029\ufeff]/;
-/** What a plain scalar may not look like (the reference's rule): indicators first, `: `, ` #`, trailing space or colon... */
+/**
+ * What a plain scalar may not look like (the reference's rule): indicators first, `: `, ` #`, trailing space or
+ * colon...
+ */
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const INDENT_STEP = "  ";

@@ -23,7 +23,8 @@ const agentService = (
     image: `ossa/${name}:${VERSION}`,
     ports: { http: 3000 },
     replicas: min,
-    // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time (served by a custom-metrics adapter).
+    // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time (served by a custom-metrics
+    // adapter).
     autoscale: {
       min,
       max,
@@ -181,7 +182,8 @@ export default platform({
     },
     queriedBy: ["grafana"],
   },
-  // Istio: STRICT mTLS, circuit breaking on every agent service, deny-by-default authorization from the dependency graph.
+  // Istio: STRICT mTLS, circuit breaking on every agent service, deny-by-default authorization from the dependency
+  // graph.
   mesh: {
     mtls: "STRICT",
     circuitBreaking: Object.fromEntries(

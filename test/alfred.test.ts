@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import alfred from "../platforms/alfred.ts";
 import type { CompileResult } from "../compiler/compile.ts";
 import { compilePlatforms, objectIn, objectsOf } from "./helpers/memory.ts";
+import type { Parsed } from "./helpers/parsed.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 
 let result: CompileResult;
 beforeAll(async () => {
@@ -16,9 +18,9 @@ const DOMAIN: Record<string, string> = {
   "eu-west-1": "eu-west-1.example.com",
 };
 
-const get = (id: string, kind: string, name: string): any => objectIn(result, id, kind, name);
+const get = (id: string, kind: string, name: string): Parsed => objectIn(result, id, kind, name);
 
-function container(id: string, kind: string, name: string): any {
+function container(id: string, kind: string, name: string): Parsed {
   return get(id, kind, name).spec.template.spec.containers[0];
 }
 
@@ -71,7 +73,7 @@ describe("Alfred: production carries seed 004's figures", () => {
     it(`${region}: agent-core scales 3 to 10 at 75% CPU and memory, keeps 2 available, and sets no replicas`, () => {
       const hpa = get(id, "HorizontalPodAutoscaler", "agent-core");
       expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
-      expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
+      expect(hpa.spec.metrics.map((m: Parsed) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([
         ["cpu", 75],
         ["memory", 75],
       ]);
@@ -120,7 +122,7 @@ describe("Alfred: production carries seed 004's figures", () => {
       const pg = get(id, "StatefulSet", "postgres");
       const c = pg.spec.template.spec.containers[0];
       expect(c.image).toBe("supabase/postgres:15.1.0.117");
-      const names = c.env.map((e: any) => e.name);
+      const names = c.env.map((e: IEnvVar) => e.name);
       expect(names).toEqual(expect.arrayContaining(["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"]));
       expect(names.filter((n: string) => n.startsWith("POSTGRESQL_"))).toEqual([]);
       expect(c.env).toContainEqual({
@@ -161,7 +163,7 @@ describe("Alfred: production carries seed 004's figures", () => {
         },
       ]);
       expect(
-        ingress.spec.rules.map((r: any) => [
+        ingress.spec.rules.map((r: Parsed) => [
           r.host,
           r.http.paths[0].backend.service.name,
           r.http.paths[0].backend.service.port.name,
@@ -215,7 +217,7 @@ describe("Alfred: production carries seed 004's figures", () => {
       });
       expect(objectsOf(result, id, "Secret")).toEqual([]);
       const es = get(id, "ExternalSecret", "alfred-secrets");
-      expect(es.spec.data.map((d: any) => d.secretKey)).toEqual([
+      expect(es.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual([
         "database-url",
         "db-password",
         "db-user",

@@ -112,7 +112,9 @@ describe("building blocks", () => {
       "db-replica",
     ]);
     expect(
-      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map((d: any) => d.secretKey),
+      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map(
+        (d: { secretKey: string }) => d.secretKey,
+      ),
     ).toEqual(["password", "replication-password"]);
   });
 });

@@ -2,9 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { find, renderedObjects } from "./helpers/rendered.ts";
 import description from "../platforms/context-foundation.ts";
+import type { Parsed } from "./helpers/parsed.ts";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
+import type { IContainerPort } from "kubernetes-models/v1/ContainerPort";
 
 const prod = renderedObjects("production", "us-west-2", "context-foundation");
-const ports = (svc: any) => svc.spec.ports.map((p: any) => p.port);
+const ports = (svc: Parsed) => svc.spec.ports.map((p: IServicePort) => p.port);
 
 describe("context-foundation (seed 003) in production", () => {
   it("runs the API on port 8000 from the pinned image, autoscaled up to 20 from the overlay's 5", () => {
@@ -12,7 +15,7 @@ describe("context-foundation (seed 003) in production", () => {
     const container = api.spec.template.spec.containers[0];
     expect(api.metadata.namespace).toBe("context-foundation");
     expect(container.image).toBe("ghcr.io/dpdpdpdp0987/context-api:v2.0.0");
-    expect(container.ports.map((p: any) => p.containerPort)).toEqual([8000]);
+    expect(container.ports.map((p: IContainerPort) => p.containerPort)).toEqual([8000]);
     expect(api.spec.replicas).toBeUndefined();
     expect(api.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     const hpa = find(prod, "HorizontalPodAutoscaler", "context-api");
@@ -81,7 +84,7 @@ describe("context-foundation (seed 003) in production", () => {
       NEO4J_URI: "neo4j://neo4j:7687",
     });
     const es = find(prod, "ExternalSecret", "context-secrets");
-    expect(es.spec.data.map((d: any) => d.secretKey).sort()).toEqual([
+    expect(es.spec.data.map((d: { secretKey: string }) => d.secretKey).sort()).toEqual([
       "API_KEY",
       "JWT_SECRET",
       "NEO4J_AUTH",
@@ -94,7 +97,7 @@ describe("context-foundation (seed 003) in production", () => {
   it("puts the namespace in an Istio mesh: TLS gateway, routes, circuit breaking, STRICT mTLS, authorization", () => {
     expect(find(prod, "Namespace", "context-foundation").metadata.labels["istio-injection"]).toBe("enabled");
     const gateway = find(prod, "Gateway", "context-foundation-gateway");
-    expect(gateway.spec.servers.map((s: any) => [s.port.number, s.port.protocol])).toEqual([
+    expect(gateway.spec.servers.map((s: Parsed) => [s.port.number, s.port.protocol])).toEqual([
       [443, "HTTPS"],
       [80, "HTTP"],
     ]);
@@ -151,9 +154,9 @@ describe("context-foundation (seed 003) in production", () => {
         .map((o) => o.metadata.name)
         .sort(),
     ).toEqual(["context-api", "neo4j", "qdrant"]);
-    const rules = find(prod, "PrometheusRule", "context-foundation-rules").spec.groups.flatMap((g: any) => g.rules);
+    const rules = find(prod, "PrometheusRule", "context-foundation-rules").spec.groups.flatMap((g: Parsed) => g.rules);
     expect(rules.length).toBeGreaterThanOrEqual(12);
-    const expr = (name: string) => rules.find((r: any) => r.alert === name)?.expr as string;
+    const expr = (name: string) => rules.find((r: Parsed) => r.alert === name)?.expr as string;
     const thresholds: [string, RegExp][] = [
       ["ContextAPIHighErrorRate", /> 0\.05$/],
       ["ContextAPIHighLatency", /^histogram_quantile\(0\.95,.*> 2$/],

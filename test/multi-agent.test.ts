@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import multiAgent from "../platforms/multi-agent.ts";
 import type { CompileResult } from "../compiler/compile.ts";
 import { compilePlatforms, objectIn, objectsOf } from "./helpers/memory.ts";
+import type { Parsed } from "./helpers/parsed.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 
 let result: CompileResult;
 beforeAll(async () => {
@@ -16,11 +18,11 @@ const DOMAIN: Record<string, string> = {
   "eu-west-1": "eu-west-1.example.com",
 };
 
-const get = (id: string, kind: string, name: string): any => objectIn(result, id, kind, name);
+const get = (id: string, kind: string, name: string): Parsed => objectIn(result, id, kind, name);
 
-function envOf(deployment: any): Record<string, any> {
+function envOf(deployment: Parsed): Record<string, IEnvVar["value"] | IEnvVar["valueFrom"]> {
   return Object.fromEntries(
-    deployment.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+    deployment.spec.template.spec.containers[0].env.map((e: IEnvVar) => [e.name, e.value ?? e.valueFrom]),
   );
 }
 
@@ -119,7 +121,7 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       });
       const nats = get(id, "StatefulSet", "nats");
       expect(nats.spec.template.spec.containers[0].args).toContain("--jetstream");
-      expect(get(id, "Service", "nats").spec.ports.find((p: any) => p.name === "client").port).toBe(4222);
+      expect(get(id, "Service", "nats").spec.ports.find((p: Parsed) => p.name === "client").port).toBe(4222);
     });
 
     it(`${region}: Postgres runs its init scripts from a ConfigMap`, () => {
@@ -229,17 +231,17 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       const https = (name: string) =>
         policies
           .find((p) => p.metadata.name === name)
-          .spec.egress.some((r: any) => r.ports?.[0]?.port === 443 && r.to?.[0]?.ipBlock?.cidr === "0.0.0.0/0");
+          .spec.egress.some((r: Parsed) => r.ports?.[0]?.port === 443 && r.to?.[0]?.ipBlock?.cidr === "0.0.0.0/0");
       for (const [name] of SERVICES) expect(https(name), name).toBe(AI.includes(name));
       const agentEgress = policies
         .find((p) => p.metadata.name === "agent")
-        .spec.egress.find((r: any) => r.ports?.[0]?.port === 443);
+        .spec.egress.find((r: Parsed) => r.ports?.[0]?.port === 443);
       expect(agentEgress.to[0].ipBlock.except).toEqual(
         expect.arrayContaining(["10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"]),
       );
       const dbCallers = policies
         .find((p) => p.metadata.name === "postgres")
-        .spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
+        .spec.ingress[0].from.map((f: Parsed) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
       // The migration runs only where the database is writable: the primary region.
       const migrate = region === "us-west-2" ? ["migrate"] : [];
       expect(dbCallers.sort()).toEqual([
@@ -273,7 +275,7 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
   it("every image is pinned, nowhere latest", () => {
     for (const t of result.targets) {
       for (const o of t.objects) {
-        for (const c of (o.object as any).spec?.template?.spec?.containers ?? [])
+        for (const c of (o.object as Parsed).spec?.template?.spec?.containers ?? [])
           expect(c.image, `${t.target.id} ${o.object.metadata.name}`).toMatch(/:[^:]+$/);
       }
     }

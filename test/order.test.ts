@@ -4,11 +4,13 @@ import type { PlatformDescription } from "../compiler/index.ts";
 import { ManifoldError, errorLines } from "../compiler/errors.ts";
 import { layerComponents } from "../compiler/graph/dependency.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
+import type { KubeObject } from "../compiler/model/object.ts";
+import { WAVE_ANNOTATION } from "../compiler/sync/annotations.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const svc = (dependsOn: string[] = [], extra = {}) =>
   service({ image: "demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
-const wave = (o: any) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
+const wave = (o: KubeObject) => Number(o.metadata.annotations?.[WAVE_ANNOTATION]);
 
 async function compileError(p: PlatformDescription): Promise<string[]> {
   try {
@@ -39,7 +41,7 @@ describe("longest-path layering", () => {
       { x: 2, y: 1, z: 0, w: 1 },
     ],
   ])("layers %j", (graph, expected) => {
-    expect(Object.fromEntries(layerComponents(graph as never))).toEqual(expected);
+    expect(Object.fromEntries(layerComponents(graph))).toEqual(expected);
   });
 
   it("names the whole cycle and the file", async () => {

@@ -1,6 +1,9 @@
 /** The OSSA seeds' (000, 001) monitoring, mesh, scaling and SLO figures, in the rendered production output. */
 import { describe, expect, it } from "vitest";
 import { find, renderedObjects } from "./helpers/rendered.ts";
+import type { Parsed } from "./helpers/parsed.ts";
+import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
+import type { IContainer } from "kubernetes-models/v1/Container";
 
 const prod = renderedObjects("production", "us-west-2", "ossa");
 const SERVICES = [
@@ -27,13 +30,13 @@ describe("ossa (seeds 000 and 001) in production", () => {
 
   it("runs Grafana with its admin password by reference, at https://ossa-monitoring.<domain>, and Jaeger", () => {
     const grafana = find(prod, "Deployment", "ossa-grafana").spec.template.spec.containers[0];
-    expect(grafana.env.find((e: any) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef).toEqual({
+    expect(grafana.env.find((e: Parsed) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom.secretKeyRef).toEqual({
       name: "ossa-grafana-secret",
       key: "admin-password",
     });
-    expect(find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: any) => d.secretKey)).toEqual([
-      "admin-password",
-    ]);
+    expect(
+      find(prod, "ExternalSecret", "ossa-grafana-secret").spec.data.map((d: { secretKey: string }) => d.secretKey),
+    ).toEqual(["admin-password"]);
     expect(find(prod, "Ingress", "ossa-grafana").spec.rules[0].host).toBe("ossa-monitoring.us-west-2.example.com");
     expect(find(prod, "Service", "ossa-grafana").spec.ports[0].port).toBe(3000);
     const sources = find(prod, "ConfigMap", "ossa-grafana-etc-grafana-provisioning-datasources").data[
@@ -47,9 +50,9 @@ describe("ossa (seeds 000 and 001) in production", () => {
       { protocol: "TCP", port: 9090 },
     ]);
     // Every pod may send spans to Jaeger: OTLP gRPC and HTTP, the collector and Zipkin (Istio's sidecars).
-    expect(find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: any) => p.port)).toEqual([
-      4317, 4318, 14268, 9411,
-    ]);
+    expect(
+      find(prod, "NetworkPolicy", "allow-tracing").spec.egress[0].ports.map((p: INetworkPolicyPort) => p.port),
+    ).toEqual([4317, 4318, 14268, 9411]);
     expect(find(prod, "AuthorizationPolicy", "ossa-jaeger-spans").spec.rules[0].from[0].source.namespaces).toEqual([
       "ossa-platform",
     ]);
@@ -76,13 +79,13 @@ describe("ossa (seeds 000 and 001) in production", () => {
       const metrics = find(prod, "HorizontalPodAutoscaler", `ossa-${s}`).spec.metrics;
       expect(
         metrics
-          .filter((m: any) => m.type === "Resource")
-          .map((m: any) => [m.resource.name, m.resource.target.averageUtilization]),
+          .filter((m: Parsed) => m.type === "Resource")
+          .map((m: Parsed) => [m.resource.name, m.resource.target.averageUtilization]),
       ).toEqual([
         ["cpu", 70],
         ["memory", 80],
       ]);
-      expect(metrics.filter((m: any) => m.type === "Pods").map((m: any) => m.pods.metric.name)).toEqual([
+      expect(metrics.filter((m: Parsed) => m.type === "Pods").map((m: Parsed) => m.pods.metric.name)).toEqual([
         "ossa_queue_depth",
         "ossa_response_time_seconds",
       ]);
@@ -100,21 +103,26 @@ describe("ossa (seeds 000 and 001) in production", () => {
   it("records the 99.97% uptime SLO over 5m, 1h and 24h and alerts below it", () => {
     const groups = find(prod, "PrometheusRule", "ossa-rules").spec.groups;
     const records = groups
-      .flatMap((g: any) => g.rules)
-      .filter((r: any) => r.record)
-      .map((r: any) => r.record);
+      .flatMap((g: Parsed) => g.rules)
+      .filter((r: Parsed) => r.record)
+      .map((r: Parsed) => r.record);
     expect(records).toEqual(["ossa:uptime_percentage_5m", "ossa:uptime_percentage_1h", "ossa:uptime_percentage_24h"]);
-    const alerts = groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
+    const alerts = groups.flatMap((g: Parsed) => g.rules).filter((r: Parsed) => r.alert);
     for (const window of ["5m", "1h", "24h"])
       expect(
-        alerts.some((a: any) => a.expr === `ossa:uptime_percentage_${window} < 99.97`),
+        alerts.some((a: Parsed) => a.expr === `ossa:uptime_percentage_${window} < 99.97`),
         window,
       ).toBe(true);
   });
 
   it("pins every image", () => {
-    const images = prod.flatMap((o) => o.spec?.template?.spec?.containers ?? []).map((c: any) => c.image as string);
+    const images = prod
+      .flatMap((o) => o.spec?.template?.spec?.containers ?? [])
+      .map((c: IContainer) => c.image as string);
     expect(images.length).toBeGreaterThan(0);
-    for (const image of images) (expect(image).toMatch(/:[^:/]+$/), expect(image).not.toMatch(/:latest$/));
+    for (const image of images) {
+      expect(image).toMatch(/:[^:/]+$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
   });
 });

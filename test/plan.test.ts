@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanProjects, makeProject, runCli } from "./helpers/project.ts";
+import type { Plan } from "../compiler/plan.ts";
 
 afterAll(cleanProjects);
 
@@ -15,7 +16,8 @@ describe("manifold plan", () => {
       expect(i, s).toBeGreaterThanOrEqual(0);
       return i;
     };
-    // Foundation, then the databases, then the migration, then the services up the graph, then scaling, edge, smoke test.
+    // Foundation, then the databases, then the migration, then the services up the graph, then scaling, edge, smoke
+    // test.
     expect(at("Step 1: phase Sync, wave 0: namespace, policies, RBAC, config and secrets")).toBeLessThan(
       at("ExternalSecret           ossa-postgresql"),
     );
@@ -37,7 +39,7 @@ describe("manifold plan", () => {
     const plan = JSON.parse(run.stdout);
     expect(plan.target).toBe("ossa/dev/us-west-2");
     expect(plan.hazards).toEqual([]);
-    const waves = plan.steps.filter((s: any) => s.phase === "Sync").map((s: any) => s.wave);
+    const waves = (plan as Plan).steps.filter((s) => s.phase === "Sync").map((s) => s.wave);
     expect(waves).toEqual([...waves].sort((a: number, b: number) => a - b));
     expect(plan.steps.at(-1)).toMatchObject({ phase: "SyncFail", onFailure: true });
   });

@@ -4,6 +4,9 @@ import { neo4j, platform, service } from "../compiler/index.ts";
 import type { PlatformDescription } from "../compiler/index.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 import { ManifoldError, errorLines } from "../compiler/errors.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 
 /** The formatted lines of the error a compile fails with. */
 async function failure(p: PlatformDescription): Promise<string> {
@@ -61,17 +64,17 @@ describe("platform building blocks", () => {
       demo({ components: { graph: neo4j({ replicas: 3, storage: "1Gi", resources: small }) } }),
     ]);
     const env = (id: string) =>
-      objectsOf(result, id, "StatefulSet")[0].spec.template.spec.containers[0].env.map((e: any) => e.name);
+      objectsOf(result, id, "StatefulSet")[0].spec.template.spec.containers[0].env.map((e: IEnvVar) => e.name);
     expect(env("demo/production/us-west-2")).toContain("NEO4J_dbms_cluster_discovery_endpoints");
     expect(env("demo/dev/us-west-2")).not.toContain("NEO4J_dbms_cluster_discovery_endpoints");
     const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find(
       (p) => p.metadata.name === "graph",
     );
-    expect(policy.spec.ingress.at(-1).ports.map((p: any) => p.port)).toEqual([
+    expect(policy.spec.ingress.at(-1).ports.map((p: INetworkPolicyPort) => p.port)).toEqual([
       7474, 7473, 7687, 2004, 5000, 6000, 7000,
     ]);
     const client = objectsOf(result, "demo/production/us-west-2", "Service").find((s) => s.metadata.name === "graph");
-    expect(client.spec.ports.map((p: any) => p.port)).toEqual([7474, 7473, 7687, 2004]);
+    expect(client.spec.ports.map((p: IServicePort) => p.port)).toEqual([7474, 7473, 7687, 2004]);
   });
 
   it("StorageClasses keep their cluster-wide name and claims count in the quota", async () => {
@@ -135,7 +138,8 @@ describe("platform building blocks", () => {
     ]);
     const open = objectsOf(result, id, "PeerAuthentication").find((p) => p.metadata.name === "api");
     expect(open.spec.portLevelMtls).toEqual({ "8080": { mode: "PERMISSIVE" } });
-    // 4 pods, each with Istio's 100m sidecar on top of 100m, and the smoke-test hook's 50m (hooks run outside the mesh).
+    // 4 pods, each with Istio's 100m sidecar on top of 100m, and the smoke-test hook's 50m (hooks run outside the
+    // mesh).
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("850m");
   });
 

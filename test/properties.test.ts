@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { platform, postgres, qdrant, redis, secretRef, service } from "../compiler/index.ts";
-import type { Component, PlatformDescription } from "../compiler/describe/types.ts";
+import type { Component } from "../compiler/describe/types.ts";
 import { ManifoldError } from "../compiler/errors.ts";
 import { blocking } from "../compiler/validate/index.ts";
 import { compilePlatforms, repoProject } from "./helpers/memory.ts";
 import { checkProject } from "../compiler/load.ts";
 import { compileLoaded } from "../compiler/compile.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 // Property tests: random valid descriptions compile, validate clean and are
 // deterministic; random mutations of them compile or fail with a ManifoldError,
@@ -35,7 +36,7 @@ const serviceArb = fc.record({
     fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 50, max: 90 })),
     { nil: undefined },
   ),
-  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 .:\/-]{0,20}$/), {
+  env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[a-z0-9 .:/-]{0,20}$/), {
     maxKeys: 3,
   }),
   secret: fc.boolean(),
@@ -48,7 +49,10 @@ const storeArb = fc.record({
   storage: fc.constantFrom(...STORAGE),
 });
 
-/** A random valid platform: services and stores with random fields, a random dependsOn DAG (edges only to earlier components, a store's only to stores) and migrations when it has a postgres store. */
+/**
+ * A random valid platform: services and stores with random fields, a random dependsOn DAG (edges only to earlier
+ * components, a store's only to stores) and migrations when it has a postgres store.
+ */
 const platformArb = fc
   .uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4})?$/), { minLength: 1, maxLength: 5 })
   .chain((names) =>
@@ -172,8 +176,8 @@ describe("property tests", () => {
   it("random mutations of valid descriptions compile or fail with a ManifoldError, never another exception", async () => {
     await fc.assert(
       fc.asyncProperty(platformArb, fc.array(mutation, { minLength: 1, maxLength: 3 }), async (p, mutations) => {
-        const value: any = structuredClone(p);
-        let root: any = value;
+        const value: Parsed = structuredClone(p);
+        let root: Parsed = value;
         for (const m of mutations) {
           const all = paths(root);
           const path = all[m.pick % all.length];
@@ -181,7 +185,7 @@ describe("property tests", () => {
             if (m.action === "replace") root = m.value;
             continue;
           }
-          const parent = path.slice(0, -1).reduce((o: any, k) => o[k], root);
+          const parent = path.slice(0, -1).reduce((o: Parsed, k) => o[k], root);
           const key = path[path.length - 1];
           if (m.action === "delete") delete parent[key];
           else if (m.action === "replace") parent[key] = m.value;
@@ -250,7 +254,7 @@ describe("rules on arbitrary objects", () => {
             walk(o.object, []);
             const path = all[(m.pick >> 3) % all.length];
             if (path.length === 0) continue;
-            const parent = path.slice(0, -1).reduce((x: any, k) => x[k], o.object as any);
+            const parent = path.slice(0, -1).reduce((x: Parsed, k) => x[k], o.object as Parsed);
             if (m.del) delete parent[path[path.length - 1]];
             else parent[path[path.length - 1]] = m.value;
           }

@@ -19,9 +19,14 @@ import {
   service,
   webFrontend,
 } from "../compiler/index.ts";
-import type { Component, IngressDescription, PlatformDescription } from "../compiler/index.ts";
+import type { Component, EnvValue, IngressDescription, PlatformDescription } from "../compiler/index.ts";
 import { ManifoldError } from "../compiler/errors.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
+import type { Parsed } from "./helpers/parsed.ts";
+import type { KubeObject } from "../compiler/model/object.ts";
+import { WAVE_ANNOTATION } from "../compiler/sync/annotations.ts";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const api = (extra: Partial<Parameters<typeof service>[0]> = {}) =>
@@ -56,7 +61,7 @@ async function failure(p: PlatformDescription): Promise<string> {
   throw new Error("compile succeeded");
 }
 
-const get = (objects: any[], name: string) => objects.find((o) => o.metadata.name === name);
+const get = (objects: Parsed[], name: string) => objects.find((o) => o.metadata.name === name);
 
 describe("NATS store", () => {
   it("one replica is a single JetStream server; three form a cluster routed through the headless Service", async () => {
@@ -77,7 +82,7 @@ describe("NATS store", () => {
     );
     expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("1Gi");
     expect(
-      get(objectsOf(result, "demo/staging/us-east-1", "Service"), "bus").spec.ports.map((p: any) => p.port),
+      get(objectsOf(result, "demo/staging/us-east-1", "Service"), "bus").spec.ports.map((p: IServicePort) => p.port),
     ).toEqual([4222, 6222, 8222]);
   });
 
@@ -116,7 +121,7 @@ describe("postgres flavors", () => {
       const [set] = objectsOf(result, id, "StatefulSet");
       expect(set.metadata.name).toBe("db");
       const env = Object.fromEntries(
-        set.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+        set.spec.template.spec.containers[0].env.map((e: IEnvVar) => [e.name, e.value ?? e.valueFrom]),
       );
       expect(env).toEqual({
         PGDATA: "/var/lib/postgresql/data/pgdata",
@@ -125,7 +130,9 @@ describe("postgres flavors", () => {
         POSTGRES_PASSWORD: { secretKeyRef: { name: "db", key: "password" } },
       });
       expect(get(objectsOf(result, id, "Service"), "db").spec.type).toBe("ClusterIP");
-      expect(objectsOf(result, id, "ExternalSecret")[0].spec.data.map((d: any) => d.secretKey)).toEqual(["password"]);
+      expect(
+        objectsOf(result, id, "ExternalSecret")[0].spec.data.map((d: { secretKey: string }) => d.secretKey),
+      ).toEqual(["password"]);
     }
   });
 
@@ -135,7 +142,7 @@ describe("postgres flavors", () => {
     ).toMatch(/components\.db: flavor "official" runs one standalone server per region/);
     const result = await compilePlatforms([demo({ db: postgres({ replicas: 1, storage: "1Gi", resources: small }) })]);
     const env = objectsOf(result, "demo/dev/us-west-2", "StatefulSet")[0].spec.template.spec.containers[0].env.map(
-      (e: any) => e.name,
+      (e: IEnvVar) => e.name,
     );
     expect(env).toContain("POSTGRESQL_REPLICATION_MODE");
     expect(env.some((n: string) => n.startsWith("POSTGRES_"))).toBe(false);
@@ -200,7 +207,7 @@ describe("store load balancers", () => {
       ports: [{ protocol: "TCP", port: 6333 }],
     });
     // Argo CD waits for a LoadBalancer's address; it syncs after the workloads so it never holds them up.
-    const wave = (o: any) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
+    const wave = (o: KubeObject) => Number(o.metadata.annotations?.[WAVE_ANNOTATION]);
     expect(wave(lb)).toBeGreaterThan(wave(get(objectsOf(result, id, "StatefulSet"), "vec")));
   });
 
@@ -261,7 +268,7 @@ describe("platform ingresses", () => {
       { hosts: ["demo.us-east-1.example.com", "api.demo.us-east-1.example.com"], secretName: "edge-tls" },
     ]);
     expect(
-      object.spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name, p.backend.service.port.name]),
+      object.spec.rules[0].http.paths.map((p: Parsed) => [p.path, p.backend.service.name, p.backend.service.port.name]),
     ).toEqual([
       ["/api", "api", "http"],
       ["/", "web", "web"],
@@ -407,14 +414,14 @@ describe("references", () => {
   });
 
   it("configRef inside the config, ingressUrl of an unpublished host, and an unknown reference kind are errors", async () => {
-    expect(await failure(demo({ a: api() }, { config: { x: configRef("y") as never } }))).toMatch(
+    expect(await failure(demo({ a: api() }, { config: { x: configRef("y") as unknown as string } }))).toMatch(
       /config\.x: a ConfigMap entry cannot read the ConfigMap/,
     );
     expect(await failure(demo({ a: api({ env: { URL: ingressUrl("www") } }) }))).toMatch(
       /ingressUrl\(\) names host "www", which no ingress or expose publishes/,
     );
-    expect(await failure(demo({ a: api({ env: { X: { kind: "vault", path: "x" } as never } }) }))).toMatch(
-      /env\.X\.kind: must be one of "secret", "url", "config", "ingress-url"/,
-    );
+    expect(
+      await failure(demo({ a: api({ env: { X: { kind: "vault", path: "x" } as unknown as EnvValue } }) })),
+    ).toMatch(/env\.X\.kind: must be one of "secret", "url", "config", "ingress-url"/);
   });
 });

@@ -5,6 +5,8 @@ import type { CompiledTarget } from "../compiler/model/target.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
 import type { Finding } from "../compiler/model/finding.ts";
 import { compilePlatforms } from "./helpers/memory.ts";
+import type { ResolvedTarget } from "../compiler/model/target.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 // One small platform compiled once; each case changes a copy of one target's
 // final objects and asserts the exact finding the rules give.
@@ -39,24 +41,23 @@ beforeAll(async () => {
   targets = new Map(result.targets.map((t) => [t.target.id, t]));
 });
 
-// Test objects are changed at any depth.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON in tests
-type Json = any;
 type Change = (objects: RenderedObject[]) => RenderedObject[] | void;
 const find = (objects: RenderedObject[], kind: string, name: string) => {
   const o = objects.find((x) => x.object.kind === kind && x.object.metadata.name === name);
   if (!o) throw new Error(`no ${kind}/${name}`);
-  return o.object as Json;
+  return o.object as Parsed;
 };
 const add =
-  (object: Json, component?: string): Change =>
+  (object: Parsed, component?: string): Change =>
   (objects) => [...objects, { object, component, band: "edge" }];
 
 function run(change: Change, id = "demo/production/us-west-2", policy?: Record<string, string>): Finding[] {
   const t = targets.get(id)!;
   const objects: RenderedObject[] = structuredClone(t.objects);
   const changed = change(objects) ?? objects;
-  const target = policy ? { ...t.target, policy: { ...t.target.policy, rules: policy as Json } } : t.target;
+  const target = policy
+    ? { ...t.target, policy: { ...t.target.policy, rules: policy as ResolvedTarget["policy"]["rules"] } }
+    : t.target;
   return validateTarget(target, changed);
 }
 const brief = (f: Finding) => `${f.severity} ${f.rule} ${f.object} ${f.pointer}: ${f.message}`;

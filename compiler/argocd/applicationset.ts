@@ -16,6 +16,12 @@ import type { CompiledTarget } from "../model/target.ts";
 import { plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
+import {
+  MANIFEST_GENERATE_PATHS_ANNOTATION,
+  PRUNE_LAST_OPTION,
+  SERVER_SIDE_APPLY_OPTION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import { LABEL_ENVIRONMENT, LABEL_PLATFORM, LABEL_REGION, LABEL_ROLE, labelParam, layerLabels } from "./labels.ts";
 import { linkAnnotations } from "./links.ts";
 
@@ -79,7 +85,7 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
       name: applicationSetName(platform, environment),
       namespace: layer.namespace,
       labels: { ...layerLabels("applicationset"), [LABEL_PLATFORM]: platform, [LABEL_ENVIRONMENT]: environment },
-      annotations: { "argocd.argoproj.io/sync-wave": "0" },
+      annotations: { [WAVE_ANNOTATION]: "0" },
     },
     spec: {
       goTemplate: true,
@@ -110,7 +116,7 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
           },
           annotations: {
             // Only a change under the Application's own folder refreshes it.
-            "argocd.argoproj.io/manifest-generate-paths": ".",
+            [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
             ...linkAnnotations(targets, layer),
           },
         },
@@ -135,7 +141,7 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
             ...(policy.automated
               ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } }
               : {}),
-            syncOptions: ["ServerSideApply=true", "PruneLast=true"],
+            syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
             retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
           },
         },

@@ -9,6 +9,12 @@ import type { ArgoCdDescription } from "../describe/types.ts";
 import { plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
+import {
+  MANIFEST_GENERATE_PATHS_ANNOTATION,
+  PRUNE_LAST_OPTION,
+  SERVER_SIDE_APPLY_OPTION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import { IN_CLUSTER, layerLabels } from "./labels.ts";
 
 /** The folder of the layer, relative to `rendered/` and to the rendered branch's root. */
@@ -22,7 +28,7 @@ export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject 
         name: layer.bootstrap.application,
         namespace: layer.namespace,
         labels: layerLabels("bootstrap"),
-        annotations: { "argocd.argoproj.io/sync-wave": "0", "argocd.argoproj.io/manifest-generate-paths": "." },
+        annotations: { [WAVE_ANNOTATION]: "0", [MANIFEST_GENERATE_PATHS_ANNOTATION]: "." },
       },
       spec: {
         project: layer.bootstrap.project,
@@ -43,7 +49,7 @@ export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject 
         ],
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          syncOptions: ["ServerSideApply=true", "PruneLast=true"],
+          syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
           retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
         },
       },

@@ -7,6 +7,7 @@
 import type { ArgoCdDescription, RegionRole } from "../describe/types.ts";
 import type { KubeObject } from "../model/object.ts";
 import type { Project } from "../model/project.ts";
+import { CLUSTER_SECRET_TYPE, WAVE_ANNOTATION } from "../sync/annotations.ts";
 import {
   ANNOTATION_INGRESS_DOMAIN,
   LABEL_ENVIRONMENT,
@@ -58,7 +59,7 @@ function rank(order: string[], name: string): number {
 /** The labels a cluster Secret carries: Argo CD's type label plus the ones the generators select on. */
 export function clusterLabels(c: DeclaredCluster): Record<string, string> {
   return {
-    [SECRET_TYPE_LABEL]: "cluster",
+    [SECRET_TYPE_LABEL]: CLUSTER_SECRET_TYPE,
     [LABEL_ENVIRONMENT]: c.environment,
     [LABEL_REGION]: c.region,
     [LABEL_ROLE]: c.role,
@@ -111,7 +112,7 @@ export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription)
         [LABEL_REGION]: c.region,
         [LABEL_ROLE]: c.role,
       },
-      annotations: { "argocd.argoproj.io/sync-wave": "-1" },
+      annotations: { [WAVE_ANNOTATION]: "-1" },
     },
     spec: {
       refreshInterval: layer.clusterCredentials.refreshInterval,

@@ -1,7 +1,7 @@
 /**
  * Offline expansion of ApplicationSets, as the ApplicationSet controller
  * does it: the cluster generator lists the cluster Secrets that match its
- * selector (plus the forced `argocd.argoproj.io/secret-type: cluster`), gives
+ * selector (plus the forced secret-type label `cluster`), gives
  * each the parameters `name`, `nameNormalized`, `server` and, under
  * goTemplate, `metadata.labels` / `metadata.annotations` as nested maps, and
  * renders the template once per cluster. RollingSync steps are then matched
@@ -10,6 +10,8 @@
 import type { KubeObject } from "../model/object.ts";
 import { renderDeep, TemplateError } from "./gotemplate.ts";
 import { SECRET_TYPE_LABEL } from "./labels.ts";
+import { selectorMatches, type LabelSelector, type MatchExpression } from "../kube/selectors.ts";
+import { CLUSTER_SECRET_TYPE } from "../sync/annotations.ts";
 
 /** A cluster Secret as Argo CD sees it. */
 export interface ClusterSecret {
@@ -19,18 +21,8 @@ export interface ClusterSecret {
   annotations: Record<string, string>;
 }
 
-export interface MatchExpression {
-  key: string;
-  operator: string;
-  values?: string[];
-}
+export type { LabelSelector, MatchExpression } from "../kube/selectors.ts";
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: MatchExpression[];
-}
-
-/** One Application a generator produced. */
 export interface GeneratedApplication {
   applicationSet: string;
   cluster: ClusterSecret;
@@ -54,19 +46,7 @@ export interface ExpansionProblem {
   message: string;
 }
 
-/** Kubernetes label-selector semantics: matchLabels and every matchExpression must hold. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector?.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, e.key);
-    const values = e.values ?? [];
-    if (e.operator === "In" && !(has && values.includes(labels[e.key]))) return false;
-    if (e.operator === "NotIn" && has && values.includes(labels[e.key])) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
-}
+export { selectorMatches } from "../kube/selectors.ts";
 
 /** Argo CD's `nameNormalized`: lower case, anything but alphanumerics, '-' and '.' becomes '-', trimmed to 253. */
 export function normalizeName(name: string): string {
@@ -133,7 +113,8 @@ export function expandApplicationSets(
       }
       const selector: LabelSelector = generator.clusters.selector ?? {};
       for (const cluster of clusters) {
-        if (cluster.labels[SECRET_TYPE_LABEL] !== "cluster" || !selectorMatches(selector, cluster.labels)) continue;
+        if (cluster.labels[SECRET_TYPE_LABEL] !== CLUSTER_SECRET_TYPE || !selectorMatches(selector, cluster.labels))
+          continue;
         try {
           const rendered = renderDeep(spec.template, clusterParams(cluster), name);
           const application = {

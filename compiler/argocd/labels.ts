@@ -14,7 +14,7 @@ export const LABEL_ROLE = "manifold.dev/role";
 export const ANNOTATION_INGRESS_DOMAIN = "manifold.dev/ingress-domain";
 
 /** Argo CD's label on cluster Secrets; the cluster generator always adds it to its selector. */
-export const SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type";
+export { SECRET_TYPE_LABEL } from "../sync/annotations.ts";
 
 /** Argo CD's in-cluster API server, where the management cluster's own objects go. */
 export const IN_CLUSTER = "https://kubernetes.default.svc";

@@ -8,9 +8,10 @@
  */
 import type { ArgoCdDescription } from "../describe/types.ts";
 import type { CompiledTarget } from "../model/target.ts";
+import { LINK_PREFIX as ARGOCD_LINK_PREFIX } from "../sync/annotations.ts";
 import { ANNOTATION_INGRESS_DOMAIN, annotationParam } from "./labels.ts";
 
-export const LINK_PREFIX = "link.argocd.argoproj.io/";
+export const LINK_PREFIX = ARGOCD_LINK_PREFIX;
 
 interface IngressRule {
   host?: string;

@@ -12,9 +12,15 @@ import type { CompiledTarget } from "../model/target.ts";
 import { plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { apiGroup } from "../sync/health.ts";
+import {
+  NEVER_PRUNE_OPTIONS,
+  RESOURCES_FINALIZER,
+  SYNC_OPTIONS_ANNOTATION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import { IN_CLUSTER, LABEL_PLATFORM, layerLabels } from "./labels.ts";
 
-export const PROJECT_FINALIZER = "resources-finalizer.argocd.argoproj.io";
+export const PROJECT_FINALIZER = RESOURCES_FINALIZER;
 
 export interface GroupKindName {
   group: string;
@@ -82,7 +88,7 @@ export function buildPlatformProject(
         name: platform,
         namespace: layer.namespace,
         labels: { ...layerLabels("project"), [LABEL_PLATFORM]: platform },
-        annotations: { "argocd.argoproj.io/sync-wave": "-1" },
+        annotations: { [WAVE_ANNOTATION]: "-1" },
         finalizers: [PROJECT_FINALIZER],
       },
       spec: {
@@ -105,8 +111,8 @@ export function buildDefaultProject(layer: ArgoCdDescription): KubeObject {
         namespace: layer.namespace,
         labels: layerLabels("project"),
         annotations: {
-          "argocd.argoproj.io/sync-wave": "-2",
-          "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+          [WAVE_ANNOTATION]: "-2",
+          [SYNC_OPTIONS_ANNOTATION]: NEVER_PRUNE_OPTIONS.join(","),
         },
       },
       spec: {
@@ -129,7 +135,7 @@ export function buildBootstrapProject(layer: ArgoCdDescription, kinds: GroupKind
         name: layer.bootstrap.project,
         namespace: layer.namespace,
         labels: layerLabels("project"),
-        annotations: { "argocd.argoproj.io/sync-wave": "-2" },
+        annotations: { [WAVE_ANNOTATION]: "-2" },
         finalizers: [PROJECT_FINALIZER],
       },
       spec: {

@@ -25,6 +25,12 @@ import { apiGroup, hasHealthCheck } from "../sync/health.ts";
 import { isKnownKind, syncWave } from "../sync/apply-order.ts";
 import { waveGroups } from "../sync/waves.ts";
 import { podReferences } from "../sync/hazards.ts";
+import {
+  NEVER_PRUNE_OPTIONS,
+  SERVER_SIDE_APPLY_OPTION,
+  SYNC_OPTIONS_ANNOTATION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import { layerLabels } from "./labels.ts";
 
 export const PROGRESSIVE_SYNCS_KEY = "applicationsetcontroller.enable.progressive.syncs";
@@ -97,8 +103,8 @@ export function usesAppOfAppsWaves(objects: KubeObject[]): boolean {
 }
 
 const PATCH_ANNOTATIONS = {
-  "argocd.argoproj.io/sync-wave": "-2",
-  "argocd.argoproj.io/sync-options": "Prune=false,Delete=false,ServerSideApply=true",
+  [WAVE_ANNOTATION]: "-2",
+  [SYNC_OPTIONS_ANNOTATION]: [...NEVER_PRUNE_OPTIONS, SERVER_SIDE_APPLY_OPTION].join(","),
   "manifold.dev/owns": "only the keys listed here; the installation's other keys are left alone (server-side apply)",
 };
 

@@ -27,7 +27,7 @@ export function buildAlertRules(target: ResolvedTarget): RenderedObject[] {
         rules: alerts[name].map((a) => ({
           alert: a.alert,
           expr: a.expr,
-          for: a.for as never,
+          for: a.for,
           labels: { severity: a.severity, environment: target.environment, region: target.region },
           annotations: (a.description
             ? { summary: a.summary, description: a.description }

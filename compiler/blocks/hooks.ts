@@ -1,21 +1,17 @@
 /**
- * The hook Jobs of a target (see compiler/hooks.ts): each gets its own
+ * The hook Jobs of a target (see compiler/sync/hooks.ts): each gets its own
  * ServiceAccount and a Job annotated with its Argo CD phase, a delete
  * policy, a retry limit and a deadline.
  */
 import { Job } from "kubernetes-models/batch/v1/Job";
 import type { ResolvedTarget } from "../model/target.ts";
-import type { HookSpec } from "../model/hook.ts";
+import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION } from "../sync/annotations.ts";
+import { deletePolicy } from "../sync/hooks.ts";
 import { configMapName, objectName, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { serviceAccount } from "./service.ts";
-
-/** The delete policy of each hook phase: keep a failed run for inspection, replace it on the next sync. */
-export function deletePolicy(hook: HookSpec): string {
-  return hook.phase === "SyncFail" ? "BeforeHookCreation" : "BeforeHookCreation,HookSucceeded";
-}
 
 /** Builds every hook of a target. */
 export function buildHooks(target: ResolvedTarget): RenderedObject[] {
@@ -59,8 +55,8 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
         namespace: target.namespace,
         labels,
         annotations: {
-          "argocd.argoproj.io/hook": hook.phase,
-          "argocd.argoproj.io/hook-delete-policy": deletePolicy(hook),
+          [HOOK_ANNOTATION]: hook.phase,
+          [HOOK_DELETE_POLICY_ANNOTATION]: deletePolicy(hook),
         },
       },
       spec: { backoffLimit: hook.backoffLimit, activeDeadlineSeconds: hook.deadlineSeconds, template },

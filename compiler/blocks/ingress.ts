@@ -17,7 +17,10 @@ export const INGRESS_CLASS = "nginx";
 /** The cert-manager ClusterIssuer used when an ingress names none. */
 export const DEFAULT_ISSUER = "letsencrypt-prod";
 
-/** The ports of a component that an ingress controller must reach: its `expose` port and every platform ingress backend on it. */
+/**
+ * The ports of a component that an ingress controller must reach: its `expose` port and every platform ingress backend
+ * on it.
+ */
 export function ingressPorts(target: ResolvedTarget, key: string): number[] {
   const c = target.components[key];
   if (c.type !== "service") return [];

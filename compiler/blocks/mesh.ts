@@ -24,6 +24,13 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
+import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+
+/** One rule of an Istio AuthorizationPolicy as Manifold writes it: who may call, on which ports. */
+interface AuthorizationRule {
+  from?: { source: { principals?: string[]; namespaces?: string[] } }[];
+  to: { operation: { ports: string[]; methods?: string[]; paths?: string[] } }[];
+}
 
 /** Where Istio's control plane and ingress gateway run. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -62,7 +69,7 @@ function checkComponent(target: ResolvedTarget, key: string, field: string): voi
 function authorizationPolicies(
   target: ResolvedTarget,
   mesh: Mesh,
-  meta: (name: string, role: string) => any,
+  meta: (name: string, role: string) => IObjectMeta,
 ): RenderedObject[] {
   const out: RenderedObject[] = [];
   const ns = target.namespace;
@@ -75,7 +82,7 @@ function authorizationPolicies(
   const routes = mesh.gateway?.routes ?? [];
   for (const key of keys) {
     const c = target.components[key];
-    const rules: any[] = [];
+    const rules: AuthorizationRule[] = [];
     const own = Object.values(ports(c, false)).map(String);
     const callers = keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key));
     if (callers.length)
@@ -100,7 +107,8 @@ function authorizationPolicies(
         from: [{ source: { principals: [principal(mesh, ISTIO_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT)] } }],
         to: [{ operation: { ports: [...new Set(routed)].sort() } }],
       });
-    // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit who).
+    // An NGINX Ingress (`expose`) sits outside the mesh: its port takes plain traffic (NetworkPolicies still limit
+    // who).
     if (c.type === "service" && c.expose)
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
     if (c.metrics) {
@@ -194,22 +202,45 @@ function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject
 export function buildMesh(target: ResolvedTarget): RenderedObject[] {
   const mesh = target.mesh;
   if (!mesh) return [];
-  const ns = target.namespace;
-  const meta = (name: string, role: string) => ({
+  const meta = meshMeta(target);
+  const out: RenderedObject[] = [
+    ...peerAuthentications(target, mesh),
+    ...(mesh.gateway ? gatewayObjects(target, mesh.gateway) : []),
+    ...circuitBreakers(target, mesh),
+  ];
+  if (mesh.authorization !== false) out.push(...authorizationPolicies(target, mesh, meta));
+  if (target.policy.networkPolicies) out.push(...meshNetworkPolicies(target, mesh));
+  return out;
+}
+
+/**
+ * The metadata of a mesh object: platform labels, and the dry-run skip (Istio's CRDs come from another Application).
+ */
+function meshMeta(target: ResolvedTarget): (name: string, role: string) => IObjectMeta {
+  return (name, role) => ({
     name,
-    namespace: ns,
+    namespace: target.namespace,
     labels: platformLabels(target, role),
     annotations: { ...SKIP_DRY_RUN },
   });
-  const out: RenderedObject[] = [];
-  const add = (object: unknown, component?: string) => out.push({ object: plain(object), component, band: "edge" });
+}
 
-  add(new PeerAuthentication({ metadata: meta("default", "mesh"), spec: { mtls: { mode: mesh.mtls } } }));
-  // Ports reached from outside the mesh take plain traffic: stores replicated across regions (in the primary
-  // region, from remote replicas) and services published through an NGINX Ingress.
+function edge(object: unknown, component?: string): RenderedObject {
+  return { object: plain(object), component, band: "edge" };
+}
+
+/**
+ * The namespace's mTLS mode, and the ports reached from outside the mesh, which take plain traffic: stores replicated
+ * across regions (in the primary region, from remote replicas) and services published through an NGINX Ingress.
+ */
+function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
+  const meta = meshMeta(target);
+  const out = [
+    edge(new PeerAuthentication({ metadata: meta("default", "mesh"), spec: { mtls: { mode: mesh.mtls } } })),
+  ];
+  if (mesh.mtls !== "STRICT") return out;
   for (const key of Object.keys(target.components).sort()) {
     const c = target.components[key];
-    if (mesh.mtls !== "STRICT") continue;
     const open =
       c.type === "store"
         ? ENGINES[c.engine].crossRegion && target.role === "primary"
@@ -221,99 +252,107 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
     if (!open.length) continue;
     const name = objectName(target, key);
     const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));
-    add(
-      new PeerAuthentication({
-        metadata: meta(name, "mesh"),
-        spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls },
-      }),
-      key,
+    out.push(
+      edge(
+        new PeerAuthentication({
+          metadata: meta(name, "mesh"),
+          spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls },
+        }),
+        key,
+      ),
     );
   }
+  return out;
+}
 
-  if (mesh.gateway) {
-    const host = gatewayHost(target)!;
-    const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
-    add(
-      new Gateway({
-        metadata: meta(gatewayName, "mesh"),
-        spec: {
-          selector: INGRESS_GATEWAY_SELECTOR,
-          servers: [
+/** The platform's Istio Gateway and the VirtualService that routes its paths to components. */
+function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gateway"]>): RenderedObject[] {
+  const meta = meshMeta(target);
+  const host = gatewayHost(target)!;
+  const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
+  const gatewayObject = edge(
+    new Gateway({
+      metadata: meta(gatewayName, "mesh"),
+      spec: {
+        selector: INGRESS_GATEWAY_SELECTOR,
+        servers: [
+          {
+            port: { number: 443, name: "https", protocol: "HTTPS" },
+            hosts: [host],
+            tls: { mode: "SIMPLE", credentialName: gateway.credentialName, minProtocolVersion: "TLSV1_2" },
+          },
+          { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [host], tls: { httpsRedirect: true } },
+        ],
+      },
+    }),
+  );
+  gateway.routes.forEach((r, i) => checkComponent(target, r.component, `mesh.gateway.routes[${i}].component`));
+  const virtualService = edge(
+    new VirtualService({
+      metadata: meta(gatewayName, "mesh"),
+      spec: {
+        hosts: [host],
+        gateways: [gatewayName],
+        http: gateway.routes.map((r) => ({
+          name: r.component,
+          match: [{ uri: { prefix: r.prefix ?? "/" } }],
+          route: [
             {
-              port: { number: 443, name: "https", protocol: "HTTPS" },
-              hosts: [host],
-              tls: { mode: "SIMPLE", credentialName: mesh.gateway.credentialName, minProtocolVersion: "TLSV1_2" },
+              destination: {
+                host: serviceHost(target, r.component),
+                port: { number: componentPort(target, r.component, r.port).port },
+              },
             },
-            { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [host], tls: { httpsRedirect: true } },
           ],
-        },
-      }),
-    );
-    mesh.gateway.routes.forEach((r, i) => checkComponent(target, r.component, `mesh.gateway.routes[${i}].component`));
-    add(
-      new VirtualService({
-        metadata: meta(gatewayName, "mesh"),
-        spec: {
-          hosts: [host],
-          gateways: [gatewayName],
-          http: mesh.gateway.routes.map((r) => ({
-            name: r.component,
-            match: [{ uri: { prefix: r.prefix ?? "/" } }],
-            route: [
-              {
-                destination: {
-                  host: serviceHost(target, r.component),
-                  port: { number: componentPort(target, r.component, r.port).port },
+          timeout: r.timeout,
+          retries: r.retries
+            ? {
+                attempts: r.retries.attempts,
+                perTryTimeout: r.retries.perTryTimeout,
+                retryOn: r.retries.retryOn ?? "5xx,reset,connect-failure,refused-stream",
+              }
+            : undefined,
+        })),
+      },
+    }),
+  );
+  return [gatewayObject, virtualService];
+}
+
+/** One DestinationRule per component with circuit breaking: connection pool, outlier detection, mutual TLS. */
+function circuitBreakers(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
+  const meta = meshMeta(target);
+  return Object.keys(mesh.circuitBreaking ?? {})
+    .sort()
+    .map((key) => {
+      checkComponent(target, key, `mesh.circuitBreaking.${key}`);
+      const cb = mesh.circuitBreaking![key];
+      return edge(
+        new DestinationRule({
+          metadata: meta(objectName(target, key), "mesh"),
+          spec: {
+            host: serviceHost(target, key),
+            trafficPolicy: {
+              loadBalancer: cb.loadBalancer ? { simple: cb.loadBalancer } : undefined,
+              connectionPool: {
+                tcp: cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : undefined,
+                http: {
+                  http1MaxPendingRequests: cb.maxPendingRequests,
+                  http2MaxRequests: cb.maxRequests,
+                  maxRequestsPerConnection: cb.maxRequestsPerConnection,
                 },
               },
-            ],
-            timeout: r.timeout,
-            retries: r.retries
-              ? {
-                  attempts: r.retries.attempts,
-                  perTryTimeout: r.retries.perTryTimeout,
-                  retryOn: r.retries.retryOn ?? "5xx,reset,connect-failure,refused-stream",
-                }
-              : undefined,
-          })),
-        },
-      }),
-    );
-  }
-
-  for (const key of Object.keys(mesh.circuitBreaking ?? {}).sort()) {
-    checkComponent(target, key, `mesh.circuitBreaking.${key}`);
-    const cb = mesh.circuitBreaking![key];
-    add(
-      new DestinationRule({
-        metadata: meta(objectName(target, key), "mesh"),
-        spec: {
-          host: serviceHost(target, key),
-          trafficPolicy: {
-            loadBalancer: cb.loadBalancer ? { simple: cb.loadBalancer } : undefined,
-            connectionPool: {
-              tcp: cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : undefined,
-              http: {
-                http1MaxPendingRequests: cb.maxPendingRequests,
-                http2MaxRequests: cb.maxRequests,
-                maxRequestsPerConnection: cb.maxRequestsPerConnection,
+              outlierDetection: {
+                consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
+                interval: cb.interval ?? "30s",
+                baseEjectionTime: cb.baseEjectionTime ?? "30s",
+                maxEjectionPercent: cb.maxEjectionPercent ?? 50,
               },
+              tls: { mode: "ISTIO_MUTUAL" },
             },
-            outlierDetection: {
-              consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
-              interval: cb.interval ?? "30s",
-              baseEjectionTime: cb.baseEjectionTime ?? "30s",
-              maxEjectionPercent: cb.maxEjectionPercent ?? 50,
-            },
-            tls: { mode: "ISTIO_MUTUAL" },
           },
-        },
-      }),
-      key,
-    );
-  }
-
-  if (mesh.authorization !== false) out.push(...authorizationPolicies(target, mesh, meta));
-  if (target.policy.networkPolicies) out.push(...meshNetworkPolicies(target, mesh));
-  return out;
+        }),
+        key,
+      );
+    });
 }

@@ -58,7 +58,7 @@ export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Comp
         {
           port: metricsPort(c).name,
           path: c.metrics.path ?? "/metrics",
-          interval: (c.metrics.interval ?? "30s") as never,
+          interval: c.metrics.interval ?? "30s",
           ...tls,
         },
       ],

@@ -22,7 +22,10 @@ function sumToQuantity(nanos: bigint, bytes: boolean): string {
   return canonicalQuantity(`${nanos}n`);
 }
 
-/** Peak usage of the platform: the sum over workloads of (maximum replicas × per-pod amount), sidecars and claims included. */
+/**
+ * Peak usage of the platform: the sum over workloads of (maximum replicas × per-pod amount), sidecars and claims
+ * included.
+ */
 export function peakUsage(target: ResolvedTarget): Record<string, string> {
   const sums = new Map<string, bigint>();
   const add = (key: string, amount: string | undefined, count: number) => {
@@ -102,7 +105,8 @@ export function buildNamespace(target: ResolvedTarget): RenderedObject[] {
               "pod-security.kubernetes.io/enforce": "restricted",
               "pod-security.kubernetes.io/audit": "restricted",
               "pod-security.kubernetes.io/warn": "restricted",
-              // Sidecar injection; under Pod Security `restricted` the cluster needs Istio's CNI plugin (no init container with NET_ADMIN).
+              // Sidecar injection; under Pod Security `restricted` the cluster needs Istio's CNI plugin (no init
+              // container with NET_ADMIN).
               ...(target.mesh ? { "istio-injection": "enabled" } : {}),
             },
           },

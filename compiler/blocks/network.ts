@@ -31,7 +31,9 @@ function portsOf(target: ResolvedTarget, key: string, peers = false): PolicyPort
   return Object.values(ports).map((port) => ({ protocol: "TCP", port }));
 }
 
-/** True when a component's writable endpoint lives in another region (a replicated store outside the primary region). */
+/**
+ * True when a component's writable endpoint lives in another region (a replicated store outside the primary region).
+ */
 function isRemote(target: ResolvedTarget, key: string): boolean {
   const c = target.components[key];
   return c.type === "store" && engineOf(c).crossRegion && target.role !== "primary";
@@ -42,19 +44,34 @@ const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
 /** The NetworkPolicies of a target, or none where the environment does not ask for them. */
 export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
   if (!target.policy.networkPolicies) return [];
-  const ns = target.namespace;
-  const out: RenderedObject[] = [];
-  const add = (object: NetworkPolicy, component?: string) =>
-    out.push({ object: plain(object), component, band: "foundation" });
-  add(
+  const keys = Object.keys(target.components).sort();
+  return [
+    ...namespacePolicies(target).map((object) => foundation(object)),
+    ...keys.map((key) => foundation(componentPolicy(target, keys, key), key)),
+    ...Object.keys(target.hooks)
+      .sort()
+      .map((hook) => foundation(hookPolicy(target, hook), hook)),
+  ];
+}
+
+function foundation(object: NetworkPolicy, component?: string): RenderedObject {
+  return { object: plain(object), component, band: "foundation" };
+}
+
+/** The namespace-wide policies: deny everything, then allow DNS. */
+function namespacePolicies(target: ResolvedTarget): NetworkPolicy[] {
+  const metadata = (name: string) => ({
+    name,
+    namespace: target.namespace,
+    labels: platformLabels(target, "network-policy"),
+  });
+  return [
     new NetworkPolicy({
-      metadata: { name: "default-deny", namespace: ns, labels: platformLabels(target, "network-policy") },
+      metadata: metadata("default-deny"),
       spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     }),
-  );
-  add(
     new NetworkPolicy({
-      metadata: { name: "allow-dns", namespace: ns, labels: platformLabels(target, "network-policy") },
+      metadata: metadata("allow-dns"),
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
@@ -74,106 +91,113 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
         ],
       },
     }),
-  );
-  const keys = Object.keys(target.components).sort();
-  for (const key of keys) {
-    const c = target.components[key];
-    const name = objectName(target, key);
-    const ingress: IngressRule[] = [];
-    const egress: EgressRule[] = [];
-    const callers = [
-      ...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)),
-      ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key)),
-    ].sort();
-    if (callers.length) {
-      ingress.push({
-        from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })),
-        ports: portsOf(target, key),
-      });
-    }
-    const published = ingressPorts(target, key);
-    if (published.length) {
-      ingress.push({
-        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }],
-        ports: published.map((port) => ({ protocol: "TCP", port })),
-      });
-    }
-    if (c.type === "store" && c.loadBalancer && !isRemote(target, key)) {
-      ingress.push({
-        from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
-        ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }],
-      });
-    }
-    if (c.metrics) {
-      // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
-      const scraper = target.prometheusStack
-        ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
-        : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } };
-      ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
-    }
-    if (c.access?.length) {
-      // The Kubernetes API server, wherever it runs.
-      egress.push({
-        to: ANYWHERE,
-        ports: [
-          { protocol: "TCP", port: 443 },
-          { protocol: "TCP", port: 6443 },
-        ],
-      });
-    }
-    if (c.type === "store") {
-      // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.
-      const self = [{ podSelector: { matchLabels: selectorLabels(target, name) } }];
-      ingress.push({ from: self, ports: portsOf(target, key, true) });
-      egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key, true) });
-    }
-    egress.push(...internetEgress(c));
-    for (const dep of [...(c.dependsOn ?? [])].sort()) {
-      egress.push({
-        to: isRemote(target, dep)
-          ? ANYWHERE
-          : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
-        ports: portsOf(target, dep),
-      });
-    }
-    add(
-      new NetworkPolicy({
-        metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
-        spec: {
-          podSelector: { matchLabels: selectorLabels(target, name) },
-          policyTypes: ["Ingress", "Egress"],
-          ingress,
-          egress,
-        },
-      }),
-      key,
-    );
+  ];
+}
+
+/**
+ * Who may reach a component: its callers (components and hooks), the ingress controller, load balancer sources, the
+ * scraper, its store peers.
+ */
+function componentIngress(target: ResolvedTarget, keys: string[], key: string): IngressRule[] {
+  const c = target.components[key];
+  const ingress: IngressRule[] = [];
+  const callers = [
+    ...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)),
+    ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key)),
+  ].sort();
+  if (callers.length) {
+    ingress.push({
+      from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })),
+      ports: portsOf(target, key),
+    });
   }
-  for (const hook of Object.keys(target.hooks).sort()) {
-    const spec = target.hooks[hook];
-    const name = objectName(target, hook);
-    const egress: EgressRule[] = spec.dependsOn
-      .slice()
-      .sort()
-      .map((dep) => ({
-        to: isRemote(target, dep)
-          ? ANYWHERE
-          : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
-        ports: portsOf(target, dep),
-      }));
-    if (spec.externalHttps) egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }] });
-    add(
-      new NetworkPolicy({
-        metadata: { name, namespace: ns, labels: platformLabels(target, "network-policy") },
-        spec: {
-          podSelector: { matchLabels: selectorLabels(target, name) },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [],
-          egress,
-        },
-      }),
-      hook,
-    );
+  const published = ingressPorts(target, key);
+  if (published.length) {
+    ingress.push({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }],
+      ports: published.map((port) => ({ protocol: "TCP", port })),
+    });
   }
-  return out;
+  if (c.type === "store" && c.loadBalancer && !isRemote(target, key)) {
+    ingress.push({
+      from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }],
+    });
+  }
+  if (c.metrics) {
+    // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
+    const scraper = target.prometheusStack
+      ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
+      : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } };
+    ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
+  }
+  if (c.type === "store") {
+    // Peers of the same store replicate to each other.
+    const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
+    ingress.push({ from: self, ports: portsOf(target, key, true) });
+  }
+  return ingress;
+}
+
+/** Where a component may go: the API server, its store peers, the internet it declares, its dependencies. */
+function componentEgress(target: ResolvedTarget, key: string): EgressRule[] {
+  const c = target.components[key];
+  const egress: EgressRule[] = [];
+  if (c.access?.length) {
+    // The Kubernetes API server, wherever it runs.
+    egress.push({
+      to: ANYWHERE,
+      ports: [
+        { protocol: "TCP", port: 443 },
+        { protocol: "TCP", port: 6443 },
+      ],
+    });
+  }
+  if (c.type === "store") {
+    // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.
+    const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
+    egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key, true) });
+  }
+  egress.push(...internetEgress(c));
+  for (const dep of [...(c.dependsOn ?? [])].sort()) egress.push(dependencyEgress(target, dep));
+  return egress;
+}
+
+/** Egress to one dependency: its pods, or anywhere when it runs in another region. */
+function dependencyEgress(target: ResolvedTarget, dep: string): EgressRule {
+  return {
+    to: isRemote(target, dep)
+      ? ANYWHERE
+      : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
+    ports: portsOf(target, dep),
+  };
+}
+
+/** A pod policy: ingress and egress for the pods of `name`. */
+function podPolicy(target: ResolvedTarget, name: string, ingress: IngressRule[], egress: EgressRule[]): NetworkPolicy {
+  return new NetworkPolicy({
+    metadata: { name, namespace: target.namespace, labels: platformLabels(target, "network-policy") },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(target, name) },
+      policyTypes: ["Ingress", "Egress"],
+      ingress,
+      egress,
+    },
+  });
+}
+
+/** One component's policy. */
+function componentPolicy(target: ResolvedTarget, keys: string[], key: string): NetworkPolicy {
+  return podPolicy(target, objectName(target, key), componentIngress(target, keys, key), componentEgress(target, key));
+}
+
+/** One hook's policy: no ingress; egress to what it depends on, and HTTPS anywhere when it calls out. */
+function hookPolicy(target: ResolvedTarget, hook: string): NetworkPolicy {
+  const spec = target.hooks[hook];
+  const egress = spec.dependsOn
+    .slice()
+    .sort()
+    .map((dep) => dependencyEgress(target, dep));
+  if (spec.externalHttps) egress.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }] });
+  return podPolicy(target, objectName(target, hook), [], egress);
 }

@@ -11,6 +11,8 @@
  */
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
+import type { IEmbeddedPersistentVolumeClaim } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/EmbeddedPersistentVolumeClaim";
+import type { IStorageSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/StorageSpec";
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
@@ -55,16 +57,18 @@ const POD_SECURITY = {
   seccompProfile: { type: "RuntimeDefault" as const },
 };
 
-function claim(storage: string, storageClass: string | undefined) {
-  return {
-    volumeClaimTemplate: {
-      spec: {
-        accessModes: ["ReadWriteOnce" as const],
-        storageClassName: storageClass,
-        resources: { requests: { storage: canonicalQuantity(storage) } },
-      },
+/** The embedded claim as rendered: no apiVersion or kind (the CRD does not ask for them, the model type does). */
+type EmbeddedClaim = Omit<IEmbeddedPersistentVolumeClaim, "apiVersion" | "kind">;
+
+function claim(storage: string, storageClass: string | undefined): IStorageSpec {
+  const volumeClaimTemplate: EmbeddedClaim = {
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: storageClass,
+      resources: { requests: { storage: canonicalQuantity(storage) } },
     },
-  } as never;
+  };
+  return { volumeClaimTemplate: volumeClaimTemplate as IEmbeddedPersistentVolumeClaim };
 }
 
 function networkPolicies(target: ResolvedTarget, prom: string, am: string): RenderedObject[] {
@@ -164,104 +168,124 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
     if (!target.components[k])
       throw new ManifoldError(`names unknown component "${k}"`, { field: `prometheusStack.queriedBy[${i}]` });
   });
-  const ns = target.namespace;
   const prom = prometheusName(target);
   const am = `${target.namePrefix}${ALERTMANAGER_NAME}`;
-  const labels = platformLabels(target, "monitoring");
-  const out: RenderedObject[] = [];
-  const add = (object: unknown, band: RenderedObject["band"]) => out.push({ object: plain(object), band });
-  const cr = (name: string) => ({ name, namespace: ns, labels, annotations: { ...SKIP_DRY_RUN } });
-  const byPlatform = { matchLabels: { "app.kubernetes.io/part-of": target.platform } };
   const strict = target.mesh?.mtls === "STRICT";
+  const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({ object: plain(object), band });
+  const out: RenderedObject[] = [
+    ...prometheusAccess(target, prom).map((o) => item(o, "foundation")),
+    item(prometheus(target, stack.prometheus, prom, strict), "observability"),
+    item(alertmanager(target, stack.alertmanager, am, strict), "observability"),
+  ];
+  if (strict) {
+    // Prometheus' sidecar does not intercept inbound traffic, so clients (Grafana) must not wrap queries in mesh mTLS.
+    out.push(
+      item(
+        new DestinationRule({
+          metadata: customResourceMeta(target, prom),
+          spec: {
+            host: `prometheus-operated.${target.namespace}.svc.cluster.local`,
+            trafficPolicy: { tls: { mode: "DISABLE" } },
+          },
+        }),
+        "edge",
+      ),
+    );
+  }
+  if (target.policy.networkPolicies) out.push(...networkPolicies(target, prom, am));
+  return out;
+}
 
-  add(
-    new ServiceAccount({ metadata: { name: prom, namespace: ns, labels }, automountServiceAccountToken: true }),
-    "foundation",
-  );
-  add(
+type Stack = NonNullable<ResolvedTarget["prometheusStack"]>;
+
+/** The metadata of one of the stack's custom resources (their CRDs come from another Application). */
+function customResourceMeta(target: ResolvedTarget, name: string) {
+  return {
+    name,
+    namespace: target.namespace,
+    labels: platformLabels(target, "monitoring"),
+    annotations: { ...SKIP_DRY_RUN },
+  };
+}
+
+/** Prometheus' ServiceAccount, and the Role and RoleBinding that let it discover targets in the namespace. */
+function prometheusAccess(target: ResolvedTarget, prom: string): [ServiceAccount, Role, RoleBinding] {
+  const ns = target.namespace;
+  const metadata = { name: prom, namespace: ns, labels: platformLabels(target, "monitoring") };
+  return [
+    new ServiceAccount({ metadata, automountServiceAccountToken: true }),
     new Role({
-      metadata: { name: prom, namespace: ns, labels },
+      metadata,
       rules: [
         { apiGroups: [""], resources: ["services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
         { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
         { apiGroups: [""], resources: ["configmaps"], verbs: ["get"] },
       ],
     }),
-    "foundation",
-  );
-  add(
     new RoleBinding({
-      metadata: { name: prom, namespace: ns, labels },
+      metadata,
       subjects: [{ kind: "ServiceAccount", name: prom, namespace: ns }],
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: prom },
     }),
-    "foundation",
-  );
-  const p = stack.prometheus;
-  add(
-    new Prometheus({
-      metadata: cr(prom),
-      spec: {
-        version: p.version,
-        replicas: p.replicas,
-        retention: p.retention as never,
-        scrapeInterval: (p.scrapeInterval ?? "30s") as never,
-        serviceAccountName: prom,
-        serviceMonitorSelector: byPlatform,
-        serviceMonitorNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
-        ruleSelector: byPlatform,
-        ruleNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
-        externalLabels: { environment: target.environment, region: target.region },
-        alerting: { alertmanagers: [{ namespace: ns, name: "alertmanager-operated", port: "web" }] },
-        resources: canonicalResources(p.resources),
-        securityContext: POD_SECURITY,
-        storage: claim(p.storage, p.storageClass),
-        podMetadata: {
-          labels: selectorLabels(target, prom),
-          annotations: strict
-            ? {
-                "proxy.istio.io/config": '{"proxyMetadata":{"OUTPUT_CERTS":"/etc/istio-output-certs"}}',
-                "sidecar.istio.io/userVolumeMount": '[{"name":"istio-certs","mountPath":"/etc/istio-output-certs"}]',
-                "traffic.sidecar.istio.io/includeInboundPorts": "",
-                "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
-              }
-            : undefined,
-        },
-        volumes: strict ? [{ name: "istio-certs", emptyDir: { medium: "Memory" } }] : undefined,
-        volumeMounts: strict ? [{ name: "istio-certs", mountPath: PROM_CERTS }] : undefined,
+  ];
+}
+
+/**
+ * The Prometheus resource: it scrapes the platform's ServiceMonitors and rules in its namespace and, under a STRICT
+ * mesh, writes Istio's certificates to a volume so it can scrape through mutual TLS.
+ */
+function prometheus(target: ResolvedTarget, p: Stack["prometheus"], prom: string, strict: boolean): Prometheus {
+  const ns = target.namespace;
+  const byPlatform = { matchLabels: { "app.kubernetes.io/part-of": target.platform } };
+  return new Prometheus({
+    metadata: customResourceMeta(target, prom),
+    spec: {
+      version: p.version,
+      replicas: p.replicas,
+      retention: p.retention,
+      scrapeInterval: p.scrapeInterval ?? "30s",
+      serviceAccountName: prom,
+      serviceMonitorSelector: byPlatform,
+      serviceMonitorNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+      ruleSelector: byPlatform,
+      ruleNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+      externalLabels: { environment: target.environment, region: target.region },
+      alerting: { alertmanagers: [{ namespace: ns, name: "alertmanager-operated", port: "web" }] },
+      resources: canonicalResources(p.resources),
+      securityContext: POD_SECURITY,
+      storage: claim(p.storage, p.storageClass),
+      podMetadata: {
+        labels: selectorLabels(target, prom),
+        annotations: strict
+          ? {
+              "proxy.istio.io/config": '{"proxyMetadata":{"OUTPUT_CERTS":"/etc/istio-output-certs"}}',
+              "sidecar.istio.io/userVolumeMount": '[{"name":"istio-certs","mountPath":"/etc/istio-output-certs"}]',
+              "traffic.sidecar.istio.io/includeInboundPorts": "",
+              "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
+            }
+          : undefined,
       },
-    }),
-    "observability",
-  );
-  const a = stack.alertmanager;
-  add(
-    new Alertmanager({
-      metadata: cr(am),
-      spec: {
-        version: a.version,
-        replicas: a.replicas,
-        resources: canonicalResources(a.resources),
-        securityContext: POD_SECURITY,
-        storage: claim(a.storage, a.storageClass),
-        // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
-        podMetadata: {
-          labels: selectorLabels(target, am),
-          annotations: strict ? { "sidecar.istio.io/inject": "false" } : undefined,
-        },
+      volumes: strict ? [{ name: "istio-certs", emptyDir: { medium: "Memory" } }] : undefined,
+      volumeMounts: strict ? [{ name: "istio-certs", mountPath: PROM_CERTS }] : undefined,
+    },
+  });
+}
+
+/** The Alertmanager resource. */
+function alertmanager(target: ResolvedTarget, a: Stack["alertmanager"], am: string, strict: boolean): Alertmanager {
+  return new Alertmanager({
+    metadata: customResourceMeta(target, am),
+    spec: {
+      version: a.version,
+      replicas: a.replicas,
+      resources: canonicalResources(a.resources),
+      securityContext: POD_SECURITY,
+      storage: claim(a.storage, a.storageClass),
+      // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
+      podMetadata: {
+        labels: selectorLabels(target, am),
+        annotations: strict ? { "sidecar.istio.io/inject": "false" } : undefined,
       },
-    }),
-    "observability",
-  );
-  if (strict) {
-    // Prometheus' sidecar does not intercept inbound traffic, so clients (Grafana) must not wrap queries in mesh mTLS.
-    add(
-      new DestinationRule({
-        metadata: cr(prom),
-        spec: { host: `prometheus-operated.${ns}.svc.cluster.local`, trafficPolicy: { tls: { mode: "DISABLE" } } },
-      }),
-      "edge",
-    );
-  }
-  if (target.policy.networkPolicies) out.push(...networkPolicies(target, prom, am));
-  return out;
+    },
+  });
 }

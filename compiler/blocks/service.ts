@@ -84,122 +84,143 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   const name = objectName(target, key);
   const labels = standardLabels(target, name, "service", c);
   const meta = { name, namespace: target.namespace, labels };
-  const portEntries = Object.entries(c.ports);
-  const firstPort = portEntries[0][0];
+  const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
+    object: plain(object),
+    component: key,
+    band,
+  });
+  const ownConfig = buildComponentConfig(target, key, name, c);
+  const files = configFiles(target, name, labels, c);
+  const token = c.serviceAccountToken ?? Boolean(c.access?.length);
+  const out: RenderedObject[] = [
+    ...ownConfig,
+    ...files.objects.map((o) => ({ ...o, component: key })),
+    item(serviceAccount(target, name, labels, token), "foundation"),
+    item(
+      new Service({
+        metadata: meta,
+        spec: {
+          type: "ClusterIP",
+          selector: selectorLabels(target, name),
+          ports: Object.entries(c.ports).map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" })),
+        },
+      }),
+      "workload",
+    ),
+    item(serviceDeployment(target, key, c, { token, files, ownConfig: ownConfig.length > 0 }), "workload"),
+  ];
+  if (c.autoscale) {
+    out.push(
+      item(
+        new HorizontalPodAutoscaler({
+          metadata: meta,
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+            minReplicas: c.autoscale.min,
+            maxReplicas: c.autoscale.max,
+            metrics: hpaMetrics(c),
+          },
+        }),
+        "scaling",
+      ),
+    );
+  }
+  if (target.policy.disruptionBudgets && c.disruption !== false && minReplicas(c) >= 2)
+    out.push(item(disruptionBudget(target, name, labels, c.disruption ?? {}), "scaling"));
+  if (c.expose) out.push(item(serviceIngress(target, key, c, c.expose), "edge"));
+  return out;
+}
+
+/** The service's Deployment: its container with ports, env, config, probes and mounted files. */
+function serviceDeployment(
+  target: ResolvedTarget,
+  key: string,
+  c: ServiceComponent,
+  parts: { token: boolean; files: ReturnType<typeof configFiles>; ownConfig: boolean },
+): Deployment {
+  const name = objectName(target, key);
+  const labels = standardLabels(target, name, "service", c);
+  const { token, files } = parts;
+  const firstPort = Object.keys(c.ports)[0];
   const probes = c.probes ?? {};
   const liveness = probes.liveness ?? { path: "/health" };
   const readiness = probes.readiness ?? { path: "/health" };
   const hasConfig = Object.keys(target.config).length > 0 && c.useConfig !== false;
-  const out: RenderedObject[] = [];
-  const add = (object: unknown, band: RenderedObject["band"]) =>
-    out.push({ object: plain(object), component: key, band });
-
-  const ownConfig = buildComponentConfig(target, key, name, c);
-  out.push(...ownConfig);
   const envFrom = [
     ...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []),
-    ...(ownConfig.length ? [{ configMapRef: { name: componentConfigName(name) } }] : []),
+    ...(parts.ownConfig ? [{ configMapRef: { name: componentConfigName(name) } }] : []),
   ];
-  const files = configFiles(target, name, labels, c);
-  out.push(...files.objects.map((o) => ({ ...o, component: key })));
-  const token = c.serviceAccountToken ?? Boolean(c.access?.length);
-  add(serviceAccount(target, name, labels, token), "foundation");
-  add(
-    new Service({
-      metadata: meta,
-      spec: {
-        type: "ClusterIP",
-        selector: selectorLabels(target, name),
-        ports: portEntries.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" })),
-      },
-    }),
-    "workload",
-  );
-  add(
-    new Deployment({
-      metadata: meta,
-      spec: {
-        replicas: c.autoscale ? undefined : c.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selectorLabels(target, name) },
-        strategy: { type: "RollingUpdate", rollingUpdate: c.rollout ?? { maxSurge: "25%", maxUnavailable: 0 } },
-        template: podTemplate({
-          name,
-          labels,
-          serviceAccountName: name,
-          automountToken: token,
-          runAsUser: 1000,
-          writablePaths: c.writablePaths ?? ["/tmp"],
-          extraVolumes: files.volumes.length ? files.volumes : undefined,
-          extraMounts: files.mounts.length ? files.mounts : undefined,
-          container: {
-            name: key,
-            image: c.image,
-            command: c.command,
-            args: c.args,
-            ports: portEntries.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
-            env: c.env && Object.keys(c.env).length ? envVars(target, c.env) : undefined,
-            envFrom: envFrom.length ? envFrom : undefined,
-            resources: canonicalResources(c.resources),
-            livenessProbe: liveness ? httpProbe(liveness, firstPort) : undefined,
-            readinessProbe: readiness ? httpProbe(readiness, firstPort) : undefined,
-            startupProbe: probes.startup ? httpProbe(probes.startup, firstPort) : undefined,
-          },
-        }),
-      },
-    }),
-    "workload",
-  );
-  if (c.autoscale) {
-    add(
-      new HorizontalPodAutoscaler({
-        metadata: meta,
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-          minReplicas: c.autoscale.min,
-          maxReplicas: c.autoscale.max,
-          metrics: hpaMetrics(c),
+  return new Deployment({
+    metadata: { name, namespace: target.namespace, labels },
+    spec: {
+      replicas: c.autoscale ? undefined : c.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorLabels(target, name) },
+      strategy: { type: "RollingUpdate", rollingUpdate: c.rollout ?? { maxSurge: "25%", maxUnavailable: 0 } },
+      template: podTemplate({
+        name,
+        labels,
+        serviceAccountName: name,
+        automountToken: token,
+        runAsUser: 1000,
+        writablePaths: c.writablePaths ?? ["/tmp"],
+        extraVolumes: files.volumes.length ? files.volumes : undefined,
+        extraMounts: files.mounts.length ? files.mounts : undefined,
+        container: {
+          name: key,
+          image: c.image,
+          command: c.command,
+          args: c.args,
+          ports: Object.entries(c.ports).map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+          env: c.env && Object.keys(c.env).length ? envVars(target, c.env) : undefined,
+          envFrom: envFrom.length ? envFrom : undefined,
+          resources: canonicalResources(c.resources),
+          livenessProbe: liveness ? httpProbe(liveness, firstPort) : undefined,
+          readinessProbe: readiness ? httpProbe(readiness, firstPort) : undefined,
+          startupProbe: probes.startup ? httpProbe(probes.startup, firstPort) : undefined,
         },
       }),
-      "scaling",
-    );
-  }
-  if (target.policy.disruptionBudgets && c.disruption !== false && minReplicas(c) >= 2) {
-    add(disruptionBudget(target, name, labels, c.disruption ?? {}), "scaling");
-  }
-  if (c.expose) {
-    const host = `${c.expose.host}.${target.cluster.ingressDomain}`;
-    const port = c.expose.port ?? firstPort;
-    add(
-      new Ingress({
-        metadata: {
-          ...meta,
-          annotations: {
-            "cert-manager.io/cluster-issuer": "letsencrypt-prod",
-            "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-          },
-        },
-        spec: {
-          ingressClassName: "nginx",
-          tls: [{ hosts: [host], secretName: `${name}-tls` }],
-          rules: [
-            {
-              host,
-              http: {
-                paths: [
-                  {
-                    path: c.expose.path ?? "/",
-                    pathType: "Prefix",
-                    backend: { service: { name, port: { name: port } } },
-                  },
-                ],
+    },
+  });
+}
+
+/** The NGINX Ingress of an exposed service, with a cert-manager certificate for its host. */
+function serviceIngress(
+  target: ResolvedTarget,
+  key: string,
+  c: ServiceComponent,
+  expose: NonNullable<ServiceComponent["expose"]>,
+): Ingress {
+  const name = objectName(target, key);
+  const host = `${expose.host}.${target.cluster.ingressDomain}`;
+  const port = expose.port ?? Object.keys(c.ports)[0];
+  return new Ingress({
+    metadata: {
+      name,
+      namespace: target.namespace,
+      labels: standardLabels(target, name, "service", c),
+      annotations: {
+        "cert-manager.io/cluster-issuer": "letsencrypt-prod",
+        "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+      },
+    },
+    spec: {
+      ingressClassName: "nginx",
+      tls: [{ hosts: [host], secretName: `${name}-tls` }],
+      rules: [
+        {
+          host,
+          http: {
+            paths: [
+              {
+                path: expose.path ?? "/",
+                pathType: "Prefix",
+                backend: { service: { name, port: { name: port } } },
               },
-            },
-          ],
+            ],
+          },
         },
-      }),
-      "edge",
-    );
-  }
-  return out;
+      ],
+    },
+  });
 }

@@ -44,79 +44,126 @@ export function remotePrimaryHost(target: ResolvedTarget, name: string): string 
   return `${name}.${target.namespace}.${target.primary.cluster.serviceDomain}`;
 }
 
+/** What every step of building one store shares: the engine, names, ports and labels. */
+interface StoreBuild {
+  target: ResolvedTarget;
+  key: string;
+  c: StoreComponent;
+  engine: ReturnType<typeof engineOf>;
+  name: string;
+  init: ReturnType<typeof buildInitScripts>;
+  ports: [string, number][];
+  peerPorts: [string, number][];
+  servicePorts: { name: string; port: number; targetPort: string; protocol: "TCP" }[];
+  headlessPorts: { name: string; port: number; targetPort: string; protocol: "TCP" }[];
+  baseLabels: Record<string, string>;
+  primaryHost: string;
+}
+
 /** Builds every object of one data-store component. */
 export function buildStore(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
+  checkStore(target, key, c);
+  const b = storeBuild(target, key, c);
+  const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
+    object: plain(object),
+    component: key,
+    band,
+  });
+  return [
+    ...b.init.objects,
+    item(serviceAccount(target, b.name, b.baseLabels, false), "foundation"),
+    ...clientServices(b, item),
+    ...storePodSets(target, b.name, c).flatMap((set) => podSetObjects(b, set, item)),
+  ];
+}
+
+/** Rejects store descriptions the engine cannot run (a flavor on a non-postgres store, the engine's own checks). */
+function checkStore(target: ResolvedTarget, key: string, c: StoreComponent): void {
   if (c.flavor !== undefined && c.engine !== "postgres")
     throw new ManifoldError(`flavor applies to postgres only, not ${c.engine}`, {
       field: `components.${key}.flavor`,
       target: target.id,
     });
-  const engine = engineOf(c);
-  const problem = engine.check?.(c);
+  const problem = engineOf(c).check?.(c);
   if (problem) throw new ManifoldError(problem, { field: `components.${key}`, target: target.id });
+}
+
+function storeBuild(target: ResolvedTarget, key: string, c: StoreComponent): StoreBuild {
+  const engine = engineOf(c);
   const name = objectName(target, key);
-  const init = buildInitScripts(target, key, name, c);
-  const out: RenderedObject[] = [...init.objects];
-  const add = (object: unknown, band: RenderedObject["band"]) =>
-    out.push({ object: plain(object), component: key, band });
   const ports = Object.entries(engine.ports);
-  const servicePorts = ports.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }));
   const peerPorts = Object.entries(engine.peerPorts ?? {});
-  const headlessPorts = [
-    ...servicePorts,
-    ...peerPorts.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const })),
-  ];
-  const baseLabels = standardLabels(target, name, "database", c);
-  const sets = storePodSets(target, name, c);
-  const primaryHost = target.role === "primary" || !engine.crossRegion ? name : remotePrimaryHost(target, name);
+  const servicePorts = ports.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const }));
+  return {
+    target,
+    key,
+    c,
+    engine,
+    name,
+    init: buildInitScripts(target, key, name, c),
+    ports,
+    peerPorts,
+    servicePorts,
+    headlessPorts: [
+      ...servicePorts,
+      ...peerPorts.map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" as const })),
+    ],
+    baseLabels: standardLabels(target, name, "database", c),
+    primaryHost: target.role === "primary" || !engine.crossRegion ? name : remotePrimaryHost(target, name),
+  };
+}
 
-  add(serviceAccount(target, name, baseLabels, false), "foundation");
+type Item = (object: unknown, band: RenderedObject["band"]) => RenderedObject;
 
-  // The client-facing Service: the writable primary (or the whole cluster), or an ExternalName to the primary region.
-  if (engine.crossRegion && target.role !== "primary") {
-    add(
-      new Service({
-        metadata: { name, namespace: target.namespace, labels: baseLabels },
-        spec: { type: "ExternalName", externalName: primaryHost, ports: servicePorts },
-      }),
-      "workload",
-    );
-  } else {
-    const role = engine.crossRegion ? "primary" : "database";
-    const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
-    add(
-      new Service({
-        metadata: { name, namespace: target.namespace, labels: baseLabels },
-        spec: { type: "ClusterIP", selector, ports: servicePorts },
-      }),
-      "workload",
-    );
-    out.push(...buildLoadBalancer(target, key, name, c, selector, baseLabels));
-  }
-
-  for (const set of sets) {
-    const role = set.mode === "cluster" ? "database" : set.mode;
-    const labels = { ...standardLabels(target, name, role, c) };
-    const podSelector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
-    const headless = `${set.setName}-headless`;
-    const ctx = {
-      mode: set.mode,
-      spec: c,
-      primaryHost,
-      setName: set.setName,
-      headlessName: headless,
-      namespace: target.namespace,
-    };
-    if (set.mode === "replica" && engine.crossRegion) {
-      add(
+/** The client-facing Service: the writable primary (or the whole cluster), or an ExternalName to the primary region. */
+function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
+  const { target, name, baseLabels } = b;
+  if (b.engine.crossRegion && target.role !== "primary") {
+    return [
+      item(
         new Service({
-          metadata: { name: set.setName, namespace: target.namespace, labels },
-          spec: { type: "ClusterIP", selector: podSelector, ports: servicePorts },
+          metadata: { name, namespace: target.namespace, labels: baseLabels },
+          spec: { type: "ExternalName", externalName: b.primaryHost, ports: b.servicePorts },
         }),
         "workload",
-      );
-    }
-    add(
+      ),
+    ];
+  }
+  const role = b.engine.crossRegion ? "primary" : "database";
+  const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
+  return [
+    item(
+      new Service({
+        metadata: { name, namespace: target.namespace, labels: baseLabels },
+        spec: { type: "ClusterIP", selector, ports: b.servicePorts },
+      }),
+      "workload",
+    ),
+    ...buildLoadBalancer(target, b.key, name, b.c, selector, baseLabels),
+  ];
+}
+
+/** One pod set's objects: its Service (in-region replicas), its headless Service, its StatefulSet and its budget. */
+function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[] {
+  const { target, name, c } = b;
+  const role = set.mode === "cluster" ? "database" : set.mode;
+  const labels = { ...standardLabels(target, name, role, c) };
+  const podSelector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
+  const headless = `${set.setName}-headless`;
+  const out: RenderedObject[] = [];
+  if (set.mode === "replica" && b.engine.crossRegion) {
+    out.push(
+      item(
+        new Service({
+          metadata: { name: set.setName, namespace: target.namespace, labels },
+          spec: { type: "ClusterIP", selector: podSelector, ports: b.servicePorts },
+        }),
+        "workload",
+      ),
+    );
+  }
+  out.push(
+    item(
       new Service({
         metadata: { name: headless, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
         spec: {
@@ -124,61 +171,78 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
           clusterIP: "None",
           publishNotReadyAddresses: true,
           selector: podSelector,
-          ports: headlessPorts,
+          ports: b.headlessPorts,
         },
       }),
       "workload",
-    );
-    const command = engine.command?.({ ...ctx, replicas: set.replicas }) ?? {};
-    const template = podTemplate({
-      name,
-      labels,
-      serviceAccountName: name,
-      automountToken: false,
-      runAsUser: engine.runAsUser,
-      writablePaths: engine.writablePaths,
-      extraVolumes: init.volumes,
-      extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...init.mounts],
-      container: {
-        name: c.engine,
-        image: c.image,
-        ...command,
-        ports: [...ports, ...peerPorts].map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
-        env: [...engine.env(ctx), ...envVars(target, c.env)],
-        resources: canonicalResources(c.resources),
-        readinessProbe: engine.probe(ctx),
-        livenessProbe: { ...engine.probe(ctx), initialDelaySeconds: 30 },
-      },
-    });
-    add(
-      new StatefulSet({
-        metadata: { name: set.setName, namespace: target.namespace, labels },
-        spec: {
-          serviceName: headless,
-          replicas: set.replicas,
-          podManagementPolicy: engine.podManagementPolicy ?? "OrderedReady",
-          updateStrategy: { type: "RollingUpdate" },
-          selector: { matchLabels: podSelector },
-          template,
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data" },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                storageClassName: c.storageClass,
-                resources: { requests: { storage: canonicalQuantity(c.storage) } },
-              },
-            },
-          ],
-        },
-      }),
-      "workload",
-    );
-    if (target.policy.disruptionBudgets && c.disruption !== false && set.replicas >= 2) {
-      const budget = disruptionBudget(target, set.setName, labels, c.disruption ?? {});
-      budget.spec!.selector = { matchLabels: podSelector };
-      add(budget, "scaling");
-    }
+    ),
+    item(storeStatefulSet(b, set, labels, podSelector, headless), "workload"),
+  );
+  if (target.policy.disruptionBudgets && c.disruption !== false && set.replicas >= 2) {
+    const budget = disruptionBudget(target, set.setName, labels, c.disruption ?? {});
+    budget.spec!.selector = { matchLabels: podSelector };
+    out.push(item(budget, "scaling"));
   }
   return out;
+}
+
+/** The StatefulSet of one pod set: the engine's container, its data volume claim, and the init scripts. */
+function storeStatefulSet(
+  b: StoreBuild,
+  set: PodSet,
+  labels: Record<string, string>,
+  podSelector: Record<string, string>,
+  headless: string,
+): StatefulSet {
+  const { target, name, c, engine } = b;
+  const ctx = {
+    mode: set.mode,
+    spec: c,
+    primaryHost: b.primaryHost,
+    setName: set.setName,
+    headlessName: headless,
+    namespace: target.namespace,
+  };
+  const command = engine.command?.({ ...ctx, replicas: set.replicas }) ?? {};
+  const template = podTemplate({
+    name,
+    labels,
+    serviceAccountName: name,
+    automountToken: false,
+    runAsUser: engine.runAsUser,
+    writablePaths: engine.writablePaths,
+    extraVolumes: b.init.volumes,
+    extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...b.init.mounts],
+    container: {
+      name: c.engine,
+      image: c.image,
+      ...command,
+      ports: [...b.ports, ...b.peerPorts].map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+      env: [...engine.env(ctx), ...envVars(target, c.env)],
+      resources: canonicalResources(c.resources),
+      readinessProbe: engine.probe(ctx),
+      livenessProbe: { ...engine.probe(ctx), initialDelaySeconds: 30 },
+    },
+  });
+  return new StatefulSet({
+    metadata: { name: set.setName, namespace: target.namespace, labels },
+    spec: {
+      serviceName: headless,
+      replicas: set.replicas,
+      podManagementPolicy: engine.podManagementPolicy ?? "OrderedReady",
+      updateStrategy: { type: "RollingUpdate" },
+      selector: { matchLabels: podSelector },
+      template,
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: c.storageClass,
+            resources: { requests: { storage: canonicalQuantity(c.storage) } },
+          },
+        },
+      ],
+    },
+  });
 }

@@ -61,7 +61,8 @@ export function buildVerticalScaling(target: ResolvedTarget, key: string, c: Com
             {
               containerName: c.type === "service" ? key : c.engine,
               controlledResources: ["cpu", "memory"],
-              // Limits stay as declared (and cap the recommendation); the ResourceQuota is sized for requests at the VPA maximum.
+              // Limits stay as declared (and cap the recommendation); the ResourceQuota is sized for requests at the
+              // VPA maximum.
               controlledValues: "RequestsOnly",
               minAllowed: amounts(v.min),
               maxAllowed: amounts(v.max),

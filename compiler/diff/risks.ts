@@ -8,6 +8,7 @@
 import fastJsonPatch from "fast-json-patch";
 import { compareQuantities, isQuantity } from "../quantity.ts";
 import type { ObjectChange } from "./objects.ts";
+import { HOOK_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
 
 const { getValueByPointer } = fastJsonPatch;
 
@@ -28,7 +29,7 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
 };
 
 const DATA_KINDS = new Set(["StatefulSet", "PersistentVolumeClaim", "Namespace"]);
-const WAVE = "argocd.argoproj.io/sync-wave";
+const WAVE = WAVE_ANNOTATION;
 
 /** True for an environment whose reductions are flagged. */
 export function isProduction(environment: string): boolean {
@@ -116,7 +117,7 @@ export function risksOf(change: ObjectChange): Risk[] {
   if (type !== "changed") return risks;
   const paths = change.patch.map((op) => op.path);
   // A hook is deleted and created again on every sync, so its fields may change freely.
-  const recreated = Boolean(change.after?.metadata?.annotations?.["argocd.argoproj.io/hook"]);
+  const recreated = Boolean(change.after?.metadata?.annotations?.[HOOK_ANNOTATION]);
   const immutable = recreated ? [] : (IMMUTABLE_FIELDS[kind] ?? []).filter((f) => paths.some((p) => under(p, f)));
   if (immutable.length)
     risks.push({

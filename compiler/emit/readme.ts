@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { sortForSync, syncPhase, syncWave } from "../sync/apply-order.ts";
+import { syncPhase, syncWave } from "../sync/apply-order.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import { objectFileName } from "./files.ts";
 import { syncGraph } from "../graph/sync-graph.ts";

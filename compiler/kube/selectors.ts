@@ -1,34 +1,56 @@
 /** Label selectors as the API server evaluates them, and the pod templates they can select. */
 import type { RenderedObject } from "../model/object.ts";
-import { podTemplateOf } from "./pods.ts";
+import { podTemplateOf, type PodSpecShape } from "./pods.ts";
+import { looseSpec, type Loose } from "./loose.ts";
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+/** One requirement of a LabelSelector's `matchExpressions`. */
+export interface MatchExpression {
+  key: string;
+  operator: string;
+  values?: string[];
 }
 
-/** Whether `labels` satisfy a LabelSelector (`matchLabels` and `matchExpressions`). An empty selector matches everything. */
+/** A Kubernetes LabelSelector (`matchLabels` and `matchExpressions`). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: MatchExpression[];
+}
+
+/**
+ * Whether one requirement holds for `labels`, or undefined when the requirement is invalid (an unknown operator,
+ * `In`/`NotIn` without values, `Exists`/`DoesNotExist` with values), as the API server's validation has it.
+ */
+function requirementHolds(e: Loose<MatchExpression>, labels: Record<string, string>): boolean | undefined {
+  if (typeof e.key !== "string") return undefined;
+  const has = Object.hasOwn(labels, e.key);
+  const values = e.values ?? [];
+  switch (e.operator) {
+    case "In":
+      return values.length ? has && values.includes(labels[e.key]) : undefined;
+    case "NotIn":
+      return values.length ? !has || !values.includes(labels[e.key]) : undefined;
+    case "Exists":
+      return values.length ? undefined : has;
+    case "DoesNotExist":
+      return values.length ? undefined : !has;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether `labels` satisfy a LabelSelector: every `matchLabels` entry and every `matchExpressions` requirement
+ * holds. An empty (or absent) selector matches everything; an invalid one matches nothing, as the API server and
+ * Argo CD's cluster generator reject it rather than select with it.
+ */
 export function selectorMatches(
-  selector: LabelSelector | undefined,
+  selector: Loose<LabelSelector> | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const ok =
-      e.operator === "In"
-        ? has && (e.values ?? []).includes(l[e.key])
-        : e.operator === "NotIn"
-          ? !has || !(e.values ?? []).includes(l[e.key])
-          : e.operator === "Exists"
-            ? has
-            : e.operator === "DoesNotExist"
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
+  const requirements = (selector?.matchExpressions ?? []).map((e) => requirementHolds(e, l));
+  if (requirements.includes(undefined)) return false;
+  return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => l[k] === v) && requirements.every(Boolean);
 }
 
 /** Whether `labels` satisfy a plain map selector (a Service's `spec.selector`). */
@@ -39,7 +61,7 @@ export function mapMatches(selector: Record<string, string>, labels: Record<stri
 export interface PodTemplate {
   owner: RenderedObject;
   labels: Record<string, string>;
-  spec: any;
+  spec: PodSpecShape;
 }
 
 /**
@@ -53,7 +75,7 @@ function operatorPodLabels(o: RenderedObject): Record<string, string> | undefine
   const app =
     o.object.kind === "Prometheus" ? "prometheus" : o.object.kind === "Alertmanager" ? "alertmanager" : undefined;
   if (!app) return undefined;
-  const extra = (o.object.spec as any)?.podMetadata?.labels ?? {};
+  const extra = looseSpec<{ podMetadata: { labels: Record<string, string> } }>(o.object)?.podMetadata?.labels ?? {};
   return {
     ...extra,
     "app.kubernetes.io/name": app,
@@ -88,7 +110,9 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
   return out;
 }
 
-/** Every pod template of the target's workloads, with its labels, including the pods operators run for custom resources. */
+/**
+ * Every pod template of the target's workloads, with its labels, including the pods operators run for custom resources.
+ */
 export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objects) {
@@ -99,20 +123,20 @@ export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
     const template = podTemplateOf(o.object)?.template;
     if (template) out.push({ owner: o, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {} });
     else if (o.object.kind === "Pod")
-      out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: (o.object.spec as any) ?? {} });
+      out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: looseSpec<PodSpecShape>(o.object) ?? {} });
   }
   return out;
 }
 
 /** The named container ports of a pod template. */
-export function containerPortNames(spec: any): Set<string> {
+export function containerPortNames(spec: PodSpecShape | undefined): Set<string> {
   const names = new Set<string>();
   for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name) names.add(p.name);
   return names;
 }
 
 /** Finds a rendered object by kind and name (for Services, those operators create count too). */
-export function findObject(objects: RenderedObject[], kind: string, name: unknown): RenderedObject | undefined {
+export function findObject(objects: RenderedObject[], kind: unknown, name: unknown): RenderedObject | undefined {
   const found = objects.find((o) => o.object.kind === kind && o.object.metadata.name === name);
   if (found || kind !== "Service") return found;
   return operatorServices(objects).find((o) => o.object.metadata.name === name);

@@ -1,5 +1,15 @@
-/** The VerticalPodAutoscaler object (autoscaling.k8s.io/v1), typed here because no model package has it, and its structural check. */
+/**
+ * The VerticalPodAutoscaler object (autoscaling.k8s.io/v1), typed here because no model package has it, and its
+ * structural check.
+ */
 import type { KubeObject } from "../model/object.ts";
+import { looseSpec } from "./loose.ts";
+
+/** The fields of a VPA's spec the check reads, each unknown until checked. */
+interface VpaShape {
+  targetRef: { name: unknown; kind: unknown; apiVersion: unknown };
+  updatePolicy: { updateMode: unknown };
+}
 
 export interface VerticalPodAutoscaler extends KubeObject {
   apiVersion: "autoscaling.k8s.io/v1";
@@ -21,14 +31,15 @@ export interface VerticalPodAutoscaler extends KubeObject {
 
 /** A structural check of a VPA (no model package exists): the validate phase's schema rule uses it. */
 export function checkVerticalPodAutoscaler(o: KubeObject): { pointer: string; message: string }[] {
-  const spec = o.spec as any;
+  const spec = looseSpec<VpaShape>(o);
   const problems: { pointer: string; message: string }[] = [];
   if (!spec || typeof spec !== "object") return [{ pointer: "/spec", message: "must be an object" }];
   const ref = spec.targetRef;
   if (typeof ref?.name !== "string" || typeof ref?.kind !== "string" || typeof ref?.apiVersion !== "string")
     problems.push({ pointer: "/spec/targetRef", message: "must name apiVersion, kind and name" });
   const mode = spec.updatePolicy?.updateMode;
-  if (mode !== undefined && !["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate"].includes(mode))
+  const modes = ["Off", "Initial", "Recreate", "Auto", "InPlaceOrRecreate"];
+  if (mode !== undefined && (typeof mode !== "string" || !modes.includes(mode)))
     problems.push({
       pointer: "/spec/updatePolicy/updateMode",
       message: "must be Off, Initial, Recreate, Auto or InPlaceOrRecreate",

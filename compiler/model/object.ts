@@ -1,4 +1,7 @@
-/** What the build phase produces and every later phase reads: plain Kubernetes objects, each tagged with its component and band. */
+/**
+ * What the build phase produces and every later phase reads: plain Kubernetes objects, each tagged with its component
+ * and band.
+ */
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {

@@ -1,3 +1,4 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 
@@ -18,8 +19,8 @@ export const postgresOfficialEngine: StoreEngineDefinition = {
   initScriptsPath: "/docker-entrypoint-initdb.d",
   env({ spec }) {
     // A subdirectory, because the volume's root holds lost+found and initdb wants an empty directory.
-    const vars = [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }];
-    if (spec.password) vars.push(fromSecret("POSTGRES_PASSWORD", spec.password.name, spec.password.key) as never);
+    const vars: EnvVar[] = [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }];
+    if (spec.password) vars.push(fromSecret("POSTGRES_PASSWORD", spec.password.name, spec.password.key));
     if (spec.user) vars.push({ name: "POSTGRES_USER", value: spec.user });
     if (spec.database) vars.push({ name: "POSTGRES_DB", value: spec.database });
     return vars.sort((a, b) => a.name.localeCompare(b.name));

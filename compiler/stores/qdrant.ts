@@ -1,3 +1,4 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 
@@ -14,12 +15,11 @@ export const qdrantEngine: StoreEngineDefinition = {
   writablePaths: ["/qdrant/snapshots", "/tmp"],
   crossRegion: false,
   env({ spec }) {
-    const vars = [
+    const vars: EnvVar[] = [
       { name: "QDRANT__CLUSTER__ENABLED", value: "true" },
       { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" },
     ];
-    if (spec.password)
-      vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key) as never);
+    if (spec.password) vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key));
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {

@@ -6,6 +6,7 @@
  */
 import type { KubeObject } from "../model/object.ts";
 import type { SyncPhase } from "../model/hook.ts";
+import { HELM_HOOK_WEIGHT_ANNOTATION, HOOK_ANNOTATION, WAVE_ANNOTATION } from "./annotations.ts";
 
 /** gitops-engine's `kindOrder`, in order. */
 export const KIND_ORDER = [
@@ -60,18 +61,23 @@ export function isKnownKind(kind: string): boolean {
   return KIND_RANK.has(kind);
 }
 
+/** True when the object is a sync hook (it carries the hook annotation). */
+export function isHook(obj: KubeObject): boolean {
+  return obj.metadata.annotations?.[HOOK_ANNOTATION] !== undefined;
+}
+
 /** The object's sync phase: its first hook type, or Sync. */
 export function syncPhase(obj: KubeObject): SyncPhase {
-  const hook = obj.metadata.annotations?.["argocd.argoproj.io/hook"];
+  const hook = obj.metadata.annotations?.[HOOK_ANNOTATION];
   if (!hook) return "Sync";
   for (const h of hook.split(",").map((s) => s.trim())) if (h in PHASE_ORDER) return h as SyncPhase;
   return "Sync";
 }
 
-/** The object's wave: `argocd.argoproj.io/sync-wave` parsed as an integer, else the Helm hook weight, else 0. */
+/** The object's wave: its sync-wave annotation parsed as an integer, else the Helm hook weight, else 0. */
 export function syncWave(obj: KubeObject): number {
   const annotations = obj.metadata.annotations ?? {};
-  for (const key of ["argocd.argoproj.io/sync-wave", "helm.sh/hook-weight"]) {
+  for (const key of [WAVE_ANNOTATION, HELM_HOOK_WEIGHT_ANNOTATION]) {
     const raw = annotations[key];
     if (raw !== undefined && /^[-+]?\d+$/.test(raw.trim())) return Number.parseInt(raw.trim(), 10);
     if (raw !== undefined) return 0;

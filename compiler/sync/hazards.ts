@@ -13,6 +13,15 @@ import type { KubeObject } from "../model/object.ts";
 import { PHASE_ORDER, compareSyncOrder, syncPhase, syncWave } from "./apply-order.ts";
 import { apiGroup } from "./health.ts";
 import { podSpecOf } from "../kube/pods.ts";
+import { SKIP_DRY_RUN_OPTION } from "./annotations.ts";
+import { syncOptions } from "./sync-options.ts";
+import { looseSpec } from "../kube/loose.ts";
+
+/** The fields of a CustomResourceDefinition's spec that name the kind it installs. */
+interface CrdShape {
+  group: string;
+  names: { kind: string };
+}
 
 export interface Hazard {
   rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run";
@@ -52,17 +61,9 @@ export function installsCrd(objects: KubeObject[], o: KubeObject): boolean {
   return objects.some(
     (c) =>
       c.kind === "CustomResourceDefinition" &&
-      (c.spec as any)?.group === apiGroup(o) &&
-      (c.spec as any)?.names?.kind === o.kind,
+      looseSpec<CrdShape>(c)?.group === apiGroup(o) &&
+      looseSpec<CrdShape>(c)?.names?.kind === o.kind,
   );
-}
-
-/** The sync options an object carries, from `argocd.argoproj.io/sync-options`. */
-export function syncOptions(o: KubeObject): string[] {
-  return (o.metadata.annotations?.["argocd.argoproj.io/sync-options"] ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 interface Reference {
@@ -113,61 +114,79 @@ const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "Cro
  * of a workload to the names of the workloads it needs ready first.
  */
 export function findHazards(objects: KubeObject[], dependsOn: Record<string, string[]> = {}): Hazard[] {
-  const hazards: Hazard[] = [];
   const ordered = [...objects].sort(compareSyncOrder);
   const position = new Map(ordered.map((o, i) => [o, i]));
-  const id = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
+  return [
+    ...ordered.flatMap((consumer) => [
+      ...referenceHazards(ordered, position, consumer),
+      ...dryRunHazards(objects, consumer),
+    ]),
+    ...dependencyHazards(ordered, dependsOn),
+  ];
+}
 
-  for (const consumer of ordered) {
-    for (const ref of podReferences(consumer)) {
-      const direct = ordered.find((o) => o.kind === ref.kind && o.metadata.name === ref.name);
-      const external =
-        ref.kind === "Secret"
-          ? ordered.find(
-              (o) => o.kind === "ExternalSecret" && ((o.spec as any)?.target?.name ?? o.metadata.name) === ref.name,
-            )
-          : undefined;
-      if (direct) {
-        if (position.get(direct)! > position.get(consumer)!) {
-          hazards.push({
-            rule: "late-reference",
-            severity: "error",
-            object: id(consumer),
-            message: `reads ${ref.kind}/${ref.name}, which Argo CD applies after it`,
-          });
-        }
-      } else if (external) {
-        if (!before(step(external), step(consumer))) {
-          hazards.push({
-            rule: "late-reference",
-            severity: "error",
-            object: id(consumer),
-            message: `reads Secret/${ref.name}, made by ExternalSecret/${external.metadata.name} in the same or a later step; the Secret only exists once that ExternalSecret has synced, so it needs a strictly earlier wave`,
-          });
-        }
-      } else if (ref.kind !== "ServiceAccount" || ref.name !== "default") {
+const id = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
+
+/** What a pod reads that Argo CD applies after it, that an ExternalSecret makes too late, or that nothing creates. */
+function referenceHazards(ordered: KubeObject[], position: Map<KubeObject, number>, consumer: KubeObject): Hazard[] {
+  const hazards: Hazard[] = [];
+  for (const ref of podReferences(consumer)) {
+    const direct = ordered.find((o) => o.kind === ref.kind && o.metadata.name === ref.name);
+    const external =
+      ref.kind === "Secret"
+        ? ordered.find(
+            (o) =>
+              o.kind === "ExternalSecret" &&
+              (looseSpec<{ target: { name: string } }>(o)?.target?.name ?? o.metadata.name) === ref.name,
+          )
+        : undefined;
+    if (direct) {
+      if (position.get(direct)! > position.get(consumer)!) {
         hazards.push({
-          rule: "missing-reference",
-          severity: "warning",
+          rule: "late-reference",
+          severity: "error",
           object: id(consumer),
-          message: `reads ${ref.kind}/${ref.name}, which this Application does not create`,
+          message: `reads ${ref.kind}/${ref.name}, which Argo CD applies after it`,
         });
       }
-    }
-    if (
-      isCustomResource(consumer) &&
-      !installsCrd(objects, consumer) &&
-      !syncOptions(consumer).includes("SkipDryRunOnMissingResource=true")
-    ) {
+    } else if (external) {
+      if (!before(step(external), step(consumer))) {
+        hazards.push({
+          rule: "late-reference",
+          severity: "error",
+          object: id(consumer),
+          message: `reads Secret/${ref.name}, made by ExternalSecret/${external.metadata.name} in the same or a later step; the Secret only exists once that ExternalSecret has synced, so it needs a strictly earlier wave`,
+        });
+      }
+    } else if (ref.kind !== "ServiceAccount" || ref.name !== "default") {
       hazards.push({
-        rule: "crd-dry-run",
+        rule: "missing-reference",
         severity: "warning",
         object: id(consumer),
-        message: `is a custom resource whose CRD this Application does not install, and it lacks SkipDryRunOnMissingResource=true; the dry run fails while the CRD is missing`,
+        message: `reads ${ref.kind}/${ref.name}, which this Application does not create`,
       });
     }
   }
+  return hazards;
+}
 
+/** A custom resource whose CRD this Application does not install fails the dry run unless it skips it. */
+function dryRunHazards(objects: KubeObject[], consumer: KubeObject): Hazard[] {
+  if (!isCustomResource(consumer) || installsCrd(objects, consumer)) return [];
+  if (syncOptions(consumer).includes(SKIP_DRY_RUN_OPTION)) return [];
+  return [
+    {
+      rule: "crd-dry-run",
+      severity: "warning",
+      object: id(consumer),
+      message: `is a custom resource whose CRD this Application does not install, and it lacks ${SKIP_DRY_RUN_OPTION}; the dry run fails while the CRD is missing`,
+    },
+  ];
+}
+
+/** A workload in the same or an earlier wave than a workload it depends on: Argo CD would not wait for it. */
+function dependencyHazards(ordered: KubeObject[], dependsOn: Record<string, string[]>): Hazard[] {
+  const hazards: Hazard[] = [];
   const workloadsNamed = (name: string) =>
     ordered.filter(
       (o) => WORKLOADS.has(o.kind) && o.metadata.labels?.["app.kubernetes.io/name"] === name && syncPhase(o) === "Sync",

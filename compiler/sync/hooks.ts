@@ -12,12 +12,17 @@
  *   endpoint once all resources are Healthy.
  * - `notify-failure`: a SyncFail hook that posts to the platform's webhook.
  */
-import type { Component, EnvValue, PlatformDescription, Resources } from "../describe/types.ts";
-import type { SyncPhase } from "../model/hook.ts";
+import type { Component, PlatformDescription, Resources } from "../describe/types.ts";
 import type { HookSpec } from "../model/hook.ts";
+import { BEFORE_HOOK_CREATION, HOOK_SUCCEEDED } from "./annotations.ts";
 
 /** The names hooks render under; no component may take one. */
 export const HOOK_NAMES = ["migrate", "smoke-test", "notify-failure"] as const;
+
+/** The delete policy of each hook phase: keep a failed run for inspection, replace it on the next sync. */
+export function deletePolicy(hook: Pick<HookSpec, "phase">): string {
+  return hook.phase === "SyncFail" ? BEFORE_HOOK_CREATION : `${BEFORE_HOOK_CREATION},${HOOK_SUCCEEDED}`;
+}
 
 /** A pinned image with curl and a shell, for the smoke test and notifications. */
 export const CURL_IMAGE = "curlimages/curl:8.10.1";
@@ -31,7 +36,9 @@ function healthPath(c: Component): string {
   return (readiness ? readiness.path : undefined) ?? (liveness ? liveness.path : undefined) ?? "/health";
 }
 
-/** The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used. */
+/**
+ * The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used.
+ */
 export function exposedServices(
   platform: Pick<PlatformDescription, "ingresses">,
   components: Record<string, Component>,

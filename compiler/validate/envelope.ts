@@ -1,6 +1,5 @@
 import type { RenderedObject } from "../model/object.ts";
-
-const isMap = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+import { asRecord } from "../kube/loose.ts";
 
 /**
  * What is wrong with an object's envelope (apiVersion, kind, metadata, name,
@@ -8,18 +7,19 @@ const isMap = (v: unknown): boolean => typeof v === "object" && v !== null && !A
  * Rules only look at objects whose envelope is sound; a patch can break it.
  */
 export function envelopeProblem(o: RenderedObject): { pointer: string; message: string } | undefined {
-  const obj = o.object as unknown as Record<string, any>;
-  if (!isMap(obj)) return { pointer: "", message: "is not an object" };
+  const obj = asRecord(o.object);
+  if (!obj) return { pointer: "", message: "is not an object" };
   if (typeof obj.apiVersion !== "string" || obj.apiVersion === "")
     return { pointer: "/apiVersion", message: "must be a non-empty string" };
   if (typeof obj.kind !== "string" || obj.kind === "")
     return { pointer: "/kind", message: "must be a non-empty string" };
-  if (!isMap(obj.metadata)) return { pointer: "/metadata", message: "must be an object" };
-  if (typeof obj.metadata.name !== "string") return { pointer: "/metadata/name", message: "must be a string" };
-  if (obj.metadata.namespace !== undefined && typeof obj.metadata.namespace !== "string")
+  const metadata = asRecord(obj.metadata);
+  if (!metadata) return { pointer: "/metadata", message: "must be an object" };
+  if (typeof metadata.name !== "string") return { pointer: "/metadata/name", message: "must be a string" };
+  if (metadata.namespace !== undefined && typeof metadata.namespace !== "string")
     return { pointer: "/metadata/namespace", message: "must be a string" };
   for (const field of ["labels", "annotations"])
-    if (obj.metadata[field] !== undefined && !isMap(obj.metadata[field]))
+    if (metadata[field] !== undefined && !asRecord(metadata[field]))
       return { pointer: `/metadata/${field}`, message: "must be a map of strings" };
   return undefined;
 }

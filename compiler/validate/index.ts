@@ -5,6 +5,7 @@
  * with the annotation `waive.manifold.dev/<rule>: <reason>`; the finding is
  * kept, marked waived, with its reason. A waiver without a reason waives nothing.
  */
+import { asRecord } from "../kube/loose.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { reporter, type Rule } from "./context.ts";
@@ -90,13 +91,15 @@ export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): F
   const objects = all.filter((o) => {
     const problem = envelopeProblem(o);
     if (!problem) return true;
-    const meta = (o.object as any)?.metadata;
+    const obj = asRecord(o.object);
+    const meta = asRecord(obj?.metadata);
+    const kind = typeof obj?.kind === "string" ? obj.kind : "?";
     findings.push({
       rule: "schema",
       severity: "error",
       target: target.id,
       component: o.component,
-      object: `${typeof (o.object as any)?.kind === "string" ? (o.object as any).kind : "?"}/${typeof meta?.name === "string" ? meta.name : "?"}`,
+      object: `${kind}/${typeof meta?.name === "string" ? meta.name : "?"}`,
       pointer: problem.pointer,
       message: problem.message,
       fix: "correct the patch that changes this field",

@@ -1,4 +1,7 @@
-/** Real git repositories in temp folders for publish and diff tests: a committed copy of this project, clones and bare remotes. */
+/**
+ * Real git repositories in temp folders for publish and diff tests: a committed copy of this project, clones and bare
+ * remotes.
+ */
 import { mkdtempSync, symlinkSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +27,10 @@ export function git(cwd: string, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-/** A temp copy of this project (descriptions, rendered/, the compiler linked in) committed as the first commit of `main`. */
+/**
+ * A temp copy of this project (descriptions, rendered/, the compiler linked in) committed as the first commit of
+ * `main`.
+ */
 export function makeRepo(files: Record<string, string | null> = {}): string {
   const root = makeProject({ rendered: true, files: { ".gitignore": "node_modules\n", ...files } });
   git(root, "init", "-q", "-b", "main");

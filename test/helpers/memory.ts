@@ -4,6 +4,7 @@ import { type ProjectSources } from "../../compiler/model/project.ts";
 import { compileLoaded, type CompileResult } from "../../compiler/compile.ts";
 import type { PlatformDescription } from "../../compiler/describe/types.ts";
 import { REPO } from "./project.ts";
+import type { Parsed } from "./parsed.ts";
 
 let repoSources: Promise<ProjectSources> | undefined;
 
@@ -14,7 +15,7 @@ export function repoProject(): Promise<ProjectSources> {
 }
 
 /** This repo's Argo CD layer description (`argocd/layer.ts`), as a fresh copy a test may change. */
-export async function repoArgoCd(): Promise<any> {
+export async function repoArgoCd(): Promise<Parsed> {
   const repo = await repoProject();
   return structuredClone(repo.argocd![0].value);
 }
@@ -33,10 +34,10 @@ export async function compilePlatforms(
     root: REPO,
     platforms: platforms.map((p) => ({ file: `platforms/${p.name}.ts`, value: p })),
     environments: options.environments
-      ? options.environments.map((e: any) => ({ file: `environments/${e.name}.ts`, value: e }))
+      ? options.environments.map((e: Parsed) => ({ file: `environments/${e.name}.ts`, value: e }))
       : repo.environments,
     regions: options.regions
-      ? options.regions.map((r: any) => ({ file: `regions/${r.name}.ts`, value: r }))
+      ? options.regions.map((r: Parsed) => ({ file: `regions/${r.name}.ts`, value: r }))
       : repo.regions,
     ...(options.argocd ? { argocd: [{ file: "argocd/layer.ts", value: options.argocd }] } : {}),
   };
@@ -44,14 +45,14 @@ export async function compilePlatforms(
 }
 
 /** The objects of one target of a compile result, as plain JSON. */
-export function objectsOf(result: CompileResult, target: string, kind?: string): any[] {
+export function objectsOf(result: CompileResult, target: string, kind?: string): Parsed[] {
   const t = result.targets.find((x) => x.target.id === target);
   if (!t) throw new Error(`no target ${target}; have ${result.targets.map((x) => x.target.id).join(", ")}`);
   return t.objects.map((o) => o.object).filter((o) => !kind || o.kind === kind);
 }
 
 /** One object of a target of a compile result, by kind and name; throws naming what is missing. */
-export function objectIn(result: CompileResult, target: string, kind: string, name: string): any {
+export function objectIn(result: CompileResult, target: string, kind: string, name: string): Parsed {
   const found = objectsOf(result, target, kind).find((o) => o.metadata.name === name);
   if (!found) throw new Error(`${kind}/${name} not in ${target}`);
   return found;

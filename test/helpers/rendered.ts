@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO } from "./project.ts";
+import type { Parsed } from "./parsed.ts";
 
 /** Every object of one target folder, parsed. */
-export function renderedObjects(environment: string, region: string, platform: string): any[] {
+export function renderedObjects(environment: string, region: string, platform: string): Parsed[] {
   const dir = join(REPO, "rendered", environment, region, platform);
   return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
@@ -14,7 +15,7 @@ export function renderedObjects(environment: string, region: string, platform: s
 }
 
 /** The one object of a kind and name; throws when it is missing. */
-export function find(objects: any[], kind: string, name: string): any {
+export function find(objects: Parsed[], kind: string, name: string): Parsed {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o)
     throw new Error(

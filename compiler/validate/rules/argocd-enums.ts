@@ -1,51 +1,49 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Reporter, Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
+import {
+  ARGOCD_PREFIX,
+  COMPARE_OPTIONS,
+  COMPARE_OPTIONS_ANNOTATION,
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICIES,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_TYPES,
+  SERVER_SIDE_APPLY_OPTION,
+  SYNC_OPTIONS_ANNOTATION,
+  WAVE_ANNOTATION,
+} from "../../sync/annotations.ts";
+import { syncOptionProblem } from "../../sync/sync-options.ts";
+import { asRecord, type Loose } from "../../kube/loose.ts";
 
-/** Sync options Argo CD understands (resource annotation and Application `syncPolicy.syncOptions`), with their values. */
-export const SYNC_OPTIONS: Record<string, string[]> = {
-  Prune: ["false", "confirm"],
-  Delete: ["false", "confirm"],
-  Validate: ["true", "false"],
-  SkipDryRunOnMissingResource: ["true"],
-  Replace: ["true", "false"],
-  Force: ["true"],
-  ServerSideApply: ["true", "false"],
-  PruneLast: ["true"],
-  ApplyOutOfSyncOnly: ["true", "false"],
-  ClientSideApplyMigration: ["true", "false"],
-  CreateNamespace: ["true", "false"],
-  PrunePropagationPolicy: ["foreground", "background", "orphan"],
-  RespectIgnoreDifferences: ["true", "false"],
-  FailOnSharedResource: ["true", "false"],
-};
-const HOOKS = ["PreSync", "Sync", "PostSync", "SyncFail", "Skip", "PreDelete", "PostDelete"];
-const DELETE_POLICIES = ["HookSucceeded", "HookFailed", "BeforeHookCreation"];
-const COMPARE_OPTIONS = [
-  "IgnoreExtraneous",
-  "ServerSideDiff=true",
-  "ServerSideDiff=false",
-  "IncludeMutationWebhook=true",
-];
+/** An ApplicationSet's rollout strategy, each value unknown until checked. */
+interface StrategyShape {
+  type: unknown;
+  deletionOrder: unknown;
+  rollingSync: { steps: { matchExpressions: { operator: unknown }[]; maxUpdate: unknown }[] };
+}
+
+/** The fields of an Application or ApplicationSet this rule reads, each value unknown until checked. */
+interface ArgoObjectShape {
+  apiVersion: unknown;
+  kind: unknown;
+  metadata: { annotations: Record<string, unknown> };
+  spec: {
+    syncPolicy: { syncOptions: unknown; applicationsSync: unknown };
+    template: { metadata: { annotations: Record<string, unknown> }; spec: { syncPolicy: { syncOptions: unknown } } };
+    strategy: unknown;
+    goTemplateOptions: unknown[];
+  };
+}
 
 const isTemplated = (s: string) => s.includes("{{");
-
-/** Why one sync option is not one Argo CD knows, or undefined. */
-export function syncOptionProblem(option: string): string | undefined {
-  const [key, value, ...rest] = option.trim().split("=");
-  const allowed = SYNC_OPTIONS[key];
-  if (!allowed) return `unknown sync option "${option.trim()}"; known: ${Object.keys(SYNC_OPTIONS).join(", ")}`;
-  if (rest.length || value === undefined || !allowed.includes(value))
-    return `sync option "${option.trim()}" must be ${allowed.map((v) => `${key}=${v}`).join(" or ")}`;
-  return undefined;
-}
 
 function checkList(
   o: RenderedObject,
   report: Reporter,
   pointer: string,
   value: string,
-  allowed: string[],
+  allowed: readonly string[],
   what: string,
 ): void {
   for (const item of value.split(",")) {
@@ -65,10 +63,10 @@ function checkAnnotations(
   base: string,
 ): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!key.startsWith("argocd.argoproj.io/") || typeof value !== "string" || isTemplated(value)) continue;
+    if (!key.startsWith(ARGOCD_PREFIX) || typeof value !== "string" || isTemplated(value)) continue;
     const pointer = `${base}/${escapeKey(key)}`;
-    switch (key.slice("argocd.argoproj.io/".length)) {
-      case "sync-wave":
+    switch (key) {
+      case WAVE_ANNOTATION:
         if (!/^-?\d+$/.test(value.trim()))
           report(o, {
             pointer,
@@ -76,23 +74,23 @@ function checkAnnotations(
             fix: 'write the wave as an integer string such as "2"',
           });
         break;
-      case "hook":
-        checkList(o, report, pointer, value, HOOKS, "hook");
+      case HOOK_ANNOTATION:
+        checkList(o, report, pointer, value, HOOK_TYPES, "hook");
         break;
-      case "hook-delete-policy":
-        checkList(o, report, pointer, value, DELETE_POLICIES, "hook delete policy");
+      case HOOK_DELETE_POLICY_ANNOTATION:
+        checkList(o, report, pointer, value, HOOK_DELETE_POLICIES, "hook delete policy");
         break;
-      case "compare-options":
+      case COMPARE_OPTIONS_ANNOTATION:
         checkList(o, report, pointer, value, COMPARE_OPTIONS, "compare option");
         break;
-      case "sync-options":
+      case SYNC_OPTIONS_ANNOTATION:
         for (const option of value.split(",")) {
           const problem = syncOptionProblem(option);
           if (problem)
             report(o, {
               pointer,
               message: problem,
-              fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true",
+              fix: `use a sync option from Argo CD's documentation, e.g. ${SERVER_SIDE_APPLY_OPTION}`,
             });
         }
         break;
@@ -109,7 +107,7 @@ function checkSyncOptions(o: RenderedObject, report: Reporter, options: unknown,
       report(o, {
         pointer: `${pointer}/${i}`,
         message: problem,
-        fix: "use a sync option from Argo CD's documentation, e.g. ServerSideApply=true",
+        fix: `use a sync option from Argo CD's documentation, e.g. ${SERVER_SIDE_APPLY_OPTION}`,
       });
   });
 }
@@ -119,7 +117,7 @@ function checkEnum(
   report: Reporter,
   value: unknown,
   pointer: string,
-  allowed: string[],
+  allowed: readonly string[],
   what: string,
 ): void {
   if (value !== undefined && (typeof value !== "string" || (!isTemplated(value) && !allowed.includes(value)))) {
@@ -131,8 +129,9 @@ function checkEnum(
   }
 }
 
-function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void {
-  if (!strategy || typeof strategy !== "object") return;
+function checkStrategy(o: RenderedObject, report: Reporter, value: unknown): void {
+  const strategy: Loose<StrategyShape> | undefined = asRecord(value);
+  if (!strategy) return;
   checkEnum(o, report, strategy.type, "/spec/strategy/type", ["AllAtOnce", "RollingSync"], "strategy type");
   checkEnum(
     o,
@@ -142,20 +141,24 @@ function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void
     ["AllAtOnce", "Reverse"],
     "deletion order",
   );
-  if (strategy.type === "RollingSync" && !(strategy.rollingSync?.steps?.length > 0)) {
+  if (strategy.type === "RollingSync" && !((strategy.rollingSync?.steps?.length ?? 0) > 0)) {
     report(o, {
       pointer: "/spec/strategy/rollingSync/steps",
       message: "a RollingSync strategy has no steps, so no Application would ever sync",
       fix: "add steps that match the generated Applications' labels",
     });
   }
-  (strategy.rollingSync?.steps ?? []).forEach((step: any, i: number) => {
+  (strategy.rollingSync?.steps ?? []).forEach((step, i) => {
     const at = `/spec/strategy/rollingSync/steps/${i}`;
-    (step?.matchExpressions ?? []).forEach((m: any, j: number) =>
+    (step?.matchExpressions ?? []).forEach((m, j) =>
       checkEnum(o, report, m?.operator, `${at}/matchExpressions/${j}/operator`, ["In", "NotIn"], "operator"),
     );
     const max = step?.maxUpdate;
-    if (max !== undefined && !(Number.isInteger(max) && max >= 0) && !(typeof max === "string" && /^\d+%$/.test(max))) {
+    if (
+      max !== undefined &&
+      !(typeof max === "number" && Number.isInteger(max) && max >= 0) &&
+      !(typeof max === "string" && /^\d+%$/.test(max))
+    ) {
       report(o, {
         pointer: `${at}/maxUpdate`,
         message: `maxUpdate ${JSON.stringify(max)} is neither a non-negative integer nor a percentage`,
@@ -165,13 +168,15 @@ function checkStrategy(o: RenderedObject, report: Reporter, strategy: any): void
   });
 }
 
-/** Argo CD annotations and Application/ApplicationSet fields carry values Argo CD knows; it ignores the rest silently. */
+/**
+ * Argo CD annotations and Application/ApplicationSet fields carry values Argo CD knows; it ignores the rest silently.
+ */
 export const argocdEnumsRule: Rule = {
   name: "argocd-values",
   description: "Argo CD annotations, sync options and rollout strategies use values Argo CD knows",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      const obj = o.object as any;
+      const obj: Loose<ArgoObjectShape> = o.object;
       checkAnnotations(o, report, obj.metadata?.annotations, "/metadata/annotations");
       if (!String(obj.apiVersion).startsWith("argoproj.io/")) continue;
       if (obj.kind === "Application")
@@ -193,7 +198,7 @@ export const argocdEnumsRule: Rule = {
           ["create-only", "create-update", "create-delete", "sync"],
           "applicationsSync",
         );
-        (obj.spec?.goTemplateOptions ?? []).forEach((opt: unknown, i: number) =>
+        (obj.spec?.goTemplateOptions ?? []).forEach((opt, i) =>
           checkEnum(
             o,
             report,

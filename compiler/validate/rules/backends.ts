@@ -1,10 +1,25 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Reporter, Rule } from "../context.ts";
 import { findObject } from "../../kube/selectors.ts";
+import { looseSpec } from "../../kube/loose.ts";
+import { serviceSpec } from "../../kube/specs.ts";
+import type { IIngressSpec } from "kubernetes-models/networking.k8s.io/v1/IngressSpec";
+
+/** An Istio VirtualService route list: each route's destinations. */
+interface IstioRoutes {
+  route: { destination: { host: unknown; port: { number: number } } }[];
+}
+
+/** The routes of an Istio VirtualService, by protocol. */
+interface VirtualServiceShape {
+  http: IstioRoutes[];
+  tcp: IstioRoutes[];
+  tls: IstioRoutes[];
+}
 
 /** Whether a Service exposes `port` (a number, or a port name). */
 export function servicePort(service: RenderedObject, port: { number?: unknown; name?: unknown }): boolean {
-  const ports: any[] = (service.object.spec as any)?.ports ?? [];
+  const ports = serviceSpec(service.object)?.ports ?? [];
   return ports.some((p) => (port.number !== undefined ? p.port === port.number : p.name === port.name));
 }
 
@@ -13,7 +28,7 @@ function checkBackend(
   objects: RenderedObject[],
   report: Reporter,
   at: { name: string; port: string },
-  name: string,
+  name: string | undefined,
   port: { number?: unknown; name?: unknown } | undefined,
 ): void {
   const service = findObject(objects, "Service", name);
@@ -26,7 +41,7 @@ function checkBackend(
     return;
   }
   if (port && (port.number !== undefined || port.name !== undefined) && !servicePort(service, port)) {
-    const ports = ((service.object.spec as any)?.ports ?? []).map((p: any) => `${p.name ?? "-"}:${p.port}`).join(", ");
+    const ports = (serviceSpec(service.object)?.ports ?? []).map((p) => `${p.name ?? "-"}:${p.port}`).join(", ");
     report(o, {
       pointer: at.port,
       message: `routes to port ${port.number ?? port.name} of Service ${name}, which exposes ${ports || "no ports"}`,
@@ -49,8 +64,8 @@ export const backendsRule: Rule = {
   description: "Ingress and VirtualService backends are rendered Services and ports",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      const spec = o.object.spec as any;
       if (o.object.kind === "Ingress" && o.object.apiVersion.startsWith("networking.k8s.io/")) {
+        const spec = looseSpec<IIngressSpec>(o.object);
         const backend = spec?.defaultBackend?.service;
         if (backend)
           checkBackend(
@@ -61,8 +76,8 @@ export const backendsRule: Rule = {
             backend.name,
             backend.port,
           );
-        (spec?.rules ?? []).forEach((r: any, i: number) =>
-          (r?.http?.paths ?? []).forEach((p: any, j: number) => {
+        (spec?.rules ?? []).forEach((r, i) =>
+          (r?.http?.paths ?? []).forEach((p, j) => {
             const s = p?.backend?.service;
             const at = `/spec/rules/${i}/http/paths/${j}/backend/service`;
             if (s) checkBackend(o, ctx.objects, report, { name: `${at}/name`, port: `${at}/port` }, s.name, s.port);
@@ -70,9 +85,9 @@ export const backendsRule: Rule = {
         );
       }
       if (o.object.kind === "VirtualService" && o.object.apiVersion.startsWith("networking.istio.io/")) {
-        for (const protocol of ["http", "tcp", "tls"]) {
-          (spec?.[protocol] ?? []).forEach((route: any, i: number) =>
-            (route?.route ?? []).forEach((r: any, j: number) => {
+        for (const protocol of ["http", "tcp", "tls"] as const) {
+          (looseSpec<VirtualServiceShape>(o.object)?.[protocol] ?? []).forEach((route, i) =>
+            (route?.route ?? []).forEach((r, j) => {
               const host = r?.destination?.host;
               if (typeof host !== "string") return;
               const name = hostService(host, o.object.metadata.namespace);
@@ -84,7 +99,7 @@ export const backendsRule: Rule = {
                   report,
                   { name: `${at}/host`, port: `${at}/port` },
                   name,
-                  r.destination.port ? { number: r.destination.port.number } : undefined,
+                  r.destination?.port ? { number: r.destination.port.number } : undefined,
                 );
             }),
           );

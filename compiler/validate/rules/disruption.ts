@@ -1,4 +1,5 @@
 import type { Rule } from "../context.ts";
+import { hpaSpec, pdbSpec, workloadSpec } from "../../kube/specs.ts";
 
 function matches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -11,12 +12,12 @@ export const disruptionRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       if (o.object.kind !== "PodDisruptionBudget") continue;
-      const spec = (o.object.spec ?? {}) as any;
+      const spec = pdbSpec(o.object) ?? {};
       const selector = spec?.selector?.matchLabels ?? {};
       const workloads = ctx.objects.filter(
         (w) =>
           ["Deployment", "StatefulSet"].includes(w.object.kind) &&
-          matches(selector, (w.object.spec as any)?.template?.metadata?.labels),
+          matches(selector, workloadSpec(w.object)?.template?.metadata?.labels),
       );
       if (workloads.length === 0) {
         report(o, {
@@ -31,9 +32,9 @@ export const disruptionRule: Rule = {
         const hpa = ctx.objects.find(
           (h) =>
             h.object.kind === "HorizontalPodAutoscaler" &&
-            (h.object.spec as any)?.scaleTargetRef?.name === w.object.metadata.name,
+            hpaSpec(h.object)?.scaleTargetRef?.name === w.object.metadata.name,
         );
-        minPods += hpa ? ((hpa.object.spec as any).minReplicas ?? 1) : ((w.object.spec as any)?.replicas ?? 1);
+        minPods += hpa ? (hpaSpec(hpa.object)?.minReplicas ?? 1) : (workloadSpec(w.object)?.replicas ?? 1);
       }
       if (typeof spec.minAvailable === "number" && spec.minAvailable >= minPods) {
         report(o, {

@@ -1,14 +1,17 @@
 import type { Rule } from "../context.ts";
+import { hpaSpec, workloadSpec } from "../../kube/specs.ts";
 
-/** An HPA's range is sane, its target exists, and the target sets no `spec.replicas` (Argo CD and the HPA would fight). */
+/**
+ * An HPA's range is sane, its target exists, and the target sets no `spec.replicas` (Argo CD and the HPA would fight).
+ */
 export const hpaRule: Rule = {
   name: "hpa",
   description: "HPA min <= max, the target exists and sets no spec.replicas",
   check(ctx, report) {
     for (const o of ctx.objects) {
       if (o.object.kind !== "HorizontalPodAutoscaler") continue;
-      const spec = o.object.spec as any;
-      if (spec?.minReplicas !== undefined && spec.minReplicas > spec.maxReplicas) {
+      const spec = hpaSpec(o.object);
+      if (spec?.minReplicas !== undefined && spec.minReplicas > (spec.maxReplicas ?? Infinity)) {
         report(o, {
           pointer: "/spec/minReplicas",
           message: `minReplicas (${spec.minReplicas}) is above maxReplicas (${spec.maxReplicas})`,
@@ -25,19 +28,19 @@ export const hpaRule: Rule = {
         });
         continue;
       }
-      if ((workload.object.spec as any)?.replicas !== undefined) {
+      if (workloadSpec(workload.object)?.replicas !== undefined) {
         report(workload, {
           pointer: "/spec/replicas",
           message: `sets spec.replicas while HorizontalPodAutoscaler/${o.object.metadata.name} scales it; Argo CD and the HPA would fight`,
           fix: "remove spec.replicas (patches included) from a workload under an HPA",
         });
       }
-      const containers = (workload.object.spec as any)?.template?.spec?.containers ?? [];
+      const containers = workloadSpec(workload.object)?.template?.spec?.containers ?? [];
       for (const metric of spec?.metrics ?? []) {
         if (metric.type !== "Resource") continue;
         const resource = metric.resource?.name;
-        containers.forEach((c: any, i: number) => {
-          if (!c.resources?.requests?.[resource]) {
+        containers.forEach((c, i) => {
+          if (resource === undefined || !c.resources?.requests?.[resource]) {
             report(o, {
               pointer: "/spec/metrics",
               message: `scales on ${resource} utilisation but container ${c.name} of ${workload.object.kind}/${workload.object.metadata.name} requests no ${resource}`,

@@ -1,4 +1,5 @@
 import type { Rule } from "../context.ts";
+import { asRecord } from "../../kube/loose.ts";
 import { podTemplateOf } from "../../kube/pods.ts";
 import type { KubeObject } from "../../model/object.ts";
 import { DNS_SUBDOMAIN } from "../../check/shape.ts";
@@ -18,16 +19,18 @@ export function keyProblem(key: string): string | undefined {
 }
 
 /** The metadata blocks of an object: its own and its pod template's, with their pointers. */
-function metadataBlocks(object: Record<string, any>): { meta: Record<string, unknown>; pointer: string }[] {
-  const out = [{ meta: object.metadata, pointer: "/metadata" }];
-  const t = podTemplateOf(object as KubeObject);
-  const meta = t?.template?.metadata;
-  if (typeof meta === "object" && meta !== null && !Array.isArray(meta))
-    out.push({ meta, pointer: `${t!.pointer}/metadata` });
+function metadataBlocks(object: KubeObject): { meta: Record<string, unknown>; pointer: string }[] {
+  const out: { meta: Record<string, unknown>; pointer: string }[] = [{ meta: object.metadata, pointer: "/metadata" }];
+  const t = podTemplateOf(object);
+  const meta = asRecord(t?.template?.metadata);
+  if (t && meta) out.push({ meta, pointer: `${t.pointer}/metadata` });
   return out;
 }
 
-/** Label and annotation keys are valid, values are strings, and label values are valid: on objects and on their pod templates. */
+/**
+ * Label and annotation keys are valid, values are strings, and label values are valid: on objects and on their pod
+ * templates.
+ */
 export const labelsRule: Rule = {
   name: "labels",
   description: "label and annotation keys and values are valid strings",

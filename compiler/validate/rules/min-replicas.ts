@@ -1,4 +1,5 @@
 import type { RenderedObject } from "../../model/object.ts";
+import { hpaSpec, pdbSpec, workloadSpec } from "../../kube/specs.ts";
 import type { Rule } from "../context.ts";
 import { selectorMatches } from "../../kube/selectors.ts";
 
@@ -9,12 +10,10 @@ function minPods(w: RenderedObject, objects: RenderedObject[]): { pods: number; 
   const hpa = objects.find(
     (h) =>
       h.object.kind === "HorizontalPodAutoscaler" &&
-      (h.object.spec as any)?.scaleTargetRef?.kind === w.object.kind &&
-      (h.object.spec as any)?.scaleTargetRef?.name === w.object.metadata.name,
+      hpaSpec(h.object)?.scaleTargetRef?.kind === w.object.kind &&
+      hpaSpec(h.object)?.scaleTargetRef?.name === w.object.metadata.name,
   );
-  return hpa
-    ? { pods: (hpa.object.spec as any).minReplicas ?? 1, hpa }
-    : { pods: (w.object.spec as any)?.replicas ?? 1 };
+  return hpa ? { pods: hpaSpec(hpa.object)?.minReplicas ?? 1, hpa } : { pods: workloadSpec(w.object)?.replicas ?? 1 };
 }
 
 /**
@@ -54,12 +53,12 @@ export const minReplicasRule: Rule = {
     }
     for (const w of workloads) {
       if (minPods(w, ctx.objects).pods < 2) continue;
-      const labels = (w.object.spec as any)?.template?.metadata?.labels;
+      const labels = workloadSpec(w.object)?.template?.metadata?.labels;
       const covered = ctx.objects.some(
         (p) =>
           p.object.kind === "PodDisruptionBudget" &&
-          (p.object.spec as any)?.selector !== undefined &&
-          selectorMatches((p.object.spec as any).selector, labels),
+          pdbSpec(p.object)?.selector !== undefined &&
+          selectorMatches(pdbSpec(p.object)?.selector, labels),
       );
       if (!covered)
         report(w, {

@@ -1,8 +1,12 @@
 import type { Rule } from "../context.ts";
+import { serviceSpec } from "../../kube/specs.ts";
 import { DNS_LABEL, DNS_SUBDOMAIN } from "../../check/shape.ts";
 import { containersOf } from "../../kube/pods.ts";
 
-/** A port name (IANA service name): at most 15 lower-case alphanumerics and '-', with a letter, no '--', no dash at either end. */
+/**
+ * A port name (IANA service name): at most 15 lower-case alphanumerics and '-', with a letter, no '--', no dash at
+ * either end.
+ */
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const LABEL_NAMED = new Set(["Service", "Namespace"]);
@@ -40,7 +44,7 @@ export const namesRule: Rule = {
             message: `container name ${JSON.stringify(container.name)} is not a DNS-1123 label`,
             fix: "use lower-case letters, digits and '-'",
           });
-        (Array.isArray(container.ports) ? container.ports : []).forEach((p: any, i: number) => {
+        (Array.isArray(container.ports) ? container.ports : []).forEach((p, i) => {
           if (p?.name !== undefined && !PORT_NAME.test(String(p.name)))
             report(o, {
               pointer: `${pointer}/ports/${i}/name`,
@@ -49,8 +53,9 @@ export const namesRule: Rule = {
             });
         });
       }
-      if (o.object.kind === "Service" && Array.isArray((o.object.spec as any)?.ports)) {
-        (o.object.spec as any).ports.forEach((p: any, i: number) => {
+      const servicePorts = serviceSpec(o.object)?.ports;
+      if (o.object.kind === "Service" && Array.isArray(servicePorts)) {
+        servicePorts.forEach((p, i) => {
           if (p?.name !== undefined && (typeof p.name !== "string" || !DNS_LABEL.test(p.name)))
             report(o, {
               pointer: `/spec/ports/${i}/name`,

@@ -1,19 +1,41 @@
 import type { Rule } from "../context.ts";
+import { looseSpec, type Loose } from "../../kube/loose.ts";
+
+/** The selectors of a NetworkPolicy: its pods, and the peers of each ingress and egress rule. */
+interface NetworkPolicyShape {
+  podSelector: LabelSelector;
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
+}
+
+interface PolicyRule {
+  from: PolicyPeer[];
+  to: PolicyPeer[];
+}
+
+interface PolicyPeer {
+  podSelector: LabelSelector;
+  namespaceSelector: LabelSelector;
+}
 import { podTemplates, selectorMatches, type LabelSelector } from "../../kube/selectors.ts";
 
-const isEmpty = (s: LabelSelector | undefined) =>
+const isEmpty = (s: Loose<LabelSelector> | undefined) =>
   !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 
-/** A NetworkPolicy's pod selector, and the in-namespace peers of its rules, select at least one pod template of the target. */
+/**
+ * A NetworkPolicy's pod selector, and the in-namespace peers of its rules, select at least one pod template of the
+ * target.
+ */
 export const networkPoliciesRule: Rule = {
   name: "network-policies",
   description: "NetworkPolicy selectors select something",
   check(ctx, report) {
     const pods = podTemplates(ctx.objects);
-    const selects = (s: LabelSelector | undefined) => isEmpty(s) || pods.some((p) => selectorMatches(s, p.labels));
+    const selects = (s: Loose<LabelSelector> | undefined) =>
+      isEmpty(s) || pods.some((p) => selectorMatches(s, p.labels));
     for (const o of ctx.objects) {
       if (o.object.kind !== "NetworkPolicy") continue;
-      const spec = o.object.spec as any;
+      const spec = looseSpec<NetworkPolicyShape>(o.object);
       if (!selects(spec?.podSelector))
         report(o, {
           pointer: "/spec/podSelector",
@@ -24,8 +46,8 @@ export const networkPoliciesRule: Rule = {
         ["ingress", "from"],
         ["egress", "to"],
       ] as const) {
-        (spec?.[field] ?? []).forEach((rule: any, i: number) =>
-          (rule?.[peers] ?? []).forEach((peer: any, j: number) => {
+        (spec?.[field] ?? []).forEach((rule, i) =>
+          (rule?.[peers] ?? []).forEach((peer, j) => {
             if (peer?.podSelector && !peer.namespaceSelector && !selects(peer.podSelector)) {
               report(o, {
                 pointer: `/spec/${field}/${i}/${peers}/${j}/podSelector`,

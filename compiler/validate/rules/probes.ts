@@ -1,4 +1,5 @@
 import type { Rule } from "../context.ts";
+import { workloadSpec } from "../../kube/specs.ts";
 
 const LONG_RUNNING = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 
@@ -9,8 +10,8 @@ export const probesRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       if (!LONG_RUNNING.has(o.object.kind)) continue;
-      ((o.object.spec as any)?.template?.spec?.containers ?? []).forEach((c: any, i: number) => {
-        for (const probe of ["readinessProbe", "livenessProbe"]) {
+      (workloadSpec(o.object)?.template?.spec?.containers ?? []).forEach((c, i) => {
+        for (const probe of ["readinessProbe", "livenessProbe"] as const) {
           if (!c[probe])
             report(o, {
               pointer: `/spec/template/spec/containers/${i}/${probe}`,

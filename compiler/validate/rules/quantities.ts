@@ -9,7 +9,7 @@ export const quantitiesRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       for (const { container, pointer } of containersOf(o.object)) {
-        for (const side of ["requests", "limits"]) {
+        for (const side of ["requests", "limits"] as const) {
           for (const [res, value] of Object.entries(container.resources?.[side] ?? {})) {
             const at = `${pointer}/resources/${side}/${res}`;
             if (!isQuantity(value))

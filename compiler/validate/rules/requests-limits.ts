@@ -1,7 +1,10 @@
 import type { Rule } from "../context.ts";
 import { containersOf } from "../../kube/pods.ts";
 
-/** Every container sets CPU and memory requests and limits, so the scheduler places it and a leak cannot starve its node. */
+/**
+ * Every container sets CPU and memory requests and limits, so the scheduler places it and a leak cannot starve its
+ * node.
+ */
 export const requestsLimitsRule: Rule = {
   name: "requests-limits",
   description: "containers set cpu and memory requests and limits",

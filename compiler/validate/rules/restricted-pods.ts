@@ -1,7 +1,10 @@
 import type { Rule } from "../context.ts";
 import { containersOf, podSpecOf } from "../../kube/pods.ts";
 
-/** Pods run restricted: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp. */
+/**
+ * Pods run restricted: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped,
+ * RuntimeDefault seccomp.
+ */
 export const restrictedPodsRule: Rule = {
   name: "restricted-pods",
   description: "pods meet Pod Security restricted and have a read-only root filesystem",

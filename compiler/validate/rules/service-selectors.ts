@@ -1,7 +1,10 @@
 import type { Rule } from "../context.ts";
+import { serviceSpec } from "../../kube/specs.ts";
 import { containerPortNames, mapMatches, podTemplates } from "../../kube/selectors.ts";
 
-/** Every Service with a selector selects a pod template of the target, and its named target ports exist on those pods. */
+/**
+ * Every Service with a selector selects a pod template of the target, and its named target ports exist on those pods.
+ */
 export const serviceSelectorsRule: Rule = {
   name: "service-selectors",
   description: "Service selectors match a pod template and its named ports",
@@ -9,9 +12,9 @@ export const serviceSelectorsRule: Rule = {
     const pods = podTemplates(ctx.objects);
     for (const o of ctx.objects) {
       if (o.object.kind !== "Service") continue;
-      const spec = o.object.spec as any;
-      const selector = spec?.selector as Record<string, string> | undefined;
-      if (!selector || Object.keys(selector).length === 0 || spec.type === "ExternalName") continue;
+      const spec = serviceSpec(o.object);
+      const selector = spec?.selector;
+      if (!spec || !selector || Object.keys(selector).length === 0 || spec.type === "ExternalName") continue;
       const matched = pods.filter((p) => mapMatches(selector, p.labels));
       if (matched.length === 0) {
         report(o, {
@@ -23,9 +26,10 @@ export const serviceSelectorsRule: Rule = {
         });
         continue;
       }
-      (spec.ports ?? []).forEach((p: any, i: number) => {
-        if (typeof p.targetPort !== "string") return;
-        const owners = matched.filter((m) => !containerPortNames(m.spec).has(p.targetPort));
+      (spec.ports ?? []).forEach((p, i) => {
+        const targetPort = p.targetPort;
+        if (typeof targetPort !== "string") return;
+        const owners = matched.filter((m) => !containerPortNames(m.spec).has(targetPort));
         for (const m of owners) {
           report(o, {
             pointer: `/spec/ports/${i}/targetPort`,

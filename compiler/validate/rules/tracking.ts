@@ -1,4 +1,6 @@
 import type { Rule } from "../context.ts";
+import { escapeKey } from "../../kube/pointer.ts";
+import { TRACKING_ID_ANNOTATION } from "../../sync/annotations.ts";
 
 /** Argo CD's tracking metadata is Argo CD's: no `app.kubernetes.io/instance` label, no tracking-id annotation. */
 export const trackingRule: Rule = {
@@ -13,10 +15,10 @@ export const trackingRule: Rule = {
           fix: "remove the label",
         });
       }
-      if (o.object.metadata.annotations?.["argocd.argoproj.io/tracking-id"] !== undefined) {
+      if (o.object.metadata.annotations?.[TRACKING_ID_ANNOTATION] !== undefined) {
         report(o, {
-          pointer: "/metadata/annotations/argocd.argoproj.io~1tracking-id",
-          message: "sets argocd.argoproj.io/tracking-id, which Argo CD writes",
+          pointer: `/metadata/annotations/${escapeKey(TRACKING_ID_ANNOTATION)}`,
+          message: `sets ${TRACKING_ID_ANNOTATION}, which Argo CD writes`,
           fix: "remove the annotation",
         });
       }

@@ -1,7 +1,10 @@
 import type { Rule } from "../context.ts";
 import { unknownFields } from "../known-fields.ts";
 
-/** No field the object's schema does not declare, at any depth (the API server's strict field validation would reject it). */
+/**
+ * No field the object's schema does not declare, at any depth (the API server's strict field validation would reject
+ * it).
+ */
 export const unknownFieldsRule: Rule = {
   name: "unknown-fields",
   description: "objects carry only fields their schema declares, at any depth",

@@ -1,10 +1,13 @@
 import type { RenderedObject } from "../../model/object.ts";
+import { serviceSpec } from "../../kube/specs.ts";
 import type { Reporter, Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
 import { findObject } from "../../kube/selectors.ts";
 import { containersOf } from "../../kube/pods.ts";
 
-/** `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`. */
+/**
+ * `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`.
+ */
 const URL =
   /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
 
@@ -36,7 +39,8 @@ function checkValue(
     const service = findObject(objects, "Service", name);
     const port = Number(m[4]);
     if (!service) {
-      // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified with our namespace or carries our prefix
+      // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified
+      // with our namespace or carries our prefix
       if (m[1].includes(".") || (prefix !== "" && name.startsWith(prefix))) {
         report(o, {
           pointer,
@@ -46,7 +50,7 @@ function checkValue(
       }
       continue;
     }
-    const ports = ((service.object.spec as any)?.ports ?? []).map((p: any) => p.port);
+    const ports = (serviceSpec(service.object)?.ports ?? []).map((p) => p.port);
     if (!ports.includes(port))
       report(o, {
         pointer,
@@ -56,7 +60,10 @@ function checkValue(
   }
 }
 
-/** URLs in env values and ConfigMap data that point at a Service of the target name a Service that exists and a port it exposes. */
+/**
+ * URLs in env values and ConfigMap data that point at a Service of the target name a Service that exists and a port it
+ * exposes.
+ */
 export const urlReferencesRule: Rule = {
   name: "url-references",
   description: "in-cluster URLs in env and ConfigMaps name a rendered Service and one of its ports",
@@ -68,7 +75,7 @@ export const urlReferencesRule: Rule = {
           checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `/data/${escapeKey(k)}`, v);
       }
       for (const { container, pointer } of containersOf(o.object)) {
-        (Array.isArray(container.env) ? container.env : []).forEach((e: any, j: number) =>
+        (Array.isArray(container.env) ? container.env : []).forEach((e, j) =>
           checkValue(o, ctx.objects, namespace, ctx.target.namePrefix, report, `${pointer}/env/${j}/value`, e?.value),
         );
       }

@@ -1,14 +1,20 @@
 import type { Rule } from "../context.ts";
+import { looseSpec } from "../../kube/loose.ts";
+import { hpaSpec } from "../../kube/specs.ts";
+import type { VerticalPodAutoscaler } from "../../kube/vpa.ts";
 import { findObject } from "../../kube/selectors.ts";
 
-/** Each VerticalPodAutoscaler targets a rendered workload (and, like an HPA, does not fight one on the same resources). */
+/**
+ * Each VerticalPodAutoscaler targets a rendered workload (and, like an HPA, does not fight one on the same resources).
+ */
 export const vpaTargetsRule: Rule = {
   name: "vpa-targets",
   description: "VerticalPodAutoscalers target a rendered workload",
   check(ctx, report) {
     for (const o of ctx.objects) {
       if (o.object.kind !== "VerticalPodAutoscaler" || !o.object.apiVersion.startsWith("autoscaling.k8s.io/")) continue;
-      const ref = (o.object.spec as any)?.targetRef;
+      const vpa = looseSpec<VerticalPodAutoscaler["spec"]>(o.object);
+      const ref = vpa?.targetRef;
       const target = findObject(ctx.objects, ref?.kind, ref?.name);
       if (!target) {
         report(o, {
@@ -18,17 +24,17 @@ export const vpaTargetsRule: Rule = {
         });
         continue;
       }
-      const mode = (o.object.spec as any)?.updatePolicy?.updateMode;
+      const mode: string | undefined = vpa?.updatePolicy?.updateMode;
       const hpa = ctx.objects.find(
         (h) =>
           h.object.kind === "HorizontalPodAutoscaler" &&
-          (h.object.spec as any)?.scaleTargetRef?.name === ref.name &&
-          ((h.object.spec as any)?.metrics ?? []).some((m: any) => m.type === "Resource"),
+          hpaSpec(h.object)?.scaleTargetRef?.name === ref?.name &&
+          (hpaSpec(h.object)?.metrics ?? []).some((m) => m.type === "Resource"),
       );
       if (hpa && mode !== "Off" && mode !== "Initial") {
         report(o, {
           pointer: "/spec/updatePolicy/updateMode",
-          message: `updates ${ref.kind}/${ref.name} while HorizontalPodAutoscaler/${hpa.object.metadata.name} scales it on CPU or memory; the two would fight`,
+          message: `updates ${ref?.kind}/${ref?.name} while HorizontalPodAutoscaler/${hpa.object.metadata.name} scales it on CPU or memory; the two would fight`,
           fix: "set updateMode: Off (recommendations only) or scale the HPA on other metrics",
           severity: "warning",
         });
