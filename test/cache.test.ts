@@ -43,7 +43,7 @@ async function sources(options: { image?: string; tweak?: Tweak } = {}): Promise
 }
 
 function run(s: ProjectSources, cache?: TargetCache): CompileResult {
-  return compileLoaded(checkProject(s), undefined, {}, cache);
+  return compileLoaded(checkProject(s), { cache });
 }
 
 const rebuilt = (r: CompileResult) => r.targets.map((t) => t.target.id).sort();
