@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { platform, postgres, secretRef, service } from "../compiler/index.ts";
 import type { PlatformDescription } from "../compiler/index.ts";
 import { ManifoldError, errorLines } from "../compiler/errors.ts";
-import { layerComponents } from "../compiler/graph/dependency.ts";
+import { DependencyCycleError, layerComponents } from "../compiler/graph/dependency.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const svc = (dependsOn: string[] = [], extra = {}) =>
   service({ image: "demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
-const wave = (o: any) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
+const wave = (o: { metadata: { annotations?: Record<string, string> } }) =>
+  Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"]);
 
 async function compileError(p: PlatformDescription): Promise<string[]> {
   try {
@@ -21,7 +22,7 @@ async function compileError(p: PlatformDescription): Promise<string[]> {
 }
 
 describe("longest-path layering", () => {
-  it.each([
+  it.each<[Record<string, { dependsOn?: string[] }>, Record<string, number>]>([
     [
       { a: {}, b: { dependsOn: ["a"] }, c: { dependsOn: ["b"] } },
       { a: 0, b: 1, c: 2 },
@@ -39,7 +40,7 @@ describe("longest-path layering", () => {
       { x: 2, y: 1, z: 0, w: 1 },
     ],
   ])("layers %j", (graph, expected) => {
-    expect(Object.fromEntries(layerComponents(graph as never))).toEqual(expected);
+    expect(Object.fromEntries(layerComponents(graph))).toEqual(expected);
   });
 
   it("names the whole cycle and the file", async () => {
@@ -52,6 +53,25 @@ describe("longest-path layering", () => {
     );
     expect(lines).toEqual([
       "platforms/demo.ts: components.gateway.dependsOn: dependency cycle: gateway -> orchestration -> worker -> gateway [target demo]",
+    ]);
+  });
+
+  it("a cycle is a DependencyCycleError carrying its members, first repeated last", () => {
+    const graph = { a: { dependsOn: ["b"] }, b: { dependsOn: ["c"] }, c: { dependsOn: ["a"] }, d: {} };
+    let caught: unknown;
+    try {
+      layerComponents(graph, { file: "platforms/x.ts", target: "x" });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DependencyCycleError);
+    const e = caught as DependencyCycleError;
+    expect(e.members).toEqual(["a", "b", "c", "a"]);
+    expect([e.message, e.file, e.field, e.target]).toEqual([
+      "dependency cycle: a -> b -> c -> a",
+      "platforms/x.ts",
+      "components.a.dependsOn",
+      "x",
     ]);
   });
 

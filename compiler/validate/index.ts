@@ -90,13 +90,15 @@ export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): F
   const objects = all.filter((o) => {
     const problem = envelopeProblem(o);
     if (!problem) return true;
-    const meta = (o.object as any)?.metadata;
+    // a patch may have broken the envelope: read kind and name only where they are still strings
+    const raw = o.object as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
+    const meta = raw?.metadata;
     findings.push({
       rule: "schema",
       severity: "error",
       target: target.id,
       component: o.component,
-      object: `${typeof (o.object as any)?.kind === "string" ? (o.object as any).kind : "?"}/${typeof meta?.name === "string" ? meta.name : "?"}`,
+      object: `${typeof raw?.kind === "string" ? raw.kind : "?"}/${typeof meta?.name === "string" ? meta.name : "?"}`,
       pointer: problem.pointer,
       message: problem.message,
       fix: "correct the patch that changes this field",
