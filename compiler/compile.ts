@@ -1,20 +1,22 @@
 /**
- * The pipeline: load, resolve, build, order, patch, validate, then render
- * files. Everything here is a library call; the CLI only parses flags and
- * prints. Nothing is written until every phase has passed.
+ * The pipeline, one step per function: load (compile), resolve and take what the cache holds (compileLoaded),
+ * build, order, patch, validate and render each target (compileTargets), then assemble the files, the findings
+ * and the Argo CD layer. One run context carries the options, timings and cache keys through every step.
+ * Everything here is a library call; the CLI only parses flags and prints. Nothing is written until every phase
+ * has passed.
  */
 import { join } from "node:path";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import { load } from "./load.ts";
 import { type Project } from "./model/project.ts";
 import { resolve } from "./resolve.ts";
-import { type ResolvedTarget, type TargetFilter } from "./model/target.ts";
+import type { BuiltTarget, CompiledTarget, ResolvedTarget, TargetFilter, WavePlan } from "./model/target.ts";
 import { build } from "./blocks/index.ts";
 import type { RenderedObject } from "./model/object.ts";
 import { order } from "./order.ts";
-import { type WavePlan } from "./model/target.ts";
 import { patch } from "./patch.ts";
 import { blocking, validate } from "./validate/index.ts";
+import { findingsError } from "./validate/findings-error.ts";
 import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
@@ -22,9 +24,11 @@ import { diffTree, isEmptyDiff, writeTree, type Scope, type TreeDiff } from "./e
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import type { TargetCache } from "./cache/store.ts";
-import type { CompiledTarget } from "./model/target.ts";
 
-/** A target compiled without being built here (taken from the cache, or built by another thread): the same shape as a built one. */
+/**
+ * A target compiled without being built here (taken from the cache, or built by another thread): the same shape
+ * as a built one.
+ */
 export type ReusedTarget = CompiledTarget;
 
 export interface CompileResult {
@@ -57,6 +61,35 @@ export interface CompileOptions {
   offload?: Offload;
 }
 
+/** Everything one compile run carries from step to step, set once at its start. */
+export interface RunContext {
+  /** Compile only the matching targets (and leave the rest of `rendered/` alone). */
+  filter?: TargetFilter;
+  /** Milliseconds spent in each phase, added to by every step. */
+  timings: Record<string, number>;
+  /** Reuse and store each target's output under its key. */
+  cache?: TargetCache;
+  /** Each resolved target's cache key (filled in when there is a cache). */
+  keys: Map<ResolvedTarget, string>;
+  /** Return error findings in the result instead of throwing. */
+  keepErrors: boolean;
+  /** Build part of the targets elsewhere (compileLoadedParallel). */
+  offload?: Offload;
+}
+
+/** The parts of a run a caller may set; the rest start empty. */
+export type RunOptions = Partial<RunContext>;
+
+/** A run context from the caller's options: no timings, keys or kept errors unless given. */
+export function runContext(options: RunOptions = {}): RunContext {
+  return {
+    ...options,
+    timings: options.timings ?? {},
+    keys: options.keys ?? new Map(),
+    keepErrors: options.keepErrors ?? false,
+  };
+}
+
 function timed<T>(timings: Record<string, number>, phase: string, fn: () => T): T {
   const start = performance.now();
   try {
@@ -80,19 +113,6 @@ export function scopeFor(filter: TargetFilter | undefined): Scope {
   };
 }
 
-/** Converts blocking findings into one error that lists each. */
-export function findingsError(findings: Finding[]): ManifoldError {
-  return combineErrors(
-    findings.map(
-      (f) =>
-        new ManifoldError(
-          `${f.component ? `component ${f.component}: ` : ""}${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`,
-          { file: f.file, target: f.target },
-        ),
-    ),
-  );
-}
-
 /** What compiling a set of resolved targets gives: their objects, findings and files. */
 export interface CompiledTargets {
   targets: CompiledTarget[];
@@ -102,87 +122,104 @@ export interface CompiledTargets {
 
 /**
  * Phases 3 to 6 and the rendering of files, for resolved targets. Throws a ManifoldError listing every problem
- * of the first phase that has any. With a cache, each target's output is stored under its key in `keys`.
+ * of the first phase that has any (blocking findings too, unless the run keeps errors). With a cache, each
+ * target's output is stored under its key in the run's `keys`.
  */
-export function compileTargets(
-  resolved: ResolvedTarget[],
-  timings: Record<string, number> = {},
-  cache?: TargetCache,
-  keys?: Map<ResolvedTarget, string>,
-  keepErrors = false,
-): CompiledTargets {
-  const files = new Map<string, string>();
-  const built = timed(timings, "build", () => build(resolved));
-  const ordered = timed(timings, "order", () => built.map(order));
-  const patched = timed(timings, "patch", () => {
-    const errors: ManifoldError[] = [];
-    const out = ordered.flatMap((t) => {
-      try {
-        return [patch(t)];
-      } catch (e) {
-        if (e instanceof ManifoldError) errors.push(e, ...e.others);
-        else throw e;
-        return [];
-      }
-    });
-    if (errors.length) throw combineErrors(errors);
-    return out;
-  });
-  const findings = timed(timings, "validate", () => validate(patched));
+export function compileTargets(resolved: ResolvedTarget[], options: RunOptions = {}): CompiledTargets {
+  const run = runContext(options);
+  const built = timed(run.timings, "build", () => build(resolved));
+  const ordered = timed(run.timings, "order", () => built.map(order));
+  const patched = timed(run.timings, "patch", () => patchAll(ordered));
+  const findings = timed(run.timings, "validate", () => validate(patched));
   const errors = blocking(findings);
-  if (errors.length && !keepErrors) throw findingsError(errors);
-  const targets: CompiledTarget[] = [];
-  const findingsOf = new Map<string, Finding[]>();
-  if (cache)
-    for (const f of findings) (findingsOf.get(f.target) ?? findingsOf.set(f.target, []).get(f.target)!).push(f);
-  timed(timings, "render", () => {
-    for (const t of patched) {
-      const objects = sortForSync(t.objects);
-      const own = renderTargetFiles(t.target, objects);
-      own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
-      for (const [path, content] of own) files.set(path, content);
-      targets.push({ target: t.target, objects, waves: t.waves });
-      if (cache && keys?.has(t.target))
-        cache.put(keys.get(t.target)!, {
-          id: t.target.id,
-          objects,
-          waves: t.waves,
-          findings: findingsOf.get(t.target.id) ?? [],
-          files: [...own],
-        });
+  if (errors.length && !run.keepErrors) throw findingsError(errors);
+  return timed(run.timings, "render", () => renderTargets(patched, findings, run));
+}
+
+/** A target after phase 4 (order) and phase 5 (patch): its objects and its wave plan. */
+type OrderedTarget = BuiltTarget & { waves: WavePlan };
+
+/** Phase 5 over every target, collecting every target's errors before throwing them together. */
+function patchAll(ordered: OrderedTarget[]): OrderedTarget[] {
+  const errors: ManifoldError[] = [];
+  const out = ordered.flatMap((t) => {
+    try {
+      return [patch(t)];
+    } catch (e) {
+      if (e instanceof ManifoldError) errors.push(e, ...e.others);
+      else throw e;
+      return [];
     }
   });
+  if (errors.length) throw combineErrors(errors);
+  return out;
+}
+
+/** Renders each target's files (objects in sync order, and its README), storing each in the cache when there is one. */
+function renderTargets(patched: OrderedTarget[], findings: Finding[], run: RunContext): CompiledTargets {
+  const files = new Map<string, string>();
+  const targets: CompiledTarget[] = [];
+  const findingsOf = run.cache ? groupByTarget(findings) : new Map<string, Finding[]>();
+  for (const t of patched) {
+    const objects = sortForSync(t.objects);
+    const own = renderTargetFiles(t.target, objects);
+    own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
+    for (const [path, content] of own) files.set(path, content);
+    targets.push({ target: t.target, objects, waves: t.waves });
+    const key = run.keys.get(t.target);
+    if (run.cache && key !== undefined)
+      run.cache.put(key, {
+        id: t.target.id,
+        objects,
+        waves: t.waves,
+        findings: findingsOf.get(t.target.id) ?? [],
+        files: [...own],
+      });
+  }
   return { targets, findings, files };
 }
 
+/** Findings grouped by target id, each group in the order given. */
+function groupByTarget(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = out.get(f.target);
+    if (list) list.push(f);
+    else out.set(f.target, [f]);
+  }
+  return out;
+}
+
+/** The resolved targets of a run, split into those the cache holds (their output taken from it) and those to build. */
 interface Partition {
   all: ResolvedTarget[];
   toBuild: ResolvedTarget[];
   files: Map<string, string>;
   reused: ReusedTarget[];
   cachedFindings: Finding[];
-  keys: Map<ResolvedTarget, string>;
 }
 
-/** Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to build. */
-function resolveAndPartition(
-  project: Project,
-  filter: TargetFilter | undefined,
-  timings: Record<string, number>,
-  cache?: TargetCache,
-): Partition {
-  const all = timed(timings, "resolve", () => resolve(project, filter));
+/** Phase 2, resolve: every target the filter selects; a filter that selects none is an error. */
+function resolveTargets(project: Project, run: RunContext): ResolvedTarget[] {
+  const all = timed(run.timings, "resolve", () => resolve(project, run.filter));
+  const filter = run.filter;
   if (all.length === 0 && filter) {
     throw new ManifoldError(
       `no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`,
     );
   }
-  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], keys: new Map() };
+  return all;
+}
+
+/** Takes from the cache every target it holds (files, findings, objects); the rest are left to build. */
+function partition(all: ResolvedTarget[], run: RunContext): Partition {
+  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [] };
+  const cache = run.cache;
   if (!cache) return p;
-  p.toBuild = timed(timings, "cache", () =>
+  p.toBuild = timed(run.timings, "cache", () =>
     all.filter((target) => {
       const key = cache.keyOf(target);
-      p.keys.set(target, key);
+      run.keys.set(target, key);
       const hit = cache.get(key);
       if (!hit) return true;
       for (const [path, content] of hit.files) p.files.set(path, content);
@@ -194,63 +231,64 @@ function resolveAndPartition(
   return p;
 }
 
+/** Every finding in target order, whether it came from the cache or not; findings of no known target last. */
+function findingsInTargetOrder(p: Partition, built: CompiledTargets): Finding[] {
+  const byTarget = groupByTarget([...p.cachedFindings, ...built.findings]);
+  const inOrder = p.all.flatMap((t) => byTarget.get(t.id) ?? []);
+  const ids = new Set(p.all.map((t) => t.id));
+  inOrder.push(...built.findings.filter((f) => !ids.has(f.target)));
+  return inOrder;
+}
+
+/** Every compiled target, however it was compiled (here, from the cache, elsewhere), in resolve order. */
+function everyTarget(p: Partition, built: CompiledTargets, elsewhere: ReusedTarget[]): CompiledTarget[] {
+  const position = new Map(p.all.map((t, i) => [t, i]));
+  return [...built.targets, ...p.reused, ...elsewhere].sort(
+    (a, b) => (position.get(a.target) ?? 0) - (position.get(b.target) ?? 0),
+  );
+}
+
+/** Puts the run together: the targets' files and findings, then the Argo CD layer on an unfiltered compile. */
 function assemble(
   project: Project,
-  filter: TargetFilter | undefined,
-  timings: Record<string, number>,
-  cache: TargetCache | undefined,
+  run: RunContext,
   p: Partition,
   built: CompiledTargets,
   elsewhere: ReusedTarget[] = [],
 ): CompileResult {
   for (const [path, content] of built.files) p.files.set(path, content);
-  if (cache && !filter) cache.prune(new Set(p.keys.values()));
-  // Findings in target order, whether they came from the cache or not.
-  const byTarget = new Map<string, Finding[]>();
-  for (const f of [...p.cachedFindings, ...built.findings]) {
-    const list = byTarget.get(f.target);
-    if (list) list.push(f);
-    else byTarget.set(f.target, [f]);
-  }
-  const inOrder = p.all.flatMap((t) => byTarget.get(t.id) ?? []);
-  const ids = new Set(p.all.map((t) => t.id));
-  inOrder.push(...built.findings.filter((f) => !ids.has(f.target)));
-  const scope = scopeFor(filter);
+  if (run.cache && !run.filter) run.cache.prune(new Set(run.keys.values()));
+  const findings = findingsInTargetOrder(p, built);
+  const scope = scopeFor(run.filter);
   // The Argo CD layer reads every target's objects, however each was compiled.
-  const position = new Map(p.all.map((t, i) => [t, i]));
-  const every = [...built.targets, ...p.reused, ...elsewhere].sort(
-    (a, b) => (position.get(a.target) ?? 0) - (position.get(b.target) ?? 0),
-  );
   const argocd =
-    !scope && project.argocd ? timed(timings, "argocd", () => renderArgoCd(project, every, p.files)) : undefined;
+    !scope && project.argocd
+      ? timed(run.timings, "argocd", () => renderArgoCd(project, everyTarget(p, built, elsewhere), p.files))
+      : undefined;
   for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
-  inOrder.push(...(argocd?.findings ?? []));
+  findings.push(...(argocd?.findings ?? []));
   return {
     project,
     targets: built.targets,
     reused: p.reused,
     elsewhere,
-    findings: inOrder,
+    findings,
     files: p.files,
     scope,
-    timings,
+    timings: run.timings,
     ...(argocd ? { argocd } : {}),
   };
 }
 
 /**
- * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
- * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
+ * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any
+ * problem. With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files
+ * and findings come from the entry.
  */
-export function compileLoaded(
-  project: Project,
-  filter?: TargetFilter,
-  timings: Record<string, number> = {},
-  cache?: TargetCache,
-  keepErrors = false,
-): CompileResult {
-  const p = resolveAndPartition(project, filter, timings, cache);
-  return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys, keepErrors));
+export function compileLoaded(project: Project, options: RunOptions = {}): CompileResult {
+  const run = runContext(options);
+  const p = partition(resolveTargets(project, run), run);
+  return assemble(project, run, p, compileTargets(p.toBuild, run));
 }
 
 /** Builds some targets elsewhere (a worker thread): their files and findings, and each target's object count. */
@@ -268,46 +306,52 @@ export type Offload = (
   | undefined;
 
 /**
- * compileLoaded, with part of the targets built by `offload` while this thread builds the rest. On any failure
- * the whole set is compiled here again, so errors are exactly those of compileLoaded.
+ * compileLoaded, with part of the targets built by the run's `offload` while this thread builds the rest. On any
+ * failure the whole set is compiled here again, so errors are exactly those of compileLoaded.
  */
-export async function compileLoadedParallel(
-  project: Project,
-  filter: TargetFilter | undefined,
-  timings: Record<string, number>,
-  cache: TargetCache | undefined,
-  offload: Offload,
-): Promise<CompileResult> {
-  const p = resolveAndPartition(project, filter, timings, cache);
-  const half = Math.floor(p.toBuild.length / 2);
-  const away = p.toBuild.slice(half);
-  const job = away.length >= 4 ? offload(away, p.keys) : undefined;
-  if (!job) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+export async function compileLoadedParallel(project: Project, options: RunOptions = {}): Promise<CompileResult> {
+  const run = runContext(options);
+  const p = partition(resolveTargets(project, run), run);
+  const split = await buildOnTwoThreads(p.toBuild, run);
+  if (!split) return assemble(project, run, p, compileTargets(p.toBuild, run));
+  return assemble(project, run, p, split.here, split.elsewhere);
+}
+
+/**
+ * Builds the first half of `targets` here and hands the second half to the run's offload. Undefined when there is
+ * too little to share, the offload declines, or either side fails: then the caller builds the whole set here.
+ */
+async function buildOnTwoThreads(
+  targets: ResolvedTarget[],
+  run: RunContext,
+): Promise<{ here: CompiledTargets; elsewhere: ReusedTarget[] } | undefined> {
+  const half = Math.floor(targets.length / 2);
+  const away = targets.slice(half);
+  const job = away.length >= 4 && run.offload ? run.offload(away, run.keys) : undefined;
+  if (!job) return undefined;
   let here: CompiledTargets;
   try {
-    here = compileTargets(p.toBuild.slice(0, half), timings, cache, p.keys);
+    here = compileTargets(targets.slice(0, half), run);
   } catch {
     job.run.catch(() => undefined);
-    return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+    return undefined;
   }
   const waitStart = performance.now();
   const there = await job.run.catch(() => undefined);
-  timings.wait = performance.now() - waitStart;
-  if (!there) return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
+  run.timings.wait = performance.now() - waitStart;
+  if (!there) return undefined;
+  const byId = new Map(there.targets.map((t) => [t.id, t]));
+  if (away.some((t) => !byId.has(t.id))) return undefined;
   for (const [path, content] of there.files) here.files.set(path, content);
   here.findings.push(...there.findings);
-  const byId = new Map(there.targets.map((t) => [t.id, t]));
-  if (away.some((t) => !byId.has(t.id)))
-    return assemble(project, filter, timings, cache, p, compileTargets(p.toBuild, timings, cache, p.keys));
-  return assemble(
-    project,
-    filter,
-    timings,
-    cache,
-    p,
+  return {
     here,
-    away.map((target) => ({ target, objects: byId.get(target.id)!.objects, waves: byId.get(target.id)!.waves })),
-  );
+    elsewhere: away.map((target) => ({
+      target,
+      objects: byId.get(target.id)!.objects,
+      waves: byId.get(target.id)!.waves,
+    })),
+  };
 }
 
 /** Loads the descriptions under `root` and compiles them. */
@@ -316,9 +360,11 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const start = performance.now();
   const project = await load(options.root);
   timings.load = performance.now() - start;
-  if (options.keepErrors) return compileLoaded(project, options.filter, timings, undefined, true);
-  if (options.offload) return compileLoadedParallel(project, options.filter, timings, options.cache, options.offload);
-  return compileLoaded(project, options.filter, timings, options.cache);
+  const { filter, keepErrors, cache, offload } = options;
+  // a compile that keeps errors is only reported, never stored or shared out
+  if (keepErrors) return compileLoaded(project, { filter, timings, keepErrors });
+  if (offload) return compileLoadedParallel(project, { filter, timings, cache, offload });
+  return compileLoaded(project, { filter, timings, cache });
 }
 
 /** The rendered folder of a project. */
@@ -331,7 +377,10 @@ export function checkRendered(root: string, result: CompileResult): TreeDiff {
   return diffTree(renderedDir(root), result.files, result.scope);
 }
 
-/** Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed. Returns what changed; writes nothing when nothing did. */
+/**
+ * Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed. Returns
+ * what changed; writes nothing when nothing did.
+ */
 export function emit(root: string, result: CompileResult): TreeDiff {
   const diff = checkRendered(root, result);
   if (!isEmptyDiff(diff)) writeTree(renderedDir(root), result.files, diff);

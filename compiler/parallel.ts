@@ -66,7 +66,7 @@ if (!isMainThread && (workerData as { manifoldHelper?: boolean } | undefined)?.m
         const key = request.keys[i];
         if (key) keys.set(t, key);
       });
-      const built = compileTargets(request.targets, {}, cache, keys);
+      const built = compileTargets(request.targets, { cache, keys });
       const targets = built.targets.map((t) => ({ id: t.target.id, objects: t.objects, waves: t.waves }));
       port.postMessage({ ok: true, files: [...built.files], findings: built.findings, targets });
     } catch {

@@ -4,25 +4,19 @@
  * target (platform × environment × region). Each leaf field records which
  * layer, and so which file, set it.
  */
-import { layerComponents } from "./graph/dependency.ts";
+import { DependencyCycleError, layerComponents } from "./graph/dependency.ts";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Problem } from "./check/shape.ts";
 import { componentShape } from "./describe/schema.ts";
 import type {
-  ClusterDescription,
-  Component,
   ComponentOverride,
-  EnvironmentPolicy,
-  EnvValue,
-  IngressDescription,
+  EnvironmentDescription,
   LayerOverride,
-  PatchRule,
   PlatformDescription,
-  RegionRole,
+  RegionDescription,
 } from "./describe/types.ts";
-import type { Project } from "./model/project.ts";
+import type { Loaded, Project } from "./model/project.ts";
 import { platformHooks } from "./sync/hooks.ts";
-import { type HookSpec } from "./model/hook.ts";
 import { jsonCopy } from "./json.ts";
 import type { Provenance, ResolvedTarget, TargetFilter } from "./model/target.ts";
 
@@ -131,7 +125,10 @@ function applyLayer(target: ResolvedTarget, layer: LayerOverride | undefined, or
   }
 }
 
-/** Finds the layer most likely responsible for a problem at `path`: the latest layer that set it or anything under it. */
+/**
+ * Finds the layer most likely responsible for a problem at `path`: the latest layer that set it or anything under
+ * it.
+ */
 export function blame(target: ResolvedTarget, path: string): Provenance | undefined {
   let best: Provenance | undefined;
   for (const [key, origin] of Object.entries(target.provenance)) {
@@ -142,128 +139,169 @@ export function blame(target: ResolvedTarget, path: string): Provenance | undefi
   return best;
 }
 
-/** Phase 2 entry point: every target the environments declare, each fully layered and re-checked. */
-export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTarget[] {
-  const errors: ManifoldError[] = [];
-  const targets: ResolvedTarget[] = [];
+/** One target to resolve: a platform, an environment it runs in, one of that environment's regions. */
+interface Placement {
+  platform: Loaded<PlatformDescription>;
+  environment: Loaded<EnvironmentDescription>;
+  region: Loaded<RegionDescription>;
+  /** The environment's primary region. */
+  primary: RegionDescription;
+}
+
+/** Every placement the environments declare and the filter selects, in platform, environment, region order. */
+function placements(project: Project, filter: TargetFilter): Placement[] {
   const regions = new Map(project.regions.map((r) => [r.value.name, r]));
-  for (const p of project.platforms) {
-    const platform: PlatformDescription = p.value;
-    if (filter.platform && filter.platform !== platform.name) continue;
-    for (const e of project.environments) {
-      const env = e.value;
+  const out: Placement[] = [];
+  for (const platform of project.platforms) {
+    if (filter.platform && filter.platform !== platform.value.name) continue;
+    for (const environment of project.environments) {
+      const env = environment.value;
       if (filter.environment && filter.environment !== env.name) continue;
-      if (platform.runsIn && !platform.runsIn.includes(env.name)) continue;
+      if (platform.value.runsIn && !platform.value.runsIn.includes(env.name)) continue;
       const primaryName = env.regions.find((r) => regions.get(r)?.value.role === "primary")!;
       const primary = regions.get(primaryName)!.value;
       for (const regionName of env.regions) {
         if (filter.region && filter.region !== regionName) continue;
-        const r = regions.get(regionName)!;
-        const region = r.value;
-        const id = `${platform.name}/${env.name}/${region.name}`;
-        const target: ResolvedTarget = {
-          id,
-          platform: platform.name,
-          environment: env.name,
-          region: region.name,
-          role: region.role,
-          namespace: platform.namespace,
-          namePrefix: platform.namePrefix ?? "",
-          description: platform.description,
-          cluster: region.clusters[env.name],
-          primary: { region: primary.name, cluster: primary.clusters[env.name] },
-          secretStore: region.secretStore,
-          policy: { ...env.policy },
-          config: {},
-          components: clone(platform.components),
-          patches: (platform.patches ?? []).filter(
-            (rule) =>
-              (!rule.environments || rule.environments.includes(env.name)) &&
-              (!rule.regions || rule.regions.includes(region.name)),
-          ),
-          hooks: {},
-          waveHooks: {},
-          dashboards: platform.dashboards,
-          ingresses: platform.ingresses,
-          storageClasses: platform.storageClasses,
-          volumes: platform.volumes,
-          mesh: platform.mesh,
-          alerts: platform.alerts,
-          recordingRules: platform.recordingRules,
-          prometheusStack: platform.prometheusStack,
-          tracing: platform.tracing,
-          provenance: {},
-          sources: [p.file, e.file, r.file],
-        };
-        const base: Provenance = { layer: "platform", file: p.file, rank: 0 };
-        for (const [name, c] of Object.entries(target.components))
-          record(c, `components.${name}`, base, target.provenance, false);
-        applyLayer(target, { config: platform.config }, base);
-        applyLayer(target, env.overrides, { layer: `environment ${env.name}`, file: e.file, rank: 1 });
-        applyLayer(target, platform.environments?.[env.name], {
-          layer: `platform environments.${env.name}`,
-          file: p.file,
-          rank: 2,
-        });
-        applyLayer(target, region.overrides, { layer: `region ${region.name}`, file: r.file, rank: 3 });
-        applyLayer(target, platform.regions?.[region.name], {
-          layer: `platform regions.${region.name}`,
-          file: p.file,
-          rank: 4,
-        });
-        applyLayer(target, platform.targets?.[`${env.name}/${region.name}`], {
-          layer: `target ${env.name}/${region.name}`,
-          file: p.file,
-          rank: 5,
-        });
-
-        const hooks = platformHooks(platform, target.components, {
-          serviceName: (key) => target.namePrefix + key,
-          context: `${platform.name} in ${env.name}/${region.name}`,
-          primary: region.role === "primary",
-        });
-        target.hooks = Object.fromEntries(Object.entries(hooks).filter(([, h]) => h.render));
-        target.waveHooks = Object.fromEntries(Object.entries(hooks).filter(([, h]) => h.phase === "Sync"));
-        for (const [name, component] of Object.entries(target.components)) {
-          const problems: Problem[] = [];
-          componentShape(component, `components.${name}`, problems);
-          for (const problem of problems) {
-            const origin = blame(target, problem.path);
-            errors.push(
-              new ManifoldError(problem.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), {
-                file: origin?.file ?? p.file,
-                field: problem.path,
-                target: id,
-              }),
-            );
-          }
-        }
-        // a layer that changes dependsOn can leave a dangling name or close a cycle in this target only
-        try {
-          layerComponents(target.components, { file: p.file, target: id });
-        } catch (e) {
-          if (!(e instanceof ManifoldError)) throw e;
-          // blame the edge a layer added: the cycle member whose dependsOn the latest layer set
-          const members = e.message.startsWith("dependency cycle: ")
-            ? e.message.slice("dependency cycle: ".length).split(" -> ")
-            : [];
-          const fields = [e.field, ...members.map((m) => `components.${m}.dependsOn`)].filter((f): f is string => !!f);
-          const blamed = fields
-            .map((f) => ({ field: f, origin: blame(target, f) }))
-            .reduce((a, b) => ((b.origin?.rank ?? 0) > (a.origin?.rank ?? 0) ? b : a));
-          const origin = blamed.origin;
-          errors.push(
-            new ManifoldError(e.message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), {
-              file: origin?.file ?? p.file,
-              field: blamed.field,
-              target: id,
-            }),
-          );
-        }
-        targets.push(target);
+        out.push({ platform, environment, region: regions.get(regionName)!, primary });
       }
     }
   }
+  return out;
+}
+
+/** The target before any layer: the platform's own fields, placed in its environment and region. */
+function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Placement): ResolvedTarget {
+  const [platform, env, region] = [p.value, e.value, r.value];
+  return {
+    id: `${platform.name}/${env.name}/${region.name}`,
+    platform: platform.name,
+    environment: env.name,
+    region: region.name,
+    role: region.role,
+    namespace: platform.namespace,
+    namePrefix: platform.namePrefix ?? "",
+    description: platform.description,
+    cluster: region.clusters[env.name],
+    primary: { region: primary.name, cluster: primary.clusters[env.name] },
+    secretStore: region.secretStore,
+    policy: { ...env.policy },
+    config: {},
+    components: clone(platform.components),
+    patches: (platform.patches ?? []).filter(
+      (rule) =>
+        (!rule.environments || rule.environments.includes(env.name)) &&
+        (!rule.regions || rule.regions.includes(region.name)),
+    ),
+    hooks: {},
+    waveHooks: {},
+    dashboards: platform.dashboards,
+    ingresses: platform.ingresses,
+    storageClasses: platform.storageClasses,
+    volumes: platform.volumes,
+    mesh: platform.mesh,
+    alerts: platform.alerts,
+    recordingRules: platform.recordingRules,
+    prometheusStack: platform.prometheusStack,
+    tracing: platform.tracing,
+    provenance: {},
+    sources: [p.file, e.file, r.file],
+  };
+}
+
+/** Layers the platform's config, the environment, the region and the per-target overrides, in rank order. */
+function applyLayers(target: ResolvedTarget, { platform: p, environment: e, region: r }: Placement): void {
+  const [platform, env, region] = [p.value, e.value, r.value];
+  const base: Provenance = { layer: "platform", file: p.file, rank: 0 };
+  for (const [name, c] of Object.entries(target.components))
+    record(c, `components.${name}`, base, target.provenance, false);
+  applyLayer(target, { config: platform.config }, base);
+  applyLayer(target, env.overrides, { layer: `environment ${env.name}`, file: e.file, rank: 1 });
+  applyLayer(target, platform.environments?.[env.name], {
+    layer: `platform environments.${env.name}`,
+    file: p.file,
+    rank: 2,
+  });
+  applyLayer(target, region.overrides, { layer: `region ${region.name}`, file: r.file, rank: 3 });
+  applyLayer(target, platform.regions?.[region.name], {
+    layer: `platform regions.${region.name}`,
+    file: p.file,
+    rank: 4,
+  });
+  applyLayer(target, platform.targets?.[`${env.name}/${region.name}`], {
+    layer: `target ${env.name}/${region.name}`,
+    file: p.file,
+    rank: 5,
+  });
+}
+
+/** The platform's hooks for this target: those it renders, and the Sync-phase ones the waves wait on. */
+function attachHooks(target: ResolvedTarget, { platform, environment, region }: Placement): void {
+  const hooks = platformHooks(platform.value, target.components, {
+    serviceName: (key) => target.namePrefix + key,
+    context: `${platform.value.name} in ${environment.value.name}/${region.value.name}`,
+    primary: region.value.role === "primary",
+  });
+  target.hooks = Object.fromEntries(Object.entries(hooks).filter(([, h]) => h.render));
+  target.waveHooks = Object.fromEntries(Object.entries(hooks).filter(([, h]) => h.phase === "Sync"));
+}
+
+/** An error at `field`, blamed on the layer that set it (named when it is not the platform itself). */
+function blamedError(target: ResolvedTarget, message: string, field: string, platformFile: string): ManifoldError {
+  return blamedAt(target, message, { field, origin: blame(target, field) }, platformFile);
+}
+
+function blamedAt(
+  target: ResolvedTarget,
+  message: string,
+  { field, origin }: { field: string; origin: Provenance | undefined },
+  platformFile: string,
+): ManifoldError {
+  return new ManifoldError(message + (origin && origin.rank > 0 ? ` (set by ${origin.layer})` : ""), {
+    file: origin?.file ?? platformFile,
+    field,
+    target: target.id,
+  });
+}
+
+/** Re-checks each layered component's shape: a layer can set a value the platform alone could not. */
+function componentProblems(target: ResolvedTarget, platformFile: string): ManifoldError[] {
+  return Object.entries(target.components).flatMap(([name, component]) => {
+    const problems: Problem[] = [];
+    componentShape(component, `components.${name}`, problems);
+    return problems.map((problem) => blamedError(target, problem.message, problem.path, platformFile));
+  });
+}
+
+/**
+ * A layer that changes dependsOn can leave a dangling name or close a cycle in this target only. A cycle is
+ * blamed on the edge a layer added: the member whose dependsOn the latest layer set.
+ */
+function dependencyProblems(target: ResolvedTarget, platformFile: string): ManifoldError[] {
+  try {
+    layerComponents(target.components, { file: platformFile, target: target.id });
+    return [];
+  } catch (e) {
+    if (!(e instanceof ManifoldError)) throw e;
+    const members = e instanceof DependencyCycleError ? e.members : [];
+    const fields = [e.field, ...members.map((m) => `components.${m}.dependsOn`)].filter((f): f is string => !!f);
+    const blamed = fields
+      .map((f) => ({ field: f, origin: blame(target, f) }))
+      .reduce((a, b) => ((b.origin?.rank ?? 0) > (a.origin?.rank ?? 0) ? b : a));
+    return [blamedAt(target, e.message, blamed, platformFile)];
+  }
+}
+
+/** Phase 2 entry point: every target the environments declare, each fully layered and re-checked. */
+export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTarget[] {
+  const errors: ManifoldError[] = [];
+  const targets = placements(project, filter).map((placement) => {
+    const target = unlayeredTarget(placement);
+    applyLayers(target, placement);
+    attachHooks(target, placement);
+    errors.push(...componentProblems(target, placement.platform.file));
+    errors.push(...dependencyProblems(target, placement.platform.file));
+    return target;
+  });
   if (errors.length) throw combineErrors(errors);
   return targets;
 }

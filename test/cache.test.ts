@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { platform, service } from "../compiler/index.ts";
 import { checkProject } from "../compiler/load.ts";
 import { type ProjectSources } from "../compiler/model/project.ts";
+import type { EnvironmentDescription, RegionDescription } from "../compiler/describe/types.ts";
 import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
 import { TargetCache } from "../compiler/cache/store.ts";
 import { compilerKey } from "../compiler/cache/key.ts";
@@ -43,7 +44,7 @@ async function sources(options: { image?: string; tweak?: Tweak } = {}): Promise
 }
 
 function run(s: ProjectSources, cache?: TargetCache): CompileResult {
-  return compileLoaded(checkProject(s), undefined, {}, cache);
+  return compileLoaded(checkProject(s), { cache });
 }
 
 const rebuilt = (r: CompileResult) => r.targets.map((t) => t.target.id).sort();
@@ -70,7 +71,9 @@ describe("the incremental-compile cache", () => {
       "an environment",
       {
         tweak: ((s: ProjectSources) =>
-          void ((s.environments.find((e) => e.file === "environments/staging.ts")!.value as any).overrides.config = {
+          void ((
+            s.environments.find((e) => e.file === "environments/staging.ts")!.value as EnvironmentDescription
+          ).overrides!.config = {
             STAGING_MARKER: "1",
           })) as Tweak,
       },
@@ -80,8 +83,9 @@ describe("the incremental-compile cache", () => {
       "a region",
       {
         tweak: ((s: ProjectSources) =>
-          void ((s.regions.find((r) => r.file === "regions/us-east-1.ts")!.value as any).overrides.config.REGION =
-            "us-east-1b")) as Tweak,
+          void ((
+            s.regions.find((r) => r.file === "regions/us-east-1.ts")!.value as RegionDescription
+          ).overrides!.config!.REGION = "us-east-1b")) as Tweak,
       },
       (id: string) => id.split("/")[2] === "us-east-1",
     ],

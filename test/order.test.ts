@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { platform, postgres, secretRef, service } from "../compiler/index.ts";
 import type { PlatformDescription } from "../compiler/index.ts";
 import { ManifoldError, errorLines } from "../compiler/errors.ts";
-import { layerComponents } from "../compiler/graph/dependency.ts";
+import { DependencyCycleError, layerComponents } from "../compiler/graph/dependency.ts";
 import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 import type { KubeObject } from "../compiler/model/object.ts";
 import { WAVE_ANNOTATION } from "../compiler/sync/annotations.ts";
@@ -23,7 +23,7 @@ async function compileError(p: PlatformDescription): Promise<string[]> {
 }
 
 describe("longest-path layering", () => {
-  it.each([
+  it.each<[Record<string, { dependsOn?: string[] }>, Record<string, number>]>([
     [
       { a: {}, b: { dependsOn: ["a"] }, c: { dependsOn: ["b"] } },
       { a: 0, b: 1, c: 2 },
@@ -54,6 +54,25 @@ describe("longest-path layering", () => {
     );
     expect(lines).toEqual([
       "platforms/demo.ts: components.gateway.dependsOn: dependency cycle: gateway -> orchestration -> worker -> gateway [target demo]",
+    ]);
+  });
+
+  it("a cycle is a DependencyCycleError carrying its members, first repeated last", () => {
+    const graph = { a: { dependsOn: ["b"] }, b: { dependsOn: ["c"] }, c: { dependsOn: ["a"] }, d: {} };
+    let caught: unknown;
+    try {
+      layerComponents(graph, { file: "platforms/x.ts", target: "x" });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DependencyCycleError);
+    const e = caught as DependencyCycleError;
+    expect(e.members).toEqual(["a", "b", "c", "a"]);
+    expect([e.message, e.file, e.field, e.target]).toEqual([
+      "dependency cycle: a -> b -> c -> a",
+      "platforms/x.ts",
+      "components.a.dependsOn",
+      "x",
     ]);
   });
 

@@ -29,7 +29,7 @@ describe("compiling on two threads", () => {
     const project = checkProject(structuredClone(await repoProject()));
     const one = compileLoaded(project);
     for (const offload of [inline, (() => ({ run: Promise.reject(new Error("gone")) })) as Offload]) {
-      const two = await compileLoadedParallel(project, undefined, {}, undefined, offload);
+      const two = await compileLoadedParallel(project, { offload });
       expect([...two.files.entries()].sort()).toEqual([...one.files.entries()].sort());
       expect(two.findings).toEqual(one.findings);
       const count = (r: typeof one) =>

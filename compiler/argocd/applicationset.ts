@@ -10,7 +10,7 @@
  * generates, so production's progressive rollout and the automated sync of
  * dev and staging cannot share one ApplicationSet.
  */
-import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
+import { ApplicationSet, type IApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import type { ArgoCdDescription, EnvironmentSyncPolicy, RegionRole, RolloutStep } from "../describe/types.ts";
 import type { CompiledTarget } from "../model/target.ts";
 import { plain } from "../blocks/objects.ts";
@@ -32,7 +32,10 @@ export const DEFAULT_STEPS: RolloutStep[] = [
   { roles: ["primary"], maxUpdate: 1 },
 ];
 
-/** The rollout steps of an environment's policy (the default order when none are given), or undefined for AllAtOnce. */
+/**
+ * The rollout steps of an environment's policy (the default order when none are given), or undefined for
+ * AllAtOnce.
+ */
 export function rolloutSteps(policy: EnvironmentSyncPolicy): RolloutStep[] | undefined {
   return policy.rollout.type === "RollingSync" ? (policy.rollout.steps ?? DEFAULT_STEPS) : undefined;
 }
@@ -70,16 +73,16 @@ export function syncSummary(policy: EnvironmentSyncPolicy): string {
   return "manual";
 }
 
-/** Builds the ApplicationSet of one platform in one environment, from the environment's compiled targets of that platform. */
+type ApplicationSetSpec = IApplicationSet["spec"];
+
+/**
+ * Builds the ApplicationSet of one platform in one environment, from the environment's compiled targets of that
+ * platform.
+ */
 export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDescription): KubeObject {
-  const [first] = targets;
-  const { platform, environment, namespace } = first.target;
+  const { platform, environment } = targets[0].target;
   const policy = layer.environments[environment];
   const steps = rolloutSteps(policy);
-  const regions = unique(targets.map((t) => t.target.region));
-  const roles = unique(targets.map((t) => t.target.role)).sort() as RegionRole[];
-  const sources = unique(targets.map((t) => `${t.target.sources[0]}, ${t.target.sources[1]}`));
-
   const appSet = new ApplicationSet({
     metadata: {
       name: applicationSetName(platform, environment),
@@ -90,78 +93,101 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
-      generators: [
-        {
-          clusters: {
-            selector: {
-              matchExpressions: [
-                { key: LABEL_ENVIRONMENT, operator: "In", values: [environment] },
-                { key: LABEL_REGION, operator: "In", values: regions },
-                { key: LABEL_ROLE, operator: "In", values: roles },
-              ],
-            },
-          },
-        },
-      ],
-      template: {
-        metadata: {
-          name: applicationNameTemplate(platform),
-          labels: {
-            [LABEL_PLATFORM]: platform,
-            [LABEL_ENVIRONMENT]: labelParam(LABEL_ENVIRONMENT),
-            [LABEL_REGION]: labelParam(LABEL_REGION),
-            [LABEL_ROLE]: labelParam(LABEL_ROLE),
-            "app.kubernetes.io/part-of": platform,
-            "app.kubernetes.io/managed-by": "manifold",
-          },
-          annotations: {
-            // Only a change under the Application's own folder refreshes it.
-            [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
-            ...linkAnnotations(targets, layer),
-          },
-        },
-        spec: {
-          project: platform,
-          source: { repoURL: layer.repoURL, targetRevision: layer.branch, path: pathTemplate(platform) },
-          destination: { server: "{{.server}}", namespace },
-          info: [
-            { name: "Source repository", value: layer.repoURL },
-            { name: "Rendered folder", value: `${layer.branch}:${pathTemplate(platform)}` },
-            {
-              name: "Rendered by",
-              value: `manifold ${COMPILER_VERSION} (npm run compile) from ${sources.join("; ")}, regions/${labelParam(LABEL_REGION)}.ts`,
-            },
-            {
-              name: "Provenance",
-              value: `README.md in the folder; the Source-Commit trailer of the ${layer.branch} commit`,
-            },
-            { name: "Sync", value: syncSummary(policy) },
-          ],
-          syncPolicy: {
-            ...(policy.automated
-              ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } }
-              : {}),
-            syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
-            retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
-          },
-        },
-      },
+      generators: [clusterGenerator(targets)],
+      template: applicationTemplate(targets, layer),
       syncPolicy: { preserveResourcesOnDeletion: policy.preserveResourcesOnDeletion },
-      ...(steps
-        ? {
-            strategy: {
-              type: "RollingSync",
-              deletionOrder: "Reverse",
-              rollingSync: {
-                steps: steps.map((s) => ({
-                  matchExpressions: [{ key: LABEL_ROLE, operator: "In", values: [...s.roles] }],
-                  ...(s.maxUpdate !== undefined ? { maxUpdate: s.maxUpdate } : {}),
-                })),
-              },
-            },
-          }
-        : {}),
-    } as never,
+      ...(steps ? { strategy: rollingSync(steps) } : {}),
+    },
   });
   return plain(appSet);
+}
+
+/** The cluster generator: the environment's cluster Secrets in the targets' regions and roles. */
+function clusterGenerator(targets: CompiledTarget[]): ApplicationSetSpec["generators"][number] {
+  const regions = unique(targets.map((t) => t.target.region));
+  const roles = unique(targets.map((t) => t.target.role)).sort() as RegionRole[];
+  return {
+    clusters: {
+      selector: {
+        matchExpressions: [
+          { key: LABEL_ENVIRONMENT, operator: "In", values: [targets[0].target.environment] },
+          { key: LABEL_REGION, operator: "In", values: regions },
+          { key: LABEL_ROLE, operator: "In", values: roles },
+        ],
+      },
+    },
+  };
+}
+
+/** The Application each selected cluster gets: named, labelled and linked, deploying its rendered folder. */
+function applicationTemplate(targets: CompiledTarget[], layer: ArgoCdDescription): ApplicationSetSpec["template"] {
+  const { platform, environment, namespace } = targets[0].target;
+  const policy = layer.environments[environment];
+  return {
+    metadata: {
+      name: applicationNameTemplate(platform),
+      labels: {
+        [LABEL_PLATFORM]: platform,
+        [LABEL_ENVIRONMENT]: labelParam(LABEL_ENVIRONMENT),
+        [LABEL_REGION]: labelParam(LABEL_REGION),
+        [LABEL_ROLE]: labelParam(LABEL_ROLE),
+        "app.kubernetes.io/part-of": platform,
+        "app.kubernetes.io/managed-by": "manifold",
+      },
+      annotations: {
+        // Only a change under the Application's own folder refreshes it.
+        [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
+        ...linkAnnotations(targets, layer),
+      },
+    },
+    spec: {
+      project: platform,
+      source: { repoURL: layer.repoURL, targetRevision: layer.branch, path: pathTemplate(platform) },
+      destination: { server: "{{.server}}", namespace },
+      info: applicationInfo(targets, layer),
+      syncPolicy: {
+        ...(policy.automated
+          ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } }
+          : {}),
+        syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
+        retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
+      },
+    },
+  };
+}
+
+/** The Application's info panel: where it comes from, what rendered it, how it syncs. */
+function applicationInfo(targets: CompiledTarget[], layer: ArgoCdDescription): { name: string; value: string }[] {
+  const { platform, environment } = targets[0].target;
+  const sources = unique(targets.map((t) => `${t.target.sources[0]}, ${t.target.sources[1]}`));
+  return [
+    { name: "Source repository", value: layer.repoURL },
+    { name: "Rendered folder", value: `${layer.branch}:${pathTemplate(platform)}` },
+    {
+      name: "Rendered by",
+      value: `manifold ${COMPILER_VERSION} (npm run compile) from ${sources.join("; ")}, regions/${labelParam(LABEL_REGION)}.ts`,
+    },
+    {
+      name: "Provenance",
+      value: `README.md in the folder; the Source-Commit trailer of the ${layer.branch} commit`,
+    },
+    { name: "Sync", value: syncSummary(layer.environments[environment]) },
+  ];
+}
+
+/** The model's strategy, with the `deletionOrder` field its schema predates (Argo CD 3 has it). */
+type Strategy = NonNullable<ApplicationSetSpec["strategy"]> & { deletionOrder?: "AllAtOnce" | "Reverse" };
+
+/** The RollingSync strategy: one step per group of roles, deleting in reverse. */
+function rollingSync(steps: RolloutStep[]): Strategy {
+  return {
+    type: "RollingSync",
+    deletionOrder: "Reverse",
+    rollingSync: {
+      steps: steps.map((s) => ({
+        matchExpressions: [{ key: LABEL_ROLE, operator: "In", values: [...s.roles] }],
+        ...(s.maxUpdate !== undefined ? { maxUpdate: s.maxUpdate } : {}),
+      })),
+    },
+  };
 }

@@ -29,7 +29,10 @@ export interface DeclaredCluster {
   file: string;
 }
 
-/** Every declared cluster, environment by environment (in the Argo CD layer's order), regions in the environment's order. */
+/**
+ * Every declared cluster, environment by environment (in the Argo CD layer's order), regions in the environment's
+ * order.
+ */
 export function declaredClusters(project: Project): DeclaredCluster[] {
   const regions = new Map(project.regions.map((r) => [r.value.name, r]));
   const order = Object.keys(project.argocd?.value.environments ?? {});

@@ -86,7 +86,18 @@ export function stepOf(
   return i < 0 ? undefined : i + 1;
 }
 
-/** Expands every ApplicationSet for the given cluster Secrets. Problems are returned, not thrown, so a caller can report them all. */
+/** The parts of an ApplicationSet's spec the offline expansion reads (the layer builds them). */
+interface ExpandedSpec {
+  goTemplate?: boolean;
+  strategy?: { type?: string; rollingSync?: { steps?: { matchExpressions?: MatchExpression[] }[] } };
+  generators?: Record<string, { selector?: LabelSelector } | undefined>[];
+  template: { metadata: KubeObject["metadata"]; spec: ApplicationSpec };
+}
+
+/**
+ * Expands every ApplicationSet for the given cluster Secrets. Problems are returned, not thrown, so a caller can report
+ * them all.
+ */
 export function expandApplicationSets(
   appSets: KubeObject[],
   clusters: ClusterSecret[],
@@ -95,14 +106,14 @@ export function expandApplicationSets(
   const problems: ExpansionProblem[] = [];
   for (const set of appSets) {
     const name = set.metadata.name;
-    const spec = set.spec as any;
+    const spec = set.spec as ExpandedSpec;
     if (spec.goTemplate !== true)
       problems.push({
         applicationSet: name,
         message: "goTemplate must be true (Manifold's templates are Go templates)",
       });
     const rolling = spec.strategy?.type === "RollingSync";
-    const steps = rolling ? (spec.strategy.rollingSync?.steps ?? []) : [];
+    const steps = rolling ? (spec.strategy?.rollingSync?.steps ?? []) : [];
     for (const generator of spec.generators ?? []) {
       if (!generator.clusters) {
         problems.push({

@@ -143,7 +143,10 @@ export function renderTemplate(template: string, data: Value, source = "template
   return out;
 }
 
-/** Renders every string inside `value` (objects and lists walked), the way the controller renders an Application template. */
+/**
+ * Renders every string inside `value` (objects and lists walked), the way the controller renders an Application
+ * template.
+ */
 export function renderDeep<T>(value: T, data: Value, source = "template"): T {
   if (typeof value === "string") return renderTemplate(value, data, source) as T;
   if (Array.isArray(value)) return value.map((v) => renderDeep(v, data, source)) as T;

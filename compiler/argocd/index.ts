@@ -9,15 +9,23 @@ import { ManifoldError, combineErrors } from "../errors.ts";
 import type { KubeObject } from "../model/object.ts";
 import type { CompiledTarget } from "../model/target.ts";
 import type { Project } from "../model/project.ts";
+import type { ArgoCdDescription } from "../describe/types.ts";
 import { sortForSync } from "../sync/apply-order.ts";
 import { objectFileName } from "../emit/files.ts";
 import { toYaml } from "../yaml.ts";
 import { apiGroup } from "../sync/health.ts";
 import type { Finding } from "../model/finding.ts";
 import { blocking } from "../validate/index.ts";
+import { findingErrors } from "../validate/findings-error.ts";
 import { buildApplicationSet } from "./applicationset.ts";
 import { buildBootstrapApplication, LAYER_FOLDER } from "./bootstrap.ts";
-import { buildClusterSecret, clusterSecretOf, declaredClusters, type DeclaredCluster } from "./clusters.ts";
+import {
+  buildClusterSecret,
+  clusterSecretOf,
+  declaredClusters,
+  type ClusterExternalSecret,
+  type DeclaredCluster,
+} from "./clusters.ts";
 import { crossCheck } from "./crosscheck.ts";
 import { expandApplicationSets, type GeneratedApplication } from "./expand.ts";
 import { permitProblems } from "./permits.ts";
@@ -48,12 +56,53 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return out;
 }
 
+/** The layer's objects before any check: each kind kept apart for the checks, and all of them in sync order. */
+interface LayerObjects {
+  clusterSecrets: ClusterExternalSecret[];
+  appSets: KubeObject[];
+  platformProjects: KubeObject[];
+  bootstrapProject: KubeObject;
+  /** The bootstrap Application (the root of everything). */
+  root: KubeObject;
+  /** Every object, in the bootstrap Application's sync order. */
+  objects: KubeObject[];
+}
+
 /** Renders and checks the Argo CD layer. Throws one ManifoldError listing every problem. */
 export function renderArgoCd(project: Project, targets: CompiledTarget[], files: Map<string, string>): ArgoCdLayer {
   const { file, value: layer } = project.argocd!;
   const clusters = declaredClusters(project);
-  const clusterSecrets = clusters.map((c) => buildClusterSecret(c, layer));
+  const built = buildLayer(project, targets, clusters);
+  const { applications, problems } = expandApplicationSets(built.appSets, built.clusterSecrets.map(clusterSecretOf));
+  const findings = validateLayer(built.objects, file);
+  const errors: ManifoldError[] = [
+    ...crossCheck({
+      file,
+      applications,
+      problems,
+      targets,
+      clusters,
+      projects: [...built.platformProjects, built.bootstrapProject],
+      files,
+    }),
+    ...bootstrapProblems(built, layer, file),
+    ...versionProblems(built.objects, layer.argocdVersion).map(
+      (p) =>
+        new ManifoldError(`${p.object} ${p.pointer}: ${p.message}`, { file, field: "argocdVersion", target: "argocd" }),
+    ),
+    ...findingErrors(blocking(findings)),
+  ];
+  if (errors.length) throw combineErrors(errors);
+  const plan = planApps(layer, clusters, applications);
+  const bootstrap = bootstrapCommand(layer, built.bootstrapProject, built.root);
+  const out = layerFiles(built.objects, file, renderLayerReadme(layer, built.objects, plan, bootstrap));
+  return { objects: built.objects, files: out, clusters, applications, plan, findings, bootstrap };
+}
 
+/** Builds every object of the layer: cluster Secrets, one project per platform, its ApplicationSets, settings. */
+function buildLayer(project: Project, targets: CompiledTarget[], clusters: DeclaredCluster[]): LayerObjects {
+  const layer = project.argocd!.value;
+  const clusterSecrets = clusters.map((c) => buildClusterSecret(c, layer));
   const envOrder = Object.keys(layer.environments);
   const ordered = [...targets].sort(
     (a, b) => envOrder.indexOf(a.target.environment) - envOrder.indexOf(b.target.environment),
@@ -75,53 +124,26 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
     ...appSets,
     root,
   ];
-  const settings = buildSettings(layer, targets, withoutSettings);
-  const managed = [...withoutSettings, ...settings];
+  const managed = [...withoutSettings, ...buildSettings(layer, targets, withoutSettings)];
   const kinds = managed
     .map((o) => ({ group: apiGroup(o), kind: o.kind }))
     .concat([{ group: "argoproj.io", kind: "AppProject" }]);
   const bootstrapProject = buildBootstrapProject(layer, kinds);
   const objects = sortForSync([...managed, bootstrapProject].map((object) => ({ object }))).map((o) => o.object);
+  return { clusterSecrets, appSets, platformProjects, bootstrapProject, root, objects };
+}
 
-  const { applications, problems } = expandApplicationSets(appSets, clusterSecrets.map(clusterSecretOf));
-  const errors: ManifoldError[] = crossCheck({
-    file,
-    applications,
-    problems,
-    targets,
-    clusters,
-    projects: [...platformProjects, bootstrapProject],
-    files,
-  });
-  for (const p of permitProblems(
-    bootstrapProject,
-    {
-      repoURL: layer.repoURL,
-      server: (root.spec as { destination: { server: string } }).destination.server,
-      namespace: layer.namespace,
-    },
-    objects,
-  )) {
-    errors.push(
-      new ManifoldError(`bootstrap Application ${root.metadata.name}: ${p}`, { file, field: "bootstrap.project" }),
-    );
-  }
-  for (const p of versionProblems(objects, layer.argocdVersion))
-    errors.push(
-      new ManifoldError(`${p.object} ${p.pointer}: ${p.message}`, { file, field: "argocdVersion", target: "argocd" }),
-    );
-  const findings = validateLayer(objects, file);
-  for (const f of blocking(findings))
-    errors.push(
-      new ManifoldError(`${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} (fix: ${f.fix})`, {
-        file,
-        target: "argocd",
-      }),
-    );
-  if (errors.length) throw combineErrors(errors);
+/** What the bootstrap project does not permit the root Application to sync. */
+function bootstrapProblems(built: LayerObjects, layer: ArgoCdDescription, file: string): ManifoldError[] {
+  const { root, bootstrapProject, objects } = built;
+  const server = (root.spec as { destination: { server: string } }).destination.server;
+  return permitProblems(bootstrapProject, { repoURL: layer.repoURL, server, namespace: layer.namespace }, objects).map(
+    (p) => new ManifoldError(`bootstrap Application ${root.metadata.name}: ${p}`, { file, field: "bootstrap.project" }),
+  );
+}
 
-  const plan = planApps(layer, clusters, applications);
-  const bootstrap = bootstrapCommand(layer, bootstrapProject, root);
+/** The layer's files: one per object, then its README. Two objects may not share a file. */
+function layerFiles(objects: KubeObject[], file: string, readme: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of objects) {
     const path = `${LAYER_FOLDER}/${objectFileName(o)}`;
@@ -129,6 +151,6 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
       throw new ManifoldError(`two objects of the Argo CD layer would both be written to ${path}`, { file });
     out.set(path, toYaml(o));
   }
-  out.set(`${LAYER_FOLDER}/README.md`, renderLayerReadme(layer, objects, plan, bootstrap));
-  return { objects, files: out, clusters, applications, plan, findings, bootstrap };
+  out.set(`${LAYER_FOLDER}/README.md`, readme);
+  return out;
 }

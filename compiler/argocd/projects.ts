@@ -97,7 +97,7 @@ export function buildPlatformProject(
         destinations: destinationsOf(targets),
         clusterResourceWhitelist: clusterScopedObjects(targets),
         roles: roles(platform, layer),
-      } as never,
+      },
     }),
   );
 }
@@ -127,7 +127,10 @@ export function buildDefaultProject(layer: ArgoCdDescription): KubeObject {
   );
 }
 
-/** The project of the bootstrap Application: the rendered repository into Argo CD's own namespace, only the kinds the layer renders. */
+/**
+ * The project of the bootstrap Application: the rendered repository into Argo CD's own namespace, only the kinds the
+ * layer renders.
+ */
 export function buildBootstrapProject(layer: ArgoCdDescription, kinds: GroupKindName[]): KubeObject {
   return plain(
     new AppProject({

@@ -122,7 +122,9 @@ function settingsMap(name: string, layer: ArgoCdDescription, data: Record<string
   );
 }
 
-/** The settings ConfigMaps: the compiled targets decide the health checks, the environments the progressive-sync switch. */
+/**
+ * The settings ConfigMaps: the compiled targets decide the health checks, the environments the progressive-sync switch.
+ */
 export function buildSettings(
   layer: ArgoCdDescription,
   targets: CompiledTarget[],

@@ -37,7 +37,10 @@ export function listWords(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
-/** Groups changes into entries (identical changes across regions collapsed) and blocks (per environment, platform and region set). */
+/**
+ * Groups changes into entries (identical changes across regions collapsed) and blocks (per environment, platform and
+ * region set).
+ */
 export function groupChanges(changes: ObjectChange[], regionOrder: string[] = []): ChangeBlock[] {
   const rank = (r: string) => (regionOrder.includes(r) ? regionOrder.indexOf(r) : regionOrder.length);
   const byRegion = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);

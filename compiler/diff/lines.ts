@@ -17,7 +17,10 @@ export function diffLines(a: string[], b: string[]): LineEdit[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) (endA--, endB--);
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   const head: LineEdit[] = a.slice(0, start).map((line) => ({ op: " ", line }));
   const tail: LineEdit[] = a.slice(endA).map((line) => ({ op: " ", line }));
   const x = a.slice(start, endA);
@@ -43,7 +46,10 @@ function myers(a: string[], b: string[]): LineEdit[] {
       let xi =
         k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let yi = xi - k;
-      while (xi < n && yi < m && a[xi] === b[yi]) (xi++, yi++);
+      while (xi < n && yi < m && a[xi] === b[yi]) {
+        xi++;
+        yi++;
+      }
       v[offset + k] = xi;
       if (xi >= n && yi >= m) {
         found = true;
@@ -60,7 +66,10 @@ function myers(a: string[], b: string[]): LineEdit[] {
     const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
     const prevX = vd[offset + prevK];
     const prevY = prevX - prevK;
-    while (xi > prevX && yi > prevY) (edits.push({ op: " ", line: a[--xi] }), yi--);
+    while (xi > prevX && yi > prevY) {
+      edits.push({ op: " ", line: a[--xi] });
+      yi--;
+    }
     if (d > 0) {
       if (xi === prevX) edits.push({ op: "+", line: b[--yi] });
       else edits.push({ op: "-", line: a[--xi] });
@@ -69,7 +78,9 @@ function myers(a: string[], b: string[]): LineEdit[] {
   return edits.reverse();
 }
 
-/** A unified diff of `before` and `after` (texts), with `context` lines around each change; empty when they are equal. */
+/**
+ * A unified diff of `before` and `after` (texts), with `context` lines around each change; empty when they are equal.
+ */
 export function unifiedDiff(before: string, after: string, context = 3): string {
   const a = before === "" ? [] : before.replace(/\n$/, "").split("\n");
   const b = after === "" ? [] : after.replace(/\n$/, "").split("\n");

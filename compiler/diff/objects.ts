@@ -30,17 +30,24 @@ export interface ObjectRef extends Place {
   file: string;
 }
 
+/** A parsed YAML document of either side's rendered tree: any shape, so it is read with optional chaining only. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- its shape is whatever the rendered file holds
+export type ParsedYaml = any;
+
 export interface ObjectChange extends ObjectRef {
   type: ChangeType;
-  before?: any;
-  after?: any;
+  before?: ParsedYaml;
+  after?: ParsedYaml;
   /** JSON patch operations from before to after (changed objects only). */
   patch: Operation[];
   /** A unified YAML diff of the object, only what changed with some context. */
   yamlDiff: string;
 }
 
-/** Reads an Application folder as `<environment>/<region>/<platform>`; other folders (such as `argocd`) keep their path as the environment. */
+/**
+ * Reads an Application folder as `<environment>/<region>/<platform>`; other folders (such as `argocd`) keep their path
+ * as the environment.
+ */
 export function placeOf(folder: string): Place {
   const parts = folder.split("/");
   if (parts.length === 3) return { folder, environment: parts[0], region: parts[1], platform: parts[2] };
@@ -52,8 +59,8 @@ function group(apiVersion: string): string {
 }
 
 /** The objects of a rendered tree (file contents keyed by path), keyed by identity. */
-export function objectsOf(files: Map<string, string>): Map<string, ObjectRef & { object: any }> {
-  const out = new Map<string, ObjectRef & { object: any }>();
+export function objectsOf(files: Map<string, string>): Map<string, ObjectRef & { object: ParsedYaml }> {
+  const out = new Map<string, ObjectRef & { object: ParsedYaml }>();
   for (const [file, text] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
     const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";

@@ -128,6 +128,16 @@ function markdownBlockOpen(b: ChangeBlock): string {
   return `<details><summary><b>${where(b)}</b>${apps}: ${counts}</summary>\n`;
 }
 
+/** The Markdown being written: its lines, the room left under the limit, and how much it had to leave out. */
+interface MarkdownDraft {
+  parts: string[];
+  /** Whether `text` still fits, keeping room for the truncation note. */
+  fits: (text: string) => boolean;
+  truncated: boolean;
+  /** Changed objects shown so far (an entry counts once per region it collapses). */
+  shown: number;
+}
+
 /** The report as Markdown, at most `maxLength` characters (truncated at an object boundary with a note). */
 export function renderMarkdown(result: DiffResult, options: ReportOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
@@ -139,68 +149,92 @@ export function renderMarkdown(result: DiffResult, options: ReportOptions = {}):
     "",
   ];
   if (result.changes.length === 0) return parts.join("\n") + "\n";
-  const total = result.changes.length;
-  let shown = 0;
-  let truncated = false;
   const reserve = 600;
   const size = () => parts.reduce((n, p) => n + p.length + 1, 0);
-  const fits = (text: string) => size() + text.length + 1 <= limit - reserve;
-  const risks = riskLines(result);
-  if (risks.length) {
-    parts.push(`### ⚠️ Risks (${risks.length})`, "");
-    for (const [i, r] of risks.entries()) {
-      const line = `- **${RULE_TITLE[r.rule]}**: ${r.text}`;
-      if (!fits(line)) {
-        parts.push(`- … and ${risks.length - i} more risk(s), not shown to fit the comment limit`);
-        truncated = true;
-        break;
-      }
-      parts.push(line);
+  const draft: MarkdownDraft = {
+    parts,
+    fits: (text) => size() + text.length + 1 <= limit - reserve,
+    truncated: false,
+    shown: 0,
+  };
+  markdownRisks(draft, riskLines(result));
+  markdownSummary(draft, summaryRows(result.changes));
+  markdownChanges(draft, result.blocks);
+  if (draft.truncated) parts.push(truncationNote(draft.shown, result.changes.length, limit, options));
+  return parts.join("\n") + "\n";
+}
+
+/** The risk flags, one line each, as many as fit. */
+function markdownRisks(draft: MarkdownDraft, risks: ReturnType<typeof riskLines>): void {
+  const { parts } = draft;
+  if (!risks.length) {
+    parts.push("No risk flags.", "");
+    return;
+  }
+  parts.push(`### ⚠️ Risks (${risks.length})`, "");
+  for (const [i, r] of risks.entries()) {
+    const line = `- **${RULE_TITLE[r.rule]}**: ${r.text}`;
+    if (!draft.fits(line)) {
+      parts.push(`- … and ${risks.length - i} more risk(s), not shown to fit the comment limit`);
+      draft.truncated = true;
+      break;
     }
-    parts.push("");
-  } else parts.push("No risk flags.", "");
+    parts.push(line);
+  }
+  parts.push("");
+}
+
+/** The summary table: one row per environment, region and platform, as many as fit. */
+function markdownSummary(draft: MarkdownDraft, rows: ReturnType<typeof summaryRows>): void {
+  const { parts } = draft;
   parts.push(
     "### Summary",
     "",
     "| Environment | Region | Platform | Added | Changed | Removed |",
     "|---|---|---|--:|--:|--:|",
   );
-  const rows = summaryRows(result.changes);
   for (const [i, r] of rows.entries()) {
     const line = `| ${r.environment} | ${r.region || "—"} | ${r.platform || "—"} | ${r.added} | ${r.changed} | ${r.removed} |`;
-    if (!fits(line)) {
+    if (!draft.fits(line)) {
       parts.push(`| … ${rows.length - i} more row(s) | | | | | |`);
-      truncated = true;
+      draft.truncated = true;
       break;
     }
     parts.push(line);
   }
+}
+
+/** Each block of changes as a folded section, stopping at the first object that does not fit. */
+function markdownChanges(draft: MarkdownDraft, blocks: ChangeBlock[]): void {
+  const { parts } = draft;
   parts.push("", "### Changes", "");
-  outer: for (const block of result.blocks) {
+  for (const block of blocks) {
     const open = markdownBlockOpen(block);
     let opened = false;
     for (const e of block.entries) {
       const text = markdownEntry(e);
-      if (!fits((opened ? "" : open) + text + "</details>\n")) {
+      if (!draft.fits((opened ? "" : open) + text + "</details>\n")) {
         if (opened) parts.push("</details>\n");
-        truncated = true;
-        break outer;
+        draft.truncated = true;
+        return;
       }
-      if (!opened) (parts.push(open), (opened = true));
+      if (!opened) {
+        parts.push(open);
+        opened = true;
+      }
       parts.push(text);
-      shown += e.regions.length || 1;
+      draft.shown += e.regions.length || 1;
     }
     if (opened) parts.push("</details>\n");
   }
-  if (truncated) {
-    const where = options.fullReport
-      ? `The full report is in \`${options.fullReport}\`${process.env.GITHUB_ACTIONS || process.env.GITLAB_CI ? " (a CI artifact)" : ""}.`
-      : "Run `manifold diff` with `--output FILE` for the full report.";
-    parts.push(
-      `> [!WARNING]\n> **Truncated**: this report shows ${shown} of ${total} changed object(s) to stay under ${limit.toLocaleString("en-US")} characters. ${where}`,
-    );
-  }
-  return parts.join("\n") + "\n";
+}
+
+/** The note a truncated report ends with: how much it shows, and where the full report is. */
+function truncationNote(shown: number, total: number, limit: number, options: ReportOptions): string {
+  const where = options.fullReport
+    ? `The full report is in \`${options.fullReport}\`${process.env.GITHUB_ACTIONS || process.env.GITLAB_CI ? " (a CI artifact)" : ""}.`
+    : "Run `manifold diff` with `--output FILE` for the full report.";
+  return `> [!WARNING]\n> **Truncated**: this report shows ${shown} of ${total} changed object(s) to stay under ${limit.toLocaleString("en-US")} characters. ${where}`;
 }
 
 /** The report as plain text for a terminal. */
@@ -230,7 +264,10 @@ export function renderText(result: DiffResult): string {
   return out.join("\n") + "\n";
 }
 
-/** The report as JSON: every object change (with JSON patch operations for changed ones), the collapsed entries and the risks. */
+/**
+ * The report as JSON: every object change (with JSON patch operations for changed ones), the collapsed entries and
+ * the risks.
+ */
 export function renderJson(result: DiffResult): string {
   const change = (c: ObjectChange) => ({
     type: c.type,

@@ -7,7 +7,7 @@
  */
 import fastJsonPatch from "fast-json-patch";
 import { compareQuantities, isQuantity } from "../quantity.ts";
-import type { ObjectChange } from "./objects.ts";
+import type { ObjectChange, ParsedYaml } from "./objects.ts";
 import { HOOK_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
 
 const { getValueByPointer } = fastJsonPatch;
@@ -52,15 +52,15 @@ function valueAt(doc: unknown, pointer: string): unknown {
   }
 }
 
-function podSpecs(o: any): [string, any][] {
-  const out: [string, any][] = [];
+function podSpecs(o: ParsedYaml): [string, ParsedYaml][] {
+  const out: [string, ParsedYaml][] = [];
   if (o?.spec?.template?.spec) out.push(["spec.template.spec", o.spec.template.spec]);
   if (o?.spec?.jobTemplate?.spec?.template?.spec)
     out.push(["spec.jobTemplate.spec.template.spec", o.spec.jobTemplate.spec.template.spec]);
   return out;
 }
 
-function resourceReductions(before: any, after: any): string[] {
+function resourceReductions(before: ParsedYaml, after: ParsedYaml): string[] {
   const out: string[] = [];
   const afterSpecs = new Map(podSpecs(after));
   for (const [at, spec] of podSpecs(before)) {
@@ -68,10 +68,10 @@ function resourceReductions(before: any, after: any): string[] {
     if (!next) continue;
     for (const list of ["initContainers", "containers"]) {
       for (const c of spec[list] ?? []) {
-        const n = (next[list] ?? []).find((x: any) => x.name === c.name);
+        const n = (next[list] ?? []).find((x: ParsedYaml) => x.name === c.name);
         if (!n) continue;
         for (const kind of ["requests", "limits"]) {
-          for (const [res, old] of Object.entries<any>(c.resources?.[kind] ?? {})) {
+          for (const [res, old] of Object.entries<ParsedYaml>(c.resources?.[kind] ?? {})) {
             const now = n.resources?.[kind]?.[res];
             if (now === undefined || !isQuantity(old) || !isQuantity(now)) continue;
             if (compareQuantities(now, old) < 0) out.push(`container ${c.name} ${kind}.${res} ${old} → ${now}`);

@@ -10,7 +10,6 @@ import { PACKAGE_ROOT } from "../version.ts";
 import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { compile } from "../compile.ts";
 import { ManifoldError } from "../errors.ts";
 import { readTree } from "../emit/write.ts";

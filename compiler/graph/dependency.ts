@@ -6,7 +6,20 @@
 import { ManifoldError } from "../errors.ts";
 import type { Component } from "../describe/types.ts";
 
-/** Longest-path layer of each component: 0 with no dependencies, else 1 + the deepest dependency. A cycle is an error naming the whole path. */
+/** A dependency cycle among components: `members` is the path, its first component repeated at the end. */
+export class DependencyCycleError extends ManifoldError {
+  readonly members: string[];
+
+  constructor(members: string[], where: { file?: string; target?: string } = {}) {
+    super(`dependency cycle: ${members.join(" -> ")}`, { ...where, field: `components.${members[0]}.dependsOn` });
+    this.members = members;
+  }
+}
+
+/**
+ * Longest-path layer of each component: 0 with no dependencies, else 1 + the deepest dependency. A cycle is a
+ * DependencyCycleError naming the whole path.
+ */
 export function layerComponents(
   components: Record<string, Pick<Component, "dependsOn">>,
   where: { file?: string; target?: string } = {},
@@ -18,11 +31,7 @@ export function layerComponents(
     if (known !== undefined) return known;
     const at = visiting.indexOf(name);
     if (at >= 0) {
-      const cycle = [...visiting.slice(at), name];
-      throw new ManifoldError(`dependency cycle: ${cycle.join(" -> ")}`, {
-        ...where,
-        field: `components.${cycle[0]}.dependsOn`,
-      });
+      throw new DependencyCycleError([...visiting.slice(at), name], where);
     }
     const component = components[name];
     if (!component) throw new ManifoldError(`unknown component "${name}"`, { ...where, field: "components" });

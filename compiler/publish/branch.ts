@@ -26,7 +26,10 @@ export async function assertNotCheckedOut(git: SimpleGit, branch: string): Promi
   }
 }
 
-/** Moves the local branch from `old` (undefined: it must not exist yet) to `next`; false when someone moved it meanwhile. */
+/**
+ * Moves the local branch from `old` (undefined: it must not exist yet) to `next`; false when someone moved it
+ * meanwhile.
+ */
 export async function moveLocal(
   git: SimpleGit,
   branch: string,
@@ -46,7 +49,9 @@ export async function setLocal(git: SimpleGit, branch: string, next: string): Pr
   await git.raw(["update-ref", "-m", "manifold publish", `refs/heads/${branch}`, next]);
 }
 
-/** The remote's tip of the branch (fetched, so its objects are local), or undefined when the remote has no such branch. */
+/**
+ * The remote's tip of the branch (fetched, so its objects are local), or undefined when the remote has no such branch.
+ */
 export async function fetchRemoteTip(git: SimpleGit, remote: string, branch: string): Promise<string | undefined> {
   const line = (await git.raw(["ls-remote", "--heads", remote, `refs/heads/${branch}`])).trim();
   if (!line) return undefined;
@@ -54,7 +59,9 @@ export async function fetchRemoteTip(git: SimpleGit, remote: string, branch: str
   return resolveCommit(git, `refs/remotes/${remote}/${branch}`);
 }
 
-/** What a push did: updated the branch, found it already there (an identical commit), or was refused (git's complaint). */
+/**
+ * What a push did: updated the branch, found it already there (an identical commit), or was refused (git's complaint).
+ */
 export type PushOutcome = { kind: "pushed" } | { kind: "up-to-date" } | { kind: "refused"; complaint: string };
 
 /** Pushes `commit` as the remote's branch, never forcing. */

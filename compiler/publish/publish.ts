@@ -5,11 +5,12 @@
  * the truth: fetch it, build on it, push without force, and when the remote
  * moved meanwhile, fetch and re-apply on top, a bounded number of times.
  */
+import type { SimpleGit } from "simple-git";
 import { ManifoldError } from "../errors.ts";
 import { openGit, repoTop } from "../git.ts";
 import { assertNotCheckedOut, fetchRemoteTip, localTip, moveLocal, pushBranch, setLocal } from "./branch.ts";
 import { planStep, type Step } from "./commit.ts";
-import { assertClean, assertFresh, readSource, remoteUrl } from "./source.ts";
+import { assertClean, assertFresh, readSource, remoteUrl, type SourceCommit } from "./source.ts";
 
 export interface PublishOptions {
   /** The project folder (it holds `rendered/`). */
@@ -42,8 +43,28 @@ export interface PublishResult {
 
 const DEFAULT_BRANCH = "rendered-manifests";
 
-/** Publishes `rendered/` to the branch (and the remote with `push`). Refusals are ManifoldErrors; nothing is written then. */
+/** One publish run: what it publishes, where, and how it reports. */
+interface Run {
+  top: string;
+  git: SimpleGit;
+  source: SourceCommit;
+  branch: string;
+  remote: string;
+  attempts: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Publishes `rendered/` to the branch (and the remote with `push`). Refusals are ManifoldErrors; nothing is
+ * written then.
+ */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const run = await prepare(options);
+  return options.push ? publishAndPush(run) : publishLocally(run);
+}
+
+/** Checks everything a publish needs before it writes anything, and reads the source commit. */
+async function prepare(options: PublishOptions): Promise<Run> {
   const branch = options.branch ?? DEFAULT_BRANCH;
   const remote = options.remote ?? "origin";
   const log = options.log ?? (() => {});
@@ -59,40 +80,49 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   log("checking that rendered/ is up to date");
   await assertFresh(options.root);
   const source = await readSource(git, top, remote, prefix);
+  return { top, git, source, branch, remote, attempts: Math.max(1, options.attempts ?? 5), log };
+}
+
+/** What a publish did, with the line that says so. */
+function outcome(run: Run, step: Step, tip: string | undefined, pushed: boolean, attempts: number): PublishResult {
+  const { branch, source, remote } = run;
   const short = source.sha.slice(0, 12);
-  const result = (step: Step, tip: string | undefined, pushed: boolean, attempts: number): PublishResult => {
-    const base = { branch, source: source.sha, tip, tipSource: step.tipSource, pushed, attempts };
-    if (step.kind === "newer")
-      return {
-        ...base,
-        outcome: "newer-on-branch",
-        message: `nothing to do: ${branch} already holds ${step.tipSource.slice(0, 12)}, which is newer than (or contains) ${short}`,
-      };
-    if (step.kind === "unchanged")
-      return {
-        ...base,
-        outcome: "unchanged",
-        message: `nothing to do: ${branch} already holds the rendered tree of ${short}${pushed ? " (pushed)" : ""}`,
-      };
+  const base = { branch, source: source.sha, tip, tipSource: step.tipSource, pushed, attempts };
+  if (step.kind === "newer")
     return {
       ...base,
-      outcome: "committed",
-      message: `published ${short} to ${branch} as ${step.commit.slice(0, 12)}${pushed ? ` and pushed to ${remote}` : ""}${step.diverged ? ` (note: the previous publish came from ${step.tipSource?.slice(0, 12)}, which is not an ancestor of ${short})` : ""}`,
+      outcome: "newer-on-branch",
+      message: `nothing to do: ${branch} already holds ${step.tipSource.slice(0, 12)}, which is newer than (or contains) ${short}`,
     };
+  if (step.kind === "unchanged")
+    return {
+      ...base,
+      outcome: "unchanged",
+      message: `nothing to do: ${branch} already holds the rendered tree of ${short}${pushed ? " (pushed)" : ""}`,
+    };
+  return {
+    ...base,
+    outcome: "committed",
+    message: `published ${short} to ${branch} as ${step.commit.slice(0, 12)}${pushed ? ` and pushed to ${remote}` : ""}${step.diverged ? ` (note: the previous publish came from ${step.tipSource?.slice(0, 12)}, which is not an ancestor of ${short})` : ""}`,
   };
-  const attempts = Math.max(1, options.attempts ?? 5);
+}
 
-  if (!options.push) {
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const tip = await localTip(git, branch);
-      const step = await planStep(top, git, source, tip, async () => {});
-      if (step.kind !== "commit") return result(step, tip, false, attempt);
-      if (await moveLocal(git, branch, step.commit, tip)) return result(step, step.commit, false, attempt);
-      log(`${branch} moved while publishing; re-applying (attempt ${attempt + 1})`);
-    }
-    throw new ManifoldError(`publish gave up: ${branch} kept moving for ${attempts} attempts`);
+/** Commits on the local branch, re-applying when the branch moves meanwhile. */
+async function publishLocally(run: Run): Promise<PublishResult> {
+  const { top, git, source, branch, attempts, log } = run;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const tip = await localTip(git, branch);
+    const step = await planStep(top, git, source, tip, async () => {});
+    if (step.kind !== "commit") return outcome(run, step, tip, false, attempt);
+    if (await moveLocal(git, branch, step.commit, tip)) return outcome(run, step, step.commit, false, attempt);
+    log(`${branch} moved while publishing; re-applying (attempt ${attempt + 1})`);
   }
+  throw new ManifoldError(`publish gave up: ${branch} kept moving for ${attempts} attempts`);
+}
 
+/** Builds on the remote's branch and pushes without force, fetching and re-applying when the remote moves. */
+async function publishAndPush(run: Run): Promise<PublishResult> {
+  const { top, git, source, branch, remote, attempts, log } = run;
   const fetchAll = async () => {
     log(`fetching ${remote} to compare source commits`);
     await git.raw(["fetch", "--no-tags", remote]);
@@ -106,26 +136,37 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       else if (tip) {
         // The remote lacks the branch but we have it: publish what we have.
         const pushed = await pushBranch(git, remote, branch, tip);
-        if (pushed.kind !== "refused") return result(step, tip, true, attempt);
+        if (pushed.kind !== "refused") return outcome(run, step, tip, true, attempt);
         if (!(await fetchRemoteTip(git, remote, branch)))
           throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
         continue;
       }
-      return result(step, tip, false, attempt);
+      return outcome(run, step, tip, false, attempt);
     }
     const pushed = await pushBranch(git, remote, branch, step.commit);
     if (pushed.kind !== "refused") {
       await setLocal(git, branch, step.commit);
       // Another publisher pushed the very same commit (same tree, parent, message and second) first.
       if (pushed.kind === "up-to-date")
-        return result({ kind: "unchanged", tipSource: source.sha }, step.commit, false, attempt);
-      return result(step, step.commit, true, attempt);
+        return outcome(run, { kind: "unchanged", tipSource: source.sha }, step.commit, false, attempt);
+      return outcome(run, step, step.commit, true, attempt);
     }
-    const now =
-      (await git.raw(["ls-remote", "--heads", remote, `refs/heads/${branch}`])).trim().split(/\s/)[0] || undefined;
-    if (now === remoteTip) throw new ManifoldError(`publish: the push to ${remote} failed: ${pushed.complaint}`);
-    log(`${remote}/${branch} moved while publishing; fetching and re-applying (attempt ${attempt + 1} of ${attempts})`);
-    await new Promise((r) => setTimeout(r, 50 * attempt + Math.floor(Math.random() * 100)));
+    await afterRefusedPush(run, remoteTip, pushed.complaint, attempt);
   }
   throw new ManifoldError(`publish gave up: ${remote}/${branch} kept moving for ${attempts} attempts; run it again`);
+}
+
+/** A refused push: an error when the remote did not move (something else is wrong), else a short pause to retry. */
+async function afterRefusedPush(
+  run: Run,
+  remoteTip: string | undefined,
+  complaint: string,
+  attempt: number,
+): Promise<void> {
+  const { git, branch, remote, attempts, log } = run;
+  const now =
+    (await git.raw(["ls-remote", "--heads", remote, `refs/heads/${branch}`])).trim().split(/\s/)[0] || undefined;
+  if (now === remoteTip) throw new ManifoldError(`publish: the push to ${remote} failed: ${complaint}`);
+  log(`${remote}/${branch} moved while publishing; fetching and re-applying (attempt ${attempt + 1} of ${attempts})`);
+  await new Promise((r) => setTimeout(r, 50 * attempt + Math.floor(Math.random() * 100)));
 }

@@ -65,7 +65,10 @@ export async function remoteUrl(git: SimpleGit, remote: string): Promise<string 
   return url ? redactUrl(url) : undefined;
 }
 
-/** Reads the source commit (HEAD) and the tree of its `rendered/` (`prefix` is the project folder inside the repository). */
+/**
+ * Reads the source commit (HEAD) and the tree of its `rendered/` (`prefix` is the project folder inside the
+ * repository).
+ */
 export async function readSource(git: SimpleGit, top: string, remote: string, prefix = ""): Promise<SourceCommit> {
   const sha = await resolveCommit(git, "HEAD");
   if (!sha) throw new ManifoldError("publish refused: the repository has no commit yet");

@@ -16,15 +16,29 @@ export interface Rule {
   check(ctx: RuleContext, report: Reporter): void;
 }
 
+/**
+ * What a finding means to the phase itself, beyond its message: `no-schema` (the schema rule has no model for the
+ * object's kind, so the object was not checked, rather than failing its check).
+ */
+export type FindingCode = "no-schema";
+
 export type Reporter = (
   o: RenderedObject,
-  finding: { pointer: string; message: string; fix: string; severity?: Severity },
+  finding: { pointer: string; message: string; fix: string; severity?: Severity; code?: FindingCode },
 ) => void;
+
+// Kept beside the findings, not in them, so that findings (printed, cached, sent as JSON) stay as they are.
+const CODES = new WeakMap<Finding, FindingCode>();
+
+/** The code a rule reported a finding with, if any (only on findings made in this thread by `reporter`). */
+export function findingCode(finding: Finding): FindingCode | undefined {
+  return CODES.get(finding);
+}
 
 /** Builds a reporter that turns a rule's reports into findings. */
 export function reporter(ctx: RuleContext, rule: string, out: Finding[]): Reporter {
-  return (o, f) =>
-    out.push({
+  return (o, f) => {
+    const finding: Finding = {
       rule,
       severity: f.severity ?? "error",
       target: ctx.target.id,
@@ -34,5 +48,8 @@ export function reporter(ctx: RuleContext, rule: string, out: Finding[]): Report
       message: f.message,
       fix: f.fix,
       file: ctx.target.sources[0],
-    });
+    };
+    if (f.code) CODES.set(finding, f.code);
+    out.push(finding);
+  };
 }

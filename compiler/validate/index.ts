@@ -8,7 +8,7 @@
 import { asRecord } from "../kube/loose.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { reporter, type Rule } from "./context.ts";
+import { findingCode, reporter, type Rule } from "./context.ts";
 import type { Finding } from "../model/finding.ts";
 import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
@@ -110,7 +110,7 @@ export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): F
   const ctx = { target, objects };
   for (const rule of RULES) {
     // objects that fail their schema stop the relation rules (a kind without a model does not)
-    const schemaFailed = findings.some((f) => f.rule === "schema" && !f.message.startsWith("no schema is known"));
+    const schemaFailed = findings.some((f) => f.rule === "schema" && findingCode(f) !== "no-schema");
     if (RELATION_RULES.includes(rule) && schemaFailed) continue;
     const level = policyLevel(target.policy.rules, rule.name);
     if (level === "off") continue;

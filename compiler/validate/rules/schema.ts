@@ -25,6 +25,7 @@ export const schemaRule: Rule = {
           pointer: "/apiVersion",
           message: `no schema is known for ${key}`,
           fix: "use a supported apiVersion and kind, or register a model for it",
+          code: "no-schema",
         });
         continue;
       }
