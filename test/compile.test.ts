@@ -1,21 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compile, type CompileResult } from "../compiler/compile.ts";
 import { canonicalQuantity } from "../compiler/quantity.ts";
 import { REPO } from "./helpers/project.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 let result: CompileResult;
 beforeAll(async () => {
   result = await compile({ root: REPO });
 });
 
-function objectsOf(target: string, kind?: string): any[] {
+function objectsOf(target: string, kind?: string): Parsed[] {
   const t = result.targets.find((x) => x.target.id === target);
   if (!t) throw new Error(`no target ${target}`);
   return t.objects.map((o) => o.object).filter((o) => !kind || o.kind === kind);
 }
 
-function get(target: string, kind: string, name: string): any {
+function get(target: string, kind: string, name: string): Parsed {
   const found = objectsOf(target, kind).find((o) => o.metadata.name === name);
   if (!found) throw new Error(`${kind}/${name} not in ${target}`);
   return found;
@@ -198,7 +199,9 @@ describe("OSSA production carries the seed's numbers", () => {
       policyTypes: ["Ingress", "Egress"],
     });
     const postgres = get(id, "NetworkPolicy", "ossa-postgresql");
-    const callers = postgres.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
+    const callers = postgres.spec.ingress[0].from.map(
+      (f: Parsed) => f.podSelector.matchLabels["app.kubernetes.io/name"],
+    );
     expect(callers.sort()).toEqual(["ossa-discovery", "ossa-migrate", "ossa-orchestration"]);
     const gateway = get(id, "NetworkPolicy", "ossa-gateway");
     expect(gateway.spec.ingress).toContainEqual({
@@ -223,10 +226,10 @@ describe("OSSA production carries the seed's numbers", () => {
       if (t.target.platform !== "ossa") continue;
       const es = t.objects.find(
         (o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql",
-      )!.object as any;
+      )!.object as Parsed;
       expect(es.apiVersion).toBe("external-secrets.io/v1");
       expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
-      expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(["password", "replication-password"]);
+      expect(es.spec.data.map((d: Parsed) => d.secretKey)).toEqual(["password", "replication-password"]);
       expect(es.spec.data[0].remoteRef).toEqual({
         key: `${t.target.environment}/ossa/ossa-postgresql`,
         property: "password",

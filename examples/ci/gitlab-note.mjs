@@ -12,6 +12,7 @@ if (!CI_API_V4_URL || !CI_PROJECT_ID || !CI_MERGE_REQUEST_IID || !MANIFOLD_API_T
   process.exit(2);
 }
 const notes = `${CI_API_V4_URL}/projects/${encodeURIComponent(CI_PROJECT_ID)}/merge_requests/${CI_MERGE_REQUEST_IID}/notes`;
+/* global fetch */
 const headers = { "PRIVATE-TOKEN": MANIFOLD_API_TOKEN, "Content-Type": "application/json" };
 
 async function call(url, init = {}) {
