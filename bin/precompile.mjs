@@ -22,9 +22,9 @@ export async function precompile(key = sourceKey(REPO)) {
     target: "node20",
     write: false,
     logLevel: "silent",
-    // Loaded on demand only: esbuild (description bundles) and tsx (the fallback loader);
-    // re2-wasm finds its .wasm file next to itself.
-    external: ["esbuild", "tsx", "tsx/*", "re2-wasm"],
+    // Loaded on demand only: esbuild (description bundles), tsx (the fallback loader) and typescript
+    // (explain's line numbers); re2-wasm finds its .wasm file next to itself.
+    external: ["esbuild", "tsx", "tsx/*", "re2-wasm", "typescript"],
     define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
     // Some bundled CommonJS packages call require(); give the ES module one.
     banner: {

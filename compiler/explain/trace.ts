@@ -1,0 +1,123 @@
+/**
+ * The trace: which description values each rendered field depends on. Every
+ * description leaf that can reach the target is changed in turn, the target
+ * is resolved, built and ordered again, and every field whose value changed
+ * records that leaf. Run only when explaining; the compile never pays for it.
+ */
+import type { Project } from "../model/project.ts";
+import type { TargetFilter } from "../model/target.ts";
+import { compileStages, flatten, objectKey, type Stages } from "./stages.ts";
+import { getAt, leaves, perturbed, setAt } from "./perturb.ts";
+
+/** A value in a description file. */
+export interface DescriptionRef {
+  file: string;
+  /** Key path inside the file's description. */
+  path: (string | number)[];
+  value: unknown;
+}
+
+export interface Trace {
+  /** Object key, then JSON pointer, then the description values that change that field. */
+  fields: Map<string, Map<string, DescriptionRef[]>>;
+  /** Object key, then the description values whose change removes or adds the object. */
+  presence: Map<string, DescriptionRef[]>;
+  /** Leaves whose changed value made the target fail to compile (they could not be traced). */
+  untraceable: DescriptionRef[];
+}
+
+const same = (a: unknown, b: unknown) =>
+  typeof a === "object" && a !== null ? JSON.stringify(a) === JSON.stringify(b) : Object.is(a, b);
+
+interface Probe {
+  file: string;
+  root: unknown;
+  skip: (path: (string | number)[]) => boolean;
+}
+
+const at = (path: (string | number)[], ...keys: string[]) =>
+  keys.length <= path.length && keys.every((k, i) => path[i] === k);
+
+/** The description values that can reach a target: its platform, environment, region and primary region. */
+function probes(project: Project, filter: Required<TargetFilter>): Probe[] {
+  const { platform, environment, region } = filter;
+  const p = project.platforms.find((x) => x.value.name === platform)!;
+  const e = project.environments.find((x) => x.value.name === environment)!;
+  const r = project.regions.find((x) => x.value.name === region)!;
+  const other = (path: (string | number)[], key: string, own: string) =>
+    path.length >= 2 && path[0] === key && path[1] !== own;
+  const out: Probe[] = [
+    {
+      file: p.file,
+      root: p.value,
+      skip: (path) =>
+        at(path, "name") ||
+        at(path, "runsIn") ||
+        at(path, "patches") ||
+        other(path, "environments", environment) ||
+        other(path, "regions", region) ||
+        other(path, "targets", `${environment}/${region}`),
+    },
+    { file: e.file, root: e.value, skip: (path) => at(path, "name") || at(path, "regions") },
+    {
+      file: r.file,
+      root: r.value,
+      skip: (path) => at(path, "name") || at(path, "role") || other(path, "clusters", environment),
+    },
+  ];
+  const primary = e.value.regions
+    .map((n) => project.regions.find((x) => x.value.name === n)!)
+    .find((x) => x.value.role === "primary");
+  if (primary && primary !== r)
+    out.push({
+      file: primary.file,
+      root: primary.value,
+      skip: (path) => path.length > 0 && !at(path, "clusters", environment),
+    });
+  return out;
+}
+
+/** Traces one target: for every rendered (pre-patch) field, the description values it depends on. */
+export function traceTarget(project: Project, filter: Required<TargetFilter>, baseline: Stages): Trace {
+  const base = new Map(baseline.ordered.map((o) => [objectKey(o.object), o.object]));
+  const baseText = new Map([...base].map(([k, o]) => [k, JSON.stringify(o)]));
+  const baseFlat = new Map<string, Map<string, unknown>>();
+  const flatOf = (key: string) => baseFlat.get(key) ?? baseFlat.set(key, flatten(base.get(key))).get(key)!;
+  const trace: Trace = { fields: new Map(), presence: new Map(), untraceable: [] };
+  const add = <K>(map: Map<K, DescriptionRef[]>, key: K, ref: DescriptionRef) =>
+    (map.get(key) ?? map.set(key, []).get(key)!).push(ref);
+
+  for (const probe of probes(project, filter)) {
+    for (const leaf of leaves(probe.root, probe.skip)) {
+      const changed = perturbed(leaf.value);
+      if (changed === undefined || leaf.path.length === 0) continue;
+      const ref: DescriptionRef = { file: probe.file, path: leaf.path, value: leaf.value };
+      const original = getAt(probe.root, leaf.path);
+      setAt(probe.root, leaf.path, changed);
+      let objects;
+      try {
+        objects = compileStages(project, filter).ordered;
+      } catch {
+        trace.untraceable.push(ref);
+        continue;
+      } finally {
+        setAt(probe.root, leaf.path, original);
+      }
+      const seen = new Set<string>();
+      for (const o of objects) {
+        const key = objectKey(o.object);
+        seen.add(key);
+        const text = baseText.get(key);
+        if (text === undefined || text === JSON.stringify(o.object)) continue;
+        const now = flatten(o.object);
+        let fields = trace.fields.get(key);
+        if (!fields) trace.fields.set(key, (fields = new Map()));
+        for (const [pointer, value] of flatOf(key)) {
+          if (!now.has(pointer) || !same(now.get(pointer), value)) add(fields, pointer, ref);
+        }
+      }
+      for (const key of base.keys()) if (!seen.has(key)) add(trace.presence, key, ref);
+    }
+  }
+  return trace;
+}
