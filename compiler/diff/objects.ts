@@ -8,6 +8,7 @@ import fastJsonPatch, { type Operation } from "fast-json-patch";
 import { parseAllDocuments } from "yaml";
 import { toYaml } from "../yaml.ts";
 import { unifiedDiff } from "./lines.ts";
+import type { FieldExplanation, Step } from "../explain/explain.ts";
 
 const { compare } = fastJsonPatch;
 
@@ -30,17 +31,34 @@ export interface ObjectRef extends Place {
   file: string;
 }
 
+/** Why one changed field has its new value (`diff --explain`): the steps that decide it. */
+export interface FieldProvenance {
+  pointer: string;
+  value: unknown;
+  origin: FieldExplanation["origin"];
+  by: string;
+  /** set: the winning write; computed: its inputs; patched: the patch; defaulted: the block. */
+  because: Step[];
+}
+
 export interface ObjectChange extends ObjectRef {
   type: ChangeType;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML of any shape
   before?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML of any shape
   after?: any;
   /** JSON patch operations from before to after (changed objects only). */
   patch: Operation[];
   /** A unified YAML diff of the object, only what changed with some context. */
   yamlDiff: string;
+  /** With `diff --explain`: why each changed field has its new value (explain/). */
+  provenance?: FieldProvenance[];
 }
 
-/** Reads an Application folder as `<environment>/<region>/<platform>`; other folders (such as `argocd`) keep their path as the environment. */
+/**
+ * Reads an Application folder as `<environment>/<region>/<platform>`; other folders (such as `argocd`) keep their
+ * path as the environment.
+ */
 export function placeOf(folder: string): Place {
   const parts = folder.split("/");
   if (parts.length === 3) return { folder, environment: parts[0], region: parts[1], platform: parts[2] };
@@ -51,9 +69,12 @@ function group(apiVersion: string): string {
   return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML of any shape
+type Parsed = any;
+
 /** The objects of a rendered tree (file contents keyed by path), keyed by identity. */
-export function objectsOf(files: Map<string, string>): Map<string, ObjectRef & { object: any }> {
-  const out = new Map<string, ObjectRef & { object: any }>();
+export function objectsOf(files: Map<string, string>): Map<string, ObjectRef & { object: Parsed }> {
+  const out = new Map<string, ObjectRef & { object: Parsed }>();
   for (const [file, text] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
     const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
