@@ -11,6 +11,10 @@ import { loadTypescript, SourceIndexes } from "../compiler/explain/source-lines.
 import { chainOf, layersOf } from "../compiler/explain/chain.ts";
 import { main } from "../compiler/cli.ts";
 import { cleanProjects, edit, makeProject, REPO } from "./helpers/project.ts";
+import { gitTempDirs, makeRepo } from "./helpers/git.ts";
+import { diff } from "../compiler/diff/diff.ts";
+import { renderMarkdown, renderText } from "../compiler/diff/report.ts";
+import { rmSync } from "node:fs";
 
 const lineOf = (root: string, file: string, line: number) =>
   readFileSync(join(root, file), "utf8").split("\n")[line - 1];
@@ -148,4 +152,38 @@ describe("explain on the seed fleet", () => {
     }
     expect(objects).toBeGreaterThan(1000);
   }, 900_000);
+});
+
+describe("diff --explain", () => {
+  afterAll(() => {
+    cleanProjects();
+    for (const d of gitTempDirs()) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("names the description line that caused each changed field", async () => {
+    const repo = makeRepo();
+    edit(repo, "platforms/ossa.ts", `agentService("gateway", 5, 50,`, `agentService("gateway", 5, 60,`);
+    const result = await diff({ root: repo, base: "HEAD", explain: true });
+    const entries = result.blocks.flatMap((b) => b.entries);
+    const hpa = entries.find(
+      (e) => e.change.kind === "HorizontalPodAutoscaler" && e.change.environment === "production",
+    );
+    const max = hpa!.change.provenance!.find((p) => p.pointer === "/spec/maxReplicas")!;
+    expect(max).toMatchObject({ value: 60, origin: "set" });
+    expect(max.because).toHaveLength(1);
+    expect(max.because[0].file).toBe("platforms/ossa.ts");
+    expect(lineOf(repo, "platforms/ossa.ts", max.because[0].line)).toContain(`agentService("gateway", 5, 60,`);
+    // the quota is computed from the HPA maxima: its inputs include the changed value
+    const quota = entries.find((e) => e.change.kind === "ResourceQuota" && e.change.environment === "production");
+    const fields = quota!.change.provenance!;
+    expect(fields.length).toBeGreaterThan(0);
+    for (const f of fields) {
+      expect(f.origin).toBe("computed");
+      expect(f.because.map((s) => s.path)).toContain("components.gateway.autoscale.max");
+    }
+    const line = `platforms/ossa.ts:${max.because[0].line}`;
+    expect(renderMarkdown(result)).toContain("Why (`manifold explain`):");
+    expect(renderMarkdown(result)).toContain(line);
+    expect(renderText(result)).toMatch(new RegExp(`why: /spec/maxReplicas = 60: set by .*${line}`));
+  }, 300_000);
 });

@@ -60,6 +60,19 @@ export interface Explainer {
   explain(object: RenderedObject, pointer?: string): ObjectExplanation;
 }
 
+/** The description's building blocks (`compiler/index.ts`): a value they fill in that the source does not spell out. */
+const BUILDING_BLOCKS = new Set([
+  "service",
+  "postgres",
+  "redis",
+  "qdrant",
+  "nats",
+  "neo4j",
+  "webFrontend",
+  "pubsubEmulator",
+  "grafana",
+]);
+
 const dotted = (path: (string | number)[]) => path.map(String).join(".");
 
 /** Traces one target (which takes a few seconds) and returns what explains its objects. */
@@ -80,8 +93,8 @@ export function explainer(project: Project, filter: Required<TargetFilter>, sour
     const at = sources.locate(ref.file, ref.path);
     if (label === "platform" && !at.exact && at.block && at.blockLine)
       return {
-        kind: "default",
-        label: `default of ${at.block}()`,
+        kind: BUILDING_BLOCKS.has(at.block) ? "default" : "layer",
+        label: BUILDING_BLOCKS.has(at.block) ? `default of ${at.block}()` : `platform (via ${at.block}())`,
         file: ref.file,
         line: at.blockLine,
         path: dotted(ref.path),

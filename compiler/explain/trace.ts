@@ -80,6 +80,8 @@ function probes(project: Project, filter: Required<TargetFilter>): Probe[] {
 /** Traces one target: for every rendered (pre-patch) field, the description values it depends on. */
 export function traceTarget(project: Project, filter: Required<TargetFilter>, baseline: Stages): Trace {
   const base = new Map(baseline.ordered.map((o) => [objectKey(o.object), o.object]));
+  const baseKinds = new Map<string, number>();
+  for (const o of base.values()) baseKinds.set(o.kind, (baseKinds.get(o.kind) ?? 0) + 1);
   const baseText = new Map([...base].map(([k, o]) => [k, JSON.stringify(o)]));
   const baseFlat = new Map<string, Map<string, unknown>>();
   const flatOf = (key: string) => baseFlat.get(key) ?? baseFlat.set(key, flatten(base.get(key))).get(key)!;
@@ -104,9 +106,11 @@ export function traceTarget(project: Project, filter: Required<TargetFilter>, ba
         setAt(probe.root, leaf.path, original);
       }
       const seen = new Set<string>();
+      const kinds = new Map<string, number>();
       for (const o of objects) {
         const key = objectKey(o.object);
         seen.add(key);
+        kinds.set(o.object.kind, (kinds.get(o.object.kind) ?? 0) + 1);
         const text = baseText.get(key);
         if (text === undefined || text === JSON.stringify(o.object)) continue;
         const now = flatten(o.object);
@@ -116,7 +120,9 @@ export function traceTarget(project: Project, filter: Required<TargetFilter>, ba
           if (!now.has(pointer) || !same(now.get(pointer), value)) add(fields, pointer, ref);
         }
       }
-      for (const key of base.keys()) if (!seen.has(key)) add(trace.presence, key, ref);
+      // an object is gone because of this value, unless the value renamed it (as many of its kind as before)
+      for (const [key, o] of base)
+        if (!seen.has(key) && (kinds.get(o.kind) ?? 0) < (baseKinds.get(o.kind) ?? 0)) add(trace.presence, key, ref);
     }
   }
   return trace;
