@@ -106,6 +106,11 @@ export function explainer(project: Project, filter: Required<TargetFilter>, sour
     const layer = [...layersHere].reverse().find((l) => l.file === ref.file && l.at.every((k, i) => ref.path[i] === k));
     return layer?.label ?? (ref.file === platformFile ? "platform" : ref.file);
   };
+  /** An untraceable description value equal to `value`, of the object's component (or platform-wide). */
+  const untraced = (component: string | undefined, value: unknown): DescriptionRef | undefined =>
+    trace.untraceable.find(
+      (r) => typeof value === "string" && r.value === value && (r.path[0] !== "components" || r.path[1] === component),
+    );
   const patchSteps = (pointer: string, objectName: string, kind: string): Step[] =>
     stages.target.patches.flatMap((rule) => {
       if (rule.target.kind !== kind || rule.target.name !== objectName) return [];
@@ -186,7 +191,14 @@ export function explainer(project: Project, filter: Required<TargetFilter>, sour
           by: block.name,
         };
       else if (refs.length) result = { pointer, value, origin: "computed", chain: inputs, by: block.name };
-      else {
+      else if (untraced(o.component, value)) {
+        // a value the trace could not vary (any other value does not compile), equal to this field's
+        const ref = untraced(o.component, value)!;
+        const resolved = resolvedPathOf(layers, ref, o.component);
+        const writes = resolved ? chainOf(layers, resolved) : [];
+        const chain = writes.length ? writes.map((w) => writeStep(w.label, w)) : [writeStep(labelOf(ref, layers), ref)];
+        result = { pointer, value, origin: "set", chain, by: block.name };
+      } else {
         const identity =
           keyStep(trace, key, value, sources, labelOf, layers) ??
           identityStep(stages, value, o.component, sources, platformFile);

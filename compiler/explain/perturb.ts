@@ -39,26 +39,30 @@ export function leaves(
 
 const QUANTITY = /^(\d+(?:\.\d+)?)([A-Za-z]*)$/;
 
-/** A different value of the same kind, or undefined when there is none worth trying. */
-export function perturbed(value: unknown): unknown {
-  if (typeof value === "number") return Number.isInteger(value) ? value + 1 : value * 2 + 1;
-  if (typeof value === "boolean") return !value;
+/**
+ * Different values of the same kind to try, in order, or none worth trying. `siblings` are other values the
+ * descriptions give a field of the same name (the enum-like strings, such as a VPA `mode`, need a valid one).
+ */
+export function perturbations(value: unknown, siblings: readonly unknown[] = []): unknown[] {
+  const others = siblings.filter((s) => typeof s === typeof value && s !== value).slice(0, 2);
+  if (typeof value === "number") return [Number.isInteger(value) ? value + 1 : value * 2 + 1, value + 7919];
+  if (typeof value === "boolean") return [!value];
   if (typeof value === "string") {
     const q = QUANTITY.exec(value);
-    return q ? `${Number(q[1]) + 1}${q[2]}` : `${value}x`;
+    return [q ? `${Number(q[1]) + 1}${q[2]}` : `${value}x`, ...others];
   }
-  if (Array.isArray(value)) return value.length ? value.slice(0, -1) : undefined;
+  if (Array.isArray(value)) return value.length ? [value.slice(0, -1)] : [];
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
-    if (entries.length === 0) return { explain: "x" };
+    if (entries.length === 0) return [{ explain: "x" }];
     let at = -1;
     entries.forEach(([k, v], i) => {
       if (k !== "kind" && typeof v === "string") at = i;
     });
-    if (at < 0) return undefined;
-    return Object.fromEntries(entries.map(([k, v], i) => [k, i === at ? `${String(v)}x` : v]));
+    if (at < 0) return [];
+    return [Object.fromEntries(entries.map(([k, v], i) => [k, i === at ? `${String(v)}x` : v]))];
   }
-  return undefined;
+  return [];
 }
 
 /** Reads the value at `path` (undefined when absent). */

@@ -6,8 +6,9 @@
  */
 import type { Project } from "../model/project.ts";
 import type { TargetFilter } from "../model/target.ts";
+import type { RenderedObject } from "../model/object.ts";
 import { compileStages, flatten, objectKey, type Stages } from "./stages.ts";
-import { getAt, leaves, perturbed, setAt } from "./perturb.ts";
+import { getAt, leaves, perturbations, setAt, type Leaf } from "./perturb.ts";
 
 /** A value in a description file. */
 export interface DescriptionRef {
@@ -89,21 +90,39 @@ export function traceTarget(project: Project, filter: Required<TargetFilter>, ba
   const add = <K>(map: Map<K, DescriptionRef[]>, key: K, ref: DescriptionRef) =>
     (map.get(key) ?? map.set(key, []).get(key)!).push(ref);
 
-  for (const probe of probes(project, filter)) {
-    for (const leaf of leaves(probe.root, probe.skip)) {
-      const changed = perturbed(leaf.value);
-      if (changed === undefined || leaf.path.length === 0) continue;
-      const ref: DescriptionRef = { file: probe.file, path: leaf.path, value: leaf.value };
-      const original = getAt(probe.root, leaf.path);
+  const all = probes(project, filter).map((probe) => ({ probe, leaves: leaves(probe.root, probe.skip) }));
+  // the values each field name takes anywhere in these descriptions: alternatives for enum-like strings
+  const siblings = new Map<string, unknown[]>();
+  for (const { leaves: list } of all)
+    for (const leaf of list) {
+      const name = String(leaf.path[leaf.path.length - 1]);
+      const seen = siblings.get(name) ?? siblings.set(name, []).get(name)!;
+      if (!seen.includes(leaf.value) && typeof leaf.value !== "object") seen.push(leaf.value);
+    }
+  /** The ordered objects with `leaf` changed, trying each perturbation until one compiles. */
+  const rerun = (probe: Probe, leaf: Leaf): RenderedObject[] | undefined => {
+    const original = getAt(probe.root, leaf.path);
+    for (const changed of perturbations(leaf.value, siblings.get(String(leaf.path[leaf.path.length - 1])))) {
       setAt(probe.root, leaf.path, changed);
-      let objects;
       try {
-        objects = compileStages(project, filter).ordered;
+        return compileStages(project, filter).ordered;
       } catch {
-        trace.untraceable.push(ref);
-        continue;
+        // this value does not compile: try the next
       } finally {
         setAt(probe.root, leaf.path, original);
+      }
+    }
+    return undefined;
+  };
+
+  for (const { probe, leaves: list } of all) {
+    for (const leaf of list) {
+      if (leaf.path.length === 0) continue;
+      const ref: DescriptionRef = { file: probe.file, path: leaf.path, value: leaf.value };
+      const objects = rerun(probe, leaf);
+      if (!objects) {
+        if (perturbations(leaf.value).length) trace.untraceable.push(ref);
+        continue;
       }
       const seen = new Set<string>();
       const kinds = new Map<string, number>();
