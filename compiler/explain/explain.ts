@@ -106,10 +106,16 @@ export function explainer(project: Project, filter: Required<TargetFilter>, sour
     const layer = [...layersHere].reverse().find((l) => l.file === ref.file && l.at.every((k, i) => ref.path[i] === k));
     return layer?.label ?? (ref.file === platformFile ? "platform" : ref.file);
   };
-  /** An untraceable description value equal to `value`, of the object's component (or platform-wide). */
+  /**
+   * An untraceable description value equal to `value`, of the object's component (or platform-wide). A component's
+   * `type` only chooses the block, which the explanation names anyway.
+   */
   const untraced = (component: string | undefined, value: unknown): DescriptionRef | undefined =>
     trace.untraceable.find(
-      (r) => typeof value === "string" && r.value === value && (r.path[0] !== "components" || r.path[1] === component),
+      (r) =>
+        typeof value === "string" &&
+        r.value === value &&
+        (r.path[0] !== "components" || (r.path[1] === component && r.path[2] !== "type")),
     );
   const patchSteps = (pointer: string, objectName: string, kind: string): Step[] =>
     stages.target.patches.flatMap((rule) => {
