@@ -48,6 +48,27 @@ export function compileStages(project: Project, filter: Required<TargetFilter>):
   };
 }
 
+/** A resolved target as text, without its provenance: equal texts build equal objects. */
+export function resolvedText(target: ResolvedTarget): string {
+  const { provenance: _p, sources: _s, ...rest } = target;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Resolves one target, then builds and orders it (no patches): what the trace compares. Returns "same" without
+ * building when the resolved target's text is `unchanged`; throws when the target does not compile.
+ */
+export function resolveAndOrder(
+  project: Project,
+  filter: Required<TargetFilter>,
+  unchanged: string,
+): RenderedObject[] | "same" {
+  const [target] = resolve(project, filter);
+  if (!target) throw new ManifoldError("the target is gone", {});
+  if (resolvedText(target) === unchanged) return "same";
+  return order(buildTarget(target)).objects;
+}
+
 /** Every leaf of an object by JSON pointer (empty objects and lists count as leaves). */
 export function flatten(value: unknown, at = "", out = new Map<string, unknown>()): Map<string, unknown> {
   if (typeof value === "object" && value !== null) {

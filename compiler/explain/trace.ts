@@ -7,7 +7,7 @@
 import type { Project } from "../model/project.ts";
 import type { TargetFilter } from "../model/target.ts";
 import type { RenderedObject } from "../model/object.ts";
-import { compileStages, flatten, objectKey, type Stages } from "./stages.ts";
+import { flatten, objectKey, resolvedText, resolveAndOrder, type Stages } from "./stages.ts";
 import { getAt, leaves, perturbations, setAt, type Leaf } from "./perturb.ts";
 
 /** A value in a description file. */
@@ -99,13 +99,14 @@ export function traceTarget(project: Project, filter: Required<TargetFilter>, ba
       const seen = siblings.get(name) ?? siblings.set(name, []).get(name)!;
       if (!seen.includes(leaf.value) && typeof leaf.value !== "object") seen.push(leaf.value);
     }
-  /** The ordered objects with `leaf` changed, trying each perturbation until one compiles. */
-  const rerun = (probe: Probe, leaf: Leaf): RenderedObject[] | undefined => {
+  /** The ordered objects with `leaf` changed, trying each perturbation until one compiles ("same": no effect). */
+  const unchanged = resolvedText(baseline.target);
+  const rerun = (probe: Probe, leaf: Leaf): RenderedObject[] | "same" | undefined => {
     const original = getAt(probe.root, leaf.path);
     for (const changed of perturbations(leaf.value, siblings.get(String(leaf.path[leaf.path.length - 1])))) {
       setAt(probe.root, leaf.path, changed);
       try {
-        return compileStages(project, filter).ordered;
+        return resolveAndOrder(project, filter, unchanged);
       } catch {
         // this value does not compile: try the next
       } finally {
@@ -124,6 +125,7 @@ export function traceTarget(project: Project, filter: Required<TargetFilter>, ba
         if (perturbations(leaf.value).length) trace.untraceable.push(ref);
         continue;
       }
+      if (objects === "same") continue;
       const seen = new Set<string>();
       const kinds = new Map<string, number>();
       for (const o of objects) {
