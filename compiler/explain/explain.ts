@@ -13,6 +13,8 @@ import { compileStages, flatten, objectKey, type Stages } from "./stages.ts";
 import { SourceIndexes } from "./source-lines.ts";
 import { traceTarget, type DescriptionRef, type Trace } from "./trace.ts";
 import { getAt } from "./perturb.ts";
+import { pointer } from "../kube/pointer.ts";
+import { objectFileName, targetFolder } from "../emit/files.ts";
 
 /** One step of a chain: a description value (file and line) or a computation. */
 export interface Step {
@@ -117,24 +119,29 @@ export function explainer(project: Project, filter: Required<TargetFilter>, sour
         r.value === value &&
         (r.path[0] !== "components" || (r.path[1] === component && r.path[2] !== "type")),
     );
-  const patchSteps = (pointer: string, objectName: string, kind: string): Step[] =>
-    stages.target.patches.flatMap((rule) => {
-      if (rule.target.kind !== kind || rule.target.name !== objectName) return [];
-      const index = project.platforms.find((p) => p.file === platformFile)!.value.patches!.indexOf(rule);
-      return rule.ops.flatMap((op, j) => {
-        const path = Array.isArray(op.path)
-          ? op.path.map((k) => "/" + String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("")
-          : op.path;
-        if (!(pointer === path || pointer.startsWith(path + "/"))) return [];
-        return [
-          step("patch", `patch patches[${index}] ${op.op}`, {
-            file: platformFile,
-            path: ["patches", index, "ops", j],
-            value: "value" in op ? op.value : undefined,
+  /** The patch operations on this object that write `at` (all of its operations when none names it, as `/-` does). */
+  const patchSteps = (at: string, objectName: string, kind: string): Step[] => {
+    const patches = project.platforms.find((p) => p.file === platformFile)!.value.patches ?? [];
+    const ops = stages.target.patches.flatMap((rule) =>
+      rule.target.kind !== kind || rule.target.name !== objectName
+        ? []
+        : rule.ops.map((op, j) => {
+            const path = Array.isArray(op.path) ? pointer(op.path) : op.path;
+            const index = patches.indexOf(rule);
+            const ref = {
+              file: platformFile,
+              path: ["patches", index, "ops", j],
+              value: "value" in op ? op.value : undefined,
+            };
+            return {
+              hits: at === path || at.startsWith(path + "/"),
+              step: step("patch", `patch patches[${index}] ${op.op}`, ref),
+            };
           }),
-        ];
-      });
-    });
+    );
+    const hits = ops.filter((o) => o.hits);
+    return (hits.length ? hits : ops).map((o) => o.step);
+  };
 
   const explainField = (
     o: RenderedObject,
@@ -243,7 +250,7 @@ export function explainer(project: Project, filter: Required<TargetFilter>, sour
       const presence = (trace.presence.get(key) ?? []).map((r) => step("input", labelOf(r, layers), r));
       return {
         target: stages.target.id,
-        file: `rendered/${filter.environment}/${filter.region}/${filter.platform}/${o.object.kind.toLowerCase()}-${o.object.metadata.name}.yaml`,
+        file: `rendered/${targetFolder(stages.target)}/${objectFileName(o.object)}`,
         apiVersion: o.object.apiVersion,
         kind: o.object.kind,
         name: o.object.metadata.name,
