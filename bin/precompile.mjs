@@ -22,10 +22,10 @@ export async function precompile(key = sourceKey(REPO)) {
     target: "node22",
     write: false,
     logLevel: "silent",
-    // Loaded on demand only: esbuild (description bundles) and tsx (the fallback loader);
-    // re2-wasm finds its .wasm file next to itself; ajv-formats-draft2019 (the models' validator formats)
-    // requires Node's deprecated built-in punycode, which warns on every run unless loaded from node_modules.
-    external: ["esbuild", "tsx", "tsx/*", "re2-wasm", "ajv-formats-draft2019"],
+    // Loaded on demand only: esbuild (description bundles), tsx (the fallback loader) and typescript (explain's
+    // line numbers); re2-wasm finds its .wasm file next to itself; ajv-formats-draft2019 (the models' validator
+    // formats) requires Node's deprecated built-in punycode, which warns on every run unless loaded from node_modules.
+    external: ["esbuild", "tsx", "tsx/*", "re2-wasm", "ajv-formats-draft2019", "typescript"],
     define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
     // Some bundled CommonJS packages call require(); give the ES module one.
     banner: {

@@ -19,6 +19,7 @@ import { diff } from "./diff/diff.ts";
 import { renderReport, REPORT_FORMATS } from "./diff/report.ts";
 import { TargetCache } from "./cache/store.ts";
 import { join } from "node:path";
+import { explain, formatExplanation, parseQuery } from "./explain/index.ts";
 
 class UsageError extends Error {}
 
@@ -39,6 +40,7 @@ Commands:
              the Applications each cluster gets, in rollout order
   diff       the rendered difference between two commits, for a PR comment
   publish    commit rendered/ to the rendered-manifests branch, with provenance
+  explain    where every value of a rendered object came from (file and line)
 
 Run 'manifold <command> --help' for a command's options.`,
   compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--timings] [--root DIR]
@@ -95,8 +97,19 @@ compile fails or when rendered/ is stale.
   --remote R   the remote (default origin); its URL, without credentials, is the Source-Repo
   --push       push to R without force; when R moved meanwhile, fetch and re-apply on top
                (bounded retries); when R already holds a newer source commit, do nothing`,
+  explain: `Usage: manifold explain <rendered file> [json pointer] [--format text|json] [--root DIR]
+       manifold explain <Kind/name> in <env/region/platform> [json pointer] [--format text|json]
+
+Prints, for each field of the object (or the one the JSON pointer names), the
+final value and where it came from: set (the chain of layers that wrote it,
+the building block's default first, the last one wins), defaulted (by which
+building block), computed (by which block or phase, from which description
+values) or patched (which patch). Each step names its file and line.
+Traces the target by re-compiling it once per description value: a few seconds.
+
+  --format F     text (default) or json`,
   diff: `Usage: manifold diff --base <ref> [--head <ref>] [--format markdown|text|json]
-                     [--exit-code] [--output FILE] [--max-length N] [--root DIR]
+                     [--exit-code] [--output FILE] [--max-length N] [--explain] [--root DIR]
 
 Renders both sides and compares the objects (parsed YAML, not text). Each ref
 is checked out into a temporary git worktree and compiled there with its own
@@ -108,6 +121,8 @@ changes), a summary per environment, region and platform, then each change as
 a YAML diff of what changed; the same change in several regions is one entry.
 
   --format F     markdown (default, for a PR comment), text or json (with JSON patch operations)
+  --explain      after each change, the provenance of its changed fields on the head side
+                 (which description file and line set or computed them; see 'manifold explain')
   --exit-code    exit 1 when there are changes, 0 when there are none
   --output FILE  also write the full, untruncated report to FILE
   --max-length N markdown only: the most characters printed (default 65536, GitHub's comment limit);
@@ -273,6 +288,7 @@ async function runDiff(args: string[], io: Io): Promise<number> {
     "exit-code": { type: "boolean" },
     output: { type: "string" },
     "max-length": { type: "string" },
+    explain: { type: "boolean" },
   } as const);
   if (values.help) return (io.out(HELP.diff), 0);
   if (!values.base) throw new UsageError("diff needs --base <ref>");
@@ -284,6 +300,7 @@ async function runDiff(args: string[], io: Io): Promise<number> {
     root: values.root ?? process.cwd(),
     base: values.base,
     head: values.head,
+    explain: values.explain,
     log: (l) => io.err(l),
   });
   if (values.output) writeFileSync(values.output, renderReport(result, format, { maxLength: Infinity }));
@@ -292,12 +309,32 @@ async function runDiff(args: string[], io: Io): Promise<number> {
   return values["exit-code"] && result.changes.length > 0 ? 1 : 0;
 }
 
+async function runExplain(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string" } } as const, true);
+  if (values.help) return (io.out(HELP.explain), 0);
+  const format = formatOption(values.format, ["text", "json"]);
+  const root = values.root ?? process.cwd();
+  const named = positionals[1] === "in";
+  const count = positionals.length - (named ? 3 : 1);
+  if (positionals.length === 0 || count < 0 || count > 1)
+    throw new UsageError(
+      "explain takes <rendered file> or <Kind/name> in <env/region/platform>, then an optional JSON pointer",
+    );
+  const query = named
+    ? parseQuery(root, positionals[0], positionals[2], positionals[3])
+    : parseQuery(root, positionals[0], undefined, positionals[1]);
+  const result = await explain(root, query);
+  io.out(format === "json" ? JSON.stringify(result, null, 2) : formatExplanation(result));
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   compile: runCompile,
   validate: runValidate,
   plan: runPlan,
   diff: runDiff,
   publish: runPublish,
+  explain: runExplain,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

@@ -30,7 +30,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "phase:validate", modules: ["validate/"] },
   { name: "phase:emit", modules: ["emit/"] },
   { name: "phase:argocd", modules: ["argocd/"] },
-  { name: "commands", modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/"] },
+  { name: "commands", modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/", "explain/"] },
   { name: "cli", modules: ["cli.ts"] },
   { name: "api", modules: ["index.ts"] },
 ];

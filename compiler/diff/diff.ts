@@ -5,7 +5,8 @@
  */
 import { compareTrees, type ObjectChange } from "./objects.ts";
 import { groupChanges, type ChangeBlock } from "./group.ts";
-import { renderRef, renderWorkingTree, type RenderedSide } from "./side.ts";
+import { renderRef, renderWorkingTree, withCheckout, type RenderedSide } from "./side.ts";
+import { explainChanges } from "./provenance.ts";
 
 export interface DiffOptions {
   /** The project folder. */
@@ -14,6 +15,8 @@ export interface DiffOptions {
   /** Without it, the working tree's descriptions are the head. */
   head?: string;
   log?: (line: string) => void;
+  /** Explain each changed field on the head side (which description line caused it). */
+  explain?: boolean;
 }
 
 export interface DiffResult {
@@ -49,6 +52,11 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   ]);
   const changes = compareTrees(base.files, head.files);
   const blocks = groupChanges(changes, regionOrder(head.files, base.files));
+  if (options.explain) {
+    const headRef = options.head;
+    if (headRef) await withCheckout(options.root, headRef, (project) => explainChanges(project, blocks, log));
+    else await explainChanges(options.root, blocks, log);
+  }
   const { files: _b, ...baseInfo } = base;
   const { files: _h, ...headInfo } = head;
   return { base: baseInfo, head: headInfo, changes, blocks };

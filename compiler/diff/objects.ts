@@ -8,6 +8,7 @@ import fastJsonPatch, { type Operation } from "fast-json-patch";
 import { parseAllDocuments } from "yaml";
 import { toYaml } from "../yaml.ts";
 import { unifiedDiff } from "./lines.ts";
+import type { FieldExplanation, Step } from "../explain/explain.ts";
 
 const { compare } = fastJsonPatch;
 
@@ -34,6 +35,16 @@ export interface ObjectRef extends Place {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- its shape is whatever the rendered file holds
 export type ParsedYaml = any;
 
+/** Why one changed field has its new value (`diff --explain`): the steps that decide it. */
+export interface FieldProvenance {
+  pointer: string;
+  value: unknown;
+  origin: FieldExplanation["origin"];
+  by: string;
+  /** set: the winning write; computed: its inputs; patched: the patch; defaulted: the block. */
+  because: Step[];
+}
+
 export interface ObjectChange extends ObjectRef {
   type: ChangeType;
   before?: ParsedYaml;
@@ -42,6 +53,8 @@ export interface ObjectChange extends ObjectRef {
   patch: Operation[];
   /** A unified YAML diff of the object, only what changed with some context. */
   yamlDiff: string;
+  /** With `diff --explain`: why each changed field has its new value (explain/). */
+  provenance?: FieldProvenance[];
 }
 
 /**

@@ -6,6 +6,7 @@
  * character limit: when it must, it stops at an object boundary and says
  * so. Text is the same for a terminal; JSON carries the JSON patch operations.
  */
+import { provenanceLines } from "./provenance.ts";
 import type { DiffResult } from "./diff.ts";
 import { listWords, type ChangeBlock, type ChangeEntry } from "./group.ts";
 import type { ChangeType, ObjectChange } from "./objects.ts";
@@ -111,7 +112,13 @@ function fence(body: string): string {
 function markdownEntry(e: ChangeEntry): string {
   const head = `#### ${SIGN[e.change.type]} ${objectName(e.change)} — ${e.change.type}${e.regions[0] ? `, ${regionsText(e)}` : ""}`;
   const risks = e.risks.map((r) => `> ⚠️ **${RULE_TITLE[r.rule]}**: ${r.message}`).join("\n");
-  return [head, risks, fence(e.change.yamlDiff)].filter(Boolean).join("\n\n") + "\n";
+  const why = provenanceLines(e.change)
+    .map((l) => `- \`${l}\``)
+    .join("\n");
+  return (
+    [head, risks, fence(e.change.yamlDiff), why && `Why (\`manifold explain\`):\n${why}`].filter(Boolean).join("\n\n") +
+    "\n"
+  );
 }
 
 function markdownBlockOpen(b: ChangeBlock): string {
@@ -259,6 +266,7 @@ export function renderText(result: DiffResult): string {
       );
       for (const r of e.risks) out.push(`  ! ${RULE_TITLE[r.rule]}: ${r.message}`);
       for (const line of e.change.yamlDiff.replace(/\n$/, "").split("\n")) out.push(`    ${line}`);
+      for (const line of provenanceLines(e.change)) out.push(`  why: ${line}`);
     }
   }
   return out.join("\n") + "\n";
@@ -281,6 +289,7 @@ export function renderJson(result: DiffResult): string {
     name: c.name,
     file: c.file,
     ...(c.type === "changed" ? { patch: c.patch } : { object: c.type === "added" ? c.after : c.before }),
+    ...(c.provenance ? { provenance: c.provenance } : {}),
   });
   return (
     JSON.stringify(
@@ -312,6 +321,7 @@ export function renderJson(result: DiffResult): string {
             namespace: e.change.namespace,
             name: e.change.name,
             ...(e.change.type === "changed" ? { patch: e.change.patch } : {}),
+            ...(e.change.provenance ? { provenance: e.change.provenance } : {}),
           })),
         ),
       },

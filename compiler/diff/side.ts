@@ -51,8 +51,15 @@ export async function renderWorkingTree(root: string): Promise<RenderedSide> {
   }
 }
 
-/** Checks `ref` out into a temporary worktree, compiles it there with its own compiler and reads its rendered tree. */
-export async function renderRef(root: string, ref: string): Promise<RenderedSide> {
+/**
+ * Checks `ref` out into a temporary git worktree (this project's node_modules linked in), runs `fn` on the
+ * project folder inside it and its commit, then removes the worktree.
+ */
+export async function withCheckout<T>(
+  root: string,
+  ref: string,
+  fn: (project: string, commit: string) => Promise<T>,
+): Promise<T> {
   const top = await repoTop(root);
   const git = openGit(top);
   const commit = await resolveCommit(git, ref);
@@ -66,6 +73,17 @@ export async function renderRef(root: string, ref: string): Promise<RenderedSide
     const modules = join(root, "node_modules");
     if (existsSync(modules) && !existsSync(join(project, "node_modules")))
       symlinkSync(realpathSync(modules), join(project, "node_modules"), "dir");
+    return await fn(project, commit);
+  } finally {
+    // Removes the folder and git's record of it; only this worktree is touched.
+    await git.raw(["worktree", "remove", "--force", tree]).catch(() => "");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Checks `ref` out into a temporary worktree, compiles it there with its own compiler and reads its rendered tree. */
+export async function renderRef(root: string, ref: string): Promise<RenderedSide> {
+  return withCheckout(root, ref, async (project, commit) => {
     const cli = existsSync(join(project, "bin/manifold.js")) ? join(project, "bin/manifold.js") : OWN_CLI;
     const { code, stderr } = await run(cli, project);
     if (code !== 0) {
@@ -73,9 +91,5 @@ export async function renderRef(root: string, ref: string): Promise<RenderedSide
       throw new ManifoldError(`diff: ${ref} (${commit.slice(0, 12)}) does not compile: ${why}`);
     }
     return { label: ref, ref, commit, files: readTree(join(project, "rendered")) };
-  } finally {
-    // Removes the folder and git's record of it; only this worktree is touched.
-    await git.raw(["worktree", "remove", "--force", tree]).catch(() => "");
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
