@@ -6,8 +6,10 @@ import { FIELD_TREES, unknownFields, type FieldNode } from "../compiler/validate
 import { registerModel } from "../compiler/validate/models.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
 import type { ResolvedTarget } from "../compiler/model/target.ts";
+import { CRD_SCHEMAS, inCi, schemasPresent } from "./helpers/schemas.ts";
 
-const CRDS = "/work/shared/reference/crd-schemas";
+// Relative to the repository, wherever it is checked out.
+const CRDS = CRD_SCHEMAS;
 
 // The Argo CD layer registers these when it renders them; this suite does it itself.
 registerModel("argoproj.io/v1alpha1", "Application", Application as any);
@@ -25,7 +27,7 @@ function compareTree(node: FieldNode, schema: any, path: string, problems: strin
 }
 
 describe("known fields", () => {
-  it("the ExternalSecret v1 field tree matches the upstream CRD schema", () => {
+  it.skipIf(!schemasPresent() && !inCi())("the ExternalSecret v1 field tree matches the upstream CRD schema", () => {
     const crd = JSON.parse(readFileSync(`${CRDS}/external-secrets.io/externalsecret_v1.json`, "utf8"));
     const problems: string[] = [];
     compareTree(FIELD_TREES["external-secrets.io/v1/ExternalSecret"], crd, "", problems);
