@@ -3,18 +3,20 @@
  * worktree under the OS temp folder (never the user's checkout), this
  * project's node_modules is linked in, and the ref's own compiler renders it
  * there, so a change to the compiler shows in the diff too. The working
- * tree is compiled in memory; nothing is written.
+ * tree is compiled in memory; nothing is written. An interrupt (SIGINT,
+ * SIGTERM) removes the worktree before the process ends, and each run first
+ * removes worktrees that killed runs left behind (cleanup.ts).
  */
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { PACKAGE_ROOT } from "../version.ts";
 import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { compile } from "../compile.ts";
 import { ManifoldError } from "../errors.ts";
 import { readTree } from "../emit/write.ts";
 import { openGit, repoTop, resolveCommit } from "../git.ts";
+import { pruneLeftovers, watchInterrupts, worktreePrefix } from "./cleanup.ts";
 
 export interface RenderedSide {
   /** What the side is called in the report: the ref, or "working tree". */
@@ -27,9 +29,13 @@ export interface RenderedSide {
 
 const OWN_CLI = join(PACKAGE_ROOT, "bin/manifold.js");
 
-function run(cli: string, cwd: string): Promise<{ code: number; stderr: string }> {
+function run(
+  cli: string,
+  cwd: string,
+  started: (child: ChildProcess) => void,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cli, "compile", "--root", cwd],
       { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } },
@@ -37,6 +43,7 @@ function run(cli: string, cwd: string): Promise<{ code: number; stderr: string }
         done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr: String(stderr) });
       },
     );
+    started(child);
   });
 }
 
@@ -59,16 +66,25 @@ export async function renderRef(root: string, ref: string): Promise<RenderedSide
   const commit = await resolveCommit(git, ref);
   if (!commit) throw new ManifoldError(`diff: "${ref}" names no commit in ${top}`);
   const prefix = (await openGit(root).raw(["rev-parse", "--show-prefix"])).trim();
-  const dir = mkdtempSync(join(tmpdir(), "manifold-diff-"));
+  await pruneLeftovers(git);
+  const dir = mkdtempSync(join(tmpdir(), worktreePrefix()));
   const tree = join(dir, "tree");
+  let child: ChildProcess | undefined;
+  const watch = watchInterrupts(top, tree, dir, () => child);
+  const interrupted = () => {
+    const signal = watch.signal();
+    if (signal) throw new ManifoldError(`diff: interrupted (${signal})`);
+  };
   try {
     await git.raw(["worktree", "add", "--detach", "--force", tree, commit]);
+    interrupted();
     const project = join(tree, prefix);
     const modules = join(root, "node_modules");
     if (existsSync(modules) && !existsSync(join(project, "node_modules")))
       symlinkSync(realpathSync(modules), join(project, "node_modules"), "dir");
     const cli = existsSync(join(project, "bin/manifold.js")) ? join(project, "bin/manifold.js") : OWN_CLI;
-    const { code, stderr } = await run(cli, project);
+    const { code, stderr } = await run(cli, project, (c) => (child = c));
+    interrupted();
     if (code !== 0) {
       const why = stderr.trim().split("\n").slice(-5).join("; ");
       throw new ManifoldError(`diff: ${ref} (${commit.slice(0, 12)}) does not compile: ${why}`);
@@ -76,7 +92,9 @@ export async function renderRef(root: string, ref: string): Promise<RenderedSide
     return { label: ref, ref, commit, files: readTree(join(project, "rendered")) };
   } finally {
     // Removes the folder and git's record of it; only this worktree is touched.
-    await git.raw(["worktree", "remove", "--force", tree]).catch(() => "");
+    await git.raw(["worktree", "remove", "--force", "--force", tree]).catch(() => "");
+    await git.raw(["worktree", "prune"]).catch(() => "");
     rmSync(dir, { recursive: true, force: true });
+    watch.done();
   }
 }
