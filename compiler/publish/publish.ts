@@ -10,6 +10,7 @@ import { openGit, repoTop } from "../git.ts";
 import { assertNotCheckedOut, fetchRemoteTip, localTip, moveLocal, pushBranch, setLocal } from "./branch.ts";
 import { planStep, type Step } from "./commit.ts";
 import { assertClean, assertFresh, readSource, remoteUrl } from "./source.ts";
+import { withLock } from "../emit/lock.ts";
 
 export interface PublishOptions {
   /** The project folder (it holds `rendered/`). */
@@ -42,8 +43,13 @@ export interface PublishResult {
 
 const DEFAULT_BRANCH = "rendered-manifests";
 
-/** Publishes `rendered/` to the branch (and the remote with `push`). Refusals are ManifoldErrors; nothing is written then. */
+/** Publishes `rendered/` to the branch (and the remote with `push`), holding the lock. Refusals are ManifoldErrors. */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
+  // One writer at a time: no compile changes rendered/ between the freshness check and the commit.
+  return withLock(options.root, ["manifold", ...process.argv.slice(2)].join(" "), () => publishLocked(options));
+}
+
+async function publishLocked(options: PublishOptions): Promise<PublishResult> {
   const branch = options.branch ?? DEFAULT_BRANCH;
   const remote = options.remote ?? "origin";
   const log = options.log ?? (() => {});
