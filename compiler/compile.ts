@@ -26,7 +26,7 @@ import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { CompiledTarget } from "./model/target.ts";
 
-/** A target compiled without being built here (taken from the cache, or built by another thread): the same shape as a built one. */
+/** A target compiled without being built here (from the cache, or built by another thread): shaped like a built one. */
 export type ReusedTarget = CompiledTarget;
 
 export interface CompileResult {
@@ -166,7 +166,7 @@ interface Partition {
   keys: Map<ResolvedTarget, string>;
 }
 
-/** Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to build. */
+/** Resolves, and splits the targets into those the cache holds (files and findings from it) and those to build. */
 function resolveAndPartition(
   project: Project,
   filter: TargetFilter | undefined,
@@ -242,7 +242,8 @@ function assemble(
 
 /**
  * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
- * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
+ * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings
+ * come from the entry.
  */
 export function compileLoaded(
   project: Project,

@@ -5,7 +5,7 @@
 // skipped with a message (a failure in CI).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { compile, type CompileResult } from "../compiler/compile.ts";
