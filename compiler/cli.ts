@@ -20,6 +20,7 @@ import { renderReport, REPORT_FORMATS } from "./diff/report.ts";
 import { TargetCache } from "./cache/store.ts";
 import { join } from "node:path";
 import { explain, formatExplanation, parseQuery } from "./explain/index.ts";
+import { strayFiles, strayWarning } from "./check/description-files.ts";
 
 class UsageError extends Error {}
 
@@ -43,18 +44,25 @@ Commands:
   explain    where every value of a rendered object came from (file and line)
 
 Run 'manifold <command> --help' for a command's options.`,
-  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--timings] [--root DIR]
+  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--allow-removal]
+                        [--timings] [--root DIR]
 
 Renders rendered/<env>/<region>/<platform>/ for every target, writing only the
 files that changed. Nothing is written if any check fails. A target whose
 resolved spec and compiler are unchanged is taken from .manifold-cache/
-instead of being rebuilt.
+instead of being rebuilt. One compile writes at a time: a second one waits for
+the lock (.manifold-cache/lock, up to MANIFOLD_LOCK_TIMEOUT seconds, default
+60) and then names who holds it; a lock left by a dead process is taken over.
+A compile killed at any moment leaves rendered/ whole: the next run finishes
+or discards its write before reading rendered/.
 
   --check        write nothing; exit 1 and list the files that differ when rendered/ is stale
   --platform P   only targets of platform P (other folders are left as they are)
   --env E        only targets in environment E
   --region R     only targets in region R
   --no-cache     rebuild every target (the cache is neither read nor written)
+  --allow-removal  allow removing whole target folders (a platform no description renders any more);
+                 without it such a compile stops and writes nothing
   --timings      print the milliseconds spent in each phase to stderr, as one JSON line
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
@@ -158,9 +166,11 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     region: { type: "string" },
     timings: { type: "boolean" },
     "no-cache": { type: "boolean" },
+    "allow-removal": { type: "boolean" },
   } as const);
   if (values.help) return (io.out(HELP.compile), 0);
   const root = values.root ?? process.cwd();
+  for (const stray of strayFiles(root)) io.err(strayWarning(stray));
   // performance.now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
   const start = performance.now();
   const printTimings = (timings: Record<string, number>) => {
@@ -178,7 +188,6 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   });
   const objects = [...result.targets, ...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects.length, 0);
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
-  const ms = Math.round(performance.now() - start);
   const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
   for (const w of warnings) io.err(formatFinding(w));
   if (values.check) {
@@ -187,7 +196,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     result.timings.check = performance.now() - checkStart;
     printTimings(result.timings);
     if (isEmptyDiff(diff)) {
-      io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${ms} ms`);
+      io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${Math.round(performance.now() - start)} ms`);
       return 0;
     }
     for (const p of diff.added) io.out(`added    rendered/${p}`);
@@ -199,9 +208,11 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const emitStart = performance.now();
-  const diff = emit(root, result);
+  const diff = emit(root, result, { allowRemoval: values["allow-removal"] });
   result.timings.emit = performance.now() - emitStart;
   printTimings(result.timings);
+  // The whole wall time of the command: loading, compiling and writing files.
+  const ms = Math.round(performance.now() - start);
   io.err(
     `compiled ${targets}, ${objects} objects in ${ms} ms; ` +
       (isEmptyDiff(diff)

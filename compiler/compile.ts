@@ -20,7 +20,9 @@ import { findingsError } from "./validate/findings-error.ts";
 import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
-import { diffTree, isEmptyDiff, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
+import { diffTree, isEmptyDiff, recoverTree, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
+import { withLock } from "./emit/lock.ts";
+import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import type { TargetCache } from "./cache/store.ts";
@@ -372,17 +374,36 @@ export function renderedDir(root: string): string {
   return join(root, "rendered");
 }
 
-/** Compares a compile with `rendered/` on disk. */
+/** The command this process runs, as the lock shows it to a second run. */
+function commandLine(): string {
+  return ["manifold", ...process.argv.slice(2)].join(" ");
+}
+
+/** Compares a compile with `rendered/` on disk (holding the lock, after finishing an interrupted write). */
 export function checkRendered(root: string, result: CompileResult): TreeDiff {
-  return diffTree(renderedDir(root), result.files, result.scope);
+  return withLock(root, commandLine(), () => {
+    recoverTree(renderedDir(root));
+    return diffTree(renderedDir(root), result.files, result.scope);
+  });
+}
+
+export interface EmitOptions {
+  /** Allow a write that removes whole target folders (a platform no description renders any more). */
+  allowRemoval?: boolean;
 }
 
 /**
- * Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed. Returns
- * what changed; writes nothing when nothing did.
+ * Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed, holding
+ * the project's lock. Returns what changed; writes nothing when nothing did. Refuses (a ManifoldError) to remove a
+ * whole target folder unless `allowRemoval`.
  */
-export function emit(root: string, result: CompileResult): TreeDiff {
-  const diff = checkRendered(root, result);
-  if (!isEmptyDiff(diff)) writeTree(renderedDir(root), result.files, diff);
-  return diff;
+export function emit(root: string, result: CompileResult, options: EmitOptions = {}): TreeDiff {
+  return withLock(root, commandLine(), () => {
+    const dir = renderedDir(root);
+    recoverTree(dir);
+    const diff = diffTree(dir, result.files, result.scope);
+    if (!options.allowRemoval) refuseTargetRemoval(diff, result.files);
+    if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff);
+    return diff;
+  });
 }

@@ -20,13 +20,14 @@ import { isUrlRef } from "./describe/refs.ts";
 import { layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
 import { importDescription } from "./precompiled.ts";
+import { isDescriptionFile } from "./check/description-files.ts";
 import type { Loaded, ProjectSources, Project } from "./model/project.ts";
 
 function listModules(root: string, dir: string): string[] {
   const full = join(root, dir);
   if (!existsSync(full)) return [];
   return readdirSync(full)
-    .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("_"))
+    .filter(isDescriptionFile)
     .sort()
     .map((f) => join(dir, f));
 }

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve as resolvePath } from "node:path";
+import { ignoredWorkDir } from "./scratch.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 declare const __MANIFOLD_PRECOMPILED__: boolean | undefined;
@@ -119,6 +120,7 @@ async function bundle(
   const out = `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.${sha(Buffer.from(code))}.mjs`;
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) inputs[input] = sha(readFileSync(join(root, input)));
+  ignoredWorkDir(dirname(dir));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${out}.${process.pid}.tmp`), code);
   renameSync(join(dir, `${out}.${process.pid}.tmp`), join(dir, out));

@@ -15,7 +15,17 @@ const COMPILER = join(ROOT, "compiler");
 export const LAYERS: { name: string; modules: string[] }[] = [
   {
     name: "lib",
-    modules: ["errors.ts", "json.ts", "quantity.ts", "yaml.ts", "version.ts", "precompiled.ts", "git.ts", "check/"],
+    modules: [
+      "errors.ts",
+      "json.ts",
+      "quantity.ts",
+      "yaml.ts",
+      "version.ts",
+      "precompiled.ts",
+      "git.ts",
+      "scratch.ts",
+      "check/",
+    ],
   },
   { name: "language", modules: ["describe/", "stores/"] },
   { name: "model", modules: ["model/"] },

@@ -6,8 +6,10 @@ import { unknownFields } from "../compiler/validate/known-fields.ts";
 import { registerModel } from "../compiler/validate/models.ts";
 import { validateTarget } from "../compiler/validate/index.ts";
 import type { ResolvedTarget } from "../compiler/model/target.ts";
+import { CRD_SCHEMAS, inCi, schemasPresent } from "./helpers/schemas.ts";
 
-const CRDS = "/work/shared/reference/crd-schemas";
+// Relative to the repository, wherever it is checked out.
+const CRDS = CRD_SCHEMAS;
 
 // Test objects and schemas are read and changed at any depth.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON in tests
@@ -22,26 +24,29 @@ function everyField(schema: Json): unknown {
 }
 
 describe("known fields", () => {
-  it("the ExternalSecret v1 model knows the upstream CRD's fields, but for six newer ones, and rejects others", () => {
-    const crd = JSON.parse(readFileSync(`${CRDS}/external-secrets.io/externalsecret_v1.json`, "utf8"));
-    const object = { ...(everyField(crd) as object), apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" };
-    // The newest model (2.0.0) predates these fields of the reference CRD: Manifold renders none of them,
-    // and a patch that adds one is reported as unknown until the model catches up.
-    const newerThanModel = [
-      "/spec/data/0/remoteRef/nullBytePolicy",
-      "/spec/dataFrom/0/extract/nullBytePolicy",
-      "/spec/dataFrom/0/find/nullBytePolicy",
-      "/spec/dataFrom/0/rewrite/0/merge",
-      "/spec/target/manifest",
-      "/spec/target/template/metadata/finalizers",
-    ];
-    expect(unknownFields(object)).toEqual(newerThanModel);
-    (object as Json).spec.target.nmae = "x";
-    (object as Json).spec.data[0].remoteRef.kye = "x";
-    expect(unknownFields(object)).toEqual(
-      [...newerThanModel, "/spec/data/0/remoteRef/kye", "/spec/target/nmae"].sort(),
-    );
-  });
+  it.skipIf(!schemasPresent() && !inCi())(
+    "the ExternalSecret v1 model knows the upstream CRD's fields, but for six newer ones, and rejects others",
+    () => {
+      const crd = JSON.parse(readFileSync(`${CRDS}/external-secrets.io/externalsecret_v1.json`, "utf8"));
+      const object = { ...(everyField(crd) as object), apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" };
+      // The newest model (2.0.0) predates these fields of the reference CRD: Manifold renders none of them,
+      // and a patch that adds one is reported as unknown until the model catches up.
+      const newerThanModel = [
+        "/spec/data/0/remoteRef/nullBytePolicy",
+        "/spec/dataFrom/0/extract/nullBytePolicy",
+        "/spec/dataFrom/0/find/nullBytePolicy",
+        "/spec/dataFrom/0/rewrite/0/merge",
+        "/spec/target/manifest",
+        "/spec/target/template/metadata/finalizers",
+      ];
+      expect(unknownFields(object)).toEqual(newerThanModel);
+      (object as Json).spec.target.nmae = "x";
+      (object as Json).spec.data[0].remoteRef.kye = "x";
+      expect(unknownFields(object)).toEqual(
+        [...newerThanModel, "/spec/data/0/remoteRef/kye", "/spec/target/nmae"].sort(),
+      );
+    },
+  );
 
   it("finds unknown fields at any depth of a core object, outermost only", () => {
     const object = {

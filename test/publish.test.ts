@@ -122,7 +122,7 @@ describe("manifold publish", () => {
       `regions: ["us-west-2", "us-east-1", "eu-west-1"]`,
       `regions: ["us-west-2", "us-east-1"]`,
     );
-    expect(runCli(repo, ["compile"]).status).toBe(0);
+    expect(runCli(repo, ["compile", "--allow-removal"]).status).toBe(0); // the removal of eu-west-1 is intended
     const source = commitAll(repo, "Leave eu-west-1");
     const run = runCli(repo, ["publish"]);
     expect(run.status, run.stderr).toBe(0);

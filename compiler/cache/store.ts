@@ -9,7 +9,8 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { ignoredWorkDir } from "../scratch.ts";
 import type { Finding } from "../model/finding.ts";
 import { compilerKey, targetKey } from "./key.ts";
 import type { ResolvedTarget } from "../model/target.ts";
@@ -89,6 +90,7 @@ export class TargetCache {
   put(key: string, value: CachedTarget): void {
     const entry: Entry = { format: FORMAT, key, digest: digest(value.files), ...value };
     try {
+      ignoredWorkDir(dirname(this.dir));
       mkdirSync(this.dir, { recursive: true });
       const tmp = join(this.dir, `${key}.json.${process.pid}.tmp`);
       writeFileSync(tmp, JSON.stringify(entry));

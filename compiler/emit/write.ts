@@ -1,25 +1,24 @@
 /**
  * Writing the rendered tree: compare with what is on disk, and change only
- * what differs. A first compile writes the whole tree to a sibling temporary
- * folder and renames it into place. Later compiles stage every added or
- * changed file next to its destination first and, only once all of them are
- * written, rename them over their destinations and delete the files whose
- * objects are gone; a failure while staging removes the staged files and
- * leaves the previous tree exactly as it was. Unchanged files are never
- * rewritten, so an unchanged target keeps its files (and their times).
+ * what differs, so that a kill at any moment (SIGKILL included) leaves the
+ * tree entirely old or entirely new once the next run has looked at it.
+ *
+ * 1. Stage: every added or changed file is written under the work folder
+ *    (`.manifold-cache/emit-rendered/staging/`, outside the tracked tree).
+ *    A kill here leaves the tree untouched; the next run deletes the stage.
+ * 2. Commit: the journal (what to move in, what to delete) is written aside
+ *    and renamed into place in one step. From here the write is decided.
+ * 3. Apply: the staged entries are renamed into the tree (a folder that is
+ *    new as a whole moves with one rename; a first write moves the whole
+ *    tree at once), removed files are deleted, emptied folders pruned; then
+ *    the journal and the stage are deleted. A kill here is finished by the
+ *    next run (recoverTree), which replays the journal before reading.
+ *
+ * Unchanged files are never rewritten, so they keep their times.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { applyJournal, recoverTree, stage, type Journal } from "./journal.ts";
 
 /** Which files of the tree a compile owns; the rest is kept as it is. Undefined means the whole tree. */
 export type Scope = ((path: string) => boolean) | undefined;
@@ -72,87 +71,48 @@ export function isEmptyDiff(d: TreeDiff): boolean {
   return d.added.length + d.changed.length + d.removed.length === 0;
 }
 
-/** What writing a diff takes: files to write (to temporary names), then renames, then removals. */
-interface WritePlan {
-  writes: [string, string][];
-  renames: [string, string][];
-  removed: string[];
-  /** The temporary tree of a first write, removed if a write fails. */
-  fresh?: string;
-}
-
-function planWrites(dir: string, files: Map<string, string>, diff: TreeDiff): WritePlan {
-  if (!existsSync(dir)) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    return {
-      writes: [...files].map(([path, content]) => [join(tmp, path), content]),
-      renames: [[tmp, dir]],
-      removed: [],
-      fresh: tmp,
-    };
-  }
-  const plan: WritePlan = { writes: [], renames: [], removed: diff.removed };
-  for (const path of [...diff.added, ...diff.changed]) {
-    const target = join(dir, path);
-    const tmp = join(dirname(target), `.${path.split("/").pop()}.tmp-${process.pid}`);
-    plan.writes.push([tmp, files.get(path)!]);
-    plan.renames.push([tmp, target]);
-  }
-  return plan;
-}
-
-function makeFolders(plan: WritePlan): void {
-  const made = new Set<string>();
-  for (const [path] of plan.writes) {
-    const parent = dirname(path);
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      made.add(parent);
+/**
+ * The entries to move from the stage into `dir` for the added and changed paths: a path whose folder exists moves
+ * as a file; otherwise its topmost missing folder moves as a whole (once). A missing `dir` moves as a whole ("").
+ */
+export function planMoves(dir: string, paths: string[]): string[] {
+  if (!existsSync(dir)) return [""];
+  const exists = new Map<string, boolean>();
+  const folderExists = (rel: string) => {
+    let known = exists.get(rel);
+    if (known === undefined) exists.set(rel, (known = existsSync(join(dir, rel))));
+    return known;
+  };
+  const moves = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split("/");
+    let move = path;
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if (!folderExists(folder)) {
+        move = folder;
+        break;
+      }
     }
+    moves.add(move);
   }
-}
-
-function abandon(plan: WritePlan): void {
-  if (plan.fresh) rmSync(plan.fresh, { recursive: true, force: true });
-  else for (const [tmp] of plan.writes) rmSync(tmp, { force: true });
-}
-
-function commit(dir: string, plan: WritePlan): void {
-  if (plan.fresh) mkdirSync(dirname(dir), { recursive: true });
-  for (const [from, to] of plan.renames) renameSync(from, to);
-  for (const path of plan.removed) {
-    unlinkSync(join(dir, path));
-    pruneEmpty(dir, path);
-  }
-}
-
-/** Removes the now-empty folders above a removed file, up to (not including) `dir`. */
-function pruneEmpty(dir: string, path: string): void {
-  for (let parent = dirname(path); parent !== "." && parent !== ""; parent = dirname(parent)) {
-    try {
-      if (readdirSync(join(dir, parent)).length > 0) return;
-      rmdirSync(join(dir, parent));
-    } catch {
-      return;
-    }
-  }
+  return [...moves].sort();
 }
 
 /**
- * Applies `diff` (from diffTree over the same `files`) to `dir`: writes every
- * added and changed file aside, then renames them into place and deletes the
- * removed ones. A first write builds the whole tree aside and renames it in.
- * Unchanged files are not touched.
+ * Applies `diff` (from diffTree over the same `files`) to `dir` through the staged, journaled write described above.
+ * Finishes or discards an interrupted earlier write first. Unchanged files are not touched.
  */
 export function writeTree(dir: string, files: Map<string, string>, diff: TreeDiff): void {
-  const plan = planWrites(dir, files, diff);
-  try {
-    makeFolders(plan);
-    for (const [path, content] of plan.writes) writeFileSync(path, content);
-  } catch (e) {
-    abandon(plan);
-    throw e;
-  }
-  commit(dir, plan);
+  recoverTree(dir);
+  const paths = [...diff.added, ...diff.changed];
+  const journal: Journal = { moves: planMoves(dir, paths), removals: diff.removed };
+  stage(
+    dir,
+    paths.map((p) => [p, files.get(p)!]),
+    journal,
+  );
+  applyJournal(dir, journal);
 }
+
+export { recoverTree };

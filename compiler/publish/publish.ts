@@ -11,6 +11,7 @@ import { openGit, repoTop } from "../git.ts";
 import { assertNotCheckedOut, fetchRemoteTip, localTip, moveLocal, pushBranch, setLocal } from "./branch.ts";
 import { planStep, type Step } from "./commit.ts";
 import { assertClean, assertFresh, readSource, remoteUrl, type SourceCommit } from "./source.ts";
+import { withLock } from "../emit/lock.ts";
 
 export interface PublishOptions {
   /** The project folder (it holds `rendered/`). */
@@ -55,12 +56,14 @@ interface Run {
 }
 
 /**
- * Publishes `rendered/` to the branch (and the remote with `push`). Refusals are ManifoldErrors; nothing is
- * written then.
+ * Publishes `rendered/` to the branch (and the remote with `push`), holding the project's lock: no compile changes
+ * rendered/ between the freshness check and the commit. Refusals are ManifoldErrors; nothing is written then.
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
-  const run = await prepare(options);
-  return options.push ? publishAndPush(run) : publishLocally(run);
+  return withLock(options.root, ["manifold", ...process.argv.slice(2)].join(" "), async () => {
+    const run = await prepare(options);
+    return options.push ? publishAndPush(run) : publishLocally(run);
+  });
 }
 
 /** Checks everything a publish needs before it writes anything, and reads the source commit. */

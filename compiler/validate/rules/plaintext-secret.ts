@@ -1,21 +1,71 @@
 import type { Rule } from "../context.ts";
+import { escapeKey } from "../../kube/pointer.ts";
+import { secretKeyName, secretReason } from "../secret-shapes.ts";
 
-/** Secret values never reach git: a Secret carrying `data` or `stringData` is an error. */
+const FIX = "declare the value with secretRef() so it renders as an ExternalSecret, and reference it";
+
+/** Kinds whose fields name secrets rather than hold them (ExternalSecret), or are checked as a whole (Secret). */
+const SKIP_KINDS = new Set(["Secret", "ExternalSecret", "SecretStore", "ClusterSecretStore"]);
+
+type Found = (pointer: string, reason: string) => void;
+
+/** Every string in `value`, with the key it sits under: an env entry's `name` for its `value`, else the field name. */
+function walk(value: unknown, pointer: string, key: string | undefined, found: Found): void {
+  if (typeof value === "string") {
+    const reason = secretReason(value, key);
+    if (reason) found(pointer, reason);
+    for (const line of value.includes("\n") ? value.split("\n") : []) {
+      const pair = /^\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^"'#\s]+)["']?\s*$/.exec(line);
+      const inner = pair ? secretReason(pair[2], pair[1]) : undefined;
+      if (inner && !reason) return found(pointer, `has a line that ${inner}`);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      // `["--password", "hunter2"]`: the option names the next argument.
+      const previous = i > 0 ? value[i - 1] : undefined;
+      const option = typeof previous === "string" && /^--?[A-Za-z]/.test(previous) && !previous.includes("=");
+      walk(item, `${pointer}/${i}`, option && secretKeyName(previous) ? previous : undefined, found);
+    });
+    return;
+  }
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const entryName = typeof record.name === "string" && "value" in record ? record.name : undefined;
+    for (const [k, v] of Object.entries(record)) {
+      const under = k === "value" && entryName !== undefined ? entryName : k.replace(/([a-z0-9])([A-Z])/g, "$1_$2");
+      walk(v, `${pointer}/${escapeKey(k)}`, under, found);
+    }
+  }
+}
+
+/**
+ * Secret values never reach git: a Secret carrying `data` or `stringData` is an error, and so is a secret-looking
+ * literal anywhere else in any object (env values, ConfigMap data, args, annotations, patched fields). No annotation
+ * waives it.
+ */
 export const plaintextSecretRule: Rule = {
   name: "no-plaintext-secret",
-  description: "no Secret with data or stringData; secrets come from ExternalSecrets",
+  description:
+    "no Secret with data or stringData, and no secret-looking literal anywhere; secrets come from secretRef()",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      if (o.object.kind !== "Secret") continue;
-      for (const field of ["data", "stringData"]) {
-        const value = o.object[field] as Record<string, unknown> | undefined;
-        if (value && Object.keys(value).length)
-          report(o, {
-            pointer: `/${field}`,
-            message: `a Secret carries plaintext ${field}`,
-            fix: "declare the value with secretRef() so it renders as an ExternalSecret",
-          });
+      if (o.object.kind === "Secret") {
+        for (const field of ["data", "stringData"]) {
+          const value = o.object[field] as Record<string, unknown> | undefined;
+          if (value && Object.keys(value).length)
+            report(o, {
+              pointer: `/${field}`,
+              message: `a Secret carries plaintext ${field}`,
+              fix: "declare the value with secretRef() so it renders as an ExternalSecret",
+            });
+        }
       }
+      if (SKIP_KINDS.has(o.object.kind)) continue;
+      walk(o.object, "", undefined, (pointer, reason) =>
+        report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX }),
+      );
     }
   },
 };

@@ -1,0 +1,130 @@
+/**
+ * The journal of a write to a rendered tree (see write.ts): the staged files
+ * under `<work>/staging/`, and `<work>/journal.json`, which lists the entries
+ * to move from the stage into the tree and the files to delete. The journal
+ * appears by one rename, after everything is staged: before that the write
+ * has not happened; after it, it has, and anyone may finish it.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { ignoredWorkDir, workDirOf } from "./work-dir.ts";
+
+/** What a decided write still has to do: paths relative to the tree ("" is the tree itself). */
+export interface Journal {
+  moves: string[];
+  removals: string[];
+}
+
+function journalFile(work: string): string {
+  return join(work, "journal.json");
+}
+
+function stagingDir(work: string): string {
+  return join(work, "staging");
+}
+
+/** Writes `files` to the stage, then commits `journal` (one rename). Nothing in the tree changes yet. */
+export function stage(dir: string, files: [string, string][], journal: Journal): void {
+  const work = workDirOf(dir);
+  ignoredWorkDir(dirname(work));
+  const staging = stagingDir(work);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const made = new Set<string>();
+  for (const [path, content] of files) {
+    const target = join(staging, path);
+    const parent = dirname(target);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(target, content);
+  }
+  const tmp = `${journalFile(work)}.tmp`;
+  writeFileSync(tmp, JSON.stringify(journal));
+  renameSync(tmp, journalFile(work));
+}
+
+function missing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === "ENOENT";
+}
+
+/** Removes the folders that deleting `removed` emptied, deepest first, each tried once (never `dir` itself). */
+function pruneEmptied(dir: string, removed: string[]): void {
+  const folders = new Set<string>();
+  for (const path of removed)
+    for (let parent = dirname(path); parent !== "." && parent !== "" && !folders.has(parent); parent = dirname(parent))
+      folders.add(parent);
+  const deepestFirst = [...folders].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? -1 : 1));
+  for (const folder of deepestFirst) {
+    try {
+      rmdirSync(join(dir, folder));
+    } catch {
+      // not empty (or already gone): keep it
+    }
+  }
+}
+
+/**
+ * Carries out a committed journal: moves each staged entry that is still staged into the tree, deletes the removed
+ * files that are still there, prunes emptied folders, then deletes the journal and the stage. Safe to run again
+ * after an interruption at any point.
+ */
+export function applyJournal(dir: string, journal: Journal): void {
+  const work = workDirOf(dir);
+  const staging = stagingDir(work);
+  for (const move of journal.moves) {
+    const from = move ? join(staging, move) : staging;
+    const to = move ? join(dir, move) : dir;
+    if (!existsSync(from)) continue; // moved before an interruption
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+  }
+  for (const path of journal.removals) {
+    try {
+      unlinkSync(join(dir, path));
+    } catch (e) {
+      if (!missing(e)) throw e;
+    }
+  }
+  pruneEmptied(dir, journal.removals);
+  unlinkSync(journalFile(work));
+  rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Brings the tree `dir` to a whole state before anyone reads it: finishes a write whose journal was committed, and
+ * discards the stage of one that was not (the tree then is the old one, untouched). Also removes the temporary
+ * trees (`<dir>.tmp-<pid>`) earlier versions left next to it.
+ */
+export function recoverTree(dir: string): "finished" | "discarded" | "clean" {
+  const work = workDirOf(dir);
+  for (const name of existsSync(dirname(dir)) ? readdirSync(dirname(dir)) : [])
+    if (/^\S+\.tmp-\d+$/.test(name) && name.startsWith(`${dir.split(/[\\/]/).pop()}.tmp-`))
+      rmSync(join(dirname(dir), name), { recursive: true, force: true });
+  if (!existsSync(work)) return "clean";
+  let journal: Journal | undefined;
+  try {
+    journal = JSON.parse(readFileSync(journalFile(work), "utf8")) as Journal;
+  } catch (e) {
+    if (!missing(e)) throw e;
+  }
+  if (journal) {
+    applyJournal(dir, journal);
+    return "finished";
+  }
+  const staged = existsSync(stagingDir(work)) || existsSync(`${journalFile(work)}.tmp`);
+  rmSync(stagingDir(work), { recursive: true, force: true });
+  rmSync(`${journalFile(work)}.tmp`, { force: true });
+  return staged ? "discarded" : "clean";
+}

@@ -1,0 +1,42 @@
+/**
+ * The upstream CRD schemas the schema suites compare against: the shared
+ * reference folder next to the repository (`../shared/reference/crd-schemas`),
+ * found relative to the repository wherever it is checked out. Without it a
+ * schema suite is skipped with a message; in CI (`CI=true`) that skip is a
+ * failure instead, so a missing folder cannot hide.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, it } from "vitest";
+import { REPO } from "./project.ts";
+
+/** The folder of the reference CRD schemas (MANIFOLD_CRD_SCHEMAS names another one). */
+export const CRD_SCHEMAS = resolve(REPO, process.env.MANIFOLD_CRD_SCHEMAS ?? "../shared/reference/crd-schemas");
+
+/** True when `CRD_SCHEMAS` (and `sub` inside it) exists. */
+export function schemasPresent(sub = ""): boolean {
+  return existsSync(join(CRD_SCHEMAS, sub));
+}
+
+/** True in CI, where skipping a schema suite is not allowed. */
+export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CI === "true" || env.CI === "1";
+}
+
+/** `describe` for a suite that needs the schemas: skipped with a message when absent, or failing when absent in CI. */
+export function describeWithSchemas(name: string, present: boolean, suite: () => void): void {
+  if (present) {
+    describe(name, suite);
+    return;
+  }
+  if (inCi()) {
+    describe(name, () => {
+      it("has the reference schemas (a skipped schema suite fails in CI)", () => {
+        throw new Error(`${CRD_SCHEMAS} is absent; in CI (CI=true) a skipped schema suite is a failure`);
+      });
+    });
+    return;
+  }
+  console.warn(`skipping "${name}": ${CRD_SCHEMAS} is absent`);
+  describe.skip(name, suite);
+}
