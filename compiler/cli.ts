@@ -120,7 +120,7 @@ function parse<T extends OptionSpec>(args: string[], options: T, allowPositional
   try {
     return parseArgs({
       args,
-      options: { ...options, help: { type: "boolean" as const }, root: { type: "string" as const } },
+      options: { ...options, help: { type: "boolean" as const, short: "h" }, root: { type: "string" as const } },
       allowPositionals,
       strict: true,
     });

@@ -1,0 +1,54 @@
+/** The first hour of a new user: help on every command, npm scripts without surprise hooks, docs that match the code. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../compiler/cli.ts";
+import { REPO } from "./helpers/project.ts";
+import layer from "../argocd/layer.ts";
+
+/** Runs the CLI in-process and collects what it prints. */
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { out: (s) => (out += s + "\n"), err: (s) => (err += s + "\n") });
+  return { code, out, err };
+}
+
+describe("help", () => {
+  for (const command of ["compile", "validate", "plan", "diff", "publish", "init", "new"]) {
+    it(`'${command} -h' prints the same help as '${command} --help'`, async () => {
+      const long = await cli([command, "--help"]);
+      const short = await cli([command, "-h"]);
+      expect(long.code).toBe(0);
+      expect(short.code, short.err).toBe(0);
+      expect(short.out).toBe(long.out);
+      expect(short.out).toMatch(new RegExp(`^Usage: manifold ${command}`));
+    });
+  }
+});
+
+describe("npm scripts", () => {
+  it("no script is a pre- or post-hook of another, so 'npm run compile' runs only the compile", () => {
+    const scripts = Object.keys(JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).scripts as object);
+    const hooks = scripts.filter((s) => /^(pre|post)/.test(s) && scripts.includes(s.replace(/^(pre|post)/, "")));
+    expect(hooks).toEqual([]);
+  });
+
+  it("the bundle script exists and the docs name it", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+    expect(pkg.scripts.bundle).toBe("node bin/precompile.mjs");
+    expect(readFileSync(join(REPO, "README.md"), "utf8")).toContain("npm run bundle");
+    expect(readFileSync(join(REPO, "README.md"), "utf8")).not.toContain("npm run precompile");
+  });
+});
+
+describe("examples/ci/README.md", () => {
+  it("describes the production rollout in the order argocd/layer.ts sets", () => {
+    const text = readFileSync(join(REPO, "examples/ci/README.md"), "utf8").replace(/\s+/g, " ");
+    const rollout = layer.environments.production.rollout;
+    if (rollout.type !== "RollingSync") throw new Error("production is expected to roll out with RollingSync");
+    const roles = rollout.steps.map((s) => s.roles.join(" and "));
+    expect(text).toContain(`${roles[0]} region first, then ${roles.slice(1).join(", then ")}`);
+    expect(text).not.toMatch(/primary\s+region first/);
+  });
+});
