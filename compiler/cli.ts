@@ -11,6 +11,7 @@ import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { blocking } from "./validate/index.ts";
+import { findingSummary } from "./validate/summary.ts";
 import { planTarget, formatPlan } from "./plan.ts";
 import { formatAppsPlan } from "./argocd/plan.ts";
 import { COMPILER_VERSION } from "./version.ts";
@@ -41,7 +42,8 @@ Commands:
   publish    commit rendered/ to the rendered-manifests branch, with provenance
 
 Run 'manifold <command> --help' for a command's options.`,
-  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--timings] [--root DIR]
+  compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--verbose] [--timings]
+                        [--root DIR]
 
 Renders rendered/<env>/<region>/<platform>/ for every target, writing only the
 files that changed. Nothing is written if any check fails. A target whose
@@ -53,6 +55,7 @@ instead of being rebuilt.
   --env E        only targets in environment E
   --region R     only targets in region R
   --no-cache     rebuild every target (the cache is neither read nor written)
+  --verbose      list every waived finding (by default they are counted in one line)
   --timings      print the milliseconds spent in each phase to stderr, as one JSON line
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
@@ -143,6 +146,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     region: { type: "string" },
     timings: { type: "boolean" },
     "no-cache": { type: "boolean" },
+    verbose: { type: "boolean" },
   } as const);
   if (values.help) return (io.out(HELP.compile), 0);
   const root = values.root ?? process.cwd();
@@ -164,8 +168,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   const objects = [...result.targets, ...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects.length, 0);
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   const ms = Math.round(performance.now() - start);
-  const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
-  for (const w of warnings) io.err(formatFinding(w));
+  for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
   if (values.check) {
     const checkStart = performance.now();
     const diff = checkRendered(root, result);

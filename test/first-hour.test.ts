@@ -1,9 +1,9 @@
 /** The first hour of a new user: help on every command, npm scripts without surprise hooks, docs that match the code. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../compiler/cli.ts";
-import { REPO } from "./helpers/project.ts";
+import { cleanProjects, makeProject, REPO, runCli } from "./helpers/project.ts";
 import layer from "../argocd/layer.ts";
 
 /** Runs the CLI in-process and collects what it prints. */
@@ -47,8 +47,28 @@ describe("examples/ci/README.md", () => {
     const text = readFileSync(join(REPO, "examples/ci/README.md"), "utf8").replace(/\s+/g, " ");
     const rollout = layer.environments.production.rollout;
     if (rollout.type !== "RollingSync") throw new Error("production is expected to roll out with RollingSync");
-    const roles = rollout.steps.map((s) => s.roles.join(" and "));
+    const roles = (rollout.steps ?? []).map((s) => s.roles.join(" and "));
     expect(text).toContain(`${roles[0]} region first, then ${roles.slice(1).join(", then ")}`);
     expect(text).not.toMatch(/primary\s+region first/);
+  });
+});
+
+afterAll(cleanProjects);
+
+describe("compile output", () => {
+  it("counts waived findings in one line (each with --verbose) and ends with the line that matters", () => {
+    const root = makeProject({ rendered: true });
+    const quiet = runCli(root, ["compile", "--check"]);
+    expect(quiet.status, quiet.stderr).toBe(0);
+    const lines = quiet.stderr.trim().split("\n");
+    expect(lines.filter((l) => l.includes("(waived: "))).toEqual([]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d+ waived finding\(s\) \(min-replicas \d+\); 'manifold compile --verbose'/);
+    expect(lines[1]).toMatch(/^rendered\/ is up to date: /);
+    const verbose = runCli(root, ["compile", "--check", "--verbose"]);
+    expect(verbose.status).toBe(0);
+    const waived = verbose.stderr.split("\n").filter((l) => l.includes("(waived: "));
+    expect(waived.length).toBe(Number(/^(\d+) waived/.exec(lines[0])![1]));
+    expect(waived.every((l) => / error min-replicas: /.test(l))).toBe(true);
   });
 });
