@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import { load } from "./load.ts";
+import { noMatchMessage } from "./filter-hint.ts";
 import { type Project } from "./model/project.ts";
 import { resolve } from "./resolve.ts";
 import { type ResolvedTarget, type TargetFilter } from "./model/target.ts";
@@ -24,7 +25,10 @@ import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { CompiledTarget } from "./model/target.ts";
 
-/** A target compiled without being built here (taken from the cache, or built by another thread): the same shape as a built one. */
+/**
+ * A target compiled without being built here (taken from the cache, or built by another thread): the same shape as
+ * a built one.
+ */
 export type ReusedTarget = CompiledTarget;
 
 export interface CompileResult {
@@ -164,7 +168,10 @@ interface Partition {
   keys: Map<ResolvedTarget, string>;
 }
 
-/** Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to build. */
+/**
+ * Resolves, and splits the targets into those the cache holds (files and findings taken from it) and those to
+ * build.
+ */
 function resolveAndPartition(
   project: Project,
   filter: TargetFilter | undefined,
@@ -172,10 +179,13 @@ function resolveAndPartition(
   cache?: TargetCache,
 ): Partition {
   const all = timed(timings, "resolve", () => resolve(project, filter));
-  if (all.length === 0 && filter) {
+  if (project.platforms.length === 0)
     throw new ManifoldError(
-      `no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`,
+      "there are no platforms: add one with 'npx manifold new platform <name>' (or write platforms/<name>.ts exporting platform({...}), see the README)",
+      { file: "platforms/" },
     );
+  if (all.length === 0 && filter) {
+    throw new ManifoldError(noMatchMessage(project, filter));
   }
   const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], keys: new Map() };
   if (!cache) return p;
@@ -240,7 +250,8 @@ function assemble(
 
 /**
  * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any problem.
- * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings come from the entry.
+ * With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files and findings
+ * come from the entry.
  */
 export function compileLoaded(
   project: Project,
@@ -331,7 +342,10 @@ export function checkRendered(root: string, result: CompileResult): TreeDiff {
   return diffTree(renderedDir(root), result.files, result.scope);
 }
 
-/** Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed. Returns what changed; writes nothing when nothing did. */
+/**
+ * Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed. Returns
+ * what changed; writes nothing when nothing did.
+ */
 export function emit(root: string, result: CompileResult): TreeDiff {
   const diff = checkRendered(root, result);
   if (!isEmptyDiff(diff)) writeTree(renderedDir(root), result.files, diff);

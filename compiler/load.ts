@@ -20,6 +20,8 @@ import { isUrlRef } from "./describe/refs.ts";
 import { layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
 import { importDescription } from "./precompiled.ts";
+import { projectFrame } from "./stack.ts";
+import { didYouMean } from "./suggest.ts";
 import type { Loaded, ProjectSources, Project } from "./model/project.ts";
 
 function listModules(root: string, dir: string): string[] {
@@ -55,7 +57,10 @@ async function importDefault(
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const cleaned = message.replaceAll(root + "/", "").replaceAll(pathToFileURL(root).href + "/", "");
-    errors.push(new ManifoldError(`cannot be loaded: ${firstLine(cleaned)}`, { file }));
+    const at = projectFrame(e, root);
+    const where = at?.file === file ? { file: `${file}:${at.line}` } : { file };
+    const thrown = at && at.file !== file ? ` (thrown at ${at.file}:${at.line})` : "";
+    errors.push(new ManifoldError(`cannot be loaded: ${firstLine(cleaned)}${thrown}`, where));
     return undefined;
   }
 }
@@ -106,11 +111,14 @@ function checkUrlRefs(
   for (const [k, v] of Object.entries(values ?? {})) {
     if (isUrlRef(v) && !components.has(v.component)) {
       errors.push(
-        new ManifoldError(`refers to unknown component "${v.component}"; known: ${[...components].join(", ")}`, {
-          file,
-          field: `${field}.${k}`,
-          target,
-        }),
+        new ManifoldError(
+          `refers to unknown component "${v.component}"${didYouMean(v.component, components)}; known: ${[...components].join(", ")}`,
+          {
+            file,
+            field: `${field}.${k}`,
+            target,
+          },
+        ),
       );
     }
   }
@@ -128,11 +136,14 @@ function checkLayerNames(
   for (const name of Object.keys(layer.components ?? {})) {
     if (!components.has(name))
       errors.push(
-        new ManifoldError(`overrides unknown component "${name}"; known: ${[...components].join(", ")}`, {
-          file,
-          field: `${field}.components.${name}`,
-          target,
-        }),
+        new ManifoldError(
+          `overrides unknown component "${name}"${didYouMean(name, components)}; known: ${[...components].join(", ")}`,
+          {
+            file,
+            field: `${field}.components.${name}`,
+            target,
+          },
+        ),
       );
   }
   checkUrlRefs(layer.config, components, file, `${field}.config`, target, errors);
@@ -237,11 +248,14 @@ export function checkProject(sources: ProjectSources): Project {
       (c.dependsOn ?? []).forEach((dep, i) => {
         if (!components.has(dep))
           errors.push(
-            new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, {
-              file,
-              field: `components.${name}.dependsOn[${i}]`,
-              target: value.name,
-            }),
+            new ManifoldError(
+              `depends on unknown component "${dep}"${didYouMean(dep, components)}; known: ${[...components].join(", ")}`,
+              {
+                file,
+                field: `components.${name}.dependsOn[${i}]`,
+                target: value.name,
+              },
+            ),
           );
         if (dep === name)
           errors.push(
@@ -288,11 +302,14 @@ export function checkProject(sources: ProjectSources): Project {
     (value.migrations?.dependsOn ?? []).forEach((dep, i) => {
       if (!components.has(dep))
         errors.push(
-          new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, {
-            file,
-            field: `migrations.dependsOn[${i}]`,
-            target: value.name,
-          }),
+          new ManifoldError(
+            `depends on unknown component "${dep}"${didYouMean(dep, components)}; known: ${[...components].join(", ")}`,
+            {
+              file,
+              field: `migrations.dependsOn[${i}]`,
+              target: value.name,
+            },
+          ),
         );
     });
     checkUrlRefs(value.migrations?.env, components, file, "migrations.env", value.name, errors);
@@ -347,7 +364,10 @@ export function checkProject(sources: ProjectSources): Project {
   return { root: sources.root, platforms, environments, regions, ...(argocd ? { argocd } : {}) };
 }
 
-/** Checks the optional `argocd/` description: one module, its shape, a policy for every environment, no clash with platform projects. */
+/**
+ * Checks the optional `argocd/` description: one module, its shape, a policy for every environment, no clash with
+ * platform projects.
+ */
 function checkArgoCd(
   modules: Loaded<unknown>[],
   envNames: Set<string>,

@@ -15,7 +15,18 @@ const COMPILER = join(ROOT, "compiler");
 export const LAYERS: { name: string; modules: string[] }[] = [
   {
     name: "lib",
-    modules: ["errors.ts", "json.ts", "quantity.ts", "yaml.ts", "version.ts", "precompiled.ts", "git.ts", "check/"],
+    modules: [
+      "errors.ts",
+      "json.ts",
+      "quantity.ts",
+      "yaml.ts",
+      "version.ts",
+      "precompiled.ts",
+      "git.ts",
+      "stack.ts",
+      "suggest.ts",
+      "check/",
+    ],
   },
   { name: "language", modules: ["describe/", "stores/"] },
   { name: "model", modules: ["model/"] },
@@ -23,7 +34,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "sync", modules: ["sync/"] },
   // The phases, in pipeline order: each may import earlier phases, never a later one.
   { name: "phase:load", modules: ["load.ts"] },
-  { name: "phase:resolve", modules: ["resolve.ts"] },
+  { name: "phase:resolve", modules: ["resolve.ts", "filter-hint.ts"] },
   { name: "phase:blocks", modules: ["blocks/"] },
   { name: "phase:order", modules: ["order.ts"] },
   { name: "phase:patch", modules: ["patch.ts"] },

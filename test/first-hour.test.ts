@@ -1,9 +1,9 @@
-/** The first hour of a new user: help on every command, npm scripts without surprise hooks, docs that match the code. */
-import { readFileSync } from "node:fs";
+/** The first hour of a new user: help on every command, npm scripts without surprise hooks, docs that match code. */
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../compiler/cli.ts";
-import { cleanProjects, makeProject, REPO, runCli } from "./helpers/project.ts";
+import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
 import layer from "../argocd/layer.ts";
 
 /** Runs the CLI in-process and collects what it prints. */
@@ -70,5 +70,44 @@ describe("compile output", () => {
     const waived = verbose.stderr.split("\n").filter((l) => l.includes("(waived: "));
     expect(waived.length).toBe(Number(/^(\d+) waived/.exec(lines[0])![1]));
     expect(waived.every((l) => / error min-replicas: /.test(l))).toBe(true);
+  });
+});
+
+describe("errors that say where", () => {
+  it("an exception thrown while a description runs names its file and line", () => {
+    const root = makeProject();
+    edit(
+      root,
+      "platforms/ossa.ts",
+      "export default platform({",
+      'const boom = (): string => {\n  throw new Error("kaboom");\n};\nexport default platform({\n  description: boom(),',
+    );
+    const line =
+      readFileSync(join(root, "platforms/ossa.ts"), "utf8").split("\n").indexOf('  throw new Error("kaboom");') + 1;
+    const run = runCli(root, ["compile"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`error: platforms/ossa.ts:${line}: cannot be loaded: kaboom`);
+  });
+
+  it("an empty platforms/ says there are no platforms and how to add one", () => {
+    const root = makeProject();
+    renameSync(join(root, "platforms"), join(root, "platforms-away"));
+    mkdirSync(join(root, "platforms"));
+    const run = runCli(root, ["compile"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^error: platforms\/: there are no platforms: add one with 'npx manifold new platform <name>'/,
+    );
+    expect(run.stderr).not.toContain("no target matches");
+  });
+
+  it("plan with an unknown platform or environment suggests the name meant", async () => {
+    const platform = await cli(["plan", "osa", "production", "us-west-2", "--root", REPO]);
+    expect(platform.code).toBe(1);
+    expect(platform.err).toContain('there is no platform "osa" (did you mean "ossa"?); platforms: ');
+    const env = await cli(["plan", "ossa", "prod", "us-west-2", "--root", REPO]);
+    expect(env.err).toContain(
+      'there is no environment "prod" (did you mean "production"?); environments: dev, production, staging',
+    );
   });
 });

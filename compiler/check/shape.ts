@@ -4,6 +4,7 @@
  * or a bad cast still gets `components.gateway.port: must be …`.
  */
 import { isQuantity } from "../quantity.ts";
+import { quantityHint } from "../suggest.ts";
 
 export interface Problem {
   path: string;
@@ -64,7 +65,7 @@ export const quantity: Shape = (v, path, problems) => {
   if (!isQuantity(v))
     problems.push({
       path,
-      message: `must be a Kubernetes quantity such as 500m, 1, 512Mi or 10Gi (got ${describe(v)})`,
+      message: `must be a Kubernetes quantity such as 500m, 1, 512Mi or 10Gi (got ${describe(v)}${typeof v === "string" && quantityHint(v) ? `; did you mean "${quantityHint(v)}"?` : ""})`,
     });
 };
 
@@ -142,6 +143,7 @@ export function either(pick: (v: unknown) => Shape): Shape {
 }
 
 /** A shape plus an extra rule over the whole value. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a refinement reads a value its shape already checked
 export function refine(shape: Shape, rule: (v: any) => string | undefined): Shape {
   return (v, path, problems) => {
     const before = problems.length;
