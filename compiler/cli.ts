@@ -20,6 +20,8 @@ import { diff } from "./diff/diff.ts";
 import { renderReport, REPORT_FORMATS } from "./diff/report.ts";
 import { TargetCache } from "./cache/store.ts";
 import { join } from "node:path";
+import { init } from "./scaffold/init.ts";
+import { KINDS, newDescription, type Kind } from "./scaffold/new.ts";
 
 class UsageError extends Error {}
 
@@ -40,6 +42,8 @@ Commands:
              the Applications each cluster gets, in rollout order
   diff       the rendered difference between two commits, for a PR comment
   publish    commit rendered/ to the rendered-manifests branch, with provenance
+  init       make a new project in an empty folder
+  new        add a platform, environment or region description
 
 Run 'manifold <command> --help' for a command's options.`,
   compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--verbose] [--timings]
@@ -115,6 +119,24 @@ a YAML diff of what changed; the same change in several regions is one entry.
   --output FILE  also write the full, untruncated report to FILE
   --max-length N markdown only: the most characters printed (default 65536, GitHub's comment limit);
                  longer reports are cut at an object boundary with a note saying so`,
+  init: `Usage: manifold init [--platform P] [--env E] [--region R] [--manifold SPEC] [--no-lock] [--root DIR]
+
+Makes a new project in an empty folder (default: the current one): package.json,
+tsconfig.json, one environment (E, default dev), one region (R, default
+us-west-2, primary), the Argo CD layer, one example platform (P, default hello),
+CI templates for GitHub Actions and GitLab, and a test (npm test). Everything
+compiles as generated.
+
+  --manifold SPEC  the package.json dependency on Manifold (default: file:<this checkout>;
+                   e.g. a git URL of your Manifold fork, pinned to a tag)
+  --no-lock        do not write package-lock.json (it is written with
+                   'npm install --package-lock-only', which installs nothing)`,
+  new: `Usage: manifold new platform|environment|region <name> [--role primary|secondary|tertiary] [--root DIR]
+
+Adds one description that compiles as generated, and prints what to do next:
+  platform     platforms/<name>.ts: one web service that passes every policy rule
+  environment  environments/<name>.ts: every region of the project, every rule an error
+  region       regions/<name>.ts: clusters from regions/_clusters.ts (--role, default secondary)`,
 };
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
@@ -295,12 +317,53 @@ async function runDiff(args: string[], io: Io): Promise<number> {
   return values["exit-code"] && result.changes.length > 0 ? 1 : 0;
 }
 
+async function runInit(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    platform: { type: "string" },
+    env: { type: "string" },
+    region: { type: "string" },
+    manifold: { type: "string" },
+    "no-lock": { type: "boolean" },
+  } as const);
+  if (values.help) return (io.out(HELP.init), 0);
+  const result = init({
+    root: values.root ?? process.cwd(),
+    platform: values.platform,
+    environment: values.env,
+    region: values.region,
+    manifold: values.manifold,
+    lock: !values["no-lock"],
+  });
+  for (const f of result.files) io.out(`created  ${f}`);
+  io.err(`a new Manifold project. Next:\n${result.next.map((l) => `  ${l}`).join("\n")}`);
+  return 0;
+}
+
+async function runNew(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { role: { type: "string" } } as const, true);
+  if (values.help) return (io.out(HELP.new), 0);
+  const [kind, name, ...extra] = positionals;
+  if (!KINDS.includes(kind as Kind) || !name || extra.length)
+    throw new UsageError(`new takes a kind (${KINDS.join(", ")}) and a name, e.g. 'manifold new platform shop'`);
+  const role = values.role ?? undefined;
+  if (role !== undefined && !["primary", "secondary", "tertiary"].includes(role))
+    throw new UsageError("--role must be one of primary, secondary, tertiary");
+  const result = newDescription(values.root ?? process.cwd(), kind as Kind, name, {
+    role: role as "primary" | "secondary" | "tertiary" | undefined,
+  });
+  for (const f of result.files) io.out(`created  ${f}`);
+  io.err(`Next:\n${result.next.map((l) => `  ${l}`).join("\n")}`);
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   compile: runCompile,
   validate: runValidate,
   plan: runPlan,
   diff: runDiff,
   publish: runPublish,
+  init: runInit,
+  new: runNew,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

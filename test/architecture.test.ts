@@ -41,7 +41,10 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "phase:validate", modules: ["validate/"] },
   { name: "phase:emit", modules: ["emit/"] },
   { name: "phase:argocd", modules: ["argocd/"] },
-  { name: "commands", modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/"] },
+  {
+    name: "commands",
+    modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/", "scaffold/", "reference/"],
+  },
   { name: "cli", modules: ["cli.ts"] },
   { name: "api", modules: ["index.ts"] },
 ];
