@@ -98,7 +98,7 @@ export default environment({
 /** `regions/<name>.ts`: a region with one cluster per environment (from `_clusters.ts`). */
 export function regionFile(name: string, role: "primary" | "secondary" | "tertiary"): string {
   return `import { region } from "manifold";
-import { clusters } from "./_clusters.ts";
+import { clusters } from ${JSON.stringify("./_clusters.ts")};
 
 // The ${name} region (${role}). Its clusters, one per environment, come from _clusters.ts.
 export default region({
@@ -114,7 +114,7 @@ export default region({
 /** `argocd/layer.ts`: every environment syncs automatically; the repository URL is a placeholder. */
 export function argocdFile(): string {
   return `import { argocd } from "manifold";
-import { environmentNames } from "../regions/_clusters.ts";
+import { environmentNames } from ${JSON.stringify("../regions/_clusters.ts")};
 
 // The Argo CD layer: where the rendered tree lives and how each environment syncs. Replace repoURL with your
 // repository. For a production environment, use a RollingSync rollout, e.g.
