@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanProjects, edit, makeProject, runCli } from "./helpers/project.ts";
 import { readTree } from "../compiler/emit/write.ts";
+import type { Finding } from "../compiler/model/finding.ts";
 
 afterAll(cleanProjects);
 
@@ -80,8 +81,8 @@ describe("manifold validate", () => {
     expect(report.ok).toBe(false);
     expect(
       report.findings
-        .filter((f: any) => f.target === "ossa/production/us-west-2" && f.object === "Deployment/ossa-gateway")
-        .map((f: any) => `${f.rule} ${f.pointer}${f.waived ? " waived" : ""}`),
+        .filter((f: Finding) => f.target === "ossa/production/us-west-2" && f.object === "Deployment/ossa-gateway")
+        .map((f: Finding) => `${f.rule} ${f.pointer}${f.waived ? " waived" : ""}`),
     ).toEqual([
       "probes /spec/template/spec/containers/0/livenessProbe",
       "waivers /metadata/annotations/waive.manifold.dev~1probes",
