@@ -1,7 +1,8 @@
 // Bundles the compiler (compiler/index.ts and the packages it uses) into one
 // ES module, dist/manifold.mjs, so the CLI starts without a TypeScript loader
 // and without resolving hundreds of modules. bin/manifold.js runs this on
-// demand whenever the sources changed; `npm run precompile` runs it by hand.
+// demand whenever the sources changed; `npm run bundle` runs it by hand (not named
+// `precompile`: npm would run that as a pre-hook of every `npm run compile`).
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -11,6 +11,7 @@ import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { blocking } from "./validate/index.ts";
+import { findingSummary } from "./validate/summary.ts";
 import { planTarget, formatPlan } from "./plan.ts";
 import { formatAppsPlan } from "./argocd/plan.ts";
 import { COMPILER_VERSION } from "./version.ts";
@@ -21,6 +22,8 @@ import { TargetCache } from "./cache/store.ts";
 import { join } from "node:path";
 import { explain, formatExplanation, parseQuery } from "./explain/index.ts";
 import { strayFiles, strayWarning } from "./check/description-files.ts";
+import { init } from "./scaffold/init.ts";
+import { KINDS, newDescription, type Kind } from "./scaffold/new.ts";
 
 class UsageError extends Error {}
 
@@ -42,10 +45,12 @@ Commands:
   diff       the rendered difference between two commits, for a PR comment
   publish    commit rendered/ to the rendered-manifests branch, with provenance
   explain    where every value of a rendered object came from (file and line)
+  init       make a new project in an empty folder
+  new        add a platform, environment or region description
 
 Run 'manifold <command> --help' for a command's options.`,
   compile: `Usage: manifold compile [--check] [--platform P] [--env E] [--region R] [--no-cache] [--allow-removal]
-                        [--timings] [--root DIR]
+                        [--verbose] [--timings] [--root DIR]
 
 Renders rendered/<env>/<region>/<platform>/ for every target, writing only the
 files that changed. Nothing is written if any check fails. A target whose
@@ -63,6 +68,7 @@ or discards its write before reading rendered/.
   --no-cache     rebuild every target (the cache is neither read nor written)
   --allow-removal  allow removing whole target folders (a platform no description renders any more);
                  without it such a compile stops and writes nothing
+  --verbose      list every waived finding (by default they are counted in one line)
   --timings      print the milliseconds spent in each phase to stderr, as one JSON line
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
@@ -135,6 +141,24 @@ a YAML diff of what changed; the same change in several regions is one entry.
   --output FILE  also write the full, untruncated report to FILE
   --max-length N markdown only: the most characters printed (default 65536, GitHub's comment limit);
                  longer reports are cut at an object boundary with a note saying so`,
+  init: `Usage: manifold init [--platform P] [--env E] [--region R] [--manifold SPEC] [--no-lock] [--root DIR]
+
+Makes a new project in an empty folder (default: the current one): package.json,
+tsconfig.json, one environment (E, default dev), one region (R, default
+us-west-2, primary), the Argo CD layer, one example platform (P, default hello),
+CI templates for GitHub Actions and GitLab, and a test (npm test). Everything
+compiles as generated.
+
+  --manifold SPEC  the package.json dependency on Manifold (default: file:<this checkout>;
+                   e.g. a git URL of your Manifold fork, pinned to a tag)
+  --no-lock        do not write package-lock.json (it is written with
+                   'npm install --package-lock-only', which installs nothing)`,
+  new: `Usage: manifold new platform|environment|region <name> [--role primary|secondary|tertiary] [--root DIR]
+
+Adds one description that compiles as generated, and prints what to do next:
+  platform     platforms/<name>.ts: one web service that passes every policy rule
+  environment  environments/<name>.ts: every region of the project, every rule an error
+  region       regions/<name>.ts: clusters from regions/_clusters.ts (--role, default secondary)`,
 };
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
@@ -143,7 +167,7 @@ function parse<T extends OptionSpec>(args: string[], options: T, allowPositional
   try {
     return parseArgs({
       args,
-      options: { ...options, help: { type: "boolean" as const }, root: { type: "string" as const } },
+      options: { ...options, help: { type: "boolean" as const, short: "h" }, root: { type: "string" as const } },
       allowPositionals,
       strict: true,
     });
@@ -167,6 +191,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     timings: { type: "boolean" },
     "no-cache": { type: "boolean" },
     "allow-removal": { type: "boolean" },
+    verbose: { type: "boolean" },
   } as const);
   if (values.help) return (io.out(HELP.compile), 0);
   const root = values.root ?? process.cwd();
@@ -188,8 +213,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   });
   const objects = [...result.targets, ...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects.length, 0);
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
-  const warnings = result.findings.filter((f) => f.severity === "warning" || f.waived);
-  for (const w of warnings) io.err(formatFinding(w));
+  for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
   if (values.check) {
     const checkStart = performance.now();
     const diff = checkRendered(root, result);
@@ -339,6 +363,45 @@ async function runExplain(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function runInit(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    platform: { type: "string" },
+    env: { type: "string" },
+    region: { type: "string" },
+    manifold: { type: "string" },
+    "no-lock": { type: "boolean" },
+  } as const);
+  if (values.help) return (io.out(HELP.init), 0);
+  const result = init({
+    root: values.root ?? process.cwd(),
+    platform: values.platform,
+    environment: values.env,
+    region: values.region,
+    manifold: values.manifold,
+    lock: !values["no-lock"],
+  });
+  for (const f of result.files) io.out(`created  ${f}`);
+  io.err(`a new Manifold project. Next:\n${result.next.map((l) => `  ${l}`).join("\n")}`);
+  return 0;
+}
+
+async function runNew(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { role: { type: "string" } } as const, true);
+  if (values.help) return (io.out(HELP.new), 0);
+  const [kind, name, ...extra] = positionals;
+  if (!KINDS.includes(kind as Kind) || !name || extra.length)
+    throw new UsageError(`new takes a kind (${KINDS.join(", ")}) and a name, e.g. 'manifold new platform shop'`);
+  const role = values.role ?? undefined;
+  if (role !== undefined && !["primary", "secondary", "tertiary"].includes(role))
+    throw new UsageError("--role must be one of primary, secondary, tertiary");
+  const result = newDescription(values.root ?? process.cwd(), kind as Kind, name, {
+    role: role as "primary" | "secondary" | "tertiary" | undefined,
+  });
+  for (const f of result.files) io.out(`created  ${f}`);
+  io.err(`Next:\n${result.next.map((l) => `  ${l}`).join("\n")}`);
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   compile: runCompile,
   validate: runValidate,
@@ -346,6 +409,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   diff: runDiff,
   publish: runPublish,
   explain: runExplain,
+  init: runInit,
+  new: runNew,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

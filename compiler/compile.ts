@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import { load } from "./load.ts";
+import { noMatchMessage } from "./filter-hint.ts";
 import { type Project } from "./model/project.ts";
 import { resolve } from "./resolve.ts";
 import type { BuiltTarget, CompiledTarget, ResolvedTarget, TargetFilter, WavePlan } from "./model/target.ts";
@@ -201,14 +202,17 @@ interface Partition {
   cachedFindings: Finding[];
 }
 
-/** Phase 2, resolve: every target the filter selects; a filter that selects none is an error. */
+/** Phase 2, resolve: every target the filter selects; no platform at all, or a filter selecting none, is an error. */
 function resolveTargets(project: Project, run: RunContext): ResolvedTarget[] {
   const all = timed(run.timings, "resolve", () => resolve(project, run.filter));
   const filter = run.filter;
-  if (all.length === 0 && filter) {
+  if (project.platforms.length === 0)
     throw new ManifoldError(
-      `no target matches${filter.platform ? ` platform ${filter.platform}` : ""}${filter.environment ? ` environment ${filter.environment}` : ""}${filter.region ? ` region ${filter.region}` : ""}`,
+      "there are no platforms: add one with 'npx manifold new platform <name>' (or write platforms/<name>.ts exporting platform({...}), see the README)",
+      { file: "platforms/" },
     );
+  if (all.length === 0 && filter) {
+    throw new ManifoldError(noMatchMessage(project, filter));
   }
   return all;
 }

@@ -21,6 +21,8 @@ import { layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
 import { importDescription } from "./precompiled.ts";
 import { isDescriptionFile } from "./check/description-files.ts";
+import { projectFrame } from "./stack.ts";
+import { didYouMean } from "./suggest.ts";
 import type { Loaded, ProjectSources, Project } from "./model/project.ts";
 
 function listModules(root: string, dir: string): string[] {
@@ -56,7 +58,10 @@ async function importDefault(
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const cleaned = message.replaceAll(root + "/", "").replaceAll(pathToFileURL(root).href + "/", "");
-    errors.push(new ManifoldError(`cannot be loaded: ${firstLine(cleaned)}`, { file }));
+    const at = projectFrame(e, root);
+    const where = at?.file === file ? { file: `${file}:${at.line}` } : { file };
+    const thrown = at && at.file !== file ? ` (thrown at ${at.file}:${at.line})` : "";
+    errors.push(new ManifoldError(`cannot be loaded: ${firstLine(cleaned)}${thrown}`, where));
     return undefined;
   }
 }
@@ -119,11 +124,14 @@ function checkUrlRefs(values: Record<string, EnvValue> | undefined, scope: Platf
   for (const [k, v] of Object.entries(values ?? {})) {
     if (isUrlRef(v) && !components.has(v.component)) {
       scope.errors.push(
-        new ManifoldError(`refers to unknown component "${v.component}"; known: ${[...components].join(", ")}`, {
-          file,
-          field: `${field}.${k}`,
-          target: value.name,
-        }),
+        new ManifoldError(
+          `refers to unknown component "${v.component}"${didYouMean(v.component, components)}; known: ${[...components].join(", ")}`,
+          {
+            file,
+            field: `${field}.${k}`,
+            target: value.name,
+          },
+        ),
       );
     }
   }
@@ -135,11 +143,14 @@ function checkLayerNames(layer: LayerOverride | undefined, scope: PlatformScope,
   for (const name of Object.keys(layer.components ?? {})) {
     if (!components.has(name))
       scope.errors.push(
-        new ManifoldError(`overrides unknown component "${name}"; known: ${[...components].join(", ")}`, {
-          file,
-          field: `${field}.components.${name}`,
-          target: value.name,
-        }),
+        new ManifoldError(
+          `overrides unknown component "${name}"${didYouMean(name, components)}; known: ${[...components].join(", ")}`,
+          {
+            file,
+            field: `${field}.components.${name}`,
+            target: value.name,
+          },
+        ),
       );
   }
   checkUrlRefs(layer.config, scope, `${field}.config`);
@@ -237,7 +248,10 @@ function checkComponentGraph(scope: PlatformScope): void {
       const at = { file, field: `components.${name}.dependsOn[${i}]`, target: value.name };
       if (!components.has(dep))
         errors.push(
-          new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, at),
+          new ManifoldError(
+            `depends on unknown component "${dep}"${didYouMean(dep, components)}; known: ${[...components].join(", ")}`,
+            at,
+          ),
         );
       if (dep === name) errors.push(new ManifoldError(`depends on itself: ${name} -> ${name}`, at));
       if (!components.has(dep) || dep === name) graphOk = false;
@@ -287,11 +301,14 @@ function checkMigrations(scope: PlatformScope): void {
   (value.migrations?.dependsOn ?? []).forEach((dep, i) => {
     if (!components.has(dep))
       errors.push(
-        new ManifoldError(`depends on unknown component "${dep}"; known: ${[...components].join(", ")}`, {
-          file,
-          field: `migrations.dependsOn[${i}]`,
-          target: value.name,
-        }),
+        new ManifoldError(
+          `depends on unknown component "${dep}"${didYouMean(dep, components)}; known: ${[...components].join(", ")}`,
+          {
+            file,
+            field: `migrations.dependsOn[${i}]`,
+            target: value.name,
+          },
+        ),
       );
   });
   checkUrlRefs(value.migrations?.env, scope, "migrations.env");

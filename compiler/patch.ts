@@ -9,7 +9,8 @@ import { ManifoldError, combineErrors } from "./errors.ts";
 import type { RenderedObject } from "./model/object.ts";
 import type { PatchOp } from "./describe/types.ts";
 import type { ResolvedTarget } from "./model/target.ts";
-import { pointer } from "./kube/pointer.ts";
+import { missingKey, pointer } from "./kube/pointer.ts";
+import { didYouMean } from "./suggest.ts";
 
 function toOperation(op: PatchOp): Operation {
   const path = Array.isArray(op.path) ? pointer(op.path) : op.path;
@@ -39,13 +40,22 @@ export function patch<T extends { target: ResolvedTarget; objects: RenderedObjec
       return;
     }
     for (const match of matches) {
+      let document = match.object;
+      let index = 0;
       try {
-        const result = jsonPatch.applyPatch(match.object, rule.ops.map(toOperation), true, false);
-        match.object = result.newDocument;
+        for (const op of rule.ops.map(toOperation)) {
+          document = jsonPatch.applyOperation(document, op, true, false, true, index).newDocument;
+          index++;
+        }
+        match.object = document;
       } catch (e) {
         const err = e as { name?: string; message?: string; index?: number };
-        const at = err.index !== undefined ? `.ops[${err.index}]` : "";
-        const reason = (err.message ?? String(e)).split("\n")[0];
+        const at = `.ops[${index}]`;
+        const op = toOperation(rule.ops[index]);
+        const missing = "path" in op ? missingKey(document, op.path, op.op === "add") : undefined;
+        const reason = missing
+          ? `path ${op.path} does not exist: ${missing.parent || "the object"} has no "${missing.key}"${didYouMean(missing.key, missing.present)}${missing.present.length && missing.present.length <= 12 ? `; it has: ${missing.present.join(", ")}` : ""}`
+          : (err.message ?? String(e)).split("\n")[0];
         errors.push(
           new ManifoldError(`cannot apply to ${rule.target.kind}/${rule.target.name}: ${reason}`, {
             file: platformFile,

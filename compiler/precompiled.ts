@@ -98,7 +98,9 @@ async function bundle(
       {
         name: "manifold-descriptions",
         setup(b) {
-          // The compiler's public entry point is the running bundle itself.
+          // The compiler's public entry point is the running bundle itself: as a path, or as the package
+          // `manifold` (a project made by `manifold init` depends on this repository under that name).
+          b.onResolve({ filter: /^manifold$/ }, () => ({ path: library, external: true }));
           b.onResolve({ filter: /compiler[\\/]index(\.ts)?$/ }, (args) => {
             const path = resolvePath(args.resolveDir, args.path.endsWith(".ts") ? args.path : `${args.path}.ts`);
             return existsSync(path) && realpathSync(path) === ownIndex ? { path: library, external: true } : undefined;

@@ -24,6 +24,8 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "precompiled.ts",
       "git.ts",
       "scratch.ts",
+      "stack.ts",
+      "suggest.ts",
       "check/",
     ],
   },
@@ -33,16 +35,21 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "sync", modules: ["sync/"] },
   // The phases, in pipeline order: each may import earlier phases, never a later one.
   { name: "phase:load", modules: ["load.ts"] },
-  { name: "phase:resolve", modules: ["resolve.ts"] },
+  { name: "phase:resolve", modules: ["resolve.ts", "filter-hint.ts"] },
   { name: "phase:blocks", modules: ["blocks/"] },
   { name: "phase:order", modules: ["order.ts"] },
   { name: "phase:patch", modules: ["patch.ts"] },
   { name: "phase:validate", modules: ["validate/"] },
   { name: "phase:emit", modules: ["emit/"] },
   { name: "phase:argocd", modules: ["argocd/"] },
-  { name: "commands", modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/", "explain/"] },
+  {
+    name: "commands",
+    modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/", "explain/", "scaffold/"],
+  },
   { name: "cli", modules: ["cli.ts"] },
   { name: "api", modules: ["index.ts"] },
+  // Generated documentation: reads the language through the public entry point, so it follows types that move.
+  { name: "docs", modules: ["reference/"] },
 ];
 
 function sourceFiles(dir: string): string[] {

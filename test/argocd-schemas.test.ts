@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import { compile, type CompileResult } from "../compiler/compile.ts";
 import { REPO } from "./helpers/project.ts";
 import { CRD_SCHEMAS, describeWithSchemas, schemasPresent } from "./helpers/schemas.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 const SCHEMAS = CRD_SCHEMAS;
 const present = schemasPresent("argoproj.io");
@@ -23,10 +24,10 @@ const FILES: Record<string, string> = {
 };
 
 /** Closes every object schema that lists properties: a field the schema does not name is an error. */
-function closed(schema: any): any {
+function closed(schema: Parsed): Parsed {
   if (Array.isArray(schema)) return schema.map(closed);
   if (!schema || typeof schema !== "object") return schema;
-  const out: any = {};
+  const out: Parsed = {};
   for (const [k, v] of Object.entries(schema))
     out[k] =
       k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);

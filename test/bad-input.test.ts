@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanProjects, edit, makeProject, runCli } from "./helpers/project.ts";
 import { readTree } from "../compiler/emit/write.ts";
@@ -35,7 +34,7 @@ const CASES: { name: string; file: string; from: string | RegExp; to: string; ex
     from: 'requests: { cpu: "250m", memory: "512Mi" }',
     to: 'requests: { cpu: "250m", memory: "500mb" }',
     expect: [
-      /platforms\/ossa\.ts: components\.monitoring\.resources\.requests\.memory: must be a Kubernetes quantity .*\(got "500mb"\)/,
+      /platforms\/ossa\.ts: components\.monitoring\.resources\.requests\.memory: must be a Kubernetes quantity .*\(got "500mb"; did you mean "500Mi"\?\)/,
     ],
   },
   {

@@ -18,7 +18,10 @@ function extraWorktrees(repo: string): string[] {
     .slice(1);
 }
 
-/** Starts `manifold diff --base HEAD`, waits until its temporary worktree is registered, sends `signal`, waits for the end. */
+/**
+ * Starts `manifold diff --base HEAD`, waits until its temporary worktree is registered, sends `signal`, waits for the
+ * end.
+ */
 async function interruptDiff(repo: string, signal: NodeJS.Signals): Promise<{ worktree: string; code: number | null }> {
   const child = spawn(process.execPath, [CLI, "diff", "--base", "HEAD"], { cwd: repo, stdio: "ignore" });
   const ended = new Promise<number | null>((done) => child.on("close", (code, sig) => done(code ?? (sig ? -1 : null))));

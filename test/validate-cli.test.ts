@@ -64,7 +64,11 @@ describe("manifold validate", () => {
     });
     const compile = runCli(root, ["compile"]);
     expect(compile.status, compile.stderr).toBe(0);
-    expect(compile.stderr).toContain("(waived: gateway restarts are handled by the mesh)");
+    // a compile counts waived findings in one line; --verbose lists each with its reason
+    expect(compile.stderr).toMatch(/\d+ waived finding\(s\) \(min-replicas \d+, probes 3\)/);
+    const verbose = runCli(root, ["compile", "--verbose"]);
+    expect(verbose.status, verbose.stderr).toBe(0);
+    expect(verbose.stderr).toContain("(waived: gateway restarts are handled by the mesh)");
   });
 
   it("a waiver without a reason is itself an error: validate and compile exit 1 and nothing is written", () => {

@@ -10,6 +10,7 @@
  * added to one and not the other fails the type check.
  */
 import { isQuantity } from "../quantity.ts";
+import { quantityHint } from "../suggest.ts";
 
 export interface Problem {
   path: string;
@@ -107,7 +108,7 @@ export const quantity: Shape<string> = shape((v, path, problems) => {
   if (!isQuantity(v))
     problems.push({
       path,
-      message: `must be a Kubernetes quantity such as 500m, 1, 512Mi or 10Gi (got ${describe(v)})`,
+      message: `must be a Kubernetes quantity such as 500m, 1, 512Mi or 10Gi (got ${describe(v)}${typeof v === "string" && quantityHint(v) ? `; did you mean "${quantityHint(v)}"?` : ""})`,
     });
 });
 

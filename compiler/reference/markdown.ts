@@ -1,0 +1,157 @@
+/** The reference as Markdown: the language's blocks and types, and what each block renders with its defaults. */
+import { toYaml } from "../yaml.ts";
+import type { KubeObject } from "../model/object.ts";
+import type { FieldDoc, FunctionDoc, LanguageDoc, TypeDoc } from "./language.ts";
+import { MINIMAL, platformWith, render } from "./examples.ts";
+import { service, postgres } from "../index.ts";
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function fieldTable(fields: FieldDoc[]): string[] {
+  if (!fields.length) return [];
+  return [
+    "| field | type | required | description |",
+    "|---|---|---|---|",
+    ...fields.map(
+      (f) =>
+        `| \`${f.name}\` | \`${cell(f.type)}\` | ${f.optional ? "no" : "yes"} | ${cell(f.doc)}${f.default ? ` (default: ${cell(f.default)})` : ""} |`,
+    ),
+    "",
+  ];
+}
+
+/** The pod fields a block fills in: security contexts, token mount, and each container's ports, probes, resources. */
+function podDefaults(o: KubeObject): Record<string, unknown> | undefined {
+  const pod = (o as { spec?: { template?: { spec?: Record<string, unknown> } } }).spec?.template?.spec;
+  if (!pod) return undefined;
+  const containers = (pod.containers as Record<string, unknown>[] | undefined) ?? [];
+  const keep = ["name", "image", "command", "args", "ports", "startupProbe", "livenessProbe", "readinessProbe"];
+  return {
+    securityContext: pod.securityContext,
+    automountServiceAccountToken: pod.automountServiceAccountToken,
+    containers: containers.map((c) =>
+      Object.fromEntries(
+        [...keep, "securityContext", "resources"].filter((k) => c[k] !== undefined).map((k) => [k, c[k]]),
+      ),
+    ),
+  };
+}
+
+/** The defaults of every workload among `objects`, each as a YAML block. */
+function workloadDefaults(objects: KubeObject[]): string[] {
+  return objects
+    .filter((o) => ["Deployment", "StatefulSet"].includes(o.kind))
+    .flatMap((o) => [
+      `\`${o.kind}/${o.metadata.name}\` pod template:`,
+      "",
+      "```yaml",
+      toYaml(podDefaults(o)).trimEnd(),
+      "```",
+      "",
+    ]);
+}
+
+function renders(objects: KubeObject[]): string {
+  return objects.map((o) => `\`${o.kind}/${o.metadata.name}\``).join(", ");
+}
+
+function block(f: FunctionDoc): string[] {
+  const lines = [`### \`${f.name}()\``, "", f.doc, "", "```ts", f.signature, "```", "", ...fieldTable(f.fields)];
+  const example = MINIMAL[f.name];
+  if (f.kind === "block" && f.returns.endsWith("Component") && !example)
+    throw new Error(`the building block ${f.name}() has no minimal example in compiler/reference/examples.ts`);
+  if (f.kind === "block" && example) {
+    const objects = render(platformWith(example.component()));
+    lines.push(
+      `Renders, as component \`app\` of platform \`example\` with the minimal input`,
+      "",
+      "```json",
+      JSON.stringify(example.input),
+      "```",
+      "",
+      renders(objects) + ".",
+      "",
+      "Defaults it fills in:",
+      "",
+      ...workloadDefaults(
+        objects.filter((o) => o.metadata.labels?.["app.kubernetes.io/name"] === "app" || o.metadata.name === "app"),
+      ),
+    );
+  }
+  return lines;
+}
+
+function hooks(): string[] {
+  const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+  const objects = render({
+    name: "example",
+    namespace: "example",
+    components: {
+      db: postgres({ storage: "1Gi", replicas: 1, resources }),
+      api: service({
+        image: "example/api:1.0.0",
+        ports: { http: 8080 },
+        replicas: 2,
+        resources,
+        dependsOn: ["db"],
+        expose: { host: "api" },
+      }),
+    },
+    migrations: { image: "example/api:1.0.0", command: ["./migrate"], dependsOn: ["db"] },
+  });
+  const jobs = objects.filter((o) => o.kind === "Job");
+  const lines = [
+    "## Hooks: `migrations` and the smoke test",
+    "",
+    "A platform with `migrations: { image, command, dependsOn }` and an exposed service renders these Jobs " +
+      "(annotations show the hook phase, wave and delete policy):",
+    "",
+  ];
+  for (const job of jobs) {
+    const { metadata, spec } = job as KubeObject & { spec?: Record<string, unknown> };
+    const picked = {
+      annotations: metadata.annotations,
+      backoffLimit: spec?.backoffLimit,
+      activeDeadlineSeconds: spec?.activeDeadlineSeconds,
+      template: podDefaults(job),
+    };
+    lines.push(`\`Job/${metadata.name}\`:`, "", "```yaml", toYaml(picked).trimEnd(), "```", "");
+  }
+  return lines;
+}
+
+function typeSection(t: TypeDoc): string[] {
+  return [`### \`${t.name}\``, "", ...(t.doc ? [t.doc, ""] : []), ...fieldTable(t.fields)];
+}
+
+/** The whole reference document. */
+export function referenceMarkdown(language: LanguageDoc): string {
+  const blocks = language.functions.filter((f) => f.kind === "block");
+  const references = language.functions.filter((f) => f.kind === "reference");
+  const lines = [
+    "# Manifold reference",
+    "",
+    "Generated by `npm run reference` from the description language (the types and doc comments exported by",
+    "`compiler/index.ts`) and from compiling each building block with a minimal input. Do not edit by hand;",
+    "`test/reference.test.ts` fails when this file is not current.",
+    "",
+    "## Building blocks",
+    "",
+    ...blocks.flatMap(block),
+    ...hooks(),
+    "## References",
+    "",
+    "Values for `env`, `config` and `configMap` that are resolved per target.",
+    "",
+    ...references.flatMap((f) => [`### \`${f.name}()\``, "", f.doc, "", "```ts", f.signature, "```", ""]),
+    "## Types",
+    "",
+    ...language.types.flatMap(typeSection),
+  ];
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
+}
