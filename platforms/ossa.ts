@@ -216,7 +216,8 @@ export default platform({
     ],
   },
   alerts: {
-    "ossa-slo": [
+    // Prometheus refuses two groups of one rule file with the same name: the alerts have their own group.
+    "ossa-slo-alerts": [
       {
         alert: "OSSAUptimeBelowTarget5m",
         severity: "warning",

@@ -24,6 +24,7 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
+import { gatewayCertificate } from "./gateway-certificate.ts";
 
 /** Where Istio's control plane and ingress gateway run. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -67,8 +68,9 @@ function authorizationPolicies(
   const out: RenderedObject[] = [];
   const ns = target.namespace;
   // An ALLOW policy with no rules matches nothing: every request not allowed below is denied.
+  // Policies are foundation: in place before any workload whose traffic they allow or deny.
   out.push({
-    band: "edge",
+    band: "foundation",
     object: plain(new AuthorizationPolicy({ metadata: meta("allow-nothing", "mesh"), spec: {} })),
   });
   const keys = Object.keys(target.components).sort();
@@ -115,7 +117,7 @@ function authorizationPolicies(
     if (!rules.length) continue;
     const name = objectName(target, key);
     out.push({
-      band: "edge",
+      band: "foundation",
       component: key,
       object: plain(
         new AuthorizationPolicy({
@@ -249,6 +251,7 @@ export function buildMesh(target: ResolvedTarget): RenderedObject[] {
         },
       }),
     );
+    out.push(gatewayCertificate(target, mesh.gateway.credentialName, host, ISTIO_NAMESPACE));
     mesh.gateway.routes.forEach((r, i) => checkComponent(target, r.component, `mesh.gateway.routes[${i}].component`));
     add(
       new VirtualService({

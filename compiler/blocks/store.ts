@@ -147,7 +147,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
         env: [...engine.env(ctx), ...envVars(target, c.env)],
         resources: canonicalResources(c.resources),
         readinessProbe: engine.probe(ctx),
-        livenessProbe: { ...engine.probe(ctx), initialDelaySeconds: 30 },
+        livenessProbe: { ...(engine.liveness ?? engine.probe)(ctx), initialDelaySeconds: 30 },
       },
     });
     add(
@@ -156,7 +156,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
         spec: {
           serviceName: headless,
           replicas: set.replicas,
-          podManagementPolicy: engine.podManagementPolicy ?? "OrderedReady",
+          podManagementPolicy: engine.peersForReadiness ? "Parallel" : "OrderedReady",
           updateStrategy: { type: "RollingUpdate" },
           selector: { matchLabels: podSelector },
           template,

@@ -23,7 +23,7 @@ export const neo4jEngine: StoreEngineDefinition = {
     "/var/lib/neo4j/plugins",
   ],
   crossRegion: false,
-  podManagementPolicy: "Parallel",
+  peersForReadiness: true,
   env({ spec, setName, headlessName, namespace }) {
     const replicas = spec.replicas;
     const peer = (i: number) => `${setName}-${i}.${headlessName}.${namespace}.svc.cluster.local:5000`;

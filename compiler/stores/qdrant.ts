@@ -1,3 +1,4 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 
@@ -13,17 +14,22 @@ export const qdrantEngine: StoreEngineDefinition = {
   runAsUser: 1000,
   writablePaths: ["/qdrant/snapshots", "/tmp"],
   crossRegion: false,
+  // /readyz waits for the Raft consensus with the peers: members start together, and liveness probes /livez.
+  peersForReadiness: true,
+  peerDependentPaths: ["/readyz"],
   env({ spec }) {
-    const vars = [
+    const vars: EnvVar[] = [
       { name: "QDRANT__CLUSTER__ENABLED", value: "true" },
       { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" },
     ];
-    if (spec.password)
-      vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key) as never);
+    if (spec.password) vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key));
     return vars.sort((a, b) => a.name.localeCompare(b.name));
   },
   probe() {
     return { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
+  },
+  liveness() {
+    return { httpGet: { path: "/livez", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
   },
   command({ setName, headlessName, namespace }) {
     const self = `http://$(HOSTNAME).${headlessName}.${namespace}.svc:6335`;

@@ -15,7 +15,7 @@ import { apiGroup } from "./health.ts";
 import { podSpecOf } from "../kube/pods.ts";
 
 export interface Hazard {
-  rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run";
+  rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run" | "late-policy";
   severity: "error" | "warning";
   object: string;
   message: string;

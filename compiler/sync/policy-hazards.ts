@@ -1,0 +1,41 @@
+/**
+ * Policies that arrive late: a NetworkPolicy or Istio AuthorizationPolicy applied in a later wave than a workload it
+ * selects. Until it arrives the workload runs under whatever the earlier policies say (a default deny, or nothing),
+ * so a change that adds a dependency edge can leave a workload waiting for traffic its allow rule has not yet let in.
+ * Policies belong in the foundation, before every workload.
+ */
+import type { KubeObject } from "../model/object.ts";
+import { podTemplateOf } from "../kube/pods.ts";
+import { selectorMatches, type LabelSelector } from "../kube/selectors.ts";
+import { syncPhase, syncWave } from "./apply-order.ts";
+import type { Hazard } from "./hazards.ts";
+
+/** The pod selector of a traffic policy, or undefined when the object is none (an empty selector selects every pod). */
+export function policySelector(o: KubeObject): LabelSelector | undefined {
+  const spec = (o.spec ?? {}) as { podSelector?: LabelSelector; selector?: LabelSelector };
+  if (o.kind === "NetworkPolicy" && o.apiVersion.startsWith("networking.k8s.io/")) return spec.podSelector ?? {};
+  if (o.kind === "AuthorizationPolicy" && o.apiVersion.startsWith("security.istio.io/")) return spec.selector ?? {};
+  return undefined;
+}
+
+/** One hazard per (policy, workload) pair where the policy is applied in a later wave than a Sync-phase workload it selects. */
+export function latePolicyHazards(objects: KubeObject[]): Hazard[] {
+  const hazards: Hazard[] = [];
+  const workloads = objects.filter((o) => podTemplateOf(o) && syncPhase(o) === "Sync");
+  for (const policy of objects) {
+    const selector = policySelector(policy);
+    if (!selector || syncPhase(policy) !== "Sync") continue;
+    const wave = syncWave(policy);
+    for (const w of workloads) {
+      if (w.metadata.namespace !== policy.metadata.namespace) continue;
+      if (syncWave(w) >= wave || !selectorMatches(selector, podTemplateOf(w)?.template?.metadata?.labels)) continue;
+      hazards.push({
+        rule: "late-policy",
+        severity: "error",
+        object: `${policy.kind}/${policy.metadata.name}`,
+        message: `is applied in wave ${wave}, after ${w.kind}/${w.metadata.name} (wave ${syncWave(w)}) whose traffic it governs; policies belong in the foundation`,
+      });
+    }
+  }
+  return hazards;
+}
