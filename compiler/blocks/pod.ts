@@ -133,9 +133,12 @@ export interface PodOptions {
   writablePaths: string[];
   extraVolumes?: Volume[];
   extraMounts?: VolumeMount[];
+  /** Containers that run before the main one (e.g. seeding writable paths from the image). */
+  initContainers?: Container[];
 }
 
-function volumeName(path: string): string {
+/** The name of the emptyDir volume behind a writable path. */
+export function volumeName(path: string): string {
   return ("tmp" + path.replace(/[^a-z0-9]+/gi, "-").toLowerCase()).replace(/-+$/, "").slice(0, 63);
 }
 
@@ -162,6 +165,7 @@ export function podTemplate(options: PodOptions): PodTemplateSpec {
         fsGroup: options.runAsUser,
         seccompProfile: { type: "RuntimeDefault" },
       },
+      initContainers: options.initContainers?.length ? options.initContainers : undefined,
       containers: [
         {
           ...options.container,

@@ -22,6 +22,7 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { disruptionBudget, serviceAccount } from "./service.ts";
+import { seedContainers } from "./seed-paths.ts";
 
 interface PodSet {
   setName: string;
@@ -139,6 +140,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
       writablePaths: engine.writablePaths,
       extraVolumes: init.volumes,
       extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...init.mounts],
+      initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),
       container: {
         name: c.engine,
         image: c.image,

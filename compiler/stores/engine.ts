@@ -48,6 +48,11 @@ export interface StoreEngineDefinition {
   writablePaths: string[];
   /** True when other regions run replicas that follow the primary region's primary. */
   crossRegion: boolean;
+  /**
+   * The data directory the image's own configuration pins (e.g. `data_directory` in its postgresql.conf), and the
+   * environment variable that must agree with it. It lies below the volume mount: the volume's root holds lost+found.
+   */
+  pinnedDataDirectory?: { env: string; path: string };
   /** Environment variables for one pod set. */
   env(ctx: StoreEnvContext): EnvVar[];
   /** Readiness probe, and liveness probe unless `liveness` is set. */

@@ -10,7 +10,7 @@ import { fromSecret } from "./engine.ts";
  * A `password` becomes the client token (`--auth`).
  */
 export const natsEngine: StoreEngineDefinition = {
-  image: "nats:2.10.22-alpine",
+  image: "docker.io/library/nats:2.10.22-alpine",
   ports: { client: 4222, cluster: 6222, monitor: 8222 },
   dataPath: "/data",
   runAsUser: 1000,

@@ -1,9 +1,10 @@
+import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 
 /** PostgreSQL on the Bitnami image: streaming replication configured by environment variables. */
 export const postgresEngine: StoreEngineDefinition = {
-  image: "bitnami/postgresql:16.4.0",
+  image: "docker.io/bitnami/postgresql:16.4.0",
   ports: { postgres: 5432 },
   dataPath: "/bitnami/postgresql",
   runAsUser: 1001,
@@ -17,14 +18,14 @@ export const postgresEngine: StoreEngineDefinition = {
   initScriptsPath: "/docker-entrypoint-initdb.d",
   passwordKeys: ["replication-password"],
   env({ mode, spec, primaryHost }) {
-    const vars = [
+    const vars: EnvVar[] = [
       { name: "POSTGRESQL_PORT_NUMBER", value: "5432" },
       { name: "POSTGRESQL_REPLICATION_MODE", value: mode === "replica" ? "slave" : "master" },
       { name: "POSTGRESQL_REPLICATION_USER", value: "replicator" },
     ];
     if (spec.password) {
-      vars.push(fromSecret("POSTGRESQL_PASSWORD", spec.password.name, spec.password.key) as never);
-      vars.push(fromSecret("POSTGRESQL_REPLICATION_PASSWORD", spec.password.name, "replication-password") as never);
+      vars.push(fromSecret("POSTGRESQL_PASSWORD", spec.password.name, spec.password.key));
+      vars.push(fromSecret("POSTGRESQL_REPLICATION_PASSWORD", spec.password.name, "replication-password"));
     }
     if (mode === "replica") {
       vars.push(

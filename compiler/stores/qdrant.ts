@@ -8,7 +8,7 @@ import { fromSecret } from "./engine.ts";
  * cross-region replication, so every region runs its own cluster.
  */
 export const qdrantEngine: StoreEngineDefinition = {
-  image: "qdrant/qdrant:v1.12.4-unprivileged",
+  image: "docker.io/qdrant/qdrant:v1.12.4-unprivileged",
   ports: { http: 6333, grpc: 6334, p2p: 6335 },
   dataPath: "/qdrant/storage",
   runAsUser: 1000,

@@ -52,8 +52,8 @@ export function installsCrd(objects: KubeObject[], o: KubeObject): boolean {
   return objects.some(
     (c) =>
       c.kind === "CustomResourceDefinition" &&
-      (c.spec as any)?.group === apiGroup(o) &&
-      (c.spec as any)?.names?.kind === o.kind,
+      (c.spec as { group?: string } | undefined)?.group === apiGroup(o) &&
+      (c.spec as { names?: { kind?: string } } | undefined)?.names?.kind === o.kind,
   );
 }
 
@@ -124,7 +124,9 @@ export function findHazards(objects: KubeObject[], dependsOn: Record<string, str
       const external =
         ref.kind === "Secret"
           ? ordered.find(
-              (o) => o.kind === "ExternalSecret" && ((o.spec as any)?.target?.name ?? o.metadata.name) === ref.name,
+              (o) =>
+                o.kind === "ExternalSecret" &&
+                ((o.spec as { target?: { name?: string } } | undefined)?.target?.name ?? o.metadata.name) === ref.name,
             )
           : undefined;
       if (direct) {

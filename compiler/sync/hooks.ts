@@ -12,15 +12,14 @@
  *   endpoint once all resources are Healthy.
  * - `notify-failure`: a SyncFail hook that posts to the platform's webhook.
  */
-import type { Component, EnvValue, PlatformDescription, Resources } from "../describe/types.ts";
-import type { SyncPhase } from "../model/hook.ts";
+import type { Component, PlatformDescription, Resources } from "../describe/types.ts";
 import type { HookSpec } from "../model/hook.ts";
 
 /** The names hooks render under; no component may take one. */
 export const HOOK_NAMES = ["migrate", "smoke-test", "notify-failure"] as const;
 
 /** A pinned image with curl and a shell, for the smoke test and notifications. */
-export const CURL_IMAGE = "curlimages/curl:8.10.1";
+export const CURL_IMAGE = "docker.io/curlimages/curl:8.10.1";
 
 const SMALL: Resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 
@@ -31,7 +30,10 @@ function healthPath(c: Component): string {
   return (readiness ? readiness.path : undefined) ?? (liveness ? liveness.path : undefined) ?? "/health";
 }
 
-/** The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port used. */
+/**
+ * The services reachable from outside: those with `expose`, and those a platform ingress routes to, with the port
+ * used.
+ */
 export function exposedServices(
   platform: Pick<PlatformDescription, "ingresses">,
   components: Record<string, Component>,

@@ -4,6 +4,9 @@
  * relation rules, once every object passes its schema.
  */
 import type { Rule } from "./context.ts";
+import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
+import { imageDigestsRule } from "./rules/image-digests.ts";
+import { imageRegistriesRule } from "./rules/image-registries.ts";
 import { monitoringRulesRule } from "./rules/monitoring-rules.ts";
 import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
@@ -17,4 +20,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   providerLimitsRule,
   tlsProvenanceRule,
   policyWavesRule,
+  imageRegistriesRule,
+  imageDigestsRule,
+  imageConfigMountsRule,
 ];
