@@ -2,6 +2,7 @@
  * The pod template every workload shares: restricted security context,
  * canonical resources, env from values, secrets and component URLs.
  */
+import { spreadConstraints } from "./spread.ts";
 import type {
   IIoK8sApiCoreV1Container as Container,
   IIoK8sApiCoreV1EnvVar as EnvVar,
@@ -135,6 +136,8 @@ export interface PodOptions {
   extraMounts?: VolumeMount[];
   /** Containers that run before the main one (e.g. seeding writable paths from the image). */
   initContainers?: Container[];
+  /** Selector labels of a replicated workload's pods, to spread them across zones and nodes. */
+  spread?: Record<string, string>;
 }
 
 /** The name of the emptyDir volume behind a writable path. */
@@ -165,6 +168,7 @@ export function podTemplate(options: PodOptions): PodTemplateSpec {
         fsGroup: options.runAsUser,
         seccompProfile: { type: "RuntimeDefault" },
       },
+      topologySpreadConstraints: options.spread ? spreadConstraints(options.spread) : undefined,
       initContainers: options.initContainers?.length ? options.initContainers : undefined,
       containers: [
         {

@@ -130,6 +130,7 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
           automountToken: token,
           runAsUser: 1000,
           writablePaths: c.writablePaths ?? ["/tmp"],
+          spread: minReplicas(c) >= 2 ? selectorLabels(target, name) : undefined,
           extraVolumes: files.volumes.length ? files.volumes : undefined,
           extraMounts: files.mounts.length ? files.mounts : undefined,
           container: {

@@ -140,6 +140,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
       writablePaths: engine.writablePaths,
       extraVolumes: init.volumes,
       extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...init.mounts],
+      spread: set.replicas >= 2 ? podSelector : undefined,
       initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),
       container: {
         name: c.engine,

@@ -18,7 +18,7 @@ export function policySelector(o: KubeObject): LabelSelector | undefined {
   return undefined;
 }
 
-/** One hazard per (policy, workload) pair: the policy is applied in a later wave than a Sync-phase workload it selects. */
+/** One hazard per (policy, workload) pair: the policy is applied after a Sync-phase workload it selects. */
 export function latePolicyHazards(objects: KubeObject[]): Hazard[] {
   const hazards: Hazard[] = [];
   const workloads = objects.filter((o) => podTemplateOf(o) && syncPhase(o) === "Sync");

@@ -11,6 +11,8 @@ import { monitoringRulesRule } from "./rules/monitoring-rules.ts";
 import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
 import { providerLimitsRule } from "./rules/provider-limits.ts";
+import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
+import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
 
 /** The operational rules, in the order they report. */
@@ -23,4 +25,6 @@ export const OPERATIONAL_RULES: Rule[] = [
   imageRegistriesRule,
   imageDigestsRule,
   imageConfigMountsRule,
+  spreadRule,
+  quotaHeadroomRule,
 ];
