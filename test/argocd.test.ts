@@ -51,7 +51,7 @@ const tiny = (name: string) =>
   platform({
     name,
     namespace: name.slice(0, 63),
-    components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
+    components: { api: service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
   });
 
 describe("cluster registration", () => {
@@ -281,7 +281,7 @@ describe("links", () => {
       namespace: "demo",
       components: {
         api: service({
-          image: "demo/api:1.0.0",
+          image: "docker.io/demo/api:1.0.0",
           ports: { http: 8080, metrics: 9090 },
           replicas: 2,
           resources: small,
@@ -437,7 +437,7 @@ describe("settings", () => {
             containers: [
               {
                 name: "c",
-                image: "i:1",
+                image: "docker.io/library/i:1",
                 env: [{ name: "X", valueFrom: { secretKeyRef: { name: "made", key: "k" } } }],
               },
             ],

@@ -124,7 +124,7 @@ const sts = (selector: Record<string, string>, extra: object = {}) => ({
   spec: {
     selector: { matchLabels: selector },
     serviceName: "db",
-    template: { metadata: { labels: selector }, spec: { containers: [{ name: "db", image: "postgres:16" }] } },
+    template: { metadata: { labels: selector }, spec: { containers: [{ name: "db", image: "docker.io/library/postgres:16" }] } },
     ...extra,
   },
 });
@@ -145,7 +145,7 @@ const deployment = (opts: { wave?: string; replicas?: number; cpu?: string; secr
         containers: [
           {
             name: "api",
-            image: "api:1.0.0",
+            image: "docker.io/library/api:1.0.0",
             env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: opts.secret ?? "db", key: "password" } } }],
             resources: { requests: { cpu: opts.cpu ?? "1", memory: "1Gi" } },
           },
@@ -196,8 +196,8 @@ describe("risk flags", () => {
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(3, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 3, cpu: "1" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(3, 10),
-    "production/us-west-2/app/job-backfill.yaml": job("tool:1.0.0"),
-    "production/us-west-2/app/job-migrate.yaml": job("tool:1.0.0", "PreSync"),
+    "production/us-west-2/app/job-backfill.yaml": job("docker.io/library/tool:1.0.0"),
+    "production/us-west-2/app/job-migrate.yaml": job("docker.io/library/tool:1.0.0", "PreSync"),
   });
   const head = tree({
     "production/us-west-2/app/statefulset-db.yaml": sts({ app: "db", tier: "data" }),
@@ -211,8 +211,8 @@ describe("risk flags", () => {
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(2, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 1, cpu: "500m" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(1, 5),
-    "production/us-west-2/app/job-backfill.yaml": job("tool:1.1.0"),
-    "production/us-west-2/app/job-migrate.yaml": job("tool:1.1.0", "PreSync"),
+    "production/us-west-2/app/job-backfill.yaml": job("docker.io/library/tool:1.1.0"),
+    "production/us-west-2/app/job-migrate.yaml": job("docker.io/library/tool:1.1.0", "PreSync"),
   });
   const blocks = groupChanges(compareTrees(base, head));
   const risks = (kind: string, env = "production") =>

@@ -7,7 +7,7 @@ import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const svc = (dependsOn: string[] = [], extra = {}) =>
-  service({ image: "demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
+  service({ image: "docker.io/demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
 const wave = (o: any) => Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
 
 async function compileError(p: PlatformDescription): Promise<string[]> {
@@ -79,7 +79,7 @@ describe("waves", () => {
       worker: svc(["api"]),
       standalone: svc(),
     },
-    migrations: { image: "demo/app:1.0.0", command: ["migrate"], dependsOn: ["db"] },
+    migrations: { image: "docker.io/demo/app:1.0.0", command: ["migrate"], dependsOn: ["db"] },
     notify: { webhook: secretRef("demo-alerts", "webhook") },
   });
 

@@ -18,7 +18,7 @@ async function failure(p: PlatformDescription): Promise<string> {
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const api = (extra: object = {}) =>
-  service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
+  service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
 const demo = (extra: Partial<PlatformDescription>) =>
   platform({ name: "demo", namespace: "demo", components: { api: api() }, ...extra });
 

@@ -103,7 +103,7 @@ const platformArb = fc
     );
     const migrations = relational.length
       ? {
-          migrations: { image: "prop/migrate:1.0.0", command: ["migrate"], dependsOn: relational, resources: SIZES[0] },
+          migrations: { image: "docker.io/prop/migrate:1.0.0", command: ["migrate"], dependsOn: relational, resources: SIZES[0] },
         }
       : {};
     return platform({ name: "prop", namespace: "prop", namePrefix: "prop-", components, ...migrations });
@@ -217,7 +217,7 @@ describe("rules on arbitrary objects", () => {
             resources: SIZES[0],
           }),
           api: service({
-            image: "prop/api:1.0.0",
+            image: "docker.io/prop/api:1.0.0",
             ports: { http: 8080 },
             replicas: 2,
             resources: SIZES[0],
@@ -227,7 +227,7 @@ describe("rules on arbitrary objects", () => {
             metrics: {},
           }),
         },
-        migrations: { image: "prop/api:1.0.0", command: ["migrate"], dependsOn: ["db"], resources: SIZES[0] },
+        migrations: { image: "docker.io/prop/api:1.0.0", command: ["migrate"], dependsOn: ["db"], resources: SIZES[0] },
       }),
     ]);
     const t = result.targets.find((x) => x.target.id === "prop/production/us-west-2")!;

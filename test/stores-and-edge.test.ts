@@ -25,7 +25,7 @@ import { compilePlatforms, objectsOf } from "./helpers/memory.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const api = (extra: Partial<Parameters<typeof service>[0]> = {}) =>
-  service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
+  service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
 
 function demo(components: Record<string, Component>, extra: Partial<PlatformDescription> = {}): PlatformDescription {
   // A platform with a relational database must declare its migrations.
@@ -33,7 +33,7 @@ function demo(components: Record<string, Component>, extra: Partial<PlatformDesc
     (k) => components[k].type === "store" && (components[k] as { engine: string }).engine === "postgres",
   );
   const migrations = relational.length
-    ? { image: "demo/migrate:1.0.0", command: ["migrate"], dependsOn: relational }
+    ? { image: "docker.io/demo/migrate:1.0.0", command: ["migrate"], dependsOn: relational }
     : undefined;
   // Production policy asks for two replicas; these tests look at single-replica building blocks.
   const waived = Object.fromEntries(
@@ -98,7 +98,7 @@ describe("postgres flavors", () => {
         {
           db: postgres({
             flavor: "official",
-            image: "supabase/postgres:15.1.0.117",
+            image: "docker.io/supabase/postgres:15.1.0.117",
             replicas: 1,
             storage: "1Gi",
             database: "app",
@@ -241,7 +241,7 @@ describe("platform ingresses", () => {
   it("route several hosts and paths under the region's domain, with one cert-manager certificate", async () => {
     const result = await compilePlatforms([
       demo(
-        { api: api(), web: api({ image: "demo/web:1.0.0", ports: { web: 3000 } }) },
+        { api: api(), web: api({ image: "docker.io/demo/web:1.0.0", ports: { web: 3000 } }) },
         {
           ingresses: ingress(
             [
@@ -324,7 +324,7 @@ describe("web frontend", () => {
         {
           api: api({ expose: { host: "api" } }),
           web: webFrontend({
-            image: "demo/web:1.0.0",
+            image: "docker.io/demo/web:1.0.0",
             port: 3001,
             replicas: 2,
             resources: small,
@@ -348,7 +348,7 @@ describe("web frontend", () => {
   it("a secret in its ConfigMap is an error", async () => {
     const p = demo({
       web: webFrontend({
-        image: "demo/web:1.0.0",
+        image: "docker.io/demo/web:1.0.0",
         port: 3001,
         replicas: 1,
         resources: small,

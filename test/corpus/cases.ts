@@ -19,13 +19,13 @@ export function basePlatform(): any {
       db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("corpus-db", "password"), resources }),
       cache: redis({ replicas: 2, storage: "1Gi", resources }),
       api: service({
-        image: "corpus/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources, probes,
+        image: "docker.io/corpus/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources, probes,
         autoscale: { min: 2, max: 4, cpu: 70 }, dependsOn: ["db", "cache"],
         env: { DB_PASSWORD: secretRef("corpus-db", "password") }, expose: { host: "api" },
       }),
-      web: service({ image: "corpus/web:1.0.0", ports: { http: 3000 }, replicas: 2, resources, probes, dependsOn: ["api"] }),
+      web: service({ image: "docker.io/corpus/web:1.0.0", ports: { http: 3000 }, replicas: 2, resources, probes, dependsOn: ["api"] }),
     },
-    migrations: { image: "corpus/api:1.0.0", command: ["/app/migrate"], dependsOn: ["db"], resources },
+    migrations: { image: "docker.io/corpus/api:1.0.0", command: ["/app/migrate"], dependsOn: ["db"], resources },
   });
 }
 
@@ -104,13 +104,13 @@ export const CASES: CorpusCase[] = [
   { name: "an environment that lists a region twice", environments: (e) => void (e.staging.regions = ["us-west-2", "us-west-2"]), expect: ["environments/staging.ts: regions: lists a region twice [target staging]"] },
   { name: "an environment without a primary region", environments: (e) => void (e.staging.regions = ["us-east-1"]), expect: ["environments/staging.ts: regions: must include exactly one region whose role is primary (found 0) [target staging]"] },
   { name: "a region without a cluster for an environment", regions: (r) => void delete r["us-east-1"].clusters.staging, expect: ["regions/us-east-1.ts: clusters.staging: has no cluster for environment \"staging\" [target staging/us-east-1]"] },
-  { name: "an unknown policy rule in an environment", environments: (e) => void (e.dev.policy.rules["min-replica"] = "off"), expect: ["environments/dev.ts: policy.rules.min-replica: must be one of \"requests-limits\", \"probes\", \"pinned-images\", \"restricted-pods\", \"min-replicas\", \"pdb-allows-drain\", \"hpa\" (got \"min-replica\")"] },
+  { name: "an unknown policy rule in an environment", environments: (e) => void (e.dev.policy.rules["min-replica"] = "off"), expect: ["environments/dev.ts: policy.rules.min-replica: must be one of \"requests-limits\", \"probes\", \"pinned-images\", \"restricted-pods\", \"min-replicas\", \"pdb-allows-drain\", \"hpa\", \"image-digests\" (got \"min-replica\")"] },
   { name: "an unknown policy level", environments: (e) => void (e.dev.policy.rules.probes = "relaxed"), expect: ["environments/dev.ts: policy.rules.probes: must be one of \"off\", \"warning\", \"error\" (got \"relaxed\")"] },
   { name: "runsIn an unknown environment", platform: (p) => void (p.runsIn = ["production", "qa"]), expect: ["platforms/corpus.ts: runsIn[1]: unknown environment \"qa\"; known: dev, production, staging [target corpus]"] },
   { name: "a per-target override for a target that does not exist", platform: (p) => void (p.targets = { "dev/eu-west-1": { components: { api: { replicas: 3 } } } }), expect: ["platforms/corpus.ts: targets.dev/eu-west-1: \"dev/eu-west-1\" is not a target: environment dev does not run in region eu-west-1 [target corpus]"] },
   { name: "an environment override of an unknown component", platform: (p) => void (p.environments = { staging: { components: { ap: { replicas: 3 } } } }), expect: ["platforms/corpus.ts: environments.staging.components.ap: overrides unknown component \"ap\"; known: db, cache, api, web [target corpus]"] },
   // policy (production strict)
-  { name: "a latest image in production", platform: (p) => void (p.components.web.image = "corpus/web:latest"), expect: ["platforms/corpus.ts: component web: pinned-images: Deployment/corpus-web /spec/template/spec/containers/0/image: image \"corpus/web:latest\" is not pinned (fix: use an explicit version tag or a digest) [targets corpus/production/us-west-2; corpus/production/us-east-1; corpus/production/eu-west-1]"] },
+  { name: "a latest image in production", platform: (p) => void (p.components.web.image = "docker.io/corpus/web:latest"), expect: ["platforms/corpus.ts: component web: pinned-images: Deployment/corpus-web /spec/template/spec/containers/0/image: image \"docker.io/corpus/web:latest\" is not pinned (fix: use an explicit version tag or a digest) [targets corpus/production/us-west-2; corpus/production/us-east-1; corpus/production/eu-west-1]"] },
   { name: "one replica in production", platform: (p) => void (p.targets = { "production/eu-west-1": { components: { web: { replicas: 1 } } } }), expect: ["platforms/corpus.ts: component web: min-replicas: Deployment/corpus-web /spec/replicas: runs 1 pod; one node failure takes it down (fix: set replicas to 2 or more) [target corpus/production/eu-west-1]"] },
   { name: "probes turned off in production", platform: (p) => void (p.environments = { production: { components: { web: { probes: { liveness: false } } } } }), expect: ["platforms/corpus.ts: component web: probes: Deployment/corpus-web /spec/template/spec/containers/0/livenessProbe: container web has no livenessProbe (fix: set probes.readiness and probes.liveness on the component) [targets corpus/production/us-west-2; corpus/production/us-east-1; corpus/production/eu-west-1]"] },
   // patches
