@@ -54,7 +54,7 @@ function run(change: Change, id = "demo/production/us-west-2", policy?: Record<s
   const objects: RenderedObject[] = structuredClone(t.objects);
   const changed = change(objects) ?? objects;
   const target = policy ? { ...t.target, policy: { ...t.target.policy, rules: policy as any } } : t.target;
-  // Production reports every image without a digest as a warning (test/image-digests.test.ts covers that rule);
+  // Production reports every image without a digest as a warning (test/image-registries.test.ts covers that rule);
   // the cases here assert the other rules' findings exactly.
   return validateTarget(target, changed).filter((f) => f.rule !== "image-digests");
 }
