@@ -29,7 +29,7 @@ const amount = (c: Container, key: (typeof KEYS)[number]) => {
   return v === undefined ? 0n : parseQuantity(v).nanos;
 };
 
-/** What one pod needs: its containers' sum, or its largest init container when that is more (as the scheduler counts). */
+/** What one pod needs: its containers' sum, or its largest init container when more (as the scheduler counts). */
 function perPod(spec: WorkloadSpec): Amounts {
   const out = zero();
   out.pods = 1n;
