@@ -99,7 +99,7 @@ export function platformSource(index: number, services: number): string {
     else extra.push(`env: { MODE: "on", RETRIES: "0775", FEATURE_FLAG: "yes" },`);
     lines.push(`    "${key}": service({
       description: "Synthetic service ${i} of ${name}",
-      image: "example/${name}-${key}:1.${i}.0",
+      image: "docker.io/example/${name}-${key}:1.${i}.0",
       ports: { http: ${8080 + i}, metrics: 9090 },
       replicas: ${min},
       autoscale: { min: ${min}, max: ${min * 5}, cpu: 70, memory: 80 },

@@ -131,7 +131,9 @@ describe("Alfred: production carries seed 004's figures", () => {
         name: "POSTGRES_PASSWORD",
         valueFrom: { secretKeyRef: { name: "alfred-secrets", key: "db-password" } },
       });
-      expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/postgresql/data" });
+      // The volume sits above the data directory the image's postgresql.conf pins (and PGDATA names).
+      expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/postgresql" });
+      expect(c.env).toContainEqual({ name: "PGDATA", value: "/var/lib/postgresql/data" });
       expect(pg.spec.replicas).toBe(1);
       expect(pg.spec.volumeClaimTemplates[0].spec).toMatchObject({
         storageClassName: "standard",

@@ -21,7 +21,7 @@ const STORAGE = ["1Gi", "10Gi", "500Mi", "1Ti"];
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 
 const serviceArb = fc.record({
-  image: fc.tuple(word, word, fc.nat(20), fc.nat(20)).map(([a, b, x, y]) => `${a}/${b}:${x}.${y}.0`),
+  image: fc.tuple(word, word, fc.nat(20), fc.nat(20)).map(([a, b, x, y]) => `docker.io/${a}/${b}:${x}.${y}.0`),
   ports: fc
     .uniqueArray(word, { minLength: 1, maxLength: 3 })
     .chain((names) =>

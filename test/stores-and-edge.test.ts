@@ -119,7 +119,7 @@ describe("postgres flavors", () => {
         set.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
       );
       expect(env).toEqual({
-        PGDATA: "/var/lib/postgresql/data/pgdata",
+        PGDATA: "/var/lib/postgresql/data",
         POSTGRES_DB: "app",
         POSTGRES_USER: "app",
         POSTGRES_PASSWORD: { secretKeyRef: { name: "db", key: "password" } },

@@ -10,12 +10,31 @@ import { selectorMatches, type LabelSelector } from "../kube/selectors.ts";
 import { syncPhase, syncWave } from "./apply-order.ts";
 import type { Hazard } from "./hazards.ts";
 
-/** The pod selector of a traffic policy, or undefined when the object is none (an empty selector selects every pod). */
+/**
+ * The pod selector of a traffic policy (an absent one selects every pod), or undefined when the object is none or
+ * its selector has a shape no API server would accept.
+ */
 export function policySelector(o: KubeObject): LabelSelector | undefined {
-  const spec = (o.spec ?? {}) as { podSelector?: LabelSelector; selector?: LabelSelector };
-  if (o.kind === "NetworkPolicy" && o.apiVersion.startsWith("networking.k8s.io/")) return spec.podSelector ?? {};
-  if (o.kind === "AuthorizationPolicy" && o.apiVersion.startsWith("security.istio.io/")) return spec.selector ?? {};
-  return undefined;
+  const spec = typeof o.spec === "object" && o.spec !== null ? (o.spec as Record<string, unknown>) : {};
+  const field =
+    o.kind === "NetworkPolicy" && o.apiVersion.startsWith("networking.k8s.io/")
+      ? "podSelector"
+      : o.kind === "AuthorizationPolicy" && o.apiVersion.startsWith("security.istio.io/")
+        ? "selector"
+        : undefined;
+  if (!field) return undefined;
+  const selector = spec[field] ?? {};
+  if (typeof selector !== "object" || selector === null || Array.isArray(selector)) return undefined;
+  const { matchLabels, matchExpressions } = selector as LabelSelector;
+  if (matchLabels !== undefined && (typeof matchLabels !== "object" || matchLabels === null)) return undefined;
+  if (matchExpressions !== undefined && !Array.isArray(matchExpressions)) return undefined;
+  if (
+    (matchExpressions ?? []).some(
+      (e) => typeof e !== "object" || e === null || (e.values !== undefined && !Array.isArray(e.values)),
+    )
+  )
+    return undefined;
+  return selector as LabelSelector;
 }
 
 /** One hazard per (policy, workload) pair: the policy is applied after a Sync-phase workload it selects. */

@@ -1,15 +1,6 @@
 import type { Rule } from "../context.ts";
 import { storeEngineOf } from "../store-engine.ts";
-
-interface Mount {
-  name: string;
-  mountPath: string;
-}
-interface Container {
-  name?: string;
-  env?: { name: string; value?: string }[];
-  volumeMounts?: Mount[];
-}
+import { obj, objects, str } from "../loose.ts";
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 
@@ -24,37 +15,41 @@ export const imageConfigMountsRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       const engine = storeEngineOf(ctx.target, o);
-      const pod = (o.object.spec as { template?: { spec?: Record<string, Container[]> } } | undefined)?.template?.spec;
-      if (!engine || !pod) continue;
-      const seeded = new Set((pod.initContainers ?? []).flatMap((c) => (c.volumeMounts ?? []).map((m) => m.name)));
-      (pod.containers ?? []).forEach((c, i) => {
-        (c.volumeMounts ?? []).forEach((m, j) => {
-          const hidden = (engine.imageConfigPaths ?? []).find((p) => within(p, m.mountPath));
-          if (hidden && !seeded.has(m.name))
+      if (!engine) continue;
+      const pod = obj(obj(obj(o.object.spec).template).spec);
+      const seeded = new Set(
+        objects(pod.initContainers).flatMap(([c]) => objects(c.volumeMounts).map(([m]) => str(m.name))),
+      );
+      for (const [c, i] of objects(pod.containers)) {
+        const mounts = objects(c.volumeMounts);
+        for (const [m, j] of mounts) {
+          const path = str(m.mountPath);
+          const hidden = path === undefined ? undefined : (engine.imageConfigPaths ?? []).find((p) => within(p, path));
+          if (hidden && !seeded.has(str(m.name)))
             report(o, {
               pointer: `/spec/template/spec/containers/${i}/volumeMounts/${j}/mountPath`,
-              message: `volume ${m.name} at ${m.mountPath} hides ${hidden}, which the image's own configuration reads`,
+              message: `volume ${str(m.name)} at ${path} hides ${hidden}, which the image's own configuration reads`,
               fix: "seed the volume from the image with an init container (declare the path in imageConfigPaths)",
             });
-        });
+        }
         const pinned = engine.pinnedDataDirectory;
-        if (!pinned) return;
-        const k = (c.env ?? []).findIndex((e) => e.name === pinned.env);
-        const value = k >= 0 ? c.env![k].value : undefined;
-        if (value !== undefined && value !== pinned.path)
+        if (!pinned) continue;
+        const env = objects(c.env).find(([e]) => e.name === pinned.env);
+        const value = env ? str(env[0].value) : undefined;
+        if (env && value !== undefined && value !== pinned.path)
           report(o, {
-            pointer: `/spec/template/spec/containers/${i}/env/${k}/value`,
+            pointer: `/spec/template/spec/containers/${i}/env/${env[1]}/value`,
             message: `${pinned.env} is ${value}, but the image's configuration pins the data directory to ${pinned.path}`,
             fix: `set ${pinned.env} to ${pinned.path}`,
           });
-        const root = (c.volumeMounts ?? []).findIndex((m) => m.mountPath.replace(/\/$/, "") === pinned.path);
-        if (root >= 0)
+        const root = mounts.find(([m]) => str(m.mountPath)?.replace(/\/$/, "") === pinned.path);
+        if (root)
           report(o, {
-            pointer: `/spec/template/spec/containers/${i}/volumeMounts/${root}/mountPath`,
-            message: `the data directory ${pinned.path} is the root of volume ${c.volumeMounts![root].name}, which holds lost+found; initdb refuses it`,
+            pointer: `/spec/template/spec/containers/${i}/volumeMounts/${root[1]}/mountPath`,
+            message: `the data directory ${pinned.path} is the root of volume ${str(root[0].name)}, which holds lost+found; initdb refuses it`,
             fix: `mount the volume above ${pinned.path}, so the data directory is a subdirectory`,
           });
-      });
+      }
     }
   },
 };

@@ -1,14 +1,21 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { describeSyntaxError, readPromql, withoutGrafanaVariables } from "../promql.ts";
+import { obj, objects, str } from "../loose.ts";
 
 interface RuleGroup {
   name?: string;
-  rules?: { record?: string; alert?: string; expr?: unknown }[];
+  rules: { record?: string; alert?: string; expr?: unknown }[];
 }
 
+/** The rule groups of a PrometheusRule (entries of the wrong shape skipped), or none for other objects. */
 const groupsOf = (o: RenderedObject): RuleGroup[] =>
-  o.object.kind === "PrometheusRule" ? ((o.object.spec as { groups?: RuleGroup[] } | undefined)?.groups ?? []) : [];
+  o.object.kind !== "PrometheusRule"
+    ? []
+    : objects(obj(o.object.spec).groups).map(([g]) => ({
+        name: str(g.name),
+        rules: objects(g.rules).map(([r]) => ({ record: str(r.record), alert: str(r.alert), expr: r.expr })),
+      }));
 
 /** Every `expr` of a Grafana dashboard's panels (rows' panels included), with its JSON pointer inside the dashboard. */
 function dashboardQueries(node: unknown, pointer = ""): { expr: string; pointer: string }[] {
@@ -31,7 +38,7 @@ export const monitoringRulesRule: Rule = {
   description: "PrometheusRule groups are unique, expressions parse as PromQL, alerts read recorded series",
   check(ctx, report) {
     const recorded = new Set(
-      ctx.objects.flatMap((o) => groupsOf(o).flatMap((g) => (g.rules ?? []).map((r) => r.record))).filter(Boolean),
+      ctx.objects.flatMap((o) => groupsOf(o).flatMap((g) => g.rules.map((r) => r.record))).filter(Boolean),
     );
     for (const o of ctx.objects) {
       const seen = new Set<string>();
@@ -43,9 +50,9 @@ export const monitoringRulesRule: Rule = {
             fix: "give every rule group its own name (e.g. separate recording and alert groups)",
           });
         if (typeof g.name === "string") seen.add(g.name);
-        (g.rules ?? []).forEach((r, j) => {
+        g.rules.forEach((r, j) => {
           const pointer = `/spec/groups/${i}/rules/${j}/expr`;
-          const reading = readPromql(String(r.expr ?? ""));
+          const reading = readPromql(typeof r.expr === "string" ? r.expr : String(r.expr ?? ""));
           if (reading.error) {
             report(o, {
               pointer,
@@ -65,8 +72,8 @@ export const monitoringRulesRule: Rule = {
         });
       });
       if (o.object.kind === "ConfigMap" && o.object.metadata.labels?.grafana_dashboard) {
-        for (const [key, text] of Object.entries((o.object.data as Record<string, string> | undefined) ?? {})) {
-          if (!key.endsWith(".json")) continue;
+        for (const [key, text] of Object.entries(obj(o.object.data))) {
+          if (!key.endsWith(".json") || typeof text !== "string") continue;
           let dashboard: unknown;
           try {
             dashboard = JSON.parse(text);

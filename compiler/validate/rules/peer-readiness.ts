@@ -1,6 +1,7 @@
 import type { Rule } from "../context.ts";
 import { containersOf } from "../../kube/pods.ts";
 import { storeEngineOf } from "../store-engine.ts";
+import { num, obj, str } from "../loose.ts";
 
 /** The HTTP path a probe asks, or undefined for other probes. */
 function probePath(probe: unknown): string | undefined {
@@ -20,11 +21,12 @@ export const peerReadinessRule: Rule = {
       if (o.object.kind !== "StatefulSet") continue;
       const engine = storeEngineOf(ctx.target, o);
       if (!engine) continue;
-      const spec = o.object.spec as { replicas?: number; podManagementPolicy?: string } | undefined;
-      if (engine.peersForReadiness && (spec?.replicas ?? 1) >= 2 && spec?.podManagementPolicy !== "Parallel")
+      const spec = obj(o.object.spec);
+      const policy = str(spec.podManagementPolicy);
+      if (engine.peersForReadiness && (num(spec.replicas) ?? 1) >= 2 && policy !== "Parallel")
         report(o, {
           pointer: "/spec/podManagementPolicy",
-          message: `members become Ready only once their peers run, but pods start one by one (${spec?.podManagementPolicy ?? "OrderedReady"}); pod 0 never becomes Ready`,
+          message: `members become Ready only once their peers run, but pods start one by one (${policy ?? "OrderedReady"}); pod 0 never becomes Ready`,
           fix: "set podManagementPolicy: Parallel (declare peersForReadiness on the store engine)",
         });
       for (const { container, pointer } of containersOf(o.object)) {

@@ -1,21 +1,17 @@
 import type { RenderedObject } from "../../model/object.ts";
-import { parseQuantity } from "../../quantity.ts";
+import { isQuantity, parseQuantity } from "../../quantity.ts";
+import { obj, objects, str, type Loose } from "../loose.ts";
 import type { Rule } from "../context.ts";
 import { EBS_PROVISIONER, ebsProblem } from "../ebs-limits.ts";
 
-interface ClaimSpec {
-  storageClassName?: string;
-  resources?: { requests?: { storage?: string } };
-}
-
 /** Every claim an object makes (a PVC, or a StatefulSet's claim templates), with the pointer to its spec. */
-function claimsOf(o: RenderedObject): { spec: ClaimSpec; pointer: string }[] {
-  if (o.object.kind === "PersistentVolumeClaim")
-    return [{ spec: (o.object.spec ?? {}) as ClaimSpec, pointer: "/spec" }];
+function claimsOf(o: RenderedObject): { spec: Loose; pointer: string }[] {
+  if (o.object.kind === "PersistentVolumeClaim") return [{ spec: obj(o.object.spec), pointer: "/spec" }];
   if (o.object.kind !== "StatefulSet") return [];
-  const templates = (o.object.spec as { volumeClaimTemplates?: { spec?: ClaimSpec }[] } | undefined)
-    ?.volumeClaimTemplates;
-  return (templates ?? []).map((t, i) => ({ spec: t.spec ?? {}, pointer: `/spec/volumeClaimTemplates/${i}/spec` }));
+  return objects(obj(o.object.spec).volumeClaimTemplates).map(([t, i]) => ({
+    spec: obj(t.spec),
+    pointer: `/spec/volumeClaimTemplates/${i}/spec`,
+  }));
 }
 
 /**
@@ -32,17 +28,18 @@ export const providerLimitsRule: Rule = {
         .filter((o) => o.object.kind === "StorageClass")
         .map((o) => [
           o.object.metadata.name,
-          o.object as { provisioner?: string; parameters?: Record<string, string> },
+          { provisioner: o.object.provisioner, parameters: obj(o.object.parameters) },
         ]),
     );
     for (const o of ctx.objects) {
       for (const claim of claimsOf(o)) {
-        const name = claim.spec.storageClassName;
+        const name = str(claim.spec.storageClassName);
         const sc = name === undefined ? undefined : classes.get(name);
-        const storage = claim.spec.resources?.requests?.storage;
-        if (!sc || sc.provisioner !== EBS_PROVISIONER || storage === undefined) continue;
+        const storage = obj(obj(claim.spec.resources).requests).storage;
+        if (!sc || sc.provisioner !== EBS_PROVISIONER || typeof storage !== "string" || !isQuantity(storage)) continue;
         const sizeGiB = Number((parseQuantity(storage).nanos + 2n ** 30n * 10n ** 9n - 1n) / (2n ** 30n * 10n ** 9n));
-        const problem = ebsProblem(sc.parameters ?? {}, sizeGiB);
+        const parameters = Object.fromEntries(Object.entries(sc.parameters).map(([k, v]) => [k, String(v)]));
+        const problem = ebsProblem(parameters, sizeGiB);
         if (problem)
           report(o, {
             pointer: `${claim.pointer}/resources/requests/storage`,

@@ -1,45 +1,51 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { selectorMatches, type LabelSelector } from "../../kube/selectors.ts";
+import { list, num, obj, objects, str, type Loose } from "../loose.ts";
 
 const ZONE = "topology.kubernetes.io/zone";
 const HOST = "kubernetes.io/hostname";
 
-interface PodSpec {
-  topologySpreadConstraints?: { topologyKey?: string; labelSelector?: LabelSelector }[];
-  affinity?: {
-    podAntiAffinity?: {
-      requiredDuringSchedulingIgnoredDuringExecution?: { topologyKey?: string; labelSelector?: LabelSelector }[];
-      preferredDuringSchedulingIgnoredDuringExecution?: {
-        podAffinityTerm?: { topologyKey?: string; labelSelector?: LabelSelector };
-      }[];
-    };
-  };
-}
-
 /** The smallest number of pods a workload runs: its HPA's minimum when one scales it, else its replicas. */
-function minimumPods(o: RenderedObject, objects: RenderedObject[]): number {
-  const hpa = objects.find((h) => {
-    const ref = (h.object.spec as { scaleTargetRef?: { kind?: string; name?: string } } | undefined)?.scaleTargetRef;
+function minimumPods(o: RenderedObject, all: RenderedObject[]): number {
+  const hpa = all.find((h) => {
+    const ref = obj(obj(h.object.spec).scaleTargetRef);
     return (
-      h.object.kind === "HorizontalPodAutoscaler" && ref?.kind === o.object.kind && ref?.name === o.object.metadata.name
+      h.object.kind === "HorizontalPodAutoscaler" && ref.kind === o.object.kind && ref.name === o.object.metadata.name
     );
   });
-  if (hpa) return (hpa.object.spec as { minReplicas?: number }).minReplicas ?? 1;
-  return (o.object.spec as { replicas?: number }).replicas ?? 1;
+  return (hpa ? num(obj(hpa.object.spec).minReplicas) : num(obj(o.object.spec).replicas)) ?? 1;
+}
+
+/** Whether a term's label selector selects these labels (a selector of the wrong shape selects nothing). */
+function selects(term: Loose, labels: Record<string, string>): boolean {
+  const selector = obj(term.labelSelector);
+  if (
+    Object.keys(selector).length === 0 ||
+    (selector.matchExpressions !== undefined && !Array.isArray(selector.matchExpressions))
+  )
+    return false;
+  return selectorMatches(
+    {
+      matchLabels: obj(selector.matchLabels) as Record<string, string>,
+      matchExpressions: objects(selector.matchExpressions).map(([e]) => ({
+        ...e,
+        values: list(e.values),
+      })) as LabelSelector["matchExpressions"],
+    },
+    labels,
+  );
 }
 
 /** The topology keys a pod spec spreads its own pods over (spread constraints or pod anti-affinity). */
-function spreadKeys(spec: PodSpec, labels: Record<string, string>): Set<string> {
-  const anti = spec.affinity?.podAntiAffinity;
+function spreadKeys(spec: Loose, labels: Record<string, string>): Set<string> {
+  const anti = obj(obj(spec.affinity).podAntiAffinity);
   const terms = [
-    ...(spec.topologySpreadConstraints ?? []),
-    ...(anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
-    ...(anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => p.podAffinityTerm ?? {}),
+    ...objects(spec.topologySpreadConstraints).map(([t]) => t),
+    ...objects(anti.requiredDuringSchedulingIgnoredDuringExecution).map(([t]) => t),
+    ...objects(anti.preferredDuringSchedulingIgnoredDuringExecution).map(([p]) => obj(p.podAffinityTerm)),
   ];
-  return new Set(
-    terms.filter((t) => t.labelSelector && selectorMatches(t.labelSelector, labels)).map((t) => t.topologyKey ?? ""),
-  );
+  return new Set(terms.filter((t) => selects(t, labels)).map((t) => str(t.topologyKey) ?? ""));
 }
 
 /**
@@ -52,12 +58,11 @@ export const spreadRule: Rule = {
   check(ctx, report) {
     for (const o of ctx.objects) {
       if (o.object.kind !== "Deployment" && o.object.kind !== "StatefulSet") continue;
-      const template = (
-        o.object.spec as { template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec } }
-      ).template;
+      const template = obj(obj(o.object.spec).template);
       const pods = minimumPods(o, ctx.objects);
-      if (pods < 2 || !template?.spec) continue;
-      const keys = spreadKeys(template.spec, template.metadata?.labels ?? {});
+      if (pods < 2) continue;
+      const labels = obj(obj(template.metadata).labels) as Record<string, string>;
+      const keys = spreadKeys(obj(template.spec), labels);
       const missing = [ZONE, HOST].filter((k) => !keys.has(k));
       if (missing.length)
         report(o, {

@@ -1,6 +1,7 @@
 import type { KubeObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { ISTIO_NAMESPACE } from "../../blocks/mesh.ts";
+import { obj, objects, str } from "../loose.ts";
 
 const ISSUER_ANNOTATIONS = ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"];
 
@@ -9,10 +10,11 @@ function madeSecrets(objects: KubeObject[], defaultNamespace: string): Set<strin
   const made = new Set<string>();
   for (const o of objects) {
     const ns = o.metadata.namespace ?? defaultNamespace;
-    const spec = (o.spec ?? {}) as { secretName?: string; target?: { name?: string } };
-    if (o.kind === "Certificate" && o.apiVersion.startsWith("cert-manager.io/") && spec.secretName)
-      made.add(`${ns}/${spec.secretName}`);
-    if (o.kind === "ExternalSecret") made.add(`${ns}/${spec.target?.name ?? o.metadata.name}`);
+    const spec = obj(o.spec);
+    const secretName = str(spec.secretName);
+    if (o.kind === "Certificate" && o.apiVersion.startsWith("cert-manager.io/") && secretName)
+      made.add(`${ns}/${secretName}`);
+    if (o.kind === "ExternalSecret") made.add(`${ns}/${str(obj(spec.target).name) ?? o.metadata.name}`);
   }
   return made;
 }
@@ -34,27 +36,26 @@ export const tlsProvenanceRule: Rule = {
       const ns = o.object.metadata.namespace ?? ctx.target.namespace;
       if (o.object.kind === "Ingress" && o.object.apiVersion.startsWith("networking.k8s.io/")) {
         const annotated = ISSUER_ANNOTATIONS.some((a) => o.object.metadata.annotations?.[a]);
-        const tls = (o.object.spec as { tls?: { secretName?: string }[] } | undefined)?.tls ?? [];
-        tls.forEach((t, i) => {
-          if (!t.secretName || annotated || made.has(`${ns}/${t.secretName}`)) return;
+        for (const [t, i] of objects(obj(o.object.spec).tls)) {
+          const secretName = str(t.secretName);
+          if (!secretName || annotated || made.has(`${ns}/${secretName}`)) continue;
           report(o, {
             pointer: `/spec/tls/${i}/secretName`,
-            message: `TLS Secret ${ns}/${t.secretName} is made by nothing (no cert-manager annotation, no Certificate)`,
+            message: `TLS Secret ${ns}/${secretName} is made by nothing (no cert-manager annotation, no Certificate)`,
             fix: "annotate the Ingress with cert-manager.io/cluster-issuer, or render a Certificate for the Secret",
           });
-        });
+        }
       }
       if (o.object.kind === "Gateway" && o.object.apiVersion.startsWith("networking.istio.io/")) {
-        const servers = (o.object.spec as { servers?: { tls?: { credentialName?: string } }[] } | undefined)?.servers;
-        (servers ?? []).forEach((s, i) => {
-          const name = s.tls?.credentialName;
-          if (!name || made.has(`${ISTIO_NAMESPACE}/${name}`)) return;
+        for (const [s, i] of objects(obj(o.object.spec).servers)) {
+          const name = str(obj(s.tls).credentialName);
+          if (!name || made.has(`${ISTIO_NAMESPACE}/${name}`)) continue;
           report(o, {
             pointer: `/spec/servers/${i}/tls/credentialName`,
             message: `TLS Secret ${name} is read in ${ISTIO_NAMESPACE} (the gateway's namespace), where nothing makes it`,
             fix: `render a cert-manager Certificate with secretName ${name} in ${ISTIO_NAMESPACE}`,
           });
-        });
+        }
       }
     }
   },
