@@ -47,7 +47,8 @@ function environmentSource(name: string, regions: string[]): string {
 export default environment({
   name: "${name}",
   regions: ${JSON.stringify(regions)},
-  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true },${overrides}
+  // the synthetic images have no registry digests (none is made up)
+  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true, rules: { "image-digests": "off" } },${overrides}
 });
 `;
 }
@@ -133,7 +134,7 @@ export default platform({
     }),
 ${lines.join("\n")}
   },
-  migrations: { image: "bench/migrate:1.0.0", command: ["migrate"], env: { DB_PASSWORD: secretRef("${name}-postgres", "password") }, dependsOn: ["postgres"] },
+  migrations: { image: "docker.io/bench/migrate:1.0.0", command: ["migrate"], env: { DB_PASSWORD: secretRef("${name}-postgres", "password") }, dependsOn: ["postgres"] },
 });
 `;
 }
