@@ -47,7 +47,8 @@ function environmentSource(name: string, regions: string[]): string {
 export default environment({
   name: "${name}",
   regions: ${JSON.stringify(regions)},
-  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true },${overrides}
+  // the synthetic images have no registry digests (none is made up)
+  policy: { networkPolicies: true, disruptionBudgets: true, resourceQuota: true, rules: { "image-digests": "off" } },${overrides}
 });
 `;
 }
@@ -99,7 +100,7 @@ export function platformSource(index: number, services: number): string {
     else extra.push(`env: { MODE: "on", RETRIES: "0775", FEATURE_FLAG: "yes" },`);
     lines.push(`    "${key}": service({
       description: "Synthetic service ${i} of ${name}",
-      image: "example/${name}-${key}:1.${i}.0",
+      image: "docker.io/example/${name}-${key}:1.${i}.0",
       ports: { http: ${8080 + i}, metrics: 9090 },
       replicas: ${min},
       autoscale: { min: ${min}, max: ${min * 5}, cpu: 70, memory: 80 },
@@ -133,7 +134,7 @@ export default platform({
     }),
 ${lines.join("\n")}
   },
-  migrations: { image: "bench/migrate:1.0.0", command: ["migrate"], env: { DB_PASSWORD: secretRef("${name}-postgres", "password") }, dependsOn: ["postgres"] },
+  migrations: { image: "docker.io/bench/migrate:1.0.0", command: ["migrate"], env: { DB_PASSWORD: secretRef("${name}-postgres", "password") }, dependsOn: ["postgres"] },
 });
 `;
 }

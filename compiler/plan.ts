@@ -8,6 +8,7 @@ import { isHook, syncPhase, syncWave } from "./sync/apply-order.ts";
 import { hasHealthCheck } from "./sync/health.ts";
 import { waveGroups } from "./sync/waves.ts";
 import { findHazards, type Hazard } from "./sync/hazards.ts";
+import { latePolicyHazards } from "./sync/policy-hazards.ts";
 import { workloadDependencies } from "./graph/sync-graph.ts";
 
 const BAND_LABELS: Record<string, string> = {
@@ -85,10 +86,13 @@ export function planTarget(t: CompiledTarget): Plan {
       onFailure: phase === "SyncFail",
     };
   });
-  const hazards = findHazards(
-    t.objects.map((o) => o.object),
-    workloadDependencies(t.target),
-  );
+  const hazards = [
+    ...findHazards(
+      t.objects.map((o) => o.object),
+      workloadDependencies(t.target),
+    ),
+    ...latePolicyHazards(t.objects.map((o) => o.object)),
+  ];
   return {
     target: t.target.id,
     cluster: { name: t.target.cluster.name, server: t.target.cluster.server },

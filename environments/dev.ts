@@ -17,7 +17,9 @@ export default environment({
       "requests-limits": "warning",
       "pinned-images": "warning",
       "restricted-pods": "warning",
+      "image-digests": "off",
     },
+    registries: ["docker.io", "ghcr.io", "gcr.io"],
   },
   overrides: {
     defaults: {

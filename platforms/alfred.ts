@@ -73,7 +73,7 @@ const alfredService = (
 const agent = (name: string, port: number, description: string): ServiceComponent =>
   alfredService({
     description,
-    image: `alfred-platform/agent-${name}:${VERSION}`,
+    image: `docker.io/alfred-platform/agent-${name}:${VERSION}`,
     ports: { http: port },
     replicas: 2,
     env: {
@@ -89,7 +89,7 @@ const agent = (name: string, port: number, description: string): ServiceComponen
 const ui = (name: string, port: number, probe: string, description: string): ServiceComponent =>
   service({
     description,
-    image: `alfred-platform/${name}:${VERSION}`,
+    image: `docker.io/alfred-platform/${name}:${VERSION}`,
     ports: { http: port },
     replicas: 2,
     resources: RESOURCES,
@@ -122,7 +122,7 @@ export default platform({
   components: {
     "agent-core": alfredService({
       description: "Core API: routes requests to the agents",
-      image: `alfred-platform/agent-core:${VERSION}`,
+      image: `docker.io/alfred-platform/agent-core:${VERSION}`,
       ports: { http: 8011 },
       replicas: 3,
       env: {
@@ -145,7 +145,7 @@ export default platform({
     "admin-ui": ui("admin-ui", 3007, "/health", "Admin UI, internal only"),
     postgres: postgres({
       description: "Supabase PostgreSQL",
-      image: "supabase/postgres:15.1.0.117",
+      image: "docker.io/supabase/postgres:15.1.0.117",
       flavor: "official",
       replicas: 1,
       waive: {
@@ -203,7 +203,7 @@ export default platform({
   },
   // Schema migrations run from agent-core's image before agent-core and the agents start.
   migrations: {
-    image: `alfred-platform/agent-core:${VERSION}`,
+    image: `docker.io/alfred-platform/agent-core:${VERSION}`,
     command: ["python", "-m", "alfred.migrate"],
     env: { ALFRED_DATABASE_URL: secretRef(SECRETS, "database-url") },
     dependsOn: ["postgres"],

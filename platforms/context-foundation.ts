@@ -343,12 +343,13 @@ export default platform({
   environments: {
     dev: {
       config: { ENVIRONMENT: "development", LOG_LEVEL: "DEBUG" },
-      // The seed's development minimum is 100 GB of storage in all: 20 + 20 + 50.
-      volumes: { backup: { storage: "50Gi" } },
+      // The seed's development minimum is 100 GB of storage in all. EBS sets the floor higher: fast-ssd's 16,000 IOPS
+      // need 32 GiB at gp3's 500 IOPS per GiB, and an sc1 volume is at least 125 GiB.
+      volumes: { backup: { storage: "125Gi" } },
       components: {
-        qdrant: { storage: "20Gi" },
+        qdrant: { storage: "32Gi" },
         neo4j: {
-          storage: "20Gi",
+          storage: "32Gi",
           resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
           env: {
             NEO4J_server_memory_heap_initial__size: "512m",

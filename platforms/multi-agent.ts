@@ -56,7 +56,7 @@ const microservice = (
   extra: Partial<ServiceComponent> = {},
 ): ServiceComponent =>
   service({
-    image: `multi-agent/${name}-service:${VERSION}`,
+    image: `docker.io/multi-agent/${name}-service:${VERSION}`,
     ports: { http: port },
     replicas: 2,
     autoscale: AUTOSCALE,
@@ -163,7 +163,7 @@ export default platform({
     }),
     frontend: webFrontend({
       description: "Next.js web frontend",
-      image: `multi-agent/frontend:${VERSION}`,
+      image: `docker.io/multi-agent/frontend:${VERSION}`,
       port: 3001,
       replicas: 2,
       autoscale: AUTOSCALE,
@@ -178,7 +178,7 @@ export default platform({
   },
   // The seed names "database migration jobs" but no tool: the orchestration image carries the schema.
   migrations: {
-    image: `multi-agent/orchestration-service:${VERSION}`,
+    image: `docker.io/multi-agent/orchestration-service:${VERSION}`,
     command: ["npm", "run", "migrate"],
     env: DATA,
     dependsOn: ["postgres"],

@@ -20,7 +20,7 @@ const agentService = (
 ): ServiceComponent =>
   service({
     description: extra.description,
-    image: `ossa/${name}:${VERSION}`,
+    image: `docker.io/ossa/${name}:${VERSION}`,
     ports: { http: 3000 },
     replicas: min,
     // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time (served by a custom-metrics
@@ -126,7 +126,7 @@ export default platform({
     }),
     monitoring: service({
       description: "System monitoring and health checks",
-      image: `ossa/monitoring:${VERSION}`,
+      image: `docker.io/ossa/monitoring:${VERSION}`,
       ports: { http: 3000 },
       replicas: 2,
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
@@ -147,7 +147,7 @@ export default platform({
     }),
     jaeger: service({
       description: "Jaeger distributed tracing (all-in-one, in-memory)",
-      image: "jaegertracing/all-in-one:1.62.0",
+      image: "docker.io/jaegertracing/all-in-one:1.62.0",
       waive: {
         "min-replicas":
           "the all-in-one image keeps traces in memory; a second replica would hold a different half of them",
@@ -218,7 +218,8 @@ export default platform({
     ],
   },
   alerts: {
-    "ossa-slo": [
+    // Prometheus refuses two groups of one rule file with the same name: the alerts have their own group.
+    "ossa-slo-alerts": [
       {
         alert: "OSSAUptimeBelowTarget5m",
         severity: "warning",
@@ -242,7 +243,7 @@ export default platform({
     ],
   },
   migrations: {
-    image: `ossa/orchestration:${VERSION}`,
+    image: `docker.io/ossa/orchestration:${VERSION}`,
     command: ["node", "scripts/migrate.js"],
     env: { DB_PASSWORD: secretRef("ossa-postgresql", "password") },
     dependsOn: ["postgresql"],

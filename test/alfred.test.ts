@@ -64,7 +64,7 @@ describe("Alfred: production carries seed 004's figures", () => {
         valueFrom: { secretKeyRef: { name: "alfred-secrets", key: "database-url" } },
       });
       expect(c.env).toContainEqual({ name: "PUBSUB_EMULATOR_HOST", value: "pubsub-emulator:8085" });
-      expect(c.image).toBe("alfred-platform/agent-core:2.0.0");
+      expect(c.image).toBe("docker.io/alfred-platform/agent-core:2.0.0");
       expect(get(id, "Service", "agent-core").spec.ports).toEqual([
         { name: "http", port: 8011, targetPort: "http", protocol: "TCP" },
       ]);
@@ -118,10 +118,10 @@ describe("Alfred: production carries seed 004's figures", () => {
       });
     });
 
-    it(`${region}: Postgres is supabase/postgres:15.1.0.117 with the official env contract, 10Gi on standard`, () => {
+    it(`${region}: Postgres is docker.io/supabase/postgres:15.1.0.117 with the official env contract, 10Gi on standard`, () => {
       const pg = get(id, "StatefulSet", "postgres");
       const c = pg.spec.template.spec.containers[0];
-      expect(c.image).toBe("supabase/postgres:15.1.0.117");
+      expect(c.image).toBe("docker.io/supabase/postgres:15.1.0.117");
       const names = c.env.map((e: IEnvVar) => e.name);
       expect(names).toEqual(expect.arrayContaining(["POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"]));
       expect(names.filter((n: string) => n.startsWith("POSTGRESQL_"))).toEqual([]);
@@ -133,7 +133,9 @@ describe("Alfred: production carries seed 004's figures", () => {
         name: "POSTGRES_PASSWORD",
         valueFrom: { secretKeyRef: { name: "alfred-secrets", key: "db-password" } },
       });
-      expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/postgresql/data" });
+      // The volume sits above the data directory the image's postgresql.conf pins (and PGDATA names).
+      expect(c.volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/postgresql" });
+      expect(c.env).toContainEqual({ name: "PGDATA", value: "/var/lib/postgresql/data" });
       expect(pg.spec.replicas).toBe(1);
       expect(pg.spec.volumeClaimTemplates[0].spec).toMatchObject({
         storageClassName: "standard",

@@ -15,6 +15,7 @@ import { clusterSecretOf, type ClusterExternalSecret } from "../compiler/argocd/
 import { validateLayer } from "../compiler/argocd/validate.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
 import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 afterAll(cleanProjects);
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 
 /** The objects of rendered/argocd/, parsed back from the rendered YAML. */
-function layerFiles(r: CompileResult, kind?: string): any[] {
+function layerFiles(r: CompileResult, kind?: string): Parsed[] {
   return [...r.files]
     .filter(([path]) => path.startsWith("argocd/") && path.endsWith(".yaml"))
     .map(([, text]) => parse(text, { version: "1.1" }))
@@ -51,7 +52,9 @@ const tiny = (name: string) =>
   platform({
     name,
     namespace: name.slice(0, 63),
-    components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
+    components: {
+      api: service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }),
+    },
   });
 
 describe("cluster registration", () => {
@@ -129,12 +132,12 @@ describe("offline expansion", () => {
       if (platformName === "ossa") {
         const ingressHost = target.objects.find(
           (o) => o.object.kind === "Ingress" && o.object.metadata.name === "ossa-gateway",
-        )!.object as any;
+        )!.object as Parsed;
         expect(app.metadata.annotations!["link.argocd.argoproj.io/ossa-api"]).toBe(
           `https://${ingressHost.spec.rules[0].host}/`,
         );
       }
-      expect((app.spec as any).info.map((i: any) => i.name)).toEqual([
+      expect((app.spec as Parsed).info.map((i: Parsed) => i.name)).toEqual([
         "Source repository",
         "Rendered folder",
         "Rendered by",
@@ -281,7 +284,7 @@ describe("links", () => {
       namespace: "demo",
       components: {
         api: service({
-          image: "demo/api:1.0.0",
+          image: "docker.io/demo/api:1.0.0",
           ports: { http: 8080, metrics: 9090 },
           replicas: 2,
           resources: small,
@@ -314,7 +317,7 @@ describe("projects", () => {
     );
     expect(new Set(clusterScoped)).toEqual(new Set(["Namespace/ossa-platform"]));
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: "", kind: "Namespace", name: "ossa-platform" }]);
-    expect(project.spec.roles.map((r: any) => [r.name, r.policies])).toEqual([
+    expect(project.spec.roles.map((r: Parsed) => [r.name, r.policies])).toEqual([
       ["read-only", ["p, proj:ossa:read-only, applications, get, ossa/*, allow"]],
       [
         "ci-sync",
@@ -366,7 +369,7 @@ describe("projects", () => {
   it("the bootstrap project lets the root Application sync only the layer's own kinds into Argo CD's namespace", () => {
     const bootstrap = layerFiles(result, "AppProject").find((p) => p.metadata.name === "manifold");
     expect(bootstrap.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "argocd" }]);
-    expect(bootstrap.spec.namespaceResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`)).toEqual([
+    expect(bootstrap.spec.namespaceResourceWhitelist.map((k: Parsed) => `${k.group}/${k.kind}`)).toEqual([
       "/ConfigMap",
       "argoproj.io/AppProject",
       "argoproj.io/Application",
@@ -392,7 +395,7 @@ describe("validation of the layer", () => {
   it("runs the schema rules over rendered/argocd/: the layer is clean, a broken Application or an unknown kind is reported", () => {
     expect(result.argocd!.findings).toEqual([]);
     const [root] = result.argocd!.objects.filter((o) => o.kind === "Application");
-    const broken = structuredClone(root) as any;
+    const broken = structuredClone(root) as Parsed;
     delete broken.spec.destination;
     broken.spec.syncPolicy.retry.limit = "five";
     const unknown = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "argocd" } };
@@ -414,7 +417,7 @@ describe("settings", () => {
     expect(maps["argocd-cmd-params-cm"].data).toEqual({ [PROGRESSIVE_SYNCS_KEY]: "true" });
     // No custom resource sits in a waited-on wave without a health check, and no Application waits in a wave: no Lua.
     expect(maps["argocd-cm"].data).toEqual({ [TRACKING_KEY]: "annotation" });
-    for (const m of Object.values(maps) as any[])
+    for (const m of Object.values(maps) as Parsed[])
       expect(m.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe(
         "Prune=false,Delete=false,ServerSideApply=true",
       );
@@ -437,7 +440,7 @@ describe("settings", () => {
             containers: [
               {
                 name: "c",
-                image: "i:1",
+                image: "docker.io/library/i:1",
                 env: [{ name: "X", valueFrom: { secretKeyRef: { name: "made", key: "k" } } }],
               },
             ],
@@ -531,7 +534,7 @@ describe("the argocd/ description", () => {
     const layer = await repoArgoCd();
     delete layer.environments.staging;
     layer.environments.qa = layer.environments.dev;
-    let error: any;
+    let error: Parsed;
     try {
       checkProject({ ...repo, argocd: [{ file: "argocd/layer.ts", value: layer }] });
     } catch (e) {
@@ -549,7 +552,7 @@ describe("the argocd/ description", () => {
     const layer = await repoArgoCd();
     layer.environments.production.rollout.steps[0].roles = ["quaternary"];
     layer.branchh = "x";
-    const error: any = (() => {
+    const error: Parsed = (() => {
       try {
         checkProject({ ...repo, argocd: [{ file: "argocd/layer.ts", value: layer }] });
       } catch (e) {

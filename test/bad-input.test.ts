@@ -48,7 +48,7 @@ const CASES: { name: string; file: string; from: string | RegExp; to: string; ex
     name: "two objects with the same kind and name",
     file: "platforms/ossa.ts",
     from: "    monitoring: service({",
-    to: '    "redis-replica": service({ image: "ossa/cache:0.1.8", ports: { http: 3000 }, replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } } }),\n    monitoring: service({',
+    to: '    "redis-replica": service({ image: "docker.io/ossa/cache:0.1.8", ports: { http: 3000 }, replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } } }),\n    monitoring: service({',
     expect: [
       /platforms\/ossa\.ts: component redis-replica: unique: Service\/ossa-redis-replica .*two objects are both Service\/ossa-redis-replica \(components redis and redis-replica\)/,
       /\[targets ossa\/production\/us-west-2; ossa\/production\/us-east-1/,

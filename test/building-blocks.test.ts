@@ -12,7 +12,7 @@ describe("building blocks", () => {
         namespace: "demo",
         components: {
           api: service({
-            image: "demo/api:1.0.0",
+            image: "docker.io/demo/api:1.0.0",
             ports: { http: 8080, metrics: 9090 },
             replicas: 2,
             resources: small,
@@ -46,7 +46,7 @@ describe("building blocks", () => {
         namespace: "demo",
         components: {
           core: service({
-            image: "demo/core:1.0.0",
+            image: "docker.io/demo/core:1.0.0",
             ports: { http: 8011 },
             replicas: 2,
             resources: small,
@@ -70,7 +70,9 @@ describe("building blocks", () => {
       platform({
         name: "demo",
         namespace: "demo",
-        components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
+        components: {
+          api: service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }),
+        },
         dashboards: { overview: { title: "Demo", panels: [] } },
       }),
     ]);
@@ -101,7 +103,7 @@ describe("building blocks", () => {
         components: {
           db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources: small }),
         },
-        migrations: { image: "demo/migrate:1.0.0", command: ["migrate"], dependsOn: ["db"] },
+        migrations: { image: "docker.io/demo/migrate:1.0.0", command: ["migrate"], dependsOn: ["db"] },
       }),
     ]);
     expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet").map((s) => s.metadata.name)).toEqual([

@@ -26,7 +26,7 @@ function tempDir(): string {
 }
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
-const demo = (image = "demo/api:1.0.0") =>
+const demo = (image = "docker.io/demo/api:1.0.0") =>
   platform({
     name: "demo",
     namespace: "demo",
@@ -66,7 +66,7 @@ describe("the incremental-compile cache", () => {
   });
 
   it.each([
-    ["a description", { image: "demo/api:1.0.1" }, (id: string) => id.startsWith("demo/")],
+    ["a description", { image: "docker.io/demo/api:1.0.1" }, (id: string) => id.startsWith("demo/")],
     [
       "an environment",
       {

@@ -71,7 +71,8 @@ describe("context-foundation (seed 003) in production", () => {
         .filter((o) => o.kind === "StatefulSet")
         .map((s) => s.spec.volumeClaimTemplates[0].spec.resources.requests.storage),
     ];
-    expect(devStorage).toEqual(["50Gi", "20Gi", "20Gi"]);
+    // EBS limits: 16,000 IOPS need 32 GiB of gp3, and sc1 starts at 125 GiB.
+    expect(devStorage).toEqual(["125Gi", "32Gi", "32Gi"]);
   });
 
   it("configures the API from the ConfigMap and the secret references, never values", () => {

@@ -10,6 +10,7 @@ import { groupChanges } from "../compiler/diff/group.ts";
 import { COMMENT_MARKER, renderMarkdown, renderText } from "../compiler/diff/report.ts";
 import { unifiedDiff } from "../compiler/diff/lines.ts";
 import { toYaml } from "../compiler/yaml.ts";
+import type { Parsed } from "./helpers/parsed.ts";
 
 let repo: string;
 let oneNumber: DiffResult;
@@ -94,11 +95,12 @@ describe("diff of one changed number in a platform (HEAD against the working tre
     expect(run.stdout.length, run.stderr).toBeGreaterThan(0);
     const report = JSON.parse(run.stdout);
     const hpa = report.changes.find(
-      (c: any) => c.kind === "HorizontalPodAutoscaler" && c.application === "production/us-west-2/ossa",
+      (c: Parsed) => c.kind === "HorizontalPodAutoscaler" && c.application === "production/us-west-2/ossa",
     );
     expect(hpa.patch).toEqual([{ op: "replace", path: "/spec/maxReplicas", value: 60 }]);
     expect(
-      report.entries.find((e: any) => e.kind === "HorizontalPodAutoscaler" && e.environment === "production").regions,
+      report.entries.find((e: Parsed) => e.kind === "HorizontalPodAutoscaler" && e.environment === "production")
+        .regions,
     ).toEqual(["us-west-2", "us-east-1", "eu-west-1"]);
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(report);
     rmSync(out, { force: true });
@@ -124,7 +126,10 @@ const sts = (selector: Record<string, string>, extra: object = {}) => ({
   spec: {
     selector: { matchLabels: selector },
     serviceName: "db",
-    template: { metadata: { labels: selector }, spec: { containers: [{ name: "db", image: "postgres:16" }] } },
+    template: {
+      metadata: { labels: selector },
+      spec: { containers: [{ name: "db", image: "docker.io/library/postgres:16" }] },
+    },
     ...extra,
   },
 });
@@ -145,7 +150,7 @@ const deployment = (opts: { wave?: string; replicas?: number; cpu?: string; secr
         containers: [
           {
             name: "api",
-            image: "api:1.0.0",
+            image: "docker.io/library/api:1.0.0",
             env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: opts.secret ?? "db", key: "password" } } }],
             resources: { requests: { cpu: opts.cpu ?? "1", memory: "1Gi" } },
           },
@@ -196,8 +201,8 @@ describe("risk flags", () => {
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(3, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 3, cpu: "1" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(3, 10),
-    "production/us-west-2/app/job-backfill.yaml": job("tool:1.0.0"),
-    "production/us-west-2/app/job-migrate.yaml": job("tool:1.0.0", "PreSync"),
+    "production/us-west-2/app/job-backfill.yaml": job("docker.io/library/tool:1.0.0"),
+    "production/us-west-2/app/job-migrate.yaml": job("docker.io/library/tool:1.0.0", "PreSync"),
   });
   const head = tree({
     "production/us-west-2/app/statefulset-db.yaml": sts({ app: "db", tier: "data" }),
@@ -211,8 +216,8 @@ describe("risk flags", () => {
     "production/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(2, 10),
     "staging/us-west-2/app/deployment-api.yaml": deployment({ replicas: 1, cpu: "500m" }),
     "staging/us-west-2/app/horizontalpodautoscaler-api.yaml": hpa(1, 5),
-    "production/us-west-2/app/job-backfill.yaml": job("tool:1.1.0"),
-    "production/us-west-2/app/job-migrate.yaml": job("tool:1.1.0", "PreSync"),
+    "production/us-west-2/app/job-backfill.yaml": job("docker.io/library/tool:1.1.0"),
+    "production/us-west-2/app/job-migrate.yaml": job("docker.io/library/tool:1.1.0", "PreSync"),
   });
   const blocks = groupChanges(compareTrees(base, head));
   const risks = (kind: string, env = "production") =>

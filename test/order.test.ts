@@ -9,7 +9,14 @@ import { WAVE_ANNOTATION } from "../compiler/sync/annotations.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const svc = (dependsOn: string[] = [], extra = {}) =>
-  service({ image: "demo/app:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, dependsOn, ...extra });
+  service({
+    image: "docker.io/demo/app:1.0.0",
+    ports: { http: 8080 },
+    replicas: 2,
+    resources: small,
+    dependsOn,
+    ...extra,
+  });
 const wave = (o: KubeObject) => Number(o.metadata.annotations?.[WAVE_ANNOTATION]);
 
 async function compileError(p: PlatformDescription): Promise<string[]> {
@@ -100,7 +107,7 @@ describe("waves", () => {
       worker: svc(["api"]),
       standalone: svc(),
     },
-    migrations: { image: "demo/app:1.0.0", command: ["migrate"], dependsOn: ["db"] },
+    migrations: { image: "docker.io/demo/app:1.0.0", command: ["migrate"], dependsOn: ["db"] },
     notify: { webhook: secretRef("demo-alerts", "webhook") },
   });
 

@@ -44,7 +44,7 @@ describe("ossa (seeds 000 and 001) in production", () => {
     ];
     expect(sources).toContain("url: http://prometheus-operated.ossa-platform.svc:9090");
     expect(find(prod, "Deployment", "ossa-jaeger").spec.template.spec.containers[0].image).toMatch(
-      /^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/,
+      /^docker\.io\/jaegertracing\/all-in-one:\d+\.\d+\.\d+$/,
     );
     expect(find(prod, "NetworkPolicy", "ossa-prometheus-clients").spec.egress[0].ports).toEqual([
       { protocol: "TCP", port: 9090 },

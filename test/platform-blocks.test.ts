@@ -21,7 +21,7 @@ async function failure(p: PlatformDescription): Promise<string> {
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const api = (extra: object = {}) =>
-  service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
+  service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
 const demo = (extra: Partial<PlatformDescription>) =>
   platform({ name: "demo", namespace: "demo", components: { api: api() }, ...extra });
 
@@ -54,9 +54,9 @@ describe("platform building blocks", () => {
         ],
       },
     });
-    // The quota leaves room for the VPA's maximum requests.
+    // The quota leaves room for the VPA's maximum requests, and for one rolling-update surge pod at that maximum.
     const [quota] = objectsOf(result, "demo/production/us-west-2", "ResourceQuota");
-    expect(quota.spec.hard["requests.cpu"]).toBe("2");
+    expect(quota.spec.hard["requests.cpu"]).toBe("3");
   });
 
   it("Neo4j clusters over its peer ports with more than one replica, and runs alone with one", async () => {
@@ -138,9 +138,9 @@ describe("platform building blocks", () => {
     ]);
     const open = objectsOf(result, id, "PeerAuthentication").find((p) => p.metadata.name === "api");
     expect(open.spec.portLevelMtls).toEqual({ "8080": { mode: "PERMISSIVE" } });
-    // 4 pods, each with Istio's 100m sidecar on top of 100m, and the smoke-test hook's 50m (hooks run outside the
-    // mesh).
-    expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("850m");
+    // 4 pods, each with Istio's 100m sidecar on top of 100m, the smoke-test hook's 50m (hooks run outside the mesh),
+    // and one rolling-update surge pod (25% of 2, rounded up) with its sidecar.
+    expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("1050m");
   });
 
   it("a service's files become a ConfigMap per directory, mounted read-only there", async () => {
@@ -163,14 +163,16 @@ describe("platform building blocks", () => {
     const result = await compilePlatforms([
       demo({
         recordingRules: { slo: [{ record: "demo:up", expr: "avg(up)" }] },
-        alerts: { slo: [{ alert: "DemoDown", expr: "demo:up < 1", for: "5m", severity: "critical", summary: "down" }] },
+        alerts: {
+          "slo-alerts": [{ alert: "DemoDown", expr: "demo:up < 1", for: "5m", severity: "critical", summary: "down" }],
+        },
       }),
     ]);
     const [rule] = objectsOf(result, "demo/staging/us-east-1", "PrometheusRule");
     expect(rule.spec.groups).toEqual([
       { name: "slo", rules: [{ record: "demo:up", expr: "avg(up)" }] },
       {
-        name: "slo",
+        name: "slo-alerts",
         rules: [
           {
             alert: "DemoDown",

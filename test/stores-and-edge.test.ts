@@ -30,7 +30,7 @@ import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const api = (extra: Partial<Parameters<typeof service>[0]> = {}) =>
-  service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
+  service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small, ...extra });
 
 function demo(components: Record<string, Component>, extra: Partial<PlatformDescription> = {}): PlatformDescription {
   // A platform with a relational database must declare its migrations.
@@ -38,7 +38,7 @@ function demo(components: Record<string, Component>, extra: Partial<PlatformDesc
     (k) => components[k].type === "store" && (components[k] as { engine: string }).engine === "postgres",
   );
   const migrations = relational.length
-    ? { image: "demo/migrate:1.0.0", command: ["migrate"], dependsOn: relational }
+    ? { image: "docker.io/demo/migrate:1.0.0", command: ["migrate"], dependsOn: relational }
     : undefined;
   // Production policy asks for two replicas; these tests look at single-replica building blocks.
   const waived = Object.fromEntries(
@@ -103,7 +103,7 @@ describe("postgres flavors", () => {
         {
           db: postgres({
             flavor: "official",
-            image: "supabase/postgres:15.1.0.117",
+            image: "docker.io/supabase/postgres:15.1.0.117",
             replicas: 1,
             storage: "1Gi",
             database: "app",
@@ -124,7 +124,7 @@ describe("postgres flavors", () => {
         set.spec.template.spec.containers[0].env.map((e: IEnvVar) => [e.name, e.value ?? e.valueFrom]),
       );
       expect(env).toEqual({
-        PGDATA: "/var/lib/postgresql/data/pgdata",
+        PGDATA: "/var/lib/postgresql/data",
         POSTGRES_DB: "app",
         POSTGRES_USER: "app",
         POSTGRES_PASSWORD: { secretKeyRef: { name: "db", key: "password" } },
@@ -248,7 +248,7 @@ describe("platform ingresses", () => {
   it("route several hosts and paths under the region's domain, with one cert-manager certificate", async () => {
     const result = await compilePlatforms([
       demo(
-        { api: api(), web: api({ image: "demo/web:1.0.0", ports: { web: 3000 } }) },
+        { api: api(), web: api({ image: "docker.io/demo/web:1.0.0", ports: { web: 3000 } }) },
         {
           ingresses: ingress(
             [
@@ -331,7 +331,7 @@ describe("web frontend", () => {
         {
           api: api({ expose: { host: "api" } }),
           web: webFrontend({
-            image: "demo/web:1.0.0",
+            image: "docker.io/demo/web:1.0.0",
             port: 3001,
             replicas: 2,
             resources: small,
@@ -355,7 +355,7 @@ describe("web frontend", () => {
   it("a secret in its ConfigMap is an error", async () => {
     const p = demo({
       web: webFrontend({
-        image: "demo/web:1.0.0",
+        image: "docker.io/demo/web:1.0.0",
         port: 3001,
         replicas: 1,
         resources: small,

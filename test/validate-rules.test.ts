@@ -20,7 +20,7 @@ const demo = platform({
   components: {
     db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("demo-db", "password"), resources }),
     api: service({
-      image: "demo/api:1.0.0",
+      image: "docker.io/demo/api:1.0.0",
       ports: { http: 8080, metrics: 9090 },
       replicas: 2,
       resources,
@@ -32,7 +32,7 @@ const demo = platform({
       metrics: { port: "metrics" },
     }),
   },
-  migrations: { image: "demo/api:1.0.0", command: ["migrate"], dependsOn: ["db"], resources },
+  migrations: { image: "docker.io/demo/api:1.0.0", command: ["migrate"], dependsOn: ["db"], resources },
 });
 
 let targets: Map<string, CompiledTarget>;
@@ -58,7 +58,9 @@ function run(change: Change, id = "demo/production/us-west-2", policy?: Record<s
   const target = policy
     ? { ...t.target, policy: { ...t.target.policy, rules: policy as ResolvedTarget["policy"]["rules"] } }
     : t.target;
-  return validateTarget(target, changed);
+  // Production reports every image without a digest as a warning (test/image-registries.test.ts covers that rule);
+  // the cases here assert the other rules' findings exactly.
+  return validateTarget(target, changed).filter((f) => f.rule !== "image-digests");
 }
 const brief = (f: Finding) => `${f.severity} ${f.rule} ${f.object} ${f.pointer}: ${f.message}`;
 
@@ -210,7 +212,6 @@ describe("validation rules", () => {
         ];
       },
       expect: [
-        "error schema Certificate/demo-api /apiVersion: no schema is known for cert-manager.io/v1/Certificate",
         'error pod-references Deployment/demo-api /spec/template/spec/volumes/2/secret/secretName: refers to Secret "demo-ca", which this Application does not render',
       ],
     },

@@ -140,7 +140,7 @@ describe("toYaml", () => {
   it("quotes exactly the strings YAML would misread", () => {
     expect(isPlainSafe("yes")).toBe(false);
     expect(isPlainSafe("0775")).toBe(false);
-    expect(isPlainSafe("ossa/gateway:0.1.8")).toBe(true);
+    expect(isPlainSafe("docker.io/ossa/gateway:0.1.8")).toBe(true);
     expect(isPlainSafe("500m")).toBe(true);
     expect(isPlainSafe("e0")).toBe(false); // a YAML 1.1 float (the exponent form needs no digits before it)
     expect(isPlainSafe("e")).toBe(true);

@@ -24,6 +24,7 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
+import { gatewayCertificate } from "./gateway-certificate.ts";
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 
 /** One rule of an Istio AuthorizationPolicy as Manifold writes it: who may call, on which ports. */
@@ -74,8 +75,9 @@ function authorizationPolicies(
   const out: RenderedObject[] = [];
   const ns = target.namespace;
   // An ALLOW policy with no rules matches nothing: every request not allowed below is denied.
+  // Policies are foundation: in place before any workload whose traffic they allow or deny.
   out.push({
-    band: "edge",
+    band: "foundation",
     object: plain(new AuthorizationPolicy({ metadata: meta("allow-nothing", "mesh"), spec: {} })),
   });
   const keys = Object.keys(target.components).sort();
@@ -123,7 +125,7 @@ function authorizationPolicies(
     if (!rules.length) continue;
     const name = objectName(target, key);
     out.push({
-      band: "edge",
+      band: "foundation",
       component: key,
       object: plain(
         new AuthorizationPolicy({
@@ -316,7 +318,7 @@ function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gatew
       },
     }),
   );
-  return [gatewayObject, virtualService];
+  return [gatewayObject, gatewayCertificate(target, gateway.credentialName, host, ISTIO_NAMESPACE), virtualService];
 }
 
 /** One DestinationRule per component with circuit breaking: connection pool, outlier detection, mutual TLS. */

@@ -1,7 +1,9 @@
 /**
  * The namespace a platform runs in, enforcing Pod Security `restricted`, and
  * a ResourceQuota sized from the description: every workload at its
- * autoscale maximum, so the quota never stops an HPA from scaling.
+ * autoscale maximum, so the quota never stops an HPA from scaling, plus room
+ * for the largest rolling-update surge (and the hook Jobs), so a rollout at
+ * full scale is never refused its new pods.
  */
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
@@ -11,6 +13,7 @@ import { platformLabels } from "./naming.ts";
 import { ISTIO_SIDECAR } from "./mesh.ts";
 import { CONFIG_RELOADER } from "./prometheus-stack.ts";
 import { plain } from "./objects.ts";
+import { componentSurge } from "./surge.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** A sum in nano-units as a canonical quantity; byte amounts keep a binary suffix. */
@@ -23,8 +26,8 @@ function sumToQuantity(nanos: bigint, bytes: boolean): string {
 }
 
 /**
- * Peak usage of the platform: the sum over workloads of (maximum replicas × per-pod amount), sidecars and claims
- * included.
+ * Peak usage of the platform: the sum over workloads of (maximum replicas × per-pod amount), plus the largest
+ * rolling-update surge (per resource, the most any one workload's surge pods need), sidecars and claims included.
  */
 export function peakUsage(target: ResolvedTarget): Record<string, string> {
   const sums = new Map<string, bigint>();
@@ -34,6 +37,12 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
   };
   let pods = 0;
   let claims = 0;
+  const surge = new Map<string, bigint>();
+  const widen = (key: string, amount: string | undefined, count: number) => {
+    const need = amount === undefined ? 0n : parseQuantity(amount).nanos * BigInt(count);
+    if (need > (surge.get(key) ?? 0n)) surge.set(key, need);
+  };
+  let surgePods = 0;
   for (const c of Object.values(target.components)) {
     const max = c.type === "service" && c.autoscale ? c.autoscale.max : c.replicas;
     pods += max;
@@ -43,6 +52,12 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     add("requests.memory", vpaMax?.memory ?? c.resources.requests?.memory, max);
     add("limits.cpu", c.resources.limits?.cpu, max);
     add("limits.memory", c.resources.limits?.memory, max);
+    const extra = componentSurge(c);
+    surgePods = Math.max(surgePods, extra);
+    widen("requests.cpu", vpaMax?.cpu ?? c.resources.requests?.cpu, extra);
+    widen("requests.memory", vpaMax?.memory ?? c.resources.requests?.memory, extra);
+    widen("limits.cpu", c.resources.limits?.cpu, extra);
+    widen("limits.memory", c.resources.limits?.memory, extra);
     if (c.type === "store") {
       add("requests.storage", c.storage, c.replicas);
       claims += c.replicas;
@@ -67,7 +82,9 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
       claims += part.replicas;
     }
   }
-  // Every pod in the mesh carries Istio's sidecar.
+  pods += surgePods;
+  for (const [key, nanos] of surge) sums.set(key, (sums.get(key) ?? 0n) + nanos);
+  // Every pod in the mesh carries Istio's sidecar (surge pods included).
   if (target.mesh) {
     add("requests.cpu", ISTIO_SIDECAR.requests.cpu, pods);
     add("requests.memory", ISTIO_SIDECAR.requests.memory, pods);

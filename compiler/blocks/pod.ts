@@ -2,6 +2,7 @@
  * The pod template every workload shares: restricted security context,
  * canonical resources, env from values, secrets and component URLs.
  */
+import { spreadConstraints } from "./spread.ts";
 import type {
   IIoK8sApiCoreV1Container as Container,
   IIoK8sApiCoreV1EnvVar as EnvVar,
@@ -133,9 +134,14 @@ export interface PodOptions {
   writablePaths: string[];
   extraVolumes?: Volume[];
   extraMounts?: VolumeMount[];
+  /** Containers that run before the main one (e.g. seeding writable paths from the image). */
+  initContainers?: Container[];
+  /** Selector labels of a replicated workload's pods, to spread them across zones and nodes. */
+  spread?: Record<string, string>;
 }
 
-function volumeName(path: string): string {
+/** The name of the emptyDir volume behind a writable path. */
+export function volumeName(path: string): string {
   return ("tmp" + path.replace(/[^a-z0-9]+/gi, "-").toLowerCase()).replace(/-+$/, "").slice(0, 63);
 }
 
@@ -162,6 +168,8 @@ export function podTemplate(options: PodOptions): PodTemplateSpec {
         fsGroup: options.runAsUser,
         seccompProfile: { type: "RuntimeDefault" },
       },
+      topologySpreadConstraints: options.spread ? spreadConstraints(options.spread) : undefined,
+      initContainers: options.initContainers?.length ? options.initContainers : undefined,
       containers: [
         {
           ...options.container,

@@ -164,6 +164,7 @@ function serviceDeployment(
         automountToken: token,
         runAsUser: 1000,
         writablePaths: c.writablePaths ?? ["/tmp"],
+        spread: minReplicas(c) >= 2 ? selectorLabels(target, name) : undefined,
         extraVolumes: files.volumes.length ? files.volumes : undefined,
         extraMounts: files.mounts.length ? files.mounts : undefined,
         container: {

@@ -22,6 +22,7 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { disruptionBudget, serviceAccount } from "./service.ts";
+import { seedContainers } from "./seed-paths.ts";
 
 interface PodSet {
   setName: string;
@@ -213,6 +214,8 @@ function storeStatefulSet(
     writablePaths: engine.writablePaths,
     extraVolumes: b.init.volumes,
     extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...b.init.mounts],
+    spread: set.replicas >= 2 ? podSelector : undefined,
+    initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),
     container: {
       name: c.engine,
       image: c.image,
@@ -221,7 +224,7 @@ function storeStatefulSet(
       env: [...engine.env(ctx), ...envVars(target, c.env)],
       resources: canonicalResources(c.resources),
       readinessProbe: engine.probe(ctx),
-      livenessProbe: { ...engine.probe(ctx), initialDelaySeconds: 30 },
+      livenessProbe: { ...(engine.liveness ?? engine.probe)(ctx), initialDelaySeconds: 30 },
     },
   });
   return new StatefulSet({
@@ -229,7 +232,7 @@ function storeStatefulSet(
     spec: {
       serviceName: headless,
       replicas: set.replicas,
-      podManagementPolicy: engine.podManagementPolicy ?? "OrderedReady",
+      podManagementPolicy: engine.peersForReadiness ? "Parallel" : "OrderedReady",
       updateStrategy: { type: "RollingUpdate" },
       selector: { matchLabels: podSelector },
       template,

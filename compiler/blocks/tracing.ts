@@ -62,7 +62,7 @@ export function buildTracing(target: ResolvedTarget): RenderedObject[] {
   }
   if (target.mesh && target.mesh.authorization !== false) {
     out.push({
-      band: "edge",
+      band: "foundation",
       component: tracing.collector,
       object: plain(
         new AuthorizationPolicy({

@@ -2,7 +2,7 @@ import type { Resources, SecretRef, ServiceComponent } from "./types.ts";
 import { service } from "./service.ts";
 
 /** The pinned Grafana image. */
-export const GRAFANA_IMAGE = "grafana/grafana:11.3.1";
+export const GRAFANA_IMAGE = "docker.io/grafana/grafana:11.3.1";
 
 export interface GrafanaOptions extends Partial<Omit<ServiceComponent, "type" | "ports" | "files">> {
   /** The admin password, from the secret store. */

@@ -15,5 +15,6 @@ export const POLICY_RULES = [
   "min-replicas",
   "pdb-allows-drain",
   "hpa",
+  "image-digests",
 ] as const;
 export type PolicyRule = (typeof POLICY_RULES)[number];

@@ -482,6 +482,9 @@ export const environmentShape = object<EnvironmentDescription>({
     disruptionBudgets: bool,
     resourceQuota: bool,
     rules: optional(record(oneOf("off", "warning", "error"), oneOf(...POLICY_RULES))),
+    registries: optional(
+      list(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, "a registry host such as docker.io"), { min: 1 }),
+    ),
   }),
   overrides: optional(layerShape),
 });

@@ -500,9 +500,14 @@ export interface EnvironmentPolicy {
    * The level of each policy rule in this environment: `off`, `warning` (reported,
    * does not fail the compile) or `error`. A rule not named is an error. The
    * rules: requests-limits, probes, pinned-images, restricted-pods,
-   * min-replicas, pdb-allows-drain, hpa.
+   * min-replicas, pdb-allows-drain, hpa, image-digests.
    */
   rules?: Partial<Record<PolicyRule, PolicyLevel>>;
+  /**
+   * The registry hosts images may come from (e.g. `docker.io`, `ghcr.io`); any host when omitted. Every image
+   * names its registry host either way.
+   */
+  registries?: string[];
 }
 
 export type { PolicyLevel, PolicyRule } from "./policy.ts";

@@ -28,8 +28,18 @@ export interface StoreEngineDefinition {
   ports: Record<string, number>;
   /** Ports only peers of the same store use (cluster traffic): on the headless Service, never the client one. */
   peerPorts?: Record<string, number>;
-  /** How the StatefulSet starts pods; `OrderedReady` unless members must start together to form a cluster. */
-  podManagementPolicy?: "OrderedReady" | "Parallel";
+  /**
+   * True when a member only becomes Ready once its peers run (a quorum or cluster must form first): the StatefulSet
+   * then starts its pods in parallel, as `OrderedReady` would wait forever for pod 0.
+   */
+  peersForReadiness?: boolean;
+  /** Probe paths whose answer depends on peers (cluster health): a liveness probe must never use them. */
+  peerDependentPaths?: string[];
+  /**
+   * Directories the image's own configuration reads at start. A volume mounted there hides the image's files, so the
+   * block seeds it from the image first (an init container copies the directory into the volume).
+   */
+  imageConfigPaths?: string[];
   /** Where the persistent volume is mounted. */
   dataPath: string;
   /** The non-root user the image runs as. */
@@ -38,10 +48,17 @@ export interface StoreEngineDefinition {
   writablePaths: string[];
   /** True when other regions run replicas that follow the primary region's primary. */
   crossRegion: boolean;
+  /**
+   * The data directory the image's own configuration pins (e.g. `data_directory` in its postgresql.conf), and the
+   * environment variable that must agree with it. It lies below the volume mount: the volume's root holds lost+found.
+   */
+  pinnedDataDirectory?: { env: string; path: string };
   /** Environment variables for one pod set. */
   env(ctx: StoreEnvContext): EnvVar[];
-  /** Readiness and liveness probe. */
+  /** Readiness probe, and liveness probe unless `liveness` is set. */
   probe(ctx: StoreEnvContext): Probe;
+  /** Liveness probe, when readiness depends on peers (a restart cannot bring peers back). */
+  liveness?(ctx: StoreEnvContext): Probe;
   /** Command and args, when the image's defaults are not enough. */
   command?(ctx: StoreEnvContext & { replicas: number }): { command?: string[]; args?: string[] };
   /** Where the image runs first-start scripts from (`initScripts`); engines without one reject them. */

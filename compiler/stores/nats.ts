@@ -10,12 +10,16 @@ import { fromSecret } from "./engine.ts";
  * A `password` becomes the client token (`--auth`).
  */
 export const natsEngine: StoreEngineDefinition = {
-  image: "nats:2.10.22-alpine",
+  image: "docker.io/library/nats:2.10.22-alpine",
   ports: { client: 4222, cluster: 6222, monitor: 8222 },
   dataPath: "/data",
   runAsUser: 1000,
   writablePaths: ["/tmp"],
   crossRegion: false,
+  // JetStream's /healthz waits for the meta group's quorum: members start together, and liveness asks only
+  // whether this server runs JetStream (restarting a member never brings its peers back).
+  peersForReadiness: true,
+  peerDependentPaths: ["/healthz"],
   env({ spec }) {
     const vars: EnvVar[] = [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }];
     if (spec.password) vars.push(fromSecret("NATS_TOKEN", spec.password.name, spec.password.key));
@@ -24,6 +28,14 @@ export const natsEngine: StoreEngineDefinition = {
   probe() {
     return {
       httpGet: { path: "/healthz", port: "monitor" },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 6,
+    };
+  },
+  liveness() {
+    return {
+      httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" },
       periodSeconds: 10,
       timeoutSeconds: 3,
       failureThreshold: 6,

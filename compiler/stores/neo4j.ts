@@ -9,7 +9,7 @@ import { fromSecret } from "./engine.ts";
  * The password secret holds `NEO4J_AUTH` (`neo4j/<password>`).
  */
 export const neo4jEngine: StoreEngineDefinition = {
-  image: "neo4j:5.26.0-enterprise",
+  image: "docker.io/library/neo4j:5.26.0-enterprise",
   ports: { http: 7474, https: 7473, bolt: 7687, metrics: 2004 },
   peerPorts: { discovery: 5000, transaction: 6000, raft: 7000 },
   dataPath: "/data",
@@ -23,7 +23,9 @@ export const neo4jEngine: StoreEngineDefinition = {
     "/var/lib/neo4j/plugins",
   ],
   crossRegion: false,
-  podManagementPolicy: "Parallel",
+  // The entrypoint writes NEO4J_* settings into conf/neo4j.conf: the directory is writable, seeded from the image.
+  imageConfigPaths: ["/var/lib/neo4j/conf"],
+  peersForReadiness: true,
   env({ spec, setName, headlessName, namespace }) {
     const replicas = spec.replicas;
     const peer = (i: number) => `${setName}-${i}.${headlessName}.${namespace}.svc.cluster.local:5000`;

@@ -9,17 +9,22 @@ import { fromSecret } from "./engine.ts";
  * region runs one standalone server (no cross-region replicas).
  */
 export const postgresOfficialEngine: StoreEngineDefinition = {
-  image: "postgres:16.4",
+  image: "docker.io/library/postgres:16.4",
   ports: { postgres: 5432 },
-  dataPath: "/var/lib/postgresql/data",
+  // The volume holds the data directory: supabase's postgresql.conf pins data_directory to /var/lib/postgresql/data,
+  // which PGDATA matches, and it is a subdirectory (the volume's root holds lost+found, and initdb wants it empty).
+  dataPath: "/var/lib/postgresql",
+  pinnedDataDirectory: { env: "PGDATA", path: "/var/lib/postgresql/data" },
   // The images' postgres user; the entrypoint's nss_wrapper covers a UID without a passwd entry.
   runAsUser: 999,
   writablePaths: ["/tmp", "/var/run/postgresql", "/etc/postgresql-custom"],
   crossRegion: false,
+  // supabase's postgresql.conf includes files from here; the official image has no such directory (nothing to copy).
+  imageConfigPaths: ["/etc/postgresql-custom"],
   initScriptsPath: "/docker-entrypoint-initdb.d",
   env({ spec }) {
-    // A subdirectory, because the volume's root holds lost+found and initdb wants an empty directory.
-    const vars: EnvVar[] = [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }];
+    // Below the volume (mounted at /var/lib/postgresql), whose root holds lost+found: initdb wants an empty directory.
+    const vars: EnvVar[] = [{ name: "PGDATA", value: "/var/lib/postgresql/data" }];
     if (spec.password) vars.push(fromSecret("POSTGRES_PASSWORD", spec.password.name, spec.password.key));
     if (spec.user) vars.push({ name: "POSTGRES_USER", value: spec.user });
     if (spec.database) vars.push({ name: "POSTGRES_DB", value: spec.database });

@@ -4,7 +4,7 @@ import { fromSecret } from "./engine.ts";
 
 /** PostgreSQL on the Bitnami image: streaming replication configured by environment variables. */
 export const postgresEngine: StoreEngineDefinition = {
-  image: "bitnami/postgresql:16.4.0",
+  image: "docker.io/bitnami/postgresql:16.4.0",
   ports: { postgres: 5432 },
   dataPath: "/bitnami/postgresql",
   runAsUser: 1001,

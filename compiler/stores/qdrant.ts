@@ -8,12 +8,15 @@ import { fromSecret } from "./engine.ts";
  * cross-region replication, so every region runs its own cluster.
  */
 export const qdrantEngine: StoreEngineDefinition = {
-  image: "qdrant/qdrant:v1.12.4-unprivileged",
+  image: "docker.io/qdrant/qdrant:v1.12.4-unprivileged",
   ports: { http: 6333, grpc: 6334, p2p: 6335 },
   dataPath: "/qdrant/storage",
   runAsUser: 1000,
   writablePaths: ["/qdrant/snapshots", "/tmp"],
   crossRegion: false,
+  // /readyz waits for the Raft consensus with the peers: members start together, and liveness probes /livez.
+  peersForReadiness: true,
+  peerDependentPaths: ["/readyz"],
   env({ spec }) {
     const vars: EnvVar[] = [
       { name: "QDRANT__CLUSTER__ENABLED", value: "true" },
@@ -24,6 +27,9 @@ export const qdrantEngine: StoreEngineDefinition = {
   },
   probe() {
     return { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
+  },
+  liveness() {
+    return { httpGet: { path: "/livez", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };
   },
   command({ setName, headlessName, namespace }) {
     const self = `http://$(HOSTNAME).${headlessName}.${namespace}.svc:6335`;

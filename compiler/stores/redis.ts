@@ -4,7 +4,7 @@ import { fromSecret } from "./engine.ts";
 
 /** Redis on the Bitnami image: replicas follow the primary through `REDIS_MASTER_HOST`. */
 export const redisEngine: StoreEngineDefinition = {
-  image: "bitnami/redis:7.4.1",
+  image: "docker.io/bitnami/redis:7.4.1",
   ports: { redis: 6379 },
   dataPath: "/bitnami/redis/data",
   runAsUser: 1001,

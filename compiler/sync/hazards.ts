@@ -24,7 +24,7 @@ interface CrdShape {
 }
 
 export interface Hazard {
-  rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run";
+  rule: "late-reference" | "missing-reference" | "same-wave-dependency" | "crd-dry-run" | "late-policy";
   severity: "error" | "warning";
   object: string;
   message: string;

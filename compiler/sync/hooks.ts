@@ -25,7 +25,7 @@ export function deletePolicy(hook: Pick<HookSpec, "phase">): string {
 }
 
 /** A pinned image with curl and a shell, for the smoke test and notifications. */
-export const CURL_IMAGE = "curlimages/curl:8.10.1";
+export const CURL_IMAGE = "docker.io/curlimages/curl:8.10.1";
 
 const SMALL: Resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 

@@ -36,6 +36,7 @@ import { unknownFieldsRule } from "./rules/unknown-fields.ts";
 import { urlReferencesRule } from "./rules/url-references.ts";
 import { vpaTargetsRule } from "./rules/vpa-targets.ts";
 import { UNWAIVABLE, waiversRule } from "./rules/waivers.ts";
+import { OPERATIONAL_RULES } from "./operational.ts";
 import { WAIVER_PREFIX } from "../describe/waivers.ts";
 
 export { WAIVER_PREFIX };
@@ -77,6 +78,7 @@ export const RELATION_RULES: Rule[] = [
   restrictedPodsRule,
   minReplicasRule,
   disruptionRule,
+  ...OPERATIONAL_RULES,
 ];
 
 /** Every rule, in the order they report: schema, references, policy, then the waivers themselves. */

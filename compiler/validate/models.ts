@@ -29,6 +29,7 @@ import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1b
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication";
 import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
 
@@ -92,6 +93,7 @@ export const MODELS: Record<string, ModelClass> = {
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
   "external-secrets.io/v1/ExternalSecret": ExternalSecret,
+  "cert-manager.io/v1/Certificate": Certificate,
   "argoproj.io/v1alpha1/Application": Application,
   "argoproj.io/v1alpha1/ApplicationSet": ApplicationSet,
   "argoproj.io/v1alpha1/AppProject": AppProject,

@@ -1,0 +1,25 @@
+import type { Rule } from "../context.ts";
+import { containersOf } from "../../kube/pods.ts";
+import { parseImage } from "../image-reference.ts";
+
+/**
+ * Images pin a digest (`tag@sha256:…`), so a moved tag cannot change what runs. A policy rule: the environment decides
+ * whether a missing digest is an error, a warning or nothing. The compiler never makes a digest up.
+ */
+export const imageDigestsRule: Rule = {
+  name: "image-digests",
+  description: "images pin a digest (the environment's policy sets the level)",
+  check(ctx, report) {
+    for (const o of ctx.objects) {
+      for (const { container, pointer } of containersOf(o.object)) {
+        const image = String(container.image);
+        if (!parseImage(image).digest)
+          report(o, {
+            pointer: `${pointer}/image`,
+            message: `image "${image}" has no digest`,
+            fix: "pin it as tag@sha256:<digest>, with the digest read from the registry",
+          });
+      }
+    }
+  },
+};
