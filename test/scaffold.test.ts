@@ -65,7 +65,7 @@ describe("manifold init", () => {
     const deployment = parse(
       readFileSync(join(root, "rendered/dev/us-west-2/hello/deployment-hello-web.yaml"), "utf8"),
     );
-    expect(deployment.spec.template.spec.containers[0].image).toBe("nginxinc/nginx-unprivileged:1.27.3");
+    expect(deployment.spec.template.spec.containers[0].image).toBe("docker.io/nginxinc/nginx-unprivileged:1.27.3");
     expect(existsSync(join(root, "rendered/argocd"))).toBe(true);
     const after = sh(root, "npm", ["test", "--", "--test-reporter=tap"]);
     expect(after.status, after.out).toBe(0);

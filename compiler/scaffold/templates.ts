@@ -55,7 +55,7 @@ export default platform({
   components: {
     web: service({
       description: "the ${name} web front end",
-      image: "nginxinc/nginx-unprivileged:1.27.3", // pin a tag or digest: "latest" is refused
+      image: "docker.io/nginxinc/nginx-unprivileged:1.27.3", // registry, then a pinned tag (or tag@sha256:…); "latest" is refused
       ports: { http: 8080 },
       replicas: 2,
       resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
@@ -89,7 +89,11 @@ export default environment({
       "min-replicas": "error",
       "pdb-allows-drain": "error",
       hpa: "error",
+      // Off until images are pinned by digest (tag@sha256:…, read from the registry); then make it an error,
+      // at least in production.
+      "image-digests": "off",
     },
+    registries: ["docker.io", "ghcr.io"], // where images may come from
   },
 });
 `;
@@ -122,6 +126,8 @@ import { environmentNames } from ${JSON.stringify("../regions/_clusters.ts")};
 //     rollout: { type: "RollingSync",
 //       steps: [{ roles: ["secondary"], maxUpdate: 1 }, { roles: ["primary"], maxUpdate: 1 }] } }
 export default argocd({
+  // The Argo CD version your management cluster runs: a rendered field it lacks is a compile error.
+  argocdVersion: "3.3",
   repoURL: "https://git.example.com/platform/deploy.git",
   branch: "rendered-manifests",
   namespace: "argocd",
