@@ -71,92 +71,109 @@ function claim(storage: string, storageClass: string | undefined): IStorageSpec 
   return { volumeClaimTemplate: volumeClaimTemplate as IEmbeddedPersistentVolumeClaim };
 }
 
-function networkPolicies(target: ResolvedTarget, prom: string, am: string): RenderedObject[] {
-  const stack = target.prometheusStack!;
-  const labels = platformLabels(target, "network-policy");
-  const ns = target.namespace;
-  const api = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
-  const policies = [
+/** Prometheus' policy: scraped-from and queried in the namespace; scrapes it, pushes alerts, reads the API. */
+function prometheusPolicy(target: ResolvedTarget, prom: string, labels: Record<string, string>): NetworkPolicy {
+  return new NetworkPolicy({
+    metadata: { name: prom, namespace: target.namespace, labels },
+    spec: {
+      podSelector: { matchLabels: operatorPodLabels(prom) },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9090 }] }],
+      // Scrape anything in the namespace, push alerts, and read the Kubernetes API for service discovery.
+      egress: [
+        { to: [{ podSelector: {} }] },
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+          ports: [
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 6443 },
+          ],
+        },
+      ],
+    },
+  });
+}
+
+/** Alertmanager's policy: alerts from Prometheus, gossip between peers, receivers outside the cluster. */
+function alertmanagerPolicy(
+  target: ResolvedTarget,
+  prom: string,
+  am: string,
+  labels: Record<string, string>,
+): NetworkPolicy {
+  return new NetworkPolicy({
+    metadata: { name: am, namespace: target.namespace, labels },
+    spec: {
+      podSelector: { matchLabels: operatorPodLabels(am) },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [
+        {
+          from: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }],
+          ports: [{ protocol: "TCP", port: 9093 }],
+        },
+        {
+          from: [{ podSelector: { matchLabels: operatorPodLabels(am) } }],
+          ports: [
+            { protocol: "TCP", port: 9094 },
+            { protocol: "UDP", port: 9094 },
+          ],
+        },
+      ],
+      // Peers gossip; receivers (email, chat, paging) are outside the cluster over TLS.
+      egress: [
+        {
+          to: [{ podSelector: { matchLabels: operatorPodLabels(am) } }],
+          ports: [
+            { protocol: "TCP", port: 9094 },
+            { protocol: "UDP", port: 9094 },
+          ],
+        },
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+          ports: [
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 587 },
+          ],
+        },
+      ],
+    },
+  });
+}
+
+/** The egress to Prometheus' API of the components that query it (`queriedBy`), or nothing when none does. */
+function clientsPolicy(target: ResolvedTarget, prom: string, labels: Record<string, string>): NetworkPolicy[] {
+  const clients = [...(target.prometheusStack!.queriedBy ?? [])].sort();
+  if (!clients.length) return [];
+  return [
     new NetworkPolicy({
-      metadata: { name: prom, namespace: ns, labels },
+      metadata: { name: `${prom}-clients`, namespace: target.namespace, labels },
       spec: {
-        podSelector: { matchLabels: operatorPodLabels(prom) },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9090 }] }],
-        // Scrape anything in the namespace, push alerts, and read the Kubernetes API for service discovery.
-        egress: [
-          { to: [{ podSelector: {} }] },
-          {
-            to: api,
-            ports: [
-              { protocol: "TCP", port: 443 },
-              { protocol: "TCP", port: 6443 },
-            ],
-          },
-        ],
-      },
-    }),
-    new NetworkPolicy({
-      metadata: { name: am, namespace: ns, labels },
-      spec: {
-        podSelector: { matchLabels: operatorPodLabels(am) },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [
-          {
-            from: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }],
-            ports: [{ protocol: "TCP", port: 9093 }],
-          },
-          {
-            from: [{ podSelector: { matchLabels: operatorPodLabels(am) } }],
-            ports: [
-              { protocol: "TCP", port: 9094 },
-              { protocol: "UDP", port: 9094 },
-            ],
-          },
-        ],
-        // Peers gossip; receivers (email, chat, paging) are outside the cluster over TLS.
+        podSelector: {
+          matchExpressions: [
+            { key: "app.kubernetes.io/name", operator: "In", values: clients.map((k) => objectName(target, k)) },
+            { key: "app.kubernetes.io/part-of", operator: "In", values: [target.platform] },
+          ],
+        },
+        policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ podSelector: { matchLabels: operatorPodLabels(am) } }],
-            ports: [
-              { protocol: "TCP", port: 9094 },
-              { protocol: "UDP", port: 9094 },
-            ],
-          },
-          {
-            to: api,
-            ports: [
-              { protocol: "TCP", port: 443 },
-              { protocol: "TCP", port: 587 },
-            ],
+            to: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }],
+            ports: [{ protocol: "TCP", port: 9090 }],
           },
         ],
       },
     }),
   ];
-  const clients = [...(stack.queriedBy ?? [])].sort();
-  if (clients.length) {
-    policies.push(
-      new NetworkPolicy({
-        metadata: { name: `${prom}-clients`, namespace: ns, labels },
-        spec: {
-          podSelector: {
-            matchExpressions: [
-              { key: "app.kubernetes.io/name", operator: "In", values: clients.map((k) => objectName(target, k)) },
-              { key: "app.kubernetes.io/part-of", operator: "In", values: [target.platform] },
-            ],
-          },
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [{ podSelector: { matchLabels: operatorPodLabels(prom) } }],
-              ports: [{ protocol: "TCP", port: 9090 }],
-            },
-          ],
-        },
-      }),
-    );
-  }
+}
+
+/** The stack's NetworkPolicies: Prometheus, Alertmanager and, if any, Prometheus' clients. */
+function networkPolicies(target: ResolvedTarget, prom: string, am: string): RenderedObject[] {
+  const labels = platformLabels(target, "network-policy");
+  const policies = [
+    prometheusPolicy(target, prom, labels),
+    alertmanagerPolicy(target, prom, am, labels),
+    ...clientsPolicy(target, prom, labels),
+  ];
   return policies.map((p) => ({ object: plain(p), band: "foundation" as const }));
 }
 
