@@ -14,7 +14,9 @@ const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m
 const demo = platform({
   name: "demo",
   namespace: "demo",
-  components: { api: service({ image: "demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }) },
+  components: {
+    api: service({ image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, resources: small }),
+  },
 });
 
 async function linesFor(version: string): Promise<string[]> {

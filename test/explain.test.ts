@@ -115,7 +115,10 @@ describe("explain on the seed fleet", () => {
     ];
     expect(await main([...args, "--format", "json", "--root", REPO], io)).toBe(0);
     const data = JSON.parse(out.join("\n"));
-    expect(data.fields[0]).toMatchObject({ origin: "set", value: expect.stringMatching(/^ossa\/gateway:/) });
+    expect(data.fields[0]).toMatchObject({
+      origin: "set",
+      value: expect.stringMatching(/^docker\.io\/ossa\/gateway:/),
+    });
     expect(data.fields[0].chain[0].file).toBe("platforms/ossa.ts");
     expect(await main(["explain", "Deployment/nope", "in", "dev/us-west-2/ossa", "--root", REPO], io)).toBe(1);
     expect(err.join("\n")).toMatch(/Deployment\/nope is not rendered in ossa\/dev\/us-west-2/);

@@ -1,8 +1,24 @@
 import type { Finding } from "../model/finding.ts";
 
-/** One finding as a line of text. */
-export function formatFinding(f: Finding): string {
+/** One finding as a line of text; `targets` names every target it was found in, when more than its own. */
+export function formatFinding(f: Finding, targets: string[] = [f.target]): string {
   const where = f.file ? `${f.file}: ` : "";
   const waived = f.waived ? ` (waived: ${f.waived})` : "";
-  return `${where}${f.severity} ${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} [target ${f.target}${f.component ? `, component ${f.component}` : ""}] fix: ${f.fix}${waived}`;
+  const scope = targets.length > 1 ? `targets ${targets.join("; ")}` : `target ${targets[0]}`;
+  return `${where}${f.severity} ${f.rule}: ${f.object} ${f.pointer || "/"}: ${f.message} [${scope}${f.component ? `, component ${f.component}` : ""}] fix: ${f.fix}${waived}`;
+}
+
+/**
+ * Findings as lines, one per finding that differs only in its target: the same warning in the three production
+ * regions is one line naming the three targets. Order: the first occurrence of each.
+ */
+export function formatFindings(findings: Finding[]): string[] {
+  const groups = new Map<string, { first: Finding; targets: string[] }>();
+  for (const f of findings) {
+    const key = JSON.stringify({ ...f, target: undefined });
+    const group = groups.get(key);
+    if (group) group.targets.push(f.target);
+    else groups.set(key, { first: f, targets: [f.target] });
+  }
+  return [...groups.values()].map((g) => formatFinding(g.first, g.targets));
 }
