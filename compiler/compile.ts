@@ -22,7 +22,7 @@ import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
 import { diffTree, isEmptyDiff, recoverTree, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
-import { withLock } from "./emit/lock.ts";
+import { commandLine, withLock } from "./emit/lock.ts";
 import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
@@ -376,11 +376,6 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
 /** The rendered folder of a project. */
 export function renderedDir(root: string): string {
   return join(root, "rendered");
-}
-
-/** The command this process runs, as the lock shows it to a second run. */
-function commandLine(): string {
-  return ["manifold", ...process.argv.slice(2)].join(" ");
 }
 
 /** Compares a compile with `rendered/` on disk (holding the lock, after finishing an interrupted write). */

@@ -42,20 +42,34 @@ export function combineErrors(errors: ManifoldError[]): ManifoldError {
 }
 
 /**
- * Every line an error carries. The same problem in several targets (a
- * platform renders once per environment and region) is one line that lists
- * the targets.
+ * Items that differ only in their target, grouped: one entry per distinct `key`, in order of first occurrence, with
+ * every target it was found in. A platform renders once per environment and region, so the same problem usually
+ * stands in several targets.
  */
-export function errorLines(error: ManifoldError): string[] {
-  const groups = new Map<string, { error: ManifoldError; targets: string[] }>();
-  for (const e of [error, ...error.others]) {
-    const key = JSON.stringify([e.file, e.field, e.message]);
-    const group = groups.get(key);
-    if (group) {
-      if (e.target && !group.targets.includes(e.target)) group.targets.push(e.target);
-    } else groups.set(key, { error: e, targets: e.target ? [e.target] : [] });
+export function groupAcrossTargets<T>(
+  items: T[],
+  key: (item: T) => string,
+  target: (item: T) => string | undefined,
+): { first: T; targets: string[] }[] {
+  const groups = new Map<string, { first: T; targets: string[] }>();
+  for (const item of items) {
+    const k = key(item);
+    const t = target(item);
+    const group = groups.get(k);
+    if (!group) groups.set(k, { first: item, targets: t ? [t] : [] });
+    else if (t && !group.targets.includes(t)) group.targets.push(t);
   }
-  return [...groups.values()].map(({ error: e, targets }) => {
+  return [...groups.values()];
+}
+
+/** Every line an error carries; the same problem in several targets is one line that lists the targets. */
+export function errorLines(error: ManifoldError): string[] {
+  const groups = groupAcrossTargets(
+    [error, ...error.others],
+    (e) => JSON.stringify([e.file, e.field, e.message]),
+    (e) => e.target,
+  );
+  return groups.map(({ first: e, targets }) => {
     if (targets.length <= 1) return e.format();
     const head = [e.file, e.field].filter(Boolean).join(": ");
     return `${head ? head + ": " : ""}${e.message} [targets ${targets.join("; ")}]`;

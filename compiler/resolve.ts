@@ -208,30 +208,58 @@ function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Pl
   };
 }
 
+/** One override layer of a target: where it sits (file, and key path inside it), its rank and what it sets. */
+export interface OverrideLayer {
+  /** The layer's label, e.g. `environment dev` or `platform regions.us-east-1`. */
+  layer: string;
+  file: string;
+  /** Position in the layering order, after the platform itself (rank 0); later layers win. */
+  rank: number;
+  /** Key path of the layer inside its file (`["overrides"]`, `["environments", "dev"]`...). */
+  at: string[];
+  value: LayerOverride | undefined;
+}
+
+/**
+ * The override layers of a platform in an environment and region, in the order resolve applies them: the
+ * environment, the platform's environment override, the region, the platform's region override, the per-target
+ * override. The one list both resolve and explain walk.
+ */
+export function overrideLayers(
+  p: Loaded<PlatformDescription>,
+  e: Loaded<EnvironmentDescription>,
+  r: Loaded<RegionDescription>,
+): OverrideLayer[] {
+  const [platform, env, region] = [p.value, e.value, r.value];
+  const target = `${env.name}/${region.name}`;
+  return [
+    { layer: `environment ${env.name}`, file: e.file, rank: 1, at: ["overrides"], value: env.overrides },
+    {
+      layer: `platform environments.${env.name}`,
+      file: p.file,
+      rank: 2,
+      at: ["environments", env.name],
+      value: platform.environments?.[env.name],
+    },
+    { layer: `region ${region.name}`, file: r.file, rank: 3, at: ["overrides"], value: region.overrides },
+    {
+      layer: `platform regions.${region.name}`,
+      file: p.file,
+      rank: 4,
+      at: ["regions", region.name],
+      value: platform.regions?.[region.name],
+    },
+    { layer: `target ${target}`, file: p.file, rank: 5, at: ["targets", target], value: platform.targets?.[target] },
+  ];
+}
+
 /** Layers the platform's config, the environment, the region and the per-target overrides, in rank order. */
 function applyLayers(target: ResolvedTarget, { platform: p, environment: e, region: r }: Placement): void {
-  const [platform, env, region] = [p.value, e.value, r.value];
   const base: Provenance = { layer: "platform", file: p.file, rank: 0 };
   for (const [name, c] of Object.entries(target.components))
     record(c, `components.${name}`, base, target.provenance, false);
-  applyLayer(target, { config: platform.config }, base);
-  applyLayer(target, env.overrides, { layer: `environment ${env.name}`, file: e.file, rank: 1 });
-  applyLayer(target, platform.environments?.[env.name], {
-    layer: `platform environments.${env.name}`,
-    file: p.file,
-    rank: 2,
-  });
-  applyLayer(target, region.overrides, { layer: `region ${region.name}`, file: r.file, rank: 3 });
-  applyLayer(target, platform.regions?.[region.name], {
-    layer: `platform regions.${region.name}`,
-    file: p.file,
-    rank: 4,
-  });
-  applyLayer(target, platform.targets?.[`${env.name}/${region.name}`], {
-    layer: `target ${env.name}/${region.name}`,
-    file: p.file,
-    rank: 5,
-  });
+  applyLayer(target, { config: p.value.config }, base);
+  for (const { layer, file, rank, value } of overrideLayers(p, e, r)) applyLayer(target, value, { layer, file, rank });
 }
 
 /** The platform's hooks for this target: those it renders, and the Sync-phase ones the waves wait on. */

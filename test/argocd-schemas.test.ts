@@ -10,8 +10,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { compile, type CompileResult } from "../compiler/compile.ts";
 import { REPO } from "./helpers/project.ts";
-import { CRD_SCHEMAS, describeWithSchemas, schemasPresent } from "./helpers/schemas.ts";
-import type { Parsed } from "./helpers/parsed.ts";
+import { CRD_SCHEMAS, closedSchema, describeWithSchemas, schemasPresent } from "./helpers/schemas.ts";
 
 const SCHEMAS = CRD_SCHEMAS;
 const present = schemasPresent("argoproj.io");
@@ -23,21 +22,8 @@ const FILES: Record<string, string> = {
   "external-secrets.io/v1/ExternalSecret": "external-secrets.io/externalsecret_v1.json",
 };
 
-/** Closes every object schema that lists properties: a field the schema does not name is an error. */
-function closed(schema: Parsed): Parsed {
-  if (Array.isArray(schema)) return schema.map(closed);
-  if (!schema || typeof schema !== "object") return schema;
-  const out: Parsed = {};
-  for (const [k, v] of Object.entries(schema))
-    out[k] =
-      k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
-  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"])
-    out.additionalProperties = false;
-  return out;
-}
-
 function validator(ajv: Ajv, key: string): ValidateFunction {
-  return ajv.compile(closed(JSON.parse(readFileSync(join(SCHEMAS, FILES[key]), "utf8"))));
+  return ajv.compile(closedSchema(JSON.parse(readFileSync(join(SCHEMAS, FILES[key]), "utf8"))));
 }
 
 describeWithSchemas("rendered/argocd/ against the upstream CRD schemas", present, () => {

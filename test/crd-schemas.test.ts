@@ -10,24 +10,10 @@ import type { RegExpEngine } from "ajv/dist/types/index.js";
 import { parse } from "yaml";
 import { expect, it } from "vitest";
 import { REPO } from "./helpers/project.ts";
-import type { Parsed } from "./helpers/parsed.ts";
-import { CRD_SCHEMAS, describeWithSchemas, schemasPresent } from "./helpers/schemas.ts";
+import { CRD_SCHEMAS, closedSchema, describeWithSchemas, schemasPresent } from "./helpers/schemas.ts";
 
 const SCHEMAS = CRD_SCHEMAS;
 const RENDERED = join(REPO, "rendered");
-
-/** Closes every object schema that lists properties and does not opt into unknown fields. */
-function closed(schema: Parsed): Parsed {
-  if (Array.isArray(schema)) return schema.map(closed);
-  if (typeof schema !== "object" || schema === null) return schema;
-  const out: Parsed = {};
-  for (const [k, v] of Object.entries(schema))
-    out[k] =
-      k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
-  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"])
-    out.additionalProperties = false;
-  return out;
-}
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -66,14 +52,14 @@ describeWithSchemas("custom resources match their upstream CRD schemas", present
         metadata: { type: "object" },
         ...schema.properties,
       };
-      validators.set(file, ajv.compile(closed(schema)));
+      validators.set(file, ajv.compile(closedSchema(schema)));
     }
     return validators.get(file);
   };
 
   it("closing a schema rejects an unknown field", () => {
     const validate = ajv.compile(
-      closed({ type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" } } } } }),
+      closedSchema({ type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" } } } } }),
     );
     expect(validate({ spec: { a: "x" } })).toBe(true);
     expect(validate({ spec: { a: "x", b: "y" } })).toBe(false);

@@ -88,6 +88,11 @@ function describeOwner(o: LockOwner): string {
   return `pid ${o.pid} (${o.command}) on ${o.host}, since ${o.since}`;
 }
 
+/** The command this process runs, as the lock shows it to a second run. */
+export function commandLine(): string {
+  return ["manifold", ...process.argv.slice(2)].join(" ");
+}
+
 /**
  * Runs `fn` holding the project's lock. Waits (bounded) while a live process holds it, takes over the lock of a
  * dead one, and throws a ManifoldError naming the holder when the wait runs out. Nested calls in one process share it.

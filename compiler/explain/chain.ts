@@ -2,11 +2,12 @@
  * The layering chain of one resolved field: every description layer that
  * writes it, in the order resolve applies them (platform, environment, the
  * platform's environment override, region, the platform's region override,
- * the per-target override). Mirrors resolve.ts; a test checks that the last
- * step always agrees with the provenance resolve records.
+ * the per-target override), from resolve's own list of layers; a test checks
+ * that the last step always agrees with the provenance resolve records.
  */
 import type { Project } from "../model/project.ts";
 import type { ResolvedTarget } from "../model/target.ts";
+import { overrideLayers } from "../resolve.ts";
 import { getAt, isWalkable } from "./perturb.ts";
 import type { DescriptionRef } from "./trace.ts";
 
@@ -18,24 +19,14 @@ export interface Layer {
   value: unknown;
 }
 
-/** The layers of a target in resolve's order, the platform itself first (`at` empty). */
+/** The layers of a target in resolve's order (resolve's own list), the platform itself first (`at` empty). */
 export function layersOf(project: Project, target: ResolvedTarget): Layer[] {
   const p = project.platforms.find((x) => x.value.name === target.platform)!;
   const e = project.environments.find((x) => x.value.name === target.environment)!;
   const r = project.regions.find((x) => x.value.name === target.region)!;
-  const within = (label: string, file: string, root: unknown, at: (string | number)[]): Layer => ({
-    label,
-    file,
-    at,
-    value: getAt(root, at),
-  });
   return [
     { label: "platform", file: p.file, at: [], value: p.value },
-    within(`environment ${e.value.name}`, e.file, e.value, ["overrides"]),
-    within(`platform environments.${e.value.name}`, p.file, p.value, ["environments", e.value.name]),
-    within(`region ${r.value.name}`, r.file, r.value, ["overrides"]),
-    within(`platform regions.${r.value.name}`, p.file, p.value, ["regions", r.value.name]),
-    within(`target ${e.value.name}/${r.value.name}`, p.file, p.value, ["targets", `${e.value.name}/${r.value.name}`]),
+    ...overrideLayers(p, e, r).map(({ layer, file, at, value }) => ({ label: layer, file, at, value })),
   ];
 }
 

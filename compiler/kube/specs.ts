@@ -19,6 +19,18 @@ export function hpaSpec(o: KubeObject): Loose<IHorizontalPodAutoscalerSpec> | un
   return looseSpec<IHorizontalPodAutoscalerSpec>(o);
 }
 
+/** The HorizontalPodAutoscaler among `objects` that scales `workload` (same kind and name), if any. */
+export function scalerOf<T extends { object: KubeObject }>(workload: T, objects: T[]): T | undefined {
+  return objects.find((h) => {
+    const ref = hpaSpec(h.object)?.scaleTargetRef;
+    return (
+      h.object.kind === "HorizontalPodAutoscaler" &&
+      ref?.kind === workload.object.kind &&
+      ref?.name === workload.object.metadata.name
+    );
+  });
+}
+
 /** A PodDisruptionBudget's spec. */
 export function pdbSpec(o: KubeObject): Loose<IPodDisruptionBudgetSpec> | undefined {
   return looseSpec<IPodDisruptionBudgetSpec>(o);

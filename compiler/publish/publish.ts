@@ -11,7 +11,7 @@ import { openGit, repoTop } from "../git.ts";
 import { assertNotCheckedOut, fetchRemoteTip, localTip, moveLocal, pushBranch, setLocal } from "./branch.ts";
 import { planStep, type Step } from "./commit.ts";
 import { assertClean, assertFresh, readSource, remoteUrl, type SourceCommit } from "./source.ts";
-import { withLock } from "../emit/lock.ts";
+import { commandLine, withLock } from "../emit/lock.ts";
 
 export interface PublishOptions {
   /** The project folder (it holds `rendered/`). */
@@ -60,7 +60,7 @@ interface Run {
  * rendered/ between the freshness check and the commit. Refusals are ManifoldErrors; nothing is written then.
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
-  return withLock(options.root, ["manifold", ...process.argv.slice(2)].join(" "), async () => {
+  return withLock(options.root, commandLine(), async () => {
     const run = await prepare(options);
     return options.push ? publishAndPush(run) : publishLocally(run);
   });

@@ -1,3 +1,4 @@
+import { groupAcrossTargets } from "../errors.ts";
 import type { Finding } from "../model/finding.ts";
 
 /** One finding as a line of text; `targets` names every target it was found in, when more than its own. */
@@ -13,12 +14,9 @@ export function formatFinding(f: Finding, targets: string[] = [f.target]): strin
  * regions is one line naming the three targets. Order: the first occurrence of each.
  */
 export function formatFindings(findings: Finding[]): string[] {
-  const groups = new Map<string, { first: Finding; targets: string[] }>();
-  for (const f of findings) {
-    const key = JSON.stringify({ ...f, target: undefined });
-    const group = groups.get(key);
-    if (group) group.targets.push(f.target);
-    else groups.set(key, { first: f, targets: [f.target] });
-  }
-  return [...groups.values()].map((g) => formatFinding(g.first, g.targets));
+  return groupAcrossTargets(
+    findings,
+    (f) => JSON.stringify({ ...f, target: undefined }),
+    (f) => f.target,
+  ).map((g) => formatFinding(g.first, g.targets));
 }

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "vitest";
 import { REPO } from "./project.ts";
+import type { Parsed } from "./parsed.ts";
 
 /** The folder of the reference CRD schemas (MANIFOLD_CRD_SCHEMAS names another one). */
 export const CRD_SCHEMAS = resolve(REPO, process.env.MANIFOLD_CRD_SCHEMAS ?? "../shared/reference/crd-schemas");
@@ -39,4 +40,19 @@ export function describeWithSchemas(name: string, present: boolean, suite: () =>
   }
   console.warn(`skipping "${name}": ${CRD_SCHEMAS} is absent`);
   describe.skip(name, suite);
+}
+
+/** Closes every object schema that lists properties and does not opt into unknown fields (others are errors). */
+export function closedSchema(schema: Parsed): Parsed {
+  if (Array.isArray(schema)) return schema.map(closedSchema);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Parsed = {};
+  for (const [k, v] of Object.entries(schema))
+    out[k] =
+      k === "properties"
+        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closedSchema(s)]))
+        : closedSchema(v);
+  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"])
+    out.additionalProperties = false;
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { Rule } from "../context.ts";
 import { storeEngineOf } from "../store-engine.ts";
-import { obj, objects, str } from "../loose.ts";
+import { obj, objects, str } from "../../kube/loose.ts";
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 

@@ -1,5 +1,5 @@
 import type { RenderedObject } from "../../model/object.ts";
-import { hpaSpec, pdbSpec, workloadSpec } from "../../kube/specs.ts";
+import { hpaSpec, pdbSpec, scalerOf, workloadSpec } from "../../kube/specs.ts";
 import type { Rule } from "../context.ts";
 import { selectorMatches } from "../../kube/selectors.ts";
 
@@ -7,12 +7,7 @@ const REPLICATED = new Set(["Deployment", "StatefulSet"]);
 
 /** The fewest pods a workload runs: its HPA's minimum when one scales it, else `spec.replicas` (default 1). */
 function minPods(w: RenderedObject, objects: RenderedObject[]): { pods: number; hpa?: RenderedObject } {
-  const hpa = objects.find(
-    (h) =>
-      h.object.kind === "HorizontalPodAutoscaler" &&
-      hpaSpec(h.object)?.scaleTargetRef?.kind === w.object.kind &&
-      hpaSpec(h.object)?.scaleTargetRef?.name === w.object.metadata.name,
-  );
+  const hpa = scalerOf(w, objects);
   return hpa ? { pods: hpaSpec(hpa.object)?.minReplicas ?? 1, hpa } : { pods: workloadSpec(w.object)?.replicas ?? 1 };
 }
 

@@ -1,7 +1,7 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { describeSyntaxError, readPromql, withoutGrafanaVariables } from "../promql.ts";
-import { obj, objects, str } from "../loose.ts";
+import { obj, objects, str } from "../../kube/loose.ts";
 
 interface RuleGroup {
   name?: string;

@@ -1,7 +1,7 @@
 import type { Rule } from "../context.ts";
 import { containersOf } from "../../kube/pods.ts";
 import { storeEngineOf } from "../store-engine.ts";
-import { num, obj, str } from "../loose.ts";
+import { num, obj, str } from "../../kube/loose.ts";
 
 /** The HTTP path a probe asks, or undefined for other probes. */
 function probePath(probe: unknown): string | undefined {

@@ -1,11 +1,11 @@
 import type { RenderedObject } from "../../model/object.ts";
 import { isQuantity, parseQuantity } from "../../quantity.ts";
-import { obj, objects, str, type Loose } from "../loose.ts";
+import { obj, objects, str, type JsonObject } from "../../kube/loose.ts";
 import type { Rule } from "../context.ts";
 import { EBS_PROVISIONER, ebsProblem } from "../ebs-limits.ts";
 
 /** Every claim an object makes (a PVC, or a StatefulSet's claim templates), with the pointer to its spec. */
-function claimsOf(o: RenderedObject): { spec: Loose; pointer: string }[] {
+function claimsOf(o: RenderedObject): { spec: JsonObject; pointer: string }[] {
   if (o.object.kind === "PersistentVolumeClaim") return [{ spec: obj(o.object.spec), pointer: "/spec" }];
   if (o.object.kind !== "StatefulSet") return [];
   return objects(obj(o.object.spec).volumeClaimTemplates).map(([t, i]) => ({

@@ -2,7 +2,8 @@ import type { RenderedObject } from "../../model/object.ts";
 import { isQuantity, parseQuantity } from "../../quantity.ts";
 import { surgePods } from "../../blocks/surge.ts";
 import type { Rule } from "../context.ts";
-import { num, obj, objects, str, type Loose } from "../loose.ts";
+import { scalerOf } from "../../kube/specs.ts";
+import { num, obj, objects, str, type JsonObject } from "../../kube/loose.ts";
 
 const KEYS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"] as const;
 type Key = (typeof KEYS)[number] | "pods";
@@ -15,14 +16,14 @@ const zero = (): Amounts => ({
   "limits.cpu": 0n,
   "limits.memory": 0n,
 });
-const amount = (c: Loose, key: (typeof KEYS)[number]) => {
+const amount = (c: JsonObject, key: (typeof KEYS)[number]) => {
   const [kind, resource] = key.split(".");
   const v = obj(obj(c.resources)[kind])[resource];
   return typeof v === "string" && isQuantity(v) ? parseQuantity(v).nanos : 0n;
 };
 
 /** What one pod needs: its containers' sum, or its largest init container when more (as the scheduler counts). */
-function perPod(podSpec: Loose): Amounts {
+function perPod(podSpec: JsonObject): Amounts {
   const out = zero();
   out.pods = 1n;
   for (const key of KEYS) {
@@ -37,12 +38,7 @@ function perPod(podSpec: Loose): Amounts {
 function scale(o: RenderedObject, all: RenderedObject[]): { max: number; surge: number } {
   const spec = obj(o.object.spec);
   if (o.object.kind === "Job") return { max: num(spec.parallelism) ?? 1, surge: 0 };
-  const hpa = all.find((h) => {
-    const ref = obj(obj(h.object.spec).scaleTargetRef);
-    return (
-      h.object.kind === "HorizontalPodAutoscaler" && ref.kind === o.object.kind && ref.name === o.object.metadata.name
-    );
-  });
+  const hpa = scalerOf(o, all);
   const max = (hpa ? num(obj(hpa.object.spec).maxReplicas) : num(spec.replicas)) ?? 1;
   const strategy = obj(spec.strategy);
   const maxSurge = obj(strategy.rollingUpdate).maxSurge;

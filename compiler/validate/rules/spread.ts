@@ -1,24 +1,20 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
+import { scalerOf } from "../../kube/specs.ts";
 import { selectorMatches, type LabelSelector } from "../../kube/selectors.ts";
-import { list, num, obj, objects, str, type Loose } from "../loose.ts";
+import { list, num, obj, objects, str, type JsonObject } from "../../kube/loose.ts";
 
 const ZONE = "topology.kubernetes.io/zone";
 const HOST = "kubernetes.io/hostname";
 
 /** The smallest number of pods a workload runs: its HPA's minimum when one scales it, else its replicas. */
 function minimumPods(o: RenderedObject, all: RenderedObject[]): number {
-  const hpa = all.find((h) => {
-    const ref = obj(obj(h.object.spec).scaleTargetRef);
-    return (
-      h.object.kind === "HorizontalPodAutoscaler" && ref.kind === o.object.kind && ref.name === o.object.metadata.name
-    );
-  });
+  const hpa = scalerOf(o, all);
   return (hpa ? num(obj(hpa.object.spec).minReplicas) : num(obj(o.object.spec).replicas)) ?? 1;
 }
 
 /** Whether a term's label selector selects these labels (a selector of the wrong shape selects nothing). */
-function selects(term: Loose, labels: Record<string, string>): boolean {
+function selects(term: JsonObject, labels: Record<string, string>): boolean {
   const selector = obj(term.labelSelector);
   if (
     Object.keys(selector).length === 0 ||
@@ -38,7 +34,7 @@ function selects(term: Loose, labels: Record<string, string>): boolean {
 }
 
 /** The topology keys a pod spec spreads its own pods over (spread constraints or pod anti-affinity). */
-function spreadKeys(spec: Loose, labels: Record<string, string>): Set<string> {
+function spreadKeys(spec: JsonObject, labels: Record<string, string>): Set<string> {
   const anti = obj(obj(spec.affinity).podAntiAffinity);
   const terms = [
     ...objects(spec.topologySpreadConstraints).map(([t]) => t),

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { ISTIO_NAMESPACE } from "../../blocks/mesh.ts";
-import { obj, objects, str } from "../loose.ts";
+import { obj, objects, str } from "../../kube/loose.ts";
 
 const ISSUER_ANNOTATIONS = ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"];
 
