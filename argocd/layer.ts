@@ -16,21 +16,30 @@ export default argocd({
       rollout: { type: "AllAtOnce" },
       preserveResourcesOnDeletion: false,
     },
+    // Staging runs two regions whose data the primary holds: the primary (and its migration) first, as in production.
     staging: {
       automated: { prune: true, selfHeal: true },
-      rollout: { type: "AllAtOnce" },
+      rollout: {
+        type: "RollingSync",
+        steps: [
+          { roles: ["primary"], maxUpdate: 1 },
+          { roles: ["secondary"], maxUpdate: 1 },
+        ],
+      },
       preserveResourcesOnDeletion: false,
     },
-    // One region at a time, the least critical first; each step waits until the previous one is Healthy.
-    // RollingSync turns automated sync off and triggers the syncs itself; `prune` still applies to them.
+    // One region at a time, the primary first: it holds the writable databases the other regions replicate from
+    // and runs the schema migration, so it must be Healthy before any other region syncs (README, "Rollout").
+    // Each step waits until the previous one is Healthy. The template's automated policy is switched off
+    // (`enabled: false`): only the rollout triggers syncs, and `prune` still applies to them.
     production: {
       automated: { prune: true, selfHeal: false },
       rollout: {
         type: "RollingSync",
         steps: [
-          { roles: ["tertiary"], maxUpdate: 1 },
-          { roles: ["secondary"], maxUpdate: 1 },
           { roles: ["primary"], maxUpdate: 1 },
+          { roles: ["secondary"], maxUpdate: 1 },
+          { roles: ["tertiary"], maxUpdate: 1 },
         ],
       },
       preserveResourcesOnDeletion: true,

@@ -17,20 +17,31 @@ import { plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
+  COMPARE_OPTIONS_ANNOTATION,
   MANIFEST_GENERATE_PATHS_ANNOTATION,
+  SERVER_SIDE_DIFF_OPTION,
   PRUNE_LAST_OPTION,
   SERVER_SIDE_APPLY_OPTION,
   WAVE_ANNOTATION,
 } from "../sync/annotations.ts";
 import { LABEL_ENVIRONMENT, LABEL_PLATFORM, LABEL_REGION, LABEL_ROLE, labelParam, layerLabels } from "./labels.ts";
 import { linkAnnotations } from "./links.ts";
+import { compareVersions } from "./versions.ts";
 
-/** Tertiary first, primary last: the default production order. */
+/**
+ * Primary first, tertiary last: the default order. The primary region holds the writable data stores the other
+ * regions replicate from and write to, and runs the schema migration, so it must be Healthy (migrated) before any
+ * other region syncs: on empty clusters a replica waits for a primary that exists, and no region runs new code
+ * against an old schema.
+ */
 export const DEFAULT_STEPS: RolloutStep[] = [
-  { roles: ["tertiary"], maxUpdate: 1 },
-  { roles: ["secondary"], maxUpdate: 1 },
   { roles: ["primary"], maxUpdate: 1 },
+  { roles: ["secondary"], maxUpdate: 1 },
+  { roles: ["tertiary"], maxUpdate: 1 },
 ];
+
+/** The first Argo CD version whose Applications read `syncPolicy.automated.enabled` (3.0's docs lack it). */
+export const AUTOMATED_ENABLED_SINCE = "3.3";
 
 /**
  * The rollout steps of an environment's policy (the default order when none are given), or undefined for
@@ -137,6 +148,9 @@ function applicationTemplate(targets: CompiledTarget[], layer: ArgoCdDescription
       annotations: {
         // Only a change under the Application's own folder refreshes it.
         [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
+        // Server-side apply needs server-side diff: a client-side diff never sees the API server's defaults, so
+        // StatefulSets and defaulted custom resources would stay OutOfSync, and RollingSync waits for Synced.
+        [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
         ...linkAnnotations(targets, layer),
       },
     },
@@ -146,14 +160,30 @@ function applicationTemplate(targets: CompiledTarget[], layer: ArgoCdDescription
       destination: { server: "{{.server}}", namespace },
       info: applicationInfo(targets, layer),
       syncPolicy: {
-        ...(policy.automated
-          ? { automated: { prune: policy.automated.prune, selfHeal: policy.automated.selfHeal } }
-          : {}),
+        ...automatedPolicy(policy, layer.argocdVersion),
         syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
         retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
       },
     },
   };
+}
+
+/**
+ * The template's automated policy. Under RollingSync it is never enabled: the ApplicationSet controller removes it
+ * and triggers each step's syncs only while it runs with progressive syncs on; without that flag the template's
+ * policy applies as written, and an enabled one would sync and prune every region at once. So it fails closed:
+ * `enabled: false` keeps `prune` for the syncs the rollout triggers (the controller reads it) where Argo CD knows the
+ * field, and no policy at all (rollout syncs without prune) where it does not.
+ */
+export function automatedPolicy(
+  policy: EnvironmentSyncPolicy,
+  argocdVersion: string,
+): { automated?: { enabled?: boolean; prune: boolean; selfHeal: boolean } } {
+  if (!policy.automated) return {};
+  const { prune, selfHeal } = policy.automated;
+  if (!rolloutSteps(policy)) return { automated: { prune, selfHeal } };
+  if (compareVersions(argocdVersion, AUTOMATED_ENABLED_SINCE) < 0) return {};
+  return { automated: { enabled: false, prune, selfHeal } };
 }
 
 /** The Application's info panel: where it comes from, what rendered it, how it syncs. */

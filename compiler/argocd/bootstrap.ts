@@ -10,9 +10,11 @@ import { plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
+  COMPARE_OPTIONS_ANNOTATION,
   MANIFEST_GENERATE_PATHS_ANNOTATION,
   PRUNE_LAST_OPTION,
   SERVER_SIDE_APPLY_OPTION,
+  SERVER_SIDE_DIFF_OPTION,
   WAVE_ANNOTATION,
 } from "../sync/annotations.ts";
 import { IN_CLUSTER, layerLabels } from "./labels.ts";
@@ -28,7 +30,11 @@ export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject 
         name: layer.bootstrap.application,
         namespace: layer.namespace,
         labels: layerLabels("bootstrap"),
-        annotations: { [WAVE_ANNOTATION]: "0", [MANIFEST_GENERATE_PATHS_ANNOTATION]: "." },
+        annotations: {
+          [WAVE_ANNOTATION]: "0",
+          [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
+          [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
+        },
       },
       spec: {
         project: layer.bootstrap.project,

@@ -5,7 +5,7 @@
  * under a valid unique name; every rendered folder is deployed by exactly one
  * Application; every production-style (RollingSync) Application is selected
  * by a step; every project permits its Applications' source, destinations and
- * kinds.
+ * kinds; the rollout order respects data dependencies (`rollout-order.ts`).
  */
 import { ManifoldError } from "../errors.ts";
 import type { KubeObject } from "../model/object.ts";
@@ -16,6 +16,7 @@ import type { DeclaredCluster } from "./clusters.ts";
 import type { ExpansionProblem, GeneratedApplication } from "./expand.ts";
 import { LABEL_ENVIRONMENT, LABEL_ROLE } from "./labels.ts";
 import { permitProblems } from "./permits.ts";
+import { rolloutOrderProblems } from "./rollout-order.ts";
 
 export interface CrossCheckInput {
   /** The Argo CD layer's description file, blamed for layer-wide problems. */
@@ -78,6 +79,7 @@ export function crossCheck(input: CrossCheckInput): ManifoldError[] {
     checkProject(app, lookups, fail);
   }
   checkFolders(lookups, fail);
+  errors.push(...rolloutOrderProblems(input.applications, lookups.byFolder, input.file));
   return errors;
 }
 

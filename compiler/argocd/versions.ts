@@ -27,6 +27,15 @@ const FLOORS: Floor[] = [
     pointers: (spec) => (field(spec.strategy, "deletionOrder") !== undefined ? ["/spec/strategy/deletionOrder"] : []),
   },
   {
+    kind: "ApplicationSet",
+    since: "3.3",
+    what: "an automated sync policy that is switched off (syncPolicy.automated.enabled)",
+    pointers: (spec) =>
+      field(field(field(field(spec.template, "spec"), "syncPolicy"), "automated"), "enabled") !== undefined
+        ? ["/spec/template/spec/syncPolicy/automated/enabled"]
+        : [],
+  },
+  {
     kind: "AppProject",
     since: "3.3",
     what: "a named clusterResourceWhitelist entry",

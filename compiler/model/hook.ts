@@ -20,7 +20,7 @@ export interface HookSpec {
   externalHttps: boolean;
   /**
    * False where the hook keeps its place in the wave order but renders no Job
-   * (the migration outside the primary region), so every region has the same waves.
+   * (the migration where none of its databases is writable), so every region has the same waves.
    */
   render: boolean;
 }

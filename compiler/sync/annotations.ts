@@ -24,6 +24,9 @@ export const SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options";
 /** Per-object compare options (comma-separated). */
 export const COMPARE_OPTIONS_ANNOTATION = "argocd.argoproj.io/compare-options";
 
+/** The compare option that diffs with a server-side apply dry run, so the API server's defaults count as in sync. */
+export const SERVER_SIDE_DIFF_OPTION = "ServerSideDiff=true";
+
 /** The tracking id Argo CD writes onto every object it manages (never set by Manifold). */
 export const TRACKING_ID_ANNOTATION = "argocd.argoproj.io/tracking-id";
 

@@ -3,8 +3,9 @@
  *
  * - `migrate`: schema migrations, a Sync-phase hook in its own wave, after
  *   the databases it names and before every component that uses them. It
- *   runs only where the databases are writable (the primary region); the
- *   replicas elsewhere receive the new schema through replication. (A
+ *   runs wherever one of them is writable: in the primary region for
+ *   replicated engines (the replicas elsewhere receive the new schema through
+ *   replication), and in every region for a stand-alone server per region. (A
  *   PreSync hook would run before anything of the Application exists, so on
  *   an empty cluster it would find no database, no Secret and no
  *   ServiceAccount, and the first sync would fail.)
@@ -14,6 +15,7 @@
  */
 import type { Component, PlatformDescription, Resources } from "../describe/types.ts";
 import type { HookSpec } from "../model/hook.ts";
+import { writableIn } from "../stores/writable.ts";
 import { BEFORE_HOOK_CREATION, HOOK_SUCCEEDED } from "./annotations.ts";
 
 /** The names hooks render under; no component may take one. */
@@ -89,7 +91,10 @@ export function platformHooks(
       backoffLimit: m.backoffLimit ?? 2,
       deadlineSeconds: m.deadlineSeconds ?? 600,
       externalHttps: false,
-      render: where.primary,
+      render: m.dependsOn.some((dep) => {
+        const c = components[dep];
+        return c?.type === "store" && writableIn(c, where.primary);
+      }),
     };
   }
   const exposedPorts = exposedServices(platform, components);

@@ -7,6 +7,7 @@ import type { Rule } from "./context.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
+import { migratedDatabasesRule } from "./rules/migrated-databases.ts";
 import { monitoringRulesRule } from "./rules/monitoring-rules.ts";
 import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
@@ -27,4 +28,5 @@ export const OPERATIONAL_RULES: Rule[] = [
   imageConfigMountsRule,
   spreadRule,
   quotaHeadroomRule,
+  migratedDatabasesRule,
 ];
