@@ -271,7 +271,10 @@ describe("risk flags", () => {
     });
     expect(md.indexOf("### ⚠️ Risks (")).toBeGreaterThan(0);
     expect(md.indexOf("### ⚠️ Risks (")).toBeLessThan(md.indexOf("### Summary"));
-    expect(md).toContain("**Immutable field**: StatefulSet app/db in production/app (us-west-2)");
+    expect(md).toContain(
+      "**Immutable field (high risk: the sync fails)**: StatefulSet app/db in production/app (us-west-2)",
+    );
+    expect(md).toContain("Runbook: kubectl -n app delete statefulset db --cascade=orphan");
   });
 });
 

@@ -38,7 +38,7 @@ export interface SummaryRow {
 }
 
 const RULE_TITLE: Record<RiskRule, string> = {
-  "immutable-field": "Immutable field",
+  "immutable-field": "Immutable field (high risk: the sync fails)",
   "data-loss": "Data loss",
   "production-reduction": "Production reduction",
   "wave-reorder": "Wave reordering",
@@ -85,7 +85,7 @@ function riskLines(result: DiffResult): { rule: RiskRule; text: string }[] {
       for (const r of e.risks)
         out.push({
           rule: r.rule,
-          text: `${objectName(e.change)} in ${where(block)}${e.regions[0] ? ` (${listWords(e.regions)})` : ""}: ${r.message}`,
+          text: `${objectName(e.change)} in ${where(block)}${e.regions[0] ? ` (${listWords(e.regions)})` : ""}: ${r.message}${r.runbook ? `. Runbook: ${r.runbook}` : ""}`,
         });
     }
   }
@@ -111,7 +111,9 @@ function fence(body: string): string {
 
 function markdownEntry(e: ChangeEntry): string {
   const head = `#### ${SIGN[e.change.type]} ${objectName(e.change)} — ${e.change.type}${e.regions[0] ? `, ${regionsText(e)}` : ""}`;
-  const risks = e.risks.map((r) => `> ⚠️ **${RULE_TITLE[r.rule]}**: ${r.message}`).join("\n");
+  const risks = e.risks
+    .map((r) => `> ⚠️ **${RULE_TITLE[r.rule]}**: ${r.message}${r.runbook ? `\n> Runbook: ${r.runbook}` : ""}`)
+    .join("\n");
   const why = provenanceLines(e.change)
     .map((l) => `- \`${l}\``)
     .join("\n");
@@ -264,7 +266,10 @@ export function renderText(result: DiffResult): string {
       out.push(
         `${SIGN[e.change.type]} ${objectName(e.change)}: ${e.change.type}${e.regions[0] ? `, ${regionsText(e)}` : ""}`,
       );
-      for (const r of e.risks) out.push(`  ! ${RULE_TITLE[r.rule]}: ${r.message}`);
+      for (const r of e.risks) {
+        out.push(`  ! ${RULE_TITLE[r.rule]}: ${r.message}`);
+        if (r.runbook) out.push(`    runbook: ${r.runbook}`);
+      }
       for (const line of e.change.yamlDiff.replace(/\n$/, "").split("\n")) out.push(`    ${line}`);
       for (const line of provenanceLines(e.change)) out.push(`  why: ${line}`);
     }

@@ -1,6 +1,7 @@
 /**
  * Risk flags for a reviewer: the changes that hurt. Immutable-field changes
- * make Argo CD's sync fail; deleting a StatefulSet, PVC or Namespace loses
+ * (and a claim that shrinks) make Argo CD's sync fail: they are the high risks,
+ * each with the runbook that ships it; deleting a StatefulSet, PVC or Namespace loses
  * data; production replica or resource reductions cut capacity; a sync-wave
  * change reorders the rollout; a Secret reference change can break a pod or
  * expose the wrong secret.
@@ -18,15 +19,53 @@ export interface Risk {
   rule: RiskRule;
   /** What changes, e.g. `spec.selector`. */
   message: string;
+  /** How to ship the change by hand when Argo CD cannot (immutable fields). */
+  runbook?: string;
 }
 
 /** Fields the API server refuses to change in place, by kind (JSON pointers). */
 export const IMMUTABLE_FIELDS: Record<string, string[]> = {
-  StatefulSet: ["/spec/selector", "/spec/serviceName", "/spec/volumeClaimTemplates"],
+  StatefulSet: ["/spec/selector", "/spec/serviceName", "/spec/volumeClaimTemplates", "/spec/podManagementPolicy"],
   Deployment: ["/spec/selector"],
   Service: ["/spec/clusterIP", "/spec/clusterIPs"],
   Job: ["/spec/template", "/spec/selector"],
+  PersistentVolumeClaim: [
+    "/spec/storageClassName",
+    "/spec/accessModes",
+    "/spec/volumeMode",
+    "/spec/volumeName",
+    "/spec/selector",
+    "/spec/dataSource",
+    "/spec/dataSourceRef",
+  ],
 };
+
+/** How to ship an immutable-field change of each kind, `<ns>`/`<name>` filled in from the object. */
+const RUNBOOKS: Record<string, string> = {
+  StatefulSet:
+    "kubectl -n <ns> delete statefulset <name> --cascade=orphan (its pods and volumes keep running), then sync the Application: the new StatefulSet adopts the pods; a volumeClaimTemplates change reaches only new claims, so resize or migrate the existing PVCs separately",
+  Deployment:
+    "kubectl -n <ns> delete deployment <name> --cascade=orphan, then sync the Application (the old ReplicaSet's pods stay until the new selector's pods are Ready; then delete the old ReplicaSet)",
+  Service: "kubectl -n <ns> delete service <name>, then sync the Application at once (the Service is gone in between)",
+  Job: "kubectl -n <ns> delete job <name> (a finished Job's pods are done), then sync the Application: it creates the Job anew",
+  PersistentVolumeClaim:
+    "a claim cannot change class, mode or source in place: create a claim under a new name, copy the data (a backup and restore, or a copy Job), point the workload at it, then delete the old claim",
+};
+
+function runbookOf(kind: string, o: ParsedYaml): string | undefined {
+  return RUNBOOKS[kind]
+    ?.replace("<ns>", o?.metadata?.namespace ?? "<namespace>")
+    .replace("<name>", o?.metadata?.name ?? "<name>");
+}
+
+/** The storage a PVC asks for, before and after, when it shrinks (the API server refuses that). */
+function claimShrink(kind: string, before: ParsedYaml, after: ParsedYaml): string | undefined {
+  if (kind !== "PersistentVolumeClaim") return undefined;
+  const old = before?.spec?.resources?.requests?.storage;
+  const now = after?.spec?.resources?.requests?.storage;
+  if (!isQuantity(old) || !isQuantity(now) || compareQuantities(now, old) >= 0) return undefined;
+  return `${old} → ${now}`;
+}
 
 const DATA_KINDS = new Set(["StatefulSet", "PersistentVolumeClaim", "Namespace"]);
 const WAVE = WAVE_ANNOTATION;
@@ -123,9 +162,18 @@ export function risksOf(change: ObjectChange): Risk[] {
     risks.push({
       rule: "immutable-field",
       message: `${immutable.map(dotted).join(", ")} cannot change in place: the API server refuses it and Argo CD's sync fails (the object must be replaced)`,
+      runbook: runbookOf(kind, change.after),
     });
   const before = change.before;
   const after = change.after;
+  const shrink = claimShrink(kind, before, after);
+  if (shrink)
+    risks.push({
+      rule: "immutable-field",
+      message: `spec.resources.requests.storage shrinks (${shrink}): a claim can only grow, so the API server refuses it and Argo CD's sync fails`,
+      runbook:
+        "keep the claim's size, or create a smaller claim under a new name, copy the data into it, point the workload at it and delete the old claim",
+    });
   const waveBefore = before?.metadata?.annotations?.[WAVE];
   const waveAfter = after?.metadata?.annotations?.[WAVE];
   if (waveBefore !== waveAfter)
