@@ -11,7 +11,7 @@ import type { CompiledTarget } from "../model/target.ts";
 import type { Project } from "../model/project.ts";
 import type { ArgoCdDescription } from "../describe/types.ts";
 import { sortForSync } from "../sync/apply-order.ts";
-import { objectFileName } from "../emit/files.ts";
+import { objectFileName, targetFolder } from "../emit/files.ts";
 import { toYaml } from "../yaml.ts";
 import { apiGroup } from "../sync/health.ts";
 import type { Finding } from "../model/finding.ts";
@@ -30,6 +30,7 @@ import { crossCheck } from "./crosscheck.ts";
 import { expandApplicationSets, type GeneratedApplication } from "./expand.ts";
 import { permitProblems } from "./permits.ts";
 import { planApps, type AppsPlan } from "./plan.ts";
+import { dataDependencies } from "./rollout-order.ts";
 import { buildBootstrapProject, buildDefaultProject, buildPlatformProject } from "./projects.ts";
 import { bootstrapCommand, renderLayerReadme } from "./readme.ts";
 import { buildSettings } from "./settings.ts";
@@ -93,7 +94,8 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
     ...findingErrors(blocking(findings)),
   ];
   if (errors.length) throw combineErrors(errors);
-  const plan = planApps(layer, clusters, applications);
+  const byFolder = new Map(targets.map((t) => [targetFolder(t.target), t]));
+  const plan = planApps(layer, clusters, applications, dataDependencies(applications, byFolder));
   const bootstrap = bootstrapCommand(layer, built.bootstrapProject, built.root);
   const out = layerFiles(built.objects, file, renderLayerReadme(layer, built.objects, plan, bootstrap));
   return { objects: built.objects, files: out, clusters, applications, plan, findings, bootstrap };

@@ -1,12 +1,14 @@
 /**
  * `manifold plan --apps`: what each declared cluster gets from the offline
  * expansion of the ApplicationSets, environment by environment, in rollout
- * order (RollingSync step by step; at once otherwise).
+ * order (RollingSync step by step; at once otherwise), each Application with
+ * the Applications it syncs after because of its data (rollout-order.ts).
  */
 import type { ArgoCdDescription } from "../describe/types.ts";
 import type { DeclaredCluster } from "./clusters.ts";
 import type { GeneratedApplication } from "./expand.ts";
 import { rolloutSteps, syncSummary } from "./applicationset.ts";
+import { dependencyReason, type DataDependency } from "./rollout-order.ts";
 
 export interface PlannedApplication {
   name: string;
@@ -14,6 +16,8 @@ export interface PlannedApplication {
   project: string;
   path: string;
   namespace: string;
+  /** The Applications it must sync after (data dependencies), with why. */
+  after: { application: string; reason: string }[];
 }
 
 export interface PlannedCluster {
@@ -46,14 +50,18 @@ export interface AppsPlan {
   environments: PlannedEnvironment[];
 }
 
-function planned(g: GeneratedApplication): PlannedApplication {
+function planned(g: GeneratedApplication, dependencies: DataDependency[]): PlannedApplication {
   const a = g.application;
+  const after = new Map<string, string[]>();
+  for (const d of dependencies.filter((x) => x.dependent.name === a.metadata.name))
+    after.set(d.on.name, [...(after.get(d.on.name) ?? []), dependencyReason(d)]);
   return {
     name: a.metadata.name,
     applicationSet: g.applicationSet,
     project: a.spec.project,
     path: a.spec.source.path,
     namespace: a.spec.destination.namespace,
+    after: [...after].map(([application, reasons]) => ({ application, reason: reasons.join("; ") })),
   };
 }
 
@@ -62,6 +70,7 @@ export function planApps(
   layer: ArgoCdDescription,
   clusters: DeclaredCluster[],
   applications: GeneratedApplication[],
+  dependencies: DataDependency[] = [],
 ): AppsPlan {
   const envNames = [...new Set(clusters.map((c) => c.environment))];
   const environments = envNames.map((env): PlannedEnvironment => {
@@ -70,7 +79,7 @@ export function planApps(
     const appsOf = (c: DeclaredCluster, step: number | null) =>
       applications
         .filter((g) => g.cluster.server === c.server && (step === null || g.step === step))
-        .map(planned)
+        .map((g) => planned(g, dependencies))
         .sort((a, b) => (a.name < b.name ? -1 : 1));
     const clusterEntry = (c: DeclaredCluster, step: number | null): PlannedCluster => ({
       name: c.name,
@@ -131,8 +140,10 @@ export function formatAppsPlan(plan: AppsPlan): string {
       for (const c of s.clusters) {
         lines.push(`${indent}${c.name} (${c.region}, ${c.role}) ${c.server}`);
         if (c.applications.length === 0) lines.push(`${indent}  (no Applications)`);
-        for (const a of c.applications)
+        for (const a of c.applications) {
           lines.push(`${indent}  ${a.name.padEnd(36)} project ${a.project}, path ${a.path}, namespace ${a.namespace}`);
+          for (const d of a.after) lines.push(`${indent}    after ${d.application}: ${d.reason}`);
+        }
       }
     }
     lines.push("");

@@ -13,11 +13,20 @@ import { followsPrimary } from "../stores/writable.ts";
 import type { GeneratedApplication } from "./expand.ts";
 
 /** One generated Application, placed in its rollout step (0 for everything at once). */
-interface Placed {
+export interface Placed {
   name: string;
   step: number;
   rolling: boolean;
   target: CompiledTarget;
+}
+
+/** One Application that must sync after another: it follows that one's stores, or reads the schema it migrates. */
+export interface DataDependency {
+  dependent: Placed;
+  on: Placed;
+  /** The dependent's stores that follow the other's primaries (empty for a migration dependency). */
+  stores: string[];
+  migration: boolean;
 }
 
 function when(p: Placed): string {
@@ -33,12 +42,8 @@ function followedStores(t: CompiledTarget): string[] {
     .sort();
 }
 
-/** The rollout-order problems of the generated Applications, blamed on the layer's description file. */
-export function rolloutOrderProblems(
-  applications: GeneratedApplication[],
-  byFolder: Map<string, CompiledTarget>,
-  file: string,
-): ManifoldError[] {
+/** The generated Applications of each platform and environment, placed in their steps. */
+function placedGroups(applications: GeneratedApplication[], byFolder: Map<string, CompiledTarget>): Placed[][] {
   const groups = new Map<string, Placed[]>();
   for (const g of applications) {
     const target = byFolder.get(g.application.spec.source.path);
@@ -47,36 +52,54 @@ export function rolloutOrderProblems(
     const placed = { name: g.application.metadata.name, step: g.rolling ? g.step! : 0, rolling: g.rolling, target };
     groups.set(key, [...(groups.get(key) ?? []), placed]);
   }
-  const errors: ManifoldError[] = [];
-  for (const apps of groups.values()) {
-    const env = apps[0].target.target.environment;
-    const field = `environments.${env}.rollout${apps[0].rolling ? ".steps" : ""}`;
-    const fail = (p: Placed, message: string) =>
-      errors.push(
-        new ManifoldError(`Application ${p.name} (${when(p)}): ${message}`, {
-          file,
-          field,
-          target: p.target.target.id,
-        }),
-      );
+  return [...groups.values()];
+}
+
+/** Every data dependency between the generated Applications, whatever their steps. */
+export function dataDependencies(
+  applications: GeneratedApplication[],
+  byFolder: Map<string, CompiledTarget>,
+): DataDependency[] {
+  const out: DataDependency[] = [];
+  for (const apps of placedGroups(applications, byFolder)) {
     const primaries = apps.filter((p) => p.target.target.role === "primary");
     const migrating = apps.filter((p) => p.target.target.hooks.migrate);
     for (const p of apps) {
       const stores = followedStores(p.target);
-      for (const primary of stores.length ? primaries : [])
-        if (p.step <= primary.step)
-          fail(
-            p,
-            `its ${stores.join(", ")} follow${stores.length === 1 ? "s" : ""} the primary in Application ${primary.name} (${when(primary)}), which is not Healthy first: on empty clusters its replicas wait for a primary that does not exist yet; roll ${primary.target.target.role} out in an earlier step than ${p.target.target.role}`,
-          );
+      for (const on of stores.length ? primaries : []) out.push({ dependent: p, on, stores, migration: false });
       if (!p.target.target.waveHooks.migrate || p.target.target.hooks.migrate) continue;
-      for (const m of migrating)
-        if (p.step <= m.step)
-          fail(
-            p,
-            `runs new code on the schema that the migration Job of Application ${m.name} (${when(m)}) changes, without waiting for it; roll ${m.target.target.role} out in an earlier step than ${p.target.target.role}`,
-          );
+      for (const on of migrating) out.push({ dependent: p, on, stores: [], migration: true });
     }
   }
-  return errors;
+  return out;
+}
+
+/** What a dependency is, in words: `its cache, db follow that primary` or `its schema is migrated there`. */
+export function dependencyReason(d: DataDependency): string {
+  return d.migration
+    ? "its schema is migrated there"
+    : `its ${d.stores.join(", ")} follow${d.stores.length === 1 ? "s" : ""} the primary there`;
+}
+
+/** The rollout-order problems of the generated Applications, blamed on the layer's description file. */
+export function rolloutOrderProblems(
+  applications: GeneratedApplication[],
+  byFolder: Map<string, CompiledTarget>,
+  file: string,
+): ManifoldError[] {
+  return dataDependencies(applications, byFolder)
+    .filter((d) => d.dependent.step <= d.on.step)
+    .map(({ dependent: p, on, stores, migration }) => {
+      const env = p.target.target.environment;
+      const field = `environments.${env}.rollout${p.rolling ? ".steps" : ""}`;
+      const order = `roll ${on.target.target.role} out in an earlier step than ${p.target.target.role}`;
+      const message = migration
+        ? `runs new code on the schema that the migration Job of Application ${on.name} (${when(on)}) changes, before that Job has run; ${order}`
+        : `its ${stores.join(", ")} follow${stores.length === 1 ? "s" : ""} the primary in Application ${on.name} (${when(on)}), which is not Healthy before it: on empty clusters its replicas wait for a primary that does not exist yet; ${order}`;
+      return new ManifoldError(`Application ${p.name} (${when(p)}): rollout order: ${message}`, {
+        file,
+        field,
+        target: p.target.target.id,
+      });
+    });
 }

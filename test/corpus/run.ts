@@ -14,12 +14,15 @@ export async function corpusErrors(c: CorpusCase): Promise<string[]> {
   const value = c.platform?.(p) ?? p;
   c.environments?.(envs);
   c.regions?.(regions);
+  const layer = c.argocd ? structuredClone(repo.argocd![0].value as any) : undefined;
+  if (layer) c.argocd!(layer);
   try {
     const project = checkProject({
       root: repo.root,
       platforms: [{ file: "platforms/corpus.ts", value }],
       environments: Object.values(envs).map((e) => ({ file: `environments/${e.name}.ts`, value: e })),
       regions: Object.values(regions).map((r) => ({ file: `regions/${r.name}.ts`, value: r })),
+      ...(layer ? { argocd: [{ file: "argocd/layer.ts", value: layer }] } : {}),
     });
     compileLoaded(project);
     return [];

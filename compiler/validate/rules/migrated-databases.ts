@@ -35,7 +35,7 @@ export const migratedDatabasesRule: Rule = {
       if (!at) continue;
       report(at, {
         pointer: "",
-        message: `database ${key} takes writes in ${target.region} (${target.role}) but no migration Job renders here to migrate it; new code would run on an unmigrated schema`,
+        message: `database ${key} takes writes in this region, but no migration Job here migrates it: new code would run on an unmigrated schema`,
         fix: `name ${key} in migrations.dependsOn, so the migration Job runs wherever ${key} is writable`,
       });
     }
