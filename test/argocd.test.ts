@@ -147,7 +147,7 @@ describe("offline expansion", () => {
     }
   });
 
-  it("rolls production out tertiary, then secondary, then primary; deletes in reverse; preserves resources", () => {
+  it("rolls production out primary, then secondary, then tertiary; deletes in reverse; preserves resources", () => {
     const prod = layerFiles(result, "ApplicationSet").find((s) => s.metadata.name === "ossa-production");
     expect(prod.spec.strategy.type).toBe("RollingSync");
     expect(prod.spec.strategy.deletionOrder).toBe("Reverse");
@@ -158,29 +158,38 @@ describe("offline expansion", () => {
         .map((a) => [a.application.metadata.name, a.step]),
     );
     expect(steps).toEqual({
-      "ossa-production-eu-west-1": 1,
+      "ossa-production-us-west-2": 1,
       "ossa-production-us-east-1": 2,
-      "ossa-production-us-west-2": 3,
+      "ossa-production-eu-west-1": 3,
+      "ossa-staging-us-west-2": 1,
+      "ossa-staging-us-east-1": 2,
     });
     const order = result
       .argocd!.plan.environments.find((e) => e.name === "production")!
       .steps.map((s) => s.clusters.map((c) => c.name));
-    expect(order).toEqual([["production-eu-west-1"], ["production-us-east-1"], ["production-us-west-2"]]);
+    expect(order).toEqual([["production-us-west-2"], ["production-us-east-1"], ["production-eu-west-1"]]);
   });
 
-  it("syncs dev and staging automatically with prune and self-heal; every Application uses server-side apply, prune-last and retry", () => {
+  it("syncs dev automatically with prune and self-heal; staging and production only through the rollout (automated switched off); every Application uses server-side apply with server-side diff, prune-last and retry", () => {
     const sets = layerFiles(result, "ApplicationSet");
-    for (const env of ["dev", "staging"]) {
+    const dev = sets.find((s) => s.metadata.name === "ossa-dev");
+    expect(dev.spec.strategy).toBeUndefined();
+    expect(dev.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(dev.spec.syncPolicy.preserveResourcesOnDeletion).toBe(false);
+    for (const [env, selfHeal] of [
+      ["staging", true],
+      ["production", false],
+    ] as const) {
       const set = sets.find((s) => s.metadata.name === `ossa-${env}`);
-      expect(set.spec.strategy).toBeUndefined();
-      expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-      expect(set.spec.syncPolicy.preserveResourcesOnDeletion).toBe(false);
+      expect(set.spec.strategy.type).toBe("RollingSync");
+      expect(set.spec.template.spec.syncPolicy.automated).toEqual({ enabled: false, prune: true, selfHeal });
     }
     for (const set of sets) {
       expect(set.spec.goTemplate).toBe(true);
       expect(set.spec.goTemplateOptions).toEqual(["missingkey=error"]);
       expect(set.spec.template.spec.project).not.toContain("{{");
       expect(set.spec.template.spec.syncPolicy.syncOptions).toEqual(["ServerSideApply=true", "PruneLast=true"]);
+      expect(set.spec.template.metadata.annotations["argocd.argoproj.io/compare-options"]).toBe("ServerSideDiff=true");
       expect(set.spec.template.spec.syncPolicy.retry).toEqual({
         limit: 5,
         backoff: { duration: "10s", factor: 2, maxDuration: "5m" },
@@ -301,7 +310,10 @@ describe("links", () => {
     );
     const plainApp = (await compilePlatforms([tiny("demo")], { argocd: await repoArgoCd() })).argocd!.applications[0]
       .application;
-    expect(Object.keys(plainApp.metadata.annotations!)).toEqual(["argocd.argoproj.io/manifest-generate-paths"]);
+    expect(Object.keys(plainApp.metadata.annotations!)).toEqual([
+      "argocd.argoproj.io/manifest-generate-paths",
+      "argocd.argoproj.io/compare-options",
+    ]);
   });
 });
 
@@ -578,20 +590,23 @@ describe("manifold plan --apps", () => {
     const out = run.stdout;
     expect(out).toContain("24 Applications from 12 ApplicationSets on 6 clusters");
     const at = (s: string) => out.indexOf(s);
-    expect(at("ossa-production-eu-west-1")).toBeGreaterThan(0);
-    expect(at("ossa-production-eu-west-1")).toBeLessThan(at("ossa-production-us-east-1"));
-    expect(at("ossa-production-us-east-1")).toBeLessThan(at("ossa-production-us-west-2"));
+    expect(at("ossa-production-us-west-2")).toBeGreaterThan(0);
+    expect(at("ossa-production-us-west-2")).toBeLessThan(at("ossa-production-us-east-1"));
+    expect(at("ossa-production-us-east-1")).toBeLessThan(at("ossa-production-eu-west-1"));
+    expect(out).toContain(
+      "after ossa-production-us-west-2: its postgresql, redis follow the primary there; its schema is migrated there",
+    );
     expect(runCli(REPO, ["plan", "--apps", "ossa"]).status).toBe(2);
   });
 
   it("compile exits 1 on a production Application no step selects, naming the file and field, and writes nothing", () => {
     const root = makeProject({ rendered: true });
-    edit(root, "argocd/layer.ts", '{ roles: ["primary"], maxUpdate: 1 },', "");
+    edit(root, "argocd/layer.ts", '{ roles: ["tertiary"], maxUpdate: 1 },', "");
     const before = readFileSync(join(root, "rendered/argocd/applicationset-ossa-production.yaml"), "utf8");
     const run = runCli(root, ["compile"]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /error: argocd\/layer\.ts: environments\.production\.rollout\.steps: Application ossa-production-us-west-2 .*no RollingSync step selects it/,
+      /error: argocd\/layer\.ts: environments\.production\.rollout\.steps: Application ossa-production-eu-west-1 .*no RollingSync step selects it/,
     );
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(root, "rendered/argocd/applicationset-ossa-production.yaml"), "utf8")).toBe(before);

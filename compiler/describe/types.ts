@@ -561,17 +561,21 @@ export interface RolloutStep {
  * How an environment's Applications roll out. `AllAtOnce`: each Application
  * syncs on its own (automated, if the environment asks for it). `RollingSync`:
  * the ApplicationSet controller syncs them step by step, waiting for each step
- * to be Healthy; it turns automated sync off on the Applications it generates
- * (keeping `automated.prune` for the syncs it triggers).
+ * to be Healthy (default: primary, then secondary, then tertiary). An
+ * Application whose stores follow another region's, or whose schema another
+ * region's migration changes, must be in a later step (a compile error
+ * otherwise); an environment whose regions depend on each other so needs
+ * RollingSync.
  */
 export type RolloutPolicy = { type: "AllAtOnce" } | { type: "RollingSync"; steps?: RolloutStep[] };
 
 /** The Argo CD policy of one environment. */
 export interface EnvironmentSyncPolicy {
   /**
-   * Automated sync; `false` for manual syncs. With RollingSync the
-   * ApplicationSet controller removes it from the Applications and triggers
-   * each sync itself, pruning when `prune` is set.
+   * Automated sync; `false` for manual syncs. With RollingSync it is rendered
+   * switched off (`enabled: false`, Argo CD 3.3 or later; left out before):
+   * the ApplicationSet controller triggers each sync itself, pruning when
+   * `prune` is set, and nothing syncs while progressive syncs are off.
    */
   automated: { prune: boolean; selfHeal: boolean } | false;
   rollout: RolloutPolicy;

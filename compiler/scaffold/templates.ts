@@ -124,7 +124,8 @@ import { environmentNames } from ${JSON.stringify("../regions/_clusters.ts")};
 // repository. For a production environment, use a RollingSync rollout, e.g.
 //   { automated: { prune: true, selfHeal: false }, preserveResourcesOnDeletion: true,
 //     rollout: { type: "RollingSync",
-//       steps: [{ roles: ["secondary"], maxUpdate: 1 }, { roles: ["primary"], maxUpdate: 1 }] } }
+//       steps: [{ roles: ["primary"], maxUpdate: 1 }, { roles: ["secondary"], maxUpdate: 1 }] } }
+// (the primary region first: it holds the writable databases and runs the migrations the others depend on).
 export default argocd({
   // The Argo CD version your management cluster runs: a rendered field it lacks is a compile error.
   argocdVersion: "3.3",
