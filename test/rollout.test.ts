@@ -119,7 +119,7 @@ describe("the rollout model: the primary region first", () => {
 });
 
 describe("RollingSync fails closed", () => {
-  it("the template's automated policy is switched off (enabled: false) and keeps prune for the rollout's syncs", async () => {
+  it("the template's automated policy is switched off (enabled: false), keeping prune and selfHeal as written", async () => {
     const layer = await layerOf();
     const set = layer.objects.find((o) => o.metadata.name === "shop-production") as Parsed;
     expect(set.spec.template.spec.syncPolicy.automated).toEqual({ enabled: false, prune: true, selfHeal: false });
@@ -166,7 +166,7 @@ describe("RollingSync fails closed", () => {
     delete set.spec.template.spec.syncPolicy.automated.enabled;
     const findings = validateLayer([set], "argocd/layer.ts").filter((f) => f.rule === "rolling-sync-fail-closed");
     expect(findings.map((f) => `${f.object} ${f.pointer}: ${f.message} (fix: ${f.fix})`)).toEqual([
-      "ApplicationSet/shop-production /spec/template/spec/syncPolicy/automated: RollingSync generates Applications with automated sync on: until the ApplicationSet controller runs with progressive syncs, every region syncs and prunes at once (fix: set automated.enabled: false (Argo CD 3.3 or later keeps prune for the rollout's syncs) or drop automated from the template)",
+      "ApplicationSet/shop-production /spec/template/spec/syncPolicy/automated: RollingSync generates Applications with automated sync on: until the ApplicationSet controller runs with progressive syncs, every region syncs and prunes at once (fix: set automated.enabled: false (Argo CD 3.3 or later) or drop automated from the template; the rollout triggers the syncs)",
     ]);
   });
 });

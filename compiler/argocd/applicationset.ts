@@ -172,8 +172,9 @@ function applicationTemplate(targets: CompiledTarget[], layer: ArgoCdDescription
  * The template's automated policy. Under RollingSync it is never enabled: the ApplicationSet controller removes it
  * and triggers each step's syncs only while it runs with progressive syncs on; without that flag the template's
  * policy applies as written, and an enabled one would sync and prune every region at once. So it fails closed:
- * `enabled: false` keeps `prune` for the syncs the rollout triggers (the controller reads it) where Argo CD knows the
- * field, and no policy at all (rollout syncs without prune) where it does not.
+ * `enabled: false` where Argo CD knows the field (the 2.x-3.x controller still takes `prune` from it for the syncs it
+ * triggers; the newer `progressivesync` package takes it only from an enabled policy), and no policy at all where it
+ * does not.
  */
 export function automatedPolicy(
   policy: EnvironmentSyncPolicy,

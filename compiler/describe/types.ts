@@ -574,8 +574,9 @@ export interface EnvironmentSyncPolicy {
   /**
    * Automated sync; `false` for manual syncs. With RollingSync it is rendered
    * switched off (`enabled: false`, Argo CD 3.3 or later; left out before):
-   * the ApplicationSet controller triggers each sync itself, pruning when
-   * `prune` is set, and nothing syncs while progressive syncs are off.
+   * the ApplicationSet controller triggers each sync itself (pruning when
+   * `prune` is set, where the controller reads it from a disabled policy),
+   * and nothing syncs while progressive syncs are off.
    */
   automated: { prune: boolean; selfHeal: boolean } | false;
   rollout: RolloutPolicy;

@@ -21,7 +21,7 @@ export const rollingSyncFailClosedRule: Rule = {
         pointer: "/spec/template/spec/syncPolicy/automated",
         message:
           "RollingSync generates Applications with automated sync on: until the ApplicationSet controller runs with progressive syncs, every region syncs and prunes at once",
-        fix: "set automated.enabled: false (Argo CD 3.3 or later keeps prune for the rollout's syncs) or drop automated from the template",
+        fix: "set automated.enabled: false (Argo CD 3.3 or later) or drop automated from the template; the rollout triggers the syncs",
       });
     }
   },
