@@ -1,0 +1,14 @@
+import { addon } from "../compiler/index.ts";
+
+// The control plane, with the CNI plugin in charge of traffic redirection.
+export default addon({
+  name: "istiod",
+  chart: { repository: "https://istio-release.storage.googleapis.com/charts", chart: "istiod", version: "1.27.1" },
+  namespace: "istio-system",
+  values: {
+    pilot: { cni: { enabled: true }, autoscaleMin: 2 },
+    meshConfig: { enablePrometheusMerge: true },
+  },
+  dependsOn: ["istio-base", "istio-cni"],
+  environments: { dev: { values: { pilot: { autoscaleMin: 1 } } } },
+});
