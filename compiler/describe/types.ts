@@ -644,7 +644,7 @@ export interface ClusterIssuerSpec {
   server: string;
   /** Where the CA sends expiry notices. */
   email: string;
-  /** Route 53 DNS-01: credentials come from the cert-manager service account (IRSA); `region` defaults to the cluster's region. */
+  /** Route 53 DNS-01 with the cert-manager service account's credentials (IRSA); `region`: the cluster's by default. */
   route53: { region?: string; hostedZoneID?: string };
 }
 
