@@ -67,7 +67,8 @@ function widgetProject(version: "1.0.0" | "1.1.0" = "1.0.0", extra = ""): string
   return root;
 }
 
-function objectAt(result: CompileResult, path: string): Record<string, any> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed manifest, read field by field
+function objectAt(result: CompileResult, path: string): any {
   const text = result.files.get(path);
   if (text === undefined)
     throw new Error(
