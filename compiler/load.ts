@@ -18,7 +18,7 @@ import type {
   EnvValue,
 } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
-import { layerComponents } from "./graph/dependency.ts";
+import { DependencyCycleError, layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
 import { importDescription } from "./precompiled.ts";
 import { isDescriptionFile } from "./check/description-files.ts";
@@ -447,10 +447,17 @@ function checkAddons(addons: Loaded<AddonDescription>[], known: Known, errors: M
     addons.map((a) => [a.value.name, { dependsOn: (a.value.dependsOn ?? []).filter((d) => names.has(d)) }]),
   );
   try {
-    layerComponents(graph, { file: "addons/" });
+    layerComponents(graph);
   } catch (e) {
-    if (!(e instanceof ManifoldError)) throw e;
-    errors.push(e);
+    if (!(e instanceof DependencyCycleError)) throw e;
+    const first = addons.find((a) => a.value.name === e.members[0])!;
+    errors.push(
+      new ManifoldError(`add-ons depend on each other in a cycle: ${e.members.join(" -> ")}`, {
+        file: first.file,
+        field: "dependsOn",
+        target: first.value.name,
+      }),
+    );
   }
 }
 

@@ -36,8 +36,16 @@ export interface CorpusCase {
   /** Breaks this repo's environments or regions (fresh copies, keyed by name). */
   environments?: (e: Record<string, any>) => void;
   regions?: (r: Record<string, any>) => void;
+  /** Cluster add-ons, each loaded as `addons/<name>.ts`. */
+  addons?: () => any[];
   expect: string[];
 }
+
+const certManager = () => ({
+  name: "cert-manager",
+  chart: { repository: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.18.2" },
+  namespace: "cert-manager",
+});
 
 export const CASES: CorpusCase[] = [
   // wrong types
@@ -169,4 +177,9 @@ export const CASES: CorpusCase[] = [
   { name: "an image configuration directory hidden by an unseeded volume", platform: (p) => void ((p.components.db = postgres({ flavor: "official", replicas: 1, storage: "1Gi", password: secretRef("corpus-db", "password"), resources, waive: { "min-replicas": "one standalone server" } })), (p.environments = { staging: { components: { db: { replicas: 1 } } } }), (p.patches = [{ target: { kind: "StatefulSet", name: "corpus-db" }, environments: ["dev"], ops: [{ op: "remove", path: "/spec/template/spec/initContainers" }] }])), expect: ["platforms/corpus.ts: component db: image-config-mounts: StatefulSet/corpus-db /spec/template/spec/containers/0/volumeMounts/0/mountPath: volume tmp-etc-postgresql-custom at /etc/postgresql-custom hides /etc/postgresql-custom, which the image's own configuration reads (fix: seed the volume from the image with an init container (declare the path in imageConfigPaths)) [target corpus/dev/us-west-2]"] },
   { name: "an Ingress TLS Secret that nothing makes", platform: (p) => void (p.patches = [{ target: { kind: "Ingress", name: "corpus-api" }, environments: ["dev"], ops: [{ op: "remove", path: ["metadata", "annotations", "cert-manager.io/cluster-issuer"] }] }]), expect: ["platforms/corpus.ts: component api: tls-provenance: Ingress/corpus-api /spec/tls/0/secretName: TLS Secret corpus/corpus-api-tls is made by nothing (no cert-manager annotation, no Certificate) (fix: annotate the Ingress with cert-manager.io/cluster-issuer, or render a Certificate for the Secret) [target corpus/dev/us-west-2]"] },
   { name: "a NetworkPolicy applied after the workload it selects", platform: (p) => void (p.patches = [{ target: { kind: "NetworkPolicy", name: "corpus-web" }, environments: ["staging"], regions: ["us-east-1"], ops: [{ op: "replace", path: ["metadata", "annotations", "argocd.argoproj.io/sync-wave"], value: "9" }] }]), expect: ["platforms/corpus.ts: component web: policy-waves: NetworkPolicy/corpus-web /metadata/annotations/argocd.argoproj.io~1sync-wave: is applied in wave 9, after Deployment/corpus-web (wave 4) whose traffic it governs; policies belong in the foundation (fix: render the policy in the foundation band) [target corpus/staging/us-east-1]"] },
+  // cluster add-ons
+  { name: "an add-on chart pinned to a version range", addons: () => [{ ...certManager(), chart: { ...certManager().chart, version: "^1.18.0" } }], expect: ["addons/cert-manager.ts: chart.version: must be an exact chart version such as 1.18.2 (no range) (got \"^1.18.0\") [target cert-manager]"] },
+  { name: "a hydrated add-on without its vendored chart", addons: () => [{ ...certManager(), delivery: "hydrated" }], expect: ["addons/cert-manager.ts: a hydrated add-on needs chart.vendored (the packaged chart in this repository and its sha256 digest) [target cert-manager]"] },
+  { name: "an add-on layer for an unknown environment", addons: () => [{ ...certManager(), environments: { prod: { values: { replicaCount: 3 } } } }], expect: ["addons/cert-manager.ts: environments.prod: unknown environment \"prod\" (did you mean \"production\"?) [target cert-manager]"] },
+  { name: "add-ons that depend on each other", addons: () => [{ ...certManager(), dependsOn: ["trust-manager"] }, { ...certManager(), name: "trust-manager", dependsOn: ["cert-manager"] }], expect: ["addons/cert-manager.ts: dependsOn: add-ons depend on each other in a cycle: cert-manager -> trust-manager -> cert-manager [target cert-manager]"] },
 ];

@@ -20,6 +20,7 @@ export async function corpusErrors(c: CorpusCase): Promise<string[]> {
       platforms: [{ file: "platforms/corpus.ts", value }],
       environments: Object.values(envs).map((e) => ({ file: `environments/${e.name}.ts`, value: e })),
       regions: Object.values(regions).map((r) => ({ file: `regions/${r.name}.ts`, value: r })),
+      addons: (c.addons?.() ?? []).map((a) => ({ file: `addons/${a.name}.ts`, value: a })),
     });
     compileLoaded(project);
     return [];
