@@ -12,4 +12,13 @@ export default addon({
     crd: { create: true },
   },
   provides: ["externaldns.k8s.io/DNSEndpoint"],
+  // each cluster owns the records it made (TXT ownership), so clusters sharing a zone never delete each other's
+  targets: {
+    "dev/us-west-2": { values: { txtOwnerId: "dev-us-west-2" } },
+    "staging/us-west-2": { values: { txtOwnerId: "staging-us-west-2" } },
+    "staging/us-east-1": { values: { txtOwnerId: "staging-us-east-1" } },
+    "production/us-west-2": { values: { txtOwnerId: "production-us-west-2" } },
+    "production/us-east-1": { values: { txtOwnerId: "production-us-east-1" } },
+    "production/eu-west-1": { values: { txtOwnerId: "production-eu-west-1" } },
+  },
 });

@@ -6,6 +6,14 @@ export default addon({
   chart: { repository: "https://istio-release.storage.googleapis.com/charts", chart: "base", version: "1.27.1" },
   namespace: "istio-system",
   values: { defaultRevision: "default" },
+  // istiod patches its validating webhook's failurePolicy once it serves: without this Argo CD would undo it
+  ignoreDifferences: [
+    {
+      group: "admissionregistration.k8s.io",
+      kind: "ValidatingWebhookConfiguration",
+      jqPathExpressions: [".webhooks[]?.failurePolicy"],
+    },
+  ],
   provides: [
     "networking.istio.io/Gateway",
     "networking.istio.io/VirtualService",

@@ -10,5 +10,13 @@ export default addon({
     meshConfig: { enablePrometheusMerge: true },
   },
   dependsOn: ["istio-base", "istio-cni"],
+  // istiod patches its validating webhook's failurePolicy once it serves: without this Argo CD would undo it
+  ignoreDifferences: [
+    {
+      group: "admissionregistration.k8s.io",
+      kind: "ValidatingWebhookConfiguration",
+      jqPathExpressions: [".webhooks[]?.failurePolicy"],
+    },
+  ],
   environments: { dev: { values: { pilot: { autoscaleMin: 1 } } } },
 });

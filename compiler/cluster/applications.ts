@@ -60,6 +60,7 @@ export function buildUnitApplication(
   // add-ons always sync automatically (a wave waits for them to be Healthy); prune and self-heal follow the environment
   const automated = layer.environments[cluster.environment]?.automated || { prune: true, selfHeal: true };
   const namespace = unit.addon.description.namespace ?? "default";
+  const ignored = unit.delivery === "folder" ? [] : (unit.addon.description.ignoreDifferences ?? []);
   return plain(
     new Application({
       metadata: {
@@ -80,6 +81,7 @@ export function buildUnitApplication(
         project: CLUSTER_PROJECT,
         source: sourceOf(unit, cluster, layer),
         destination: { server: cluster.cluster.server, namespace },
+        ...(ignored.length ? { ignoreDifferences: ignored.map((d) => ({ ...d })) } : {}),
         info: [
           {
             name: "Add-on",
@@ -89,7 +91,11 @@ export function buildUnitApplication(
         ],
         syncPolicy: {
           automated: { prune: automated.prune, selfHeal: automated.selfHeal },
-          syncOptions: ["CreateNamespace=true", SERVER_SIDE_APPLY_OPTION],
+          syncOptions: [
+            "CreateNamespace=true",
+            SERVER_SIDE_APPLY_OPTION,
+            ...(ignored.length ? ["RespectIgnoreDifferences=true"] : []),
+          ],
           retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
         },
       },

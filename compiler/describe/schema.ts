@@ -35,6 +35,7 @@ import type {
   ClusterIssuerSpec,
   ClusterSecretStoreSpec,
   ClusterStorageClass,
+  IgnoredDifference,
   AlertRule,
   ArgoCdDescription,
   Autoscale,
@@ -583,6 +584,13 @@ const clusterStorageClass = object<ClusterStorageClass>({
   allowVolumeExpansion: optional(bool),
   default: optional(bool),
 });
+const ignoredDifference = object<IgnoredDifference>({
+  group: str(),
+  kind: str(/^[A-Z][A-Za-z0-9]*$/, "a kind such as ValidatingWebhookConfiguration"),
+  name: optional(str()),
+  jqPathExpressions: optional(list(str(), { min: 1 })),
+  jsonPointers: optional(list(str(/^\//, "a JSON pointer"), { min: 1 })),
+});
 const addonLayer = object<AddonLayer>({ values: optional(record(anything)), enabled: optional(bool) });
 const groupKind = str(GROUP_KIND, "<group>/<Kind>, e.g. cert-manager.io/ClusterIssuer");
 
@@ -600,6 +608,7 @@ export const addonShape = refine(
     storageClasses: optional(record(clusterStorageClass, dnsLabel)),
     clusterIssuers: optional(record(clusterIssuer, dnsLabel)),
     secretStores: optional(record(clusterSecretStore, dnsLabel)),
+    ignoreDifferences: optional(list(ignoredDifference, { min: 1 })),
     runsIn: optional(list(dnsLabel, { min: 1 })),
     environments: optional(record(addonLayer, dnsLabel)),
     regions: optional(record(addonLayer, dnsLabel)),

@@ -664,6 +664,16 @@ export interface ClusterStorageClass extends StorageClassSpec {
   default?: boolean;
 }
 
+/** Fields Argo CD does not compare, on the objects of one kind (and name). */
+export interface IgnoredDifference {
+  group: string;
+  kind: string;
+  name?: string;
+  /** jq path expressions, e.g. `.webhooks[]?.failurePolicy`. */
+  jqPathExpressions?: string[];
+  jsonPointers?: string[];
+}
+
 /** What an environment, region or target changes of an add-on. */
 export interface AddonLayer {
   /** Merged over the values below it: objects key by key, anything else (lists too) replaced. */
@@ -699,6 +709,11 @@ export interface AddonDescription {
   clusterIssuers?: Record<string, ClusterIssuerSpec>;
   /** external-secrets ClusterSecretStores, by name. */
   secretStores?: Record<string, ClusterSecretStoreSpec>;
+  /**
+   * Fields of the chart's objects that a controller changes after the sync (a webhook's `failurePolicy` patched by
+   * istiod, a `caBundle` injected by cert-manager): Argo CD leaves them alone (`RespectIgnoreDifferences=true`).
+   */
+  ignoreDifferences?: IgnoredDifference[];
   /** The environments whose clusters run it; every environment when absent. */
   runsIn?: string[];
   environments?: Record<string, AddonLayer>;
