@@ -26,6 +26,7 @@ import { commandLine, withLock } from "./emit/lock.ts";
 import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
+import { renderClusterLayer, type ClusterLayer } from "./cluster/index.ts";
 import type { TargetCache } from "./cache/store.ts";
 
 /**
@@ -51,6 +52,8 @@ export interface CompileResult {
   timings: Record<string, number>;
   /** The Argo CD layer (`rendered/argocd/`), on an unfiltered compile of a project with `argocd/`. */
   argocd?: ArgoCdLayer;
+  /** The cluster layer (`rendered/clusters/`), on an unfiltered compile of a project with `addons/` and `argocd/`. */
+  cluster?: ClusterLayer;
 }
 
 export interface CompileOptions {
@@ -266,10 +269,15 @@ function assemble(
   if (run.cache && !run.filter) run.cache.prune(new Set(run.keys.values()));
   const findings = findingsInTargetOrder(p, built);
   const scope = scopeFor(run.filter);
-  // The Argo CD layer reads every target's objects, however each was compiled.
+  // The cluster and Argo CD layers read every target's objects, however each was compiled.
+  const all = scope ? [] : everyTarget(p, built, elsewhere);
+  const cluster = scope ? undefined : timed(run.timings, "cluster", () => renderClusterLayer(project, all));
+  for (const [path, content] of cluster?.files ?? []) p.files.set(path, content);
+  findings.push(...(cluster?.findings ?? []));
+  if (cluster && !run.keepErrors && blocking(cluster.findings).length) throw findingsError(blocking(cluster.findings));
   const argocd =
     !scope && project.argocd
-      ? timed(run.timings, "argocd", () => renderArgoCd(project, everyTarget(p, built, elsewhere), p.files))
+      ? timed(run.timings, "argocd", () => renderArgoCd(project, all, p.files, cluster))
       : undefined;
   for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
   findings.push(...(argocd?.findings ?? []));
@@ -283,6 +291,7 @@ function assemble(
     scope,
     timings: run.timings,
     ...(argocd ? { argocd } : {}),
+    ...(cluster ? { cluster } : {}),
   };
 }
 

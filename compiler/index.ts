@@ -3,7 +3,8 @@
  * Descriptions import from here: `import { platform, service } from "./index.ts"`.
  */
 export type * from "./describe/types.ts";
-export { platform, environment, region, argocd } from "./describe/platform.ts";
+export { platform, environment, region, argocd, addon } from "./describe/platform.ts";
+export { prometheusAdapterValues, type CustomMetricRule } from "./describe/addon-values.ts";
 export { service } from "./describe/service.ts";
 export { postgres, redis, qdrant, nats, neo4j } from "./describe/stores.ts";
 export { secretRef, url, address, configRef, ingressUrl } from "./describe/refs.ts";

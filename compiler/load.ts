@@ -7,8 +7,9 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Shape, Problem } from "./check/shape.ts";
-import { argoCdShape, environmentShape, platformShape, regionShape } from "./describe/schema.ts";
+import { addonShape, argoCdShape, environmentShape, platformShape, regionShape } from "./describe/schema.ts";
 import type {
+  AddonDescription,
   ArgoCdDescription,
   EnvironmentDescription,
   PlatformDescription,
@@ -17,7 +18,7 @@ import type {
   EnvValue,
 } from "./describe/types.ts";
 import { isUrlRef } from "./describe/refs.ts";
-import { layerComponents } from "./graph/dependency.ts";
+import { DependencyCycleError, layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
 import { importDescription } from "./precompiled.ts";
 import { isDescriptionFile } from "./check/description-files.ts";
@@ -83,6 +84,7 @@ export async function importProject(root: string): Promise<ProjectSources> {
     environments: await load("environments"),
     regions: await load("regions"),
     argocd: await load("argocd"),
+    addons: await load("addons"),
   };
   if (errors.length) throw combineErrors(errors);
   return sources;
@@ -399,8 +401,64 @@ export function checkProject(sources: ProjectSources): Project {
   const platformNames = checkPlatformNames(platforms, errors);
   for (const platform of platforms) checkPlatform(platform, known, errors);
   const argocd = checkArgoCd(sources.argocd ?? [], known.envNames, platformNames, errors);
+  const addons = (sources.addons ?? []).filter((a) =>
+    checkShape(a, addonShape, errors, (a.value as { name?: string })?.name),
+  );
+  addons.forEach((a) => checkFileName(a, "addons", errors));
+  checkAddons(addons, known, errors);
   if (errors.length) throw combineErrors(errors);
-  return { root: sources.root, platforms, environments, regions, ...(argocd ? { argocd } : {}) };
+  return {
+    root: sources.root,
+    platforms,
+    environments,
+    regions,
+    ...(argocd ? { argocd } : {}),
+    ...(addons.length ? { addons } : {}),
+  };
+}
+
+/** Add-on layers and `runsIn` name known environments and regions; `dependsOn` names known add-ons, without a cycle. */
+function checkAddons(addons: Loaded<AddonDescription>[], known: Known, errors: ManifoldError[]): void {
+  const names = new Set(addons.map((a) => a.value.name));
+  const fail = (a: Loaded<AddonDescription>, field: string, message: string) =>
+    errors.push(new ManifoldError(message, { file: a.file, field, target: a.value.name }));
+  for (const a of addons) {
+    const { value } = a;
+    (value.runsIn ?? []).forEach((e, i) => {
+      if (!known.envNames.has(e)) fail(a, `runsIn[${i}]`, `unknown environment "${e}"${didYouMean(e, known.envNames)}`);
+    });
+    for (const e of Object.keys(value.environments ?? {}))
+      if (!known.envNames.has(e))
+        fail(a, `environments.${e}`, `unknown environment "${e}"${didYouMean(e, known.envNames)}`);
+    for (const r of Object.keys(value.regions ?? {}))
+      if (!known.regionByName.has(r))
+        fail(a, `regions.${r}`, `unknown region "${r}"${didYouMean(r, known.regionByName.keys())}`);
+    for (const t of Object.keys(value.targets ?? {})) {
+      const [e, r] = t.split("/");
+      const env = known.environments.find((x) => x.value.name === e);
+      if (!env || !env.value.regions.includes(r))
+        fail(a, `targets.${t}`, `"${t}" is not a cluster: environment ${e} does not run in region ${r}`);
+    }
+    (value.dependsOn ?? []).forEach((d, i) => {
+      if (!names.has(d)) fail(a, `dependsOn[${i}]`, `unknown add-on "${d}"${didYouMean(d, names)}`);
+    });
+  }
+  const graph = Object.fromEntries(
+    addons.map((a) => [a.value.name, { dependsOn: (a.value.dependsOn ?? []).filter((d) => names.has(d)) }]),
+  );
+  try {
+    layerComponents(graph);
+  } catch (e) {
+    if (!(e instanceof DependencyCycleError)) throw e;
+    const first = addons.find((a) => a.value.name === e.members[0])!;
+    errors.push(
+      new ManifoldError(`add-ons depend on each other in a cycle: ${e.members.join(" -> ")}`, {
+        file: first.file,
+        field: "dependsOn",
+        target: first.value.name,
+      }),
+    );
+  }
 }
 
 /**

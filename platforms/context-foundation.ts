@@ -275,28 +275,7 @@ export default platform({
       verticalScaling: { mode: "Initial", min: { cpu: "1", memory: "2Gi" }, max: { cpu: "4", memory: "8Gi" } },
     }),
   },
-  storageClasses: {
-    "fast-ssd": {
-      provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", iops: "16000", throughput: "1000", encrypted: "true" },
-      reclaimPolicy: "Retain",
-      allowVolumeExpansion: true,
-    },
-    standard: {
-      provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", encrypted: "true" },
-      reclaimPolicy: "Delete",
-      allowVolumeExpansion: true,
-    },
-    // The backup claim has no consumer pod, so it binds immediately (Argo CD would wait on a Pending claim).
-    archive: {
-      provisioner: "ebs.csi.aws.com",
-      parameters: { type: "sc1", encrypted: "true" },
-      reclaimPolicy: "Retain",
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-    },
-  },
+  // StorageClasses belong to the cluster: addons/storage.ts renders fast-ssd, standard (the default) and archive.
   volumes: {
     backup: { description: "Qdrant snapshots and Neo4j dumps", storage: "500Gi", storageClass: "archive" },
   },

@@ -26,6 +26,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "scratch.ts",
       "stack.ts",
       "suggest.ts",
+      "zip.ts",
       "check/",
     ],
   },
@@ -41,6 +42,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "phase:patch", modules: ["patch.ts"] },
   { name: "phase:validate", modules: ["validate/"] },
   { name: "phase:emit", modules: ["emit/"] },
+  { name: "phase:cluster", modules: ["cluster/"] },
   { name: "phase:argocd", modules: ["argocd/"] },
   {
     name: "commands",

@@ -10,7 +10,12 @@ import { expandApplicationSets, selectorMatches, stepOf, type ClusterSecret } fr
 import { renderTemplate, TemplateError } from "../compiler/argocd/gotemplate.ts";
 import { crossCheck } from "../compiler/argocd/crosscheck.ts";
 import { kindProblem, permitProblems } from "../compiler/argocd/permits.ts";
-import { kindsNeedingHealthChecks, PROGRESSIVE_SYNCS_KEY, TRACKING_KEY } from "../compiler/argocd/settings.ts";
+import {
+  APPLICATION_HEALTH_LUA,
+  kindsNeedingHealthChecks,
+  PROGRESSIVE_SYNCS_KEY,
+  TRACKING_KEY,
+} from "../compiler/argocd/settings.ts";
 import { clusterSecretOf, type ClusterExternalSecret } from "../compiler/argocd/clusters.ts";
 import { validateLayer } from "../compiler/argocd/validate.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
@@ -36,7 +41,8 @@ function layerFiles(r: CompileResult, kind?: string): Parsed[] {
 function targetFolders(r: CompileResult): string[] {
   const folders = new Set(
     [...r.files.keys()]
-      .filter((p) => !p.startsWith("argocd/") && p.endsWith(".yaml"))
+      // the cluster layer's folders are deployed by its own Applications, not by the ApplicationSets
+      .filter((p) => !p.startsWith("argocd/") && !p.startsWith("clusters/") && p.endsWith(".yaml"))
       .map((p) => p.split("/").slice(0, 3).join("/")),
   );
   return [...folders].sort();
@@ -427,8 +433,12 @@ describe("settings", () => {
   it("switch progressive syncs on and pin annotation tracking, as ConfigMaps holding only Manifold's keys", () => {
     const maps = Object.fromEntries(layerFiles(result, "ConfigMap").map((c) => [c.metadata.name, c]));
     expect(maps["argocd-cmd-params-cm"].data).toEqual({ [PROGRESSIVE_SYNCS_KEY]: "true" });
-    // No custom resource sits in a waited-on wave without a health check, and no Application waits in a wave: no Lua.
-    expect(maps["argocd-cm"].data).toEqual({ [TRACKING_KEY]: "annotation" });
+    // No custom resource sits in a waited-on wave without a health check: no Lua for them. The cluster layer's
+    // Applications do sit in waited-on waves (add-ons before the ApplicationSets), so Application health is restored.
+    expect(maps["argocd-cm"].data).toEqual({
+      [TRACKING_KEY]: "annotation",
+      "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA,
+    });
     for (const m of Object.values(maps) as Parsed[])
       expect(m.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe(
         "Prune=false,Delete=false,ServerSideApply=true",

@@ -56,12 +56,15 @@ describe("context-foundation (seed 003) in production", () => {
     },
   );
 
-  it("declares the fast-ssd, standard and archive StorageClasses with volume expansion, and the backup claim", () => {
+  it("uses the cluster's fast-ssd, standard and archive StorageClasses (volume expansion on), and the backup claim", () => {
+    // the classes are cluster-wide: the cluster layer renders them (addons/storage.ts), never the platform
+    expect(prod.some((o) => o.kind === "StorageClass")).toBe(false);
+    const classes = renderedObjects("clusters/production", "us-west-2", "storage");
     for (const name of ["fast-ssd", "standard", "archive"])
-      expect(find(prod, "StorageClass", name).allowVolumeExpansion).toBe(true);
+      expect(find(classes, "StorageClass", name).allowVolumeExpansion).toBe(true);
     const backup = find(prod, "PersistentVolumeClaim", "backup");
     expect(backup.spec.storageClassName).toBe("archive");
-    expect(find(prod, "StorageClass", "archive").volumeBindingMode).toBe("Immediate");
+    expect(find(classes, "StorageClass", "archive").volumeBindingMode).toBe("Immediate");
     // Production holds 1+ TB: three 100Gi volumes per store and the 500Gi backup; dev stays within 100 GB.
     expect(find(prod, "ResourceQuota", "context-foundation").spec.hard["requests.storage"]).toBe("1100Gi");
     const dev = renderedObjects("dev", "us-west-2", "context-foundation");

@@ -11,6 +11,7 @@ import type { CompiledTarget } from "../model/target.ts";
 import type { Project } from "../model/project.ts";
 import type { ArgoCdDescription } from "../describe/types.ts";
 import { sortForSync } from "../sync/apply-order.ts";
+import { WAVE_ANNOTATION } from "../sync/annotations.ts";
 import { objectFileName, targetFolder } from "../emit/files.ts";
 import { toYaml } from "../yaml.ts";
 import { apiGroup } from "../sync/health.ts";
@@ -29,8 +30,10 @@ import {
 import { crossCheck } from "./crosscheck.ts";
 import { expandApplicationSets, type GeneratedApplication } from "./expand.ts";
 import { permitProblems } from "./permits.ts";
-import { planApps, type AppsPlan } from "./plan.ts";
+import { planApps, type AppsPlan, type PlannedAddon } from "./plan.ts";
 import { dataDependencies } from "./rollout-order.ts";
+import type { ClusterLayer } from "../cluster/index.ts";
+import { unitFolder } from "../cluster/applications.ts";
 import { buildBootstrapProject, buildDefaultProject, buildPlatformProject } from "./projects.ts";
 import { bootstrapCommand, renderLayerReadme } from "./readme.ts";
 import { buildSettings } from "./settings.ts";
@@ -70,10 +73,15 @@ interface LayerObjects {
 }
 
 /** Renders and checks the Argo CD layer. Throws one ManifoldError listing every problem. */
-export function renderArgoCd(project: Project, targets: CompiledTarget[], files: Map<string, string>): ArgoCdLayer {
+export function renderArgoCd(
+  project: Project,
+  targets: CompiledTarget[],
+  files: Map<string, string>,
+  cluster?: ClusterLayer,
+): ArgoCdLayer {
   const { file, value: layer } = project.argocd!;
   const clusters = declaredClusters(project);
-  const built = buildLayer(project, targets, clusters);
+  const built = buildLayer(project, targets, clusters, cluster);
   const { applications, problems } = expandApplicationSets(built.appSets, built.clusterSecrets.map(clusterSecretOf));
   const findings = validateLayer(built.objects, file);
   const errors: ManifoldError[] = [
@@ -95,14 +103,47 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
   ];
   if (errors.length) throw combineErrors(errors);
   const byFolder = new Map(targets.map((t) => [targetFolder(t.target), t]));
-  const plan = planApps(layer, clusters, applications, dataDependencies(applications, byFolder));
+  const dependencies = dataDependencies(applications, byFolder);
+  const plan = planApps(layer, clusters, applications, dependencies, plannedAddons(cluster));
   const bootstrap = bootstrapCommand(layer, built.bootstrapProject, built.root);
   const out = layerFiles(built.objects, file, renderLayerReadme(layer, built.objects, plan, bootstrap));
   return { objects: built.objects, files: out, clusters, applications, plan, findings, bootstrap };
 }
 
+/** The cluster layer's Applications per cluster server, for `plan --apps`. */
+function plannedAddons(cluster: ClusterLayer | undefined): Map<string, PlannedAddon[]> {
+  const out = new Map<string, PlannedAddon[]>();
+  for (const p of cluster?.clusters ?? [])
+    out.set(
+      p.cluster.cluster.server,
+      p.units.map((u) => {
+        const chart = u.addon.description.chart;
+        const source =
+          u.delivery === "helm-source" && chart
+            ? `helm-source ${chart.repository} ${chart.chart}@${chart.version}`
+            : u.delivery === "hydrated" && chart
+              ? `hydrated ${chart.chart}@${chart.version} into ${unitFolder(p.cluster, u.name)}`
+              : `folder ${unitFolder(p.cluster, u.name)}`;
+        return { name: u.application, wave: u.wave, source };
+      }),
+    );
+  return out;
+}
+
+/** The ApplicationSet in the wave after every add-on, so Argo CD creates platform Applications only then. */
+function afterAddons(appSet: KubeObject, cluster: ClusterLayer | undefined): KubeObject {
+  if (!cluster) return appSet;
+  const annotations = { ...appSet.metadata.annotations, [WAVE_ANNOTATION]: String(cluster.platformWave) };
+  return { ...appSet, metadata: { ...appSet.metadata, annotations } };
+}
+
 /** Builds every object of the layer: cluster Secrets, one project per platform, its ApplicationSets, settings. */
-function buildLayer(project: Project, targets: CompiledTarget[], clusters: DeclaredCluster[]): LayerObjects {
+function buildLayer(
+  project: Project,
+  targets: CompiledTarget[],
+  clusters: DeclaredCluster[],
+  cluster?: ClusterLayer,
+): LayerObjects {
   const layer = project.argocd!.value;
   const clusterSecrets = clusters.map((c) => buildClusterSecret(c, layer));
   const envOrder = Object.keys(layer.environments);
@@ -116,7 +157,7 @@ function buildLayer(project: Project, targets: CompiledTarget[], clusters: Decla
     if (own.length === 0) continue;
     platformProjects.push(buildPlatformProject(p.value.name, p.value.description, own, layer));
     for (const envTargets of groupBy(own, (t) => t.target.environment).values())
-      appSets.push(buildApplicationSet(envTargets, layer));
+      appSets.push(afterAddons(buildApplicationSet(envTargets, layer), cluster));
   }
   const root = buildBootstrapApplication(layer);
   const withoutSettings: KubeObject[] = [
@@ -124,6 +165,7 @@ function buildLayer(project: Project, targets: CompiledTarget[], clusters: Decla
     ...platformProjects,
     ...clusterSecrets,
     ...appSets,
+    ...(cluster?.objects ?? []),
     root,
   ];
   const managed = [...withoutSettings, ...buildSettings(layer, targets, withoutSettings)];

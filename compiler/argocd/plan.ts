@@ -20,11 +20,21 @@ export interface PlannedApplication {
   after: { application: string; reason: string }[];
 }
 
+/** A cluster-layer Application: synced, in its wave, before any platform Application on the cluster. */
+export interface PlannedAddon {
+  name: string;
+  wave: number;
+  /** `helm-source <repo> <chart>@<version>`, `hydrated <chart>@<version>` or `folder <path>`. */
+  source: string;
+}
+
 export interface PlannedCluster {
   name: string;
   server: string;
   region: string;
   role: string;
+  /** The cluster layer, in wave order: every one Healthy before the platforms' ApplicationSets exist. */
+  addons: PlannedAddon[];
   applications: PlannedApplication[];
 }
 
@@ -71,6 +81,7 @@ export function planApps(
   clusters: DeclaredCluster[],
   applications: GeneratedApplication[],
   dependencies: DataDependency[] = [],
+  addons: Map<string, PlannedAddon[]> = new Map(),
 ): AppsPlan {
   const envNames = [...new Set(clusters.map((c) => c.environment))];
   const environments = envNames.map((env): PlannedEnvironment => {
@@ -86,6 +97,7 @@ export function planApps(
       server: c.server,
       region: c.region,
       role: c.role,
+      addons: addons.get(c.server) ?? [],
       applications: appsOf(c, step),
     });
     const steps = rolloutSteps(policy);
@@ -139,6 +151,9 @@ export function formatAppsPlan(plan: AppsPlan): string {
       else lines.push("  all at once:");
       for (const c of s.clusters) {
         lines.push(`${indent}${c.name} (${c.region}, ${c.role}) ${c.server}`);
+        if (c.addons.length) lines.push(`${indent}  add-ons first, wave by wave, each Healthy before the next:`);
+        for (const a of c.addons) lines.push(`${indent}    wave ${a.wave} ${a.name.padEnd(50)} ${a.source}`);
+        if (c.addons.length) lines.push(`${indent}  then the platforms:`);
         if (c.applications.length === 0) lines.push(`${indent}  (no Applications)`);
         for (const a of c.applications) {
           lines.push(`${indent}  ${a.name.padEnd(36)} project ${a.project}, path ${a.path}, namespace ${a.namespace}`);

@@ -29,6 +29,13 @@ import { compareQuantities } from "../quantity.ts";
 import { POLICY_RULES } from "./policy.ts";
 import type {
   AccessRule,
+  AddonDescription,
+  AddonLayer,
+  ChartSource,
+  ClusterIssuerSpec,
+  ClusterSecretStoreSpec,
+  ClusterStorageClass,
+  IgnoredDifference,
   AlertRule,
   ArgoCdDescription,
   Autoscale,
@@ -543,3 +550,75 @@ export const argoCdShape = object<ArgoCdDescription>({
   grafana: optional(object({ host: dnsLabel, path: optional(str(/^\//, "a path starting with '/'")) })),
   bootstrap: object({ application: dnsLabel, project: dnsLabel }),
 });
+
+const CHART_REPOSITORY = /^(https:\/\/[^\s]+|oci:\/\/[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*)$/;
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const GROUP_KIND = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?\/[A-Z][A-Za-z0-9]*$/;
+const chartSource = object<ChartSource>({
+  repository: str(CHART_REPOSITORY, "an https:// Helm repository or an oci:// registry path"),
+  chart: str(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, "a chart name"),
+  version: str(EXACT_VERSION, "an exact chart version such as 1.18.2 (no range)"),
+  vendored: optional(
+    object<NonNullable<ChartSource["vendored"]>>({
+      path: str(/^[^/].*\.tgz$/, "a path from the project root to a packaged chart (.tgz)"),
+      digest: str(/^sha256:[0-9a-f]{64}$/, "sha256:<64 hex digits>"),
+    }),
+  ),
+});
+const clusterIssuer = object<ClusterIssuerSpec>({
+  server: str(/^https:\/\//, "an https:// ACME directory URL"),
+  email: str(/^[^@\s]+@[^@\s]+$/, "an email address"),
+  route53: object<ClusterIssuerSpec["route53"]>({ region: optional(str()), hostedZoneID: optional(str()) }),
+});
+const clusterSecretStore = object<ClusterSecretStoreSpec>({
+  service: oneOf("SecretsManager", "ParameterStore"),
+  region: optional(str()),
+  serviceAccount: object<ClusterSecretStoreSpec["serviceAccount"]>({ name: dnsLabel, namespace: dnsLabel }),
+  namespaceSelector: optional(record(str())),
+});
+const clusterStorageClass = object<ClusterStorageClass>({
+  provisioner: str(/^[a-z0-9]([-a-z0-9./]*[a-z0-9])?$/, "a provisioner name like ebs.csi.aws.com"),
+  parameters: optional(record(str())),
+  reclaimPolicy: optional(oneOf("Delete", "Retain")),
+  volumeBindingMode: optional(oneOf("Immediate", "WaitForFirstConsumer")),
+  allowVolumeExpansion: optional(bool),
+  default: optional(bool),
+});
+const ignoredDifference = object<IgnoredDifference>({
+  group: str(),
+  kind: str(/^[A-Z][A-Za-z0-9]*$/, "a kind such as ValidatingWebhookConfiguration"),
+  name: optional(str()),
+  jqPathExpressions: optional(list(str(), { min: 1 })),
+  jsonPointers: optional(list(str(/^\//, "a JSON pointer"), { min: 1 })),
+});
+const addonLayer = object<AddonLayer>({ values: optional(record(anything)), enabled: optional(bool) });
+const groupKind = str(GROUP_KIND, "<group>/<Kind>, e.g. cert-manager.io/ClusterIssuer");
+
+export const addonShape = refine(
+  object<AddonDescription>({
+    name: dnsLabel,
+    description: optional(str()),
+    chart: optional(chartSource),
+    delivery: optional(oneOf("helm-source", "hydrated")),
+    namespace: optional(dnsLabel),
+    values: optional(record(anything)),
+    provides: optional(list(groupKind)),
+    dependsOn: optional(list(dnsLabel)),
+    uses: optional(list(groupKind)),
+    storageClasses: optional(record(clusterStorageClass, dnsLabel)),
+    clusterIssuers: optional(record(clusterIssuer, dnsLabel)),
+    secretStores: optional(record(clusterSecretStore, dnsLabel)),
+    ignoreDifferences: optional(list(ignoredDifference, { min: 1 })),
+    runsIn: optional(list(dnsLabel, { min: 1 })),
+    environments: optional(record(addonLayer, dnsLabel)),
+    regions: optional(record(addonLayer, dnsLabel)),
+    targets: optional(record(addonLayer, str(/^[a-z0-9-]+\/[a-z0-9-]+$/, "<environment>/<region>"))),
+  }),
+  (a) => {
+    if (a.chart && !a.namespace) return "an add-on with a chart needs a namespace for its release";
+    if (a.delivery === "hydrated" && !a.chart?.vendored)
+      return "a hydrated add-on needs chart.vendored (the packaged chart in this repository and its sha256 digest)";
+    if (!a.chart && (a.values || a.delivery || a.provides?.length)) return "values, delivery and provides need a chart";
+    return undefined;
+  },
+);

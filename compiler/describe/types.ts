@@ -619,3 +619,110 @@ export interface ArgoCdDescription {
   /** The names of the bootstrap (app-of-apps) Application and its project. */
   bootstrap: { application: string; project: string };
 }
+
+/** Where a cluster add-on's Helm chart comes from. */
+export interface ChartSource {
+  /** The chart repository: `https://…` (an HTTP Helm repository) or `oci://<registry>/<path>`. */
+  repository: string;
+  /** The chart's name in the repository. */
+  chart: string;
+  /** The exact chart version (no range): what Argo CD installs, or what the vendored package must be. */
+  version: string;
+  /**
+   * For a hydrated add-on: the packaged chart (`helm package` output, a `.tgz`) kept in this repository, by path
+   * from the project root, and its sha256 digest (`sha256:<hex>`). The compile refuses a package whose digest or
+   * version differs.
+   */
+  vendored?: { path: string; digest: string };
+}
+
+/**
+ * How Argo CD gets a chart onto the cluster: `helm-source` (the Application names the chart repository and version
+ * and carries the values as `valuesObject`; nothing is downloaded at compile time) or `hydrated` (Manifold runs
+ * `helm template` on the vendored chart and writes its objects into `rendered/` like any other).
+ */
+export type AddonDelivery = "helm-source" | "hydrated";
+
+/** A ClusterIssuer of cert-manager: ACME with DNS-01 through Route 53 (no solver pods, nothing to let in). */
+export interface ClusterIssuerSpec {
+  /** The ACME directory, e.g. Let's Encrypt's production one. */
+  server: string;
+  /** Where the CA sends expiry notices. */
+  email: string;
+  /** Route 53 DNS-01 with the cert-manager service account's credentials (IRSA); `region`: the cluster's by default. */
+  route53: { region?: string; hostedZoneID?: string };
+}
+
+/** A ClusterSecretStore of external-secrets backed by AWS. */
+export interface ClusterSecretStoreSpec {
+  service: "SecretsManager" | "ParameterStore";
+  /** Defaults to the cluster's region. */
+  region?: string;
+  /** The service account whose web identity (IRSA) reads the secrets. */
+  serviceAccount: { name: string; namespace: string };
+  /** Namespaces (by label selector) allowed to use the store; every namespace when absent. */
+  namespaceSelector?: Record<string, string>;
+}
+
+/** A StorageClass owned by the cluster; `default: true` marks the class claims without a class get. */
+export interface ClusterStorageClass extends StorageClassSpec {
+  default?: boolean;
+}
+
+/** Fields Argo CD does not compare, on the objects of one kind (and name). */
+export interface IgnoredDifference {
+  group: string;
+  kind: string;
+  name?: string;
+  /** jq path expressions, e.g. `.webhooks[]?.failurePolicy`. */
+  jqPathExpressions?: string[];
+  jsonPointers?: string[];
+}
+
+/** What an environment, region or target changes of an add-on. */
+export interface AddonLayer {
+  /** Merged over the values below it: objects key by key, anything else (lists too) replaced. */
+  values?: Record<string, unknown>;
+  /** `false` leaves the add-on off the clusters this layer reaches. */
+  enabled?: boolean;
+}
+
+/**
+ * A cluster add-on: what every cluster of the environments it runs in gets before any platform, as a Helm chart
+ * and/or cluster-wide objects. The file under `addons/` is named after it.
+ */
+export interface AddonDescription {
+  name: string;
+  description?: string;
+  /** The chart; an add-on without one only renders its cluster-wide objects. */
+  chart?: ChartSource;
+  /** Default `helm-source`. */
+  delivery?: AddonDelivery;
+  /** The namespace the chart's release is installed in (created by Argo CD). */
+  namespace?: string;
+  /** The chart's values (layered by `environments`, `regions` and `targets`). */
+  values?: Record<string, unknown>;
+  /** The CRDs the chart installs, as `<group>/<Kind>`: objects of these kinds wait for this add-on. */
+  provides?: string[];
+  /** Add-ons that must be Healthy before this one syncs (besides the providers of the kinds it uses). */
+  dependsOn?: string[];
+  /** The kinds (`<group>/<Kind>`) the chart's own objects create, which another add-on provides. */
+  uses?: string[];
+  /** StorageClasses, by name. */
+  storageClasses?: Record<string, ClusterStorageClass>;
+  /** cert-manager ClusterIssuers, by name. */
+  clusterIssuers?: Record<string, ClusterIssuerSpec>;
+  /** external-secrets ClusterSecretStores, by name. */
+  secretStores?: Record<string, ClusterSecretStoreSpec>;
+  /**
+   * Fields of the chart's objects that a controller changes after the sync (a webhook's `failurePolicy` patched by
+   * istiod, a `caBundle` injected by cert-manager): Argo CD leaves them alone (`RespectIgnoreDifferences=true`).
+   */
+  ignoreDifferences?: IgnoredDifference[];
+  /** The environments whose clusters run it; every environment when absent. */
+  runsIn?: string[];
+  environments?: Record<string, AddonLayer>;
+  regions?: Record<string, AddonLayer>;
+  /** Keyed `<environment>/<region>`. */
+  targets?: Record<string, AddonLayer>;
+}

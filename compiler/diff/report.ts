@@ -42,6 +42,7 @@ const RULE_TITLE: Record<RiskRule, string> = {
   "data-loss": "Data loss",
   "production-reduction": "Production reduction",
   "wave-reorder": "Wave reordering",
+  "chart-version": "Chart version changes",
   "secret-reference": "Secret reference",
 };
 const SIGN: Record<ChangeType, string> = { added: "+", changed: "±", removed: "-" };

@@ -4,16 +4,18 @@
  * each with the runbook that ships it; deleting a StatefulSet, PVC or Namespace loses
  * data; production replica or resource reductions cut capacity; a sync-wave
  * change reorders the rollout; a Secret reference change can break a pod or
- * expose the wrong secret.
+ * expose the wrong secret; a chart version change (an add-on's Application
+ * or a hydrated object) upgrades cluster software every platform relies on.
  */
 import fastJsonPatch from "fast-json-patch";
 import { compareQuantities, isQuantity } from "../quantity.ts";
 import type { ObjectChange, ParsedYaml } from "./objects.ts";
-import { HOOK_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
+import { CHART_ANNOTATION, HOOK_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
 
 const { getValueByPointer } = fastJsonPatch;
 
-export type RiskRule = "immutable-field" | "data-loss" | "production-reduction" | "wave-reorder" | "secret-reference";
+export type RiskRule =
+  "immutable-field" | "data-loss" | "production-reduction" | "wave-reorder" | "secret-reference" | "chart-version";
 
 export interface Risk {
   rule: RiskRule;
@@ -139,6 +141,19 @@ function touchesSecretRef(change: ObjectChange): string[] {
   return [...paths];
 }
 
+/** `chart X: 1.0.0 → 1.1.0` when an Application's Helm chart or a hydrated object's chart changes version. */
+function chartVersionChange(before: ParsedYaml, after: ParsedYaml): string | undefined {
+  const source = (o: ParsedYaml) => o?.spec?.source;
+  if (source(before)?.chart && source(after)?.chart) {
+    const [b, a] = [source(before), source(after)];
+    if (b.chart !== a.chart || b.targetRevision !== a.targetRevision)
+      return `chart ${b.chart} ${b.targetRevision} → ${a.chart} ${a.targetRevision}: an upgrade of cluster software every platform on the cluster relies on`;
+  }
+  const [b, a] = [before?.metadata?.annotations?.[CHART_ANNOTATION], after?.metadata?.annotations?.[CHART_ANNOTATION]];
+  if (b && a && b !== a) return `hydrated from chart ${b} → ${a}: the object comes from a new chart version`;
+  return undefined;
+}
+
 /** The risks of one object change. */
 export function risksOf(change: ObjectChange): Risk[] {
   const risks: Risk[] = [];
@@ -198,6 +213,8 @@ export function risksOf(change: ObjectChange): Risk[] {
     if (cuts.length)
       risks.push({ rule: "production-reduction", message: `production capacity goes down: ${cuts.join("; ")}` });
   }
+  const chart = chartVersionChange(before, after);
+  if (chart) risks.push({ rule: "chart-version", message: chart });
   const secretPaths =
     kind === "ExternalSecret" ? paths.filter((p) => under(p, "/spec")).map(dotted) : touchesSecretRef(change);
   if (secretPaths.length)

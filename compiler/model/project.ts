@@ -1,5 +1,6 @@
 /** The loaded descriptions of a project: what every phase after load reads. */
 import type {
+  AddonDescription,
   ArgoCdDescription,
   EnvironmentDescription,
   PlatformDescription,
@@ -19,6 +20,8 @@ export interface Project {
   regions: Loaded<RegionDescription>[];
   /** The Argo CD layer (`argocd/`), when the project has one. */
   argocd?: Loaded<ArgoCdDescription>;
+  /** The cluster add-ons (`addons/`): what every cluster gets before any platform. */
+  addons?: Loaded<AddonDescription>[];
 }
 
 export interface ProjectSources {
@@ -28,4 +31,6 @@ export interface ProjectSources {
   regions: Loaded<unknown>[];
   /** The modules under `argocd/`: at most one description. */
   argocd?: Loaded<unknown>[];
+  /** The modules under `addons/`. */
+  addons?: Loaded<unknown>[];
 }

@@ -9,6 +9,9 @@ export const ARGOCD_PREFIX = "argocd.argoproj.io/";
 /** The wave an object syncs in (an integer, as a string). */
 export const WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave";
 
+/** Manifold's annotation naming the chart and version a hydrated add-on object came from (`<chart>-<version>`). */
+export const CHART_ANNOTATION = "manifold.dev/chart";
+
 /** Helm's hook weight, which Argo CD reads as the wave when no sync-wave annotation is set. */
 export const HELM_HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight";
 

@@ -38,8 +38,16 @@ export interface CorpusCase {
   regions?: (r: Record<string, any>) => void;
   /** Breaks this repo's Argo CD layer (a fresh copy); without it the case compiles no layer. */
   argocd?: (layer: any) => void;
+  /** Cluster add-ons, each loaded as `addons/<name>.ts`. */
+  addons?: () => any[];
   expect: string[];
 }
+
+const certManager = () => ({
+  name: "cert-manager",
+  chart: { repository: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.18.2" },
+  namespace: "cert-manager",
+});
 
 export const CASES: CorpusCase[] = [
   // wrong types
@@ -174,4 +182,9 @@ export const CASES: CorpusCase[] = [
   { name: "an unmigrated writable database", platform: (p) => void ((p.components.ledger = postgres({ flavor: "official", replicas: 1, storage: "1Gi", password: secretRef("corpus-ledger", "password"), resources, waive: { "min-replicas": "one standalone server per region" } })), (p.environments = { staging: { components: { ledger: { replicas: 1 } } } })), expect: ["platforms/corpus.ts: component ledger: migrated-databases: StatefulSet/corpus-ledger /: database ledger takes writes in this region, but no migration Job here migrates it: new code would run on an unmigrated schema (fix: name ledger in migrations.dependsOn, so the migration Job runs wherever ledger is writable) [targets corpus/dev/us-west-2; corpus/production/us-west-2; corpus/production/us-east-1; corpus/production/eu-west-1; corpus/staging/us-west-2; corpus/staging/us-east-1]"] },
   { name: "replicas rolled out before the primary", argocd: (l) => void (l.environments.production.rollout.steps = [{ roles: ["tertiary"] }, { roles: ["secondary"] }, { roles: ["primary"] }]), expect: ["argocd/layer.ts: environments.production.rollout.steps: Application corpus-production-us-east-1 (step 2): rollout order: its cache, db follow the primary in Application corpus-production-us-west-2 (step 3), which is not Healthy before it: on empty clusters its replicas wait for a primary that does not exist yet; roll primary out in an earlier step than secondary [target corpus/production/us-east-1]", "argocd/layer.ts: environments.production.rollout.steps: Application corpus-production-us-east-1 (step 2): rollout order: runs new code on the schema that the migration Job of Application corpus-production-us-west-2 (step 3) changes, before that Job has run; roll primary out in an earlier step than secondary [target corpus/production/us-east-1]", "argocd/layer.ts: environments.production.rollout.steps: Application corpus-production-eu-west-1 (step 1): rollout order: its cache, db follow the primary in Application corpus-production-us-west-2 (step 3), which is not Healthy before it: on empty clusters its replicas wait for a primary that does not exist yet; roll primary out in an earlier step than tertiary [target corpus/production/eu-west-1]", "argocd/layer.ts: environments.production.rollout.steps: Application corpus-production-eu-west-1 (step 1): rollout order: runs new code on the schema that the migration Job of Application corpus-production-us-west-2 (step 3) changes, before that Job has run; roll primary out in an earlier step than tertiary [target corpus/production/eu-west-1]"] },
   { name: "every region synced at once", argocd: (l) => void (l.environments.staging.rollout = { type: "AllAtOnce" }), expect: ["argocd/layer.ts: environments.staging.rollout: Application corpus-staging-us-east-1 (all at once): rollout order: its cache, db follow the primary in Application corpus-staging-us-west-2 (all at once), which is not Healthy before it: on empty clusters its replicas wait for a primary that does not exist yet; roll primary out in an earlier step than secondary [target corpus/staging/us-east-1]", "argocd/layer.ts: environments.staging.rollout: Application corpus-staging-us-east-1 (all at once): rollout order: runs new code on the schema that the migration Job of Application corpus-staging-us-west-2 (all at once) changes, before that Job has run; roll primary out in an earlier step than secondary [target corpus/staging/us-east-1]"] },
+  // cluster add-ons
+  { name: "an add-on chart pinned to a version range", addons: () => [{ ...certManager(), chart: { ...certManager().chart, version: "^1.18.0" } }], expect: ["addons/cert-manager.ts: chart.version: must be an exact chart version such as 1.18.2 (no range) (got \"^1.18.0\") [target cert-manager]"] },
+  { name: "a hydrated add-on without its vendored chart", addons: () => [{ ...certManager(), delivery: "hydrated" }], expect: ["addons/cert-manager.ts: a hydrated add-on needs chart.vendored (the packaged chart in this repository and its sha256 digest) [target cert-manager]"] },
+  { name: "an add-on layer for an unknown environment", addons: () => [{ ...certManager(), environments: { prod: { values: { replicaCount: 3 } } } }], expect: ["addons/cert-manager.ts: environments.prod: unknown environment \"prod\" (did you mean \"production\"?) [target cert-manager]"] },
+  { name: "add-ons that depend on each other", addons: () => [{ ...certManager(), dependsOn: ["trust-manager"] }, { ...certManager(), name: "trust-manager", dependsOn: ["cert-manager"] }], expect: ["addons/cert-manager.ts: dependsOn: add-ons depend on each other in a cycle: cert-manager -> trust-manager -> cert-manager [target cert-manager]"] },
 ];

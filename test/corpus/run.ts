@@ -23,6 +23,7 @@ export async function corpusErrors(c: CorpusCase): Promise<string[]> {
       environments: Object.values(envs).map((e) => ({ file: `environments/${e.name}.ts`, value: e })),
       regions: Object.values(regions).map((r) => ({ file: `regions/${r.name}.ts`, value: r })),
       ...(layer ? { argocd: [{ file: "argocd/layer.ts", value: layer }] } : {}),
+      addons: (c.addons?.() ?? []).map((a) => ({ file: `addons/${a.name}.ts`, value: a })),
     });
     compileLoaded(project);
     return [];

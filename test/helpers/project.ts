@@ -13,7 +13,7 @@ const made: string[] = [];
 export function makeProject(options: { rendered?: boolean; files?: Record<string, string | null> } = {}): string {
   const root = mkdtempSync(join(tmpdir(), "manifold-test-"));
   made.push(root);
-  for (const dir of ["platforms", "environments", "regions", "argocd"]) {
+  for (const dir of ["platforms", "environments", "regions", "argocd", "addons"]) {
     try {
       cpSync(join(REPO, dir), join(root, dir), { recursive: true });
     } catch {

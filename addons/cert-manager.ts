@@ -1,0 +1,20 @@
+import { addon } from "../compiler/index.ts";
+
+// cert-manager and the ClusterIssuer every Ingress and mesh Gateway names. DNS-01 through Route 53: no HTTP-01
+// solver pods, which a default-deny namespace would not let the CA reach. Route 53 access comes from the
+// controller's service account (IRSA role annotated per cluster by the platform team's IAM).
+export default addon({
+  name: "cert-manager",
+  chart: { repository: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.18.2" },
+  namespace: "cert-manager",
+  values: { crds: { enabled: true, keep: true }, replicaCount: 2, prometheus: { servicemonitor: { enabled: false } } },
+  provides: ["cert-manager.io/Certificate", "cert-manager.io/ClusterIssuer", "cert-manager.io/Issuer"],
+  clusterIssuers: {
+    "letsencrypt-prod": {
+      server: "https://acme-v02.api.letsencrypt.org/directory",
+      email: "platform-team@example.com",
+      route53: {},
+    },
+  },
+  environments: { dev: { values: { replicaCount: 1 } } },
+});

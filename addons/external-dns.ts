@@ -1,0 +1,24 @@
+import { addon } from "../compiler/index.ts";
+
+// external-dns: DNS records in Route 53 for Ingresses, Services and DNSEndpoint objects, owned by this cluster.
+export default addon({
+  name: "external-dns",
+  chart: { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.18.0" },
+  namespace: "external-dns",
+  values: {
+    provider: { name: "aws" },
+    policy: "upsert-only",
+    sources: ["ingress", "service", "crd"],
+    crd: { create: true },
+  },
+  provides: ["externaldns.k8s.io/DNSEndpoint"],
+  // each cluster owns the records it made (TXT ownership), so clusters sharing a zone never delete each other's
+  targets: {
+    "dev/us-west-2": { values: { txtOwnerId: "dev-us-west-2" } },
+    "staging/us-west-2": { values: { txtOwnerId: "staging-us-west-2" } },
+    "staging/us-east-1": { values: { txtOwnerId: "staging-us-east-1" } },
+    "production/us-west-2": { values: { txtOwnerId: "production-us-west-2" } },
+    "production/us-east-1": { values: { txtOwnerId: "production-us-east-1" } },
+    "production/eu-west-1": { values: { txtOwnerId: "production-eu-west-1" } },
+  },
+});

@@ -1,0 +1,170 @@
+/**
+ * The cluster layer: what every cluster runs before any platform. Resolves the add-ons (`addons/`) per cluster,
+ * renders the folders Argo CD deploys as directories (hydrated charts, cluster-wide objects) into
+ * `rendered/clusters/<env>/<region>/<part>/`, validates hydrated objects with the same rules as a platform's, and
+ * builds one Application per part in the wave of its dependency depth. Checks that every custom resource kind a
+ * platform renders on a cluster is provided by an add-on there.
+ */
+import { ManifoldError, combineErrors } from "../errors.ts";
+import type { ArgoCdDescription } from "../describe/types.ts";
+import type { Finding } from "../model/finding.ts";
+import type { KubeObject, RenderedObject } from "../model/object.ts";
+import type { Project } from "../model/project.ts";
+import type { CompiledTarget, ResolvedTarget } from "../model/target.ts";
+import { objectFileName } from "../emit/files.ts";
+import { sortForSync } from "../sync/apply-order.ts";
+import { validateTarget } from "../validate/index.ts";
+import { toYaml } from "../yaml.ts";
+import { buildClusterProject, buildUnitApplication, unitApplicationName, unitFolder } from "./applications.ts";
+import { hydrate } from "./hydrate.ts";
+import { clusterObjects, groupKindOf } from "./objects.ts";
+import { resolveClusters, type ClusterTarget, type ResolvedAddon } from "./resolve.ts";
+import { clusterUnits, providersOf, type AddonUnit } from "./units.ts";
+
+/** The first wave of the cluster layer's Applications in the bootstrap Application (after projects and clusters). */
+export const FIRST_ADDON_WAVE = 1;
+
+/** One cluster's add-on parts, in wave order. */
+export interface ClusterPlan {
+  cluster: ClusterTarget;
+  units: (AddonUnit & { application: string; wave: number })[];
+}
+
+export interface ClusterLayer {
+  clusters: ClusterPlan[];
+  /** The Applications and the project, for `rendered/argocd/`. */
+  objects: KubeObject[];
+  /** Folder files keyed by path relative to `rendered/`. */
+  files: Map<string, string>;
+  findings: Finding[];
+  /** The wave after every add-on: where the platforms' ApplicationSets go. */
+  platformWave: number;
+}
+
+/** A stand-in target for validating an add-on folder with the platform rules, at its environment's levels. */
+function folderTarget(project: Project, cluster: ClusterTarget, unit: AddonUnit): ResolvedTarget {
+  const env = project.environments.find((e) => e.value.name === cluster.environment)!;
+  return {
+    id: unitFolder(cluster, unit.name),
+    platform: unit.name,
+    environment: cluster.environment,
+    region: cluster.region,
+    role: cluster.role,
+    namespace: unit.addon.description.namespace ?? "default",
+    namePrefix: "",
+    cluster: cluster.cluster,
+    primary: { region: cluster.region, cluster: cluster.cluster },
+    secretStore: "",
+    policy: env.value.policy,
+    config: {},
+    components: {},
+    patches: [],
+    hooks: {},
+    waveHooks: {},
+    provenance: {},
+    sources: [unit.addon.file],
+  } as ResolvedTarget;
+}
+
+/**
+ * The platform rules over a hydrated folder. A custom resource of a CRD the chart itself defines has no model to
+ * check it against: the API server checks it against that CRD's schema, so "no schema is known" is left out there.
+ */
+function hydratedFindings(
+  project: Project,
+  cluster: ClusterTarget,
+  unit: AddonUnit,
+  rendered: RenderedObject[],
+): Finding[] {
+  const defined = new Set(
+    unit.objects
+      .filter((o) => o.kind === "CustomResourceDefinition")
+      .map((o) => {
+        const spec = o.spec as { group?: string; names?: { kind?: string } } | undefined;
+        return `${spec?.group ?? ""}/${spec?.names?.kind ?? ""}`;
+      }),
+  );
+  const ownKinds = new Set(
+    unit.objects.filter((o) => defined.has(groupKindOf(o))).map((o) => `${o.kind}/${o.metadata.name}`),
+  );
+  return validateTarget(folderTarget(project, cluster, unit), rendered).filter(
+    (f) =>
+      !(f.rule === "schema" && f.pointer === "/apiVersion" && ownKinds.has(f.object) && /no schema/.test(f.message)),
+  );
+}
+
+/** Custom resource kinds a platform renders on a cluster that no add-on there provides. */
+function unprovided(cluster: ClusterTarget, targets: CompiledTarget[]): ManifoldError[] {
+  const providers = providersOf(cluster);
+  const out = new Map<string, string>();
+  for (const t of targets) {
+    if (t.target.environment !== cluster.environment || t.target.region !== cluster.region) continue;
+    for (const { object } of t.objects) {
+      const kind = groupKindOf(object);
+      const group = kind.split("/")[0];
+      if (!group.includes(".") || (group.endsWith("k8s.io") && !group.startsWith("autoscaling.k8s.io"))) continue;
+      if (!providers.has(kind) && !out.has(kind)) out.set(kind, t.target.platform);
+    }
+  }
+  return [...out].map(
+    ([kind, platform]) =>
+      new ManifoldError(
+        `platform ${platform} renders ${kind} on cluster ${cluster.cluster.name}, but no add-on there provides that kind: add the add-on that installs its CRD (or list the kind in its provides)`,
+        { file: "addons/", target: cluster.id },
+      ),
+  );
+}
+
+/** Renders the cluster layer, or undefined for a project without add-ons or without an Argo CD layer. */
+export function renderClusterLayer(project: Project, targets: CompiledTarget[]): ClusterLayer | undefined {
+  if (!project.addons?.length || !project.argocd) return undefined;
+  const layer: ArgoCdDescription = project.argocd.value;
+  const clusters = resolveClusters(project);
+  const errors: ManifoldError[] = [];
+  const findings: Finding[] = [];
+  const files = new Map<string, string>();
+  const plans: ClusterPlan[] = [];
+  for (const cluster of clusters) {
+    errors.push(...unprovided(cluster, targets));
+    const objectsOf = (addon: ResolvedAddon) => ({
+      chart:
+        addon.description.delivery === "hydrated" ? hydrate(addon, { root: project.root, cluster: cluster.id }) : [],
+      cluster: clusterObjects(addon, cluster.region),
+    });
+    let units: AddonUnit[];
+    try {
+      units = clusterUnits(cluster, objectsOf);
+    } catch (e) {
+      if (!(e instanceof ManifoldError)) throw e;
+      errors.push(e, ...e.others);
+      continue;
+    }
+    for (const unit of units.filter((u) => u.objects.length)) {
+      const rendered: RenderedObject[] = unit.objects.map((object) => ({ object, band: "workload" }));
+      if (unit.delivery === "hydrated") findings.push(...hydratedFindings(project, cluster, unit, rendered));
+      for (const { object } of sortForSync(rendered)) {
+        const path = `${unitFolder(cluster, unit.name)}/${objectFileName(object)}`;
+        if (files.has(path))
+          errors.push(
+            new ManifoldError(`two objects would both be written to ${path}`, {
+              file: unit.addon.file,
+              target: cluster.id,
+            }),
+          );
+        files.set(path, toYaml(object));
+      }
+    }
+    plans.push({
+      cluster,
+      units: [...units]
+        .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name))
+        .map((u) => ({ ...u, application: unitApplicationName(cluster, u.name), wave: FIRST_ADDON_WAVE + u.depth })),
+    });
+  }
+  if (errors.length) throw combineErrors(errors);
+  const objects: KubeObject[] = [buildClusterProject(layer, clusters)];
+  for (const plan of plans)
+    for (const u of plan.units) objects.push(buildUnitApplication(u, plan.cluster, layer, u.wave));
+  const platformWave = Math.max(FIRST_ADDON_WAVE, ...plans.flatMap((p) => p.units.map((u) => u.wave + 1)));
+  return { clusters: plans, objects, files, findings, platformWave };
+}
