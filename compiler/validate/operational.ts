@@ -4,6 +4,7 @@
  * relation rules, once every object passes its schema.
  */
 import type { Rule } from "./context.ts";
+import { clusterCapabilitiesRule } from "./rules/cluster-capabilities.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
@@ -11,6 +12,7 @@ import { monitoringRulesRule } from "./rules/monitoring-rules.ts";
 import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
 import { providerLimitsRule } from "./rules/provider-limits.ts";
+import { secretIsolationRule } from "./rules/secret-isolation.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
@@ -27,4 +29,6 @@ export const OPERATIONAL_RULES: Rule[] = [
   imageConfigMountsRule,
   spreadRule,
   quotaHeadroomRule,
+  clusterCapabilitiesRule,
+  secretIsolationRule,
 ];
