@@ -137,7 +137,7 @@ export function buildSecrets(target: ResolvedTarget): RenderedObject[] {
           .map((key) => ({ secretKey: key, remoteRef: { key: remoteKey(target, name), property: key } })),
       },
     };
-    return { band: "foundation" as const, object };
+    return { band: "secrets" as const, object };
   });
   return [...buildStore(target), ...secrets];
 }
