@@ -10,7 +10,12 @@ import { expandApplicationSets, selectorMatches, stepOf, type ClusterSecret } fr
 import { renderTemplate, TemplateError } from "../compiler/argocd/gotemplate.ts";
 import { crossCheck } from "../compiler/argocd/crosscheck.ts";
 import { kindProblem, permitProblems } from "../compiler/argocd/permits.ts";
-import { kindsNeedingHealthChecks, PROGRESSIVE_SYNCS_KEY, TRACKING_KEY } from "../compiler/argocd/settings.ts";
+import {
+  kindsNeedingHealthChecks,
+  POLICY_OVERRIDE_KEY,
+  PROGRESSIVE_SYNCS_KEY,
+  TRACKING_KEY,
+} from "../compiler/argocd/settings.ts";
 import { clusterSecretOf, type ClusterExternalSecret } from "../compiler/argocd/clusters.ts";
 import { validateLayer } from "../compiler/argocd/validate.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
@@ -414,7 +419,10 @@ describe("validation of the layer", () => {
 describe("settings", () => {
   it("switch progressive syncs on and pin annotation tracking, as ConfigMaps holding only Manifold's keys", () => {
     const maps = Object.fromEntries(layerFiles(result, "ConfigMap").map((c) => [c.metadata.name, c]));
-    expect(maps["argocd-cmd-params-cm"].data).toEqual({ [PROGRESSIVE_SYNCS_KEY]: "true" });
+    expect(maps["argocd-cmd-params-cm"].data).toEqual({
+      [PROGRESSIVE_SYNCS_KEY]: "true",
+      [POLICY_OVERRIDE_KEY]: "true",
+    });
     // No custom resource sits in a waited-on wave without a health check, and no Application waits in a wave: no Lua.
     expect(maps["argocd-cm"].data).toEqual({ [TRACKING_KEY]: "annotation" });
     for (const m of Object.values(maps) as Parsed[])
