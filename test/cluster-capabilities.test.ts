@@ -174,10 +174,10 @@ const CASES: { name: string; objects: KubeObject[]; caps?: Partial<ClusterCapabi
   },
   {
     name: "a NetworkPolicy on a CNI that does not enforce it",
-    objects: [policy],
+    objects: [policy, { ...policy, metadata: { name: "allow-dns", namespace: "demo" } }],
     caps: { cni: { name: "flannel", networkPolicy: false } },
     expect: [
-      "NetworkPolicy/deny /spec: a NetworkPolicy is not enforced on cluster prod-1: its CNI flannel does not enforce NetworkPolicies (clusters.production.capabilities.cni.networkPolicy)",
+      "NetworkPolicy/deny /spec: no NetworkPolicy of this target is enforced on cluster prod-1: its CNI flannel does not enforce NetworkPolicies (clusters.production.capabilities.cni.networkPolicy)",
     ],
   },
   {

@@ -30,7 +30,7 @@ import { crossCheck } from "./crosscheck.ts";
 import { expandApplicationSets, type GeneratedApplication } from "./expand.ts";
 import { permitProblems } from "./permits.ts";
 import { planApps, type AppsPlan } from "./plan.ts";
-import { buildBootstrapProject, buildDefaultProject, buildPlatformProject } from "./projects.ts";
+import { buildBootstrapProject, buildDefaultProject, buildPlatformProject, clusterLayerPermits } from "./projects.ts";
 import { bootstrapCommand, renderLayerReadme } from "./readme.ts";
 import { buildSettings } from "./settings.ts";
 import { validateLayer } from "./validate.ts";
@@ -91,6 +91,13 @@ export function renderArgoCd(project: Project, targets: CompiledTarget[], files:
         new ManifoldError(`${p.object} ${p.pointer}: ${p.message}`, { file, field: "argocdVersion", target: "argocd" }),
     ),
     ...contractProblems(built, applications, clusters, layer.argocdVersion),
+    ...clusterLayerPermits(built.platformProjects).map(
+      (p) =>
+        new ManifoldError(`platform project ${p}: a platform project permits a kind the cluster layer owns`, {
+          file,
+          target: "argocd",
+        }),
+    ),
     ...findingErrors(blocking(findings)),
   ];
   if (errors.length) throw combineErrors(errors);

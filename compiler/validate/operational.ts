@@ -5,6 +5,7 @@
  */
 import type { Rule } from "./context.ts";
 import { clusterCapabilitiesRule } from "./rules/cluster-capabilities.ts";
+import { clusterLayerKindsRule } from "./rules/cluster-layer-kinds.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
@@ -31,4 +32,5 @@ export const OPERATIONAL_RULES: Rule[] = [
   quotaHeadroomRule,
   clusterCapabilitiesRule,
   secretIsolationRule,
+  clusterLayerKindsRule,
 ];

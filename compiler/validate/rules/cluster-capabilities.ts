@@ -40,7 +40,7 @@ function unmet(need: Need, c: ClusterOffer): { message: string; fix: string } | 
       return c.networkPolicy
         ? undefined
         : {
-            message: `${need.what} is not enforced on cluster ${c.cluster}: its CNI ${c.cni} does not enforce NetworkPolicies (${field("cni.networkPolicy")})`,
+            message: `no NetworkPolicy of this target is enforced on cluster ${c.cluster}: its CNI ${c.cni} does not enforce NetworkPolicies (${field("cni.networkPolicy")})`,
             fix: "turn on NetworkPolicy enforcement in the cluster's CNI and declare it, or set policy.networkPolicies to false",
           };
     case "ingress-class":
@@ -84,11 +84,16 @@ export const clusterCapabilitiesRule: Rule = {
     // The region file declares the cluster (resolve lists a target's sources as platform, environment, region).
     const file = ctx.target.sources[2];
     const all = ctx.objects.map((o) => o.object);
+    let policies = false;
     for (const o of ctx.objects) {
       for (const need of needsOf(o.object)) {
         if (need.type === "api" && installsCrd(all, o.object)) continue;
+        // A CNI that enforces no NetworkPolicy fails them all alike: reported once, on the first.
+        if (need.type === "network-policy" && policies) continue;
         const problem = unmet(need, offer);
-        if (problem) report(o, { pointer: need.pointer, ...problem, file });
+        if (!problem) continue;
+        policies ||= need.type === "network-policy";
+        report(o, { pointer: need.pointer, ...problem, file });
       }
     }
   },
