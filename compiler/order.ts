@@ -4,8 +4,8 @@
  * Components are layered by the longest path through their `dependsOn`
  * graph, so a workload is in a strictly later wave than everything it depends
  * on (Argo CD waits for a wave to be healthy before the next). Under the graph
- * lies a fixed baseline: foundation (namespace, quotas, RBAC, config,
- * secrets), the workloads, then scaling, edge and observability. Waves are
+ * lies a fixed baseline: foundation (namespace, quotas, RBAC, config, the
+ * secret store), secrets, the workloads, then scaling, edge and observability. Waves are
  * only added where Argo CD's own kind order is not enough: the foundation
  * gets a wave of its own only when it holds custom resources (an
  * ExternalSecret sorts after every Deployment in its wave, and its Secret only
@@ -26,11 +26,14 @@ export function planWaves(built: BuiltTarget): WavePlan {
   const { target, objects } = built;
   const levels = layerComponents(syncGraph(target), { file: target.sources[0], target: target.id });
   const separateFoundation = objects.some((o) => o.band === "foundation" && !isKnownKind(o.object.kind));
-  const first = separateFoundation ? 1 : 0;
+  // ExternalSecrets read the platform's SecretStore: a wave of their own after the store's, or the first one
+  // reconciled before the store exists reports Degraded, and a Degraded object fails the sync.
+  const secrets = objects.some((o) => o.band === "secrets") ? (separateFoundation ? 1 : 0) : undefined;
+  const first = secrets !== undefined ? secrets + 1 : separateFoundation ? 1 : 0;
   const components: Record<string, number> = {};
   for (const [name, lvl] of levels) components[name] = first + lvl;
   const lastWorkload = Math.max(first, ...Object.values(components));
-  const bands: Partial<Record<Band, number>> = { foundation: separateFoundation ? 0 : first, workload: first };
+  const bands: Partial<Record<Band, number>> = { foundation: separateFoundation ? 0 : first, secrets, workload: first };
   let next = lastWorkload + 1;
   for (const band of ["scaling", "edge", "observability"] as const) {
     if (objects.some((o) => o.band === band)) bands[band] = next++;

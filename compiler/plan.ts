@@ -12,7 +12,8 @@ import { latePolicyHazards } from "./sync/policy-hazards.ts";
 import { workloadDependencies } from "./graph/sync-graph.ts";
 
 const BAND_LABELS: Record<string, string> = {
-  foundation: "namespace, policies, RBAC, config and secrets",
+  foundation: "namespace, policies, RBAC, config and the secret store",
+  secrets: "secrets",
   scaling: "autoscalers and disruption budgets",
   edge: "edge and mesh",
   observability: "observability",

@@ -23,8 +23,8 @@ const agentService = (
     image: `docker.io/ossa/${name}:${VERSION}`,
     ports: { http: 3000 },
     replicas: min,
-    // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time (served by a custom-metrics
-    // adapter).
+    // CPU 70%, memory 80%, and the seed's custom metrics: queue depth and response time. Every cluster that runs
+    // them must serve both (its contract's customMetrics, regions/_contract.ts), or the compile refuses the HPA.
     autoscale: {
       min,
       max,

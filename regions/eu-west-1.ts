@@ -1,17 +1,25 @@
 import { region } from "../compiler/index.ts";
+import { withOssaMetrics } from "./_contract.ts";
 
 // The tertiary region: read replicas that follow us-west-2; the first to take a production rollout.
 // Cluster endpoints are placeholders under example.com.
 export default region({
   name: "eu-west-1",
   role: "tertiary",
-  secretStore: "aws-secrets-manager",
+  // Each platform reads only its own secrets (<environment>/<platform>/...) through its own SecretStore and IAM role.
+  // 111122223333 is AWS's documentation account: a placeholder, like the example.com endpoints.
+  secretStore: {
+    provider: "aws-secrets-manager",
+    awsRegion: "eu-west-1",
+    roleArnPrefix: "arn:aws:iam::111122223333:role/manifold-secrets-",
+  },
   clusters: {
     production: {
       name: "production-eu-west-1",
       server: "https://production.eu-west-1.k8s.example.com",
       ingressDomain: "eu-west-1.example.com",
       serviceDomain: "production.eu-west-1.svc.example.internal",
+      capabilities: withOssaMetrics(),
     },
   },
   overrides: { config: { REGION: "eu-west-1" } },

@@ -1,23 +1,32 @@
 import { region } from "../compiler/index.ts";
+import { withOssaMetrics } from "./_contract.ts";
 
 // The secondary region: read replicas that follow us-west-2; rolls out before the primary.
 // Cluster endpoints are placeholders under example.com.
 export default region({
   name: "us-east-1",
   role: "secondary",
-  secretStore: "aws-secrets-manager",
+  // Each platform reads only its own secrets (<environment>/<platform>/...) through its own SecretStore and IAM role.
+  // 111122223333 is AWS's documentation account: a placeholder, like the example.com endpoints.
+  secretStore: {
+    provider: "aws-secrets-manager",
+    awsRegion: "us-east-1",
+    roleArnPrefix: "arn:aws:iam::111122223333:role/manifold-secrets-",
+  },
   clusters: {
     staging: {
       name: "staging-us-east-1",
       server: "https://staging.us-east-1.k8s.example.com",
       ingressDomain: "staging.us-east-1.example.com",
       serviceDomain: "staging.us-east-1.svc.example.internal",
+      capabilities: withOssaMetrics(),
     },
     production: {
       name: "production-us-east-1",
       server: "https://production.us-east-1.k8s.example.com",
       ingressDomain: "us-east-1.example.com",
       serviceDomain: "production.us-east-1.svc.example.internal",
+      capabilities: withOssaMetrics(),
     },
   },
   overrides: { config: { REGION: "us-east-1" } },

@@ -1,29 +1,39 @@
 import { region } from "../compiler/index.ts";
+import { contract, withOssaMetrics } from "./_contract.ts";
 
 // The primary region: it runs the writable databases; the other regions follow it.
 // Cluster endpoints are placeholders under example.com.
 export default region({
   name: "us-west-2",
   role: "primary",
-  secretStore: "aws-secrets-manager",
+  // Each platform reads only its own secrets (<environment>/<platform>/...) through its own SecretStore and IAM role.
+  // 111122223333 is AWS's documentation account: a placeholder, like the example.com endpoints.
+  secretStore: {
+    provider: "aws-secrets-manager",
+    awsRegion: "us-west-2",
+    roleArnPrefix: "arn:aws:iam::111122223333:role/manifold-secrets-",
+  },
   clusters: {
     dev: {
       name: "dev-us-west-2",
       server: "https://dev.us-west-2.k8s.example.com",
       ingressDomain: "dev.us-west-2.example.com",
       serviceDomain: "dev.us-west-2.svc.example.internal",
+      capabilities: contract(),
     },
     staging: {
       name: "staging-us-west-2",
       server: "https://staging.us-west-2.k8s.example.com",
       ingressDomain: "staging.us-west-2.example.com",
       serviceDomain: "staging.us-west-2.svc.example.internal",
+      capabilities: withOssaMetrics(),
     },
     production: {
       name: "production-us-west-2",
       server: "https://production.us-west-2.k8s.example.com",
       ingressDomain: "us-west-2.example.com",
       serviceDomain: "production.us-west-2.svc.example.internal",
+      capabilities: withOssaMetrics(),
     },
   },
   overrides: { config: { REGION: "us-west-2" } },

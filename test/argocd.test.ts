@@ -13,6 +13,7 @@ import { kindProblem, permitProblems } from "../compiler/argocd/permits.ts";
 import {
   APPLICATION_HEALTH_LUA,
   kindsNeedingHealthChecks,
+  POLICY_OVERRIDE_KEY,
   PROGRESSIVE_SYNCS_KEY,
   TRACKING_KEY,
 } from "../compiler/argocd/settings.ts";
@@ -432,7 +433,10 @@ describe("validation of the layer", () => {
 describe("settings", () => {
   it("switch progressive syncs on and pin annotation tracking, as ConfigMaps holding only Manifold's keys", () => {
     const maps = Object.fromEntries(layerFiles(result, "ConfigMap").map((c) => [c.metadata.name, c]));
-    expect(maps["argocd-cmd-params-cm"].data).toEqual({ [PROGRESSIVE_SYNCS_KEY]: "true" });
+    expect(maps["argocd-cmd-params-cm"].data).toEqual({
+      [PROGRESSIVE_SYNCS_KEY]: "true",
+      [POLICY_OVERRIDE_KEY]: "true",
+    });
     // No custom resource sits in a waited-on wave without a health check: no Lua for them. The cluster layer's
     // Applications do sit in waited-on waves (add-ons before the ApplicationSets), so Application health is restored.
     expect(maps["argocd-cm"].data).toEqual({

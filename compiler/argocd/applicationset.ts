@@ -87,6 +87,12 @@ export function syncSummary(policy: EnvironmentSyncPolicy): string {
 type ApplicationSetSpec = IApplicationSet["spec"];
 
 /**
+ * What the ApplicationSet controller may do to generated Applications: create and update, never delete (it takes
+ * effect with the controller's policy override on, which the layer's settings turn on).
+ */
+export const APPLICATIONS_SYNC = "create-update";
+
+/**
  * Builds the ApplicationSet of one platform in one environment, from the environment's compiled targets of that
  * platform.
  */
@@ -106,7 +112,12 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
       goTemplateOptions: ["missingkey=error"],
       generators: [clusterGenerator(targets)],
       template: applicationTemplate(targets, layer),
-      syncPolicy: { preserveResourcesOnDeletion: policy.preserveResourcesOnDeletion },
+      // The controller creates and updates Applications but never deletes one: a cluster that leaves the generator
+      // (its registration dropped or relabelled) keeps its Applications, and so its workloads and volumes.
+      syncPolicy: {
+        applicationsSync: APPLICATIONS_SYNC,
+        preserveResourcesOnDeletion: policy.preserveResourcesOnDeletion,
+      },
       ...(steps ? { strategy: rollingSync(steps) } : {}),
     },
   });

@@ -3,11 +3,28 @@
  * rendered as an `external-secrets.io/v1` ExternalSecret. Its template writes
  * the Secret's name, server, labels and annotations from the descriptions; the
  * credentials (`config`) come from the secret store, never from git.
+ *
+ * A registration can neither block the layer nor cascade:
+ * - it syncs in the layer's last wave, after the projects and ApplicationSets:
+ *   Argo CD fails a multi-wave sync on a Degraded object but does not wait on
+ *   the last wave's health, so one missing credential leaves one cluster
+ *   unregistered, never the rest of the layer unsynced;
+ * - `Prune=false,Delete=false`: a render that drops or renames a cluster does
+ *   not delete its ExternalSecret (and so its Secret, which it owns), which
+ *   would make every ApplicationSet drop that cluster's Applications and,
+ *   through their finalizers, every workload and volume on it. Removing a
+ *   cluster is a person deleting the ExternalSecret (`manifold diff` flags it).
  */
-import type { ArgoCdDescription, RegionRole } from "../describe/types.ts";
+import type { ArgoCdDescription, ClusterCapabilities, RegionRole } from "../describe/types.ts";
 import type { KubeObject } from "../model/object.ts";
 import type { Project } from "../model/project.ts";
-import { CLUSTER_SECRET_TYPE, WAVE_ANNOTATION } from "../sync/annotations.ts";
+import {
+  CLUSTER_SECRET_TYPE,
+  NEVER_PRUNE_OPTIONS,
+  SKIP_DRY_RUN_OPTION,
+  SYNC_OPTIONS_ANNOTATION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import {
   ANNOTATION_INGRESS_DOMAIN,
   LABEL_ENVIRONMENT,
@@ -25,6 +42,8 @@ export interface DeclaredCluster {
   name: string;
   server: string;
   ingressDomain: string;
+  /** Its capability contract. */
+  capabilities: ClusterCapabilities;
   /** The region file that declares it. */
   file: string;
 }
@@ -48,6 +67,7 @@ export function declaredClusters(project: Project): DeclaredCluster[] {
         name: c.name,
         server: c.server,
         ingressDomain: c.ingressDomain,
+        capabilities: c.capabilities,
         file: r.file,
       };
     }),
@@ -100,6 +120,9 @@ export interface ClusterExternalSecret extends KubeObject {
   };
 }
 
+/** The wave of the cluster registrations: the layer's last, after the bootstrap Application and ApplicationSets (0). */
+export const REGISTRATION_WAVE = "1";
+
 /** The ExternalSecret that registers one cluster with Argo CD. */
 export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription): ClusterExternalSecret {
   const name = clusterSecretName(c);
@@ -115,7 +138,10 @@ export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription)
         [LABEL_REGION]: c.region,
         [LABEL_ROLE]: c.role,
       },
-      annotations: { [WAVE_ANNOTATION]: "-1" },
+      annotations: {
+        [WAVE_ANNOTATION]: REGISTRATION_WAVE,
+        [SYNC_OPTIONS_ANNOTATION]: [...NEVER_PRUNE_OPTIONS, SKIP_DRY_RUN_OPTION].join(","),
+      },
     },
     spec: {
       refreshInterval: layer.clusterCredentials.refreshInterval,

@@ -34,11 +34,11 @@ import { planApps, type AppsPlan, type PlannedAddon } from "./plan.ts";
 import { dataDependencies } from "./rollout-order.ts";
 import type { ClusterLayer } from "../cluster/index.ts";
 import { unitFolder } from "../cluster/applications.ts";
-import { buildBootstrapProject, buildDefaultProject, buildPlatformProject } from "./projects.ts";
+import { buildBootstrapProject, buildDefaultProject, buildPlatformProject, clusterLayerPermits } from "./projects.ts";
 import { bootstrapCommand, renderLayerReadme } from "./readme.ts";
 import { buildSettings } from "./settings.ts";
 import { validateLayer } from "./validate.ts";
-import { versionProblems } from "./versions.ts";
+import { clusterVersionProblems, versionProblems } from "./versions.ts";
 
 export interface ArgoCdLayer {
   /** The layer's objects, in the bootstrap Application's sync order. */
@@ -98,6 +98,14 @@ export function renderArgoCd(
     ...versionProblems(built.objects, layer.argocdVersion).map(
       (p) =>
         new ManifoldError(`${p.object} ${p.pointer}: ${p.message}`, { file, field: "argocdVersion", target: "argocd" }),
+    ),
+    ...contractProblems(built, applications, clusters, layer.argocdVersion),
+    ...clusterLayerPermits(built.platformProjects).map(
+      (p) =>
+        new ManifoldError(`platform project ${p}: a platform project permits a kind the cluster layer owns`, {
+          file,
+          target: "argocd",
+        }),
     ),
     ...findingErrors(blocking(findings)),
   ];
@@ -175,6 +183,38 @@ function buildLayer(
   const bootstrapProject = buildBootstrapProject(layer, kinds);
   const objects = sortForSync([...managed, bootstrapProject].map((object) => ({ object }))).map((o) => o.object);
   return { clusterSecrets, appSets, platformProjects, bootstrapProject, root, objects };
+}
+
+/** The Argo CD fields that reach a cluster and that the Argo CD version of its capability contract lacks. */
+function contractProblems(
+  built: LayerObjects,
+  applications: GeneratedApplication[],
+  clusters: DeclaredCluster[],
+  layerVersion: string,
+): ManifoldError[] {
+  const reaching = [
+    ...built.appSets.map((object) => ({
+      object,
+      servers: applications
+        .filter((a) => a.applicationSet === object.metadata.name)
+        .map((a) => a.application.spec.destination.server ?? ""),
+    })),
+    ...built.platformProjects.map((object) => ({
+      object,
+      servers: ((object.spec as { destinations?: { server?: string }[] }).destinations ?? []).map(
+        (d) => d.server ?? "",
+      ),
+    })),
+  ];
+  const versioned = clusters.map((c) => ({ ...c, argocdVersion: c.capabilities.argocdVersion }));
+  return clusterVersionProblems(versioned, reaching, layerVersion).map((p) => {
+    const c = clusters.find((d) => d.name === p.cluster.name)!;
+    return new ManifoldError(`${p.object}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`, {
+      file: c.file,
+      field: `clusters.${c.environment}.capabilities.argocdVersion`,
+      target: c.name,
+    });
+  });
 }
 
 /** What the bootstrap project does not permit the root Application to sync. */

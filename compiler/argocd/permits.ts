@@ -24,6 +24,11 @@ function allowedBy(patterns: string[], value: string): boolean {
   return allow.some((p) => glob(p, value)) && !deny.some((p) => glob(p, value));
 }
 
+/** True when a project's whitelist or blacklist entry (group and kind globs) matches this group and kind. */
+export function entryMatches(entry: { group: string; kind: string }, group: string, kind: string): boolean {
+  return glob(entry.group, group) && glob(entry.kind, kind);
+}
+
 interface ProjectSpec {
   sourceRepos?: string[];
   destinations?: { server?: string; name?: string; namespace?: string }[];
@@ -56,7 +61,7 @@ export function kindProblem(project: KubeObject, object: KubeObject): string | u
   const spec = project.spec as ProjectSpec;
   const group = apiGroup(object);
   const kind = object.kind;
-  const matches = (e: { group: string; kind: string }) => glob(e.group, group) && glob(e.kind, kind);
+  const matches = (e: { group: string; kind: string }) => entryMatches(e, group, kind);
   const what = `${group || "core"}/${kind} ${object.metadata.name}`;
   if (!object.metadata.namespace) {
     const ok = (spec.clusterResourceWhitelist ?? []).some(

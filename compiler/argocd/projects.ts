@@ -12,6 +12,8 @@ import type { CompiledTarget } from "../model/target.ts";
 import { plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { apiGroup } from "../sync/health.ts";
+import { CLUSTER_LAYER_KINDS, isClusterLayerKind } from "../kube/cluster-layer-kinds.ts";
+import { entryMatches } from "./permits.ts";
 import {
   NEVER_PRUNE_OPTIONS,
   RESOURCES_FINALIZER,
@@ -34,11 +36,14 @@ function byText<T>(items: T[], key: (t: T) => string): T[] {
   return [...seen.keys()].sort().map((k) => seen.get(k)!);
 }
 
-/** The cluster-scoped objects of some targets, as project whitelist entries (group, kind, exact name). */
+/**
+ * The cluster-scoped objects of some targets, as project whitelist entries (group, kind, exact name); never a kind the
+ * cluster layer owns (a platform rendering one is refused by the `cluster-layer-kinds` rule).
+ */
 export function clusterScopedObjects(targets: CompiledTarget[]): GroupKindName[] {
   const items = targets.flatMap((t) =>
     t.objects
-      .filter((o) => !o.object.metadata.namespace)
+      .filter((o) => !o.object.metadata.namespace && !isClusterLayerKind(o.object))
       .map((o) => ({ group: apiGroup(o.object), kind: o.object.kind, name: o.object.metadata.name })),
   );
   return byText(items, (i) => `${i.group}/${i.kind}/${i.name}`);
@@ -155,4 +160,19 @@ export function buildBootstrapProject(layer: ArgoCdDescription, kinds: GroupKind
       },
     }),
   );
+}
+
+/**
+ * The platform projects that permit a kind the cluster layer owns (by any whitelist entry, named or not, wildcards
+ * included), as `project: group/Kind` lines: none may.
+ */
+export function clusterLayerPermits(projects: KubeObject[]): string[] {
+  const out: string[] = [];
+  for (const project of projects) {
+    const whitelist = (project.spec as { clusterResourceWhitelist?: GroupKindName[] }).clusterResourceWhitelist ?? [];
+    for (const k of CLUSTER_LAYER_KINDS)
+      if (whitelist.some((e) => entryMatches(e, k.group, k.kind)))
+        out.push(`${project.metadata.name}: ${k.group || "core"}/${k.kind}`);
+  }
+  return out;
 }

@@ -6,9 +6,11 @@
  * manager owns just these; `Prune=false,Delete=false` keeps Argo CD from ever
  * deleting its own ConfigMaps when a key (or the file) goes away.
  *
- * - `argocd-cmd-params-cm`: the progressive-sync switch of the ApplicationSet
- *   controller, when an environment rolls out with RollingSync (the
- *   controller reads it at start: restart it once after the first sync).
+ * - `argocd-cmd-params-cm`: the ApplicationSet controller's policy override
+ *   (so each ApplicationSet's `applicationsSync: create-update` holds and the
+ *   controller never deletes an Application), and its progressive-sync switch
+ *   when an environment rolls out with RollingSync (the controller reads both
+ *   at start: restart it once after the first sync).
  * - `argocd-cm`: annotation resource tracking (Manifold never writes
  *   `app.kubernetes.io/instance`), plus a Lua health check for each custom
  *   resource kind whose output a later wave reads and that Argo CD cannot
@@ -34,6 +36,8 @@ import {
 import { layerLabels } from "./labels.ts";
 
 export const PROGRESSIVE_SYNCS_KEY = "applicationsetcontroller.enable.progressive.syncs";
+/** Lets each ApplicationSet's `applicationsSync` replace the controller's `--policy` (default `sync`). */
+export const POLICY_OVERRIDE_KEY = "applicationsetcontroller.enable.policy.override";
 export const TRACKING_KEY = "application.resourceTrackingMethod";
 
 /** Waits for the `Ready` condition; a resource with no conditions yet is Progressing. */
@@ -131,9 +135,10 @@ export function buildSettings(
   layerObjects: KubeObject[],
 ): KubeObject[] {
   const out: KubeObject[] = [];
-  if (Object.values(layer.environments).some((e) => e.rollout.type === "RollingSync")) {
-    out.push(settingsMap("argocd-cmd-params-cm", layer, { [PROGRESSIVE_SYNCS_KEY]: "true" }));
-  }
+  const params: Record<string, string> = { [POLICY_OVERRIDE_KEY]: "true" };
+  if (Object.values(layer.environments).some((e) => e.rollout.type === "RollingSync"))
+    params[PROGRESSIVE_SYNCS_KEY] = "true";
+  out.push(settingsMap("argocd-cmd-params-cm", layer, params));
   const cm: Record<string, string> = { [TRACKING_KEY]: "annotation" };
   for (const groupKind of kindsNeedingHealthChecks(targets.map((t) => t.objects))) {
     const [group, kind] = groupKind.split("/");

@@ -60,8 +60,8 @@ export interface VersionProblem {
   message: string;
 }
 
-/** Every field of the layer's Argo CD objects that Argo CD `declared` does not understand. */
-export function versionProblems(objects: KubeObject[], declared: string): VersionProblem[] {
+/** Every field of the layer's Argo CD objects that Argo CD `declared` (by `who`) does not understand. */
+export function versionProblems(objects: KubeObject[], declared: string, who = "the layer"): VersionProblem[] {
   const problems: VersionProblem[] = [];
   for (const o of objects) {
     if (o.apiVersion !== "argoproj.io/v1alpha1") continue;
@@ -71,9 +71,49 @@ export function versionProblems(objects: KubeObject[], declared: string): Versio
         problems.push({
           object: `${o.kind}/${o.metadata.name}`,
           pointer,
-          message: `${floor.what} needs Argo CD ${floor.since} or later; the layer declares ${declared}`,
+          message: `${floor.what} needs Argo CD ${floor.since} or later; ${who} declares ${declared}`,
         });
     }
+  }
+  return problems;
+}
+
+/** An Argo CD object and the servers of the clusters it reaches (an Application's, a project's destinations). */
+export interface ReachingObject {
+  object: KubeObject;
+  servers: string[];
+}
+
+/** A cluster as the version check sees it: its server, its contract's Argo CD version, where it is declared. */
+export interface VersionedCluster {
+  name: string;
+  server: string;
+  environment: string;
+  argocdVersion: string;
+}
+
+/**
+ * Every field of the Argo CD objects that reach a cluster (the ApplicationSets that generate its Applications, the
+ * projects that list it as a destination) that the Argo CD version of the cluster's contract does not understand;
+ * and a contract that claims another Argo CD than the layer's, which registers and syncs every cluster.
+ */
+export function clusterVersionProblems(
+  clusters: VersionedCluster[],
+  objects: ReachingObject[],
+  layerVersion: string,
+): (VersionProblem & { cluster: VersionedCluster })[] {
+  const problems: (VersionProblem & { cluster: VersionedCluster })[] = [];
+  for (const cluster of clusters) {
+    if (cluster.argocdVersion !== layerVersion)
+      problems.push({
+        cluster,
+        object: `cluster ${cluster.name}`,
+        pointer: "",
+        message: `its contract declares Argo CD ${cluster.argocdVersion}, but the layer's Argo CD ${layerVersion} syncs it`,
+      });
+    const reaching = objects.filter((o) => o.servers.includes(cluster.server)).map((o) => o.object);
+    for (const p of versionProblems(reaching, cluster.argocdVersion, `cluster ${cluster.name}`))
+      problems.push({ ...p, cluster });
   }
   return problems;
 }

@@ -27,6 +27,7 @@ import {
 } from "../check/shape.ts";
 import { compareQuantities } from "../quantity.ts";
 import { POLICY_RULES } from "./policy.ts";
+import { CAPABILITY_NAMES } from "./capabilities.ts";
 import type {
   AccessRule,
   AddonDescription,
@@ -40,6 +41,7 @@ import type {
   ArgoCdDescription,
   Autoscale,
   CircuitBreaking,
+  ClusterCapabilities,
   ClusterDescription,
   Component,
   ComponentOverride,
@@ -67,6 +69,7 @@ import type {
   RolloutPolicy,
   RolloutStep,
   SecretRef,
+  SecretStoreDescription,
   ServiceComponent,
   SmokeTestDescription,
   StorageClassSpec,
@@ -496,18 +499,34 @@ export const environmentShape = object<EnvironmentDescription>({
   overrides: optional(layerShape),
 });
 
+const argocdVersion = str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"');
+const metricName = str(/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/, "a metric name");
+const capabilities = object<ClusterCapabilities>({
+  kubernetesVersion: str(/^1\.(0|[1-9]\d*)$/, 'a Kubernetes version as major.minor, such as "1.33"'),
+  argocdVersion,
+  cni: object({ name: str(/^[-a-z0-9]+$/, "a CNI plugin name such as cilium"), networkPolicy: bool }),
+  provided: list(oneOf(...CAPABILITY_NAMES)),
+  customMetrics: optional(list(metricName)),
+  externalMetrics: optional(list(metricName)),
+});
+
 const cluster = object<ClusterDescription>({
   name: dnsLabel,
   server: str(/^https:\/\/[^\s]+$/, "an https:// API server URL"),
   ingressDomain: str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain"),
   serviceDomain: str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain"),
+  capabilities,
 });
 
 /** Shape of a region description. */
 export const regionShape = object<RegionDescription>({
   name: dnsLabel,
   role: oneOf("primary", "secondary", "tertiary"),
-  secretStore: dnsLabel,
+  secretStore: object<SecretStoreDescription>({
+    provider: oneOf("aws-secrets-manager"),
+    awsRegion: str(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-west-2"),
+    roleArnPrefix: str(/^arn:aws[-a-z]*:iam::\d{12}:role\/[-+=,.@_/a-zA-Z0-9]*$/, "an IAM role ARN prefix"),
+  }),
   clusters: record(cluster),
   overrides: optional(layerShape),
 });
@@ -535,7 +554,7 @@ const syncPolicy = object<EnvironmentSyncPolicy>({ automated, rollout, preserveR
 
 /** Shape of the Argo CD layer description. */
 export const argoCdShape = object<ArgoCdDescription>({
-  argocdVersion: str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"'),
+  argocdVersion,
   repoURL: str(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, "a git URL (https://, ssh:// or git@)"),
   branch: str(/^[A-Za-z0-9][-A-Za-z0-9_./]*$/, "a branch name"),
   namespace: dnsLabel,

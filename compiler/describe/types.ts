@@ -4,6 +4,7 @@
  * a discriminator and defaults, they have no side effects.
  */
 import type { PolicyLevel, PolicyRule } from "./policy.ts";
+import type { Capability } from "./capabilities.ts";
 
 /** A Kubernetes quantity such as `500m`, `2`, `512Mi` or `10Gi`. */
 export type Quantity = string;
@@ -534,13 +535,59 @@ export interface ClusterDescription {
   ingressDomain: string;
   /** Where other regions reach this cluster's services: `<service>.<namespace>.<serviceDomain>`. */
   serviceDomain: string;
+  /** What the cluster runs and serves: the compile refuses an object that needs something it lacks. */
+  capabilities: ClusterCapabilities;
+}
+
+export type { Capability } from "./capabilities.ts";
+
+/**
+ * A cluster's capability contract: what it runs that the fleet's objects rely on. Needs are derived from the
+ * rendered objects (API versions, fields, ingress classes, HPA metrics) and checked against it on every compile.
+ */
+export interface ClusterCapabilities {
+  /** The Kubernetes minor version the cluster runs, such as `1.33`: built-in APIs and fields are checked against it. */
+  kubernetesVersion: string;
+  /**
+   * The Argo CD version that syncs Applications to this cluster (`major.minor`). Every cluster is registered with
+   * the layer's Argo CD, so it must equal `argocdVersion` in `argocd/`; fields of the Applications, ApplicationSets
+   * and projects that reach the cluster are checked against it.
+   */
+  argocdVersion: string;
+  /** The CNI plugin, and whether it enforces NetworkPolicies (an unenforced policy is silently no protection). */
+  cni: { name: string; networkPolicy: boolean };
+  /**
+   * What the cluster runs that Manifold does not manage (installed by another team or tool), by capability name:
+   * `istio`, `istio-cni`, `default-storage-class`, `cert-manager`, `external-secrets`, `prometheus-operator`, `vpa`,
+   * `metrics-server`, `custom-metrics`, `external-metrics`, `ingress-nginx`, `gateway-api`, `cloudnative-pg`,
+   * `velero`, `external-dns`. Each serves the APIs the catalogue (`compiler/describe/capabilities.ts`) lists.
+   */
+  provided: Capability[];
+  /** The metrics the custom metrics API serves for HPAs' `Pods` and `Object` metrics, by name. */
+  customMetrics?: string[];
+  /** The metrics the external metrics API serves for HPAs' `External` metrics, by name. */
+  externalMetrics?: string[];
+}
+
+/**
+ * A region's secret store: AWS Secrets Manager, read by the External Secrets Operator. Each platform gets a
+ * namespaced `SecretStore` that authenticates as the platform's own ServiceAccount, bound (IRSA) to the IAM role
+ * `<roleArnPrefix><environment>-<platform>`, whose policy allows only the keys under `<environment>/<platform>/`.
+ * So no platform can read another's secrets, in Kubernetes (a namespaced store) or in AWS (one role each).
+ */
+export interface SecretStoreDescription {
+  provider: "aws-secrets-manager";
+  /** The AWS region holding the secrets. */
+  awsRegion: string;
+  /** The ARN of the platforms' IAM roles up to the role name's suffix, e.g. `arn:aws:iam::<account>:role/secrets-`. */
+  roleArnPrefix: string;
 }
 
 export interface RegionDescription {
   name: string;
   role: RegionRole;
-  /** The ClusterSecretStore external-secrets reads from in this region. */
-  secretStore: string;
+  /** Where this region's secrets live; every platform gets its own SecretStore that reads only its own secrets. */
+  secretStore: SecretStoreDescription;
   /** One cluster per environment, keyed by environment name. */
   clusters: Record<string, ClusterDescription>;
   /** Applied to every platform in this region; sets `REGION` in the platform ConfigMap, for instance. */

@@ -1,5 +1,7 @@
 /**
- * Risk flags for a reviewer: the changes that hurt. Immutable-field changes
+ * Risk flags for a reviewer: the changes that hurt. The worst first: a
+ * cluster registration dropped or changed, which can take every Application
+ * on that cluster (and its workloads and volumes) with it. Immutable-field changes
  * (and a claim that shrinks) make Argo CD's sync fail: they are the high risks,
  * each with the runbook that ships it; deleting a StatefulSet, PVC or Namespace loses
  * data; production replica or resource reductions cut capacity; a sync-wave
@@ -10,12 +12,24 @@
 import fastJsonPatch from "fast-json-patch";
 import { compareQuantities, isQuantity } from "../quantity.ts";
 import type { ObjectChange, ParsedYaml } from "./objects.ts";
-import { CHART_ANNOTATION, HOOK_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
+import {
+  CHART_ANNOTATION,
+  CLUSTER_SECRET_TYPE,
+  HOOK_ANNOTATION,
+  SECRET_TYPE_LABEL,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 
 const { getValueByPointer } = fastJsonPatch;
 
 export type RiskRule =
-  "immutable-field" | "data-loss" | "production-reduction" | "wave-reorder" | "secret-reference" | "chart-version";
+  | "cluster-removal"
+  | "immutable-field"
+  | "data-loss"
+  | "production-reduction"
+  | "wave-reorder"
+  | "secret-reference"
+  | "chart-version";
 
 export interface Risk {
   rule: RiskRule;
@@ -154,9 +168,47 @@ function chartVersionChange(before: ParsedYaml, after: ParsedYaml): string | und
   return undefined;
 }
 
+/** The cluster an Argo CD cluster registration registers (a cluster Secret, or an ExternalSecret templating one). */
+function registeredCluster(
+  o: ParsedYaml,
+): { name?: string; server?: string; labels: Record<string, string> } | undefined {
+  const secret =
+    o?.kind === "ExternalSecret"
+      ? { labels: o?.spec?.target?.template?.metadata?.labels, data: o?.spec?.target?.template?.data }
+      : o?.kind === "Secret"
+        ? { labels: o?.metadata?.labels, data: o?.stringData ?? {} }
+        : undefined;
+  if (secret?.labels?.[SECRET_TYPE_LABEL] !== CLUSTER_SECRET_TYPE) return undefined;
+  return { name: secret.data?.name, server: secret.data?.server, labels: secret.labels };
+}
+
+/** A cluster registration removed, or changed in what the ApplicationSets select it by (name, server, labels). */
+function clusterRemoval(change: ObjectChange): Risk | undefined {
+  const before = registeredCluster(change.before);
+  if (!before) return undefined;
+  const what = `cluster ${before.name ?? change.name}${before.server ? ` (${before.server})` : ""}`;
+  const consequence =
+    "every Application on it goes once the old registration is deleted, and with their finalizers its workloads and volumes; Manifold's registrations are never pruned (Prune=false), so deleting the old one is a person's decision";
+  if (change.type === "removed")
+    return { rule: "cluster-removal", message: `${what} is no longer registered: ${consequence}` };
+  const after = registeredCluster(change.after);
+  const changed = [
+    before.name !== after?.name && "name",
+    before.server !== after?.server && "server",
+    JSON.stringify(before.labels) !== JSON.stringify(after?.labels ?? {}) && "labels",
+  ].filter(Boolean);
+  if (change.type === "changed" && changed.length)
+    return {
+      rule: "cluster-removal",
+      message: `${what} changes its ${changed.join(", ")}: the ApplicationSets may no longer select it; ${consequence}`,
+    };
+  return undefined;
+}
+
 /** The risks of one object change. */
 export function risksOf(change: ObjectChange): Risk[] {
-  const risks: Risk[] = [];
+  const removal = clusterRemoval(change);
+  const risks: Risk[] = removal ? [removal] : [];
   const { kind, type } = change;
   if (type === "removed" && DATA_KINDS.has(kind))
     risks.push({

@@ -6,6 +6,7 @@ import type { Band, RenderedObject } from "./object.ts";
 import type { HookSpec } from "./hook.ts";
 import type {
   ClusterDescription,
+  SecretStoreDescription,
   Component,
   EnvironmentPolicy,
   EnvValue,
@@ -36,7 +37,7 @@ export interface ResolvedTarget {
   cluster: ClusterDescription;
   /** The primary region of this environment, which runs the writable databases. */
   primary: { region: string; cluster: ClusterDescription };
-  secretStore: string;
+  secretStore: SecretStoreDescription;
   policy: EnvironmentPolicy;
   config: Record<string, EnvValue>;
   components: Record<string, Component>;

@@ -6,6 +6,7 @@ import * as manifold from "../index.ts";
 import type { Component, EnvironmentDescription, PlatformDescription, RegionDescription, Resources } from "../index.ts";
 import type { KubeObject } from "../model/object.ts";
 import type { Project } from "../model/project.ts";
+import { CAPABILITY_NAMES } from "../describe/capabilities.ts";
 
 const resources: Resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const password = manifold.secretRef("example-db", "password");
@@ -64,13 +65,23 @@ const ENVIRONMENT: EnvironmentDescription = {
 const REGION: RegionDescription = {
   name: "example-1",
   role: "primary",
-  secretStore: "secret-store",
+  secretStore: {
+    provider: "aws-secrets-manager",
+    awsRegion: "us-west-2",
+    roleArnPrefix: "arn:aws:iam::111122223333:role/secrets-",
+  },
   clusters: {
     example: {
       name: "example",
       server: "https://k8s.example.com",
       ingressDomain: "example.com",
       serviceDomain: "svc.example.internal",
+      capabilities: {
+        kubernetesVersion: "1.33",
+        argocdVersion: "3.3",
+        cni: { name: "cilium", networkPolicy: true },
+        provided: [...CAPABILITY_NAMES],
+      },
     },
   },
 };

@@ -11,6 +11,7 @@ export const NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 export function clustersHelper(): string {
   return `// Shared by the region files and the Argo CD layer (files starting with "_" are helpers, not descriptions).
 import { readdirSync } from "node:fs";
+import type { Capability } from "manifold";
 import { join } from "node:path";
 
 /** The environments of this project: one file each under environments/. */
@@ -34,6 +35,20 @@ export function clusters(region: string) {
         server: \`https://\${env}.\${region}.k8s.example.com\`,
         ingressDomain: \`\${env}.\${region}.example.com\`,
         serviceDomain: \`\${env}.\${region}.svc.example.internal\`,
+        // The capability contract: what the cluster runs that Manifold does not install. The compile refuses an
+        // object that needs more (e.g. an HPA on a custom metric no adapter serves: list it in customMetrics).
+        capabilities: {
+          kubernetesVersion: "1.33",
+          argocdVersion: "3.3", // the Argo CD of argocd/layer.ts
+          cni: { name: "aws-vpc-cni", networkPolicy: true }, // does the CNI enforce NetworkPolicies?
+          provided: [
+            "default-storage-class",
+            "cert-manager",
+            "external-secrets",
+            "metrics-server",
+            "ingress-nginx",
+          ] as Capability[],
+        },
       },
     ]),
   );
@@ -108,7 +123,13 @@ import { clusters } from ${JSON.stringify("./_clusters.ts")};
 export default region({
   name: "${name}",
   role: "${role}",${role === "primary" ? " // runs the writable databases; other regions follow it" : ""}
-  secretStore: "secret-store", // the ClusterSecretStore that secretRef() values are read from
+  // secretRef() values: each platform reads only <environment>/<platform>/* through its own SecretStore, as the IAM
+  // role <roleArnPrefix><environment>-<platform> (create those roles; 111122223333 is a placeholder account).
+  secretStore: {
+    provider: "aws-secrets-manager",
+    awsRegion: "us-west-2",
+    roleArnPrefix: "arn:aws:iam::111122223333:role/secrets-",
+  },
   clusters: clusters("${name}"),
   overrides: { config: { REGION: "${name}" } },
 });

@@ -24,7 +24,15 @@ export type FindingCode = "no-schema";
 
 export type Reporter = (
   o: RenderedObject,
-  finding: { pointer: string; message: string; fix: string; severity?: Severity; code?: FindingCode },
+  finding: {
+    pointer: string;
+    message: string;
+    fix: string;
+    severity?: Severity;
+    code?: FindingCode;
+    /** The description file to blame, when not the platform's (a cluster's contract is in its region file). */
+    file?: string;
+  },
 ) => void;
 
 // Kept beside the findings, not in them, so that findings (printed, cached, sent as JSON) stay as they are.
@@ -47,7 +55,7 @@ export function reporter(ctx: RuleContext, rule: string, out: Finding[]): Report
       pointer: f.pointer,
       message: f.message,
       fix: f.fix,
-      file: ctx.target.sources[0],
+      file: f.file ?? ctx.target.sources[0],
     };
     if (f.code) CODES.set(finding, f.code);
     out.push(finding);

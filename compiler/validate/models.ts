@@ -38,6 +38,7 @@ import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
 
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import { SecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
@@ -102,6 +103,7 @@ export const MODELS: Record<string, ModelClass> = {
   "security.istio.io/v1beta1/PeerAuthentication": PeerAuthentication,
   "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
   "external-secrets.io/v1/ExternalSecret": ExternalSecret,
+  "external-secrets.io/v1/SecretStore": SecretStore,
   "cert-manager.io/v1/Certificate": Certificate,
   "argoproj.io/v1alpha1/Application": Application,
   "argoproj.io/v1alpha1/ApplicationSet": ApplicationSet,

@@ -4,6 +4,8 @@
  * relation rules, once every object passes its schema.
  */
 import type { Rule } from "./context.ts";
+import { clusterCapabilitiesRule } from "./rules/cluster-capabilities.ts";
+import { clusterLayerKindsRule } from "./rules/cluster-layer-kinds.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
@@ -12,6 +14,7 @@ import { monitoringRulesRule } from "./rules/monitoring-rules.ts";
 import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
 import { providerLimitsRule } from "./rules/provider-limits.ts";
+import { secretIsolationRule } from "./rules/secret-isolation.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
@@ -29,4 +32,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   spreadRule,
   quotaHeadroomRule,
   migratedDatabasesRule,
+  clusterCapabilitiesRule,
+  secretIsolationRule,
+  clusterLayerKindsRule,
 ];
