@@ -13,7 +13,12 @@ import type { ArgoCdDescription } from "../describe/types.ts";
 import { plain } from "../blocks/objects.ts";
 import type { KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
-import { SERVER_SIDE_APPLY_OPTION, WAVE_ANNOTATION } from "../sync/annotations.ts";
+import {
+  COMPARE_OPTIONS_ANNOTATION,
+  SERVER_SIDE_APPLY_OPTION,
+  SERVER_SIDE_DIFF_OPTION,
+  WAVE_ANNOTATION,
+} from "../sync/annotations.ts";
 import type { ClusterTarget } from "./resolve.ts";
 import type { AddonUnit } from "./units.ts";
 
@@ -75,7 +80,8 @@ export function buildUnitApplication(
           "manifold.dev/region": cluster.region,
           "manifold.dev/role": cluster.role,
         },
-        annotations: { [WAVE_ANNOTATION]: String(wave) },
+        // Server-side apply needs server-side diff, or defaulted fields keep the add-on OutOfSync and its wave waits.
+        annotations: { [WAVE_ANNOTATION]: String(wave), [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION },
       },
       spec: {
         project: CLUSTER_PROJECT,

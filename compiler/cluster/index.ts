@@ -44,6 +44,7 @@ export interface ClusterLayer {
 /** A stand-in target for validating an add-on folder with the platform rules, at its environment's levels. */
 function folderTarget(project: Project, cluster: ClusterTarget, unit: AddonUnit): ResolvedTarget {
   const env = project.environments.find((e) => e.value.name === cluster.environment)!;
+  const region = project.regions.find((r) => r.value.name === cluster.region)!;
   return {
     id: unitFolder(cluster, unit.name),
     platform: unit.name,
@@ -54,7 +55,7 @@ function folderTarget(project: Project, cluster: ClusterTarget, unit: AddonUnit)
     namePrefix: "",
     cluster: cluster.cluster,
     primary: { region: cluster.region, cluster: cluster.cluster },
-    secretStore: "",
+    secretStore: region.value.secretStore,
     policy: env.value.policy,
     config: {},
     components: {},
