@@ -6,6 +6,8 @@ export default region({
   name: "eu-west-1",
   role: "tertiary",
   secretStore: "aws-secrets-manager",
+  // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
+  backups: { bucket: "manifold-backups-eu-west-1", path: "manifold", region: "eu-west-1", credentials: "backup-object-store" },
   clusters: {
     production: {
       name: "production-eu-west-1",

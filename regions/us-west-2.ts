@@ -6,6 +6,8 @@ export default region({
   name: "us-west-2",
   role: "primary",
   secretStore: "aws-secrets-manager",
+  // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
+  backups: { bucket: "manifold-backups-us-west-2", path: "manifold", region: "us-west-2", credentials: "backup-object-store" },
   clusters: {
     dev: {
       name: "dev-us-west-2",

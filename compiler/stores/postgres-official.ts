@@ -40,7 +40,20 @@ export const postgresOfficialEngine: StoreEngineDefinition = {
   },
   check(spec) {
     if (spec.replicas > 1)
-      return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "bitnami" for replicas`;
+      return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "cloudnative-pg" for replicas`;
     return undefined;
   },
+};
+
+/** pg_dump's custom format of the store's database, read through its client Service. */
+postgresOfficialEngine.dump = ({ spec, host }) => {
+  const user = spec.env?.POSTGRES_USER;
+  const env: EnvVar[] = [
+    typeof user === "object" && user.kind === "secret"
+      ? fromSecret("PGUSER", user.name, user.key)
+      : { name: "PGUSER", value: typeof user === "string" ? user : (spec.user ?? "postgres") },
+  ];
+  if (spec.password) env.push(fromSecret("PGPASSWORD", spec.password.name, spec.password.key));
+  const db = spec.database ?? "postgres";
+  return { script: `pg_dump --host=${host} --port=5432 --dbname=${db} --format=custom --file=/backup/${db}.dump`, env };
 };

@@ -5,6 +5,7 @@
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
@@ -21,6 +22,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
@@ -32,6 +34,7 @@ import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
+import { checkCnpgCluster, checkCnpgScheduledBackup } from "../kube/cnpg.ts";
 
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
@@ -70,6 +73,7 @@ export const MODELS: Record<string, ModelClass> = {
   "apps/v1/StatefulSet": StatefulSet,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "batch/v1/Job": Job,
+  "batch/v1/CronJob": CronJob,
   "networking.k8s.io/v1/Ingress": Ingress,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
@@ -84,6 +88,7 @@ export const MODELS: Record<string, ModelClass> = {
   "v1/ServiceAccount": ServiceAccount,
   "storage.k8s.io/v1/StorageClass": StorageClass,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
+  "monitoring.coreos.com/v1/PodMonitor": PodMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
   "monitoring.coreos.com/v1/Prometheus": withEmbeddedClaimFix(Prometheus),
   "monitoring.coreos.com/v1/Alertmanager": withEmbeddedClaimFix(Alertmanager),
@@ -102,6 +107,8 @@ export const MODELS: Record<string, ModelClass> = {
 /** Structural checks for kinds no model package covers (typed plain objects, schema-tested in test/). */
 export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: string; message: string }[]> = {
   "autoscaling.k8s.io/v1/VerticalPodAutoscaler": checkVerticalPodAutoscaler,
+  "postgresql.cnpg.io/v1/Cluster": checkCnpgCluster,
+  "postgresql.cnpg.io/v1/ScheduledBackup": checkCnpgScheduledBackup,
 };
 
 /** Registers another model class (building blocks for custom resources do this). */

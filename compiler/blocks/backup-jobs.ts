@@ -1,0 +1,170 @@
+/**
+ * Scheduled backups of stores that no operator runs (redis, qdrant, neo4j, the official/supabase postgres): a
+ * CronJob `<name>-backup` whose init container dumps the store with the engine's own tool into an emptyDir, and whose
+ * container uploads the dump to the region's object store (`<prefix>/<store>/<UTC timestamp>/`) and prunes runs
+ * older than the retention. Its restore twin, `<name>-restore`, is a suspended CronJob: an operator starts it with
+ * `kubectl create job --from=cronjob/<name>-restore <name>-restore-1` (see the README's disaster-recovery runbook).
+ */
+import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { StoreComponent } from "../describe/types.ts";
+import type { RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { engineOf } from "../stores/index.ts";
+import { objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { plain } from "./objects.ts";
+import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, endpointOf, targetPrefix } from "./object-store.ts";
+import { containerSecurity, volumeName } from "./pod.ts";
+import { serviceAccount } from "./service.ts";
+import { fromSecret } from "../stores/engine.ts";
+
+/** The AWS CLI, which uploads dumps to the object store and prunes old ones. */
+export const AWS_CLI_IMAGE = "docker.io/amazon/aws-cli:2.22.0";
+
+/** `<store>-backup`: the CronJob, its ServiceAccount and its NetworkPolicy. */
+export function backupJobName(storeName: string): string {
+  return `${storeName}-backup`;
+}
+
+/** True when the store gets a backup CronJob here: backups on, an object store, no operator, a dump tool. */
+export function hasBackupJob(target: ResolvedTarget, c: StoreComponent): boolean {
+  const engine = engineOf(c);
+  return !engine.operator && engine.dump !== undefined && backupOf(c) !== undefined && target.objectStore !== undefined;
+}
+
+const SMALL = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+
+/** The member hosts of a store's StatefulSet (engines whose members each hold their own data). */
+function members(target: ResolvedTarget, name: string, c: StoreComponent): string[] {
+  return Array.from({ length: c.replicas }, (_, i) => `${name}-${i}.${name}-headless.${target.namespace}.svc`);
+}
+
+/** The upload step: copy /backup to a timestamped prefix, then drop runs older than the retention. */
+function uploadScript(prefix: string, retentionDays: number): string {
+  return [
+    "set -eu",
+    'run="$(date -u +%Y%m%dT%H%M%SZ)"',
+    `aws s3 cp --recursive --only-show-errors /backup "${prefix}/$run/"`,
+    `cutoff="$(date -u -d "-${retentionDays} days" +%Y%m%dT%H%M%SZ)"`,
+    `aws s3 ls "${prefix}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | while read -r old; do`,
+    `  if [ "$old" \\< "$cutoff" ]; then aws s3 rm --recursive --only-show-errors "${prefix}/$old/"; fi`,
+    "done",
+    'echo "uploaded $run"',
+  ].join("\n");
+}
+
+/** The AWS CLI's credentials and endpoint, from the region's object-store Secret. */
+function awsEnv(target: ResolvedTarget): EnvVar[] {
+  const store = target.objectStore!;
+  return [
+    fromSecret("AWS_ACCESS_KEY_ID", store.credentials, ACCESS_KEY_ID),
+    fromSecret("AWS_SECRET_ACCESS_KEY", store.credentials, SECRET_ACCESS_KEY),
+    { name: "AWS_DEFAULT_REGION", value: store.region },
+    { name: "AWS_ENDPOINT_URL_S3", value: endpointOf(store) },
+    { name: "HOME", value: "/tmp" },
+  ];
+}
+
+/** The backup CronJob of one store, its ServiceAccount and its NetworkPolicy, or nothing. */
+export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
+  if (!hasBackupJob(target, c)) return [];
+  const engine = engineOf(c);
+  const backup = backupOf(c)!;
+  const name = objectName(target, key);
+  const job = backupJobName(name);
+  const prefix = `${targetPrefix(target)}/${key}`;
+  const dump = engine.dump!({ spec: c, host: `${name}.${target.namespace}.svc`, members: members(target, name, c) });
+  const labels = standardLabels(target, job, "backup", c);
+  const writable = ["/tmp", ...(dump.writablePaths ?? [])].filter((p, i, all) => all.indexOf(p) === i).sort();
+  const mount = (paths: string[]) => [
+    { name: "backup", mountPath: "/backup" },
+    ...paths.map((p) => ({ name: volumeName(p), mountPath: p })),
+  ];
+  const dumper: Container = {
+    name: "dump",
+    image: dump.image ?? c.image,
+    command: ["/bin/sh", "-c", dump.script],
+    env: dump.env,
+    resources: SMALL,
+    securityContext: containerSecurity(),
+    volumeMounts: mount(writable),
+  };
+  const uploader: Container = {
+    name: "upload",
+    image: AWS_CLI_IMAGE,
+    command: ["/bin/sh", "-c", uploadScript(prefix, backup.retentionDays)],
+    env: awsEnv(target),
+    resources: SMALL,
+    securityContext: containerSecurity(),
+    volumeMounts: mount(["/tmp"]),
+  };
+  const runAs = dump.runAsUser ?? engine.runAsUser;
+  const cron = new CronJob({
+    metadata: { name: job, namespace: target.namespace, labels },
+    spec: {
+      schedule: backup.schedule,
+      timeZone: "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: job,
+              automountServiceAccountToken: false,
+              restartPolicy: "Never",
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: runAs,
+                runAsGroup: runAs,
+                fsGroup: runAs,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              initContainers: [dumper],
+              containers: [uploader],
+              volumes: [
+                { name: "backup", emptyDir: { sizeLimit: c.storage } },
+                ...writable.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+              ],
+            },
+          },
+        },
+      },
+    },
+  });
+  const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
+    object: plain(object),
+    component: key,
+    band,
+  });
+  const out = [item(serviceAccount(target, job, labels, false), "foundation"), item(cron, "scaling")];
+  if (target.policy.networkPolicies) out.push(item(backupPolicy(target, name, job, c), "foundation"));
+  return out;
+}
+
+/** The backup pods reach the store they dump, and the object store over HTTPS. */
+function backupPolicy(target: ResolvedTarget, store: string, job: string, c: StoreComponent): NetworkPolicy {
+  const engine = engineOf(c);
+  const ports = Object.values({ ...engine.ports, ...(engine.peerPorts ?? {}) }).map((port) => ({
+    protocol: "TCP" as const,
+    port,
+  }));
+  return new NetworkPolicy({
+    metadata: { name: job, namespace: target.namespace, labels: standardLabels(target, job, "network-policy") },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(target, job) },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [
+        { to: [{ podSelector: { matchLabels: selectorLabels(target, store) } }], ports },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ],
+    },
+  });
+}
