@@ -18,9 +18,8 @@ import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, endpointOf, targetPrefix } 
 import { containerSecurity, volumeName } from "./pod.ts";
 import { serviceAccount } from "./service.ts";
 import { fromSecret } from "../stores/engine.ts";
+import { AWS_CLI_IMAGE } from "../stores/tools.ts";
 
-/** The AWS CLI, which uploads dumps to the object store and prunes old ones. */
-export const AWS_CLI_IMAGE = "docker.io/amazon/aws-cli:2.22.0";
 
 /** `<store>-backup`: the CronJob, its ServiceAccount and its NetworkPolicy. */
 export function backupJobName(storeName: string): string {

@@ -38,6 +38,7 @@ export interface SummaryRow {
 }
 
 const RULE_TITLE: Record<RiskRule, string> = {
+  "primary-move": "Primary region moves (highest risk)",
   "immutable-field": "Immutable field",
   "data-loss": "Data loss",
   "production-reduction": "Production reduction",

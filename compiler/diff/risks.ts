@@ -3,16 +3,18 @@
  * make Argo CD's sync fail; deleting a StatefulSet, PVC or Namespace loses
  * data; production replica or resource reductions cut capacity; a sync-wave
  * change reorders the rollout; a Secret reference change can break a pod or
- * expose the wrong secret.
+ * expose the wrong secret. Moving a database's primary role to another region is the highest risk of all.
  */
 import fastJsonPatch from "fast-json-patch";
 import { compareQuantities, isQuantity } from "../quantity.ts";
 import type { ObjectChange, ParsedYaml } from "./objects.ts";
 import { HOOK_ANNOTATION, WAVE_ANNOTATION } from "../sync/annotations.ts";
+import { primaryMove } from "./primary-move.ts";
 
 const { getValueByPointer } = fastJsonPatch;
 
-export type RiskRule = "immutable-field" | "data-loss" | "production-reduction" | "wave-reorder" | "secret-reference";
+export type RiskRule =
+  "primary-move" | "immutable-field" | "data-loss" | "production-reduction" | "wave-reorder" | "secret-reference";
 
 export interface Risk {
   rule: RiskRule;
@@ -115,6 +117,8 @@ export function risksOf(change: ObjectChange): Risk[] {
       message: "the ExternalSecret is deleted: the Secret it maintains goes away",
     });
   if (type !== "changed") return risks;
+  const moved = primaryMove(change);
+  if (moved) risks.push({ rule: "primary-move", message: moved });
   const paths = change.patch.map((op) => op.path);
   // A hook is deleted and created again on every sync, so its fields may change freely.
   const recreated = Boolean(change.after?.metadata?.annotations?.[HOOK_ANNOTATION]);

@@ -40,7 +40,7 @@ export interface ResolvedTarget {
   secretStore: string;
   /** Where this region's stores send backups (the region's `backups`). */
   objectStore?: ObjectStoreDescription;
-  /** Each environment's primary region and its object store: where `backup.restoreFrom` reads another environment's backups. */
+  /** Each environment's primary region and its object store: where `backup.restoreFrom` reads its backups. */
   backupSources?: Record<string, { region: string; objectStore?: ObjectStoreDescription }>;
   policy: EnvironmentPolicy;
   config: Record<string, EnvValue>;

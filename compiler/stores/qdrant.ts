@@ -1,7 +1,7 @@
 import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
-import { CURL_IMAGE } from "../sync/hooks.ts";
+import { CURL_IMAGE } from "./tools.ts";
 
 /**
  * Qdrant in distributed mode: one Raft cluster per region, pod 0 bootstraps

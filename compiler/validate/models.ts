@@ -109,6 +109,10 @@ export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: str
   "autoscaling.k8s.io/v1/VerticalPodAutoscaler": checkVerticalPodAutoscaler,
   "postgresql.cnpg.io/v1/Cluster": checkCnpgCluster,
   "postgresql.cnpg.io/v1/ScheduledBackup": checkCnpgScheduledBackup,
+  "velero.io/v1/Schedule": (o) =>
+    typeof (o.spec as { schedule?: unknown } | undefined)?.schedule === "string"
+      ? []
+      : [{ pointer: "/spec/schedule", message: "must be set" }],
 };
 
 /** Registers another model class (building blocks for custom resources do this). */
