@@ -16,10 +16,10 @@ import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, endpointOf, targetPrefix } from "./object-store.ts";
 import { containerSecurity, volumeName } from "./pod.ts";
+import { canonicalQuantity } from "../quantity.ts";
 import { serviceAccount } from "./service.ts";
 import { fromSecret } from "../stores/engine.ts";
 import { AWS_CLI_IMAGE } from "../stores/tools.ts";
-
 
 /** `<store>-backup`: the CronJob, its ServiceAccount and its NetworkPolicy. */
 export function backupJobName(storeName: string): string {
@@ -65,71 +65,66 @@ function awsEnv(target: ResolvedTarget): EnvVar[] {
   ];
 }
 
-/** The backup CronJob of one store, its ServiceAccount and its NetworkPolicy, or nothing. */
-export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
-  if (!hasBackupJob(target, c)) return [];
-  const engine = engineOf(c);
-  const backup = backupOf(c)!;
-  const name = objectName(target, key);
-  const job = backupJobName(name);
-  const prefix = `${targetPrefix(target)}/${key}`;
-  const dump = engine.dump!({ spec: c, host: `${name}.${target.namespace}.svc`, members: members(target, name, c) });
-  const labels = standardLabels(target, job, "backup", c);
-  const writable = ["/tmp", ...(dump.writablePaths ?? [])].filter((p, i, all) => all.indexOf(p) === i).sort();
-  const mount = (paths: string[]) => [
-    { name: "backup", mountPath: "/backup" },
-    ...paths.map((p) => ({ name: volumeName(p), mountPath: p })),
-  ];
-  const dumper: Container = {
-    name: "dump",
-    image: dump.image ?? c.image,
-    command: ["/bin/sh", "-c", dump.script],
-    env: dump.env,
-    resources: SMALL,
-    securityContext: containerSecurity(),
-    volumeMounts: mount(writable),
-  };
-  const uploader: Container = {
-    name: "upload",
-    image: AWS_CLI_IMAGE,
-    command: ["/bin/sh", "-c", uploadScript(prefix, backup.retentionDays)],
-    env: awsEnv(target),
-    resources: SMALL,
-    securityContext: containerSecurity(),
-    volumeMounts: mount(["/tmp"]),
-  };
-  const runAs = dump.runAsUser ?? engine.runAsUser;
-  const cron = new CronJob({
-    metadata: { name: job, namespace: target.namespace, labels },
+/** `<store>-restore`: the suspended CronJob an operator starts by hand to load the latest (or a chosen) backup. */
+export function restoreJobName(storeName: string): string {
+  return `${storeName}-restore`;
+}
+
+/** The download step of a restore: the run named by `RUN`, or the newest one, into /backup. */
+function downloadScript(prefix: string): string {
+  return [
+    "set -eu",
+    `run="\${RUN:-$(aws s3 ls "${prefix}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | sort | tail -n 1)}"`,
+    'if [ -z "$run" ]; then echo "no backup under ' + prefix + '" >&2; exit 1; fi',
+    `aws s3 cp --recursive --only-show-errors "${prefix}/$run/" /backup/`,
+    'echo "downloaded $run"',
+  ].join("\n");
+}
+
+type Tool = NonNullable<ReturnType<NonNullable<ReturnType<typeof engineOf>["dump"]>>>;
+
+/** One CronJob that runs `first` then `second` over a shared /backup emptyDir, as the restricted profile wants. */
+function toolCronJob(
+  target: ResolvedTarget,
+  c: StoreComponent,
+  name: string,
+  schedule: string,
+  suspend: boolean,
+  steps: { first: Container; second: Container; writable: string[]; runAsUser: number },
+): CronJob {
+  const labels = standardLabels(target, name, suspend ? "restore" : "backup", c);
+  return new CronJob({
+    metadata: { name, namespace: target.namespace, labels },
     spec: {
-      schedule: backup.schedule,
+      schedule,
       timeZone: "Etc/UTC",
+      ...(suspend ? { suspend: true } : {}),
       concurrencyPolicy: "Forbid",
       startingDeadlineSeconds: 3600,
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 3,
       jobTemplate: {
         spec: {
-          backoffLimit: 2,
+          backoffLimit: suspend ? 0 : 2,
           activeDeadlineSeconds: 3600,
           template: {
             metadata: { labels },
             spec: {
-              serviceAccountName: job,
+              serviceAccountName: name,
               automountServiceAccountToken: false,
               restartPolicy: "Never",
               securityContext: {
                 runAsNonRoot: true,
-                runAsUser: runAs,
-                runAsGroup: runAs,
-                fsGroup: runAs,
+                runAsUser: steps.runAsUser,
+                runAsGroup: steps.runAsUser,
+                fsGroup: steps.runAsUser,
                 seccompProfile: { type: "RuntimeDefault" },
               },
-              initContainers: [dumper],
-              containers: [uploader],
+              initContainers: [steps.first],
+              containers: [steps.second],
               volumes: [
-                { name: "backup", emptyDir: { sizeLimit: c.storage } },
-                ...writable.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+                { name: "backup", emptyDir: { sizeLimit: canonicalQuantity(c.storage) } },
+                ...steps.writable.map((p) => ({ name: volumeName(p), emptyDir: {} })),
               ],
             },
           },
@@ -137,17 +132,88 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
       },
     },
   });
+}
+
+/** A container of a backup or restore Job: restricted, small, /backup and its writable paths mounted. */
+function stepContainer(name: string, image: string, script: string, env: EnvVar[], writable: string[]): Container {
+  return {
+    name,
+    image,
+    command: ["/bin/sh", "-c", script],
+    env,
+    resources: SMALL,
+    securityContext: containerSecurity(),
+    volumeMounts: [
+      { name: "backup", mountPath: "/backup" },
+      ...writable.map((p) => ({ name: volumeName(p), mountPath: p })),
+    ],
+  };
+}
+
+/** The paths a tool writes besides /backup: /tmp always, and what the engine's tool adds. */
+function writableOf(tool: Tool): string[] {
+  return ["/tmp", ...(tool.writablePaths ?? [])].filter((p, i, all) => all.indexOf(p) === i).sort();
+}
+
+/**
+ * The backup CronJob of one store and its restore twin (suspended), their ServiceAccounts and NetworkPolicies, or
+ * nothing.
+ */
+export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
+  if (!hasBackupJob(target, c)) return [];
+  const engine = engineOf(c);
+  const backup = backupOf(c)!;
+  const name = objectName(target, key);
+  const prefix = `${targetPrefix(target)}/${key}`;
+  const ctx = { spec: c, host: `${name}.${target.namespace}.svc`, members: members(target, name, c) };
+  const dump = engine.dump!(ctx);
   const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
     object: plain(object),
     component: key,
     band,
   });
-  const out = [item(serviceAccount(target, job, labels, false), "foundation"), item(cron, "scaling")];
-  if (target.policy.networkPolicies) out.push(item(backupPolicy(target, name, job, c), "foundation"));
+  const out: RenderedObject[] = [];
+  const add = (job: string, role: string, cron: CronJob) => {
+    out.push(
+      item(serviceAccount(target, job, standardLabels(target, job, role, c), false), "foundation"),
+      item(cron, "scaling"),
+    );
+    if (target.policy.networkPolicies) out.push(item(backupPolicy(target, name, job, c), "foundation"));
+  };
+  const backupJob = backupJobName(name);
+  const dumpWritable = writableOf(dump);
+  add(
+    backupJob,
+    "backup",
+    toolCronJob(target, c, backupJob, backup.schedule, false, {
+      first: stepContainer("dump", dump.image ?? c.image, dump.script, dump.env, dumpWritable),
+      second: stepContainer("upload", AWS_CLI_IMAGE, uploadScript(prefix, backup.retentionDays), awsEnv(target), [
+        "/tmp",
+      ]),
+      writable: dumpWritable,
+      runAsUser: dump.runAsUser ?? engine.runAsUser,
+    }),
+  );
+  const restore = engine.restore?.(ctx);
+  if (restore) {
+    const restoreJob = restoreJobName(name);
+    const restoreWritable = writableOf(restore);
+    add(
+      restoreJob,
+      "restore",
+      // Suspended: it never runs on its schedule; `kubectl create job --from=cronjob/<name>-restore` starts it.
+      toolCronJob(target, c, restoreJob, backup.schedule, true, {
+        first: stepContainer("download", AWS_CLI_IMAGE, downloadScript(prefix), awsEnv(target), ["/tmp"]),
+        second: stepContainer("restore", restore.image ?? c.image, restore.script, restore.env, restoreWritable),
+        writable: restoreWritable,
+        runAsUser: restore.runAsUser ?? engine.runAsUser,
+      }),
+    );
+  }
   return out;
 }
 
-/** The backup pods reach the store they dump, and the object store over HTTPS. */
+/** The backup (or restore) pods reach the store they dump, and the object store over HTTPS. */
 function backupPolicy(target: ResolvedTarget, store: string, job: string, c: StoreComponent): NetworkPolicy {
   const engine = engineOf(c);
   const ports = Object.values({ ...engine.ports, ...(engine.peerPorts ?? {}) }).map((port) => ({

@@ -1,8 +1,8 @@
 /**
  * The traffic a store's operator and backups need, added to the store's NetworkPolicy: the operator calls its
  * instances (and the instances call the API server and export metrics), and backups leave for the region's object
- * store over HTTPS (S3 endpoints and VPC endpoints alike, so any address on 443). A backup CronJob's pods reach the
- * store they dump.
+ * store over HTTPS (S3 endpoints and VPC endpoints alike, so any address on 443). The pods of a backup CronJob and
+ * of its restore twin reach the store they dump or load.
  */
 import type {
   IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule,
@@ -11,7 +11,7 @@ import type {
 import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
-import { backupJobName, hasBackupJob } from "./backup-jobs.ts";
+import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
 import { MONITORING_NAMESPACE } from "./monitoring.ts";
 import { objectName, selectorLabels } from "./naming.ts";
 
@@ -30,11 +30,12 @@ export function storeBackupIngress(target: ResolvedTarget, key: string, c: Store
     out.push({ from: [namespace(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: operator.metricsPort }] });
   }
   if (hasBackupJob(target, c)) {
-    const job = selectorLabels(target, backupJobName(objectName(target, key)));
     const engine = engineOf(c);
+    const name = objectName(target, key);
+    const jobs = [backupJobName(name), ...(engine.restore ? [restoreJobName(name)] : [])];
     const all = { ...engine.ports, ...(engine.peerPorts ?? {}) };
     const ports = Object.values(all).map((port) => ({ protocol: "TCP" as const, port }));
-    out.push({ from: [{ podSelector: { matchLabels: job } }], ports });
+    out.push({ from: jobs.map((job) => ({ podSelector: { matchLabels: selectorLabels(target, job) } })), ports });
   }
   return out;
 }

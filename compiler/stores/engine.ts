@@ -82,6 +82,17 @@ export interface StoreEngineDefinition {
     writablePaths?: string[];
     runAsUser?: number;
   };
+  /**
+   * How the engine's own tool loads a dump from `/backup` back into the running store (the restore CronJob, suspended,
+   * started by hand). Same shape as `dump`; engines without one restore by the README's runbook.
+   */
+  restore?(ctx: DumpContext): {
+    image?: string;
+    script: string;
+    env: EnvVar[];
+    writablePaths?: string[];
+    runAsUser?: number;
+  };
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
 }

@@ -45,8 +45,8 @@ export const postgresOfficialEngine: StoreEngineDefinition = {
   },
 };
 
-/** pg_dump's custom format of the store's database, read through its client Service. */
-postgresOfficialEngine.dump = ({ spec, host }) => {
+/** The connection settings pg_dump and pg_restore read: the user and password the store was created with. */
+function pgEnv(spec: Parameters<NonNullable<typeof postgresOfficialEngine.dump>>[0]["spec"]): EnvVar[] {
   const user = spec.env?.POSTGRES_USER;
   const env: EnvVar[] = [
     typeof user === "object" && user.kind === "secret"
@@ -54,6 +54,24 @@ postgresOfficialEngine.dump = ({ spec, host }) => {
       : { name: "PGUSER", value: typeof user === "string" ? user : (spec.user ?? "postgres") },
   ];
   if (spec.password) env.push(fromSecret("PGPASSWORD", spec.password.name, spec.password.key));
+  return env;
+}
+
+/** pg_dump's custom format of the store's database, read through its client Service. */
+postgresOfficialEngine.dump = ({ spec, host }) => {
   const db = spec.database ?? "postgres";
-  return { script: `pg_dump --host=${host} --port=5432 --dbname=${db} --format=custom --file=/backup/${db}.dump`, env };
+  const file = `/backup/${db}.dump`;
+  return {
+    script: `pg_dump --host=${host} --port=5432 --dbname=${db} --format=custom --file=${file}`,
+    env: pgEnv(spec),
+  };
+};
+
+/** pg_restore of the dump over the running database: objects in the dump are dropped and created again. */
+postgresOfficialEngine.restore = ({ spec, host }) => {
+  const db = spec.database ?? "postgres";
+  return {
+    script: `pg_restore --host=${host} --port=5432 --dbname=${db} --clean --if-exists --no-owner --exit-on-error /backup/${db}.dump`,
+    env: pgEnv(spec),
+  };
 };

@@ -66,3 +66,28 @@ qdrantEngine.dump = ({ spec, members }) => ({
   env: spec.password ? [fromSecret("API_KEY", spec.password.name, spec.password.key)] : [],
   runAsUser: 100,
 });
+
+/**
+ * Qdrant's snapshot upload, member by member: every collection snapshot the backup took from a member is uploaded
+ * back to that member with `priority=snapshot` (the snapshot's data wins over what the member holds).
+ */
+qdrantEngine.restore = ({ spec, members }) => ({
+  image: CURL_IMAGE,
+  script: [
+    "set -eu",
+    `auth=""; [ -n "\${API_KEY:-}" ] && auth="api-key: $API_KEY"`,
+    `for member in ${members.join(" ")}; do`,
+    `  base="http://$member:6333"`,
+    `  for dir in "/backup/\${member%%.*}"/*/; do`,
+    `    [ -d "$dir" ] || continue`,
+    `    c="$(basename "$dir")"`,
+    `    for snap in "$dir"*; do`,
+    `      curl -fsS -X POST -H "$auth" -F "snapshot=@$snap" "$base/collections/$c/snapshots/upload?priority=snapshot&wait=true" > /dev/null`,
+    `      echo "restored $c on $member from $(basename "$snap")"`,
+    "    done",
+    "  done",
+    "done",
+  ].join("\n"),
+  env: spec.password ? [fromSecret("API_KEY", spec.password.name, spec.password.key)] : [],
+  runAsUser: 100,
+});

@@ -4,12 +4,13 @@ import { podTemplateOf } from "../../kube/pods.ts";
 import { selectorMatches, type LabelSelector } from "../../kube/selectors.ts";
 import type { KubeObject, RenderedObject } from "../../model/object.ts";
 
-/** The pod labels of the objects that ship backups out: backup CronJobs and CloudNativePG Clusters with a backup. */
+/** The pod labels of what moves backups: backup and restore CronJobs, CloudNativePG Clusters with a backup. */
 function backupPods(objects: RenderedObject[]): { owner: RenderedObject; labels: Record<string, string> }[] {
   const out: { owner: RenderedObject; labels: Record<string, string> }[] = [];
   for (const o of objects) {
     const { kind, apiVersion, metadata } = o.object;
-    if (kind === "CronJob" && metadata.labels?.["app.kubernetes.io/component"] === "backup") {
+    const role = metadata.labels?.["app.kubernetes.io/component"];
+    if (kind === "CronJob" && (role === "backup" || role === "restore")) {
       out.push({ owner: o, labels: podTemplateOf(o.object)?.template.metadata?.labels ?? {} });
     } else if (kind === "Cluster" && apiVersion.startsWith("postgresql.cnpg.io/") && obj(o.object.spec).backup) {
       const inherited = obj(obj(obj(o.object.spec).inheritedMetadata).labels) as Record<string, string>;
