@@ -7,7 +7,12 @@ export default region({
   role: "tertiary",
   secretStore: "aws-secrets-manager",
   // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
-  backups: { bucket: "manifold-backups-eu-west-1", path: "manifold", region: "eu-west-1", credentials: "backup-object-store" },
+  backups: {
+    bucket: "manifold-backups-eu-west-1",
+    path: "manifold",
+    region: "eu-west-1",
+    credentials: "backup-object-store",
+  },
   clusters: {
     production: {
       name: "production-eu-west-1",

@@ -7,7 +7,12 @@ export default region({
   role: "secondary",
   secretStore: "aws-secrets-manager",
   // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
-  backups: { bucket: "manifold-backups-us-east-1", path: "manifold", region: "us-east-1", credentials: "backup-object-store" },
+  backups: {
+    bucket: "manifold-backups-us-east-1",
+    path: "manifold",
+    region: "us-east-1",
+    credentials: "backup-object-store",
+  },
   clusters: {
     staging: {
       name: "staging-us-east-1",

@@ -7,7 +7,12 @@ export default region({
   role: "primary",
   secretStore: "aws-secrets-manager",
   // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
-  backups: { bucket: "manifold-backups-us-west-2", path: "manifold", region: "us-west-2", credentials: "backup-object-store" },
+  backups: {
+    bucket: "manifold-backups-us-west-2",
+    path: "manifold",
+    region: "us-west-2",
+    credentials: "backup-object-store",
+  },
   clusters: {
     dev: {
       name: "dev-us-west-2",
