@@ -177,15 +177,18 @@ describe("init scripts", () => {
 
   it("render a ConfigMap mounted at the official image's init directory", async () => {
     const result = await compilePlatforms([
-      demo({
-        db: postgres({
-          flavor: "official",
-          replicas: 1,
-          storage: "1Gi",
-          resources: small,
-          initScripts: { "01-init.sql": "SELECT 1;" },
-        }),
-      }),
+      demo(
+        {
+          db: postgres({
+            flavor: "official",
+            replicas: 1,
+            storage: "1Gi",
+            resources: small,
+            initScripts: { "01-init.sql": "SELECT 1;" },
+          }),
+        },
+        { environments: { staging: { components: { db: { replicas: 1 } } } } },
+      ),
     ]);
     const id = "demo/dev/us-west-2";
     expect(get(objectsOf(result, id, "ConfigMap"), "db-init").data).toEqual({ "01-init.sql": "SELECT 1;\n" });

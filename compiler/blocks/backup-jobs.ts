@@ -32,7 +32,12 @@ export function hasBackupJob(target: ResolvedTarget, c: StoreComponent): boolean
   return !engine.operator && engine.dump !== undefined && backupOf(c) !== undefined && target.objectStore !== undefined;
 }
 
-const SMALL = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+/** Each container of a backup or restore Job (they run one after the other: the pod needs one container's worth). */
+export const BACKUP_JOB_RESOURCES = {
+  requests: { cpu: "50m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "512Mi" },
+};
+const SMALL = BACKUP_JOB_RESOURCES;
 
 /** The member hosts of a store's StatefulSet (engines whose members each hold their own data). */
 function members(target: ResolvedTarget, name: string, c: StoreComponent): string[] {
@@ -108,7 +113,9 @@ function toolCronJob(
           backoffLimit: suspend ? 0 : 2,
           activeDeadlineSeconds: 3600,
           template: {
-            metadata: { labels },
+            // Outside the mesh, like the hook Jobs: a sidecar would keep the Job from completing, and the dump runs in
+            // an init container, before a sidecar could carry its traffic.
+            metadata: target.mesh ? { labels, annotations: { "sidecar.istio.io/inject": "false" } } : { labels },
             spec: {
               serviceAccountName: name,
               automountServiceAccountToken: false,
