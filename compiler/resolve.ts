@@ -146,12 +146,19 @@ interface Placement {
   region: Loaded<RegionDescription>;
   /** The environment's primary region. */
   primary: RegionDescription;
+  /** Every environment's primary region, by environment name. */
+  primaries: Record<string, RegionDescription>;
 }
 
 /** Every placement the environments declare and the filter selects, in platform, environment, region order. */
 function placements(project: Project, filter: TargetFilter): Placement[] {
   const regions = new Map(project.regions.map((r) => [r.value.name, r]));
   const out: Placement[] = [];
+  const primaries: Record<string, RegionDescription> = {};
+  for (const e of project.environments) {
+    const name = e.value.regions.find((r) => regions.get(r)?.value.role === "primary");
+    if (name) primaries[e.value.name] = regions.get(name)!.value;
+  }
   for (const platform of project.platforms) {
     if (filter.platform && filter.platform !== platform.value.name) continue;
     for (const environment of project.environments) {
@@ -162,7 +169,7 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
       const primary = regions.get(primaryName)!.value;
       for (const regionName of env.regions) {
         if (filter.region && filter.region !== regionName) continue;
-        out.push({ platform, environment, region: regions.get(regionName)!, primary });
+        out.push({ platform, environment, region: regions.get(regionName)!, primary, primaries });
       }
     }
   }
@@ -170,7 +177,7 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
 }
 
 /** The target before any layer: the platform's own fields, placed in its environment and region. */
-function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Placement): ResolvedTarget {
+function unlayeredTarget({ platform: p, environment: e, region: r, primary, primaries }: Placement): ResolvedTarget {
   const [platform, env, region] = [p.value, e.value, r.value];
   return {
     id: `${platform.name}/${env.name}/${region.name}`,
@@ -182,8 +189,12 @@ function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Pl
     namePrefix: platform.namePrefix ?? "",
     description: platform.description,
     cluster: region.clusters[env.name],
-    primary: { region: primary.name, cluster: primary.clusters[env.name] },
+    primary: { region: primary.name, cluster: primary.clusters[env.name], objectStore: primary.backups },
     secretStore: region.secretStore,
+    objectStore: region.backups,
+    backupSources: Object.fromEntries(
+      Object.entries(primaries).map(([name, r]) => [name, { region: r.name, objectStore: r.backups }]),
+    ),
     policy: { ...env.policy },
     config: {},
     components: clone(platform.components),

@@ -80,7 +80,6 @@ export default platform({
       user: "ossa",
       password: secretRef("ossa-postgresql", "password"),
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
-      verticalScaling: storeVpa,
     }),
     redis: redis({
       description: "Caching and session store",

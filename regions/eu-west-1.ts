@@ -13,6 +13,13 @@ export default region({
     awsRegion: "eu-west-1",
     roleArnPrefix: "arn:aws:iam::111122223333:role/manifold-secrets-",
   },
+  // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
+  backups: {
+    bucket: "manifold-backups-eu-west-1",
+    path: "manifold",
+    region: "eu-west-1",
+    credentials: "backup-object-store",
+  },
   clusters: {
     production: {
       name: "production-eu-west-1",

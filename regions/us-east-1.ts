@@ -13,6 +13,13 @@ export default region({
     awsRegion: "us-east-1",
     roleArnPrefix: "arn:aws:iam::111122223333:role/manifold-secrets-",
   },
+  // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
+  backups: {
+    bucket: "manifold-backups-us-east-1",
+    path: "manifold",
+    region: "us-east-1",
+    credentials: "backup-object-store",
+  },
   clusters: {
     staging: {
       name: "staging-us-east-1",

@@ -13,6 +13,13 @@ export default region({
     awsRegion: "us-west-2",
     roleArnPrefix: "arn:aws:iam::111122223333:role/manifold-secrets-",
   },
+  // Backups, archived WAL and snapshots; the other regions' replica clusters read it too. Placeholder bucket name.
+  backups: {
+    bucket: "manifold-backups-us-west-2",
+    path: "manifold",
+    region: "us-west-2",
+    credentials: "backup-object-store",
+  },
   clusters: {
     dev: {
       name: "dev-us-west-2",

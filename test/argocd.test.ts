@@ -330,7 +330,13 @@ describe("projects", () => {
     expect(project.spec.sourceRepos).toEqual(["https://git.example.com/platform/manifold.git"]);
     const ossa = result.targets.filter((t) => t.target.platform === "ossa");
     const servers = ossa.map((t) => t.target.cluster.server).sort();
-    expect(project.spec.destinations).toEqual(servers.map((server) => ({ server, namespace: "ossa-platform" })));
+    // Its namespace, and Velero's, where the platform's volume-snapshot Schedule lives.
+    expect(project.spec.destinations).toEqual(
+      servers.flatMap((server) => [
+        { server, namespace: "ossa-platform" },
+        { server, namespace: "velero" },
+      ]),
+    );
     const clusterScoped = ossa.flatMap((t) =>
       t.objects.filter((o) => !o.object.metadata.namespace).map((o) => `${o.object.kind}/${o.object.metadata.name}`),
     );

@@ -95,7 +95,7 @@ describe("building blocks", () => {
     ).rejects.toThrow(/declares a relational database \(db\) but no migrations/);
   });
 
-  it("a store's password becomes an ExternalSecret, and the primary gets the writable set", async () => {
+  it("a store's password becomes an ExternalSecret, and the primary region gets the writable cluster", async () => {
     const result = await compilePlatforms([
       platform({
         name: "demo",
@@ -106,17 +106,19 @@ describe("building blocks", () => {
         migrations: { image: "docker.io/demo/migrate:1.0.0", command: ["migrate"], dependsOn: ["db"] },
       }),
     ]);
-    expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet").map((s) => s.metadata.name)).toEqual([
-      "db-primary",
-      "db-replica",
+    expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet")).toEqual([]);
+    expect(objectsOf(result, "demo/staging/us-west-2", "Cluster")[0].spec.replica).toBeUndefined();
+    expect(objectsOf(result, "demo/staging/us-east-1", "Cluster")[0].spec.replica.primary).toBe("db-us-west-2");
+    // The owner's basic-auth Secret for initdb (primary region only) reads the same remote key as the apps.
+    const app = objectsOf(result, "demo/staging/us-west-2", "ExternalSecret").find((e) => e.metadata.name === "db-app");
+    expect(app.spec.data).toEqual([
+      { secretKey: "password", remoteRef: { key: "staging/demo/demo-db", property: "password" } },
     ]);
-    expect(objectsOf(result, "demo/staging/us-east-1", "StatefulSet").map((s) => s.metadata.name)).toEqual([
-      "db-replica",
-    ]);
+    expect(app.spec.target.template.type).toBe("kubernetes.io/basic-auth");
     expect(
-      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")[0].spec.data.map(
-        (d: { secretKey: string }) => d.secretKey,
-      ),
-    ).toEqual(["password", "replication-password"]);
+      objectsOf(result, "demo/staging/us-east-1", "ExternalSecret")
+        .find((e) => e.metadata.name === "demo-db")
+        .spec.data.map((d: { secretKey: string }) => d.secretKey),
+    ).toEqual(["password"]);
   });
 });

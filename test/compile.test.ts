@@ -135,7 +135,8 @@ describe("OSSA production carries the seed's numbers", () => {
       const sets = objectsOf(id, "StatefulSet");
       const pods = (prefix: string) =>
         sets.filter((s) => s.metadata.name.startsWith(prefix)).reduce((n, s) => n + s.spec.replicas, 0);
-      expect(pods("ossa-postgresql")).toBe(3);
+      const postgres = get(id, "Cluster", "ossa-postgresql");
+      expect([postgres.spec.instances, postgres.spec.storage.size]).toEqual([3, "100Gi"]);
       expect(pods("ossa-redis")).toBe(3);
       expect(pods("ossa-qdrant")).toBe(3);
       for (const s of sets) expect(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
@@ -178,6 +179,14 @@ describe("OSSA production carries the seed's numbers", () => {
       memory += s.spec.replicas * gi(r.requests.memory);
       cpuLimit += s.spec.replicas * Number(r.limits.cpu);
       memoryLimit += s.spec.replicas * gi(r.limits.memory);
+    }
+    // PostgreSQL runs on CloudNativePG: its instances have the Cluster's resources.
+    for (const c of objectsOf(id, "Cluster")) {
+      const r = c.spec.resources;
+      cpu += c.spec.instances * Number(r.requests.cpu);
+      memory += c.spec.instances * gi(r.requests.memory);
+      cpuLimit += c.spec.instances * Number(r.limits.cpu);
+      memoryLimit += c.spec.instances * gi(r.limits.memory);
     }
     expect([cpu, memory, cpuLimit, memoryLimit]).toEqual([50, 100, 100, 200]);
   });
@@ -229,7 +238,8 @@ describe("OSSA production carries the seed's numbers", () => {
       )!.object as Parsed;
       expect(es.apiVersion).toBe("external-secrets.io/v1");
       expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
-      expect(es.spec.data.map((d: Parsed) => d.secretKey)).toEqual(["password", "replication-password"]);
+      // CloudNativePG replicates with its own certificates: no replication password.
+      expect(es.spec.data.map((d: Parsed) => d.secretKey)).toEqual(["password"]);
       expect(es.spec.data[0].remoteRef).toEqual({
         key: `${t.target.environment}/ossa/ossa-postgresql`,
         property: "password",
@@ -252,10 +262,10 @@ describe("layering: dev and staging", () => {
       });
     }
     expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([
-      ["ossa-postgresql-primary", 1],
       ["ossa-qdrant", 1],
       ["ossa-redis-primary", 1],
     ]);
+    expect(get(id, "Cluster", "ossa-postgresql").spec.instances).toBe(1);
     expect(get(id, "ConfigMap", "ossa-config").data.NODE_ENV).toBe("development");
   });
 
@@ -294,25 +304,36 @@ describe("regions differ where their role and region demand it, and nowhere else
       s.spec.replicas,
     ]);
     expect(primary).toEqual([
-      ["ossa-postgresql-primary", 1],
-      ["ossa-postgresql-replica", 2],
       ["ossa-qdrant", 3],
       ["ossa-redis-primary", 1],
       ["ossa-redis-replica", 2],
     ]);
+    const writable = get("ossa/production/us-west-2", "Cluster", "ossa-postgresql");
+    expect(writable.spec.replica).toBeUndefined();
+    expect(writable.spec.bootstrap.initdb).toMatchObject({ database: "ossa", owner: "ossa" });
+    expect(get("ossa/production/us-west-2", "Service", "ossa-postgresql").spec.externalName).toBe(
+      "ossa-postgresql-rw.ossa-platform.svc.cluster.local",
+    );
     for (const region of ["us-east-1", "eu-west-1"]) {
       const id = `ossa/production/${region}`;
       expect(objectsOf(id, "StatefulSet").map((s) => [s.metadata.name, s.spec.replicas])).toEqual([
-        ["ossa-postgresql-replica", 3],
         ["ossa-qdrant", 3],
         ["ossa-redis-replica", 3],
       ]);
-      const env = get(id, "StatefulSet", "ossa-postgresql-replica").spec.template.spec.containers[0].env;
-      expect(env).toContainEqual({
-        name: "POSTGRESQL_MASTER_HOST",
-        value: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal",
+      const cluster = get(id, "Cluster", "ossa-postgresql");
+      expect(cluster.spec.instances).toBe(3);
+      expect(cluster.spec.replica).toEqual({
+        self: `ossa-postgresql-${region}`,
+        primary: "ossa-postgresql-us-west-2",
+        source: "ossa-postgresql-us-west-2",
       });
-      expect(env).toContainEqual({ name: "POSTGRESQL_REPLICATION_MODE", value: "slave" });
+      expect(cluster.spec.bootstrap).toEqual({ recovery: { source: "ossa-postgresql-us-west-2" } });
+      const args = get(id, "StatefulSet", "ossa-redis-replica").spec.template.spec.containers[0].args;
+      expect(args.slice(args.indexOf("--replicaof"))).toEqual([
+        "--replicaof",
+        "ossa-redis.ossa-platform.production.us-west-2.svc.example.internal",
+        "6379",
+      ]);
       expect(get(id, "Service", "ossa-postgresql").spec).toMatchObject({
         type: "ExternalName",
         externalName: "ossa-postgresql.ossa-platform.production.us-west-2.svc.example.internal",
@@ -322,8 +343,13 @@ describe("regions differ where their role and region demand it, and nowhere else
 
   it("the secondary and tertiary regions differ only in REGION, ingress hosts and what names the region", () => {
     // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region.
+    // CloudNativePG names each region's cluster, and each region backs up to its own bucket.
     expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual([
+      "cluster-ossa-postgresql.yaml",
       "configmap-ossa-config.yaml",
+      "cronjob-ossa-qdrant-backup.yaml",
+      "cronjob-ossa-qdrant-restore.yaml",
+      "cronjob-ossa-redis-backup.yaml",
       "ingress-ossa-gateway.yaml",
       "ingress-ossa-grafana.yaml",
       "job-ossa-notify-failure.yaml",
@@ -335,9 +361,9 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
-    expect(diff).toContain("statefulset-ossa-postgresql-primary.yaml");
+    expect(diff).toContain("cluster-ossa-postgresql.yaml");
     // Services that are not data stores and talk to no replicated store are identical.
     expect(diff).not.toContain("deployment-ossa-gateway.yaml");
     expect(diff).not.toContain("networkpolicy-ossa-gateway.yaml");

@@ -106,10 +106,9 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
     });
 
     it(`${region}: Postgres and Qdrant are StatefulSets with 10Gi volumes and the seed's resources; NATS listens on 4222 with JetStream`, () => {
-      const sets = objectsOf(result, id, "StatefulSet");
-      const pg = sets.find((s) => s.metadata.name.startsWith("postgres"));
-      expect(pg.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("10Gi");
-      expect(pg.spec.template.spec.containers[0].resources).toEqual({
+      const pg = get(id, "Cluster", "postgres");
+      expect(pg.spec.storage.size).toBe("10Gi");
+      expect(pg.spec.resources).toEqual({
         requests: { cpu: "250m", memory: "256Mi" },
         limits: { cpu: "1", memory: "1Gi" },
       });
@@ -124,18 +123,17 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       expect(get(id, "Service", "nats").spec.ports.find((p: Parsed) => p.name === "client").port).toBe(4222);
     });
 
-    it(`${region}: Postgres runs its init scripts from a ConfigMap`, () => {
+    it(`${region}: Postgres runs its init scripts after initdb in the primary region; replicas recover instead`, () => {
+      const pg = get(id, "Cluster", "postgres");
+      if (region !== "us-west-2") {
+        expect(pg.spec.bootstrap).toEqual({ recovery: { source: "postgres-us-west-2" } });
+        expect(objectsOf(result, id, "ConfigMap").map((c) => c.metadata.name)).not.toContain("postgres-init");
+        return;
+      }
       const init = get(id, "ConfigMap", "postgres-init");
       expect(init.data["01-extensions.sql"]).toContain("CREATE EXTENSION");
-      const pg = objectsOf(result, id, "StatefulSet").find((s) => s.metadata.name.startsWith("postgres"));
-      expect(pg.spec.template.spec.volumes).toContainEqual({
-        name: "init-scripts",
-        configMap: { name: "postgres-init", defaultMode: 0o444 },
-      });
-      expect(pg.spec.template.spec.containers[0].volumeMounts).toContainEqual({
-        name: "init-scripts",
-        mountPath: "/docker-entrypoint-initdb.d",
-        readOnly: true,
+      expect(pg.spec.bootstrap.initdb.postInitApplicationSQLRefs).toEqual({
+        configMapRefs: [{ name: "postgres-init", key: "01-extensions.sql" }],
       });
     });
 

@@ -121,7 +121,7 @@ describe("waves", () => {
         byName("ConfigMap", "demo-config") ?? { metadata: { annotations: { "argocd.argoproj.io/sync-wave": "0" } } },
       ),
     ).toBe(0);
-    expect(wave(byName("StatefulSet", "db-primary"))).toBe(1);
+    expect(wave(byName("Cluster", "db"))).toBe(1);
     expect(wave(byName("Deployment", "standalone"))).toBe(1);
     expect(wave(byName("Job", "migrate"))).toBe(2);
     expect(wave(byName("Deployment", "api"))).toBe(3);

@@ -70,8 +70,13 @@ describe("platform building blocks", () => {
     const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find(
       (p) => p.metadata.name === "graph",
     );
-    expect(policy.spec.ingress.at(-1).ports.map((p: INetworkPolicyPort) => p.port)).toEqual([
-      7474, 7473, 7687, 2004, 5000, 6000, 7000,
+    // Its peers (the backup CronJob reads the backup port, 6362, too).
+    const peers = policy.spec.ingress.find(
+      (r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) =>
+        r.from[0].podSelector?.matchLabels["app.kubernetes.io/name"] === "graph",
+    );
+    expect(peers.ports.map((p: INetworkPolicyPort) => p.port)).toEqual([
+      7474, 7473, 7687, 2004, 5000, 6000, 7000, 6362,
     ]);
     const client = objectsOf(result, "demo/production/us-west-2", "Service").find((s) => s.metadata.name === "graph");
     expect(client.spec.ports.map((p: IServicePort) => p.port)).toEqual([7474, 7473, 7687, 2004]);

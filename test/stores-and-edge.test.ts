@@ -131,21 +131,27 @@ describe("postgres flavors", () => {
       });
       expect(get(objectsOf(result, id, "Service"), "db").spec.type).toBe("ClusterIP");
       expect(
-        objectsOf(result, id, "ExternalSecret")[0].spec.data.map((d: { secretKey: string }) => d.secretKey),
+        get(objectsOf(result, id, "ExternalSecret"), "db").spec.data.map((d: { secretKey: string }) => d.secretKey),
       ).toEqual(["password"]);
     }
   });
 
-  it("official with replicas above 1 is an error naming the component; bitnami keeps its env contract", async () => {
+  it("official with replicas above 1 is an error naming the component; the default runs on CloudNativePG", async () => {
     expect(
       await failure(demo({ db: postgres({ flavor: "official", replicas: 2, storage: "1Gi", resources: small }) })),
     ).toMatch(/components\.db: flavor "official" runs one standalone server per region/);
     const result = await compilePlatforms([demo({ db: postgres({ replicas: 1, storage: "1Gi", resources: small }) })]);
-    const env = objectsOf(result, "demo/dev/us-west-2", "StatefulSet")[0].spec.template.spec.containers[0].env.map(
-      (e: IEnvVar) => e.name,
-    );
-    expect(env).toContain("POSTGRESQL_REPLICATION_MODE");
-    expect(env.some((n: string) => n.startsWith("POSTGRES_"))).toBe(false);
+    expect(objectsOf(result, "demo/dev/us-west-2", "StatefulSet")).toEqual([]);
+    const [cluster] = objectsOf(result, "demo/dev/us-west-2", "Cluster");
+    expect(cluster.spec).toMatchObject({
+      instances: 1,
+      imageName: "ghcr.io/cloudnative-pg/postgresql:16.4",
+      enablePDB: false,
+      bootstrap: { initdb: { database: "app", owner: "app", secret: { name: "db-app" } } },
+    });
+    const [replica] = objectsOf(result, "demo/staging/us-east-1", "Cluster");
+    expect(replica.spec.bootstrap).toEqual({ recovery: { source: "db-us-west-2" } });
+    expect(replica.spec.replica).toEqual({ self: "db-us-east-1", primary: "db-us-west-2", source: "db-us-west-2" });
   });
 
   it("flavor on another engine is an error", async () => {
@@ -156,11 +162,33 @@ describe("postgres flavors", () => {
 });
 
 describe("init scripts", () => {
-  it("render a ConfigMap mounted at the engine's init directory", async () => {
+  it("render a ConfigMap that CloudNativePG runs after initdb", async () => {
     const result = await compilePlatforms([
       demo({
         db: postgres({ replicas: 1, storage: "1Gi", resources: small, initScripts: { "01-init.sql": "SELECT 1;" } }),
       }),
+    ]);
+    const id = "demo/dev/us-west-2";
+    expect(get(objectsOf(result, id, "ConfigMap"), "db-init").data).toEqual({ "01-init.sql": "SELECT 1;\n" });
+    expect(objectsOf(result, id, "Cluster")[0].spec.bootstrap.initdb.postInitApplicationSQLRefs).toEqual({
+      configMapRefs: [{ name: "db-init", key: "01-init.sql" }],
+    });
+  });
+
+  it("render a ConfigMap mounted at the official image's init directory", async () => {
+    const result = await compilePlatforms([
+      demo(
+        {
+          db: postgres({
+            flavor: "official",
+            replicas: 1,
+            storage: "1Gi",
+            resources: small,
+            initScripts: { "01-init.sql": "SELECT 1;" },
+          }),
+        },
+        { environments: { staging: { components: { db: { replicas: 1 } } } } },
+      ),
     ]);
     const id = "demo/dev/us-west-2";
     expect(get(objectsOf(result, id, "ConfigMap"), "db-init").data).toEqual({ "01-init.sql": "SELECT 1;\n" });

@@ -103,7 +103,7 @@ describe("validation rules", () => {
       },
       expect: [
         "error schema ExternalSecret/demo-db /spec/data/0/remoteRef: must have required property key",
-        "error schema ExternalSecret/demo-db /spec/data/2: must have required property secretKey",
+        "error schema ExternalSecret/demo-db /spec/data/1: must have required property secretKey",
         "error schema ExternalSecret/demo-db /spec/secretStoreRef/kind: must be equal to one of the allowed values (SecretStore, ClusterSecretStore)",
       ],
     },

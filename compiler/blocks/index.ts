@@ -22,6 +22,7 @@ import { buildMesh } from "./mesh.ts";
 import { buildAlertRules } from "./alerts.ts";
 import { buildPrometheusStack } from "./prometheus-stack.ts";
 import { buildTracing } from "./tracing.ts";
+import { buildVolumeSnapshots } from "./velero.ts";
 import type { BuiltTarget } from "../model/target.ts";
 
 /** Marks a component's objects with its waivers (`waive.manifold.dev/<rule>: <reason>`). */
@@ -75,6 +76,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
       ...buildPrometheusStack(target),
       ...buildAlertRules(target),
       ...buildTracing(target),
+      ...buildVolumeSnapshots(target),
     );
   } catch (e) {
     if (e instanceof ManifoldError)

@@ -14,6 +14,8 @@ import { ISTIO_SIDECAR } from "./mesh.ts";
 import { CONFIG_RELOADER } from "./prometheus-stack.ts";
 import { plain } from "./objects.ts";
 import { componentSurge } from "./surge.ts";
+import { BACKUP_JOB_RESOURCES, hasBackupJob } from "./backup-jobs.ts";
+import { engineOf } from "../stores/index.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** A sum in nano-units as a canonical quantity; byte amounts keep a binary suffix. */
@@ -90,6 +92,16 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     add("requests.memory", ISTIO_SIDECAR.requests.memory, pods);
     add("limits.cpu", ISTIO_SIDECAR.limits.cpu, pods);
     add("limits.memory", ISTIO_SIDECAR.limits.memory, pods);
+  }
+  // Backup CronJobs (all may run at once) and their restore twins: one pod each, outside the mesh like hooks.
+  for (const c of Object.values(target.components)) {
+    if (c.type !== "store" || !hasBackupJob(target, c)) continue;
+    const jobs = engineOf(c).restore ? 2 : 1;
+    pods += jobs;
+    add("requests.cpu", BACKUP_JOB_RESOURCES.requests.cpu, jobs);
+    add("requests.memory", BACKUP_JOB_RESOURCES.requests.memory, jobs);
+    add("limits.cpu", BACKUP_JOB_RESOURCES.limits.cpu, jobs);
+    add("limits.memory", BACKUP_JOB_RESOURCES.limits.memory, jobs);
   }
   // Hook Jobs run one pod each, outside the mesh (a sidecar would keep a Job from completing).
   for (const hook of Object.values(target.hooks)) {

@@ -20,6 +20,7 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
 import { operatorPodLabels, prometheusName } from "./prometheus-stack.ts";
+import { storeBackupEgress, storeBackupIngress } from "./backup-network.ts";
 
 /** The namespace the ingress controller runs in. */
 export const INGRESS_NAMESPACE = "ingress-nginx";
@@ -135,6 +136,7 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
     // Peers of the same store replicate to each other.
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
     ingress.push({ from: self, ports: portsOf(target, key, true) });
+    ingress.push(...storeBackupIngress(target, key, c));
   }
   return ingress;
 }
@@ -158,6 +160,7 @@ function componentEgress(target: ResolvedTarget, key: string): EgressRule[] {
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
     egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key, true) });
   }
+  if (c.type === "store") egress.push(...storeBackupEgress(c));
   egress.push(...internetEgress(c));
   for (const dep of [...(c.dependsOn ?? [])].sort()) egress.push(dependencyEgress(target, dep));
   return egress;

@@ -11,6 +11,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { SecretRef } from "../describe/types.ts";
 import { isSecretRef } from "../describe/refs.ts";
 import { engineOf } from "../stores/index.ts";
+import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf } from "./object-store.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
@@ -37,6 +38,13 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
       for (const key of engineOf(c).passwordKeys ?? []) refs.push({ kind: "secret", name: c.password.name, key });
     }
   }
+  // The object-store credentials of every store that backs up (CloudNativePG or a backup CronJob).
+  const backsUp = Object.values(target.components).some(
+    (c) => c.type === "store" && backupOf(c) !== undefined && (engineOf(c).operator ?? engineOf(c).dump) !== undefined,
+  );
+  if (target.objectStore && backsUp)
+    for (const key of [ACCESS_KEY_ID, SECRET_ACCESS_KEY])
+      refs.push({ kind: "secret", name: target.objectStore.credentials, key });
   for (const hook of Object.values(target.hooks))
     for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
   return refs;

@@ -23,6 +23,8 @@ import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { disruptionBudget, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
+import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
+import { buildBackupJob } from "./backup-jobs.ts";
 
 interface PodSet {
   setName: string;
@@ -33,6 +35,7 @@ interface PodSet {
 /** The pod sets a store runs in this target's region. */
 export function storePodSets(target: ResolvedTarget, name: string, c: StoreComponent): PodSet[] {
   const engine = engineOf(c);
+  if (runsOnOperator(c)) return [];
   if (!engine.crossRegion) return [{ setName: name, mode: "cluster", replicas: c.replicas }];
   if (target.role !== "primary") return [{ setName: `${name}-replica`, mode: "replica", replicas: c.replicas }];
   const sets: PodSet[] = [{ setName: `${name}-primary`, mode: "primary", replicas: 1 }];
@@ -64,6 +67,7 @@ interface StoreBuild {
 /** Builds every object of one data-store component. */
 export function buildStore(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
   checkStore(target, key, c);
+  if (runsOnOperator(c)) return buildCnpgStore(target, key, c);
   const b = storeBuild(target, key, c);
   const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
     object: plain(object),
@@ -75,6 +79,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     item(serviceAccount(target, b.name, b.baseLabels, false), "foundation"),
     ...clientServices(b, item),
     ...storePodSets(target, b.name, c).flatMap((set) => podSetObjects(b, set, item)),
+    ...buildBackupJob(target, key, c),
   ];
 }
 

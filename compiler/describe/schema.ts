@@ -57,6 +57,7 @@ import type {
   MeshRoute,
   Metrics,
   MigrationDescription,
+  ObjectStoreDescription,
   NotificationDescription,
   PatchRule,
   PlatformDescription,
@@ -73,6 +74,7 @@ import type {
   ServiceComponent,
   SmokeTestDescription,
   StorageClassSpec,
+  StoreBackup,
   StoreComponent,
   UrlRef,
   VerticalScaling,
@@ -244,6 +246,12 @@ const serviceFields: Fields<ServiceComponent> = {
   ),
 };
 
+const storeBackup = object<StoreBackup>({
+  schedule: str(/^\S+( \S+){4}$/, "a five-field cron expression such as `0 2 * * *`"),
+  retentionDays: int(1, 3650),
+  restoreFrom: optional(dnsLabel),
+});
+
 const storeFields: Fields<StoreComponent> = {
   type: oneOf("store"),
   engine: oneOf("postgres", "redis", "qdrant", "nats", "neo4j"),
@@ -253,7 +261,8 @@ const storeFields: Fields<StoreComponent> = {
   password: optional(secretRef),
   database: optional(str(/^[a-z_][a-z0-9_]*$/, "a database name")),
   user: optional(str(/^[a-z_][a-z0-9_]*$/, "a user name")),
-  flavor: optional(oneOf("bitnami", "official")),
+  flavor: optional(oneOf("cloudnative-pg", "official")),
+  backup: optional(either((v) => (v === false ? oneOf(false) : storeBackup))),
   initScripts: optional(
     record(str(), str(/^[-_a-zA-Z0-9]+\.(sql|sh|sql\.gz)$/, "a script file name ending in .sql, .sql.gz or .sh")),
   ),
@@ -527,6 +536,15 @@ export const regionShape = object<RegionDescription>({
     awsRegion: str(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-west-2"),
     roleArnPrefix: str(/^arn:aws[-a-z]*:iam::\d{12}:role\/[-+=,.@_/a-zA-Z0-9]*$/, "an IAM role ARN prefix"),
   }),
+  backups: optional(
+    object<ObjectStoreDescription>({
+      bucket: str(/^[a-z0-9][-.a-z0-9]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+      path: optional(str(/^[-_.a-zA-Z0-9]+(\/[-_.a-zA-Z0-9]+)*$/, "a key prefix such as `manifold/backups`")),
+      region: str(/^[a-z]{2}(-[a-z]+)+-\d$/, "a region such as us-west-2"),
+      endpoint: optional(str(/^https:\/\/[^\s/]+$/, "an https:// endpoint URL without a path")),
+      credentials: dnsLabel,
+    }),
+  ),
   clusters: record(cluster),
   overrides: optional(layerShape),
 });

@@ -8,9 +8,9 @@ function store(engine: StoreComponent["engine"], spec: StoreOptions): StoreCompo
 }
 
 /**
- * PostgreSQL. The default `bitnami` flavor runs a writable primary in the primary region and
- * streaming replicas everywhere else; `flavor: "official"` (official or supabase images) runs
- * one standalone server per region.
+ * PostgreSQL. The default `cloudnative-pg` flavor runs a CloudNativePG Cluster in the primary region and
+ * replica clusters that follow it through the object store everywhere else; `flavor: "official"` (official or
+ * supabase images) runs one standalone server per region.
  */
 export function postgres(spec: StoreOptions): StoreComponent {
   return store("postgres", spec);

@@ -197,12 +197,25 @@ export interface ServiceComponent extends WorkloadFields {
 export type StoreEngine = "postgres" | "redis" | "qdrant" | "nats" | "neo4j";
 
 /**
- * Which image contract a postgres store speaks: `bitnami` (the default:
- * `POSTGRESQL_*` variables, streaming replication across regions) or
- * `official` (`POSTGRES_USER`/`POSTGRES_PASSWORD`/`POSTGRES_DB`, as the
- * official and supabase images take: one standalone server per region).
+ * How a postgres store runs: `cloudnative-pg` (the default: a CloudNativePG `Cluster` with automatic failover,
+ * continuous WAL archiving to the region's object store, and replica clusters in the other regions that follow the
+ * primary region through that object store) or `official` (`POSTGRES_USER`/`POSTGRES_PASSWORD`/`POSTGRES_DB`, as the
+ * official and supabase images take: one standalone server per region, backed up by a `pg_dump` CronJob).
  */
-export type PostgresFlavor = "bitnami" | "official";
+export type PostgresFlavor = "cloudnative-pg" | "official";
+
+/** A store's scheduled backups to its region's object store (`backups` of the region description). */
+export interface StoreBackup {
+  /** When to back up: a five-field cron expression, in UTC (e.g. `0 2 * * *`). */
+  schedule: string;
+  /** How many days backups (and, for CloudNativePG, archived WAL) are kept. */
+  retentionDays: number;
+  /**
+   * Bootstrap this environment's store from another environment's backups (e.g. dev from `staging`). Only
+   * CloudNativePG stores restore on bootstrap; off unless named.
+   */
+  restoreFrom?: string;
+}
 
 /** A Service of type LoadBalancer for clients outside the cluster, restricted to source ranges. */
 export interface StoreLoadBalancer {
@@ -226,8 +239,13 @@ export interface StoreComponent extends WorkloadFields {
   database?: string;
   /** The application user (postgres). */
   user?: string;
-  /** The image contract (postgres only); `bitnami` when omitted. */
+  /** How a postgres store runs (postgres only); `cloudnative-pg` when omitted. */
   flavor?: PostgresFlavor;
+  /**
+   * Scheduled backups to the region's object store; a daily backup kept 14 days when omitted. `false` turns them off
+   * (the `store-backups` rule then reports the store, unless waived with a reason).
+   */
+  backup?: StoreBackup | false;
   /**
    * SQL or shell scripts run on first start, by file name: a ConfigMap mounted
    * at the engine's init directory (postgres).
@@ -583,11 +601,29 @@ export interface SecretStoreDescription {
   roleArnPrefix: string;
 }
 
+/** An S3-compatible object store bucket a region keeps its backups in. */
+export interface ObjectStoreDescription {
+  bucket: string;
+  /** A key prefix inside the bucket; `<environment>/<platform>` follows it. */
+  path?: string;
+  /** The bucket's region, e.g. `us-west-2`. */
+  region: string;
+  /** The S3 endpoint; `https://s3.<region>.amazonaws.com` when omitted. Must be https. */
+  endpoint?: string;
+  /**
+   * The Secret holding `access-key-id` and `secret-access-key`, made in each platform namespace by an ExternalSecret
+   * from the region's secret store. The key must also read the other regions' buckets (replica clusters do).
+   */
+  credentials: string;
+}
+
 export interface RegionDescription {
   name: string;
   role: RegionRole;
   /** Where this region's secrets live; every platform gets its own SecretStore that reads only its own secrets. */
   secretStore: SecretStoreDescription;
+  /** Where the region's stores send backups and archived WAL; replica clusters in other regions read it. */
+  backups?: ObjectStoreDescription;
   /** One cluster per environment, keyed by environment name. */
   clusters: Record<string, ClusterDescription>;
   /** Applied to every platform in this region; sets `REGION` in the platform ConfigMap, for instance. */

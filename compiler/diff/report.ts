@@ -38,6 +38,7 @@ export interface SummaryRow {
 }
 
 const RULE_TITLE: Record<RiskRule, string> = {
+  "primary-move": "Primary region moves (highest risk)",
   "cluster-removal": "Cluster removal",
   "immutable-field": "Immutable field (high risk: the sync fails)",
   "data-loss": "Data loss",

@@ -8,6 +8,7 @@
  * change reorders the rollout; a Secret reference change can break a pod or
  * expose the wrong secret; a chart version change (an add-on's Application
  * or a hydrated object) upgrades cluster software every platform relies on.
+ * Moving a database's primary role to another region is the highest risk of all.
  */
 import fastJsonPatch from "fast-json-patch";
 import { compareQuantities, isQuantity } from "../quantity.ts";
@@ -19,10 +20,12 @@ import {
   SECRET_TYPE_LABEL,
   WAVE_ANNOTATION,
 } from "../sync/annotations.ts";
+import { primaryMove } from "./primary-move.ts";
 
 const { getValueByPointer } = fastJsonPatch;
 
 export type RiskRule =
+  | "primary-move"
   | "cluster-removal"
   | "immutable-field"
   | "data-loss"
@@ -221,6 +224,8 @@ export function risksOf(change: ObjectChange): Risk[] {
       message: "the ExternalSecret is deleted: the Secret it maintains goes away",
     });
   if (type !== "changed") return risks;
+  const moved = primaryMove(change);
+  if (moved) risks.push({ rule: "primary-move", message: moved });
   const paths = change.patch.map((op) => op.path);
   // A hook is deleted and created again on every sync, so its fields may change freely.
   const recreated = Boolean(change.after?.metadata?.annotations?.[HOOK_ANNOTATION]);

@@ -70,6 +70,7 @@ export interface PodTemplate {
  * resource's `spec.podMetadata.labels`.
  */
 function operatorPodLabels(o: RenderedObject): Record<string, string> | undefined {
+  if (o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster") return cnpgPodLabels(o);
   if (!o.object.apiVersion.startsWith("monitoring.coreos.com/")) return undefined;
   const name = o.object.metadata.name;
   const app =
@@ -84,6 +85,12 @@ function operatorPodLabels(o: RenderedObject): Record<string, string> | undefine
     "operator.prometheus.io/name": name,
     [app]: name,
   };
+}
+
+/** The labels CloudNativePG puts on a Cluster's instance pods: its `inheritedMetadata.labels` and its own. */
+function cnpgPodLabels(o: RenderedObject): Record<string, string> {
+  const inherited = looseSpec<{ inheritedMetadata: { labels: Record<string, string> } }>(o.object)?.inheritedMetadata;
+  return { ...(inherited?.labels ?? {}), "cnpg.io/cluster": o.object.metadata.name, "cnpg.io/podRole": "instance" };
 }
 
 /** The governing Services prometheus-operator creates for the Prometheus and Alertmanager resources of a target. */
@@ -106,6 +113,12 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
     (o) => o.object.apiVersion.startsWith("monitoring.coreos.com/") && o.object.kind === "Alertmanager",
   );
   if (prometheus) out.push(made("prometheus-operated", [9090], prometheus));
+  // CloudNativePG's Services of a Cluster: read-write (the primary), read-only (replicas) and read (any instance).
+  for (const cluster of objects.filter(
+    (o) => o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster",
+  ))
+    for (const suffix of ["rw", "ro", "r"])
+      out.push(made(`${cluster.object.metadata.name}-${suffix}`, [5432], cluster));
   if (alertmanager) out.push(made("alertmanager-operated", [9093, 9094], alertmanager));
   return out;
 }

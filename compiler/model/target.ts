@@ -11,6 +11,7 @@ import type {
   EnvironmentPolicy,
   EnvValue,
   IngressDescription,
+  ObjectStoreDescription,
   PatchRule,
   PlatformDescription,
   RegionRole,
@@ -36,8 +37,12 @@ export interface ResolvedTarget {
   description?: string;
   cluster: ClusterDescription;
   /** The primary region of this environment, which runs the writable databases. */
-  primary: { region: string; cluster: ClusterDescription };
+  primary: { region: string; cluster: ClusterDescription; objectStore?: ObjectStoreDescription };
   secretStore: SecretStoreDescription;
+  /** Where this region's stores send backups (the region's `backups`). */
+  objectStore?: ObjectStoreDescription;
+  /** Each environment's primary region and its object store: where `backup.restoreFrom` reads its backups. */
+  backupSources?: Record<string, { region: string; objectStore?: ObjectStoreDescription }>;
   policy: EnvironmentPolicy;
   config: Record<string, EnvValue>;
   components: Record<string, Component>;

@@ -46,6 +46,12 @@ export interface StoreEngineDefinition {
   runAsUser: number;
   /** Paths that need an emptyDir because the root filesystem is read-only. */
   writablePaths: string[];
+  /**
+   * The operator that runs this engine, when an operator does (CloudNativePG): its namespace, the instance ports it
+   * calls (the instance manager's status port among them) and the instances' metrics port. Its instances also call
+   * the Kubernetes API server.
+   */
+  operator?: { name: string; namespace: string; ports: number[]; metricsPort: number };
   /** True when other regions run replicas that follow the primary region's primary. */
   crossRegion: boolean;
   /**
@@ -65,8 +71,39 @@ export interface StoreEngineDefinition {
   initScriptsPath?: string;
   /** Keys besides `password.key` that the password Secret must hold (e.g. the replication password). */
   passwordKeys?: string[];
+  /**
+   * How the engine's own tool dumps a running store into `/backup` (for the backup CronJob): the image (the store's
+   * when omitted), a shell script and its environment. Engines without one are covered by volume snapshots only.
+   */
+  dump?(ctx: DumpContext): {
+    image?: string;
+    script: string;
+    env: EnvVar[];
+    writablePaths?: string[];
+    runAsUser?: number;
+  };
+  /**
+   * How the engine's own tool loads a dump from `/backup` back into the running store (the restore CronJob, suspended,
+   * started by hand). Same shape as `dump`; engines without one restore by the README's runbook.
+   */
+  restore?(ctx: DumpContext): {
+    image?: string;
+    script: string;
+    env: EnvVar[];
+    writablePaths?: string[];
+    runAsUser?: number;
+  };
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
+}
+
+/** What a dump needs to know: the store, the host of its writable endpoint and of each member. */
+export interface DumpContext {
+  spec: StoreComponent;
+  /** The client Service's host. */
+  host: string;
+  /** Each member's host, through the headless Service (engines whose members hold different data). */
+  members: string[];
 }
 
 /** An env var read from a Secret key. */

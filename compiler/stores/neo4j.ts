@@ -11,7 +11,7 @@ import { fromSecret } from "./engine.ts";
 export const neo4jEngine: StoreEngineDefinition = {
   image: "docker.io/library/neo4j:5.26.0-enterprise",
   ports: { http: 7474, https: 7473, bolt: 7687, metrics: 2004 },
-  peerPorts: { discovery: 5000, transaction: 6000, raft: 7000 },
+  peerPorts: { discovery: 5000, transaction: 6000, raft: 7000, backup: 6362 },
   dataPath: "/data",
   runAsUser: 7474,
   writablePaths: [
@@ -40,6 +40,8 @@ export const neo4jEngine: StoreEngineDefinition = {
       },
       { name: "NEO4J_server_metrics_prometheus_enabled", value: "true" },
       { name: "NEO4J_server_metrics_prometheus_endpoint", value: "0.0.0.0:2004" },
+      // The backup CronJob reads from here (the default listens on 127.0.0.1 only).
+      { name: "NEO4J_server_backup_listen__address", value: "0.0.0.0:6362" },
     ];
     if (replicas > 1) {
       vars.push(
@@ -58,3 +60,10 @@ export const neo4jEngine: StoreEngineDefinition = {
     return { tcpSocket: { port: "bolt" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 12 };
   },
 };
+
+/** `neo4j-admin database backup` of every database, online, from the cluster's backup port. */
+neo4jEngine.dump = ({ members }) => ({
+  script: `neo4j-admin database backup --from=${members.map((m) => `${m}:6362`).join(",")} --to-path=/backup --include-metadata=all '*'`,
+  env: [{ name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: "yes" }],
+  writablePaths: ["/logs", "/tmp"],
+});

@@ -40,7 +40,38 @@ export const postgresOfficialEngine: StoreEngineDefinition = {
   },
   check(spec) {
     if (spec.replicas > 1)
-      return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "bitnami" for replicas`;
+      return `flavor "official" runs one standalone server per region (the image has no replication switch); set replicas to 1, or use flavor "cloudnative-pg" for replicas`;
     return undefined;
   },
+};
+
+/** The connection settings pg_dump and pg_restore read: the user and password the store was created with. */
+function pgEnv(spec: Parameters<NonNullable<typeof postgresOfficialEngine.dump>>[0]["spec"]): EnvVar[] {
+  const user = spec.env?.POSTGRES_USER;
+  const env: EnvVar[] = [
+    typeof user === "object" && user.kind === "secret"
+      ? fromSecret("PGUSER", user.name, user.key)
+      : { name: "PGUSER", value: typeof user === "string" ? user : (spec.user ?? "postgres") },
+  ];
+  if (spec.password) env.push(fromSecret("PGPASSWORD", spec.password.name, spec.password.key));
+  return env;
+}
+
+/** pg_dump's custom format of the store's database, read through its client Service. */
+postgresOfficialEngine.dump = ({ spec, host }) => {
+  const db = spec.database ?? "postgres";
+  const file = `/backup/${db}.dump`;
+  return {
+    script: `pg_dump --host=${host} --port=5432 --dbname=${db} --format=custom --file=${file}`,
+    env: pgEnv(spec),
+  };
+};
+
+/** pg_restore of the dump over the running database: objects in the dump are dropped and created again. */
+postgresOfficialEngine.restore = ({ spec, host }) => {
+  const db = spec.database ?? "postgres";
+  return {
+    script: `pg_restore --host=${host} --port=5432 --dbname=${db} --clean --if-exists --no-owner --exit-on-error /backup/${db}.dump`,
+    env: pgEnv(spec),
+  };
 };

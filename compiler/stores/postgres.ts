@@ -1,47 +1,24 @@
-import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
-import { fromSecret } from "./engine.ts";
 
-/** PostgreSQL on the Bitnami image: streaming replication configured by environment variables. */
+/**
+ * PostgreSQL run by the CloudNativePG operator (the `cloudnative-pg` flavor): the store block renders a `Cluster`
+ * instead of StatefulSets, on CloudNativePG's own PostgreSQL image. The operator handles replication, failover,
+ * WAL archiving and backups; these fields describe the image it runs (user 26, data under /var/lib/postgresql/data).
+ */
 export const postgresEngine: StoreEngineDefinition = {
-  image: "docker.io/bitnami/postgresql:16.4.0",
+  image: "ghcr.io/cloudnative-pg/postgresql:16.4",
   ports: { postgres: 5432 },
-  dataPath: "/bitnami/postgresql",
-  runAsUser: 1001,
-  writablePaths: [
-    "/tmp",
-    "/opt/bitnami/postgresql/conf",
-    "/opt/bitnami/postgresql/tmp",
-    "/opt/bitnami/postgresql/logs",
-  ],
+  dataPath: "/var/lib/postgresql/data",
+  runAsUser: 26,
+  writablePaths: [],
   crossRegion: true,
-  initScriptsPath: "/docker-entrypoint-initdb.d",
-  passwordKeys: ["replication-password"],
-  env({ mode, spec, primaryHost }) {
-    const vars: EnvVar[] = [
-      { name: "POSTGRESQL_PORT_NUMBER", value: "5432" },
-      { name: "POSTGRESQL_REPLICATION_MODE", value: mode === "replica" ? "slave" : "master" },
-      { name: "POSTGRESQL_REPLICATION_USER", value: "replicator" },
-    ];
-    if (spec.password) {
-      vars.push(fromSecret("POSTGRESQL_PASSWORD", spec.password.name, spec.password.key));
-      vars.push(fromSecret("POSTGRESQL_REPLICATION_PASSWORD", spec.password.name, "replication-password"));
-    }
-    if (mode === "replica") {
-      vars.push(
-        { name: "POSTGRESQL_MASTER_HOST", value: primaryHost },
-        { name: "POSTGRESQL_MASTER_PORT_NUMBER", value: "5432" },
-      );
-    } else {
-      if (spec.user) vars.push({ name: "POSTGRESQL_USERNAME", value: spec.user });
-      if (spec.database) vars.push({ name: "POSTGRESQL_DATABASE", value: spec.database });
-    }
-    return vars.sort((a, b) => a.name.localeCompare(b.name));
+  operator: { name: "cloudnative-pg", namespace: "cnpg-system", ports: [5432, 8000], metricsPort: 9187 },
+  env() {
+    return [];
   },
-  probe({ spec }) {
-    const user = spec.user ?? "postgres";
+  probe() {
     return {
-      exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", user] },
+      exec: { command: ["pg_isready", "-h", "127.0.0.1", "-p", "5432"] },
       periodSeconds: 10,
       timeoutSeconds: 5,
       failureThreshold: 6,

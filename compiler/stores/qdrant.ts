@@ -1,6 +1,7 @@
 import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
+import { CURL_IMAGE } from "./tools.ts";
 
 /**
  * Qdrant in distributed mode: one Raft cluster per region, pod 0 bootstraps
@@ -42,3 +43,51 @@ export const qdrantEngine: StoreEngineDefinition = {
     };
   },
 };
+
+/**
+ * Qdrant's snapshot API, member by member (in a cluster each member snapshots its own shards): for every collection,
+ * `POST /collections/<c>/snapshots`, download the file, then delete it from the member.
+ */
+qdrantEngine.dump = ({ spec, members }) => ({
+  image: CURL_IMAGE,
+  script: [
+    "set -eu",
+    `auth=""; [ -n "\${API_KEY:-}" ] && auth="api-key: $API_KEY"`,
+    `for member in ${members.join(" ")}; do`,
+    `  base="http://$member:6333"`,
+    `  for c in $(curl -fsS -H "$auth" "$base/collections" | grep -o '"name":"[^"]*"' | cut -d'"' -f4); do`,
+    `    snap=$(curl -fsS -X POST -H "$auth" "$base/collections/$c/snapshots?wait=true" | grep -o '"name":"[^"]*"' | head -n1 | cut -d'"' -f4)`,
+    `    mkdir -p "/backup/\${member%%.*}/$c"`,
+    `    curl -fsS -H "$auth" -o "/backup/\${member%%.*}/$c/$snap" "$base/collections/$c/snapshots/$snap"`,
+    `    curl -fsS -X DELETE -H "$auth" "$base/collections/$c/snapshots/$snap" > /dev/null`,
+    "  done",
+    "done",
+  ].join("\n"),
+  env: spec.password ? [fromSecret("API_KEY", spec.password.name, spec.password.key)] : [],
+  runAsUser: 100,
+});
+
+/**
+ * Qdrant's snapshot upload, member by member: every collection snapshot the backup took from a member is uploaded
+ * back to that member with `priority=snapshot` (the snapshot's data wins over what the member holds).
+ */
+qdrantEngine.restore = ({ spec, members }) => ({
+  image: CURL_IMAGE,
+  script: [
+    "set -eu",
+    `auth=""; [ -n "\${API_KEY:-}" ] && auth="api-key: $API_KEY"`,
+    `for member in ${members.join(" ")}; do`,
+    `  base="http://$member:6333"`,
+    `  for dir in "/backup/\${member%%.*}"/*/; do`,
+    `    [ -d "$dir" ] || continue`,
+    `    c="$(basename "$dir")"`,
+    `    for snap in "$dir"*; do`,
+    `      curl -fsS -X POST -H "$auth" -F "snapshot=@$snap" "$base/collections/$c/snapshots/upload?priority=snapshot&wait=true" > /dev/null`,
+    `      echo "restored $c on $member from $(basename "$snap")"`,
+    "    done",
+    "  done",
+    "done",
+  ].join("\n"),
+  env: spec.password ? [fromSecret("API_KEY", spec.password.name, spec.password.key)] : [],
+  runAsUser: 100,
+});

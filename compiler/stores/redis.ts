@@ -1,29 +1,35 @@
-import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 
-/** Redis on the Bitnami image: replicas follow the primary through `REDIS_MASTER_HOST`. */
+/**
+ * Redis on the official image: the append-only file on (fsync every second) plus RDB snapshots, both on the volume.
+ * Replicas follow the primary with `--replicaof`; the password is both `requirepass` and `masterauth`.
+ */
 export const redisEngine: StoreEngineDefinition = {
-  image: "docker.io/bitnami/redis:7.4.1",
+  image: "docker.io/library/redis:7.4.1",
   ports: { redis: 6379 },
-  dataPath: "/bitnami/redis/data",
-  runAsUser: 1001,
-  writablePaths: ["/tmp", "/opt/bitnami/redis/etc", "/opt/bitnami/redis/tmp", "/opt/bitnami/redis/logs"],
+  dataPath: "/data",
+  // The image's redis user.
+  runAsUser: 999,
+  writablePaths: ["/tmp"],
   crossRegion: true,
-  env({ mode, spec, primaryHost }) {
-    const vars: EnvVar[] = [
-      { name: "REDIS_PORT_NUMBER", value: "6379" },
-      { name: "REDIS_REPLICATION_MODE", value: mode === "replica" ? "slave" : "master" },
-    ];
-    if (spec.password) {
-      vars.push(fromSecret("REDIS_PASSWORD", spec.password.name, spec.password.key));
-      if (mode === "replica") vars.push(fromSecret("REDIS_MASTER_PASSWORD", spec.password.name, spec.password.key));
-    } else vars.push({ name: "ALLOW_EMPTY_PASSWORD", value: "yes" });
-    if (mode === "replica")
-      vars.push({ name: "REDIS_MASTER_HOST", value: primaryHost }, { name: "REDIS_MASTER_PORT_NUMBER", value: "6379" });
-    return vars.sort((a, b) => a.name.localeCompare(b.name));
+  env({ spec }) {
+    return spec.password ? [fromSecret("REDIS_PASSWORD", spec.password.name, spec.password.key)] : [];
   },
   probe() {
     return { tcpSocket: { port: "redis" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 };
   },
+  command({ mode, spec, primaryHost }) {
+    const args = ["--port", "6379", "--dir", "/data", "--appendonly", "yes", "--appendfsync", "everysec"];
+    args.push("--save", "3600 1 300 100 60 10000");
+    if (spec.password) args.push("--requirepass", "$(REDIS_PASSWORD)", "--masterauth", "$(REDIS_PASSWORD)");
+    if (mode === "replica") args.push("--replicaof", primaryHost, "6379");
+    return { command: ["redis-server"], args };
+  },
 };
+
+/** `redis-cli --rdb`: an RDB snapshot streamed from the primary. */
+redisEngine.dump = ({ spec, host }) => ({
+  script: `redis-cli -h ${host} -p 6379 --rdb /backup/dump.rdb`,
+  env: spec.password ? [fromSecret("REDISCLI_AUTH", spec.password.name, spec.password.key)] : [],
+});

@@ -26,8 +26,8 @@ export function deletePolicy(hook: Pick<HookSpec, "phase">): string {
   return hook.phase === "SyncFail" ? BEFORE_HOOK_CREATION : `${BEFORE_HOOK_CREATION},${HOOK_SUCCEEDED}`;
 }
 
-/** A pinned image with curl and a shell, for the smoke test and notifications. */
-export const CURL_IMAGE = "docker.io/curlimages/curl:8.10.1";
+export { CURL_IMAGE } from "../stores/tools.ts";
+import { CURL_IMAGE } from "../stores/tools.ts";
 
 const SMALL: Resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 

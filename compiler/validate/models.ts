@@ -5,6 +5,7 @@
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
@@ -25,6 +26,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
@@ -36,6 +38,7 @@ import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
+import { checkCnpgCluster, checkCnpgScheduledBackup } from "../kube/cnpg.ts";
 
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { SecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
@@ -75,6 +78,7 @@ export const MODELS: Record<string, ModelClass> = {
   "apps/v1/StatefulSet": StatefulSet,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "batch/v1/Job": Job,
+  "batch/v1/CronJob": CronJob,
   "networking.k8s.io/v1/Ingress": Ingress,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
@@ -94,6 +98,7 @@ export const MODELS: Record<string, ModelClass> = {
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
   "apps/v1/DaemonSet": DaemonSet,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
+  "monitoring.coreos.com/v1/PodMonitor": PodMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
   "monitoring.coreos.com/v1/Prometheus": withEmbeddedClaimFix(Prometheus),
   "monitoring.coreos.com/v1/Alertmanager": withEmbeddedClaimFix(Alertmanager),
@@ -113,6 +118,12 @@ export const MODELS: Record<string, ModelClass> = {
 /** Structural checks for kinds no model package covers (typed plain objects, schema-tested in test/). */
 export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: string; message: string }[]> = {
   "autoscaling.k8s.io/v1/VerticalPodAutoscaler": checkVerticalPodAutoscaler,
+  "postgresql.cnpg.io/v1/Cluster": checkCnpgCluster,
+  "postgresql.cnpg.io/v1/ScheduledBackup": checkCnpgScheduledBackup,
+  "velero.io/v1/Schedule": (o) =>
+    typeof (o.spec as { schedule?: unknown } | undefined)?.schedule === "string"
+      ? []
+      : [{ pointer: "/spec/schedule", message: "must be set" }],
 };
 
 /** Registers another model class (building blocks for custom resources do this). */

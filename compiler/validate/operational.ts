@@ -18,6 +18,10 @@ import { secretIsolationRule } from "./rules/secret-isolation.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
+import { storeBackupsRule } from "./rules/store-backups.ts";
+import { backupReachRule } from "./rules/backup-reach.ts";
+import { replicaSourcesRule } from "./rules/replica-sources.ts";
+import { backupSchedulesRule } from "./rules/backup-schedules.ts";
 
 /** The operational rules, in the order they report. */
 export const OPERATIONAL_RULES: Rule[] = [
@@ -35,4 +39,8 @@ export const OPERATIONAL_RULES: Rule[] = [
   clusterCapabilitiesRule,
   secretIsolationRule,
   clusterLayerKindsRule,
+  storeBackupsRule,
+  backupReachRule,
+  replicaSourcesRule,
+  backupSchedulesRule,
 ];

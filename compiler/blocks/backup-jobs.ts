@@ -1,0 +1,242 @@
+/**
+ * Scheduled backups of stores that no operator runs (redis, qdrant, neo4j, the official/supabase postgres): a
+ * CronJob `<name>-backup` whose init container dumps the store with the engine's own tool into an emptyDir, and whose
+ * container uploads the dump to the region's object store (`<prefix>/<store>/<UTC timestamp>/`) and prunes runs
+ * older than the retention. Its restore twin, `<name>-restore`, is a suspended CronJob: an operator starts it with
+ * `kubectl create job --from=cronjob/<name>-restore <name>-restore-1` (see the README's disaster-recovery runbook).
+ */
+import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { StoreComponent } from "../describe/types.ts";
+import type { RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { engineOf } from "../stores/index.ts";
+import { objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { plain } from "./objects.ts";
+import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, endpointOf, targetPrefix } from "./object-store.ts";
+import { containerSecurity, volumeName } from "./pod.ts";
+import { canonicalQuantity } from "../quantity.ts";
+import { serviceAccount } from "./service.ts";
+import { fromSecret } from "../stores/engine.ts";
+import { AWS_CLI_IMAGE } from "../stores/tools.ts";
+
+/** `<store>-backup`: the CronJob, its ServiceAccount and its NetworkPolicy. */
+export function backupJobName(storeName: string): string {
+  return `${storeName}-backup`;
+}
+
+/** True when the store gets a backup CronJob here: backups on, an object store, no operator, a dump tool. */
+export function hasBackupJob(target: ResolvedTarget, c: StoreComponent): boolean {
+  const engine = engineOf(c);
+  return !engine.operator && engine.dump !== undefined && backupOf(c) !== undefined && target.objectStore !== undefined;
+}
+
+/** Each container of a backup or restore Job (they run one after the other: the pod needs one container's worth). */
+export const BACKUP_JOB_RESOURCES = {
+  requests: { cpu: "50m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "512Mi" },
+};
+const SMALL = BACKUP_JOB_RESOURCES;
+
+/** The member hosts of a store's StatefulSet (engines whose members each hold their own data). */
+function members(target: ResolvedTarget, name: string, c: StoreComponent): string[] {
+  return Array.from({ length: c.replicas }, (_, i) => `${name}-${i}.${name}-headless.${target.namespace}.svc`);
+}
+
+/** The upload step: copy /backup to a timestamped prefix, then drop runs older than the retention. */
+function uploadScript(prefix: string, retentionDays: number): string {
+  return [
+    "set -eu",
+    'run="$(date -u +%Y%m%dT%H%M%SZ)"',
+    `aws s3 cp --recursive --only-show-errors /backup "${prefix}/$run/"`,
+    `cutoff="$(date -u -d "-${retentionDays} days" +%Y%m%dT%H%M%SZ)"`,
+    `aws s3 ls "${prefix}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | while read -r old; do`,
+    `  if [ "$old" \\< "$cutoff" ]; then aws s3 rm --recursive --only-show-errors "${prefix}/$old/"; fi`,
+    "done",
+    'echo "uploaded $run"',
+  ].join("\n");
+}
+
+/** The AWS CLI's credentials and endpoint, from the region's object-store Secret. */
+function awsEnv(target: ResolvedTarget): EnvVar[] {
+  const store = target.objectStore!;
+  return [
+    fromSecret("AWS_ACCESS_KEY_ID", store.credentials, ACCESS_KEY_ID),
+    fromSecret("AWS_SECRET_ACCESS_KEY", store.credentials, SECRET_ACCESS_KEY),
+    { name: "AWS_DEFAULT_REGION", value: store.region },
+    { name: "AWS_ENDPOINT_URL_S3", value: endpointOf(store) },
+    { name: "HOME", value: "/tmp" },
+  ];
+}
+
+/** `<store>-restore`: the suspended CronJob an operator starts by hand to load the latest (or a chosen) backup. */
+export function restoreJobName(storeName: string): string {
+  return `${storeName}-restore`;
+}
+
+/** The download step of a restore: the run named by `RUN`, or the newest one, into /backup. */
+function downloadScript(prefix: string): string {
+  return [
+    "set -eu",
+    `run="\${RUN:-$(aws s3 ls "${prefix}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | sort | tail -n 1)}"`,
+    'if [ -z "$run" ]; then echo "no backup under ' + prefix + '" >&2; exit 1; fi',
+    `aws s3 cp --recursive --only-show-errors "${prefix}/$run/" /backup/`,
+    'echo "downloaded $run"',
+  ].join("\n");
+}
+
+type Tool = NonNullable<ReturnType<NonNullable<ReturnType<typeof engineOf>["dump"]>>>;
+
+/** One CronJob that runs `first` then `second` over a shared /backup emptyDir, as the restricted profile wants. */
+function toolCronJob(
+  target: ResolvedTarget,
+  c: StoreComponent,
+  name: string,
+  schedule: string,
+  suspend: boolean,
+  steps: { first: Container; second: Container; writable: string[]; runAsUser: number },
+): CronJob {
+  const labels = standardLabels(target, name, suspend ? "restore" : "backup", c);
+  return new CronJob({
+    metadata: { name, namespace: target.namespace, labels },
+    spec: {
+      schedule,
+      timeZone: "Etc/UTC",
+      ...(suspend ? { suspend: true } : {}),
+      concurrencyPolicy: "Forbid",
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: suspend ? 0 : 2,
+          activeDeadlineSeconds: 3600,
+          template: {
+            // Outside the mesh, like the hook Jobs: a sidecar would keep the Job from completing, and the dump runs in
+            // an init container, before a sidecar could carry its traffic.
+            metadata: target.mesh ? { labels, annotations: { "sidecar.istio.io/inject": "false" } } : { labels },
+            spec: {
+              serviceAccountName: name,
+              automountServiceAccountToken: false,
+              restartPolicy: "Never",
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: steps.runAsUser,
+                runAsGroup: steps.runAsUser,
+                fsGroup: steps.runAsUser,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              initContainers: [steps.first],
+              containers: [steps.second],
+              volumes: [
+                { name: "backup", emptyDir: { sizeLimit: canonicalQuantity(c.storage) } },
+                ...steps.writable.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+              ],
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/** A container of a backup or restore Job: restricted, small, /backup and its writable paths mounted. */
+function stepContainer(name: string, image: string, script: string, env: EnvVar[], writable: string[]): Container {
+  return {
+    name,
+    image,
+    command: ["/bin/sh", "-c", script],
+    env,
+    resources: SMALL,
+    securityContext: containerSecurity(),
+    volumeMounts: [
+      { name: "backup", mountPath: "/backup" },
+      ...writable.map((p) => ({ name: volumeName(p), mountPath: p })),
+    ],
+  };
+}
+
+/** The paths a tool writes besides /backup: /tmp always, and what the engine's tool adds. */
+function writableOf(tool: Tool): string[] {
+  return ["/tmp", ...(tool.writablePaths ?? [])].filter((p, i, all) => all.indexOf(p) === i).sort();
+}
+
+/**
+ * The backup CronJob of one store and its restore twin (suspended), their ServiceAccounts and NetworkPolicies, or
+ * nothing.
+ */
+export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
+  if (!hasBackupJob(target, c)) return [];
+  const engine = engineOf(c);
+  const backup = backupOf(c)!;
+  const name = objectName(target, key);
+  const prefix = `${targetPrefix(target)}/${key}`;
+  const ctx = { spec: c, host: `${name}.${target.namespace}.svc`, members: members(target, name, c) };
+  const dump = engine.dump!(ctx);
+  const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
+    object: plain(object),
+    component: key,
+    band,
+  });
+  const out: RenderedObject[] = [];
+  const add = (job: string, role: string, cron: CronJob) => {
+    out.push(
+      item(serviceAccount(target, job, standardLabels(target, job, role, c), false), "foundation"),
+      item(cron, "scaling"),
+    );
+    if (target.policy.networkPolicies) out.push(item(backupPolicy(target, name, job, c), "foundation"));
+  };
+  const backupJob = backupJobName(name);
+  const dumpWritable = writableOf(dump);
+  add(
+    backupJob,
+    "backup",
+    toolCronJob(target, c, backupJob, backup.schedule, false, {
+      first: stepContainer("dump", dump.image ?? c.image, dump.script, dump.env, dumpWritable),
+      second: stepContainer("upload", AWS_CLI_IMAGE, uploadScript(prefix, backup.retentionDays), awsEnv(target), [
+        "/tmp",
+      ]),
+      writable: dumpWritable,
+      runAsUser: dump.runAsUser ?? engine.runAsUser,
+    }),
+  );
+  const restore = engine.restore?.(ctx);
+  if (restore) {
+    const restoreJob = restoreJobName(name);
+    const restoreWritable = writableOf(restore);
+    add(
+      restoreJob,
+      "restore",
+      // Suspended: it never runs on its schedule; `kubectl create job --from=cronjob/<name>-restore` starts it.
+      toolCronJob(target, c, restoreJob, backup.schedule, true, {
+        first: stepContainer("download", AWS_CLI_IMAGE, downloadScript(prefix), awsEnv(target), ["/tmp"]),
+        second: stepContainer("restore", restore.image ?? c.image, restore.script, restore.env, restoreWritable),
+        writable: restoreWritable,
+        runAsUser: restore.runAsUser ?? engine.runAsUser,
+      }),
+    );
+  }
+  return out;
+}
+
+/** The backup (or restore) pods reach the store they dump, and the object store over HTTPS. */
+function backupPolicy(target: ResolvedTarget, store: string, job: string, c: StoreComponent): NetworkPolicy {
+  const engine = engineOf(c);
+  const ports = Object.values({ ...engine.ports, ...(engine.peerPorts ?? {}) }).map((port) => ({
+    protocol: "TCP" as const,
+    port,
+  }));
+  return new NetworkPolicy({
+    metadata: { name: job, namespace: target.namespace, labels: standardLabels(target, job, "network-policy") },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(target, job) },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [
+        { to: [{ podSelector: { matchLabels: selectorLabels(target, store) } }], ports },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ],
+    },
+  });
+}

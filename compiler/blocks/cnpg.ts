@@ -1,0 +1,291 @@
+/**
+ * PostgreSQL on CloudNativePG (the `cloudnative-pg` flavor): one `Cluster` per region, with the description's
+ * instance count and the operator's automatic failover inside the region, continuous WAL archiving and a
+ * `ScheduledBackup` to the region's object store, a PodMonitor, and the operator's own PodDisruptionBudgets (on from
+ * two instances: a single instance's budget would block every node drain).
+ *
+ * Across regions the clusters form CloudNativePG's distributed topology: every cluster names the environment's
+ * primary region as `replica.primary`. The primary region's cluster is writable; the others are replica clusters
+ * that restore from, and then follow, the primary's object store. The object store rather than streaming: it needs
+ * no inbound path into the primary region (nothing to expose, no TLS endpoint to publish), and it is already where
+ * the backups go. The cost is lag: a replica is behind by the WAL not yet archived (at most `archive_timeout`, five
+ * minutes by default). Moving the primary role is an edit of the region descriptions: the old primary's cluster is
+ * demoted (it becomes a replica of the new one), the new primary's is promoted.
+ *
+ * Clients keep the store's name: `<name>` is an ExternalName to the cluster's read-write Service (`<name>-rw`) in
+ * the primary region, and to the primary region's endpoint elsewhere (writes go to the primary).
+ */
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Service } from "kubernetes-models/v1/Service";
+import type { StoreComponent } from "../describe/types.ts";
+import { ManifoldError } from "../errors.ts";
+import type { CnpgCluster, CnpgScheduledBackup, BarmanObjectStore, ExternalCluster } from "../kube/cnpg.ts";
+import type { KubeObject, RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { canonicalQuantity } from "../quantity.ts";
+import { SKIP_DRY_RUN } from "../sync/annotations.ts";
+import { engineOf } from "../stores/index.ts";
+import { objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { plain } from "./objects.ts";
+import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf } from "./object-store.ts";
+import { canonicalResources } from "./pod.ts";
+import { remoteKey, secretStoreName } from "./secrets.ts";
+import { spreadConstraints } from "./spread.ts";
+
+/** The name a region's cluster has in the distributed topology: `<name>-<region>`. */
+export function topologyName(name: string, region: string): string {
+  return `${name}-${region}`;
+}
+
+/** True when an operator runs the store (a CloudNativePG Cluster rather than StatefulSets). */
+export function runsOnOperator(c: StoreComponent): boolean {
+  return engineOf(c).operator !== undefined;
+}
+
+/** The Secret CloudNativePG's initdb reads the application owner's name and password from (basic-auth). */
+export function appSecretName(name: string): string {
+  return `${name}-app`;
+}
+
+/** Every object of one CloudNativePG-run postgres store in this target. */
+export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComponent): RenderedObject[] {
+  const name = objectName(target, key);
+  if (c.verticalScaling)
+    throw new ManifoldError(
+      "verticalScaling cannot target a CloudNativePG Cluster (the operator owns its pods); set resources instead",
+      { field: `components.${key}.verticalScaling`, target: target.id },
+    );
+  const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
+    object: plain(object),
+    component: key,
+    band,
+  });
+  const bootstrapsFresh = target.role === "primary" && !backupOf(c)?.restoreFrom;
+  const out: RenderedObject[] = [];
+  if (bootstrapsFresh) {
+    out.push(...initScripts(target, key, name, c).map((o) => item(o, "foundation")));
+    if (c.password) out.push(item(appSecret(target, name, c), "foundation"));
+  }
+  out.push(item(clientService(target, name, c), "workload"), item(cluster(target, key, name, c), "workload"));
+  const backup = backupOf(c);
+  if (backup && target.objectStore) out.push(item(scheduledBackup(target, name, c, backup.schedule), "scaling"));
+  out.push(item(podMonitor(target, name, c), "observability"));
+  return out;
+}
+
+/** `<name>`: the name clients already use, an ExternalName to the writable primary. */
+function clientService(target: ResolvedTarget, name: string, c: StoreComponent): Service {
+  const host =
+    target.role === "primary"
+      ? `${name}-rw.${target.namespace}.svc.cluster.local`
+      : `${name}.${target.namespace}.${target.primary.cluster.serviceDomain}`;
+  return new Service({
+    metadata: { name, namespace: target.namespace, labels: standardLabels(target, name, "database", c) },
+    spec: {
+      type: "ExternalName",
+      externalName: host,
+      ports: [{ name: "postgres", port: 5432, targetPort: 5432, protocol: "TCP" }],
+    },
+  });
+}
+
+/** The init scripts, as one ConfigMap CloudNativePG runs in the application database after initdb (SQL only). */
+function initScripts(target: ResolvedTarget, key: string, name: string, c: StoreComponent): ConfigMap[] {
+  const files = Object.keys(c.initScripts ?? {}).sort();
+  if (files.length === 0) return [];
+  const notSql = files.find((f) => !f.endsWith(".sql"));
+  if (notSql)
+    throw new ManifoldError(`CloudNativePG runs SQL init scripts only; "${notSql}" is not a .sql file`, {
+      field: `components.${key}.initScripts`,
+      target: target.id,
+    });
+  return [
+    new ConfigMap({
+      metadata: {
+        name: `${name}-init`,
+        namespace: target.namespace,
+        labels: standardLabels(target, name, "database", c),
+      },
+      data: Object.fromEntries(
+        files.map((f) => [f, c.initScripts![f].endsWith("\n") ? c.initScripts![f] : `${c.initScripts![f]}\n`]),
+      ),
+    }),
+  ];
+}
+
+/** The basic-auth Secret initdb reads: the owner's name, and the password from the store's password reference. */
+function appSecret(target: ResolvedTarget, name: string, c: StoreComponent): KubeObject {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: {
+      name: appSecretName(name),
+      namespace: target.namespace,
+      labels: standardLabels(target, name, "secret"),
+    },
+    spec: {
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "SecretStore", name: secretStoreName(target) },
+      target: {
+        name: appSecretName(name),
+        creationPolicy: "Owner",
+        deletionPolicy: "Retain",
+        template: {
+          type: "kubernetes.io/basic-auth",
+          data: { username: c.user ?? "app", password: "{{ .password }}" },
+        },
+      },
+      data: [
+        { secretKey: "password", remoteRef: { key: remoteKey(target, c.password!.name), property: c.password!.key } },
+      ],
+    },
+  };
+}
+
+/** barman-cloud's view of one region's object store for this store. */
+function objectStoreOf(
+  target: ResolvedTarget,
+  environment: string,
+  store: NonNullable<ResolvedTarget["objectStore"]>,
+  serverName: string,
+): BarmanObjectStore {
+  const credentials = target.objectStore!.credentials;
+  return {
+    destinationPath: backupPrefix(store, environment, target.platform),
+    serverName,
+    endpointURL: endpointOf(store),
+    s3Credentials: {
+      accessKeyId: { name: credentials, key: ACCESS_KEY_ID },
+      secretAccessKey: { name: credentials, key: SECRET_ACCESS_KEY },
+    },
+    wal: { compression: "gzip", maxParallel: 2 },
+    data: { compression: "gzip" },
+  };
+}
+
+/** The Cluster: instances, storage, spread, bootstrap, replica topology and backups. */
+function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComponent): CnpgCluster {
+  const labels = standardLabels(target, name, "database", c);
+  const self = topologyName(name, target.region);
+  const primary = topologyName(name, target.primary.region);
+  const backup = backupOf(c);
+  const external: ExternalCluster[] = [];
+  let bootstrap: CnpgCluster["spec"]["bootstrap"];
+  if (target.role !== "primary") {
+    if (!target.primary.objectStore || !target.objectStore)
+      throw new ManifoldError(
+        `a replica cluster follows the primary region's object store: regions ${target.primary.region} and ${target.region} need \`backups\``,
+        { field: `components.${key}`, target: target.id },
+      );
+    external.push({
+      name: primary,
+      barmanObjectStore: objectStoreOf(target, target.environment, target.primary.objectStore, primary),
+    });
+    bootstrap = { recovery: { source: primary } };
+  } else if (backup?.restoreFrom) {
+    const from = target.backupSources?.[backup.restoreFrom];
+    if (!from?.objectStore || !target.objectStore)
+      throw new ManifoldError(
+        `backup.restoreFrom "${backup.restoreFrom}" needs that environment's primary region, and this region, to name \`backups\``,
+        { field: `components.${key}.backup.restoreFrom`, target: target.id },
+      );
+    const source = `${name}-${backup.restoreFrom}`;
+    external.push({
+      name: source,
+      barmanObjectStore: objectStoreOf(target, backup.restoreFrom, from.objectStore, topologyName(name, from.region)),
+    });
+    bootstrap = { recovery: { source } };
+  } else {
+    bootstrap = {
+      initdb: {
+        database: c.database ?? "app",
+        owner: c.user ?? "app",
+        secret: { name: appSecretName(name) },
+        ...(Object.keys(c.initScripts ?? {}).length
+          ? {
+              postInitApplicationSQLRefs: {
+                configMapRefs: Object.keys(c.initScripts!)
+                  .sort()
+                  .map((f) => ({ name: `${name}-init`, key: f })),
+              },
+            }
+          : {}),
+      },
+    };
+  }
+  return {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: { name, namespace: target.namespace, labels, annotations: { ...SKIP_DRY_RUN } },
+    spec: {
+      ...(c.description ? { description: c.description } : {}),
+      instances: c.replicas,
+      imageName: c.image,
+      primaryUpdateStrategy: "unsupervised",
+      enablePDB: c.replicas >= 2,
+      enableSuperuserAccess: false,
+      // Istio sidecars break the operator's calls to the instance manager: the instances stay out of the mesh, and
+      // clients reach them over PostgreSQL's own TLS (CloudNativePG enables it by default).
+      inheritedMetadata: target.mesh ? { labels, annotations: { "sidecar.istio.io/inject": "false" } } : { labels },
+      storage: { size: canonicalQuantity(c.storage), ...(c.storageClass ? { storageClass: c.storageClass } : {}) },
+      resources: canonicalResources(c.resources),
+      ...(c.replicas >= 2 ? { topologySpreadConstraints: spreadConstraints({ "cnpg.io/cluster": name }) } : {}),
+      bootstrap,
+      ...(target.role !== "primary" ? { replica: { self, primary, source: primary } } : {}),
+      ...(external.length ? { externalClusters: external } : {}),
+      ...(backup && target.objectStore
+        ? {
+            backup: {
+              barmanObjectStore: objectStoreOf(target, target.environment, target.objectStore, self),
+              retentionPolicy: `${backup.retentionDays}d`,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** The base backups: CloudNativePG's cron has six fields (seconds first). */
+function scheduledBackup(
+  target: ResolvedTarget,
+  name: string,
+  c: StoreComponent,
+  schedule: string,
+): CnpgScheduledBackup {
+  return {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "ScheduledBackup",
+    metadata: {
+      name,
+      namespace: target.namespace,
+      labels: standardLabels(target, name, "backup", c),
+      annotations: { ...SKIP_DRY_RUN },
+    },
+    spec: {
+      schedule: `0 ${schedule}`,
+      cluster: { name },
+      method: "barmanObjectStore",
+      backupOwnerReference: "self",
+      immediate: true,
+    },
+  };
+}
+
+/** Scrapes every instance's exporter (port `metrics`, 9187). */
+function podMonitor(target: ResolvedTarget, name: string, c: StoreComponent): KubeObject {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: {
+      name,
+      namespace: target.namespace,
+      labels: standardLabels(target, name, "monitoring", c),
+      annotations: { ...SKIP_DRY_RUN },
+    },
+    spec: {
+      selector: { matchLabels: { ...selectorLabels(target, name), "cnpg.io/cluster": name } },
+      namespaceSelector: { matchNames: [target.namespace] },
+      podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: c.metrics?.interval ?? "30s" }],
+    },
+  };
+}
