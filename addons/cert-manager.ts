@@ -5,6 +5,7 @@ import { addon } from "../compiler/index.ts";
 // controller's service account (IRSA role annotated per cluster by the platform team's IAM).
 export default addon({
   name: "cert-manager",
+  capabilities: { provided: ["cert-manager"] },
   chart: { repository: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.18.2" },
   namespace: "cert-manager",
   values: { crds: { enabled: true, keep: true }, replicaCount: 2, prometheus: { servicemonitor: { enabled: false } } },

@@ -4,6 +4,7 @@ import { addon } from "../compiler/index.ts";
 // the cluster's own region, read with the controller's web identity.
 export default addon({
   name: "external-secrets",
+  capabilities: { provided: ["external-secrets"] },
   chart: { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "0.19.2" },
   namespace: "external-secrets",
   values: { installCRDs: true, replicaCount: 2, webhook: { replicaCount: 2 } },

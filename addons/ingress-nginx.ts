@@ -4,6 +4,7 @@ import { addon } from "../compiler/index.ts";
 // into every Ingress's status, which Argo CD's Ingress health check waits for.
 export default addon({
   name: "ingress-nginx",
+  capabilities: { provided: ["ingress-nginx"] },
   chart: { repository: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.13.2" },
   namespace: "ingress-nginx",
   values: {

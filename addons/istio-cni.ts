@@ -4,6 +4,7 @@ import { addon } from "../compiler/index.ts";
 // Pod Security "restricted".
 export default addon({
   name: "istio-cni",
+  capabilities: { provided: ["istio-cni"] },
   chart: { repository: "https://istio-release.storage.googleapis.com/charts", chart: "cni", version: "1.27.1" },
   namespace: "istio-system",
   values: { cni: { excludeNamespaces: ["istio-system", "kube-system"] } },

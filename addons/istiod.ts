@@ -3,6 +3,7 @@ import { addon } from "../compiler/index.ts";
 // The control plane, with the CNI plugin in charge of traffic redirection.
 export default addon({
   name: "istiod",
+  capabilities: { provided: ["istio"] },
   chart: { repository: "https://istio-release.storage.googleapis.com/charts", chart: "istiod", version: "1.27.1" },
   namespace: "istio-system",
   values: {

@@ -4,6 +4,7 @@ import { addon } from "../compiler/index.ts";
 // rules), with the cluster's own Prometheus watching every namespace's ServiceMonitors and rules.
 export default addon({
   name: "kube-prometheus-stack",
+  capabilities: { provided: ["prometheus-operator"] },
   chart: {
     repository: "https://prometheus-community.github.io/helm-charts",
     chart: "kube-prometheus-stack",

@@ -3,6 +3,7 @@ import { addon } from "../compiler/index.ts";
 // The resource metrics API (metrics.k8s.io) the HPAs' cpu and memory targets read.
 export default addon({
   name: "metrics-server",
+  capabilities: { provided: ["metrics-server"] },
   chart: {
     repository: "https://kubernetes-sigs.github.io/metrics-server/",
     chart: "metrics-server",

@@ -4,6 +4,7 @@
  * target (platform × environment × region). Each leaf field records which
  * layer, and so which file, set it.
  */
+import { managedCapabilities, type ManagedCapabilities } from "./describe/addon-capabilities.ts";
 import { DependencyCycleError, layerComponents } from "./graph/dependency.ts";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import type { Problem } from "./check/shape.ts";
@@ -148,11 +149,14 @@ interface Placement {
   primary: RegionDescription;
   /** Every environment's primary region, by environment name. */
   primaries: Record<string, RegionDescription>;
+  /** What the cluster layer's add-ons give the placement's cluster. */
+  managed: ManagedCapabilities[];
 }
 
 /** Every placement the environments declare and the filter selects, in platform, environment, region order. */
 function placements(project: Project, filter: TargetFilter): Placement[] {
   const regions = new Map(project.regions.map((r) => [r.value.name, r]));
+  const addons = (project.addons ?? []).map((a) => a.value);
   const out: Placement[] = [];
   const primaries: Record<string, RegionDescription> = {};
   for (const e of project.environments) {
@@ -169,7 +173,8 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
       const primary = regions.get(primaryName)!.value;
       for (const regionName of env.regions) {
         if (filter.region && filter.region !== regionName) continue;
-        out.push({ platform, environment, region: regions.get(regionName)!, primary, primaries });
+        const managed = managedCapabilities(addons, env.name, regionName);
+        out.push({ platform, environment, region: regions.get(regionName)!, primary, primaries, managed });
       }
     }
   }
@@ -177,7 +182,14 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
 }
 
 /** The target before any layer: the platform's own fields, placed in its environment and region. */
-function unlayeredTarget({ platform: p, environment: e, region: r, primary, primaries }: Placement): ResolvedTarget {
+function unlayeredTarget({
+  platform: p,
+  environment: e,
+  region: r,
+  primary,
+  primaries,
+  managed,
+}: Placement): ResolvedTarget {
   const [platform, env, region] = [p.value, e.value, r.value];
   return {
     id: `${platform.name}/${env.name}/${region.name}`,
@@ -191,6 +203,7 @@ function unlayeredTarget({ platform: p, environment: e, region: r, primary, prim
     cluster: region.clusters[env.name],
     primary: { region: primary.name, cluster: primary.clusters[env.name], objectStore: primary.backups },
     secretStore: region.secretStore,
+    managedCapabilities: managed,
     objectStore: region.backups,
     backupSources: Object.fromEntries(
       Object.entries(primaries).map(([name, r]) => [name, { region: r.name, objectStore: r.backups }]),

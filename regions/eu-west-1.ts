@@ -1,5 +1,5 @@
 import { region } from "../compiler/index.ts";
-import { withOssaMetrics } from "./_contract.ts";
+import { contract } from "./_contract.ts";
 
 // The tertiary region: read replicas that follow us-west-2; the first to take a production rollout.
 // Cluster endpoints are placeholders under example.com.
@@ -26,7 +26,7 @@ export default region({
       server: "https://production.eu-west-1.k8s.example.com",
       ingressDomain: "eu-west-1.example.com",
       serviceDomain: "production.eu-west-1.svc.example.internal",
-      capabilities: withOssaMetrics(),
+      capabilities: contract(),
     },
   },
   overrides: { config: { REGION: "eu-west-1" } },

@@ -1,5 +1,5 @@
 import { region } from "../compiler/index.ts";
-import { withOssaMetrics } from "./_contract.ts";
+import { contract } from "./_contract.ts";
 
 // The secondary region: read replicas that follow us-west-2; rolls out before the primary.
 // Cluster endpoints are placeholders under example.com.
@@ -26,14 +26,14 @@ export default region({
       server: "https://staging.us-east-1.k8s.example.com",
       ingressDomain: "staging.us-east-1.example.com",
       serviceDomain: "staging.us-east-1.svc.example.internal",
-      capabilities: withOssaMetrics(),
+      capabilities: contract(),
     },
     production: {
       name: "production-us-east-1",
       server: "https://production.us-east-1.k8s.example.com",
       ingressDomain: "us-east-1.example.com",
       serviceDomain: "production.us-east-1.svc.example.internal",
-      capabilities: withOssaMetrics(),
+      capabilities: contract(),
     },
   },
   overrides: { config: { REGION: "us-east-1" } },

@@ -1,5 +1,5 @@
 import { region } from "../compiler/index.ts";
-import { contract, withOssaMetrics } from "./_contract.ts";
+import { contract } from "./_contract.ts";
 
 // The primary region: it runs the writable databases; the other regions follow it.
 // Cluster endpoints are placeholders under example.com.
@@ -33,14 +33,14 @@ export default region({
       server: "https://staging.us-west-2.k8s.example.com",
       ingressDomain: "staging.us-west-2.example.com",
       serviceDomain: "staging.us-west-2.svc.example.internal",
-      capabilities: withOssaMetrics(),
+      capabilities: contract(),
     },
     production: {
       name: "production-us-west-2",
       server: "https://production.us-west-2.k8s.example.com",
       ingressDomain: "us-west-2.example.com",
       serviceDomain: "production.us-west-2.svc.example.internal",
-      capabilities: withOssaMetrics(),
+      capabilities: contract(),
     },
   },
   overrides: { config: { REGION: "us-west-2" } },

@@ -3,7 +3,8 @@
  * their values layered add-on → environment → region → target, each layer that changed something recorded by file
  * and field, so a value is blamed on the layer that set it.
  */
-import type { AddonDescription, AddonLayer, ClusterDescription, RegionRole } from "../describe/types.ts";
+import type { AddonDescription, ClusterDescription, RegionRole } from "../describe/types.ts";
+import { addonLayers, addonRuns } from "../describe/addon-capabilities.ts";
 import type { Loaded, Project } from "../model/project.ts";
 
 /** One add-on on one cluster, with its values layered. */
@@ -45,22 +46,13 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
 /** The add-on on one cluster, or undefined when it does not run there. */
 function resolveAddon(a: Loaded<AddonDescription>, environment: string, region: string): ResolvedAddon | undefined {
   const d = a.value;
-  if (d.runsIn && !d.runsIn.includes(environment)) return undefined;
-  const layers: [string, AddonLayer | undefined][] = [
-    [`environments.${environment}`, d.environments?.[environment]],
-    [`regions.${region}`, d.regions?.[region]],
-    [`targets.${environment}/${region}`, d.targets?.[`${environment}/${region}`]],
-  ];
+  if (!addonRuns(d, environment, region)) return undefined;
   let values = structuredClone(d.values ?? {});
-  let enabled = true;
   const touched: string[] = [];
-  for (const [name, layer] of layers) {
-    if (!layer) continue;
+  for (const [name, layer] of addonLayers(d, environment, region)) {
     touched.push(name);
-    if (layer.enabled !== undefined) enabled = layer.enabled;
     if (layer.values) values = mergeValues(values, layer.values);
   }
-  if (!enabled) return undefined;
   return { name: d.name, file: a.file, description: d, values, layers: touched };
 }
 

@@ -30,6 +30,7 @@ import { POLICY_RULES } from "./policy.ts";
 import { CAPABILITY_NAMES } from "./capabilities.ts";
 import type {
   AccessRule,
+  AddonCapabilities,
   AddonDescription,
   AddonLayer,
   ChartSource,
@@ -640,6 +641,13 @@ export const addonShape = refine(
     namespace: optional(dnsLabel),
     values: optional(record(anything)),
     provides: optional(list(groupKind)),
+    capabilities: optional(
+      object<AddonCapabilities>({
+        provided: list(oneOf(...CAPABILITY_NAMES)),
+        customMetrics: optional(list(metricName)),
+        externalMetrics: optional(list(metricName)),
+      }),
+    ),
     dependsOn: optional(list(dnsLabel)),
     uses: optional(list(groupKind)),
     storageClasses: optional(record(clusterStorageClass, dnsLabel)),

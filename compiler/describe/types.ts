@@ -563,6 +563,15 @@ export type { Capability } from "./capabilities.ts";
  * A cluster's capability contract: what it runs that the fleet's objects rely on. Needs are derived from the
  * rendered objects (API versions, fields, ingress classes, HPA metrics) and checked against it on every compile.
  */
+/** What a managed add-on gives the clusters it runs on. */
+export interface AddonCapabilities {
+  provided: Capability[];
+  /** The metric names it serves through the custom metrics API (a metrics adapter). */
+  customMetrics?: string[];
+  /** The metric names it serves through the external metrics API. */
+  externalMetrics?: string[];
+}
+
 export interface ClusterCapabilities {
   /** The Kubernetes minor version the cluster runs, such as `1.33`: built-in APIs and fields are checked against it. */
   kubernetesVersion: string;
@@ -787,6 +796,13 @@ export interface AddonDescription {
   values?: Record<string, unknown>;
   /** The CRDs the chart installs, as `<group>/<Kind>`: objects of these kinds wait for this add-on. */
   provides?: string[];
+  /**
+   * What the add-on gives every cluster it runs on, in the capability contract's terms (`cloudnative-pg`,
+   * `custom-metrics` and the metric names it serves…): a managed add-on joins the contract, so region files list in
+   * `capabilities.provided` only what Manifold does not install. An add-on with a default StorageClass provides
+   * `default-storage-class` without saying so.
+   */
+  capabilities?: AddonCapabilities;
   /** Add-ons that must be Healthy before this one syncs (besides the providers of the kinds it uses). */
   dependsOn?: string[];
   /** The kinds (`<group>/<Kind>`) the chart's own objects create, which another add-on provides. */

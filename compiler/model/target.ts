@@ -16,6 +16,7 @@ import type {
   PlatformDescription,
   RegionRole,
 } from "../describe/types.ts";
+import type { ManagedCapabilities } from "../describe/addon-capabilities.ts";
 
 export interface Provenance {
   /** The layer's label, e.g. `environment dev`. */
@@ -39,6 +40,8 @@ export interface ResolvedTarget {
   /** The primary region of this environment, which runs the writable databases. */
   primary: { region: string; cluster: ClusterDescription; objectStore?: ObjectStoreDescription };
   secretStore: SecretStoreDescription;
+  /** What the cluster layer's add-ons give this target's cluster, besides its region file's capability contract. */
+  managedCapabilities?: ManagedCapabilities[];
   /** Where this region's stores send backups (the region's `backups`). */
   objectStore?: ObjectStoreDescription;
   /** Each environment's primary region and its object store: where `backup.restoreFrom` reads its backups. */

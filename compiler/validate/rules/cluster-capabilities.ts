@@ -80,7 +80,7 @@ export const clusterCapabilitiesRule: Rule = {
   name: "cluster-capabilities",
   description: "every object's needs are met by the capability contract of its target's cluster",
   check(ctx, report) {
-    const offer = clusterCapabilities(ctx.target);
+    const offer = clusterCapabilities(ctx.target, ctx.target.managedCapabilities);
     // The region file declares the cluster (resolve lists a target's sources as platform, environment, region).
     const file = ctx.target.sources[2];
     const all = ctx.objects.map((o) => o.object);
