@@ -435,8 +435,11 @@ function checkAddons(addons: Loaded<AddonDescription>[], known: Known, errors: M
         fail(a, `regions.${r}`, `unknown region "${r}"${didYouMean(r, known.regionByName.keys())}`);
     for (const t of Object.keys(value.targets ?? {})) {
       const [e, r] = t.split("/");
+      // An environment that failed its own checks has its own error; its clusters are not judged from it.
       const env = known.environments.find((x) => x.value.name === e);
-      if (!env || !env.value.regions.includes(r))
+      if (!known.envNames.has(e))
+        fail(a, `targets.${t}`, `"${t}" is not a cluster: unknown environment "${e}"${didYouMean(e, known.envNames)}`);
+      else if (env && !env.value.regions.includes(r))
         fail(a, `targets.${t}`, `"${t}" is not a cluster: environment ${e} does not run in region ${r}`);
     }
     (value.dependsOn ?? []).forEach((d, i) => {

@@ -10,6 +10,9 @@ export async function corpusErrors(c: CorpusCase): Promise<string[]> {
   const repo = await repoProject();
   const envs: Record<string, any> = Object.fromEntries(repo.environments.map((e) => [(e.value as any).name, structuredClone(e.value)]));
   const regions: Record<string, any> = Object.fromEntries(repo.regions.map((r) => [(r.value as any).name, structuredClone(r.value)]));
+  // This repo's add-ons provide what the clusters' contracts leave out. Their per-cluster layers are dropped: a case
+  // that breaks the environments or regions would otherwise also break the clusters those layers name.
+  const repoAddons = (repo.addons ?? []).map((a) => ({ ...structuredClone(a.value as any), targets: undefined }));
   const p = basePlatform();
   const value = c.platform?.(p) ?? p;
   c.environments?.(envs);
@@ -23,7 +26,7 @@ export async function corpusErrors(c: CorpusCase): Promise<string[]> {
       environments: Object.values(envs).map((e) => ({ file: `environments/${e.name}.ts`, value: e })),
       regions: Object.values(regions).map((r) => ({ file: `regions/${r.name}.ts`, value: r })),
       ...(layer ? { argocd: [{ file: "argocd/layer.ts", value: layer }] } : {}),
-      addons: (c.addons?.() ?? []).map((a) => ({ file: `addons/${a.name}.ts`, value: a })),
+      addons: (c.addons ?? ((a) => a)).call(undefined, repoAddons).map((a) => ({ file: `addons/${a.name}.ts`, value: a })),
     });
     compileLoaded(project);
     return [];
