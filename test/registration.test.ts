@@ -32,12 +32,17 @@ const registrations = () => layer("ExternalSecret");
 
 describe("one missing credential does not fail the layer", () => {
   it("registers each cluster in the layer's last wave, after every project, ApplicationSet and setting", () => {
-    const others = layer().filter((o) => o.kind !== "ExternalSecret");
+    const others = layer().filter((o) => o.kind !== "ExternalSecret" && o.kind !== "Application");
     const lastOther = Math.max(...others.map(syncWave));
     expect(registrations()).toHaveLength(6);
     // Argo CD fails a multi-wave sync on a Degraded object, but never waits on the last wave's health: a
     // registration whose credential is missing (Degraded) leaves everything else of the layer synced.
     for (const r of registrations()) expect(syncWave(r)).toBeGreaterThan(lastOther);
+    // The root Application shares that last wave: it never waits on its own health, so no Application health check.
+    const [root] = layer("Application");
+    expect(syncWave(root)).toBe(syncWave(registrations()[0]));
+    const cm = layer("ConfigMap").find((c) => c.metadata.name === "argocd-cm") as Parsed;
+    expect(Object.keys(cm.data)).not.toContain("resource.customizations.health.argoproj.io_Application");
   });
 
   it("skips the dry run of a registration, so a missing ExternalSecret CRD fails no other object", () => {
