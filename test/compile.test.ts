@@ -220,7 +220,7 @@ describe("OSSA production carries the seed's numbers", () => {
     });
   });
 
-  it("secrets render as ExternalSecrets reading the region's store; no Secret carries data", () => {
+  it("secrets render as ExternalSecrets reading the platform's own store; no Secret carries data", () => {
     for (const t of result.targets) {
       expect(t.objects.filter((o) => o.object.kind === "Secret")).toEqual([]);
       if (t.target.platform !== "ossa") continue;
@@ -228,7 +228,7 @@ describe("OSSA production carries the seed's numbers", () => {
         (o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql",
       )!.object as Parsed;
       expect(es.apiVersion).toBe("external-secrets.io/v1");
-      expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
+      expect(es.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "ossa-secret-store" });
       expect(es.spec.data.map((d: Parsed) => d.secretKey)).toEqual(["password", "replication-password"]);
       expect(es.spec.data[0].remoteRef).toEqual({
         key: `${t.target.environment}/ossa/ossa-postgresql`,
@@ -321,7 +321,8 @@ describe("regions differ where their role and region demand it, and nowhere else
   });
 
   it("the secondary and tertiary regions differ only in REGION, ingress hosts and what names the region", () => {
-    // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region.
+    // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region; the
+    // SecretStore reads the region's AWS Secrets Manager.
     expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual([
       "configmap-ossa-config.yaml",
       "ingress-ossa-gateway.yaml",
@@ -329,13 +330,14 @@ describe("regions differ where their role and region demand it, and nowhere else
       "job-ossa-notify-failure.yaml",
       "prometheus-ossa-prometheus.yaml",
       "prometheusrule-ossa-rules.yaml",
+      "secretstore-ossa-secret-store.yaml",
     ]);
   });
 
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica)?(-headless)?|networkpolicy-ossa-.*)\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("statefulset-ossa-postgresql-primary.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

@@ -138,7 +138,7 @@ describe("context-foundation (seed 003) in production", () => {
         .filter((o) => o.kind === "ServiceAccount")
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(["context-api", "neo4j", "qdrant"]);
+    ).toEqual(["context-api", "context-foundation-secret-store", "neo4j", "qdrant"]);
     expect(find(prod, "NetworkPolicy", "default-deny").spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(find(prod, "NetworkPolicy", "allow-istio-control-plane").spec.egress[0].ports).toEqual([
       { protocol: "TCP", port: 15012 },
