@@ -53,6 +53,19 @@ export default environment({
 `;
 }
 
+/** What every synthetic cluster runs: the add-ons the generated platforms' objects need. */
+const FLEET_CAPABILITIES = [
+  "istio",
+  "istio-cni",
+  "default-storage-class",
+  "cert-manager",
+  "external-secrets",
+  "prometheus-operator",
+  "vpa",
+  "metrics-server",
+  "ingress-nginx",
+];
+
 function regionSource(name: string, role: string, environments: string[]): string {
   const clusters = environments
     .map(
@@ -61,6 +74,12 @@ function regionSource(name: string, role: string, environments: string[]): strin
       server: "https://${env}.${name}.k8s.example.com",
       ingressDomain: "${env}.${name}.example.com",
       serviceDomain: "${env}.${name}.svc.example.internal",
+      capabilities: {
+        kubernetesVersion: "1.33",
+        argocdVersion: "3.3",
+        cni: { name: "cilium", networkPolicy: true },
+        provided: ${JSON.stringify(FLEET_CAPABILITIES)},
+      },
     },`,
     )
     .join("\n");
@@ -69,7 +88,11 @@ function regionSource(name: string, role: string, environments: string[]): strin
 export default region({
   name: "${name}",
   role: "${role}",
-  secretStore: "vault-${name}",
+  secretStore: {
+    provider: "aws-secrets-manager",
+    awsRegion: "${name}",
+    roleArnPrefix: "arn:aws:iam::111122223333:role/secrets-",
+  },
   clusters: {
 ${clusters}
   },

@@ -22,7 +22,10 @@ const demo = platform({
 async function linesFor(version: string): Promise<string[]> {
   const layer = await repoArgoCd();
   layer.argocdVersion = version;
-  const error = await compilePlatforms([demo], { argocd: layer }).then(
+  // Every cluster's contract names the Argo CD that syncs it: the layer's.
+  const regions = (await repoProject()).regions.map((r) => structuredClone(r.value) as Record<string, any>);
+  for (const r of regions) for (const c of Object.values<any>(r.clusters)) c.capabilities.argocdVersion = version;
+  const error = await compilePlatforms([demo], { argocd: layer, regions }).then(
     () => undefined,
     (e: unknown) => e,
   );

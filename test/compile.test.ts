@@ -229,7 +229,7 @@ describe("OSSA production carries the seed's numbers", () => {
     });
   });
 
-  it("secrets render as ExternalSecrets reading the region's store; no Secret carries data", () => {
+  it("secrets render as ExternalSecrets reading the platform's own store; no Secret carries data", () => {
     for (const t of result.targets) {
       expect(t.objects.filter((o) => o.object.kind === "Secret")).toEqual([]);
       if (t.target.platform !== "ossa") continue;
@@ -237,7 +237,7 @@ describe("OSSA production carries the seed's numbers", () => {
         (o) => o.object.kind === "ExternalSecret" && o.object.metadata.name === "ossa-postgresql",
       )!.object as Parsed;
       expect(es.apiVersion).toBe("external-secrets.io/v1");
-      expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
+      expect(es.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "ossa-secret-store" });
       // CloudNativePG replicates with its own certificates: no replication password.
       expect(es.spec.data.map((d: Parsed) => d.secretKey)).toEqual(["password"]);
       expect(es.spec.data[0].remoteRef).toEqual({
@@ -342,8 +342,9 @@ describe("regions differ where their role and region demand it, and nowhere else
   });
 
   it("the secondary and tertiary regions differ only in REGION, ingress hosts and what names the region", () => {
-    // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region.
-    // CloudNativePG names each region's cluster, and each region backs up to its own bucket.
+    // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region; the
+    // SecretStore reads the region's AWS Secrets Manager. CloudNativePG names each region's cluster, and each region
+    // backs up to its own bucket.
     expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual([
       "cluster-ossa-postgresql.yaml",
       "configmap-ossa-config.yaml",
@@ -355,13 +356,14 @@ describe("regions differ where their role and region demand it, and nowhere else
       "job-ossa-notify-failure.yaml",
       "prometheus-ossa-prometheus.yaml",
       "prometheusrule-ossa-rules.yaml",
+      "secretstore-ossa-secret-store.yaml",
     ]);
   });
 
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("cluster-ossa-postgresql.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

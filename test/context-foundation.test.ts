@@ -141,7 +141,15 @@ describe("context-foundation (seed 003) in production", () => {
         .filter((o) => o.kind === "ServiceAccount")
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(["context-api", "neo4j", "neo4j-backup", "qdrant", "qdrant-backup", "qdrant-restore"]);
+    ).toEqual([
+      "context-api",
+      "context-foundation-secret-store",
+      "neo4j",
+      "neo4j-backup",
+      "qdrant",
+      "qdrant-backup",
+      "qdrant-restore",
+    ]);
     expect(find(prod, "NetworkPolicy", "default-deny").spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(find(prod, "NetworkPolicy", "allow-istio-control-plane").spec.egress[0].ports).toEqual([
       { protocol: "TCP", port: 15012 },

@@ -115,20 +115,21 @@ describe("waves", () => {
     const result = await compilePlatforms([demo]);
     const objects = objectsOf(result, "demo/production/us-west-2");
     const byName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
-    expect(wave(byName("ExternalSecret", "demo-db"))).toBe(0);
+    expect(wave(byName("SecretStore", "demo-secret-store"))).toBe(0);
+    expect(wave(byName("ExternalSecret", "demo-db"))).toBe(1);
     expect(
       wave(
         byName("ConfigMap", "demo-config") ?? { metadata: { annotations: { "argocd.argoproj.io/sync-wave": "0" } } },
       ),
     ).toBe(0);
-    expect(wave(byName("Cluster", "db"))).toBe(1);
-    expect(wave(byName("Deployment", "standalone"))).toBe(1);
-    expect(wave(byName("Job", "migrate"))).toBe(2);
-    expect(wave(byName("Deployment", "api"))).toBe(3);
-    expect(wave(byName("Service", "api"))).toBe(3);
-    expect(wave(byName("Deployment", "worker"))).toBe(4);
-    expect(wave(byName("HorizontalPodAutoscaler", "api"))).toBe(5);
-    expect(wave(byName("Ingress", "api"))).toBe(6);
+    expect(wave(byName("Cluster", "db"))).toBe(2);
+    expect(wave(byName("Deployment", "standalone"))).toBe(2);
+    expect(wave(byName("Job", "migrate"))).toBe(3);
+    expect(wave(byName("Deployment", "api"))).toBe(4);
+    expect(wave(byName("Service", "api"))).toBe(4);
+    expect(wave(byName("Deployment", "worker"))).toBe(5);
+    expect(wave(byName("HorizontalPodAutoscaler", "api"))).toBe(6);
+    expect(wave(byName("Ingress", "api"))).toBe(7);
     expect(byName("ExternalSecret", "demo-db").metadata.annotations["argocd.argoproj.io/sync-options"]).toBe(
       "SkipDryRunOnMissingResource=true",
     );
@@ -150,7 +151,7 @@ describe("waves", () => {
     ).toEqual(["notify-failure", "smoke-test"]);
     // The secondary keeps the migration's (empty) wave, so every region has the same waves.
     const api = objectsOf(result, "demo/production/us-east-1", "Deployment").find((o) => o.metadata.name === "api");
-    expect(wave(api)).toBe(3);
+    expect(wave(api)).toBe(4);
   });
 
   it("the smoke test calls each exposed service's health endpoint after the sync; the failure notice posts to the webhook", async () => {

@@ -32,12 +32,17 @@ const registrations = () => layer("ExternalSecret");
 
 describe("one missing credential does not fail the layer", () => {
   it("registers each cluster in the layer's last wave, after every project, ApplicationSet and setting", () => {
-    const others = layer().filter((o) => o.kind !== "ExternalSecret");
+    const others = layer().filter((o) => o.kind !== "ExternalSecret" && o.kind !== "Application");
     const lastOther = Math.max(...others.map(syncWave));
     expect(registrations()).toHaveLength(6);
     // Argo CD fails a multi-wave sync on a Degraded object, but never waits on the last wave's health: a
     // registration whose credential is missing (Degraded) leaves everything else of the layer synced.
     for (const r of registrations()) expect(syncWave(r)).toBeGreaterThan(lastOther);
+    // The root Application shares that last wave: it never waits on its own health, so no Application health check.
+    const [root] = layer("Application");
+    expect(syncWave(root)).toBe(syncWave(registrations()[0]));
+    const cm = layer("ConfigMap").find((c) => c.metadata.name === "argocd-cm") as Parsed;
+    expect(Object.keys(cm.data)).not.toContain("resource.customizations.health.argoproj.io_Application");
   });
 
   it("skips the dry run of a registration, so a missing ExternalSecret CRD fails no other object", () => {
@@ -110,30 +115,22 @@ describe("the Argo CD version of a cluster's contract", () => {
     };
     const cluster = { name: "prod-1", server: "https://prod-1", environment: "production", argocdVersion: "3.2" };
     const other = { ...cluster, name: "prod-2", server: "https://prod-2" };
-    expect(clusterVersionProblems([cluster, other], [{ object: project, servers: ["https://prod-1"] }], "3.2")).toEqual(
-      [
-        {
-          cluster,
-          object: "AppProject/demo",
-          pointer: "/spec/clusterResourceWhitelist/0/name",
-          message: "a named clusterResourceWhitelist entry needs Argo CD 3.3 or later; cluster prod-1 declares 3.2",
-        },
-      ],
-    );
-  });
-
-  it("a contract that claims another Argo CD than the layer's is an error naming the region file, field and cluster", async () => {
-    const repo = await repoProject();
-    const regions = repo.regions.map((r) => structuredClone(r.value) as Parsed);
-    regions.find((r) => r.name === "eu-west-1").clusters.production.capabilities.argocdVersion = "3.2";
-    const error = await compilePlatforms([demo()], { regions, argocd: await repoArgoCd() }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ManifoldError);
-    expect(errorLines(error as ManifoldError)).toEqual([
-      "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: cluster production-eu-west-1: its contract declares Argo CD 3.2, but the layer's Argo CD 3.3 syncs it [target production-eu-west-1]",
-      "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: AppProject/demo /spec/clusterResourceWhitelist/0/name: a named clusterResourceWhitelist entry needs Argo CD 3.3 or later; cluster production-eu-west-1 declares 3.2 [target production-eu-west-1]",
+    const reaching = [{ object: project, servers: ["https://prod-1"] }];
+    // A contract that agrees with the layer is covered by the layer's own check.
+    expect(clusterVersionProblems([{ ...cluster, argocdVersion: "3.3" }], reaching, "3.3")).toEqual([]);
+    expect(clusterVersionProblems([cluster, { ...other, argocdVersion: "3.3" }], reaching, "3.3")).toEqual([
+      {
+        cluster,
+        object: "cluster prod-1",
+        pointer: "",
+        message: "its contract declares Argo CD 3.2, but the layer's Argo CD 3.3 syncs it",
+      },
+      {
+        cluster,
+        object: "AppProject/demo",
+        pointer: "/spec/clusterResourceWhitelist/0/name",
+        message: "a named clusterResourceWhitelist entry needs Argo CD 3.3 or later; cluster prod-1 declares 3.2",
+      },
     ]);
   });
 });

@@ -19,6 +19,13 @@ import {
 } from "../sync/annotations.ts";
 import { IN_CLUSTER, layerLabels } from "./labels.ts";
 
+/**
+ * The layer's last wave: the root Application and the cluster registrations. Argo CD waits on no health in the last
+ * wave, so a registration whose credential is missing never holds the layer back, and the root Application never
+ * waits on its own health (which would need the Application health check, and deadlock on itself).
+ */
+export const LAST_WAVE = "1";
+
 /** The folder of the layer, relative to `rendered/` and to the rendered branch's root. */
 export const LAYER_FOLDER = "argocd";
 
@@ -31,7 +38,7 @@ export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject 
         namespace: layer.namespace,
         labels: layerLabels("bootstrap"),
         annotations: {
-          [WAVE_ANNOTATION]: "0",
+          [WAVE_ANNOTATION]: LAST_WAVE,
           [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
           [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
         },

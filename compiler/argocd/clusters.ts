@@ -33,6 +33,7 @@ import {
   SECRET_TYPE_LABEL,
   layerLabels,
 } from "./labels.ts";
+import { LAST_WAVE } from "./bootstrap.ts";
 
 /** A cluster the descriptions declare: where one environment runs in one region. */
 export interface DeclaredCluster {
@@ -120,9 +121,6 @@ export interface ClusterExternalSecret extends KubeObject {
   };
 }
 
-/** The wave of the cluster registrations: the layer's last, after the bootstrap Application and ApplicationSets (0). */
-export const REGISTRATION_WAVE = "1";
-
 /** The ExternalSecret that registers one cluster with Argo CD. */
 export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription): ClusterExternalSecret {
   const name = clusterSecretName(c);
@@ -139,7 +137,7 @@ export function buildClusterSecret(c: DeclaredCluster, layer: ArgoCdDescription)
         [LABEL_ROLE]: c.role,
       },
       annotations: {
-        [WAVE_ANNOTATION]: REGISTRATION_WAVE,
+        [WAVE_ANNOTATION]: LAST_WAVE,
         [SYNC_OPTIONS_ANNOTATION]: [...NEVER_PRUNE_OPTIONS, SKIP_DRY_RUN_OPTION].join(","),
       },
     },

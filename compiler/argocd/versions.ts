@@ -104,13 +104,14 @@ export function clusterVersionProblems(
 ): (VersionProblem & { cluster: VersionedCluster })[] {
   const problems: (VersionProblem & { cluster: VersionedCluster })[] = [];
   for (const cluster of clusters) {
-    if (cluster.argocdVersion !== layerVersion)
-      problems.push({
-        cluster,
-        object: `cluster ${cluster.name}`,
-        pointer: "",
-        message: `its contract declares Argo CD ${cluster.argocdVersion}, but the layer's Argo CD ${layerVersion} syncs it`,
-      });
+    // The same version as the layer's: the layer's own check covers every object.
+    if (cluster.argocdVersion === layerVersion) continue;
+    problems.push({
+      cluster,
+      object: `cluster ${cluster.name}`,
+      pointer: "",
+      message: `its contract declares Argo CD ${cluster.argocdVersion}, but the layer's Argo CD ${layerVersion} syncs it`,
+    });
     const reaching = objects.filter((o) => o.servers.includes(cluster.server)).map((o) => o.object);
     for (const p of versionProblems(reaching, cluster.argocdVersion, `cluster ${cluster.name}`))
       problems.push({ ...p, cluster });
