@@ -21,6 +21,7 @@ import { buildMesh } from "../blocks/mesh.ts";
 import { buildAlertRules } from "../blocks/alerts.ts";
 import { buildPrometheusStack } from "../blocks/prometheus-stack.ts";
 import { buildTracing } from "../blocks/tracing.ts";
+import { buildVolumeSnapshots } from "../blocks/velero.ts";
 import { objectKey } from "./stages.ts";
 
 /** A building block: its name (`service`, `namespace`...) and source file. */
@@ -68,6 +69,7 @@ const BUILDERS: Builder[] = [
   ["prometheus-stack", "compiler/blocks/prometheus-stack.ts", buildPrometheusStack],
   ["alerts", "compiler/blocks/alerts.ts", buildAlertRules],
   ["tracing", "compiler/blocks/tracing.ts", buildTracing],
+  ["velero", "compiler/blocks/velero.ts", buildVolumeSnapshots],
 ];
 
 const claims = new WeakMap<ResolvedTarget, Map<string, BlockRef>>();
