@@ -20,17 +20,19 @@ import {
 import { IN_CLUSTER, layerLabels } from "./labels.ts";
 
 /**
- * The layer's last wave: the root Application and the cluster registrations. Argo CD waits on no health in the last
- * wave, so a registration whose credential is missing never holds the layer back, and the root Application never
- * waits on its own health (which would need the Application health check, and deadlock on itself).
+ * The wave of the cluster registrations (and, without a cluster layer, the layer's last wave, holding the root
+ * Application too). With a cluster layer, the add-ons' Applications start in this same wave: a cluster must be
+ * registered before an Application can sync to it, so a registration whose credential is missing holds the
+ * layer's later waves (never prunes anything) until the credential exists. The root Application then moves to
+ * the layer's real last wave, where Argo CD waits on no health, so it never waits on its own.
  */
 export const LAST_WAVE = "1";
 
 /** The folder of the layer, relative to `rendered/` and to the rendered branch's root. */
 export const LAYER_FOLDER = "argocd";
 
-/** The root Application. */
-export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject {
+/** The root Application, in the layer's last wave (`wave`, by default the registrations' wave). */
+export function buildBootstrapApplication(layer: ArgoCdDescription, wave: string = LAST_WAVE): KubeObject {
   return plain(
     new Application({
       metadata: {
@@ -38,7 +40,7 @@ export function buildBootstrapApplication(layer: ArgoCdDescription): KubeObject 
         namespace: layer.namespace,
         labels: layerLabels("bootstrap"),
         annotations: {
-          [WAVE_ANNOTATION]: LAST_WAVE,
+          [WAVE_ANNOTATION]: wave,
           [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
           [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
         },

@@ -167,7 +167,8 @@ function buildLayer(
     for (const envTargets of groupBy(own, (t) => t.target.environment).values())
       appSets.push(afterAddons(buildApplicationSet(envTargets, layer), cluster));
   }
-  const root = buildBootstrapApplication(layer);
+  // With a cluster layer the ApplicationSets wait for the add-ons: the root goes last, with them.
+  const root = buildBootstrapApplication(layer, cluster ? String(cluster.platformWave) : undefined);
   const withoutSettings: KubeObject[] = [
     buildDefaultProject(layer),
     ...platformProjects,
