@@ -1,7 +1,7 @@
 import { addon } from "../compiler/index.ts";
 
-// external-secrets and the ClusterSecretStore each region names (`secretStore` in regions/): AWS Secrets Manager in
-// the cluster's own region, read with the controller's web identity.
+// external-secrets: the controller behind every platform's own SecretStore (AWS Secrets Manager in the cluster's
+// own region, each read with the platform's own IAM role).
 export default addon({
   name: "external-secrets",
   capabilities: { provided: ["external-secrets"] },
@@ -13,11 +13,7 @@ export default addon({
     "external-secrets.io/ClusterSecretStore",
     "external-secrets.io/SecretStore",
   ],
-  secretStores: {
-    "aws-secrets-manager": {
-      service: "SecretsManager",
-      serviceAccount: { name: "external-secrets", namespace: "external-secrets" },
-    },
-  },
+  // No ClusterSecretStore: any namespace could read every secret of the region through one. Each platform reads
+  // through its own namespaced SecretStore and IAM role (see the secret-isolation rule).
   environments: { dev: { values: { replicaCount: 1, webhook: { replicaCount: 1 } } } },
 });

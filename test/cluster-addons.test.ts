@@ -302,7 +302,6 @@ describe("the seed fleet's cluster layer", () => {
     expect(at("istio-cni")).toBeLessThan(at("istiod"));
     expect(at("istiod")).toBeLessThan(at("istio-ingressgateway"));
     expect(at("cert-manager")).toBeLessThan(at("cert-manager-objects"));
-    expect(at("external-secrets")).toBeLessThan(at("external-secrets-objects"));
     expect(at("kube-prometheus-stack")).toBeLessThan(at("prometheus-adapter"));
     const last = Math.max(...addons.map(at), at("cert-manager-objects"));
     for (const f of [...result.files.keys()].filter((k) => k.startsWith("argocd/applicationset-")))
@@ -312,19 +311,15 @@ describe("the seed fleet's cluster layer", () => {
     expect(cm.data["resource.customizations.health.argoproj.io_Application"]).toContain("obj.status.health");
   });
 
-  it("owns the cluster-wide objects: a default StorageClass, the ClusterIssuer the Ingresses name, the secret store", () => {
+  it("owns the cluster-wide objects: a default StorageClass, the ClusterIssuer the Ingresses name, and no shared secret store", () => {
     const standard = parse(result.files.get("clusters/production/eu-west-1/storage/storageclass-standard.yaml")!);
     expect(standard.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
     const issuer = parse(
       result.files.get("clusters/production/eu-west-1/cert-manager-objects/clusterissuer-letsencrypt-prod.yaml")!,
     );
     expect(issuer.spec.acme.solvers).toEqual([{ dns01: { route53: { region: "eu-west-1" } } }]);
-    const store = parse(
-      result.files.get(
-        "clusters/production/eu-west-1/external-secrets-objects/clustersecretstore-aws-secrets-manager.yaml",
-      )!,
-    );
-    expect(store.spec.provider.aws.region).toBe("eu-west-1");
+    // no ClusterSecretStore: each platform reads its own secrets through its own namespaced store
+    expect([...result.files.keys()].some((f) => f.includes("/clustersecretstore-"))).toBe(false);
     // no platform renders a StorageClass any more, and no platform project permits one
     expect([...result.files.keys()].some((f) => !f.startsWith("clusters/") && f.includes("/storageclass-"))).toBe(
       false,
