@@ -14,5 +14,7 @@ export default environment({
     resourceQuota: true,
     rules: { "image-digests": "warning" },
     registries: ["docker.io", "ghcr.io", "gcr.io"],
+    // Critical alerts page here only; dev and staging send them to chat.
+    paging: true,
   },
 });

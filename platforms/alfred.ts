@@ -299,6 +299,20 @@ export default platform({
       ],
     },
   },
+  alerting: {
+    receivers: {
+      email: {
+        to: "alfred-oncall@example.com",
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        username: "alertmanager@example.com",
+        password: secretRef("alfred-alerting", "smtp-password"),
+      },
+      slack: { channel: "#alfred-alerts", webhook: secretRef("alfred-alerting", "slack-webhook-url") },
+      pagerduty: { routingKey: secretRef("alfred-alerting", "pagerduty-routing-key") },
+    },
+    runbooks: "https://runbooks.example.com/alfred",
+  },
   environments: {
     dev: {
       config: { environment: "development", "log-level": "debug" },

@@ -20,6 +20,7 @@ import { buildVerticalScaling } from "./vpa.ts";
 import { buildStorageClasses, buildVolumes } from "./storage.ts";
 import { buildMesh } from "./mesh.ts";
 import { buildAlertRules } from "./alerts.ts";
+import { buildAlertRouting } from "./alert-routing.ts";
 import { buildPrometheusStack } from "./prometheus-stack.ts";
 import { buildTracing } from "./tracing.ts";
 import type { BuiltTarget } from "../model/target.ts";
@@ -74,6 +75,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
       ...buildMesh(target),
       ...buildPrometheusStack(target),
       ...buildAlertRules(target),
+      ...buildAlertRouting(target),
       ...buildTracing(target),
     );
   } catch (e) {

@@ -10,6 +10,7 @@ import { engineOf } from "../stores/index.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
+import { receiverSecretRefs } from "./alert-routing.ts";
 
 export interface ExternalSecret extends KubeObject {
   apiVersion: "external-secrets.io/v1";
@@ -34,6 +35,7 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
   }
   for (const hook of Object.values(target.hooks))
     for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
+  refs.push(...receiverSecretRefs(target.alerting));
   return refs;
 }
 
