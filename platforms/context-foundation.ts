@@ -248,7 +248,11 @@ export default platform({
       metrics: {
         path: "/metrics",
         interval: "30s",
-        requests: { counter: "http_requests_total", errors: 'status=~"5.."', histogram: "http_request_duration_seconds" },
+        requests: {
+          counter: "http_requests_total",
+          errors: 'status=~"5.."',
+          histogram: "http_request_duration_seconds",
+        },
       },
       // The HPA scales on cpu and memory, so the VPA only recommends.
       verticalScaling: { mode: "Off", min: { cpu: "250m", memory: "512Mi" }, max: { cpu: "4", memory: "8Gi" } },

@@ -60,7 +60,11 @@ const storeVpa = { mode: "Initial" as const, min: { cpu: "250m", memory: "512Mi"
 const UPTIME_TARGET = 99.97;
 const GATEWAY = 'namespace="ossa-platform",job="ossa-gateway"';
 const uptime = (window: string) => `100 * (1 - slo:sli_error:ratio_rate${window}{slo="availability"})`;
-const REQUESTS = { counter: "http_requests_total", errors: 'status=~"5.."', histogram: "http_request_duration_seconds" };
+const REQUESTS = {
+  counter: "http_requests_total",
+  errors: 'status=~"5.."',
+  histogram: "http_request_duration_seconds",
+};
 const ALERTING = "ossa-alerting";
 
 export default platform({

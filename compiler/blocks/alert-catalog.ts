@@ -119,13 +119,19 @@ function saturation(ctx: Ctx, c: Component): PlatformAlert[] {
     alert(ctx, "MemorySaturated", {
       severity: "warning",
       for: "15m",
-      expr: of(`container_memory_working_set_bytes${sel(target, `container="${container}"`, `pod=~"${name}-.*"`)}`, "memory"),
+      expr: of(
+        `container_memory_working_set_bytes${sel(target, `container="${container}"`, `pod=~"${name}-.*"`)}`,
+        "memory",
+      ),
       summary: `${name}: a pod uses more than ${pct} of its memory limit`,
     }),
     alert(ctx, "CPUSaturated", {
       severity: "warning",
       for: "15m",
-      expr: of(`rate(container_cpu_usage_seconds_total${sel(target, `container="${container}"`, `pod=~"${name}-.*"`)}[5m])`, "cpu"),
+      expr: of(
+        `rate(container_cpu_usage_seconds_total${sel(target, `container="${container}"`, `pod=~"${name}-.*"`)}[5m])`,
+        "cpu",
+      ),
       summary: `${name}: a pod uses more than ${pct} of its CPU limit`,
     }),
   ];
@@ -150,7 +156,12 @@ function engineAlerts(ctx: Ctx, c: StoreComponent): PlatformAlert[] {
   const replicated = c.replicas > 1;
   const out: PlatformAlert[] = [];
   const up = (metric: string, what: string) =>
-    alert(ctx, "Down", { severity: "critical", for: "5m", expr: `sum(${metric}${pods}) < 1`, summary: `${name}: ${what}` });
+    alert(ctx, "Down", {
+      severity: "critical",
+      for: "5m",
+      expr: `sum(${metric}${pods}) < 1`,
+      summary: `${name}: ${what}`,
+    });
   const lag = (expr: string) =>
     alert(ctx, "ReplicationLag", {
       severity: "warning",
@@ -242,9 +253,7 @@ function outage(target: ResolvedTarget, prefix: string): PlatformAlert {
     scope: "outage",
     severity: "critical",
     for: "5m",
-    expr: scraped
-      ? `sum(up${sel(target)}) < 1`
-      : `sum(kube_pod_status_ready${sel(target, 'condition="true"')}) < 1`,
+    expr: scraped ? `sum(up${sel(target)}) < 1` : `sum(kube_pod_status_ready${sel(target, 'condition="true"')}) < 1`,
     summary: `${target.platform}: nothing in ${target.namespace} is up; its other alerts are silenced`,
   };
 }

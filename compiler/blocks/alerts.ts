@@ -17,7 +17,10 @@ import { sloAlerts, sloRecordings, type SloRecording } from "./slo.ts";
 /** Every alert group of the target, declared, SLO and generated, without the alerts turned off. */
 export function alertGroups(target: ResolvedTarget): Record<string, PlatformAlert[]> {
   const declared = Object.fromEntries(
-    Object.entries(target.alerts ?? {}).map(([g, rules]) => [g, rules.map((r) => ({ ...r, scope: "symptom" as const }))]),
+    Object.entries(target.alerts ?? {}).map(([g, rules]) => [
+      g,
+      rules.map((r) => ({ ...r, scope: "symptom" as const })),
+    ]),
   );
   const slos = Object.fromEntries(
     Object.entries(target.slos ?? {}).map(([name, slo]) => [`slo-${name}-alerts`, sloAlerts(target, name, slo)]),
@@ -85,7 +88,9 @@ export function buildAlertRules(target: ResolvedTarget): RenderedObject[] {
     ...Object.keys(recording).map((name) => ({
       name,
       rules: recording[name].map((r) =>
-        Object.keys(r.labels).length ? { record: r.record, expr: r.expr, labels: r.labels } : { record: r.record, expr: r.expr },
+        Object.keys(r.labels).length
+          ? { record: r.record, expr: r.expr, labels: r.labels }
+          : { record: r.record, expr: r.expr },
       ),
     })),
     ...Object.keys(alerts)

@@ -100,7 +100,10 @@ export function num(min: number, max: number, open = false): Shape<number> {
   return shape((v, path, problems) => {
     const inside = typeof v === "number" && Number.isFinite(v) && (open ? v > min && v < max : v >= min && v <= max);
     if (!inside)
-      problems.push({ path, message: `must be a number ${open ? "strictly " : ""}from ${min} to ${max} (got ${describe(v)})` });
+      problems.push({
+        path,
+        message: `must be a number ${open ? "strictly " : ""}from ${min} to ${max} (got ${describe(v)})`,
+      });
   });
 }
 

@@ -465,11 +465,16 @@ const alerting = object<AlertingDescription>({
       slack: optional(object({ channel: str(/^#[-_a-z0-9]+$/, "a channel such as #alerts"), webhook: secretRef })),
       pagerduty: optional(object({ routingKey: secretRef })),
     }),
-    (r) => (r.email || r.slack ? undefined : "must name an email or a Slack receiver (warning and info alerts go there)"),
+    (r) =>
+      r.email || r.slack ? undefined : "must name an email or a Slack receiver (warning and info alerts go there)",
   ),
   runbooks: str(/^https:\/\/\S+[^/]$/, "an https:// URL without a trailing '/'"),
   grouping: optional(
-    object({ by: optional(list(str(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name"), { min: 1 })), wait: optional(duration), interval: optional(duration) }),
+    object({
+      by: optional(list(str(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name"), { min: 1 })),
+      wait: optional(duration),
+      interval: optional(duration),
+    }),
   ),
   repeat: optional(record(duration, oneOf("critical", "warning", "info"))),
 });
@@ -478,7 +483,10 @@ const slo = object<SloDescription>({
   windowDays: optional(int(1, 365)),
   events: either((v) =>
     typeof v === "object" && v !== null && (v as { type?: unknown }).type === "probes"
-      ? object<Extract<SloDescription["events"], { type: "probes" }>>({ type: oneOf("probes"), success: str(/\S/, "a PromQL selector") })
+      ? object<Extract<SloDescription["events"], { type: "probes" }>>({
+          type: oneOf("probes"),
+          success: str(/\S/, "a PromQL selector"),
+        })
       : object<Extract<SloDescription["events"], { type: "requests" }>>({
           type: oneOf("requests"),
           total: str(/\S/, "a PromQL selector"),

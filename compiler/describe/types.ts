@@ -523,9 +523,7 @@ export interface SloDescription {
   objective: number;
   /** The budget's window, in days (30 when omitted). */
   windowDays?: number;
-  events:
-    | { type: "requests"; total: string; good: string }
-    | { type: "probes"; success: string };
+  events: { type: "requests"; total: string; good: string } | { type: "probes"; success: string };
   summary: string;
 }
 

@@ -4,6 +4,9 @@
  * relation rules, once every object passes its schema.
  */
 import type { Rule } from "./context.ts";
+import { alertRoutesRule } from "./rules/alert-routes.ts";
+import { noPagingRule } from "./rules/no-paging.ts";
+import { receiverSecretsRule } from "./rules/receiver-secrets.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
@@ -19,6 +22,9 @@ import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
 export const OPERATIONAL_RULES: Rule[] = [
   peerReadinessRule,
   monitoringRulesRule,
+  alertRoutesRule,
+  receiverSecretsRule,
+  noPagingRule,
   providerLimitsRule,
   tlsProvenanceRule,
   policyWavesRule,
