@@ -215,6 +215,7 @@ function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Pl
     alerts: platform.alerts,
     recordingRules: platform.recordingRules,
     prometheusStack: platform.prometheusStack,
+    globalDomain: env.globalDomain,
     alerting: clone(platform.alerting),
     slos: platform.slos,
     tracing: platform.tracing,

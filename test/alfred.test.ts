@@ -155,12 +155,18 @@ describe("Alfred: production carries seed 004's figures", () => {
       expect(emulator.spec.template.spec.containers[0].ports[0].containerPort).toBe(8085);
     });
 
-    it(`${region}: one Ingress for api. and ui. with cert-manager TLS`, () => {
+    it(`${region}: one Ingress for api. and ui. (region and global names) with cert-manager TLS`, () => {
       const ingress = get(id, "Ingress", "alfred-platform");
       expect(ingress.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+      expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/set-identifier"]).toBe(region);
       expect(ingress.spec.tls).toEqual([
         {
-          hosts: [`api.alfred-platform.${DOMAIN[region]}`, `ui.alfred-platform.${DOMAIN[region]}`],
+          hosts: [
+            `api.alfred-platform.${DOMAIN[region]}`,
+            "api.alfred-platform.example.com",
+            `ui.alfred-platform.${DOMAIN[region]}`,
+            "ui.alfred-platform.example.com",
+          ],
           secretName: "alfred-platform-tls",
         },
       ]);
@@ -172,7 +178,9 @@ describe("Alfred: production carries seed 004's figures", () => {
         ]),
       ).toEqual([
         [`api.alfred-platform.${DOMAIN[region]}`, "agent-core", "http"],
+        ["api.alfred-platform.example.com", "agent-core", "http"],
         [`ui.alfred-platform.${DOMAIN[region]}`, "ui-chat", "http"],
+        ["ui.alfred-platform.example.com", "ui-chat", "http"],
       ]);
     });
 

@@ -567,6 +567,7 @@ export const environmentShape = object<EnvironmentDescription>({
     paging: optional(bool),
   }),
   overrides: optional(layerShape),
+  globalDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
 });
 
 const cluster = object<ClusterDescription>({

@@ -615,6 +615,11 @@ export interface EnvironmentDescription {
   policy: EnvironmentPolicy;
   /** Applied to every platform in this environment. */
   overrides?: LayerOverride;
+  /**
+   * The domain of the global hostnames: each public host prefix is also served as `<prefix>.<globalDomain>`, with a
+   * latency-based, health-evaluated DNS record per region (external-dns). Region hostnames stay.
+   */
+  globalDomain?: string;
 }
 
 export type RegionRole = "primary" | "secondary" | "tertiary";
