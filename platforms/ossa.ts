@@ -67,6 +67,39 @@ const REQUESTS = {
 };
 const ALERTING = "ossa-alerting";
 
+// The SLO dashboard of ossa's own Grafana: uptime over three windows, and how fast the error budget burns.
+const stat = (id: number, window: string, x: number) => ({
+  id,
+  type: "stat",
+  title: `Uptime (${window})`,
+  gridPos: { x, y: 0, w: 8, h: 6 },
+  fieldConfig: { defaults: { unit: "percent", decimals: 3 } },
+  targets: [{ expr: `ossa:uptime_percentage_${window}` }],
+});
+const SLO_DASHBOARD = {
+  title: "OSSA availability SLO",
+  uid: "ossa-slo",
+  tags: ["ossa", "slo"],
+  timezone: "utc",
+  schemaVersion: 39,
+  refresh: "1m",
+  panels: [
+    stat(1, "5m", 0),
+    stat(2, "1h", 8),
+    stat(3, "24h", 16),
+    {
+      id: 4,
+      type: "timeseries",
+      title: `Error budget burn rate (1 = the ${UPTIME_TARGET}% budget lasts exactly 30 days)`,
+      gridPos: { x: 0, y: 6, w: 24, h: 9 },
+      targets: ["5m", "1h", "6h", "1d"].map((w) => ({
+        expr: `slo:sli_error:ratio_rate${w}{slo="availability"} / ${Number(((100 - UPTIME_TARGET) / 100).toPrecision(12))}`,
+        legendFormat: w,
+      })),
+    },
+  ],
+};
+
 export default platform({
   name: "ossa",
   namespace: "ossa-platform",
@@ -146,6 +179,7 @@ export default platform({
     grafana: grafana({
       description: "Grafana dashboards, at https://ossa-monitoring.<region domain>/",
       adminPassword: secretRef("ossa-grafana-secret", "admin-password"),
+      dashboards: { "ossa-slo": SLO_DASHBOARD },
       // Grafana reads Prometheus (the operator's service) and Jaeger.
       datasources: {
         Prometheus: { type: "prometheus", url: "http://prometheus-operated.ossa-platform.svc:9090" },

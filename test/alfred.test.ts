@@ -184,7 +184,7 @@ describe("Alfred: production carries seed 004's figures", () => {
       ]);
     });
 
-    it(`${region}: RBAC get/list on configmaps and secrets, ServiceMonitors at /metrics every 15s, a grafana_dashboard ConfigMap`, () => {
+    it(`${region}: RBAC get/list on configmaps and secrets, ServiceMonitors at /metrics every 15s, its dashboard in its own Grafana`, () => {
       expect(get(id, "Role", "agent-core").rules).toEqual([
         { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] },
       ]);
@@ -199,9 +199,14 @@ describe("Alfred: production carries seed 004's figures", () => {
         "agent-social-intel",
       ]);
       for (const m of monitors) expect(m.spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
-      const dashboards = objectsOf(result, id, "ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
-      expect(dashboards).toHaveLength(1);
-      expect(JSON.parse(Object.values(dashboards[0].data)[0] as string).panels.length).toBeGreaterThan(0);
+      // The dashboard loads into alfred's Grafana from files (a file provider), not into the cluster's shared one.
+      const files = get(id, "ConfigMap", "grafana-var-lib-grafana-dashboards");
+      expect(JSON.parse(files.data["alfred-platform.json"]).panels.length).toBeGreaterThan(0);
+      expect(get(id, "ConfigMap", "grafana-etc-grafana-provisioning-dashboards").data["dashboards.yaml"]).toContain(
+        "path: /var/lib/grafana/dashboards",
+      );
+      const labelled = objectsOf(result, id, "ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
+      expect(labelled).toEqual([]);
     });
 
     it(`${region}: the seed's monitoring: Prometheus (operator-run) scraping every 15s, and Grafana behind the ingress reading it`, () => {

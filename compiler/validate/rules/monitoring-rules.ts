@@ -32,7 +32,8 @@ function dashboardQueries(node: unknown, pointer = ""): { expr: string; pointer:
 /**
  * Monitoring rules that load: a PrometheusRule's group names are unique (Prometheus and the operator's webhook
  * refuse duplicates), every expression parses with Prometheus's PromQL grammar, and every recording rule an
- * alert reads (a `level:metric:operation` name) is recorded in this target. Grafana dashboard queries must parse too.
+ * alert reads (a `level:metric:operation` name) is recorded in this target. Grafana dashboard queries (any ConfigMap
+ * `.json` file) must parse too.
  * Best effort, as a warning: every other metric a rule reads is one some exporter of the platform provides
  * (blocks/exporters.ts), so an alert does not wait for ever on a series nothing scrapes.
  */
@@ -83,7 +84,8 @@ export const monitoringRulesRule: Rule = {
               });
         });
       });
-      if (o.object.kind === "ConfigMap" && o.object.metadata.labels?.grafana_dashboard) {
+      // Dashboards for the cluster's Grafana (labelled ConfigMaps) and for a platform's own (its files ConfigMaps).
+      if (o.object.kind === "ConfigMap") {
         for (const [key, text] of Object.entries(obj(o.object.data))) {
           if (!key.endsWith(".json") || typeof text !== "string") continue;
           let dashboard: unknown;
