@@ -142,7 +142,7 @@ function saturation(ctx: Ctx, c: Component): PlatformAlert[] {
         severity: "warning",
         for: "15m",
         expr: `kube_horizontalpodautoscaler_status_current_replicas${hpa} >= kube_horizontalpodautoscaler_spec_max_replicas${hpa}`,
-        summary: `${name}: the autoscaler has been at its maximum of ${c.autoscale.max} replicas for 15 minutes`,
+        summary: `${name}: the autoscaler has been at its maximum replicas for 15 minutes`,
       }),
     );
   }
@@ -152,7 +152,8 @@ function saturation(ctx: Ctx, c: Component): PlatformAlert[] {
 /** A store's own exporter: whether it is up, how far replicas lag, how old the last backup is. */
 function engineAlerts(ctx: Ctx, c: StoreComponent): PlatformAlert[] {
   const { target, name, t } = ctx;
-  const pods = sel(target, `pod=~"${name}-[0-9]+"`);
+  // Instances: `<name>-1` (CloudNativePG), `<name>-0`, or `<name>-primary-0` / `<name>-replica-0` (split sets).
+  const pods = sel(target, `pod=~"${name}-([a-z]+-)?[0-9]+"`);
   const replicated = c.replicas > 1;
   const out: PlatformAlert[] = [];
   const up = (metric: string, what: string) =>
@@ -200,7 +201,8 @@ function engineAlerts(ctx: Ctx, c: StoreComponent): PlatformAlert[] {
 /** The store's data volumes filling up: at the last 6 hours' rate, full within `diskFullHours`. */
 function diskFilling(ctx: Ctx): PlatformAlert {
   const { target, name, t } = ctx;
-  const claims = sel(target, `persistentvolumeclaim=~"data-${name}-[0-9]+"`);
+  // StatefulSet claims are `data-<pod>`; CloudNativePG names each claim after its instance.
+  const claims = sel(target, `persistentvolumeclaim=~"(data-)?${name}-([a-z]+-)?[0-9]+"`);
   return alert(ctx, "DiskFillingUp", {
     severity: "warning",
     for: "1h",

@@ -19,6 +19,7 @@ import { buildVerticalScaling } from "../blocks/vpa.ts";
 import { buildStorageClasses, buildVolumes } from "../blocks/storage.ts";
 import { buildMesh } from "../blocks/mesh.ts";
 import { buildAlertRules } from "../blocks/alerts.ts";
+import { buildAlertRouting } from "../blocks/alert-routing.ts";
 import { buildPrometheusStack } from "../blocks/prometheus-stack.ts";
 import { buildTracing } from "../blocks/tracing.ts";
 import { objectKey } from "./stages.ts";
@@ -67,6 +68,7 @@ const BUILDERS: Builder[] = [
   ["mesh", "compiler/blocks/mesh.ts", buildMesh],
   ["prometheus-stack", "compiler/blocks/prometheus-stack.ts", buildPrometheusStack],
   ["alerts", "compiler/blocks/alerts.ts", buildAlertRules],
+  ["alert-routing", "compiler/blocks/alert-routing.ts", buildAlertRouting],
   ["tracing", "compiler/blocks/tracing.ts", buildTracing],
 ];
 
