@@ -24,11 +24,12 @@ export const REPEAT = { critical: "1h", warning: "4h", info: "24h" } as const;
 type MatchType = "=" | "!=" | "=~" | "!~";
 const match = (name: string, value: string, matchType: MatchType = "=") => ({ name, value, matchType });
 
-/** Every secret the target's receivers read. */
-export function receiverSecretRefs(alerting: AlertingDescription | undefined): SecretRef[] {
-  const r = alerting?.receivers;
+/** Every secret the target's receivers read (the pager's only where the environment pages). */
+export function receiverSecretRefs(target: ResolvedTarget): SecretRef[] {
+  const r = target.alerting?.receivers;
   if (!r) return [];
-  return [r.email?.password, r.slack?.webhook, r.pagerduty?.routingKey].filter((s): s is SecretRef => !!s);
+  const pager = pages(target) ? r.pagerduty?.routingKey : undefined;
+  return [r.email?.password, r.slack?.webhook, pager].filter((s): s is SecretRef => !!s);
 }
 
 /** Whether critical alerts of this target page: the environment pages and the platform has a pager. */

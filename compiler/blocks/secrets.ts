@@ -35,7 +35,7 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
   }
   for (const hook of Object.values(target.hooks))
     for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
-  refs.push(...receiverSecretRefs(target.alerting));
+  refs.push(...receiverSecretRefs(target));
   return refs;
 }
 
