@@ -83,8 +83,21 @@ function merge(
   }
 }
 
+/** A layer's alert tuning: its thresholds win over earlier ones, and the alerts it turns off add to theirs. */
+function applyAlertTuning(target: ResolvedTarget, tuning: LayerOverride["alerting"], origin: Provenance): void {
+  if (!tuning || !target.alerting) return;
+  const a = target.alerting;
+  a.thresholds = { ...a.thresholds, ...tuning.thresholds };
+  for (const key of Object.keys(tuning.thresholds ?? {})) target.provenance[`alerting.thresholds.${key}`] = origin;
+  if (tuning.off) {
+    a.off = [...new Set([...(a.off ?? []), ...tuning.off])].sort();
+    target.provenance["alerting.off"] = origin;
+  }
+}
+
 function applyLayer(target: ResolvedTarget, layer: LayerOverride | undefined, origin: Provenance): void {
   if (!layer) return;
+  applyAlertTuning(target, layer.alerting, origin);
   if (layer.config) {
     target.config = { ...target.config };
     for (const [k, v] of Object.entries(layer.config)) {
@@ -226,6 +239,9 @@ function unlayeredTarget({
     alerts: platform.alerts,
     recordingRules: platform.recordingRules,
     prometheusStack: platform.prometheusStack,
+    globalDomain: env.globalDomain,
+    alerting: clone(platform.alerting),
+    slos: platform.slos,
     tracing: platform.tracing,
     provenance: {},
     sources: [p.file, e.file, r.file],

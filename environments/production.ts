@@ -4,6 +4,8 @@ import { environment } from "../compiler/index.ts";
 export default environment({
   name: "production",
   regions: ["us-west-2", "us-east-1", "eu-west-1"],
+  // One global hostname per public service (api.example.com), routed to the nearest healthy region by latency.
+  globalDomain: "example.com",
   // strict: every policy rule is an error (the default for a rule not named in policy.rules), except a missing
   // digest: no seed image has a digest read from its registry yet, and a digest is never invented. Every tag is a
   // pinned version (pinned-images is an error here), so a missing digest is a warning until each image's digest is
@@ -14,5 +16,7 @@ export default environment({
     resourceQuota: true,
     rules: { "image-digests": "warning" },
     registries: ["docker.io", "ghcr.io", "gcr.io"],
+    // Critical alerts page here only; dev and staging send them to chat.
+    paging: true,
   },
 });

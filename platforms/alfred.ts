@@ -106,6 +106,87 @@ const ui = (name: string, port: number, probe: string, description: string): Ser
 const agents: Record<string, ServiceComponent> = {};
 for (const [name, a] of Object.entries(AGENTS)) agents[`agent-${name}`] = agent(name, a.port, a.description);
 
+// The platform dashboard, loaded into alfred's own Grafana.
+const DASHBOARD = {
+  title: "Alfred Agent Platform",
+  uid: "alfred-platform",
+  tags: ["alfred"],
+  timezone: "utc",
+  schemaVersion: 39,
+  refresh: "30s",
+  panels: [
+    {
+      id: 1,
+      type: "timeseries",
+      title: "Requests per second",
+      gridPos: { x: 0, y: 0, w: 12, h: 8 },
+      targets: [
+        {
+          expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))',
+          legendFormat: "{{service}}",
+        },
+      ],
+    },
+    {
+      id: 2,
+      type: "timeseries",
+      title: "Error rate (5xx)",
+      gridPos: { x: 12, y: 0, w: 12, h: 8 },
+      targets: [
+        {
+          expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))',
+          legendFormat: "{{service}}",
+        },
+      ],
+    },
+    {
+      id: 3,
+      type: "timeseries",
+      title: "p95 latency",
+      gridPos: { x: 0, y: 8, w: 12, h: 8 },
+      targets: [
+        {
+          expr: 'histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{namespace="alfred-platform"}[5m])))',
+          legendFormat: "{{service}}",
+        },
+      ],
+    },
+    {
+      id: 4,
+      type: "timeseries",
+      title: "CPU by pod",
+      gridPos: { x: 12, y: 8, w: 12, h: 8 },
+      targets: [
+        {
+          expr: 'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="alfred-platform",container!=""}[5m]))',
+          legendFormat: "{{pod}}",
+        },
+      ],
+    },
+    {
+      id: 5,
+      type: "timeseries",
+      title: "Memory by pod",
+      gridPos: { x: 0, y: 16, w: 12, h: 8 },
+      targets: [
+        {
+          expr: 'sum by (pod) (container_memory_working_set_bytes{namespace="alfred-platform",container!=""})',
+          legendFormat: "{{pod}}",
+        },
+      ],
+    },
+    {
+      id: 6,
+      type: "stat",
+      title: "agent-core replicas",
+      gridPos: { x: 12, y: 16, w: 12, h: 8 },
+      targets: [
+        { expr: 'kube_deployment_status_replicas_available{namespace="alfred-platform",deployment="agent-core"}' },
+      ],
+    },
+  ],
+};
+
 export default platform({
   name: "alfred",
   namespace: "alfred-platform",
@@ -179,6 +260,7 @@ export default platform({
     grafana: grafana({
       description: "Grafana dashboards, at https://alfred-grafana.<region domain>/",
       adminPassword: secretRef(SECRETS, "grafana-admin-password"),
+      dashboards: { "alfred-platform": DASHBOARD },
       datasources: { Prometheus: { type: "prometheus", url: "http://prometheus-operated.alfred-platform.svc:9090" } },
       expose: { host: "alfred-grafana", path: "/" },
       rollout: { maxSurge: 1, maxUnavailable: 0 },
@@ -218,86 +300,19 @@ export default platform({
       ],
     },
   },
-  dashboards: {
-    "alfred-platform": {
-      title: "Alfred Agent Platform",
-      uid: "alfred-platform",
-      tags: ["alfred"],
-      timezone: "utc",
-      schemaVersion: 39,
-      refresh: "30s",
-      panels: [
-        {
-          id: 1,
-          type: "timeseries",
-          title: "Requests per second",
-          gridPos: { x: 0, y: 0, w: 12, h: 8 },
-          targets: [
-            {
-              expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))',
-              legendFormat: "{{service}}",
-            },
-          ],
-        },
-        {
-          id: 2,
-          type: "timeseries",
-          title: "Error rate (5xx)",
-          gridPos: { x: 12, y: 0, w: 12, h: 8 },
-          targets: [
-            {
-              expr: 'sum by (service) (rate(http_requests_total{namespace="alfred-platform",status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{namespace="alfred-platform"}[5m]))',
-              legendFormat: "{{service}}",
-            },
-          ],
-        },
-        {
-          id: 3,
-          type: "timeseries",
-          title: "p95 latency",
-          gridPos: { x: 0, y: 8, w: 12, h: 8 },
-          targets: [
-            {
-              expr: 'histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{namespace="alfred-platform"}[5m])))',
-              legendFormat: "{{service}}",
-            },
-          ],
-        },
-        {
-          id: 4,
-          type: "timeseries",
-          title: "CPU by pod",
-          gridPos: { x: 12, y: 8, w: 12, h: 8 },
-          targets: [
-            {
-              expr: 'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="alfred-platform",container!=""}[5m]))',
-              legendFormat: "{{pod}}",
-            },
-          ],
-        },
-        {
-          id: 5,
-          type: "timeseries",
-          title: "Memory by pod",
-          gridPos: { x: 0, y: 16, w: 12, h: 8 },
-          targets: [
-            {
-              expr: 'sum by (pod) (container_memory_working_set_bytes{namespace="alfred-platform",container!=""})',
-              legendFormat: "{{pod}}",
-            },
-          ],
-        },
-        {
-          id: 6,
-          type: "stat",
-          title: "agent-core replicas",
-          gridPos: { x: 12, y: 16, w: 12, h: 8 },
-          targets: [
-            { expr: 'kube_deployment_status_replicas_available{namespace="alfred-platform",deployment="agent-core"}' },
-          ],
-        },
-      ],
+  alerting: {
+    receivers: {
+      email: {
+        to: "alfred-oncall@example.com",
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        username: "alertmanager@example.com",
+        password: secretRef("alfred-alerting", "smtp-password"),
+      },
+      slack: { channel: "#alfred-alerts", webhook: secretRef("alfred-alerting", "slack-webhook-url") },
+      pagerduty: { routingKey: secretRef("alfred-alerting", "pagerduty-routing-key") },
     },
+    runbooks: "https://runbooks.example.com/alfred",
   },
   environments: {
     dev: {

@@ -245,7 +245,15 @@ export default platform({
         API_KEY: secret("API_KEY"),
       },
       dependsOn: ["qdrant", "neo4j"],
-      metrics: { path: "/metrics", interval: "30s" },
+      metrics: {
+        path: "/metrics",
+        interval: "30s",
+        requests: {
+          counter: "http_requests_total",
+          errors: 'status=~"5.."',
+          histogram: "http_request_duration_seconds",
+        },
+      },
       // The HPA scales on cpu and memory, so the VPA only recommends.
       verticalScaling: { mode: "Off", min: { cpu: "250m", memory: "512Mi" }, max: { cpu: "4", memory: "8Gi" } },
     }),
@@ -318,10 +326,36 @@ export default platform({
     },
   },
   alerts,
+  alerting: {
+    receivers: {
+      email: {
+        to: "context-foundation-oncall@example.com",
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        username: "alertmanager@example.com",
+        password: secretRef("context-alerting", "smtp-password"),
+      },
+      slack: { channel: "#context-foundation-alerts", webhook: secretRef("context-alerting", "slack-webhook-url") },
+      pagerduty: { routingKey: secretRef("context-alerting", "pagerduty-routing-key") },
+    },
+    runbooks: "https://runbooks.example.com/context-foundation",
+    // The seed's own alerts above already watch these; the generated twins would say the same thing twice.
+    off: [
+      "ContextFoundationContextApiAutoscalerAtMaximum",
+      "ContextFoundationContextApiCPUSaturated",
+      "ContextFoundationContextApiHighErrorRate",
+      "ContextFoundationContextApiHighLatency",
+      "ContextFoundationContextApiMemorySaturated",
+      "ContextFoundationNeo4jMemorySaturated",
+      "ContextFoundationQdrantMemorySaturated",
+    ],
+  },
   dashboards: { "context-foundation": dashboard },
   environments: {
     dev: {
       config: { ENVIRONMENT: "development", LOG_LEVEL: "DEBUG" },
+      // Dev runs one replica of each: "fewer than 2" would fire for ever. The generated Down alerts (none left) stay.
+      alerting: { off: ["ContextAPIPodDown", "Neo4jPodDown", "QdrantPodDown"] },
       // The seed's development minimum is 100 GB of storage in all. EBS sets the floor higher: fast-ssd's 16,000 IOPS
       // need 32 GiB at gp3's 500 IOPS per GiB, and an sc1 volume is at least 125 GiB.
       volumes: { backup: { storage: "125Gi" } },

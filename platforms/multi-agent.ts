@@ -203,6 +203,20 @@ export default platform({
       tlsSecret: "multi-agent-api-tls",
     },
   },
+  alerting: {
+    receivers: {
+      email: {
+        to: "multi-agent-oncall@example.com",
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        username: "alertmanager@example.com",
+        password: secretRef("multi-agent-alerting", "smtp-password"),
+      },
+      slack: { channel: "#multi-agent-alerts", webhook: secretRef("multi-agent-alerting", "slack-webhook-url") },
+      pagerduty: { routingKey: secretRef("multi-agent-alerting", "pagerduty-routing-key") },
+    },
+    runbooks: "https://runbooks.example.com/multi-agent",
+  },
   environments: {
     dev: { config: { NODE_ENV: "development", LOG_LEVEL: "debug" } },
     // Staging raises every replica count to 2: NATS keeps its 3-server quorum, Qdrant stays one node.

@@ -55,9 +55,50 @@ const agentService = (
 // Stores take the VPA's requests when pods are created, never above their limits.
 const storeVpa = { mode: "Initial" as const, min: { cpu: "250m", memory: "512Mi" }, max: { cpu: "2", memory: "4Gi" } };
 
-// SLO: 99.97% uptime, measured as the share of OSSA scrape targets up, over three windows.
+// SLO: 99.97% of the gateway's requests succeed over 30 days, as an error budget (burn-rate alerts, see the README).
+// The dashboards' uptime series are the SLO's recorded success ratio over 5 minutes, 1 hour and 24 hours.
 const UPTIME_TARGET = 99.97;
-const uptime = (window: string) => `100 * avg(avg_over_time(up{namespace="ossa-platform",job=~"ossa-.*"}[${window}]))`;
+const GATEWAY = 'namespace="ossa-platform",job="ossa-gateway"';
+const uptime = (window: string) => `100 * (1 - slo:sli_error:ratio_rate${window}{slo="availability"})`;
+const REQUESTS = {
+  counter: "http_requests_total",
+  errors: 'status=~"5.."',
+  histogram: "http_request_duration_seconds",
+};
+const ALERTING = "ossa-alerting";
+
+// The SLO dashboard of ossa's own Grafana: uptime over three windows, and how fast the error budget burns.
+const stat = (id: number, window: string, x: number) => ({
+  id,
+  type: "stat",
+  title: `Uptime (${window})`,
+  gridPos: { x, y: 0, w: 8, h: 6 },
+  fieldConfig: { defaults: { unit: "percent", decimals: 3 } },
+  targets: [{ expr: `ossa:uptime_percentage_${window}` }],
+});
+const SLO_DASHBOARD = {
+  title: "OSSA availability SLO",
+  uid: "ossa-slo",
+  tags: ["ossa", "slo"],
+  timezone: "utc",
+  schemaVersion: 39,
+  refresh: "1m",
+  panels: [
+    stat(1, "5m", 0),
+    stat(2, "1h", 8),
+    stat(3, "24h", 16),
+    {
+      id: 4,
+      type: "timeseries",
+      title: `Error budget burn rate (1 = the ${UPTIME_TARGET}% budget lasts exactly 30 days)`,
+      gridPos: { x: 0, y: 6, w: 24, h: 9 },
+      targets: ["5m", "1h", "6h", "1d"].map((w) => ({
+        expr: `slo:sli_error:ratio_rate${w}{slo="availability"} / ${Number(((100 - UPTIME_TARGET) / 100).toPrecision(12))}`,
+        legendFormat: w,
+      })),
+    },
+  ],
+};
 
 export default platform({
   name: "ossa",
@@ -116,6 +157,7 @@ export default platform({
     }),
     gateway: agentService("gateway", 5, 50, ["orchestration", "discovery"], {
       description: "Main API gateway",
+      metrics: { path: "/metrics", requests: REQUESTS },
       expose: { host: "ossa-api", path: "/" },
       env: {
         DB_PASSWORD: secretRef("ossa-postgresql", "password"),
@@ -136,6 +178,7 @@ export default platform({
     grafana: grafana({
       description: "Grafana dashboards, at https://ossa-monitoring.<region domain>/",
       adminPassword: secretRef("ossa-grafana-secret", "admin-password"),
+      dashboards: { "ossa-slo": SLO_DASHBOARD },
       // Grafana reads Prometheus (the operator's service) and Jaeger.
       datasources: {
         Prometheus: { type: "prometheus", url: "http://prometheus-operated.ossa-platform.svc:9090" },
@@ -209,37 +252,38 @@ export default platform({
       ]),
     ),
   },
+  slos: {
+    availability: {
+      objective: UPTIME_TARGET,
+      windowDays: 30,
+      events: {
+        type: "requests",
+        total: `http_requests_total{${GATEWAY}}`,
+        good: `http_requests_total{${GATEWAY},status!~"5.."}`,
+      },
+      summary: "OSSA API availability",
+    },
+  },
   recordingRules: {
     "ossa-slo": [
       { record: "ossa:uptime_percentage_5m", expr: uptime("5m") },
       { record: "ossa:uptime_percentage_1h", expr: uptime("1h") },
-      { record: "ossa:uptime_percentage_24h", expr: uptime("24h") },
+      { record: "ossa:uptime_percentage_24h", expr: uptime("1d") },
     ],
   },
-  alerts: {
-    // Prometheus refuses two groups of one rule file with the same name: the alerts have their own group.
-    "ossa-slo-alerts": [
-      {
-        alert: "OSSAUptimeBelowTarget5m",
-        severity: "warning",
-        for: "5m",
-        summary: `OSSA uptime over 5 minutes is below ${UPTIME_TARGET}%`,
-        expr: `ossa:uptime_percentage_5m < ${UPTIME_TARGET}`,
+  alerting: {
+    receivers: {
+      email: {
+        to: "ossa-oncall@example.com",
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        username: "alertmanager@example.com",
+        password: secretRef(ALERTING, "smtp-password"),
       },
-      {
-        alert: "OSSAUptimeBelowTarget1h",
-        severity: "critical",
-        for: "5m",
-        summary: `OSSA uptime over 1 hour is below ${UPTIME_TARGET}%`,
-        expr: `ossa:uptime_percentage_1h < ${UPTIME_TARGET}`,
-      },
-      {
-        alert: "OSSAUptimeSLOBreach24h",
-        severity: "critical",
-        summary: `OSSA uptime over 24 hours is below the ${UPTIME_TARGET}% SLO`,
-        expr: `ossa:uptime_percentage_24h < ${UPTIME_TARGET}`,
-      },
-    ],
+      slack: { channel: "#ossa-alerts", webhook: secretRef(ALERTING, "slack-webhook-url") },
+      pagerduty: { routingKey: secretRef(ALERTING, "pagerduty-routing-key") },
+    },
+    runbooks: "https://runbooks.example.com/ossa",
   },
   migrations: {
     image: `docker.io/ossa/orchestration:${VERSION}`,

@@ -155,12 +155,18 @@ describe("Alfred: production carries seed 004's figures", () => {
       expect(emulator.spec.template.spec.containers[0].ports[0].containerPort).toBe(8085);
     });
 
-    it(`${region}: one Ingress for api. and ui. with cert-manager TLS`, () => {
+    it(`${region}: one Ingress for api. and ui. (region and global names) with cert-manager TLS`, () => {
       const ingress = get(id, "Ingress", "alfred-platform");
       expect(ingress.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+      expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/set-identifier"]).toBe(region);
       expect(ingress.spec.tls).toEqual([
         {
-          hosts: [`api.alfred-platform.${DOMAIN[region]}`, `ui.alfred-platform.${DOMAIN[region]}`],
+          hosts: [
+            `api.alfred-platform.${DOMAIN[region]}`,
+            "api.alfred-platform.example.com",
+            `ui.alfred-platform.${DOMAIN[region]}`,
+            "ui.alfred-platform.example.com",
+          ],
           secretName: "alfred-platform-tls",
         },
       ]);
@@ -172,11 +178,13 @@ describe("Alfred: production carries seed 004's figures", () => {
         ]),
       ).toEqual([
         [`api.alfred-platform.${DOMAIN[region]}`, "agent-core", "http"],
+        ["api.alfred-platform.example.com", "agent-core", "http"],
         [`ui.alfred-platform.${DOMAIN[region]}`, "ui-chat", "http"],
+        ["ui.alfred-platform.example.com", "ui-chat", "http"],
       ]);
     });
 
-    it(`${region}: RBAC get/list on configmaps and secrets, ServiceMonitors at /metrics every 15s, a grafana_dashboard ConfigMap`, () => {
+    it(`${region}: RBAC get/list on configmaps and secrets, ServiceMonitors at /metrics every 15s, its dashboard in its own Grafana`, () => {
       expect(get(id, "Role", "agent-core").rules).toEqual([
         { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] },
       ]);
@@ -191,9 +199,14 @@ describe("Alfred: production carries seed 004's figures", () => {
         "agent-social-intel",
       ]);
       for (const m of monitors) expect(m.spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
-      const dashboards = objectsOf(result, id, "ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
-      expect(dashboards).toHaveLength(1);
-      expect(JSON.parse(Object.values(dashboards[0].data)[0] as string).panels.length).toBeGreaterThan(0);
+      // The dashboard loads into alfred's Grafana from files (a file provider), not into the cluster's shared one.
+      const files = get(id, "ConfigMap", "grafana-var-lib-grafana-dashboards");
+      expect(JSON.parse(files.data["alfred-platform.json"]).panels.length).toBeGreaterThan(0);
+      expect(get(id, "ConfigMap", "grafana-etc-grafana-provisioning-dashboards").data["dashboards.yaml"]).toContain(
+        "path: /var/lib/grafana/dashboards",
+      );
+      const labelled = objectsOf(result, id, "ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
+      expect(labelled).toEqual([]);
     });
 
     it(`${region}: the seed's monitoring: Prometheus (operator-run) scraping every 15s, and Grafana behind the ingress reading it`, () => {

@@ -191,10 +191,16 @@ describe("OSSA production carries the seed's numbers", () => {
     expect([cpu, memory, cpuLimit, memoryLimit]).toEqual([50, 100, 100, 200]);
   });
 
-  it("exposes the gateway through an Ingress with TLS on the region's domain", () => {
+  it("exposes the gateway through an Ingress with TLS on the region's domain and the global one", () => {
     const ingress = get("ossa/production/us-west-2", "Ingress", "ossa-gateway");
-    expect(ingress.spec.rules[0].host).toBe("ossa-api.us-west-2.example.com");
-    expect(ingress.spec.tls[0]).toEqual({ hosts: ["ossa-api.us-west-2.example.com"], secretName: "ossa-gateway-tls" });
+    expect(ingress.spec.rules.map((r: Parsed) => r.host)).toEqual([
+      "ossa-api.us-west-2.example.com",
+      "ossa-api.example.com",
+    ]);
+    expect(ingress.spec.tls[0]).toEqual({
+      hosts: ["ossa-api.us-west-2.example.com", "ossa-api.example.com"],
+      secretName: "ossa-gateway-tls",
+    });
     expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({
       name: "ossa-gateway",
       port: { name: "http" },

@@ -96,6 +96,7 @@ describeWithSchemas("custom resources match their upstream CRD schemas", present
       "monitoring.coreos.com/v1/PrometheusRule",
       "monitoring.coreos.com/v1/Prometheus",
       "monitoring.coreos.com/v1/Alertmanager",
+      "monitoring.coreos.com/v1alpha1/AlertmanagerConfig",
       "autoscaling.k8s.io/v1/VerticalPodAutoscaler",
       "networking.istio.io/v1beta1/Gateway",
       "networking.istio.io/v1beta1/VirtualService",

@@ -68,8 +68,8 @@ describe("the description language cannot drift from its checks", () => {
     const { status, output } = typecheckWith([
       {
         file: "schema.ts",
-        from: "  interval: optional(duration),\n});\nconst accessRule",
-        to: "  interval: optional(duration),\n  scheme: optional(str()),\n});\nconst accessRule",
+        from: "  requests: optional(requestMetrics),\n});",
+        to: "  requests: optional(requestMetrics),\n  scheme: optional(str()),\n});",
       },
     ]);
     expect(status).not.toBe(0);

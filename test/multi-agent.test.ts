@@ -169,22 +169,28 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
     it(`${region}: NGINX ingress routes multi-agent.<domain> to the frontend (and /api to the gateway), api.multi-agent.<domain> to the gateway`, () => {
       const web = get(id, "Ingress", "multi-agent");
       expect(web.spec.ingressClassName).toBe("nginx");
+      const paths = [
+        { path: "/api", pathType: "Prefix", backend: { service: { name: "gateway", port: { name: "http" } } } },
+        { path: "/", pathType: "Prefix", backend: { service: { name: "frontend", port: { name: "http" } } } },
+      ];
+      // The region's name, and the global name routed to the nearest healthy region.
       expect(web.spec.rules).toEqual([
-        {
-          host: `multi-agent.${DOMAIN[region]}`,
-          http: {
-            paths: [
-              { path: "/api", pathType: "Prefix", backend: { service: { name: "gateway", port: { name: "http" } } } },
-              { path: "/", pathType: "Prefix", backend: { service: { name: "frontend", port: { name: "http" } } } },
-            ],
-          },
-        },
+        { host: `multi-agent.${DOMAIN[region]}`, http: { paths } },
+        { host: "multi-agent.example.com", http: { paths } },
       ]);
       const api = get(id, "Ingress", "multi-agent-api");
       expect(api.spec.rules[0].host).toBe(`api.multi-agent.${DOMAIN[region]}`);
       expect(api.spec.tls).toEqual([
-        { hosts: [`api.multi-agent.${DOMAIN[region]}`], secretName: "multi-agent-api-tls" },
+        {
+          hosts: [`api.multi-agent.${DOMAIN[region]}`, "api.multi-agent.example.com"],
+          secretName: "multi-agent-api-tls",
+        },
       ]);
+      expect(api.metadata.annotations).toMatchObject({
+        "external-dns.alpha.kubernetes.io/set-identifier": region,
+        "external-dns.alpha.kubernetes.io/aws-region": region,
+        "external-dns.alpha.kubernetes.io/aws-evaluate-target-health": "true",
+      });
     });
 
     it(`${region}: secrets JWT, DB, OpenAI and Anthropic are ExternalSecrets; no value is rendered`, () => {

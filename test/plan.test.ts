@@ -28,7 +28,7 @@ describe("manifold plan", () => {
     expect(at("Deployment               ossa-orchestration")).toBeLessThan(at("Deployment               ossa-gateway"));
     expect(at("HorizontalPodAutoscaler  ossa-gateway")).toBeLessThan(at("Ingress                  ossa-gateway"));
     expect(at("phase PostSync")).toBeLessThan(at("phase SyncFail"));
-    expect(out).toContain("-> waits until Healthy: ExternalSecret/ossa-api");
+    expect(out).toMatch(/-> waits until Healthy: (ExternalSecret\/[a-z-]+, )*ExternalSecret\/ossa-api/);
     expect(out).toContain("-> runs only when the sync fails");
     expect(out).toContain("Hazards: none.");
   });

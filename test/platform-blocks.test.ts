@@ -164,7 +164,7 @@ describe("platform building blocks", () => {
     expect(pod.volumes).toContainEqual({ name: "files-etc-app-conf-d", configMap: { name: "api-etc-app-conf-d" } });
   });
 
-  it("alerts and recording rules render as one PrometheusRule, labelled with severity and region", async () => {
+  it("alerts and recording rules render as one PrometheusRule, labelled with what Alertmanager routes on", async () => {
     const result = await compilePlatforms([
       demo({
         recordingRules: { slo: [{ record: "demo:up", expr: "avg(up)" }] },
@@ -183,7 +183,14 @@ describe("platform building blocks", () => {
             alert: "DemoDown",
             expr: "demo:up < 1",
             for: "5m",
-            labels: { severity: "critical", environment: "staging", region: "us-east-1" },
+            labels: {
+              severity: "critical",
+              platform: "demo",
+              namespace: "demo",
+              environment: "staging",
+              region: "us-east-1",
+              scope: "symptom",
+            },
             annotations: { summary: "down" },
           },
         ],

@@ -273,7 +273,7 @@ describe("platform ingresses", () => {
     edge: { rules, ...extra },
   });
 
-  it("route several hosts and paths under the region's domain, with one cert-manager certificate", async () => {
+  it("route several hosts and paths under the region's domain and the global one, with one cert-manager certificate", async () => {
     const result = await compilePlatforms([
       demo(
         { api: api(), web: api({ image: "docker.io/demo/web:1.0.0", ports: { web: 3000 } }) },
@@ -292,8 +292,17 @@ describe("platform ingresses", () => {
     const [object] = objectsOf(result, id, "Ingress");
     expect(object.metadata.name).toBe("edge");
     expect(object.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-staging");
+    // Production serves every host under its region's name and its global name (a latency record per region).
     expect(object.spec.tls).toEqual([
-      { hosts: ["demo.us-east-1.example.com", "api.demo.us-east-1.example.com"], secretName: "edge-tls" },
+      {
+        hosts: [
+          "demo.us-east-1.example.com",
+          "demo.example.com",
+          "api.demo.us-east-1.example.com",
+          "api.demo.example.com",
+        ],
+        secretName: "edge-tls",
+      },
     ]);
     expect(
       object.spec.rules[0].http.paths.map((p: Parsed) => [p.path, p.backend.service.name, p.backend.service.port.name]),

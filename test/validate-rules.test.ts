@@ -160,6 +160,7 @@ describe("validation rules", () => {
       expect: [
         "error names Service/demo.api /metadata/name: \"demo.api\" is not a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)",
         'error backends Ingress/demo-api /spec/rules/0/http/paths/0/backend/service/name: routes to Service "demo-api", which this Application does not render',
+        'error backends Ingress/demo-api /spec/rules/1/http/paths/0/backend/service/name: routes to Service "demo-api", which this Application does not render',
         'error url-references ConfigMap/demo-config /data/API_URL: points at http://demo-api:8080, but this Application renders no Service "demo-api"',
       ],
     },

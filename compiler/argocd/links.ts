@@ -18,7 +18,10 @@ interface IngressRule {
   http?: { paths?: { path?: string }[] };
 }
 
-/** The https URLs of a target's Ingress hosts, keyed by link title (the host's first label). */
+/**
+ * The https URLs of a target's Ingress hosts, keyed by link title (the host's first label). A host's region name
+ * comes before its global name (global-dns.ts), and the region name is the one linked: it is templated per cluster.
+ */
 export function ingressLinks(t: CompiledTarget): Map<string, string> {
   const links = new Map<string, string>();
   for (const { object } of t.objects) {
@@ -26,7 +29,8 @@ export function ingressLinks(t: CompiledTarget): Map<string, string> {
     for (const rule of (object.spec as { rules?: IngressRule[] } | undefined)?.rules ?? []) {
       if (!rule.host) continue;
       const path = rule.http?.paths?.[0]?.path ?? "/";
-      links.set(rule.host.split(".")[0], `https://${rule.host}${path}`);
+      const title = rule.host.split(".")[0];
+      if (!links.has(title)) links.set(title, `https://${rule.host}${path}`);
     }
   }
   return links;

@@ -10,11 +10,11 @@ import { DEFAULT_ISSUER } from "./ingress.ts";
 import { platformLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 
-/** The Certificate that fills the Gateway's TLS Secret for `host`, in the gateway deployment's namespace. */
+/** The Certificate that fills the Gateway's TLS Secret for its `hosts`, in the gateway deployment's namespace. */
 export function gatewayCertificate(
   target: ResolvedTarget,
   credentialName: string,
-  host: string,
+  hosts: string[],
   namespace: string,
 ): RenderedObject {
   return {
@@ -24,7 +24,7 @@ export function gatewayCertificate(
         metadata: { name: credentialName, namespace, labels: platformLabels(target, "mesh") },
         spec: {
           secretName: credentialName,
-          dnsNames: [host],
+          dnsNames: hosts,
           issuerRef: { kind: "ClusterIssuer", name: DEFAULT_ISSUER, group: "cert-manager.io" },
         },
       }),

@@ -20,6 +20,7 @@ import { buildVerticalScaling } from "./vpa.ts";
 import { buildStorageClasses, buildVolumes } from "./storage.ts";
 import { buildMesh } from "./mesh.ts";
 import { buildAlertRules } from "./alerts.ts";
+import { buildAlertRouting } from "./alert-routing.ts";
 import { buildPrometheusStack } from "./prometheus-stack.ts";
 import { buildTracing } from "./tracing.ts";
 import { buildVolumeSnapshots } from "./velero.ts";
@@ -75,6 +76,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
       ...buildMesh(target),
       ...buildPrometheusStack(target),
       ...buildAlertRules(target),
+      ...buildAlertRouting(target),
       ...buildTracing(target),
       ...buildVolumeSnapshots(target),
     );

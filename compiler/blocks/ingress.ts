@@ -6,7 +6,7 @@
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { publicHost } from "./hosts.ts";
+import { hostsOf, latencyRouting } from "./global-dns.ts";
 import { objectName, platformLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
@@ -39,9 +39,8 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
     .sort()
     .map((name) => {
       const spec = target.ingresses![name];
-      const rules = spec.rules.map((rule, r) => ({
-        host: publicHost(target, rule.host),
-        http: {
+      const rules = spec.rules.flatMap((rule, r) => {
+        const http = {
           paths: rule.paths.map((p, i) => {
             const field = `ingresses.${name}.rules[${r}].paths[${i}]`;
             const c = target.components[p.component];
@@ -69,8 +68,9 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
               backend: { service: { name: objectName(target, p.component), port: { name: port } } },
             };
           }),
-        },
-      }));
+        };
+        return hostsOf(target, rule.host).map((host) => ({ host, http }));
+      });
       const ingress = new Ingress({
         metadata: {
           name,
@@ -80,6 +80,7 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
             ...(spec.annotations ?? {}),
             "cert-manager.io/cluster-issuer": spec.issuer ?? DEFAULT_ISSUER,
             "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+            ...latencyRouting(target),
           },
         },
         spec: {

@@ -25,6 +25,7 @@ import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
+import { hostsOf, latencyRouting } from "./global-dns.ts";
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 
 /** One rule of an Istio AuthorizationPolicy as Manifold writes it: who may call, on which ports. */
@@ -58,9 +59,9 @@ export function principal(mesh: Mesh, namespace: string, serviceAccount: string)
   return `${mesh.trustDomain ?? "cluster.local"}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
-/** The gateway's public host in this target's region. */
-export function gatewayHost(target: ResolvedTarget): string | undefined {
-  return target.mesh?.gateway ? `${target.mesh.gateway.host}.${target.cluster.ingressDomain}` : undefined;
+/** The Gateway's hosts: the region's name and, where the environment has a global domain, the global name. */
+export function gatewayHosts(target: ResolvedTarget): string[] {
+  return target.mesh?.gateway ? hostsOf(target, target.mesh.gateway.host) : [];
 }
 
 function checkComponent(target: ResolvedTarget, key: string, field: string): void {
@@ -227,6 +228,11 @@ function meshMeta(target: ResolvedTarget): (name: string, role: string) => IObje
   });
 }
 
+/** Metadata with more annotations. */
+function withAnnotations(meta: IObjectMeta, annotations: Record<string, string>): IObjectMeta {
+  return { ...meta, annotations: { ...meta.annotations, ...annotations } };
+}
+
 function edge(object: unknown, component?: string): RenderedObject {
   return { object: plain(object), component, band: "edge" };
 }
@@ -270,20 +276,20 @@ function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject
 /** The platform's Istio Gateway and the VirtualService that routes its paths to components. */
 function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gateway"]>): RenderedObject[] {
   const meta = meshMeta(target);
-  const host = gatewayHost(target)!;
+  const hosts = gatewayHosts(target);
   const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
   const gatewayObject = edge(
     new Gateway({
-      metadata: meta(gatewayName, "mesh"),
+      metadata: withAnnotations(meta(gatewayName, "mesh"), latencyRouting(target)),
       spec: {
         selector: INGRESS_GATEWAY_SELECTOR,
         servers: [
           {
             port: { number: 443, name: "https", protocol: "HTTPS" },
-            hosts: [host],
+            hosts,
             tls: { mode: "SIMPLE", credentialName: gateway.credentialName, minProtocolVersion: "TLSV1_2" },
           },
-          { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [host], tls: { httpsRedirect: true } },
+          { port: { number: 80, name: "http", protocol: "HTTP" }, hosts, tls: { httpsRedirect: true } },
         ],
       },
     }),
@@ -293,7 +299,7 @@ function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gatew
     new VirtualService({
       metadata: meta(gatewayName, "mesh"),
       spec: {
-        hosts: [host],
+        hosts,
         gateways: [gatewayName],
         http: gateway.routes.map((r) => ({
           name: r.component,
@@ -318,7 +324,7 @@ function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gatew
       },
     }),
   );
-  return [gatewayObject, gatewayCertificate(target, gateway.credentialName, host, ISTIO_NAMESPACE), virtualService];
+  return [gatewayObject, gatewayCertificate(target, gateway.credentialName, hosts, ISTIO_NAMESPACE), virtualService];
 }
 
 /** One DestinationRule per component with circuit breaking: connection pool, outlier detection, mutual TLS. */

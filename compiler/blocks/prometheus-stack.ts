@@ -298,6 +298,9 @@ function alertmanager(target: ResolvedTarget, a: Stack["alertmanager"], am: stri
       resources: canonicalResources(a.resources),
       securityContext: POD_SECURITY,
       storage: claim(a.storage, a.storageClass),
+      // The platform's AlertmanagerConfig (alert-routing.ts) in this namespace, matching this namespace's alerts.
+      alertmanagerConfigSelector: { matchLabels: { "app.kubernetes.io/part-of": target.platform } },
+      alertmanagerConfigMatcherStrategy: { type: "OnNamespace" },
       // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
       podMetadata: {
         labels: selectorLabels(target, am),

@@ -16,6 +16,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
+import { receiverSecretRefs } from "./alert-routing.ts";
 
 export interface ExternalSecret extends KubeObject {
   apiVersion: "external-secrets.io/v1";
@@ -47,6 +48,7 @@ export function secretRefs(target: ResolvedTarget): SecretRef[] {
       refs.push({ kind: "secret", name: target.objectStore.credentials, key });
   for (const hook of Object.values(target.hooks))
     for (const v of Object.values(hook.env)) if (isSecretRef(v)) refs.push(v);
+  refs.push(...receiverSecretRefs(target));
   return refs;
 }
 

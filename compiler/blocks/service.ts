@@ -10,6 +10,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IIoK8sApiAutoscalingV2MetricSpec as MetricSpec } from "kubernetes-models/autoscaling/v2";
 import type { ServiceComponent } from "../describe/types.ts";
+import { hostsOf, latencyRouting } from "./global-dns.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
@@ -193,8 +194,11 @@ function serviceIngress(
   expose: NonNullable<ServiceComponent["expose"]>,
 ): Ingress {
   const name = objectName(target, key);
-  const host = `${expose.host}.${target.cluster.ingressDomain}`;
+  const hosts = hostsOf(target, expose.host);
   const port = expose.port ?? Object.keys(c.ports)[0];
+  const paths = [
+    { path: expose.path ?? "/", pathType: "Prefix" as const, backend: { service: { name, port: { name: port } } } },
+  ];
   return new Ingress({
     metadata: {
       name,
@@ -203,25 +207,13 @@ function serviceIngress(
       annotations: {
         "cert-manager.io/cluster-issuer": "letsencrypt-prod",
         "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+        ...latencyRouting(target),
       },
     },
     spec: {
       ingressClassName: "nginx",
-      tls: [{ hosts: [host], secretName: `${name}-tls` }],
-      rules: [
-        {
-          host,
-          http: {
-            paths: [
-              {
-                path: expose.path ?? "/",
-                pathType: "Prefix",
-                backend: { service: { name, port: { name: port } } },
-              },
-            ],
-          },
-        },
-      ],
+      tls: [{ hosts, secretName: `${name}-tls` }],
+      rules: hosts.map((host) => ({ host, http: { paths } })),
     },
   });
 }

@@ -95,6 +95,18 @@ export function int(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER
   });
 }
 
+/** A finite number within bounds, ends excluded when `open` (a share strictly between 0 and 1, say). */
+export function num(min: number, max: number, open = false): Shape<number> {
+  return shape((v, path, problems) => {
+    const inside = typeof v === "number" && Number.isFinite(v) && (open ? v > min && v < max : v >= min && v <= max);
+    if (!inside)
+      problems.push({
+        path,
+        message: `must be a number ${open ? "strictly " : ""}from ${min} to ${max} (got ${describe(v)})`,
+      });
+  });
+}
+
 /** A TCP/UDP port number. */
 export const port: Shape<number> = int(1, 65535);
 

@@ -11,6 +11,7 @@ import {
   either,
   int,
   list,
+  num,
   object,
   omit,
   oneOf,
@@ -38,7 +39,10 @@ import type {
   ClusterSecretStoreSpec,
   ClusterStorageClass,
   IgnoredDifference,
+  AlertingDescription,
   AlertRule,
+  AlertThresholds,
+  AlertTuning,
   ArgoCdDescription,
   Autoscale,
   CircuitBreaking,
@@ -65,6 +69,8 @@ import type {
   Probes,
   PrometheusStack,
   RecordingRule,
+  RequestMetrics,
+  SloDescription,
   RegionDescription,
   ResourceAmounts,
   Resources,
@@ -177,11 +183,34 @@ const image = str(
 );
 
 const duration = str(/^(\d+(ms|s|m|h))+$/, "a duration such as 15s or 1m");
+const metricName = str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name");
+const requestMetrics = object<RequestMetrics>({
+  counter: metricName,
+  errors: str(/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"$/, 'a label matcher such as status=~"5.."'),
+  histogram: optional(metricName),
+});
 const metrics = object<Metrics>({
   port: optional(str()),
   path: optional(str(/^\//, "a path starting with '/'")),
   interval: optional(duration),
+  requests: optional(requestMetrics),
 });
+const alertThresholds = partial<AlertThresholds>({
+  errorRatio: num(0, 1, true),
+  latencySeconds: num(0, 3600, true),
+  saturation: num(0, 1, true),
+  replicationLagSeconds: num(0, 86400, true),
+  backupAgeHours: num(0, 8760, true),
+  diskFullHours: num(0, 8760, true),
+  consumerPending: int(1),
+  restarts: int(1),
+});
+const alertNameShape = str(/^[A-Za-z_][A-Za-z0-9_]*$/, "an alert name (letters, digits, '_')");
+const alertTuningFields = {
+  thresholds: optional(object<Partial<AlertThresholds>>(alertThresholds)),
+  off: optional(list(alertNameShape, { min: 1 })),
+};
+const alertTuning = object<AlertTuning>(alertTuningFields);
 const accessRule = object<AccessRule>({
   apiGroups: list(str()),
   resources: list(str(), { min: 1 }),
@@ -339,6 +368,7 @@ export const layerShape = object<LayerOverride>({
       }),
     ),
   ),
+  alerting: optional(alertTuning),
 });
 
 const patchRule = object<PatchRule>({
@@ -406,14 +436,14 @@ const mesh = object<Mesh>({
   authorization: optional(bool),
   trustDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
 });
-const alertName = str(/^[A-Za-z_][A-Za-z0-9_]*$/, "an alert name (letters, digits, '_')");
 const alertRule = object<AlertRule>({
-  alert: alertName,
+  alert: alertNameShape,
   expr: str(/\S/, "a PromQL expression"),
   for: optional(duration),
   severity: oneOf("critical", "warning", "info"),
   summary: str(),
   description: optional(str()),
+  runbook: optional(str(/^https:\/\/\S+$/, "an https:// URL")),
 });
 const recordingRule = object<RecordingRule>({
   record: str(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a metric name"),
@@ -437,6 +467,53 @@ const prometheusStack = object<PrometheusStack>({
     resources,
   }),
   queriedBy: optional(list(str())),
+});
+const email = str(/^[^\s@]+@[^\s@]+$/, "an email address");
+const alerting = object<AlertingDescription>({
+  ...alertTuningFields,
+  receivers: refine(
+    object<AlertingDescription["receivers"]>({
+      email: optional(
+        object({
+          to: email,
+          from: email,
+          smarthost: str(/^[a-z0-9.-]+:\d+$/, "a host:port such as smtp.example.com:587"),
+          username: str(/\S/, "an SMTP user name"),
+          password: secretRef,
+        }),
+      ),
+      slack: optional(object({ channel: str(/^#[-_a-z0-9]+$/, "a channel such as #alerts"), webhook: secretRef })),
+      pagerduty: optional(object({ routingKey: secretRef })),
+    }),
+    (r) =>
+      r.email || r.slack ? undefined : "must name an email or a Slack receiver (warning and info alerts go there)",
+  ),
+  runbooks: str(/^https:\/\/\S+[^/]$/, "an https:// URL without a trailing '/'"),
+  grouping: optional(
+    object({
+      by: optional(list(str(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name"), { min: 1 })),
+      wait: optional(duration),
+      interval: optional(duration),
+    }),
+  ),
+  repeat: optional(record(duration, oneOf("critical", "warning", "info"))),
+});
+const slo = object<SloDescription>({
+  objective: num(0, 100, true),
+  windowDays: optional(int(1, 365)),
+  events: either((v) =>
+    typeof v === "object" && v !== null && (v as { type?: unknown }).type === "probes"
+      ? object<Extract<SloDescription["events"], { type: "probes" }>>({
+          type: oneOf("probes"),
+          success: str(/\S/, "a PromQL selector"),
+        })
+      : object<Extract<SloDescription["events"], { type: "requests" }>>({
+          type: oneOf("requests"),
+          total: str(/\S/, "a PromQL selector"),
+          good: str(/\S/, "a PromQL selector"),
+        }),
+  ),
+  summary: str(/\S/, "a one-line summary"),
 });
 
 /** Shape of a platform description. */
@@ -489,6 +566,8 @@ export const platformShape = object<PlatformDescription>({
   alerts: optional(record(list(alertRule, { min: 1 }), dnsLabel)),
   recordingRules: optional(record(list(recordingRule, { min: 1 }), dnsLabel)),
   prometheusStack: optional(prometheusStack),
+  alerting: optional(alerting),
+  slos: optional(record(slo, dnsLabel)),
   tracing: optional(object({ collector: str(), ports: list(str(), { min: 1 }) })),
 });
 
@@ -505,19 +584,21 @@ export const environmentShape = object<EnvironmentDescription>({
     registries: optional(
       list(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, "a registry host such as docker.io"), { min: 1 }),
     ),
+    paging: optional(bool),
   }),
   overrides: optional(layerShape),
+  globalDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
 });
 
 const argocdVersion = str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"');
-const metricName = str(/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/, "a metric name");
+const servedMetricName = str(/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/, "a metric name");
 const capabilities = object<ClusterCapabilities>({
   kubernetesVersion: str(/^1\.(0|[1-9]\d*)$/, 'a Kubernetes version as major.minor, such as "1.33"'),
   argocdVersion,
   cni: object({ name: str(/^[-a-z0-9]+$/, "a CNI plugin name such as cilium"), networkPolicy: bool }),
   provided: list(oneOf(...CAPABILITY_NAMES)),
-  customMetrics: optional(list(metricName)),
-  externalMetrics: optional(list(metricName)),
+  customMetrics: optional(list(servedMetricName)),
+  externalMetrics: optional(list(servedMetricName)),
 });
 
 const cluster = object<ClusterDescription>({
@@ -644,8 +725,8 @@ export const addonShape = refine(
     capabilities: optional(
       object<AddonCapabilities>({
         provided: list(oneOf(...CAPABILITY_NAMES)),
-        customMetrics: optional(list(metricName)),
-        externalMetrics: optional(list(metricName)),
+        customMetrics: optional(list(servedMetricName)),
+        externalMetrics: optional(list(servedMetricName)),
       }),
     ),
     dependsOn: optional(list(dnsLabel)),

@@ -117,6 +117,21 @@ export interface Metrics {
   path?: string;
   /** Defaults to `30s`. */
   interval?: string;
+  /**
+   * The request counter and latency histogram the service exports on that endpoint, for its error-rate and latency
+   * alerts (`http_requests_total`, `status=~"5.."`, `http_request_duration_seconds`).
+   */
+  requests?: RequestMetrics;
+}
+
+/** A service's request metrics: a counter of requests, which of them failed, and a latency histogram. */
+export interface RequestMetrics {
+  /** The counter of requests, e.g. `http_requests_total`. */
+  counter: string;
+  /** The label matcher that selects failed requests, e.g. `status=~"5.."`. */
+  errors: string;
+  /** The latency histogram's base name (without `_bucket`), e.g. `http_request_duration_seconds`. */
+  histogram?: string;
 }
 
 /** A Kubernetes API verb an RBAC rule may grant. */
@@ -277,6 +292,8 @@ export interface LayerOverride {
   components?: Record<string, ComponentOverride>;
   /** Applied to one of the platform's standalone volumes by name (a smaller backup claim in dev, say). */
   volumes?: Record<string, Partial<VolumeSpec>>;
+  /** Thresholds of the generated alerts, and alerts turned off, in this layer. */
+  alerting?: AlertTuning;
 }
 
 /** One backend of an ingress rule: a path routed to a service component. */
@@ -369,6 +386,10 @@ export interface PlatformDescription {
   recordingRules?: Record<string, RecordingRule[]>;
   /** A Prometheus and Alertmanager of the platform's own, run by the prometheus-operator. */
   prometheusStack?: PrometheusStack;
+  /** Who hears about the platform's alerts (receivers and routes), and the thresholds of its generated alerts. */
+  alerting?: AlertingDescription;
+  /** Service-level objectives, by name: recording rules and multi-window, multi-burn-rate alerts. */
+  slos?: Record<string, SloDescription>;
   /** The component that receives traces: every pod may send spans to it on these port names. */
   tracing?: { collector: string; ports: string[] };
 }
@@ -449,9 +470,80 @@ export interface AlertRule {
   expr: string;
   /** How long the expression must hold, e.g. `5m`. */
   for?: string;
-  severity: "critical" | "warning" | "info";
+  severity: AlertSeverity;
   summary: string;
   description?: string;
+  /** The runbook's URL; `<alerting.runbooks>/<alert>` when omitted. */
+  runbook?: string;
+}
+
+/** How loud an alert is: critical pages (where the environment may page), warning goes to chat, info to email. */
+export type AlertSeverity = "critical" | "warning" | "info";
+
+/**
+ * The thresholds of the alerts Manifold generates from what each component is. The platform, and every layer
+ * (environment, region, target), may change any of them: dev need not alert at production's levels.
+ */
+export interface AlertThresholds {
+  /** Share of failed requests over 5 minutes above which a service alerts (0.05 = 5%). */
+  errorRatio: number;
+  /** p95 request latency, in seconds, above which a service alerts. */
+  latencySeconds: number;
+  /** Share of a container's CPU or memory limit above which it is saturated (0.9 = 90%). */
+  saturation: number;
+  /** Seconds a replica may lag its primary. */
+  replicationLagSeconds: number;
+  /** Hours since the last successful backup. */
+  backupAgeHours: number;
+  /** A volume alerts when, at its last 6 hours' rate, it fills within this many hours. */
+  diskFullHours: number;
+  /** Messages a NATS JetStream consumer may have pending. */
+  consumerPending: number;
+  /** Container restarts in 15 minutes that make a crash loop. */
+  restarts: number;
+}
+
+/** What a layer changes in the alerts: thresholds, and alerts (generated or declared) it turns off by name. */
+export interface AlertTuning {
+  thresholds?: Partial<AlertThresholds>;
+  off?: string[];
+}
+
+/** The receivers of a platform's alerts; each secret comes from the secret store through an ExternalSecret. */
+export interface AlertReceivers {
+  /** Email, for `info` alerts (and everything when there is no chat). */
+  email?: { to: string; from: string; smarthost: string; username: string; password: SecretRef };
+  /** A Slack channel, for `warning` and `critical` alerts. */
+  slack?: { channel: string; webhook: SecretRef };
+  /** A PagerDuty service (Events API v2 routing key), for `critical` alerts in environments that page. */
+  pagerduty?: { routingKey: SecretRef };
+}
+
+/**
+ * Who hears about a platform's alerts. Routes follow severity: critical pages (PagerDuty, only where the
+ * environment's policy says `paging: true`) and also goes to chat; warning goes to chat; info to email.
+ */
+export interface AlertingDescription extends AlertTuning {
+  receivers: AlertReceivers;
+  /** The base URL of the platform's runbooks; each alert links `<runbooks>/<alert name>` unless it names its own. */
+  runbooks: string;
+  /** Alertmanager grouping: labels, first wait and interval (defaults: alertname, component; 30s; 5m). */
+  grouping?: { by?: string[]; wait?: string; interval?: string };
+  /** How often a still-firing alert is sent again, by severity (defaults: critical 1h, warning 4h, info 24h). */
+  repeat?: Partial<Record<AlertSeverity, string>>;
+}
+
+/**
+ * A service-level objective as an error budget. Events are either requests (a counter of all requests and a
+ * selector of the good ones, e.g. from the gateway's metrics) or probes (a 0/1 gauge such as `probe_success`).
+ */
+export interface SloDescription {
+  /** The objective in percent, e.g. 99.97. */
+  objective: number;
+  /** The budget's window, in days (30 when omitted). */
+  windowDays?: number;
+  events: { type: "requests"; total: string; good: string } | { type: "probes"; success: string };
+  summary: string;
 }
 
 export interface RecordingRule {
@@ -527,6 +619,8 @@ export interface EnvironmentPolicy {
    * names its registry host either way.
    */
   registries?: string[];
+  /** Whether critical alerts page (PagerDuty) here; otherwise they go to chat. Off when omitted. */
+  paging?: boolean;
 }
 
 export type { PolicyLevel, PolicyRule } from "./policy.ts";
@@ -540,6 +634,11 @@ export interface EnvironmentDescription {
   policy: EnvironmentPolicy;
   /** Applied to every platform in this environment. */
   overrides?: LayerOverride;
+  /**
+   * The domain of the global hostnames: each public host prefix is also served as `<prefix>.<globalDomain>`, with a
+   * latency-based, health-evaluated DNS record per region (external-dns). Region hostnames stay.
+   */
+  globalDomain?: string;
 }
 
 export type RegionRole = "primary" | "secondary" | "tertiary";

@@ -19,6 +19,7 @@ import { buildVerticalScaling } from "../blocks/vpa.ts";
 import { buildStorageClasses, buildVolumes } from "../blocks/storage.ts";
 import { buildMesh } from "../blocks/mesh.ts";
 import { buildAlertRules } from "../blocks/alerts.ts";
+import { buildAlertRouting } from "../blocks/alert-routing.ts";
 import { buildPrometheusStack } from "../blocks/prometheus-stack.ts";
 import { buildTracing } from "../blocks/tracing.ts";
 import { buildVolumeSnapshots } from "../blocks/velero.ts";
@@ -68,6 +69,7 @@ const BUILDERS: Builder[] = [
   ["mesh", "compiler/blocks/mesh.ts", buildMesh],
   ["prometheus-stack", "compiler/blocks/prometheus-stack.ts", buildPrometheusStack],
   ["alerts", "compiler/blocks/alerts.ts", buildAlertRules],
+  ["alert-routing", "compiler/blocks/alert-routing.ts", buildAlertRouting],
   ["tracing", "compiler/blocks/tracing.ts", buildTracing],
   ["velero", "compiler/blocks/velero.ts", buildVolumeSnapshots],
 ];

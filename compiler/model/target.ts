@@ -65,6 +65,11 @@ export interface ResolvedTarget {
   alerts?: PlatformDescription["alerts"];
   recordingRules?: PlatformDescription["recordingRules"];
   prometheusStack?: PlatformDescription["prometheusStack"];
+  /** The environment's global domain: public hosts are also served under it, routed between regions by latency. */
+  globalDomain?: string;
+  /** Receivers and routes of the platform's alerts (thresholds and `off` as every layer left them). */
+  alerting?: PlatformDescription["alerting"];
+  slos?: PlatformDescription["slos"];
   tracing?: PlatformDescription["tracing"];
   /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
   provenance: Record<string, Provenance>;

@@ -30,6 +30,7 @@ import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.co
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
+import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig";
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
@@ -102,6 +103,7 @@ export const MODELS: Record<string, ModelClass> = {
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
   "monitoring.coreos.com/v1/Prometheus": withEmbeddedClaimFix(Prometheus),
   "monitoring.coreos.com/v1/Alertmanager": withEmbeddedClaimFix(Alertmanager),
+  "monitoring.coreos.com/v1alpha1/AlertmanagerConfig": AlertmanagerConfig,
   "networking.istio.io/v1beta1/Gateway": Gateway,
   "networking.istio.io/v1beta1/VirtualService": VirtualService,
   "networking.istio.io/v1beta1/DestinationRule": DestinationRule,

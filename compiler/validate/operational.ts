@@ -6,6 +6,9 @@
 import type { Rule } from "./context.ts";
 import { clusterCapabilitiesRule } from "./rules/cluster-capabilities.ts";
 import { clusterLayerKindsRule } from "./rules/cluster-layer-kinds.ts";
+import { alertRoutesRule } from "./rules/alert-routes.ts";
+import { noPagingRule } from "./rules/no-paging.ts";
+import { receiverSecretsRule } from "./rules/receiver-secrets.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
@@ -27,6 +30,9 @@ import { backupSchedulesRule } from "./rules/backup-schedules.ts";
 export const OPERATIONAL_RULES: Rule[] = [
   peerReadinessRule,
   monitoringRulesRule,
+  alertRoutesRule,
+  receiverSecretsRule,
+  noPagingRule,
   providerLimitsRule,
   tlsProvenanceRule,
   policyWavesRule,

@@ -2,6 +2,7 @@ import type { RenderedObject } from "../../model/object.ts";
 import type { Rule } from "../context.ts";
 import { describeSyntaxError, readPromql, withoutGrafanaVariables } from "../promql.ts";
 import { obj, objects, str } from "../../kube/loose.ts";
+import { exporterOf, exportersOf } from "../../blocks/exporters.ts";
 
 interface RuleGroup {
   name?: string;
@@ -31,12 +32,16 @@ function dashboardQueries(node: unknown, pointer = ""): { expr: string; pointer:
 /**
  * Monitoring rules that load: a PrometheusRule's group names are unique (Prometheus and the operator's webhook
  * refuse duplicates), every expression parses with Prometheus's PromQL grammar, and every recording rule an
- * alert reads (a `level:metric:operation` name) is recorded in this target. Grafana dashboard queries must parse too.
+ * alert reads (a `level:metric:operation` name) is recorded in this target. Grafana dashboard queries (any ConfigMap
+ * `.json` file) must parse too.
+ * Best effort, as a warning: every other metric a rule reads is one some exporter of the platform provides
+ * (blocks/exporters.ts), so an alert does not wait for ever on a series nothing scrapes.
  */
 export const monitoringRulesRule: Rule = {
   name: "monitoring-rules",
   description: "PrometheusRule groups are unique, expressions parse as PromQL, alerts read recorded series",
   check(ctx, report) {
+    const exporters = exportersOf(ctx.target);
     const recorded = new Set(
       ctx.objects.flatMap((o) => groupsOf(o).flatMap((g) => g.rules.map((r) => r.record))).filter(Boolean),
     );
@@ -61,6 +66,14 @@ export const monitoringRulesRule: Rule = {
             });
             return;
           }
+          for (const m of reading.metrics)
+            if (!m.includes(":") && !exporterOf(exporters, m))
+              report(o, {
+                pointer,
+                severity: "warning",
+                message: `${r.record ?? r.alert} reads ${m}, which no exporter of this platform provides (${exporters.map((e) => e.name).join(", ")})`,
+                fix: "scrape an exporter that provides it, declare it in the service's metrics.requests, or correct the name",
+              });
           if (r.alert === undefined) return;
           for (const m of reading.metrics)
             if (m.includes(":") && !recorded.has(m))
@@ -71,7 +84,8 @@ export const monitoringRulesRule: Rule = {
               });
         });
       });
-      if (o.object.kind === "ConfigMap" && o.object.metadata.labels?.grafana_dashboard) {
+      // Dashboards for the cluster's Grafana (labelled ConfigMaps) and for a platform's own (its files ConfigMaps).
+      if (o.object.kind === "ConfigMap") {
         for (const [key, text] of Object.entries(obj(o.object.data))) {
           if (!key.endsWith(".json") || typeof text !== "string") continue;
           let dashboard: unknown;

@@ -1,0 +1,59 @@
+/**
+ * The metric exporters a target's fleet runs, and the metric names each provides: Prometheus itself (`up`),
+ * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
+ * for PostgreSQL, the Redis exporter sidecar, the NATS exporter, Qdrant's and Neo4j's own endpoints, Istio's
+ * sidecars, and the request metrics a service declares. Alerts are written against these names, and the
+ * monitoring-rules validation warns about a name none of them provides.
+ */
+import type { Component } from "../describe/types.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+
+/** One exporter: its name and the metric names (exact) or prefixes (ending in `_`) it provides. */
+export interface Exporter {
+  name: string;
+  provides: string[];
+}
+
+/** Exporters every cluster runs (the cluster layer installs kube-state-metrics; the kubelet serves cAdvisor). */
+const CLUSTER: Exporter[] = [
+  { name: "prometheus", provides: ["up", "scrape_"] },
+  { name: "kube-state-metrics", provides: ["kube_"] },
+  { name: "kubelet", provides: ["kubelet_volume_stats_", "container_"] },
+];
+
+/** The exporter of each store engine, by engine. */
+const ENGINE_EXPORTERS: Record<string, Exporter> = {
+  postgres: { name: "cloudnative-pg", provides: ["cnpg_"] },
+  redis: { name: "redis-exporter", provides: ["redis_"] },
+  nats: { name: "nats-exporter", provides: ["gnatsd_", "nats_", "jetstream_"] },
+  qdrant: {
+    name: "qdrant",
+    provides: ["app_info", "app_status_", "collections_", "rest_responses_", "grpc_responses_", "cluster_", "memory_"],
+  },
+  neo4j: { name: "neo4j", provides: ["neo4j_"] },
+};
+
+/** A service's declared request metrics, as an exporter named after the component. */
+function serviceExporter(key: string, c: Component): Exporter[] {
+  const r = c.metrics?.requests;
+  if (c.type !== "service" || !r) return [];
+  return [{ name: key, provides: [r.counter, ...(r.histogram ? [r.histogram + "_"] : [])] }];
+}
+
+/** Every exporter the target's fleet runs. */
+export function exportersOf(target: ResolvedTarget): Exporter[] {
+  const out = [...CLUSTER];
+  if (target.mesh) out.push({ name: "istio", provides: ["istio_", "envoy_"] });
+  const engines = new Set<string>();
+  for (const [key, c] of Object.entries(target.components)) {
+    if (c.type === "store") engines.add(c.engine);
+    out.push(...serviceExporter(key, c));
+  }
+  for (const e of [...engines].sort()) out.push(ENGINE_EXPORTERS[e]);
+  return out;
+}
+
+/** The exporter that provides `metric`, if any does. */
+export function exporterOf(exporters: Exporter[], metric: string): Exporter | undefined {
+  return exporters.find((e) => e.provides.some((p) => (p.endsWith("_") ? metric.startsWith(p) : metric === p)));
+}
