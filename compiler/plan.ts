@@ -10,6 +10,7 @@ import { waveGroups } from "./sync/waves.ts";
 import { findHazards, type Hazard } from "./sync/hazards.ts";
 import { latePolicyHazards } from "./sync/policy-hazards.ts";
 import { workloadDependencies } from "./graph/sync-graph.ts";
+import { judgePath, trafficPaths, type PathCheck } from "./graph/traffic.ts";
 
 const BAND_LABELS: Record<string, string> = {
   foundation: "namespace, policies, RBAC, config and secrets",
@@ -54,6 +55,18 @@ export interface Plan {
   steps: PlanStep[];
   /** Ordering hazards found by simulating the sync. */
   hazards: Hazard[];
+  /** Every connection the description implies, allowed or denied, and what decided each check. */
+  reachability: PlanPath[];
+}
+
+/** One connection of `manifold plan`: its ends, port, what implies it, and each check with what decided it. */
+export interface PlanPath {
+  from: string;
+  to: string;
+  port: string;
+  via: string[];
+  allowed: boolean;
+  checks: PathCheck[];
 }
 
 /** Builds the run-book of one target's sync. */
@@ -93,12 +106,24 @@ export function planTarget(t: CompiledTarget): Plan {
     ),
     ...latePolicyHazards(t.objects.map((o) => o.object)),
   ];
+  const reachability = trafficPaths(t.target, t.objects).map((p): PlanPath => {
+    const v = judgePath(t.objects, p);
+    return {
+      from: p.client.endpoint.name,
+      to: p.server.endpoint.name,
+      port: `${p.port.port}/${p.port.protocol}`,
+      via: p.via,
+      allowed: v.allowed,
+      checks: v.checks,
+    };
+  });
   return {
     target: t.target.id,
     cluster: { name: t.target.cluster.name, server: t.target.cluster.server },
     namespace: t.target.namespace,
     steps,
     hazards,
+    reachability,
   };
 }
 
@@ -129,5 +154,17 @@ export function formatPlan(plan: Plan): string {
     lines.push(`Hazards (${plan.hazards.length}):`);
     for (const h of plan.hazards) lines.push(`  ${h.severity} ${h.rule}: ${h.object} ${h.message}`);
   }
+  lines.push("", ...formatReachability(plan.reachability));
   return lines.join("\n") + "\n";
+}
+
+/** The reachability section of a plan: each connection, allowed or denied, and by what. */
+function formatReachability(paths: PlanPath[]): string[] {
+  const denied = paths.filter((p) => !p.allowed).length;
+  const lines = [`Reachability (${paths.length} connections, ${denied} denied):`];
+  for (const p of paths) {
+    lines.push(`  ${p.allowed ? "allowed" : "DENIED "} ${p.from} -> ${p.to} port ${p.port} (${p.via.join(", ")})`);
+    for (const c of p.checks) lines.push(`      ${c.allowed ? "ok  " : "DENY"} ${c.check}: ${c.by}`);
+  }
+  return lines;
 }

@@ -146,6 +146,8 @@ interface Placement {
   region: Loaded<RegionDescription>;
   /** The environment's primary region. */
   primary: RegionDescription;
+  /** The environment's other regions. */
+  peers: RegionDescription[];
 }
 
 /** Every placement the environments declare and the filter selects, in platform, environment, region order. */
@@ -162,7 +164,8 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
       const primary = regions.get(primaryName)!.value;
       for (const regionName of env.regions) {
         if (filter.region && filter.region !== regionName) continue;
-        out.push({ platform, environment, region: regions.get(regionName)!, primary });
+        const peers = env.regions.filter((r) => r !== regionName).map((r) => regions.get(r)!.value);
+        out.push({ platform, environment, region: regions.get(regionName)!, primary, peers });
       }
     }
   }
@@ -170,7 +173,7 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
 }
 
 /** The target before any layer: the platform's own fields, placed in its environment and region. */
-function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Placement): ResolvedTarget {
+function unlayeredTarget({ platform: p, environment: e, region: r, primary, peers }: Placement): ResolvedTarget {
   const [platform, env, region] = [p.value, e.value, r.value];
   return {
     id: `${platform.name}/${env.name}/${region.name}`,
@@ -183,6 +186,7 @@ function unlayeredTarget({ platform: p, environment: e, region: r, primary }: Pl
     description: platform.description,
     cluster: region.clusters[env.name],
     primary: { region: primary.name, cluster: primary.clusters[env.name] },
+    peers: peers.map((x) => ({ region: x.name, role: x.role, cluster: x.clusters[env.name] })),
     secretStore: region.secretStore,
     policy: { ...env.policy },
     config: {},

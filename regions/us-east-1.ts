@@ -1,7 +1,8 @@
 import { region } from "../compiler/index.ts";
 
 // The secondary region: read replicas that follow us-west-2; rolls out before the primary.
-// Cluster endpoints are placeholders under example.com.
+// Cluster endpoints are placeholders under example.com; networks (the VPC ranges other regions see this cluster's
+// traffic from) are placeholders in 10.0.0.0/8: replace both with your own.
 export default region({
   name: "us-east-1",
   role: "secondary",
@@ -12,12 +13,14 @@ export default region({
       server: "https://staging.us-east-1.k8s.example.com",
       ingressDomain: "staging.us-east-1.example.com",
       serviceDomain: "staging.us-east-1.svc.example.internal",
+      networks: ["10.21.0.0/16"],
     },
     production: {
       name: "production-us-east-1",
       server: "https://production.us-east-1.k8s.example.com",
       ingressDomain: "us-east-1.example.com",
       serviceDomain: "production.us-east-1.svc.example.internal",
+      networks: ["10.31.0.0/16"],
     },
   },
   overrides: { config: { REGION: "us-east-1" } },

@@ -1,7 +1,8 @@
 import { region } from "../compiler/index.ts";
 
 // The primary region: it runs the writable databases; the other regions follow it.
-// Cluster endpoints are placeholders under example.com.
+// Cluster endpoints are placeholders under example.com; networks (the VPC ranges other regions see this cluster's
+// traffic from) are placeholders in 10.0.0.0/8: replace both with your own.
 export default region({
   name: "us-west-2",
   role: "primary",
@@ -12,18 +13,21 @@ export default region({
       server: "https://dev.us-west-2.k8s.example.com",
       ingressDomain: "dev.us-west-2.example.com",
       serviceDomain: "dev.us-west-2.svc.example.internal",
+      networks: ["10.10.0.0/16"],
     },
     staging: {
       name: "staging-us-west-2",
       server: "https://staging.us-west-2.k8s.example.com",
       ingressDomain: "staging.us-west-2.example.com",
       serviceDomain: "staging.us-west-2.svc.example.internal",
+      networks: ["10.20.0.0/16"],
     },
     production: {
       name: "production-us-west-2",
       server: "https://production.us-west-2.k8s.example.com",
       ingressDomain: "us-west-2.example.com",
       serviceDomain: "production.us-west-2.svc.example.internal",
+      networks: ["10.30.0.0/16"],
     },
   },
   overrides: { config: { REGION: "us-west-2" } },

@@ -534,6 +534,13 @@ export interface ClusterDescription {
   ingressDomain: string;
   /** Where other regions reach this cluster's services: `<service>.<namespace>.<serviceDomain>`. */
   serviceDomain: string;
+  /**
+   * The IPv4 ranges (CIDR) this cluster's pods and nodes send from, as other regions' clusters see them (the VPC's
+   * ranges). The primary region admits exactly these ranges to the stores that other regions replicate from or write
+   * to, and other regions' clients send to the primary's ranges: every region of an environment that runs a
+   * cross-region store needs them.
+   */
+  networks?: string[];
 }
 
 export interface RegionDescription {

@@ -36,6 +36,8 @@ export interface ResolvedTarget {
   cluster: ClusterDescription;
   /** The primary region of this environment, which runs the writable databases. */
   primary: { region: string; cluster: ClusterDescription };
+  /** Every other region of this environment with its role and cluster (the peers of cross-region traffic). */
+  peers: { region: string; role: RegionRole; cluster: ClusterDescription }[];
   secretStore: string;
   policy: EnvironmentPolicy;
   config: Record<string, EnvValue>;

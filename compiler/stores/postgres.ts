@@ -15,6 +15,20 @@ export const postgresEngine: StoreEngineDefinition = {
     "/opt/bitnami/postgresql/logs",
   ],
   crossRegion: true,
+  // PostgreSQL negotiates TLS on its own port. Replicas in other regions require it (libpq's PGSSLMODE applies to the
+  // base backup and the WAL receiver); writers there get `sslmode=require` in their URL.
+  tls: {
+    port: { name: "postgres", number: 5432 },
+    env(ctx, dir) {
+      return [
+        { name: "POSTGRESQL_ENABLE_TLS", value: "yes" },
+        { name: "POSTGRESQL_TLS_CERT_FILE", value: `${dir}/tls.crt` },
+        { name: "POSTGRESQL_TLS_KEY_FILE", value: `${dir}/tls.key` },
+        ...(ctx.mode === "replica" ? [{ name: "PGSSLMODE", value: "require" }] : []),
+      ];
+    },
+    client: { query: "sslmode=require" },
+  },
   initScriptsPath: "/docker-entrypoint-initdb.d",
   passwordKeys: ["replication-password"],
   env({ mode, spec, primaryHost }) {

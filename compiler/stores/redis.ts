@@ -10,6 +10,23 @@ export const redisEngine: StoreEngineDefinition = {
   runAsUser: 1001,
   writablePaths: ["/tmp", "/opt/bitnami/redis/etc", "/opt/bitnami/redis/tmp", "/opt/bitnami/redis/logs"],
   crossRegion: true,
+  // TLS on a port of its own (6380), so in-cluster clients keep 6379; replicas in other regions follow the primary
+  // there (the image turns on tls-replication with TLS) and writers there use rediss://.
+  tls: {
+    port: { name: "redis-tls", number: 6380 },
+    env(ctx, dir) {
+      return [
+        { name: "REDIS_TLS_ENABLED", value: "yes" },
+        { name: "REDIS_TLS_PORT_NUMBER", value: "6380" },
+        { name: "REDIS_TLS_CERT_FILE", value: `${dir}/tls.crt` },
+        { name: "REDIS_TLS_KEY_FILE", value: `${dir}/tls.key` },
+        { name: "REDIS_TLS_CA_FILE", value: `${dir}/ca.crt` },
+        { name: "REDIS_TLS_AUTH_CLIENTS", value: "no" },
+        ...(ctx.mode === "replica" ? [{ name: "REDIS_MASTER_PORT_NUMBER", value: "6380" }] : []),
+      ];
+    },
+    client: { schemes: { redis: "rediss" } },
+  },
   env({ mode, spec, primaryHost }) {
     const vars: EnvVar[] = [
       { name: "REDIS_PORT_NUMBER", value: "6379" },

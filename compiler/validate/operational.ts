@@ -12,6 +12,7 @@ import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
 import { providerLimitsRule } from "./rules/provider-limits.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
+import { reachabilityRule } from "./rules/reachability.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
 
@@ -27,4 +28,5 @@ export const OPERATIONAL_RULES: Rule[] = [
   imageConfigMountsRule,
   spreadRule,
   quotaHeadroomRule,
+  reachabilityRule,
 ];
