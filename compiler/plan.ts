@@ -66,6 +66,8 @@ export interface PlanPath {
   port: string;
   via: string[];
   allowed: boolean;
+  /** True when the only evidence is a URL the client receives with a whole ConfigMap (a denial is then a warning). */
+  wholesale: boolean;
   checks: PathCheck[];
 }
 
@@ -114,6 +116,7 @@ export function planTarget(t: CompiledTarget): Plan {
       port: `${p.port.port}/${p.port.protocol}`,
       via: p.via,
       allowed: v.allowed,
+      wholesale: p.wholesale ?? false,
       checks: v.checks,
     };
   });
@@ -160,10 +163,14 @@ export function formatPlan(plan: Plan): string {
 
 /** The reachability section of a plan: each connection, allowed or denied, and by what. */
 function formatReachability(paths: PlanPath[]): string[] {
-  const denied = paths.filter((p) => !p.allowed).length;
-  const lines = [`Reachability (${paths.length} connections, ${denied} denied):`];
+  const denied = paths.filter((p) => !p.allowed && !p.wholesale).length;
+  const unused = paths.filter((p) => !p.allowed && p.wholesale).length;
+  const lines = [
+    `Reachability (${paths.length} connections: ${denied} denied, ${unused} closed URLs received with a whole ConfigMap):`,
+  ];
   for (const p of paths) {
-    lines.push(`  ${p.allowed ? "allowed" : "DENIED "} ${p.from} -> ${p.to} port ${p.port} (${p.via.join(", ")})`);
+    const verdict = p.allowed ? "allowed" : p.wholesale ? "closed " : "DENIED ";
+    lines.push(`  ${verdict} ${p.from} -> ${p.to} port ${p.port} (${p.via.join(", ")})`);
     for (const c of p.checks) lines.push(`      ${c.allowed ? "ok  " : "DENY"} ${c.check}: ${c.by}`);
   }
   return lines;

@@ -245,7 +245,9 @@ function urlPaths(g: Graph): void {
     if (typeof value !== "string" || !clients.length) return;
     for (const u of serviceUrls(value, ns)) {
       const svc = u.service ? service(g, u.service) : undefined;
-      if (svc) toService(g, "url", via, clients, svc, u.port, (c) => wholesale.has(c));
+      // A component's own URL is there for others: its own pods calling it is not a path of the description.
+      const others = clients.filter((c) => !svc || c.owner.component !== svc.component);
+      if (svc && others.length) toService(g, "url", via, others, svc, u.port, (c) => wholesale.has(c));
     }
   };
   for (const o of g.objects) {

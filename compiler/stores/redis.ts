@@ -11,9 +11,10 @@ export const redisEngine: StoreEngineDefinition = {
   writablePaths: ["/tmp", "/opt/bitnami/redis/etc", "/opt/bitnami/redis/tmp", "/opt/bitnami/redis/logs"],
   crossRegion: true,
   // TLS on a port of its own (6380), so in-cluster clients keep 6379; replicas in other regions follow the primary
-  // there (the image turns on tls-replication with TLS) and writers there use rediss://.
+  // there (the image turns on tls-replication with TLS) and writers there use rediss://. The port's name starts with
+  // `tcp-` so that Istio treats it as opaque TCP (a `redis` name selects Istio's Redis protocol, `tls` SNI routing).
   tls: {
-    port: { name: "redis-tls", number: 6380 },
+    port: { name: "tcp-redis-tls", number: 6380 },
     env(ctx, dir) {
       return [
         { name: "REDIS_TLS_ENABLED", value: "yes" },

@@ -161,12 +161,13 @@ export const reachabilityRule: Rule = {
           o.object.kind === "Service" &&
           o.object.metadata.name === `${ctx.target.namePrefix}${key}-replica`,
       );
-      if (replica && !verdicts.some((v) => v.path.service === replica))
+      // In the primary region, in-region replicas are standbys of the primary; elsewhere they exist to serve reads.
+      if (replica && ctx.target.role !== "primary" && !verdicts.some((v) => v.path.service === replica))
         report(replica, {
           severity: "warning",
           pointer: "/spec/selector",
-          message: `no dependsOn edge or URL reads from the replicas of ${key}; they serve no traffic in this region`,
-          fix: `point readers at ${replica.object.metadata.name} (url() with the replica Service), or run fewer replicas`,
+          message: `no dependsOn edge or URL reads from the replicas of ${key} in this region: every path goes to the primary region`,
+          fix: `send this region's reads to ${replica.object.metadata.name}, or run the replicas only where they are read`,
         });
     }
   },
