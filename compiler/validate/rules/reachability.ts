@@ -96,7 +96,11 @@ function podToPodRules(ctx: Parameters<Rule["check"]>[0]): { id: string; o: Rend
         const sources = objects(rule.from).map(([f]) => obj(f.source));
         const principals = sources.flatMap((s) => list(s.principals));
         if (!sources.length || sources.some((s) => Object.keys(s).some((k) => k !== "principals"))) continue;
-        if (!principals.every((p) => typeof p === "string" && [...accounts].some((a) => p.endsWith(a)))) continue;
+        if (
+          !principals.length ||
+          !principals.every((p) => typeof p === "string" && [...accounts].some((a) => p.endsWith(a)))
+        )
+          continue;
         out.push({ id: `${name}/rules/${i}`, o, pointer: `/spec/rules/${i}` });
       }
   }
