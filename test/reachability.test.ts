@@ -312,6 +312,25 @@ describe("the reachability rule over a compiled platform", () => {
     );
   });
 
+  it("opens ACME HTTP-01 challenges only where an Issuer solves them, and reports them closed", () => {
+    const out = findings(
+      "shop/production/us-west-2",
+      (o) =>
+        void o.push({
+          band: "foundation",
+          object: {
+            apiVersion: "cert-manager.io/v1",
+            kind: "Issuer",
+            metadata: { name: "acme", namespace: "shop" },
+            spec: { acme: { solvers: [{ http01: { ingress: { ingressClassName: "nginx" } } }] } },
+          },
+        }),
+    );
+    expect(out).toEqual([
+      "error Namespace/shop /metadata/labels: the ingress controller (namespace ingress-nginx) -> cert-manager's HTTP-01 solver on port 8089/TCP (ACME HTTP-01 challenge) is not allowed: ingress denied by NetworkPolicy/default-deny; mtls denied by PeerAuthentication/default is STRICT and the client sends plain text; authorization denied by AuthorizationPolicy/allow-nothing",
+    ]);
+  });
+
   it("reports an allow rule no path uses, and a store credential read by a workload that never connects", () => {
     const out = findings("shop/production/us-west-2", (o) => {
       get(o, "NetworkPolicy", "shop-web").spec.ingress.push({

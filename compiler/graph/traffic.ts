@@ -21,7 +21,7 @@ import {
 import { authorizationVerdict, peerAuthenticationMode } from "../kube/istio-policy.ts";
 
 /** Why a connection exists. */
-export type PathKind = "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing";
+export type PathKind = "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing" | "acme-http01";
 
 /** One end of a connection: a workload's pods of this target, or another region's network. */
 export interface PathEnd {
@@ -327,6 +327,54 @@ function tracingPaths(g: Graph): void {
   if (svc) toService(g, "tracing", "tracing", clients, svc, tracing.ports);
 }
 
+/** The namespace of the NGINX ingress controller, which carries ACME HTTP-01 challenges to cert-manager's solvers. */
+const INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
+/** The label cert-manager puts on its HTTP-01 solver pods, and the port they listen on. */
+const HTTP01_SOLVER = { label: "acme.cert-manager.io/http01-solver", port: 8089 };
+
+/**
+ * ACME HTTP-01: when the target renders an Issuer with an `http01` solver, cert-manager runs solver pods in this
+ * namespace, and the CA's request reaches them through the ingress controller: that path must be open too. (Issuers
+ * the cluster layer provides are outside the target; Manifold expects them to solve DNS-01.)
+ */
+function acmePaths(g: Graph): void {
+  const http01 = g.objects.some(
+    (o) =>
+      (o.object.kind === "Issuer" || o.object.kind === "ClusterIssuer") &&
+      objects(obj(obj(o.object.spec).acme).solvers).some(([s]) => s.http01 !== undefined),
+  );
+  if (!http01) return;
+  const controller: PodEndpoint = {
+    kind: "pod",
+    name: `the ingress controller (namespace ${INGRESS_CONTROLLER_NAMESPACE})`,
+    namespace: INGRESS_CONTROLLER_NAMESPACE,
+    namespaceLabels: { [METADATA_NAME]: INGRESS_CONTROLLER_NAMESPACE },
+    labels: {},
+    ports: {},
+    meshed: false,
+  };
+  const solver: PodEndpoint = {
+    kind: "pod",
+    name: "cert-manager's HTTP-01 solver",
+    namespace: g.target.namespace,
+    namespaceLabels: g.nsLabels,
+    labels: { [HTTP01_SOLVER.label]: "true" },
+    ports: { http: HTTP01_SOLVER.port },
+    meshed: g.nsLabels["istio-injection"] === "enabled",
+  };
+  add(
+    g,
+    "acme-http01",
+    "ACME HTTP-01 challenge",
+    { endpoint: controller },
+    { endpoint: solver },
+    {
+      port: HTTP01_SOLVER.port,
+      protocol: "TCP",
+    },
+  );
+}
+
 /** Every connection the target's description implies, resolved to rendered pods and ports. */
 export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[]): TrafficPath[] {
   const g: Graph = {
@@ -342,6 +390,7 @@ export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[])
   urlPaths(g);
   storePaths(g);
   tracingPaths(g);
+  acmePaths(g);
   return [...g.paths.values()];
 }
 

@@ -16,7 +16,7 @@ function reportDenied(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report:
   const egress = denied.every((c) => c.check === "egress");
   const at =
     (egress ? v.path.client.workload : v.path.server.workload) ?? v.path.client.workload ?? v.path.server.workload;
-  if (!at) return;
+  if (!at) return reportUnanchored(ctx, v, report);
   const why = denied.map((c) => `${c.check} denied by ${c.by}`).join("; ");
   report(at, {
     pointer: "/spec/template/spec",
@@ -25,7 +25,21 @@ function reportDenied(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report:
       ? "expose the store to the other regions (crossRegion engines get a LoadBalancer in the primary region) and declare each region's networks"
       : "allow the path in the policy that denies it (the blocks derive policies from dependsOn), or remove the edge",
   });
-  void ctx;
+}
+
+/** A denied path with no workload of the target at either end (an ACME solver): reported on the Namespace. */
+function reportUnanchored(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report: Reporter): void {
+  const ns = ctx.objects.find((o) => o.object.kind === "Namespace");
+  if (!ns) return;
+  const why = v.checks
+    .filter((c) => !c.allowed)
+    .map((c) => `${c.check} denied by ${c.by}`)
+    .join("; ");
+  report(ns, {
+    pointer: "/metadata/labels",
+    message: `${describePath(v)} is not allowed: ${why}`,
+    fix: "admit the ingress controller to the solver pods (acme.cert-manager.io/http01-solver) on 8089, or solve DNS-01",
+  });
 }
 
 /**
