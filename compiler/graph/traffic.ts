@@ -461,8 +461,15 @@ export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVe
   const objectsOf = rendered.map((o) => o.object);
   const checks: PathCheck[] = [];
   const { client, server, port } = path;
-  const store = [client, server].find((e) => e.workload?.object.kind === "StatefulSet");
-  if ([client, server].some((e) => e.endpoint.kind === "network") && store) checks.push(encryption(rendered, store));
+  // Between regions the store's own ends encrypt: the primary taking the traffic, or a replica following it (a
+  // writer asks for TLS in its URL).
+  const store =
+    client.endpoint.kind === "network"
+      ? server
+      : server.endpoint.kind === "network" && client.component === server.component
+        ? client
+        : undefined;
+  if (store?.workload) checks.push(encryption(rendered, store));
   if (client.endpoint.kind === "pod") {
     const v = networkPolicyVerdict(objectsOf, "Egress", client.endpoint, server.endpoint, port);
     checks.push({ check: "egress", allowed: v.allowed, by: v.by, rule: v.rule });
