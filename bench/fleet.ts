@@ -66,10 +66,11 @@ const FLEET_CAPABILITIES = [
   "ingress-nginx",
 ];
 
-function regionSource(name: string, role: string, environments: string[]): string {
+function regionSource(name: string, role: string, environments: string[], index: number): string {
+  // Each cluster its own placeholder range (the primary admits the other regions' ranges to its stores).
   const clusters = environments
     .map(
-      (env) => `    ${JSON.stringify(env)}: {
+      (env, e) => `    ${JSON.stringify(env)}: {
       name: "${env}-${name}",
       server: "https://${env}.${name}.k8s.example.com",
       ingressDomain: "${env}.${name}.example.com",
@@ -80,6 +81,7 @@ function regionSource(name: string, role: string, environments: string[]): strin
         cni: { name: "cilium", networkPolicy: true },
         provided: ${JSON.stringify(FLEET_CAPABILITIES)},
       },
+      networks: ["10.${e * 16 + index}.0.0/16"],
     },`,
     )
     .join("\n");
@@ -174,7 +176,7 @@ export function writeFleet(dir: string, size: FleetSize): void {
   const regions = REGIONS.slice(0, size.regions);
   for (const env of environments)
     writeFileSync(join(dir, "environments", `${env}.ts`), environmentSource(env, regions));
-  regions.forEach((r, i) => writeFileSync(join(dir, "regions", `${r}.ts`), regionSource(r, ROLES[i], environments)));
+  regions.forEach((r, i) => writeFileSync(join(dir, "regions", `${r}.ts`), regionSource(r, ROLES[i], environments, i)));
   for (let p = 0; p < size.platforms; p++) {
     writeFileSync(join(dir, "platforms", `fleet-${String(p).padStart(3, "0")}.ts`), platformSource(p, size.services));
   }

@@ -10,6 +10,7 @@ import { waveGroups } from "./sync/waves.ts";
 import { findHazards, type Hazard } from "./sync/hazards.ts";
 import { latePolicyHazards } from "./sync/policy-hazards.ts";
 import { workloadDependencies } from "./graph/sync-graph.ts";
+import { judgePath, trafficPaths, type PathCheck } from "./graph/traffic.ts";
 
 const BAND_LABELS: Record<string, string> = {
   foundation: "namespace, policies, RBAC, config and the secret store",
@@ -55,6 +56,20 @@ export interface Plan {
   steps: PlanStep[];
   /** Ordering hazards found by simulating the sync. */
   hazards: Hazard[];
+  /** Every connection the description implies, allowed or denied, and what decided each check. */
+  reachability: PlanPath[];
+}
+
+/** One connection of `manifold plan`: its ends, port, what implies it, and each check with what decided it. */
+export interface PlanPath {
+  from: string;
+  to: string;
+  port: string;
+  via: string[];
+  allowed: boolean;
+  /** True when the only evidence is a URL the client receives with a whole ConfigMap (a denial is then a warning). */
+  wholesale: boolean;
+  checks: PathCheck[];
 }
 
 /** Builds the run-book of one target's sync. */
@@ -94,12 +109,25 @@ export function planTarget(t: CompiledTarget): Plan {
     ),
     ...latePolicyHazards(t.objects.map((o) => o.object)),
   ];
+  const reachability = trafficPaths(t.target, t.objects).map((p): PlanPath => {
+    const v = judgePath(t.objects, p);
+    return {
+      from: p.client.endpoint.name,
+      to: p.server.endpoint.name,
+      port: `${p.port.port}/${p.port.protocol}`,
+      via: p.via,
+      allowed: v.allowed,
+      wholesale: p.wholesale ?? false,
+      checks: v.checks,
+    };
+  });
   return {
     target: t.target.id,
     cluster: { name: t.target.cluster.name, server: t.target.cluster.server },
     namespace: t.target.namespace,
     steps,
     hazards,
+    reachability,
   };
 }
 
@@ -130,5 +158,21 @@ export function formatPlan(plan: Plan): string {
     lines.push(`Hazards (${plan.hazards.length}):`);
     for (const h of plan.hazards) lines.push(`  ${h.severity} ${h.rule}: ${h.object} ${h.message}`);
   }
+  lines.push("", ...formatReachability(plan.reachability));
   return lines.join("\n") + "\n";
+}
+
+/** The reachability section of a plan: each connection, allowed or denied, and by what. */
+function formatReachability(paths: PlanPath[]): string[] {
+  const denied = paths.filter((p) => !p.allowed && !p.wholesale).length;
+  const unused = paths.filter((p) => !p.allowed && p.wholesale).length;
+  const lines = [
+    `Reachability (${paths.length} connections: ${denied} denied, ${unused} closed URLs received with a whole ConfigMap):`,
+  ];
+  for (const p of paths) {
+    const verdict = p.allowed ? "allowed" : p.wholesale ? "closed " : "DENIED ";
+    lines.push(`  ${verdict} ${p.from} -> ${p.to} port ${p.port} (${p.via.join(", ")})`);
+    for (const c of p.checks) lines.push(`      ${c.allowed ? "ok  " : "DENY"} ${c.check}: ${c.by}`);
+  }
+  return lines;
 }

@@ -164,6 +164,8 @@ interface Placement {
   primaries: Record<string, RegionDescription>;
   /** What the cluster layer's add-ons give the placement's cluster. */
   managed: ManagedCapabilities[];
+  /** The environment's other regions. */
+  peers: RegionDescription[];
 }
 
 /** Every placement the environments declare and the filter selects, in platform, environment, region order. */
@@ -187,7 +189,8 @@ function placements(project: Project, filter: TargetFilter): Placement[] {
       for (const regionName of env.regions) {
         if (filter.region && filter.region !== regionName) continue;
         const managed = managedCapabilities(addons, env.name, regionName);
-        out.push({ platform, environment, region: regions.get(regionName)!, primary, primaries, managed });
+        const peers = env.regions.filter((r) => r !== regionName).map((r) => regions.get(r)!.value);
+        out.push({ platform, environment, region: regions.get(regionName)!, primary, primaries, peers, managed });
       }
     }
   }
@@ -201,6 +204,7 @@ function unlayeredTarget({
   region: r,
   primary,
   primaries,
+  peers,
   managed,
 }: Placement): ResolvedTarget {
   const [platform, env, region] = [p.value, e.value, r.value];
@@ -215,6 +219,7 @@ function unlayeredTarget({
     description: platform.description,
     cluster: region.clusters[env.name],
     primary: { region: primary.name, cluster: primary.clusters[env.name], objectStore: primary.backups },
+    peers: peers.map((x) => ({ region: x.name, role: x.role, cluster: x.clusters[env.name] })),
     secretStore: region.secretStore,
     managedCapabilities: managed,
     objectStore: region.backups,

@@ -180,7 +180,8 @@ export default platform({
   migrations: {
     image: `docker.io/multi-agent/orchestration-service:${VERSION}`,
     command: ["npm", "run", "migrate"],
-    env: DATA,
+    // The schema only: the database, not the message bus (its policies admit only the database).
+    env: { DATABASE_URL: DATA.DATABASE_URL, DB_USER: DATA.DB_USER, DB_PASSWORD: DATA.DB_PASSWORD },
     dependsOn: ["postgres"],
   },
   // NGINX path routing: the frontend at multi-agent.<domain>, the API at

@@ -2,7 +2,8 @@ import { region } from "../compiler/index.ts";
 import { contract } from "./_contract.ts";
 
 // The secondary region: read replicas that follow us-west-2; rolls out before the primary.
-// Cluster endpoints are placeholders under example.com.
+// Cluster endpoints are placeholders under example.com; networks (the VPC ranges other regions see this cluster's
+// traffic from) are placeholders in 10.0.0.0/8: replace both with your own.
 export default region({
   name: "us-east-1",
   role: "secondary",
@@ -27,6 +28,7 @@ export default region({
       ingressDomain: "staging.us-east-1.example.com",
       serviceDomain: "staging.us-east-1.svc.example.internal",
       capabilities: contract(),
+      networks: ["10.21.0.0/16"],
     },
     production: {
       name: "production-us-east-1",
@@ -34,6 +36,7 @@ export default region({
       ingressDomain: "us-east-1.example.com",
       serviceDomain: "production.us-east-1.svc.example.internal",
       capabilities: contract(),
+      networks: ["10.31.0.0/16"],
     },
   },
   overrides: { config: { REGION: "us-east-1" } },

@@ -2,7 +2,8 @@ import { region } from "../compiler/index.ts";
 import { contract } from "./_contract.ts";
 
 // The primary region: it runs the writable databases; the other regions follow it.
-// Cluster endpoints are placeholders under example.com.
+// Cluster endpoints are placeholders under example.com; networks (the VPC ranges other regions see this cluster's
+// traffic from) are placeholders in 10.0.0.0/8: replace both with your own.
 export default region({
   name: "us-west-2",
   role: "primary",
@@ -27,6 +28,7 @@ export default region({
       ingressDomain: "dev.us-west-2.example.com",
       serviceDomain: "dev.us-west-2.svc.example.internal",
       capabilities: contract(),
+      networks: ["10.10.0.0/16"],
     },
     staging: {
       name: "staging-us-west-2",
@@ -34,6 +36,7 @@ export default region({
       ingressDomain: "staging.us-west-2.example.com",
       serviceDomain: "staging.us-west-2.svc.example.internal",
       capabilities: contract(),
+      networks: ["10.20.0.0/16"],
     },
     production: {
       name: "production-us-west-2",
@@ -41,6 +44,7 @@ export default region({
       ingressDomain: "us-west-2.example.com",
       serviceDomain: "production.us-west-2.svc.example.internal",
       capabilities: contract(),
+      networks: ["10.30.0.0/16"],
     },
   },
   overrides: { config: { REGION: "us-west-2" } },

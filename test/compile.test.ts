@@ -147,9 +147,10 @@ describe("OSSA production carries the seed's numbers", () => {
       expect(data).toEqual({
         NODE_ENV: "production",
         OSSA_VERSION: "0.1.8",
-        POSTGRES_URL: "postgresql://ossa-postgresql:5432/ossa",
+        // Outside the primary region the stores are the primary's, reached across regions on their TLS ports.
+        POSTGRES_URL: `postgresql://ossa-postgresql:5432/ossa${region === "us-west-2" ? "" : "?sslmode=require"}`,
         QDRANT_URL: "http://ossa-qdrant:6333",
-        REDIS_URL: "redis://ossa-redis:6379",
+        REDIS_URL: region === "us-west-2" ? "redis://ossa-redis:6379" : "rediss://ossa-redis:6380",
         REGION: region,
       });
     });
@@ -369,7 +370,7 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|prometheus-ossa-prometheus|prometheusrule-ossa-rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("cluster-ossa-postgresql.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

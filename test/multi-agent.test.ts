@@ -213,10 +213,12 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       `${region}: %s gets the URLs of what it connects to, and postgres and nats`,
       (name) => {
         const env = envOf(get(id, "Deployment", name));
+        // Outside the primary region the database is the primary's, reached across regions with TLS required.
+        const tls = region === "us-west-2" ? "" : "?sslmode=require";
         expect(env).toMatchObject({
           ...WIRING[name],
           NATS_URL: "nats://nats:4222",
-          DATABASE_URL: "postgresql://postgres:5432/multi_agent",
+          DATABASE_URL: `postgresql://postgres:5432/multi_agent${tls}`,
         });
         const keys = Object.keys(env).filter((k) => k.endsWith("_API_KEY") && k !== "QDRANT_API_KEY");
         if (name === "vector") expect(keys).toEqual(["OPENAI_API_KEY"]);
@@ -243,21 +245,33 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       expect(agentEgress.to[0].ipBlock.except).toEqual(
         expect.arrayContaining(["10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"]),
       );
-      const dbCallers = policies
-        .find((p) => p.metadata.name === "postgres")
-        .spec.ingress[0].from.map((f: Parsed) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
-      // The migration runs only where the database is writable: the primary region.
-      const migrate = region === "us-west-2" ? ["migrate"] : [];
-      expect(dbCallers.sort()).toEqual([
-        "agent",
-        "execution",
-        "gateway",
-        ...migrate,
-        "model",
-        "orchestration",
-        "tool",
-        "vector",
-      ]);
+      const db = policies.find((p) => p.metadata.name === "postgres").spec;
+      if (region === "us-west-2") {
+        // The migration runs only where the database is writable: the primary region.
+        const dbCallers = db.ingress[0].from.map((f: Parsed) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
+        expect(dbCallers.sort()).toEqual([
+          "agent",
+          "execution",
+          "gateway",
+          "migrate",
+          "model",
+          "orchestration",
+          "tool",
+          "vector",
+        ]);
+        // The other regions' networks reach the primary on its TLS port.
+        expect(db.ingress).toContainEqual({
+          from: [{ ipBlock: { cidr: "10.31.0.0/16" } }, { ipBlock: { cidr: "10.32.0.0/16" } }],
+          ports: [{ protocol: "TCP", port: 5432 }],
+        });
+      } else {
+        // Callers here write to the primary region; nothing calls the local replicas, which follow the primary.
+        expect(db.ingress).toEqual([]);
+        expect(db.egress).toContainEqual({
+          to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
+          ports: [{ protocol: "TCP", port: 5432 }],
+        });
+      }
       const gatewayIn = policies.find((p) => p.metadata.name === "gateway").spec.ingress;
       expect(gatewayIn).toContainEqual({
         from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],

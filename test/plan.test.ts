@@ -31,6 +31,31 @@ describe("manifold plan", () => {
     expect(out).toMatch(/-> waits until Healthy: (ExternalSecret\/[a-z-]+, )*ExternalSecret\/ossa-api/);
     expect(out).toContain("-> runs only when the sync fails");
     expect(out).toContain("Hazards: none.");
+    // Reachability: each connection, allowed or denied, and by what.
+    expect(out).toMatch(/Reachability \(\d+ connections: 0 denied, \d+ closed URLs received with a whole ConfigMap\):/);
+    expect(out).toContain(
+      [
+        "  allowed Deployment/ossa-discovery -> StatefulSet/ossa-postgresql-primary port 5432/TCP (dependsOn, ConfigMap/ossa-config POSTGRES_URL)",
+        "      ok   egress: NetworkPolicy/ossa-discovery",
+        "      ok   ingress: NetworkPolicy/ossa-postgresql",
+        "      ok   mtls: PeerAuthentication/ossa-postgresql (port 5432): PERMISSIVE",
+        "      ok   authorization: AuthorizationPolicy/ossa-postgresql",
+      ].join("\n"),
+    );
+    // The other regions reach the primary's stores through their exposure, encrypted by TLS on the store.
+    expect(out).toContain(
+      [
+        "  allowed region us-east-1 -> StatefulSet/ossa-redis-primary port 6380/TCP (writes and replication from us-east-1)",
+        "      ok   encryption: TLS on the store (Certificate Secret ossa-redis-tls)",
+        "      ok   exposure: Service/ossa-redis-cross-region",
+        "      ok   ingress: NetworkPolicy/ossa-redis",
+        "      ok   mtls: PeerAuthentication/ossa-redis (port 6380): PERMISSIVE",
+        "      ok   authorization: AuthorizationPolicy/ossa-redis",
+      ].join("\n"),
+    );
+    expect(out).toContain(
+      "  closed  Deployment/ossa-gateway -> StatefulSet/ossa-qdrant port 6333/TCP (ConfigMap/ossa-config QDRANT_URL)",
+    );
   });
 
   it("prints JSON for machines", () => {
@@ -42,6 +67,14 @@ describe("manifold plan", () => {
     const waves = (plan as Plan).steps.filter((s) => s.phase === "Sync").map((s) => s.wave);
     expect(waves).toEqual([...waves].sort((a: number, b: number) => a - b));
     expect(plan.steps.at(-1)).toMatchObject({ phase: "SyncFail", onFailure: true });
+    expect((plan as Plan).reachability).toContainEqual(
+      expect.objectContaining({
+        from: "Deployment/ossa-discovery",
+        to: "StatefulSet/ossa-postgresql-primary",
+        port: "5432/TCP",
+        allowed: true,
+      }),
+    );
   });
 
   it("rejects an unknown target and wrong arguments", () => {

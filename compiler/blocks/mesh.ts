@@ -26,11 +26,13 @@ import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
 import { hostsOf, latencyRouting } from "./global-dns.ts";
+import { crossRegionNetworks, crossRegionTls } from "./exposure.ts";
+import { membersTalk } from "./store.ts";
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 
 /** One rule of an Istio AuthorizationPolicy as Manifold writes it: who may call, on which ports. */
 interface AuthorizationRule {
-  from?: { source: { principals?: string[]; namespaces?: string[] } }[];
+  from?: { source: { principals?: string[]; namespaces?: string[]; ipBlocks?: string[] } }[];
   to: { operation: { ports: string[]; methods?: string[]; paths?: string[] } }[];
 }
 
@@ -87,21 +89,31 @@ function authorizationPolicies(
     const c = target.components[key];
     const rules: AuthorizationRule[] = [];
     const own = Object.values(ports(c, false)).map(String);
-    const callers = keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key));
-    if (callers.length)
+    // Callers: the components and hooks (Jobs run in the mesh too) that depend on it, by their ServiceAccounts.
+    const callers = [
+      ...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)),
+      ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key)),
+    ].sort();
+    // Callers of a store whose writable endpoint is in another region go there, not to the local replicas.
+    const remote = c.type === "store" && ENGINES[c.engine].crossRegion && target.role !== "primary";
+    if (callers.length && !remote)
       rules.push({
         from: [{ source: { principals: callers.map((k) => principal(mesh, ns, objectName(target, k))) } }],
         to: [{ operation: { ports: own } }],
       });
-    if (c.type === "store") {
+    if (membersTalk(target, key))
       rules.push({
         from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }],
         to: [{ operation: { ports: Object.values(ports(c, true)).map(String) } }],
       });
-      // Replicas in other regions connect from outside this mesh (see the port-level PERMISSIVE mTLS).
-      if (ENGINES[c.engine].crossRegion && target.role === "primary")
-        rules.push({ to: [{ operation: { ports: own } }] });
-    }
+    // Writers and replicas in other regions connect from outside this mesh (see the port-level PERMISSIVE mTLS), from
+    // their regions' networks only, on the store's TLS port.
+    const tls = c.type === "store" && target.role === "primary" ? crossRegionTls(target, c)?.tls.port : undefined;
+    if (tls)
+      rules.push({
+        from: [{ source: { ipBlocks: crossRegionNetworks(target, key) } }],
+        to: [{ operation: { ports: [String(tls.number)] } }],
+      });
     const routed = routes
       .filter((r) => r.component === key)
       .map((r) => String(componentPort(target, key, r.port).port));
@@ -238,8 +250,9 @@ function edge(object: unknown, component?: string): RenderedObject {
 }
 
 /**
- * The namespace's mTLS mode, and the ports reached from outside the mesh, which take plain traffic: stores replicated
- * across regions (in the primary region, from remote replicas) and services published through an NGINX Ingress.
+ * The namespace's mTLS mode, and the ports reached from outside the mesh, which take traffic without mesh mTLS: the TLS
+ * port of stores replicated across regions (in the primary region, from other regions; the store's own TLS encrypts
+ * it) and services published through an NGINX Ingress.
  */
 function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
   const meta = meshMeta(target);
@@ -249,14 +262,9 @@ function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject
   if (mesh.mtls !== "STRICT") return out;
   for (const key of Object.keys(target.components).sort()) {
     const c = target.components[key];
+    const tls = c.type === "store" && target.role === "primary" ? crossRegionTls(target, c)?.tls.port : undefined;
     const open =
-      c.type === "store"
-        ? ENGINES[c.engine].crossRegion && target.role === "primary"
-          ? Object.values(ports(c, false))
-          : []
-        : c.expose
-          ? [componentPort(target, key, c.expose.port).port]
-          : [];
+      c.type === "store" ? (tls ? [tls.number] : []) : c.expose ? [componentPort(target, key, c.expose.port).port] : [];
     if (!open.length) continue;
     const name = objectName(target, key);
     const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));

@@ -14,6 +14,8 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { ingressPorts } from "./ingress.ts";
 import { internetEgress } from "./egress.ts";
+import { crossRegionNetworks, crossRegionTls, exposureIngress } from "./exposure.ts";
+import { membersTalk } from "./store.ts";
 import { loadBalancerPort } from "./load-balancer.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
@@ -41,6 +43,16 @@ function isRemote(target: ResolvedTarget, key: string): boolean {
 }
 
 const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+
+/** Where a store in the primary region is reached from another region: the primary's networks, on its TLS port. */
+function remoteRule(target: ResolvedTarget, key: string): EgressRule {
+  const c = target.components[key];
+  const tls = c.type === "store" ? crossRegionTls(target, c)?.tls.port : undefined;
+  return {
+    to: crossRegionNetworks(target, key).map((cidr) => ({ ipBlock: { cidr } })),
+    ports: tls ? [{ protocol: "TCP", port: tls.number }] : portsOf(target, key),
+  };
+}
 
 /** The NetworkPolicies of a target, or none where the environment does not ask for them. */
 export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
@@ -106,7 +118,8 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
     ...keys.filter((k) => (target.components[k].dependsOn ?? []).includes(key)),
     ...Object.keys(target.hooks).filter((h) => target.hooks[h].dependsOn.includes(key)),
   ].sort();
-  if (callers.length) {
+  // Callers of a store whose writable endpoint is in another region go there, not to the local replicas.
+  if (callers.length && !isRemote(target, key)) {
     ingress.push({
       from: callers.map((k) => ({ podSelector: { matchLabels: selectorLabels(target, objectName(target, k)) } })),
       ports: portsOf(target, key),
@@ -119,6 +132,7 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
       ports: published.map((port) => ({ protocol: "TCP", port })),
     });
   }
+  if (c.type === "store") ingress.push(...exposureIngress(target, key, c));
   if (c.type === "store" && c.loadBalancer && !isRemote(target, key)) {
     ingress.push({
       from: c.loadBalancer.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
@@ -132,12 +146,13 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
       : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } };
     ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
   }
-  if (c.type === "store") {
+  if (membersTalk(target, key)) {
     // Peers of the same store replicate to each other.
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
     ingress.push({ from: self, ports: portsOf(target, key, true) });
-    ingress.push(...storeBackupIngress(target, key, c));
   }
+  // The operator, metrics and backup pods of a store.
+  if (c.type === "store") ingress.push(...storeBackupIngress(target, key, c));
   return ingress;
 }
 
@@ -155,23 +170,24 @@ function componentEgress(target: ResolvedTarget, key: string): EgressRule[] {
       ],
     });
   }
-  if (c.type === "store") {
-    // Peers of the same store replicate to each other; replicas outside the primary region follow it across regions.
+  if (membersTalk(target, key)) {
+    // Peers of the same store replicate to each other.
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
-    egress.push({ to: isRemote(target, key) ? ANYWHERE : self, ports: portsOf(target, key, true) });
+    egress.push({ to: self, ports: portsOf(target, key, true) });
   }
   if (c.type === "store") egress.push(...storeBackupEgress(c));
+  // Replicas outside the primary region follow it across regions.
+  if (isRemote(target, key)) egress.push(remoteRule(target, key));
   egress.push(...internetEgress(c));
   for (const dep of [...(c.dependsOn ?? [])].sort()) egress.push(dependencyEgress(target, dep));
   return egress;
 }
 
-/** Egress to one dependency: its pods, or anywhere when it runs in another region. */
+/** Egress to one dependency: its pods, or the primary region's networks when it runs there. */
 function dependencyEgress(target: ResolvedTarget, dep: string): EgressRule {
+  if (isRemote(target, dep)) return remoteRule(target, dep);
   return {
-    to: isRemote(target, dep)
-      ? ANYWHERE
-      : [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
+    to: [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, dep)) } }],
     ports: portsOf(target, dep),
   };
 }

@@ -15,6 +15,7 @@ import type { EnvValue, HttpProbe, Resources } from "../describe/types.ts";
 import { isConfigRef, isIngressUrlRef, isSecretRef, isUrlRef } from "../describe/refs.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import type { ResolvedTarget } from "../model/target.ts";
+import { crossRegionTls } from "./exposure.ts";
 import { configMapName, objectName } from "./naming.ts";
 import { declaredHosts, publicHost } from "./hosts.ts";
 import { ManifoldError } from "../errors.ts";
@@ -65,6 +66,15 @@ export function literalValue(target: ResolvedTarget, value: EnvValue): string | 
   if (isUrlRef(value)) {
     if (!target.components[value.component])
       throw new ManifoldError(`url() names unknown component "${value.component}"`, { target: target.id });
+    const c = target.components[value.component];
+    const remote = c.type === "store" && target.role !== "primary" ? crossRegionTls(target, c)?.tls : undefined;
+    if (remote) {
+      // A store in the primary region, reached across regions: its TLS port, and what asks the client for TLS.
+      const scheme = value.scheme ? `${remote.client.schemes?.[value.scheme] ?? value.scheme}://` : "";
+      const path = value.path ?? "";
+      const query = remote.client.query ? `${path.includes("?") ? "&" : "?"}${remote.client.query}` : "";
+      return `${scheme}${objectName(target, value.component)}:${remote.port.number}${path}${query}`;
+    }
     const { port } = componentPort(target, value.component, value.port);
     const scheme = value.scheme ? `${value.scheme}://` : "";
     return `${scheme}${objectName(target, value.component)}:${port}${value.path ?? ""}`;

@@ -16,6 +16,13 @@ import { engineOf } from "../stores/index.ts";
 import { ManifoldError } from "../errors.ts";
 import { buildInitScripts } from "./init-scripts.ts";
 import { buildLoadBalancer } from "./load-balancer.ts";
+import {
+  buildExposure,
+  crossRegionMounts,
+  crossRegionTls,
+  CROSS_REGION_TLS_DIR,
+  usesCrossRegionTls,
+} from "./exposure.ts";
 import type { StoreMode } from "../stores/engine.ts";
 import { HEADLESS_LABEL, objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
@@ -41,6 +48,16 @@ export function storePodSets(target: ResolvedTarget, name: string, c: StoreCompo
   const sets: PodSet[] = [{ setName: `${name}-primary`, mode: "primary", replicas: 1 }];
   if (c.replicas > 1) sets.push({ setName: `${name}-replica`, mode: "replica", replicas: c.replicas - 1 });
   return sets;
+}
+
+/**
+ * True when a store's own pods talk to each other in this region: the members of a cluster, or the in-region replicas
+ * of a replicated store and its primary. A single pod, or replicas whose primary is in another region, do not.
+ */
+export function membersTalk(target: ResolvedTarget, key: string): boolean {
+  const c = target.components[key];
+  if (c.type !== "store" || c.replicas < 2) return false;
+  return !engineOf(c).crossRegion || target.role === "primary";
 }
 
 /** Where other regions reach the primary region's writable endpoint of a store. */
@@ -125,14 +142,20 @@ type Item = (object: unknown, band: RenderedObject["band"]) => RenderedObject;
 function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
   const { target, name, baseLabels } = b;
   if (b.engine.crossRegion && target.role !== "primary") {
+    // Writers here reach the primary region only on its TLS port, where it has one.
+    const tls = crossRegionTls(target, b.c)?.tls.port;
+    const ports = tls
+      ? [{ name: tls.name, port: tls.number, targetPort: tls.name, protocol: "TCP" as const }]
+      : b.servicePorts;
     return [
       item(
         new Service({
           metadata: { name, namespace: target.namespace, labels: baseLabels },
-          spec: { type: "ExternalName", externalName: b.primaryHost, ports: b.servicePorts },
+          spec: { type: "ExternalName", externalName: b.primaryHost, ports },
         }),
         "workload",
       ),
+      ...buildExposure(target, b.key, name, b.c, {}, baseLabels),
     ];
   }
   const role = b.engine.crossRegion ? "primary" : "database";
@@ -146,6 +169,7 @@ function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
       "workload",
     ),
     ...buildLoadBalancer(target, b.key, name, b.c, selector, baseLabels),
+    ...buildExposure(target, b.key, name, b.c, selector, baseLabels),
   ];
 }
 
@@ -209,7 +233,15 @@ function storeStatefulSet(
     headlessName: headless,
     namespace: target.namespace,
   };
-  const command = engine.command?.({ ...ctx, replicas: set.replicas }) ?? {};
+  const tls = usesCrossRegionTls(target, c, set.mode) ? engine.tls : undefined;
+  const command = engine.command?.({ ...ctx, replicas: set.replicas, tlsDir: tls && CROSS_REGION_TLS_DIR }) ?? {};
+  const tlsVolumes = crossRegionMounts(target, name, c, set.mode);
+  const tlsEnv = tls?.env(ctx, CROSS_REGION_TLS_DIR) ?? [];
+  const env = [...engine.env(ctx).filter((e) => !tlsEnv.some((t) => t.name === e.name)), ...tlsEnv].sort((x, y) =>
+    x.name.localeCompare(y.name),
+  );
+  const containerPorts = [...b.ports, ...b.peerPorts];
+  if (tls && !containerPorts.some(([n]) => n === tls.port.name)) containerPorts.push([tls.port.name, tls.port.number]);
   const template = podTemplate({
     name,
     labels,
@@ -217,16 +249,16 @@ function storeStatefulSet(
     automountToken: false,
     runAsUser: engine.runAsUser,
     writablePaths: engine.writablePaths,
-    extraVolumes: b.init.volumes,
-    extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...b.init.mounts],
+    extraVolumes: [...b.init.volumes, ...tlsVolumes.volumes],
+    extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...b.init.mounts, ...tlsVolumes.mounts],
     spread: set.replicas >= 2 ? podSelector : undefined,
     initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),
     container: {
       name: c.engine,
       image: c.image,
       ...command,
-      ports: [...b.ports, ...b.peerPorts].map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
-      env: [...engine.env(ctx), ...envVars(target, c.env)],
+      ports: containerPorts.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+      env: [...env, ...envVars(target, c.env)],
       resources: canonicalResources(c.resources),
       readinessProbe: engine.probe(ctx),
       livenessProbe: { ...(engine.liveness ?? engine.probe)(ctx), initialDelaySeconds: 30 },

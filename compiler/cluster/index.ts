@@ -55,6 +55,7 @@ function folderTarget(project: Project, cluster: ClusterTarget, unit: AddonUnit)
     namePrefix: "",
     cluster: cluster.cluster,
     primary: { region: cluster.region, cluster: cluster.cluster },
+    peers: [],
     secretStore: region.value.secretStore,
     policy: env.value.policy,
     config: {},

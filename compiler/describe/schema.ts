@@ -607,6 +607,7 @@ const cluster = object<ClusterDescription>({
   ingressDomain: str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain"),
   serviceDomain: str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain"),
   capabilities,
+  networks: optional(list(str(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "an IPv4 CIDR such as 10.20.0.0/16"), { min: 1 })),
 });
 
 /** Shape of a region description. */

@@ -654,6 +654,13 @@ export interface ClusterDescription {
   serviceDomain: string;
   /** What the cluster runs and serves: the compile refuses an object that needs something it lacks. */
   capabilities: ClusterCapabilities;
+  /**
+   * The IPv4 ranges (CIDR) this cluster's pods and nodes send from, as other regions' clusters see them (the VPC's
+   * ranges). The primary region admits exactly these ranges to the stores that other regions replicate from or write
+   * to, and other regions' clients send to the primary's ranges: every region of an environment that runs a
+   * cross-region store needs them.
+   */
+  networks?: string[];
 }
 
 export type { Capability } from "./capabilities.ts";

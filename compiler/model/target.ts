@@ -39,6 +39,8 @@ export interface ResolvedTarget {
   cluster: ClusterDescription;
   /** The primary region of this environment, which runs the writable databases. */
   primary: { region: string; cluster: ClusterDescription; objectStore?: ObjectStoreDescription };
+  /** Every other region of this environment with its role and cluster (the peers of cross-region traffic). */
+  peers: { region: string; role: RegionRole; cluster: ClusterDescription }[];
   secretStore: SecretStoreDescription;
   /** What the cluster layer's add-ons give this target's cluster, besides its region file's capability contract. */
   managedCapabilities?: ManagedCapabilities[];

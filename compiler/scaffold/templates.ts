@@ -24,7 +24,9 @@ export function environmentNames(): string[] {
 
 /**
  * One cluster per environment in \`region\`. The endpoints are placeholders under example.com: replace them with
- * your clusters' (or write each region's \`clusters\` out by hand).
+ * your clusters' (or write each region's \`clusters\` out by hand). Once a replicated store (postgres, redis) runs in
+ * several regions, give each cluster its \`networks\` (the VPC's IPv4 ranges, e.g. ["10.30.0.0/16"]): the primary
+ * admits exactly the other regions' ranges to the store.
  */
 export function clusters(region: string) {
   return Object.fromEntries(

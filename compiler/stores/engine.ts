@@ -20,6 +20,20 @@ export interface StoreEnvContext {
   namespace: string;
 }
 
+/**
+ * How an engine encrypts the traffic between regions with TLS on the store itself: the certificate (a cert-manager
+ * Secret with `tls.crt`, `tls.key` and `ca.crt`) is mounted at `dir` in the pod sets that take (the primary) or make
+ * (the other regions' replicas) cross-region connections.
+ */
+export interface StoreTls {
+  /** The port other regions connect to, for writes and replication (it may be the engine's first port). */
+  port: { name: string; number: number };
+  /** Environment variables that turn TLS on for one pod set; a variable here replaces one of `env` of that name. */
+  env(ctx: StoreEnvContext, dir: string): EnvVar[];
+  /** How a client URL in another region asks for TLS: a scheme to use instead (`redis` → `rediss`), a query to add. */
+  client: { schemes?: Record<string, string>; query?: string };
+}
+
 /** What a data-store building block needs to know about its engine. */
 export interface StoreEngineDefinition {
   /** The pinned default image. */
@@ -54,6 +68,8 @@ export interface StoreEngineDefinition {
   operator?: { name: string; namespace: string; ports: number[]; metricsPort: number };
   /** True when other regions run replicas that follow the primary region's primary. */
   crossRegion: boolean;
+  /** TLS between regions (for `crossRegion` engines): other regions connect only to this port, encrypted. */
+  tls?: StoreTls;
   /**
    * The data directory the image's own configuration pins (e.g. `data_directory` in its postgresql.conf), and the
    * environment variable that must agree with it. It lies below the volume mount: the volume's root holds lost+found.
@@ -65,8 +81,11 @@ export interface StoreEngineDefinition {
   probe(ctx: StoreEnvContext): Probe;
   /** Liveness probe, when readiness depends on peers (a restart cannot bring peers back). */
   liveness?(ctx: StoreEnvContext): Probe;
-  /** Command and args, when the image's defaults are not enough. */
-  command?(ctx: StoreEnvContext & { replicas: number }): { command?: string[]; args?: string[] };
+  /**
+   * Command and args, when the image's defaults are not enough; `tlsDir` is where the cross-region certificate is
+   * mounted when this pod set takes or makes cross-region connections.
+   */
+  command?(ctx: StoreEnvContext & { replicas: number; tlsDir?: string }): { command?: string[]; args?: string[] };
   /** Where the image runs first-start scripts from (`initScripts`); engines without one reject them. */
   initScriptsPath?: string;
   /** Keys besides `password.key` that the password Secret must hold (e.g. the replication password). */

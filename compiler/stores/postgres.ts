@@ -12,6 +12,9 @@ export const postgresEngine: StoreEngineDefinition = {
   runAsUser: 26,
   writablePaths: [],
   crossRegion: true,
+  // CloudNativePG serves TLS on 5432 with certificates of its own CA: other regions' writers only ask for it
+  // (`sslmode=require`); its replica clusters follow the primary through the object store, not over the network.
+  tls: { port: { name: "postgres", number: 5432 }, env: () => [], client: { query: "sslmode=require" } },
   operator: { name: "cloudnative-pg", namespace: "cnpg-system", ports: [5432, 8000], metricsPort: 9187 },
   env() {
     return [];

@@ -127,7 +127,10 @@ export function findHazards(objects: KubeObject[], dependsOn: Record<string, str
 
 const id = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
 
-/** What a pod reads that Argo CD applies after it, that an ExternalSecret makes too late, or that nothing creates. */
+/**
+ * What a pod reads that Argo CD applies after it, that an ExternalSecret or a cert-manager Certificate makes too late,
+ * or that nothing creates.
+ */
 function referenceHazards(ordered: KubeObject[], position: Map<KubeObject, number>, consumer: KubeObject): Hazard[] {
   const hazards: Hazard[] = [];
   for (const ref of podReferences(consumer)) {
@@ -136,8 +139,11 @@ function referenceHazards(ordered: KubeObject[], position: Map<KubeObject, numbe
       ref.kind === "Secret"
         ? ordered.find(
             (o) =>
-              o.kind === "ExternalSecret" &&
-              (looseSpec<{ target: { name: string } }>(o)?.target?.name ?? o.metadata.name) === ref.name,
+              (o.kind === "ExternalSecret" &&
+                (looseSpec<{ target: { name: string } }>(o)?.target?.name ?? o.metadata.name) === ref.name) ||
+              (o.kind === "Certificate" &&
+                o.apiVersion.startsWith("cert-manager.io/") &&
+                looseSpec<{ secretName: string }>(o)?.secretName === ref.name),
           )
         : undefined;
     if (direct) {
@@ -155,7 +161,7 @@ function referenceHazards(ordered: KubeObject[], position: Map<KubeObject, numbe
           rule: "late-reference",
           severity: "error",
           object: id(consumer),
-          message: `reads Secret/${ref.name}, made by ExternalSecret/${external.metadata.name} in the same or a later step; the Secret only exists once that ExternalSecret has synced, so it needs a strictly earlier wave`,
+          message: `reads Secret/${ref.name}, made by ${external.kind}/${external.metadata.name} in the same or a later step; the Secret only exists once that ${external.kind} has synced, so it needs a strictly earlier wave`,
         });
       }
     } else if (ref.kind !== "ServiceAccount" || ref.name !== "default") {

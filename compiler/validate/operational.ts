@@ -19,6 +19,7 @@ import { policyWavesRule } from "./rules/policy-waves.ts";
 import { providerLimitsRule } from "./rules/provider-limits.ts";
 import { secretIsolationRule } from "./rules/secret-isolation.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
+import { reachabilityRule } from "./rules/reachability.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
 import { storeBackupsRule } from "./rules/store-backups.ts";
@@ -49,4 +50,5 @@ export const OPERATIONAL_RULES: Rule[] = [
   backupReachRule,
   replicaSourcesRule,
   backupSchedulesRule,
+  reachabilityRule,
 ];

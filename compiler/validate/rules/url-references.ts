@@ -4,24 +4,7 @@ import type { Reporter, Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
 import { findObject } from "../../kube/selectors.ts";
 import { containersOf } from "../../kube/pods.ts";
-
-/**
- * `scheme://host:port` with a host that may name an in-cluster Service: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`.
- */
-const URL =
-  /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d+)/g;
-
-/** The Service of `namespace` a URL host names, if it names one in that namespace. */
-function serviceName(host: string, namespace: string): string | undefined {
-  const parts = host.split(".");
-  if (parts.length === 1) return parts[0];
-  if (
-    parts[1] === namespace &&
-    (parts.length === 2 || (parts[2] === "svc" && (parts.length === 3 || parts.slice(3).join(".") === "cluster.local")))
-  )
-    return parts[0];
-  return undefined;
-}
+import { serviceUrls } from "../../kube/service-urls.ts";
 
 function checkValue(
   o: RenderedObject,
@@ -33,18 +16,18 @@ function checkValue(
   value: unknown,
 ): void {
   if (typeof value !== "string") return;
-  for (const m of value.matchAll(URL)) {
-    const name = serviceName(m[1], namespace);
+  for (const u of serviceUrls(value, namespace)) {
+    const name = u.service;
     if (!name) continue;
     const service = findObject(objects, "Service", name);
-    const port = Number(m[4]);
+    const port = u.port;
     if (!service) {
       // a bare host that is no Service of ours may be another host (localhost, a sidecar); flag it when it is qualified
       // with our namespace or carries our prefix
-      if (m[1].includes(".") || (prefix !== "" && name.startsWith(prefix))) {
+      if (u.host.includes(".") || (prefix !== "" && name.startsWith(prefix))) {
         report(o, {
           pointer,
-          message: `points at ${m[0]}, but this Application renders no Service "${name}"`,
+          message: `points at ${u.text}, but this Application renders no Service "${name}"`,
           fix: "use url() to refer to a component, or correct the host",
         });
       }
@@ -54,7 +37,7 @@ function checkValue(
     if (!ports.includes(port))
       report(o, {
         pointer,
-        message: `points at ${m[0]}, but Service ${name} exposes ${ports.join(", ") || "no ports"}`,
+        message: `points at ${u.text}, but Service ${name} exposes ${ports.join(", ") || "no ports"}`,
         fix: `use one of the Service's ports (${ports.join(", ")}), or url() to refer to a component`,
       });
   }

@@ -1,0 +1,502 @@
+/**
+ * The traffic graph of a target: every connection its description implies (each `dependsOn` edge, each in-cluster
+ * URL in configuration, each replication link, each cross-region write and replication path, the members of a store
+ * talking to each other), resolved to the rendered pods, Services and ports at both ends, and judged against the
+ * rendered NetworkPolicies, PeerAuthentications and AuthorizationPolicies.
+ */
+import type { RenderedObject } from "../model/object.ts";
+import type { ResolvedTarget } from "../model/target.ts";
+import { ENGINES } from "../stores/index.ts";
+import { asRecord, list, obj, objects, str } from "../kube/loose.ts";
+import { podTemplates, mapMatches, type PodTemplate } from "../kube/selectors.ts";
+import { containersOf } from "../kube/pods.ts";
+import { serviceUrls } from "../kube/service-urls.ts";
+import {
+  networkPolicyVerdict,
+  type Endpoint,
+  type NetworkEndpoint,
+  type PodEndpoint,
+  type Port,
+} from "../kube/network-policy.ts";
+import { authorizationVerdict, peerAuthenticationMode } from "../kube/istio-policy.ts";
+
+/** Why a connection exists. */
+export type PathKind = "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing" | "acme-http01";
+
+/** One end of a connection: a workload's pods of this target, or another region's network. */
+export interface PathEnd {
+  /** The component (or hook) the end belongs to, when it is one of this target's. */
+  component?: string;
+  /** The workload whose pods make or take the connection. */
+  workload?: RenderedObject;
+  endpoint: Endpoint;
+}
+
+/** One connection the description implies. */
+export interface TrafficPath {
+  kinds: PathKind[];
+  /** What implies it, in words (`dependsOn`, `ConfigMap/ossa-config DATABASE_URL`, ...). */
+  via: string[];
+  client: PathEnd;
+  server: PathEnd;
+  /** The Service the client addresses (`ExternalName` ones for writes to another region), when there is one. */
+  service?: RenderedObject;
+  port: Port;
+  /**
+   * True when the only evidence is a URL the client receives with a whole ConfigMap (`envFrom`): it may never use it,
+   * so a denied path is a warning, not an error.
+   */
+  wholesale?: boolean;
+}
+
+/** One check on a path: what decided it and whether it passed. */
+export interface PathCheck {
+  check: "egress" | "ingress" | "exposure" | "encryption" | "mtls" | "authorization";
+  allowed: boolean;
+  by: string;
+  /** The allow rule that admitted it (`<policy>/<field>/<index>`), to find the rules no path uses. */
+  rule?: string;
+  /** The object that decided, for a finding to point at. */
+  object?: string;
+}
+
+export interface PathVerdict {
+  path: TrafficPath;
+  allowed: boolean;
+  checks: PathCheck[];
+}
+
+const METADATA_NAME = "kubernetes.io/metadata.name";
+
+/** The mesh trust domain of the target (Istio's `cluster.local` by default). */
+function trustDomain(target: ResolvedTarget): string {
+  return target.mesh?.trustDomain ?? "cluster.local";
+}
+
+function namespaceLabels(target: ResolvedTarget, objectsOf: RenderedObject[]): Record<string, string> {
+  const ns = objectsOf.find((o) => o.object.kind === "Namespace" && o.object.metadata.name === target.namespace);
+  return { ...(ns?.object.metadata.labels ?? {}), [METADATA_NAME]: target.namespace };
+}
+
+/** The pod endpoint of a pod template of this target. */
+function podEndpoint(target: ResolvedTarget, nsLabels: Record<string, string>, t: PodTemplate): PodEndpoint {
+  const ports: Record<string, number> = {};
+  for (const c of t.spec.containers ?? [])
+    for (const p of c?.ports ?? []) if (p?.name && typeof p.containerPort === "number") ports[p.name] = p.containerPort;
+  const injectionOff = t.labels["sidecar.istio.io/inject"] === "false";
+  const meshed = nsLabels["istio-injection"] === "enabled" && !injectionOff;
+  const sa = t.spec.serviceAccountName ?? "default";
+  return {
+    kind: "pod",
+    name: `${t.owner.object.kind}/${t.owner.object.metadata.name}`,
+    namespace: target.namespace,
+    namespaceLabels: nsLabels,
+    labels: t.labels,
+    ports,
+    meshed,
+    principal: meshed ? `${trustDomain(target)}/ns/${target.namespace}/sa/${sa}` : undefined,
+  };
+}
+
+/** The network of another region of this environment, by its cluster's declared ranges. */
+function regionNetwork(region: string, cidrs: string[] | undefined): NetworkEndpoint {
+  return { kind: "network", name: `region ${region}`, cidrs: cidrs ?? [] };
+}
+
+interface Graph {
+  target: ResolvedTarget;
+  objects: RenderedObject[];
+  templates: PodTemplate[];
+  nsLabels: Record<string, string>;
+  paths: Map<string, TrafficPath>;
+}
+
+function end(g: Graph, t: PodTemplate): PathEnd {
+  return { component: t.owner.component, workload: t.owner, endpoint: podEndpoint(g.target, g.nsLabels, t) };
+}
+
+function add(
+  g: Graph,
+  kind: PathKind,
+  via: string,
+  client: PathEnd,
+  server: PathEnd,
+  port: Port,
+  service?: RenderedObject,
+  wholesale = false,
+): void {
+  const key = `${client.endpoint.name}>${server.endpoint.name}:${port.port}/${port.protocol}`;
+  const known = g.paths.get(key);
+  if (known) {
+    if (!known.kinds.includes(kind)) known.kinds.push(kind);
+    if (!known.via.includes(via)) known.via.push(via);
+    known.service ??= service;
+    known.wholesale = known.wholesale && wholesale;
+    return;
+  }
+  g.paths.set(key, { kinds: [kind], via: [via], client, server, service, port, wholesale });
+}
+
+function service(g: Graph, name: string): RenderedObject | undefined {
+  return g.objects.find((o) => o.object.kind === "Service" && o.object.metadata.name === name);
+}
+
+/** The pod templates of a component (or hook) of this target. */
+function templatesOf(g: Graph, component: string): PodTemplate[] {
+  return g.templates.filter((t) => t.owner.component === component && t.owner.object.kind !== "Prometheus");
+}
+
+/**
+ * Adds the paths from `clients` to a Service: to the pods it selects on each of its ports (or the one `port` names),
+ * or, for an `ExternalName` to the primary region, to that region's network.
+ */
+function toService(
+  g: Graph,
+  kind: PathKind,
+  via: string,
+  clients: PodTemplate[],
+  svc: RenderedObject,
+  port?: number | string[],
+  wholesale: (client: PodTemplate) => boolean = () => false,
+): void {
+  const spec = obj(svc.object.spec);
+  const ports = objects(spec.ports)
+    .map(([p]) => p)
+    .filter((p) =>
+      port === undefined ? true : typeof port === "number" ? p.port === port : port.includes(str(p.name) ?? ""),
+    );
+  if (str(spec.type) === "ExternalName") {
+    const primary = g.target.primary;
+    const remote = str(spec.externalName)?.endsWith(`.${primary.cluster.serviceDomain}`);
+    if (!remote) return;
+    const server: PathEnd = {
+      component: svc.component,
+      endpoint: regionNetwork(primary.region, primary.cluster.networks),
+    };
+    for (const c of clients)
+      for (const p of ports)
+        if (typeof p.port === "number")
+          add(g, "cross-region", via, end(g, c), server, { port: p.port, protocol: protocolOf(p) }, svc, wholesale(c));
+    return;
+  }
+  const selector = asRecord(spec.selector) as Record<string, string> | undefined;
+  if (!selector || !Object.keys(selector).length) return;
+  for (const s of g.templates.filter((t) => mapMatches(selector, t.labels))) {
+    const server = end(g, s);
+    for (const p of ports) {
+      const target = p.targetPort ?? p.port;
+      const number = typeof target === "string" ? (server.endpoint as PodEndpoint).ports[target] : target;
+      if (typeof number !== "number") continue;
+      for (const c of clients)
+        add(g, kind, via, end(g, c), server, { port: number, protocol: protocolOf(p) }, svc, wholesale(c));
+    }
+  }
+}
+
+function protocolOf(p: Record<string, unknown>): "TCP" | "UDP" {
+  return p.protocol === "UDP" ? "UDP" : "TCP";
+}
+
+/** `dependsOn` of every component and hook: its pods to the dependency's client Service, on every port. */
+function dependencyPaths(g: Graph): void {
+  const deps: [string, string[]][] = [
+    ...Object.entries(g.target.components).map(([k, c]): [string, string[]] => [k, c.dependsOn ?? []]),
+    ...Object.entries(g.target.hooks).map(([k, h]): [string, string[]] => [k, h.dependsOn]),
+  ];
+  for (const [k, on] of deps) {
+    const clients = templatesOf(g, k);
+    for (const dep of on) {
+      const svc = service(g, `${g.target.namePrefix}${dep}`);
+      if (svc && clients.length) toService(g, "dependsOn", "dependsOn", clients, svc);
+    }
+  }
+}
+
+/**
+ * The pod templates that read key `key` of ConfigMap `name`: by a key reference (they ask for this value), or with the
+ * whole ConfigMap (envFrom or a volume: `wholesale`, they may never use it).
+ */
+function readersOf(g: Graph, name: string, key: string): { byKey: PodTemplate[]; wholesale: Set<PodTemplate> } {
+  const byKey: PodTemplate[] = [];
+  const wholesale = new Set<PodTemplate>();
+  for (const t of g.templates) {
+    const containers = containersOf(t.owner.object).map((c) => c.container);
+    if (
+      containers.some((c) =>
+        (c.env ?? []).some(
+          (e) => e?.valueFrom?.configMapKeyRef?.name === name && e.valueFrom.configMapKeyRef.key === key,
+        ),
+      )
+    )
+      byKey.push(t);
+    else if (
+      (t.spec.volumes ?? []).some((v) => v?.configMap?.name === name) ||
+      containers.some((c) => (c.envFrom ?? []).some((e) => e?.configMapRef?.name === name))
+    )
+      wholesale.add(t);
+  }
+  return { byKey, wholesale };
+}
+
+/** In-cluster URLs in ConfigMaps (for the pods that read them) and in env values (for their own pods). */
+function urlPaths(g: Graph): void {
+  const ns = g.target.namespace;
+  const toUrl = (via: string, clients: PodTemplate[], value: unknown, wholesale = new Set<PodTemplate>()): void => {
+    if (typeof value !== "string" || !clients.length) return;
+    for (const u of serviceUrls(value, ns)) {
+      const svc = u.service ? service(g, u.service) : undefined;
+      // A component's own URL is there for others: its own pods calling it is not a path of the description.
+      const others = clients.filter((c) => !svc || c.owner.component !== svc.component);
+      if (svc && others.length) toService(g, "url", via, others, svc, u.port, (c) => wholesale.has(c));
+    }
+  };
+  for (const o of g.objects) {
+    if (o.object.kind !== "ConfigMap") continue;
+    for (const [k, v] of Object.entries(asRecord(o.object.data) ?? {})) {
+      const readers = readersOf(g, o.object.metadata.name, k);
+      toUrl(`ConfigMap/${o.object.metadata.name} ${k}`, [...readers.byKey, ...readers.wholesale], v, readers.wholesale);
+    }
+  }
+  for (const t of g.templates)
+    for (const { container } of containersOf(t.owner.object))
+      for (const e of list(container.env)) toUrl(`env ${str(obj(e).name) ?? ""}`, [t], obj(e).value);
+}
+
+/**
+ * Replication and membership of every store: its members talk to each other on every port where a region runs two
+ * or more; replicas follow the primary (in the primary region through its Service, elsewhere across regions); and,
+ * in the primary region, every other region reaches the primary (its writers and replicas) from its network.
+ */
+function storePaths(g: Graph): void {
+  const { target } = g;
+  for (const [key, c] of Object.entries(target.components)) {
+    if (c.type !== "store") continue;
+    const engine = ENGINES[c.engine];
+    // The store's members are its StatefulSets' pods (its backup and restore Jobs are clients, not members).
+    const sets = templatesOf(g, key).filter((t) => t.owner.object.kind === "StatefulSet");
+    const replicasOf = (t: PodTemplate): number => {
+      const r = obj(t.owner.object.spec).replicas;
+      return typeof r === "number" ? r : 1;
+    };
+    const members = sets.reduce((n, t) => n + replicasOf(t), 0);
+    const all = { ...engine.ports, ...(engine.peerPorts ?? {}) };
+    if (members >= 2 && !engine.crossRegion)
+      for (const a of sets)
+        for (const b of sets)
+          if (a !== b || replicasOf(a) >= 2)
+            for (const port of Object.values(all))
+              add(g, "members", `members of ${key}`, end(g, a), end(g, b), { port, protocol: "TCP" });
+    if (!engine.crossRegion) continue;
+    const replicas = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "replica");
+    const primarySvc = service(g, `${target.namePrefix}${key}`);
+    const main = Object.values(engine.ports)[0];
+    // Across regions only the engine's TLS port (where it has one) carries writes and replication.
+    const across = target.peers.length && engine.tls ? engine.tls.port.number : main;
+    if (primarySvc)
+      toService(
+        g,
+        target.role === "primary" ? "replication" : "cross-region",
+        `replication of ${key}`,
+        replicas,
+        primarySvc,
+        target.role === "primary" ? main : across,
+      );
+    if (target.role !== "primary") continue;
+    const primaries = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary");
+    for (const peer of target.peers)
+      for (const p of primaries)
+        add(
+          g,
+          "cross-region",
+          `writes and replication from ${peer.region}`,
+          { endpoint: regionNetwork(peer.region, peer.cluster.networks) },
+          end(g, p),
+          { port: across, protocol: "TCP" },
+        );
+  }
+}
+
+/** Tracing: every pod of the platform sends spans to the collector on its receiver ports. */
+function tracingPaths(g: Graph): void {
+  const tracing = g.target.tracing;
+  if (!tracing) return;
+  const known = new Set([...Object.keys(g.target.components), ...Object.keys(g.target.hooks)]);
+  const clients = g.templates.filter(
+    (t) => t.owner.component !== undefined && known.has(t.owner.component) && t.owner.component !== tracing.collector,
+  );
+  const svc = service(g, `${g.target.namePrefix}${tracing.collector}`);
+  if (svc) toService(g, "tracing", "tracing", clients, svc, tracing.ports);
+}
+
+/** The namespace of the NGINX ingress controller, which carries ACME HTTP-01 challenges to cert-manager's solvers. */
+const INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
+/** The label cert-manager puts on its HTTP-01 solver pods, and the port they listen on. */
+const HTTP01_SOLVER = { label: "acme.cert-manager.io/http01-solver", port: 8089 };
+
+/**
+ * ACME HTTP-01: when the target renders an Issuer with an `http01` solver, cert-manager runs solver pods in this
+ * namespace, and the CA's request reaches them through the ingress controller: that path must be open too. (Issuers
+ * the cluster layer provides are outside the target; Manifold expects them to solve DNS-01.)
+ */
+function acmePaths(g: Graph): void {
+  const http01 = g.objects.some(
+    (o) =>
+      (o.object.kind === "Issuer" || o.object.kind === "ClusterIssuer") &&
+      objects(obj(obj(o.object.spec).acme).solvers).some(([s]) => s.http01 !== undefined),
+  );
+  if (!http01) return;
+  const controller: PodEndpoint = {
+    kind: "pod",
+    name: `the ingress controller (namespace ${INGRESS_CONTROLLER_NAMESPACE})`,
+    namespace: INGRESS_CONTROLLER_NAMESPACE,
+    namespaceLabels: { [METADATA_NAME]: INGRESS_CONTROLLER_NAMESPACE },
+    labels: {},
+    ports: {},
+    meshed: false,
+  };
+  const solver: PodEndpoint = {
+    kind: "pod",
+    name: "cert-manager's HTTP-01 solver",
+    namespace: g.target.namespace,
+    namespaceLabels: g.nsLabels,
+    labels: { [HTTP01_SOLVER.label]: "true" },
+    ports: { http: HTTP01_SOLVER.port },
+    meshed: g.nsLabels["istio-injection"] === "enabled",
+  };
+  add(
+    g,
+    "acme-http01",
+    "ACME HTTP-01 challenge",
+    { endpoint: controller },
+    { endpoint: solver },
+    {
+      port: HTTP01_SOLVER.port,
+      protocol: "TCP",
+    },
+  );
+}
+
+/** Every connection the target's description implies, resolved to rendered pods and ports. */
+export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[]): TrafficPath[] {
+  const g: Graph = {
+    target,
+    objects: rendered,
+    templates: podTemplates(rendered).filter(
+      (t) => t.owner.object.kind !== "Prometheus" && t.owner.object.kind !== "Alertmanager",
+    ),
+    nsLabels: namespaceLabels(target, rendered),
+    paths: new Map(),
+  };
+  dependencyPaths(g);
+  urlPaths(g);
+  storePaths(g);
+  tracingPaths(g);
+  acmePaths(g);
+  return [...g.paths.values()];
+}
+
+/** The LoadBalancer Service that takes `source`'s traffic to `server` on `port`, or why there is none. */
+function exposure(rendered: RenderedObject[], server: PodEndpoint, source: NetworkEndpoint, port: number): PathCheck {
+  for (const o of rendered) {
+    const spec = obj(o.object.spec);
+    if (o.object.kind !== "Service" || spec.type !== "LoadBalancer") continue;
+    const selector = asRecord(spec.selector) as Record<string, string> | undefined;
+    if (!selector || !mapMatches(selector, server.labels)) continue;
+    const carries = objects(spec.ports).some(([p]) => {
+      const t = p.targetPort ?? p.port;
+      return (typeof t === "string" ? server.ports[t] : t) === port;
+    });
+    if (!carries) continue;
+    const ranges = list(spec.loadBalancerSourceRanges).filter((r): r is string => typeof r === "string");
+    const admitted =
+      ranges.length === 0 ||
+      networkPolicyVerdict(
+        [
+          {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "lb", namespace: server.namespace },
+            spec: { podSelector: {}, ingress: [{ from: ranges.map((cidr) => ({ ipBlock: { cidr } })) }] },
+          },
+        ],
+        "Ingress",
+        server,
+        source,
+        { port, protocol: "TCP" },
+      ).allowed;
+    if (admitted)
+      return {
+        check: "exposure",
+        allowed: true,
+        by: `Service/${o.object.metadata.name}`,
+        object: `Service/${o.object.metadata.name}`,
+      };
+  }
+  return { check: "exposure", allowed: false, by: `no LoadBalancer Service takes ${source.name} to port ${port}` };
+}
+
+/**
+ * Whether the store end of a path between regions encrypts it: its pods mount a Secret that a cert-manager Certificate
+ * of the target makes (TLS on the store; the engine's settings turn it on).
+ */
+function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
+  const made = new Set(
+    rendered
+      .filter((o) => o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/"))
+      .map((o) => str(obj(o.object.spec).secretName)),
+  );
+  const template = store.workload ? podTemplates([store.workload])[0] : undefined;
+  const secret = (template?.spec.volumes ?? []).map((v) => v?.secret?.secretName).find((n) => n && made.has(n));
+  const name = store.endpoint.name;
+  return secret
+    ? { check: "encryption", allowed: true, by: `TLS on the store (Certificate Secret ${secret})` }
+    : {
+        check: "encryption",
+        allowed: false,
+        by: `${name} mounts no certificate: traffic between regions would be plain text`,
+      };
+}
+
+/** Judges one path: the client's egress, the server's ingress, its exposure, mTLS mode and authorization. */
+export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVerdict {
+  const objectsOf = rendered.map((o) => o.object);
+  const checks: PathCheck[] = [];
+  const { client, server, port } = path;
+  // Between regions the store's own ends encrypt: the primary taking the traffic, or a replica following it (a
+  // writer asks for TLS in its URL).
+  const store =
+    client.endpoint.kind === "network"
+      ? server
+      : server.endpoint.kind === "network" && client.component === server.component
+        ? client
+        : undefined;
+  if (store?.workload) checks.push(encryption(rendered, store));
+  if (client.endpoint.kind === "pod") {
+    const v = networkPolicyVerdict(objectsOf, "Egress", client.endpoint, server.endpoint, port);
+    checks.push({ check: "egress", allowed: v.allowed, by: v.by, rule: v.rule });
+  }
+  if (server.endpoint.kind === "pod") {
+    const s = server.endpoint;
+    if (client.endpoint.kind === "network") checks.push(exposure(rendered, s, client.endpoint, port.port));
+    const v = networkPolicyVerdict(objectsOf, "Ingress", s, client.endpoint, port);
+    checks.push({ check: "ingress", allowed: v.allowed, by: v.by, rule: v.rule });
+    if (s.meshed) {
+      const pa = peerAuthenticationMode(objectsOf, s, port.port);
+      const mtls = client.endpoint.kind === "pod" && client.endpoint.meshed && pa.mode !== "DISABLE";
+      const plaintextRefused = pa.mode === "STRICT" && !mtls;
+      checks.push({
+        check: "mtls",
+        allowed: !plaintextRefused,
+        by: plaintextRefused ? `${pa.by} is STRICT and the client sends plain text` : `${pa.by}: ${pa.mode}`,
+      });
+      const http = path.kinds.every((k) => k === "dependsOn" || k === "url") && !isStore(path);
+      const a = authorizationVerdict(objectsOf, s, { source: client.endpoint, mtls, port: port.port, http });
+      checks.push({ check: "authorization", allowed: a.allowed, by: a.by, rule: a.rule });
+    }
+  }
+  return { path, allowed: checks.every((c) => c.allowed), checks };
+}
+
+function isStore(path: TrafficPath): boolean {
+  return path.server.workload?.object.kind === "StatefulSet";
+}

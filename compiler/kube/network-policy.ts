@@ -1,0 +1,122 @@
+/**
+ * NetworkPolicy semantics, as the API documents them: a pod is isolated in a direction once a policy of its
+ * namespace selects it with that policy type; then a connection passes only when some rule of such a policy admits
+ * the peer (pods by podSelector in the policy's namespace, by namespaceSelector, or both; addresses outside the cluster
+ * by ipBlock) on the port (by number, range or the destination pod's port name, TCP unless told).
+ */
+import type { KubeObject } from "../model/object.ts";
+import { blockAdmits } from "./cidr.ts";
+import { list, obj, objects, str, type JsonObject } from "./loose.ts";
+import { selectorMatches } from "./selectors.ts";
+
+/** A pod at one end of a connection: its namespace (and that namespace's labels), its labels, its named ports. */
+export interface PodEndpoint {
+  kind: "pod";
+  /** How findings name it, e.g. `Deployment/ossa-api`. */
+  name: string;
+  namespace: string;
+  namespaceLabels: Record<string, string>;
+  labels: Record<string, string>;
+  /** Container port numbers by name. */
+  ports: Record<string, number>;
+  /** True when an Istio sidecar runs beside it. */
+  meshed: boolean;
+  /** The mesh identity of its ServiceAccount (`<trust domain>/ns/<ns>/sa/<name>`), when meshed. */
+  principal?: string;
+}
+
+/** Addresses outside this cluster (another region's network, the internet). */
+export interface NetworkEndpoint {
+  kind: "network";
+  name: string;
+  cidrs: string[];
+}
+
+export type Endpoint = PodEndpoint | NetworkEndpoint;
+
+/** The port of a connection, at the destination pod. */
+export interface Port {
+  port: number;
+  protocol: "TCP" | "UDP";
+}
+
+/** What NetworkPolicies decide for one direction of one connection, and which policy (and rule) decided it. */
+export interface PolicyVerdict {
+  allowed: boolean;
+  /** `NetworkPolicy/<name>` that admits it, or the ones that isolate the pod when none admits it. */
+  by: string;
+  /** The admitting rule: `<policy name>/<ingress|egress>/<index>`. */
+  rule?: string;
+}
+
+function policyTypes(spec: JsonObject): string[] {
+  const types = list(spec.policyTypes).filter((t): t is string => typeof t === "string");
+  if (types.length) return types;
+  return spec.egress !== undefined ? ["Ingress", "Egress"] : ["Ingress"];
+}
+
+function portMatches(entry: JsonObject, port: Port, destination: Endpoint): boolean {
+  const protocol = str(entry.protocol) ?? "TCP";
+  if (protocol !== port.protocol) return false;
+  if (entry.port === undefined) return true;
+  if (typeof entry.port === "string") return destination.kind === "pod" && destination.ports[entry.port] === port.port;
+  if (typeof entry.port !== "number") return false;
+  const end = typeof entry.endPort === "number" ? entry.endPort : entry.port;
+  return port.port >= entry.port && port.port <= end;
+}
+
+function peerMatches(peer: JsonObject, policyNamespace: string, other: Endpoint): boolean {
+  if (peer.ipBlock !== undefined) {
+    if (other.kind !== "network") return false;
+    const block = obj(peer.ipBlock);
+    const cidr = str(block.cidr);
+    const except = list(block.except).filter((e): e is string => typeof e === "string");
+    return !!cidr && other.cidrs.length > 0 && other.cidrs.every((c) => blockAdmits(cidr, except, c));
+  }
+  if (other.kind !== "pod") return false;
+  const pods = peer.podSelector === undefined || selectorMatches(obj(peer.podSelector), other.labels);
+  const namespaces =
+    peer.namespaceSelector === undefined
+      ? other.namespace === policyNamespace
+      : selectorMatches(obj(peer.namespaceSelector), other.namespaceLabels);
+  return pods && namespaces;
+}
+
+/**
+ * Whether the NetworkPolicies of `subject`'s namespace let it take (`Ingress`) or make (`Egress`) a connection with
+ * `other` on `port`. `destination` is the end that owns the port (the subject for Ingress, the peer for Egress).
+ */
+export function networkPolicyVerdict(
+  policies: KubeObject[],
+  direction: "Ingress" | "Egress",
+  subject: PodEndpoint,
+  other: Endpoint,
+  port: Port,
+): PolicyVerdict {
+  const destination = direction === "Ingress" ? subject : other;
+  const isolating: string[] = [];
+  const field = direction === "Ingress" ? "ingress" : "egress";
+  const peers = direction === "Ingress" ? "from" : "to";
+  for (const p of policies) {
+    if (p.kind !== "NetworkPolicy" || (p.metadata.namespace ?? subject.namespace) !== subject.namespace) continue;
+    const spec = obj(p.spec);
+    if (!policyTypes(spec).includes(direction) || !selectorMatches(obj(spec.podSelector), subject.labels)) continue;
+    isolating.push(p.metadata.name);
+    for (const [rule, i] of objects(spec[field])) {
+      const from = objects(rule[peers]).map(([x]) => x);
+      const ports = objects(rule.ports).map(([x]) => x);
+      const peerOk =
+        rule[peers] === undefined ||
+        list(rule[peers]).length === 0 ||
+        from.some((x) => peerMatches(x, subject.namespace, other));
+      const portOk =
+        rule.ports === undefined ||
+        list(rule.ports).length === 0 ||
+        ports.some((x) => portMatches(x, port, destination));
+      if (peerOk && portOk)
+        return { allowed: true, by: `NetworkPolicy/${p.metadata.name}`, rule: `${p.metadata.name}/${field}/${i}` };
+    }
+  }
+  if (!isolating.length) return { allowed: true, by: `no NetworkPolicy selects ${subject.name}` };
+  return { allowed: false, by: isolating.map((n) => `NetworkPolicy/${n}`).join(", ") };
+}
