@@ -8,6 +8,7 @@ import { checkProject } from "../compiler/load.ts";
 import { validateLayer } from "../compiler/argocd/validate.ts";
 import { compareVersions } from "../compiler/argocd/versions.ts";
 import type { KubeObject } from "../compiler/model/object.ts";
+import type { RegionDescription } from "../compiler/describe/types.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
@@ -23,8 +24,8 @@ async function linesFor(version: string): Promise<string[]> {
   const layer = await repoArgoCd();
   layer.argocdVersion = version;
   // Every cluster's contract names the Argo CD that syncs it: the layer's.
-  const regions = (await repoProject()).regions.map((r) => structuredClone(r.value) as Record<string, any>);
-  for (const r of regions) for (const c of Object.values<any>(r.clusters)) c.capabilities.argocdVersion = version;
+  const regions = (await repoProject()).regions.map((r) => structuredClone(r.value) as RegionDescription);
+  for (const r of regions) for (const c of Object.values(r.clusters)) c.capabilities.argocdVersion = version;
   const error = await compilePlatforms([demo], { argocd: layer, regions }).then(
     () => undefined,
     (e: unknown) => e,

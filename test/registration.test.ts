@@ -133,4 +133,19 @@ describe("the Argo CD version of a cluster's contract", () => {
       },
     ]);
   });
+
+  it("a contract that claims another Argo CD than the layer's is an error naming the region file, field and cluster", async () => {
+    const repo = await repoProject();
+    const regions = repo.regions.map((r) => structuredClone(r.value) as Parsed);
+    regions.find((r) => r.name === "eu-west-1").clusters.production.capabilities.argocdVersion = "3.2";
+    const error = await compilePlatforms([demo()], { regions, argocd: await repoArgoCd() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ManifoldError);
+    expect(errorLines(error as ManifoldError)).toEqual([
+      "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: cluster production-eu-west-1: its contract declares Argo CD 3.2, but the layer's Argo CD 3.3 syncs it [target production-eu-west-1]",
+      "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: AppProject/demo /spec/clusterResourceWhitelist/0/name: a named clusterResourceWhitelist entry needs Argo CD 3.3 or later; cluster production-eu-west-1 declares 3.2 [target production-eu-west-1]",
+    ]);
+  });
 });
