@@ -1,9 +1,7 @@
 /**
  * The cluster-scoped kinds the cluster layer owns: objects every platform on a cluster shares (a ClusterIssuer the
- * Ingresses name, the secret stores, CRDs, admission webhooks, ingress classes). A platform never renders one, and
- * no platform's AppProject permits one, so no platform can change or delete what the others rely on.
- * StorageClass joins the list once the cluster layer renders the fleet's classes (today a platform still declares
- * them in `storageClasses`).
+ * Ingresses name, the secret stores, the StorageClasses, CRDs, admission webhooks, ingress classes). A platform never
+ * renders one, and no platform's AppProject permits one, so no platform can change or delete what the others rely on.
  */
 import type { KubeObject } from "../model/object.ts";
 
@@ -20,6 +18,7 @@ export const CLUSTER_LAYER_KINDS: readonly GroupKind[] = [
   { group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" },
   { group: "apiregistration.k8s.io", kind: "APIService" },
   { group: "networking.k8s.io", kind: "IngressClass" },
+  { group: "storage.k8s.io", kind: "StorageClass" },
   { group: "cert-manager.io", kind: "ClusterIssuer" },
   { group: "external-secrets.io", kind: "ClusterSecretStore" },
   { group: "external-secrets.io", kind: "ClusterExternalSecret" },
