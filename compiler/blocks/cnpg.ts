@@ -31,6 +31,7 @@ import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf } 
 import { canonicalResources } from "./pod.ts";
 import { remoteKey, secretStoreName } from "./secrets.ts";
 import { spreadConstraints } from "./spread.ts";
+import { buildExposure } from "./exposure.ts";
 
 /** The name a region's cluster has in the distributed topology: `<name>-<region>`. */
 export function topologyName(name: string, region: string): string {
@@ -70,6 +71,11 @@ export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComp
   const backup = backupOf(c);
   if (backup && target.objectStore) out.push(item(scheduledBackup(target, name, c, backup.schedule), "scaling"));
   out.push(item(podMonitor(target, name, c), "observability"));
+  // Other regions write to the primary: in the primary region, its current primary instance (the operator's label)
+  // behind an internal load balancer, on 5432, where CloudNativePG serves TLS with its own certificates.
+  const primaryPod = { "cnpg.io/cluster": name, "cnpg.io/instanceRole": "primary" };
+  const labels = standardLabels(target, name, "database", c);
+  out.push(...buildExposure(target, key, name, c, primaryPod, labels, { certificate: false, targetPort: 5432 }));
   return out;
 }
 

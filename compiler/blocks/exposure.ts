@@ -79,7 +79,9 @@ export function crossRegionNetworks(target: ResolvedTarget, key: string): string
  *
  * Contract, for any `crossRegion` engine (its `tls` says which port and settings): `selector` selects the writable
  * pods (the ones the client Service of the primary region selects), `labels` are the store's labels. The Service
- * exposes exactly `tls.port` (by its container port name), to exactly the other regions' declared networks.
+ * exposes exactly `tls.port` (by its container port name, or `options.targetPort`), to exactly the other regions'
+ * declared networks. An engine whose operator serves TLS with certificates of its own (CloudNativePG) passes
+ * `certificate: false`: no cert-manager Certificate is rendered or mounted for it.
  */
 export function buildExposure(
   target: ResolvedTarget,
@@ -88,9 +90,11 @@ export function buildExposure(
   c: StoreComponent,
   selector: Record<string, string>,
   labels: Record<string, string>,
+  options: { certificate?: boolean; targetPort?: number | string } = {},
 ): RenderedObject[] {
   const found = crossRegionTls(target, c);
   if (!found) return [];
+  const { certificate: withCertificate = true, targetPort } = options;
   const { tls } = found;
   const svc = [name, `${name}.${target.namespace}.svc`, `${name}.${target.namespace}.svc.cluster.local`];
   const replicas = `${name}-replica`;
@@ -115,7 +119,8 @@ export function buildExposure(
       }),
     ),
   };
-  if (target.role !== "primary") return [certificate];
+  const certificates = withCertificate ? [certificate] : [];
+  if (target.role !== "primary") return certificates;
   const service = new Service({
     metadata: {
       name: `${name}-cross-region`,
@@ -128,11 +133,11 @@ export function buildExposure(
       externalTrafficPolicy: "Local",
       loadBalancerSourceRanges: crossRegionNetworks(target, key),
       selector,
-      ports: [{ name: tls.port.name, port: tls.port.number, targetPort: tls.port.name, protocol: "TCP" }],
+      ports: [{ name: tls.port.name, port: tls.port.number, targetPort: targetPort ?? tls.port.name, protocol: "TCP" }],
     },
   });
   // The edge band: Argo CD holds a wave until a LoadBalancer has an address, which must not hold up the workloads.
-  return [certificate, { band: "edge", component: key, object: plain(service) }];
+  return [...certificates, { band: "edge", component: key, object: plain(service) }];
 }
 
 /** The NetworkPolicy ingress rule that admits the other regions' networks to the primary's TLS port, if any. */

@@ -70,7 +70,6 @@ export interface PodTemplate {
  * resource's `spec.podMetadata.labels`.
  */
 function operatorPodLabels(o: RenderedObject): Record<string, string> | undefined {
-  if (o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster") return cnpgPodLabels(o);
   if (!o.object.apiVersion.startsWith("monitoring.coreos.com/")) return undefined;
   const name = o.object.metadata.name;
   const app =
@@ -87,10 +86,23 @@ function operatorPodLabels(o: RenderedObject): Record<string, string> | undefine
   };
 }
 
-/** The labels CloudNativePG puts on a Cluster's instance pods: its `inheritedMetadata.labels` and its own. */
-function cnpgPodLabels(o: RenderedObject): Record<string, string> {
-  const inherited = looseSpec<{ inheritedMetadata: { labels: Record<string, string> } }>(o.object)?.inheritedMetadata;
-  return { ...(inherited?.labels ?? {}), "cnpg.io/cluster": o.object.metadata.name, "cnpg.io/podRole": "instance" };
+function isCnpgCluster(o: RenderedObject): boolean {
+  return o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster";
+}
+
+/**
+ * The labels CloudNativePG puts on a Cluster's instance pods (its `inheritedMetadata.labels` and its own), one set
+ * per instance role: the primary, and the replicas when it runs more than one instance.
+ */
+function cnpgPodLabels(o: RenderedObject): Record<string, string>[] {
+  const spec = looseSpec<{ inheritedMetadata: { labels: Record<string, string> }; instances: number }>(o.object);
+  const base = {
+    ...(spec?.inheritedMetadata?.labels ?? {}),
+    "cnpg.io/cluster": o.object.metadata.name,
+    "cnpg.io/podRole": "instance",
+  };
+  const roles = (spec?.instances ?? 1) > 1 ? ["primary", "replica"] : ["primary"];
+  return roles.map((role) => ({ ...base, "cnpg.io/instanceRole": role }));
 }
 
 /** The governing Services prometheus-operator creates for the Prometheus and Alertmanager resources of a target. */
@@ -129,6 +141,7 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
 export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objects) {
+    if (isCnpgCluster(o)) for (const labels of cnpgPodLabels(o)) out.push({ owner: o, labels, spec: {} });
     const labels = operatorPodLabels(o);
     if (labels) out.push({ owner: o, labels, spec: {} });
   }
