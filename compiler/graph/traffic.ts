@@ -302,7 +302,9 @@ function storePaths(g: Graph): void {
         target.role === "primary" ? main : across,
       );
     if (target.role !== "primary") continue;
-    const primaries = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary");
+    // The writable pods: the primary StatefulSet, or the primary instance of an operator's cluster (CloudNativePG).
+    const operated = templatesOf(g, key).filter((t) => t.labels["cnpg.io/instanceRole"] === "primary");
+    const primaries = [...sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary"), ...operated];
     for (const peer of target.peers)
       for (const p of primaries)
         add(
@@ -437,9 +439,13 @@ function exposure(rendered: RenderedObject[], server: PodEndpoint, source: Netwo
 
 /**
  * Whether the store end of a path between regions encrypts it: its pods mount a Secret that a cert-manager Certificate
- * of the target makes (TLS on the store; the engine's settings turn it on).
+ * of the target makes (TLS on the store; the engine's settings turn it on), or an operator that always serves TLS runs
+ * it (CloudNativePG: every instance serves TLS with certificates of the operator's own CA).
  */
 function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
+  const w = store.workload?.object;
+  if (w?.apiVersion === "postgresql.cnpg.io/v1" && w.kind === "Cluster")
+    return { check: "encryption", allowed: true, by: "TLS served by CloudNativePG (the operator's certificates)" };
   const made = new Set(
     rendered
       .filter((o) => o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/"))
