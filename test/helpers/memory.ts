@@ -21,6 +21,17 @@ export async function repoArgoCd(): Promise<Parsed> {
 }
 
 /**
+ * This repo's cluster add-ons, which provide what the regions' capability contracts leave out. With environments or
+ * regions of a test's own (`keepTargets` false), their per-cluster layers are dropped: they name this repo's clusters.
+ */
+export function repoAddons(repo: ProjectSources, keepTargets = true): NonNullable<ProjectSources["addons"]> {
+  return (repo.addons ?? []).map((a) => ({
+    file: a.file,
+    value: keepTargets ? structuredClone(a.value) : { ...structuredClone(a.value as object), targets: undefined },
+  }));
+}
+
+/**
  * Compiles the given platforms (instead of the repo's) against the repo's
  * environments and regions. Pass `argocd` (a layer description) to render the
  * Argo CD layer too; without it the compile has none.
@@ -40,6 +51,7 @@ export async function compilePlatforms(
       ? options.regions.map((r: Parsed) => ({ file: `regions/${r.name}.ts`, value: r }))
       : repo.regions,
     ...(options.argocd ? { argocd: [{ file: "argocd/layer.ts", value: options.argocd }] } : {}),
+    addons: repoAddons(repo, !options.environments && !options.regions),
   };
   return compileLoaded(checkProject(sources));
 }
