@@ -69,3 +69,19 @@ export function containersOf(o: KubeObject): { container: ContainerShape; pointe
   }
   return out;
 }
+
+/**
+ * Every image an object runs, with the pointer to the field that names it: each container's, and the image an
+ * operator runs for a custom resource (a CloudNativePG Cluster's `spec.imageName`).
+ */
+export function imagesOf(o: KubeObject): { image: string; pointer: string }[] {
+  const images = containersOf(o).map(({ container, pointer }) => ({
+    image: String(container.image),
+    pointer: `${pointer}/image`,
+  }));
+  if (o.apiVersion === "postgresql.cnpg.io/v1" && o.kind === "Cluster") {
+    const name = looseSpec<{ imageName: string }>(o)?.imageName;
+    if (typeof name === "string") images.push({ image: name, pointer: "/spec/imageName" });
+  }
+  return images;
+}

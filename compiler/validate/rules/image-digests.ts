@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containersOf } from "../../kube/pods.ts";
+import { imagesOf } from "../../kube/pods.ts";
 import { parseImage } from "../image-reference.ts";
 
 /**
@@ -11,11 +11,10 @@ export const imageDigestsRule: Rule = {
   description: "images pin a digest (the environment's policy sets the level)",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      for (const { container, pointer } of containersOf(o.object)) {
-        const image = String(container.image);
+      for (const { image, pointer } of imagesOf(o.object)) {
         if (!parseImage(image).digest)
           report(o, {
-            pointer: `${pointer}/image`,
+            pointer,
             message: `image "${image}" has no digest`,
             fix: "pin it as tag@sha256:<digest>, with the digest read from the registry",
           });

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containersOf } from "../../kube/pods.ts";
+import { imagesOf } from "../../kube/pods.ts";
 import { parseImage } from "../image-reference.ts";
 
 /**
@@ -12,18 +12,17 @@ export const imageRegistriesRule: Rule = {
   check(ctx, report) {
     const allowed = ctx.target.policy.registries;
     for (const o of ctx.objects) {
-      for (const { container, pointer } of containersOf(o.object)) {
-        const image = String(container.image);
+      for (const { image, pointer } of imagesOf(o.object)) {
         const { registry } = parseImage(image);
         if (registry === undefined)
           report(o, {
-            pointer: `${pointer}/image`,
+            pointer,
             message: `image "${image}" names no registry host`,
             fix: `qualify it, e.g. docker.io/${image.includes("/") ? image : `library/${image}`}`,
           });
         else if (allowed && !allowed.includes(registry))
           report(o, {
-            pointer: `${pointer}/image`,
+            pointer,
             message: `image "${image}" comes from ${registry}, which environment ${ctx.target.environment} does not allow (${allowed.join(", ")})`,
             fix: "use an image from an allowed registry, or add the registry to policy.registries",
           });

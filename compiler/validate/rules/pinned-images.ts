@@ -1,5 +1,5 @@
 import type { Rule } from "../context.ts";
-import { containersOf } from "../../kube/pods.ts";
+import { imagesOf } from "../../kube/pods.ts";
 
 /** Whether an image reference is pinned: a digest, or a tag other than `latest`. */
 export function isPinned(image: string): boolean {
@@ -16,11 +16,11 @@ export const pinnedImagesRule: Rule = {
   description: "images are pinned (a tag other than latest, or a digest)",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      for (const { container, pointer } of containersOf(o.object)) {
-        if (!isPinned(String(container.image)))
+      for (const { image, pointer } of imagesOf(o.object)) {
+        if (!isPinned(image))
           report(o, {
-            pointer: `${pointer}/image`,
-            message: `image "${container.image}" is not pinned`,
+            pointer,
+            message: `image "${image}" is not pinned`,
             fix: "use an explicit version tag or a digest",
           });
       }
