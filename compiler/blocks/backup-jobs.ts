@@ -21,6 +21,9 @@ import { serviceAccount } from "./service.ts";
 import { fromSecret } from "../stores/engine.ts";
 import { AWS_CLI_IMAGE } from "../stores/tools.ts";
 
+/** Istio's per-pod switch that injects its proxy as a Kubernetes native sidecar (Kubernetes 1.29+). */
+export const NATIVE_SIDECAR_ANNOTATION = "sidecar.istio.io/nativeSidecar";
+
 /** `<store>-backup`: the CronJob, its ServiceAccount and its NetworkPolicy. */
 export function backupJobName(storeName: string): string {
   return `${storeName}-backup`;
@@ -113,9 +116,10 @@ function toolCronJob(
           backoffLimit: suspend ? 0 : 2,
           activeDeadlineSeconds: 3600,
           template: {
-            // Outside the mesh, like the hook Jobs: a sidecar would keep the Job from completing, and the dump runs in
-            // an init container, before a sidecar could carry its traffic.
-            metadata: target.mesh ? { labels, annotations: { "sidecar.istio.io/inject": "false" } } : { labels },
+            // In the mesh, where the store admits only mesh traffic (STRICT mTLS, callers by identity): Istio's proxy
+            // runs as a native sidecar (an init container that keeps running), so it starts before the dump's init
+            // container and stops when the upload ends, and the Job completes.
+            metadata: target.mesh ? { labels, annotations: { [NATIVE_SIDECAR_ANNOTATION]: "true" } } : { labels },
             spec: {
               serviceAccountName: name,
               automountServiceAccountToken: false,

@@ -16,7 +16,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import type { Component, Mesh } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { ENGINES } from "../stores/index.ts";
+import { ENGINES, engineOf } from "../stores/index.ts";
 import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
@@ -25,6 +25,8 @@ import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
+import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
+import { dumpPortsOf } from "../stores/engine.ts";
 import { hostsOf, latencyRouting } from "./global-dns.ts";
 import { crossRegionNetworks, crossRegionTls } from "./exposure.ts";
 import { membersTalk } from "./store.ts";
@@ -101,6 +103,15 @@ function authorizationPolicies(
         from: [{ source: { principals: callers.map((k) => principal(mesh, ns, objectName(target, k))) } }],
         to: [{ operation: { ports: own } }],
       });
+    // Its backup and restore Jobs, in the mesh, on the ports their dump and load connect to.
+    if (c.type === "store" && hasBackupJob(target, c)) {
+      const name = objectName(target, key);
+      const jobs = [backupJobName(name), ...(engineOf(c).restore ? [restoreJobName(name)] : [])];
+      rules.push({
+        from: [{ source: { principals: jobs.map((j) => principal(mesh, ns, j)) } }],
+        to: [{ operation: { ports: dumpPortsOf(engineOf(c)).map(String) } }],
+      });
+    }
     if (membersTalk(target, key))
       rules.push({
         from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }],

@@ -93,7 +93,8 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     add("limits.cpu", ISTIO_SIDECAR.limits.cpu, pods);
     add("limits.memory", ISTIO_SIDECAR.limits.memory, pods);
   }
-  // Backup CronJobs (all may run at once) and their restore twins: one pod each, outside the mesh like hooks.
+  // Backup CronJobs (all may run at once) and their restore twins: one pod each, in the mesh (with its sidecar) when
+  // the platform has one, since a STRICT store admits only mesh traffic.
   for (const c of Object.values(target.components)) {
     if (c.type !== "store" || !hasBackupJob(target, c)) continue;
     const jobs = engineOf(c).restore ? 2 : 1;
@@ -102,6 +103,12 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     add("requests.memory", BACKUP_JOB_RESOURCES.requests.memory, jobs);
     add("limits.cpu", BACKUP_JOB_RESOURCES.limits.cpu, jobs);
     add("limits.memory", BACKUP_JOB_RESOURCES.limits.memory, jobs);
+    if (target.mesh) {
+      add("requests.cpu", ISTIO_SIDECAR.requests.cpu, jobs);
+      add("requests.memory", ISTIO_SIDECAR.requests.memory, jobs);
+      add("limits.cpu", ISTIO_SIDECAR.limits.cpu, jobs);
+      add("limits.memory", ISTIO_SIDECAR.limits.memory, jobs);
+    }
   }
   // Hook Jobs run one pod each, outside the mesh (a sidecar would keep a Job from completing).
   for (const hook of Object.values(target.hooks)) {

@@ -6,7 +6,8 @@
  */
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { ENGINES } from "../stores/index.ts";
+import { ENGINES, engineOf } from "../stores/index.ts";
+import { dumpPortsOf } from "../stores/engine.ts";
 import { asRecord, list, obj, objects, str } from "../kube/loose.ts";
 import { podTemplates, mapMatches, type PodTemplate } from "../kube/selectors.ts";
 import { containersOf } from "../kube/pods.ts";
@@ -21,7 +22,8 @@ import {
 import { authorizationVerdict, peerAuthenticationMode } from "../kube/istio-policy.ts";
 
 /** Why a connection exists. */
-export type PathKind = "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing" | "acme-http01";
+export type PathKind =
+  "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing" | "acme-http01" | "backup";
 
 /** One end of a connection: a workload's pods of this target, or another region's network. */
 export interface PathEnd {
@@ -286,6 +288,14 @@ function storePaths(g: Graph): void {
           if (a !== b || replicasOf(a) >= 2)
             for (const port of Object.values(all))
               add(g, "members", `members of ${key}`, end(g, a), end(g, b), { port, protocol: "TCP" });
+    // Its backup and restore Jobs dump from (and load into) every member on the engine's dump ports; a replicated
+    // engine's, from its writable primary where the region runs one.
+    const jobs = templatesOf(g, key).filter((t) => t.owner.object.kind === "CronJob");
+    const writable = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary");
+    for (const job of jobs)
+      for (const member of engine.crossRegion && writable.length ? writable : sets)
+        for (const port of dumpPortsOf(engineOf(c)))
+          add(g, "backup", `backup of ${key}`, end(g, job), end(g, member), { port, protocol: "TCP" });
     if (!engine.crossRegion) continue;
     const replicas = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "replica");
     const primarySvc = service(g, `${target.namePrefix}${key}`);

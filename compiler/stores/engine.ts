@@ -112,6 +112,8 @@ export interface StoreEngineDefinition {
     writablePaths?: string[];
     runAsUser?: number;
   };
+  /** The ports a dump or a restore connects to (the backup CronJobs); the first client port when omitted. */
+  dumpPorts?: number[];
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
 }
@@ -128,4 +130,9 @@ export interface DumpContext {
 /** An env var read from a Secret key. */
 export function fromSecret(name: string, secret: string, key: string): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+/** The ports a store's dump or restore connects to: the engine's `dumpPorts`, else its first client port. */
+export function dumpPortsOf(engine: StoreEngineDefinition): number[] {
+  return engine.dumpPorts ?? [Object.values(engine.ports)[0]];
 }

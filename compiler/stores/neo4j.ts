@@ -12,6 +12,8 @@ export const neo4jEngine: StoreEngineDefinition = {
   image: "docker.io/library/neo4j:5.26.0-enterprise",
   ports: { http: 7474, https: 7473, bolt: 7687, metrics: 2004 },
   peerPorts: { discovery: 5000, transaction: 6000, raft: 7000, backup: 6362 },
+  // neo4j-admin's online backup reads from each member's backup port.
+  dumpPorts: [6362],
   dataPath: "/data",
   runAsUser: 7474,
   writablePaths: [
