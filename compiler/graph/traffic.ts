@@ -85,7 +85,9 @@ function podEndpoint(target: ResolvedTarget, nsLabels: Record<string, string>, t
   const ports: Record<string, number> = {};
   for (const c of t.spec.containers ?? [])
     for (const p of c?.ports ?? []) if (p?.name && typeof p.containerPort === "number") ports[p.name] = p.containerPort;
-  const injectionOff = t.labels["sidecar.istio.io/inject"] === "false";
+  // Istio reads the switch from the pod's label or, as the blocks write it, its annotation.
+  const injectionOff =
+    t.labels["sidecar.istio.io/inject"] === "false" || t.annotations?.["sidecar.istio.io/inject"] === "false";
   const meshed = nsLabels["istio-injection"] === "enabled" && !injectionOff;
   const sa = t.spec.serviceAccountName ?? "default";
   return {
@@ -328,11 +330,13 @@ function storePaths(g: Graph): void {
   }
 }
 
-/** Tracing: every pod of the platform sends spans to the collector on its receiver ports. */
+/** Tracing: every component's pods send spans to the collector on its receiver ports. */
 function tracingPaths(g: Graph): void {
   const tracing = g.target.tracing;
   if (!tracing) return;
-  const known = new Set([...Object.keys(g.target.components), ...Object.keys(g.target.hooks)]);
+  // The components' pods. Hook Jobs are not tracing clients: they run outside the mesh, and nothing gives them an
+  // exporter (a STRICT collector would refuse their plain text).
+  const known = new Set(Object.keys(g.target.components));
   const clients = g.templates.filter(
     (t) => t.owner.component !== undefined && known.has(t.owner.component) && t.owner.component !== tracing.collector,
   );

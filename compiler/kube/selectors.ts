@@ -61,6 +61,8 @@ export function mapMatches(selector: Record<string, string>, labels: Record<stri
 export interface PodTemplate {
   owner: RenderedObject;
   labels: Record<string, string>;
+  /** The pod's annotations, where the template names them. */
+  annotations?: Record<string, string>;
   spec: PodSpecShape;
 }
 
@@ -147,7 +149,13 @@ export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   }
   for (const o of objects) {
     const template = podTemplateOf(o.object)?.template;
-    if (template) out.push({ owner: o, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {} });
+    if (template)
+      out.push({
+        owner: o,
+        labels: template.metadata?.labels ?? {},
+        annotations: template.metadata?.annotations ?? {},
+        spec: template.spec ?? {},
+      });
     else if (o.object.kind === "Pod")
       out.push({ owner: o, labels: o.object.metadata.labels ?? {}, spec: looseSpec<PodSpecShape>(o.object) ?? {} });
   }
