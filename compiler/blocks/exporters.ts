@@ -1,7 +1,7 @@
 /**
  * The metric exporters a target's fleet runs, and the metric names each provides: Prometheus itself (`up`),
  * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
- * for PostgreSQL, the Redis exporter sidecar, the NATS exporter, Qdrant's and Neo4j's own endpoints, Istio's
+ * for PostgreSQL, Qdrant's and Neo4j's own endpoints, Istio's
  * sidecars, and the request metrics a service declares. Alerts are written against these names, and the
  * monitoring-rules validation warns about a name none of them provides.
  */
@@ -21,11 +21,13 @@ const CLUSTER: Exporter[] = [
   { name: "kubelet", provides: ["kubelet_volume_stats_", "container_"] },
 ];
 
-/** The exporter of each store engine, by engine. */
-const ENGINE_EXPORTERS: Record<string, Exporter> = {
+/**
+ * The exporter each store engine runs, by engine: only exporters the fleet really deploys. Redis and NATS have none
+ * yet (no redis_exporter sidecar, and NATS serves JSON, not Prometheus metrics, on its monitoring port), so alerts on
+ * `redis_*` and `jetstream_*` metrics are reported by the monitoring-rules validation as reading what nothing provides.
+ */
+const ENGINE_EXPORTERS: Record<string, Exporter | undefined> = {
   postgres: { name: "cloudnative-pg", provides: ["cnpg_"] },
-  redis: { name: "redis-exporter", provides: ["redis_"] },
-  nats: { name: "nats-exporter", provides: ["gnatsd_", "nats_", "jetstream_"] },
   qdrant: {
     name: "qdrant",
     provides: ["app_info", "app_status_", "collections_", "rest_responses_", "grpc_responses_", "cluster_", "memory_"],
@@ -49,7 +51,7 @@ export function exportersOf(target: ResolvedTarget): Exporter[] {
     if (c.type === "store") engines.add(c.engine);
     out.push(...serviceExporter(key, c));
   }
-  for (const e of [...engines].sort()) out.push(ENGINE_EXPORTERS[e]);
+  for (const e of [...engines].sort()) if (ENGINE_EXPORTERS[e]) out.push(ENGINE_EXPORTERS[e]);
   return out;
 }
 
