@@ -44,6 +44,16 @@ export const qdrantEngine: StoreEngineDefinition = {
   },
 };
 
+/** The start of a script that talks to each member's REST API in turn (with the API key, when there is one). */
+function eachMember(members: string[]): string[] {
+  return [
+    "set -eu",
+    `auth=""; [ -n "\${API_KEY:-}" ] && auth="api-key: $API_KEY"`,
+    `for member in ${members.join(" ")}; do`,
+    `  base="http://$member:6333"`,
+  ];
+}
+
 /**
  * Qdrant's snapshot API, member by member (in a cluster each member snapshots its own shards): for every collection,
  * `POST /collections/<c>/snapshots`, download the file, then delete it from the member.
@@ -51,10 +61,7 @@ export const qdrantEngine: StoreEngineDefinition = {
 qdrantEngine.dump = ({ spec, members }) => ({
   image: CURL_IMAGE,
   script: [
-    "set -eu",
-    `auth=""; [ -n "\${API_KEY:-}" ] && auth="api-key: $API_KEY"`,
-    `for member in ${members.join(" ")}; do`,
-    `  base="http://$member:6333"`,
+    ...eachMember(members),
     `  for c in $(curl -fsS -H "$auth" "$base/collections" | grep -o '"name":"[^"]*"' | cut -d'"' -f4); do`,
     `    snap=$(curl -fsS -X POST -H "$auth" "$base/collections/$c/snapshots?wait=true" | grep -o '"name":"[^"]*"' | head -n1 | cut -d'"' -f4)`,
     `    mkdir -p "/backup/\${member%%.*}/$c"`,
@@ -74,10 +81,7 @@ qdrantEngine.dump = ({ spec, members }) => ({
 qdrantEngine.restore = ({ spec, members }) => ({
   image: CURL_IMAGE,
   script: [
-    "set -eu",
-    `auth=""; [ -n "\${API_KEY:-}" ] && auth="api-key: $API_KEY"`,
-    `for member in ${members.join(" ")}; do`,
-    `  base="http://$member:6333"`,
+    ...eachMember(members),
     `  for dir in "/backup/\${member%%.*}"/*/; do`,
     `    [ -d "$dir" ] || continue`,
     `    c="$(basename "$dir")"`,
