@@ -65,7 +65,7 @@ export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComp
   const out: RenderedObject[] = [];
   if (bootstrapsFresh) {
     out.push(...initScripts(target, key, name, c).map((o) => item(o, "foundation")));
-    if (c.password) out.push(item(appSecret(target, name, c), "foundation"));
+    if (c.password) out.push(item(appSecret(target, name, c), "secrets"));
   }
   out.push(item(clientService(target, name, c), "workload"), item(cluster(target, key, name, c), "workload"));
   const backup = backupOf(c);

@@ -89,6 +89,8 @@ function authorizationPolicies(
   const routes = mesh.gateway?.routes ?? [];
   for (const key of keys) {
     const c = target.components[key];
+    // An operator's pods run outside the mesh (the operator calls them directly): no Istio policy applies to them.
+    if (outsideMesh(c)) continue;
     const rules: AuthorizationRule[] = [];
     const own = Object.values(ports(c, false)).map(String);
     // Callers: the components and hooks (Jobs run in the mesh too) that depend on it, by their ServiceAccounts.
@@ -273,6 +275,7 @@ function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject
   if (mesh.mtls !== "STRICT") return out;
   for (const key of Object.keys(target.components).sort()) {
     const c = target.components[key];
+    if (outsideMesh(c)) continue;
     const tls = c.type === "store" && target.role === "primary" ? crossRegionTls(target, c)?.tls.port : undefined;
     const open =
       c.type === "store" ? (tls ? [tls.number] : []) : c.expose ? [componentPort(target, key, c.expose.port).port] : [];
@@ -290,6 +293,11 @@ function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject
     );
   }
   return out;
+}
+
+/** True for a component whose pods run outside the mesh: a store an operator runs (CloudNativePG). */
+function outsideMesh(c: Component): boolean {
+  return c.type === "store" && engineOf(c).operator !== undefined;
 }
 
 /** The platform's Istio Gateway and the VirtualService that routes its paths to components. */

@@ -177,7 +177,8 @@ function componentEgress(target: ResolvedTarget, key: string): EgressRule[] {
   }
   if (c.type === "store") egress.push(...storeBackupEgress(c));
   // Replicas outside the primary region follow it across regions.
-  if (isRemote(target, key)) egress.push(remoteRule(target, key));
+  // (An operator's replica cluster follows the primary through the object store, not across regions.)
+  if (isRemote(target, key) && !(c.type === "store" && engineOf(c).operator)) egress.push(remoteRule(target, key));
   egress.push(...internetEgress(c));
   for (const dep of [...(c.dependsOn ?? [])].sort()) egress.push(dependencyEgress(target, dep));
   return egress;

@@ -57,7 +57,9 @@ export function storePodSets(target: ResolvedTarget, name: string, c: StoreCompo
 export function membersTalk(target: ResolvedTarget, key: string): boolean {
   const c = target.components[key];
   if (c.type !== "store" || c.replicas < 2) return false;
-  return !engineOf(c).crossRegion || target.role === "primary";
+  // An operator's replica cluster (CloudNativePG) streams from its designated primary inside every region.
+  const engine = engineOf(c);
+  return !engine.crossRegion || target.role === "primary" || engine.operator !== undefined;
 }
 
 /** Where other regions reach the primary region's writable endpoint of a store. */

@@ -9,7 +9,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { dumpPortsOf } from "../stores/engine.ts";
 import { asRecord, list, obj, objects, str } from "../kube/loose.ts";
-import { podTemplates, mapMatches, type PodTemplate } from "../kube/selectors.ts";
+import { findObject, podTemplates, mapMatches, type PodTemplate } from "../kube/selectors.ts";
 import { containersOf } from "../kube/pods.ts";
 import { serviceUrls } from "../kube/service-urls.ts";
 import {
@@ -172,7 +172,16 @@ function toService(
   if (str(spec.type) === "ExternalName") {
     const primary = g.target.primary;
     const remote = str(spec.externalName)?.endsWith(`.${primary.cluster.serviceDomain}`);
-    if (!remote) return;
+    if (!remote) {
+      // An alias of a Service of this namespace (CloudNativePG's `<name>` for its `<name>-rw`): the paths go on to it.
+      const [host, ns, svcLabel] = (str(spec.externalName) ?? "").split(".");
+      const inner =
+        ns === g.target.namespace && svcLabel === "svc" ? findObject(g.objects, "Service", host) : undefined;
+      if (inner && inner !== svc)
+        for (const p of ports)
+          if (typeof p.port === "number") toService(g, kind, via, clients, inner, p.port, wholesale);
+      return;
+    }
     const server: PathEnd = {
       component: svc.component,
       endpoint: regionNetwork(primary.region, primary.cluster.networks),
@@ -298,6 +307,14 @@ function storePaths(g: Graph): void {
       for (const member of engine.crossRegion && writable.length ? writable : sets)
         for (const port of dumpPortsOf(engineOf(c)))
           add(g, "backup", `backup of ${key}`, end(g, job), end(g, member), { port, protocol: "TCP" });
+    // An operator's cluster (CloudNativePG): its instances stream from the primary in the region, and any of them
+    // may become the primary, on the engine's ports.
+    const instances = templatesOf(g, key).filter((t) => t.labels["cnpg.io/podRole"] === "instance");
+    for (const a of instances)
+      for (const b of instances)
+        if (a !== b)
+          for (const port of Object.values(engine.ports))
+            add(g, "members", `members of ${key}`, end(g, a), end(g, b), { port, protocol: "TCP" });
     if (!engine.crossRegion) continue;
     const replicas = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "replica");
     const primarySvc = service(g, `${target.namePrefix}${key}`);
@@ -330,13 +347,17 @@ function storePaths(g: Graph): void {
   }
 }
 
-/** Tracing: every component's pods send spans to the collector on its receiver ports. */
+/** Tracing: every service's pods send spans to the collector on its receiver ports. */
 function tracingPaths(g: Graph): void {
   const tracing = g.target.tracing;
   if (!tracing) return;
-  // The components' pods. Hook Jobs are not tracing clients: they run outside the mesh, and nothing gives them an
-  // exporter (a STRICT collector would refuse their plain text).
-  const known = new Set(Object.keys(g.target.components));
+  // The services' pods. Stores and hook Jobs are not tracing clients: nothing gives them an exporter (and they run
+  // outside the mesh, where a STRICT collector would refuse their plain text).
+  const known = new Set(
+    Object.entries(g.target.components)
+      .filter(([, c]) => c.type === "service")
+      .map(([k]) => k),
+  );
   const clients = g.templates.filter(
     (t) => t.owner.component !== undefined && known.has(t.owner.component) && t.owner.component !== tracing.collector,
   );

@@ -110,14 +110,19 @@ function cnpgPodLabels(o: RenderedObject): Record<string, string>[] {
 /** The governing Services prometheus-operator creates for the Prometheus and Alertmanager resources of a target. */
 export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
   const out: RenderedObject[] = [];
-  const made = (name: string, ports: number[], from: RenderedObject): RenderedObject => ({
+  const made = (
+    name: string,
+    ports: number[],
+    from: RenderedObject,
+    selector?: Record<string, string>,
+  ): RenderedObject => ({
     band: from.band,
     component: from.component,
     object: {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name, namespace: from.object.metadata.namespace },
-      spec: { clusterIP: "None", ports: ports.map((port) => ({ port })) },
+      spec: { clusterIP: "None", ports: ports.map((port) => ({ port })), ...(selector ? { selector } : {}) },
     },
   });
   const prometheus = objects.find(
@@ -131,8 +136,17 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
   for (const cluster of objects.filter(
     (o) => o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster",
   ))
-    for (const suffix of ["rw", "ro", "r"])
-      out.push(made(`${cluster.object.metadata.name}-${suffix}`, [5432], cluster));
+    for (const [suffix, role] of [
+      ["rw", { "cnpg.io/instanceRole": "primary" }],
+      ["ro", { "cnpg.io/instanceRole": "replica" }],
+      ["r", { "cnpg.io/podRole": "instance" }],
+    ] as const)
+      out.push(
+        made(`${cluster.object.metadata.name}-${suffix}`, [5432], cluster, {
+          "cnpg.io/cluster": cluster.object.metadata.name,
+          ...role,
+        }),
+      );
   if (alertmanager) out.push(made("alertmanager-operated", [9093, 9094], alertmanager));
   return out;
 }
@@ -143,7 +157,12 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
 export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objects) {
-    if (isCnpgCluster(o)) for (const labels of cnpgPodLabels(o)) out.push({ owner: o, labels, spec: {} });
+    if (isCnpgCluster(o)) {
+      // The instances carry the Cluster's inherited annotations (Istio's injection switch among them).
+      const annotations = looseSpec<{ inheritedMetadata: { annotations: Record<string, string> } }>(o.object)
+        ?.inheritedMetadata?.annotations;
+      for (const labels of cnpgPodLabels(o)) out.push({ owner: o, labels, annotations: annotations ?? {}, spec: {} });
+    }
     const labels = operatorPodLabels(o);
     if (labels) out.push({ owner: o, labels, spec: {} });
   }
