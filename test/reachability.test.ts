@@ -9,7 +9,7 @@ import {
 import { authorizationVerdict, peerAuthenticationMode } from "../compiler/kube/istio-policy.ts";
 import type { KubeObject, RenderedObject } from "../compiler/model/object.ts";
 import type { CompiledTarget } from "../compiler/model/target.ts";
-import { platform, postgres, secretRef, service } from "../compiler/index.ts";
+import { platform, postgres, redis, secretRef, service } from "../compiler/index.ts";
 import { reachabilityRule } from "../compiler/validate/rules/reachability.ts";
 import { reporter } from "../compiler/validate/context.ts";
 import type { Finding } from "../compiler/model/finding.ts";
@@ -222,7 +222,7 @@ describe("Istio semantics", () => {
   });
 });
 
-// A meshed platform with a replicated database, compiled once; each case changes a copy of one target's objects.
+// A meshed platform with a replicated database (CloudNativePG) and cache (Redis), compiled once; each case changes a copy of one target's objects.
 const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const probes = { liveness: { path: "/health" }, readiness: { path: "/ready" } };
 const shop = platform({
@@ -231,14 +231,15 @@ const shop = platform({
   namePrefix: "shop-",
   components: {
     db: postgres({ replicas: 2, storage: "1Gi", password: secretRef("shop-db", "password"), resources }),
+    cache: redis({ replicas: 2, storage: "1Gi", password: secretRef("shop-cache", "password"), resources }),
     api: service({
       image: "docker.io/shop/api:1.0.0",
       ports: { http: 8080 },
       replicas: 2,
       resources,
       probes,
-      dependsOn: ["db"],
-      env: { DB_PASSWORD: secretRef("shop-db", "password") },
+      dependsOn: ["db", "cache"],
+      env: { DB_PASSWORD: secretRef("shop-db", "password"), CACHE_PASSWORD: secretRef("shop-cache", "password") },
     }),
     web: service({
       image: "docker.io/shop/web:1.0.0",
@@ -274,8 +275,9 @@ describe("the reachability rule over a compiled platform", () => {
   it("finds every path allowed in every target, and only the replicas other regions do not read", () => {
     expect(findings("shop/production/us-west-2")).toEqual([]);
     expect(findings("shop/dev/us-west-2")).toEqual([]);
+    // CloudNativePG's replica cluster serves no Service of Manifold's; Redis's local replicas nothing reads.
     expect(findings("shop/production/us-east-1")).toEqual([
-      "warning Service/shop-db-replica /spec/selector: no dependsOn edge or URL reads from the replicas of db in this region: every path goes to the primary region",
+      "warning Service/shop-cache-replica /spec/selector: no dependsOn edge or URL reads from the replicas of cache in this region: every path goes to the primary region",
     ]);
   });
 
@@ -290,25 +292,31 @@ describe("the reachability rule over a compiled platform", () => {
 
   it("refuses plain text where the server's port is STRICT, and a cross-region path without its exposure", () => {
     const out = findings("shop/production/us-west-2", (o) => {
-      const pa = get(o, "PeerAuthentication", "shop-db");
-      pa.spec.portLevelMtls = { "5432": { mode: "STRICT" } };
+      const pa = get(o, "PeerAuthentication", "shop-cache");
+      pa.spec.portLevelMtls = { "6380": { mode: "STRICT" } };
+      get(o, "Service", "shop-cache-cross-region").spec.type = "ClusterIP";
       get(o, "Service", "shop-db-cross-region").spec.type = "ClusterIP";
     });
-    expect(out).toEqual(
-      ["us-east-1", "eu-west-1"].map(
+    const regions = ["us-east-1", "eu-west-1"];
+    expect(out).toEqual([
+      ...regions.map(
         (r) =>
-          `error StatefulSet/shop-db-primary /spec/template/spec: region ${r} -> StatefulSet/shop-db-primary on port 5432/TCP (writes and replication from ${r}) is not allowed: exposure denied by no LoadBalancer Service takes region ${r} to port 5432; mtls denied by PeerAuthentication/shop-db (port 5432) is STRICT and the client sends plain text`,
+          `error Cluster/shop-db /spec: region ${r} -> Cluster/shop-db on port 5432/TCP (writes and replication from ${r}) is not allowed: exposure denied by no LoadBalancer Service takes region ${r} to port 5432`,
       ),
-    );
+      ...regions.map(
+        (r) =>
+          `error StatefulSet/shop-cache-primary /spec/template/spec: region ${r} -> StatefulSet/shop-cache-primary on port 6380/TCP (writes and replication from ${r}) is not allowed: exposure denied by no LoadBalancer Service takes region ${r} to port 6380; mtls denied by PeerAuthentication/shop-cache (port 6380) is STRICT and the client sends plain text`,
+      ),
+    ]);
   });
 
   it("refuses cross-region traffic to a store that mounts no certificate", () => {
     const out = findings("shop/production/us-east-1", (o) => {
-      const spec = get(o, "StatefulSet", "shop-db-replica").spec.template.spec;
+      const spec = get(o, "StatefulSet", "shop-cache-replica").spec.template.spec;
       spec.volumes = spec.volumes.filter((v: Parsed) => !v.secret);
     });
     expect(out).toContainEqual(
-      "error StatefulSet/shop-db-replica /spec/template/spec: StatefulSet/shop-db-replica -> region us-west-2 on port 5432/TCP (replication of db) is not allowed: encryption denied by StatefulSet/shop-db-replica mounts no certificate: traffic between regions would be plain text",
+      "error StatefulSet/shop-cache-replica /spec/template/spec: StatefulSet/shop-cache-replica -> region us-west-2 on port 6380/TCP (replication of cache) is not allowed: encryption denied by StatefulSet/shop-cache-replica mounts no certificate: traffic between regions would be plain text",
     );
   });
 

@@ -286,7 +286,7 @@ describe("validation rules", () => {
       expect: [
         "error network-policies NetworkPolicy/demo-api /spec/podSelector: selects no pod of this Application, so it protects nothing",
         // and the api's own allow rules are gone: reachability names each path that default-deny now closes
-        "error reachability Deployment/demo-api /spec/template/spec: Deployment/demo-api -> StatefulSet/demo-db-primary on port 5432/TCP (dependsOn) is not allowed: egress denied by NetworkPolicy/allow-dns, NetworkPolicy/default-deny",
+        "error reachability Deployment/demo-api /spec/template/spec: Deployment/demo-api -> Cluster/demo-db on port 5432/TCP (dependsOn) is not allowed: egress denied by NetworkPolicy/allow-dns, NetworkPolicy/default-deny",
         "error reachability Deployment/demo-api /spec/template/spec: Job/demo-smoke-test -> Deployment/demo-api on port 8080/TCP (dependsOn) is not allowed: ingress denied by NetworkPolicy/default-deny",
         "error reachability Deployment/demo-api /spec/template/spec: Job/demo-smoke-test -> Deployment/demo-api on port 9090/TCP (dependsOn) is not allowed: ingress denied by NetworkPolicy/default-deny",
       ],

@@ -1,7 +1,7 @@
 import type { RenderedObject } from "../../model/object.ts";
 import type { Rule, Reporter } from "../context.ts";
 import { judgePath, trafficPaths, type PathVerdict } from "../../graph/traffic.ts";
-import { containersOf } from "../../kube/pods.ts";
+import { containersOf, podSpecOf } from "../../kube/pods.ts";
 import { list, obj, objects } from "../../kube/loose.ts";
 import { podTemplates, selectorMatches } from "../../kube/selectors.ts";
 
@@ -9,6 +9,11 @@ import { podTemplates, selectorMatches } from "../../kube/selectors.ts";
 export function describePath(v: PathVerdict): string {
   const p = v.path;
   return `${p.client.endpoint.name} -> ${p.server.endpoint.name} on port ${p.port.port}/${p.port.protocol} (${p.via.join(", ")})`;
+}
+
+/** Where a workload's pods are described: its pod spec, or the spec of the resource an operator runs pods for. */
+function podSpecPointer(o: RenderedObject): string {
+  return podSpecOf(o.object)?.pointer ?? "/spec";
 }
 
 function reportDenied(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report: Reporter): void {
@@ -19,7 +24,7 @@ function reportDenied(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report:
   if (!at) return reportUnanchored(ctx, v, report);
   const why = denied.map((c) => `${c.check} denied by ${c.by}`).join("; ");
   report(at, {
-    pointer: "/spec/template/spec",
+    pointer: podSpecPointer(at),
     message: `${describePath(v)} is not allowed: ${why}`,
     fix: denied.some((c) => c.check === "exposure")
       ? "expose the store to the other regions (crossRegion engines get a LoadBalancer in the primary region) and declare each region's networks"
@@ -59,7 +64,7 @@ function reportWholesale(denied: PathVerdict[], report: Reporter): void {
     const clients = [...new Set(vs.map((v) => v.path.client.endpoint.name))].sort();
     report(at, {
       severity: "warning",
-      pointer: "/spec/template/spec",
+      pointer: podSpecPointer(at),
       message: `${clients.join(", ")} receive ${first.via.join(", ")} (with the whole ConfigMap) but may not reach ${first.server.endpoint.name} on port ${first.port.port}/${first.port.protocol}`,
       fix: "give the URL only to the components that depend on it (env with configRef), or declare their dependsOn",
     });
