@@ -3,11 +3,13 @@
  * add-on joins the contract (`clusters.<env>.capabilities` in a region file lists only what Manifold does not
  * install). Read by the resolve phase for every platform target and by the cluster layer alike.
  */
-import type { AddonCapabilities, AddonDescription, AddonLayer } from "./types.ts";
+import type { AddonCapabilities, AddonDescription, AddonLayer, ClusterStorageClass } from "./types.ts";
 
 /** One add-on's contribution to a cluster's capabilities, named after the add-on. */
 export interface ManagedCapabilities extends AddonCapabilities {
   from: string;
+  /** The StorageClasses it renders on the cluster, by name (claims of every platform there use them). */
+  storageClasses?: Record<string, ClusterStorageClass>;
 }
 
 /** The layers of an add-on that apply on one cluster, with the field path each is found at, in order. */
@@ -28,13 +30,18 @@ export function addonRuns(d: AddonDescription, environment: string, region: stri
   return enabled;
 }
 
-/** What one add-on gives every cluster it runs on: its declared capabilities, and a default StorageClass if it has one. */
+/**
+ * What one add-on gives every cluster it runs on: its declared capabilities, its StorageClasses, and a default
+ * StorageClass if it has one.
+ */
 export function capabilitiesOf(d: AddonDescription): ManagedCapabilities | undefined {
   const provided = [...(d.capabilities?.provided ?? [])];
   if (Object.values(d.storageClasses ?? {}).some((c) => c.default) && !provided.includes("default-storage-class"))
     provided.push("default-storage-class");
-  if (!provided.length && !d.capabilities?.customMetrics && !d.capabilities?.externalMetrics) return undefined;
-  return { from: d.name, ...d.capabilities, provided };
+  const storageClasses = d.storageClasses && Object.keys(d.storageClasses).length ? d.storageClasses : undefined;
+  if (!provided.length && !d.capabilities?.customMetrics && !d.capabilities?.externalMetrics && !storageClasses)
+    return undefined;
+  return { from: d.name, ...d.capabilities, provided, ...(storageClasses ? { storageClasses } : {}) };
 }
 
 /** What the add-ons that run on one cluster give it, in add-on name order. */

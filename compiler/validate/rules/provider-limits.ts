@@ -15,7 +15,7 @@ function claimsOf(o: RenderedObject): { spec: JsonObject; pointer: string }[] {
 }
 
 /**
- * Provider limits: a claim on a StorageClass this target renders can be provisioned by its provisioner
+ * Provider limits: a claim on a StorageClass this target or its cluster layer renders can be provisioned by its provisioner
  * (for EBS: size range and IOPS per GiB of the volume type). A claim that cannot be provisioned stays Pending,
  * and Argo CD never gets past its wave.
  */
@@ -23,14 +23,21 @@ export const providerLimitsRule: Rule = {
   name: "provider-limits",
   description: "claims fit the limits of their StorageClass's provisioner (EBS sizes and IOPS per GiB)",
   check(ctx, report) {
-    const classes = new Map(
-      ctx.objects
-        .filter((o) => o.object.kind === "StorageClass")
-        .map((o) => [
-          o.object.metadata.name,
-          { provisioner: o.object.provisioner, parameters: obj(o.object.parameters) },
+    // The classes the cluster layer's add-ons render on the target's cluster, then the target's own.
+    const classes = new Map<string, { provisioner: unknown; parameters: JsonObject }>(
+      (ctx.target.managedCapabilities ?? []).flatMap((m) =>
+        Object.entries(m.storageClasses ?? {}).map(([name, sc]) => [
+          name,
+          { provisioner: sc.provisioner, parameters: { ...(sc.parameters ?? {}) } },
         ]),
+      ),
     );
+    for (const o of ctx.objects)
+      if (o.object.kind === "StorageClass")
+        classes.set(o.object.metadata.name, {
+          provisioner: o.object.provisioner,
+          parameters: obj(o.object.parameters),
+        });
     for (const o of ctx.objects) {
       for (const claim of claimsOf(o)) {
         const name = str(claim.spec.storageClassName);
