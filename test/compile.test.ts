@@ -336,10 +336,15 @@ describe("regions differ where their role and region demand it, and nowhere else
       });
       expect(cluster.spec.bootstrap).toEqual({ recovery: { source: "ossa-postgresql-us-west-2" } });
       const args = get(id, "StatefulSet", "ossa-redis-replica").spec.template.spec.containers[0].args;
+      // Across regions the replicas follow the primary over TLS, on its TLS port.
       expect(args.slice(args.indexOf("--replicaof"))).toEqual([
         "--replicaof",
         "ossa-redis.ossa-platform.production.us-west-2.svc.example.internal",
-        "6379",
+        "6380",
+      ]);
+      expect(args.slice(args.indexOf("--tls-replication"), args.indexOf("--tls-replication") + 2)).toEqual([
+        "--tls-replication",
+        "yes",
       ]);
       expect(get(id, "Service", "ossa-postgresql").spec).toMatchObject({
         type: "ExternalName",

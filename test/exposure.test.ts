@@ -33,8 +33,13 @@ beforeAll(async () => {
   result = await compilePlatforms([shop]);
 });
 const get = (target: string, kind: string, name: string): Parsed => objectIn(result, target, kind, name);
-const env = (o: Parsed): Record<string, string> =>
-  Object.fromEntries(o.spec.template.spec.containers[0].env.map((e: Parsed) => [e.name, e.value ?? "(secret)"]));
+// Redis (the official image) takes its settings as redis-server arguments: the value after a flag, or undefined.
+const args = (o: Parsed): string[] => o.spec.template.spec.containers[0].args;
+const flag = (o: Parsed, name: string): string | undefined => {
+  const a = args(o);
+  const i = a.indexOf(name);
+  return i < 0 ? undefined : a[i + 1];
+};
 
 const PRIMARY = "shop/production/us-west-2";
 const SECONDARY = "shop/production/us-east-1";
@@ -53,8 +58,9 @@ describe("the primary region exposes its replicated stores to the other regions"
         type: "LoadBalancer",
         externalTrafficPolicy: "Local",
         loadBalancerSourceRanges: ["10.31.0.0/16", "10.32.0.0/16"],
-        selector: { "app.kubernetes.io/component": "primary", "app.kubernetes.io/name": "shop-db" },
-        ports: [{ name: "postgres", port: 5432, targetPort: "postgres", protocol: "TCP" }],
+        // CloudNativePG's current primary instance, by the operator's labels: it follows a failover.
+        selector: { "cnpg.io/cluster": "shop-db", "cnpg.io/instanceRole": "primary" },
+        ports: [{ name: "postgres", port: 5432, targetPort: 5432, protocol: "TCP" }],
       },
     });
     // Redis keeps plain 6379 in the cluster and takes TLS on 6380: only 6380 is exposed.
@@ -85,32 +91,32 @@ describe("the primary region exposes its replicated stores to the other regions"
     });
   });
 
-  it("encrypts with TLS on the store: a cert-manager Certificate mounted into the primary, the engine's TLS on", () => {
-    expect(get(PRIMARY, "Certificate", "shop-db-tls").spec).toMatchObject({
-      secretName: "shop-db-tls",
+  it("encrypts with TLS on the store: postgres by the operator, a cert-manager Certificate mounted into Redis", () => {
+    // CloudNativePG serves TLS on 5432 with its own certificates: no Certificate for postgres, none in the Cluster.
+    expect(objectsOf(result, PRIMARY, "Certificate").map((c) => c.metadata.name)).toEqual(["shop-cache-tls"]);
+    const db = get(PRIMARY, "Cluster", "shop-db").spec;
+    expect(db.certificates).toBeUndefined();
+    // Its instances stay out of the mesh, so the other regions' TLS reaches PostgreSQL itself.
+    expect(db.inheritedMetadata.annotations).toEqual({ "sidecar.istio.io/inject": "false" });
+    expect(get(PRIMARY, "Certificate", "shop-cache-tls").spec).toMatchObject({
+      secretName: "shop-cache-tls",
       dnsNames: [
-        "shop-db.shop.production.us-west-2.svc.example.internal",
-        "shop-db",
-        "shop-db.shop.svc",
-        "shop-db.shop.svc.cluster.local",
+        "shop-cache.shop.production.us-west-2.svc.example.internal",
+        "shop-cache",
+        "shop-cache.shop.svc",
+        "shop-cache.shop.svc.cluster.local",
       ],
       issuerRef: { kind: "ClusterIssuer", name: "manifold-cross-region-ca", group: "cert-manager.io" },
     });
-    const primary = get(PRIMARY, "StatefulSet", "shop-db-primary");
-    expect(env(primary)).toMatchObject({
-      POSTGRESQL_ENABLE_TLS: "yes",
-      POSTGRESQL_TLS_CERT_FILE: "/etc/manifold/cross-region-tls/tls.crt",
-      POSTGRESQL_TLS_KEY_FILE: "/etc/manifold/cross-region-tls/tls.key",
-    });
-    expect(primary.spec.template.spec.volumes).toContainEqual({
-      name: "cross-region-tls",
-      secret: { secretName: "shop-db-tls", defaultMode: 0o440 },
-    });
     const cache = get(PRIMARY, "StatefulSet", "shop-cache-primary");
-    expect(env(cache)).toMatchObject({
-      REDIS_TLS_ENABLED: "yes",
-      REDIS_TLS_PORT_NUMBER: "6380",
-      REDIS_PORT_NUMBER: "6379",
+    expect(flag(cache, "--port")).toBe("6379");
+    expect(flag(cache, "--tls-port")).toBe("6380");
+    expect(flag(cache, "--tls-cert-file")).toBe("/etc/manifold/cross-region-tls/tls.crt");
+    expect(flag(cache, "--tls-key-file")).toBe("/etc/manifold/cross-region-tls/tls.key");
+    expect(flag(cache, "--tls-ca-cert-file")).toBe("/etc/manifold/cross-region-tls/ca.crt");
+    expect(cache.spec.template.spec.volumes).toContainEqual({
+      name: "cross-region-tls",
+      secret: { secretName: "shop-cache-tls", defaultMode: 0o440 },
     });
     expect(cache.spec.template.spec.containers[0].ports).toContainEqual({
       name: "tcp-redis-tls",
@@ -118,7 +124,11 @@ describe("the primary region exposes its replicated stores to the other regions"
       protocol: "TCP",
     });
     // In-region replicas follow the primary in the cluster, in plain text on 6379, without a certificate.
-    expect(env(get(PRIMARY, "StatefulSet", "shop-cache-replica")).REDIS_TLS_ENABLED).toBeUndefined();
+    const local = get(PRIMARY, "StatefulSet", "shop-cache-replica");
+    expect(flag(local, "--tls-port")).toBeUndefined();
+    expect(flag(local, "--replicaof")).toBe("shop-cache");
+    expect(args(local).at(-1)).toBe("6379");
+    expect(local.spec.template.spec.volumes.map((v: Parsed) => v.name)).not.toContain("cross-region-tls");
   });
 });
 
@@ -139,28 +149,46 @@ describe("the other regions reach the primary only with TLS", () => {
     });
   });
 
-  it("replicas: their own certificate, TLS required towards the primary, egress only to the primary's network", () => {
-    expect(get(SECONDARY, "Certificate", "shop-db-tls").spec.dnsNames).toEqual([
-      "shop-db-replica",
-      "shop-db-replica.shop.svc",
-      "shop-db-replica.shop.svc.cluster.local",
-    ]);
-    expect(env(get(SECONDARY, "StatefulSet", "shop-db-replica"))).toMatchObject({
-      PGSSLMODE: "require",
-      POSTGRESQL_ENABLE_TLS: "yes",
-      POSTGRESQL_MASTER_HOST: "shop-db.shop.production.us-west-2.svc.example.internal",
+  it("replicas: Redis's with their own certificate and TLS towards the primary, egress only to its network", () => {
+    // Postgres replica clusters follow the primary's object store, not a connection to it: no certificate here.
+    expect(objectsOf(result, SECONDARY, "Certificate").map((c) => c.metadata.name)).toEqual(["shop-cache-tls"]);
+    expect(get(SECONDARY, "Cluster", "shop-db").spec.replica).toEqual({
+      self: "shop-db-us-east-1",
+      primary: "shop-db-us-west-2",
+      source: "shop-db-us-west-2",
     });
-    expect(env(get(SECONDARY, "StatefulSet", "shop-cache-replica"))).toMatchObject({
-      REDIS_TLS_ENABLED: "yes",
-      REDIS_MASTER_PORT_NUMBER: "6380",
+    expect(get(SECONDARY, "Certificate", "shop-cache-tls").spec.dnsNames).toEqual([
+      "shop-cache-replica",
+      "shop-cache-replica.shop.svc",
+      "shop-cache-replica.shop.svc.cluster.local",
+    ]);
+    const replica = get(SECONDARY, "StatefulSet", "shop-cache-replica");
+    expect(flag(replica, "--tls-replication")).toBe("yes");
+    expect(flag(replica, "--tls-port")).toBe("6380");
+    expect(flag(replica, "--replicaof")).toBe("shop-cache.shop.production.us-west-2.svc.example.internal");
+    expect(args(replica).at(-1)).toBe("6380");
+    expect(replica.spec.template.spec.volumes).toContainEqual({
+      name: "cross-region-tls",
+      secret: { secretName: "shop-cache-tls", defaultMode: 0o440 },
     });
     const policy = get(SECONDARY, "NetworkPolicy", "shop-cache").spec;
     expect(policy.egress).toContainEqual({
       to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
       ports: [{ protocol: "TCP", port: 6380 }],
     });
-    // Nothing here calls the local replicas: the callers write to the primary region.
-    expect(policy.ingress).toEqual([]);
+    // Nothing here calls the local replicas but their own backup: the callers write to the primary region.
+    expect(policy.ingress).toEqual([
+      {
+        from: [
+          {
+            podSelector: {
+              matchLabels: { "app.kubernetes.io/name": "shop-cache-backup", "app.kubernetes.io/part-of": "shop" },
+            },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 6379 }],
+      },
+    ]);
     expect(get(SECONDARY, "NetworkPolicy", "shop-api").spec.egress).toContainEqual({
       to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
       ports: [{ protocol: "TCP", port: 5432 }],
@@ -172,7 +200,16 @@ describe("a single-region environment exposes nothing", () => {
   it("dev: no cross-region Service, no certificate, no TLS settings", () => {
     const dev = "shop/dev/us-west-2";
     expect(objectsOf(result, dev, "Certificate")).toEqual([]);
-    expect(objectsOf(result, dev, "Service").map((s) => s.metadata.name)).not.toContain("shop-db-cross-region");
-    expect(env(get(dev, "StatefulSet", "shop-db-primary")).POSTGRESQL_ENABLE_TLS).toBeUndefined();
+    const services = objectsOf(result, dev, "Service").map((s) => s.metadata.name);
+    expect(services).toContain("shop-db");
+    expect(services).not.toContain("shop-db-cross-region");
+    expect(services).not.toContain("shop-cache-cross-region");
+    const cache = get(dev, "StatefulSet", "shop-cache-primary");
+    expect(flag(cache, "--port")).toBe("6379");
+    expect(args(cache).filter((a) => a.startsWith("--tls"))).toEqual([]);
+    expect(get(dev, "ConfigMap", "shop-config").data).toMatchObject({
+      DATABASE_URL: "postgresql://shop-db:5432/shop",
+      CACHE_URL: "redis://shop-cache:6379",
+    });
   });
 });

@@ -265,8 +265,22 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
           ports: [{ protocol: "TCP", port: 5432 }],
         });
       } else {
-        // Callers here write to the primary region; nothing calls the local replicas, which follow the primary.
-        expect(db.ingress).toEqual([]);
+        // Callers here write to the primary region; no pod of the platform calls the local replica cluster, which
+        // follows the primary: only CloudNativePG's operator (5432, its instance manager on 8000) and the metrics
+        // scrape reach it.
+        expect(db.ingress).toEqual([
+          {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } }],
+            ports: [
+              { protocol: "TCP", port: 5432 },
+              { protocol: "TCP", port: 8000 },
+            ],
+          },
+          {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+            ports: [{ protocol: "TCP", port: 9187 }],
+          },
+        ]);
         expect(db.egress).toContainEqual({
           to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
           ports: [{ protocol: "TCP", port: 5432 }],

@@ -82,18 +82,26 @@ describe("platform building blocks", () => {
     expect(client.spec.ports.map((p: IServicePort) => p.port)).toEqual([7474, 7473, 7687, 2004]);
   });
 
-  it("StorageClasses keep their cluster-wide name and claims count in the quota", async () => {
+  it("StorageClasses belong to the cluster layer: a platform's own is refused, claims name the layer's and count in the quota", async () => {
+    expect(
+      await failure(
+        demo({
+          storageClasses: { fast: { provisioner: "ebs.csi.aws.com", allowVolumeExpansion: true } },
+          volumes: { backup: { storage: "10Gi", storageClass: "fast" } },
+        }),
+      ),
+    ).toMatch(
+      /platforms\/demo\.ts: cluster-layer-kinds: StorageClass\/fast \/kind: StorageClass is owned by the cluster layer: every platform on the cluster shares it/,
+    );
+    // `fast-ssd` is a class of the cluster layer (addons/storage.ts): the platform renders none; its claim names it.
     const result = await compilePlatforms([
-      demo({
-        storageClasses: { fast: { provisioner: "ebs.csi.aws.com", allowVolumeExpansion: true } },
-        volumes: { backup: { storage: "10Gi", storageClass: "fast" } },
-      }),
+      demo({ volumes: { backup: { storage: "10Gi", storageClass: "fast-ssd" } } }),
     ]);
     const id = "demo/production/us-west-2";
-    expect(objectsOf(result, id, "StorageClass")[0]).toMatchObject({
-      metadata: { name: "fast" },
-      allowVolumeExpansion: true,
-      volumeBindingMode: "WaitForFirstConsumer",
+    expect(objectsOf(result, id, "StorageClass")).toEqual([]);
+    expect(objectsOf(result, id, "PersistentVolumeClaim")[0].spec).toMatchObject({
+      storageClassName: "fast-ssd",
+      resources: { requests: { storage: "10Gi" } },
     });
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard).toMatchObject({
       persistentvolumeclaims: "1",
