@@ -64,6 +64,8 @@ const FLEET_CAPABILITIES = [
   "vpa",
   "metrics-server",
   "ingress-nginx",
+  "cloudnative-pg",
+  "velero",
 ];
 
 function regionSource(name: string, role: string, environments: string[], index: number): string {
@@ -94,6 +96,13 @@ export default region({
     provider: "aws-secrets-manager",
     awsRegion: "${name}",
     roleArnPrefix: "arn:aws:iam::111122223333:role/secrets-",
+  },
+  // Replica clusters in the other regions follow the primary's object store: every region declares one.
+  backups: {
+    bucket: "fleet-backups-${name}",
+    path: "manifold",
+    region: "${name}",
+    credentials: "backup-object-store",
   },
   clusters: {
 ${clusters}

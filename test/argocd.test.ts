@@ -401,7 +401,7 @@ describe("projects", () => {
       "argoproj.io/ApplicationSet",
       "external-secrets.io/ExternalSecret",
     ]);
-    const [root] = layerFiles(result, "Application");
+    const root = layerFiles(result, "Application").find((a) => a.metadata.name === "manifold");
     expect(root.spec.source).toEqual({
       repoURL: "https://git.example.com/platform/manifold.git",
       targetRevision: "rendered-manifests",
@@ -419,7 +419,7 @@ describe("projects", () => {
 describe("validation of the layer", () => {
   it("runs the schema rules over rendered/argocd/: the layer is clean, a broken Application or an unknown kind is reported", () => {
     expect(result.argocd!.findings).toEqual([]);
-    const [root] = result.argocd!.objects.filter((o) => o.kind === "Application");
+    const root = result.argocd!.objects.find((o) => o.kind === "Application" && o.metadata.name === "manifold")!;
     const broken = structuredClone(root) as Parsed;
     delete broken.spec.destination;
     broken.spec.syncPolicy.retry.limit = "five";

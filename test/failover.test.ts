@@ -22,9 +22,16 @@ beforeAll(async () => {
     repo,
     "regions/us-east-1.ts",
     "  clusters: {\n",
-    `  clusters: {\n    dev: { name: "dev-us-east-1", server: "https://dev.us-east-1.k8s.example.com", ingressDomain: "dev.us-east-1.example.com", serviceDomain: "dev.us-east-1.svc.example.internal" },\n`,
+    `  clusters: {\n    dev: { name: "dev-us-east-1", server: "https://dev.us-east-1.k8s.example.com", ingressDomain: "dev.us-east-1.example.com", serviceDomain: "dev.us-east-1.svc.example.internal", capabilities: contract(), networks: ["10.11.0.0/16"] },\n`,
   );
   edit(repo, "environments/dev.ts", `regions: ["us-west-2"]`, `regions: ["us-east-1"]`);
+  // The add-ons move with the dev cluster: external-dns owns its records by the cluster it runs on.
+  edit(
+    repo,
+    "addons/external-dns.ts",
+    `"dev/us-west-2": { values: { txtOwnerId: "dev-us-west-2" } }`,
+    `"dev/us-east-1": { values: { txtOwnerId: "dev-us-east-1" } }`,
+  );
   result = await diff({ root: repo, base: "HEAD" });
 }, 600_000);
 

@@ -122,7 +122,15 @@ describe("manifold publish", () => {
       `regions: ["us-west-2", "us-east-1", "eu-west-1"]`,
       `regions: ["us-west-2", "us-east-1"]`,
     );
-    expect(runCli(repo, ["compile", "--allow-removal"]).status).toBe(0); // the removal of eu-west-1 is intended
+    // an add-on's per-cluster values must name a cluster that still exists
+    edit(
+      repo,
+      "addons/external-dns.ts",
+      `    "production/eu-west-1": { values: { txtOwnerId: "production-eu-west-1" } },\n`,
+      "",
+    );
+    const compiled = runCli(repo, ["compile", "--allow-removal"]);
+    expect(compiled.status, compiled.stderr).toBe(0); // the removal of eu-west-1 is intended
     const source = commitAll(repo, "Leave eu-west-1");
     const run = runCli(repo, ["publish"]);
     expect(run.status, run.stderr).toBe(0);

@@ -31,18 +31,26 @@ const layer = (kind?: string): KubeObject[] => result.argocd!.objects.filter((o)
 const registrations = () => layer("ExternalSecret");
 
 describe("one missing credential does not fail the layer", () => {
-  it("registers each cluster in the layer's last wave, after every project, ApplicationSet and setting", () => {
-    const others = layer().filter((o) => o.kind !== "ExternalSecret" && o.kind !== "Application");
-    const lastOther = Math.max(...others.map(syncWave));
+  it("registers each cluster in wave 1 with the first add-ons, after every project and setting; the root Application syncs last", () => {
+    const settings = layer().filter((o) => o.kind === "ConfigMap" || o.kind === "AppProject");
+    const addons = layer("Application").filter((o) => o.metadata.name.startsWith("addon-"));
     expect(registrations()).toHaveLength(6);
-    // Argo CD fails a multi-wave sync on a Degraded object, but never waits on the last wave's health: a
-    // registration whose credential is missing (Degraded) leaves everything else of the layer synced.
-    for (const r of registrations()) expect(syncWave(r)).toBeGreaterThan(lastOther);
-    // The root Application shares that last wave: it never waits on its own health, so no Application health check.
-    const [root] = layer("Application");
-    expect(syncWave(root)).toBe(syncWave(registrations()[0]));
+    expect(addons.length).toBeGreaterThan(0);
+    // A cluster's add-ons need its registration: it syncs in the first add-ons' wave, after the projects and settings.
+    for (const r of registrations()) {
+      expect(syncWave(r)).toBe(1);
+      expect(syncWave(r)).toBeGreaterThan(Math.max(...settings.map(syncWave)));
+      expect(syncWave(r)).toBe(Math.min(...addons.map(syncWave)));
+    }
+    // The root Application syncs in the layer's last wave (5), with the ApplicationSets: it never waits on its own
+    // health. The add-ons' Applications span waves 1-4, so each wave waits on the last one's health: Argo CD needs the
+    // Application health check back for that.
+    const root = layer("Application").find((o) => o.metadata.name === "manifold")!;
+    expect(syncWave(root)).toBe(5);
+    expect(syncWave(root)).toBe(Math.max(...layer().map(syncWave)));
+    for (const set of layer("ApplicationSet")) expect(syncWave(set)).toBe(syncWave(root));
     const cm = layer("ConfigMap").find((c) => c.metadata.name === "argocd-cm") as Parsed;
-    expect(Object.keys(cm.data)).not.toContain("resource.customizations.health.argoproj.io_Application");
+    expect(Object.keys(cm.data)).toContain("resource.customizations.health.argoproj.io_Application");
   });
 
   it("skips the dry run of a registration, so a missing ExternalSecret CRD fails no other object", () => {
@@ -145,6 +153,7 @@ describe("the Argo CD version of a cluster's contract", () => {
     expect(error).toBeInstanceOf(ManifoldError);
     expect(errorLines(error as ManifoldError)).toEqual([
       "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: cluster production-eu-west-1: its contract declares Argo CD 3.2, but the layer's Argo CD 3.3 syncs it [target production-eu-west-1]",
+      "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: ApplicationSet/demo-production /spec/template/spec/syncPolicy/automated/enabled: an automated sync policy that is switched off (syncPolicy.automated.enabled) needs Argo CD 3.3 or later; cluster production-eu-west-1 declares 3.2 [target production-eu-west-1]",
       "regions/eu-west-1.ts: clusters.production.capabilities.argocdVersion: AppProject/demo /spec/clusterResourceWhitelist/0/name: a named clusterResourceWhitelist entry needs Argo CD 3.3 or later; cluster production-eu-west-1 declares 3.2 [target production-eu-west-1]",
     ]);
   });

@@ -69,8 +69,9 @@ function folderTarget(project: Project, cluster: ClusterTarget, unit: AddonUnit)
 }
 
 /**
- * The platform rules over a hydrated folder. A custom resource of a CRD the chart itself defines has no model to
- * check it against: the API server checks it against that CRD's schema, so "no schema is known" is left out there.
+ * The platform rules over a hydrated folder, but the one that keeps cluster-layer kinds out of platforms. A custom
+ * resource of a CRD the chart itself defines has no model to check it against: the API server checks it against that
+ * CRD's schema, so "no schema is known" is left out there.
  */
 function hydratedFindings(
   project: Project,
@@ -89,8 +90,10 @@ function hydratedFindings(
   const ownKinds = new Set(
     unit.objects.filter((o) => defined.has(groupKindOf(o))).map((o) => `${o.kind}/${o.metadata.name}`),
   );
+  // cluster-layer-kinds keeps those kinds out of platforms: an add-on folder is the cluster layer, where they belong.
   return validateTarget(folderTarget(project, cluster, unit), rendered).filter(
     (f) =>
+      f.rule !== "cluster-layer-kinds" &&
       !(f.rule === "schema" && f.pointer === "/apiVersion" && ownKinds.has(f.object) && /no schema/.test(f.message)),
   );
 }

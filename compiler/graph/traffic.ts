@@ -217,7 +217,10 @@ function dependencyPaths(g: Graph): void {
     ...Object.entries(g.target.hooks).map(([k, h]): [string, string[]] => [k, h.dependsOn]),
   ];
   for (const [k, on] of deps) {
-    const clients = templatesOf(g, k);
+    // A store's backup and restore Jobs talk to their own store only (see storePaths), not to what the store uses.
+    const clients = templatesOf(g, k).filter(
+      (t) => g.target.components[k]?.type !== "store" || t.owner.object.kind !== "CronJob",
+    );
     for (const dep of on) {
       const svc = service(g, `${g.target.namePrefix}${dep}`);
       if (svc && clients.length) toService(g, "dependsOn", "dependsOn", clients, svc);
