@@ -222,7 +222,8 @@ describe("Istio semantics", () => {
   });
 });
 
-// A meshed platform with a replicated database (CloudNativePG) and cache (Redis), compiled once; each case changes a copy of one target's objects.
+// A meshed platform with a replicated database (CloudNativePG) and cache (Redis), compiled once; each case changes a
+// copy of one target's objects.
 const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const probes = { liveness: { path: "/health" }, readiness: { path: "/ready" } };
 const shop = platform({

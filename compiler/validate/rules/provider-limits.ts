@@ -15,9 +15,9 @@ function claimsOf(o: RenderedObject): { spec: JsonObject; pointer: string }[] {
 }
 
 /**
- * Provider limits: a claim on a StorageClass this target or its cluster layer renders can be provisioned by its provisioner
- * (for EBS: size range and IOPS per GiB of the volume type). A claim that cannot be provisioned stays Pending,
- * and Argo CD never gets past its wave.
+ * Provider limits: a claim on a StorageClass this target or its cluster layer renders can be provisioned by its
+ * provisioner (for EBS: size range and IOPS per GiB of the volume type). A claim that cannot be provisioned stays
+ * Pending, and Argo CD never gets past its wave.
  */
 export const providerLimitsRule: Rule = {
   name: "provider-limits",
