@@ -17,5 +17,7 @@ export default addon({
       route53: {},
     },
   },
+  // The CA of the stores' cross-region TLS (exposure.ts: CROSS_REGION_ISSUER), one key pair per environment.
+  caIssuers: { "manifold-cross-region-ca": { serviceAccount: { name: "cert-manager", namespace: "cert-manager" } } },
   environments: { dev: { values: { replicaCount: 1 } } },
 });

@@ -1,6 +1,26 @@
 import { addon } from "../compiler/index.ts";
+import usWest2 from "../regions/us-west-2.ts";
+import usEast1 from "../regions/us-east-1.ts";
+import euWest1 from "../regions/eu-west-1.ts";
 
-// Velero: scheduled backups of every other store's volumes, restored by a reviewed Restore.
+// Velero: scheduled backups of every platform namespace (the Schedules name the `default` locations), to the
+// region's backup bucket (`backups` in regions/) under velero/, with EBS snapshots of the volumes. AWS access comes
+// from the server's ServiceAccount (IRSA); 111122223333 is AWS's documentation account, a placeholder like the
+// example.com endpoints.
+const location = (region: string, bucket: string) => ({
+  values: {
+    configuration: {
+      backupStorageLocation: [{ name: "default", provider: "aws", bucket, prefix: "velero", config: { region } }],
+      volumeSnapshotLocation: [{ name: "default", provider: "aws", config: { region } }],
+    },
+    serviceAccount: {
+      server: {
+        annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::111122223333:role/manifold-velero-${region}` },
+      },
+    },
+  },
+});
+
 export default addon({
   name: "velero",
   capabilities: { provided: ["velero"] },
@@ -11,7 +31,19 @@ export default addon({
     deployNodeAgent: false,
     snapshotsEnabled: true,
     credentials: { useSecret: false },
+    // The object store and snapshot plugin for AWS, matched to Velero 1.16.
+    initContainers: [
+      {
+        name: "velero-plugin-for-aws",
+        image: "docker.io/velero/velero-plugin-for-aws:v1.12.1",
+        volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+      },
+    ],
   },
+  // Each region's own bucket (a region without one gets no location, and its Schedules fail visibly).
+  regions: Object.fromEntries(
+    [usWest2, usEast1, euWest1].flatMap((r) => (r.backups ? [[r.name, location(r.name, r.backups.bucket)]] : [])),
+  ),
   provides: [
     "velero.io/Backup",
     "velero.io/Schedule",

@@ -9,6 +9,7 @@
  * Istio's workload certificates at /etc/prom-certs (Istio's documented
  * recipe), which the ServiceMonitors use to scrape through the mesh.
  */
+import { MONITORING_NAMESPACE } from "./monitoring.ts";
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import type { IEmbeddedPersistentVolumeClaim } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/EmbeddedPersistentVolumeClaim";
@@ -71,14 +72,35 @@ function claim(storage: string, storageClass: string | undefined): IStorageSpec 
   return { volumeClaimTemplate: volumeClaimTemplate as IEmbeddedPersistentVolumeClaim };
 }
 
-/** Prometheus' policy: scraped-from and queried in the namespace; scrapes it, pushes alerts, reads the API. */
+/** True when a service of the target autoscales on custom Pods metrics, which the metrics adapter reads from here. */
+function servesHpaMetrics(target: ResolvedTarget): boolean {
+  return Object.values(target.components).some(
+    (c) => c.type === "service" && c.autoscale !== undefined && c.autoscale !== false && !!c.autoscale.metrics?.length,
+  );
+}
+
+/**
+ * Prometheus' policy: scraped-from and queried in the namespace (and by the metrics adapter when HPAs read custom
+ * metrics); scrapes it, pushes alerts, reads the API.
+ */
 function prometheusPolicy(target: ResolvedTarget, prom: string, labels: Record<string, string>): NetworkPolicy {
   return new NetworkPolicy({
     metadata: { name: prom, namespace: target.namespace, labels },
     spec: {
       podSelector: { matchLabels: operatorPodLabels(prom) },
       policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9090 }] }],
+      ingress: [
+        { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9090 }] },
+        // The cluster's custom metrics adapter (monitoring namespace) reads the HPAs' Pods metrics from it.
+        ...(servesHpaMetrics(target)
+          ? [
+              {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+                ports: [{ protocol: "TCP" as const, port: 9090 }],
+              },
+            ]
+          : []),
+      ],
       // Scrape anything in the namespace, push alerts, and read the Kubernetes API for service discovery.
       egress: [
         { to: [{ podSelector: {} }] },

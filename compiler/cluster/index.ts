@@ -134,7 +134,7 @@ export function renderClusterLayer(project: Project, targets: CompiledTarget[]):
     const objectsOf = (addon: ResolvedAddon) => ({
       chart:
         addon.description.delivery === "hydrated" ? hydrate(addon, { root: project.root, cluster: cluster.id }) : [],
-      cluster: clusterObjects(addon, cluster.region),
+      cluster: clusterObjects(addon, cluster.region, cluster.environment),
     });
     let units: AddonUnit[];
     try {

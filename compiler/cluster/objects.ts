@@ -5,6 +5,8 @@
  */
 import type { KubeObject } from "../model/object.ts";
 import type { ResolvedAddon } from "./resolve.ts";
+import type { CaIssuerSpec } from "../describe/types.ts";
+import { WAVE_ANNOTATION } from "../sync/annotations.ts";
 
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
@@ -18,7 +20,7 @@ export function clusterLabels(addon: string): Record<string, string> {
 }
 
 /** The add-on's cluster-wide objects on a cluster in `region`, in name order per kind. */
-export function clusterObjects(addon: ResolvedAddon, region: string): KubeObject[] {
+export function clusterObjects(addon: ResolvedAddon, region: string, environment: string): KubeObject[] {
   const d = addon.description;
   const labels = clusterLabels(addon.name);
   const out: KubeObject[] = [];
@@ -56,6 +58,8 @@ export function clusterObjects(addon: ResolvedAddon, region: string): KubeObject
         },
       },
     });
+  for (const [name, ca] of Object.entries(d.caIssuers ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    out.push(...caIssuerObjects(name, ca, region, environment, labels));
   for (const [name, store] of Object.entries(d.secretStores ?? {}).sort(([a], [b]) => a.localeCompare(b)))
     out.push({
       apiVersion: "external-secrets.io/v1",
@@ -85,4 +89,55 @@ export function clusterObjects(addon: ResolvedAddon, region: string): KubeObject
 export function groupKindOf(o: Pick<KubeObject, "apiVersion" | "kind">): string {
   const group = o.apiVersion.includes("/") ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf("/")) : "";
   return `${group}/${o.kind}`;
+}
+
+/**
+ * A CA ClusterIssuer and where its key pair comes from: a namespaced SecretStore (the add-on's ServiceAccount, IRSA)
+ * and an ExternalSecret that writes the TLS Secret the issuer signs with, from `<environment>/cluster/<name>`. In
+ * waves, each Healthy before the next: the store, the Secret, the issuer.
+ */
+function caIssuerObjects(
+  name: string,
+  ca: CaIssuerSpec,
+  region: string,
+  environment: string,
+  labels: Record<string, string>,
+): KubeObject[] {
+  const { namespace } = ca.serviceAccount;
+  const store = `${name}-store`;
+  const key = `${environment}/cluster/${name}`;
+  return [
+    {
+      apiVersion: "external-secrets.io/v1",
+      kind: "SecretStore",
+      metadata: { name: store, namespace, labels, annotations: { [WAVE_ANNOTATION]: "0" } },
+      spec: {
+        provider: {
+          aws: {
+            service: "SecretsManager",
+            region,
+            auth: { jwt: { serviceAccountRef: { name: ca.serviceAccount.name } } },
+          },
+        },
+      },
+    },
+    {
+      apiVersion: "external-secrets.io/v1",
+      kind: "ExternalSecret",
+      metadata: { name, namespace, labels, annotations: { [WAVE_ANNOTATION]: "1" } },
+      spec: {
+        refreshInterval: "1h",
+        secretStoreRef: { kind: "SecretStore", name: store },
+        target: { name, creationPolicy: "Owner", deletionPolicy: "Retain", template: { type: "kubernetes.io/tls" } },
+        data: ["tls.crt", "tls.key"].map((k) => ({ secretKey: k, remoteRef: { key, property: k } })),
+      },
+    },
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name, labels, annotations: { [WAVE_ANNOTATION]: "2" } },
+      // cert-manager reads a ClusterIssuer's Secret from its cluster resource namespace (its own, by default).
+      spec: { ca: { secretName: name } },
+    },
+  ];
 }

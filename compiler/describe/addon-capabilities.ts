@@ -10,6 +10,8 @@ export interface ManagedCapabilities extends AddonCapabilities {
   from: string;
   /** The StorageClasses it renders on the cluster, by name (claims of every platform there use them). */
   storageClasses?: Record<string, ClusterStorageClass>;
+  /** The cert-manager ClusterIssuers it renders on the cluster (ACME and CA), by name. */
+  clusterIssuers?: string[];
 }
 
 /** The layers of an add-on that apply on one cluster, with the field path each is found at, in order. */
@@ -31,17 +33,24 @@ export function addonRuns(d: AddonDescription, environment: string, region: stri
 }
 
 /**
- * What one add-on gives every cluster it runs on: its declared capabilities, its StorageClasses, and a default
- * StorageClass if it has one.
+ * What one add-on gives every cluster it runs on: its declared capabilities, its StorageClasses and ClusterIssuers,
+ * and a default StorageClass if it has one.
  */
 export function capabilitiesOf(d: AddonDescription): ManagedCapabilities | undefined {
   const provided = [...(d.capabilities?.provided ?? [])];
   if (Object.values(d.storageClasses ?? {}).some((c) => c.default) && !provided.includes("default-storage-class"))
     provided.push("default-storage-class");
   const storageClasses = d.storageClasses && Object.keys(d.storageClasses).length ? d.storageClasses : undefined;
+  const issuers = [...Object.keys(d.clusterIssuers ?? {}), ...Object.keys(d.caIssuers ?? {})].sort();
   if (!provided.length && !d.capabilities?.customMetrics && !d.capabilities?.externalMetrics && !storageClasses)
-    return undefined;
-  return { from: d.name, ...d.capabilities, provided, ...(storageClasses ? { storageClasses } : {}) };
+    if (!issuers.length) return undefined;
+  return {
+    from: d.name,
+    ...d.capabilities,
+    provided,
+    ...(storageClasses ? { storageClasses } : {}),
+    ...(issuers.length ? { clusterIssuers: issuers } : {}),
+  };
 }
 
 /** What the add-ons that run on one cluster give it, in add-on name order. */

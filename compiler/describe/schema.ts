@@ -34,6 +34,7 @@ import type {
   AddonCapabilities,
   AddonDescription,
   AddonLayer,
+  CaIssuerSpec,
   ChartSource,
   ClusterIssuerSpec,
   ClusterSecretStoreSpec,
@@ -734,6 +735,14 @@ export const addonShape = refine(
     uses: optional(list(groupKind)),
     storageClasses: optional(record(clusterStorageClass, dnsLabel)),
     clusterIssuers: optional(record(clusterIssuer, dnsLabel)),
+    caIssuers: optional(
+      record(
+        object<CaIssuerSpec>({
+          serviceAccount: object<CaIssuerSpec["serviceAccount"]>({ name: dnsLabel, namespace: dnsLabel }),
+        }),
+        dnsLabel,
+      ),
+    ),
     secretStores: optional(record(clusterSecretStore, dnsLabel)),
     ignoreDifferences: optional(list(ignoredDifference, { min: 1 })),
     runsIn: optional(list(dnsLabel, { min: 1 })),

@@ -851,6 +851,12 @@ export interface ClusterIssuerSpec {
   route53: { region?: string; hostedZoneID?: string };
 }
 
+/** A CA ClusterIssuer whose key pair external-secrets reads from AWS Secrets Manager. */
+export interface CaIssuerSpec {
+  /** The ServiceAccount whose web identity (IRSA) reads the key pair; the store and Secret live in its namespace. */
+  serviceAccount: { name: string; namespace: string };
+}
+
 /** A ClusterSecretStore of external-secrets backed by AWS. */
 export interface ClusterSecretStoreSpec {
   service: "SecretsManager" | "ParameterStore";
@@ -917,6 +923,12 @@ export interface AddonDescription {
   storageClasses?: Record<string, ClusterStorageClass>;
   /** cert-manager ClusterIssuers, by name. */
   clusterIssuers?: Record<string, ClusterIssuerSpec>;
+  /**
+   * cert-manager CA ClusterIssuers, by name: each signs with a CA key pair kept in AWS Secrets Manager under
+   * `<environment>/cluster/<name>` (keys `tls.crt`, `tls.key`), the same pair in every region of an environment, so a
+   * certificate one region issues is trusted by the others (the stores' cross-region TLS).
+   */
+  caIssuers?: Record<string, CaIssuerSpec>;
   /** external-secrets ClusterSecretStores, by name. */
   secretStores?: Record<string, ClusterSecretStoreSpec>;
   /**

@@ -10,6 +10,7 @@ import { alertRoutesRule } from "./rules/alert-routes.ts";
 import { noPagingRule } from "./rules/no-paging.ts";
 import { receiverSecretsRule } from "./rules/receiver-secrets.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
+import { issuerRefsRule } from "./rules/issuer-refs.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
 import { migratedDatabasesRule } from "./rules/migrated-databases.ts";
@@ -36,6 +37,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   noPagingRule,
   providerLimitsRule,
   tlsProvenanceRule,
+  issuerRefsRule,
   policyWavesRule,
   imageRegistriesRule,
   imageDigestsRule,
