@@ -51,6 +51,7 @@ describe("the primary region exposes its replicated stores to the other regions"
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
           "external-dns.alpha.kubernetes.io/hostname": "shop-db.shop.production.us-west-2.svc.example.internal",
         },
       },

@@ -28,6 +28,8 @@ import { plain } from "./objects.ts";
 export const CROSS_REGION_ISSUER = "manifold-cross-region-ca";
 /** Where the cross-region certificate is mounted in a store's pods. */
 export const CROSS_REGION_TLS_DIR = "/etc/manifold/cross-region-tls";
+/** The AWS annotation that asks for a Network Load Balancer. */
+const NLB_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-type";
 /** external-dns's annotation for the DNS name of a LoadBalancer Service. */
 export const EXTERNAL_DNS_HOSTNAME = "external-dns.alpha.kubernetes.io/hostname";
 
@@ -126,7 +128,13 @@ export function buildExposure(
       name: `${name}-cross-region`,
       namespace: target.namespace,
       labels,
-      annotations: { ...INTERNAL_LB_ANNOTATIONS, [EXTERNAL_DNS_HOSTNAME]: crossRegionHost(target, name) },
+      // A Network Load Balancer keeps the client's address (with externalTrafficPolicy Local), which the source ranges,
+      // the NetworkPolicy and the AuthorizationPolicy admit by; a Classic ELB (the in-tree default) would not.
+      annotations: {
+        ...INTERNAL_LB_ANNOTATIONS,
+        [NLB_ANNOTATION]: "nlb",
+        [EXTERNAL_DNS_HOSTNAME]: crossRegionHost(target, name),
+      },
     },
     spec: {
       type: "LoadBalancer",
