@@ -266,9 +266,16 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
         });
       } else {
         // Callers here write to the primary region; no pod of the platform calls the local replica cluster, which
-        // follows the primary: only CloudNativePG's operator (5432, its instance manager on 8000) and the metrics
-        // scrape reach it.
+        // follows the primary through the object store: only its own instances (a standby streams from the
+        // designated primary), CloudNativePG's operator (5432, its instance manager on 8000) and the metrics scrape
+        // reach it.
+        const self = {
+          podSelector: {
+            matchLabels: { "app.kubernetes.io/name": "postgres", "app.kubernetes.io/part-of": "multi-agent" },
+          },
+        };
         expect(db.ingress).toEqual([
+          { from: [self], ports: [{ protocol: "TCP", port: 5432 }] },
           {
             from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } }],
             ports: [
@@ -281,10 +288,9 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
             ports: [{ protocol: "TCP", port: 9187 }],
           },
         ]);
-        expect(db.egress).toContainEqual({
-          to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
-          ports: [{ protocol: "TCP", port: 5432 }],
-        });
+        // It streams from its designated primary in the region, never across regions (the object store carries that).
+        expect(db.egress).toContainEqual({ to: [self], ports: [{ protocol: "TCP", port: 5432 }] });
+        expect(JSON.stringify(db.egress)).not.toContain("10.30.0.0/16");
       }
       const gatewayIn = policies.find((p) => p.metadata.name === "gateway").spec.ingress;
       expect(gatewayIn).toContainEqual({

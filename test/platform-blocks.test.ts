@@ -93,19 +93,20 @@ describe("platform building blocks", () => {
     ).toMatch(
       /platforms\/demo\.ts: cluster-layer-kinds: StorageClass\/fast \/kind: StorageClass is owned by the cluster layer: every platform on the cluster shares it/,
     );
-    // `fast-ssd` is a class of the cluster layer (addons/storage.ts): the platform renders none; its claim names it.
+    // `fast-ssd` is a class of the cluster layer (addons/storage.ts): the platform renders none; its claim names it
+    // (40Gi: the class's 16,000 IOPS need 32 GiB at EBS's 500 IOPS per GiB, which provider-limits checks).
     const result = await compilePlatforms([
-      demo({ volumes: { backup: { storage: "10Gi", storageClass: "fast-ssd" } } }),
+      demo({ volumes: { backup: { storage: "40Gi", storageClass: "fast-ssd" } } }),
     ]);
     const id = "demo/production/us-west-2";
     expect(objectsOf(result, id, "StorageClass")).toEqual([]);
     expect(objectsOf(result, id, "PersistentVolumeClaim")[0].spec).toMatchObject({
       storageClassName: "fast-ssd",
-      resources: { requests: { storage: "10Gi" } },
+      resources: { requests: { storage: "40Gi" } },
     });
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard).toMatchObject({
       persistentvolumeclaims: "1",
-      "requests.storage": "10Gi",
+      "requests.storage": "40Gi",
     });
   });
 

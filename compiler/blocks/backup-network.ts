@@ -12,7 +12,7 @@ import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
-import { MONITORING_NAMESPACE } from "./monitoring.ts";
+import { MONITORING_NAMESPACE } from "./naming.ts";
 import { objectName, selectorLabels } from "./naming.ts";
 
 const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];

@@ -13,9 +13,8 @@ import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { PROM_CERTS } from "./prometheus-stack.ts";
+import { MONITORING_NAMESPACE } from "./naming.ts";
 
-/** The namespace Prometheus runs in; NetworkPolicies let it scrape metrics ports. */
-export const MONITORING_NAMESPACE = "monitoring";
 
 /** The port a component is scraped on: its `metrics.port`, else its first port. */
 export function metricsPort(c: Component): { name: string; port: number } {

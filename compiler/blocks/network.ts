@@ -20,7 +20,8 @@ import { loadBalancerPort } from "./load-balancer.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
-import { MONITORING_NAMESPACE, metricsPort } from "./monitoring.ts";
+import { metricsPort } from "./monitoring.ts";
+import { MONITORING_NAMESPACE } from "./naming.ts";
 import { operatorPodLabels, prometheusName } from "./prometheus-stack.ts";
 import { storeBackupEgress, storeBackupIngress } from "./backup-network.ts";
 
