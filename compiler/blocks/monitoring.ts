@@ -13,7 +13,6 @@ import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { PROM_CERTS } from "./prometheus-stack.ts";
-import { MONITORING_NAMESPACE } from "./naming.ts";
 
 
 /** The port a component is scraped on: its `metrics.port`, else its first port. */

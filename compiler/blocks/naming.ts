@@ -1,7 +1,10 @@
 import type { ResolvedTarget } from "../model/target.ts";
 import type { Component } from "../describe/types.ts";
 
-/** The namespace the cluster's Prometheus (and its metrics adapter) runs in; NetworkPolicies let it scrape metrics ports. */
+/**
+ * The namespace the cluster's Prometheus (and its metrics adapter) runs in; NetworkPolicies let it scrape metrics
+ * ports.
+ */
 export const MONITORING_NAMESPACE = "monitoring";
 
 /** The rendered name of a component's objects: the platform prefix plus the component key. */

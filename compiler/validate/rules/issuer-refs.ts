@@ -7,7 +7,8 @@ const ISSUER_ANNOTATION = "cert-manager.io/issuer";
 /**
  * Issuer references: every cert-manager Certificate, and every Ingress that asks cert-manager for its certificate,
  * names an issuer that exists: a ClusterIssuer the target or its cluster layer renders (where the cluster layer
- * installs cert-manager), or an Issuer the target renders in the same namespace. A Certificate whose issuer is missing is never Ready, and Argo CD holds its wave.
+ * installs cert-manager), or an Issuer the target renders in the same namespace. A Certificate whose issuer is
+ * missing is never Ready, and Argo CD holds its wave.
  */
 export const issuerRefsRule: Rule = {
   name: "issuer-refs",
