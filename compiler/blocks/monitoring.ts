@@ -14,7 +14,6 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { PROM_CERTS } from "./prometheus-stack.ts";
 
-
 /** The port a component is scraped on: its `metrics.port`, else its first port. */
 export function metricsPort(c: Component): { name: string; port: number } {
   const ports = c.type === "service" ? c.ports : ENGINES[c.engine].ports;
