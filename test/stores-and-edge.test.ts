@@ -283,7 +283,8 @@ describe("platform ingresses", () => {
               { host: "demo", paths: [{ path: "/api", component: "api" }, { component: "web" }] },
               { host: "api.demo", paths: [{ component: "api" }] },
             ],
-            { issuer: "letsencrypt-staging" },
+            // any ClusterIssuer the cluster layer renders (issuer-refs refuses one it does not): here its internal CA
+            { issuer: "manifold-cross-region-ca" },
           ),
         },
       ),
@@ -291,7 +292,7 @@ describe("platform ingresses", () => {
     const id = "demo/production/us-east-1";
     const [object] = objectsOf(result, id, "Ingress");
     expect(object.metadata.name).toBe("edge");
-    expect(object.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-staging");
+    expect(object.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("manifold-cross-region-ca");
     // Production serves every host under its region's name and its global name (a latency record per region).
     expect(object.spec.tls).toEqual([
       {

@@ -211,7 +211,11 @@ describe("validation rules", () => {
               apiVersion: "cert-manager.io/v1",
               kind: "Certificate",
               metadata: { name: "demo-api", namespace: "demo" },
-              spec: { secretName: "demo-api-tls", dnsNames: ["api"], issuerRef: { name: "ca", kind: "ClusterIssuer" } },
+              spec: {
+                secretName: "demo-api-tls",
+                dnsNames: ["api"],
+                issuerRef: { name: "manifold-cross-region-ca", kind: "ClusterIssuer" },
+              },
             },
           },
         ];
