@@ -12,11 +12,10 @@ import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
-import { MONITORING_NAMESPACE } from "./naming.ts";
+import { MONITORING_NAMESPACE, namespacePeer } from "./naming.ts";
 import { objectName, selectorLabels } from "./naming.ts";
 
 const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
-const namespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 
 /** Who may reach a store besides its clients: its operator, the metrics scraper, its backup CronJob. */
 export function storeBackupIngress(target: ResolvedTarget, key: string, c: StoreComponent): IngressRule[] {
@@ -24,10 +23,10 @@ export function storeBackupIngress(target: ResolvedTarget, key: string, c: Store
   const operator = engineOf(c).operator;
   if (operator) {
     out.push({
-      from: [namespace(operator.namespace)],
+      from: [namespacePeer(operator.namespace)],
       ports: operator.ports.map((port) => ({ protocol: "TCP", port })),
     });
-    out.push({ from: [namespace(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: operator.metricsPort }] });
+    out.push({ from: [namespacePeer(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: operator.metricsPort }] });
   }
   if (hasBackupJob(target, c)) {
     const engine = engineOf(c);

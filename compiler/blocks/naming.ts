@@ -7,6 +7,11 @@ import type { Component } from "../describe/types.ts";
  */
 export const MONITORING_NAMESPACE = "monitoring";
 
+/** A NetworkPolicy peer: every pod of one namespace, by the name label Kubernetes puts on each namespace. */
+export function namespacePeer(name: string): { namespaceSelector: { matchLabels: Record<string, string> } } {
+  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } };
+}
+
 /** The rendered name of a component's objects: the platform prefix plus the component key. */
 export function objectName(target: ResolvedTarget, component: string): string {
   return `${target.namePrefix}${component}`;

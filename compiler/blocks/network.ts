@@ -21,7 +21,7 @@ import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { metricsPort } from "./monitoring.ts";
-import { MONITORING_NAMESPACE } from "./naming.ts";
+import { MONITORING_NAMESPACE, namespacePeer } from "./naming.ts";
 import { operatorPodLabels, prometheusName } from "./prometheus-stack.ts";
 import { storeBackupEgress, storeBackupIngress } from "./backup-network.ts";
 
@@ -129,7 +129,7 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
   const published = ingressPorts(target, key);
   if (published.length) {
     ingress.push({
-      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": INGRESS_NAMESPACE } } }],
+      from: [namespacePeer(INGRESS_NAMESPACE)],
       ports: published.map((port) => ({ protocol: "TCP", port })),
     });
   }
@@ -144,7 +144,7 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
     // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
     const scraper = target.prometheusStack
       ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
-      : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } };
+      : namespacePeer(MONITORING_NAMESPACE);
     ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
   }
   if (membersTalk(target, key)) {

@@ -9,7 +9,7 @@
  * Istio's workload certificates at /etc/prom-certs (Istio's documented
  * recipe), which the ServiceMonitors use to scrape through the mesh.
  */
-import { MONITORING_NAMESPACE } from "./naming.ts";
+import { MONITORING_NAMESPACE, namespacePeer } from "./naming.ts";
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import type { IEmbeddedPersistentVolumeClaim } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/EmbeddedPersistentVolumeClaim";
@@ -95,7 +95,7 @@ function prometheusPolicy(target: ResolvedTarget, prom: string, labels: Record<s
         ...(servesHpaMetrics(target)
           ? [
               {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+                from: [namespacePeer(MONITORING_NAMESPACE)],
                 ports: [{ protocol: "TCP" as const, port: 9090 }],
               },
             ]

@@ -4,6 +4,7 @@
  * talking to each other), resolved to the rendered pods, Services and ports at both ends, and judged against the
  * rendered NetworkPolicies, PeerAuthentications and AuthorizationPolicies.
  */
+import { isCnpgCluster } from "../kube/cnpg.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
@@ -482,7 +483,7 @@ function exposure(rendered: RenderedObject[], server: PodEndpoint, source: Netwo
  */
 function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
   const w = store.workload?.object;
-  if (w?.apiVersion === "postgresql.cnpg.io/v1" && w.kind === "Cluster")
+  if (w && isCnpgCluster(w))
     return { check: "encryption", allowed: true, by: "TLS served by CloudNativePG (the operator's certificates)" };
   const made = new Set(
     rendered

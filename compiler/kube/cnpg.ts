@@ -74,6 +74,11 @@ export interface CnpgScheduledBackup extends KubeObject {
 
 type Problem = { pointer: string; message: string };
 
+/** True for a CloudNativePG Cluster (`postgresql.cnpg.io/v1`). */
+export function isCnpgCluster(o: Pick<KubeObject, "apiVersion" | "kind">): boolean {
+  return o.apiVersion === "postgresql.cnpg.io/v1" && o.kind === "Cluster";
+}
+
 /** Structural checks of a Cluster (no model package validates it at compile time). */
 export function checkCnpgCluster(o: KubeObject): Problem[] {
   const spec = looseSpec<CnpgCluster["spec"]>(o);

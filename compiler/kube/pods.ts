@@ -1,4 +1,5 @@
 import type { IContainer } from "kubernetes-models/v1/Container";
+import { isCnpgCluster } from "./cnpg.ts";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { KubeObject } from "../model/object.ts";
@@ -79,7 +80,7 @@ export function imagesOf(o: KubeObject): { image: string; pointer: string }[] {
     image: String(container.image),
     pointer: `${pointer}/image`,
   }));
-  if (o.apiVersion === "postgresql.cnpg.io/v1" && o.kind === "Cluster") {
+  if (isCnpgCluster(o)) {
     const name = looseSpec<{ imageName: string }>(o)?.imageName;
     if (typeof name === "string") images.push({ image: name, pointer: "/spec/imageName" });
   }

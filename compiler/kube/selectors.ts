@@ -1,4 +1,5 @@
 /** Label selectors as the API server evaluates them, and the pod templates they can select. */
+import { isCnpgCluster } from "./cnpg.ts";
 import type { RenderedObject } from "../model/object.ts";
 import { podTemplateOf, type PodSpecShape } from "./pods.ts";
 import { looseSpec, type Loose } from "./loose.ts";
@@ -88,10 +89,6 @@ function operatorPodLabels(o: RenderedObject): Record<string, string> | undefine
   };
 }
 
-function isCnpgCluster(o: RenderedObject): boolean {
-  return o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster";
-}
-
 /**
  * The labels CloudNativePG puts on a Cluster's instance pods (its `inheritedMetadata.labels` and its own), one set
  * per instance role: the primary, and the replicas when it runs more than one instance.
@@ -133,9 +130,7 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
   );
   if (prometheus) out.push(made("prometheus-operated", [9090], prometheus));
   // CloudNativePG's Services of a Cluster: read-write (the primary), read-only (replicas) and read (any instance).
-  for (const cluster of objects.filter(
-    (o) => o.object.apiVersion === "postgresql.cnpg.io/v1" && o.object.kind === "Cluster",
-  ))
+  for (const cluster of objects.filter((o) => isCnpgCluster(o.object)))
     for (const [suffix, role] of [
       ["rw", { "cnpg.io/instanceRole": "primary" }],
       ["ro", { "cnpg.io/instanceRole": "replica" }],
@@ -157,7 +152,7 @@ export function operatorServices(objects: RenderedObject[]): RenderedObject[] {
 export function podTemplates(objects: RenderedObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objects) {
-    if (isCnpgCluster(o)) {
+    if (isCnpgCluster(o.object)) {
       // The instances carry the Cluster's inherited annotations (Istio's injection switch among them).
       const annotations = looseSpec<{ inheritedMetadata: { annotations: Record<string, string> } }>(o.object)
         ?.inheritedMetadata?.annotations;
