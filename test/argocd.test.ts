@@ -30,10 +30,10 @@ beforeAll(async () => {
   result = await compile({ root: REPO });
 });
 
-/** The objects of rendered/argocd/, parsed back from the rendered YAML. */
+/** The objects of rendered/argocd/ (not of its clusters' folders), parsed back from the rendered YAML. */
 function layerFiles(r: CompileResult, kind?: string): Parsed[] {
   return [...r.files]
-    .filter(([path]) => path.startsWith("argocd/") && path.endsWith(".yaml"))
+    .filter(([path]) => /^argocd\/[^/]+\.yaml$/.test(path))
     .map(([, text]) => parse(text, { version: "1.1" }))
     .filter((o) => !kind || o.kind === kind);
 }
@@ -49,9 +49,25 @@ function targetFolders(r: CompileResult): string[] {
   return [...folders].sort();
 }
 
-function expandFromYaml(r: CompileResult) {
-  const clusters = layerFiles(r, "ExternalSecret").map((es) => clusterSecretOf(es as ClusterExternalSecret));
-  return expandApplicationSets(layerFiles(r, "ApplicationSet"), clusters);
+/**
+ * The cluster Secrets Argo CD sees once every cluster's add-ons Application has run its last wave: the labels the
+ * ExternalSecret templates, plus those its ready mark (a partial Secret, server-side applied) adds.
+ */
+function clustersFromYaml(r: CompileResult, marked = true): ClusterSecret[] {
+  const marks = [...r.files]
+    .filter(([path]) => /^argocd\/clusters\/.*\/secret-[^/]+\.yaml$/.test(path))
+    .map(([, text]) => parse(text) as Parsed);
+  return layerFiles(r, "ExternalSecret").map((es) => {
+    const secret = clusterSecretOf(es as ClusterExternalSecret);
+    const mark = marks.find((m) => m.metadata.name === es.spec.target.name);
+    return marked && mark ? { ...secret, labels: { ...secret.labels, ...mark.metadata.labels } } : secret;
+  });
+}
+
+/** The platforms' Applications (the cluster layer's ApplicationSet is checked on its own). */
+function expandFromYaml(r: CompileResult, marked = true) {
+  const sets = layerFiles(r, "ApplicationSet").filter((s) => s.metadata.name !== "cluster-layer");
+  return expandApplicationSets(sets, clustersFromYaml(r, marked));
 }
 
 const small = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
@@ -396,6 +412,8 @@ describe("projects", () => {
     expect(bootstrap.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "argocd" }]);
     expect(bootstrap.spec.namespaceResourceWhitelist.map((k: Parsed) => `${k.group}/${k.kind}`)).toEqual([
       "/ConfigMap",
+      // the ready marks of the clusters' add-ons Applications (bootstrap project too)
+      "/Secret",
       "argoproj.io/AppProject",
       "argoproj.io/Application",
       "argoproj.io/ApplicationSet",
@@ -549,7 +567,12 @@ describe("the Go-template subset", () => {
     const cluster: ClusterSecret = {
       name: "dev-us-west-2",
       server: "https://dev",
-      labels: { "manifold.dev/environment": "dev", "manifold.dev/region": "us-west-2", "manifold.dev/role": "primary" },
+      labels: {
+        "manifold.dev/environment": "dev",
+        "manifold.dev/region": "us-west-2",
+        "manifold.dev/role": "primary",
+        "manifold.dev/addons-ready": "true",
+      },
       annotations: { "manifold.dev/ingress-domain": "d" },
     };
     expect(expandApplicationSets([set], [cluster]).applications).toEqual([]);

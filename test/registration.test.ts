@@ -10,6 +10,11 @@ import { clusterVersionProblems } from "../compiler/argocd/versions.ts";
 import { compareTrees } from "../compiler/diff/objects.ts";
 import { risksOf } from "../compiler/diff/risks.ts";
 import { compilePlatforms, repoArgoCd, repoProject } from "./helpers/memory.ts";
+import { clusterSecretOf, type ClusterExternalSecret } from "../compiler/argocd/clusters.ts";
+import { expandApplicationSets, type ClusterSecret } from "../compiler/argocd/expand.ts";
+import { CLUSTER_LAYER_APPSET } from "../compiler/argocd/addon-rollout.ts";
+import { LABEL_ADDONS_READY } from "../compiler/argocd/labels.ts";
+import { formatAppsPlan } from "../compiler/argocd/plan.ts";
 import type { Parsed } from "./helpers/parsed.ts";
 
 const small = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } };
@@ -31,26 +36,16 @@ const layer = (kind?: string): KubeObject[] => result.argocd!.objects.filter((o)
 const registrations = () => layer("ExternalSecret");
 
 describe("one missing credential does not fail the layer", () => {
-  it("registers each cluster in wave 1 with the first add-ons, after every project and setting; the root Application syncs last", () => {
+  it("syncs the registrations, every ApplicationSet and the root in the root's last wave, where Argo CD waits on no health", () => {
     const settings = layer().filter((o) => o.kind === "ConfigMap" || o.kind === "AppProject");
-    const addons = layer("Application").filter((o) => o.metadata.name.startsWith("addon-"));
-    expect(registrations()).toHaveLength(6);
-    expect(addons.length).toBeGreaterThan(0);
-    // A cluster's add-ons need its registration: it syncs in the first add-ons' wave, after the projects and settings.
-    for (const r of registrations()) {
-      expect(syncWave(r)).toBe(1);
-      expect(syncWave(r)).toBeGreaterThan(Math.max(...settings.map(syncWave)));
-      expect(syncWave(r)).toBe(Math.min(...addons.map(syncWave)));
-    }
-    // The root Application syncs in the layer's last wave (5), with the ApplicationSets: it never waits on its own
-    // health. The add-ons' Applications span waves 1-4, so each wave waits on the last one's health: Argo CD needs the
-    // Application health check back for that.
     const root = layer("Application").find((o) => o.metadata.name === "manifold")!;
-    expect(syncWave(root)).toBe(5);
-    expect(syncWave(root)).toBe(Math.max(...layer().map(syncWave)));
-    for (const set of layer("ApplicationSet")) expect(syncWave(set)).toBe(syncWave(root));
-    const cm = layer("ConfigMap").find((c) => c.metadata.name === "argocd-cm") as Parsed;
-    expect(Object.keys(cm.data)).toContain("resource.customizations.health.argoproj.io_Application");
+    expect(registrations()).toHaveLength(6);
+    const last = Math.max(...layer().map(syncWave));
+    expect(syncWave(root)).toBe(last);
+    for (const o of [...registrations(), ...layer("ApplicationSet")]) expect(syncWave(o)).toBe(last);
+    expect(Math.max(...settings.map(syncWave))).toBeLessThan(last);
+    // The root deploys no add-on Application: each cluster's add-ons live in that cluster's own app-of-apps.
+    expect(layer("Application").map((o) => o.metadata.name)).toEqual(["manifold"]);
   });
 
   it("skips the dry run of a registration, so a missing ExternalSecret CRD fails no other object", () => {
@@ -58,6 +53,112 @@ describe("one missing credential does not fail the layer", () => {
       expect(r.metadata.annotations?.["argocd.argoproj.io/sync-options"]?.split(",")).toContain(
         "SkipDryRunOnMissingResource=true",
       );
+  });
+
+  it("an unregistered cluster gets no add-ons Application and is in no rollout step; the others keep theirs", () => {
+    const set = layer("ApplicationSet").find((o) => o.metadata.name === CLUSTER_LAYER_APPSET)!;
+    const all = registrations().map((r) => clusterSecretOf(r as ClusterExternalSecret));
+    const stepsOf = (secrets: ClusterSecret[]) =>
+      Object.fromEntries(
+        expandApplicationSets([set], secrets).applications.map((a) => [a.application.metadata.name, a.step]),
+      );
+    const full = stepsOf(all);
+    expect(full).toEqual({
+      "addons-dev-us-west-2": 1,
+      "addons-staging-us-west-2": 2,
+      "addons-staging-us-east-1": 3,
+      "addons-production-us-west-2": 4,
+      "addons-production-us-east-1": 5,
+      "addons-production-eu-west-1": 6,
+    });
+    // staging us-east-1's credential is missing: no cluster Secret, so no Application, and no step waits for it.
+    const { "addons-staging-us-east-1": missing, ...rest } = full;
+    expect(missing).toBe(3);
+    expect(stepsOf(all.filter((c) => c.name !== "staging-us-east-1"))).toEqual(rest);
+  });
+
+  it("selects a cluster for the platforms only once its add-ons marked it ready", () => {
+    const all = registrations().map((r) => clusterSecretOf(r as ClusterExternalSecret));
+    const mark = (c: ClusterSecret) => ({ ...c, labels: { ...c.labels, [LABEL_ADDONS_READY]: "true" } });
+    const platformSets = layer("ApplicationSet").filter((o) => o.metadata.name !== CLUSTER_LAYER_APPSET);
+    const appsOn = (secrets: ClusterSecret[]) =>
+      expandApplicationSets(platformSets, secrets).applications.map((a) => a.application.metadata.name);
+    expect(appsOn(all)).toEqual([]);
+    expect(appsOn(all.map((c) => (c.name === "production-us-west-2" ? mark(c) : c)))).toEqual([
+      "demo-production-us-west-2",
+    ]);
+    expect(appsOn(all.map(mark))).toHaveLength(6);
+  });
+});
+
+describe("each cluster's add-ons Application", () => {
+  const folder = (env: string, region: string) =>
+    result.argocd!.clusterFolders.get(`argocd/clusters/${env}/${region}`)!;
+
+  it("syncs the cluster's add-on Applications wave by wave, then marks the cluster Secret ready in its last wave", () => {
+    expect([...result.argocd!.clusterFolders.keys()]).toHaveLength(6);
+    const objects = folder("production", "eu-west-1");
+    const apps = objects.filter((o) => o.kind === "Application");
+    const [mark] = objects.filter((o) => o.kind === "Secret");
+    expect(apps.length).toBeGreaterThan(3);
+    expect(
+      apps.every((a) => (a.spec as Parsed).destination.server === "https://production.eu-west-1.k8s.example.com"),
+    ).toBe(true);
+    expect(syncWave(mark)).toBe(Math.max(...apps.map(syncWave)) + 1);
+    expect(new Set(apps.map(syncWave)).size).toBeGreaterThan(1);
+    // A partial Secret: only the label, applied server-side; pruning or deleting it would delete the registration.
+    expect(mark).toEqual({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: "cluster-production-eu-west-1",
+        namespace: "argocd",
+        labels: { [LABEL_ADDONS_READY]: "true" },
+        annotations: {
+          "argocd.argoproj.io/sync-wave": String(syncWave(mark)),
+          "argocd.argoproj.io/sync-options": "ServerSideApply=true,Prune=false,Delete=false",
+        },
+      },
+    });
+    // Waves of Applications are waited on only with Argo CD's Application health check restored.
+    const cm = layer("ConfigMap").find((c) => c.metadata.name === "argocd-cm") as Parsed;
+    expect(Object.keys(cm.data)).toContain("resource.customizations.health.argoproj.io_Application");
+  });
+
+  it("is generated per registered cluster, rolled out with progressive syncs, never deleted and never cascading", () => {
+    const set = layer("ApplicationSet").find((o) => o.metadata.name === CLUSTER_LAYER_APPSET) as Parsed;
+    expect(set.spec.generators[0].clusters.selector.matchExpressions).toEqual([
+      { key: "manifold.dev/environment", operator: "In", values: ["dev", "staging", "production"] },
+    ]);
+    expect(set.spec.syncPolicy).toEqual({ applicationsSync: "create-update", preserveResourcesOnDeletion: true });
+    expect(set.spec.strategy.type).toBe("RollingSync");
+    expect(set.spec.template.spec.syncPolicy.automated).toEqual({ enabled: false, prune: true, selfHeal: true });
+    expect(set.spec.template.spec.source.path).toBe(
+      'argocd/clusters/{{index .metadata.labels "manifold.dev/environment"}}/{{index .metadata.labels "manifold.dev/region"}}',
+    );
+    expect(set.spec.template.spec.destination).toEqual({
+      server: "https://kubernetes.default.svc",
+      namespace: "argocd",
+    });
+    const params = layer("ConfigMap").find((c) => c.metadata.name === "argocd-cmd-params-cm") as Parsed;
+    expect(params.data["applicationsetcontroller.enable.progressive.syncs"]).toBe("true");
+    // The root's folder is not recursive: it never deploys the clusters' folders itself.
+    const root = layer("Application").find((o) => o.metadata.name === "manifold") as Parsed;
+    expect(root.spec.source.directory).toEqual({ recurse: false });
+  });
+
+  it("manifold plan --apps shows the add-on rollout steps and each cluster's step before its platforms", () => {
+    const text = formatAppsPlan(result.argocd!.plan);
+    expect(text).toContain(
+      "Add-ons roll out cluster by cluster (ApplicationSet cluster-layer, RollingSync; each step Healthy before the next):",
+    );
+    expect(text).toContain("  step 4: production primary");
+    expect(text).toMatch(
+      /production-eu-west-1 \(eu-west-1, tertiary\)[^\n]*\n\s+add-ons first \(addons-production-eu-west-1, add-on step 6\)/,
+    );
+    const west = text.indexOf("addons-production-us-west-2, add-on step 4");
+    expect(west).toBeGreaterThan(0);
+    expect(text.indexOf("demo-production-us-west-2", west)).toBeGreaterThan(text.indexOf("then the platforms", west));
   });
 });
 

@@ -24,9 +24,18 @@ import {
   SERVER_SIDE_APPLY_OPTION,
   WAVE_ANNOTATION,
 } from "../sync/annotations.ts";
-import { LABEL_ENVIRONMENT, LABEL_PLATFORM, LABEL_REGION, LABEL_ROLE, labelParam, layerLabels } from "./labels.ts";
+import {
+  LABEL_ADDONS_READY,
+  LABEL_ENVIRONMENT,
+  LABEL_PLATFORM,
+  LABEL_REGION,
+  LABEL_ROLE,
+  labelParam,
+  layerLabels,
+} from "./labels.ts";
 import { linkAnnotations } from "./links.ts";
 import { compareVersions } from "./versions.ts";
+import { LAST_WAVE } from "./bootstrap.ts";
 
 /**
  * Primary first, tertiary last: the default order. The primary region holds the writable data stores the other
@@ -94,9 +103,13 @@ export const APPLICATIONS_SYNC = "create-update";
 
 /**
  * Builds the ApplicationSet of one platform in one environment, from the environment's compiled targets of that
- * platform.
+ * platform. `afterAddons`: a cluster layer exists, so only clusters whose add-ons were Healthy are selected.
  */
-export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDescription): KubeObject {
+export function buildApplicationSet(
+  targets: CompiledTarget[],
+  layer: ArgoCdDescription,
+  afterAddons = false,
+): KubeObject {
   const { platform, environment } = targets[0].target;
   const policy = layer.environments[environment];
   const steps = rolloutSteps(policy);
@@ -105,12 +118,13 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
       name: applicationSetName(platform, environment),
       namespace: layer.namespace,
       labels: { ...layerLabels("applicationset"), [LABEL_PLATFORM]: platform, [LABEL_ENVIRONMENT]: environment },
-      annotations: { [WAVE_ANNOTATION]: "0" },
+      // After add-ons, in the root's last wave (with the registrations): nothing waits on an ApplicationSet's health.
+      annotations: { [WAVE_ANNOTATION]: afterAddons ? LAST_WAVE : "0" },
     },
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
-      generators: [clusterGenerator(targets)],
+      generators: [clusterGenerator(targets, afterAddons)],
       template: applicationTemplate(targets, layer),
       // The controller creates and updates Applications but never deletes one: a cluster that leaves the generator
       // (its registration dropped or relabelled) keeps its Applications, and so its workloads and volumes.
@@ -124,8 +138,11 @@ export function buildApplicationSet(targets: CompiledTarget[], layer: ArgoCdDesc
   return plain(appSet);
 }
 
-/** The cluster generator: the environment's cluster Secrets in the targets' regions and roles. */
-function clusterGenerator(targets: CompiledTarget[]): ApplicationSetSpec["generators"][number] {
+/**
+ * The cluster generator: the environment's cluster Secrets in the targets' regions and roles (and, after add-ons,
+ * only those the cluster's add-ons Application has marked ready).
+ */
+function clusterGenerator(targets: CompiledTarget[], afterAddons: boolean): ApplicationSetSpec["generators"][number] {
   const regions = unique(targets.map((t) => t.target.region));
   const roles = unique(targets.map((t) => t.target.role)).sort() as RegionRole[];
   return {
@@ -135,6 +152,7 @@ function clusterGenerator(targets: CompiledTarget[]): ApplicationSetSpec["genera
           { key: LABEL_ENVIRONMENT, operator: "In", values: [targets[0].target.environment] },
           { key: LABEL_REGION, operator: "In", values: regions },
           { key: LABEL_ROLE, operator: "In", values: roles },
+          ...(afterAddons ? [{ key: LABEL_ADDONS_READY, operator: "In", values: ["true"] }] : []),
         ],
       },
     },

@@ -20,11 +20,10 @@ import {
 import { IN_CLUSTER, layerLabels } from "./labels.ts";
 
 /**
- * The wave of the cluster registrations (and, without a cluster layer, the layer's last wave, holding the root
- * Application too). With a cluster layer, the add-ons' Applications start in this same wave: a cluster must be
- * registered before an Application can sync to it, so a registration whose credential is missing holds the
- * layer's later waves (never prunes anything) until the credential exists. The root Application then moves to
- * the layer's real last wave, where Argo CD waits on no health, so it never waits on its own.
+ * The layer's last wave: the cluster registrations, the root Application itself and, with a cluster layer, every
+ * ApplicationSet. Argo CD waits on no health in a sync's last wave, so a registration whose credential is missing
+ * (a Degraded ExternalSecret) leaves its one cluster unregistered and holds nothing else; the root never waits on its
+ * own health. The order on each cluster is kept by the cluster layer's own Applications (addon-rollout.ts).
  */
 export const LAST_WAVE = "1";
 

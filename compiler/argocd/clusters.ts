@@ -5,10 +5,12 @@
  * credentials (`config`) come from the secret store, never from git.
  *
  * A registration can neither block the layer nor cascade:
- * - it syncs in the layer's last wave, after the projects and ApplicationSets:
+ * - it syncs in the layer's last wave, after the projects and settings:
  *   Argo CD fails a multi-wave sync on a Degraded object but does not wait on
  *   the last wave's health, so one missing credential leaves one cluster
- *   unregistered, never the rest of the layer unsynced;
+ *   unregistered, never the rest of the layer unsynced; and the cluster
+ *   generators list only registered clusters, so that cluster gets no
+ *   Application and sits in no rollout step;
  * - `Prune=false,Delete=false`: a render that drops or renames a cluster does
  *   not delete its ExternalSecret (and so its Secret, which it owns), which
  *   would make every ApplicationSet drop that cluster's Applications and,

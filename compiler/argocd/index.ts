@@ -11,13 +11,13 @@ import type { CompiledTarget } from "../model/target.ts";
 import type { Project } from "../model/project.ts";
 import type { ArgoCdDescription } from "../describe/types.ts";
 import { sortForSync } from "../sync/apply-order.ts";
-import { WAVE_ANNOTATION } from "../sync/annotations.ts";
 import { objectFileName, targetFolder } from "../emit/files.ts";
 import { toYaml } from "../yaml.ts";
 import { apiGroup } from "../sync/health.ts";
 import type { Finding } from "../model/finding.ts";
 import { blocking } from "../validate/index.ts";
 import { findingErrors } from "../validate/findings-error.ts";
+import { addonSteps, buildClusterLayerAppSet, buildReadyMark, clusterAppsFolder } from "./addon-rollout.ts";
 import { buildApplicationSet } from "./applicationset.ts";
 import { buildBootstrapApplication, LAYER_FOLDER } from "./bootstrap.ts";
 import {
@@ -30,19 +30,22 @@ import {
 import { crossCheck } from "./crosscheck.ts";
 import { expandApplicationSets, type GeneratedApplication } from "./expand.ts";
 import { permitProblems } from "./permits.ts";
-import { planApps, type AppsPlan, type PlannedAddon } from "./plan.ts";
+import { planApps, type AddonRollout, type AppsPlan, type PlannedAddon } from "./plan.ts";
 import { dataDependencies } from "./rollout-order.ts";
 import type { ClusterLayer } from "../cluster/index.ts";
 import { unitFolder } from "../cluster/applications.ts";
 import { buildBootstrapProject, buildDefaultProject, buildPlatformProject, clusterLayerPermits } from "./projects.ts";
 import { bootstrapCommand, renderLayerReadme } from "./readme.ts";
 import { buildSettings } from "./settings.ts";
+import { LABEL_ADDONS_READY } from "./labels.ts";
 import { validateLayer } from "./validate.ts";
 import { clusterVersionProblems, versionProblems } from "./versions.ts";
 
 export interface ArgoCdLayer {
   /** The layer's objects, in the bootstrap Application's sync order. */
   objects: KubeObject[];
+  /** Each cluster's add-ons app-of-apps folder (`argocd/clusters/<env>/<region>`) and its objects, in sync order. */
+  clusterFolders: Map<string, KubeObject[]>;
   /** File contents keyed by path relative to `rendered/` (all under `argocd/`). */
   files: Map<string, string>;
   clusters: DeclaredCluster[];
@@ -68,8 +71,19 @@ interface LayerObjects {
   bootstrapProject: KubeObject;
   /** The bootstrap Application (the root of everything). */
   root: KubeObject;
+  /** The ApplicationSet of the clusters' add-ons app-of-apps, with a cluster layer. */
+  clusterLayerAppSet?: KubeObject;
+  /** Each cluster's add-ons folder and its objects. */
+  clusterFolders: Map<string, KubeObject[]>;
   /** Every object, in the bootstrap Application's sync order. */
   objects: KubeObject[];
+}
+
+/** The cluster Secrets Argo CD will see, marked ready where a cluster layer's last wave marks them. */
+function visibleSecrets(built: LayerObjects): ReturnType<typeof clusterSecretOf>[] {
+  return built.clusterSecrets
+    .map(clusterSecretOf)
+    .map((s) => (built.clusterLayerAppSet ? { ...s, labels: { ...s.labels, [LABEL_ADDONS_READY]: "true" } } : s));
 }
 
 /** Renders and checks the Argo CD layer. Throws one ManifoldError listing every problem. */
@@ -82,7 +96,8 @@ export function renderArgoCd(
   const { file, value: layer } = project.argocd!;
   const clusters = declaredClusters(project);
   const built = buildLayer(project, targets, clusters, cluster);
-  const { applications, problems } = expandApplicationSets(built.appSets, built.clusterSecrets.map(clusterSecretOf));
+  const secrets = visibleSecrets(built);
+  const { applications, problems } = expandApplicationSets(built.appSets, secrets);
   const findings = validateLayer(built.objects, file);
   const errors: ManifoldError[] = [
     ...crossCheck({
@@ -112,10 +127,45 @@ export function renderArgoCd(
   if (errors.length) throw combineErrors(errors);
   const byFolder = new Map(targets.map((t) => [targetFolder(t.target), t]));
   const dependencies = dataDependencies(applications, byFolder);
-  const plan = planApps(layer, clusters, applications, dependencies, plannedAddons(cluster));
+  const plan = planApps(
+    layer,
+    clusters,
+    applications,
+    dependencies,
+    plannedAddons(cluster),
+    addonRollout(built, layer, clusters),
+  );
   const bootstrap = bootstrapCommand(layer, built.bootstrapProject, built.root);
-  const out = layerFiles(built.objects, file, renderLayerReadme(layer, built.objects, plan, bootstrap));
-  return { objects: built.objects, files: out, clusters, applications, plan, findings, bootstrap };
+  const readme = renderLayerReadme(layer, built.objects, plan, bootstrap);
+  const out = layerFiles(built.objects, built.clusterFolders, file, readme);
+  return {
+    objects: built.objects,
+    clusterFolders: built.clusterFolders,
+    files: out,
+    clusters,
+    applications,
+    plan,
+    findings,
+    bootstrap,
+  };
+}
+
+/** The cluster layer's rollout, expanded offline: its steps and the step of each cluster. */
+function addonRollout(
+  built: LayerObjects,
+  layer: ArgoCdDescription,
+  clusters: DeclaredCluster[],
+): AddonRollout | undefined {
+  if (!built.clusterLayerAppSet) return undefined;
+  const { applications } = expandApplicationSets([built.clusterLayerAppSet], visibleSecrets(built));
+  const steps = addonSteps(layer, clusters);
+  return {
+    applicationSet: built.clusterLayerAppSet.metadata.name,
+    steps: steps.map((s, i) => ({ step: i + 1, environment: s.environment, roles: s.roles ?? [] })),
+    stepOf: new Map(
+      applications.map((a) => [a.cluster.server, { application: a.application.metadata.name, step: a.step }]),
+    ),
+  };
 }
 
 /** The cluster layer's Applications per cluster server, for `plan --apps`. */
@@ -138,11 +188,22 @@ function plannedAddons(cluster: ClusterLayer | undefined): Map<string, PlannedAd
   return out;
 }
 
-/** The ApplicationSet in the wave after every add-on, so Argo CD creates platform Applications only then. */
-function afterAddons(appSet: KubeObject, cluster: ClusterLayer | undefined): KubeObject {
-  if (!cluster) return appSet;
-  const annotations = { ...appSet.metadata.annotations, [WAVE_ANNOTATION]: String(cluster.platformWave) };
-  return { ...appSet, metadata: { ...appSet.metadata, annotations } };
+/** Each cluster's add-ons folder: its add-on Applications wave by wave, then the ready mark in the last wave. */
+function clusterFolders(
+  layer: ArgoCdDescription,
+  clusters: DeclaredCluster[],
+  cluster: ClusterLayer | undefined,
+): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const p of cluster?.clusters ?? []) {
+    const declared = clusters.find((c) => c.environment === p.cluster.environment && c.region === p.cluster.region)!;
+    const objects = [...p.applications, buildReadyMark(declared, layer, p.lastWave)];
+    out.set(
+      clusterAppsFolder(declared),
+      sortForSync(objects.map((object) => ({ object }))).map((o) => o.object),
+    );
+  }
+  return out;
 }
 
 /** Builds every object of the layer: cluster Secrets, one project per platform, its ApplicationSets, settings. */
@@ -165,25 +226,36 @@ function buildLayer(
     if (own.length === 0) continue;
     platformProjects.push(buildPlatformProject(p.value.name, p.value.description, own, layer));
     for (const envTargets of groupBy(own, (t) => t.target.environment).values())
-      appSets.push(afterAddons(buildApplicationSet(envTargets, layer), cluster));
+      appSets.push(buildApplicationSet(envTargets, layer, cluster !== undefined));
   }
-  // With a cluster layer the ApplicationSets wait for the add-ons: the root goes last, with them.
-  const root = buildBootstrapApplication(layer, cluster ? String(cluster.platformWave) : undefined);
+  // Nothing in the root waits on a cluster: registrations, ApplicationSets and the root itself sync in its last waves.
+  const root = buildBootstrapApplication(layer);
+  const clusterLayerAppSet = cluster ? buildClusterLayerAppSet(layer, clusters) : undefined;
+  const folders = clusterFolders(layer, clusters, cluster);
   const withoutSettings: KubeObject[] = [
     buildDefaultProject(layer),
     ...platformProjects,
     ...clusterSecrets,
     ...appSets,
-    ...(cluster?.objects ?? []),
+    ...(cluster ? [cluster.project, clusterLayerAppSet!] : []),
     root,
   ];
-  const managed = [...withoutSettings, ...buildSettings(layer, targets, withoutSettings)];
-  const kinds = managed
+  const managed = [...withoutSettings, ...buildSettings(layer, targets, withoutSettings, [...folders.values()])];
+  const kinds = [...managed, ...[...folders.values()].flat()]
     .map((o) => ({ group: apiGroup(o), kind: o.kind }))
     .concat([{ group: "argoproj.io", kind: "AppProject" }]);
   const bootstrapProject = buildBootstrapProject(layer, kinds);
   const objects = sortForSync([...managed, bootstrapProject].map((object) => ({ object }))).map((o) => o.object);
-  return { clusterSecrets, appSets, platformProjects, bootstrapProject, root, objects };
+  return {
+    clusterSecrets,
+    appSets,
+    platformProjects,
+    bootstrapProject,
+    root,
+    clusterLayerAppSet,
+    clusterFolders: folders,
+    objects,
+  };
 }
 
 /** The Argo CD fields that reach a cluster and that the Argo CD version of its capability contract lacks. */
@@ -227,11 +299,20 @@ function bootstrapProblems(built: LayerObjects, layer: ArgoCdDescription, file: 
   );
 }
 
-/** The layer's files: one per object, then its README. Two objects may not share a file. */
-function layerFiles(objects: KubeObject[], file: string, readme: string): Map<string, string> {
+/** The layer's files: one per object, each cluster's add-ons folder, then its README. Two objects may not share a file. */
+function layerFiles(
+  objects: KubeObject[],
+  folders: Map<string, KubeObject[]>,
+  file: string,
+  readme: string,
+): Map<string, string> {
   const out = new Map<string, string>();
-  for (const o of objects) {
-    const path = `${LAYER_FOLDER}/${objectFileName(o)}`;
+  const entries = [
+    ...objects.map((o) => ({ folder: LAYER_FOLDER, o })),
+    ...[...folders].flatMap(([folder, os]) => os.map((o) => ({ folder, o }))),
+  ];
+  for (const { folder, o } of entries) {
+    const path = `${folder}/${objectFileName(o)}`;
     if (out.has(path))
       throw new ManifoldError(`two objects of the Argo CD layer would both be written to ${path}`, { file });
     out.set(path, toYaml(o));

@@ -10,6 +10,12 @@ export const LABEL_ENVIRONMENT = "manifold.dev/environment";
 export const LABEL_REGION = "manifold.dev/region";
 export const LABEL_ROLE = "manifold.dev/role";
 
+/**
+ * The cluster Secret label the platforms' generators require: set by the last wave of the cluster's add-ons
+ * Application, so once every add-on there was Healthy (addon-rollout.ts).
+ */
+export const LABEL_ADDONS_READY = "manifold.dev/addons-ready";
+
 /** The cluster annotation holding the cluster's ingress domain, for link annotations. */
 export const ANNOTATION_INGRESS_DOMAIN = "manifold.dev/ingress-domain";
 

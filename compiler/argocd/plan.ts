@@ -28,13 +28,23 @@ export interface PlannedAddon {
   source: string;
 }
 
+/** The cluster layer's rollout: its ApplicationSet's RollingSync steps, and each cluster's add-ons Application. */
+export interface AddonRollout {
+  applicationSet: string;
+  steps: { step: number; environment: string; roles: string[] }[];
+  /** By cluster server: the cluster's add-ons Application and its step (undefined when no step selects it). */
+  stepOf: Map<string, { application: string; step?: number }>;
+}
+
 export interface PlannedCluster {
   name: string;
   server: string;
   region: string;
   role: string;
-  /** The cluster layer, in wave order: every one Healthy before the platforms' ApplicationSets exist. */
+  /** The cluster layer, in wave order: every one Healthy before the platforms' generators select the cluster. */
   addons: PlannedAddon[];
+  /** The cluster's add-ons Application and its step in the cluster layer's rollout. */
+  addonApplication?: { application: string; step?: number };
   applications: PlannedApplication[];
 }
 
@@ -54,6 +64,8 @@ export interface PlannedEnvironment {
 }
 
 export interface AppsPlan {
+  /** The cluster layer's rollout, when there is a cluster layer. */
+  addonRollout?: { applicationSet: string; steps: AddonRollout["steps"] };
   applicationSets: number;
   clusters: number;
   applications: number;
@@ -82,6 +94,7 @@ export function planApps(
   applications: GeneratedApplication[],
   dependencies: DataDependency[] = [],
   addons: Map<string, PlannedAddon[]> = new Map(),
+  rollout?: AddonRollout,
 ): AppsPlan {
   const envNames = [...new Set(clusters.map((c) => c.environment))];
   const environments = envNames.map((env): PlannedEnvironment => {
@@ -98,6 +111,7 @@ export function planApps(
       region: c.region,
       role: c.role,
       addons: addons.get(c.server) ?? [],
+      ...(rollout?.stepOf.has(c.server) ? { addonApplication: rollout.stepOf.get(c.server) } : {}),
       applications: appsOf(c, step),
     });
     const steps = rolloutSteps(policy);
@@ -125,6 +139,7 @@ export function planApps(
     };
   });
   return {
+    ...(rollout ? { addonRollout: { applicationSet: rollout.applicationSet, steps: rollout.steps } } : {}),
     applicationSets: new Set(applications.map((a) => a.applicationSet)).size,
     clusters: clusters.length,
     applications: applications.length,
@@ -138,6 +153,14 @@ export function formatAppsPlan(plan: AppsPlan): string {
     `Applications per cluster, in rollout order: ${plan.applications} Applications from ${plan.applicationSets} ApplicationSets on ${plan.clusters} clusters (expanded offline)`,
     "",
   ];
+  if (plan.addonRollout) {
+    lines.push(
+      `Add-ons roll out cluster by cluster (ApplicationSet ${plan.addonRollout.applicationSet}, RollingSync; each step Healthy before the next):`,
+    );
+    for (const s of plan.addonRollout.steps)
+      lines.push(`  step ${s.step}: ${s.environment}${s.roles.length ? ` ${s.roles.join(", ")}` : ""}`);
+    lines.push("");
+  }
   for (const env of plan.environments) {
     lines.push(
       `${env.name}: ${env.sync}${env.preserveResourcesOnDeletion ? "; resources preserved when an Application is deleted" : ""}`,
@@ -151,9 +174,14 @@ export function formatAppsPlan(plan: AppsPlan): string {
       else lines.push("  all at once:");
       for (const c of s.clusters) {
         lines.push(`${indent}${c.name} (${c.region}, ${c.role}) ${c.server}`);
-        if (c.addons.length) lines.push(`${indent}  add-ons first, wave by wave, each Healthy before the next:`);
+        if (c.addons.length) {
+          const via = c.addonApplication
+            ? ` (${c.addonApplication.application}, add-on step ${c.addonApplication.step ?? "none"})`
+            : "";
+          lines.push(`${indent}  add-ons first${via}, wave by wave, each Healthy before the next:`);
+        }
         for (const a of c.addons) lines.push(`${indent}    wave ${a.wave} ${a.name.padEnd(50)} ${a.source}`);
-        if (c.addons.length) lines.push(`${indent}  then the platforms:`);
+        if (c.addons.length) lines.push(`${indent}  then the platforms, once the add-ons mark the cluster ready:`);
         if (c.applications.length === 0) lines.push(`${indent}  (no Applications)`);
         for (const a of c.applications) {
           lines.push(`${indent}  ${a.name.padEnd(36)} project ${a.project}, path ${a.path}, namespace ${a.namespace}`);

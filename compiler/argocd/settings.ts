@@ -127,16 +127,20 @@ function settingsMap(name: string, layer: ArgoCdDescription, data: Record<string
 }
 
 /**
- * The settings ConfigMaps: the compiled targets decide the health checks, the environments the progressive-sync switch.
+ * The settings ConfigMaps: the compiled targets decide the health checks, the RollingSync ApplicationSets the
+ * progressive-sync switch; `appOfApps` are the object sets of the other app-of-apps folders (clusters' add-ons).
  */
 export function buildSettings(
   layer: ArgoCdDescription,
   targets: CompiledTarget[],
   layerObjects: KubeObject[],
+  appOfApps: KubeObject[][] = [],
 ): KubeObject[] {
   const out: KubeObject[] = [];
   const params: Record<string, string> = { [POLICY_OVERRIDE_KEY]: "true" };
-  if (Object.values(layer.environments).some((e) => e.rollout.type === "RollingSync"))
+  const rolling = (o: KubeObject) =>
+    o.kind === "ApplicationSet" && (o.spec as { strategy?: { type?: string } }).strategy?.type === "RollingSync";
+  if (Object.values(layer.environments).some((e) => e.rollout.type === "RollingSync") || layerObjects.some(rolling))
     params[PROGRESSIVE_SYNCS_KEY] = "true";
   out.push(settingsMap("argocd-cmd-params-cm", layer, params));
   const cm: Record<string, string> = { [TRACKING_KEY]: "annotation" };
@@ -144,7 +148,8 @@ export function buildSettings(
     const [group, kind] = groupKind.split("/");
     cm[healthKey(group, kind)] = READY_CONDITION_LUA;
   }
-  if (usesAppOfAppsWaves(layerObjects)) cm[healthKey("argoproj.io", "Application")] = APPLICATION_HEALTH_LUA;
+  if ([layerObjects, ...appOfApps].some(usesAppOfAppsWaves))
+    cm[healthKey("argoproj.io", "Application")] = APPLICATION_HEALTH_LUA;
   out.push(settingsMap("argocd-cm", layer, cm));
   return out;
 }

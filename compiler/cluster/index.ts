@@ -2,8 +2,9 @@
  * The cluster layer: what every cluster runs before any platform. Resolves the add-ons (`addons/`) per cluster,
  * renders the folders Argo CD deploys as directories (hydrated charts, cluster-wide objects) into
  * `rendered/clusters/<env>/<region>/<part>/`, validates hydrated objects with the same rules as a platform's, and
- * builds one Application per part in the wave of its dependency depth. Checks that every custom resource kind a
- * platform renders on a cluster is provided by an add-on there.
+ * builds one Application per part in the wave of its dependency depth (waves of the cluster's own app-of-apps, which
+ * the Argo CD layer renders). Checks that every custom resource kind a platform renders on a cluster is provided by
+ * an add-on there.
  */
 import { ManifoldError, combineErrors } from "../errors.ts";
 import type { ArgoCdDescription } from "../describe/types.ts";
@@ -21,24 +22,26 @@ import { clusterObjects, groupKindOf } from "./objects.ts";
 import { resolveClusters, type ClusterTarget, type ResolvedAddon } from "./resolve.ts";
 import { clusterUnits, providersOf, type AddonUnit } from "./units.ts";
 
-/** The first wave of the cluster layer's Applications in the bootstrap Application (after projects and clusters). */
+/** The first wave of a cluster's add-on Applications in that cluster's app-of-apps. */
 export const FIRST_ADDON_WAVE = 1;
 
-/** One cluster's add-on parts, in wave order. */
+/** One cluster's add-on parts, in wave order, and their Applications. */
 export interface ClusterPlan {
   cluster: ClusterTarget;
   units: (AddonUnit & { application: string; wave: number })[];
+  /** One Application per part, in the wave of its depth: the objects of the cluster's app-of-apps folder. */
+  applications: KubeObject[];
+  /** The wave after every add-on of this cluster. */
+  lastWave: number;
 }
 
 export interface ClusterLayer {
   clusters: ClusterPlan[];
-  /** The Applications and the project, for `rendered/argocd/`. */
-  objects: KubeObject[];
+  /** The `cluster-addons` project, for `rendered/argocd/`. */
+  project: KubeObject;
   /** Folder files keyed by path relative to `rendered/`. */
   files: Map<string, string>;
   findings: Finding[];
-  /** The wave after every add-on: where the platforms' ApplicationSets go. */
-  platformWave: number;
 }
 
 /** A stand-in target for validating an add-on folder with the platform rules, at its environment's levels. */
@@ -159,17 +162,16 @@ export function renderClusterLayer(project: Project, targets: CompiledTarget[]):
         files.set(path, toYaml(object));
       }
     }
+    const planned = [...units]
+      .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name))
+      .map((u) => ({ ...u, application: unitApplicationName(cluster, u.name), wave: FIRST_ADDON_WAVE + u.depth }));
     plans.push({
       cluster,
-      units: [...units]
-        .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name))
-        .map((u) => ({ ...u, application: unitApplicationName(cluster, u.name), wave: FIRST_ADDON_WAVE + u.depth })),
+      units: planned,
+      applications: planned.map((u) => buildUnitApplication(u, cluster, layer, u.wave)),
+      lastWave: Math.max(FIRST_ADDON_WAVE, ...planned.map((u) => u.wave + 1)),
     });
   }
   if (errors.length) throw combineErrors(errors);
-  const objects: KubeObject[] = [buildClusterProject(layer, clusters)];
-  for (const plan of plans)
-    for (const u of plan.units) objects.push(buildUnitApplication(u, plan.cluster, layer, u.wave));
-  const platformWave = Math.max(FIRST_ADDON_WAVE, ...plans.flatMap((p) => p.units.map((u) => u.wave + 1)));
-  return { clusters: plans, objects, files, findings, platformWave };
+  return { clusters: plans, project: buildClusterProject(layer, clusters), files, findings };
 }
