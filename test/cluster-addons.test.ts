@@ -146,19 +146,24 @@ describe("hydrated add-ons (real helm template on a fixture chart)", () => {
   });
 
   it("deploys the folder with a directory Application in its dependency wave, before the platforms", () => {
-    const app = parse(result.files.get("argocd/application-addon-widget-dev-us-west-2.yaml")!);
+    const app = parse(result.files.get("argocd/clusters/dev/us-west-2/application-addon-widget-dev-us-west-2.yaml")!);
     expect(app.spec.source).toEqual({
       repoURL: "https://git.example.com/platform/manifold.git",
       targetRevision: "rendered-manifests",
       path: FOLDER,
     });
     expect(app.spec.project).toBe("cluster-addons");
-    const appSetWave = Number(
-      parse(result.files.get("argocd/applicationset-ossa-dev.yaml")!).metadata.annotations[
-        "argocd.argoproj.io/sync-wave"
-      ],
-    );
-    expect(Number(app.metadata.annotations["argocd.argoproj.io/sync-wave"])).toBeLessThan(appSetWave);
+    // The cluster's ready mark comes after it, and the platforms' generators wait for the mark.
+    const mark = parse(result.files.get("argocd/clusters/dev/us-west-2/secret-cluster-dev-us-west-2.yaml")!);
+    const wave = (o: { metadata: { annotations: Record<string, string> } }) =>
+      Number(o.metadata.annotations["argocd.argoproj.io/sync-wave"]);
+    expect(wave(app)).toBeLessThan(wave(mark));
+    const appSet = parse(result.files.get("argocd/applicationset-ossa-dev.yaml")!);
+    expect(appSet.spec.generators[0].clusters.selector.matchExpressions).toContainEqual({
+      key: "manifold.dev/addons-ready",
+      operator: "In",
+      values: ["true"],
+    });
     const plan = formatAppsPlan(result.argocd!.plan);
     expect(plan).toContain(`hydrated widget-operator@1.0.0 into ${FOLDER}`);
     expect(plan.indexOf("addon-widget-dev-us-west-2")).toBeLessThan(plan.indexOf("ossa-dev-us-west-2"));
@@ -284,7 +289,11 @@ describe("the seed fleet's cluster layer", () => {
     expect(clusters.length).toBe(6);
     for (const c of clusters)
       for (const a of addons) {
-        const app = parse(result.files.get(`argocd/application-addon-${a}-${c.environment}-${c.region}.yaml`)!);
+        const app = parse(
+          result.files.get(
+            `argocd/clusters/${c.environment}/${c.region}/application-addon-${a}-${c.environment}-${c.region}.yaml`,
+          )!,
+        );
         expect(app.spec.destination.server).toBe(c.server);
         if (a !== "storage") {
           expect(app.spec.source.chart).toBeTruthy();
@@ -294,18 +303,20 @@ describe("the seed fleet's cluster layer", () => {
       }
   });
 
-  it("orders each cluster: a CRD's provider before its users, every add-on before the platforms' ApplicationSets", () => {
+  it("orders each cluster: a CRD's provider before its users, every add-on before the cluster is marked ready for the platforms", () => {
     const wave = (file: string) =>
       Number(parse(result.files.get(file)!).metadata.annotations["argocd.argoproj.io/sync-wave"]);
-    const at = (a: string) => wave(`argocd/application-addon-${a}-production-us-west-2.yaml`);
+    const folder = "argocd/clusters/production/us-west-2";
+    const at = (a: string) => wave(`${folder}/application-addon-${a}-production-us-west-2.yaml`);
     expect(at("istio-base")).toBeLessThan(at("istio-cni"));
     expect(at("istio-cni")).toBeLessThan(at("istiod"));
     expect(at("istiod")).toBeLessThan(at("istio-ingressgateway"));
     expect(at("cert-manager")).toBeLessThan(at("cert-manager-objects"));
     expect(at("kube-prometheus-stack")).toBeLessThan(at("prometheus-adapter"));
     const last = Math.max(...addons.map(at), at("cert-manager-objects"));
-    for (const f of [...result.files.keys()].filter((k) => k.startsWith("argocd/applicationset-")))
-      expect(wave(f)).toBeGreaterThan(last);
+    expect(wave(`${folder}/secret-cluster-production-us-west-2.yaml`)).toBe(last + 1);
+    for (const f of [...result.files.keys()].filter((k) => /^argocd\/applicationset-(?!cluster-layer)/.test(k)))
+      expect(JSON.stringify(parse(result.files.get(f)!).spec.generators)).toContain("manifold.dev/addons-ready");
     // Argo CD waits on an Application's health only with the health check in argocd-cm (removed in 1.8)
     const cm = parse(result.files.get("argocd/configmap-argocd-cm.yaml")!);
     expect(cm.data["resource.customizations.health.argoproj.io_Application"]).toContain("obj.status.health");
@@ -329,7 +340,11 @@ describe("the seed fleet's cluster layer", () => {
   });
 
   it("serves ossa's HPA metrics from the custom metrics adapter", () => {
-    const app = parse(result.files.get("argocd/application-addon-prometheus-adapter-production-us-west-2.yaml")!);
+    const app = parse(
+      result.files.get(
+        "argocd/clusters/production/us-west-2/application-addon-prometheus-adapter-production-us-west-2.yaml",
+      )!,
+    );
     const rules = app.spec.source.helm.valuesObject.rules;
     expect(rules.default).toBe(false);
     expect(rules.custom.map((r: { name: { as: string } }) => r.name.as)).toEqual([

@@ -39,7 +39,7 @@ describe("the cluster layer provides what the platforms name", () => {
 
   it("the ingress gateway runs as the identity the platforms' AuthorizationPolicies admit", () => {
     for (const c of CLUSTERS) {
-      const app = read(`argocd/application-addon-istio-ingressgateway-${c.replace("/", "-")}.yaml`);
+      const app = read(`argocd/clusters/${c}/application-addon-istio-ingressgateway-${c.replace("/", "-")}.yaml`);
       expect(app.spec.source.helm.valuesObject.serviceAccount).toEqual({ name: INGRESS_GATEWAY_SERVICE_ACCOUNT });
     }
     const policy = read("production/us-west-2/context-foundation/authorizationpolicy-context-api.yaml");
@@ -60,7 +60,8 @@ describe("the cluster layer provides what the platforms name", () => {
 
   it("Velero writes each region's backups to that region's bucket, the location the Schedules name", () => {
     for (const region of ["us-west-2", "us-east-1", "eu-west-1"]) {
-      const values = read(`argocd/application-addon-velero-production-${region}.yaml`).spec.source.helm.valuesObject;
+      const values = read(`argocd/clusters/production/${region}/application-addon-velero-production-${region}.yaml`)
+        .spec.source.helm.valuesObject;
       expect(values.configuration.backupStorageLocation).toEqual([
         {
           name: "default",
