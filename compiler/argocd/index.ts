@@ -299,7 +299,7 @@ function bootstrapProblems(built: LayerObjects, layer: ArgoCdDescription, file: 
   );
 }
 
-/** The layer's files: one per object, each cluster's add-ons folder, then its README. Two objects may not share a file. */
+/** The layer's files: one per object, each cluster's add-ons folder, then its README. No two objects share a file. */
 function layerFiles(
   objects: KubeObject[],
   folders: Map<string, KubeObject[]>,

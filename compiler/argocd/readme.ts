@@ -9,6 +9,8 @@ import { objectFileName } from "../emit/files.ts";
 import { syncWave } from "../sync/apply-order.ts";
 import { formatAppsPlan, type AppsPlan } from "./plan.ts";
 import { LAYER_FOLDER } from "./bootstrap.ts";
+import { CLUSTER_LAYER_APPSET } from "./addon-rollout.ts";
+import { LABEL_ADDONS_READY } from "./labels.ts";
 
 /** The one command that starts everything, from a checkout of the rendered branch. */
 export function bootstrapCommand(layer: ArgoCdDescription, project: KubeObject, root: KubeObject): string {
@@ -47,6 +49,12 @@ export function renderLayerReadme(
     "",
     "The settings ConfigMaps carry only the keys Manifold owns; they are applied with server-side apply and never pruned or deleted.",
     "",
+    ...(objects.some((o) => o.kind === "ApplicationSet" && o.metadata.name === CLUSTER_LAYER_APPSET)
+      ? [
+          `Each registered cluster's add-ons are deployed by its own Application \`addons-<env>-<region>\` (ApplicationSet \`${CLUSTER_LAYER_APPSET}\`) from \`clusters/<env>/<region>/\` of this folder, wave by wave; its last wave labels the cluster Secret \`${LABEL_ADDONS_READY}: "true"\`, and only then do the platforms' ApplicationSets select the cluster.`,
+          "",
+        ]
+      : []),
     "## What each cluster runs, in rollout order",
     "",
     "```text",
