@@ -98,7 +98,7 @@ export function renderArgoCd(
   const built = buildLayer(project, targets, clusters, cluster);
   const secrets = visibleSecrets(built);
   const { applications, problems } = expandApplicationSets(built.appSets, secrets);
-  const findings = validateLayer(built.objects, file);
+  const findings = validateLayer([...built.objects, ...[...built.clusterFolders.values()].flat()], file);
   const errors: ManifoldError[] = [
     ...crossCheck({
       file,
