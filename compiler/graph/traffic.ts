@@ -424,7 +424,7 @@ const CLUSTER_MONITORING_NAMESPACE = "monitoring";
 /** The label the Prometheus operator puts on the pods of a Prometheus, naming it. */
 const PROMETHEUS_POD_LABEL = "operator.prometheus.io/name";
 
-/** The pods of a Prometheus the target renders, as a client: under STRICT mesh its outbound traffic skips the sidecar. */
+/** The pods of a Prometheus the target renders, as a client (under STRICT mesh, outbound traffic skips the sidecar). */
 function prometheusEndpoint(g: Graph, prom: RenderedObject): PodEndpoint {
   const meta = obj(obj(prom.object.spec).podMetadata);
   const annotations = (asRecord(meta.annotations) ?? {}) as Record<string, string>;
