@@ -1,8 +1,9 @@
 /**
  * The metric exporters a target's fleet runs, and the metric names each provides: Prometheus itself (`up`),
  * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
- * for PostgreSQL, NATS's exporter sidecar, Qdrant's and Neo4j's own endpoints, Istio's
- * sidecars, and the request metrics a service declares. Alerts are written against these names, and the
+ * for PostgreSQL, NATS's exporter sidecar, Qdrant's and Neo4j's own endpoints where the store declares `metrics`
+ * (a ServiceMonitor scrapes them), and the request metrics a service declares. Istio's sidecars are not listed:
+ * nothing in the fleet scrapes their Envoy statistics. Alerts are written against these names, and the
  * monitoring-rules validation warns about a name none of them provides.
  */
 import type { Component } from "../describe/types.ts";
@@ -44,13 +45,15 @@ function serviceExporter(key: string, c: Component): Exporter[] {
   return [{ name: key, provides: [r.counter, ...(r.histogram ? [r.histogram + "_"] : [])] }];
 }
 
-/** Every exporter the target's fleet runs. */
+/** Engines whose exporter is always scraped (an operator's PodMonitor, an exporter sidecar's). */
+const ALWAYS_SCRAPED = new Set(["postgres", "nats"]);
+
+/** Every exporter the target's fleet runs and scrapes. */
 export function exportersOf(target: ResolvedTarget): Exporter[] {
   const out = [...CLUSTER];
-  if (target.mesh) out.push({ name: "istio", provides: ["istio_", "envoy_"] });
   const engines = new Set<string>();
   for (const [key, c] of Object.entries(target.components)) {
-    if (c.type === "store") engines.add(c.engine);
+    if (c.type === "store" && (ALWAYS_SCRAPED.has(c.engine) || c.metrics)) engines.add(c.engine);
     out.push(...serviceExporter(key, c));
   }
   for (const e of [...engines].sort()) if (ENGINE_EXPORTERS[e]) out.push(ENGINE_EXPORTERS[e]);
