@@ -5,6 +5,7 @@
 export type * from "./describe/types.ts";
 export { platform, environment, region, argocd, addon } from "./describe/platform.ts";
 export { prometheusAdapterValues, type CustomMetricRule } from "./describe/addon-values.ts";
+export { clusterMonitoringValues, EVALUATOR_LABEL } from "./describe/cluster-monitoring.ts";
 export { INGRESS_GATEWAY_SERVICE_ACCOUNT } from "./blocks/mesh.ts";
 export { service } from "./describe/service.ts";
 export { postgres, redis, qdrant, nats, neo4j } from "./describe/stores.ts";

@@ -27,5 +27,17 @@ export default environment({
       autoscale: false,
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     },
+    // Dev is not production: debug builds, one small replica, test traffic. Its alerts (which never page) fire only
+    // on what is clearly broken there, not on production's service levels.
+    alerting: {
+      thresholds: {
+        errorRatio: 0.25,
+        latencySeconds: 5,
+        saturation: 0.95,
+        restarts: 10,
+        backupAgeHours: 50,
+        consumerPending: 10000,
+      },
+    },
   },
 });

@@ -58,6 +58,25 @@ describe("alert tuning per layer", () => {
     expect(receivers("demo/dev/us-west-2")).toEqual(["slack"]);
   });
 
+  it("the repo's dev takes its own thresholds, and only production's configs (the cluster's copies too) page", () => {
+    const rules = (env: string) =>
+      renderedObjects(env, "us-west-2", "ossa")
+        .filter((o) => o.kind === "PrometheusRule")
+        .flatMap((o) => o.spec.groups.flatMap((g: Parsed) => g.rules));
+    const expr = (env: string, alert: string) => rules(env).find((r: Parsed) => r.alert === alert).expr;
+    expect(expr("dev", "OssaGatewayHighErrorRate")).toMatch(/ > 0\.25$/);
+    expect(expr("production", "OssaGatewayHighErrorRate")).toMatch(/ > 0\.05$/);
+    expect(expr("dev", "OssaPodCrashLooping")).toMatch(/ > 10$/);
+    expect(expr("staging", "OssaPodCrashLooping")).toMatch(/ > 3$/);
+    for (const env of ["dev", "staging", "production"])
+      for (const platform of ["ossa", "alfred", "multi-agent", "context-foundation"]) {
+        const configs = renderedObjects(env, "us-west-2", platform).filter((o) => o.kind === "AlertmanagerConfig");
+        expect(configs.length).toBeGreaterThan(0);
+        for (const c of configs)
+          expect(c.spec.receivers.some((r: Parsed) => r.pagerdutyConfigs)).toBe(env === "production");
+      }
+  });
+
   it("context-foundation keeps its twelve or more alerts in production, and dev drops the three that need 2 replicas", () => {
     const names = (env: string) =>
       find(renderedObjects(env, "us-west-2", "context-foundation"), "PrometheusRule", "context-foundation-rules")

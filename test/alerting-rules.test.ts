@@ -4,6 +4,8 @@ import { alertRoutesRule } from "../compiler/validate/rules/alert-routes.ts";
 import { receiverSecretsRule } from "../compiler/validate/rules/receiver-secrets.ts";
 import { noPagingRule } from "../compiler/validate/rules/no-paging.ts";
 import { monitoringRulesRule } from "../compiler/validate/rules/monitoring-rules.ts";
+import { singleEvaluatorRule } from "../compiler/validate/rules/single-evaluator.ts";
+import { EVALUATOR_LABEL } from "../compiler/index.ts";
 import { buildAlertRouting } from "../compiler/blocks/alert-routing.ts";
 import { buildAlertRules } from "../compiler/blocks/alerts.ts";
 import { buildSecrets } from "../compiler/blocks/secrets.ts";
@@ -106,5 +108,40 @@ describe("alerting rules", () => {
     expect(findings(monitoringRulesRule, objs, t)).toEqual([
       "PrometheusRule/demo-rules /spec/groups/0/rules/0/expr: DemoQueue reads demo_queue_depth, which no exporter of this platform provides (prometheus, kube-state-metrics, kubelet)",
     ]);
+  });
+
+  it("splits a platform's own Prometheus' rules from the cluster's, each loaded once, Down alerts firing on absence", () => {
+    const t = target("production", true);
+    t.components = {
+      api: { type: "service", image: "docker.io/demo/api:1.0.0", ports: { http: 8080 }, replicas: 2, metrics: {} },
+    } as unknown as ResolvedTarget["components"];
+    t.prometheusStack = {} as ResolvedTarget["prometheusStack"];
+    t.managedCapabilities = [
+      { from: "kube-prometheus-stack", provided: [], clusterMonitoring: { leavesOut: EVALUATOR_LABEL } },
+    ];
+    const objs = built(t);
+    const rules = (name: string) => objs.find((o) => o.object.metadata.name === name)!.object as Parsed;
+    const alerts = (name: string) => rules(name).spec.groups.flatMap((g: Parsed) => g.rules.map((r: Parsed) => r));
+    expect(rules("demo-rules").metadata.labels[EVALUATOR_LABEL]).toBe("demo-prometheus");
+    expect(rules("demo-cluster-rules").metadata.labels[EVALUATOR_LABEL]).toBeUndefined();
+    // The cluster's Prometheus evaluates what reads kube-state-metrics and the kubelet; the platform's the rest.
+    for (const a of alerts("demo-cluster-rules")) expect(a.expr).toMatch(/\b(kube_|container_)/);
+    for (const a of alerts("demo-rules")) expect(a.expr).not.toMatch(/\b(kube_|container_|kubelet_)/);
+    expect(alerts("demo-cluster-rules").map((a: Parsed) => a.alert)).toContain("DemoPodCrashLooping");
+    expect(alerts("demo-rules").find((a: Parsed) => a.alert === "DemoApiDown").expr).toBe(
+      'sum(up{namespace="demo",job="demo-api"}) < 1 or absent(up{namespace="demo",job="demo-api"})',
+    );
+    const configs = objs.filter((o) => o.object.kind === "AlertmanagerConfig").map((o) => o.object.metadata);
+    expect(configs.map((m) => [m.name, m.labels?.[EVALUATOR_LABEL]])).toEqual([
+      ["demo-alert-routing", "demo-prometheus"],
+      ["demo-cluster-alert-routing", undefined],
+    ]);
+    // Without the platform's own Prometheus and Alertmanager rendered, its labelled objects are loaded by nothing.
+    expect(findings(singleEvaluatorRule, objs, t)).toEqual([
+      "PrometheusRule/demo-rules /metadata/labels: no Prometheus evaluates it: its alerts never fire",
+      "AlertmanagerConfig/demo-alert-routing /metadata/labels: no Alertmanager loads it: the alerts it routes reach nobody",
+    ]);
+    for (const rule of [alertRoutesRule, receiverSecretsRule, noPagingRule, monitoringRulesRule])
+      expect(findings(rule, objs, t), rule.name).toEqual([]);
   });
 });

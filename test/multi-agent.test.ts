@@ -123,6 +123,29 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       expect(get(id, "Service", "nats").spec.ports.find((p: Parsed) => p.name === "client").port).toBe(4222);
     });
 
+    it(`${region}: NATS's exporter runs beside every server, the cluster scrapes it, the lag alert reads it`, () => {
+      const pod = get(id, "StatefulSet", "nats").spec.template.spec;
+      const exporter = pod.containers.find((c: Parsed) => c.name === "nats-exporter");
+      expect(exporter.image).toBe("docker.io/natsio/prometheus-nats-exporter:0.17.3");
+      expect(exporter.args).toEqual(["-port=7777", "-varz", "-jsz=all", "http://localhost:8222"]);
+      expect(exporter.ports).toEqual([{ name: "metrics", containerPort: 7777, protocol: "TCP" }]);
+      expect(exporter.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      const monitor = get(id, "PodMonitor", "nats");
+      expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: "metrics", path: "/metrics", interval: "30s" }]);
+      expect(get(id, "StatefulSet", "nats").spec.template.metadata.labels).toMatchObject(
+        monitor.spec.selector.matchLabels,
+      );
+      expect(monitor.metadata.labels["monitoring.manifold.io/prometheus"]).toBeUndefined();
+      const scrape = get(id, "NetworkPolicy", "nats").spec.ingress.find((r: Parsed) => r.ports[0].port === 7777);
+      expect(scrape.from).toEqual([
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+      ]);
+      const rules = get(id, "PrometheusRule", "multi-agent-rules").spec.groups.flatMap((g: Parsed) => g.rules);
+      expect(rules.find((r: Parsed) => r.alert === "MultiAgentNatsConsumerLag").expr).toBe(
+        'max by (stream_name, consumer_name) (jetstream_consumer_num_pending{namespace="multi-agent"}) > 1000',
+      );
+    });
+
     it(`${region}: Postgres runs its init scripts after initdb in the primary region; replicas recover instead`, () => {
       const pg = get(id, "Cluster", "postgres");
       if (region !== "us-west-2") {

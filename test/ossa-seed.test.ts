@@ -1,6 +1,8 @@
 /** The OSSA seeds' (000, 001) monitoring, mesh, scaling and SLO figures, in the rendered production output. */
 import { describe, expect, it } from "vitest";
 import { find, renderedObjects } from "./helpers/rendered.ts";
+import { selectorMatches } from "../compiler/kube/selectors.ts";
+import { EVALUATOR_LABEL } from "../compiler/index.ts";
 import type { Parsed } from "./helpers/parsed.ts";
 import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
 import type { IContainer } from "kubernetes-models/v1/Container";
@@ -21,8 +23,31 @@ describe("ossa (seeds 000 and 001) in production", () => {
     const prometheus = find(prod, "Prometheus", "ossa-prometheus");
     expect(prometheus.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("SkipDryRunOnMissingResource=true");
     expect(prometheus.spec.version).toMatch(/^v\d+\.\d+\.\d+$/);
-    expect(prometheus.spec.serviceMonitorSelector).toEqual({ matchLabels: { "app.kubernetes.io/part-of": "ossa" } });
-    expect(prometheus.spec.ruleSelector).toEqual({ matchLabels: { "app.kubernetes.io/part-of": "ossa" } });
+    // Its selectors take every monitor and the platform's own rule; the cluster-evaluated rule is left to the cluster.
+    const own = { matchLabels: { [EVALUATOR_LABEL]: "ossa-prometheus" } };
+    for (const field of ["serviceMonitorSelector", "podMonitorSelector", "ruleSelector"])
+      expect(prometheus.spec[field]).toEqual(own);
+    const labelsOf = (kind: string) => prod.filter((o) => o.kind === kind).map((o) => o.metadata.labels);
+    for (const kind of ["ServiceMonitor", "PodMonitor"]) {
+      expect(labelsOf(kind).length).toBeGreaterThan(0);
+      for (const labels of labelsOf(kind)) expect(selectorMatches(own, labels)).toBe(true);
+    }
+    expect(selectorMatches(own, find(prod, "PodMonitor", "ossa-postgresql").metadata.labels)).toBe(true);
+    expect(selectorMatches(own, find(prod, "PrometheusRule", "ossa-rules").metadata.labels)).toBe(true);
+    expect(selectorMatches(own, find(prod, "PrometheusRule", "ossa-cluster-rules").metadata.labels)).toBe(false);
+    const am = find(prod, "Alertmanager", "ossa-alertmanager").spec;
+    expect(
+      selectorMatches(
+        am.alertmanagerConfigSelector,
+        find(prod, "AlertmanagerConfig", "ossa-alert-routing").metadata.labels,
+      ),
+    ).toBe(true);
+    expect(
+      selectorMatches(
+        am.alertmanagerConfigSelector,
+        find(prod, "AlertmanagerConfig", "ossa-cluster-alert-routing").metadata.labels,
+      ),
+    ).toBe(false);
     expect(prometheus.spec.alerting.alertmanagers[0]).toMatchObject({ name: "alertmanager-operated", port: "web" });
     expect(find(prod, "Alertmanager", "ossa-alertmanager").spec.replicas).toBeGreaterThanOrEqual(2);
     expect(find(prod, "Role", "ossa-prometheus").rules[0].verbs).toEqual(["get", "list", "watch"]);

@@ -321,6 +321,17 @@ describe("the reachability rule over a compiled platform", () => {
     );
   });
 
+  it("follows each PodMonitor from the Prometheus that loads it to the pods it scrapes", () => {
+    // The cluster's Prometheus scrapes CloudNativePG's exporter (9187) on every instance; without the rule, it cannot.
+    const out = findings("shop/production/us-west-2", (o) => {
+      const np = get(o, "NetworkPolicy", "shop-db").spec;
+      np.ingress = np.ingress.filter((r: Parsed) => !r.ports.some((p: Parsed) => p.port === 9187));
+    });
+    expect(out).toEqual([
+      "error Cluster/shop-db /spec: the cluster's Prometheus (namespace monitoring) -> Cluster/shop-db on port 9187/TCP (PodMonitor/shop-db) is not allowed: ingress denied by NetworkPolicy/default-deny, NetworkPolicy/shop-db",
+    ]);
+  });
+
   it("opens ACME HTTP-01 challenges only where an Issuer solves them, and reports them closed", () => {
     const out = findings(
       "shop/production/us-west-2",

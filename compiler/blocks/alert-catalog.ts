@@ -8,6 +8,9 @@
  * - the platform: every scrape target down at once, the outage that silences its symptoms in Alertmanager.
  * Thresholds come from the target's `alerting.thresholds` (every layer may change them), and what follows the
  * target's own numbers (replication lag only where there are replicas) never fires for ever in a smaller dev.
+ * "Down" alerts also fire when their series disappear (`absent`): a target that vanishes from discovery has no `up`.
+ * Alerts that read only the cluster's exporters (kube-state-metrics, the kubelet) are marked `cluster`: where the
+ * platform runs its own Prometheus, which scrapes neither, the cluster's Prometheus evaluates them.
  */
 import type { AlertRule, AlertThresholds, Component, StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
@@ -32,6 +35,8 @@ export interface PlatformAlert extends AlertRule {
   scope: "outage" | "symptom";
   /** More labels (an SLO's name and windows). */
   labels?: Record<string, string>;
+  /** True when it reads only the cluster's exporters (kube-state-metrics, the kubelet): the cluster evaluates it. */
+  cluster?: boolean;
 }
 
 /** `context-api` → `ContextApi`. */
@@ -46,6 +51,11 @@ export function pascal(name: string): string {
 /** The selector text of a series in the target's namespace, with more matchers. */
 function sel(target: ResolvedTarget, ...matchers: string[]): string {
   return `{${[`namespace="${target.namespace}"`, ...matchers].join(",")}}`;
+}
+
+/** `<expr> < 1`, or the series gone altogether: `absent` of the same selection fires when nothing reports it. */
+export function downOrAbsent(aggregate: string, series: string): string {
+  return `${aggregate} < 1 or absent(${series})`;
 }
 
 /** The thresholds in force for the target. */
@@ -69,12 +79,14 @@ function alert(ctx: Ctx, suffix: string, rest: Omit<PlatformAlert, "alert" | "co
 function down(ctx: Ctx, c: Component): PlatformAlert {
   const { target, name } = ctx;
   const kind = c.type === "service" ? "deployment" : "statefulset";
-  const expr = c.metrics
-    ? `sum(up${sel(target, `job="${name}"`)}) < 1`
-    : c.type === "service"
-      ? `kube_deployment_status_replicas_available${sel(target, `deployment="${name}"`)} < 1`
-      : `kube_statefulset_status_replicas_ready${sel(target, `statefulset="${name}"`)} < 1`;
+  const up = `up${sel(target, `job="${name}"`)}`;
+  const ready =
+    c.type === "service"
+      ? `kube_deployment_status_replicas_available${sel(target, `deployment="${name}"`)}`
+      : `kube_statefulset_status_replicas_ready${sel(target, `statefulset="${name}"`)}`;
+  const expr = c.metrics ? downOrAbsent(`sum(${up})`, up) : downOrAbsent(`sum(${ready})`, ready);
   return alert(ctx, "Down", {
+    ...(c.metrics ? {} : { cluster: true }),
     severity: "critical",
     for: "5m",
     expr,
@@ -117,6 +129,7 @@ function saturation(ctx: Ctx, c: Component): PlatformAlert[] {
   const pct = `${Math.round(t.saturation * 100)}%`;
   const out = [
     alert(ctx, "MemorySaturated", {
+      cluster: true,
       severity: "warning",
       for: "15m",
       expr: of(
@@ -126,6 +139,7 @@ function saturation(ctx: Ctx, c: Component): PlatformAlert[] {
       summary: `${name}: a pod uses more than ${pct} of its memory limit`,
     }),
     alert(ctx, "CPUSaturated", {
+      cluster: true,
       severity: "warning",
       for: "15m",
       expr: of(
@@ -139,6 +153,7 @@ function saturation(ctx: Ctx, c: Component): PlatformAlert[] {
     const hpa = sel(target, `horizontalpodautoscaler="${name}"`);
     out.push(
       alert(ctx, "AutoscalerAtMaximum", {
+        cluster: true,
         severity: "warning",
         for: "15m",
         expr: `kube_horizontalpodautoscaler_status_current_replicas${hpa} >= kube_horizontalpodautoscaler_spec_max_replicas${hpa}`,
@@ -160,7 +175,7 @@ function engineAlerts(ctx: Ctx, c: StoreComponent): PlatformAlert[] {
     alert(ctx, "Down", {
       severity: "critical",
       for: "5m",
-      expr: `sum(${metric}${pods}) < 1`,
+      expr: downOrAbsent(`sum(${metric}${pods})`, `${metric}${pods}`),
       summary: `${name}: ${what}`,
     });
   const lag = (expr: string) =>
@@ -204,6 +219,7 @@ function diskFilling(ctx: Ctx): PlatformAlert {
   // StatefulSet claims are `data-<pod>`; CloudNativePG names each claim after its instance.
   const claims = sel(target, `persistentvolumeclaim=~"(data-)?${name}-([a-z]+-)?[0-9]+"`);
   return alert(ctx, "DiskFillingUp", {
+    cluster: true,
     severity: "warning",
     for: "1h",
     expr: `kubelet_volume_stats_available_bytes${claims} / kubelet_volume_stats_capacity_bytes${claims} < 0.5 and predict_linear(kubelet_volume_stats_available_bytes${claims}[6h], ${t.diskFullHours * 3600}) < 0`,
@@ -232,6 +248,7 @@ function podAlerts(target: ResolvedTarget, prefix: string): PlatformAlert[] {
     {
       alert: `${prefix}PodCrashLooping`,
       scope: "symptom",
+      cluster: true,
       severity: "warning",
       for: "5m",
       expr: `${restarts} > ${t.restarts}`,
@@ -240,6 +257,7 @@ function podAlerts(target: ResolvedTarget, prefix: string): PlatformAlert[] {
     {
       alert: `${prefix}PodOOMKilled`,
       scope: "symptom",
+      cluster: true,
       severity: "warning",
       expr: `${restarts} > 0 and on (namespace, pod, container) kube_pod_container_status_last_terminated_reason${sel(target, 'reason="OOMKilled"')} == 1`,
       summary: "A container was killed for running out of memory",
@@ -250,12 +268,14 @@ function podAlerts(target: ResolvedTarget, prefix: string): PlatformAlert[] {
 /** The outage: every scrape target of the platform down (with none scraped, no pod ready). */
 function outage(target: ResolvedTarget, prefix: string): PlatformAlert {
   const scraped = Object.values(target.components).some((c) => c.metrics);
+  const ready = `kube_pod_status_ready${sel(target, 'condition="true"')}`;
   return {
     alert: `${prefix}PlatformDown`,
     scope: "outage",
+    ...(scraped ? {} : { cluster: true }),
     severity: "critical",
     for: "5m",
-    expr: scraped ? `sum(up${sel(target)}) < 1` : `sum(kube_pod_status_ready${sel(target, 'condition="true"')}) < 1`,
+    expr: scraped ? downOrAbsent(`sum(up${sel(target)})`, `up${sel(target)}`) : downOrAbsent(`sum(${ready})`, ready),
     summary: `${target.platform}: nothing in ${target.namespace} is up; its other alerts are silenced`,
   };
 }

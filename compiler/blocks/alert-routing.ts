@@ -5,12 +5,16 @@
  * the environment does not page (dev, staging), critical goes to chat only. Alerts are grouped per alert name and
  * component; an outage of the whole platform silences its symptoms, a critical alert of a component silences that
  * component's warnings, and a paging SLO burn silences the same SLO's ticket. Receiver secrets are read from
- * Secrets that external-secrets fills (secrets.ts collects their references).
+ * Secrets that external-secrets fills (secrets.ts collects their references). Where the platform runs its own
+ * Alertmanager, it loads the config (its evaluator label) for the alerts its Prometheus evaluates, and a copy,
+ * `<prefix>cluster-alert-routing`, routes the alerts the cluster's Prometheus evaluates for it (alerts.ts) in the
+ * cluster's Alertmanager: each config is loaded by exactly one Alertmanager, and each alert reaches one.
  */
 import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig";
 import type { AlertingDescription, SecretRef } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
+import { evaluatorLabels } from "./prometheus-stack.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";
 import type { RenderedObject } from "../model/object.ts";
@@ -120,18 +124,29 @@ function inhibitRules() {
   ];
 }
 
-/** The target's AlertmanagerConfig, or nothing when the platform declares no `alerting`. */
+/**
+ * The target's AlertmanagerConfigs: one, or, where the platform runs its own Alertmanager, that one's and the
+ * cluster's; nothing when the platform declares no `alerting`.
+ */
 export function buildAlertRouting(target: ResolvedTarget): RenderedObject[] {
   const a = target.alerting;
   if (!a) return [];
-  const config = new AlertmanagerConfig({
-    metadata: {
-      name: `${target.namePrefix || target.platform + "-"}alert-routing`,
-      namespace: target.namespace,
-      labels: platformLabels(target, "monitoring"),
-      annotations: { ...SKIP_DRY_RUN },
-    },
-    spec: { route: route(target, a), receivers: receivers(target, a), inhibitRules: inhibitRules() },
+  const prefix = target.namePrefix || target.platform + "-";
+  const config = (name: string, labels: Record<string, string>): RenderedObject => ({
+    object: plain(
+      new AlertmanagerConfig({
+        metadata: {
+          name,
+          namespace: target.namespace,
+          labels: { ...platformLabels(target, "monitoring"), ...labels },
+          annotations: { ...SKIP_DRY_RUN },
+        },
+        spec: { route: route(target, a), receivers: receivers(target, a), inhibitRules: inhibitRules() },
+      }),
+    ),
+    band: "observability",
   });
-  return [{ object: plain(config), band: "observability" }];
+  const out = [config(`${prefix}alert-routing`, evaluatorLabels(target))];
+  if (target.prometheusStack) out.push(config(`${prefix}cluster-alert-routing`, {}));
+  return out;
 }

@@ -3,11 +3,14 @@
  * recording rules and its SLOs' error ratios first, then its declared alerts, its SLOs' burn-rate alerts and the
  * alerts generated from its components (alert-catalog.ts), less those `alerting.off` names. Each alert is
  * labelled with what Alertmanager routes and inhibits on (severity, platform, namespace, environment, region,
- * component, scope) and carries a summary and a runbook URL.
+ * component, scope) and carries a summary and a runbook URL. Where the platform runs its own Prometheus, it
+ * evaluates the rule (its evaluator label); the alerts that read only the cluster's exporters go to a second rule,
+ * `<prefix>cluster-rules`, which only the cluster's Prometheus selects: every rule has exactly one evaluator.
  */
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
+import { evaluatorLabels } from "./prometheus-stack.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
@@ -78,13 +81,41 @@ function renderAlert(target: ResolvedTarget, a: PlatformAlert) {
   };
 }
 
-/** The PrometheusRule of a target, or nothing when the platform declares no rules. */
+type Group = { name: string; rules: unknown[] };
+
+/** A PrometheusRule of the target, named `<prefix><suffix>`, with extra labels. */
+function prometheusRule(target: ResolvedTarget, suffix: string, labels: Record<string, string>, groups: Group[]) {
+  const rule = new PrometheusRule({
+    metadata: {
+      name: `${target.namePrefix || target.platform + "-"}${suffix}`,
+      namespace: target.namespace,
+      labels: { ...platformLabels(target, "monitoring"), ...labels },
+      annotations: { ...SKIP_DRY_RUN },
+    },
+    spec: { groups: groups as PrometheusRule["spec"]["groups"] },
+  });
+  return { object: plain(rule), band: "observability" as const };
+}
+
+/**
+ * The PrometheusRules of a target: one, or, where the platform runs its own Prometheus, that one's rule and the
+ * cluster's (the alerts on kube-state-metrics and kubelet series); nothing when the platform declares no rules.
+ */
 export function buildAlertRules(target: ResolvedTarget): RenderedObject[] {
   const recording = recordingGroups(target);
   const alerts = alertGroups(target);
   if (!Object.keys(recording).length && !Object.keys(alerts).length) return [];
+  const split = !!target.prometheusStack;
+  const alertGroupsOf = (cluster: boolean): Group[] =>
+    Object.keys(alerts)
+      .sort()
+      .map((name) => ({
+        name,
+        rules: alerts[name].filter((a) => !split || !!a.cluster === cluster).map((a) => renderAlert(target, a)),
+      }))
+      .filter((g) => g.rules.length);
   // Recording groups first (an SLO's error ratios before the declared rules that read them), then alert groups.
-  const groups = [
+  const own = [
     ...Object.keys(recording).map((name) => ({
       name,
       rules: recording[name].map((r) =>
@@ -93,18 +124,10 @@ export function buildAlertRules(target: ResolvedTarget): RenderedObject[] {
           : { record: r.record, expr: r.expr },
       ),
     })),
-    ...Object.keys(alerts)
-      .sort()
-      .map((name) => ({ name, rules: alerts[name].map((a) => renderAlert(target, a)) })),
+    ...alertGroupsOf(false),
   ];
-  const rule = new PrometheusRule({
-    metadata: {
-      name: `${target.namePrefix || target.platform + "-"}rules`,
-      namespace: target.namespace,
-      labels: platformLabels(target, "monitoring"),
-      annotations: { ...SKIP_DRY_RUN },
-    },
-    spec: { groups },
-  });
-  return [{ object: plain(rule), band: "observability" }];
+  const out = own.length ? [prometheusRule(target, "rules", evaluatorLabels(target), own)] : [];
+  const cluster = split ? alertGroupsOf(true) : [];
+  if (cluster.length) out.push(prometheusRule(target, "cluster-rules", {}, cluster));
+  return out;
 }

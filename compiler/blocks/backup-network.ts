@@ -12,7 +12,8 @@ import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
-import { MONITORING_NAMESPACE, namespacePeer } from "./naming.ts";
+import { namespacePeer } from "./naming.ts";
+import { scraperPeer } from "./prometheus-stack.ts";
 import { objectName, selectorLabels } from "./naming.ts";
 
 const ANYWHERE = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
@@ -26,7 +27,8 @@ export function storeBackupIngress(target: ResolvedTarget, key: string, c: Store
       from: [namespacePeer(operator.namespace)],
       ports: operator.ports.map((port) => ({ protocol: "TCP", port })),
     });
-    out.push({ from: [namespacePeer(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: operator.metricsPort }] });
+    // Whichever Prometheus scrapes the platform (its own, or the cluster's) reads the instances' exporter.
+    out.push({ from: [scraperPeer(target)], ports: [{ protocol: "TCP", port: operator.metricsPort }] });
   }
   if (hasBackupJob(target, c)) {
     const engine = engineOf(c);

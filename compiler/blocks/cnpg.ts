@@ -32,6 +32,7 @@ import { canonicalResources } from "./pod.ts";
 import { remoteKey, secretStoreName } from "./secrets.ts";
 import { spreadConstraints } from "./spread.ts";
 import { buildExposure } from "./exposure.ts";
+import { buildPodMonitor } from "./monitoring.ts";
 
 /** The name a region's cluster has in the distributed topology: `<name>-<region>`. */
 export function topologyName(name: string, region: string): string {
@@ -70,7 +71,9 @@ export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComp
   out.push(item(clientService(target, name, c), "workload"), item(cluster(target, key, name, c), "workload"));
   const backup = backupOf(c);
   if (backup && target.objectStore) out.push(item(scheduledBackup(target, name, c, backup.schedule), "scaling"));
-  out.push(item(podMonitor(target, name, c), "observability"));
+  // Every instance's built-in exporter (port `metrics`, 9187).
+  const monitor = { ...selectorLabels(target, name), "cnpg.io/cluster": name };
+  out.push(buildPodMonitor(target, key, name, c, monitor, "metrics"));
   // Other regions write to the primary: in the primary region, its current primary instance (the operator's label)
   // behind an internal load balancer, on 5432, where CloudNativePG serves TLS with its own certificates.
   const primaryPod = { "cnpg.io/cluster": name, "cnpg.io/instanceRole": "primary" };
@@ -273,25 +276,6 @@ function scheduledBackup(
       method: "barmanObjectStore",
       backupOwnerReference: "self",
       immediate: true,
-    },
-  };
-}
-
-/** Scrapes every instance's exporter (port `metrics`, 9187). */
-function podMonitor(target: ResolvedTarget, name: string, c: StoreComponent): KubeObject {
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PodMonitor",
-    metadata: {
-      name,
-      namespace: target.namespace,
-      labels: standardLabels(target, name, "monitoring", c),
-      annotations: { ...SKIP_DRY_RUN },
-    },
-    spec: {
-      selector: { matchLabels: { ...selectorLabels(target, name), "cnpg.io/cluster": name } },
-      namespaceSelector: { matchNames: [target.namespace] },
-      podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: c.metrics?.interval ?? "30s" }],
     },
   };
 }

@@ -1,8 +1,12 @@
 /**
  * Observability building blocks: a ServiceMonitor for each component that
- * declares `metrics`, and Grafana dashboards as ConfigMaps labelled
- * `grafana_dashboard: "1"` for the Grafana sidecar to pick up.
+ * declares `metrics`, a PodMonitor for the exporter of each store that has one
+ * (an operator's instances, an exporter sidecar), and Grafana dashboards as
+ * ConfigMaps labelled `grafana_dashboard: "1"` for the Grafana sidecar to pick
+ * up. Each monitor carries the label of the Prometheus that scrapes it
+ * (`scrapedBy`): the platform's own, or, without one, the cluster's.
  */
+import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { Component } from "../describe/types.ts";
@@ -12,7 +16,8 @@ import { HEADLESS_LABEL, objectName, platformLabels, selectorLabels, standardLab
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
-import { PROM_CERTS } from "./prometheus-stack.ts";
+import { PROM_CERTS, evaluatorLabels } from "./prometheus-stack.ts";
+import { engineOf } from "../stores/index.ts";
 
 /** The port a component is scraped on: its `metrics.port`, else its first port. */
 export function metricsPort(c: Component): { name: string; port: number } {
@@ -42,7 +47,7 @@ export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Comp
     metadata: {
       name,
       namespace: target.namespace,
-      labels: standardLabels(target, name, "monitoring", c),
+      labels: { ...standardLabels(target, name, "monitoring", c), ...evaluatorLabels(target) },
       annotations: { ...SKIP_DRY_RUN },
     },
     spec: {
@@ -62,6 +67,41 @@ export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Comp
     },
   });
   return [{ object: plain(monitor), component: key, band: "observability" }];
+}
+
+/**
+ * A PodMonitor scraping port `port` of the pods `matchLabels` selects (a store's members: its job label is
+ * `<namespace>/<name>`).
+ */
+export function buildPodMonitor(
+  target: ResolvedTarget,
+  key: string,
+  name: string,
+  c: Component,
+  matchLabels: Record<string, string>,
+  port: string,
+): RenderedObject {
+  const monitor = new PodMonitor({
+    metadata: {
+      name,
+      namespace: target.namespace,
+      labels: { ...standardLabels(target, name, "monitoring", c), ...evaluatorLabels(target) },
+      annotations: { ...SKIP_DRY_RUN },
+    },
+    spec: {
+      selector: { matchLabels },
+      namespaceSelector: { matchNames: [target.namespace] },
+      podMetricsEndpoints: [{ port, path: "/metrics", interval: c.metrics?.interval ?? "30s" }],
+    },
+  });
+  return { object: plain(monitor), component: key, band: "observability" };
+}
+
+/** The PodMonitor of a store's exporter sidecar (its port `metrics`), or nothing when its engine runs none. */
+export function buildExporterMonitor(target: ResolvedTarget, key: string, c: Component): RenderedObject[] {
+  if (c.type !== "store" || !engineOf(c).exporter) return [];
+  const name = objectName(target, key);
+  return [buildPodMonitor(target, key, name, c, selectorLabels(target, name), "metrics")];
 }
 
 /** One ConfigMap per dashboard. */

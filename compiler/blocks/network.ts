@@ -21,8 +21,8 @@ import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { metricsPort } from "./monitoring.ts";
-import { MONITORING_NAMESPACE, namespacePeer } from "./naming.ts";
-import { operatorPodLabels, prometheusName } from "./prometheus-stack.ts";
+import { namespacePeer } from "./naming.ts";
+import { scraperPeer } from "./prometheus-stack.ts";
 import { storeBackupEgress, storeBackupIngress } from "./backup-network.ts";
 
 /** The namespace the ingress controller runs in. */
@@ -142,11 +142,10 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
   }
   if (c.metrics) {
     // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
-    const scraper = target.prometheusStack
-      ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
-      : namespacePeer(MONITORING_NAMESPACE);
-    ingress.push({ from: [scraper], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
+    ingress.push({ from: [scraperPeer(target)], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
   }
+  const exporter = c.type === "store" ? engineOf(c).exporter : undefined;
+  if (exporter) ingress.push({ from: [scraperPeer(target)], ports: [{ protocol: "TCP", port: exporter.port }] });
   if (membersTalk(target, key)) {
     // Peers of the same store replicate to each other.
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];

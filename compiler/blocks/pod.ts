@@ -148,6 +148,8 @@ export interface PodOptions {
   initContainers?: Container[];
   /** Selector labels of a replicated workload's pods, to spread them across zones and nodes. */
   spread?: Record<string, string>;
+  /** Containers that run beside the main one (a metrics exporter), with the same restricted security context. */
+  sidecars?: Container[];
 }
 
 /** The name of the emptyDir volume behind a writable path. */
@@ -186,6 +188,7 @@ export function podTemplate(options: PodOptions): PodTemplateSpec {
           securityContext: containerSecurity(),
           volumeMounts: mounts.length ? mounts : undefined,
         },
+        ...(options.sidecars ?? []).map((c) => ({ ...c, securityContext: containerSecurity() })),
       ],
       volumes: volumes.length ? volumes : undefined,
     },

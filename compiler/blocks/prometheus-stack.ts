@@ -4,12 +4,15 @@
  * Prometheus and Alertmanager custom resources, Prometheus' ServiceAccount
  * with read access for service discovery in the namespace, and, where the
  * environment asks for NetworkPolicies, the traffic the stack needs.
- * Prometheus selects the platform's ServiceMonitors and PrometheusRules by
- * the `app.kubernetes.io/part-of` label. Under STRICT mesh mTLS its pods get
+ * Prometheus selects the platform's ServiceMonitors, PodMonitors and
+ * PrometheusRules by the evaluator label (`EVALUATOR_LABEL`), which the
+ * cluster's Prometheus leaves out; the alerts that read the cluster's
+ * exporters (kube-state-metrics, the kubelet) are the cluster's to evaluate. Under STRICT mesh mTLS its pods get
  * Istio's workload certificates at /etc/prom-certs (Istio's documented
  * recipe), which the ServiceMonitors use to scrape through the mesh.
  */
 import { MONITORING_NAMESPACE, namespacePeer } from "./naming.ts";
+import { EVALUATOR_LABEL } from "../describe/cluster-monitoring.ts";
 import { Alertmanager } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager";
 import { Prometheus } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import type { IEmbeddedPersistentVolumeClaim } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/EmbeddedPersistentVolumeClaim";
@@ -48,6 +51,21 @@ export function operatorPodLabels(name: string): Record<string, string> {
 /** The name of the platform's Prometheus (and of its ServiceAccount). */
 export function prometheusName(target: ResolvedTarget): string {
   return `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`;
+}
+
+/**
+ * The evaluator label of the target's monitors, rules and Alertmanager configs: its own Prometheus' name, or none
+ * (the cluster's Prometheus) when the platform runs no stack.
+ */
+export function evaluatorLabels(target: ResolvedTarget): Record<string, string> {
+  return target.prometheusStack ? { [EVALUATOR_LABEL]: prometheusName(target) } : {};
+}
+
+/** The peer that scrapes the target's pods: its own Prometheus' pods, or the cluster's monitoring namespace. */
+export function scraperPeer(target: ResolvedTarget) {
+  return target.prometheusStack
+    ? { podSelector: { matchLabels: operatorPodLabels(prometheusName(target)) } }
+    : namespacePeer(MONITORING_NAMESPACE);
 }
 
 const POD_SECURITY = {
@@ -275,7 +293,8 @@ function prometheusAccess(target: ResolvedTarget, prom: string): [ServiceAccount
  */
 function prometheus(target: ResolvedTarget, p: Stack["prometheus"], prom: string, strict: boolean): Prometheus {
   const ns = target.namespace;
-  const byPlatform = { matchLabels: { "app.kubernetes.io/part-of": target.platform } };
+  const own = { matchLabels: evaluatorLabels(target) };
+  const here = { matchLabels: { "kubernetes.io/metadata.name": ns } };
   return new Prometheus({
     metadata: customResourceMeta(target, prom),
     spec: {
@@ -284,10 +303,12 @@ function prometheus(target: ResolvedTarget, p: Stack["prometheus"], prom: string
       retention: p.retention,
       scrapeInterval: p.scrapeInterval ?? "30s",
       serviceAccountName: prom,
-      serviceMonitorSelector: byPlatform,
-      serviceMonitorNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
-      ruleSelector: byPlatform,
-      ruleNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+      serviceMonitorSelector: own,
+      serviceMonitorNamespaceSelector: here,
+      podMonitorSelector: own,
+      podMonitorNamespaceSelector: here,
+      ruleSelector: own,
+      ruleNamespaceSelector: here,
       externalLabels: { environment: target.environment, region: target.region },
       alerting: { alertmanagers: [{ namespace: ns, name: "alertmanager-operated", port: "web" }] },
       resources: canonicalResources(p.resources),
@@ -321,7 +342,8 @@ function alertmanager(target: ResolvedTarget, a: Stack["alertmanager"], am: stri
       securityContext: POD_SECURITY,
       storage: claim(a.storage, a.storageClass),
       // The platform's AlertmanagerConfig (alert-routing.ts) in this namespace, matching this namespace's alerts.
-      alertmanagerConfigSelector: { matchLabels: { "app.kubernetes.io/part-of": target.platform } },
+      alertmanagerConfigSelector: { matchLabels: evaluatorLabels(target) },
+      alertmanagerConfigNamespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": target.namespace } },
       alertmanagerConfigMatcherStrategy: { type: "OnNamespace" },
       // Outside the mesh: Prometheus (whose outbound traffic bypasses its sidecar) pushes alerts in plain HTTP.
       podMetadata: {

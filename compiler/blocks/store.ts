@@ -32,6 +32,7 @@ import { disruptionBudget, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
 import { buildBackupJob } from "./backup-jobs.ts";
+import { buildExporterMonitor } from "./monitoring.ts";
 
 interface PodSet {
   setName: string;
@@ -99,6 +100,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     ...clientServices(b, item),
     ...storePodSets(target, b.name, c).flatMap((set) => podSetObjects(b, set, item)),
     ...buildBackupJob(target, key, c),
+    ...buildExporterMonitor(target, key, c),
   ];
 }
 
@@ -255,6 +257,20 @@ function storeStatefulSet(
     extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...b.init.mounts, ...tlsVolumes.mounts],
     spread: set.replicas >= 2 ? podSelector : undefined,
     initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),
+    sidecars: engine.exporter
+      ? [
+          {
+            name: engine.exporter.name,
+            image: engine.exporter.image,
+            args: engine.exporter.args,
+            ports: [{ name: "metrics", containerPort: engine.exporter.port, protocol: "TCP" }],
+            resources: canonicalResources(engine.exporter.resources),
+            // It serves only /metrics, which polls the engine: a listening port is its health.
+            readinessProbe: { tcpSocket: { port: "metrics" }, periodSeconds: 10 },
+            livenessProbe: { tcpSocket: { port: "metrics" }, periodSeconds: 10, initialDelaySeconds: 10 },
+          },
+        ]
+      : undefined,
     container: {
       name: c.engine,
       image: c.image,

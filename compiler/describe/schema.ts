@@ -729,6 +729,7 @@ export const addonShape = refine(
         provided: list(oneOf(...CAPABILITY_NAMES)),
         customMetrics: optional(list(servedMetricName)),
         externalMetrics: optional(list(servedMetricName)),
+        clusterMonitoring: optional(object<{ leavesOut: string }>({ leavesOut: str(/^\S+$/, "a label key") })),
       }),
     ),
     dependsOn: optional(list(dnsLabel)),

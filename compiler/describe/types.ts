@@ -676,6 +676,11 @@ export interface AddonCapabilities {
   customMetrics?: string[];
   /** The metric names it serves through the external metrics API. */
   externalMetrics?: string[];
+  /**
+   * The cluster-wide Prometheus and Alertmanager it runs: they load every namespace's monitors, PrometheusRules and
+   * AlertmanagerConfigs except those carrying label `leavesOut` (a platform's own Prometheus loads those).
+   */
+  clusterMonitoring?: { leavesOut: string };
 }
 
 export interface ClusterCapabilities {

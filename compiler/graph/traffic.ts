@@ -1,16 +1,18 @@
 /**
  * The traffic graph of a target: every connection its description implies (each `dependsOn` edge, each in-cluster
  * URL in configuration, each replication link, each cross-region write and replication path, the members of a store
- * talking to each other), resolved to the rendered pods, Services and ports at both ends, and judged against the
+ * talking to each other, the Prometheus that scrapes each PodMonitor's pods), resolved to the rendered pods, Services
+ * and ports at both ends, and judged against the
  * rendered NetworkPolicies, PeerAuthentications and AuthorizationPolicies.
  */
 import { isCnpgCluster } from "../kube/cnpg.ts";
+import { EVALUATOR_LABEL } from "../describe/cluster-monitoring.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { dumpPortsOf } from "../stores/engine.ts";
 import { asRecord, list, obj, objects, str } from "../kube/loose.ts";
-import { findObject, podTemplates, mapMatches, type PodTemplate } from "../kube/selectors.ts";
+import { findObject, podTemplates, mapMatches, selectorMatches, type PodTemplate } from "../kube/selectors.ts";
 import { containersOf } from "../kube/pods.ts";
 import { serviceUrls } from "../kube/service-urls.ts";
 import {
@@ -24,7 +26,7 @@ import { authorizationVerdict, peerAuthenticationMode } from "../kube/istio-poli
 
 /** Why a connection exists. */
 export type PathKind =
-  "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing" | "acme-http01" | "backup";
+  "dependsOn" | "url" | "replication" | "members" | "cross-region" | "tracing" | "acme-http01" | "backup" | "scrape";
 
 /** One end of a connection: a workload's pods of this target, or another region's network. */
 export interface PathEnd {
@@ -417,6 +419,72 @@ function acmePaths(g: Graph): void {
   );
 }
 
+/** The namespace of the cluster's Prometheus (the cluster layer's kube-prometheus-stack). */
+const CLUSTER_MONITORING_NAMESPACE = "monitoring";
+/** The label the Prometheus operator puts on the pods of a Prometheus, naming it. */
+const PROMETHEUS_POD_LABEL = "operator.prometheus.io/name";
+
+/** The pods of a Prometheus the target renders, as a client (under STRICT mesh, outbound traffic skips the sidecar). */
+function prometheusEndpoint(g: Graph, prom: RenderedObject): PodEndpoint {
+  const meta = obj(obj(prom.object.spec).podMetadata);
+  const annotations = (asRecord(meta.annotations) ?? {}) as Record<string, string>;
+  const bypass = annotations["traffic.sidecar.istio.io/includeOutboundIPRanges"] === "";
+  return {
+    kind: "pod",
+    name: `Prometheus/${prom.object.metadata.name}`,
+    namespace: g.target.namespace,
+    namespaceLabels: g.nsLabels,
+    labels: {
+      ...((asRecord(meta.labels) ?? {}) as Record<string, string>),
+      [PROMETHEUS_POD_LABEL]: prom.object.metadata.name,
+    },
+    ports: {},
+    meshed:
+      g.nsLabels["istio-injection"] === "enabled" && annotations["sidecar.istio.io/inject"] !== "false" && !bypass,
+  };
+}
+
+/** The cluster's Prometheus, in its monitoring namespace. */
+function clusterPrometheus(): PodEndpoint {
+  return {
+    kind: "pod",
+    name: `the cluster's Prometheus (namespace ${CLUSTER_MONITORING_NAMESPACE})`,
+    namespace: CLUSTER_MONITORING_NAMESPACE,
+    namespaceLabels: { [METADATA_NAME]: CLUSTER_MONITORING_NAMESPACE },
+    labels: {},
+    ports: {},
+    meshed: false,
+  };
+}
+
+/** The number of a PodMonitor's named port on a pod: a container port, or an operator's instance metrics port. */
+function scrapePort(g: Graph, t: PodTemplate, name: string): number | undefined {
+  const own = podEndpoint(g.target, g.nsLabels, t).ports[name];
+  if (own !== undefined) return own;
+  const c = t.owner.component ? g.target.components[t.owner.component] : undefined;
+  return c?.type === "store" && name === "metrics" ? engineOf(c).operator?.metricsPort : undefined;
+}
+
+/**
+ * Scrapes: the Prometheus that loads each PodMonitor (the one its evaluator label names, rendered here, or else the
+ * cluster's) reaches every pod the monitor selects on the endpoints' ports.
+ */
+function scrapePaths(g: Graph): void {
+  for (const m of g.objects.filter((o) => o.object.kind === "PodMonitor")) {
+    const evaluator = m.object.metadata.labels?.[EVALUATOR_LABEL];
+    const own = g.objects.find((o) => o.object.kind === "Prometheus" && o.object.metadata.name === evaluator);
+    const client = { endpoint: own ? prometheusEndpoint(g, own) : clusterPrometheus() };
+    const spec = obj(m.object.spec);
+    const pods = g.templates.filter((t) => selectorMatches(obj(spec.selector), t.labels));
+    for (const [endpoint] of objects(spec.podMetricsEndpoints))
+      for (const t of pods) {
+        const port = str(endpoint.port) ? scrapePort(g, t, str(endpoint.port)!) : undefined;
+        if (port !== undefined)
+          add(g, "scrape", `PodMonitor/${m.object.metadata.name}`, client, end(g, t), { port, protocol: "TCP" });
+      }
+  }
+}
+
 /** Every connection the target's description implies, resolved to rendered pods and ports. */
 export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[]): TrafficPath[] {
   const g: Graph = {
@@ -433,6 +501,7 @@ export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[])
   storePaths(g);
   tracingPaths(g);
   acmePaths(g);
+  scrapePaths(g);
   return [...g.paths.values()];
 }
 

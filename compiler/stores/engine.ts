@@ -34,6 +34,19 @@ export interface StoreTls {
   client: { schemes?: Record<string, string>; query?: string };
 }
 
+/**
+ * A metrics exporter run beside the engine in every member pod, for an engine that serves no Prometheus metrics of its
+ * own: its pinned image, its arguments (it reads the engine on localhost), the port it serves `/metrics` on (named
+ * `metrics`) and its resources. A PodMonitor scrapes it.
+ */
+export interface StoreExporter {
+  name: string;
+  image: string;
+  args: string[];
+  port: number;
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+}
+
 /** What a data-store building block needs to know about its engine. */
 export interface StoreEngineDefinition {
   /** The pinned default image. */
@@ -54,6 +67,8 @@ export interface StoreEngineDefinition {
    * block seeds it from the image first (an init container copies the directory into the volume).
    */
   imageConfigPaths?: string[];
+  /** The exporter sidecar that serves the engine's metrics, when the engine serves none itself. */
+  exporter?: StoreExporter;
   /** Where the persistent volume is mounted. */
   dataPath: string;
   /** The non-root user the image runs as. */

@@ -7,11 +7,20 @@ import { fromSecret } from "./engine.ts";
  * server; more form a cluster whose routes are the pods of the headless
  * Service (JetStream needs three or more for a fault-tolerant quorum).
  * NATS has no cross-region replication here, so every region runs its own.
- * A `password` becomes the client token (`--auth`).
+ * A `password` becomes the client token (`--auth`). The monitoring port serves JSON, so NATS's own Prometheus
+ * exporter runs beside every server and turns its `/varz` and `/jsz` (consumers included) into `gnatsd_varz_*` and
+ * `jetstream_*` metrics on port 7777.
  */
 export const natsEngine: StoreEngineDefinition = {
   image: "docker.io/library/nats:2.10.22-alpine",
   ports: { client: 4222, cluster: 6222, monitor: 8222 },
+  exporter: {
+    name: "nats-exporter",
+    image: "docker.io/natsio/prometheus-nats-exporter:0.17.3",
+    args: ["-port=7777", "-varz", "-jsz=all", "http://localhost:8222"],
+    port: 7777,
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  },
   dataPath: "/data",
   runAsUser: 1000,
   writablePaths: ["/tmp"],

@@ -9,6 +9,7 @@ import { clusterLayerKindsRule } from "./rules/cluster-layer-kinds.ts";
 import { alertRoutesRule } from "./rules/alert-routes.ts";
 import { noPagingRule } from "./rules/no-paging.ts";
 import { receiverSecretsRule } from "./rules/receiver-secrets.ts";
+import { singleEvaluatorRule } from "./rules/single-evaluator.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { issuerRefsRule } from "./rules/issuer-refs.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
@@ -35,6 +36,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   alertRoutesRule,
   receiverSecretsRule,
   noPagingRule,
+  singleEvaluatorRule,
   providerLimitsRule,
   tlsProvenanceRule,
   issuerRefsRule,
