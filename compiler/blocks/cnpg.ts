@@ -17,9 +17,15 @@
  */
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
-import type { StoreComponent } from "../describe/types.ts";
+import type { ObjectStoreDescription, RegionRole, StoreComponent } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
-import type { CnpgCluster, CnpgScheduledBackup, BarmanObjectStore, ExternalCluster } from "../kube/cnpg.ts";
+import type {
+  CnpgCluster,
+  CnpgReplica,
+  CnpgScheduledBackup,
+  BarmanObjectStore,
+  ExternalCluster,
+} from "../kube/cnpg.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { canonicalQuantity } from "../quantity.ts";
@@ -169,25 +175,75 @@ function objectStoreOf(
   };
 }
 
+/**
+ * The regions of the distributed topology: this target's and its peers' with an object store, by name (a role move
+ * leaves the list as it is), each with its role.
+ */
+function members(target: ResolvedTarget): Member[] {
+  const all = [{ region: target.region, role: target.role, objectStore: target.objectStore }, ...target.peers];
+  return all
+    .filter((m): m is Member => m.objectStore !== undefined)
+    .map(({ region, role, objectStore }) => ({ region, role, objectStore }))
+    .sort((a, b) => a.region.localeCompare(b.region));
+}
+
+interface Member {
+  region: string;
+  role: RegionRole;
+  objectStore: ObjectStoreDescription;
+}
+
+/**
+ * `spec.replica` in CloudNativePG's distributed topology: every cluster names itself (`self`), the group's primary
+ * and the source it follows (each an external cluster). The primary region's cluster is the primary, and its source
+ * is the next region in line (secondary before tertiary) (used only once it is demoted); during a handover it follows the region it hands over to;
+ * every other region follows the primary region. A promotion token is rendered on the primary only (CloudNativePG
+ * rejects one on a replica cluster).
+ */
+function replicaOf(target: ResolvedTarget, key: string, name: string, group: Member[]): CnpgReplica | undefined {
+  if (group.length < 2) return undefined;
+  const self = topologyName(name, target.region);
+  const primaryRegion = target.primary.region;
+  const handover = target.primary.handover;
+  if (target.region !== primaryRegion) {
+    const primary = topologyName(name, primaryRegion);
+    return { self, primary, source: primary };
+  }
+  if (handover && group.some((m) => m.region === handover)) {
+    const next = topologyName(name, handover);
+    return { self, primary: next, source: next };
+  }
+  const token = target.primary.promotionTokens?.[`${target.environment}/${target.platform}/${key}`];
+  const rank = { primary: 0, secondary: 1, tertiary: 2 } as const;
+  const next = group.filter((m) => m.region !== target.region).sort((a, b) => rank[a.role] - rank[b.role])[0];
+  const source = topologyName(name, next.region);
+  return { self, primary: self, source, ...(token ? { promotionToken: token } : {}) };
+}
+
 /** The Cluster: instances, storage, spread, bootstrap, replica topology and backups. */
 function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComponent): CnpgCluster {
   const labels = standardLabels(target, name, "database", c);
   const self = topologyName(name, target.region);
-  const primary = topologyName(name, target.primary.region);
   const backup = backupOf(c);
-  const external: ExternalCluster[] = [];
+  const group = members(target);
+  if (target.role !== "primary" && (!target.primary.objectStore || !target.objectStore))
+    throw new ManifoldError(
+      `a replica cluster follows the primary region's object store: regions ${target.primary.region} and ${target.region} need \`backups\``,
+      { field: `components.${key}`, target: target.id },
+    );
+  // Every member of the topology is an external cluster of every other (and of itself): CloudNativePG checks that
+  // `self`, `primary` and `source` each name one, and a demoted primary follows the new one through it.
+  const external: ExternalCluster[] =
+    group.length >= 2
+      ? group.map((m) => {
+          const member = topologyName(name, m.region);
+          return { name: member, barmanObjectStore: objectStoreOf(target, target.environment, m.objectStore, member) };
+        })
+      : [];
+  const replica = replicaOf(target, key, name, group);
   let bootstrap: CnpgCluster["spec"]["bootstrap"];
   if (target.role !== "primary") {
-    if (!target.primary.objectStore || !target.objectStore)
-      throw new ManifoldError(
-        `a replica cluster follows the primary region's object store: regions ${target.primary.region} and ${target.region} need \`backups\``,
-        { field: `components.${key}`, target: target.id },
-      );
-    external.push({
-      name: primary,
-      barmanObjectStore: objectStoreOf(target, target.environment, target.primary.objectStore, primary),
-    });
-    bootstrap = { recovery: { source: primary } };
+    bootstrap = { recovery: { source: topologyName(name, target.primary.region) } };
   } else if (backup?.restoreFrom) {
     const from = target.backupSources?.[backup.restoreFrom];
     if (!from?.objectStore || !target.objectStore)
@@ -237,7 +293,7 @@ function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComp
       resources: canonicalResources(c.resources),
       ...(c.replicas >= 2 ? { topologySpreadConstraints: spreadConstraints({ "cnpg.io/cluster": name }) } : {}),
       bootstrap,
-      ...(target.role !== "primary" ? { replica: { self, primary, source: primary } } : {}),
+      ...(replica ? { replica } : {}),
       ...(external.length ? { externalClusters: external } : {}),
       ...(backup && target.objectStore
         ? {

@@ -630,6 +630,13 @@ export const regionShape = object<RegionDescription>({
     }),
   ),
   clusters: record(cluster),
+  handover: optional(dnsLabel),
+  promotionTokens: optional(
+    record(
+      str(/^[A-Za-z0-9+/]+=*$/, "a demotion token (base64) from the old primary's status"),
+      str(/^[a-z0-9-]+\/[a-z0-9-]+\/[-_a-zA-Z0-9]+$/, "`<environment>/<platform>/<component>`"),
+    ),
+  ),
   overrides: optional(layerShape),
 });
 

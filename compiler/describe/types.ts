@@ -741,6 +741,20 @@ export interface RegionDescription {
   backups?: ObjectStoreDescription;
   /** One cluster per environment, keyed by environment name. */
   clusters: Record<string, ClusterDescription>;
+  /**
+   * Step one of a planned switchover, on the primary region only: the region its CloudNativePG databases hand the
+   * primary role to. They are demoted (shut down cleanly, their last WAL archived, a demotion token written to each
+   * Cluster's `status.demotionToken`) and follow that region, which stays a replica until step two moves `role:
+   * "primary"` to it together with its `promotionTokens`.
+   */
+  handover?: string;
+  /**
+   * Step two of a planned switchover, on the new primary region: each database's demotion token, read from the old
+   * primary's Cluster (`status.demotionToken`), keyed `<environment>/<platform>/<component>`. CloudNativePG promotes
+   * the replica only once it has replayed the WAL up to the token. A database without a token (a region lost, no
+   * token to read) is promoted at once, from the WAL it has.
+   */
+  promotionTokens?: Record<string, string>;
   /** Applied to every platform in this region; sets `REGION` in the platform ConfigMap, for instance. */
   overrides?: LayerOverride;
 }
