@@ -195,10 +195,10 @@ interface Member {
 
 /**
  * `spec.replica` in CloudNativePG's distributed topology: every cluster names itself (`self`), the group's primary
- * and the source it follows (each an external cluster). The primary region's cluster is the primary, and its source
- * is the next region in line (secondary before tertiary) (used only once it is demoted); during a handover it follows the region it hands over to;
- * every other region follows the primary region. A promotion token is rendered on the primary only (CloudNativePG
- * rejects one on a replica cluster).
+ * and the source it follows (each an external cluster). The primary region's cluster is the primary; its source, used
+ * only once it is demoted, is the next region in line (secondary before tertiary). During a handover it follows the
+ * region it hands over to; every other region follows the primary region. A promotion token is rendered on the
+ * primary only (CloudNativePG rejects one on a replica cluster).
  */
 function replicaOf(target: ResolvedTarget, key: string, name: string, group: Member[]): CnpgReplica | undefined {
   if (group.length < 2) return undefined;

@@ -47,7 +47,7 @@ export interface ResolvedTarget {
     /** Demotion tokens of the old primary's databases, keyed `<environment>/<platform>/<component>`. */
     promotionTokens?: Record<string, string>;
   };
-  /** Every other region of this environment with its role, cluster and object store (the peers of cross-region traffic). */
+  /** Every other region of this environment with its role, cluster and object store (peers of cross-region traffic). */
   peers: { region: string; role: RegionRole; cluster: ClusterDescription; objectStore?: ObjectStoreDescription }[];
   secretStore: SecretStoreDescription;
   /** What the cluster layer's add-ons give this target's cluster, besides its region file's capability contract. */
