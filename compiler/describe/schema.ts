@@ -281,6 +281,7 @@ const storeBackup = object<StoreBackup>({
   schedule: str(/^\S+( \S+){4}$/, "a five-field cron expression such as `0 2 * * *`"),
   retentionDays: int(1, 3650),
   restoreFrom: optional(dnsLabel),
+  volume: optional(dnsLabel),
 });
 
 const storeFields: Fields<StoreComponent> = {

@@ -227,9 +227,16 @@ export interface StoreBackup {
   retentionDays: number;
   /**
    * Bootstrap this environment's store from another environment's backups (e.g. dev from `staging`). Only
-   * CloudNativePG stores restore on bootstrap; off unless named.
+   * CloudNativePG stores restore on bootstrap; the restore CronJob of the others loads that environment's newest
+   * backup when an operator starts it. Off unless named: without it, a store only ever reads its own backups.
    */
   restoreFrom?: string;
+  /**
+   * A platform volume (`volumes.<name>`) the backup CronJob stages its dump on before the upload, instead of an
+   * emptyDir on the node's disk (a dump as large as the store would fill it). Emptied at the start of every run. A
+   * ReadWriteOnce volume attaches to one node: it stages one store's backups only.
+   */
+  volume?: string;
 }
 
 /** A Service of type LoadBalancer for clients outside the cluster, restricted to source ranges. */
