@@ -4,13 +4,16 @@
  * `ScheduledBackup` to the region's object store, a PodMonitor, and the operator's own PodDisruptionBudgets (on from
  * two instances: a single instance's budget would block every node drain).
  *
- * Across regions the clusters form CloudNativePG's distributed topology: every cluster names the environment's
- * primary region as `replica.primary`. The primary region's cluster is writable; the others are replica clusters
- * that restore from, and then follow, the primary's object store. The object store rather than streaming: it needs
- * no inbound path into the primary region (nothing to expose, no TLS endpoint to publish), and it is already where
- * the backups go. The cost is lag: a replica is behind by the WAL not yet archived (at most `archive_timeout`, five
- * minutes by default). Moving the primary role is an edit of the region descriptions: the old primary's cluster is
- * demoted (it becomes a replica of the new one), the new primary's is promoted.
+ * Across regions the clusters form CloudNativePG's distributed topology: every cluster names itself
+ * (`replica.self`, `<name>-<region>`, also its archive's `serverName`), the environment's primary region's cluster as
+ * `replica.primary`, and its `source`, and lists every region's object store as an external cluster. The primary
+ * region's cluster is writable; the others are replica clusters that restore from, and then follow, the primary's
+ * object store. The object store rather than streaming: it needs no inbound path into the primary region (nothing to
+ * expose, no TLS endpoint to publish), and it is already where the backups go. The cost is lag: a replica is behind by
+ * the WAL not yet archived (at most `archive_timeout`, five minutes by default). Moving the primary role is an edit of
+ * the region descriptions: planned, in two steps (`handover` demotes the old primary's clusters; then the role moves
+ * with their demotion tokens as `promotionTokens`, and the new primary waits for that WAL before it promotes); after
+ * losing a region, in one (the replica promotes at once).
  *
  * Clients keep the store's name: `<name>` is an ExternalName to the cluster's read-write Service (`<name>-rw`) in
  * the primary region, and to the primary region's endpoint elsewhere (writes go to the primary).
