@@ -37,7 +37,7 @@ function promotion(from: string | undefined, token: string | undefined): string 
     : "at once, from the WAL it has replayed: there is no promotion token, so what the old primary had not archived is lost, and an old primary whose WAL went further cannot follow this one: it is re-created from this region's backups";
   return (
     `the primary moves here: this replica cluster (it followed ${from}) is promoted. Argo CD applies the Cluster; ` +
-    `CloudNativePG promotes it ${when}. It then takes writes and archives WAL under its own server name, and the ` +
+    `CloudNativePG promotes it ${when} (PostgreSQL restarts once: a replica cluster archives with archive_mode=always). It then takes writes and archives WAL under its own server name, and the ` +
     `migration Job runs in this region`
   );
 }
