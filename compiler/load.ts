@@ -221,6 +221,21 @@ function checkRegionClusters(region: Loaded<RegionDescription>, known: Known, er
   }
 }
 
+/** A handover is step one of a switchover: only the primary region hands over, to another known region. */
+function checkRegionHandover(region: Loaded<RegionDescription>, known: Known, errors: ManifoldError[]): void {
+  const { handover, role, name } = region.value;
+  if (handover === undefined) return;
+  const problem =
+    role !== "primary"
+      ? `only the primary region hands its databases over (this region is ${role})`
+      : handover === name
+        ? "names this region itself; name the region that takes over the primary role"
+        : !known.regionByName.has(handover)
+          ? `unknown region "${handover}"; known regions: ${[...known.regionByName.keys()].join(", ")}`
+          : undefined;
+  if (problem) errors.push(new ManifoldError(problem, { file: region.file, field: "handover" }));
+}
+
 /** Platform names and namespaces are unique across the project; returns the platform names. */
 function checkPlatformNames(platforms: Loaded<PlatformDescription>[], errors: ManifoldError[]): Set<string> {
   const platformNames = new Set<string>();
@@ -397,7 +412,10 @@ export function checkProject(sources: ProjectSources): Project {
     environments,
   };
   for (const env of environments) checkEnvironmentRegions(env, known, errors);
-  for (const region of regions) checkRegionClusters(region, known, errors);
+  for (const region of regions) {
+    checkRegionClusters(region, known, errors);
+    checkRegionHandover(region, known, errors);
+  }
   const platformNames = checkPlatformNames(platforms, errors);
   for (const platform of platforms) checkPlatform(platform, known, errors);
   const argocd = checkArgoCd(sources.argocd ?? [], known.envNames, platformNames, errors);

@@ -281,11 +281,16 @@ export default platform({
       },
       metrics: { port: "metrics", path: "/metrics" },
       verticalScaling: { mode: "Initial", min: { cpu: "1", memory: "2Gi" }, max: { cpu: "4", memory: "8Gi" } },
+      // Full online backups (neo4j-admin database backup) at 02:00 UTC, staged on the archive volume rather than the
+      // node's disk, then uploaded to the region's object store and kept two weeks there.
+      backup: { schedule: "0 2 * * *", retentionDays: 14, volume: "backup" },
     }),
   },
   // StorageClasses belong to the cluster: addons/storage.ts renders fast-ssd, standard (the default) and archive.
   volumes: {
-    backup: { description: "Qdrant snapshots and Neo4j dumps", storage: "500Gi", storageClass: "archive" },
+    // ReadWriteOnce (EBS): only the Neo4j backup CronJob mounts it, one run at a time; Qdrant's snapshots stage on
+    // the node's disk.
+    backup: { description: "Neo4j backups, staged before the upload", storage: "500Gi", storageClass: "archive" },
   },
   mesh: {
     mtls: "STRICT",

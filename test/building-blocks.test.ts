@@ -107,7 +107,7 @@ describe("building blocks", () => {
       }),
     ]);
     expect(objectsOf(result, "demo/staging/us-west-2", "StatefulSet")).toEqual([]);
-    expect(objectsOf(result, "demo/staging/us-west-2", "Cluster")[0].spec.replica).toBeUndefined();
+    expect(objectsOf(result, "demo/staging/us-west-2", "Cluster")[0].spec.replica.primary).toBe("db-us-west-2");
     expect(objectsOf(result, "demo/staging/us-east-1", "Cluster")[0].spec.replica.primary).toBe("db-us-west-2");
     // The owner's basic-auth Secret for initdb (primary region only) reads the same remote key as the apps.
     const app = objectsOf(result, "demo/staging/us-west-2", "ExternalSecret").find((e) => e.metadata.name === "db-app");

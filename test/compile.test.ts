@@ -316,7 +316,11 @@ describe("regions differ where their role and region demand it, and nowhere else
       ["ossa-redis-replica", 2],
     ]);
     const writable = get("ossa/production/us-west-2", "Cluster", "ossa-postgresql");
-    expect(writable.spec.replica).toBeUndefined();
+    expect(writable.spec.replica).toEqual({
+      self: "ossa-postgresql-us-west-2",
+      primary: "ossa-postgresql-us-west-2",
+      source: "ossa-postgresql-us-east-1",
+    });
     expect(writable.spec.bootstrap.initdb).toMatchObject({ database: "ossa", owner: "ossa" });
     expect(get("ossa/production/us-west-2", "Service", "ossa-postgresql").spec.externalName).toBe(
       "ossa-postgresql-rw.ossa-platform.svc.cluster.local",

@@ -64,6 +64,13 @@ describe("context-foundation (seed 003) in production", () => {
       expect(find(classes, "StorageClass", name).allowVolumeExpansion).toBe(true);
     const backup = find(prod, "PersistentVolumeClaim", "backup");
     expect(backup.spec.storageClassName).toBe("archive");
+    // The claim is used: Neo4j's backup CronJob stages its backups on it (alone: it is ReadWriteOnce).
+    const users = prod.filter((o) =>
+      (o.spec?.jobTemplate?.spec?.template?.spec?.volumes ?? o.spec?.template?.spec?.volumes ?? []).some(
+        (v: Parsed) => v.persistentVolumeClaim?.claimName === "backup",
+      ),
+    );
+    expect(users.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["CronJob/neo4j-backup"]);
     expect(find(classes, "StorageClass", "archive").volumeBindingMode).toBe("Immediate");
     // Production holds 1+ TB: three 100Gi volumes per store and the 500Gi backup; dev stays within 100 GB.
     expect(find(prod, "ResourceQuota", "context-foundation").spec.hard["requests.storage"]).toBe("1100Gi");
@@ -146,6 +153,7 @@ describe("context-foundation (seed 003) in production", () => {
       "context-foundation-secret-store",
       "neo4j",
       "neo4j-backup",
+      "neo4j-restore",
       "qdrant",
       "qdrant-backup",
       "qdrant-restore",

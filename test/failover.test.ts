@@ -44,7 +44,7 @@ const change = (folder: string, kind: string, name: string) =>
   result.changes.find((c) => c.folder === folder && c.kind === kind && c.name === name);
 
 describe("moving the primary region from us-west-2 to us-east-1", () => {
-  it("promotes the replica cluster in us-east-1: no longer a replica, still the same data (bootstrap untouched by CloudNativePG)", () => {
+  it("promotes the replica cluster in us-east-1: it names itself the primary, still the same data (CloudNativePG reads bootstrap only at creation)", () => {
     const promoted = change("production/us-east-1/ossa", "Cluster", "ossa-postgresql");
     expect(promoted?.type).toBe("changed");
     expect(promoted?.before.spec.replica).toEqual({
@@ -52,13 +52,22 @@ describe("moving the primary region from us-west-2 to us-east-1", () => {
       primary: "ossa-postgresql-us-west-2",
       source: "ossa-postgresql-us-west-2",
     });
-    expect(promoted?.after.spec.replica).toBeUndefined();
+    // It names itself the primary; without a promotion token (the outage path) CloudNativePG promotes it at once.
+    expect(promoted?.after.spec.replica).toEqual({
+      self: "ossa-postgresql-us-east-1",
+      primary: "ossa-postgresql-us-east-1",
+      source: "ossa-postgresql-us-west-2",
+    });
     expect(promoted?.after.spec.backup.barmanObjectStore.serverName).toBe("ossa-postgresql-us-east-1");
   });
 
   it("demotes the old primary in us-west-2 to a replica cluster that follows us-east-1's object store", () => {
     const demoted = change("production/us-west-2/ossa", "Cluster", "ossa-postgresql");
-    expect(demoted?.before.spec.replica).toBeUndefined();
+    expect(demoted?.before.spec.replica).toEqual({
+      self: "ossa-postgresql-us-west-2",
+      primary: "ossa-postgresql-us-west-2",
+      source: "ossa-postgresql-us-east-1",
+    });
     expect(demoted?.after.spec.replica).toEqual({
       self: "ossa-postgresql-us-west-2",
       primary: "ossa-postgresql-us-east-1",
@@ -68,6 +77,18 @@ describe("moving the primary region from us-west-2 to us-east-1", () => {
       (e: { name: string }) => e.name === "ossa-postgresql-us-east-1",
     );
     expect(source.barmanObjectStore.destinationPath).toBe("s3://manifold-backups-us-east-1/manifold/production/ossa");
+  });
+
+  it("the tertiary region's replica cluster follows the new primary, through an external cluster it already lists", () => {
+    const tertiary = change("production/eu-west-1/ossa", "Cluster", "ossa-postgresql");
+    expect(tertiary?.after.spec.replica).toEqual({
+      self: "ossa-postgresql-eu-west-1",
+      primary: "ossa-postgresql-us-east-1",
+      source: "ossa-postgresql-us-east-1",
+    });
+    expect(
+      tertiary?.patch.map((op: { path: string }) => op.path).filter((p: string) => p.includes("externalClusters")),
+    ).toEqual([]);
   });
 
   it("moves writes: the tertiary region's client Service now points at us-east-1, the new primary's at its own cluster", () => {
@@ -95,7 +116,8 @@ describe("moving the primary region from us-west-2 to us-east-1", () => {
     expect(risks).toMatch(
       /Cluster ossa-platform\/ossa-postgresql in production\/ossa \(us-west-2\): the primary moves away/,
     );
-    expect(risks).toContain("Sync this region first, then the new primary's");
+    expect(risks).toContain("writes the demotion token to status.demotionToken");
+    expect(risks).toContain("at once, from the WAL it has replayed: there is no promotion token");
     expect(risks).toMatch(
       /writes move: clients of this store now reach ossa-postgresql\.ossa-platform\.production\.us-east-1/,
     );

@@ -8,13 +8,14 @@
 import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import type { StoreComponent } from "../describe/types.ts";
+import type { ObjectStoreDescription, StoreComponent } from "../describe/types.ts";
+import { ManifoldError } from "../errors.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
-import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, endpointOf, targetPrefix } from "./object-store.ts";
+import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf, targetPrefix } from "./object-store.ts";
 import { containerSecurity, volumeName } from "./pod.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { serviceAccount } from "./service.ts";
@@ -61,12 +62,11 @@ function uploadScript(prefix: string, retentionDays: number): string {
   ].join("\n");
 }
 
-/** The AWS CLI's credentials and endpoint, from the region's object-store Secret. */
-function awsEnv(target: ResolvedTarget): EnvVar[] {
-  const store = target.objectStore!;
+/** The AWS CLI's credentials (the region's object-store Secret) and the endpoint of `store` (the region's own). */
+function awsEnv(target: ResolvedTarget, store: ObjectStoreDescription = target.objectStore!): EnvVar[] {
   return [
-    fromSecret("AWS_ACCESS_KEY_ID", store.credentials, ACCESS_KEY_ID),
-    fromSecret("AWS_SECRET_ACCESS_KEY", store.credentials, SECRET_ACCESS_KEY),
+    fromSecret("AWS_ACCESS_KEY_ID", target.objectStore!.credentials, ACCESS_KEY_ID),
+    fromSecret("AWS_SECRET_ACCESS_KEY", target.objectStore!.credentials, SECRET_ACCESS_KEY),
     { name: "AWS_DEFAULT_REGION", value: store.region },
     { name: "AWS_ENDPOINT_URL_S3", value: endpointOf(store) },
     { name: "HOME", value: "/tmp" },
@@ -89,6 +89,26 @@ function downloadScript(prefix: string): string {
   ].join("\n");
 }
 
+/**
+ * The presign step of a restore whose store fetches the backup itself: for each backup artifact of the run named by
+ * `RUN` (or the newest), except `system`'s, a `<database> <URL>` line in /backup/seeds; each URL is valid one hour.
+ */
+function presignScript(prefix: string): string {
+  return [
+    "set -eu",
+    `run="\${RUN:-$(aws s3 ls "${prefix}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | sort | tail -n 1)}"`,
+    'if [ -z "$run" ]; then echo "no backup under ' + prefix + '" >&2; exit 1; fi',
+    ": > /backup/seeds",
+    `aws s3 ls "${prefix}/$run/" | awk '{ print $4 }' | grep '\\.backup$' | while read -r file; do`,
+    `  db="$(echo "$file" | sed 's/-[0-9]\\{4\\}-[0-9][0-9]-[0-9][0-9]T.*\\.backup$//')"`,
+    '  if [ "$db" = system ]; then continue; fi',
+    `  echo "$db $(aws s3 presign "${prefix}/$run/$file" --expires-in 3600)" >> /backup/seeds`,
+    "done",
+    'if [ ! -s /backup/seeds ]; then echo "no backup artifact in run $run" >&2; exit 1; fi',
+    'echo "presigned run $run: $(cut -d" " -f1 /backup/seeds | tr "\\n" " ")"',
+  ].join("\n");
+}
+
 type Tool = NonNullable<ReturnType<NonNullable<ReturnType<typeof engineOf>["dump"]>>>;
 
 /** One CronJob that runs `first` then `second` over a shared /backup emptyDir, as the restricted profile wants. */
@@ -98,7 +118,7 @@ function toolCronJob(
   name: string,
   schedule: string,
   suspend: boolean,
-  steps: { first: Container; second: Container; writable: string[]; runAsUser: number },
+  steps: { first: Container; second: Container; writable: string[]; runAsUser: number; claim?: string },
 ): CronJob {
   const labels = standardLabels(target, name, suspend ? "restore" : "backup", c);
   return new CronJob({
@@ -134,7 +154,9 @@ function toolCronJob(
               initContainers: [steps.first],
               containers: [steps.second],
               volumes: [
-                { name: "backup", emptyDir: { sizeLimit: canonicalQuantity(c.storage) } },
+                steps.claim
+                  ? { name: "backup", persistentVolumeClaim: { claimName: steps.claim } }
+                  : { name: "backup", emptyDir: { sizeLimit: canonicalQuantity(c.storage) } },
                 ...steps.writable.map((p) => ({ name: volumeName(p), emptyDir: {} })),
               ],
             },
@@ -146,7 +168,14 @@ function toolCronJob(
 }
 
 /** A container of a backup or restore Job: restricted, small, /backup and its writable paths mounted. */
-function stepContainer(name: string, image: string, script: string, env: EnvVar[], writable: string[]): Container {
+function stepContainer(
+  name: string,
+  image: string,
+  script: string,
+  env: EnvVar[],
+  writable: string[],
+  subPath?: string,
+): Container {
   return {
     name,
     image,
@@ -155,7 +184,7 @@ function stepContainer(name: string, image: string, script: string, env: EnvVar[
     resources: SMALL,
     securityContext: containerSecurity(),
     volumeMounts: [
-      { name: "backup", mountPath: "/backup" },
+      { name: "backup", mountPath: "/backup", ...(subPath ? { subPath } : {}) },
       ...writable.map((p) => ({ name: volumeName(p), mountPath: p })),
     ],
   };
@@ -193,28 +222,44 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
   };
   const backupJob = backupJobName(name);
   const dumpWritable = writableOf(dump);
+  const claim = stagingClaim(target, key, c);
+  // On a volume, every run starts from an empty directory (a failed run may have left its dump behind).
+  const dumpScript = claim ? `find /backup -mindepth 1 -delete\n${dump.script}` : dump.script;
   add(
     backupJob,
     "backup",
     toolCronJob(target, c, backupJob, backup.schedule, false, {
-      first: stepContainer("dump", dump.image ?? c.image, dump.script, dump.env, dumpWritable),
-      second: stepContainer("upload", AWS_CLI_IMAGE, uploadScript(prefix, backup.retentionDays), awsEnv(target), [
-        "/tmp",
-      ]),
+      first: stepContainer("dump", dump.image ?? c.image, dumpScript, dump.env, dumpWritable, claim && key),
+      second: stepContainer(
+        "upload",
+        AWS_CLI_IMAGE,
+        uploadScript(prefix, backup.retentionDays),
+        awsEnv(target),
+        ["/tmp"],
+        claim && key,
+      ),
       writable: dumpWritable,
       runAsUser: dump.runAsUser ?? engine.runAsUser,
+      claim,
     }),
   );
   const restore = engine.restore?.(ctx);
   if (restore) {
     const restoreJob = restoreJobName(name);
     const restoreWritable = writableOf(restore);
+    const source = restoreSource(target, key, c);
+    const fetch =
+      engine.restoreFetch === "presign"
+        ? stepContainer("presign", AWS_CLI_IMAGE, presignScript(source.prefix), awsEnv(target, source.store), ["/tmp"])
+        : stepContainer("download", AWS_CLI_IMAGE, downloadScript(source.prefix), awsEnv(target, source.store), [
+            "/tmp",
+          ]);
     add(
       restoreJob,
       "restore",
       // Suspended: it never runs on its schedule; `kubectl create job --from=cronjob/<name>-restore` starts it.
       toolCronJob(target, c, restoreJob, backup.schedule, true, {
-        first: stepContainer("download", AWS_CLI_IMAGE, downloadScript(prefix), awsEnv(target), ["/tmp"]),
+        first: fetch,
         second: stepContainer("restore", restore.image ?? c.image, restore.script, restore.env, restoreWritable),
         writable: restoreWritable,
         runAsUser: restore.runAsUser ?? engine.runAsUser,
@@ -222,6 +267,52 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
     );
   }
   return out;
+}
+
+/**
+ * Where a store's restore reads: its own backups, or, when `backup.restoreFrom` names another environment, that
+ * environment's (its primary region's object store, same platform and store).
+ */
+function restoreSource(
+  target: ResolvedTarget,
+  key: string,
+  c: StoreComponent,
+): { prefix: string; store: ObjectStoreDescription } {
+  const from = backupOf(c)?.restoreFrom;
+  if (!from) return { prefix: `${targetPrefix(target)}/${key}`, store: target.objectStore! };
+  const source = target.backupSources?.[from];
+  if (!source?.objectStore)
+    throw new ManifoldError(
+      `backup.restoreFrom "${from}" names no environment whose primary region has \`backups\`; known: ${Object.keys(target.backupSources ?? {}).join(", ")}`,
+      { field: `components.${key}.backup.restoreFrom`, target: target.id },
+    );
+  return { prefix: `${backupPrefix(source.objectStore, from, target.platform)}/${key}`, store: source.objectStore };
+}
+
+/**
+ * The claim a store's backup stages on (`backup.volume`), or undefined for an emptyDir. The volume must be one of the
+ * platform's, and a volume that attaches to one node at a time stages one store's backups only.
+ */
+function stagingClaim(target: ResolvedTarget, key: string, c: StoreComponent): string | undefined {
+  const volume = backupOf(c)?.volume;
+  if (!volume) return undefined;
+  const field = `components.${key}.backup.volume`;
+  const spec = target.volumes?.[volume];
+  if (!spec)
+    throw new ManifoldError(
+      `names no volume of the platform; volumes: ${Object.keys(target.volumes ?? {}).join(", ") || "none"}`,
+      { field, target: target.id },
+    );
+  const shared = (spec.accessModes ?? ["ReadWriteOnce"]).includes("ReadWriteMany");
+  const others = Object.entries(target.components)
+    .filter(([k, o]) => k !== key && o.type === "store" && backupOf(o)?.volume === volume)
+    .map(([k]) => k);
+  if (!shared && others.length)
+    throw new ManifoldError(
+      `volume "${volume}" is ReadWriteOnce and also stages the backups of ${others.join(", ")}: their CronJobs could run on different nodes at once; give each store its own volume`,
+      { field, target: target.id },
+    );
+  return `${target.namePrefix}${volume}`;
 }
 
 /** The backup (or restore) pods reach the store they dump, and the object store over HTTPS. */

@@ -41,10 +41,16 @@ export function storeBackupIngress(target: ResolvedTarget, key: string, c: Store
   return out;
 }
 
-/** Where a store's own pods go besides its peers: the API server (operator-run instances), the object store. */
-export function storeBackupEgress(c: StoreComponent): EgressRule[] {
+/**
+ * Where a store's own pods go besides its peers: the API server (operator-run instances), the object store (operator
+ * archiving, or a restore the store fetches itself from a presigned URL).
+ */
+export function storeBackupEgress(target: ResolvedTarget, c: StoreComponent): EgressRule[] {
   const out: EgressRule[] = [];
-  const operator = engineOf(c).operator;
+  const engine = engineOf(c);
+  const operator = engine.operator;
+  if (!operator && engine.restoreFetch === "presign" && engine.restore && hasBackupJob(target, c))
+    out.push({ to: ANYWHERE, ports: [{ protocol: "TCP", port: 443 }] });
   if (operator)
     out.push({
       to: ANYWHERE,

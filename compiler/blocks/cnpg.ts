@@ -4,22 +4,31 @@
  * `ScheduledBackup` to the region's object store, a PodMonitor, and the operator's own PodDisruptionBudgets (on from
  * two instances: a single instance's budget would block every node drain).
  *
- * Across regions the clusters form CloudNativePG's distributed topology: every cluster names the environment's
- * primary region as `replica.primary`. The primary region's cluster is writable; the others are replica clusters
- * that restore from, and then follow, the primary's object store. The object store rather than streaming: it needs
- * no inbound path into the primary region (nothing to expose, no TLS endpoint to publish), and it is already where
- * the backups go. The cost is lag: a replica is behind by the WAL not yet archived (at most `archive_timeout`, five
- * minutes by default). Moving the primary role is an edit of the region descriptions: the old primary's cluster is
- * demoted (it becomes a replica of the new one), the new primary's is promoted.
+ * Across regions the clusters form CloudNativePG's distributed topology: every cluster names itself
+ * (`replica.self`, `<name>-<region>`, also its archive's `serverName`), the environment's primary region's cluster as
+ * `replica.primary`, and its `source`, and lists every region's object store as an external cluster. The primary
+ * region's cluster is writable; the others are replica clusters that restore from, and then follow, the primary's
+ * object store. The object store rather than streaming: it needs no inbound path into the primary region (nothing to
+ * expose, no TLS endpoint to publish), and it is already where the backups go. The cost is lag: a replica is behind by
+ * the WAL not yet archived (at most `archive_timeout`, five minutes by default). Moving the primary role is an edit of
+ * the region descriptions: planned, in two steps (`handover` demotes the old primary's clusters; then the role moves
+ * with their demotion tokens as `promotionTokens`, and the new primary waits for that WAL before it promotes); after
+ * losing a region, in one (the replica promotes at once).
  *
  * Clients keep the store's name: `<name>` is an ExternalName to the cluster's read-write Service (`<name>-rw`) in
  * the primary region, and to the primary region's endpoint elsewhere (writes go to the primary).
  */
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
-import type { StoreComponent } from "../describe/types.ts";
+import type { ObjectStoreDescription, RegionRole, StoreComponent } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
-import type { CnpgCluster, CnpgScheduledBackup, BarmanObjectStore, ExternalCluster } from "../kube/cnpg.ts";
+import type {
+  CnpgCluster,
+  CnpgReplica,
+  CnpgScheduledBackup,
+  BarmanObjectStore,
+  ExternalCluster,
+} from "../kube/cnpg.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { canonicalQuantity } from "../quantity.ts";
@@ -172,25 +181,75 @@ function objectStoreOf(
   };
 }
 
+/**
+ * The regions of the distributed topology: this target's and its peers' with an object store, by name (a role move
+ * leaves the list as it is), each with its role.
+ */
+function members(target: ResolvedTarget): Member[] {
+  const all = [{ region: target.region, role: target.role, objectStore: target.objectStore }, ...target.peers];
+  return all
+    .filter((m): m is Member => m.objectStore !== undefined)
+    .map(({ region, role, objectStore }) => ({ region, role, objectStore }))
+    .sort((a, b) => a.region.localeCompare(b.region));
+}
+
+interface Member {
+  region: string;
+  role: RegionRole;
+  objectStore: ObjectStoreDescription;
+}
+
+/**
+ * `spec.replica` in CloudNativePG's distributed topology: every cluster names itself (`self`), the group's primary
+ * and the source it follows (each an external cluster). The primary region's cluster is the primary; its source, used
+ * only once it is demoted, is the next region in line (secondary before tertiary). During a handover it follows the
+ * region it hands over to; every other region follows the primary region. A promotion token is rendered on the
+ * primary only (CloudNativePG rejects one on a replica cluster).
+ */
+function replicaOf(target: ResolvedTarget, key: string, name: string, group: Member[]): CnpgReplica | undefined {
+  if (group.length < 2) return undefined;
+  const self = topologyName(name, target.region);
+  const primaryRegion = target.primary.region;
+  const handover = target.primary.handover;
+  if (target.region !== primaryRegion) {
+    const primary = topologyName(name, primaryRegion);
+    return { self, primary, source: primary };
+  }
+  if (handover && group.some((m) => m.region === handover)) {
+    const next = topologyName(name, handover);
+    return { self, primary: next, source: next };
+  }
+  const token = target.primary.promotionTokens?.[`${target.environment}/${target.platform}/${key}`];
+  const rank = { primary: 0, secondary: 1, tertiary: 2 } as const;
+  const next = group.filter((m) => m.region !== target.region).sort((a, b) => rank[a.role] - rank[b.role])[0];
+  const source = topologyName(name, next.region);
+  return { self, primary: self, source, ...(token ? { promotionToken: token } : {}) };
+}
+
 /** The Cluster: instances, storage, spread, bootstrap, replica topology and backups. */
 function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComponent): CnpgCluster {
   const labels = standardLabels(target, name, "database", c);
   const self = topologyName(name, target.region);
-  const primary = topologyName(name, target.primary.region);
   const backup = backupOf(c);
-  const external: ExternalCluster[] = [];
+  const group = members(target);
+  if (target.role !== "primary" && (!target.primary.objectStore || !target.objectStore))
+    throw new ManifoldError(
+      `a replica cluster follows the primary region's object store: regions ${target.primary.region} and ${target.region} need \`backups\``,
+      { field: `components.${key}`, target: target.id },
+    );
+  // Every member of the topology is an external cluster of every other (and of itself): CloudNativePG checks that
+  // `self`, `primary` and `source` each name one, and a demoted primary follows the new one through it.
+  const external: ExternalCluster[] =
+    group.length >= 2
+      ? group.map((m) => {
+          const member = topologyName(name, m.region);
+          return { name: member, barmanObjectStore: objectStoreOf(target, target.environment, m.objectStore, member) };
+        })
+      : [];
+  const replica = replicaOf(target, key, name, group);
   let bootstrap: CnpgCluster["spec"]["bootstrap"];
   if (target.role !== "primary") {
-    if (!target.primary.objectStore || !target.objectStore)
-      throw new ManifoldError(
-        `a replica cluster follows the primary region's object store: regions ${target.primary.region} and ${target.region} need \`backups\``,
-        { field: `components.${key}`, target: target.id },
-      );
-    external.push({
-      name: primary,
-      barmanObjectStore: objectStoreOf(target, target.environment, target.primary.objectStore, primary),
-    });
-    bootstrap = { recovery: { source: primary } };
+    bootstrap = { recovery: { source: topologyName(name, target.primary.region) } };
   } else if (backup?.restoreFrom) {
     const from = target.backupSources?.[backup.restoreFrom];
     if (!from?.objectStore || !target.objectStore)
@@ -240,7 +299,7 @@ function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComp
       resources: canonicalResources(c.resources),
       ...(c.replicas >= 2 ? { topologySpreadConstraints: spreadConstraints({ "cnpg.io/cluster": name }) } : {}),
       bootstrap,
-      ...(target.role !== "primary" ? { replica: { self, primary, source: primary } } : {}),
+      ...(replica ? { replica } : {}),
       ...(external.length ? { externalClusters: external } : {}),
       ...(backup && target.objectStore
         ? {

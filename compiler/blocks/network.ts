@@ -175,7 +175,7 @@ function componentEgress(target: ResolvedTarget, key: string): EgressRule[] {
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];
     egress.push({ to: self, ports: portsOf(target, key, true) });
   }
-  if (c.type === "store") egress.push(...storeBackupEgress(c));
+  if (c.type === "store") egress.push(...storeBackupEgress(target, c));
   // Replicas outside the primary region follow it across regions.
   // (An operator's replica cluster follows the primary through the object store, not across regions.)
   if (isRemote(target, key) && !(c.type === "store" && engineOf(c).operator)) egress.push(remoteRule(target, key));

@@ -281,6 +281,7 @@ const storeBackup = object<StoreBackup>({
   schedule: str(/^\S+( \S+){4}$/, "a five-field cron expression such as `0 2 * * *`"),
   retentionDays: int(1, 3650),
   restoreFrom: optional(dnsLabel),
+  volume: optional(dnsLabel),
 });
 
 const storeFields: Fields<StoreComponent> = {
@@ -630,6 +631,13 @@ export const regionShape = object<RegionDescription>({
     }),
   ),
   clusters: record(cluster),
+  handover: optional(dnsLabel),
+  promotionTokens: optional(
+    record(
+      str(/^[A-Za-z0-9+/]+=*$/, "a demotion token (base64) from the old primary's status"),
+      str(/^[a-z0-9-]+\/[a-z0-9-]+\/[-_a-zA-Z0-9]+$/, "`<environment>/<platform>/<component>`"),
+    ),
+  ),
   overrides: optional(layerShape),
 });
 

@@ -227,9 +227,16 @@ export interface StoreBackup {
   retentionDays: number;
   /**
    * Bootstrap this environment's store from another environment's backups (e.g. dev from `staging`). Only
-   * CloudNativePG stores restore on bootstrap; off unless named.
+   * CloudNativePG stores restore on bootstrap; the restore CronJob of the others loads that environment's newest
+   * backup when an operator starts it. Off unless named: without it, a store only ever reads its own backups.
    */
   restoreFrom?: string;
+  /**
+   * A platform volume (`volumes.<name>`) the backup CronJob stages its dump on before the upload, instead of an
+   * emptyDir on the node's disk (a dump as large as the store would fill it). Emptied at the start of every run. A
+   * ReadWriteOnce volume attaches to one node: it stages one store's backups only.
+   */
+  volume?: string;
 }
 
 /** A Service of type LoadBalancer for clients outside the cluster, restricted to source ranges. */
@@ -746,6 +753,20 @@ export interface RegionDescription {
   backups?: ObjectStoreDescription;
   /** One cluster per environment, keyed by environment name. */
   clusters: Record<string, ClusterDescription>;
+  /**
+   * Step one of a planned switchover, on the primary region only: the region its CloudNativePG databases hand the
+   * primary role to. They are demoted (shut down cleanly, their last WAL archived, a demotion token written to each
+   * Cluster's `status.demotionToken`) and follow that region, which stays a replica until step two moves `role:
+   * "primary"` to it together with its `promotionTokens`.
+   */
+  handover?: string;
+  /**
+   * Step two of a planned switchover, on the new primary region: each database's demotion token, read from the old
+   * primary's Cluster (`status.demotionToken`), keyed `<environment>/<platform>/<component>`. CloudNativePG promotes
+   * the replica only once it has replayed the WAL up to the token. A database without a token (a region lost, no
+   * token to read) is promoted at once, from the WAL it has.
+   */
+  promotionTokens?: Record<string, string>;
   /** Applied to every platform in this region; sets `REGION` in the platform ConfigMap, for instance. */
   overrides?: LayerOverride;
 }

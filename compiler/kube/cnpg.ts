@@ -29,6 +29,15 @@ export interface ExternalCluster {
   barmanObjectStore: BarmanObjectStore;
 }
 
+/** The distributed topology: this cluster's name in it, the group's primary, the source it follows. */
+export interface CnpgReplica {
+  self: string;
+  primary: string;
+  source: string;
+  /** The old primary's demotion token: promote only once the WAL up to it is replayed. */
+  promotionToken?: string;
+}
+
 export interface CnpgCluster extends KubeObject {
   apiVersion: "postgresql.cnpg.io/v1";
   kind: "Cluster";
@@ -53,7 +62,7 @@ export interface CnpgCluster extends KubeObject {
           };
         }
       | { recovery: { source: string } };
-    replica?: { self: string; primary: string; source: string };
+    replica?: CnpgReplica;
     externalClusters?: ExternalCluster[];
     backup?: { barmanObjectStore: BarmanObjectStore; retentionPolicy: string };
   };

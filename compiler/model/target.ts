@@ -38,9 +38,17 @@ export interface ResolvedTarget {
   description?: string;
   cluster: ClusterDescription;
   /** The primary region of this environment, which runs the writable databases. */
-  primary: { region: string; cluster: ClusterDescription; objectStore?: ObjectStoreDescription };
-  /** Every other region of this environment with its role and cluster (the peers of cross-region traffic). */
-  peers: { region: string; role: RegionRole; cluster: ClusterDescription }[];
+  primary: {
+    region: string;
+    cluster: ClusterDescription;
+    objectStore?: ObjectStoreDescription;
+    /** The region the primary's databases are being handed to (step one of a planned switchover). */
+    handover?: string;
+    /** Demotion tokens of the old primary's databases, keyed `<environment>/<platform>/<component>`. */
+    promotionTokens?: Record<string, string>;
+  };
+  /** Every other region of this environment with its role, cluster and object store (peers of cross-region traffic). */
+  peers: { region: string; role: RegionRole; cluster: ClusterDescription; objectStore?: ObjectStoreDescription }[];
   secretStore: SecretStoreDescription;
   /** What the cluster layer's add-ons give this target's cluster, besides its region file's capability contract. */
   managedCapabilities?: ManagedCapabilities[];

@@ -129,6 +129,12 @@ export interface StoreEngineDefinition {
   };
   /** The ports a dump or a restore connects to (the backup CronJobs); the first client port when omitted. */
   dumpPorts?: number[];
+  /**
+   * How the restore gets the backup: `download` (the default) copies the run into `/backup` for the restore step;
+   * `presign` writes `<name> <presigned https URL>` lines to `/backup/seeds` for each backup artifact of the run
+   * (`<name>-<timestamp>.backup`), and the store itself fetches them over HTTPS (its pods get egress on 443).
+   */
+  restoreFetch?: "download" | "presign";
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
 }

@@ -25,6 +25,8 @@ export const neo4jEngine: StoreEngineDefinition = {
     "/var/lib/neo4j/plugins",
   ],
   crossRegion: false,
+  // The restore seeds each database from a presigned URL of its backup artifact: the servers fetch it themselves.
+  restoreFetch: "presign",
   // The entrypoint writes NEO4J_* settings into conf/neo4j.conf: the directory is writable, seeded from the image.
   imageConfigPaths: ["/var/lib/neo4j/conf"],
   peersForReadiness: true,
@@ -44,6 +46,8 @@ export const neo4jEngine: StoreEngineDefinition = {
       { name: "NEO4J_server_metrics_prometheus_endpoint", value: "0.0.0.0:2004" },
       // The backup CronJob reads from here (the default listens on 127.0.0.1 only).
       { name: "NEO4J_server_backup_listen__address", value: "0.0.0.0:6362" },
+      // The restore seeds databases from presigned https URLs of backup artifacts (the default provider reads s3:// only).
+      { name: "NEO4J_dbms_databases_seed__from__uri__providers", value: "URLConnectionSeedProvider" },
     ];
     if (replicas > 1) {
       vars.push(
@@ -63,9 +67,36 @@ export const neo4jEngine: StoreEngineDefinition = {
   },
 };
 
-/** `neo4j-admin database backup` of every database, online, from the cluster's backup port. */
+/**
+ * `neo4j-admin database backup` of every database, online, from the cluster's backup port: one full backup artifact
+ * per database (`<database>-<timestamp>.backup`), the staging directory being empty at the start of every run.
+ */
 neo4jEngine.dump = ({ members }) => ({
   script: `neo4j-admin database backup --from=${members.map((m) => `${m}:6362`).join(",")} --to-path=/backup --include-metadata=all '*'`,
   env: [{ name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: "yes" }],
+  writablePaths: ["/logs", "/tmp"],
+});
+
+/**
+ * Each user database is recreated from its backup artifact (never `system`): `DROP DATABASE` and `CREATE DATABASE` with
+ * `seedURI` (the presigned https URL the restore wrote to /backup/seeds), through the `system` database. Every server
+ * of the cluster fetches the seed; the database is offline from the drop until the seeded copy starts. Enterprise
+ * only: Neo4j Community has no seeding (its load needs the server stopped, see the README's runbook).
+ */
+neo4jEngine.restore = ({ spec, host }) => ({
+  script: [
+    "set -eu",
+    'auth="${NEO4J_AUTH:-neo4j/}"',
+    'export NEO4J_USERNAME="${auth%%/*}" NEO4J_PASSWORD="${auth#*/}"',
+    "while read -r db url; do",
+    `  cypher-shell -a "neo4j://${host}:7687" -d system "DROP DATABASE \\\`$db\\\` IF EXISTS WAIT"`,
+    `  cypher-shell -a "neo4j://${host}:7687" -d system "CREATE DATABASE \\\`$db\\\` OPTIONS { existingData: 'use', seedURI: '$url' } WAIT"`,
+    '  echo "restored $db"',
+    "done < /backup/seeds",
+  ].join("\n"),
+  env: [
+    { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: "yes" },
+    ...(spec.password ? [fromSecret("NEO4J_AUTH", spec.password.name, spec.password.key)] : []),
+  ],
   writablePaths: ["/logs", "/tmp"],
 });

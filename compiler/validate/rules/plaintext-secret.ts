@@ -7,6 +7,15 @@ const FIX = "declare the value with secretRef() so it renders as an ExternalSecr
 /** Kinds whose fields name secrets rather than hold them (ExternalSecret), or are checked as a whole (Secret). */
 const SKIP_KINDS = new Set(["Secret", "ExternalSecret", "SecretStore", "ClusterSecretStore"]);
 
+/**
+ * Fields whose name says token but whose value is public, by `<group>/<kind>`: CloudNativePG's promotion token is the
+ * old primary's demotion token, base64 JSON of `pg_controldata` (system identifier, timeline, WAL position), no
+ * credential; it has to be in the Cluster's spec for the controlled switchover.
+ */
+const PUBLIC_FIELDS: Record<string, string[]> = {
+  "postgresql.cnpg.io/Cluster": ["/spec/replica/promotionToken"],
+};
+
 type Found = (pointer: string, reason: string) => void;
 
 /** Every string in `value`, with the key it sits under: an env entry's `name` for its `value`, else the field name. */
@@ -63,9 +72,12 @@ export const plaintextSecretRule: Rule = {
         }
       }
       if (SKIP_KINDS.has(o.object.kind)) continue;
-      walk(o.object, "", undefined, (pointer, reason) =>
-        report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX }),
-      );
+      const group = String(o.object.apiVersion ?? "").split("/")[0];
+      const exempt = PUBLIC_FIELDS[`${group}/${o.object.kind}`] ?? [];
+      walk(o.object, "", undefined, (pointer, reason) => {
+        if (exempt.includes(pointer)) return;
+        report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX });
+      });
     }
   },
 };

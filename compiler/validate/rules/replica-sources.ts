@@ -4,7 +4,8 @@ import { obj, objects, str } from "../../kube/loose.ts";
 /**
  * Every replica has a source: a CloudNativePG Cluster's `replica.source` and `bootstrap.recovery.source` name one of
  * its `externalClusters`, and a replica cluster (its `replica.primary` is another cluster) follows another cluster,
- * not itself.
+ * not itself. In the distributed topology `replica.self` and `replica.primary` are external clusters too (the
+ * operator's webhook rejects the Cluster otherwise).
  */
 export const replicaSourcesRule: Rule = {
   name: "replica-sources",
@@ -21,6 +22,15 @@ export const replicaSourcesRule: Rule = {
       if (replica) sources.push(["/spec/replica/source", str(replica.source)]);
       if (obj(spec.bootstrap).recovery !== undefined)
         sources.push(["/spec/bootstrap/recovery/source", str(recovery.source)]);
+      for (const field of ["self", "primary"] as const) {
+        const name = replica ? str(replica[field]) : undefined;
+        if (name === undefined || external.has(name)) continue;
+        report(o, {
+          pointer: `/spec/replica/${field}`,
+          message: `${field} "${name}" is not one of its externalClusters (externalClusters: ${known})`,
+          fix: "list every cluster of the distributed topology, itself included, in externalClusters",
+        });
+      }
       for (const [pointer, source] of sources) {
         if (source !== undefined && external.has(source)) continue;
         report(o, {
