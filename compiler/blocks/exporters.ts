@@ -1,11 +1,12 @@
 /**
  * The metric exporters a target's fleet runs, and the metric names each provides: Prometheus itself (`up`),
  * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
- * for PostgreSQL, Qdrant's and Neo4j's own endpoints, Istio's
+ * for PostgreSQL, Qdrant's and Neo4j's own endpoints, the engines' exporter sidecars (redis_exporter), Istio's
  * sidecars, and the request metrics a service declares. Alerts are written against these names, and the
  * monitoring-rules validation warns about a name none of them provides.
  */
-import type { Component } from "../describe/types.ts";
+import type { Component, StoreEngine } from "../describe/types.ts";
+import { ENGINES } from "../stores/index.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 
 /** One exporter: its name and the metric names (exact) or prefixes (ending in `_`) it provides. */
@@ -22,9 +23,10 @@ const CLUSTER: Exporter[] = [
 ];
 
 /**
- * The exporter each store engine runs, by engine: only exporters the fleet really deploys. Redis and NATS have none
- * yet (no redis_exporter sidecar, and NATS serves JSON, not Prometheus metrics, on its monitoring port), so alerts on
- * `redis_*` and `jetstream_*` metrics are reported by the monitoring-rules validation as reading what nothing provides.
+ * The exporter each store engine runs, by engine, besides an engine's exporter sidecar (`exporter` of its definition,
+ * Redis's redis_exporter): only exporters the fleet really deploys. NATS has none yet (it serves JSON, not Prometheus
+ * metrics, on its monitoring port), so alerts on `jetstream_*` metrics are reported by the monitoring-rules validation
+ * as reading what nothing provides.
  */
 const ENGINE_EXPORTERS: Record<string, Exporter | undefined> = {
   postgres: { name: "cloudnative-pg", provides: ["cnpg_"] },
@@ -51,7 +53,11 @@ export function exportersOf(target: ResolvedTarget): Exporter[] {
     if (c.type === "store") engines.add(c.engine);
     out.push(...serviceExporter(key, c));
   }
-  for (const e of [...engines].sort()) if (ENGINE_EXPORTERS[e]) out.push(ENGINE_EXPORTERS[e]);
+  for (const e of [...engines].sort()) {
+    if (ENGINE_EXPORTERS[e]) out.push(ENGINE_EXPORTERS[e]);
+    const sidecar = ENGINES[e as StoreEngine].exporter;
+    if (sidecar) out.push({ name: `${e}-exporter`, provides: sidecar.provides });
+  }
   return out;
 }
 

@@ -17,7 +17,8 @@ import type { Component, Mesh } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
-import { metricsPort } from "./monitoring.ts";
+import { scrapedPort } from "./monitoring.ts";
+import { failoverPorts } from "./failover.ts";
 import { MONITORING_NAMESPACE } from "./naming.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
@@ -115,11 +116,14 @@ function authorizationPolicies(
         to: [{ operation: { ports: dumpPortsOf(engineOf(c)).map(String) } }],
       });
     }
-    if (membersTalk(target, key))
+    if (membersTalk(target, key)) {
+      // Under failover the sentinels and HAProxy (the store's ServiceAccount too) use Sentinel's and the TLS port.
+      const own = { ...ports(c, true), ...(c.type === "store" ? failoverPorts(target, c) : {}) };
       rules.push({
         from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }],
-        to: [{ operation: { ports: Object.values(ports(c, true)).map(String) } }],
+        to: [{ operation: { ports: Object.values(own).map(String) } }],
       });
+    }
     // Writers and replicas in other regions connect from outside this mesh (see the port-level PERMISSIVE mTLS), from
     // their regions' networks only, on the store's TLS port.
     const tls = c.type === "store" && target.role === "primary" ? crossRegionTls(target, c)?.tls.port : undefined;
@@ -140,13 +144,14 @@ function authorizationPolicies(
     // who).
     if (c.type === "service" && c.expose)
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
-    if (c.metrics) {
+    const scraped = scrapedPort(c);
+    if (scraped !== undefined) {
       const source = target.prometheusStack
         ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] }
         : { namespaces: [MONITORING_NAMESPACE] };
       rules.push({
         from: [{ source }],
-        to: [{ operation: { ports: [String(metricsPort(c).port)], methods: ["GET"] } }],
+        to: [{ operation: { ports: [String(scraped)], methods: ["GET"] } }],
       });
     }
     if (!rules.length) continue;

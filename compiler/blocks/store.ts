@@ -32,6 +32,9 @@ import { disruptionBudget, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
 import { buildBackupJob } from "./backup-jobs.ts";
+import { failoverContext, hasFailover } from "./failover.ts";
+import { buildSentinel, haproxySelector } from "./sentinel.ts";
+import { buildStoreExporter, exporterContainers, exporterLabels } from "./store-exporter.ts";
 
 interface PodSet {
   setName: string;
@@ -98,15 +101,23 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     item(serviceAccount(target, b.name, b.baseLabels, false), "foundation"),
     ...clientServices(b, item),
     ...storePodSets(target, b.name, c).flatMap((set) => podSetObjects(b, set, item)),
+    ...buildSentinel(target, key, c),
+    ...buildStoreExporter(target, key, c),
     ...buildBackupJob(target, key, c),
   ];
 }
 
-/** Rejects store descriptions the engine cannot run (a flavor on a non-postgres store, the engine's own checks). */
+/** Rejects store descriptions the engine cannot run (a flavor on a non-postgres store, a persistence on a
+ * non-redis one, the engine's own checks). */
 function checkStore(target: ResolvedTarget, key: string, c: StoreComponent): void {
   if (c.flavor !== undefined && c.engine !== "postgres")
     throw new ManifoldError(`flavor applies to postgres only, not ${c.engine}`, {
       field: `components.${key}.flavor`,
+      target: target.id,
+    });
+  if (c.persistence !== undefined && c.engine !== "redis")
+    throw new ManifoldError(`persistence applies to redis only, not ${c.engine}`, {
+      field: `components.${key}.persistence`,
       target: target.id,
     });
   const problem = engineOf(c).check?.(c);
@@ -161,7 +172,10 @@ function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
     ];
   }
   const role = b.engine.crossRegion ? "primary" : "database";
-  const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
+  // Under failover, clients (and other regions) reach whichever member is the primary through HAProxy.
+  const selector = hasFailover(target, b.c)
+    ? haproxySelector(target, name)
+    : { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
   return [
     item(
       new Service({
@@ -183,6 +197,12 @@ function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[]
   const podSelector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
   const headless = `${set.setName}-headless`;
   const out: RenderedObject[] = [];
+  // Under failover, HAProxy reaches each member's TLS port by its host: the headless Service declares it (the mesh
+  // only encrypts traffic to ports a Service declares).
+  const tls = hasFailover(target, c) ? crossRegionTls(target, c)?.tls.port : undefined;
+  const headlessPorts = tls
+    ? [...b.headlessPorts, { name: tls.name, port: tls.number, targetPort: tls.name, protocol: "TCP" as const }]
+    : b.headlessPorts;
   if (set.mode === "replica" && b.engine.crossRegion) {
     out.push(
       item(
@@ -203,7 +223,7 @@ function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[]
           clusterIP: "None",
           publishNotReadyAddresses: true,
           selector: podSelector,
-          ports: b.headlessPorts,
+          ports: headlessPorts,
         },
       }),
       "workload",
@@ -234,6 +254,7 @@ function storeStatefulSet(
     setName: set.setName,
     headlessName: headless,
     namespace: target.namespace,
+    failover: hasFailover(target, c) ? failoverContext(target, name, c, set.setName) : undefined,
   };
   const tls = usesCrossRegionTls(target, c, set.mode) ? engine.tls : undefined;
   const command = engine.command?.({ ...ctx, replicas: set.replicas, tlsDir: tls && CROSS_REGION_TLS_DIR }) ?? {};
@@ -266,6 +287,9 @@ function storeStatefulSet(
       livenessProbe: { ...(engine.liveness ?? engine.probe)(ctx), initialDelaySeconds: 30 },
     },
   });
+  // The exporter sidecar, and the label its metrics Service selects (pod labels only: the selector stays as it was).
+  template.spec!.containers.push(...exporterContainers(c));
+  template.metadata = { ...template.metadata, labels: { ...labels, ...exporterLabels(c) } };
   return new StatefulSet({
     metadata: { name: set.setName, namespace: target.namespace, labels },
     spec: {

@@ -18,6 +18,40 @@ export interface StoreEnvContext {
   setName: string;
   headlessName: string;
   namespace: string;
+  /**
+   * Set when the pod set's role is decided at run time by the engine's failover (`failover`): the monitor's name, the
+   * hosts of its sentinels, this pod set's pods' own host suffix, and the host that starts as the writable primary.
+   */
+  failover?: FailoverContext;
+}
+
+/** What a pod set under automatic failover needs to know to start as the primary or as a replica of the current one. */
+export interface FailoverContext {
+  /** The name the sentinels monitor the store under. */
+  master: string;
+  /** Each sentinel's host (`<pod>.<headless>.<namespace>.svc.cluster.local`) and port. */
+  sentinels: string[];
+  sentinelPort: number;
+  /** The suffix of this pod set's pods' hosts after `<pod name>.` (`<headless>.<namespace>.svc.cluster.local`). */
+  hostSuffix: string;
+  /** The host that starts as the primary when no sentinel knows one yet (pod 0 of the primary pod set). */
+  initialPrimary: string;
+  /** Every member's host, the primary pod set's and the replicas', to ask who is primary when no sentinel answers. */
+  members: string[];
+}
+
+/** A Prometheus exporter run as a sidecar of each member of a store (the engine has no metrics endpoint of its own). */
+export interface StoreExporter {
+  /** The pinned image. */
+  image: string;
+  /** The port it serves `/metrics` on, and the port's name. */
+  port: { name: string; number: number };
+  /** Its environment (the address of the store in the same pod, the password from the store's Secret). */
+  env(spec: StoreComponent): EnvVar[];
+  /** The user it runs as (the image's own). */
+  runAsUser: number;
+  /** The metric names (exact) or prefixes (ending in `_`) it provides, for the alert validation. */
+  provides: string[];
 }
 
 /**
@@ -111,9 +145,18 @@ export interface StoreEngineDefinition {
     env: EnvVar[];
     writablePaths?: string[];
     runAsUser?: number;
+    /** The restore container's resources, when the tool holds the data in memory (the store's own resources). */
+    resources?: StoreComponent["resources"];
   };
   /** The ports a dump or a restore connects to (the backup CronJobs); the first client port when omitted. */
   dumpPorts?: number[];
+  /** A metrics exporter sidecar on each member, scraped through a `<name>-metrics` Service and a ServiceMonitor. */
+  exporter?: StoreExporter;
+  /**
+   * Automatic failover inside the primary region, when it runs a primary and replicas: `sentinel` runs three Redis
+   * Sentinels (quorum 2) and an HAProxy in front that sends clients (the `<name>` Service) to the current primary.
+   */
+  failover?: "sentinel";
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
 }
