@@ -15,7 +15,7 @@ import { engineOf } from "../stores/index.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, endpointOf, targetPrefix } from "./object-store.ts";
-import { containerSecurity, volumeName } from "./pod.ts";
+import { canonicalResources, containerSecurity, volumeName } from "./pod.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { serviceAccount } from "./service.ts";
 import { fromSecret } from "../stores/engine.ts";
@@ -145,14 +145,35 @@ function toolCronJob(
   });
 }
 
-/** A container of a backup or restore Job: restricted, small, /backup and its writable paths mounted. */
-function stepContainer(name: string, image: string, script: string, env: EnvVar[], writable: string[]): Container {
+/**
+ * The restore container's resources, when the engine's restore holds the data in memory (the store's own), else
+ * undefined (the small default).
+ */
+export function restoreResources(
+  target: ResolvedTarget,
+  c: StoreComponent,
+): ReturnType<typeof canonicalResources> | undefined {
+  if (!hasBackupJob(target, c)) return undefined;
+  // Only the resources are read: the hosts do not matter.
+  const r = engineOf(c).restore?.({ spec: c, host: "", members: [] }).resources;
+  return r ? canonicalResources(r) : undefined;
+}
+
+/** A container of a backup or restore Job: restricted, small unless told, /backup and its writable paths mounted. */
+function stepContainer(
+  name: string,
+  image: string,
+  script: string,
+  env: EnvVar[],
+  writable: string[],
+  resources: Container["resources"] = SMALL,
+): Container {
   return {
     name,
     image,
     command: ["/bin/sh", "-c", script],
     env,
-    resources: SMALL,
+    resources,
     securityContext: containerSecurity(),
     volumeMounts: [
       { name: "backup", mountPath: "/backup" },
@@ -215,7 +236,14 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
       // Suspended: it never runs on its schedule; `kubectl create job --from=cronjob/<name>-restore` starts it.
       toolCronJob(target, c, restoreJob, backup.schedule, true, {
         first: stepContainer("download", AWS_CLI_IMAGE, downloadScript(prefix), awsEnv(target), ["/tmp"]),
-        second: stepContainer("restore", restore.image ?? c.image, restore.script, restore.env, restoreWritable),
+        second: stepContainer(
+          "restore",
+          restore.image ?? c.image,
+          restore.script,
+          restore.env,
+          restoreWritable,
+          restore.resources ? canonicalResources(restore.resources) : SMALL,
+        ),
         writable: restoreWritable,
         runAsUser: restore.runAsUser ?? engine.runAsUser,
       }),

@@ -41,6 +41,21 @@ export const FAILOVER_TIMEOUT_MS = 60000;
 const SENTINEL_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } };
 const HAPROXY_RESOURCES = { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
+/** HAProxy's replicas; a rolling update surges one more (the Deployment's maxSurge). */
+const HAPROXY_REPLICAS = 2;
+
+/** The workloads failover adds to a store here (sentinels, HAProxy): replicas, per-pod resources, rolling surge. */
+export function failoverWorkloads(
+  target: ResolvedTarget,
+  c: StoreComponent,
+): { replicas: number; resources: typeof SENTINEL_RESOURCES; surge: number }[] {
+  if (!hasFailover(target, c)) return [];
+  return [
+    { replicas: SENTINELS, resources: SENTINEL_RESOURCES, surge: 0 },
+    { replicas: HAPROXY_REPLICAS, resources: HAPROXY_RESOURCES, surge: 1 },
+  ];
+}
+
 /** The selector of the HAProxy pods: what the client Service and the cross-region LoadBalancer select. */
 export function haproxySelector(target: ResolvedTarget, name: string): Record<string, string> {
   return { ...selectorLabels(target, name), "app.kubernetes.io/component": "haproxy" };
@@ -292,7 +307,7 @@ function haproxyObjects(target: ResolvedTarget, name: string, c: StoreComponent)
     new Deployment({
       metadata: { name: deployment, namespace: target.namespace, labels },
       spec: {
-        replicas: 2,
+        replicas: HAPROXY_REPLICAS,
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template,

@@ -22,6 +22,11 @@ export const EXPORTER_LABEL = "manifold.dev/exporter";
 /** The exporter's resources: it reads the server's INFO on each scrape. */
 const EXPORTER_RESOURCES = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 
+/** The exporter sidecar's resources on each member, or undefined when the engine has none. */
+export function exporterResources(c: StoreComponent): typeof EXPORTER_RESOURCES | undefined {
+  return engineOf(c).exporter ? EXPORTER_RESOURCES : undefined;
+}
+
 /** The `<name>-metrics` Service and ServiceMonitor. */
 export function metricsName(name: string): string {
   return `${name}-metrics`;
@@ -76,7 +81,8 @@ export function buildStoreExporter(target: ResolvedTarget, key: string, c: Store
         {
           port: exporter.port.name,
           path: "/metrics",
-          interval: c.metrics?.interval ?? "30s",
+          // The platform Prometheus's own scrape interval, unless the description names one.
+          ...(c.metrics?.interval ? { interval: c.metrics.interval } : {}),
           ...scrapeTls(target),
         },
       ],
