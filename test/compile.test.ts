@@ -368,7 +368,6 @@ describe("regions differ where their role and region demand it, and nowhere else
       "cronjob-ossa-qdrant-backup.yaml",
       "cronjob-ossa-qdrant-restore.yaml",
       "cronjob-ossa-redis-backup.yaml",
-      "cronjob-ossa-redis-restore.yaml",
       "ingress-ossa-gateway.yaml",
       "ingress-ossa-grafana.yaml",
       "job-ossa-notify-failure.yaml",
@@ -381,7 +380,7 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("cluster-ossa-postgresql.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

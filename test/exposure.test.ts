@@ -193,8 +193,8 @@ describe("the other regions reach the primary only with TLS", () => {
       to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
       ports: [{ protocol: "TCP", port: 6380 }],
     });
-    // Nothing here calls the local replicas but their own backup and restore, and Prometheus scrapes the exporter: the
-    // callers write to the primary region.
+    // Nothing here calls the local replicas but their own backup (a restore loads into the primary region), and
+    // Prometheus scrapes the exporter: the callers write to the primary region.
     expect(policy.ingress).toContainEqual({ from: [expect.anything()], ports: [{ protocol: "TCP", port: 9121 }] });
     expect(policy.ingress.filter((r: Parsed) => r.ports[0].port !== 9121)).toEqual([
       {
@@ -202,11 +202,6 @@ describe("the other regions reach the primary only with TLS", () => {
           {
             podSelector: {
               matchLabels: { "app.kubernetes.io/name": "shop-cache-backup", "app.kubernetes.io/part-of": "shop" },
-            },
-          },
-          {
-            podSelector: {
-              matchLabels: { "app.kubernetes.io/name": "shop-cache-restore", "app.kubernetes.io/part-of": "shop" },
             },
           },
         ],

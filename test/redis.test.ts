@@ -242,6 +242,8 @@ describe("restore in one command", () => {
     // It holds the data set in memory: the store's own resources.
     expect(restore.resources).toEqual(resources);
     expect(restore.securityContext).toEqual(restricted);
+    // Only where the store is writable: the other regions' replicas follow the primary region.
+    expect(names(SECONDARY, "CronJob")).toEqual(["kv-cache-backup", "kv-log-backup", "kv-scratch-backup"]);
     // Without a password, no AUTH.
     const plain: string = get(PRIMARY, "CronJob", "kv-log-restore").spec.jobTemplate.spec.template.spec.containers[0]
       .command[2];
@@ -277,6 +279,14 @@ describe("redis_exporter on every member", () => {
       expect(exporter.env).toContainEqual({ name: "REDIS_ADDR", value: "redis://localhost:6379" });
       expect(exporter.ports).toEqual([{ name: "metrics", containerPort: 9121, protocol: "TCP" }]);
     }
+    // The other regions' replicas are never the primary region's Sentinels' to promote.
+    const remote = serverArgs(get(SECONDARY, "StatefulSet", "kv-cache-replica"));
+    expect(remote.slice(remote.indexOf("--replica-priority"), remote.indexOf("--replica-priority") + 4)).toEqual([
+      "--replica-priority",
+      "0",
+      "--replica-announced",
+      "no",
+    ]);
     // Sentinels and HAProxy carry no exporter.
     expect(get(PRIMARY, "StatefulSet", "kv-cache-sentinel").spec.template.metadata.labels).not.toHaveProperty(
       "manifold.dev/exporter",

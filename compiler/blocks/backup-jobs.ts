@@ -35,6 +35,15 @@ export function hasBackupJob(target: ResolvedTarget, c: StoreComponent): boolean
   return !engine.operator && engine.dump !== undefined && backupOf(c) !== undefined && target.objectStore !== undefined;
 }
 
+/**
+ * True when the store also gets a restore CronJob here: an engine restore, and the store writable here (a replicated
+ * engine's restore loads into its primary, so it runs in the primary region only).
+ */
+export function hasRestoreJob(target: ResolvedTarget, c: StoreComponent): boolean {
+  const engine = engineOf(c);
+  return hasBackupJob(target, c) && engine.restore !== undefined && (!engine.crossRegion || target.role === "primary");
+}
+
 /** Each container of a backup or restore Job (they run one after the other: the pod needs one container's worth). */
 export const BACKUP_JOB_RESOURCES = {
   requests: { cpu: "50m", memory: "128Mi" },
@@ -153,7 +162,7 @@ export function restoreResources(
   target: ResolvedTarget,
   c: StoreComponent,
 ): ReturnType<typeof canonicalResources> | undefined {
-  if (!hasBackupJob(target, c)) return undefined;
+  if (!hasRestoreJob(target, c)) return undefined;
   // Only the resources are read: the hosts do not matter.
   const r = engineOf(c).restore?.({ spec: c, host: "", members: [] }).resources;
   return r ? canonicalResources(r) : undefined;
@@ -226,7 +235,7 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
       runAsUser: dump.runAsUser ?? engine.runAsUser,
     }),
   );
-  const restore = engine.restore?.(ctx);
+  const restore = hasRestoreJob(target, c) ? engine.restore?.(ctx) : undefined;
   if (restore) {
     const restoreJob = restoreJobName(name);
     const restoreWritable = writableOf(restore);

@@ -27,7 +27,7 @@ import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
-import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
+import { backupJobName, hasBackupJob, hasRestoreJob, restoreJobName } from "./backup-jobs.ts";
 import { dumpPortsOf } from "../stores/engine.ts";
 import { hostsOf, latencyRouting } from "./global-dns.ts";
 import { crossRegionNetworks, crossRegionTls } from "./exposure.ts";
@@ -110,7 +110,7 @@ function authorizationPolicies(
     // Its backup and restore Jobs, in the mesh, on the ports their dump and load connect to.
     if (c.type === "store" && hasBackupJob(target, c)) {
       const name = objectName(target, key);
-      const jobs = [backupJobName(name), ...(engineOf(c).restore ? [restoreJobName(name)] : [])];
+      const jobs = [backupJobName(name), ...(hasRestoreJob(target, c) ? [restoreJobName(name)] : [])];
       rules.push({
         from: [{ source: { principals: jobs.map((j) => principal(mesh, ns, j)) } }],
         to: [{ operation: { ports: dumpPortsOf(engineOf(c)).map(String) } }],

@@ -14,10 +14,9 @@ import { ISTIO_SIDECAR } from "./mesh.ts";
 import { CONFIG_RELOADER } from "./prometheus-stack.ts";
 import { plain } from "./objects.ts";
 import { componentSurge } from "./surge.ts";
-import { BACKUP_JOB_RESOURCES, hasBackupJob, restoreResources } from "./backup-jobs.ts";
+import { BACKUP_JOB_RESOURCES, hasBackupJob, hasRestoreJob, restoreResources } from "./backup-jobs.ts";
 import { failoverWorkloads } from "./sentinel.ts";
 import { exporterResources } from "./store-exporter.ts";
-import { engineOf } from "../stores/index.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** A sum in nano-units as a canonical quantity; byte amounts keep a binary suffix. */
@@ -120,7 +119,7 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
   // the platform has one, since a STRICT store admits only mesh traffic.
   for (const c of Object.values(target.components)) {
     if (c.type !== "store" || !hasBackupJob(target, c)) continue;
-    const jobs = engineOf(c).restore ? 2 : 1;
+    const jobs = hasRestoreJob(target, c) ? 2 : 1;
     pods += jobs;
     add("requests.cpu", BACKUP_JOB_RESOURCES.requests.cpu, 1);
     add("requests.memory", BACKUP_JOB_RESOURCES.requests.memory, 1);

@@ -41,9 +41,12 @@ export const redisEngine: StoreEngineDefinition = {
     }
     if (failover) return { command: ["/bin/sh", "-c", failoverStartScript(spec, args, failover)] };
     if (spec.password) args.push("--requirepass", "$(REDIS_PASSWORD)", "--masterauth", "$(REDIS_PASSWORD)");
-    // A replica in another region follows the primary over TLS (the primary's cross-region port).
-    if (mode === "replica" && tlsDir) args.push("--tls-replication", "yes", "--replicaof", primaryHost, "6380");
-    else if (mode === "replica") args.push("--replicaof", primaryHost, "6379");
+    // A replica in another region follows the primary over TLS (the primary's cross-region port). The primary region's
+    // Sentinels see it (through HAProxy) among the primary's replicas: it is never theirs to promote, nor to announce.
+    if (mode === "replica" && tlsDir) {
+      args.push("--replica-priority", "0", "--replica-announced", "no");
+      args.push("--tls-replication", "yes", "--replicaof", primaryHost, "6380");
+    } else if (mode === "replica") args.push("--replicaof", primaryHost, "6379");
     return { command: ["redis-server"], args };
   },
 };
