@@ -83,7 +83,8 @@ describe("Alfred: production carries seed 004's figures", () => {
 
     it(`${region}: every Deployment rolls with maxSurge 1 / maxUnavailable 0`, () => {
       const deployments = objectsOf(result, id, "Deployment").filter((d) => d.metadata.name !== "pubsub-emulator");
-      expect(deployments.length).toBe(7); // agent-core, three agents, two UIs and Grafana
+      // agent-core, three agents, two UIs and Grafana; in the primary region Redis's HAProxy too (failover).
+      expect(deployments.length).toBe(region === "us-west-2" ? 8 : 7);
       for (const d of deployments)
         expect(d.spec.strategy, d.metadata.name).toEqual({
           type: "RollingUpdate",
@@ -197,8 +198,14 @@ describe("Alfred: production carries seed 004's figures", () => {
         "agent-financial-tax",
         "agent-legal-compliance",
         "agent-social-intel",
+        "redis-metrics",
       ]);
-      for (const m of monitors) expect(m.spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
+      for (const m of monitors.filter((x) => x.metadata.name !== "redis-metrics"))
+        expect(m.spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
+      // Redis's exporter sidecars, at Prometheus's own interval.
+      expect(get(id, "ServiceMonitor", "redis-metrics").spec.endpoints).toEqual([
+        { port: "metrics", path: "/metrics" },
+      ]);
       // The dashboard loads into alfred's Grafana from files (a file provider), not into the cluster's shared one.
       const files = get(id, "ConfigMap", "grafana-var-lib-grafana-dashboards");
       expect(JSON.parse(files.data["alfred-platform.json"]).panels.length).toBeGreaterThan(0);

@@ -137,9 +137,12 @@ describe("OSSA production carries the seed's numbers", () => {
         sets.filter((s) => s.metadata.name.startsWith(prefix)).reduce((n, s) => n + s.spec.replicas, 0);
       const postgres = get(id, "Cluster", "ossa-postgresql");
       expect([postgres.spec.instances, postgres.spec.storage.size]).toEqual([3, "100Gi"]);
-      expect(pods("ossa-redis")).toBe(3);
+      // Redis's members; in the primary region three sentinels watch them too (failover).
+      expect(pods("ossa-redis-primary") + pods("ossa-redis-replica")).toBe(3);
+      expect(pods("ossa-redis-sentinel")).toBe(region === "us-west-2" ? 3 : 0);
       expect(pods("ossa-qdrant")).toBe(3);
-      for (const s of sets) expect(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
+      for (const s of sets.filter((x) => x.metadata.name !== "ossa-redis-sentinel"))
+        expect(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
     });
 
     it(`${region}: the ConfigMap has the seed's keys and its own REGION`, () => {
@@ -163,9 +166,10 @@ describe("OSSA production carries the seed's numbers", () => {
     let cpuLimit = 0;
     let memoryLimit = 0;
     const gi = (q: string) => Number(canonicalQuantity(q).replace(/Gi$/, ""));
-    // The seven autoscaled services (monitoring, Grafana and Jaeger are outside the seed's minimum).
+    // The seven autoscaled services (monitoring, Grafana, Jaeger and Redis's failover, its HAProxy and sentinels, are
+    // outside the seed's minimum).
     for (const d of objectsOf(id, "Deployment").filter(
-      (x) => !["ossa-monitoring", "ossa-grafana", "ossa-jaeger"].includes(x.metadata.name),
+      (x) => !["ossa-monitoring", "ossa-grafana", "ossa-jaeger", "ossa-redis-haproxy"].includes(x.metadata.name),
     )) {
       const hpa = get(id, "HorizontalPodAutoscaler", d.metadata.name);
       const r = d.spec.template.spec.containers[0].resources;
@@ -174,7 +178,7 @@ describe("OSSA production carries the seed's numbers", () => {
       cpuLimit += hpa.spec.minReplicas * Number(r.limits.cpu);
       memoryLimit += hpa.spec.minReplicas * gi(r.limits.memory);
     }
-    for (const s of objectsOf(id, "StatefulSet")) {
+    for (const s of objectsOf(id, "StatefulSet").filter((x) => x.metadata.name !== "ossa-redis-sentinel")) {
       const r = s.spec.template.spec.containers[0].resources;
       cpu += s.spec.replicas * Number(r.requests.cpu);
       memory += s.spec.replicas * gi(r.requests.memory);
@@ -314,6 +318,7 @@ describe("regions differ where their role and region demand it, and nowhere else
       ["ossa-qdrant", 3],
       ["ossa-redis-primary", 1],
       ["ossa-redis-replica", 2],
+      ["ossa-redis-sentinel", 3],
     ]);
     const writable = get("ossa/production/us-west-2", "Cluster", "ossa-postgresql");
     expect(writable.spec.replica).toEqual({
@@ -380,7 +385,7 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("cluster-ossa-postgresql.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

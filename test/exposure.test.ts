@@ -34,7 +34,16 @@ beforeAll(async () => {
 });
 const get = (target: string, kind: string, name: string): Parsed => objectIn(result, target, kind, name);
 // Redis (the official image) takes its settings as redis-server arguments: the value after a flag, or undefined.
-const args = (o: Parsed): string[] => o.spec.template.spec.containers[0].args;
+/**
+ * A Redis member's server arguments: its `args`, or, under failover (a start script that asks the sentinels for the
+ * primary), the words of the script's `set --` line.
+ */
+const args = (o: Parsed): string[] => {
+  const c = o.spec.template.spec.containers[0];
+  if (c.args) return c.args;
+  const line: string = c.command[2].split("\n").find((l: string) => l.startsWith("set -- "));
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(2);
+};
 const flag = (o: Parsed, name: string): string | undefined => {
   const a = args(o);
   const i = a.indexOf(name);
@@ -124,12 +133,19 @@ describe("the primary region exposes its replicated stores to the other regions"
       containerPort: 6380,
       protocol: "TCP",
     });
-    // In-region replicas follow the primary in the cluster, in plain text on 6379, without a certificate.
+    // Under failover any member may become the primary: the in-region replicas serve TLS too, and follow whichever
+    // member the sentinels name, in the cluster, in plain text on 6379.
     const local = get(PRIMARY, "StatefulSet", "shop-cache-replica");
-    expect(flag(local, "--tls-port")).toBeUndefined();
-    expect(flag(local, "--replicaof")).toBe("shop-cache");
-    expect(args(local).at(-1)).toBe("6379");
-    expect(local.spec.template.spec.volumes.map((v: Parsed) => v.name)).not.toContain("cross-region-tls");
+    expect(flag(local, "--tls-port")).toBe("6380");
+    expect(args(local)).not.toContain("--tls-replication");
+    expect(local.spec.template.spec.containers[0].command[2]).toContain('set -- "$@" --replicaof "$master" 6379');
+    expect(local.spec.template.spec.volumes.map((v: Parsed) => v.name)).toContain("cross-region-tls");
+    // The other regions reach the current primary through HAProxy, which passes their TLS through to it.
+    expect(get(PRIMARY, "Service", "shop-cache-cross-region").spec.selector).toEqual({
+      "app.kubernetes.io/name": "shop-cache",
+      "app.kubernetes.io/part-of": "shop",
+      "app.kubernetes.io/component": "haproxy",
+    });
   });
 });
 
@@ -177,8 +193,10 @@ describe("the other regions reach the primary only with TLS", () => {
       to: [{ ipBlock: { cidr: "10.30.0.0/16" } }],
       ports: [{ protocol: "TCP", port: 6380 }],
     });
-    // Nothing here calls the local replicas but their own backup: the callers write to the primary region.
-    expect(policy.ingress).toEqual([
+    // Nothing here calls the local replicas but their own backup (a restore loads into the primary region), and
+    // Prometheus scrapes the exporter: the callers write to the primary region.
+    expect(policy.ingress).toContainEqual({ from: [expect.anything()], ports: [{ protocol: "TCP", port: 9121 }] });
+    expect(policy.ingress.filter((r: Parsed) => r.ports[0].port !== 9121)).toEqual([
       {
         from: [
           {

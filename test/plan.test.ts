@@ -43,8 +43,9 @@ describe("manifold plan", () => {
     // The other regions reach the primary's stores through their exposure, encrypted by TLS on the store.
     expect(out).toContain(
       [
-        "  allowed region us-east-1 -> StatefulSet/ossa-redis-primary port 6380/TCP (writes and replication from us-east-1)",
-        "      ok   encryption: TLS on the store (Certificate Secret ossa-redis-tls)",
+        // Redis fails over in the primary region: HAProxy takes the other regions to its current primary.
+        "  allowed region us-east-1 -> Deployment/ossa-redis-haproxy port 6380/TCP (writes and replication from us-east-1)",
+        "      ok   encryption: TLS passed through by HAProxy to the members, which serve it",
         "      ok   exposure: Service/ossa-redis-cross-region",
         "      ok   ingress: NetworkPolicy/ossa-redis",
         "      ok   mtls: PeerAuthentication/ossa-redis (port 6380): PERMISSIVE",

@@ -306,7 +306,8 @@ describe("the reachability rule over a compiled platform", () => {
       ),
       ...regions.map(
         (r) =>
-          `error StatefulSet/shop-cache-primary /spec/template/spec: region ${r} -> StatefulSet/shop-cache-primary on port 6380/TCP (writes and replication from ${r}) is not allowed: exposure denied by no LoadBalancer Service takes region ${r} to port 6380; mtls denied by PeerAuthentication/shop-cache (port 6380) is STRICT and the client sends plain text`,
+          // Redis fails over in the primary region: the other regions reach its current primary through HAProxy.
+          `error Deployment/shop-cache-haproxy /spec/template/spec: region ${r} -> Deployment/shop-cache-haproxy on port 6380/TCP (writes and replication from ${r}) is not allowed: exposure denied by no LoadBalancer Service takes region ${r} to port 6380; mtls denied by PeerAuthentication/shop-cache (port 6380) is STRICT and the client sends plain text`,
       ),
     ]);
   });
@@ -330,6 +331,29 @@ describe("the reachability rule over a compiled platform", () => {
     expect(out).toEqual([
       "error Cluster/shop-db /spec: the cluster's Prometheus (namespace monitoring) -> Cluster/shop-db on port 9187/TCP (PodMonitor/shop-db) is not allowed: ingress denied by NetworkPolicy/default-deny, NetworkPolicy/shop-db",
     ]);
+  });
+
+  it("refuses cross-region traffic that HAProxy passes through to a member that mounts no certificate", () => {
+    const out = findings("shop/production/us-west-2", (o) => {
+      const spec = get(o, "StatefulSet", "shop-cache-replica").spec.template.spec;
+      spec.volumes = spec.volumes.filter((v: Parsed) => !v.secret);
+    });
+    expect(out).toContainEqual(
+      "error Deployment/shop-cache-haproxy /spec/template/spec: region us-east-1 -> Deployment/shop-cache-haproxy on port 6380/TCP (writes and replication from us-east-1) is not allowed: encryption denied by Deployment/shop-cache-haproxy passes TLS through to members that mount no certificate: traffic between regions would be plain text",
+    );
+  });
+
+  it("judges Sentinel's paths: a policy without Sentinel's port cuts the sentinels off the members' questions", () => {
+    const out = findings("shop/production/us-west-2", (o) => {
+      const policy = get(o, "NetworkPolicy", "shop-cache").spec;
+      for (const rule of [...policy.ingress, ...policy.egress])
+        rule.ports = rule.ports?.filter((p: Parsed) => p.port !== 26379);
+    });
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /^error StatefulSet\/shop-cache-sentinel .*StatefulSet\/shop-cache-sentinel -> StatefulSet\/shop-cache-sentinel on port 26379\/TCP \(sentinels of cache\) is not allowed: egress denied/,
+      ),
+    );
   });
 
   it("opens ACME HTTP-01 challenges only where an Issuer solves them, and reports them closed", () => {

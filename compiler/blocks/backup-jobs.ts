@@ -16,7 +16,7 @@ import { engineOf } from "../stores/index.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf, targetPrefix } from "./object-store.ts";
-import { containerSecurity, volumeName } from "./pod.ts";
+import { canonicalResources, containerSecurity, volumeName } from "./pod.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { serviceAccount } from "./service.ts";
 import { fromSecret } from "../stores/engine.ts";
@@ -34,6 +34,15 @@ export function backupJobName(storeName: string): string {
 export function hasBackupJob(target: ResolvedTarget, c: StoreComponent): boolean {
   const engine = engineOf(c);
   return !engine.operator && engine.dump !== undefined && backupOf(c) !== undefined && target.objectStore !== undefined;
+}
+
+/**
+ * True when the store also gets a restore CronJob here: an engine restore, and the store writable here (a replicated
+ * engine's restore loads into its primary, so it runs in the primary region only).
+ */
+export function hasRestoreJob(target: ResolvedTarget, c: StoreComponent): boolean {
+  const engine = engineOf(c);
+  return hasBackupJob(target, c) && engine.restore !== undefined && (!engine.crossRegion || target.role === "primary");
 }
 
 /** Each container of a backup or restore Job (they run one after the other: the pod needs one container's worth). */
@@ -167,7 +176,21 @@ function toolCronJob(
   });
 }
 
-/** A container of a backup or restore Job: restricted, small, /backup and its writable paths mounted. */
+/**
+ * The restore container's resources, when the engine's restore holds the data in memory (the store's own), else
+ * undefined (the small default).
+ */
+export function restoreResources(
+  target: ResolvedTarget,
+  c: StoreComponent,
+): ReturnType<typeof canonicalResources> | undefined {
+  if (!hasRestoreJob(target, c)) return undefined;
+  // Only the resources are read: the hosts do not matter.
+  const r = engineOf(c).restore?.({ spec: c, host: "", members: [] }).resources;
+  return r ? canonicalResources(r) : undefined;
+}
+
+/** A container of a backup or restore Job: restricted, small unless told, /backup and its writable paths mounted. */
 function stepContainer(
   name: string,
   image: string,
@@ -175,13 +198,14 @@ function stepContainer(
   env: EnvVar[],
   writable: string[],
   subPath?: string,
+  resources: Container["resources"] = SMALL,
 ): Container {
   return {
     name,
     image,
     command: ["/bin/sh", "-c", script],
     env,
-    resources: SMALL,
+    resources,
     securityContext: containerSecurity(),
     volumeMounts: [
       { name: "backup", mountPath: "/backup", ...(subPath ? { subPath } : {}) },
@@ -243,7 +267,7 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
       claim,
     }),
   );
-  const restore = engine.restore?.(ctx);
+  const restore = hasRestoreJob(target, c) ? engine.restore?.(ctx) : undefined;
   if (restore) {
     const restoreJob = restoreJobName(name);
     const restoreWritable = writableOf(restore);
@@ -260,7 +284,15 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
       // Suspended: it never runs on its schedule; `kubectl create job --from=cronjob/<name>-restore` starts it.
       toolCronJob(target, c, restoreJob, backup.schedule, true, {
         first: fetch,
-        second: stepContainer("restore", restore.image ?? c.image, restore.script, restore.env, restoreWritable),
+        second: stepContainer(
+          "restore",
+          restore.image ?? c.image,
+          restore.script,
+          restore.env,
+          restoreWritable,
+          undefined,
+          restore.resources ? canonicalResources(restore.resources) : SMALL,
+        ),
         writable: restoreWritable,
         runAsUser: restore.runAsUser ?? engine.runAsUser,
       }),

@@ -11,7 +11,7 @@ import type {
 import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
-import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
+import { backupJobName, hasBackupJob, hasRestoreJob, restoreJobName } from "./backup-jobs.ts";
 import { namespacePeer } from "./naming.ts";
 import { scraperPeer } from "./prometheus-stack.ts";
 import { objectName, selectorLabels } from "./naming.ts";
@@ -33,7 +33,7 @@ export function storeBackupIngress(target: ResolvedTarget, key: string, c: Store
   if (hasBackupJob(target, c)) {
     const engine = engineOf(c);
     const name = objectName(target, key);
-    const jobs = [backupJobName(name), ...(engine.restore ? [restoreJobName(name)] : [])];
+    const jobs = [backupJobName(name), ...(hasRestoreJob(target, c) ? [restoreJobName(name)] : [])];
     const all = { ...engine.ports, ...(engine.peerPorts ?? {}) };
     const ports = Object.values(all).map((port) => ({ protocol: "TCP" as const, port }));
     out.push({ from: jobs.map((job) => ({ podSelector: { matchLabels: selectorLabels(target, job) } })), ports });

@@ -1,12 +1,14 @@
 /**
  * The metric exporters a target's fleet runs, and the metric names each provides: Prometheus itself (`up`),
  * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
- * for PostgreSQL, NATS's exporter sidecar, Qdrant's and Neo4j's own endpoints where the store declares `metrics`
- * (a ServiceMonitor scrapes them), and the request metrics a service declares. Istio's sidecars are not listed:
- * nothing in the fleet scrapes their Envoy statistics. Alerts are written against these names, and the
+ * for PostgreSQL, the engines' exporter sidecars (NATS's prometheus-nats-exporter, Redis's redis_exporter), Qdrant's
+ * and Neo4j's own endpoints where the store declares `metrics` (a ServiceMonitor scrapes them), and the request
+ * metrics a service declares. Istio's sidecars are not listed: nothing in the fleet scrapes their Envoy statistics.
+ * Alerts are written against these names, and the
  * monitoring-rules validation warns about a name none of them provides.
  */
-import type { Component } from "../describe/types.ts";
+import type { Component, StoreEngine } from "../describe/types.ts";
+import { ENGINES } from "../stores/index.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 
 /** One exporter: its name and the metric names (exact) or prefixes (ending in `_`) it provides. */
@@ -23,10 +25,9 @@ const CLUSTER: Exporter[] = [
 ];
 
 /**
- * The exporter each store engine runs, by engine: only exporters the fleet really deploys. NATS serves JSON on its
- * monitoring port, so its engine runs prometheus-nats-exporter beside every server (`-varz`, `-jsz=all`). Redis has
- * none yet, so alerts on `redis_*` metrics are reported by the monitoring-rules validation as reading what nothing
- * provides.
+ * The endpoint each store engine serves its own metrics on, by engine, besides an engine's exporter sidecar (`exporter`
+ * of its definition: NATS's and Redis's, whose servers serve no Prometheus metrics): only what the fleet really
+ * deploys and scrapes.
  */
 const ENGINE_EXPORTERS: Record<string, Exporter | undefined> = {
   postgres: { name: "cloudnative-pg", provides: ["cnpg_"] },
@@ -35,7 +36,6 @@ const ENGINE_EXPORTERS: Record<string, Exporter | undefined> = {
     provides: ["app_info", "app_status_", "collections_", "rest_responses_", "grpc_responses_", "cluster_", "memory_"],
   },
   neo4j: { name: "neo4j", provides: ["neo4j_"] },
-  nats: { name: "prometheus-nats-exporter", provides: ["gnatsd_varz_", "jetstream_"] },
 };
 
 /** A service's declared request metrics, as an exporter named after the component. */
@@ -45,18 +45,22 @@ function serviceExporter(key: string, c: Component): Exporter[] {
   return [{ name: key, provides: [r.counter, ...(r.histogram ? [r.histogram + "_"] : [])] }];
 }
 
-/** Engines whose exporter is always scraped (an operator's PodMonitor, an exporter sidecar's). */
-const ALWAYS_SCRAPED = new Set(["postgres", "nats"]);
+/** Engines whose metrics are always scraped (an operator's PodMonitor), besides those with an exporter sidecar. */
+const ALWAYS_SCRAPED = new Set(["postgres"]);
 
 /** Every exporter the target's fleet runs and scrapes. */
 export function exportersOf(target: ResolvedTarget): Exporter[] {
   const out = [...CLUSTER];
   const engines = new Set<string>();
   for (const [key, c] of Object.entries(target.components)) {
-    if (c.type === "store" && (ALWAYS_SCRAPED.has(c.engine) || c.metrics)) engines.add(c.engine);
+    if (c.type === "store" && (ALWAYS_SCRAPED.has(c.engine) || ENGINES[c.engine].exporter || c.metrics)) engines.add(c.engine);
     out.push(...serviceExporter(key, c));
   }
-  for (const e of [...engines].sort()) if (ENGINE_EXPORTERS[e]) out.push(ENGINE_EXPORTERS[e]);
+  for (const e of [...engines].sort()) {
+    if (ENGINE_EXPORTERS[e]) out.push(ENGINE_EXPORTERS[e]);
+    const sidecar = ENGINES[e as StoreEngine].exporter;
+    if (sidecar) out.push({ name: sidecar.name, provides: sidecar.provides });
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@ import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import type { StoreEngineDefinition, StoreMode, StoreTls } from "../stores/engine.ts";
 import { engineOf } from "../stores/index.ts";
+import { hasFailover } from "./failover.ts";
 import { INTERNAL_LB_ANNOTATIONS } from "./load-balancer.ts";
 import { plain } from "./objects.ts";
 
@@ -43,10 +44,14 @@ export function crossRegionTls(
   return { engine, tls: engine.tls };
 }
 
-/** True for the pod sets that take (the primary) or make (other regions' replicas) cross-region connections. */
+/**
+ * True for the pod sets that take (the primary) or make (other regions' replicas) cross-region connections. Under
+ * automatic failover every member of the primary region may become the primary, so all of them take them.
+ */
 export function usesCrossRegionTls(target: ResolvedTarget, c: StoreComponent, mode: StoreMode): boolean {
   if (!crossRegionTls(target, c)) return false;
-  return target.role === "primary" ? mode === "primary" : mode === "replica";
+  if (target.role === "primary") return mode === "primary" || (mode === "replica" && hasFailover(target, c));
+  return mode === "replica";
 }
 
 /** The Secret the store's cross-region certificate is written to. */

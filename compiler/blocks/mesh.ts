@@ -17,7 +17,8 @@ import type { Component, Mesh } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
-import { metricsPort } from "./monitoring.ts";
+import { scrapedPort } from "./monitoring.ts";
+import { failoverPorts } from "./failover.ts";
 import { MONITORING_NAMESPACE } from "./naming.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
@@ -26,7 +27,7 @@ import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
-import { backupJobName, hasBackupJob, restoreJobName } from "./backup-jobs.ts";
+import { backupJobName, hasBackupJob, hasRestoreJob, restoreJobName } from "./backup-jobs.ts";
 import { dumpPortsOf } from "../stores/engine.ts";
 import { hostsOf, latencyRouting } from "./global-dns.ts";
 import { crossRegionNetworks, crossRegionTls } from "./exposure.ts";
@@ -109,17 +110,20 @@ function authorizationPolicies(
     // Its backup and restore Jobs, in the mesh, on the ports their dump and load connect to.
     if (c.type === "store" && hasBackupJob(target, c)) {
       const name = objectName(target, key);
-      const jobs = [backupJobName(name), ...(engineOf(c).restore ? [restoreJobName(name)] : [])];
+      const jobs = [backupJobName(name), ...(hasRestoreJob(target, c) ? [restoreJobName(name)] : [])];
       rules.push({
         from: [{ source: { principals: jobs.map((j) => principal(mesh, ns, j)) } }],
         to: [{ operation: { ports: dumpPortsOf(engineOf(c)).map(String) } }],
       });
     }
-    if (membersTalk(target, key))
+    if (membersTalk(target, key)) {
+      // Under failover the sentinels and HAProxy (the store's ServiceAccount too) use Sentinel's and the TLS port.
+      const own = { ...ports(c, true), ...(c.type === "store" ? failoverPorts(target, c) : {}) };
       rules.push({
         from: [{ source: { principals: [principal(mesh, ns, objectName(target, key))] } }],
-        to: [{ operation: { ports: Object.values(ports(c, true)).map(String) } }],
+        to: [{ operation: { ports: Object.values(own).map(String) } }],
       });
+    }
     // Writers and replicas in other regions connect from outside this mesh (see the port-level PERMISSIVE mTLS), from
     // their regions' networks only, on the store's TLS port.
     const tls = c.type === "store" && target.role === "primary" ? crossRegionTls(target, c)?.tls.port : undefined;
@@ -140,13 +144,14 @@ function authorizationPolicies(
     // who).
     if (c.type === "service" && c.expose)
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
-    if (c.metrics) {
+    const scraped = scrapedPort(c);
+    if (scraped !== undefined) {
       const source = target.prometheusStack
         ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] }
         : { namespaces: [MONITORING_NAMESPACE] };
       rules.push({
         from: [{ source }],
-        to: [{ operation: { ports: [String(metricsPort(c).port)], methods: ["GET"] } }],
+        to: [{ operation: { ports: [String(scraped)], methods: ["GET"] } }],
       });
     }
     if (!rules.length) continue;

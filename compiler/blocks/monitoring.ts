@@ -26,23 +26,38 @@ export function metricsPort(c: Component): { name: string; port: number } {
   return { name, port: ports[name] };
 }
 
+/**
+ * The port Prometheus scrapes a component's pods on: its declared `metrics` port, else its engine's exporter sidecar
+ * (a store), else none.
+ */
+export function scrapedPort(c: Component): number | undefined {
+  if (c.metrics) return metricsPort(c).port;
+  return c.type === "store" ? ENGINES[c.engine].exporter?.port.number : undefined;
+}
+
+/** A ServiceMonitor endpoint's scheme and TLS: under STRICT mesh mTLS, through the mesh with Istio's certificates. */
+export function scrapeTls(target: ResolvedTarget): {
+  scheme?: "https";
+  tlsConfig?: { caFile: string; certFile: string; keyFile: string; insecureSkipVerify: true };
+} {
+  if (target.mesh?.mtls !== "STRICT") return {};
+  return {
+    scheme: "https",
+    tlsConfig: {
+      caFile: `${PROM_CERTS}/root-cert.pem`,
+      certFile: `${PROM_CERTS}/cert-chain.pem`,
+      keyFile: `${PROM_CERTS}/key.pem`,
+      insecureSkipVerify: true,
+    },
+  };
+}
+
 /** A ServiceMonitor selecting the component's Service, or nothing when it declares no metrics. */
 export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Component): RenderedObject[] {
   if (!c.metrics) return [];
   const name = objectName(target, key);
   // Under STRICT mesh mTLS, scrape through the mesh with Istio's workload certificates (mounted in Prometheus).
-  const tls =
-    target.mesh?.mtls === "STRICT"
-      ? {
-          scheme: "https" as const,
-          tlsConfig: {
-            caFile: `${PROM_CERTS}/root-cert.pem`,
-            certFile: `${PROM_CERTS}/cert-chain.pem`,
-            keyFile: `${PROM_CERTS}/key.pem`,
-            insecureSkipVerify: true,
-          },
-        }
-      : {};
+  const tls = scrapeTls(target);
   const monitor = new ServiceMonitor({
     metadata: {
       name,

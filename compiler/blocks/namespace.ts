@@ -14,8 +14,9 @@ import { ISTIO_SIDECAR } from "./mesh.ts";
 import { CONFIG_RELOADER } from "./prometheus-stack.ts";
 import { plain } from "./objects.ts";
 import { componentSurge } from "./surge.ts";
-import { BACKUP_JOB_RESOURCES, hasBackupJob } from "./backup-jobs.ts";
-import { engineOf } from "../stores/index.ts";
+import { ENGINES } from "../stores/index.ts";
+import { BACKUP_JOB_RESOURCES, hasBackupJob, hasRestoreJob, restoreResources } from "./backup-jobs.ts";
+import { failoverWorkloads } from "./sentinel.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** A sum in nano-units as a canonical quantity; byte amounts keep a binary suffix. */
@@ -63,6 +64,27 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     if (c.type === "store") {
       add("requests.storage", c.storage, c.replicas);
       claims += c.replicas;
+      // An exporter sidecar on each member.
+      const exporter = ENGINES[c.engine].exporter?.resources;
+      for (const r of exporter ? [exporter] : []) {
+        add("requests.cpu", r.requests.cpu, c.replicas);
+        add("requests.memory", r.requests.memory, c.replicas);
+        add("limits.cpu", r.limits.cpu, c.replicas);
+        add("limits.memory", r.limits.memory, c.replicas);
+      }
+      // Failover's own workloads (Redis's sentinels and HAProxy), with the surge of a rolling update.
+      for (const w of failoverWorkloads(target, c)) {
+        pods += w.replicas;
+        add("requests.cpu", w.resources.requests.cpu, w.replicas);
+        add("requests.memory", w.resources.requests.memory, w.replicas);
+        add("limits.cpu", w.resources.limits.cpu, w.replicas);
+        add("limits.memory", w.resources.limits.memory, w.replicas);
+        surgePods = Math.max(surgePods, w.surge);
+        widen("requests.cpu", w.resources.requests.cpu, w.surge);
+        widen("requests.memory", w.resources.requests.memory, w.surge);
+        widen("limits.cpu", w.resources.limits.cpu, w.surge);
+        widen("limits.memory", w.resources.limits.memory, w.surge);
+      }
     }
   }
   // Platform-wide workloads and claims: standalone volumes, the Prometheus stack (with the operator's config-reloader).
@@ -97,12 +119,20 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
   // the platform has one, since a STRICT store admits only mesh traffic.
   for (const c of Object.values(target.components)) {
     if (c.type !== "store" || !hasBackupJob(target, c)) continue;
-    const jobs = engineOf(c).restore ? 2 : 1;
+    const jobs = hasRestoreJob(target, c) ? 2 : 1;
     pods += jobs;
-    add("requests.cpu", BACKUP_JOB_RESOURCES.requests.cpu, jobs);
-    add("requests.memory", BACKUP_JOB_RESOURCES.requests.memory, jobs);
-    add("limits.cpu", BACKUP_JOB_RESOURCES.limits.cpu, jobs);
-    add("limits.memory", BACKUP_JOB_RESOURCES.limits.memory, jobs);
+    add("requests.cpu", BACKUP_JOB_RESOURCES.requests.cpu, 1);
+    add("requests.memory", BACKUP_JOB_RESOURCES.requests.memory, 1);
+    add("limits.cpu", BACKUP_JOB_RESOURCES.limits.cpu, 1);
+    add("limits.memory", BACKUP_JOB_RESOURCES.limits.memory, 1);
+    if (jobs === 2) {
+      // A restore that holds the data in memory runs with the store's resources.
+      const r = restoreResources(target, c) ?? BACKUP_JOB_RESOURCES;
+      add("requests.cpu", r.requests?.cpu, 1);
+      add("requests.memory", r.requests?.memory, 1);
+      add("limits.cpu", r.limits?.cpu, 1);
+      add("limits.memory", r.limits?.memory, 1);
+    }
     if (target.mesh) {
       add("requests.cpu", ISTIO_SIDECAR.requests.cpu, jobs);
       add("requests.memory", ISTIO_SIDECAR.requests.memory, jobs);

@@ -20,7 +20,8 @@ import { loadBalancerPort } from "./load-balancer.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
-import { metricsPort } from "./monitoring.ts";
+import { scrapedPort } from "./monitoring.ts";
+import { failoverPorts } from "./failover.ts";
 import { namespacePeer } from "./naming.ts";
 import { scraperPeer } from "./prometheus-stack.ts";
 import { storeBackupEgress, storeBackupIngress } from "./backup-network.ts";
@@ -31,7 +32,12 @@ export const INGRESS_NAMESPACE = "ingress-nginx";
 function portsOf(target: ResolvedTarget, key: string, peers = false): PolicyPort[] {
   const c = target.components[key];
   const ports =
-    c.type === "service" ? c.ports : { ...ENGINES[c.engine].ports, ...(peers ? ENGINES[c.engine].peerPorts : {}) };
+    c.type === "service"
+      ? c.ports
+      : {
+          ...ENGINES[c.engine].ports,
+          ...(peers ? { ...ENGINES[c.engine].peerPorts, ...failoverPorts(target, c) } : {}),
+        };
   return Object.values(ports).map((port) => ({ protocol: "TCP", port }));
 }
 
@@ -140,12 +146,11 @@ function componentIngress(target: ResolvedTarget, keys: string[], key: string): 
       ports: [{ protocol: "TCP", port: loadBalancerPort(target, key, c).port }],
     });
   }
-  if (c.metrics) {
+  const scraped = scrapedPort(c);
+  if (scraped !== undefined) {
     // The platform's own Prometheus (prometheusStack) scrapes from inside the namespace; otherwise the cluster's.
-    ingress.push({ from: [scraperPeer(target)], ports: [{ protocol: "TCP", port: metricsPort(c).port }] });
+    ingress.push({ from: [scraperPeer(target)], ports: [{ protocol: "TCP", port: scraped }] });
   }
-  const exporter = c.type === "store" ? engineOf(c).exporter : undefined;
-  if (exporter) ingress.push({ from: [scraperPeer(target)], ports: [{ protocol: "TCP", port: exporter.port }] });
   if (membersTalk(target, key)) {
     // Peers of the same store replicate to each other.
     const self = [{ podSelector: { matchLabels: selectorLabels(target, objectName(target, key)) } }];

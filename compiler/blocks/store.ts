@@ -33,6 +33,8 @@ import { seedContainers } from "./seed-paths.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
 import { buildBackupJob } from "./backup-jobs.ts";
 import { buildExporterMonitor } from "./monitoring.ts";
+import { failoverContext, hasFailover } from "./failover.ts";
+import { buildSentinel, haproxySelector } from "./sentinel.ts";
 
 interface PodSet {
   setName: string;
@@ -99,16 +101,23 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
     item(serviceAccount(target, b.name, b.baseLabels, false), "foundation"),
     ...clientServices(b, item),
     ...storePodSets(target, b.name, c).flatMap((set) => podSetObjects(b, set, item)),
+    ...buildSentinel(target, key, c),
     ...buildBackupJob(target, key, c),
     ...buildExporterMonitor(target, key, c),
   ];
 }
 
-/** Rejects store descriptions the engine cannot run (a flavor on a non-postgres store, the engine's own checks). */
+/** Rejects store descriptions the engine cannot run (a flavor on a non-postgres store, a persistence on a
+ * non-redis one, the engine's own checks). */
 function checkStore(target: ResolvedTarget, key: string, c: StoreComponent): void {
   if (c.flavor !== undefined && c.engine !== "postgres")
     throw new ManifoldError(`flavor applies to postgres only, not ${c.engine}`, {
       field: `components.${key}.flavor`,
+      target: target.id,
+    });
+  if (c.persistence !== undefined && c.engine !== "redis")
+    throw new ManifoldError(`persistence applies to redis only, not ${c.engine}`, {
+      field: `components.${key}.persistence`,
       target: target.id,
     });
   const problem = engineOf(c).check?.(c);
@@ -163,7 +172,10 @@ function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
     ];
   }
   const role = b.engine.crossRegion ? "primary" : "database";
-  const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
+  // Under failover, clients (and other regions) reach whichever member is the primary through HAProxy.
+  const selector = hasFailover(target, b.c)
+    ? haproxySelector(target, name)
+    : { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
   return [
     item(
       new Service({
@@ -185,6 +197,12 @@ function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[]
   const podSelector = { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
   const headless = `${set.setName}-headless`;
   const out: RenderedObject[] = [];
+  // Under failover, HAProxy reaches each member's TLS port by its host: the headless Service declares it (the mesh
+  // only encrypts traffic to ports a Service declares).
+  const tls = hasFailover(target, c) ? crossRegionTls(target, c)?.tls.port : undefined;
+  const headlessPorts = tls
+    ? [...b.headlessPorts, { name: tls.name, port: tls.number, targetPort: tls.name, protocol: "TCP" as const }]
+    : b.headlessPorts;
   if (set.mode === "replica" && b.engine.crossRegion) {
     out.push(
       item(
@@ -205,7 +223,7 @@ function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[]
           clusterIP: "None",
           publishNotReadyAddresses: true,
           selector: podSelector,
-          ports: b.headlessPorts,
+          ports: headlessPorts,
         },
       }),
       "workload",
@@ -236,6 +254,7 @@ function storeStatefulSet(
     setName: set.setName,
     headlessName: headless,
     namespace: target.namespace,
+    failover: hasFailover(target, c) ? failoverContext(target, name, c, set.setName) : undefined,
   };
   const tls = usesCrossRegionTls(target, c, set.mode) ? engine.tls : undefined;
   const command = engine.command?.({ ...ctx, replicas: set.replicas, tlsDir: tls && CROSS_REGION_TLS_DIR }) ?? {};
@@ -262,7 +281,8 @@ function storeStatefulSet(
           {
             name: engine.exporter.name,
             image: engine.exporter.image,
-            args: engine.exporter.args,
+            ...(engine.exporter.args ? { args: engine.exporter.args } : {}),
+            ...(engine.exporter.env ? { env: engine.exporter.env(c) } : {}),
             ports: [{ name: "metrics", containerPort: engine.exporter.port, protocol: "TCP" }],
             resources: canonicalResources(engine.exporter.resources),
             // It serves only /metrics, which polls the engine: a listening port is its health.

@@ -294,6 +294,7 @@ const storeFields: Fields<StoreComponent> = {
   database: optional(str(/^[a-z_][a-z0-9_]*$/, "a database name")),
   user: optional(str(/^[a-z_][a-z0-9_]*$/, "a user name")),
   flavor: optional(oneOf("cloudnative-pg", "official")),
+  persistence: optional(oneOf("aof", "rdb", "aof+rdb")),
   backup: optional(either((v) => (v === false ? oneOf(false) : storeBackup))),
   initScripts: optional(
     record(str(), str(/^[-_a-zA-Z0-9]+\.(sql|sh|sql\.gz)$/, "a script file name ending in .sql, .sql.gz or .sh")),

@@ -219,6 +219,13 @@ export type StoreEngine = "postgres" | "redis" | "qdrant" | "nats" | "neo4j";
  */
 export type PostgresFlavor = "cloudnative-pg" | "official";
 
+/**
+ * How a redis store persists its data on the volume: `aof` (the append-only file, fsync every second: at most a second
+ * of writes lost), `rdb` (point-in-time snapshots only: the writes since the last snapshot lost) or `aof+rdb` (both;
+ * the default, as the seeds back Redis up with `redis-cli --rdb` and keep it as a session store).
+ */
+export type RedisPersistence = "aof" | "rdb" | "aof+rdb";
+
 /** A store's scheduled backups to its region's object store (`backups` of the region description). */
 export interface StoreBackup {
   /** When to back up: a five-field cron expression, in UTC (e.g. `0 2 * * *`). */
@@ -263,6 +270,8 @@ export interface StoreComponent extends WorkloadFields {
   user?: string;
   /** How a postgres store runs (postgres only); `cloudnative-pg` when omitted. */
   flavor?: PostgresFlavor;
+  /** How a redis store persists its data (redis only); `aof+rdb` when omitted. */
+  persistence?: RedisPersistence;
   /**
    * Scheduled backups to the region's object store; a daily backup kept 14 days when omitted. `false` turns them off
    * (the `store-backups` rule then reports the store, unless waived with a reason).

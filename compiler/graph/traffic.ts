@@ -11,6 +11,7 @@ import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { dumpPortsOf } from "../stores/engine.ts";
+import { SENTINEL_PORT } from "../stores/redis.ts";
 import { asRecord, list, obj, objects, str } from "../kube/loose.ts";
 import { findObject, podTemplates, mapMatches, selectorMatches, type PodTemplate } from "../kube/selectors.ts";
 import { containersOf } from "../kube/pods.ts";
@@ -309,8 +310,10 @@ function storePaths(g: Graph): void {
     // engine's, from its writable primary where the region runs one.
     const jobs = templatesOf(g, key).filter((t) => t.owner.object.kind === "CronJob");
     const writable = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary");
+    // Under automatic failover the writable endpoint is HAProxy, in front of whichever member is the primary.
+    const proxies = templatesOf(g, key).filter((t) => t.labels["app.kubernetes.io/component"] === HAPROXY_ROLE);
     for (const job of jobs)
-      for (const member of engine.crossRegion && writable.length ? writable : sets)
+      for (const member of proxies.length ? proxies : engine.crossRegion && writable.length ? writable : sets)
         for (const port of dumpPortsOf(engineOf(c)))
           add(g, "backup", `backup of ${key}`, end(g, job), end(g, member), { port, protocol: "TCP" });
     // An operator's cluster (CloudNativePG): its instances stream from the primary in the region, and any of them
@@ -327,6 +330,10 @@ function storePaths(g: Graph): void {
     const main = Object.values(engine.ports)[0];
     // Across regions only the engine's TLS port (where it has one) carries writes and replication.
     const across = target.peers.length && engine.tls ? engine.tls.port.number : main;
+    if (proxies.length) {
+      failoverPaths(g, key, sets, proxies, across);
+      continue;
+    }
     if (primarySvc)
       toService(
         g,
@@ -351,6 +358,51 @@ function storePaths(g: Graph): void {
           { port: across, protocol: "TCP" },
         );
   }
+}
+
+/** The roles of a store's parts under automatic failover (`app.kubernetes.io/component`). */
+const HAPROXY_ROLE = "haproxy";
+const SENTINEL_ROLE = "sentinel";
+const MEMBER_ROLES = ["primary", "replica"];
+
+/**
+ * A store under automatic failover (Redis Sentinel and HAProxy, in the primary region): any member may be the primary,
+ * so the members replicate from each other; the sentinels watch every member and each other, and the members ask them
+ * on start who the primary is; HAProxy checks every member and forwards to the primary, on the engine's port and the
+ * TLS port; the other regions reach HAProxy.
+ */
+function failoverPaths(g: Graph, key: string, sets: PodTemplate[], proxies: PodTemplate[], across: number): void {
+  const c = g.target.components[key];
+  if (c.type !== "store") return;
+  const main = Object.values(ENGINES[c.engine].ports)[0];
+  const role = (t: PodTemplate) => t.labels["app.kubernetes.io/component"];
+  const members = sets.filter((t) => MEMBER_ROLES.includes(role(t)));
+  const sentinels = sets.filter((t) => role(t) === SENTINEL_ROLE);
+  const pods = (t: PodTemplate): number => {
+    const r = obj(t.owner.object.spec).replicas;
+    return typeof r === "number" ? r : 1;
+  };
+  const tcp = (port: number): Port => ({ port, protocol: "TCP" });
+  const pairs = (from: PodTemplate[], to: PodTemplate[], kind: PathKind, via: string, ports: number[]) => {
+    for (const a of from)
+      for (const b of to)
+        if (a !== b || pods(a) >= 2) for (const port of ports) add(g, kind, via, end(g, a), end(g, b), tcp(port));
+  };
+  pairs(members, members, "replication", `replication of ${key}`, [main]);
+  pairs(sentinels, members, "members", `sentinels of ${key}`, [main]);
+  pairs(sentinels, sentinels, "members", `sentinels of ${key}`, [SENTINEL_PORT]);
+  pairs(members, sentinels, "members", `sentinels of ${key}`, [SENTINEL_PORT]);
+  pairs(proxies, members, "members", `HAProxy of ${key}`, [...new Set([main, across])]);
+  for (const peer of g.target.peers)
+    for (const p of proxies)
+      add(
+        g,
+        "cross-region",
+        `writes and replication from ${peer.region}`,
+        { endpoint: regionNetwork(peer.region, peer.cluster.networks) },
+        end(g, p),
+        tcp(across),
+      );
 }
 
 /** Tracing: every service's pods send spans to the collector on its receiver ports. */
@@ -559,9 +611,29 @@ function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
       .filter((o) => o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/"))
       .map((o) => str(obj(o.object.spec).secretName)),
   );
+  const name = store.endpoint.name;
+  // HAProxy in front of a store under failover passes TLS through: the members it forwards to encrypt.
+  const labels = store.workload ? (podTemplates([store.workload])[0]?.labels ?? {}) : {};
+  if (labels["app.kubernetes.io/component"] === HAPROXY_ROLE) {
+    const members = rendered.filter((o) => {
+      if (o.object.kind !== "StatefulSet") return false;
+      const l = podTemplates([o])[0]?.labels ?? {};
+      return (
+        l["app.kubernetes.io/name"] === labels["app.kubernetes.io/name"] &&
+        MEMBER_ROLES.includes(l["app.kubernetes.io/component"] ?? "")
+      );
+    });
+    const plain = members.filter((m) => !mountsMade(m, made));
+    return members.length && !plain.length
+      ? { check: "encryption", allowed: true, by: "TLS passed through by HAProxy to the members, which serve it" }
+      : {
+          check: "encryption",
+          allowed: false,
+          by: `${name} passes TLS through to members that mount no certificate: traffic between regions would be plain text`,
+        };
+  }
   const template = store.workload ? podTemplates([store.workload])[0] : undefined;
   const secret = (template?.spec.volumes ?? []).map((v) => v?.secret?.secretName).find((n) => n && made.has(n));
-  const name = store.endpoint.name;
   return secret
     ? { check: "encryption", allowed: true, by: `TLS on the store (Certificate Secret ${secret})` }
     : {
@@ -569,6 +641,12 @@ function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
         allowed: false,
         by: `${name} mounts no certificate: traffic between regions would be plain text`,
       };
+}
+
+/** True when a workload's pods mount a Secret that a cert-manager Certificate of the target makes. */
+function mountsMade(workload: RenderedObject, made: Set<string | undefined>): boolean {
+  const template = podTemplates([workload])[0];
+  return (template?.spec.volumes ?? []).some((v) => v?.secret?.secretName && made.has(v.secret.secretName));
 }
 
 /** Judges one path: the client's egress, the server's ingress, its exposure, mTLS mode and authorization. */

@@ -18,6 +18,26 @@ export interface StoreEnvContext {
   setName: string;
   headlessName: string;
   namespace: string;
+  /**
+   * Set when the pod set's role is decided at run time by the engine's failover (`failover`): the monitor's name, the
+   * hosts of its sentinels, this pod set's pods' own host suffix, and the host that starts as the writable primary.
+   */
+  failover?: FailoverContext;
+}
+
+/** What a pod set under automatic failover needs to know to start as the primary or as a replica of the current one. */
+export interface FailoverContext {
+  /** The name the sentinels monitor the store under. */
+  master: string;
+  /** Each sentinel's host (`<pod>.<headless>.<namespace>.svc.cluster.local`) and port. */
+  sentinels: string[];
+  sentinelPort: number;
+  /** The suffix of this pod set's pods' hosts after `<pod name>.` (`<headless>.<namespace>.svc.cluster.local`). */
+  hostSuffix: string;
+  /** The host that starts as the primary when no sentinel knows one yet (pod 0 of the primary pod set). */
+  initialPrimary: string;
+  /** Every member's host, the primary pod set's and the replicas', to ask who is primary when no sentinel answers. */
+  members: string[];
 }
 
 /**
@@ -36,15 +56,23 @@ export interface StoreTls {
 
 /**
  * A metrics exporter run beside the engine in every member pod, for an engine that serves no Prometheus metrics of its
- * own: its pinned image, its arguments (it reads the engine on localhost), the port it serves `/metrics` on (named
- * `metrics`) and its resources. A PodMonitor scrapes it.
+ * own: its pinned image, its arguments or environment (it reads the engine on localhost), the port it serves `/metrics`
+ * on (named `metrics`), its resources and the metric names it provides. A PodMonitor scrapes it.
  */
 export interface StoreExporter {
+  /** The sidecar container's name. */
   name: string;
+  /** The pinned image. */
   image: string;
-  args: string[];
+  /** Its arguments, if any. */
+  args?: string[];
+  /** Its environment (the address of the store in the same pod, the password from the store's Secret). */
+  env?(spec: StoreComponent): EnvVar[];
+  /** The port it serves `/metrics` on. */
   port: number;
   resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+  /** The metric names (exact) or prefixes (ending in `_`) it provides, for the alert validation. */
+  provides: string[];
 }
 
 /** What a data-store building block needs to know about its engine. */
@@ -126,6 +154,8 @@ export interface StoreEngineDefinition {
     env: EnvVar[];
     writablePaths?: string[];
     runAsUser?: number;
+    /** The restore container's resources, when the tool holds the data in memory (the store's own resources). */
+    resources?: StoreComponent["resources"];
   };
   /** The ports a dump or a restore connects to (the backup CronJobs); the first client port when omitted. */
   dumpPorts?: number[];
@@ -135,6 +165,11 @@ export interface StoreEngineDefinition {
    * (`<name>-<timestamp>.backup`), and the store itself fetches them over HTTPS (its pods get egress on 443).
    */
   restoreFetch?: "download" | "presign";
+  /**
+   * Automatic failover inside the primary region, when it runs a primary and replicas: `sentinel` runs three Redis
+   * Sentinels (quorum 2) and an HAProxy in front that sends clients (the `<name>` Service) to the current primary.
+   */
+  failover?: "sentinel";
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
 }

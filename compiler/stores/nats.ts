@@ -20,6 +20,7 @@ export const natsEngine: StoreEngineDefinition = {
     args: ["-port=7777", "-varz", "-jsz=all", "http://localhost:8222"],
     port: 7777,
     resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    provides: ["gnatsd_varz_", "jetstream_"],
   },
   dataPath: "/data",
   runAsUser: 1000,
