@@ -145,15 +145,14 @@ function authorizationPolicies(
     if (c.type === "service" && c.expose)
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
     const scraped = scrapedPort(c);
-    if (scraped !== undefined) {
-      const source = target.prometheusStack
-        ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] }
-        : { namespaces: [MONITORING_NAMESPACE] };
+    if (scraped !== undefined && target.prometheusStack)
       rules.push({
-        from: [{ source }],
+        from: [{ source: { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } }],
         to: [{ operation: { ports: [String(scraped)], methods: ["GET"] } }],
       });
-    }
+    // The cluster's Prometheus sits outside the mesh: it scrapes in plain text, with no identity to match (its
+    // NetworkPolicy rule admits only its namespace).
+    else if (scraped !== undefined) rules.push({ to: [{ operation: { ports: [String(scraped)], methods: ["GET"] } }] });
     if (!rules.length) continue;
     const name = objectName(target, key);
     out.push({
@@ -271,7 +270,7 @@ function edge(object: unknown, component?: string): RenderedObject {
 /**
  * The namespace's mTLS mode, and the ports reached from outside the mesh, which take traffic without mesh mTLS: the TLS
  * port of stores replicated across regions (in the primary region, from other regions; the store's own TLS encrypts
- * it) and services published through an NGINX Ingress.
+ * it), services published through an NGINX Ingress, and the port the cluster's Prometheus scrapes.
  */
 function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
   const meta = meshMeta(target);
@@ -285,6 +284,9 @@ function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject
     const tls = c.type === "store" && target.role === "primary" ? crossRegionTls(target, c)?.tls.port : undefined;
     const open =
       c.type === "store" ? (tls ? [tls.number] : []) : c.expose ? [componentPort(target, key, c.expose.port).port] : [];
+    // The cluster's Prometheus scrapes from outside the mesh.
+    const scraped = target.prometheusStack ? undefined : scrapedPort(c);
+    if (scraped !== undefined && !open.includes(scraped)) open.push(scraped);
     if (!open.length) continue;
     const name = objectName(target, key);
     const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));

@@ -9,6 +9,7 @@
 import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Service } from "kubernetes-models/v1/Service";
 import type { Component } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES } from "../stores/index.ts";
@@ -32,15 +33,19 @@ export function metricsPort(c: Component): { name: string; port: number } {
  */
 export function scrapedPort(c: Component): number | undefined {
   if (c.metrics) return metricsPort(c).port;
-  return c.type === "store" ? ENGINES[c.engine].exporter?.port.number : undefined;
+  return c.type === "store" ? ENGINES[c.engine].exporter?.port : undefined;
 }
 
-/** A ServiceMonitor endpoint's scheme and TLS: under STRICT mesh mTLS, through the mesh with Istio's certificates. */
+/**
+ * A ServiceMonitor endpoint's scheme and TLS: under STRICT mesh mTLS, the platform's own Prometheus scrapes through the
+ * mesh with the Istio certificates it mounts. The cluster's Prometheus has none: it scrapes in plain text, on ports
+ * the mesh leaves PERMISSIVE for it (`scrapedPort`; NetworkPolicies still admit only its namespace).
+ */
 export function scrapeTls(target: ResolvedTarget): {
   scheme?: "https";
   tlsConfig?: { caFile: string; certFile: string; keyFile: string; insecureSkipVerify: true };
 } {
-  if (target.mesh?.mtls !== "STRICT") return {};
+  if (target.mesh?.mtls !== "STRICT" || !target.prometheusStack) return {};
   return {
     scheme: "https",
     tlsConfig: {
@@ -112,11 +117,48 @@ export function buildPodMonitor(
   return { object: plain(monitor), component: key, band: "observability" };
 }
 
-/** The PodMonitor of a store's exporter sidecar (its port `metrics`), or nothing when its engine runs none. */
+/** The label on a store's members that run its exporter sidecar (not its sentinels or proxies): what its monitor selects. */
+export const EXPORTER_LABEL = "manifold.dev/exporter";
+
+/**
+ * The monitor of a store's exporter sidecar (its port `metrics`), or nothing when its engine runs none: a PodMonitor,
+ * or, under STRICT mesh mTLS, a `<name>-metrics` Service and a ServiceMonitor, since only a ServiceMonitor can present
+ * the Prometheus's Istio certificates (a PodMonitor's TLS takes Secrets, not the files Istio writes).
+ */
 export function buildExporterMonitor(target: ResolvedTarget, key: string, c: Component): RenderedObject[] {
-  if (c.type !== "store" || !engineOf(c).exporter) return [];
+  const exporter = c.type === "store" ? engineOf(c).exporter : undefined;
+  if (!exporter) return [];
   const name = objectName(target, key);
-  return [buildPodMonitor(target, key, name, c, selectorLabels(target, name), "metrics")];
+  const tls = scrapeTls(target);
+  const members = { ...selectorLabels(target, name), [EXPORTER_LABEL]: "true" };
+  if (!tls.scheme) return [buildPodMonitor(target, key, name, c, members, "metrics")];
+  const metrics = `${name}-metrics`;
+  const labels = standardLabels(target, name, "metrics", c);
+  const service = new Service({
+    metadata: { name: metrics, namespace: target.namespace, labels },
+    spec: {
+      type: "ClusterIP",
+      selector: members,
+      ports: [{ name: "metrics", port: exporter.port, targetPort: "metrics", protocol: "TCP" }],
+    },
+  });
+  const monitor = new ServiceMonitor({
+    metadata: {
+      name: metrics,
+      namespace: target.namespace,
+      labels: { ...labels, ...evaluatorLabels(target) },
+      annotations: { ...SKIP_DRY_RUN },
+    },
+    spec: {
+      selector: { matchLabels: labels },
+      namespaceSelector: { matchNames: [target.namespace] },
+      endpoints: [{ port: "metrics", path: "/metrics", interval: c.metrics?.interval ?? "30s", ...tls }],
+    },
+  });
+  return [
+    { object: plain(service), component: key, band: "foundation" },
+    { object: plain(monitor), component: key, band: "observability" },
+  ];
 }
 
 /** One ConfigMap per dashboard. */

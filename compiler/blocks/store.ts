@@ -32,7 +32,7 @@ import { disruptionBudget, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
 import { buildBackupJob } from "./backup-jobs.ts";
-import { buildExporterMonitor } from "./monitoring.ts";
+import { EXPORTER_LABEL, buildExporterMonitor } from "./monitoring.ts";
 import { failoverContext, hasFailover } from "./failover.ts";
 import { buildSentinel, haproxySelector } from "./sentinel.ts";
 
@@ -302,6 +302,8 @@ function storeStatefulSet(
       livenessProbe: { ...(engine.liveness ?? engine.probe)(ctx), initialDelaySeconds: 30 },
     },
   });
+  // The members that run the exporter carry its label on their pods (the selector stays as it was).
+  if (engine.exporter) template.metadata = { ...template.metadata, labels: { ...labels, [EXPORTER_LABEL]: "true" } };
   return new StatefulSet({
     metadata: { name: set.setName, namespace: target.namespace, labels },
     spec: {

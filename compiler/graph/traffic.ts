@@ -537,6 +537,66 @@ function scrapePaths(g: Graph): void {
   }
 }
 
+/**
+ * The Prometheus that loads a monitor (the one its evaluator label names, rendered here, or else the cluster's), as a
+ * client. A ServiceMonitor endpoint that presents a client certificate from the Prometheus's own mounts (Istio's
+ * output certificates, under STRICT mesh) speaks mTLS as the Prometheus's service account.
+ */
+function scraperOf(g: Graph, monitor: RenderedObject, clientCert?: string): PathEnd {
+  const evaluator = monitor.object.metadata.labels?.[EVALUATOR_LABEL];
+  const own = g.objects.find((o) => o.object.kind === "Prometheus" && o.object.metadata.name === evaluator);
+  if (!own) return { endpoint: clusterPrometheus() };
+  const endpoint = prometheusEndpoint(g, own);
+  const spec = obj(own.object.spec);
+  const mounted = objects(spec.volumeMounts).some(([m]) => clientCert?.startsWith(`${str(m.mountPath)}/`));
+  if (!mounted) return { endpoint };
+  const sa = str(spec.serviceAccountName) ?? "default";
+  return {
+    endpoint: { ...endpoint, meshed: true, principal: `${trustDomain(g.target)}/ns/${g.target.namespace}/sa/${sa}` },
+  };
+}
+
+/**
+ * Scrapes through Services: the Prometheus that loads each ServiceMonitor reaches, on each endpoint's port, the pods of
+ * every Service the monitor selects.
+ */
+function serviceScrapePaths(g: Graph): void {
+  for (const m of g.objects.filter((o) => o.object.kind === "ServiceMonitor")) {
+    const spec = obj(m.object.spec);
+    const services = g.objects.filter(
+      (o) =>
+        o.object.kind === "Service" &&
+        selectorMatches(obj(spec.selector), (o.object.metadata.labels ?? {}) as Record<string, string>),
+    );
+    for (const [endpoint] of objects(spec.endpoints)) {
+      const port = str(endpoint.port);
+      if (!port) continue;
+      const client = scraperOf(g, m, str(obj(endpoint.tlsConfig).certFile));
+      for (const svc of services) {
+        const svcSpec = obj(svc.object.spec);
+        const selector = asRecord(svcSpec.selector) as Record<string, string> | undefined;
+        const sp = objects(svcSpec.ports).find(([p]) => p.name === port)?.[0];
+        if (!sp || !selector || !Object.keys(selector).length) continue;
+        for (const t of g.templates.filter((t) => mapMatches(selector, t.labels))) {
+          const server = end(g, t);
+          const target = sp.targetPort ?? sp.port;
+          const number = typeof target === "string" ? (server.endpoint as PodEndpoint).ports[target] : target;
+          if (typeof number === "number")
+            add(
+              g,
+              "scrape",
+              `ServiceMonitor/${m.object.metadata.name}`,
+              client,
+              server,
+              { port: number, protocol: "TCP" },
+              svc,
+            );
+        }
+      }
+    }
+  }
+}
+
 /** Every connection the target's description implies, resolved to rendered pods and ports. */
 export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[]): TrafficPath[] {
   const g: Graph = {
@@ -554,6 +614,7 @@ export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[])
   tracingPaths(g);
   acmePaths(g);
   scrapePaths(g);
+  serviceScrapePaths(g);
   return [...g.paths.values()];
 }
 
@@ -681,7 +742,10 @@ export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVe
         allowed: !plaintextRefused,
         by: plaintextRefused ? `${pa.by} is STRICT and the client sends plain text` : `${pa.by}: ${pa.mode}`,
       });
-      const http = path.kinds.every((k) => k === "dependsOn" || k === "url") && !isStore(path);
+      // Scrapes are HTTP GETs (the sidecar sniffs them); so are a service's calls, not a store's protocol.
+      const http =
+        path.kinds.every((k) => k === "scrape") ||
+        (path.kinds.every((k) => k === "dependsOn" || k === "url") && !isStore(path));
       const a = authorizationVerdict(objectsOf, s, { source: client.endpoint, mtls, port: port.port, http });
       checks.push({ check: "authorization", allowed: a.allowed, by: a.by, rule: a.rule });
     }
