@@ -53,7 +53,8 @@ export function exportersOf(target: ResolvedTarget): Exporter[] {
   const out = [...CLUSTER];
   const engines = new Set<string>();
   for (const [key, c] of Object.entries(target.components)) {
-    if (c.type === "store" && (ALWAYS_SCRAPED.has(c.engine) || ENGINES[c.engine].exporter || c.metrics)) engines.add(c.engine);
+    if (c.type === "store" && (ALWAYS_SCRAPED.has(c.engine) || ENGINES[c.engine].exporter || c.metrics))
+      engines.add(c.engine);
     out.push(...serviceExporter(key, c));
   }
   for (const e of [...engines].sort()) {

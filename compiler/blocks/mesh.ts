@@ -19,7 +19,6 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { scrapedPort } from "./monitoring.ts";
 import { failoverPorts } from "./failover.ts";
-import { MONITORING_NAMESPACE } from "./naming.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";

@@ -117,7 +117,7 @@ export function buildPodMonitor(
   return { object: plain(monitor), component: key, band: "observability" };
 }
 
-/** The label on a store's members that run its exporter sidecar (not its sentinels or proxies): what its monitor selects. */
+/** The label on the members of a store that run its exporter sidecar (not its sentinels or proxies). */
 export const EXPORTER_LABEL = "manifold.dev/exporter";
 
 /**
