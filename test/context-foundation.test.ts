@@ -167,6 +167,17 @@ describe("context-foundation (seed 003) in production", () => {
     ]);
   });
 
+  it("admits Neo4j's backup on the backup port and its restore on Bolt, which its cypher-shell uses", () => {
+    const rules = find(prod, "AuthorizationPolicy", "neo4j").spec.rules as Parsed[];
+    const of = (sa: string) =>
+      rules.find((r) => r.from?.[0].source.principals?.includes(`cluster.local/ns/context-foundation/sa/${sa}`));
+    expect(of("neo4j-backup")?.to).toEqual([{ operation: { ports: ["6362"] } }]);
+    expect(of("neo4j-restore")?.to).toEqual([{ operation: { ports: ["7687"] } }]);
+    expect(
+      find(prod, "CronJob", "neo4j-restore").spec.jobTemplate.spec.template.spec.containers[0].command[2],
+    ).toContain("neo4j://neo4j.context-foundation.svc:7687");
+  });
+
   it("monitors all three components and alerts on the seed's thresholds", () => {
     expect(
       prod

@@ -294,7 +294,7 @@ describe("the reachability rule over a compiled platform", () => {
   it("refuses plain text where the server's port is STRICT, and a cross-region path without its exposure", () => {
     const out = findings("shop/production/us-west-2", (o) => {
       const pa = get(o, "PeerAuthentication", "shop-cache");
-      pa.spec.portLevelMtls = { "6380": { mode: "STRICT" } };
+      pa.spec.portLevelMtls = { ...pa.spec.portLevelMtls, "6380": { mode: "STRICT" } };
       get(o, "Service", "shop-cache-cross-region").spec.type = "ClusterIP";
       get(o, "Service", "shop-db-cross-region").spec.type = "ClusterIP";
     });
@@ -331,6 +331,28 @@ describe("the reachability rule over a compiled platform", () => {
     expect(out).toEqual([
       "error Cluster/shop-db /spec: the cluster's Prometheus (namespace monitoring) -> Cluster/shop-db on port 9187/TCP (PodMonitor/shop-db) is not allowed: ingress denied by NetworkPolicy/default-deny, NetworkPolicy/shop-db",
     ]);
+  });
+
+  it("lets the cluster's Prometheus, outside the mesh, scrape an exporter only on a port the mesh leaves PERMISSIVE", () => {
+    const out = findings("shop/production/us-west-2", (o) => {
+      delete get(o, "PeerAuthentication", "shop-cache").spec.portLevelMtls["9121"];
+    });
+    expect(out).toContainEqual(
+      "error StatefulSet/shop-cache-primary /spec/template/spec: the cluster's Prometheus (namespace monitoring) -> StatefulSet/shop-cache-primary on port 9121/TCP (PodMonitor/shop-cache) is not allowed: mtls denied by PeerAuthentication/shop-cache is STRICT and the client sends plain text",
+    );
+  });
+
+  it("judges a scrape as TCP: an authorization rule with HTTP methods never admits it", () => {
+    const out = findings("shop/production/us-west-2", (o) => {
+      const rules = get(o, "AuthorizationPolicy", "shop-cache").spec.rules as Parsed[];
+      const scrape = rules.find((r) => !r.from && r.to[0].operation.ports.includes("9121"))!;
+      scrape.to[0].operation.methods = ["GET"];
+    });
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /^error StatefulSet\/shop-cache-primary .*the cluster's Prometheus \(namespace monitoring\) -> StatefulSet\/shop-cache-primary on port 9121\/TCP \(PodMonitor\/shop-cache\) is not allowed: authorization denied/,
+      ),
+    );
   });
 
   it("refuses cross-region traffic that HAProxy passes through to a member that mounts no certificate", () => {

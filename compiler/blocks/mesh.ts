@@ -27,7 +27,7 @@ import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
 import { backupJobName, hasBackupJob, hasRestoreJob, restoreJobName } from "./backup-jobs.ts";
-import { dumpPortsOf } from "../stores/engine.ts";
+import { dumpPortsOf, restorePortsOf } from "../stores/engine.ts";
 import { hostsOf, latencyRouting } from "./global-dns.ts";
 import { crossRegionNetworks, crossRegionTls } from "./exposure.ts";
 import { membersTalk } from "./store.ts";
@@ -109,11 +109,17 @@ function authorizationPolicies(
     // Its backup and restore Jobs, in the mesh, on the ports their dump and load connect to.
     if (c.type === "store" && hasBackupJob(target, c)) {
       const name = objectName(target, key);
-      const jobs = [backupJobName(name), ...(hasRestoreJob(target, c) ? [restoreJobName(name)] : [])];
-      rules.push({
-        from: [{ source: { principals: jobs.map((j) => principal(mesh, ns, j)) } }],
-        to: [{ operation: { ports: dumpPortsOf(engineOf(c)).map(String) } }],
-      });
+      const engine = engineOf(c);
+      const jobs: [string, number[]][] = [[backupJobName(name), dumpPortsOf(engine)]];
+      if (hasRestoreJob(target, c)) jobs.push([restoreJobName(name), restorePortsOf(engine)]);
+      // One rule per set of ports: the backup and the restore share one when they use the same ports.
+      const byPorts = new Map<string, string[]>();
+      for (const [job, ports] of jobs) {
+        const k = ports.map(String).join(",");
+        byPorts.set(k, [...(byPorts.get(k) ?? []), principal(mesh, ns, job)]);
+      }
+      for (const [ports, principals] of byPorts)
+        rules.push({ from: [{ source: { principals } }], to: [{ operation: { ports: ports.split(",") } }] });
     }
     if (membersTalk(target, key)) {
       // Under failover the sentinels and HAProxy (the store's ServiceAccount too) use Sentinel's and the TLS port.
@@ -143,15 +149,22 @@ function authorizationPolicies(
     // who).
     if (c.type === "service" && c.expose)
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
+    // The scrape port, without HTTP fields (methods): the sidecar may see a scrape as plain TCP (a port named neither
+    // http nor with an appProtocol), where they never match. The platform's own Prometheus speaks mTLS as its
+    // ServiceAccount; the cluster's sits outside the mesh and scrapes in plain text, with no identity to match (the
+    // NetworkPolicy admits only its namespace).
     const scraped = scrapedPort(c);
-    if (scraped !== undefined && target.prometheusStack)
+    if (scraped !== undefined)
       rules.push({
-        from: [{ source: { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } }],
-        to: [{ operation: { ports: [String(scraped)], methods: ["GET"] } }],
+        ...(target.prometheusStack
+          ? {
+              from: [
+                { source: { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } },
+              ],
+            }
+          : {}),
+        to: [{ operation: { ports: [String(scraped)] } }],
       });
-    // The cluster's Prometheus sits outside the mesh: it scrapes in plain text, with no identity to match (its
-    // NetworkPolicy rule admits only its namespace).
-    else if (scraped !== undefined) rules.push({ to: [{ operation: { ports: [String(scraped)], methods: ["GET"] } }] });
     if (!rules.length) continue;
     const name = objectName(target, key);
     out.push({

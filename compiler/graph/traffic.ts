@@ -10,7 +10,7 @@ import { EVALUATOR_LABEL } from "../describe/cluster-monitoring.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
-import { dumpPortsOf } from "../stores/engine.ts";
+import { dumpPortsOf, restorePortsOf } from "../stores/engine.ts";
 import { SENTINEL_PORT } from "../stores/redis.ts";
 import { asRecord, list, obj, objects, str } from "../kube/loose.ts";
 import { findObject, podTemplates, mapMatches, selectorMatches, type PodTemplate } from "../kube/selectors.ts";
@@ -314,7 +314,9 @@ function storePaths(g: Graph): void {
     const proxies = templatesOf(g, key).filter((t) => t.labels["app.kubernetes.io/component"] === HAPROXY_ROLE);
     for (const job of jobs)
       for (const member of proxies.length ? proxies : engine.crossRegion && writable.length ? writable : sets)
-        for (const port of dumpPortsOf(engineOf(c)))
+        for (const port of job.labels["app.kubernetes.io/component"] === "restore"
+          ? restorePortsOf(engine)
+          : dumpPortsOf(engine))
           add(g, "backup", `backup of ${key}`, end(g, job), end(g, member), { port, protocol: "TCP" });
     // An operator's cluster (CloudNativePG): its instances stream from the primary in the region, and any of them
     // may become the primary, on the engine's ports.
@@ -742,10 +744,7 @@ export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVe
         allowed: !plaintextRefused,
         by: plaintextRefused ? `${pa.by} is STRICT and the client sends plain text` : `${pa.by}: ${pa.mode}`,
       });
-      // Scrapes are HTTP GETs (the sidecar sniffs them); so are a service's calls, not a store's protocol.
-      const http =
-        path.kinds.every((k) => k === "scrape") ||
-        (path.kinds.every((k) => k === "dependsOn" || k === "url") && !isStore(path));
+      const http = path.kinds.every((k) => k === "dependsOn" || k === "url") && !isStore(path);
       const a = authorizationVerdict(objectsOf, s, { source: client.endpoint, mtls, port: port.port, http });
       checks.push({ check: "authorization", allowed: a.allowed, by: a.by, rule: a.rule });
     }

@@ -159,6 +159,8 @@ export interface StoreEngineDefinition {
   };
   /** The ports a dump or a restore connects to (the backup CronJobs); the first client port when omitted. */
   dumpPorts?: number[];
+  /** The ports a restore connects to (Neo4j's loads through Bolt, not the backup port); the dump ports when omitted. */
+  restorePorts?: number[];
   /**
    * How the restore gets the backup: `download` (the default) copies the run into `/backup` for the restore step;
    * `presign` writes `<name> <presigned https URL>` lines to `/backup/seeds` for each backup artifact of the run
@@ -188,7 +190,12 @@ export function fromSecret(name: string, secret: string, key: string): EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
 }
 
-/** The ports a store's dump or restore connects to: the engine's `dumpPorts`, else its first client port. */
+/** The ports a store's restore connects to: the engine's `restorePorts`, else its dump ports. */
+export function restorePortsOf(engine: StoreEngineDefinition): number[] {
+  return engine.restorePorts ?? dumpPortsOf(engine);
+}
+
+/** The ports a store's dump connects to: the engine's `dumpPorts`, else its first client port. */
 export function dumpPortsOf(engine: StoreEngineDefinition): number[] {
   return engine.dumpPorts ?? [Object.values(engine.ports)[0]];
 }

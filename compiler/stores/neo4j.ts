@@ -14,6 +14,8 @@ export const neo4jEngine: StoreEngineDefinition = {
   peerPorts: { discovery: 5000, transaction: 6000, raft: 7000, backup: 6362 },
   // neo4j-admin's online backup reads from each member's backup port.
   dumpPorts: [6362],
+  // The restore drops and seeds databases through the system database, over Bolt (neo4j:// routes to every member).
+  restorePorts: [7687],
   dataPath: "/data",
   runAsUser: 7474,
   writablePaths: [
