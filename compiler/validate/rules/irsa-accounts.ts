@@ -35,7 +35,9 @@ export const irsaAccountsRule: Rule = {
       }
       const rendered = ctx.objects.find(
         (s) =>
-          s.object.kind === "ServiceAccount" && s.object.metadata.name === name && s.object.metadata.namespace === namespace,
+          s.object.kind === "ServiceAccount" &&
+          s.object.metadata.name === name &&
+          s.object.metadata.namespace === namespace,
       );
       const chart = rendered ? undefined : ctx.chartAccounts?.find((a) => a.name === name && a.namespace === namespace);
       const annotations = rendered ? (rendered.object.metadata.annotations ?? {}) : chart?.annotations;
