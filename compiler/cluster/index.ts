@@ -14,7 +14,11 @@ import type { Project } from "../model/project.ts";
 import type { CompiledTarget, ResolvedTarget } from "../model/target.ts";
 import { objectFileName } from "../emit/files.ts";
 import { sortForSync } from "../sync/apply-order.ts";
+import { reporter, type ChartServiceAccount } from "../validate/context.ts";
 import { validateTarget } from "../validate/index.ts";
+import { policyLevel } from "../validate/policy.ts";
+import { irsaAccountsRule } from "../validate/rules/irsa-accounts.ts";
+import { chartAccounts } from "./chart-accounts.ts";
 import { toYaml } from "../yaml.ts";
 import { buildClusterProject, buildUnitApplication, unitApplicationName, unitFolder } from "./applications.ts";
 import { hydrate } from "./hydrate.ts";
@@ -81,6 +85,7 @@ function hydratedFindings(
   cluster: ClusterTarget,
   unit: AddonUnit,
   rendered: RenderedObject[],
+  accounts: ChartServiceAccount[],
 ): Finding[] {
   const defined = new Set(
     unit.objects
@@ -94,11 +99,32 @@ function hydratedFindings(
     unit.objects.filter((o) => defined.has(groupKindOf(o))).map((o) => `${o.kind}/${o.metadata.name}`),
   );
   // cluster-layer-kinds keeps those kinds out of platforms: an add-on folder is the cluster layer, where they belong.
-  return validateTarget(folderTarget(project, cluster, unit), rendered).filter(
+  return validateTarget(folderTarget(project, cluster, unit), rendered, accounts).filter(
     (f) =>
       f.rule !== "cluster-layer-kinds" &&
       !(f.rule === "schema" && f.pointer === "/apiVersion" && ownKinds.has(f.object) && /no schema/.test(f.message)),
   );
+}
+
+/**
+ * The cluster-wide objects of a Helm-source add-on (ClusterIssuers, stores, StorageClasses): the rule that the stores
+ * among them authenticate as a ServiceAccount bound to an IAM role, which the charts of the cluster's add-ons create.
+ */
+function folderFindings(
+  project: Project,
+  cluster: ClusterTarget,
+  unit: AddonUnit,
+  rendered: RenderedObject[],
+  accounts: ChartServiceAccount[],
+): Finding[] {
+  const target = folderTarget(project, cluster, unit);
+  const level = policyLevel(target.policy.rules, irsaAccountsRule.name);
+  if (level === "off") return [];
+  const ctx = { target, objects: rendered, chartAccounts: accounts };
+  const found: Finding[] = [];
+  irsaAccountsRule.check(ctx, reporter(ctx, irsaAccountsRule.name, found));
+  for (const f of found) if (level === "warning") f.severity = "warning";
+  return found;
 }
 
 /** Custom resource kinds a platform renders on a cluster that no add-on there provides. */
@@ -147,9 +173,11 @@ export function renderClusterLayer(project: Project, targets: CompiledTarget[]):
       errors.push(e, ...e.others);
       continue;
     }
+    const accounts = chartAccounts(cluster);
     for (const unit of units.filter((u) => u.objects.length)) {
       const rendered: RenderedObject[] = unit.objects.map((object) => ({ object, band: "workload" }));
-      if (unit.delivery === "hydrated") findings.push(...hydratedFindings(project, cluster, unit, rendered));
+      if (unit.delivery === "hydrated") findings.push(...hydratedFindings(project, cluster, unit, rendered, accounts));
+      else findings.push(...folderFindings(project, cluster, unit, rendered, accounts));
       for (const { object } of sortForSync(rendered)) {
         const path = `${unitFolder(cluster, unit.name)}/${objectFileName(object)}`;
         if (files.has(path))

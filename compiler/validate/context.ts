@@ -2,10 +2,21 @@ import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import type { Finding, Severity } from "../model/finding.ts";
 
+/** A ServiceAccount a Helm add-on's chart creates on the cluster, read off the add-on's values. */
+export interface ChartServiceAccount {
+  /** The add-on that creates it. */
+  addon: string;
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+}
+
 /** What a rule sees: one target's final objects. */
 export interface RuleContext {
   target: ResolvedTarget;
   objects: RenderedObject[];
+  /** On a cluster-layer folder: the ServiceAccounts the cluster's Helm add-ons create (never rendered here). */
+  chartAccounts?: ChartServiceAccount[];
 }
 
 /** A validation rule: one concept, one file. */

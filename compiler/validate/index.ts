@@ -8,7 +8,7 @@
 import { asRecord } from "../kube/loose.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { findingCode, reporter, type Rule } from "./context.ts";
+import { findingCode, reporter, type ChartServiceAccount, type Rule } from "./context.ts";
 import type { Finding } from "../model/finding.ts";
 import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
@@ -86,8 +86,15 @@ export const RULES: Rule[] = [...OBJECT_RULES, ...RELATION_RULES];
 RULES.push(waiversRule(() => RULES.map((r) => r.name)));
 OBJECT_RULES.push(RULES[RULES.length - 1]);
 
-/** Runs every rule over one target, at the levels its environment sets, and applies waivers. */
-export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): Finding[] {
+/**
+ * Runs every rule over one target, at the levels its environment sets, and applies waivers. `chartAccounts`: on a
+ * cluster-layer folder, the ServiceAccounts the cluster's Helm add-ons create.
+ */
+export function validateTarget(
+  target: ResolvedTarget,
+  all: RenderedObject[],
+  chartAccounts?: ChartServiceAccount[],
+): Finding[] {
   const findings: Finding[] = [];
   // an object whose envelope a patch broke is reported once and kept from the other rules
   const objects = all.filter((o) => {
@@ -109,7 +116,7 @@ export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): F
     });
     return false;
   });
-  const ctx = { target, objects };
+  const ctx = { target, objects, chartAccounts };
   for (const rule of RULES) {
     // objects that fail their schema stop the relation rules (a kind without a model does not)
     const schemaFailed = findings.some((f) => f.rule === "schema" && findingCode(f) !== "no-schema");

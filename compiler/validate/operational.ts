@@ -20,6 +20,7 @@ import { peerReadinessRule } from "./rules/peer-readiness.ts";
 import { policyWavesRule } from "./rules/policy-waves.ts";
 import { providerLimitsRule } from "./rules/provider-limits.ts";
 import { secretIsolationRule } from "./rules/secret-isolation.ts";
+import { irsaAccountsRule } from "./rules/irsa-accounts.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
 import { reachabilityRule } from "./rules/reachability.ts";
 import { spreadRule } from "./rules/spread.ts";
@@ -49,6 +50,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   migratedDatabasesRule,
   clusterCapabilitiesRule,
   secretIsolationRule,
+  irsaAccountsRule,
   clusterLayerKindsRule,
   storeBackupsRule,
   backupReachRule,
