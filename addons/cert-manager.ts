@@ -1,21 +1,9 @@
 import { addon } from "../compiler/index.ts";
-import usWest2 from "../regions/us-west-2.ts";
-import usEast1 from "../regions/us-east-1.ts";
-import euWest1 from "../regions/eu-west-1.ts";
+import { irsaByRegion } from "./_aws.ts";
 
 // cert-manager and the ClusterIssuer every Ingress and mesh Gateway names. DNS-01 through Route 53: no HTTP-01
 // solver pods, which a default-deny namespace would not let the CA reach. Route 53 access, and the CA key pair the
-// cross-region CA's SecretStore reads, come from the controller's ServiceAccount (IRSA): one IAM role per region,
-// as Velero's, trusted by the OIDC provider of each cluster there. 111122223333 is AWS's documentation account, a
-// placeholder like the example.com endpoints.
-const irsa = (region: string) => ({
-  values: {
-    serviceAccount: {
-      annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::111122223333:role/manifold-cert-manager-${region}` },
-    },
-  },
-});
-
+// cross-region CA's SecretStore reads, come from the controller's ServiceAccount (IRSA, one role per region).
 export default addon({
   name: "cert-manager",
   capabilities: { provided: ["cert-manager"] },
@@ -33,5 +21,5 @@ export default addon({
   // The CA of the stores' cross-region TLS (exposure.ts: CROSS_REGION_ISSUER), one key pair per environment.
   caIssuers: { "manifold-cross-region-ca": { serviceAccount: { name: "cert-manager", namespace: "cert-manager" } } },
   environments: { dev: { values: { replicaCount: 1 } } },
-  regions: Object.fromEntries([usWest2, usEast1, euWest1].map((r) => [r.name, irsa(r.name)])),
+  regions: irsaByRegion("cert-manager"),
 });

@@ -1,6 +1,8 @@
 import { addon } from "../compiler/index.ts";
+import { irsaByRegion } from "./_aws.ts";
 
 // external-dns: DNS records in Route 53 for Ingresses, Services and DNSEndpoint objects, owned by this cluster.
+// Route 53 access comes from its ServiceAccount (IRSA, one role per region).
 export default addon({
   name: "external-dns",
   capabilities: { provided: ["external-dns"] },
@@ -13,6 +15,7 @@ export default addon({
     crd: { create: true },
   },
   provides: ["externaldns.k8s.io/DNSEndpoint"],
+  regions: irsaByRegion("external-dns"),
   // each cluster owns the records it made (TXT ownership), so clusters sharing a zone never delete each other's
   targets: {
     "dev/us-west-2": { values: { txtOwnerId: "dev-us-west-2" } },

@@ -1,7 +1,5 @@
 import { addon } from "../compiler/index.ts";
-import usWest2 from "../regions/us-west-2.ts";
-import usEast1 from "../regions/us-east-1.ts";
-import euWest1 from "../regions/eu-west-1.ts";
+import { REGIONS, irsa } from "./_aws.ts";
 
 // Velero: scheduled backups of every platform namespace (the Schedules name the `default` locations), to the
 // region's backup bucket (`backups` in regions/) under velero/, with EBS snapshots of the volumes. AWS access comes
@@ -15,7 +13,7 @@ const location = (region: string, bucket: string) => ({
     },
     serviceAccount: {
       server: {
-        annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::111122223333:role/manifold-velero-${region}` },
+        annotations: irsa("velero", region),
       },
     },
   },
@@ -42,7 +40,7 @@ export default addon({
   },
   // Each region's own bucket (a region without one gets no location, and its Schedules fail visibly).
   regions: Object.fromEntries(
-    [usWest2, usEast1, euWest1].flatMap((r) => (r.backups ? [[r.name, location(r.name, r.backups.bucket)]] : [])),
+    REGIONS.flatMap((r) => (r.backups ? [[r.name, location(r.name, r.backups.bucket)]] : [])),
   ),
   provides: [
     "velero.io/Backup",
