@@ -4,8 +4,11 @@
 // missing or stale; where it cannot be built it falls back to the TypeScript
 // sources through the tsx loader. MANIFOLD_NO_PRECOMPILE=1 forces the sources.
 // Started by a Node older than package.json's engines allow, it re-runs itself
-// on the project's pinned Node (bin/runtime.mjs).
+// on the project's pinned Node (bin/runtime.mjs). The bundle's compiled code is
+// kept in dist/compile-cache/ (Node's module compile cache), so a start-up after
+// the first skips parsing and compiling its 4 MB; MANIFOLD_NO_COMPILE_CACHE=1 turns that off.
 import { existsSync, readFileSync } from "node:fs";
+import module from "node:module";
 import { pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +21,15 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(REPO, "dist", "manifold.mjs");
 const DIST_KEY = join(REPO, "dist", "manifold.key");
 
+/** Node's on-disk cache of compiled modules (Node 22.1 and later), next to the bundle; a cache that fails is no error. */
+function enableCompileCache() {
+  try {
+    module.enableCompileCache?.(join(REPO, "dist", "compile-cache"));
+  } catch {
+    // an unwritable dist/ only costs the compile
+  }
+}
+
 async function precompiled() {
   if (process.env.MANIFOLD_NO_PRECOMPILE) return undefined;
   try {
@@ -26,6 +38,7 @@ async function precompiled() {
       const { precompile } = await import("./precompile.mjs");
       await precompile(key);
     }
+    if (!process.env.MANIFOLD_NO_COMPILE_CACHE) enableCompileCache();
     return await import(pathToFileURL(DIST).href);
   } catch (e) {
     if (process.env.MANIFOLD_DEBUG)
