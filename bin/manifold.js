@@ -21,7 +21,7 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(REPO, "dist", "manifold.mjs");
 const DIST_KEY = join(REPO, "dist", "manifold.key");
 
-/** Node's on-disk cache of compiled modules (Node 22.1 and later), next to the bundle; a cache that fails is no error. */
+/** Node's on-disk cache of compiled modules (Node 22.1 and later), next to the bundle; failing is no error. */
 function enableCompileCache() {
   try {
     module.enableCompileCache?.(join(REPO, "dist", "compile-cache"));
