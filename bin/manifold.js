@@ -12,7 +12,7 @@ import module from "node:module";
 import { pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sourceKey } from "./source-key.mjs";
+import { cachedSourceKey } from "./source-key.mjs";
 import { ensureSupportedNode } from "./runtime.mjs";
 
 ensureSupportedNode();
@@ -33,7 +33,8 @@ function enableCompileCache() {
 async function precompiled() {
   if (process.env.MANIFOLD_NO_PRECOMPILE) return undefined;
   try {
-    const key = sourceKey(REPO);
+    // The sources' key, read from dist/source-stats.json while no source file's size, time or inode changed.
+    const key = cachedSourceKey(REPO, join(REPO, "dist", "source-stats.json"));
     if (!existsSync(DIST) || !existsSync(DIST_KEY) || readFileSync(DIST_KEY, "utf8") !== key) {
       const { precompile } = await import("./precompile.mjs");
       await precompile(key);

@@ -1,5 +1,16 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platform, service } from "../compiler/index.ts";
@@ -9,7 +20,7 @@ import type { ArgoCdDescription, EnvironmentDescription, RegionDescription } fro
 import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
 import { TargetCache } from "../compiler/cache/store.ts";
 import { compilerKey } from "../compiler/cache/key.ts";
-import { sourceKey } from "../bin/source-key.mjs";
+import { cachedSourceKey, sourceKey } from "../bin/source-key.mjs";
 import { repoProject } from "./helpers/memory.ts";
 import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
 
@@ -125,6 +136,25 @@ describe("the incremental-compile cache", () => {
     expect(compilerKey()).toBe(
       `${JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version}+${sourceKey(REPO)}`,
     );
+  });
+
+  it("the remembered compiler key is the key of the sources, and follows an edit", () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, "compiler"), { recursive: true });
+    const file = join(repo, "compiler/a.ts");
+    writeFileSync(file, "export const a = 1;\n");
+    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    const past = new Date(Date.now() - 60_000);
+    for (const f of [file, join(repo, "package.json")]) utimesSync(f, past, past);
+    const memo = join(repo, "dist/source-stats.json");
+    const first = cachedSourceKey(repo, memo);
+    expect(first).toBe(sourceKey(repo));
+    expect(existsSync(memo)).toBe(true);
+    expect(cachedSourceKey(repo, memo)).toBe(first);
+    // the same size, a new time: the memo no longer answers
+    writeFileSync(file, "export const a = 2;\n");
+    expect(cachedSourceKey(repo, memo)).toBe(sourceKey(repo));
+    expect(sourceKey(repo)).not.toBe(first);
   });
 
   it("ignores a corrupt or tampered entry and rebuilds that target", async () => {
