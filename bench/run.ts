@@ -339,7 +339,10 @@ for (const m of results.filter((r) => r.phases))
 
 // Scaling: how time grows with objects, on log-log axes. The slope between two sizes is
 // log(time ratio) / log(objects ratio): 1 is linear, below 1 better than linear.
-const manifold = results.filter((r) => r.tool === "manifold compile").sort((a, b) => a.objects - b.objects);
+// Synthetic fleets only: the seed fleet mixes other kinds of objects.
+const manifold = results
+  .filter((r) => r.tool === "manifold compile" && r.fleet !== "seed")
+  .sort((a, b) => a.objects - b.objects);
 const scaling = manifold.map((m, i) => {
   const prev = manifold[i - 1];
   const slope = prev ? Math.log(m.medianMs / prev.medianMs) / Math.log(m.objects / prev.objects) : undefined;
