@@ -10,6 +10,7 @@ import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { findingCode, reporter, type Rule } from "./context.ts";
 import type { Finding } from "../model/finding.ts";
+import { withContentDigests } from "./content-memo.ts";
 import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
 import { argocdEnumsRule } from "./rules/argocd-enums.ts";
@@ -88,6 +89,10 @@ OBJECT_RULES.push(RULES[RULES.length - 1]);
 
 /** Runs every rule over one target, at the levels its environment sets, and applies waivers. */
 export function validateTarget(target: ResolvedTarget, all: RenderedObject[]): Finding[] {
+  return withContentDigests(() => validateObjects(target, all));
+}
+
+function validateObjects(target: ResolvedTarget, all: RenderedObject[]): Finding[] {
   const findings: Finding[] = [];
   // an object whose envelope a patch broke is reported once and kept from the other rules
   const objects = all.filter((o) => {

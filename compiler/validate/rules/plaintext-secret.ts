@@ -1,5 +1,6 @@
 import type { Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
+import { byContent } from "../content-memo.ts";
 import { secretKeyName, secretReason } from "../secret-shapes.ts";
 
 const FIX = "declare the value with secretRef() so it renders as an ExternalSecret, and reference it";
@@ -40,10 +41,17 @@ function walk(value: unknown, pointer: string, key: string | undefined, found: F
   }
 }
 
+/** The secret-looking literals of an object, with why each looks like a secret. */
+function literals(object: object): { pointer: string; reason: string }[] {
+  const found: { pointer: string; reason: string }[] = [];
+  walk(object, "", undefined, (pointer, reason) => found.push({ pointer, reason }));
+  return found;
+}
+
 /**
  * Secret values never reach git: a Secret carrying `data` or `stringData` is an error, and so is a secret-looking
  * literal anywhere else in any object (env values, ConfigMap data, args, annotations, patched fields). No annotation
- * waives it.
+ * waives it. An object of the same content as one checked before is not walked again.
  */
 export const plaintextSecretRule: Rule = {
   name: "no-plaintext-secret",
@@ -63,9 +71,8 @@ export const plaintextSecretRule: Rule = {
         }
       }
       if (SKIP_KINDS.has(o.object.kind)) continue;
-      walk(o.object, "", undefined, (pointer, reason) =>
-        report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX }),
-      );
+      for (const { pointer, reason } of byContent("no-plaintext-secret", o.object, literals))
+        report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX });
     }
   },
 };
