@@ -35,3 +35,19 @@ describe("content memo", () => {
     expect(byContent("test-scope", o, check)).toBe(2);
   });
 });
+
+describe("content memo and models", () => {
+  it("forgets what the checks found when a model is registered for a kind", async () => {
+    const { registerModel } = await import("../compiler/validate/models.ts");
+    let calls = 0;
+    byContent("test-forget", { k: 1 }, () => ++calls);
+    registerModel(
+      "test.manifold.dev/v1",
+      "Nothing",
+      class {
+        validate(): void {}
+      },
+    );
+    expect(byContent("test-forget", { k: 1 }, () => ++calls)).toBe(2);
+  });
+});

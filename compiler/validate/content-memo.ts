@@ -58,3 +58,8 @@ export function byContent<T>(name: string, object: object, check: (object: objec
   memo.set(key, result);
   return result;
 }
+
+/** Forgets every kept result (a check's rules changed, e.g. a model was registered for a kind). */
+export function forgetContentResults(): void {
+  memos.clear();
+}
