@@ -4,13 +4,19 @@
  * For each synthetic fleet size (bench/fleet.ts) and for the seed fleet
  * (this repo's descriptions), every tool runs as a whole process, several
  * times, in the same run so the ratios hold on a noisy machine:
- * - manifold: `node bin/manifold.js compile` from a clean tree (no rendered/,
- *   no target cache), phases from `--timings`; plus, for the seed fleet, the
- *   unchanged re-compile and `compile --check` a user runs every day
+ * - manifold: `node bin/manifold.js compile` (what `npm run compile` runs)
+ *   from a clean tree (no rendered/, no target or layers cache), phases from
+ *   `--timings`; plus, for the seed fleet, the unchanged re-compile and
+ *   `compile --check` a user runs every day, the same through `npm run
+ *   compile`, and `compile --check` as CI runs it on a fresh clone
+ *   (rendered/ committed, no .manifold-cache/; once with dist/ restored from
+ *   the CI cache, once with nothing at all, so the bundle is built too)
  * - cdk8s: `App.synth()` of the same objects, one Chart per target
  * - kustomize: `kubectl kustomize`, one build per target overlay
  * - floor: the `yaml` library's stringify of the same objects to files
- * Medians are reported: wall ms, objects per second, peak RSS.
+ * Medians are reported: wall ms, objects per second, peak RSS; then how time
+ * grows with objects, as a log-log table. bench/results.json keeps the
+ * latest run and, under `changes`, the before/after of each speed change.
  *
  * Options: --sizes 1k,10k,100k (default 1k,10k)  --runs N (default 5)
  *          --peers-at LIST (sizes whose peers run; default 1k,10k,seed)  --no-kustomize
@@ -171,10 +177,11 @@ function seedProject(): string {
   const root = join(WORK, "seed");
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  for (const d of ["platforms", "environments", "regions", "argocd"])
+  for (const d of ["platforms", "environments", "regions", "argocd", "addons"])
     if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(root, d), { recursive: true });
   writeFileSync(join(root, "package.json"), readFileSync(join(REPO, "package.json")));
   symlinkSync(join(REPO, "compiler"), join(root, "compiler"));
+  symlinkSync(join(REPO, "bin"), join(root, "bin"));
   symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
   return root;
 }
@@ -207,9 +214,14 @@ run(process.execPath, [CLI, "--version"]);
 
 const seed = seedProject();
 process.stderr.write(`seed fleet (${seed})\n`);
+/** Removes the target cache of `root` (targets, their objects, the fleet layers), not the description bundles. */
+function removeTargetCache(root: string): void {
+  for (const part of ["targets", "objects", "layers.json"])
+    rmSync(join(root, ".manifold-cache", part), { recursive: true, force: true });
+}
 const cleanSeed = () => {
   rmSync(join(seed, "rendered"), { recursive: true, force: true });
-  rmSync(join(seed, ".manifold-cache/targets"), { recursive: true, force: true });
+  removeTargetCache(seed);
 };
 const first = run(process.execPath, [CLI, "compile"], seed);
 const seedObjects = countObjects(first.stderr);
@@ -237,6 +249,39 @@ results.push(
     () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
   ),
 );
+results.push(
+  measure(
+    "npm run compile (unchanged)",
+    "seed",
+    seedObjects,
+    () => {},
+    () => run("npm", ["run", "--silent", "compile", "--", "--timings"], seed),
+  ),
+);
+// CI on a fresh clone: rendered/ is committed, there is no .manifold-cache/ (descriptions not bundled either).
+results.push(
+  measure(
+    "CI: compile --check, fresh clone",
+    "seed",
+    seedObjects,
+    () => rmSync(join(seed, ".manifold-cache"), { recursive: true, force: true }),
+    () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
+  ),
+);
+// ... and with no dist/ either (a CI cache that does not keep it): the first command builds the bundle.
+results.push(
+  measure(
+    "CI: same, no dist/ (bundle built)",
+    "seed",
+    seedObjects,
+    () => {
+      rmSync(join(seed, ".manifold-cache"), { recursive: true, force: true });
+      rmSync(join(REPO, "dist"), { recursive: true, force: true });
+    },
+    () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
+    Math.min(RUNS, 3),
+  ),
+);
 if (PEERS_AT.has("seed")) results.push(...peers("seed", seed, seedObjects, !values["no-kustomize"]));
 
 for (const label of values.sizes!.split(",")) {
@@ -251,7 +296,7 @@ for (const label of values.sizes!.split(",")) {
   const objects = countObjects(warm.stderr);
   const clean = () => {
     rmSync(join(root, "rendered"), { recursive: true, force: true });
-    rmSync(join(root, ".manifold-cache/targets"), { recursive: true, force: true });
+    removeTargetCache(root);
   };
   results.push(
     measure(
@@ -292,20 +337,68 @@ process.stdout.write(table + "\n\nphases (median ms, from --timings):\n");
 for (const m of results.filter((r) => r.phases))
   process.stdout.write(`  ${m.fleet} ${m.tool}: ${JSON.stringify(m.phases)}\n`);
 
-// Scaling: time per object from one size to the next.
-const manifold = results.filter((r) => r.tool === "manifold compile" && r.fleet !== "seed");
-for (let i = 1; i < manifold.length; i++) {
-  const a = manifold[i - 1];
-  const b = manifold[i];
+// Scaling: how time grows with objects, on log-log axes. The slope between two sizes is
+// log(time ratio) / log(objects ratio): 1 is linear, below 1 better than linear.
+// Synthetic fleets only: the seed fleet mixes other kinds of objects.
+const manifold = results
+  .filter((r) => r.tool === "manifold compile" && r.fleet !== "seed")
+  .sort((a, b) => a.objects - b.objects);
+const scaling = manifold.map((m, i) => {
+  const prev = manifold[i - 1];
+  const slope = prev ? Math.log(m.medianMs / prev.medianMs) / Math.log(m.objects / prev.objects) : undefined;
+  return { fleet: m.fleet, objects: m.objects, ms: m.medianMs, slope };
+});
+process.stdout.write(
+  "\nscaling of manifold compile (cold), log-log: slope 1 = linear, below 1 = better than linear\n" +
+    "| fleet | objects | log10 objects | median ms | log10 ms | ms per 1k objects | slope from previous |\n" +
+    "|-------|--------:|--------------:|----------:|---------:|------------------:|--------------------:|\n",
+);
+for (const r of scaling)
   process.stdout.write(
-    `scaling ${a.fleet} -> ${b.fleet}: ${(b.objects / a.objects).toFixed(1)}x objects, ${(b.medianMs / a.medianMs).toFixed(1)}x time\n`,
+    `| ${r.fleet.padEnd(5)} | ${String(r.objects).padStart(7)} | ${Math.log10(r.objects).toFixed(2).padStart(13)} | ` +
+      `${String(r.ms).padStart(9)} | ${Math.log10(r.ms).toFixed(2).padStart(8)} | ` +
+      `${((r.ms / r.objects) * 1000).toFixed(0).padStart(17)} | ${(r.slope === undefined ? "" : r.slope.toFixed(2)).padStart(19)} |\n`,
   );
+// Against the issue's goals, from this run's medians.
+const row = (fleet: string, tool: string) => results.find((r) => r.fleet === fleet && r.tool === tool);
+const goals: [string, Measure | undefined, number, (m: Measure) => boolean][] = [
+  [
+    "seed cold vs cdk8s (ratio < 1)",
+    row("seed", "manifold compile"),
+    NaN,
+    (m) => m.medianMs < (row("seed", "cdk8s synth")?.medianMs ?? NaN),
+  ],
+  ["nothing changed <= 300 ms", row("seed", "manifold compile (unchanged)"), 300, (m) => m.medianMs <= 300],
+  ["CI fresh clone --check <= 1 s", row("seed", "CI: compile --check, fresh clone"), 1000, (m) => m.medianMs <= 1000],
+  ["10k objects <= 2.5 s", row("10k", "manifold compile"), 2500, (m) => m.medianMs <= 2500],
+  ["100k objects <= 20 s", row("100k", "manifold compile"), 20000, (m) => m.medianMs <= 20000],
+  ["100k peak RSS <= 1 GB", row("100k", "manifold compile"), 1024, (m) => m.peakRssMb <= 1024],
+];
+process.stdout.write("\ngoals:\n");
+for (const [goal, m, , met] of goals)
+  process.stdout.write(
+    `  ${goal.padEnd(32)} ${m ? `${met(m) ? "met   " : "missed"} (${m.medianMs} ms, ${m.peakRssMb} MB)` : "not measured in this run"}\n`,
+  );
+const cdk8s = row("seed", "cdk8s synth");
+const cold = row("seed", "manifold compile");
+if (cdk8s && cold)
+  process.stdout.write(`  seed cold / cdk8s = ${(cold.medianMs / cdk8s.medianMs).toFixed(2)} (aim 0.5)\n`);
+
+// The before/after of each speed change is kept from run to run.
+let changes: unknown[] = [];
+try {
+  changes =
+    (JSON.parse(readFileSync(join(REPO, "bench/results.json"), "utf8")) as { changes?: unknown[] }).changes ?? [];
+} catch {
+  // no earlier results
 }
 const report = {
   date: new Date().toISOString(),
   machine: { ...machine, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) },
   runs: RUNS,
   results,
+  scaling,
+  changes,
 };
 writeFileSync(join(REPO, "bench/results.json.tmp"), JSON.stringify(report, null, 2) + "\n");
 rmSync(join(REPO, "bench/results.json"), { force: true });

@@ -4,12 +4,15 @@
 // missing or stale; where it cannot be built it falls back to the TypeScript
 // sources through the tsx loader. MANIFOLD_NO_PRECOMPILE=1 forces the sources.
 // Started by a Node older than package.json's engines allow, it re-runs itself
-// on the project's pinned Node (bin/runtime.mjs).
+// on the project's pinned Node (bin/runtime.mjs). The bundle's compiled code is
+// kept in dist/compile-cache/ (Node's module compile cache), so a start-up after
+// the first skips parsing and compiling its 4 MB; MANIFOLD_NO_COMPILE_CACHE=1 turns that off.
 import { existsSync, readFileSync } from "node:fs";
+import module from "node:module";
 import { pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sourceKey } from "./source-key.mjs";
+import { cachedSourceKey } from "./source-key.mjs";
 import { ensureSupportedNode } from "./runtime.mjs";
 
 ensureSupportedNode();
@@ -18,14 +21,25 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(REPO, "dist", "manifold.mjs");
 const DIST_KEY = join(REPO, "dist", "manifold.key");
 
+/** Node's on-disk cache of compiled modules (Node 22.1 and later), next to the bundle; failing is no error. */
+function enableCompileCache() {
+  try {
+    module.enableCompileCache?.(join(REPO, "dist", "compile-cache"));
+  } catch {
+    // an unwritable dist/ only costs the compile
+  }
+}
+
 async function precompiled() {
   if (process.env.MANIFOLD_NO_PRECOMPILE) return undefined;
   try {
-    const key = sourceKey(REPO);
+    // The sources' key, read from dist/source-stats.json while no source file's size, time or inode changed.
+    const key = cachedSourceKey(REPO, join(REPO, "dist", "source-stats.json"));
     if (!existsSync(DIST) || !existsSync(DIST_KEY) || readFileSync(DIST_KEY, "utf8") !== key) {
       const { precompile } = await import("./precompile.mjs");
       await precompile(key);
     }
+    if (!process.env.MANIFOLD_NO_COMPILE_CACHE) enableCompileCache();
     return await import(pathToFileURL(DIST).href);
   } catch (e) {
     if (process.env.MANIFOLD_DEBUG)

@@ -8,6 +8,36 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sourceKey } from "./source-key.mjs";
 
+// The models' validators build their few RE2 patterns (re2-wasm) when the bundle loads, which compiles a WebAssembly
+// module on every start. In the bundle, their RE2 is one that loads re2-wasm and compiles the pattern on first use.
+// (`require` is the one the banner below defines.)
+const LAZY_RE2 = `let Real;
+export default class LazyRE2 {
+  #args;
+  #re;
+  constructor(...args) { this.#args = args; }
+  get #real() { return (this.#re ??= new (Real ??= require("re2-wasm").RE2)(...this.#args)); }
+  get source() { return this.#real.source; }
+  get flags() { return this.#real.flags; }
+  get lastIndex() { return this.#real.lastIndex; }
+  set lastIndex(i) { this.#real.lastIndex = i; }
+  test(s) { return this.#real.test(s); }
+  exec(s) { return this.#real.exec(s); }
+  toString() { return this.#real.toString(); }
+}
+`;
+
+/** An esbuild plugin giving the models' validators the lazy RE2 above. */
+const lazyRe2 = {
+  name: "lazy-re2",
+  setup(b) {
+    b.onLoad({ filter: /@kubernetes-models[\\/]validate[\\/]dist[\\/]runtime[\\/]re2\.js$/ }, () => ({
+      contents: LAZY_RE2,
+      loader: "js",
+    }));
+  },
+};
+
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const DIST = join(REPO, "dist", "manifold.mjs");
 export const DIST_KEY = join(REPO, "dist", "manifold.key");
@@ -23,6 +53,9 @@ export async function precompile(key = sourceKey(REPO)) {
     target: "node22",
     write: false,
     logLevel: "silent",
+    // Whitespace only (names stay, for stack traces): a smaller file is read and parsed faster at every start.
+    minifyWhitespace: true,
+    plugins: [lazyRe2],
     // Loaded on demand only: esbuild (description bundles), tsx (the fallback loader) and typescript (explain's
     // line numbers); re2-wasm finds its .wasm file next to itself; ajv-formats-draft2019 (the models' validator
     // formats) requires Node's deprecated built-in punycode, which warns on every run unless loaded from node_modules.

@@ -3,8 +3,8 @@
 // precompile script. The precompiled CLI is used only when its key matches,
 // and the key is part of every incremental-compile cache key.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 function files(root, dir, out) {
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
@@ -15,12 +15,16 @@ function files(root, dir, out) {
   return out;
 }
 
-/** The source key of the compiler installed at `repo` (the folder holding compiler/ and package.json). */
-export function sourceKey(repo) {
-  const hash = createHash("sha256");
+/** Every file the source key covers, relative to `repo`, in hashing order. */
+function sourceFiles(repo) {
   const list = files(repo, "compiler", []).sort();
   for (const extra of ["package.json", "package-lock.json", "bin/precompile.mjs", "bin/source-key.mjs"])
     if (existsSync(join(repo, extra))) list.push(extra);
+  return list;
+}
+
+function keyOf(repo, list) {
+  const hash = createHash("sha256");
   for (const rel of list)
     hash
       .update(rel)
@@ -28,4 +32,45 @@ export function sourceKey(repo) {
       .update(readFileSync(join(repo, rel)))
       .update("\0");
   return hash.digest("hex").slice(0, 32);
+}
+
+/** The source key of the compiler installed at `repo` (the folder holding compiler/ and package.json). */
+export function sourceKey(repo) {
+  return keyOf(repo, sourceFiles(repo));
+}
+
+/** A file's identity without reading it, as git's index keeps it: size, modification time (ns) and inode. */
+function stamp(path) {
+  const s = statSync(path, { bigint: true });
+  return { line: `${s.size}:${s.mtimeNs}:${s.ino}`, mtimeMs: Number(s.mtimeNs / 1000000n) };
+}
+
+/**
+ * sourceKey, remembered in `memo` (a JSON file) against every file's size, modification time and inode: while
+ * none of them changed, the key is taken from the memo instead of reading every file. A file modified within
+ * the last two seconds makes the memo unusable (its time may not tell two edits apart), so it is not written then.
+ */
+export function cachedSourceKey(repo, memo) {
+  const list = sourceFiles(repo);
+  const stamps = list.map((rel) => stamp(join(repo, rel)));
+  const stats = createHash("sha256")
+    .update(list.map((rel, i) => `${rel}\0${stamps[i].line}`).join("\n"))
+    .digest("hex");
+  try {
+    const m = JSON.parse(readFileSync(memo, "utf8"));
+    if (m.stats === stats && typeof m.key === "string") return m.key;
+  } catch {
+    // no memo yet
+  }
+  const key = keyOf(repo, list);
+  if (stamps.every((s) => Date.now() - s.mtimeMs > 2000)) {
+    try {
+      mkdirSync(dirname(memo), { recursive: true });
+      writeFileSync(`${memo}.${process.pid}.tmp`, JSON.stringify({ stats, key }));
+      renameSync(`${memo}.${process.pid}.tmp`, memo);
+    } catch {
+      // an unwritable folder only costs reading the sources next time
+    }
+  }
+  return key;
 }

@@ -211,7 +211,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     cache,
     offload: helperThread(cache),
   });
-  const objects = [...result.targets, ...result.reused, ...result.elsewhere].reduce((n, t) => n + t.objects.length, 0);
+  const objects = result.objectCount;
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
   if (values.check) {

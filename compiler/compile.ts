@@ -5,7 +5,7 @@
  * Everything here is a library call; the CLI only parses flags and prints. Nothing is written until every phase
  * has passed.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ManifoldError, combineErrors } from "./errors.ts";
 import { load } from "./load.ts";
 import { noMatchMessage } from "./filter-hint.ts";
@@ -27,7 +27,8 @@ import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import { renderClusterLayer, type ClusterLayer } from "./cluster/index.ts";
-import type { TargetCache } from "./cache/store.ts";
+import type { CachedTarget, TargetCache } from "./cache/store.ts";
+import { layersKey, readLayers, writeLayers, type CachedLayers } from "./cache/layers.ts";
 
 /**
  * A target compiled without being built here (taken from the cache, or built by another thread): the same shape
@@ -43,6 +44,8 @@ export interface CompileResult {
   reused: ReusedTarget[];
   /** The targets another thread built (compileLoadedParallel). */
   elsewhere: ReusedTarget[];
+  /** How many objects all the targets have together (without reading cached targets' objects). */
+  objectCount: number;
   findings: Finding[];
   /** File contents keyed by path relative to `rendered/`. */
   files: Map<string, string>;
@@ -203,6 +206,10 @@ interface Partition {
   files: Map<string, string>;
   reused: ReusedTarget[];
   cachedFindings: Finding[];
+  /** How many objects the reused targets have. */
+  reusedObjects: number;
+  /** The fleet layers' cache entry for this run (with a cache, unfiltered): its key, folder and content if any. */
+  layers?: { key: string; dir: string; cached?: CachedLayers };
 }
 
 /** Phase 2, resolve: every target the filter selects; no platform at all, or a filter selecting none, is an error. */
@@ -220,24 +227,46 @@ function resolveTargets(project: Project, run: RunContext): ResolvedTarget[] {
   return all;
 }
 
-/** Takes from the cache every target it holds (files, findings, objects); the rest are left to build. */
-function partition(all: ResolvedTarget[], run: RunContext): Partition {
-  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [] };
+/**
+ * Takes from the cache every target it holds (files, findings, objects); the rest are left to build. With a cache,
+ * the fleet layers' entry is looked up first: when it holds this run's layers, no target's objects are read unless
+ * a caller asks for them.
+ */
+function partition(project: Project, all: ResolvedTarget[], run: RunContext): Partition {
+  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], reusedObjects: 0 };
   const cache = run.cache;
   if (!cache) return p;
-  p.toBuild = timed(run.timings, "cache", () =>
-    all.filter((target) => {
-      const key = cache.keyOf(target);
-      run.keys.set(target, key);
-      const hit = cache.get(key);
+  p.toBuild = timed(run.timings, "cache", () => {
+    for (const target of all) run.keys.set(target, cache.keyOf(target));
+    const dir = dirname(cache.dir);
+    const key = scopeFor(run.filter)
+      ? undefined
+      : layersKey(
+          cache.compiler,
+          project,
+          all.map((t) => run.keys.get(t)!),
+        );
+    p.layers = key ? { key, dir, cached: readLayers(dir, key) } : undefined;
+    const objects = p.layers?.cached ? "lazy" : "now";
+    return all.filter((target) => {
+      const hit = cache.get(run.keys.get(target)!, objects);
       if (!hit) return true;
       for (const [path, content] of hit.files) p.files.set(path, content);
       p.cachedFindings.push(...hit.findings);
-      p.reused.push({ target, objects: hit.objects, waves: hit.waves });
+      p.reused.push(reusedTarget(target, hit));
+      p.reusedObjects += hit.count;
       return false;
-    }),
-  );
+    });
+  });
   return p;
+}
+
+/** A target taken from the cache: its objects are the entry's, read when first asked for. */
+function reusedTarget(target: ResolvedTarget, hit: CachedTarget): ReusedTarget {
+  return Object.defineProperty({ target, waves: hit.waves } as ReusedTarget, "objects", {
+    get: () => hit.objects,
+    enumerable: true,
+  });
 }
 
 /** Every finding in target order, whether it came from the cache or not; findings of no known target last. */
@@ -257,6 +286,34 @@ function everyTarget(p: Partition, built: CompiledTargets, elsewhere: ReusedTarg
   );
 }
 
+/**
+ * The cluster and Argo CD layers of a whole-fleet compile: from the layers' cache when the compiler, the project
+ * and every target key are those of its entry, otherwise rendered (and then stored, with a cache). Throws on
+ * blocking cluster-layer findings (unless the run keeps errors) and on Argo CD layer errors.
+ */
+function fleetLayers(
+  project: Project,
+  run: RunContext,
+  p: Partition,
+  built: CompiledTargets,
+  elsewhere: ReusedTarget[],
+): CachedLayers {
+  const cached = p.layers?.cached;
+  // The cluster and Argo CD layers read every target's objects, however each was compiled.
+  const all = cached ? [] : everyTarget(p, built, elsewhere);
+  const cluster = cached ? cached.cluster : timed(run.timings, "cluster", () => renderClusterLayer(project, all));
+  if (cluster && !run.keepErrors && blocking(cluster.findings).length) throw findingsError(blocking(cluster.findings));
+  if (cached) return cached;
+  // The Argo CD layer checks its Applications against every file, the cluster layer's too.
+  for (const [path, content] of cluster?.files ?? []) p.files.set(path, content);
+  const argocd = project.argocd
+    ? timed(run.timings, "argocd", () => renderArgoCd(project, all, p.files, cluster))
+    : undefined;
+  const layers: CachedLayers = { ...(cluster ? { cluster } : {}), ...(argocd ? { argocd } : {}) };
+  if (p.layers) writeLayers(p.layers.dir, p.layers.key, layers);
+  return layers;
+}
+
 /** Puts the run together: the targets' files and findings, then the Argo CD layer on an unfiltered compile. */
 function assemble(
   project: Project,
@@ -266,19 +323,12 @@ function assemble(
   elsewhere: ReusedTarget[] = [],
 ): CompileResult {
   for (const [path, content] of built.files) p.files.set(path, content);
-  if (run.cache && !run.filter) run.cache.prune(new Set(run.keys.values()));
+  if (run.cache && !scopeFor(run.filter)) run.cache.prune(new Set(run.keys.values()));
   const findings = findingsInTargetOrder(p, built);
   const scope = scopeFor(run.filter);
-  // The cluster and Argo CD layers read every target's objects, however each was compiled.
-  const all = scope ? [] : everyTarget(p, built, elsewhere);
-  const cluster = scope ? undefined : timed(run.timings, "cluster", () => renderClusterLayer(project, all));
+  const { cluster, argocd } = scope ? {} : fleetLayers(project, run, p, built, elsewhere);
   for (const [path, content] of cluster?.files ?? []) p.files.set(path, content);
   findings.push(...(cluster?.findings ?? []));
-  if (cluster && !run.keepErrors && blocking(cluster.findings).length) throw findingsError(blocking(cluster.findings));
-  const argocd =
-    !scope && project.argocd
-      ? timed(run.timings, "argocd", () => renderArgoCd(project, all, p.files, cluster))
-      : undefined;
   for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
   findings.push(...(argocd?.findings ?? []));
   return {
@@ -286,6 +336,7 @@ function assemble(
     targets: built.targets,
     reused: p.reused,
     elsewhere,
+    objectCount: [...built.targets, ...elsewhere].reduce((n, t) => n + t.objects.length, p.reusedObjects),
     findings,
     files: p.files,
     scope,
@@ -302,7 +353,7 @@ function assemble(
  */
 export function compileLoaded(project: Project, options: RunOptions = {}): CompileResult {
   const run = runContext(options);
-  const p = partition(resolveTargets(project, run), run);
+  const p = partition(project, resolveTargets(project, run), run);
   return assemble(project, run, p, compileTargets(p.toBuild, run));
 }
 
@@ -326,7 +377,7 @@ export type Offload = (
  */
 export async function compileLoadedParallel(project: Project, options: RunOptions = {}): Promise<CompileResult> {
   const run = runContext(options);
-  const p = partition(resolveTargets(project, run), run);
+  const p = partition(project, resolveTargets(project, run), run);
   const split = await buildOnTwoThreads(p.toBuild, run);
   if (!split) return assemble(project, run, p, compileTargets(p.toBuild, run));
   return assemble(project, run, p, split.here, split.elsewhere);

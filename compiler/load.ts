@@ -20,7 +20,7 @@ import type {
 import { isUrlRef } from "./describe/refs.ts";
 import { DependencyCycleError, layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
-import { importDescription } from "./precompiled.ts";
+import { importDescription, prepareDescriptions } from "./precompiled.ts";
 import { isDescriptionFile } from "./check/description-files.ts";
 import { projectFrame } from "./stack.ts";
 import { didYouMean } from "./suggest.ts";
@@ -78,6 +78,10 @@ export async function importProject(root: string): Promise<ProjectSources> {
     }
     return out;
   };
+  await prepareDescriptions(
+    root,
+    ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) => listModules(root, dir)),
+  );
   const sources = {
     root,
     platforms: await load("platforms"),

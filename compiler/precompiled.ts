@@ -132,17 +132,43 @@ async function bundle(
   return manifest;
 }
 
+/** Descriptions already checked or bundled by this process (prepareDescriptions), by root and file. */
+const prepared = new Map<string, Manifest>();
+
+/** The up-to-date bundle of one description: its manifest, bundling it first when it is missing or stale. */
+async function ensureBundled(root: string, file: string): Promise<Manifest> {
+  const library = new URL(import.meta.url).href;
+  const dir = join(root, ".manifold-cache", "descriptions");
+  const manifestPath = join(dir, `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
+  const manifest = readManifest(manifestPath);
+  return manifest && upToDate(root, dir, manifest, library) ? manifest : bundle(root, file, dir, manifestPath, library);
+}
+
+/**
+ * Under the precompiled CLI, brings the bundles of all these descriptions up to date at once: the stale ones are
+ * bundled side by side (esbuild builds them in parallel), not one after the other as they are imported. Any
+ * failure is left for importDescription to meet and report.
+ */
+export async function prepareDescriptions(root: string, files: string[]): Promise<void> {
+  if (!PRECOMPILED) return;
+  await Promise.all(
+    files.map((file) =>
+      ensureBundled(root, file).then(
+        (m) => void prepared.set(`${root}\0${file}`, m),
+        () => undefined,
+      ),
+    ),
+  );
+}
+
 /** Imports one description module (`file` relative to `root`), the fast way under the precompiled CLI. */
 export async function importDescription(root: string, file: string): Promise<unknown> {
   const url = pathToFileURL(join(root, file)).href;
   if (!PRECOMPILED) return import(url);
-  const library = new URL(import.meta.url).href;
   const dir = join(root, ".manifold-cache", "descriptions");
-  const manifestPath = join(dir, `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
   try {
-    let manifest = readManifest(manifestPath);
-    if (!manifest || !upToDate(root, dir, manifest, library))
-      manifest = await bundle(root, file, dir, manifestPath, library);
+    const manifest = prepared.get(`${root}\0${file}`) ?? (await ensureBundled(root, file));
+    prepared.delete(`${root}\0${file}`);
     return await import(pathToFileURL(join(dir, manifest.out)).href);
   } catch {
     return importWithTsx(url);

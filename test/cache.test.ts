@@ -1,15 +1,26 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platform, service } from "../compiler/index.ts";
 import { checkProject } from "../compiler/load.ts";
 import { type ProjectSources } from "../compiler/model/project.ts";
-import type { EnvironmentDescription, RegionDescription } from "../compiler/describe/types.ts";
+import type { ArgoCdDescription, EnvironmentDescription, RegionDescription } from "../compiler/describe/types.ts";
 import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
 import { TargetCache } from "../compiler/cache/store.ts";
 import { compilerKey } from "../compiler/cache/key.ts";
-import { sourceKey } from "../bin/source-key.mjs";
+import { cachedSourceKey, sourceKey } from "../bin/source-key.mjs";
 import { repoProject } from "./helpers/memory.ts";
 import { cleanProjects, edit, makeProject, REPO, runCli } from "./helpers/project.ts";
 
@@ -127,6 +138,25 @@ describe("the incremental-compile cache", () => {
     );
   });
 
+  it("the remembered compiler key is the key of the sources, and follows an edit", () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, "compiler"), { recursive: true });
+    const file = join(repo, "compiler/a.ts");
+    writeFileSync(file, "export const a = 1;\n");
+    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    const past = new Date(Date.now() - 60_000);
+    for (const f of [file, join(repo, "package.json")]) utimesSync(f, past, past);
+    const memo = join(repo, "dist/source-stats.json");
+    const first = cachedSourceKey(repo, memo);
+    expect(first).toBe(sourceKey(repo));
+    expect(existsSync(memo)).toBe(true);
+    expect(cachedSourceKey(repo, memo)).toBe(first);
+    // the same size, a new time: the memo no longer answers
+    writeFileSync(file, "export const a = 2;\n");
+    expect(cachedSourceKey(repo, memo)).toBe(sourceKey(repo));
+    expect(sourceKey(repo)).not.toBe(first);
+  });
+
   it("ignores a corrupt or tampered entry and rebuilds that target", async () => {
     const dir = tempDir();
     const cache = new TargetCache(dir, "test-compiler");
@@ -138,6 +168,47 @@ describe("the incremental-compile cache", () => {
     writeFileSync(join(dir, "targets", entries[1]), JSON.stringify(tampered));
     const again = run(await sources(), cache);
     expect(again.targets).toHaveLength(2);
+    expect([...again.files.entries()].sort()).toEqual([...run(await sources()).files.entries()].sort());
+  });
+});
+
+describe("the fleet layers' cache", () => {
+  it("takes the cluster and Argo CD layers from the cache when nothing changed, the same as rendering them", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const fresh = run(await sources());
+    run(await sources(), cache);
+    const again = run(await sources(), cache);
+    expect(again.timings.argocd).toBeUndefined();
+    expect(again.timings.cluster).toBeUndefined();
+    expect([...again.files.entries()].sort()).toEqual([...fresh.files.entries()].sort());
+    expect(again.findings).toEqual(fresh.findings);
+    expect(again.argocd?.plan).toEqual(fresh.argocd?.plan);
+    expect(again.objectCount).toBe(fresh.objectCount);
+    // the cached targets' objects are read only when asked for, and are the built ones
+    expect(again.reused.flatMap((t) => t.objects)).toEqual(fresh.targets.flatMap((t) => t.objects));
+  });
+
+  it("renders the layers again when the Argo CD description changes", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    run(await sources(), cache);
+    const tweak: Tweak = (s) => void (s.argocd![0].value as ArgoCdDescription).roles.readOnly.push("sre-auditors");
+    const after = run(await sources({ tweak }), cache);
+    expect(after.timings.argocd).toBeDefined();
+    expect(after.targets).toEqual([]);
+    expect([...after.files.entries()].sort()).toEqual([...run(await sources({ tweak })).files.entries()].sort());
+  });
+
+  it("rebuilds a target whose objects file is corrupt when the layers need its objects", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    run(await sources(), cache);
+    rmSync(join(dir, "layers.json"));
+    const name = readdirSync(join(dir, "objects")).sort()[0];
+    writeFileSync(join(dir, "objects", name), "[]");
+    const again = run(await sources(), cache);
+    expect(again.targets).toHaveLength(1);
     expect([...again.files.entries()].sort()).toEqual([...run(await sources()).files.entries()].sort());
   });
 });

@@ -10,6 +10,7 @@ import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { findingCode, reporter, type ChartServiceAccount, type Rule } from "./context.ts";
 import type { Finding } from "../model/finding.ts";
+import { withContentDigests } from "./content-memo.ts";
 import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
 import { argocdEnumsRule } from "./rules/argocd-enums.ts";
@@ -91,6 +92,14 @@ OBJECT_RULES.push(RULES[RULES.length - 1]);
  * cluster-layer folder, the ServiceAccounts the cluster's Helm add-ons create.
  */
 export function validateTarget(
+  target: ResolvedTarget,
+  all: RenderedObject[],
+  chartAccounts?: ChartServiceAccount[],
+): Finding[] {
+  return withContentDigests(() => validateObjects(target, all, chartAccounts));
+}
+
+function validateObjects(
   target: ResolvedTarget,
   all: RenderedObject[],
   chartAccounts?: ChartServiceAccount[],

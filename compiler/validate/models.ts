@@ -46,6 +46,7 @@ import { SecretStore } from "@kubernetes-models/external-secrets/external-secret
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
+import { forgetContentResults } from "./content-memo.ts";
 
 // Each model's constructor takes its own typed data; the validate phase passes plain objects.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model class, whatever data it types
@@ -131,4 +132,5 @@ export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: str
 /** Registers another model class (building blocks for custom resources do this). */
 export function registerModel(apiVersion: string, kind: string, model: ModelClass): void {
   MODELS[`${apiVersion}/${kind}`] = model;
+  forgetContentResults(); // what the schema rules found for this kind before no longer holds
 }

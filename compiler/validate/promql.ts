@@ -11,8 +11,22 @@ export interface PromqlReading {
   metrics: string[];
 }
 
-/** Parses one PromQL expression. */
+/** Readings kept per expression text (the same rules and dashboards render for every region), up to this many. */
+const READINGS_KEPT = 20_000;
+const readings = new Map<string, PromqlReading>();
+
+/** Parses one PromQL expression, once per distinct text; the reading is shared, so callers must not change it. */
 export function readPromql(expr: string): PromqlReading {
+  let reading = readings.get(expr);
+  if (reading === undefined) {
+    if (readings.size >= READINGS_KEPT) readings.clear();
+    reading = parsePromql(expr);
+    readings.set(expr, reading);
+  }
+  return reading;
+}
+
+function parsePromql(expr: string): PromqlReading {
   const tree = parser.parse(expr);
   const metrics = new Set<string>();
   let error: PromqlReading["error"];

@@ -1,5 +1,6 @@
 import type { Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
+import { byContent } from "../content-memo.ts";
 import { secretKeyName, secretReason } from "../secret-shapes.ts";
 
 const FIX = "declare the value with secretRef() so it renders as an ExternalSecret, and reference it";
@@ -49,10 +50,17 @@ function walk(value: unknown, pointer: string, key: string | undefined, found: F
   }
 }
 
+/** The secret-looking literals of an object, with why each looks like a secret. */
+function literals(object: object): { pointer: string; reason: string }[] {
+  const found: { pointer: string; reason: string }[] = [];
+  walk(object, "", undefined, (pointer, reason) => found.push({ pointer, reason }));
+  return found;
+}
+
 /**
  * Secret values never reach git: a Secret carrying `data` or `stringData` is an error, and so is a secret-looking
  * literal anywhere else in any object (env values, ConfigMap data, args, annotations, patched fields). No annotation
- * waives it.
+ * waives it. An object of the same content as one checked before is not walked again.
  */
 export const plaintextSecretRule: Rule = {
   name: "no-plaintext-secret",
@@ -74,10 +82,9 @@ export const plaintextSecretRule: Rule = {
       if (SKIP_KINDS.has(o.object.kind)) continue;
       const group = String(o.object.apiVersion ?? "").split("/")[0];
       const exempt = PUBLIC_FIELDS[`${group}/${o.object.kind}`] ?? [];
-      walk(o.object, "", undefined, (pointer, reason) => {
-        if (exempt.includes(pointer)) return;
-        report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX });
-      });
+      for (const { pointer, reason } of byContent("no-plaintext-secret", o.object, literals))
+        if (!exempt.includes(pointer))
+          report(o, { pointer, message: `a value that ${reason} would be written to git in plain text`, fix: FIX });
     }
   },
 };
