@@ -96,8 +96,10 @@ describe("the primary region exposes its replicated stores to the other regions"
     });
     // No rule admits any source without naming it (the old rule on the client port did).
     for (const r of rules) expect(r.from, JSON.stringify(r)).toBeDefined();
+    // The TLS port, and the exporter's port that the cluster's Prometheus scrapes from outside the mesh.
     expect(get(PRIMARY, "PeerAuthentication", "shop-cache").spec.portLevelMtls).toEqual({
       "6380": { mode: "PERMISSIVE" },
+      "9121": { mode: "PERMISSIVE" },
     });
   });
 

@@ -345,7 +345,7 @@ describe("the reachability rule over a compiled platform", () => {
   it("judges a scrape as TCP: an authorization rule with HTTP methods never admits it", () => {
     const out = findings("shop/production/us-west-2", (o) => {
       const rules = get(o, "AuthorizationPolicy", "shop-cache").spec.rules as Parsed[];
-      const scrape = rules.find((r) => !r.from && r.to[0].operation.ports.includes("9121"))!;
+      const scrape = rules.find((r) => r.from[0].source.notPrincipals && r.to[0].operation.ports.includes("9121"))!;
       scrape.to[0].operation.methods = ["GET"];
     });
     expect(out).toContainEqual(

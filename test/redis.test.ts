@@ -269,9 +269,9 @@ describe("redis_exporter on every member", () => {
     ]) {
       const pod = get(target, "StatefulSet", set).spec.template;
       expect(pod.metadata.labels["manifold.dev/exporter"]).toBe("true");
-      const exporter = pod.spec.containers.find((c: Parsed) => c.name === "exporter");
+      const exporter = pod.spec.containers.find((c: Parsed) => c.name === "redis-exporter");
       expect(exporter.image).toMatch(/^docker\.io\/oliver006\/redis_exporter:v\d+\.\d+\.\d+$/);
-      expect(exporter.securityContext).toEqual({ ...restricted, runAsUser: 59000, runAsGroup: 59000 });
+      expect(exporter.securityContext).toEqual(restricted);
       expect(exporter.env).toContainEqual({
         name: "REDIS_PASSWORD",
         valueFrom: { secretKeyRef: { name: "kv-cache", key: "password" } },
@@ -293,25 +293,28 @@ describe("redis_exporter on every member", () => {
     );
   });
 
-  it("a metrics Service and a ServiceMonitor that the platform's Prometheus selects", () => {
-    expect(get(PRIMARY, "Service", "kv-cache-metrics").spec).toMatchObject({
-      selector: {
-        "app.kubernetes.io/name": "kv-cache",
-        "app.kubernetes.io/part-of": "kv",
-        "manifold.dev/exporter": "true",
-      },
-      ports: [{ name: "metrics", port: 9121, targetPort: "metrics" }],
+  it("a PodMonitor on the members, scraped by the cluster's Prometheus from outside the STRICT mesh", () => {
+    // No Prometheus of its own: the cluster's scrapes in plain text, so no Service with Istio's certificates.
+    expect(objectsOf(result, PRIMARY, "ServiceMonitor").map((m) => m.metadata.name)).not.toContain("kv-cache-metrics");
+    const monitor = get(PRIMARY, "PodMonitor", "kv-cache");
+    expect(monitor.spec.selector.matchLabels).toMatchObject({
+      "app.kubernetes.io/name": "kv-cache",
+      "manifold.dev/exporter": "true",
     });
-    const monitor = get(PRIMARY, "ServiceMonitor", "kv-cache-metrics");
-    expect(monitor.metadata.labels["app.kubernetes.io/part-of"]).toBe("kv");
-    expect(monitor.spec.selector.matchLabels).toMatchObject({ "app.kubernetes.io/component": "metrics" });
-    // STRICT mesh: scraped through the mesh with Istio's certificates.
-    expect(monitor.spec.endpoints[0]).toMatchObject({ port: "metrics", path: "/metrics", scheme: "https" });
-    // The scraper may reach the exporter, in both layers.
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: "metrics", path: "/metrics", interval: "30s" }]);
+    // The scraper may reach the exporter, in both layers: the mesh leaves the port PERMISSIVE, for callers without a
+    // mesh identity; the NetworkPolicy admits only the monitoring namespace.
     const ingress = get(PRIMARY, "NetworkPolicy", "kv-cache").spec.ingress;
-    expect(ingress.some((r: Parsed) => r.ports?.some((p: Parsed) => p.port === 9121))).toBe(true);
+    expect(ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+      ports: [{ protocol: "TCP", port: 9121 }],
+    });
     const rules = get(PRIMARY, "AuthorizationPolicy", "kv-cache").spec.rules;
-    expect(rules.some((r: Parsed) => r.to[0].operation.ports.includes("9121"))).toBe(true);
+    expect(rules).toContainEqual({
+      from: [{ source: { notPrincipals: ["*"] } }],
+      to: [{ operation: { ports: ["9121"] } }],
+    });
+    expect(get(PRIMARY, "PeerAuthentication", "kv-cache").spec.portLevelMtls["9121"]).toEqual({ mode: "PERMISSIVE" });
   });
 
   it("the exporter registry lists redis_exporter's metrics where a Redis store runs, and only there", () => {

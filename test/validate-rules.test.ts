@@ -293,6 +293,7 @@ describe("validation rules", () => {
         "error reachability Deployment/demo-api /spec/template/spec: Deployment/demo-api -> Cluster/demo-db on port 5432/TCP (dependsOn) is not allowed: egress denied by NetworkPolicy/allow-dns, NetworkPolicy/default-deny",
         "error reachability Deployment/demo-api /spec/template/spec: Job/demo-smoke-test -> Deployment/demo-api on port 8080/TCP (dependsOn) is not allowed: ingress denied by NetworkPolicy/default-deny",
         "error reachability Deployment/demo-api /spec/template/spec: Job/demo-smoke-test -> Deployment/demo-api on port 9090/TCP (dependsOn) is not allowed: ingress denied by NetworkPolicy/default-deny",
+        "error reachability Deployment/demo-api /spec/template/spec: the cluster's Prometheus (namespace monitoring) -> Deployment/demo-api on port 9090/TCP (ServiceMonitor/demo-api) is not allowed: ingress denied by NetworkPolicy/default-deny",
       ],
     },
     {

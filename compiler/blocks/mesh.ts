@@ -151,18 +151,18 @@ function authorizationPolicies(
       rules.push({ to: [{ operation: { ports: [String(componentPort(target, key, c.expose.port).port)] } }] });
     // The scrape port, without HTTP fields (methods): the sidecar may see a scrape as plain TCP (a port named neither
     // http nor with an appProtocol), where they never match. The platform's own Prometheus speaks mTLS as its
-    // ServiceAccount; the cluster's sits outside the mesh and scrapes in plain text, with no identity to match (the
-    // NetworkPolicy admits only its namespace).
+    // ServiceAccount; the cluster's sits outside the mesh and scrapes in plain text, without a mesh identity
+    // (`notPrincipals: ["*"]`; the NetworkPolicy admits only its namespace).
     const scraped = scrapedPort(c);
     if (scraped !== undefined)
       rules.push({
-        ...(target.prometheusStack
-          ? {
-              from: [
-                { source: { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] } },
-              ],
-            }
-          : {}),
+        from: [
+          {
+            source: target.prometheusStack
+              ? { principals: [principal(mesh, ns, `${target.namePrefix}${PROMETHEUS_SERVICE_ACCOUNT}`)] }
+              : { notPrincipals: ["*"] },
+          },
+        ],
         to: [{ operation: { ports: [String(scraped)] } }],
       });
     if (!rules.length) continue;

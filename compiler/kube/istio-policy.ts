@@ -70,9 +70,10 @@ function sourceMatches(s: JsonObject, r: MeshRequest): boolean {
   const namespace = principal ? (/\/ns\/([^/]+)\//.exec(principal)?.[1] ?? "") : "";
   const checks: [unknown, (xs: string[]) => boolean][] = [
     [s.principals, (xs) => !!principal && xs.some((x) => glob(x, principal))],
-    [s.notPrincipals, (xs) => !xs.some((x) => glob(x, principal))],
+    // A plain-text caller has no principal and no namespace: no pattern matches it, not even `*`.
+    [s.notPrincipals, (xs) => !principal || !xs.some((x) => glob(x, principal))],
     [s.namespaces, (xs) => !!namespace && xs.some((x) => glob(x, namespace))],
-    [s.notNamespaces, (xs) => !xs.some((x) => glob(x, namespace))],
+    [s.notNamespaces, (xs) => !namespace || !xs.some((x) => glob(x, namespace))],
     [s.ipBlocks, (xs) => inBlocks(xs, r.source)],
     [s.remoteIpBlocks, (xs) => inBlocks(xs, r.source)],
     [s.notIpBlocks, (xs) => !inBlocks(xs, r.source)],
