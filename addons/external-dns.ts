@@ -1,17 +1,22 @@
 import { addon } from "../compiler/index.ts";
 import { irsaByRegion } from "./_aws.ts";
 
-// external-dns: DNS records in Route 53 for Ingresses, Services and DNSEndpoint objects, owned by this cluster.
+// external-dns: DNS records in Route 53 for Ingresses, Services, Istio Gateways and DNSEndpoint objects, owned by
+// this cluster.
 // Route 53 access comes from its ServiceAccount (IRSA, one role per region).
+// What it reads records from: the Ingresses and Services, DNSEndpoints (the global names), and the Istio Gateways
+// that platforms without an Ingress publish their hosts on.
+const sources = ["ingress", "service", "crd", "istio-gateway"];
+
 export default addon({
   name: "external-dns",
-  capabilities: { provided: ["external-dns"] },
+  capabilities: { provided: ["external-dns"], dnsSources: sources },
   chart: { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.18.0" },
   namespace: "external-dns",
   values: {
     provider: { name: "aws" },
     policy: "upsert-only",
-    sources: ["ingress", "service", "crd"],
+    sources,
     crd: { create: true },
   },
   provides: ["externaldns.k8s.io/DNSEndpoint"],

@@ -35,7 +35,7 @@ import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/O
 
 /** One rule of an Istio AuthorizationPolicy as Manifold writes it: who may call, on which ports. */
 interface AuthorizationRule {
-  from?: { source: { principals?: string[]; namespaces?: string[]; ipBlocks?: string[] } }[];
+  from?: { source: { principals?: string[]; notPrincipals?: string[]; namespaces?: string[]; ipBlocks?: string[] } }[];
   to: { operation: { ports: string[]; methods?: string[]; paths?: string[] } }[];
 }
 

@@ -739,6 +739,7 @@ export const addonShape = refine(
         customMetrics: optional(list(servedMetricName)),
         externalMetrics: optional(list(servedMetricName)),
         clusterMonitoring: optional(object<{ leavesOut: string }>({ leavesOut: str(/^\S+$/, "a label key") })),
+        dnsSources: optional(list(str(/^[a-z][a-z0-9-]*$/, "an external-dns source name"))),
       }),
     ),
     dependsOn: optional(list(dnsLabel)),

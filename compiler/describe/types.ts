@@ -697,6 +697,11 @@ export interface AddonCapabilities {
    * AlertmanagerConfigs except those carrying label `leavesOut` (a platform's own Prometheus loads those).
    */
   clusterMonitoring?: { leavesOut: string };
+  /**
+   * The external-dns sources it reads records from (`ingress`, `service`, `crd`, `istio-gateway`, ...): an object
+   * asking external-dns for a name must be of one of these kinds (rule `dns-sources`).
+   */
+  dnsSources?: string[];
 }
 
 export interface ClusterCapabilities {

@@ -12,6 +12,7 @@ import { receiverSecretsRule } from "./rules/receiver-secrets.ts";
 import { singleEvaluatorRule } from "./rules/single-evaluator.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { issuerRefsRule } from "./rules/issuer-refs.ts";
+import { dnsSourcesRule } from "./rules/dns-sources.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
 import { migratedDatabasesRule } from "./rules/migrated-databases.ts";
@@ -41,6 +42,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   providerLimitsRule,
   tlsProvenanceRule,
   issuerRefsRule,
+  dnsSourcesRule,
   policyWavesRule,
   imageRegistriesRule,
   imageDigestsRule,
