@@ -27,27 +27,16 @@ import { plain } from "../blocks/objects.ts";
 import type { KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
-  COMPARE_OPTIONS_ANNOTATION,
-  MANIFEST_GENERATE_PATHS_ANNOTATION,
   NEVER_PRUNE_OPTIONS,
   PRUNE_LAST_OPTION,
   SERVER_SIDE_APPLY_OPTION,
-  SERVER_SIDE_DIFF_OPTION,
   SYNC_OPTIONS_ANNOTATION,
   WAVE_ANNOTATION,
 } from "../sync/annotations.ts";
 import { APPLICATIONS_SYNC, automatedPolicy, rolloutSteps } from "./applicationset.ts";
-import { LAST_WAVE, LAYER_FOLDER } from "./bootstrap.ts";
+import { LAST_WAVE, LAYER_FOLDER, LAYER_FOLDER_ANNOTATIONS, layerFolderSpec } from "./bootstrap.ts";
 import { clusterSecretName, type DeclaredCluster } from "./clusters.ts";
-import {
-  IN_CLUSTER,
-  LABEL_ADDONS_READY,
-  LABEL_ENVIRONMENT,
-  LABEL_REGION,
-  LABEL_ROLE,
-  labelParam,
-  layerLabels,
-} from "./labels.ts";
+import { LABEL_ADDONS_READY, LABEL_ENVIRONMENT, LABEL_REGION, LABEL_ROLE, labelParam, layerLabels } from "./labels.ts";
 
 /** The ApplicationSet generating one app-of-apps per registered cluster. */
 export const CLUSTER_LAYER_APPSET = "cluster-layer";
@@ -129,20 +118,10 @@ export function buildClusterLayerAppSet(layer: ArgoCdDescription, clusters: Decl
               "app.kubernetes.io/component": "addons",
               "app.kubernetes.io/managed-by": "manifold",
             },
-            annotations: {
-              [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
-              [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
-            },
+            annotations: LAYER_FOLDER_ANNOTATIONS,
           },
           spec: {
-            project: layer.bootstrap.project,
-            source: {
-              repoURL: layer.repoURL,
-              targetRevision: layer.branch,
-              path: clusterAppsFolder({ environment: env, region }),
-              directory: { recurse: false },
-            },
-            destination: { server: IN_CLUSTER, namespace: layer.namespace },
+            ...layerFolderSpec(layer, clusterAppsFolder({ environment: env, region })),
             info: [
               { name: "Cluster", value: "{{.name}} ({{.server}})" },
               { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from addons/` },

@@ -30,6 +30,21 @@ export const LAST_WAVE = "1";
 /** The folder of the layer, relative to `rendered/` and to the rendered branch's root. */
 export const LAYER_FOLDER = "argocd";
 
+/** Annotations of an Application that syncs a folder of the layer: refreshed by its own folder, diffed server-side. */
+export const LAYER_FOLDER_ANNOTATIONS = {
+  [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
+  [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
+};
+
+/** The project, source and destination of an Application that syncs one folder of the layer (not its subfolders). */
+export function layerFolderSpec(layer: ArgoCdDescription, path: string) {
+  return {
+    project: layer.bootstrap.project,
+    source: { repoURL: layer.repoURL, targetRevision: layer.branch, path, directory: { recurse: false } },
+    destination: { server: IN_CLUSTER, namespace: layer.namespace },
+  };
+}
+
 /** The root Application, in the layer's last wave (`wave`, by default the registrations' wave). */
 export function buildBootstrapApplication(layer: ArgoCdDescription, wave: string = LAST_WAVE): KubeObject {
   return plain(
@@ -40,19 +55,11 @@ export function buildBootstrapApplication(layer: ArgoCdDescription, wave: string
         labels: layerLabels("bootstrap"),
         annotations: {
           [WAVE_ANNOTATION]: wave,
-          [MANIFEST_GENERATE_PATHS_ANNOTATION]: ".",
-          [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION,
+          ...LAYER_FOLDER_ANNOTATIONS,
         },
       },
       spec: {
-        project: layer.bootstrap.project,
-        source: {
-          repoURL: layer.repoURL,
-          targetRevision: layer.branch,
-          path: LAYER_FOLDER,
-          directory: { recurse: false },
-        },
-        destination: { server: IN_CLUSTER, namespace: layer.namespace },
+        ...layerFolderSpec(layer, LAYER_FOLDER),
         info: [
           { name: "Source repository", value: layer.repoURL },
           { name: "Rendered folder", value: `${layer.branch}:${LAYER_FOLDER}` },

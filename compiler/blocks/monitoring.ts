@@ -37,6 +37,19 @@ export function scrapedPort(c: Component): number | undefined {
 }
 
 /**
+ * A monitor's metadata: its labels, the label of the Prometheus that loads it, and no dry run (its CRD may arrive in
+ * the same sync, with the operator).
+ */
+function monitorMeta(target: ResolvedTarget, name: string, labels: Record<string, string>) {
+  return {
+    name,
+    namespace: target.namespace,
+    labels: { ...labels, ...evaluatorLabels(target) },
+    annotations: { ...SKIP_DRY_RUN },
+  };
+}
+
+/**
  * A ServiceMonitor endpoint's scheme and TLS: under STRICT mesh mTLS, the platform's own Prometheus scrapes through the
  * mesh with the Istio certificates it mounts. The cluster's Prometheus has none: it scrapes in plain text, on ports
  * the mesh leaves PERMISSIVE for it (`scrapedPort`; NetworkPolicies still admit only its namespace).
@@ -64,12 +77,7 @@ export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Comp
   // Under STRICT mesh mTLS, scrape through the mesh with Istio's workload certificates (mounted in Prometheus).
   const tls = scrapeTls(target);
   const monitor = new ServiceMonitor({
-    metadata: {
-      name,
-      namespace: target.namespace,
-      labels: { ...standardLabels(target, name, "monitoring", c), ...evaluatorLabels(target) },
-      annotations: { ...SKIP_DRY_RUN },
-    },
+    metadata: monitorMeta(target, name, standardLabels(target, name, "monitoring", c)),
     spec: {
       selector: {
         matchLabels: selectorLabels(target, name),
@@ -102,12 +110,7 @@ export function buildPodMonitor(
   port: string,
 ): RenderedObject {
   const monitor = new PodMonitor({
-    metadata: {
-      name,
-      namespace: target.namespace,
-      labels: { ...standardLabels(target, name, "monitoring", c), ...evaluatorLabels(target) },
-      annotations: { ...SKIP_DRY_RUN },
-    },
+    metadata: monitorMeta(target, name, standardLabels(target, name, "monitoring", c)),
     spec: {
       selector: { matchLabels },
       namespaceSelector: { matchNames: [target.namespace] },
@@ -143,12 +146,7 @@ export function buildExporterMonitor(target: ResolvedTarget, key: string, c: Com
     },
   });
   const monitor = new ServiceMonitor({
-    metadata: {
-      name: metrics,
-      namespace: target.namespace,
-      labels: { ...labels, ...evaluatorLabels(target) },
-      annotations: { ...SKIP_DRY_RUN },
-    },
+    metadata: monitorMeta(target, metrics, labels),
     spec: {
       selector: { matchLabels: labels },
       namespaceSelector: { matchNames: [target.namespace] },

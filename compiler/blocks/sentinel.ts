@@ -12,7 +12,6 @@
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { Service } from "kubernetes-models/v1/Service";
 import { createHash } from "node:crypto";
 import type { StoreComponent } from "../describe/types.ts";
 import type { RenderedObject } from "../model/object.ts";
@@ -22,10 +21,10 @@ import { engineOf } from "../stores/index.ts";
 import { SENTINEL_PORT } from "../stores/redis.ts";
 import { QUORUM, SENTINELS, failoverContext, hasFailover, haproxyName, memberHosts, sentinelName } from "./failover.ts";
 import { crossRegionTls } from "./exposure.ts";
-import { HEADLESS_LABEL, objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { podTemplate } from "./pod.ts";
-import { disruptionBudget } from "./service.ts";
+import { disruptionBudget, headlessService } from "./service.ts";
 
 /** The official HAProxy image (it runs as its `haproxy` user, 99). */
 export const HAPROXY_IMAGE = "docker.io/library/haproxy:3.0.5";
@@ -218,16 +217,9 @@ function sentinelObjects(target: ResolvedTarget, name: string, c: StoreComponent
   const selector = { ...selectorLabels(target, name), "app.kubernetes.io/component": "sentinel" };
   const probe = { tcpSocket: { port: "sentinel" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
   return [
-    new Service({
-      metadata: { name: headless, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
-      spec: {
-        type: "ClusterIP",
-        clusterIP: "None",
-        publishNotReadyAddresses: true,
-        selector,
-        ports: [{ name: "sentinel", port: SENTINEL_PORT, targetPort: "sentinel", protocol: "TCP" }],
-      },
-    }),
+    headlessService(target, headless, labels, selector, [
+      { name: "sentinel", port: SENTINEL_PORT, targetPort: "sentinel", protocol: "TCP" },
+    ]),
     new StatefulSet({
       metadata: { name: set, namespace: target.namespace, labels },
       spec: {

@@ -7,13 +7,14 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/Horizo
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { Service } from "kubernetes-models/v1/Service";
+import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IIoK8sApiAutoscalingV2MetricSpec as MetricSpec } from "kubernetes-models/autoscaling/v2";
 import type { ServiceComponent } from "../describe/types.ts";
 import { hostsOf, latencyRouting } from "./global-dns.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { canonicalQuantity } from "../quantity.ts";
-import { configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { HEADLESS_LABEL, configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, httpProbe, podTemplate } from "./pod.ts";
@@ -215,5 +216,22 @@ function serviceIngress(
       tls: [{ hosts, secretName: `${name}-tls` }],
       rules: hosts.map((host) => ({ host, http: { paths } })),
     },
+  });
+}
+
+/**
+ * The headless Service of a StatefulSet's pods: stable DNS names per pod, published before they are Ready (peers find
+ * each other while they start), labelled so that monitors of the client Service leave it out.
+ */
+export function headlessService(
+  target: ResolvedTarget,
+  name: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  ports: IServicePort[],
+): Service {
+  return new Service({
+    metadata: { name, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
+    spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector, ports },
   });
 }

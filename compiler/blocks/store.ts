@@ -24,11 +24,11 @@ import {
   usesCrossRegionTls,
 } from "./exposure.ts";
 import type { StoreMode } from "../stores/engine.ts";
-import { HEADLESS_LABEL, objectName, selectorLabels, standardLabels } from "./naming.ts";
+import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
-import { disruptionBudget, serviceAccount } from "./service.ts";
+import { disruptionBudget, headlessService, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
 import { buildBackupJob } from "./backup-jobs.ts";
@@ -215,19 +215,7 @@ function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[]
     );
   }
   out.push(
-    item(
-      new Service({
-        metadata: { name: headless, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
-        spec: {
-          type: "ClusterIP",
-          clusterIP: "None",
-          publishNotReadyAddresses: true,
-          selector: podSelector,
-          ports: headlessPorts,
-        },
-      }),
-      "workload",
-    ),
+    item(headlessService(target, headless, labels, podSelector, headlessPorts), "workload"),
     item(storeStatefulSet(b, set, labels, podSelector, headless), "workload"),
   );
   if (target.policy.disruptionBudgets && c.disruption !== false && set.replicas >= 2) {
