@@ -66,6 +66,7 @@ const FLEET_CAPABILITIES = [
   "ingress-nginx",
   "cloudnative-pg",
   "velero",
+  "external-dns",
 ];
 
 function regionSource(name: string, role: string, environments: string[], index: number): string {
