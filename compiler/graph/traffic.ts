@@ -282,6 +282,26 @@ function urlPaths(g: Graph): void {
       for (const e of list(container.env)) toUrl(`env ${str(obj(e).name) ?? ""}`, [t], obj(e).value);
 }
 
+/** The pods a template's owner runs (its `replicas`, 1 when unset). */
+function replicasOf(t: PodTemplate): number {
+  const r = obj(t.owner.object.spec).replicas;
+  return typeof r === "number" ? r : 1;
+}
+
+/** Writes and replication from every other region of the environment, from its network, to `servers` on `port`. */
+function fromPeers(g: Graph, servers: PodTemplate[], port: number): void {
+  for (const peer of g.target.peers)
+    for (const s of servers)
+      add(
+        g,
+        "cross-region",
+        `writes and replication from ${peer.region}`,
+        { endpoint: regionNetwork(peer.region, peer.cluster.networks) },
+        end(g, s),
+        { port, protocol: "TCP" },
+      );
+}
+
 /**
  * Replication and membership of every store: its members talk to each other on every port where a region runs two
  * or more; replicas follow the primary (in the primary region through its Service, elsewhere across regions); and,
@@ -294,10 +314,6 @@ function storePaths(g: Graph): void {
     const engine = ENGINES[c.engine];
     // The store's members are its StatefulSets' pods (its backup and restore Jobs are clients, not members).
     const sets = templatesOf(g, key).filter((t) => t.owner.object.kind === "StatefulSet");
-    const replicasOf = (t: PodTemplate): number => {
-      const r = obj(t.owner.object.spec).replicas;
-      return typeof r === "number" ? r : 1;
-    };
     const members = sets.reduce((n, t) => n + replicasOf(t), 0);
     const all = { ...engine.ports, ...(engine.peerPorts ?? {}) };
     if (members >= 2 && !engine.crossRegion)
@@ -349,16 +365,7 @@ function storePaths(g: Graph): void {
     // The writable pods: the primary StatefulSet, or the primary instance of an operator's cluster (CloudNativePG).
     const operated = templatesOf(g, key).filter((t) => t.labels["cnpg.io/instanceRole"] === "primary");
     const primaries = [...sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary"), ...operated];
-    for (const peer of target.peers)
-      for (const p of primaries)
-        add(
-          g,
-          "cross-region",
-          `writes and replication from ${peer.region}`,
-          { endpoint: regionNetwork(peer.region, peer.cluster.networks) },
-          end(g, p),
-          { port: across, protocol: "TCP" },
-        );
+    fromPeers(g, primaries, across);
   }
 }
 
@@ -380,31 +387,18 @@ function failoverPaths(g: Graph, key: string, sets: PodTemplate[], proxies: PodT
   const role = (t: PodTemplate) => t.labels["app.kubernetes.io/component"];
   const members = sets.filter((t) => MEMBER_ROLES.includes(role(t)));
   const sentinels = sets.filter((t) => role(t) === SENTINEL_ROLE);
-  const pods = (t: PodTemplate): number => {
-    const r = obj(t.owner.object.spec).replicas;
-    return typeof r === "number" ? r : 1;
-  };
   const tcp = (port: number): Port => ({ port, protocol: "TCP" });
   const pairs = (from: PodTemplate[], to: PodTemplate[], kind: PathKind, via: string, ports: number[]) => {
     for (const a of from)
       for (const b of to)
-        if (a !== b || pods(a) >= 2) for (const port of ports) add(g, kind, via, end(g, a), end(g, b), tcp(port));
+        if (a !== b || replicasOf(a) >= 2) for (const port of ports) add(g, kind, via, end(g, a), end(g, b), tcp(port));
   };
   pairs(members, members, "replication", `replication of ${key}`, [main]);
   pairs(sentinels, members, "members", `sentinels of ${key}`, [main]);
   pairs(sentinels, sentinels, "members", `sentinels of ${key}`, [SENTINEL_PORT]);
   pairs(members, sentinels, "members", `sentinels of ${key}`, [SENTINEL_PORT]);
   pairs(proxies, members, "members", `HAProxy of ${key}`, [...new Set([main, across])]);
-  for (const peer of g.target.peers)
-    for (const p of proxies)
-      add(
-        g,
-        "cross-region",
-        `writes and replication from ${peer.region}`,
-        { endpoint: regionNetwork(peer.region, peer.cluster.networks) },
-        end(g, p),
-        tcp(across),
-      );
+  fromPeers(g, proxies, across);
 }
 
 /** Tracing: every service's pods send spans to the collector on its receiver ports. */
