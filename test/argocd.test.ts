@@ -12,6 +12,7 @@ import { crossCheck } from "../compiler/argocd/crosscheck.ts";
 import { kindProblem, permitProblems } from "../compiler/argocd/permits.ts";
 import {
   APPLICATION_HEALTH_LUA,
+  BACKUP_HEALTH_LUA,
   kindsNeedingHealthChecks,
   POLICY_OVERRIDE_KEY,
   PROGRESSIVE_SYNCS_KEY,
@@ -463,9 +464,11 @@ describe("settings", () => {
     });
     // No custom resource sits in a waited-on wave without a health check: no Lua for them. The cluster layer's
     // Applications do sit in waited-on waves (add-ons before the ApplicationSets), so Application health is restored.
+    // The primary regions' base backups, which replica clusters bootstrap from, get their own check.
     expect(maps["argocd-cm"].data).toEqual({
       [TRACKING_KEY]: "annotation",
       "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA,
+      "resource.customizations.health.postgresql.cnpg.io_Backup": BACKUP_HEALTH_LUA,
     });
     for (const m of Object.values(maps) as Parsed[])
       expect(m.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe(

@@ -17,6 +17,7 @@ import type { ExpansionProblem, GeneratedApplication } from "./expand.ts";
 import { LABEL_ENVIRONMENT, LABEL_ROLE } from "./labels.ts";
 import { permitProblems } from "./permits.ts";
 import { rolloutOrderProblems } from "./rollout-order.ts";
+import { replicaSeedProblems } from "./replica-seeds.ts";
 
 export interface CrossCheckInput {
   /** The Argo CD layer's description file, blamed for layer-wide problems. */
@@ -80,6 +81,7 @@ export function crossCheck(input: CrossCheckInput): ManifoldError[] {
   }
   checkFolders(lookups, fail);
   errors.push(...rolloutOrderProblems(input.applications, lookups.byFolder, input.file));
+  errors.push(...replicaSeedProblems(input.applications, lookups.byFolder, input.file));
   return errors;
 }
 

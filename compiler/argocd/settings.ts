@@ -14,7 +14,8 @@
  * - `argocd-cm`: annotation resource tracking (Manifold never writes
  *   `app.kubernetes.io/instance`), plus a Lua health check for each custom
  *   resource kind whose output a later wave reads and that Argo CD cannot
- *   assess (none today: ExternalSecret's check is bundled), and the
+ *   assess (none today: ExternalSecret's check is bundled), CloudNativePG's
+ *   one-off Backup (the base backup replica clusters bootstrap from), and the
  *   Application health check when an Application sits in a wave that is
  *   waited on (app-of-apps waves).
  */
@@ -34,6 +35,7 @@ import {
   WAVE_ANNOTATION,
 } from "../sync/annotations.ts";
 import { layerLabels } from "./labels.ts";
+import { isCnpgBackup } from "../kube/cnpg.ts";
 
 export const PROGRESSIVE_SYNCS_KEY = "applicationsetcontroller.enable.progressive.syncs";
 /** Lets each ApplicationSet's `applicationsSync` replace the controller's `--policy` (default `sync`). */
@@ -53,6 +55,22 @@ if obj.status ~= nil and obj.status.conditions ~= nil then
       hs.message = condition.message or condition.reason or ""
     end
   end
+end
+return hs
+`;
+
+/**
+ * A CloudNativePG one-off Backup (Argo CD bundles no check for it): Healthy once completed, Degraded when it failed
+ * (delete the Backup and sync again to retry), Progressing before. The base backup replica clusters bootstrap from.
+ */
+export const BACKUP_HEALTH_LUA = `hs = { status = "Progressing", message = "Waiting for the backup to complete" }
+if obj.status ~= nil and obj.status.phase ~= nil then
+  if obj.status.phase == "completed" then
+    hs.status = "Healthy"
+  elseif obj.status.phase == "failed" then
+    hs.status = "Degraded"
+  end
+  hs.message = obj.status.error or ("backup " .. obj.status.phase)
 end
 return hs
 `;
@@ -148,6 +166,8 @@ export function buildSettings(
     const [group, kind] = groupKind.split("/");
     cm[healthKey(group, kind)] = READY_CONDITION_LUA;
   }
+  if (targets.some((t) => t.objects.some(({ object }) => isCnpgBackup(object))))
+    cm[healthKey("postgresql.cnpg.io", "Backup")] = BACKUP_HEALTH_LUA;
   if ([layerObjects, ...appOfApps].some(usesAppOfAppsWaves))
     cm[healthKey("argoproj.io", "Application")] = APPLICATION_HEALTH_LUA;
   out.push(settingsMap("argocd-cm", layer, cm));

@@ -42,6 +42,7 @@ import { remoteKey, secretStoreName } from "./secrets.ts";
 import { spreadConstraints } from "./spread.ts";
 import { buildExposure } from "./exposure.ts";
 import { buildPodMonitor } from "./monitoring.ts";
+import { baseBackup } from "./cnpg-base-backup.ts";
 
 /** The name a region's cluster has in the distributed topology: `<name>-<region>`. */
 export function topologyName(name: string, region: string): string {
@@ -79,7 +80,12 @@ export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComp
   }
   out.push(item(clientService(target, name, c), "workload"), item(cluster(target, key, name, c), "workload"));
   const backup = backupOf(c);
-  if (backup && target.objectStore) out.push(item(scheduledBackup(target, name, c, backup.schedule), "scaling"));
+  // Other regions bootstrap from this region's object store: its first backup is one Argo CD waits for.
+  const seedsReplicas = target.role === "primary" && members(target).length >= 2;
+  if (backup && target.objectStore) {
+    out.push(item(scheduledBackup(target, name, c, backup.schedule, !seedsReplicas), "scaling"));
+    if (seedsReplicas) out.push(item(baseBackup(target, name, c), "scaling"));
+  }
   // Every instance's built-in exporter (port `metrics`, 9187).
   const monitor = { ...selectorLabels(target, name), "cnpg.io/cluster": name };
   out.push(buildPodMonitor(target, key, name, c, monitor, "metrics"));
@@ -319,6 +325,7 @@ function scheduledBackup(
   name: string,
   c: StoreComponent,
   schedule: string,
+  immediate: boolean,
 ): CnpgScheduledBackup {
   return {
     apiVersion: "postgresql.cnpg.io/v1",
@@ -334,7 +341,7 @@ function scheduledBackup(
       cluster: { name },
       method: "barmanObjectStore",
       backupOwnerReference: "self",
-      immediate: true,
+      immediate,
     },
   };
 }

@@ -81,6 +81,16 @@ export interface CnpgScheduledBackup extends KubeObject {
   };
 }
 
+/**
+ * A one-off base backup (`Backup`): the primary region's first backup, which the other regions' replica clusters
+ * bootstrap from. Argo CD waits for it through the health check in argocd-cm (`BACKUP_HEALTH_LUA`).
+ */
+export interface CnpgBackup extends KubeObject {
+  apiVersion: "postgresql.cnpg.io/v1";
+  kind: "Backup";
+  spec: { cluster: { name: string }; method: "barmanObjectStore" };
+}
+
 type Problem = { pointer: string; message: string };
 
 /** True for a CloudNativePG Cluster (`postgresql.cnpg.io/v1`). */
@@ -102,6 +112,18 @@ export function checkCnpgCluster(o: KubeObject): Problem[] {
   if (!bootstrap || Object.keys(bootstrap).length !== 1)
     problems.push({ pointer: "/spec/bootstrap", message: "must name exactly one method (initdb or recovery)" });
   return problems;
+}
+
+/** True for a CloudNativePG one-off Backup (`postgresql.cnpg.io/v1`). */
+export function isCnpgBackup(o: Pick<KubeObject, "apiVersion" | "kind">): boolean {
+  return o.apiVersion === "postgresql.cnpg.io/v1" && o.kind === "Backup";
+}
+
+/** Structural checks of a one-off Backup: the cluster it backs up. */
+export function checkCnpgBackup(o: KubeObject): Problem[] {
+  const spec = looseSpec<CnpgBackup["spec"]>(o);
+  if (!spec || typeof spec !== "object") return [{ pointer: "/spec", message: "must be an object" }];
+  return typeof spec.cluster?.name === "string" ? [] : [{ pointer: "/spec/cluster/name", message: "must be set" }];
 }
 
 /** Structural checks of a ScheduledBackup: a cluster and a six-field schedule. */

@@ -36,7 +36,11 @@ const BUNDLED_LUA = new Set([
   "cert-manager.io/ClusterIssuer",
   "monitoring.coreos.com/Prometheus",
   "monitoring.coreos.com/Alertmanager",
+  "postgresql.cnpg.io/Cluster", // bundled since Argo CD 3.1
 ]);
+
+/** Kinds whose health check Manifold itself adds to argocd-cm (argocd/settings.ts), so a wave waits for them. */
+const MANIFOLD_LUA = new Set(["postgresql.cnpg.io/Backup"]);
 
 /** The API group of an object (`` for the core group). */
 export function apiGroup(o: Pick<KubeObject, "apiVersion">): string {
@@ -47,5 +51,5 @@ export function apiGroup(o: Pick<KubeObject, "apiVersion">): string {
 export function hasHealthCheck(o: KubeObject): boolean {
   const key = `${apiGroup(o)}/${o.kind}`;
   if (o.kind === "Service") return (o.spec as { type?: string } | undefined)?.type === "LoadBalancer";
-  return BUILT_IN.has(key) || BUNDLED_LUA.has(key);
+  return BUILT_IN.has(key) || BUNDLED_LUA.has(key) || MANIFOLD_LUA.has(key);
 }

@@ -39,7 +39,7 @@ import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
-import { checkCnpgCluster, checkCnpgScheduledBackup } from "../kube/cnpg.ts";
+import { checkCnpgBackup, checkCnpgCluster, checkCnpgScheduledBackup } from "../kube/cnpg.ts";
 
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { SecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
@@ -123,6 +123,7 @@ export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: str
   "autoscaling.k8s.io/v1/VerticalPodAutoscaler": checkVerticalPodAutoscaler,
   "postgresql.cnpg.io/v1/Cluster": checkCnpgCluster,
   "postgresql.cnpg.io/v1/ScheduledBackup": checkCnpgScheduledBackup,
+  "postgresql.cnpg.io/v1/Backup": checkCnpgBackup,
   "velero.io/v1/Schedule": (o) =>
     typeof (o.spec as { schedule?: unknown } | undefined)?.schedule === "string"
       ? []
