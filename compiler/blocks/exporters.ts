@@ -3,10 +3,10 @@
  * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
  * for PostgreSQL, the engines' exporter sidecars (NATS's prometheus-nats-exporter, Redis's redis_exporter), Qdrant's
  * and Neo4j's own endpoints where the store declares `metrics` (a ServiceMonitor scrapes them), and the request
- * metrics a service declares, and Velero's server (the cluster layer's, scraped through its chart's ServiceMonitor) where
- * the target renders a Velero Schedule. Istio's sidecars are not listed: nothing in the fleet scrapes their Envoy statistics.
- * Alerts are written against these names, and the
- * monitoring-rules validation warns about a name none of them provides.
+ * metrics a service declares, and Velero's server (the cluster layer's, scraped through its chart's ServiceMonitor)
+ * where the target renders a Velero Schedule. Istio's sidecars are not listed: nothing in the fleet scrapes their
+ * Envoy statistics. Alerts are written against these names, and the monitoring-rules validation warns about a name
+ * none of them provides.
  */
 import type { Component, StoreEngine } from "../describe/types.ts";
 import { ENGINES } from "../stores/index.ts";
