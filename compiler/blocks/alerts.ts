@@ -3,9 +3,10 @@
  * recording rules and its SLOs' error ratios first, then its declared alerts, its SLOs' burn-rate alerts and the
  * alerts generated from its components (alert-catalog.ts) and its backups (backup-alerts.ts), less those
  * `alerting.off` names. Each alert is labelled with what Alertmanager routes and inhibits on (severity, platform,
- * namespace, environment, region, component, scope) and carries a summary and a runbook URL. Where the platform runs its own Prometheus, it
- * evaluates the rule (its evaluator label); the alerts that read only the cluster's exporters go to a second rule,
- * `<prefix>cluster-rules`, which only the cluster's Prometheus selects: every rule has exactly one evaluator.
+ * namespace, environment, region, component, scope) and carries a summary and a runbook URL. Where the platform
+ * runs its own Prometheus, it evaluates the rule (its evaluator label); the alerts that read only the cluster's
+ * exporters go to a second rule, `<prefix>cluster-rules`, which only the cluster's Prometheus selects: every rule
+ * has exactly one evaluator.
  */
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { ResolvedTarget } from "../model/target.ts";
