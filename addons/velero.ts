@@ -29,6 +29,9 @@ export default addon({
     deployNodeAgent: false,
     snapshotsEnabled: true,
     credentials: { useSecret: false },
+    // The server's metrics, scraped by the cluster's Prometheus (which loads every ServiceMonitor without the evaluator
+    // label): each platform's `<Platform>VolumeSnapshotsMissed` alert reads velero_backup_last_successful_timestamp.
+    metrics: { enabled: true, serviceMonitor: { enabled: true } },
     // The object store and snapshot plugin for AWS, matched to Velero 1.16.
     initContainers: [
       {

@@ -36,6 +36,7 @@ export default environment({
         saturation: 0.95,
         restarts: 10,
         backupAgeHours: 50,
+        backupIntervals: 2,
         consumerPending: 10000,
       },
     },

@@ -72,8 +72,12 @@ describe("context-foundation (seed 003) in production", () => {
     );
     expect(users.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["CronJob/neo4j-backup"]);
     expect(find(classes, "StorageClass", "archive").volumeBindingMode).toBe("Immediate");
-    // Production holds 1+ TB: three 100Gi volumes per store and the 500Gi backup; dev stays within 100 GB.
-    expect(find(prod, "ResourceQuota", "context-foundation").spec.hard["requests.storage"]).toBe("1100Gi");
+    // Production holds 1+ TB: three 100Gi volumes per store and the 500Gi backup (1100Gi), and the quota leaves room to
+    // replace one volume of each (700Gi); dev stays within 100 GB.
+    expect(find(prod, "ResourceQuota", "context-foundation").spec.hard).toMatchObject({
+      "requests.storage": "1800Gi",
+      persistentvolumeclaims: "10",
+    });
     const dev = renderedObjects("dev", "us-west-2", "context-foundation");
     const devStorage = [
       find(dev, "PersistentVolumeClaim", "backup").spec.resources.requests.storage,

@@ -104,9 +104,10 @@ describe("platform building blocks", () => {
       storageClassName: "fast-ssd",
       resources: { requests: { storage: "40Gi" } },
     });
+    // The claim and a spare beside it, so the volume can be replaced while the old claim still counts.
     expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard).toMatchObject({
-      persistentvolumeclaims: "1",
-      "requests.storage": "40Gi",
+      persistentvolumeclaims: "2",
+      "requests.storage": "80Gi",
     });
   });
 
@@ -153,8 +154,8 @@ describe("platform building blocks", () => {
     const open = objectsOf(result, id, "PeerAuthentication").find((p) => p.metadata.name === "api");
     expect(open.spec.portLevelMtls).toEqual({ "8080": { mode: "PERMISSIVE" } });
     // 4 pods, each with Istio's 100m sidecar on top of 100m, the smoke-test hook's 50m (hooks run outside the mesh),
-    // and one rolling-update surge pod (25% of 2, rounded up) with its sidecar.
-    expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("1050m");
+    // and each Deployment's rolling-update surge pod (25% of 2, rounded up) with its sidecar.
+    expect(objectsOf(result, id, "ResourceQuota")[0].spec.hard["requests.cpu"]).toBe("1250m");
   });
 
   it("a service's files become a ConfigMap per directory, mounted read-only there", async () => {

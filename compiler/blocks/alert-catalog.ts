@@ -2,8 +2,9 @@
  * Alerts generated from what each component is, against the metrics of the exporters the fleet runs:
  * - services: down, error rate and latency (when they declare request metrics), CPU and memory saturation, and an
  *   autoscaler stuck at its maximum;
- * - stores: down, replication lag (with replicas), backup age (PostgreSQL and Redis), a volume filling up, and a
- *   NATS consumer falling behind;
+ * - stores: down, replication lag (with replicas), CloudNativePG's backup age, the age of Redis's local RDB snapshot
+ *   (its persistence; the upload to the object store is watched through its backup CronJob, backup-alerts.ts), a
+ *   volume filling up, and a NATS consumer falling behind;
  * - pods: crash loops and OOM kills;
  * - the platform: every scrape target down at once, the outage that silences its symptoms in Alertmanager.
  * Thresholds come from the target's `alerting.thresholds` (every layer may change them), and what follows the
@@ -23,6 +24,7 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   saturation: 0.9,
   replicationLagSeconds: 60,
   backupAgeHours: 26,
+  backupIntervals: 1.5,
   diskFullHours: 24,
   consumerPending: 1000,
   restarts: 3,
@@ -185,8 +187,8 @@ function engineAlerts(ctx: Ctx, c: StoreComponent): PlatformAlert[] {
       expr: `${expr} > ${t.replicationLagSeconds}`,
       summary: `${name}: a replica lags its primary by more than ${t.replicationLagSeconds}s`,
     });
-  const backup = (metric: string, what: string) =>
-    alert(ctx, "BackupTooOld", {
+  const backup = (suffix: string, metric: string, what: string) =>
+    alert(ctx, suffix, {
       severity: "warning",
       for: "30m",
       expr: `time() - max(${metric}${pods}) > ${t.backupAgeHours * 3600}`,
@@ -195,11 +197,11 @@ function engineAlerts(ctx: Ctx, c: StoreComponent): PlatformAlert[] {
   if (c.engine === "postgres") {
     out.push(up("cnpg_collector_up", "no PostgreSQL instance answers CloudNativePG's exporter"));
     if (replicated) out.push(lag(`max(cnpg_pg_replication_lag${pods})`));
-    out.push(backup("cnpg_collector_last_available_backup_timestamp", "available backup"));
+    out.push(backup("BackupTooOld", "cnpg_collector_last_available_backup_timestamp", "available backup"));
   } else if (c.engine === "redis") {
     out.push(up("redis_up", "no Redis instance answers the exporter"));
     if (replicated) out.push(lag(`max(redis_master_last_io_seconds_ago${pods})`));
-    out.push(backup("redis_rdb_last_save_timestamp_seconds", "RDB snapshot"));
+    out.push(backup("SnapshotTooOld", "redis_rdb_last_save_timestamp_seconds", "local RDB snapshot"));
   } else if (c.engine === "nats") {
     out.push(
       alert(ctx, "ConsumerLag", {

@@ -1,11 +1,12 @@
 /**
  * Alerting and recording rules as one prometheus-operator PrometheusRule per target: the platform's declared
  * recording rules and its SLOs' error ratios first, then its declared alerts, its SLOs' burn-rate alerts and the
- * alerts generated from its components (alert-catalog.ts), less those `alerting.off` names. Each alert is
- * labelled with what Alertmanager routes and inhibits on (severity, platform, namespace, environment, region,
- * component, scope) and carries a summary and a runbook URL. Where the platform runs its own Prometheus, it
- * evaluates the rule (its evaluator label); the alerts that read only the cluster's exporters go to a second rule,
- * `<prefix>cluster-rules`, which only the cluster's Prometheus selects: every rule has exactly one evaluator.
+ * alerts generated from its components (alert-catalog.ts) and its backups (backup-alerts.ts), less those
+ * `alerting.off` names. Each alert is labelled with what Alertmanager routes and inhibits on (severity, platform,
+ * namespace, environment, region, component, scope) and carries a summary and a runbook URL. Where the platform
+ * runs its own Prometheus, it evaluates the rule (its evaluator label); the alerts that read only the cluster's
+ * exporters go to a second rule, `<prefix>cluster-rules`, which only the cluster's Prometheus selects: every rule
+ * has exactly one evaluator.
  */
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { ResolvedTarget } from "../model/target.ts";
@@ -15,6 +16,7 @@ import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { generatedAlerts, type PlatformAlert } from "./alert-catalog.ts";
+import { backupAlerts } from "./backup-alerts.ts";
 import { sloAlerts, sloRecordings, type SloRecording } from "./slo.ts";
 
 /** Every alert group of the target, declared, SLO and generated, without the alerts turned off. */
@@ -30,7 +32,12 @@ export function alertGroups(target: ResolvedTarget): Record<string, PlatformAler
   );
   const off = new Set(target.alerting?.off ?? []);
   const groups: Record<string, PlatformAlert[]> = {};
-  for (const [g, rules] of Object.entries({ ...declared, ...slos, ...generatedAlerts(target) })) {
+  for (const [g, rules] of Object.entries({
+    ...declared,
+    ...slos,
+    ...generatedAlerts(target),
+    ...backupAlerts(target),
+  })) {
     const kept = rules.filter((r) => !off.has(r.alert));
     if (kept.length) groups[g] = kept;
   }

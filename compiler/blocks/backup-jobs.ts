@@ -45,6 +45,9 @@ export function hasRestoreJob(target: ResolvedTarget, c: StoreComponent): boolea
   return hasBackupJob(target, c) && engine.restore !== undefined && (!engine.crossRegion || target.role === "primary");
 }
 
+/** How late a backup Job may start (`startingDeadlineSeconds`) and how long it may run (`activeDeadlineSeconds`). */
+export const BACKUP_JOB_DEADLINES = { startSeconds: 3600, runSeconds: 3600 };
+
 /** Each container of a backup or restore Job (they run one after the other: the pod needs one container's worth). */
 export const BACKUP_JOB_RESOURCES = {
   requests: { cpu: "50m", memory: "128Mi" },
@@ -137,13 +140,13 @@ function toolCronJob(
       timeZone: "Etc/UTC",
       ...(suspend ? { suspend: true } : {}),
       concurrencyPolicy: "Forbid",
-      startingDeadlineSeconds: 3600,
+      startingDeadlineSeconds: BACKUP_JOB_DEADLINES.startSeconds,
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 3,
       jobTemplate: {
         spec: {
           backoffLimit: suspend ? 0 : 2,
-          activeDeadlineSeconds: 3600,
+          activeDeadlineSeconds: BACKUP_JOB_DEADLINES.runSeconds,
           template: {
             // In the mesh, where the store admits only mesh traffic (STRICT mTLS, callers by identity): Istio's proxy
             // runs as a native sidecar (an init container that keeps running), so it starts before the dump's init

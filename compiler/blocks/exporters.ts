@@ -3,13 +3,15 @@
  * kube-state-metrics, the kubelet and cAdvisor (installed by the cluster layer), CloudNativePG's built-in exporter
  * for PostgreSQL, the engines' exporter sidecars (NATS's prometheus-nats-exporter, Redis's redis_exporter), Qdrant's
  * and Neo4j's own endpoints where the store declares `metrics` (a ServiceMonitor scrapes them), and the request
- * metrics a service declares. Istio's sidecars are not listed: nothing in the fleet scrapes their Envoy statistics.
- * Alerts are written against these names, and the
- * monitoring-rules validation warns about a name none of them provides.
+ * metrics a service declares, and Velero's server (the cluster layer's, scraped through its chart's ServiceMonitor)
+ * where the target renders a Velero Schedule. Istio's sidecars are not listed: nothing in the fleet scrapes their
+ * Envoy statistics. Alerts are written against these names, and the monitoring-rules validation warns about a name
+ * none of them provides.
  */
 import type { Component, StoreEngine } from "../describe/types.ts";
 import { ENGINES } from "../stores/index.ts";
 import type { ResolvedTarget } from "../model/target.ts";
+import { hasVolumeSnapshots } from "./velero.ts";
 
 /** One exporter: its name and the metric names (exact) or prefixes (ending in `_`) it provides. */
 export interface Exporter {
@@ -23,6 +25,9 @@ const CLUSTER: Exporter[] = [
   { name: "kube-state-metrics", provides: ["kube_"] },
   { name: "kubelet", provides: ["kubelet_volume_stats_", "container_"] },
 ];
+
+/** Velero's server: its backup outcomes by Schedule (`velero_backup_last_successful_timestamp{schedule}`). */
+const VELERO: Exporter = { name: "velero", provides: ["velero_backup_"] };
 
 /**
  * The endpoint each store engine serves its own metrics on, by engine, besides an engine's exporter sidecar (`exporter`
@@ -50,7 +55,7 @@ const ALWAYS_SCRAPED = new Set(["postgres"]);
 
 /** Every exporter the target's fleet runs and scrapes. */
 export function exportersOf(target: ResolvedTarget): Exporter[] {
-  const out = [...CLUSTER];
+  const out = [...CLUSTER, ...(hasVolumeSnapshots(target) ? [VELERO] : [])];
   const engines = new Set<string>();
   for (const [key, c] of Object.entries(target.components)) {
     if (c.type === "store" && (ALWAYS_SCRAPED.has(c.engine) || ENGINES[c.engine].exporter || c.metrics))

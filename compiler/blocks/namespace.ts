@@ -1,9 +1,9 @@
 /**
  * The namespace a platform runs in, enforcing Pod Security `restricted`, and
  * a ResourceQuota sized from the description: every workload at its
- * autoscale maximum, so the quota never stops an HPA from scaling, plus room
- * for the largest rolling-update surge (and the hook Jobs), so a rollout at
- * full scale is never refused its new pods.
+ * autoscale maximum, so the quota never stops an HPA from scaling, plus every
+ * rolling-update surge, Job and CronJob pod, so a rollout at full scale is never
+ * refused its new pods, and a spare claim of each kind, so a volume can be replaced.
  */
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
@@ -29,8 +29,15 @@ function sumToQuantity(nanos: bigint, bytes: boolean): string {
 }
 
 /**
- * Peak usage of the platform: the sum over workloads of (maximum replicas × per-pod amount), plus the largest
- * rolling-update surge (per resource, the most any one workload's surge pods need), sidecars and claims included.
+ * Peak usage of the platform: every pod that can exist at once and every claim, with room to replace volumes.
+ * - pods: each workload at its maximum (an HPA's), plus each one's rolling-update surge (a sync rolls every
+ *   Deployment of a wave together, so the surges add up), an operator-run store's join pod (CloudNativePG creates or
+ *   re-joins one instance at a time with a Job pod of an instance's size; its backups run inside the instances), the
+ *   failover workloads, the Prometheus stack, one pod per backup and restore CronJob (`Forbid`: one run at a time),
+ *   the hook Jobs, and the mesh's sidecars on the pods that carry one;
+ * - claims and `requests.storage`: every claim, plus one spare claim of each kind (each store's member or instance
+ *   volume, each standalone volume, each Prometheus-stack part), so an operator re-creating an instance on a fresh
+ *   volume, a replaced claim or the largest claim's resize is admitted while the old one still counts.
  */
 export function peakUsage(target: ResolvedTarget): Record<string, string> {
   const sums = new Map<string, bigint>();
@@ -40,10 +47,10 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
   };
   let pods = 0;
   let claims = 0;
-  const surge = new Map<string, bigint>();
-  const widen = (key: string, amount: string | undefined, count: number) => {
-    const need = amount === undefined ? 0n : parseQuantity(amount).nanos * BigInt(count);
-    if (need > (surge.get(key) ?? 0n)) surge.set(key, need);
+  /** One claim of a kind: `count` of them exist, and one more may be made beside them. */
+  const claim = (storage: string, count: number) => {
+    add("requests.storage", storage, count + 1);
+    claims += count + 1;
   };
   let surgePods = 0;
   for (const c of Object.values(target.components)) {
@@ -56,14 +63,13 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     add("limits.cpu", c.resources.limits?.cpu, max);
     add("limits.memory", c.resources.limits?.memory, max);
     const extra = componentSurge(c);
-    surgePods = Math.max(surgePods, extra);
-    widen("requests.cpu", vpaMax?.cpu ?? c.resources.requests?.cpu, extra);
-    widen("requests.memory", vpaMax?.memory ?? c.resources.requests?.memory, extra);
-    widen("limits.cpu", c.resources.limits?.cpu, extra);
-    widen("limits.memory", c.resources.limits?.memory, extra);
+    surgePods += extra;
+    add("requests.cpu", vpaMax?.cpu ?? c.resources.requests?.cpu, extra);
+    add("requests.memory", vpaMax?.memory ?? c.resources.requests?.memory, extra);
+    add("limits.cpu", c.resources.limits?.cpu, extra);
+    add("limits.memory", c.resources.limits?.memory, extra);
     if (c.type === "store") {
-      add("requests.storage", c.storage, c.replicas);
-      claims += c.replicas;
+      claim(c.storage, c.replicas);
       // An exporter sidecar on each member.
       const exporter = ENGINES[c.engine].exporter?.resources;
       for (const r of exporter ? [exporter] : []) {
@@ -79,19 +85,16 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
         add("requests.memory", w.resources.requests.memory, w.replicas);
         add("limits.cpu", w.resources.limits.cpu, w.replicas);
         add("limits.memory", w.resources.limits.memory, w.replicas);
-        surgePods = Math.max(surgePods, w.surge);
-        widen("requests.cpu", w.resources.requests.cpu, w.surge);
-        widen("requests.memory", w.resources.requests.memory, w.surge);
-        widen("limits.cpu", w.resources.limits.cpu, w.surge);
-        widen("limits.memory", w.resources.limits.memory, w.surge);
+        surgePods += w.surge;
+        add("requests.cpu", w.resources.requests.cpu, w.surge);
+        add("requests.memory", w.resources.requests.memory, w.surge);
+        add("limits.cpu", w.resources.limits.cpu, w.surge);
+        add("limits.memory", w.resources.limits.memory, w.surge);
       }
     }
   }
   // Platform-wide workloads and claims: standalone volumes, the Prometheus stack (with the operator's config-reloader).
-  for (const v of Object.values(target.volumes ?? {})) {
-    add("requests.storage", v.storage, 1);
-    claims += 1;
-  }
+  for (const v of Object.values(target.volumes ?? {})) claim(v.storage, 1);
   const stack = target.prometheusStack;
   if (stack) {
     for (const part of [stack.prometheus, stack.alertmanager]) {
@@ -102,12 +105,10 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
         add("limits.cpu", r.limits?.cpu, part.replicas);
         add("limits.memory", r.limits?.memory, part.replicas);
       }
-      add("requests.storage", part.storage, part.replicas);
-      claims += part.replicas;
+      claim(part.storage, part.replicas);
     }
   }
   pods += surgePods;
-  for (const [key, nanos] of surge) sums.set(key, (sums.get(key) ?? 0n) + nanos);
   // Every pod in the mesh carries Istio's sidecar (surge pods included).
   if (target.mesh) {
     add("requests.cpu", ISTIO_SIDECAR.requests.cpu, pods);
@@ -126,12 +127,15 @@ export function peakUsage(target: ResolvedTarget): Record<string, string> {
     add("limits.cpu", BACKUP_JOB_RESOURCES.limits.cpu, 1);
     add("limits.memory", BACKUP_JOB_RESOURCES.limits.memory, 1);
     if (jobs === 2) {
-      // A restore that holds the data in memory runs with the store's resources.
+      // A restore that holds the data in memory runs with the store's resources, after its small download step: the
+      // pod needs the larger of the two, resource by resource (as the scheduler counts an init container).
       const r = restoreResources(target, c) ?? BACKUP_JOB_RESOURCES;
-      add("requests.cpu", r.requests?.cpu, 1);
-      add("requests.memory", r.requests?.memory, 1);
-      add("limits.cpu", r.limits?.cpu, 1);
-      add("limits.memory", r.limits?.memory, 1);
+      const larger = (a: string | undefined, b: string) =>
+        a !== undefined && parseQuantity(a).nanos > parseQuantity(b).nanos ? a : b;
+      add("requests.cpu", larger(r.requests?.cpu, BACKUP_JOB_RESOURCES.requests.cpu), 1);
+      add("requests.memory", larger(r.requests?.memory, BACKUP_JOB_RESOURCES.requests.memory), 1);
+      add("limits.cpu", larger(r.limits?.cpu, BACKUP_JOB_RESOURCES.limits.cpu), 1);
+      add("limits.memory", larger(r.limits?.memory, BACKUP_JOB_RESOURCES.limits.memory), 1);
     }
     if (target.mesh) {
       add("requests.cpu", ISTIO_SIDECAR.requests.cpu, jobs);

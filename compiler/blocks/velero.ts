@@ -31,11 +31,16 @@ export interface VeleroSchedule extends KubeObject {
   };
 }
 
-/** The Velero Schedule of a target's namespace, when it has volumes to protect. */
+/** True when the target gets a Velero Schedule: it has volumes to protect (a store's or a standalone one). */
+export function hasVolumeSnapshots(target: ResolvedTarget): boolean {
+  return (
+    Object.values(target.components).some((c) => c.type === "store") || Object.keys(target.volumes ?? {}).length > 0
+  );
+}
+
+/** The Velero Schedule of a target's namespace (named after it), when it has volumes to protect. */
 export function buildVolumeSnapshots(target: ResolvedTarget): RenderedObject[] {
-  const hasVolumes =
-    Object.values(target.components).some((c) => c.type === "store") || Object.keys(target.volumes ?? {}).length > 0;
-  if (!hasVolumes) return [];
+  if (!hasVolumeSnapshots(target)) return [];
   const schedule: VeleroSchedule = {
     apiVersion: "velero.io/v1",
     kind: "Schedule",

@@ -202,6 +202,7 @@ const alertThresholds = partial<AlertThresholds>({
   saturation: num(0, 1, true),
   replicationLagSeconds: num(0, 86400, true),
   backupAgeHours: num(0, 8760, true),
+  backupIntervals: num(1, 100),
   diskFullHours: num(0, 8760, true),
   consumerPending: int(1),
   restarts: int(1),

@@ -511,6 +511,11 @@ export interface AlertThresholds {
   replicationLagSeconds: number;
   /** Hours since the last successful backup. */
   backupAgeHours: number;
+  /**
+   * Schedule intervals a backup CronJob or Velero Schedule may go without a success (plus the Job's start and run
+   * deadlines) before it alerts: 1.5 lets one late run pass and catches the first one missed.
+   */
+  backupIntervals: number;
   /** A volume alerts when, at its last 6 hours' rate, it fills within this many hours. */
   diskFullHours: number;
   /** Messages a NATS JetStream consumer may have pending. */

@@ -23,6 +23,7 @@ import { providerLimitsRule } from "./rules/provider-limits.ts";
 import { secretIsolationRule } from "./rules/secret-isolation.ts";
 import { irsaAccountsRule } from "./rules/irsa-accounts.ts";
 import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
+import { backupAlertsRule } from "./rules/backup-alerts.ts";
 import { reachabilityRule } from "./rules/reachability.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
@@ -39,6 +40,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   receiverSecretsRule,
   noPagingRule,
   singleEvaluatorRule,
+  backupAlertsRule,
   providerLimitsRule,
   tlsProvenanceRule,
   issuerRefsRule,

@@ -8,6 +8,7 @@ import { num, obj, objects, str, type JsonObject } from "../../kube/loose.ts";
 const KEYS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"] as const;
 type Key = (typeof KEYS)[number] | "pods";
 type Amounts = Record<Key, bigint>;
+const GIB = 1024n ** 3n * 1_000_000_000n;
 
 const zero = (): Amounts => ({
   pods: 0n,
@@ -16,10 +17,10 @@ const zero = (): Amounts => ({
   "limits.cpu": 0n,
   "limits.memory": 0n,
 });
-const amount = (c: JsonObject, key: (typeof KEYS)[number]) => {
+const quantity = (v: unknown) => (typeof v === "string" && isQuantity(v) ? parseQuantity(v).nanos : 0n);
+const amount = (resources: unknown, key: (typeof KEYS)[number]) => {
   const [kind, resource] = key.split(".");
-  const v = obj(obj(c.resources)[kind])[resource];
-  return typeof v === "string" && isQuantity(v) ? parseQuantity(v).nanos : 0n;
+  return quantity(obj(obj(resources)[kind])[resource]);
 };
 
 /** What one pod needs: its containers' sum, or its largest init container when more (as the scheduler counts). */
@@ -27,63 +28,165 @@ function perPod(podSpec: JsonObject): Amounts {
   const out = zero();
   out.pods = 1n;
   for (const key of KEYS) {
-    const sum = objects(podSpec.containers).reduce((s, [c]) => s + amount(c, key), 0n);
-    const init = objects(podSpec.initContainers).reduce((m, [c]) => (amount(c, key) > m ? amount(c, key) : m), 0n);
+    const sum = objects(podSpec.containers).reduce((s, [c]) => s + amount(c.resources, key), 0n);
+    const init = objects(podSpec.initContainers).reduce(
+      (m, [c]) => (amount(c.resources, key) > m ? amount(c.resources, key) : m),
+      0n,
+    );
     out[key] = sum > init ? sum : init;
   }
   return out;
 }
 
-/** The most pods a workload runs (its HPA's maximum when one scales it) and the surge pods of its rolling update. */
-function scale(o: RenderedObject, all: RenderedObject[]): { max: number; surge: number } {
-  const spec = obj(o.object.spec);
-  if (o.object.kind === "Job") return { max: num(spec.parallelism) ?? 1, surge: 0 };
-  const hpa = scalerOf(o, all);
-  const max = (hpa ? num(obj(hpa.object.spec).maxReplicas) : num(spec.replicas)) ?? 1;
-  const strategy = obj(spec.strategy);
-  const maxSurge = obj(strategy.rollingUpdate).maxSurge;
-  const rolling = o.object.kind === "Deployment" && strategy.type !== "Recreate";
-  const surge = typeof maxSurge === "number" || typeof maxSurge === "string" ? maxSurge : undefined;
-  return { max, surge: rolling ? surgePods(surge, max) : 0 };
+/** A pod of one container with `resources` (a CloudNativePG instance, or its join Job's pod). */
+function podOf(resources: unknown): Amounts {
+  const out = zero();
+  out.pods = 1n;
+  for (const key of KEYS) out[key] = amount(resources, key);
+  return out;
 }
 
 /**
- * Quota headroom: a ResourceQuota admits every workload of its namespace at its maximum scale, every Job (hooks
- * included), and the largest rolling-update surge on top; an exact max-scale sum refuses a rollout's new pods.
- * Sidecars and operator-made pods are not in the objects, so this is a lower bound.
+ * The pods one object can run at once, as (pod, count at full scale, count while it rolls out on top): a Deployment
+ * at its HPA's maximum plus its rolling-update surge, a StatefulSet's replicas, a Job's parallelism, a CronJob's one
+ * run (two with `Allow`), a CloudNativePG Cluster's instances plus the Job pod that creates or joins one.
+ */
+function podsOf(o: RenderedObject, all: RenderedObject[]): { pod: Amounts; max: number; surge: number } | undefined {
+  const spec = obj(o.object.spec);
+  const template = (t: unknown) => perPod(obj(obj(t).spec));
+  switch (o.object.kind) {
+    case "Job":
+      return { pod: template(spec.template), max: num(spec.parallelism) ?? 1, surge: 0 };
+    case "CronJob": {
+      const job = obj(obj(spec.jobTemplate).spec);
+      const runs = spec.concurrencyPolicy === "Allow" || spec.concurrencyPolicy === undefined ? 2 : 1;
+      return { pod: template(job.template), max: runs * (num(job.parallelism) ?? 1), surge: 0 };
+    }
+    case "Cluster":
+      if (!o.object.apiVersion.startsWith("postgresql.cnpg.io/")) return undefined;
+      return { pod: podOf(spec.resources), max: num(spec.instances) ?? 1, surge: 1 };
+    case "Deployment":
+    case "StatefulSet": {
+      const hpa = scalerOf(o, all);
+      const max = (hpa ? num(obj(hpa.object.spec).maxReplicas) : num(spec.replicas)) ?? 1;
+      const strategy = obj(spec.strategy);
+      const maxSurge = obj(strategy.rollingUpdate).maxSurge;
+      const rolling = o.object.kind === "Deployment" && strategy.type !== "Recreate";
+      const surge = typeof maxSurge === "number" || typeof maxSurge === "string" ? maxSurge : undefined;
+      return { pod: template(spec.template), max, surge: rolling ? surgePods(surge, max) : 0 };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** One kind of claim: its size and how many exist; `recreated` when an operator makes a replacement by itself. */
+interface Claims {
+  size: bigint;
+  count: number;
+  recreated: boolean;
+}
+
+/** The claims an object makes: a PVC, a StatefulSet's templates, a CloudNativePG Cluster's, a Prometheus stack's. */
+function claimsOf(o: RenderedObject): Claims[] {
+  const spec = obj(o.object.spec);
+  const { kind, apiVersion } = o.object;
+  const requested = (claimSpec: unknown) => quantity(obj(obj(obj(claimSpec).resources).requests).storage);
+  if (kind === "PersistentVolumeClaim") return [{ size: requested(spec), count: 1, recreated: false }];
+  if (kind === "StatefulSet")
+    return objects(spec.volumeClaimTemplates).map(([t]) => ({
+      size: requested(t.spec),
+      count: num(spec.replicas) ?? 1,
+      recreated: false,
+    }));
+  if (kind === "Cluster" && apiVersion.startsWith("postgresql.cnpg.io/"))
+    return [spec.storage, spec.walStorage]
+      .filter((s) => s !== undefined)
+      .map((s) => ({ size: quantity(obj(s).size), count: num(spec.instances) ?? 1, recreated: true }));
+  if ((kind === "Prometheus" || kind === "Alertmanager") && apiVersion.startsWith("monitoring.coreos.com/")) {
+    const template = obj(obj(spec.storage).volumeClaimTemplate);
+    return template.spec ? [{ size: requested(template.spec), count: num(spec.replicas) ?? 1, recreated: false }] : [];
+  }
+  return [];
+}
+
+/** A quota's value of `key` in its unit (a count for pods and claims), or undefined when it sets none. */
+function hardOf(hard: JsonObject, key: string): { text: string; value: bigint } | undefined {
+  const text = str(hard[key]) ?? (typeof hard[key] === "number" ? String(hard[key]) : undefined);
+  if (text === undefined || !isQuantity(text)) return undefined;
+  const nanos = parseQuantity(text).nanos;
+  return { text, value: key === "pods" || key === "persistentvolumeclaims" ? nanos / 1_000_000_000n : nanos };
+}
+
+/**
+ * Quota headroom: a ResourceQuota admits every pod that can exist at once, namely every workload at its maximum scale
+ * with its rolling-update surge (a sync rolls every Deployment together, so surges add up), every Job, every
+ * CronJob's run, each CloudNativePG instance and its join pod; and it leaves room to replace a volume: storage for
+ * the largest claim (or one instance volume of each CloudNativePG kind, if more) and a spare claim per CloudNativePG
+ * volume kind (at least one) beside the claims that exist. Sidecars and operator-made pods other than CloudNativePG's
+ * are not in the objects, so this is a lower bound.
  */
 export const quotaHeadroomRule: Rule = {
   name: "quota-headroom",
-  description: "ResourceQuotas leave room for the largest rolling-update surge",
+  description: "ResourceQuotas admit every pod that can run at once and leave room to replace a volume",
   check(ctx, report) {
+    const nsOf = (o: RenderedObject) => o.object.metadata.namespace ?? ctx.target.namespace;
     for (const quota of ctx.objects) {
       if (quota.object.kind !== "ResourceQuota") continue;
-      const ns = quota.object.metadata.namespace ?? ctx.target.namespace;
-      const need = zero();
+      const ns = nsOf(quota);
+      const scale = zero();
       const surge = zero();
+      let claimed = 0n;
+      let claimCount = 0n;
+      let largest = 0n;
+      let operatorSpare = 0n;
+      let operatorKinds = 0n;
       for (const o of ctx.objects) {
-        if (!["Deployment", "StatefulSet", "Job"].includes(o.object.kind)) continue;
-        if ((o.object.metadata.namespace ?? ctx.target.namespace) !== ns) continue;
-        const pod = perPod(obj(obj(obj(o.object.spec).template).spec));
-        const { max, surge: extra } = scale(o, ctx.objects);
-        for (const key of ["pods", ...KEYS] as const) {
-          need[key] += pod[key] * BigInt(max);
-          if (pod[key] * BigInt(extra) > surge[key]) surge[key] = pod[key] * BigInt(extra);
+        if (nsOf(o) !== ns) continue;
+        const pods = podsOf(o, ctx.objects);
+        if (pods)
+          for (const key of ["pods", ...KEYS] as const) {
+            scale[key] += pods.pod[key] * BigInt(pods.max);
+            surge[key] += pods.pod[key] * BigInt(pods.surge);
+          }
+        for (const c of claimsOf(o)) {
+          claimed += c.size * BigInt(c.count);
+          claimCount += BigInt(c.count);
+          if (c.size > largest) largest = c.size;
+          if (c.recreated) {
+            operatorSpare += c.size;
+            operatorKinds += 1n;
+          }
         }
       }
       const hard = obj(obj(quota.object.spec).hard);
       for (const key of ["pods", ...KEYS] as const) {
-        const value = str(hard[key]) ?? (typeof hard[key] === "number" ? String(hard[key]) : undefined);
-        if (value === undefined || !isQuantity(value)) continue;
-        const have = key === "pods" ? parseQuantity(value).nanos / 1_000_000_000n : parseQuantity(value).nanos;
-        const total = need[key] + surge[key];
-        if (surge[key] > 0n && have < total)
+        const have = hardOf(hard, key);
+        const total = scale[key] + surge[key];
+        if (have && total > 0n && have.value < total)
           report(quota, {
             pointer: `/spec/hard/${key}`,
-            message: `${key} ${value} leaves no room for a rolling update: the workloads at full scale and the Jobs need ${describe(key, need[key])}, the largest surge ${describe(key, surge[key])} more (${describe(key, total)} in all)`,
-            fix: "size the quota for every workload at its maximum plus the largest maxSurge",
+            message: `${key} ${have.text} refuses pods that can run at once: the workloads at full scale, the Jobs and CronJobs need ${describe(key, scale[key])}, every rolling-update surge ${describe(key, surge[key])} more (${describe(key, total)} in all)`,
+            fix: "size the quota for every workload at its maximum plus every maxSurge, Job and CronJob run",
           });
       }
+      if (claimCount === 0n) continue;
+      const spare = operatorSpare > largest ? operatorSpare : largest;
+      const storage = hardOf(hard, "requests.storage");
+      if (storage && storage.value < claimed + spare)
+        report(quota, {
+          pointer: "/spec/hard/requests.storage",
+          message: `requests.storage ${storage.text} leaves no room to replace a volume: the claims take ${gib(claimed)}, a replacement beside them ${gib(spare)} more (${gib(claimed + spare)} in all)`,
+          fix: "add the largest claim (and one instance volume of each CloudNativePG kind) to the quota",
+        });
+      const spareClaims = operatorKinds > 1n ? operatorKinds : 1n;
+      const count = hardOf(hard, "persistentvolumeclaims");
+      if (count && count.value < claimCount + spareClaims)
+        report(quota, {
+          pointer: "/spec/hard/persistentvolumeclaims",
+          message: `persistentvolumeclaims ${count.text} leaves no room to replace a volume: ${claimCount} claims exist, and a replacement (CloudNativePG re-creating an instance on a fresh volume) needs ${spareClaims} more (${claimCount + spareClaims} in all)`,
+          fix: "allow a spare claim of each kind an operator re-creates (at least one) beyond the claims",
+        });
     }
   },
 };
@@ -93,4 +196,9 @@ function describe(key: Key, nanos: bigint): string {
   if (key === "pods") return String(nanos);
   if (key.endsWith("cpu")) return `${nanos / 1_000_000n}m`;
   return `${nanos / 1_000_000_000n / 1048576n}Mi`;
+}
+
+/** Storage in GiB (rounded up). */
+function gib(nanos: bigint): string {
+  return `${(nanos + GIB - 1n) / GIB}Gi`;
 }
