@@ -26,9 +26,12 @@ function reportDenied(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report:
   report(at, {
     pointer: podSpecPointer(at),
     message: `${describePath(v)} is not allowed: ${why}`,
-    fix: denied.some((c) => c.check === "exposure")
-      ? "expose the store to the other regions (crossRegion engines get a LoadBalancer in the primary region) and declare each region's networks"
-      : "allow the path in the policy that denies it (the blocks derive policies from dependsOn), or remove the edge",
+    fix:
+      denied.some((c) => c.check === "exposure") && v.path.server.endpoint.kind === "network"
+        ? "reach the primary region only on the ports its ExternalName Service declares, over TLS, or read from this region's replicas"
+        : denied.some((c) => c.check === "exposure")
+          ? "expose the store to the other regions (crossRegion engines get a LoadBalancer in the primary region) and declare each region's networks"
+          : "allow the path in the policy that denies it (the blocks derive policies from dependsOn), or remove the edge",
   });
 }
 
