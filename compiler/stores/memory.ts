@@ -34,6 +34,8 @@ export interface MemoryCeiling {
   max: number;
   /** Why that is the most: the headroom it leaves, and what happens without it. */
   why: string;
+  /** What bounds it, when not the memory limit (`the data volume`). */
+  bound?: string;
 }
 
 /** How an engine reads its memory ceilings off a container. */
@@ -59,7 +61,6 @@ export function mibOf(bytes: number, fraction: number): number {
 
 /** A byte size in words: `2 GiB`, `460 MiB`. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= GiB && bytes % (GiB / 10) === 0) return `${bytes / GiB} GiB`;
-  if (bytes >= GiB) return `${(bytes / GiB).toFixed(2)} GiB`;
+  if (bytes >= GiB) return `${Number((bytes / GiB).toFixed(2))} GiB`;
   return `${Math.round(bytes / MiB)} MiB`;
 }

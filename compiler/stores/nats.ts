@@ -139,6 +139,7 @@ const natsMemory: StoreMemory = {
         setting: "jetstream max_file_store",
         bytes: jetstreamLimit(view, "max_file_store"),
         max: view.storage,
+        bound: "the data volume",
         why: "JetStream otherwise sizes file-backed streams from the disk's free space, and a full volume stops the server",
       });
     return out;

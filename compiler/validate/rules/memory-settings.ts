@@ -58,12 +58,13 @@ export const memorySettingsRule: Rule = {
         for (const ceiling of memory.ceilings(view)) {
           const over = ceiling.bytes !== undefined && ceiling.bytes > ceiling.max;
           if (ceiling.bytes !== undefined && !over) continue;
+          const most = `${formatBytes(ceiling.max)} for ${ceiling.bound ?? `its ${str(limit)} memory limit`}`;
           report(o, {
             pointer: `${pointer}/resources/limits/memory`,
             message:
               ceiling.bytes === undefined
-                ? `container ${container.name} sets no ${ceiling.setting} under its ${str(limit)} memory limit: ${ceiling.why}`
-                : `container ${container.name} sets ${ceiling.setting} to ${formatBytes(ceiling.bytes)}, above ${formatBytes(ceiling.max)} of its ${str(limit)} memory limit: ${ceiling.why}`,
+                ? `container ${container.name} sets no ${ceiling.setting} (at most ${most}): ${ceiling.why}`
+                : `container ${container.name} sets ${ceiling.setting} to ${formatBytes(ceiling.bytes)}, above ${most}: ${ceiling.why}`,
             fix: `set ${ceiling.setting} to at most ${formatBytes(ceiling.max)} (the store block sets it from the memory limit), or raise the limit`,
           });
         }
