@@ -1,7 +1,15 @@
 import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
-import { MiB, memoryLimit, mibOf, quantityBytes, type MemoryView, type StoreMemory } from "./memory.ts";
+import {
+  MiB,
+  memoryLimit,
+  mibOf,
+  quantityBytes,
+  type MemoryCeiling,
+  type MemoryView,
+  type StoreMemory,
+} from "./memory.ts";
 
 /** Where the server reads its configuration file (JetStream's limits; the command line sets the rest). */
 export const NATS_CONFIG = "/etc/nats-config/nats.conf";
@@ -120,7 +128,7 @@ function goBytes(value: string | undefined): number | undefined {
 /** GOMEMLIMIT, and JetStream's memory and file stores. */
 const natsMemory: StoreMemory = {
   ceilings(view) {
-    const out = [
+    const out: MemoryCeiling[] = [
       {
         setting: "GOMEMLIMIT",
         bytes: goBytes(view.env.GOMEMLIMIT),
