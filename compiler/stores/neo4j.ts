@@ -1,7 +1,7 @@
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 import type { StoreComponent } from "../describe/types.ts";
-import { GiB, MiB, memoryLimit, type StoreMemory } from "./memory.ts";
+import { MiB, memoryLimit, type StoreMemory } from "./memory.ts";
 
 const HEAP_MAX = "NEO4J_server_memory_heap_max__size";
 const HEAP_INITIAL = "NEO4J_server_memory_heap_initial__size";
@@ -9,11 +9,11 @@ const PAGECACHE = "NEO4J_server_memory_pagecache_size";
 
 /**
  * What the JVM heap and the page cache leave of the memory limit for the rest of the process (thread stacks, direct
- * buffers, metaspace, the JIT's code cache) and the OS: 1 GiB, or a fifth of a larger limit (Neo4j's operations manual
- * sizes the OS reserve at 1 GiB and up).
+ * buffers, metaspace, the JIT's code cache, the Bolt and cluster network buffers): a fifth of the limit, and at least
+ * 256 MiB. (The OS, whose reserve Neo4j's operations manual puts at 1 GiB on a dedicated server, is the node's here.)
  */
 export function neo4jHeadroom(limit: number): number {
-  return Math.max(GiB, limit / 5);
+  return Math.max(256 * MiB, limit / 5);
 }
 
 /**

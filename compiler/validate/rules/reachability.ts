@@ -188,7 +188,10 @@ export const reachabilityRule: Rule = {
           o.object.metadata.name === `${ctx.target.namePrefix}${key}-replica`,
       );
       // In the primary region, in-region replicas are standbys of the primary; elsewhere they exist to serve reads.
-      if (replica && ctx.target.role !== "primary" && !verdicts.some((v) => v.path.service === replica))
+      // (Its backup reads from them too, but only a client's reads make them worth running.)
+      const read = (v: PathVerdict) =>
+        v.path.service === replica && v.path.kinds.some((k) => k === "dependsOn" || k === "url");
+      if (replica && ctx.target.role !== "primary" && !verdicts.some(read))
         report(replica, {
           severity: "warning",
           pointer: "/spec/selector",
