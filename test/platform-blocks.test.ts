@@ -61,12 +61,26 @@ describe("platform building blocks", () => {
 
   it("Neo4j clusters over its peer ports with more than one replica, and runs alone with one", async () => {
     const result = await compilePlatforms([
-      demo({ components: { graph: neo4j({ replicas: 3, storage: "1Gi", resources: small }) } }),
+      // A JVM's heap and page cache need more than `small` beside the headroom memory-settings asks for.
+      demo({
+        components: {
+          graph: neo4j({ replicas: 3, storage: "1Gi", resources: { ...small, limits: { cpu: "1", memory: "2Gi" } } }),
+        },
+      }),
     ]);
     const env = (id: string) =>
       objectsOf(result, id, "StatefulSet")[0].spec.template.spec.containers[0].env.map((e: IEnvVar) => e.name);
     expect(env("demo/production/us-west-2")).toContain("NEO4J_dbms_cluster_discovery_endpoints");
     expect(env("demo/dev/us-west-2")).not.toContain("NEO4J_dbms_cluster_discovery_endpoints");
+    // Heap and page cache from the memory limit, half each of what a fifth's headroom leaves.
+    const memory = objectsOf(result, "demo/production/us-west-2", "StatefulSet")[0]
+      .spec.template.spec.containers[0].env.filter((e: IEnvVar) => e.name.startsWith("NEO4J_server_memory_"))
+      .map((e: IEnvVar) => `${e.name}=${e.value}`);
+    expect(memory).toEqual([
+      "NEO4J_server_memory_heap_initial__size=819m",
+      "NEO4J_server_memory_heap_max__size=819m",
+      "NEO4J_server_memory_pagecache_size=819m",
+    ]);
     const policy = objectsOf(result, "demo/production/us-west-2", "NetworkPolicy").find(
       (p) => p.metadata.name === "graph",
     );

@@ -30,7 +30,8 @@ const stores = (dev?: Record<string, ComponentOverride>) =>
         replicas: 3,
         storage: "1Gi",
         password: secretRef("demo-graph", "NEO4J_AUTH"),
-        resources: small,
+        // A JVM's heap and page cache, and the headroom they leave (memory-settings): no 256Mi Neo4j.
+        resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
         backup: { schedule: "0 3 * * *", retentionDays: 7, volume: "staging-area" },
       }),
     },

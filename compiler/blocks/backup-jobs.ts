@@ -55,6 +55,15 @@ export const BACKUP_JOB_RESOURCES = {
 };
 const SMALL = BACKUP_JOB_RESOURCES;
 
+/**
+ * The Service a dump reads from: the store's client Service, except where a replicated engine's `<name>` is an
+ * ExternalName to the primary region (which takes other regions only on its TLS port, from its writers and replicas):
+ * there the region's own replicas (`<name>-replica`), which hold the same data.
+ */
+export function dumpSource(target: ResolvedTarget, name: string, c: StoreComponent): string {
+  return engineOf(c).crossRegion && target.role !== "primary" ? `${name}-replica` : name;
+}
+
 /** The member hosts of a store's StatefulSet (engines whose members each hold their own data). */
 function members(target: ResolvedTarget, name: string, c: StoreComponent): string[] {
   return Array.from({ length: c.replicas }, (_, i) => `${name}-${i}.${name}-headless.${target.namespace}.svc`);
@@ -232,7 +241,11 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
   const backup = backupOf(c)!;
   const name = objectName(target, key);
   const prefix = `${targetPrefix(target)}/${key}`;
-  const ctx = { spec: c, host: `${name}.${target.namespace}.svc`, members: members(target, name, c) };
+  const ctx = {
+    spec: c,
+    host: `${dumpSource(target, name, c)}.${target.namespace}.svc`,
+    members: members(target, name, c),
+  };
   const dump = engine.dump!(ctx);
   const item = (object: unknown, band: RenderedObject["band"]): RenderedObject => ({
     object: plain(object),

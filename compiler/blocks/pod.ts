@@ -18,6 +18,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { crossRegionTls } from "./exposure.ts";
 import { configMapName, objectName } from "./naming.ts";
 import { declaredHosts, publicHost } from "./hosts.ts";
+import { dependencyOrderedEnv } from "../kube/env-references.ts";
 import { ManifoldError } from "../errors.ts";
 import { ENGINES } from "../stores/index.ts";
 
@@ -92,11 +93,14 @@ export function literalValue(target: ResolvedTarget, value: EnvValue): string | 
   return undefined;
 }
 
-/** Env vars from a description map, sorted by name for stable output. */
+/**
+ * Env vars from a description map, sorted by name for stable output, then each after the variables its value refers
+ * to with `$(NAME)` (Kubernetes expands only variables defined earlier in the list).
+ */
 export function envVars(target: ResolvedTarget, env: Record<string, EnvValue> | undefined): EnvVar[] {
-  return Object.keys(env ?? {})
+  const vars = Object.keys(env ?? {})
     .sort()
-    .map((name) => {
+    .map((name): EnvVar => {
       const value = env![name];
       if (isSecretRef(value)) return { name, valueFrom: { secretKeyRef: { name: value.name, key: value.key } } };
       if (isConfigRef(value)) {
@@ -110,6 +114,7 @@ export function envVars(target: ResolvedTarget, env: Record<string, EnvValue> | 
       }
       return { name, value: literalValue(target, value)! };
     });
+  return dependencyOrderedEnv(vars);
 }
 
 /** An HTTP probe on a named port. */

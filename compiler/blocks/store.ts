@@ -15,6 +15,7 @@ import { canonicalQuantity } from "../quantity.ts";
 import { engineOf } from "../stores/index.ts";
 import { ManifoldError } from "../errors.ts";
 import { buildInitScripts } from "./init-scripts.ts";
+import { buildEngineConfig } from "./engine-config.ts";
 import { buildLoadBalancer } from "./load-balancer.ts";
 import {
   buildExposure,
@@ -23,11 +24,13 @@ import {
   CROSS_REGION_TLS_DIR,
   usesCrossRegionTls,
 } from "./exposure.ts";
-import type { StoreMode } from "../stores/engine.ts";
+import type { StoreEnvContext, StoreMode } from "../stores/engine.ts";
+import type { IIoK8sApiCoreV1Probe as Probe } from "kubernetes-models/v1";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
+import { dependencyOrderedEnv } from "../kube/env-references.ts";
 import { disruptionBudget, headlessService, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
@@ -78,6 +81,7 @@ interface StoreBuild {
   engine: ReturnType<typeof engineOf>;
   name: string;
   init: ReturnType<typeof buildInitScripts>;
+  config: ReturnType<typeof buildEngineConfig>;
   ports: [string, number][];
   peerPorts: [string, number][];
   servicePorts: { name: string; port: number; targetPort: string; protocol: "TCP" }[];
@@ -98,6 +102,7 @@ export function buildStore(target: ResolvedTarget, key: string, c: StoreComponen
   });
   return [
     ...b.init.objects,
+    ...b.config.objects,
     item(serviceAccount(target, b.name, b.baseLabels, false), "foundation"),
     ...clientServices(b, item),
     ...storePodSets(target, b.name, c).flatMap((set) => podSetObjects(b, set, item)),
@@ -137,6 +142,7 @@ function storeBuild(target: ResolvedTarget, key: string, c: StoreComponent): Sto
     engine,
     name,
     init: buildInitScripts(target, key, name, c),
+    config: buildEngineConfig(target, key, name, c),
     ports,
     peerPorts,
     servicePorts,
@@ -260,8 +266,13 @@ function storeStatefulSet(
     automountToken: false,
     runAsUser: engine.runAsUser,
     writablePaths: engine.writablePaths,
-    extraVolumes: [...b.init.volumes, ...tlsVolumes.volumes],
-    extraMounts: [{ name: "data", mountPath: engine.dataPath }, ...b.init.mounts, ...tlsVolumes.mounts],
+    extraVolumes: [...b.init.volumes, ...b.config.volumes, ...tlsVolumes.volumes],
+    extraMounts: [
+      { name: "data", mountPath: engine.dataPath },
+      ...b.init.mounts,
+      ...b.config.mounts,
+      ...tlsVolumes.mounts,
+    ],
     spread: set.replicas >= 2 ? podSelector : undefined,
     initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),
     sidecars: engine.exporter
@@ -284,12 +295,19 @@ function storeStatefulSet(
       image: c.image,
       ...command,
       ports: containerPorts.map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
-      env: [...env, ...envVars(target, c.env)],
+      // The engine's variables, then the description's, each after the variables it refers to with $(NAME).
+      env: dependencyOrderedEnv([...env, ...envVars(target, c.env)]),
       resources: canonicalResources(c.resources),
       readinessProbe: engine.probe(ctx),
       livenessProbe: { ...(engine.liveness ?? engine.probe)(ctx), initialDelaySeconds: 30 },
+      ...(engine.startupSeconds ? { startupProbe: startupProbe(engine, ctx) } : {}),
     },
   });
+  if (Object.keys(b.config.annotations).length)
+    template.metadata = {
+      ...template.metadata,
+      annotations: { ...template.metadata?.annotations, ...b.config.annotations },
+    };
   // The members that run the exporter carry its label on their pods (the selector stays as it was).
   if (engine.exporter) template.metadata = { ...template.metadata, labels: { ...labels, [EXPORTER_LABEL]: "true" } };
   return new StatefulSet({
@@ -313,4 +331,14 @@ function storeStatefulSet(
       ],
     },
   });
+}
+
+/**
+ * The startup probe of an engine whose start waits for its peers: its liveness check, failing for up to the engine's
+ * `startupSeconds` before liveness takes over.
+ */
+function startupProbe(engine: ReturnType<typeof engineOf>, ctx: StoreEnvContext): Probe {
+  const check = (engine.liveness ?? engine.probe)(ctx);
+  const period = check.periodSeconds ?? 10;
+  return { ...check, periodSeconds: period, failureThreshold: Math.ceil(engine.startupSeconds! / period) };
 }

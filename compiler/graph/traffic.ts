@@ -190,10 +190,14 @@ function toService(
       component: svc.component,
       endpoint: regionNetwork(primary.region, primary.cluster.networks),
     };
+    // The client connects to the external name on the port it asks for, whether the Service declares it or not (an
+    // ExternalName's ports only document what the other end exposes): judgePath checks it against them.
+    const remotePorts: Port[] =
+      typeof port === "number"
+        ? [{ port, protocol: protocolOf(ports[0] ?? {}) }]
+        : ports.flatMap((p) => (typeof p.port === "number" ? [{ port: p.port, protocol: protocolOf(p) }] : []));
     for (const c of clients)
-      for (const p of ports)
-        if (typeof p.port === "number")
-          add(g, "cross-region", via, end(g, c), server, { port: p.port, protocol: protocolOf(p) }, svc, wholesale(c));
+      for (const p of remotePorts) add(g, "cross-region", via, end(g, c), server, p, svc, wholesale(c));
     return;
   }
   const selector = asRecord(spec.selector) as Record<string, string> | undefined;
@@ -328,12 +332,19 @@ function storePaths(g: Graph): void {
     const writable = sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary");
     // Under automatic failover the writable endpoint is HAProxy, in front of whichever member is the primary.
     const proxies = templatesOf(g, key).filter((t) => t.labels["app.kubernetes.io/component"] === HAPROXY_ROLE);
-    for (const job of jobs)
-      for (const member of proxies.length ? proxies : engine.crossRegion && writable.length ? writable : sets)
-        for (const port of job.labels["app.kubernetes.io/component"] === "restore"
-          ? restorePortsOf(engine)
-          : dumpPortsOf(engine))
-          add(g, "backup", `backup of ${key}`, end(g, job), end(g, member), { port, protocol: "TCP" });
+    for (const job of jobs) {
+      const ports =
+        job.labels["app.kubernetes.io/component"] === "restore" ? restorePortsOf(engine) : dumpPortsOf(engine);
+      // The Services the Job's scripts name (an ExternalName to the primary region among them): its paths go where
+      // they lead. A script that names none is taken to reach the members, as the engine's dump does.
+      const named = addressedServices(g, job);
+      if (named.length)
+        for (const svc of named) for (const port of ports) toService(g, "backup", `backup of ${key}`, [job], svc, port);
+      else
+        for (const member of proxies.length ? proxies : engine.crossRegion && writable.length ? writable : sets)
+          for (const port of ports)
+            add(g, "backup", `backup of ${key}`, end(g, job), end(g, member), { port, protocol: "TCP" });
+    }
     // An operator's cluster (CloudNativePG): its instances stream from the primary in the region, and any of them
     // may become the primary, on the engine's ports.
     const instances = templatesOf(g, key).filter((t) => t.labels["cnpg.io/podRole"] === "instance");
@@ -367,6 +378,20 @@ function storePaths(g: Graph): void {
     const primaries = [...sets.filter((t) => t.labels["app.kubernetes.io/component"] === "primary"), ...operated];
     fromPeers(g, primaries, across);
   }
+}
+
+/**
+ * The Services of this namespace that a workload's commands and arguments name as hosts: `<service>.<namespace>.svc`,
+ * or `<pod>.<headless service>.<namespace>.svc` (the headless Service, for the pods it selects).
+ */
+function addressedServices(g: Graph, t: PodTemplate): RenderedObject[] {
+  const ns = g.target.namespace.replace(/[.]/g, "\\.");
+  const host = new RegExp(`\\b([a-z0-9][-a-z0-9]*)(?:\\.([a-z0-9][-a-z0-9]*))?\\.${ns}\\.svc\\b`, "g");
+  const names = new Set<string>();
+  for (const { container } of containersOf(t.owner.object))
+    for (const word of [...(container.command ?? []), ...(container.args ?? [])])
+      if (typeof word === "string") for (const m of word.matchAll(host)) names.add(m[2] ?? m[1]);
+  return [...names].flatMap((n) => service(g, n) ?? []);
 }
 
 /** The roles of a store's parts under automatic failover (`app.kubernetes.io/component`). */
@@ -706,6 +731,24 @@ function mountsMade(workload: RenderedObject, made: Set<string | undefined>): bo
   return (template?.spec.volumes ?? []).some((v) => v?.secret?.secretName && made.has(v.secret.secretName));
 }
 
+/**
+ * Whether the other region takes a connection through an ExternalName Service on its port: the Service declares the
+ * ports the primary region exposes to this one (its TLS port, where the engine has one); nothing else gets through.
+ */
+function remoteExposure(svc: RenderedObject, port: Port): PathCheck {
+  const spec = obj(svc.object.spec);
+  const declared = objects(spec.ports).flatMap(([p]) => (typeof p.port === "number" ? [p.port] : []));
+  const name = `Service/${svc.object.metadata.name}`;
+  return declared.includes(port.port)
+    ? { check: "exposure", allowed: true, by: name, object: name }
+    : {
+        check: "exposure",
+        allowed: false,
+        by: `${name} (ExternalName to ${str(spec.externalName) ?? "?"}), where the primary region takes other regions on port ${declared.join(", ") || "none"} only`,
+        object: name,
+      };
+}
+
 /** Judges one path: the client's egress, the server's ingress, its exposure, mTLS mode and authorization. */
 export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVerdict {
   const objectsOf = rendered.map((o) => o.object);
@@ -720,6 +763,7 @@ export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVe
         ? client
         : undefined;
   if (store?.workload) checks.push(encryption(rendered, store));
+  if (server.endpoint.kind === "network" && path.service) checks.push(remoteExposure(path.service, port));
   if (client.endpoint.kind === "pod") {
     const v = networkPolicyVerdict(objectsOf, "Egress", client.endpoint, server.endpoint, port);
     checks.push({ check: "egress", allowed: v.allowed, by: v.by, rule: v.rule });

@@ -1,5 +1,6 @@
 import type { IIoK8sApiCoreV1EnvVar as EnvVar, IIoK8sApiCoreV1Probe as Probe } from "kubernetes-models/v1";
 import type { StoreComponent } from "../describe/types.ts";
+import type { StoreMemory } from "./memory.ts";
 
 /**
  * How one pod set of a store runs:
@@ -88,6 +89,12 @@ export interface StoreEngineDefinition {
    * then starts its pods in parallel, as `OrderedReady` would wait forever for pod 0.
    */
   peersForReadiness?: boolean;
+  /**
+   * How long a member may take to start, in seconds, when its start waits for its peers (a quorum forms, a cluster
+   * elects) or for a store copy: the pod set gets a startup probe (the liveness check) of that budget, so liveness
+   * does not restart a member that is still waiting.
+   */
+  startupSeconds?: number;
   /** Probe paths whose answer depends on peers (cluster health): a liveness probe must never use them. */
   peerDependentPaths?: string[];
   /**
@@ -172,6 +179,13 @@ export interface StoreEngineDefinition {
    * Sentinels (quorum 2) and an HAProxy in front that sends clients (the `<name>` Service) to the current primary.
    */
   failover?: "sentinel";
+  /**
+   * The process's memory ceilings (a cache size, a heap, a Go memory limit), which the engine sets from the container's
+   * memory limit in its `command`, `env` or `configFile`, and reads back for the `memory-settings` rule.
+   */
+  memory?: StoreMemory;
+  /** A configuration file the server reads (its path and content), from a ConfigMap the store block renders. */
+  configFile?(spec: StoreComponent): { path: string; content: string };
   /** Why a description cannot run on this engine, or undefined. */
   check?(spec: StoreComponent): string | undefined;
 }

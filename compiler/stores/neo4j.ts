@@ -1,5 +1,60 @@
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
+import type { StoreComponent } from "../describe/types.ts";
+import { MiB, memoryLimit, type StoreMemory } from "./memory.ts";
+
+const HEAP_MAX = "NEO4J_server_memory_heap_max__size";
+const HEAP_INITIAL = "NEO4J_server_memory_heap_initial__size";
+const PAGECACHE = "NEO4J_server_memory_pagecache_size";
+
+/**
+ * What the JVM heap and the page cache leave of the memory limit for the rest of the process (thread stacks, direct
+ * buffers, metaspace, the JIT's code cache, the Bolt and cluster network buffers): a fifth of the limit, and at least
+ * 256 MiB. (The OS, whose reserve Neo4j's operations manual puts at 1 GiB on a dedicated server, is the node's here.)
+ */
+export function neo4jHeadroom(limit: number): number {
+  return Math.max(256 * MiB, limit / 5);
+}
+
+/**
+ * Heap and page cache, from the memory limit, where the description sets none: half each of what the headroom leaves.
+ * Without them Neo4j sizes the page cache from the host's memory (half of it, less the heap), not the container's.
+ */
+function memoryEnv(spec: StoreComponent): { name: string; value: string }[] {
+  const limit = memoryLimit(spec);
+  const own = spec.env ?? {};
+  if (limit === undefined || HEAP_MAX in own || PAGECACHE in own) return [];
+  const half = Math.floor((limit - neo4jHeadroom(limit)) / 2 / MiB);
+  if (half <= 0) return [];
+  return [
+    { name: HEAP_INITIAL, value: `${half}m` },
+    { name: HEAP_MAX, value: `${half}m` },
+    { name: PAGECACHE, value: `${half}m` },
+  ];
+}
+
+/** Neo4j's byte sizes: a number with an optional k, m, g or t (powers of 1024, as the JVM's), and an optional `b`. */
+function neo4jBytes(value: string | undefined): number | undefined {
+  const m = /^(\d+)\s*([kmgt]?)(i?b)?$/i.exec(value ?? "");
+  if (!m) return undefined;
+  return Number(m[1]) * 1024 ** "_kmgt".indexOf(m[2].toLowerCase() || "_");
+}
+
+/** The JVM's heap plus the page cache, as the env sets them. */
+const neo4jMemory: StoreMemory = {
+  ceilings({ env, limit }) {
+    const heap = neo4jBytes(env[HEAP_MAX]);
+    const pagecache = neo4jBytes(env[PAGECACHE]);
+    return [
+      {
+        setting: "heap + pagecache (server.memory.heap.max_size, server.memory.pagecache.size)",
+        bytes: heap !== undefined && pagecache !== undefined ? heap + pagecache : undefined,
+        max: limit - neo4jHeadroom(limit),
+        why: "the JVM's off-heap memory and the OS need the rest; unset, the page cache is sized from the host's memory",
+      },
+    ];
+  },
+};
 
 /**
  * Neo4j 5 Enterprise as a causal cluster: one cluster per region (Neo4j has
@@ -32,10 +87,13 @@ export const neo4jEngine: StoreEngineDefinition = {
   // The entrypoint writes NEO4J_* settings into conf/neo4j.conf: the directory is writable, seeded from the image.
   imageConfigPaths: ["/var/lib/neo4j/conf"],
   peersForReadiness: true,
+  // Bolt listens only once the cluster has formed (minimum_initial_system_primaries_count members found each other)
+  // or a store has been recovered: Neo4j's own Helm chart gives the start 1000 × 5 s.
+  startupSeconds: 5000,
   env({ spec, setName, headlessName, namespace }) {
     const replicas = spec.replicas;
     const peer = (i: number) => `${setName}-${i}.${headlessName}.${namespace}.svc.cluster.local:5000`;
-    // POD_NAME comes first: later values refer to it as $(POD_NAME).
+    // The advertised address refers to $(POD_NAME): the store block orders the env so POD_NAME comes before it.
     const vars: ReturnType<StoreEngineDefinition["env"]> = [
       { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: "yes" },
@@ -62,12 +120,14 @@ export const neo4jEngine: StoreEngineDefinition = {
       );
     }
     if (spec.password) vars.push(fromSecret("NEO4J_AUTH", spec.password.name, spec.password.key));
-    return vars;
+    return [...vars, ...memoryEnv(spec)];
   },
   probe() {
     return { tcpSocket: { port: "bolt" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 12 };
   },
 };
+
+neo4jEngine.memory = neo4jMemory;
 
 /**
  * `neo4j-admin database backup` of every database, online, from the cluster's backup port: one full backup artifact

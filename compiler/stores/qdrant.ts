@@ -18,6 +18,8 @@ export const qdrantEngine: StoreEngineDefinition = {
   // /readyz waits for the Raft consensus with the peers: members start together, and liveness probes /livez.
   peersForReadiness: true,
   peerDependentPaths: ["/readyz"],
+  // A member joins the Raft consensus through pod 0 and loads its collections before it serves.
+  startupSeconds: 900,
   env({ spec }) {
     const vars: EnvVar[] = [
       { name: "QDRANT__CLUSTER__ENABLED", value: "true" },

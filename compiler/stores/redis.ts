@@ -1,6 +1,7 @@
 import type { RedisPersistence, StoreComponent } from "../describe/types.ts";
 import type { FailoverContext, StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
+import { memoryLimit, mibOf, type StoreMemory } from "./memory.ts";
 
 /** The official Redis image: the server, Sentinel (`redis-sentinel`) and `redis-cli`. */
 export const REDIS_IMAGE = "docker.io/library/redis:7.4.1";
@@ -22,6 +23,9 @@ export const redisEngine: StoreEngineDefinition = {
   writablePaths: ["/tmp"],
   crossRegion: true,
   failover: "sentinel",
+  // Under failover a member asks the sentinels (six rounds, up to 20 s each) and the members who the primary is
+  // before it starts the server; then it loads its append-only file.
+  startupSeconds: 600,
   // TLS on a port of its own (6380), so in-cluster clients keep 6379; replicas in other regions follow the primary
   // there (`--tls-replication`) and writers there use rediss://. The port's name starts with `tcp-` so that Istio
   // treats it as opaque TCP (a `redis` name selects Istio's Redis protocol, `tls` SNI routing). The official image
@@ -34,7 +38,14 @@ export const redisEngine: StoreEngineDefinition = {
     return { tcpSocket: { port: "redis" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 };
   },
   command({ mode, spec, primaryHost, tlsDir, failover }) {
-    const args = ["--port", "6379", "--dir", "/data", ...persistenceArgs(spec.persistence ?? "aof+rdb")];
+    const args = [
+      "--port",
+      "6379",
+      "--dir",
+      "/data",
+      ...persistenceArgs(spec.persistence ?? "aof+rdb"),
+      ...memoryArgs(spec),
+    ];
     if (tlsDir) {
       args.push("--tls-port", "6380", "--tls-cert-file", `${tlsDir}/tls.crt`, "--tls-key-file", `${tlsDir}/tls.key`);
       args.push("--tls-ca-cert-file", `${tlsDir}/ca.crt`, "--tls-auth-clients", "no");
@@ -48,6 +59,42 @@ export const redisEngine: StoreEngineDefinition = {
       args.push("--tls-replication", "yes", "--replicaof", primaryHost, "6380");
     } else if (mode === "replica") args.push("--replicaof", primaryHost, "6379");
     return { command: ["redis-server"], args };
+  },
+};
+
+/**
+ * The share of the container's memory limit Redis may fill with data: its forks (an RDB snapshot, an append-only file
+ * rewrite, a full sync to a replica) copy every page written while they run, so the process may need up to twice its
+ * data set.
+ */
+export const REDIS_MEMORY_SHARE = 0.5;
+
+/**
+ * `maxmemory` at half the memory limit, and `noeviction`: a full store refuses writes (an error the client sees)
+ * rather than dropping keys it holds as state (sessions, agent state), or the kernel killing it mid-fork.
+ */
+export function memoryArgs(spec: StoreComponent): string[] {
+  const limit = memoryLimit(spec);
+  if (limit === undefined) return [];
+  return ["--maxmemory", `${mibOf(limit, REDIS_MEMORY_SHARE)}mb`, "--maxmemory-policy", "noeviction"];
+}
+
+/** Redis's byte units: `k`, `m`, `g` are powers of 1000, `kb`, `mb`, `gb` of 1024 (as its redis.conf says). */
+const REDIS_UNITS: Record<string, number> = { "": 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+
+/** `maxmemory` as the server's arguments (or its start script) set it. */
+export const redisMemory: StoreMemory = {
+  ceilings({ words, limit }) {
+    const m = /--maxmemory(?!-)['"]?\s+['"]?(\d+)([a-z]*)/i.exec(words.join(" "));
+    const unit = m ? REDIS_UNITS[m[2].toLowerCase()] : undefined;
+    return [
+      {
+        setting: "maxmemory",
+        bytes: m && unit ? Number(m[1]) * unit : undefined,
+        max: limit * REDIS_MEMORY_SHARE,
+        why: "its forks for snapshots, rewrites and replica syncs copy the pages written meanwhile: up to twice the data",
+      },
+    ];
   },
 };
 
@@ -105,6 +152,8 @@ export function failoverStartScript(spec: StoreComponent, args: string[], f: Fai
     .filter((line) => line !== "")
     .join("\n");
 }
+
+redisEngine.memory = redisMemory;
 
 /** redis_exporter, a sidecar of each member: it reads the server in its pod. */
 redisEngine.exporter = {

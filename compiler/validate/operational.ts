@@ -31,6 +31,8 @@ import { storeBackupsRule } from "./rules/store-backups.ts";
 import { backupReachRule } from "./rules/backup-reach.ts";
 import { replicaSourcesRule } from "./rules/replica-sources.ts";
 import { backupSchedulesRule } from "./rules/backup-schedules.ts";
+import { envReferencesRule } from "./rules/env-references.ts";
+import { memorySettingsRule } from "./rules/memory-settings.ts";
 
 /** The operational rules, in the order they report. */
 export const OPERATIONAL_RULES: Rule[] = [
@@ -60,5 +62,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   backupReachRule,
   replicaSourcesRule,
   backupSchedulesRule,
+  envReferencesRule,
+  memorySettingsRule,
   reachabilityRule,
 ];

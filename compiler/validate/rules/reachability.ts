@@ -26,9 +26,12 @@ function reportDenied(ctx: Parameters<Rule["check"]>[0], v: PathVerdict, report:
   report(at, {
     pointer: podSpecPointer(at),
     message: `${describePath(v)} is not allowed: ${why}`,
-    fix: denied.some((c) => c.check === "exposure")
-      ? "expose the store to the other regions (crossRegion engines get a LoadBalancer in the primary region) and declare each region's networks"
-      : "allow the path in the policy that denies it (the blocks derive policies from dependsOn), or remove the edge",
+    fix:
+      denied.some((c) => c.check === "exposure") && v.path.server.endpoint.kind === "network"
+        ? "reach the primary region only on the ports its ExternalName Service declares, over TLS, or read from this region's replicas"
+        : denied.some((c) => c.check === "exposure")
+          ? "expose the store to the other regions (crossRegion engines get a LoadBalancer in the primary region) and declare each region's networks"
+          : "allow the path in the policy that denies it (the blocks derive policies from dependsOn), or remove the edge",
   });
 }
 
@@ -185,7 +188,10 @@ export const reachabilityRule: Rule = {
           o.object.metadata.name === `${ctx.target.namePrefix}${key}-replica`,
       );
       // In the primary region, in-region replicas are standbys of the primary; elsewhere they exist to serve reads.
-      if (replica && ctx.target.role !== "primary" && !verdicts.some((v) => v.path.service === replica))
+      // (Its backup reads from them too, but only a client's reads make them worth running.)
+      const read = (v: PathVerdict) =>
+        v.path.service === replica && v.path.kinds.some((k) => k === "dependsOn" || k === "url");
+      if (replica && ctx.target.role !== "primary" && !verdicts.some(read))
         report(replica, {
           severity: "warning",
           pointer: "/spec/selector",
