@@ -15,14 +15,17 @@
  * - kustomize: `kubectl kustomize`, one build per target overlay
  * - floor: the `yaml` library's stringify of the same objects to files
  * Medians are reported: wall ms, objects per second, peak RSS; then how time
- * grows with objects, as a log-log table. bench/results.json keeps the
- * latest run and, under `changes`, the before/after of each speed change.
+ * grows with objects, as a log-log table. Between runs the previous output
+ * is moved aside (deleted between fleets) and the file system flushed, both
+ * untimed; each line also gives the median CPU time (user + system).
+ * bench/results.json keeps the latest run and, under `changes`, the
+ * before/after of each speed change.
  *
  * Options: --sizes 1k,10k,100k (default 1k,10k)  --runs N (default 5)
  *          --peers-at LIST (sizes whose peers run; default 1k,10k,seed)  --no-kustomize
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -44,22 +47,55 @@ const TSX = ["--import", "tsx"];
 
 interface Sample {
   ms: number;
+  /** CPU time (user + system) of the whole process, when GNU time reported it. */
+  cpuMs?: number;
   rssMb: number;
   stderr: string;
+}
+
+const TRASH = join(WORK, "trash");
+let trashed = 0;
+
+/**
+ * Moves a previous run's output out of the way (one rename, untimed) instead of deleting it just before the next
+ * timed run: on this machine's disk (ext4 mounted with online discard) writing 120k small files took 3 s on a
+ * settled disk but 17 s to 108 s right after deleting 120k others, so a run measured the previous run's cleanup.
+ */
+function discard(path: string): void {
+  if (!existsSync(path)) return;
+  mkdirSync(TRASH, { recursive: true });
+  renameSync(path, join(TRASH, String(trashed++)));
+}
+
+/** Deletes what discard() moved aside and flushes the file system, between fleets (untimed). */
+function emptyTrash(): void {
+  rmSync(TRASH, { recursive: true, force: true });
+  settle();
+}
+
+/** Flushes the page cache to disk (untimed), so a run does not pay for writing back the previous run's files. */
+function settle(): void {
+  spawnSync("sync", [], { stdio: "ignore" });
 }
 
 /** Runs a command as a whole process under GNU time, for its wall time and peak RSS. */
 function run(cmd: string, args: string[], cwd = REPO): Sample {
   const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "__RSS_KB=%M", cmd, ...args], {
+  const r = spawnSync("/usr/bin/time", ["-f", "__RSS_KB=%M __CPU_S=%U+%S", cmd, ...args], {
     cwd,
     encoding: "utf8",
     maxBuffer: 1 << 28,
   });
   const ms = performance.now() - start;
   const rss = /__RSS_KB=(\d+)/.exec(r.stderr ?? "");
+  const cpu = /__CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
-  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN, stderr: r.stderr };
+  return {
+    ms,
+    rssMb: rss ? Number(rss[1]) / 1024 : NaN,
+    ...(cpu ? { cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000 } : {}),
+    stderr: r.stderr,
+  };
 }
 
 function median(xs: number[]): number {
@@ -75,12 +111,14 @@ interface Measure {
   runs: number;
   medianMs: number;
   minMs: number;
+  /** Median CPU time (user + system) of the process. */
+  cpuMs?: number;
   objectsPerSecond: number;
   peakRssMb: number;
   phases?: Record<string, number>;
 }
 
-/** Runs `once` RUNS times (after `prepare`, untimed) and takes medians. */
+/** Runs `once` RUNS times (after `prepare` and a flush of the file system, both untimed) and takes medians. */
 function measure(
   tool: string,
   fleet: string,
@@ -92,6 +130,7 @@ function measure(
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     prepare();
+    settle();
     samples.push(once());
   }
   const phases: Record<string, number[]> = {};
@@ -108,13 +147,14 @@ function measure(
     runs,
     medianMs: Math.round(ms),
     minMs: Math.round(Math.min(...samples.map((s) => s.ms))),
+    ...(samples.every((s) => s.cpuMs !== undefined) ? { cpuMs: Math.round(median(samples.map((s) => s.cpuMs!))) } : {}),
     objectsPerSecond: Math.round((objects / ms) * 1000),
     peakRssMb: Math.round(median(samples.map((s) => s.rssMb))),
   };
   if (Object.keys(phases).length)
     m.phases = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v))]));
   process.stderr.write(
-    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${String(m.peakRssMb).padStart(5)} MB${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
+    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
   );
   return m;
 }
@@ -132,7 +172,7 @@ function peers(fleet: string, root: string, objects: number, kustomize: boolean)
   const json = join(dir, "objects.json");
   run(process.execPath, [...TSX, join(REPO, "bench/export.ts"), root, json]);
   const out = join(dir, "out");
-  const clean = () => rmSync(out, { recursive: true, force: true });
+  const clean = () => discard(out);
   const results: Measure[] = [];
   results.push(
     measure("cdk8s synth", fleet, objects, clean, () =>
@@ -208,6 +248,7 @@ process.stderr.write(
 );
 const results: Measure[] = [];
 mkdirSync(WORK, { recursive: true });
+emptyTrash();
 
 // Make sure the precompiled CLI (if any) is built before timing starts.
 run(process.execPath, [CLI, "--version"]);
@@ -216,11 +257,10 @@ const seed = seedProject();
 process.stderr.write(`seed fleet (${seed})\n`);
 /** Removes the target cache of `root` (targets, their objects, the fleet layers), not the description bundles. */
 function removeTargetCache(root: string): void {
-  for (const part of ["targets", "objects", "layers.json"])
-    rmSync(join(root, ".manifold-cache", part), { recursive: true, force: true });
+  for (const part of ["targets", "objects", "layers.json"]) discard(join(root, ".manifold-cache", part));
 }
 const cleanSeed = () => {
-  rmSync(join(seed, "rendered"), { recursive: true, force: true });
+  discard(join(seed, "rendered"));
   removeTargetCache(seed);
 };
 const first = run(process.execPath, [CLI, "compile"], seed);
@@ -283,6 +323,7 @@ results.push(
   ),
 );
 if (PEERS_AT.has("seed")) results.push(...peers("seed", seed, seedObjects, !values["no-kustomize"]));
+emptyTrash();
 
 for (const label of values.sizes!.split(",")) {
   const size = SIZES.find((s) => s.label === label);
@@ -295,7 +336,7 @@ for (const label of values.sizes!.split(",")) {
   const warm = run(process.execPath, [CLI, "compile"], root);
   const objects = countObjects(warm.stderr);
   const clean = () => {
-    rmSync(join(root, "rendered"), { recursive: true, force: true });
+    discard(join(root, "rendered"));
     removeTargetCache(root);
   };
   results.push(
@@ -309,6 +350,7 @@ for (const label of values.sizes!.split(",")) {
     ),
   );
   if (PEERS_AT.has(label)) results.push(...peers(label, root, objects, !values["no-kustomize"]));
+  emptyTrash();
 }
 
 // The table, with each tool's time as a multiple of Manifold's cold compile of the same fleet.

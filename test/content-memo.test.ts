@@ -23,6 +23,20 @@ describe("content memo", () => {
     expect(byContent("test-number", { n: Number.NaN }, value)).toBeNaN();
   });
 
+  it("keeps them apart deep inside objects and arrays too", () => {
+    const check = (o: object) => JSON.stringify(o, (_k, v: unknown) => (v === undefined ? "undef" : v));
+    expect(byContent("test-deep", { spec: { items: [{ a: 1 }] } }, check)).toBe('{"spec":{"items":[{"a":1}]}}');
+    expect(byContent("test-deep", { spec: { items: [{ a: 1, b: undefined }] } }, check)).toBe(
+      '{"spec":{"items":[{"a":1,"b":"undef"}]}}',
+    );
+    expect(byContent("test-deep", { spec: { items: [undefined] } }, check)).toBe('{"spec":{"items":["undef"]}}');
+    expect(byContent("test-deep", { spec: { items: [null] } }, check)).toBe('{"spec":{"items":[null]}}');
+    const first = (o: object) => (o as { m: { n: unknown[] } }).m.n[0];
+    expect(byContent("test-deep-number", { m: { n: [null] } }, first)).toBe(null);
+    expect(byContent("test-deep-number", { m: { n: [Number.POSITIVE_INFINITY] } }, first)).toBe(Infinity);
+    expect(byContent("test-deep-number", { m: { n: [Number.NEGATIVE_INFINITY] } }, first)).toBe(-Infinity);
+  });
+
   it("within a validation, an object's digest is kept until it ends", () => {
     let calls = 0;
     const check = () => ++calls;

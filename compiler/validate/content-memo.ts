@@ -25,10 +25,28 @@ function exact(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * True when JSON would lose something of `value` (a value set to undefined, a number that is not finite). Without
+ * such values JSON.stringify with and without `exact` writes the same text, and without a replacer it is several
+ * times faster (V8's own serializer).
+ */
+function inexact(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value === "number") return !Number.isFinite(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (inexact(item)) return true;
+    return false;
+  }
+  for (const key in value) if (inexact((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 function digest(object: object): string {
   const known = digests?.get(object);
   if (known !== undefined) return known;
-  const computed = createHash("sha1").update(JSON.stringify(object, exact)).digest("base64");
+  const json = inexact(object) ? JSON.stringify(object, exact) : JSON.stringify(object);
+  const computed = createHash("sha1").update(json).digest("base64");
   digests?.set(object, computed);
   return computed;
 }
