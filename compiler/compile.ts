@@ -23,6 +23,7 @@ import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
 import { diffTree, isEmptyDiff, recoverTree, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
 import { commandLine, withLock } from "./emit/lock.ts";
+import { diffWithStamps } from "./emit/stamps.ts";
 import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
@@ -52,6 +53,11 @@ export interface CompileResult {
   files: Map<string, string>;
   /** The part of `rendered/` this compile owns (all of it unless filtered). */
   scope: Scope;
+  /**
+   * A key naming the whole of `files` (equal keys, equal files): the fleet layers' key, on an unfiltered compile with
+   * a cache (compiler/cache/layers.ts). It lets emit and check skip reading files recorded equal under it.
+   */
+  filesKey?: string;
   /** Milliseconds spent in each phase. */
   timings: Record<string, number>;
   /** The Argo CD layer (`rendered/argocd/`), on an unfiltered compile of a project with `argocd/`. */
@@ -341,6 +347,7 @@ function assemble(
     findings,
     files: p.files,
     scope,
+    ...(p.layers && !scope ? { filesKey: p.layers.key } : {}),
     timings: run.timings,
     ...(argocd ? { argocd } : {}),
     ...(cluster ? { cluster } : {}),
@@ -453,11 +460,23 @@ export function renderedDir(root: string): string {
   return join(root, "rendered");
 }
 
+/**
+ * What writing the compile's files would change in `rendered/`; when the compile has a files key, reading only the
+ * files whose stamps differ from those recorded under it (emit/stamps.ts). `record` notes the files found equal.
+ */
+function compareRendered(dir: string, result: CompileResult): { diff: TreeDiff; record: () => void } {
+  if (result.filesKey === undefined || result.scope)
+    return { diff: diffTree(dir, result.files, result.scope), record() {} };
+  return diffWithStamps(dir, result.files, result.filesKey);
+}
+
 /** Compares a compile with `rendered/` on disk (holding the lock, after finishing an interrupted write). */
 export function checkRendered(root: string, result: CompileResult): TreeDiff {
   return withLock(root, commandLine(), () => {
     recoverTree(renderedDir(root));
-    return diffTree(renderedDir(root), result.files, result.scope);
+    const { diff, record } = compareRendered(renderedDir(root), result);
+    record();
+    return diff;
   });
 }
 
@@ -475,8 +494,9 @@ export function emit(root: string, result: CompileResult, options: EmitOptions =
   return withLock(root, commandLine(), () => {
     const dir = renderedDir(root);
     recoverTree(dir);
-    const diff = diffTree(dir, result.files, result.scope);
+    const { diff, record } = compareRendered(dir, result);
     if (!options.allowRemoval) refuseTargetRemoval(diff, result.files);
+    record();
     if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff);
     return diff;
   });
