@@ -11,6 +11,7 @@
  * descriptions, instead of after.
  */
 import { existsSync } from "node:fs";
+import module from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -29,10 +30,18 @@ interface Request {
 
 type Reply = { ok: true; targets: RemoteTarget[] } | { ok: false };
 
-/** A helper thread running this module, or undefined when it cannot start. */
+/**
+ * A helper thread running this module, or undefined when it cannot start. Node's compile cache serves only the thread
+ * that enabled it: when this one did (bin/manifold.js), the helper enables the same folder before loading the module,
+ * so it does not parse and compile the whole bundle afresh.
+ */
 function startWorker(): Worker | undefined {
   try {
-    return new Worker(new URL(import.meta.url), { workerData: { manifoldHelper: true } });
+    const workerData = { manifoldHelper: true };
+    const cacheDir = module.getCompileCacheDir?.();
+    if (!cacheDir) return new Worker(new URL(import.meta.url), { workerData });
+    const boot = `require("node:module").enableCompileCache(${JSON.stringify(cacheDir)}); import(${JSON.stringify(import.meta.url)});`;
+    return new Worker(boot, { eval: true, workerData });
   } catch {
     return undefined;
   }
