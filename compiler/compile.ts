@@ -23,12 +23,14 @@ import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
 import { diffTree, isEmptyDiff, recoverTree, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
 import { commandLine, withLock } from "./emit/lock.ts";
+import { diffWithStamps } from "./emit/stamps.ts";
 import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
 import { renderClusterLayer, type ClusterLayer } from "./cluster/index.ts";
 import type { CachedTarget, TargetCache } from "./cache/store.ts";
 import { layersKey, readLayers, writeLayers, type CachedLayers } from "./cache/layers.ts";
+import { take, workQueue, type WorkQueue } from "./work-queue.ts";
 
 /**
  * A target compiled without being built here (taken from the cache, or built by another thread): the same shape
@@ -51,6 +53,11 @@ export interface CompileResult {
   files: Map<string, string>;
   /** The part of `rendered/` this compile owns (all of it unless filtered). */
   scope: Scope;
+  /**
+   * A key naming the whole of `files` (equal keys, equal files): the fleet layers' key, on an unfiltered compile with
+   * a cache (compiler/cache/layers.ts). It lets emit and check skip reading files recorded equal under it.
+   */
+  filesKey?: string;
   /** Milliseconds spent in each phase. */
   timings: Record<string, number>;
   /** The Argo CD layer (`rendered/argocd/`), on an unfiltered compile of a project with `argocd/`. */
@@ -340,6 +347,7 @@ function assemble(
     findings,
     files: p.files,
     scope,
+    ...(p.layers && !scope ? { filesKey: p.layers.key } : {}),
     timings: run.timings,
     ...(argocd ? { argocd } : {}),
     ...(cluster ? { cluster } : {}),
@@ -357,23 +365,29 @@ export function compileLoaded(project: Project, options: RunOptions = {}): Compi
   return assemble(project, run, p, compileTargets(p.toBuild, run));
 }
 
-/** Builds some targets elsewhere (a worker thread): their files and findings, and each target's object count. */
+/** One target built elsewhere: what a worker thread sends back for it. */
+export interface RemoteTarget {
+  id: string;
+  objects: RenderedObject[];
+  waves: WavePlan;
+  files: [string, string][];
+  findings: Finding[];
+}
+
+/**
+ * Builds targets elsewhere (a worker thread): it takes them one at a time from `queue` (indexes into `targets`),
+ * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none.
+ */
 export type Offload = (
   targets: ResolvedTarget[],
   keys: Map<ResolvedTarget, string>,
-) =>
-  | {
-      run: Promise<{
-        files: [string, string][];
-        findings: Finding[];
-        targets: { id: string; objects: RenderedObject[]; waves: WavePlan }[];
-      }>;
-    }
-  | undefined;
+  queue: WorkQueue,
+) => { run: Promise<RemoteTarget[]>; cancel?: () => void } | undefined;
 
 /**
- * compileLoaded, with part of the targets built by the run's `offload` while this thread builds the rest. On any
- * failure the whole set is compiled here again, so errors are exactly those of compileLoaded.
+ * compileLoaded, with the targets shared between this thread and the run's `offload`: each takes the next target
+ * until none is left. On any failure the whole set is compiled here again, so errors are exactly those of
+ * compileLoaded.
  */
 export async function compileLoadedParallel(project: Project, options: RunOptions = {}): Promise<CompileResult> {
   const run = runContext(options);
@@ -384,40 +398,48 @@ export async function compileLoadedParallel(project: Project, options: RunOption
 }
 
 /**
- * Builds the first half of `targets` here and hands the second half to the run's offload. Undefined when there is
- * too little to share, the offload declines, or either side fails: then the caller builds the whole set here.
+ * Builds `targets` on this thread and the run's offload together, taking them one at a time from a shared queue (this
+ * thread from the front, the helper from the back), so that a helper that starts late just takes fewer. Undefined
+ * when there is too little to share, the offload declines, or either side fails: then the caller builds the whole
+ * set here. Files and findings come in target order.
  */
 async function buildOnTwoThreads(
   targets: ResolvedTarget[],
   run: RunContext,
 ): Promise<{ here: CompiledTargets; elsewhere: ReusedTarget[] } | undefined> {
-  const half = Math.floor(targets.length / 2);
-  const away = targets.slice(half);
-  const job = away.length >= 4 && run.offload ? run.offload(away, run.keys) : undefined;
+  const queue = workQueue(targets.length);
+  const job = targets.length >= 7 && run.offload ? run.offload(targets, run.keys, queue) : undefined;
   if (!job) return undefined;
-  let here: CompiledTargets;
+  const mine = new Map<number, CompiledTargets>();
   try {
-    here = compileTargets(targets.slice(0, half), run);
+    for (let i = take(queue); i !== undefined; i = take(queue)) mine.set(i, compileTargets([targets[i]], run));
   } catch {
+    job.cancel?.();
     job.run.catch(() => undefined);
     return undefined;
   }
   const waitStart = performance.now();
-  const there = await job.run.catch(() => undefined);
+  // Every target is taken: those this thread did not take are the helper's, and with none it need not be waited for.
+  let there: RemoteTarget[] | undefined = [];
+  if (mine.size === targets.length) {
+    job.cancel?.();
+    job.run.catch(() => undefined);
+  } else there = await job.run.catch(() => undefined);
   run.timings.wait = performance.now() - waitStart;
   if (!there) return undefined;
-  const byId = new Map(there.targets.map((t) => [t.id, t]));
-  if (away.some((t) => !byId.has(t.id))) return undefined;
-  for (const [path, content] of there.files) here.files.set(path, content);
-  here.findings.push(...there.findings);
-  return {
-    here,
-    elsewhere: away.map((target) => ({
-      target,
-      objects: byId.get(target.id)!.objects,
-      waves: byId.get(target.id)!.waves,
-    })),
-  };
+  const byId = new Map(there.map((t) => [t.id, t]));
+  const here: CompiledTargets = { targets: [], findings: [], files: new Map() };
+  const elsewhere: ReusedTarget[] = [];
+  for (const [i, target] of targets.entries()) {
+    const own = mine.get(i);
+    const away = own ? undefined : byId.get(target.id);
+    if (!own && !away) return undefined;
+    for (const [path, content] of own?.files ?? away!.files) here.files.set(path, content);
+    here.findings.push(...(own?.findings ?? away!.findings));
+    if (own) here.targets.push(...own.targets);
+    else elsewhere.push({ target, objects: away!.objects, waves: away!.waves });
+  }
+  return { here, elsewhere };
 }
 
 /** Loads the descriptions under `root` and compiles them. */
@@ -438,11 +460,23 @@ export function renderedDir(root: string): string {
   return join(root, "rendered");
 }
 
+/**
+ * What writing the compile's files would change in `rendered/`; when the compile has a files key, reading only the
+ * files whose stamps differ from those recorded under it (emit/stamps.ts). `record` notes the files found equal.
+ */
+function compareRendered(dir: string, result: CompileResult): { diff: TreeDiff; record: () => void } {
+  if (result.filesKey === undefined || result.scope)
+    return { diff: diffTree(dir, result.files, result.scope), record() {} };
+  return diffWithStamps(dir, result.files, result.filesKey);
+}
+
 /** Compares a compile with `rendered/` on disk (holding the lock, after finishing an interrupted write). */
 export function checkRendered(root: string, result: CompileResult): TreeDiff {
   return withLock(root, commandLine(), () => {
     recoverTree(renderedDir(root));
-    return diffTree(renderedDir(root), result.files, result.scope);
+    const { diff, record } = compareRendered(renderedDir(root), result);
+    record();
+    return diff;
   });
 }
 
@@ -460,8 +494,9 @@ export function emit(root: string, result: CompileResult, options: EmitOptions =
   return withLock(root, commandLine(), () => {
     const dir = renderedDir(root);
     recoverTree(dir);
-    const diff = diffTree(dir, result.files, result.scope);
+    const { diff, record } = compareRendered(dir, result);
     if (!options.allowRemoval) refuseTargetRemoval(diff, result.files);
+    record();
     if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff);
     return diff;
   });

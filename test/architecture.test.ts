@@ -27,6 +27,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "stack.ts",
       "suggest.ts",
       "zip.ts",
+      "work-queue.ts",
       "check/",
     ],
   },

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkProject } from "../compiler/load.ts";
-import { compileLoaded, compileLoadedParallel, compileTargets, type Offload } from "../compiler/compile.ts";
+import {
+  compileLoaded,
+  compileLoadedParallel,
+  compileTargets,
+  type Offload,
+  type RemoteTarget,
+} from "../compiler/compile.ts";
+import { take } from "../compiler/work-queue.ts";
 import { readTree } from "../compiler/emit/write.ts";
 import { repoProject } from "./helpers/memory.ts";
 import { runCli } from "./helpers/project.ts";
@@ -12,25 +19,36 @@ import { SIZES, writeFleet } from "../bench/fleet.ts";
 const dirs: string[] = [];
 afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** An offload that builds its batch in this thread, as a worker would, and hands back what a worker sends. */
-const inline: Offload = (targets) => ({
-  run: Promise.resolve().then(() => {
-    const built = compileTargets(targets);
-    return {
-      files: [...built.files],
-      findings: built.findings,
-      targets: built.targets.map((t) => ({ id: t.target.id, objects: structuredClone(t.objects), waves: t.waves })),
-    };
-  }),
-});
+/**
+ * An offload that builds in this thread, as a worker would, and hands back what a worker sends: it takes `count`
+ * targets from the shared queue at once (before the main thread takes any), so the main thread gets the rest.
+ */
+const inline =
+  (count: number): Offload =>
+  (targets, _keys, queue) => {
+    const out: RemoteTarget[] = [];
+    for (let n = 0, i = take(queue, true); i !== undefined; i = ++n < count ? take(queue, true) : undefined) {
+      const built = compileTargets([targets[i]]);
+      for (const t of built.targets)
+        out.push({
+          id: t.target.id,
+          objects: structuredClone(t.objects),
+          waves: t.waves,
+          files: [...built.files],
+          findings: built.findings,
+        });
+    }
+    return { run: Promise.resolve(out) };
+  };
 
 describe("compiling on two threads", () => {
-  it("gives the same files, findings and counts as one thread, and falls back when the helper fails", async () => {
+  it("gives the same files, in the same order, findings and counts as one thread, however many targets the helper takes, and falls back when it fails", async () => {
     const project = checkProject(structuredClone(await repoProject()));
     const one = compileLoaded(project);
-    for (const offload of [inline, (() => ({ run: Promise.reject(new Error("gone")) })) as Offload]) {
+    const failing: Offload = () => ({ run: Promise.reject(new Error("gone")) });
+    for (const offload of [inline(0), inline(5), inline(1000), failing]) {
       const two = await compileLoadedParallel(project, { offload });
-      expect([...two.files.entries()].sort()).toEqual([...one.files.entries()].sort());
+      expect([...two.files.entries()]).toEqual([...one.files.entries()]);
       expect(two.findings).toEqual(one.findings);
       const count = (r: typeof one) =>
         r.targets.reduce((n, t) => n + t.objects.length, 0) + r.elsewhere.reduce((n, t) => n + t.objects.length, 0);

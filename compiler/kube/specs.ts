@@ -22,12 +22,9 @@ export function hpaSpec(o: KubeObject): Loose<IHorizontalPodAutoscalerSpec> | un
 /** The HorizontalPodAutoscaler among `objects` that scales `workload` (same kind and name), if any. */
 export function scalerOf<T extends { object: KubeObject }>(workload: T, objects: T[]): T | undefined {
   return objects.find((h) => {
+    if (h.object.kind !== "HorizontalPodAutoscaler") return false;
     const ref = hpaSpec(h.object)?.scaleTargetRef;
-    return (
-      h.object.kind === "HorizontalPodAutoscaler" &&
-      ref?.kind === workload.object.kind &&
-      ref?.name === workload.object.metadata.name
-    );
+    return ref?.kind === workload.object.kind && ref?.name === workload.object.metadata.name;
   });
 }
 
