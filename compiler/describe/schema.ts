@@ -591,6 +591,7 @@ export const environmentShape = object<EnvironmentDescription>({
   }),
   overrides: optional(layerShape),
   globalDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
+  globalZoneId: optional(str(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ")),
 });
 
 const argocdVersion = str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"');
