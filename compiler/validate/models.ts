@@ -40,6 +40,7 @@ import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
 import { checkCnpgCluster, checkCnpgScheduledBackup } from "../kube/cnpg.ts";
+import { checkRoute53HealthCheck, checkRoute53RecordSet } from "../kube/route53.ts";
 
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { SecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
@@ -123,6 +124,8 @@ export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: str
   "autoscaling.k8s.io/v1/VerticalPodAutoscaler": checkVerticalPodAutoscaler,
   "postgresql.cnpg.io/v1/Cluster": checkCnpgCluster,
   "postgresql.cnpg.io/v1/ScheduledBackup": checkCnpgScheduledBackup,
+  "route53.services.k8s.aws/v1alpha1/HealthCheck": checkRoute53HealthCheck,
+  "route53.services.k8s.aws/v1alpha1/RecordSet": checkRoute53RecordSet,
   "velero.io/v1/Schedule": (o) =>
     typeof (o.spec as { schedule?: unknown } | undefined)?.schedule === "string"
       ? []
