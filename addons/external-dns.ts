@@ -12,7 +12,11 @@ const sources = ["ingress", "service", "crd", "istio-gateway"];
 
 export default addon({
   name: "external-dns",
-  capabilities: { provided: ["external-dns"], dnsSources: sources },
+  capabilities: {
+    provided: ["external-dns"],
+    dnsSources: sources,
+    dnsAnnotationFilter: EXTERNAL_DNS_ANNOTATION_FILTER,
+  },
   chart: { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.18.0" },
   namespace: "external-dns",
   values: {

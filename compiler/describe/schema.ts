@@ -741,6 +741,7 @@ export const addonShape = refine(
         externalMetrics: optional(list(servedMetricName)),
         clusterMonitoring: optional(object<{ leavesOut: string }>({ leavesOut: str(/^\S+$/, "a label key") })),
         dnsSources: optional(list(str(/^[a-z][a-z0-9-]*$/, "an external-dns source name"))),
+        dnsAnnotationFilter: optional(str(/^\S.*$/, "an external-dns annotation filter (a label selector)")),
       }),
     ),
     dependsOn: optional(list(dnsLabel)),

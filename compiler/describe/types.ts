@@ -707,6 +707,11 @@ export interface AddonCapabilities {
    * asking external-dns for a name must be of one of these kinds (rule `dns-sources`).
    */
   dnsSources?: string[];
+  /**
+   * The `--annotation-filter` that external-dns runs with (a label selector over annotations): it skips every object
+   * the filter does not match (rule `global-dns`).
+   */
+  dnsAnnotationFilter?: string;
 }
 
 export interface ClusterCapabilities {
