@@ -178,7 +178,7 @@ export function checkRoute53HealthCheck(o: KubeObject): Problem[] {
   return problems;
 }
 
-/** Hand checks of a RecordSet: the CRD's fields only, a zone, a type, records or an alias, a complete routing policy. */
+/** Hand checks of a RecordSet: the CRD's fields only, a zone, a type, records or an alias, one routing policy. */
 export function checkRoute53RecordSet(o: KubeObject): Problem[] {
   const problems = shapeProblems(o.spec, RECORD_SET_SPEC, "/spec");
   if (problems.length) return problems;
