@@ -7,6 +7,7 @@ export { platform, environment, region, argocd, addon } from "./describe/platfor
 export { prometheusAdapterValues, type CustomMetricRule } from "./describe/addon-values.ts";
 export { clusterMonitoringValues, EVALUATOR_LABEL } from "./describe/cluster-monitoring.ts";
 export { INGRESS_GATEWAY_SERVICE_ACCOUNT } from "./blocks/mesh.ts";
+export { EXTERNAL_DNS_ANNOTATION_FILTER } from "./blocks/global-dns.ts";
 export { service } from "./describe/service.ts";
 export { postgres, redis, qdrant, nats, neo4j } from "./describe/stores.ts";
 export { secretRef, url, address, configRef, ingressUrl } from "./describe/refs.ts";

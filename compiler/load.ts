@@ -174,6 +174,26 @@ function checkFileName(loaded: Loaded<{ name: string }>, dir: string, errors: Ma
     );
 }
 
+/** An environment with a global domain names the Route 53 hosted zone of its records, and only then. */
+function checkEnvironmentGlobalZone(env: Loaded<EnvironmentDescription>, errors: ManifoldError[]): void {
+  const { file, value } = env;
+  if (value.globalDomain && !value.globalZoneId)
+    errors.push(
+      new ManifoldError(
+        `declares globalDomain "${value.globalDomain}" but not the Route 53 hosted zone its latency records go in`,
+        { file, field: "globalZoneId", target: value.name },
+      ),
+    );
+  if (value.globalZoneId && !value.globalDomain)
+    errors.push(
+      new ManifoldError("names a Route 53 hosted zone but no globalDomain whose records it would hold", {
+        file,
+        field: "globalZoneId",
+        target: value.name,
+      }),
+    );
+}
+
 /** An environment's regions exist, each has a cluster for it, none is listed twice, and exactly one is primary. */
 function checkEnvironmentRegions(env: Loaded<EnvironmentDescription>, known: Known, errors: ManifoldError[]): void {
   const { regionByName } = known;
@@ -415,7 +435,10 @@ export function checkProject(sources: ProjectSources): Project {
     regionByName: new Map(regions.map((r) => [r.value.name, r])),
     environments,
   };
-  for (const env of environments) checkEnvironmentRegions(env, known, errors);
+  for (const env of environments) {
+    checkEnvironmentRegions(env, known, errors);
+    checkEnvironmentGlobalZone(env, errors);
+  }
   for (const region of regions) {
     checkRegionClusters(region, known, errors);
     checkRegionHandover(region, known, errors);

@@ -251,6 +251,7 @@ function unlayeredTarget({
     recordingRules: platform.recordingRules,
     prometheusStack: platform.prometheusStack,
     globalDomain: env.globalDomain,
+    globalZoneId: env.globalZoneId,
     alerting: clone(platform.alerting),
     slos: platform.slos,
     tracing: platform.tracing,

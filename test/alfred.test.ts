@@ -159,7 +159,9 @@ describe("Alfred: production carries seed 004's figures", () => {
     it(`${region}: one Ingress for api. and ui. (region and global names) with cert-manager TLS`, () => {
       const ingress = get(id, "Ingress", "alfred-platform");
       expect(ingress.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
-      expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/set-identifier"]).toBe(region);
+      expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(
+        `api.alfred-platform.${DOMAIN[region]},ui.alfred-platform.${DOMAIN[region]}`,
+      );
       expect(ingress.spec.tls).toEqual([
         {
           hosts: [

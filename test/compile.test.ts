@@ -365,19 +365,23 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the secondary and tertiary regions differ only in REGION, ingress hosts and what names the region", () => {
     // Prometheus labels its series, the rules their alerts, and the failure notice its message with the region; the
     // SecretStore reads the region's AWS Secrets Manager. CloudNativePG names each region's cluster, and each region
-    // backs up to its own bucket.
+    // backs up to its own bucket. Each region checks its own name and has its own latency record of the global one.
     expect(differing(files("us-east-1"), files("eu-west-1"))).toEqual([
       "cluster-ossa-postgresql.yaml",
       "configmap-ossa-config.yaml",
       "cronjob-ossa-qdrant-backup.yaml",
       "cronjob-ossa-qdrant-restore.yaml",
       "cronjob-ossa-redis-backup.yaml",
+      "healthcheck-global-ossa-api.yaml",
+      "healthcheck-global-ossa-monitoring.yaml",
       "ingress-ossa-gateway.yaml",
       "ingress-ossa-grafana.yaml",
       "job-ossa-notify-failure.yaml",
       "prometheus-ossa-prometheus.yaml",
       "prometheusrule-ossa-cluster-rules.yaml",
       "prometheusrule-ossa-rules.yaml",
+      "recordset-global-ossa-api.yaml",
+      "recordset-global-ossa-monitoring.yaml",
       "secretstore-ossa-secret-store.yaml",
     ]);
   });
@@ -385,7 +389,7 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|(healthcheck|recordset)-global-ossa-(api|monitoring)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     for (const name of diff) expect(name).toMatch(allowed);
     expect(diff).toContain("cluster-ossa-postgresql.yaml");
     // Services that are not data stores and talk to no replicated store are identical.

@@ -47,3 +47,30 @@ describe("dns-sources", () => {
     expect(findings(dnsSourcesRule, rendered([gateway, endpoint]), target(undefined, ["external-dns"]))).toEqual([]);
   });
 });
+
+describe("dns-sources and the annotation filter", () => {
+  it("refuses an object that asks for names but carries the mark the external-dns filter leaves out", () => {
+    const marked: KubeObject = {
+      ...gateway,
+      metadata: {
+        ...gateway.metadata,
+        annotations: { [HOSTNAME]: "api.example.com", "manifold.dev/dns-records": "ack-route53" },
+      },
+    };
+    const filtered = ruleTarget({
+      cluster: { capabilities: { provided: [] } } as unknown as ResolvedTarget["cluster"],
+      managedCapabilities: [
+        {
+          from: "external-dns",
+          provided: ["external-dns"],
+          dnsSources: ["istio-gateway"],
+          dnsAnnotationFilter: "manifold.dev/dns-records notin (ack-route53)",
+        } as ManagedCapabilities,
+      ],
+    });
+    expect(findings(dnsSourcesRule, rendered([gateway]), filtered)).toEqual([]);
+    expect(findings(dnsSourcesRule, rendered([marked]), filtered)).toEqual([
+      'Gateway/api /metadata/annotations/external-dns.alpha.kubernetes.io~1hostname: asks external-dns for DNS records, but the cluster\'s external-dns leaves it out (annotation filter "manifold.dev/dns-records notin (ack-route53)"): the names never resolve',
+    ]);
+  });
+});

@@ -209,11 +209,14 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
           secretName: "multi-agent-api-tls",
         },
       ]);
+      // external-dns publishes the region's name only; the global name is a health-checked latency record.
       expect(api.metadata.annotations).toMatchObject({
-        "external-dns.alpha.kubernetes.io/set-identifier": region,
-        "external-dns.alpha.kubernetes.io/aws-region": region,
-        "external-dns.alpha.kubernetes.io/aws-evaluate-target-health": "true",
+        "external-dns.alpha.kubernetes.io/ingress-hostname-source": "annotation-only",
+        "external-dns.alpha.kubernetes.io/hostname": `api.multi-agent.${DOMAIN[region]}`,
       });
+      expect(get(id, "RecordSet", "global-api-multi-agent").spec.resourceRecords).toEqual([
+        { value: `api.multi-agent.${DOMAIN[region]}` },
+      ]);
     });
 
     it(`${region}: secrets JWT, DB, OpenAI and Anthropic are ExternalSecrets; no value is rendered`, () => {

@@ -19,6 +19,7 @@ import { buildIngresses } from "./ingress.ts";
 import { buildVerticalScaling } from "./vpa.ts";
 import { buildStorageClasses, buildVolumes } from "./storage.ts";
 import { buildMesh } from "./mesh.ts";
+import { buildLatencyRecords } from "./latency-records.ts";
 import { buildAlertRules } from "./alerts.ts";
 import { buildAlertRouting } from "./alert-routing.ts";
 import { buildPrometheusStack } from "./prometheus-stack.ts";
@@ -74,6 +75,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
       ...buildStorageClasses(target),
       ...buildVolumes(target),
       ...buildMesh(target),
+      ...buildLatencyRecords(target),
       ...buildPrometheusStack(target),
       ...buildAlertRules(target),
       ...buildAlertRouting(target),

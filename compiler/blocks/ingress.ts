@@ -6,7 +6,7 @@
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { hostsOf, latencyRouting } from "./global-dns.ts";
+import { hostsOf, regionNamesOnly } from "./global-dns.ts";
 import { objectName, platformLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
@@ -80,7 +80,10 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
             ...(spec.annotations ?? {}),
             "cert-manager.io/cluster-issuer": spec.issuer ?? DEFAULT_ISSUER,
             "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-            ...latencyRouting(target),
+            ...regionNamesOnly(
+              target,
+              spec.rules.map((r) => r.host),
+            ),
           },
         },
         spec: {

@@ -28,7 +28,7 @@ import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
 import { gatewayCertificate } from "./gateway-certificate.ts";
 import { backupJobName, hasBackupJob, hasRestoreJob, restoreJobName } from "./backup-jobs.ts";
 import { dumpPortsOf, restorePortsOf } from "../stores/engine.ts";
-import { hostsOf, latencyRouting } from "./global-dns.ts";
+import { GLOBAL_DNS_ANNOTATION, GLOBAL_DNS_PUBLISHER, globalHost, hostsOf, regionHost } from "./global-dns.ts";
 import { crossRegionNetworks, crossRegionTls } from "./exposure.ts";
 import { membersTalk } from "./store.ts";
 import type { IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
@@ -320,34 +320,54 @@ function outsideMesh(c: Component): boolean {
   return c.type === "store" && engineOf(c).operator !== undefined;
 }
 
-/** The platform's Istio Gateway and the VirtualService that routes its paths to components. */
-function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gateway"]>): RenderedObject[] {
-  const meta = meshMeta(target);
-  const hosts = gatewayHosts(target);
-  const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
-  const gatewayObject = edge(
+/** One Istio Gateway of `hosts` on the ingress gateway: HTTPS with the platform's certificate, HTTP redirected. */
+function istioGateway(meta: IObjectMeta, hosts: string[], credentialName: string): RenderedObject {
+  return edge(
     new Gateway({
-      metadata: withAnnotations(meta(gatewayName, "mesh"), latencyRouting(target)),
+      metadata: meta,
       spec: {
         selector: INGRESS_GATEWAY_SELECTOR,
         servers: [
           {
             port: { number: 443, name: "https", protocol: "HTTPS" },
             hosts,
-            tls: { mode: "SIMPLE", credentialName: gateway.credentialName, minProtocolVersion: "TLSV1_2" },
+            tls: { mode: "SIMPLE", credentialName, minProtocolVersion: "TLSV1_2" },
           },
           { port: { number: 80, name: "http", protocol: "HTTP" }, hosts, tls: { httpsRedirect: true } },
         ],
       },
     }),
   );
+}
+
+/**
+ * The platform's Istio Gateways and the VirtualService that routes their paths to components. external-dns
+ * publishes every host of a Gateway it reads, so the global name gets a Gateway of its own (`<gateway>-global`),
+ * marked for the ACK controller and filtered out of external-dns; the region's Gateway keeps the region name.
+ */
+function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gateway"]>): RenderedObject[] {
+  const meta = meshMeta(target);
+  const hosts = gatewayHosts(target);
+  const gatewayName = `${target.namePrefix || target.platform + "-"}gateway`;
+  const global = globalHost(target, gateway.host);
+  const gateways = [
+    istioGateway(meta(gatewayName, "mesh"), [regionHost(target, gateway.host)], gateway.credentialName),
+  ];
+  if (global)
+    gateways.push(
+      istioGateway(
+        withAnnotations(meta(`${gatewayName}-global`, "mesh"), { [GLOBAL_DNS_ANNOTATION]: GLOBAL_DNS_PUBLISHER }),
+        [global],
+        gateway.credentialName,
+      ),
+    );
   gateway.routes.forEach((r, i) => checkComponent(target, r.component, `mesh.gateway.routes[${i}].component`));
   const virtualService = edge(
     new VirtualService({
       metadata: meta(gatewayName, "mesh"),
       spec: {
         hosts,
-        gateways: [gatewayName],
+        gateways: gateways.map((g) => g.object.metadata.name!),
         http: gateway.routes.map((r) => ({
           name: r.component,
           match: [{ uri: { prefix: r.prefix ?? "/" } }],
@@ -371,7 +391,7 @@ function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gatew
       },
     }),
   );
-  return [gatewayObject, gatewayCertificate(target, gateway.credentialName, hosts, ISTIO_NAMESPACE), virtualService];
+  return [...gateways, gatewayCertificate(target, gateway.credentialName, hosts, ISTIO_NAMESPACE), virtualService];
 }
 
 /** One DestinationRule per component with circuit breaking: connection pool, outlier detection, mutual TLS. */

@@ -11,7 +11,7 @@ import type { IServicePort } from "kubernetes-models/v1/ServicePort";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IIoK8sApiAutoscalingV2MetricSpec as MetricSpec } from "kubernetes-models/autoscaling/v2";
 import type { ServiceComponent } from "../describe/types.ts";
-import { hostsOf, latencyRouting } from "./global-dns.ts";
+import { hostsOf, regionNamesOnly } from "./global-dns.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { HEADLESS_LABEL, configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
@@ -208,7 +208,7 @@ function serviceIngress(
       annotations: {
         "cert-manager.io/cluster-issuer": "letsencrypt-prod",
         "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-        ...latencyRouting(target),
+        ...regionNamesOnly(target, [expose.host]),
       },
     },
     spec: {

@@ -9,7 +9,7 @@
  */
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
-import type { ArgoCdDescription } from "../describe/types.ts";
+import type { ArgoCdDescription, ChartSource } from "../describe/types.ts";
 import { plain } from "../blocks/objects.ts";
 import type { KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
@@ -35,8 +35,13 @@ export function unitApplicationName(cluster: Pick<ClusterTarget, "environment" |
   return `addon-${unit}-${cluster.environment}-${cluster.region}`;
 }
 
-function helmRepoURL(repository: string): string {
-  return repository.startsWith("oci://") ? repository.slice("oci://".length) : repository;
+/**
+ * The `repoURL` of a chart: the HTTP repository, or for an OCI registry the chart's own artifact
+ * (`oci://<registry>/<path>/<chart>`), which Argo CD (3.1 and later) pulls as a native OCI source with no repository
+ * registered (a bare registry path as a Helm repository needs a repository Secret with `enableOCI`).
+ */
+function helmRepoURL(chart: ChartSource): string {
+  return chart.repository.startsWith("oci://") ? `${chart.repository}/${chart.chart}` : chart.repository;
 }
 
 function sourceOf(
@@ -45,13 +50,13 @@ function sourceOf(
   layer: ArgoCdDescription,
 ): { repoURL: string } & Record<string, unknown> {
   const chart = unit.addon.description.chart;
-  if (unit.delivery === "helm-source" && chart)
-    return {
-      repoURL: helmRepoURL(chart.repository),
-      chart: chart.chart,
-      targetRevision: chart.version,
-      helm: { releaseName: unit.addon.name, valuesObject: unit.addon.values },
-    };
+  if (unit.delivery === "helm-source" && chart) {
+    const helm = { releaseName: unit.addon.name, valuesObject: unit.addon.values };
+    // An OCI chart is the artifact itself: its chart sits at the root (`path: .`), not named by `chart`.
+    if (chart.repository.startsWith("oci://"))
+      return { repoURL: helmRepoURL(chart), path: ".", targetRevision: chart.version, helm };
+    return { repoURL: helmRepoURL(chart), chart: chart.chart, targetRevision: chart.version, helm };
+  }
   return { repoURL: layer.repoURL, targetRevision: layer.branch, path: unitFolder(cluster, unit.name) };
 }
 
@@ -119,7 +124,7 @@ export function buildClusterProject(layer: ArgoCdDescription, clusters: ClusterT
   const destinations = new Map<string, { server: string; namespace: string }>();
   for (const c of clusters)
     for (const a of c.addons) {
-      if (a.description.chart) repos.add(helmRepoURL(a.description.chart.repository));
+      if (a.description.chart) repos.add(helmRepoURL(a.description.chart));
       const namespace = a.description.namespace ?? "default";
       destinations.set(`${c.cluster.server} ${namespace}`, { server: c.cluster.server, namespace });
     }

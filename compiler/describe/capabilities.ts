@@ -58,6 +58,10 @@ export const CAPABILITIES = {
   "cloudnative-pg": { what: "the CloudNativePG operator", apis: ["postgresql.cnpg.io/v1"] },
   velero: { what: "Velero", apis: ["velero.io/v1", "velero.io/v2alpha1"] },
   "external-dns": { what: "external-dns (its DNSEndpoint CRD)", apis: ["externaldns.k8s.io/v1alpha1"] },
+  "ack-route53": {
+    what: "the ACK Route 53 controller (HealthCheck and RecordSet)",
+    apis: ["route53.services.k8s.aws/v1alpha1"],
+  },
 } as const satisfies Record<string, CapabilitySpec>;
 
 /** The name of a capability a cluster can declare. */

@@ -592,6 +592,7 @@ export const environmentShape = object<EnvironmentDescription>({
   }),
   overrides: optional(layerShape),
   globalDomain: optional(str(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS domain")),
+  globalZoneId: optional(str(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ")),
 });
 
 const argocdVersion = str(/^3\.(0|[1-9]\d*)$/, 'an Argo CD 3.x version as major.minor, such as "3.3"');
@@ -741,6 +742,7 @@ export const addonShape = refine(
         externalMetrics: optional(list(servedMetricName)),
         clusterMonitoring: optional(object<{ leavesOut: string }>({ leavesOut: str(/^\S+$/, "a label key") })),
         dnsSources: optional(list(str(/^[a-z][a-z0-9-]*$/, "an external-dns source name"))),
+        dnsAnnotationFilter: optional(str(/^\S.*$/, "an external-dns annotation filter (a label selector)")),
       }),
     ),
     dependsOn: optional(list(dnsLabel)),

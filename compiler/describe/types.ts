@@ -657,9 +657,14 @@ export interface EnvironmentDescription {
   overrides?: LayerOverride;
   /**
    * The domain of the global hostnames: each public host prefix is also served as `<prefix>.<globalDomain>`, with a
-   * latency-based, health-evaluated DNS record per region (external-dns). Region hostnames stay.
+   * latency-based, health-checked DNS record per region (ACK Route 53 controller). Region hostnames stay.
    */
   globalDomain?: string;
+  /**
+   * The Route 53 public hosted zone of `globalDomain` (its ID, such as `Z0123456789ABCDEFGHIJ`): the zone the
+   * regions' latency records of the global names go in. Required with `globalDomain`.
+   */
+  globalZoneId?: string;
 }
 
 export type RegionRole = "primary" | "secondary" | "tertiary";
@@ -707,6 +712,11 @@ export interface AddonCapabilities {
    * asking external-dns for a name must be of one of these kinds (rule `dns-sources`).
    */
   dnsSources?: string[];
+  /**
+   * The `--annotation-filter` that external-dns runs with (a label selector over annotations): it skips every object
+   * the filter does not match (rule `global-dns`).
+   */
+  dnsAnnotationFilter?: string;
 }
 
 export interface ClusterCapabilities {

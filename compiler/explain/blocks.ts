@@ -18,6 +18,7 @@ import { buildIngresses } from "../blocks/ingress.ts";
 import { buildVerticalScaling } from "../blocks/vpa.ts";
 import { buildStorageClasses, buildVolumes } from "../blocks/storage.ts";
 import { buildMesh } from "../blocks/mesh.ts";
+import { buildLatencyRecords } from "../blocks/latency-records.ts";
 import { buildAlertRules } from "../blocks/alerts.ts";
 import { buildAlertRouting } from "../blocks/alert-routing.ts";
 import { buildPrometheusStack } from "../blocks/prometheus-stack.ts";
@@ -67,6 +68,7 @@ const BUILDERS: Builder[] = [
   ["ingress", "compiler/blocks/ingress.ts", buildIngresses],
   ["storage", "compiler/blocks/storage.ts", (t) => [...buildStorageClasses(t), ...buildVolumes(t)]],
   ["mesh", "compiler/blocks/mesh.ts", buildMesh],
+  ["latency-records", "compiler/blocks/latency-records.ts", buildLatencyRecords],
   ["prometheus-stack", "compiler/blocks/prometheus-stack.ts", buildPrometheusStack],
   ["alerts", "compiler/blocks/alerts.ts", buildAlertRules],
   ["alert-routing", "compiler/blocks/alert-routing.ts", buildAlertRouting],

@@ -77,6 +77,8 @@ export interface ResolvedTarget {
   prometheusStack?: PlatformDescription["prometheusStack"];
   /** The environment's global domain: public hosts are also served under it, routed between regions by latency. */
   globalDomain?: string;
+  /** The Route 53 hosted zone of the global domain (set whenever `globalDomain` is). */
+  globalZoneId?: string;
   /** Receivers and routes of the platform's alerts (thresholds and `off` as every layer left them). */
   alerting?: PlatformDescription["alerting"];
   slos?: PlatformDescription["slos"];

@@ -40,6 +40,7 @@ import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/
 import type { KubeObject } from "../model/object.ts";
 import { checkVerticalPodAutoscaler } from "../kube/vpa.ts";
 import { checkCnpgBackup, checkCnpgCluster, checkCnpgScheduledBackup } from "../kube/cnpg.ts";
+import { checkRoute53HealthCheck, checkRoute53RecordSet } from "../kube/route53.ts";
 
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { SecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
@@ -124,6 +125,8 @@ export const STRUCTURAL_CHECKS: Record<string, (o: KubeObject) => { pointer: str
   "postgresql.cnpg.io/v1/Cluster": checkCnpgCluster,
   "postgresql.cnpg.io/v1/ScheduledBackup": checkCnpgScheduledBackup,
   "postgresql.cnpg.io/v1/Backup": checkCnpgBackup,
+  "route53.services.k8s.aws/v1alpha1/HealthCheck": checkRoute53HealthCheck,
+  "route53.services.k8s.aws/v1alpha1/RecordSet": checkRoute53RecordSet,
   "velero.io/v1/Schedule": (o) =>
     typeof (o.spec as { schedule?: unknown } | undefined)?.schedule === "string"
       ? []

@@ -13,6 +13,7 @@ import { singleEvaluatorRule } from "./rules/single-evaluator.ts";
 import { imageConfigMountsRule } from "./rules/image-config-mounts.ts";
 import { issuerRefsRule } from "./rules/issuer-refs.ts";
 import { dnsSourcesRule } from "./rules/dns-sources.ts";
+import { globalDnsRule } from "./rules/global-dns.ts";
 import { imageDigestsRule } from "./rules/image-digests.ts";
 import { imageRegistriesRule } from "./rules/image-registries.ts";
 import { migratedDatabasesRule } from "./rules/migrated-databases.ts";
@@ -47,6 +48,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   tlsProvenanceRule,
   issuerRefsRule,
   dnsSourcesRule,
+  globalDnsRule,
   policyWavesRule,
   imageRegistriesRule,
   imageDigestsRule,
