@@ -26,6 +26,7 @@ import { quotaHeadroomRule } from "./rules/quota-headroom.ts";
 import { reachabilityRule } from "./rules/reachability.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
+import { tlsTrustRule } from "./rules/tls-trust.ts";
 import { storeBackupsRule } from "./rules/store-backups.ts";
 import { backupReachRule } from "./rules/backup-reach.ts";
 import { replicaSourcesRule } from "./rules/replica-sources.ts";
@@ -41,6 +42,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   singleEvaluatorRule,
   providerLimitsRule,
   tlsProvenanceRule,
+  tlsTrustRule,
   issuerRefsRule,
   dnsSourcesRule,
   policyWavesRule,
