@@ -34,9 +34,18 @@ function remoteStores(target: ResolvedTarget, objects: RenderedObject[]): Map<st
     const c = o.component ? target.components[o.component] : undefined;
     if (o.object.kind !== "Service" || c?.type !== "store" || !crossRegionTls(target, c)) continue;
     const name = objectName(target, o.component!);
-    if (o.object.metadata.name === name) out.set(name, { key: o.component!, name });
+    if (o.object.metadata.name !== name) continue;
+    for (const host of dialedNames(target, name)) out.set(host, { key: o.component!, name });
   }
   return out;
+}
+
+/**
+ * Every name a client may dial a store by: its Service's names (in other regions an ExternalName Service of the same
+ * name, in the same namespace) and the published cross-region host.
+ */
+function dialedNames(target: ResolvedTarget, name: string): string[] {
+  return [crossRegionHost(target, name), ...serviceNames(target, name)];
 }
 
 /** The variables one container sees: whole ConfigMaps (envFrom) first, then its own env, which wins. */
@@ -103,7 +112,6 @@ function crossRegionCaSecrets(objects: RenderedObject[]): Set<string> {
 
 /** Checks every URL a pod's containers see that reaches a store in the primary region. */
 function checkClients(
-  ctx: Parameters<Rule["check"]>[0],
   o: RenderedObject,
   stores: Map<string, RemoteStore>,
   configMaps: Map<string, Record<string, unknown>>,
@@ -139,13 +147,6 @@ function checkClients(
           fix: `mount ca.crt of a Certificate from ClusterIssuer ${CROSS_REGION_ISSUER} at ${file}`,
         });
       }
-      const names = [...serviceNames(ctx.target, store.name), crossRegionHost(ctx.target, store.name)];
-      if (sslmode !== "require" && sslmode !== "verify-ca" && !names.includes(u.hostname))
-        report(o, {
-          pointer: at,
-          message: `${variable} dials ${u.hostname}, which the server certificate of ${store.name} does not name (${names.join(", ")})`,
-          fix: `dial ${store.name}, or name the host in the store's certificate`,
-        });
     }
   }
 }
@@ -165,8 +166,8 @@ function checkServerNames(target: ResolvedTarget, objects: RenderedObject[], rep
     const certificate = certificates.get(crossRegionSecret(name));
     if (!certificate) continue;
     const dnsNames = list(obj(certificate.object.spec).dnsNames).map((n) => String(n));
-    // Other regions' clients dial the store's own name (an ExternalName Service there) or the published host.
-    const missing = [host, name].filter((n) => !dnsNames.includes(n));
+    // Other regions' clients dial the store's own names (an ExternalName Service there) or the published host.
+    const missing = [...new Set([host, ...dialedNames(target, name)])].filter((n) => !dnsNames.includes(n));
     if (missing.length)
       report(certificate, {
         pointer: "/spec/dnsNames",
@@ -184,12 +185,13 @@ function configMapData(o: KubeObject): Record<string, unknown> | undefined {
 /**
  * TLS trust: every client URL that asks for TLS to a store in the primary region (whose server certificate comes from
  * the private cross-region CA) runs in a container that mounts that CA's `ca.crt` where the URL (`sslrootcert`) or its
- * `<X>_CA_FILE` variable says, verifies fully (no `sslmode=require`/`verify-ca`), and dials a name the certificate
- * carries; in the primary region, the store's certificate names the hosts those clients dial.
+ * `<X>_CA_FILE` variable says, and verifies fully (no `sslmode=require`/`verify-ca`); in the primary region, the
+ * store's server certificate names every host those clients dial (verify-full, and Redis clients, check the name).
  */
 export const tlsTrustRule: Rule = {
   name: "tls-trust",
-  description: "Clients of stores across regions mount the private CA and dial a name the server certificate carries",
+  description:
+    "Clients of stores across regions mount the private CA; the stores' certificates name the hosts they dial",
   check(ctx, report) {
     checkServerNames(ctx.target, ctx.objects, report);
     const stores = remoteStores(ctx.target, ctx.objects);
@@ -200,6 +202,6 @@ export const tlsTrustRule: Rule = {
       if (data) configMaps.set(o.object.metadata.name, data);
     }
     const caSecrets = crossRegionCaSecrets(ctx.objects);
-    for (const o of ctx.objects) if (podSpecOf(o.object)) checkClients(ctx, o, stores, configMaps, caSecrets, report);
+    for (const o of ctx.objects) if (podSpecOf(o.object)) checkClients(o, stores, configMaps, caSecrets, report);
   },
 };
