@@ -92,7 +92,7 @@ const CASES: { name: string; role?: "primary"; objects: RenderedObject[]; expect
       ]),
     ],
     expect: [
-      "Deployment/demo-api /spec/template/spec/containers/0/env/0: DB_URL asks demo-db in the primary region for sslmode=require: libpq does not check the server's name (require: nothing at all), node-postgres checks it against the system CAs",
+      "Deployment/demo-api /spec/template/spec/containers/0/env/0: DB_URL asks demo-db in the primary region for sslmode=require: libpq never checks the server's name with it, node-postgres reads it as verify-full",
     ],
   },
   {

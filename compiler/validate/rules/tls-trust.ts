@@ -129,7 +129,7 @@ function checkClients(
       if (sslmode === "require" || sslmode === "verify-ca") {
         report(o, {
           pointer: at,
-          message: `${variable} asks ${store.name} in the primary region for sslmode=${sslmode}: libpq does not check the server's name (require: nothing at all), node-postgres checks it against the system CAs`,
+          message: `${variable} asks ${store.name} in the primary region for sslmode=${sslmode}: libpq never checks the server's name with it, node-postgres reads it as verify-full`,
           fix: "ask for sslmode=verify-full with sslrootcert naming the mounted cross-region CA",
         });
       }
