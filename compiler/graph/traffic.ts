@@ -662,8 +662,7 @@ function exposure(rendered: RenderedObject[], server: PodEndpoint, source: Netwo
  */
 function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
   const w = store.workload?.object;
-  if (w && isCnpgCluster(w))
-    return { check: "encryption", allowed: true, by: "TLS served by CloudNativePG" };
+  if (w && isCnpgCluster(w)) return { check: "encryption", allowed: true, by: "TLS served by CloudNativePG" };
   const made = new Set(
     rendered
       .filter((o) => o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/"))
