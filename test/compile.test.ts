@@ -5,6 +5,8 @@ import { canonicalQuantity } from "../compiler/quantity.ts";
 import { REPO } from "./helpers/project.ts";
 import type { Parsed } from "./helpers/parsed.ts";
 
+const CA_FILE = "/etc/manifold/cross-region-ca/ca.crt";
+
 let result: CompileResult;
 beforeAll(async () => {
   result = await compile({ root: REPO });
@@ -151,9 +153,19 @@ describe("OSSA production carries the seed's numbers", () => {
         NODE_ENV: "production",
         OSSA_VERSION: "0.1.8",
         // Outside the primary region the stores are the primary's, reached across regions on their TLS ports.
-        POSTGRES_URL: `postgresql://ossa-postgresql:5432/ossa${region === "us-west-2" ? "" : "?sslmode=require"}`,
+        // Outside it, the clients verify the servers with the cross-region CA, mounted where the *_CA_FILE keys say.
+        ...(region === "us-west-2"
+          ? {
+              POSTGRES_URL: "postgresql://ossa-postgresql:5432/ossa",
+              REDIS_URL: "redis://ossa-redis:6379",
+            }
+          : {
+              POSTGRES_URL: `postgresql://ossa-postgresql:5432/ossa?sslmode=verify-full&sslrootcert=${CA_FILE}`,
+              POSTGRES_CA_FILE: CA_FILE,
+              REDIS_URL: "rediss://ossa-redis:6380",
+              REDIS_CA_FILE: CA_FILE,
+            }),
         QDRANT_URL: "http://ossa-qdrant:6333",
-        REDIS_URL: region === "us-west-2" ? "redis://ossa-redis:6379" : "rediss://ossa-redis:6380",
         REGION: region,
       });
     });
@@ -390,10 +402,27 @@ describe("regions differ where their role and region demand it, and nowhere else
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
       /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|(healthcheck|recordset)-global-ossa-(api|monitoring)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
-    for (const name of diff) expect(name).toMatch(allowed);
+    // Outside the primary region the readers of the stores' URLs trust the cross-region CA: its Certificate, and a
+    // volume and mount in their Deployments, which otherwise are identical.
+    const trust = (text: string | undefined): Parsed => {
+      const d = parse(text ?? "{}");
+      const spec = d.spec.template.spec;
+      spec.volumes = spec.volumes.filter((v: Parsed) => v.name !== "cross-region-ca");
+      for (const c of spec.containers)
+        c.volumeMounts = (c.volumeMounts ?? []).filter((m: Parsed) => m.name !== "cross-region-ca");
+      return d;
+    };
+    for (const name of diff) {
+      if (name === "certificate-cross-region-ca.yaml") continue;
+      if (name.startsWith("deployment-ossa-") && !allowed.test(name)) {
+        expect(trust(files("us-east-1").get(name))).toEqual(parse(files("us-west-2").get(name)!));
+        continue;
+      }
+      expect(name).toMatch(allowed);
+    }
     expect(diff).toContain("cluster-ossa-postgresql.yaml");
+    expect(diff).toContain("certificate-cross-region-ca.yaml");
     // Services that are not data stores and talk to no replicated store are identical.
-    expect(diff).not.toContain("deployment-ossa-gateway.yaml");
     expect(diff).not.toContain("networkpolicy-ossa-gateway.yaml");
   });
 });

@@ -4,6 +4,8 @@ import type { CompileResult } from "../compiler/compile.ts";
 import { compilePlatforms, objectIn, objectsOf } from "./helpers/memory.ts";
 import type { Parsed } from "./helpers/parsed.ts";
 
+const CA_FILE = "/etc/manifold/cross-region-ca/ca.crt";
+
 // A meshed platform with both replicated engines: the primary region exposes them to the other regions, encrypted.
 const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
 const probes = { liveness: { path: "/health" }, readiness: { path: "/ready" } };
@@ -104,10 +106,28 @@ describe("the primary region exposes its replicated stores to the other regions"
   });
 
   it("encrypts with TLS on the store: postgres by the operator, a cert-manager Certificate mounted into Redis", () => {
-    // CloudNativePG serves TLS on 5432 with its own certificates: no Certificate for postgres, none in the Cluster.
-    expect(objectsOf(result, PRIMARY, "Certificate").map((c) => c.metadata.name)).toEqual(["shop-cache-tls"]);
+    // CloudNativePG serves TLS on 5432 with a server certificate of the cross-region CA, named in the Cluster, for the
+    // names the other regions dial and its own Services', from a Secret it reloads on renewal.
+    expect(objectsOf(result, PRIMARY, "Certificate").map((c) => c.metadata.name)).toEqual([
+      "shop-cache-tls",
+      "shop-db-tls",
+    ]);
     const db = get(PRIMARY, "Cluster", "shop-db").spec;
-    expect(db.certificates).toBeUndefined();
+    expect(db.certificates).toEqual({ serverTLSSecret: "shop-db-tls", serverCASecret: "shop-db-tls" });
+    expect(get(PRIMARY, "Certificate", "shop-db-tls").spec).toMatchObject({
+      secretName: "shop-db-tls",
+      secretTemplate: { labels: { "cnpg.io/reload": "" } },
+      issuerRef: { kind: "ClusterIssuer", name: "manifold-cross-region-ca", group: "cert-manager.io" },
+    });
+    expect(get(PRIMARY, "Certificate", "shop-db-tls").spec.dnsNames).toEqual(
+      expect.arrayContaining([
+        "shop-db.shop.production.us-west-2.svc.example.internal",
+        "shop-db",
+        "shop-db.shop.svc.cluster.local",
+        "shop-db-rw",
+        "shop-db-rw.shop.svc",
+      ]),
+    );
     // Its instances stay out of the mesh, so the other regions' TLS reaches PostgreSQL itself.
     expect(db.inheritedMetadata.annotations).toEqual({ "sidecar.istio.io/inject": "false" });
     expect(get(PRIMARY, "Certificate", "shop-cache-tls").spec).toMatchObject({
@@ -115,6 +135,7 @@ describe("the primary region exposes its replicated stores to the other regions"
       dnsNames: [
         "shop-cache.shop.production.us-west-2.svc.example.internal",
         "shop-cache",
+        "shop-cache.shop",
         "shop-cache.shop.svc",
         "shop-cache.shop.svc.cluster.local",
       ],
@@ -152,16 +173,41 @@ describe("the primary region exposes its replicated stores to the other regions"
 });
 
 describe("the other regions reach the primary only with TLS", () => {
-  it("writers: the ExternalName names the TLS port, and their URLs ask for TLS", () => {
+  it("writers: the ExternalName names the TLS port, their URLs ask for verified TLS, and they mount the CA", () => {
     expect(get(SECONDARY, "Service", "shop-cache").spec).toMatchObject({
       type: "ExternalName",
       externalName: "shop-cache.shop.production.us-west-2.svc.example.internal",
       ports: [{ name: "tcp-redis-tls", port: 6380 }],
     });
     expect(get(SECONDARY, "ConfigMap", "shop-config").data).toMatchObject({
-      DATABASE_URL: "postgresql://shop-db:5432/shop?sslmode=require",
+      DATABASE_URL: `postgresql://shop-db:5432/shop?sslmode=verify-full&sslrootcert=${CA_FILE}`,
+      DATABASE_CA_FILE: CA_FILE,
       CACHE_URL: "rediss://shop-cache:6380",
+      CACHE_CA_FILE: CA_FILE,
     });
+    // The CA comes from a Certificate of the cross-region CA; the readers of the ConfigMap mount its ca.crt alone.
+    expect(get(SECONDARY, "Certificate", "cross-region-ca").spec).toMatchObject({
+      secretName: "cross-region-ca",
+      issuerRef: { kind: "ClusterIssuer", name: "manifold-cross-region-ca", group: "cert-manager.io" },
+    });
+    const readers = objectsOf(result, SECONDARY, "Deployment").filter((d: Parsed) =>
+      (d.spec.template.spec.containers[0].envFrom ?? []).some((e: Parsed) => e.configMapRef?.name === "shop-config"),
+    );
+    expect(readers.length).toBeGreaterThan(0);
+    for (const reader of readers) {
+      expect(reader.spec.template.spec.volumes).toContainEqual({
+        name: "cross-region-ca",
+        secret: { secretName: "cross-region-ca", items: [{ key: "ca.crt", path: "ca.crt" }], defaultMode: 0o444 },
+      });
+      expect(reader.spec.template.spec.containers[0].volumeMounts).toContainEqual({
+        name: "cross-region-ca",
+        mountPath: "/etc/manifold/cross-region-ca",
+        readOnly: true,
+      });
+    }
+    // In the primary region the clients stay in the cluster: no CA, no variable.
+    expect(objectsOf(result, PRIMARY, "Certificate").map((c) => c.metadata.name)).not.toContain("cross-region-ca");
+    expect(get(PRIMARY, "ConfigMap", "shop-config").data.CACHE_CA_FILE).toBeUndefined();
     expect(get(PRIMARY, "ConfigMap", "shop-config").data).toMatchObject({
       DATABASE_URL: "postgresql://shop-db:5432/shop",
       CACHE_URL: "redis://shop-cache:6379",
@@ -170,7 +216,10 @@ describe("the other regions reach the primary only with TLS", () => {
 
   it("replicas: Redis's with their own certificate and TLS towards the primary, egress only to its network", () => {
     // Postgres replica clusters follow the primary's object store, not a connection to it: no certificate here.
-    expect(objectsOf(result, SECONDARY, "Certificate").map((c) => c.metadata.name)).toEqual(["shop-cache-tls"]);
+    expect(objectsOf(result, SECONDARY, "Certificate").map((c) => c.metadata.name)).toEqual([
+      "cross-region-ca",
+      "shop-cache-tls",
+    ]);
     expect(get(SECONDARY, "Cluster", "shop-db").spec.replica).toEqual({
       self: "shop-db-us-east-1",
       primary: "shop-db-us-west-2",
@@ -178,6 +227,7 @@ describe("the other regions reach the primary only with TLS", () => {
     });
     expect(get(SECONDARY, "Certificate", "shop-cache-tls").spec.dnsNames).toEqual([
       "shop-cache-replica",
+      "shop-cache-replica.shop",
       "shop-cache-replica.shop.svc",
       "shop-cache-replica.shop.svc.cluster.local",
     ]);

@@ -239,12 +239,15 @@ describe("Multi-Agent Platform: production carries seed 002's figures", () => {
       `${region}: %s gets the URLs of what it connects to, and postgres and nats`,
       (name) => {
         const env = envOf(get(id, "Deployment", name));
-        // Outside the primary region the database is the primary's, reached across regions with TLS required.
-        const tls = region === "us-west-2" ? "" : "?sslmode=require";
+        // Outside the primary region the database is the primary's, reached across regions with TLS verified by the
+        // cross-region CA, which the pod mounts where the URL and DATABASE_CA_FILE say.
+        const ca = "/etc/manifold/cross-region-ca/ca.crt";
+        const tls = region === "us-west-2" ? "" : `?sslmode=verify-full&sslrootcert=${ca}`;
         expect(env).toMatchObject({
           ...WIRING[name],
           NATS_URL: "nats://nats:4222",
           DATABASE_URL: `postgresql://postgres:5432/multi_agent${tls}`,
+          ...(region === "us-west-2" ? {} : { DATABASE_CA_FILE: ca }),
         });
         const keys = Object.keys(env).filter((k) => k.endsWith("_API_KEY") && k !== "QDRANT_API_KEY");
         if (name === "vector") expect(keys).toEqual(["OPENAI_API_KEY"]);

@@ -9,7 +9,7 @@
  * `replica.primary`, and its `source`, and lists every region's object store as an external cluster. The primary
  * region's cluster is writable; the others are replica clusters that restore from, and then follow, the primary's
  * object store. The object store rather than streaming: it needs no inbound path into the primary region (nothing to
- * expose, no TLS endpoint to publish), and it is already where the backups go. The cost is lag: a replica is behind by
+ * expose for replication), and it is already where the backups go. The cost is lag: a replica is behind by
  * the WAL not yet archived (at most `archive_timeout`, five minutes by default). Moving the primary role is an edit of
  * the region descriptions: planned, in two steps (`handover` demotes the old primary's clusters; then the role moves
  * with their demotion tokens as `promotionTokens`, and the new primary waits for that WAL before it promotes); after
@@ -40,7 +40,7 @@ import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf } 
 import { canonicalResources } from "./pod.ts";
 import { remoteKey, secretStoreName } from "./secrets.ts";
 import { spreadConstraints } from "./spread.ts";
-import { buildExposure } from "./exposure.ts";
+import { buildExposure, crossRegionSecret, crossRegionTls, serviceNames } from "./exposure.ts";
 import { buildPodMonitor } from "./monitoring.ts";
 import { baseBackup } from "./cnpg-base-backup.ts";
 
@@ -90,11 +90,34 @@ export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComp
   const monitor = { ...selectorLabels(target, name), "cnpg.io/cluster": name };
   out.push(buildPodMonitor(target, key, name, c, monitor, "metrics"));
   // Other regions write to the primary: in the primary region, its current primary instance (the operator's label)
-  // behind an internal load balancer, on 5432, where CloudNativePG serves TLS with its own certificates.
+  // behind an internal load balancer, on 5432, where CloudNativePG serves TLS with a server certificate from the
+  // cross-region CA (which those clients trust), for the names they dial and the operator's own Services'. The
+  // operator reloads it on renewal from a Secret labelled `cnpg.io/reload`.
   const primaryPod = { "cnpg.io/cluster": name, "cnpg.io/instanceRole": "primary" };
   const labels = standardLabels(target, name, "database", c);
-  out.push(...buildExposure(target, key, name, c, primaryPod, labels, { certificate: false, targetPort: 5432 }));
+  out.push(
+    ...buildExposure(target, key, name, c, primaryPod, labels, {
+      certificate: "primary",
+      targetPort: 5432,
+      serverNames: ["rw", "ro", "r"].flatMap((s) => serviceNames(target, `${name}-${s}`)),
+      secretLabels: { "cnpg.io/reload": "" },
+    }),
+  );
   return out;
+}
+
+/**
+ * The Cluster's server certificate where other regions write to it (the primary region, with peers): cert-manager's
+ * Secret of the cross-region CA as `serverTLSSecret`, and as `serverCASecret` (its `ca.crt`; without `ca.key`, which
+ * CloudNativePG needs only to sign a server certificate itself). Elsewhere the operator's own CA.
+ */
+export function serverCertificates(
+  target: ResolvedTarget,
+  name: string,
+  c: StoreComponent,
+): CnpgCluster["spec"]["certificates"] {
+  if (target.role !== "primary" || !crossRegionTls(target, c)) return undefined;
+  return { serverTLSSecret: crossRegionSecret(name), serverCASecret: crossRegionSecret(name) };
 }
 
 /** `<name>`: the name clients already use, an ExternalName to the writable primary. */
@@ -253,6 +276,7 @@ function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComp
         })
       : [];
   const replica = replicaOf(target, key, name, group);
+  const certificates = serverCertificates(target, name, c);
   let bootstrap: CnpgCluster["spec"]["bootstrap"];
   if (target.role !== "primary") {
     bootstrap = { recovery: { source: topologyName(name, target.primary.region) } };
@@ -298,6 +322,7 @@ function cluster(target: ResolvedTarget, key: string, name: string, c: StoreComp
       primaryUpdateStrategy: "unsupervised",
       enablePDB: c.replicas >= 2,
       enableSuperuserAccess: false,
+      ...(certificates ? { certificates } : {}),
       // Istio sidecars break the operator's calls to the instance manager: the instances stay out of the mesh, and
       // clients reach them over PostgreSQL's own TLS (CloudNativePG enables it by default).
       inheritedMetadata: target.mesh ? { labels, annotations: { "sidecar.istio.io/inject": "false" } } : { labels },

@@ -12,6 +12,7 @@ import { standardLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { literalValue } from "./pod.ts";
+import { caFileEntries } from "./trust.ts";
 
 /** The name of a component's own ConfigMap. */
 export function componentConfigName(name: string): string {
@@ -38,6 +39,7 @@ export function buildComponentConfig(
     }
     data[k] = literalValue(target, value)!;
   }
+  Object.assign(data, caFileEntries(target, c.configMap, `components.${key}.configMap`));
   return [
     {
       band: "foundation",

@@ -7,6 +7,7 @@ import { configMapName, platformLabels } from "./naming.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { literalValue } from "./pod.ts";
+import { caFileEntries } from "./trust.ts";
 
 /** Builds the ConfigMap, or nothing when the platform has no config. */
 export function buildConfig(target: ResolvedTarget): RenderedObject[] {
@@ -33,6 +34,8 @@ export function buildConfig(target: ResolvedTarget): RenderedObject[] {
     }
     data[key] = literalValue(target, value)!;
   }
+  // Beside each URL to a store in the primary region, the path of the CA that verifies it (the readers mount it).
+  Object.assign(data, caFileEntries(target, target.config, "config"));
   return [
     {
       band: "foundation",

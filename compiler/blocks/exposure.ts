@@ -80,6 +80,27 @@ export function crossRegionNetworks(target: ResolvedTarget, key: string): string
   });
 }
 
+/** How a store's exposure differs from the default (a certificate in every region, mounted by the store's pods). */
+export interface ExposureOptions {
+  /**
+   * Which regions render the certificate: all (the primary takes, the replicas make, cross-region connections), only
+   * the primary (an operator that serves it from the Secret, while its replicas follow through an object store).
+   */
+  certificate?: "all" | "primary";
+  /** The port the load balancer forwards to, when not the TLS port's name. */
+  targetPort?: number | string;
+  /** More names the primary's server certificate carries (the operator's own Services). */
+  serverNames?: string[];
+  /** Labels the certificate's Secret carries (one an operator watches, to reload the certificate on renewal). */
+  secretLabels?: Record<string, string>;
+}
+
+/** The names a Service is dialed by from its namespace and from others: short, `.<ns>`, `.<ns>.svc`, the full one. */
+export function serviceNames(target: ResolvedTarget, service: string): string[] {
+  const ns = target.namespace;
+  return [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
+}
+
 /**
  * The exposure of one store in this target: in the primary region its internal LoadBalancer and certificate, in the
  * other regions the replicas' certificate; nothing for engines without cross-region traffic or a single region.
@@ -87,8 +108,10 @@ export function crossRegionNetworks(target: ResolvedTarget, key: string): string
  * Contract, for any `crossRegion` engine (its `tls` says which port and settings): `selector` selects the writable
  * pods (the ones the client Service of the primary region selects), `labels` are the store's labels. The Service
  * exposes exactly `tls.port` (by its container port name, or `options.targetPort`), to exactly the other regions'
- * declared networks. An engine whose operator serves TLS with certificates of its own (CloudNativePG) passes
- * `certificate: false`: no cert-manager Certificate is rendered or mounted for it.
+ * declared networks. The certificate's names are every name clients dial the store by: the cross-region host, and the
+ * store's Service (other regions' clients dial an ExternalName Service of the same name in the same namespace, and
+ * verify the server against the name they dial). An engine whose operator serves TLS (CloudNativePG) passes
+ * `certificate: "primary"` and the operator's Service names; its Cluster names the Secret.
  */
 export function buildExposure(
   target: ResolvedTarget,
@@ -97,18 +120,17 @@ export function buildExposure(
   c: StoreComponent,
   selector: Record<string, string>,
   labels: Record<string, string>,
-  options: { certificate?: boolean; targetPort?: number | string } = {},
+  options: ExposureOptions = {},
 ): RenderedObject[] {
   const found = crossRegionTls(target, c);
   if (!found) return [];
-  const { certificate: withCertificate = true, targetPort } = options;
+  const { certificate: which = "all", targetPort } = options;
   const { tls } = found;
-  const svc = [name, `${name}.${target.namespace}.svc`, `${name}.${target.namespace}.svc.cluster.local`];
   const replicas = `${name}-replica`;
   const dnsNames =
     target.role === "primary"
-      ? [crossRegionHost(target, name), ...svc]
-      : [replicas, `${replicas}.${target.namespace}.svc`, `${replicas}.${target.namespace}.svc.cluster.local`];
+      ? [crossRegionHost(target, name), ...serviceNames(target, name), ...(options.serverNames ?? [])]
+      : serviceNames(target, replicas);
   const certificate: RenderedObject = {
     band: "foundation",
     component: key,
@@ -117,6 +139,7 @@ export function buildExposure(
         metadata: { name: crossRegionSecret(name), namespace: target.namespace, labels },
         spec: {
           secretName: crossRegionSecret(name),
+          ...(options.secretLabels ? { secretTemplate: { labels: options.secretLabels } } : {}),
           commonName: dnsNames[0],
           dnsNames,
           usages: ["server auth", "client auth"],
@@ -126,7 +149,7 @@ export function buildExposure(
       }),
     ),
   };
-  const certificates = withCertificate ? [certificate] : [];
+  const certificates = which === "all" || (which === "primary" && target.role === "primary") ? [certificate] : [];
   if (target.role !== "primary") return certificates;
   const service = new Service({
     metadata: {

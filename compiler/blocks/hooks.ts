@@ -12,6 +12,7 @@ import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { serviceAccount } from "./service.ts";
+import { trustMounts } from "./trust.ts";
 
 /** Builds every hook of a target. */
 export function buildHooks(target: ResolvedTarget): RenderedObject[] {
@@ -29,6 +30,8 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
         .slice(0, 63),
     };
     out.push({ object: plain(serviceAccount(target, name, labels, false)), component: key, band: "foundation" });
+    const readsConfig = hasConfig && hook.phase === "Sync";
+    const trust = trustMounts(target, [hook.env, readsConfig ? target.config : undefined]);
     const template = podTemplate({
       name,
       labels,
@@ -36,13 +39,14 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
       automountToken: false,
       runAsUser: 65532,
       writablePaths: ["/tmp"],
+      ...(trust.volumes.length ? { extraVolumes: trust.volumes, extraMounts: trust.mounts } : {}),
       container: {
         name: key,
         image: hook.image,
         command: hook.command,
         args: hook.args,
         env: Object.keys(hook.env).length ? envVars(target, hook.env) : undefined,
-        envFrom: hasConfig && hook.phase === "Sync" ? [{ configMapRef: { name: configMapName(target) } }] : undefined,
+        envFrom: readsConfig ? [{ configMapRef: { name: configMapName(target) } }] : undefined,
         resources: canonicalResources(hook.resources),
       },
     });

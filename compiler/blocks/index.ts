@@ -5,6 +5,7 @@
 import { ManifoldError, combineErrors } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { buildConfig } from "./config.ts";
+import { buildTrust } from "./trust.ts";
 import { buildNamespace } from "./namespace.ts";
 import { buildNetworkPolicies } from "./network.ts";
 import type { RenderedObject } from "../model/object.ts";
@@ -45,6 +46,7 @@ export function buildTarget(target: ResolvedTarget): BuiltTarget {
   const objects: RenderedObject[] = [
     ...buildNamespace(target),
     ...buildConfig(target),
+    ...buildTrust(target),
     ...buildSecrets(target),
     ...buildNetworkPolicies(target),
   ];

@@ -16,6 +16,7 @@ import { isConfigRef, isIngressUrlRef, isSecretRef, isUrlRef } from "../describe
 import { canonicalQuantity } from "../quantity.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { crossRegionTls } from "./exposure.ts";
+import { CROSS_REGION_CA_FILE, caFileEntries } from "./trust.ts";
 import { configMapName, objectName } from "./naming.ts";
 import { declaredHosts, publicHost } from "./hosts.ts";
 import { dependencyOrderedEnv } from "../kube/env-references.ts";
@@ -71,10 +72,16 @@ export function literalValue(target: ResolvedTarget, value: EnvValue): string | 
     const remote = c.type === "store" && target.role !== "primary" ? crossRegionTls(target, c)?.tls : undefined;
     if (remote) {
       // A store in the primary region, reached across regions: its TLS port, and what asks the client for TLS.
+      // With the CA file, where the URL format has a parameter for it (the pod mounts it: see trust.ts).
       const scheme = value.scheme ? `${remote.client.schemes?.[value.scheme] ?? value.scheme}://` : "";
       const path = value.path ?? "";
-      const query = remote.client.query ? `${path.includes("?") ? "&" : "?"}${remote.client.query}` : "";
-      return `${scheme}${objectName(target, value.component)}:${remote.port.number}${path}${query}`;
+      const { query, caFileParameter } = remote.client;
+      const params = [
+        ...(query ? [query] : []),
+        ...(caFileParameter ? [`${caFileParameter}=${CROSS_REGION_CA_FILE}`] : []),
+      ];
+      const search = params.length ? `${path.includes("?") ? "&" : "?"}${params.join("&")}` : "";
+      return `${scheme}${objectName(target, value.component)}:${remote.port.number}${path}${search}`;
     }
     const { port } = componentPort(target, value.component, value.port);
     const scheme = value.scheme ? `${value.scheme}://` : "";
@@ -94,14 +101,17 @@ export function literalValue(target: ResolvedTarget, value: EnvValue): string | 
 }
 
 /**
- * Env vars from a description map, sorted by name for stable output, then each after the variables its value refers
- * to with `$(NAME)` (Kubernetes expands only variables defined earlier in the list).
+ * Env vars from a description map, with the CA file variable of each URL that reaches a store across regions (see
+ * trust.ts), sorted by name for stable output, then each after the variables its value refers to with `$(NAME)`
+ * (Kubernetes expands only variables defined earlier in the list).
  */
 export function envVars(target: ResolvedTarget, env: Record<string, EnvValue> | undefined): EnvVar[] {
-  const vars = Object.keys(env ?? {})
+  const caFiles = caFileEntries(target, env, "env");
+  const all: Record<string, EnvValue> = { ...env, ...caFiles };
+  const vars = Object.keys(all)
     .sort()
     .map((name): EnvVar => {
-      const value = env![name];
+      const value = all[name];
       if (isSecretRef(value)) return { name, valueFrom: { secretKeyRef: { name: value.name, key: value.key } } };
       if (isConfigRef(value)) {
         if (!(value.key in target.config)) {

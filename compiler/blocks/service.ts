@@ -2,6 +2,7 @@
  * The `service` building block: a Deployment and its Service, ServiceAccount,
  * and, where asked for, HPA, PodDisruptionBudget and Ingress.
  */
+import { trustMounts } from "./trust.ts";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
@@ -152,6 +153,14 @@ function serviceDeployment(
     ...(hasConfig ? [{ configMapRef: { name: configMapName(target) } }] : []),
     ...(parts.ownConfig ? [{ configMapRef: { name: componentConfigName(name) } }] : []),
   ];
+  // The CA of the stores it reaches across regions, when a variable it reads carries such a URL.
+  const trust = trustMounts(target, [
+    c.env,
+    hasConfig ? target.config : undefined,
+    parts.ownConfig ? c.configMap : undefined,
+  ]);
+  const volumes = [...files.volumes, ...trust.volumes];
+  const mounts = [...files.mounts, ...trust.mounts];
   return new Deployment({
     metadata: { name, namespace: target.namespace, labels },
     spec: {
@@ -167,8 +176,8 @@ function serviceDeployment(
         runAsUser: 1000,
         writablePaths: c.writablePaths ?? ["/tmp"],
         spread: minReplicas(c) >= 2 ? selectorLabels(target, name) : undefined,
-        extraVolumes: files.volumes.length ? files.volumes : undefined,
-        extraMounts: files.mounts.length ? files.mounts : undefined,
+        extraVolumes: volumes.length ? volumes : undefined,
+        extraMounts: mounts.length ? mounts : undefined,
         container: {
           name: key,
           image: c.image,

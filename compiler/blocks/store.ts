@@ -33,6 +33,7 @@ import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { dependencyOrderedEnv } from "../kube/env-references.ts";
 import { disruptionBudget, headlessService, serviceAccount } from "./service.ts";
 import { seedContainers } from "./seed-paths.ts";
+import { trustMounts } from "./trust.ts";
 import { buildCnpgStore, runsOnOperator } from "./cnpg.ts";
 import { buildBackupJob } from "./backup-jobs.ts";
 import { EXPORTER_LABEL, buildExporterMonitor } from "./monitoring.ts";
@@ -253,6 +254,8 @@ function storeStatefulSet(
   const tls = usesCrossRegionTls(target, c, set.mode) ? engine.tls : undefined;
   const command = engine.command?.({ ...ctx, replicas: set.replicas, tlsDir: tls && CROSS_REGION_TLS_DIR }) ?? {};
   const tlsVolumes = crossRegionMounts(target, name, c, set.mode);
+  // The CA of the stores its own env reaches across regions, if any.
+  const trust = trustMounts(target, [c.env]);
   const tlsEnv = tls?.env(ctx, CROSS_REGION_TLS_DIR) ?? [];
   const env = [...engine.env(ctx).filter((e) => !tlsEnv.some((t) => t.name === e.name)), ...tlsEnv].sort((x, y) =>
     x.name.localeCompare(y.name),
@@ -266,12 +269,13 @@ function storeStatefulSet(
     automountToken: false,
     runAsUser: engine.runAsUser,
     writablePaths: engine.writablePaths,
-    extraVolumes: [...b.init.volumes, ...b.config.volumes, ...tlsVolumes.volumes],
+    extraVolumes: [...b.init.volumes, ...b.config.volumes, ...tlsVolumes.volumes, ...trust.volumes],
     extraMounts: [
       { name: "data", mountPath: engine.dataPath },
       ...b.init.mounts,
       ...b.config.mounts,
       ...tlsVolumes.mounts,
+      ...trust.mounts,
     ],
     spread: set.replicas >= 2 ? podSelector : undefined,
     initContainers: seedContainers(c.image, engine.imageConfigPaths ?? [], canonicalResources(c.resources)),

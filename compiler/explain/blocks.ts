@@ -6,6 +6,7 @@
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { buildConfig } from "../blocks/config.ts";
+import { buildTrust } from "../blocks/trust.ts";
 import { buildNamespace } from "../blocks/namespace.ts";
 import { buildNetworkPolicies } from "../blocks/network.ts";
 import { buildSecrets } from "../blocks/secrets.ts";
@@ -42,6 +43,7 @@ const each =
 const BUILDERS: Builder[] = [
   ["namespace", "compiler/blocks/namespace.ts", buildNamespace],
   ["config", "compiler/blocks/config.ts", buildConfig],
+  ["trust", "compiler/blocks/trust.ts", buildTrust],
   ["secrets", "compiler/blocks/secrets.ts", buildSecrets],
   ["network", "compiler/blocks/network.ts", buildNetworkPolicies],
   [

@@ -682,12 +682,12 @@ function exposure(rendered: RenderedObject[], server: PodEndpoint, source: Netwo
 /**
  * Whether the store end of a path between regions encrypts it: its pods mount a Secret that a cert-manager Certificate
  * of the target makes (TLS on the store; the engine's settings turn it on), or an operator that always serves TLS runs
- * it (CloudNativePG: every instance serves TLS with certificates of the operator's own CA).
+ * it (CloudNativePG: every instance serves TLS, with the cross-region certificate where the Cluster names one, else
+ * with certificates of the operator's own CA).
  */
 function encryption(rendered: RenderedObject[], store: PathEnd): PathCheck {
   const w = store.workload?.object;
-  if (w && isCnpgCluster(w))
-    return { check: "encryption", allowed: true, by: "TLS served by CloudNativePG (the operator's certificates)" };
+  if (w && isCnpgCluster(w)) return { check: "encryption", allowed: true, by: "TLS served by CloudNativePG" };
   const made = new Set(
     rendered
       .filter((o) => o.object.kind === "Certificate" && o.object.apiVersion.startsWith("cert-manager.io/"))

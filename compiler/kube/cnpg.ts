@@ -63,6 +63,8 @@ export interface CnpgCluster extends KubeObject {
         }
       | { recovery: { source: string } };
     replica?: CnpgReplica;
+    /** User-provided server certificate: Secrets with `tls.crt`/`tls.key` and `ca.crt`. */
+    certificates?: { serverTLSSecret: string; serverCASecret: string };
     externalClusters?: ExternalCluster[];
     backup?: { barmanObjectStore: BarmanObjectStore; retentionPolicy: string };
   };

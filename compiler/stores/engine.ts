@@ -51,8 +51,12 @@ export interface StoreTls {
   port: { name: string; number: number };
   /** Environment variables that turn TLS on for one pod set; a variable here replaces one of `env` of that name. */
   env(ctx: StoreEnvContext, dir: string): EnvVar[];
-  /** How a client URL in another region asks for TLS: a scheme to use instead (`redis` → `rediss`), a query to add. */
-  client: { schemes?: Record<string, string>; query?: string };
+  /**
+   * How a client URL in another region asks for TLS: a scheme to use instead (`redis` → `rediss`), a query to add, and
+   * the query parameter that names the file of the CA to verify the server with, where the URL format has a standard
+   * one (libpq's `sslrootcert`). Every such client also gets the CA file's path in a variable of its own.
+   */
+  client: { schemes?: Record<string, string>; query?: string; caFileParameter?: string };
 }
 
 /**

@@ -12,9 +12,15 @@ export const postgresEngine: StoreEngineDefinition = {
   runAsUser: 26,
   writablePaths: [],
   crossRegion: true,
-  // CloudNativePG serves TLS on 5432 with certificates of its own CA: other regions' writers only ask for it
-  // (`sslmode=require`); its replica clusters follow the primary through the object store, not over the network.
-  tls: { port: { name: "postgres", number: 5432 }, env: () => [], client: { query: "sslmode=require" } },
+  // CloudNativePG serves TLS on 5432; in the primary region with a server certificate from the cross-region CA (the
+  // block names it in the Cluster's `certificates`). Other regions' writers verify it fully: the CA (`sslrootcert`, a
+  // file mounted in their pods) and the host they dial (`verify-full`; `require` means no verification to libpq and
+  // full verification to node-postgres). Its replica clusters follow the primary through the object store.
+  tls: {
+    port: { name: "postgres", number: 5432 },
+    env: () => [],
+    client: { query: "sslmode=verify-full", caFileParameter: "sslrootcert" },
+  },
   operator: { name: "cloudnative-pg", namespace: "cnpg-system", ports: [5432, 8000], metricsPort: 9187 },
   env() {
     return [];

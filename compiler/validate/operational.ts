@@ -28,6 +28,7 @@ import { backupAlertsRule } from "./rules/backup-alerts.ts";
 import { reachabilityRule } from "./rules/reachability.ts";
 import { spreadRule } from "./rules/spread.ts";
 import { tlsProvenanceRule } from "./rules/tls-provenance.ts";
+import { tlsTrustRule } from "./rules/tls-trust.ts";
 import { storeBackupsRule } from "./rules/store-backups.ts";
 import { backupReachRule } from "./rules/backup-reach.ts";
 import { replicaSourcesRule } from "./rules/replica-sources.ts";
@@ -46,6 +47,7 @@ export const OPERATIONAL_RULES: Rule[] = [
   backupAlertsRule,
   providerLimitsRule,
   tlsProvenanceRule,
+  tlsTrustRule,
   issuerRefsRule,
   dnsSourcesRule,
   globalDnsRule,
