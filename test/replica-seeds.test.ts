@@ -44,7 +44,8 @@ describe("replica clusters bootstrap from a base backup Argo CD waits for", () =
       expect(objectsOf(result, id, "Backup")).toEqual([]);
     expect(objectsOf(result, "ledger/dev/us-west-2", "ScheduledBackup")[0].spec.immediate).toBe(true);
     const cm = result.argocd!.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "argocd-cm")!;
-    expect(cm.data["resource.customizations.health.postgresql.cnpg.io_Backup"]).toBe(BACKUP_HEALTH_LUA);
+    const data = cm.data as Record<string, string>;
+    expect(data["resource.customizations.health.postgresql.cnpg.io_Backup"]).toBe(BACKUP_HEALTH_LUA);
   });
 
   it("a primary whose Application has no Backup of the followed Cluster is a compile error naming both", async () => {
