@@ -144,6 +144,41 @@ const CASES: { name: string; role?: "primary"; objects: RenderedObject[]; expect
       "Certificate/demo-cache-tls /spec/dnsNames: the server certificate of demo-cache does not name demo-cache, which clients in other regions dial: verify-full (and a verifying Redis client) rejects it",
     ],
   },
+  {
+    name: "in the primary region, a CloudNativePG Cluster that serves its operator's own certificate",
+    role: "primary",
+    objects: [
+      item(
+        {
+          apiVersion: "postgresql.cnpg.io/v1",
+          kind: "Cluster",
+          metadata: { name: "demo-db", namespace: "demo" },
+          spec: {},
+        },
+        "db",
+      ),
+    ],
+    expect: [
+      "Cluster/demo-db /spec/certificates/serverTLSSecret: demo-db takes writes from other regions but serves a certificate of the operator's own CA: their clients cannot verify it",
+    ],
+  },
+  {
+    name: "in the primary region, a CloudNativePG Cluster that serves the cross-region certificate",
+    role: "primary",
+    objects: [
+      certificate("demo-db-tls", "manifold-cross-region-ca"),
+      item(
+        {
+          apiVersion: "postgresql.cnpg.io/v1",
+          kind: "Cluster",
+          metadata: { name: "demo-db", namespace: "demo" },
+          spec: { certificates: { serverTLSSecret: "demo-db-tls", serverCASecret: "demo-db-tls" } },
+        },
+        "db",
+      ),
+    ],
+    expect: [],
+  },
 ];
 
 describe("tls-trust", () => {

@@ -12,6 +12,7 @@ import {
 import { objectName } from "../../blocks/naming.ts";
 import { caFileVariable } from "../../blocks/trust.ts";
 import { containersOf, podSpecOf, type ContainerShape } from "../../kube/pods.ts";
+import { isCnpgCluster } from "../../kube/cnpg.ts";
 import { list, obj, str } from "../../kube/loose.ts";
 
 /** A variable a container sees, and where it comes from (for the finding's pointer). */
@@ -177,6 +178,26 @@ function checkServerNames(target: ResolvedTarget, objects: RenderedObject[], rep
   }
 }
 
+/**
+ * In the primary region: a CloudNativePG Cluster that other regions write to serves a certificate of the cross-region
+ * CA (`certificates.serverTLSSecret`), not one of the operator's own CA, which no client elsewhere holds.
+ */
+function checkOperatorCertificates(target: ResolvedTarget, objects: RenderedObject[], report: Reporter): void {
+  if (target.role !== "primary") return;
+  const caSecrets = crossRegionCaSecrets(objects);
+  for (const o of objects) {
+    const c = o.component ? target.components[o.component] : undefined;
+    if (!isCnpgCluster(o.object) || c?.type !== "store" || !crossRegionTls(target, c)) continue;
+    const secret = str(obj(obj(o.object.spec).certificates).serverTLSSecret);
+    if (secret && caSecrets.has(secret)) continue;
+    report(o, {
+      pointer: "/spec/certificates/serverTLSSecret",
+      message: `${o.object.metadata.name} takes writes from other regions but serves ${secret ? `Secret ${secret}, which no ${CROSS_REGION_ISSUER} Certificate makes` : "a certificate of the operator's own CA"}: their clients cannot verify it`,
+      fix: `name the Secret of a Certificate from ClusterIssuer ${CROSS_REGION_ISSUER} as serverTLSSecret and serverCASecret`,
+    });
+  }
+}
+
 /** A KubeObject's ConfigMap data, when it is a ConfigMap. */
 function configMapData(o: KubeObject): Record<string, unknown> | undefined {
   return o.kind === "ConfigMap" ? obj(o.data) : undefined;
@@ -186,7 +207,8 @@ function configMapData(o: KubeObject): Record<string, unknown> | undefined {
  * TLS trust: every client URL that asks for TLS to a store in the primary region (whose server certificate comes from
  * the private cross-region CA) runs in a container that mounts that CA's `ca.crt` where the URL (`sslrootcert`) or its
  * `<X>_CA_FILE` variable says, and verifies fully (no `sslmode=require`/`verify-ca`); in the primary region, the
- * store's server certificate names every host those clients dial (verify-full, and Redis clients, check the name).
+ * store's server certificate names every host those clients dial (verify-full, and Redis clients, check the name),
+ * and a CloudNativePG Cluster serves it rather than its operator's own CA's.
  */
 export const tlsTrustRule: Rule = {
   name: "tls-trust",
@@ -194,6 +216,7 @@ export const tlsTrustRule: Rule = {
     "Clients of stores across regions mount the private CA; the stores' certificates name the hosts they dial",
   check(ctx, report) {
     checkServerNames(ctx.target, ctx.objects, report);
+    checkOperatorCertificates(ctx.target, ctx.objects, report);
     const stores = remoteStores(ctx.target, ctx.objects);
     if (stores.size === 0) return;
     const configMaps = new Map<string, Record<string, unknown>>();
