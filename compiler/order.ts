@@ -5,7 +5,7 @@
  * graph, so a workload is in a strictly later wave than everything it depends
  * on (Argo CD waits for a wave to be healthy before the next). Under the graph
  * lies a fixed baseline: foundation (namespace, quotas, RBAC, config, the
- * secret store), secrets, the workloads, then scaling, edge and observability. Waves are
+ * secret store), secrets, the workloads, then scaling, edge, observability and settle. Waves are
  * only added where Argo CD's own kind order is not enough: the foundation
  * gets a wave of its own only when it holds custom resources (an
  * ExternalSecret sorts after every Deployment in its wave, and its Secret only
@@ -35,7 +35,7 @@ export function planWaves(built: BuiltTarget): WavePlan {
   const lastWorkload = Math.max(first, ...Object.values(components));
   const bands: Partial<Record<Band, number>> = { foundation: separateFoundation ? 0 : first, secrets, workload: first };
   let next = lastWorkload + 1;
-  for (const band of ["scaling", "edge", "observability"] as const) {
+  for (const band of ["scaling", "edge", "observability", "settle"] as const) {
     if (objects.some((o) => o.band === band)) bands[band] = next++;
   }
   return { bands, components };

@@ -18,6 +18,7 @@ const BAND_LABELS: Record<string, string> = {
   scaling: "autoscalers and disruption budgets",
   edge: "edge and mesh",
   observability: "observability",
+  settle: "the base backups other regions restore from",
 };
 
 /** What a step does, in words: its bands, and the components whose workloads or hooks it starts. */

@@ -401,7 +401,7 @@ describe("regions differ where their role and region demand it, and nowhere else
   it("the primary differs from a secondary only in REGION, ingress host and the data layer's shape", () => {
     const diff = differing(files("us-west-2"), files("us-east-1"));
     const allowed =
-      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|(healthcheck|recordset)-global-ossa-(api|monitoring)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
+      /^(configmap-ossa-config|ingress-ossa-(gateway|grafana)|(healthcheck|recordset)-global-ossa-(api|monitoring)|job-ossa-notify-failure|resourcequota-ossa|certificate-ossa-(postgresql|redis)-tls|prometheus-ossa-prometheus|prometheusrule-ossa-(cluster-)?rules|secretstore-ossa-secret-store|.*-ossa-migrate|.*-ossa-(postgresql|redis)(-primary|-replica|-app|-init|-cross-region|-sentinel|-haproxy|-restore|-base)?(-headless)?|networkpolicy-ossa-.*|cronjob-ossa-.*-(backup|restore))\.yaml$/;
     // Outside the primary region the readers of the stores' URLs trust the cross-region CA: its Certificate, and a
     // volume and mount in their Deployments, which otherwise are identical.
     const trust = (text: string | undefined): Parsed => {

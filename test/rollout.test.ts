@@ -168,6 +168,25 @@ describe("RollingSync fails closed", () => {
     ]);
   });
 
+  it("an OCI source (repoURL oci://, Argo CD's native OCI support) needs Argo CD 3.1", () => {
+    const app = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      metadata: { name: "addon" },
+      spec: { source: { repoURL: "oci://registry.example.com/charts/addon", path: ".", targetRevision: "1.0.0" } },
+    };
+    expect(versionProblems([app], "3.0")).toEqual([
+      {
+        object: "Application/addon",
+        pointer: "/spec/source/repoURL",
+        message: "an OCI source (repoURL oci://) needs Argo CD 3.1 or later; the layer declares 3.0",
+      },
+    ]);
+    expect(versionProblems([app], "3.1")).toEqual([]);
+    const plain = { ...app, spec: { source: { ...app.spec.source, repoURL: "https://charts.example.com" } } };
+    expect(versionProblems([plain], "3.0")).toEqual([]);
+  });
+
   it("the layer check reports an enabled automated policy in a RollingSync template, with its exact message", async () => {
     const layer = await layerOf();
     const set = structuredClone(layer.objects.find((o) => o.metadata.name === "shop-production")) as Parsed;

@@ -61,13 +61,13 @@ return hs
 
 /**
  * A CloudNativePG one-off Backup (Argo CD bundles no check for it): Healthy once completed, Degraded when it failed
- * (delete the Backup and sync again to retry), Progressing before. The base backup replica clusters bootstrap from.
+ * or WAL archiving fails (a failed Backup is final: delete it and sync again to retry), Progressing before. The base backup replica clusters bootstrap from.
  */
 export const BACKUP_HEALTH_LUA = `hs = { status = "Progressing", message = "Waiting for the backup to complete" }
 if obj.status ~= nil and obj.status.phase ~= nil then
   if obj.status.phase == "completed" then
     hs.status = "Healthy"
-  elseif obj.status.phase == "failed" then
+  elseif obj.status.phase == "failed" or obj.status.phase == "walArchivingFailing" then
     hs.status = "Degraded"
   end
   hs.message = obj.status.error or ("backup " .. obj.status.phase)

@@ -19,7 +19,29 @@ const entries = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 const field = (value: unknown, key: string): unknown =>
   value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
 
+/** The pointers of an Application spec's sources (`source`, or each of `sources`) whose repoURL is an OCI one. */
+function ociSources(spec: Record<string, unknown>, prefix = ""): string[] {
+  const oci = (s: unknown) => String(field(s, "repoURL") ?? "").startsWith("oci://");
+  return [
+    ...(oci(spec.source) ? [`${prefix}/source/repoURL`] : []),
+    ...entries(spec.sources).flatMap((s, i) => (oci(s) ? [`${prefix}/sources/${i}/repoURL`] : [])),
+  ];
+}
+
 const FLOORS: Floor[] = [
+  {
+    kind: "Application",
+    since: "3.1",
+    what: "an OCI source (repoURL oci://)",
+    pointers: (spec) => ociSources(spec).map((p) => `/spec${p}`),
+  },
+  {
+    kind: "ApplicationSet",
+    since: "3.1",
+    what: "an OCI source (repoURL oci://)",
+    pointers: (spec) =>
+      ociSources((field(spec.template, "spec") ?? {}) as Record<string, unknown>, "/spec/template/spec"),
+  },
   {
     kind: "ApplicationSet",
     since: "3.2",

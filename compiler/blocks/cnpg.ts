@@ -84,7 +84,8 @@ export function buildCnpgStore(target: ResolvedTarget, key: string, c: StoreComp
   const seedsReplicas = target.role === "primary" && members(target).length >= 2;
   if (backup && target.objectStore) {
     out.push(item(scheduledBackup(target, name, c, backup.schedule, !seedsReplicas), "scaling"));
-    if (seedsReplicas) out.push(item(baseBackup(target, name, c), "scaling"));
+    // last: Argo CD waits for it, and a failed one must not hold back the Ingresses, mesh and alerts after it
+    if (seedsReplicas) out.push(item(baseBackup(target, name, c), "settle"));
   }
   // Every instance's built-in exporter (port `metrics`, 9187).
   const monitor = { ...selectorLabels(target, name), "cnpg.io/cluster": name };

@@ -21,10 +21,12 @@ export interface KubeObject {
  * The fixed baseline under the dependency graph, in sync order:
  * foundation (namespace, quotas, RBAC, config, the platform's SecretStore),
  * secrets (the ExternalSecrets, which read the store), data stores and
- * services (which follow the graph), then scaling, edge and observability.
+ * services (which follow the graph), then scaling, edge and observability,
+ * and last what Argo CD waits for but nothing else needs (`settle`: a
+ * one-off backup that may fail must not hold back any other object).
  * Hook Jobs sit in their own phase, or for Sync hooks in the graph's waves.
  */
-export type Band = "foundation" | "secrets" | "workload" | "scaling" | "edge" | "observability" | "hook";
+export type Band = "foundation" | "secrets" | "workload" | "scaling" | "edge" | "observability" | "settle" | "hook";
 
 export interface RenderedObject {
   object: KubeObject;
