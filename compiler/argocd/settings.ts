@@ -61,7 +61,8 @@ return hs
 
 /**
  * A CloudNativePG one-off Backup (Argo CD bundles no check for it): Healthy once completed, Degraded when it failed
- * or WAL archiving fails (a failed Backup is final: delete it and sync again to retry), Progressing before. The base backup replica clusters bootstrap from.
+ * or WAL archiving fails (a failed Backup is final: delete it and sync again to retry), Progressing before. The
+ * base backup replica clusters bootstrap from.
  */
 export const BACKUP_HEALTH_LUA = `hs = { status = "Progressing", message = "Waiting for the backup to complete" }
 if obj.status ~= nil and obj.status.phase ~= nil then
