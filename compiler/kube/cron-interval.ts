@@ -3,37 +3,22 @@
  * alert on a missed run is sized from: `0 2 * * *` waits a day, `0 2 * * 1` a week, `0 2 1 * *` up to 31 days.
  */
 
-const MACROS: Record<string, string> = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-};
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+import { FIVE, MACRO_SCHEDULES, fieldValue, type FieldSpec } from "./cron.ts";
 
 /** The values one field takes (`*`, lists, ranges, steps, names), or undefined when it does not read. */
-function values(field: string, min: number, max: number, names?: string[]): Set<number> | undefined {
+function values(field: string, f: FieldSpec): Set<number> | undefined {
   const out = new Set<number>();
-  const read = (t: string) => {
-    const named = names?.indexOf(t.toLowerCase()) ?? -1;
-    if (named >= 0) return named + (min === 1 ? 1 : 0);
-    return /^\d+$/.test(t) ? Number(t) : NaN;
-  };
   for (const part of field.split(",")) {
     const [range, stepText] = part.split("/");
     const step = stepText === undefined ? 1 : Number(stepText);
-    let from = min;
-    let to = max;
+    let from: number | undefined = f.min;
+    let to: number | undefined = f.max;
     if (range !== "*" && range !== "?") {
       const [a, b] = range.split("-");
-      from = read(a);
-      to = b === undefined ? (stepText === undefined ? from : max) : read(b);
+      from = fieldValue(a, f);
+      to = b === undefined ? (stepText === undefined ? from : f.max) : fieldValue(b, f);
     }
-    if (!Number.isInteger(from) || !Number.isInteger(to) || !(step >= 1) || from < min || to > max) return undefined;
+    if (from === undefined || to === undefined || !(step >= 1)) return undefined;
     for (let v = from; v <= to; v += step) out.add(v);
   }
   return out;
@@ -45,14 +30,10 @@ function values(field: string, min: number, max: number, names?: string[]): Set<
  * expression does not read or never runs.
  */
 export function cronIntervalSeconds(expr: string): number | undefined {
-  const text = MACROS[expr.trim()] ?? expr.trim();
+  const text = MACRO_SCHEDULES[expr.trim()] ?? expr.trim();
   const fields = text.split(/\s+/);
   if (fields.length !== 5) return undefined;
-  const minutes = values(fields[0], 0, 59);
-  const hours = values(fields[1], 0, 23);
-  const dom = values(fields[2], 1, 31);
-  const months = values(fields[3], 1, 12, MONTHS);
-  const dowRaw = values(fields[4], 0, 7, DAYS);
+  const [minutes, hours, dom, months, dowRaw] = fields.map((text, i) => values(text, FIVE[i]));
   if (!minutes || !hours || !dom || !months || !dowRaw) return undefined;
   const dow = new Set([...dowRaw].map((d) => d % 7));
   const anyDom = fields[2] === "*" || fields[2] === "?";

@@ -5,9 +5,20 @@
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
 
-interface FieldSpec {
+/** The five-field schedule each macro stands for. */
+export const MACRO_SCHEDULES: Record<string, string> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+};
+
+/** One field of a cron expression: its name, its range, and the names it may use instead of numbers. */
+export interface FieldSpec {
   name: string;
   min: number;
   max: number;
@@ -15,7 +26,8 @@ interface FieldSpec {
 }
 
 const SECOND: FieldSpec = { name: "second", min: 0, max: 59 };
-const FIVE: FieldSpec[] = [
+/** The five fields of a CronJob or Velero schedule, in order. */
+export const FIVE: FieldSpec[] = [
   { name: "minute", min: 0, max: 59 },
   { name: "hour", min: 0, max: 23 },
   { name: "day of month", min: 1, max: 31 },
@@ -23,7 +35,8 @@ const FIVE: FieldSpec[] = [
   { name: "day of week", min: 0, max: 7, names: DAYS },
 ];
 
-function value(text: string, f: FieldSpec): number | undefined {
+/** The number a field's value (a number or a name) stands for, or undefined when it is not one in the field's range. */
+export function fieldValue(text: string, f: FieldSpec): number | undefined {
   const named = f.names?.indexOf(text.toLowerCase()) ?? -1;
   if (named >= 0) return named + (f.min === 1 ? 1 : 0);
   if (!/^\d+$/.test(text)) return undefined;
@@ -39,8 +52,8 @@ function partProblem(part: string, f: FieldSpec): string | undefined {
   if (range === "*" || range === "?") return undefined;
   const [from, to, more] = range.split("-");
   if (more !== undefined) return `${f.name} "${part}" is not a value or a range`;
-  const a = value(from, f);
-  const b = to === undefined ? a : value(to, f);
+  const a = fieldValue(from, f);
+  const b = to === undefined ? a : fieldValue(to, f);
   if (a === undefined || b === undefined) return `${f.name} "${part}" is outside ${f.min}-${f.max}`;
   if (b < a) return `${f.name} range "${range}" runs backwards`;
   return undefined;
@@ -52,7 +65,7 @@ function partProblem(part: string, f: FieldSpec): string | undefined {
  */
 export function cronProblem(expr: string, fields: 5 | 6): string | undefined {
   const text = expr.trim();
-  if (fields === 5 && text.startsWith("@")) return MACROS.has(text) ? undefined : `unknown macro "${text}"`;
+  if (fields === 5 && text.startsWith("@")) return text in MACRO_SCHEDULES ? undefined : `unknown macro "${text}"`;
   if (/^(CRON_)?TZ=/.test(text)) return "a time zone belongs in spec.timeZone, not in the schedule";
   const parts = text.split(/\s+/);
   if (parts.length !== fields) return `has ${parts.length} field(s), ${fields} expected`;
