@@ -12,6 +12,7 @@ import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { blocking } from "./validate/index.ts";
 import { findingSummary } from "./validate/summary.ts";
+import { isRuleTiming, ruleTimes } from "./validate/rule-timings.ts";
 import { planTarget, formatPlan } from "./plan.ts";
 import { formatAppsPlan } from "./argocd/plan.ts";
 import { COMPILER_VERSION } from "./version.ts";
@@ -199,10 +200,16 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   // performance.now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
   const start = performance.now();
   const printTimings = (timings: Record<string, number>) => {
-    if (values.timings)
-      io.err(
-        `timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), total: Math.round(performance.now()) })}`,
-      );
+    if (!values.timings) return;
+    const phases = Object.entries(timings)
+      .filter(([k]) => !isRuleTiming(k))
+      .map(([k, v]) => [k, Math.round(v)]);
+    const rules = ruleTimes(timings);
+    io.err(
+      `timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(phases), total: Math.round(performance.now()) })}`,
+    );
+    // each rule's processor time over every target built (both threads), slowest first
+    if (rules.length) io.err(`rules: ${JSON.stringify(Object.fromEntries(rules))}`);
   };
   const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
   const result = await compile({

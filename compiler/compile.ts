@@ -18,6 +18,7 @@ import { order } from "./order.ts";
 import { patch } from "./patch.ts";
 import { blocking, validate } from "./validate/index.ts";
 import { findingsError } from "./validate/findings-error.ts";
+import { isRuleTiming } from "./validate/rule-timings.ts";
 import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
@@ -146,7 +147,7 @@ export function compileTargets(resolved: ResolvedTarget[], options: RunOptions =
   const built = timed(run.timings, "build", () => build(resolved));
   const ordered = timed(run.timings, "order", () => built.map(order));
   const patched = timed(run.timings, "patch", () => patchAll(ordered));
-  const findings = timed(run.timings, "validate", () => validate(patched));
+  const findings = timed(run.timings, "validate", () => validate(patched, run.timings));
   const errors = blocking(findings);
   if (errors.length && !run.keepErrors) throw findingsError(errors);
   return timed(run.timings, "render", () => renderTargets(patched, findings, run));
@@ -372,6 +373,8 @@ export interface RemoteTarget {
   waves: WavePlan;
   files: [string, string][];
   findings: Finding[];
+  /** The milliseconds its phases and rules took there. */
+  timings?: Record<string, number>;
 }
 
 /**
@@ -428,6 +431,10 @@ async function buildOnTwoThreads(
   run.timings.wait = performance.now() - waitStart;
   if (!there) return undefined;
   const byId = new Map(there.map((t) => [t.id, t]));
+  // the rules' milliseconds are processor time, summed over both threads
+  for (const t of there)
+    for (const [k, v] of Object.entries(t.timings ?? {}))
+      if (isRuleTiming(k)) run.timings[k] = (run.timings[k] ?? 0) + v;
   const here: CompiledTargets = { targets: [], findings: [], files: new Map() };
   const elsewhere: ReusedTarget[] = [];
   for (const [i, target] of targets.entries()) {

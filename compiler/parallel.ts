@@ -92,7 +92,8 @@ if (!isMainThread && (workerData as { manifoldHelper?: boolean } | undefined)?.m
       });
       const targets: RemoteTarget[] = [];
       for (let i = take(request.queue, true); i !== undefined; i = take(request.queue, true)) {
-        const built = compileTargets([request.targets[i]], { cache, keys });
+        const timings: Record<string, number> = {};
+        const built = compileTargets([request.targets[i]], { cache, keys, timings });
         for (const t of built.targets)
           targets.push({
             id: t.target.id,
@@ -100,6 +101,7 @@ if (!isMainThread && (workerData as { manifoldHelper?: boolean } | undefined)?.m
             waves: t.waves,
             files: [...built.files],
             findings: built.findings,
+            timings,
           });
       }
       port.postMessage({ ok: true, targets } satisfies Reply);

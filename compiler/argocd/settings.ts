@@ -103,17 +103,19 @@ export function healthKey(group: string, kind: string): string {
 export function kindsNeedingHealthChecks(objectSets: RenderedObject[][]): string[] {
   const out = new Set<string>();
   for (const objects of objectSets) {
-    const groups = waveGroups(objects);
-    groups.forEach((g, i) => {
-      const later = groups.slice(i + 1).flatMap((x) => x.objects.flatMap(({ object }) => podReferences(object)));
+    // from the last wave back, the Secrets and ConfigMaps the pods of every later wave read
+    const later = new Set<string>();
+    for (const g of waveGroups(objects).reverse()) {
       for (const { object } of g.objects) {
         if (isKnownKind(object.kind) || hasHealthCheck(object)) continue;
         const spec = object.spec as { target?: { name?: string }; secretName?: string } | undefined;
         const produced = [spec?.target?.name, spec?.secretName].filter((n): n is string => typeof n === "string");
-        if (later.some((ref) => (ref.kind === "Secret" || ref.kind === "ConfigMap") && produced.includes(ref.name)))
-          out.add(`${apiGroup(object)}/${object.kind}`);
+        if (produced.some((name) => later.has(name))) out.add(`${apiGroup(object)}/${object.kind}`);
       }
-    });
+      for (const { object } of g.objects)
+        for (const ref of podReferences(object))
+          if (ref.kind === "Secret" || ref.kind === "ConfigMap") later.add(ref.name);
+    }
   }
   return [...out].sort();
 }

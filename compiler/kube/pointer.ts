@@ -2,6 +2,7 @@
 
 /** Escapes one key for a JSON pointer: `~` becomes `~0`, `/` becomes `~1`. */
 export function escapeKey(key: string): string {
+  if (!key.includes("~") && !key.includes("/")) return key;
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

@@ -13,6 +13,7 @@ import type { Finding } from "../model/finding.ts";
 import { withContentDigests } from "./content-memo.ts";
 import { envelopeProblem } from "./envelope.ts";
 import { policyLevel } from "./policy.ts";
+import { addRuleTime } from "./rule-timings.ts";
 import { argocdEnumsRule } from "./rules/argocd-enums.ts";
 import { backendsRule } from "./rules/backends.ts";
 import { disruptionRule } from "./rules/disruption.ts";
@@ -82,6 +83,8 @@ export const RELATION_RULES: Rule[] = [
   ...OPERATIONAL_RULES,
 ];
 
+const RELATION_SET = new Set(RELATION_RULES);
+
 /** Every rule, in the order they report: schema, references, policy, then the waivers themselves. */
 export const RULES: Rule[] = [...OBJECT_RULES, ...RELATION_RULES];
 RULES.push(waiversRule(() => RULES.map((r) => r.name)));
@@ -89,20 +92,23 @@ OBJECT_RULES.push(RULES[RULES.length - 1]);
 
 /**
  * Runs every rule over one target, at the levels its environment sets, and applies waivers. `chartAccounts`: on a
- * cluster-layer folder, the ServiceAccounts the cluster's Helm add-ons create.
+ * cluster-layer folder, the ServiceAccounts the cluster's Helm add-ons create. With `timings`, each rule's
+ * milliseconds are added to it (rule-timings.ts).
  */
 export function validateTarget(
   target: ResolvedTarget,
   all: RenderedObject[],
   chartAccounts?: ChartServiceAccount[],
+  timings?: Record<string, number>,
 ): Finding[] {
-  return withContentDigests(() => validateObjects(target, all, chartAccounts));
+  return withContentDigests(() => validateObjects(target, all, chartAccounts, timings));
 }
 
 function validateObjects(
   target: ResolvedTarget,
   all: RenderedObject[],
   chartAccounts?: ChartServiceAccount[],
+  timings?: Record<string, number>,
 ): Finding[] {
   const findings: Finding[] = [];
   // an object whose envelope a patch broke is reported once and kept from the other rules
@@ -126,14 +132,15 @@ function validateObjects(
     return false;
   });
   const ctx = { target, objects, chartAccounts };
+  // objects that fail their schema stop the relation rules (a kind without a model does not)
+  let schemaFailed = findings.some((f) => f.rule === "schema" && findingCode(f) !== "no-schema");
   for (const rule of RULES) {
-    // objects that fail their schema stop the relation rules (a kind without a model does not)
-    const schemaFailed = findings.some((f) => f.rule === "schema" && findingCode(f) !== "no-schema");
-    if (RELATION_RULES.includes(rule) && schemaFailed) continue;
+    if (schemaFailed && RELATION_SET.has(rule)) continue;
     const level = policyLevel(target.policy.rules, rule.name);
     if (level === "off") continue;
     const found: Finding[] = [];
     const report = reporter(ctx, rule.name, found);
+    const start = performance.now();
     try {
       rule.check(ctx, report);
     } catch (e) {
@@ -149,7 +156,9 @@ function validateObjects(
         file: target.sources[0],
       });
     }
+    if (timings) addRuleTime(timings, rule.name, performance.now() - start);
     for (const f of found) if (level === "warning") f.severity = "warning";
+    if (rule.name === "schema" && found.some((f) => findingCode(f) !== "no-schema")) schemaFailed = true;
     findings.push(...found);
   }
   const byObject = new Map(objects.map((o) => [`${o.object.kind}/${o.object.metadata.name}`, o]));
@@ -160,9 +169,12 @@ function validateObjects(
   return findings;
 }
 
-/** Phase 6 entry point: findings for every target. */
-export function validate(targets: { target: ResolvedTarget; objects: RenderedObject[] }[]): Finding[] {
-  return targets.flatMap((t) => validateTarget(t.target, t.objects));
+/** Phase 6 entry point: findings for every target (with `timings`, each rule's milliseconds added to it). */
+export function validate(
+  targets: { target: ResolvedTarget; objects: RenderedObject[] }[],
+  timings?: Record<string, number>,
+): Finding[] {
+  return targets.flatMap((t) => validateTarget(t.target, t.objects, undefined, timings));
 }
 
 /** The findings that fail a compile: errors not waived. */

@@ -20,9 +20,17 @@ interface Reads {
 
 function recording(value: unknown, pointer: string, reads: Map<string, Reads>, proto?: object): unknown {
   if (value === null || typeof value !== "object") return value;
-  const copy: object = Array.isArray(value)
-    ? value.map((v, i) => recording(v, `${pointer}/${i}`, reads))
-    : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, recording(v, `${pointer}/${escapeKey(k)}`, reads)]));
+  let copy: object;
+  if (Array.isArray(value)) copy = value.map((v, i) => recording(v, `${pointer}/${i}`, reads));
+  else {
+    // keys set to undefined are left out, as a model's constructor leaves them out
+    const fields: Record<string, unknown> = {};
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) fields[k] = recording(v, `${pointer}/${escapeKey(k)}`, reads);
+    }
+    copy = fields;
+  }
   if (proto) Object.setPrototypeOf(copy, proto); // models that find their schema id on the instance
   const rec: Reads = { keys: new Set(), enumerated: false, value: value as Reads["value"] };
   reads.set(pointer, rec);
@@ -42,30 +50,51 @@ function recording(value: unknown, pointer: string, reads: Map<string, Reads>, p
   });
 }
 
+const SCHEMA_VALIDATORS = new WeakMap<object, boolean>();
+
 /**
  * Whether a model validates with a kubernetes-models schema (compiled, or
  * compiled at run time from a schema id), whose lookups mirror the schema's
  * fields. A hand-written check reads only some fields, so its reads say
  * nothing about the rest.
  */
-function isSchemaValidator(model: { prototype: { validate(): void } }): boolean {
-  return /runValidateFunc|SCHEMA_ID/.test(String(model.prototype.validate));
+export function isSchemaValidator(model: { prototype: { validate(): void } }): boolean {
+  let known = SCHEMA_VALIDATORS.get(model);
+  if (known === undefined)
+    SCHEMA_VALIDATORS.set(model, (known = /runValidateFunc|SCHEMA_ID/.test(String(model.prototype.validate))));
+  return known;
 }
 
-function unknownByModel(model: { prototype: { validate(): void } }, object: unknown): string[] {
+/** What running a model's schema validator once over an object tells: what it threw, and the fields it does not know. */
+export interface SchemaRun {
+  /** What the validator threw (undefined when the object passed). */
+  thrown?: unknown;
+  /** JSON pointers of the fields the schema does not know, outermost only, sorted. */
+  unknown: string[];
+}
+
+/**
+ * Runs `model`'s schema validator (isSchemaValidator) once over a recording view of `object`: its verdict (what
+ * it threw, as `new model(object).validate()` would throw it) and, from its lookups, the fields it does not know.
+ */
+export function runSchema(model: { prototype: { validate(): void } }, object: unknown): SchemaRun {
   const reads = new Map<string, Reads>();
   const view = recording(object, "", reads, model.prototype);
+  let thrown: unknown;
   try {
     model.prototype.validate.call(view);
-  } catch {
-    // schema errors are the schema rule's to report; the reads still tell the known fields
+  } catch (e) {
+    thrown = e;
   }
   const unknown: string[] = [];
   for (const [pointer, rec] of reads) {
     if (Array.isArray(rec.value) || rec.enumerated || rec.keys.size === 0) continue;
-    for (const key of Object.keys(rec.value)) if (!rec.keys.has(key)) unknown.push(`${pointer}/${escapeKey(key)}`);
+    for (const key in rec.value)
+      if (!rec.keys.has(key) && (rec.value as Record<string, unknown>)[key] !== undefined)
+        unknown.push(`${pointer}/${escapeKey(key)}`);
   }
-  return unknown.sort();
+  unknown.sort();
+  return thrown === undefined ? { unknown } : { thrown, unknown };
 }
 
 /**
@@ -76,5 +105,5 @@ function unknownByModel(model: { prototype: { validate(): void } }, object: unkn
 export function unknownFields(object: { apiVersion: string; kind: string }): string[] | undefined {
   const model = MODELS[`${object.apiVersion}/${object.kind}`] as unknown as
     { prototype: { validate(): void } } | undefined;
-  return model && isSchemaValidator(model) ? unknownByModel(model, object) : undefined;
+  return model && isSchemaValidator(model) ? runSchema(model, object).unknown : undefined;
 }

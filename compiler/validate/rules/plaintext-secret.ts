@@ -19,33 +19,65 @@ const PUBLIC_FIELDS: Record<string, string[]> = {
 
 type Found = (pointer: string, reason: string) => void;
 
+/** Why a string under `key` looks like a secret: itself, or else its first `key: value` / `KEY=value` line. */
+function stringReason(value: string, key: string | undefined): string | undefined {
+  const reason = secretReason(value, key);
+  if (reason || !value.includes("\n")) return reason;
+  for (const line of value.split("\n")) {
+    const pair = /^\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^"'#\s]+)["']?\s*$/.exec(line);
+    const inner = pair ? secretReason(pair[2], pair[1]) : undefined;
+    if (inner) return `has a line that ${inner}`;
+  }
+  return undefined;
+}
+
+/** stringReason of each (key, string) pair seen, kept: the same strings recur in every object and target. */
+const REASONS = new Map<string, string | null>();
+
+function rememberedReason(value: string, key: string | undefined): string | undefined {
+  const memoKey = key === undefined ? `\u0001${value}` : `${key}\u0000${value}`;
+  let reason = REASONS.get(memoKey);
+  if (reason === undefined) {
+    if (REASONS.size >= 50_000) REASONS.clear();
+    REASONS.set(memoKey, (reason = stringReason(value, key) ?? null));
+  }
+  return reason ?? undefined;
+}
+
+/** A field name as the secret-word check reads it: camelCase split into words (`clientSecret` → `client_Secret`). */
+const UNDERSCORED = new Map<string, string>();
+
+function underscored(key: string): string {
+  let words = UNDERSCORED.get(key);
+  if (words === undefined) {
+    if (UNDERSCORED.size >= 50_000) UNDERSCORED.clear();
+    UNDERSCORED.set(key, (words = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2")));
+  }
+  return words;
+}
+
 /** Every string in `value`, with the key it sits under: an env entry's `name` for its `value`, else the field name. */
 function walk(value: unknown, pointer: string, key: string | undefined, found: Found): void {
   if (typeof value === "string") {
-    const reason = secretReason(value, key);
+    const reason = rememberedReason(value, key);
     if (reason) found(pointer, reason);
-    for (const line of value.includes("\n") ? value.split("\n") : []) {
-      const pair = /^\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^"'#\s]+)["']?\s*$/.exec(line);
-      const inner = pair ? secretReason(pair[2], pair[1]) : undefined;
-      if (inner && !reason) return found(pointer, `has a line that ${inner}`);
-    }
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
       // `["--password", "hunter2"]`: the option names the next argument.
-      const previous = i > 0 ? value[i - 1] : undefined;
+      const previous: unknown = i > 0 ? value[i - 1] : undefined;
       const option = typeof previous === "string" && /^--?[A-Za-z]/.test(previous) && !previous.includes("=");
-      walk(item, `${pointer}/${i}`, option && secretKeyName(previous) ? previous : undefined, found);
-    });
+      walk(value[i], `${pointer}/${i}`, option && secretKeyName(previous) ? previous : undefined, found);
+    }
     return;
   }
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
     const entryName = typeof record.name === "string" && "value" in record ? record.name : undefined;
-    for (const [k, v] of Object.entries(record)) {
-      const under = k === "value" && entryName !== undefined ? entryName : k.replace(/([a-z0-9])([A-Z])/g, "$1_$2");
-      walk(v, `${pointer}/${escapeKey(k)}`, under, found);
+    for (const k in record) {
+      const under = k === "value" && entryName !== undefined ? entryName : underscored(k);
+      walk(record[k], `${pointer}/${escapeKey(k)}`, under, found);
     }
   }
 }

@@ -1,17 +1,16 @@
 import type { Rule } from "../context.ts";
-import { byContent } from "../content-memo.ts";
-import { unknownFields } from "../known-fields.ts";
+import { schemaAnalysis } from "../schema-analysis.ts";
 
 /**
  * No field the object's schema does not declare, at any depth (the API server's strict field validation would reject
- * it). An object of the same content as one checked before is not checked again.
+ * it). The schema rule's run of the validator tells them (schema-analysis.ts).
  */
 export const unknownFieldsRule: Rule = {
   name: "unknown-fields",
   description: "objects carry only fields their schema declares, at any depth",
   check(ctx, report) {
     for (const o of ctx.objects) {
-      for (const pointer of byContent("unknown-fields", o.object, () => unknownFields(o.object)) ?? []) {
+      for (const pointer of schemaAnalysis(o.object).unknown ?? []) {
         const field = pointer
           .slice(pointer.lastIndexOf("/") + 1)
           .replace(/~1/g, "/")
