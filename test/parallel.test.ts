@@ -63,6 +63,11 @@ describe("compiling on two threads", () => {
     const run = runCli(root, ["compile", "--no-cache", "--timings"]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('"wait":'); // the main thread waited on its helper
+    // each rule's time, on a line of its own, summed over both threads: every rule that ran on any target is there
+    const rules = JSON.parse(/^rules: (\{.*\})$/m.exec(run.stderr)![1]) as Record<string, number>;
+    expect(Object.keys(rules)).toEqual(expect.arrayContaining(["schema", "unknown-fields", "reachability", "waivers"]));
+    expect(Object.values(rules).every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
+    expect(/^timings: (.*)$/m.exec(run.stderr)![1]).not.toContain("rule:");
     expect(run.stderr).toMatch(/compiled 10 targets, \d+ objects/);
     const threaded = readTree(join(root, "rendered"));
     rmSync(join(root, "rendered"), { recursive: true });

@@ -65,7 +65,7 @@ export function isSchemaValidator(model: { prototype: { validate(): void } }): b
   return known;
 }
 
-/** What running a model's schema validator once over an object tells: what it threw, and the fields it does not know. */
+/** What one run of a model's schema validator tells: what it threw, and the fields it does not know. */
 export interface SchemaRun {
   /** What the validator threw (undefined when the object passed). */
   thrown?: unknown;
