@@ -102,22 +102,33 @@ export function healthKey(group: string, kind: string): string {
  */
 export function kindsNeedingHealthChecks(objectSets: RenderedObject[][]): string[] {
   const out = new Set<string>();
-  for (const objects of objectSets) {
-    // from the last wave back, the Secrets and ConfigMaps the pods of every later wave read
-    const later = new Set<string>();
-    for (const g of waveGroups(objects).reverse()) {
-      for (const { object } of g.objects) {
-        if (isKnownKind(object.kind) || hasHealthCheck(object)) continue;
-        const spec = object.spec as { target?: { name?: string }; secretName?: string } | undefined;
-        const produced = [spec?.target?.name, spec?.secretName].filter((n): n is string => typeof n === "string");
-        if (produced.some((name) => later.has(name))) out.add(`${apiGroup(object)}/${object.kind}`);
-      }
-      for (const { object } of g.objects)
-        for (const ref of podReferences(object))
-          if (ref.kind === "Secret" || ref.kind === "ConfigMap") later.add(ref.name);
-    }
-  }
+  for (const objects of objectSets) for (const kind of kindsWaitedOn(objects)) out.add(kind);
   return [...out].sort();
+}
+
+const waitedOn = new WeakMap<RenderedObject[], string[]>();
+
+/** kindsNeedingHealthChecks of one target's objects, worked out once per array (every layer asks for every target). */
+function kindsWaitedOn(objects: RenderedObject[]): string[] {
+  const known = waitedOn.get(objects);
+  if (known) return known;
+  const out = new Set<string>();
+  // from the last wave back, the Secrets and ConfigMaps the pods of every later wave read
+  const later = new Set<string>();
+  for (const g of waveGroups(objects).reverse()) {
+    for (const { object } of g.objects) {
+      if (isKnownKind(object.kind) || hasHealthCheck(object)) continue;
+      const spec = object.spec as { target?: { name?: string }; secretName?: string } | undefined;
+      const produced = [spec?.target?.name, spec?.secretName].filter((n): n is string => typeof n === "string");
+      if (produced.some((name) => later.has(name))) out.add(`${apiGroup(object)}/${object.kind}`);
+    }
+    for (const { object } of g.objects)
+      for (const ref of podReferences(object))
+        if (ref.kind === "Secret" || ref.kind === "ConfigMap") later.add(ref.name);
+  }
+  const kinds = [...out];
+  waitedOn.set(objects, kinds);
+  return kinds;
 }
 
 /** True when an Application sits in a wave that is waited on. */

@@ -7,7 +7,7 @@
  */
 import { isCnpgCluster } from "../kube/cnpg.ts";
 import { EVALUATOR_LABEL } from "../describe/cluster-monitoring.ts";
-import type { RenderedObject } from "../model/object.ts";
+import type { KubeObject, RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES, engineOf } from "../stores/index.ts";
 import { dumpPortsOf, restorePortsOf } from "../stores/engine.ts";
@@ -749,9 +749,27 @@ function remoteExposure(svc: RenderedObject, port: Port): PathCheck {
       };
 }
 
-/** Judges one path: the client's egress, the server's ingress, its exposure, mTLS mode and authorization. */
+/** The kinds whose objects decide whether traffic between two pods gets through. */
+const POLICY_KINDS = new Set(["NetworkPolicy", "PeerAuthentication", "AuthorizationPolicy"]);
+
+const policiesKept = new WeakMap<RenderedObject[], KubeObject[]>();
+
+/** The policy objects of a target (POLICY_KINDS), picked out once for all its paths. */
+function policiesOf(rendered: RenderedObject[]): KubeObject[] {
+  let policies = policiesKept.get(rendered);
+  if (!policies) {
+    policies = rendered.filter((o) => POLICY_KINDS.has(o.object.kind)).map((o) => o.object);
+    policiesKept.set(rendered, policies);
+  }
+  return policies;
+}
+
+/**
+ * Judges one path: the client's egress, the server's ingress, its exposure, mTLS mode and authorization. `rendered`
+ * must not change between the paths judged over it (its policies are picked out once).
+ */
 export function judgePath(rendered: RenderedObject[], path: TrafficPath): PathVerdict {
-  const objectsOf = rendered.map((o) => o.object);
+  const objectsOf = policiesOf(rendered);
   const checks: PathCheck[] = [];
   const { client, server, port } = path;
   // Between regions the store's own ends encrypt: the primary taking the traffic, or a replica following it (a

@@ -76,13 +76,12 @@ export function syncPhase(obj: KubeObject): SyncPhase {
 
 /** The object's wave: its sync-wave annotation parsed as an integer, else the Helm hook weight, else 0. */
 export function syncWave(obj: KubeObject): number {
-  const annotations = obj.metadata.annotations ?? {};
-  for (const key of [WAVE_ANNOTATION, HELM_HOOK_WEIGHT_ANNOTATION]) {
-    const raw = annotations[key];
-    if (raw !== undefined && /^[-+]?\d+$/.test(raw.trim())) return Number.parseInt(raw.trim(), 10);
-    if (raw !== undefined) return 0;
-  }
-  return 0;
+  const annotations = obj.metadata.annotations;
+  if (!annotations) return 0;
+  const raw = annotations[WAVE_ANNOTATION] ?? annotations[HELM_HOOK_WEIGHT_ANNOTATION];
+  if (raw === undefined) return 0;
+  const text = raw.trim();
+  return /^[-+]?\d+$/.test(text) ? Number.parseInt(text, 10) : 0;
 }
 
 /** Compares two objects in Argo CD's sync order. */
