@@ -4,7 +4,8 @@
  * For each synthetic fleet size (bench/fleet.ts) and for the seed fleet
  * (this repo's descriptions), every tool runs as a whole process, several
  * times, in the same run so the ratios hold on a noisy machine:
- * - manifold: `node bin/manifold.js compile` (what `npm run compile` runs)
+ * - manifold: `node --max-opt=1 bin/manifold.js compile`, exactly what `npm run compile` runs (its Node options read
+ *   from package.json)
  *   from a clean tree (no rendered/, no target or layers cache), phases from
  *   `--timings`; plus, for the seed fleet, the unchanged re-compile and
  *   `compile --check` a user runs every day, the same through `npm run
@@ -43,6 +44,19 @@ const RUNS = Number(values.runs);
 const PEERS_AT = new Set(values["peers-at"]!.split(","));
 const WORK = join(tmpdir(), "manifold-bench");
 const CLI = join(REPO, "bin/manifold.js");
+
+/**
+ * The command line `npm run compile` runs, without npm: Node with the options package.json's `compile` script gives
+ * it (`node <options> bin/manifold.js compile`), then the CLI. The bench runs exactly that.
+ */
+function manifoldCommand(): string[] {
+  const script = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> })
+    .scripts.compile;
+  const m = /^node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+bin\/manifold\.js\s+compile$/.exec(script);
+  if (!m) throw new Error(`package.json's compile script is not "node [options] bin/manifold.js compile": ${script}`);
+  return [...m[1].trim().split(/\s+/).filter(Boolean), CLI];
+}
+const MANIFOLD = manifoldCommand();
 const TSX = ["--import", "tsx"];
 
 interface Sample {
@@ -251,7 +265,7 @@ mkdirSync(WORK, { recursive: true });
 emptyTrash();
 
 // Make sure the precompiled CLI (if any) is built before timing starts.
-run(process.execPath, [CLI, "--version"]);
+run(process.execPath, [...MANIFOLD, "--version"]);
 
 const seed = seedProject();
 process.stderr.write(`seed fleet (${seed})\n`);
@@ -263,21 +277,21 @@ const cleanSeed = () => {
   discard(join(seed, "rendered"));
   removeTargetCache(seed);
 };
-const first = run(process.execPath, [CLI, "compile"], seed);
+const first = run(process.execPath, [...MANIFOLD, "compile"], seed);
 const seedObjects = countObjects(first.stderr);
 results.push(
   measure("manifold compile", "seed", seedObjects, cleanSeed, () =>
-    run(process.execPath, [CLI, "compile", "--timings"], seed),
+    run(process.execPath, [...MANIFOLD, "compile", "--timings"], seed),
   ),
 );
-run(process.execPath, [CLI, "compile"], seed);
+run(process.execPath, [...MANIFOLD, "compile"], seed);
 results.push(
   measure(
     "manifold compile (unchanged)",
     "seed",
     seedObjects,
     () => {},
-    () => run(process.execPath, [CLI, "compile", "--timings"], seed),
+    () => run(process.execPath, [...MANIFOLD, "compile", "--timings"], seed),
   ),
 );
 results.push(
@@ -286,7 +300,7 @@ results.push(
     "seed",
     seedObjects,
     () => {},
-    () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
+    () => run(process.execPath, [...MANIFOLD, "compile", "--check", "--timings"], seed),
   ),
 );
 results.push(
@@ -305,7 +319,7 @@ results.push(
     "seed",
     seedObjects,
     () => rmSync(join(seed, ".manifold-cache"), { recursive: true, force: true }),
-    () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
+    () => run(process.execPath, [...MANIFOLD, "compile", "--check", "--timings"], seed),
   ),
 );
 // ... and with no dist/ either (a CI cache that does not keep it): the first command builds the bundle.
@@ -318,7 +332,7 @@ results.push(
       rmSync(join(seed, ".manifold-cache"), { recursive: true, force: true });
       rmSync(join(REPO, "dist"), { recursive: true, force: true });
     },
-    () => run(process.execPath, [CLI, "compile", "--check", "--timings"], seed),
+    () => run(process.execPath, [...MANIFOLD, "compile", "--check", "--timings"], seed),
     Math.min(RUNS, 3),
   ),
 );
@@ -333,7 +347,7 @@ for (const label of values.sizes!.split(",")) {
   process.stderr.write(
     `fleet ${label}: ${size.platforms} platforms x ${size.environments} environments x ${size.regions} regions, ${size.services} services + 2 stores each\n`,
   );
-  const warm = run(process.execPath, [CLI, "compile"], root);
+  const warm = run(process.execPath, [...MANIFOLD, "compile"], root);
   const objects = countObjects(warm.stderr);
   const clean = () => {
     discard(join(root, "rendered"));
@@ -345,7 +359,7 @@ for (const label of values.sizes!.split(",")) {
       label,
       objects,
       clean,
-      () => run(process.execPath, [CLI, "compile", "--timings"], root),
+      () => run(process.execPath, [...MANIFOLD, "compile", "--timings"], root),
       label === "100k" ? Math.min(RUNS, 3) : RUNS,
     ),
   );

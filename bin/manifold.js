@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// The manifold CLI. It runs the precompiled bundle (dist/manifold.mjs) when
+#!/usr/bin/env -S node --max-opt=1
+// The manifold CLI. Its first line gives Node the V8 options of V8_FLAGS (bin/runtime.mjs), as the npm scripts do.
+// It runs the precompiled bundle (dist/manifold.mjs) when
 // that was built from the current sources, building it first when it is
 // missing or stale; where it cannot be built it falls back to the TypeScript
 // sources through the tsx loader. MANIFOLD_NO_PRECOMPILE=1 forces the sources.

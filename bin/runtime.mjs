@@ -60,6 +60,15 @@ export function decide(version, minimum, pinned, packages, platform = process.pl
   };
 }
 
+/**
+ * The V8 options Manifold's CLI runs with (package.json's scripts and bin/manifold.js's first line pass them; a
+ * re-run on the pinned Node adds them). `--max-opt=1`: compile hot code with the baseline compiler (Sparkplug) only,
+ * never with Maglev or TurboFan. A compile is a short process whose hot code (the schema validators, the YAML
+ * writer) is large: optimising it kept V8's background threads busy for about a second of processor time per seed
+ * compile, on a machine whose two cores the compile's own two threads need. Measured in bench/results.json.
+ */
+export const V8_FLAGS = ["--max-opt=1"];
+
 /** Returns on a supported Node; otherwise re-runs this process on the pinned Node, or exits with a message. */
 export function ensureSupportedNode() {
   const pkg = manifest();
@@ -71,7 +80,8 @@ export function ensureSupportedNode() {
     process.stderr.write(`${message}\n`);
     process.exit(1);
   }
-  const r = spawnSync(decision.binary, [...process.execArgv, ...process.argv.slice(1)], {
+  const flags = V8_FLAGS.filter((f) => !process.execArgv.includes(f));
+  const r = spawnSync(decision.binary, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
     env: { ...process.env, MANIFOLD_REEXEC: "1" },
   });

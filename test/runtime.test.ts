@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decide, minimumMajor, pinnedNode, pinnedPackages, runtimePackage } from "../bin/runtime.mjs";
+import { V8_FLAGS, decide, minimumMajor, pinnedNode, pinnedPackages, runtimePackage } from "../bin/runtime.mjs";
 import { REPO } from "./helpers/project.ts";
 
 const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
@@ -13,6 +13,21 @@ const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8"));
 const major = (v: string) => Number(/^v?(\d+)/.exec(v)![1]);
 
 describe("the project's Node", () => {
+  it("runs the CLI with the same V8 options from every entry point: npm scripts, the bin's first line", () => {
+    expect(V8_FLAGS).toEqual(["--max-opt=1"]);
+    const options = V8_FLAGS.join(" ");
+    expect(pkg.scripts.compile).toBe(`node ${options} bin/manifold.js compile`);
+    expect(pkg.scripts.manifold).toBe(`node ${options} bin/manifold.js`);
+    const first = readFileSync(join(REPO, "bin", "manifold.js"), "utf8").split("\n")[0];
+    expect(first).toBe(`#!/usr/bin/env -S node ${options}`);
+    // every Node this project runs on takes them
+    const r = spawnSync(process.execPath, [...V8_FLAGS, "-e", "process.stdout.write(String(process.execArgv))"], {
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split(",").slice(0, V8_FLAGS.length)).toEqual(V8_FLAGS);
+  });
+
   it("requires Node 22 or later, and this suite runs on one", () => {
     expect(pkg.engines).toEqual({ node: ">=22" });
     expect(minimumMajor()).toBe(22);
