@@ -34,6 +34,10 @@ export default tseslint.config(
           selector: "TSAsExpression > TSNeverKeyword",
           message: "`as never` hides a type error: type the value instead",
         },
+        {
+          selector: "CallExpression[callee.property.name='localeCompare']",
+          message: "localeCompare orders by the machine's locale: use compareNames (compiler/name-order.ts)",
+        },
       ],
       // Prettier is the formatter and owns the width of code (120 columns); it never rewraps comments, so the
       // line-length guard looks at comment lines only and can never fight prettier over code it printed.

@@ -17,3 +17,5 @@ export function decide(
 ): { action: "run" } | { action: "reexec"; binary: string } | { action: "fail"; message: string };
 /** Returns on a supported Node; otherwise re-runs this process on the pinned Node, or exits with a message. */
 export function ensureSupportedNode(): void;
+/** The V8 options the CLI runs with (npm scripts, the bin line, a re-run on the pinned Node). */
+export const V8_FLAGS: string[];

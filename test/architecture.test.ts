@@ -28,6 +28,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "suggest.ts",
       "zip.ts",
       "work-queue.ts",
+      "name-order.ts",
       "check/",
     ],
   },

@@ -43,6 +43,7 @@ import { spreadConstraints } from "./spread.ts";
 import { buildExposure, crossRegionSecret, crossRegionTls, serviceNames } from "./exposure.ts";
 import { buildPodMonitor } from "./monitoring.ts";
 import { baseBackup } from "./cnpg-base-backup.ts";
+import { compareNames } from "../name-order.ts";
 
 /** The name a region's cluster has in the distributed topology: `<name>-<region>`. */
 export function topologyName(name: string, region: string): string {
@@ -220,7 +221,7 @@ function members(target: ResolvedTarget): Member[] {
   return all
     .filter((m): m is Member => m.objectStore !== undefined)
     .map(({ region, role, objectStore }) => ({ region, role, objectStore }))
-    .sort((a, b) => a.region.localeCompare(b.region));
+    .sort((a, b) => compareNames(a.region, b.region));
 }
 
 interface Member {

@@ -39,6 +39,7 @@ import { buildBackupJob } from "./backup-jobs.ts";
 import { EXPORTER_LABEL, buildExporterMonitor } from "./monitoring.ts";
 import { failoverContext, hasFailover } from "./failover.ts";
 import { buildSentinel, haproxySelector } from "./sentinel.ts";
+import { compareNames } from "../name-order.ts";
 
 interface PodSet {
   setName: string;
@@ -258,7 +259,7 @@ function storeStatefulSet(
   const trust = trustMounts(target, [c.env]);
   const tlsEnv = tls?.env(ctx, CROSS_REGION_TLS_DIR) ?? [];
   const env = [...engine.env(ctx).filter((e) => !tlsEnv.some((t) => t.name === e.name)), ...tlsEnv].sort((x, y) =>
-    x.name.localeCompare(y.name),
+    compareNames(x.name, y.name),
   );
   const containerPorts = [...b.ports, ...b.peerPorts];
   if (tls && !containerPorts.some(([n]) => n === tls.port.name)) containerPorts.push([tls.port.name, tls.port.number]);

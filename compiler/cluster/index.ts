@@ -25,6 +25,7 @@ import { hydrate } from "./hydrate.ts";
 import { clusterObjects, groupKindOf } from "./objects.ts";
 import { resolveClusters, type ClusterTarget, type ResolvedAddon } from "./resolve.ts";
 import { clusterUnits, providersOf, type AddonUnit } from "./units.ts";
+import { compareNames } from "../name-order.ts";
 
 /** The first wave of a cluster's add-on Applications in that cluster's app-of-apps. */
 export const FIRST_ADDON_WAVE = 1;
@@ -191,7 +192,7 @@ export function renderClusterLayer(project: Project, targets: CompiledTarget[]):
       }
     }
     const planned = [...units]
-      .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name))
+      .sort((a, b) => a.depth - b.depth || compareNames(a.name, b.name))
       .map((u) => ({ ...u, application: unitApplicationName(cluster, u.name), wave: FIRST_ADDON_WAVE + u.depth }));
     plans.push({
       cluster,

@@ -7,6 +7,7 @@ import type { KubeObject } from "../model/object.ts";
 import type { ResolvedAddon } from "./resolve.ts";
 import type { CaIssuerSpec } from "../describe/types.ts";
 import { WAVE_ANNOTATION } from "../sync/annotations.ts";
+import { compareNames } from "../name-order.ts";
 
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
@@ -24,7 +25,7 @@ export function clusterObjects(addon: ResolvedAddon, region: string, environment
   const d = addon.description;
   const labels = clusterLabels(addon.name);
   const out: KubeObject[] = [];
-  for (const [name, sc] of Object.entries(d.storageClasses ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+  for (const [name, sc] of Object.entries(d.storageClasses ?? {}).sort(([a], [b]) => compareNames(a, b)))
     out.push({
       apiVersion: "storage.k8s.io/v1",
       kind: "StorageClass",
@@ -35,7 +36,7 @@ export function clusterObjects(addon: ResolvedAddon, region: string, environment
       volumeBindingMode: sc.volumeBindingMode ?? "WaitForFirstConsumer",
       ...(sc.allowVolumeExpansion !== undefined ? { allowVolumeExpansion: sc.allowVolumeExpansion } : {}),
     });
-  for (const [name, issuer] of Object.entries(d.clusterIssuers ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+  for (const [name, issuer] of Object.entries(d.clusterIssuers ?? {}).sort(([a], [b]) => compareNames(a, b)))
     out.push({
       apiVersion: "cert-manager.io/v1",
       kind: "ClusterIssuer",
@@ -58,9 +59,9 @@ export function clusterObjects(addon: ResolvedAddon, region: string, environment
         },
       },
     });
-  for (const [name, ca] of Object.entries(d.caIssuers ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+  for (const [name, ca] of Object.entries(d.caIssuers ?? {}).sort(([a], [b]) => compareNames(a, b)))
     out.push(...caIssuerObjects(name, ca, region, environment, labels));
-  for (const [name, store] of Object.entries(d.secretStores ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+  for (const [name, store] of Object.entries(d.secretStores ?? {}).sort(([a], [b]) => compareNames(a, b)))
     out.push({
       apiVersion: "external-secrets.io/v1",
       kind: "ClusterSecretStore",

@@ -6,6 +6,7 @@
 import type { AddonDescription, ClusterDescription, RegionRole } from "../describe/types.ts";
 import { addonLayers, addonRuns } from "../describe/addon-capabilities.ts";
 import type { Loaded, Project } from "../model/project.ts";
+import { compareNames } from "../name-order.ts";
 
 /** One add-on on one cluster, with its values layered. */
 export interface ResolvedAddon {
@@ -58,7 +59,7 @@ function resolveAddon(a: Loaded<AddonDescription>, environment: string, region: 
 
 /** Every cluster of every environment, in environment then region order, with its add-ons in name order. */
 export function resolveClusters(project: Project): ClusterTarget[] {
-  const addons = [...(project.addons ?? [])].sort((a, b) => a.value.name.localeCompare(b.value.name));
+  const addons = [...(project.addons ?? [])].sort((a, b) => compareNames(a.value.name, b.value.name));
   const regions = new Map(project.regions.map((r) => [r.value.name, r.value]));
   const out: ClusterTarget[] = [];
   for (const { value: env } of project.environments) {

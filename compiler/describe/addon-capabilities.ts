@@ -4,6 +4,7 @@
  * install). Read by the resolve phase for every platform target and by the cluster layer alike.
  */
 import type { AddonCapabilities, AddonDescription, AddonLayer, ClusterStorageClass } from "./types.ts";
+import { compareNames } from "../name-order.ts";
 
 /** One add-on's contribution to a cluster's capabilities, named after the add-on. */
 export interface ManagedCapabilities extends AddonCapabilities {
@@ -60,7 +61,7 @@ export function managedCapabilities(
   region: string,
 ): ManagedCapabilities[] {
   return [...addons]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareNames(a.name, b.name))
     .filter((d) => addonRuns(d, environment, region))
     .flatMap((d) => capabilitiesOf(d) ?? []);
 }

@@ -9,6 +9,7 @@ import { blockAdmits } from "./cidr.ts";
 import { list, obj, objects, str, type JsonObject } from "./loose.ts";
 import type { Endpoint, PodEndpoint } from "./network-policy.ts";
 import { selectorMatches } from "./selectors.ts";
+import { compareNames } from "../name-order.ts";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 
@@ -20,7 +21,7 @@ export function peerAuthenticationMode(
 ): { mode: MtlsMode; by: string } {
   const mine = policies
     .filter((p) => p.kind === "PeerAuthentication" && (p.metadata.namespace ?? server.namespace) === server.namespace)
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    .sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
   const mode = (v: unknown): MtlsMode | undefined =>
     v === "STRICT" || v === "PERMISSIVE" || v === "DISABLE" ? v : undefined;
   for (const p of mine) {
@@ -114,7 +115,7 @@ export function authorizationVerdict(
         (p.metadata.namespace ?? server.namespace) === server.namespace &&
         (obj(p.spec).selector === undefined || selectorMatches(obj(obj(p.spec).selector), server.labels)),
     )
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    .sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
   const action = (p: KubeObject): string => str(obj(p.spec).action) ?? "ALLOW";
   for (const p of applying.filter((x) => action(x) === "DENY"))
     for (const [rule, i] of objects(obj(p.spec).rules))

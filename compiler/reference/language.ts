@@ -5,6 +5,7 @@
  * fields reach. It walks the entry point's exports, so it does not care which file declares a type.
  */
 import ts from "typescript";
+import { compareNames } from "../name-order.ts";
 
 export interface FieldDoc {
   name: string;
@@ -133,7 +134,7 @@ export function readLanguage(entry: string): LanguageDoc {
       doc: docOf((type.aliasSymbol ?? type.getSymbol())!, checker),
       fields: fieldsOf(type, checker),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  functions.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "block" ? -1 : 1));
+    .sort((a, b) => compareNames(a.name, b.name));
+  functions.sort((a, b) => (a.kind === b.kind ? compareNames(a.name, b.name) : a.kind === "block" ? -1 : 1));
   return { functions, types };
 }

@@ -10,6 +10,7 @@ import {
   type MemoryView,
   type StoreMemory,
 } from "./memory.ts";
+import { compareNames } from "../name-order.ts";
 
 /** Where the server reads its configuration file (JetStream's limits; the command line sets the rest). */
 export const NATS_CONFIG = "/etc/nats-config/nats.conf";
@@ -57,7 +58,7 @@ export const natsEngine: StoreEngineDefinition = {
     const limit = memoryLimit(spec);
     if (limit !== undefined) vars.push({ name: "GOMEMLIMIT", value: `${mibOf(limit, GOMEMLIMIT_SHARE)}MiB` });
     if (spec.password) vars.push(fromSecret("NATS_TOKEN", spec.password.name, spec.password.key));
-    return vars.sort((a, b) => a.name.localeCompare(b.name));
+    return vars.sort((a, b) => compareNames(a.name, b.name));
   },
   probe() {
     return {

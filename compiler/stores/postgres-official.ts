@@ -1,6 +1,7 @@
 import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
+import { compareNames } from "../name-order.ts";
 
 /**
  * PostgreSQL on an image with the official-image contract (`postgres`,
@@ -28,7 +29,7 @@ export const postgresOfficialEngine: StoreEngineDefinition = {
     if (spec.password) vars.push(fromSecret("POSTGRES_PASSWORD", spec.password.name, spec.password.key));
     if (spec.user) vars.push({ name: "POSTGRES_USER", value: spec.user });
     if (spec.database) vars.push({ name: "POSTGRES_DB", value: spec.database });
-    return vars.sort((a, b) => a.name.localeCompare(b.name));
+    return vars.sort((a, b) => compareNames(a.name, b.name));
   },
   probe() {
     return {

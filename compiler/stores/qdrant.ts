@@ -2,6 +2,7 @@ import type { IIoK8sApiCoreV1EnvVar as EnvVar } from "kubernetes-models/v1";
 import type { StoreEngineDefinition } from "./engine.ts";
 import { fromSecret } from "./engine.ts";
 import { CURL_IMAGE } from "./tools.ts";
+import { compareNames } from "../name-order.ts";
 
 /**
  * Qdrant in distributed mode: one Raft cluster per region, pod 0 bootstraps
@@ -26,7 +27,7 @@ export const qdrantEngine: StoreEngineDefinition = {
       { name: "QDRANT__CLUSTER__P2P__PORT", value: "6335" },
     ];
     if (spec.password) vars.push(fromSecret("QDRANT__SERVICE__API_KEY", spec.password.name, spec.password.key));
-    return vars.sort((a, b) => a.name.localeCompare(b.name));
+    return vars.sort((a, b) => compareNames(a.name, b.name));
   },
   probe() {
     return { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 };

@@ -1,3 +1,4 @@
+import { compareNames } from "../name-order.ts";
 /**
  * Each validation rule's milliseconds, kept in a run's timings beside its phases under `rule:<name>`, so that
  * `--timings` can say which rules a compile spends its validation on (summed over every target and both threads).
@@ -20,5 +21,5 @@ export function ruleTimes(timings: Record<string, number>): [string, number][] {
   return Object.entries(timings)
     .filter(([k]) => isRuleTiming(k))
     .map(([k, v]) => [k.slice(PREFIX.length), Math.round(v)] as [string, number])
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    .sort((a, b) => b[1] - a[1] || compareNames(a[0], b[0]));
 }
