@@ -16,38 +16,50 @@ interface Reads {
   keys: Set<string>;
   enumerated: boolean;
   value: Record<string, unknown> | unknown[];
+  /** Where the value sits: its parent's reads and its key there (undefined for the object itself). */
+  parent?: Reads;
+  key: string;
 }
 
-function recording(value: unknown, pointer: string, reads: Map<string, Reads>, proto?: object): unknown {
+/** The JSON pointer of a recorded value, worked out only for the few that have unknown fields. */
+function pointerOf(rec: Reads): string {
+  return rec.parent ? `${pointerOf(rec.parent)}/${escapeKey(rec.key)}` : "";
+}
+
+/** The proxy handler of one recorded value: every key looked up or tested is noted, and so is an enumeration. */
+class Recorder implements ProxyHandler<object> {
+  constructor(private readonly rec: Reads) {}
+  get(t: object, k: string | symbol, r: unknown): unknown {
+    if (typeof k === "string") this.rec.keys.add(k);
+    return Reflect.get(t, k, r);
+  }
+  has(t: object, k: string | symbol): boolean {
+    if (typeof k === "string") this.rec.keys.add(k);
+    return Reflect.has(t, k);
+  }
+  ownKeys(t: object): ArrayLike<string | symbol> {
+    this.rec.enumerated = true;
+    return Reflect.ownKeys(t);
+  }
+}
+
+function recording(value: unknown, parent: Reads | undefined, key: string, reads: Reads[], proto?: object): unknown {
   if (value === null || typeof value !== "object") return value;
+  const rec: Reads = { keys: new Set(), enumerated: false, value: value as Reads["value"], parent, key };
+  reads.push(rec);
   let copy: object;
-  if (Array.isArray(value)) copy = value.map((v, i) => recording(v, `${pointer}/${i}`, reads));
+  if (Array.isArray(value)) copy = value.map((v, i) => recording(v, rec, String(i), reads));
   else {
     // keys set to undefined are left out, as a model's constructor leaves them out
     const fields: Record<string, unknown> = {};
     for (const k in value) {
       const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) fields[k] = recording(v, `${pointer}/${escapeKey(k)}`, reads);
+      if (v !== undefined) fields[k] = recording(v, rec, k, reads);
     }
     copy = fields;
   }
   if (proto) Object.setPrototypeOf(copy, proto); // models that find their schema id on the instance
-  const rec: Reads = { keys: new Set(), enumerated: false, value: value as Reads["value"] };
-  reads.set(pointer, rec);
-  return new Proxy(copy, {
-    get(t, k, r) {
-      if (typeof k === "string") rec.keys.add(k);
-      return Reflect.get(t, k, r);
-    },
-    has(t, k) {
-      if (typeof k === "string") rec.keys.add(k);
-      return Reflect.has(t, k);
-    },
-    ownKeys(t) {
-      rec.enumerated = true;
-      return Reflect.ownKeys(t);
-    },
-  });
+  return new Proxy(copy, new Recorder(rec));
 }
 
 const SCHEMA_VALIDATORS = new WeakMap<object, boolean>();
@@ -78,8 +90,8 @@ export interface SchemaRun {
  * it threw, as `new model(object).validate()` would throw it) and, from its lookups, the fields it does not know.
  */
 export function runSchema(model: { prototype: { validate(): void } }, object: unknown): SchemaRun {
-  const reads = new Map<string, Reads>();
-  const view = recording(object, "", reads, model.prototype);
+  const reads: Reads[] = [];
+  const view = recording(object, undefined, "", reads, model.prototype);
   let thrown: unknown;
   try {
     model.prototype.validate.call(view);
@@ -87,11 +99,11 @@ export function runSchema(model: { prototype: { validate(): void } }, object: un
     thrown = e;
   }
   const unknown: string[] = [];
-  for (const [pointer, rec] of reads) {
+  for (const rec of reads) {
     if (Array.isArray(rec.value) || rec.enumerated || rec.keys.size === 0) continue;
     for (const key in rec.value)
       if (!rec.keys.has(key) && (rec.value as Record<string, unknown>)[key] !== undefined)
-        unknown.push(`${pointer}/${escapeKey(key)}`);
+        unknown.push(`${pointerOf(rec)}/${escapeKey(key)}`);
   }
   unknown.sort();
   return thrown === undefined ? { unknown } : { thrown, unknown };
