@@ -29,6 +29,29 @@ function dashboardQueries(node: unknown, pointer = ""): { expr: string; pointer:
   );
 }
 
+/** What dashboardErrors found in each dashboard text seen (the same dashboard ships to every target). */
+const DASHBOARDS = new Map<string, { pointer: string; error: string }[]>();
+
+/** The queries of a dashboard's JSON text that do not parse, each with why; none when the text is not JSON. */
+function dashboardErrors(text: string): { pointer: string; error: string }[] {
+  let found = DASHBOARDS.get(text);
+  if (found) return found;
+  found = [];
+  let dashboard: unknown;
+  try {
+    dashboard = JSON.parse(text);
+  } catch {
+    dashboard = undefined;
+  }
+  for (const q of dashboard === undefined ? [] : dashboardQueries(dashboard)) {
+    const error = readPromql(withoutGrafanaVariables(q.expr)).error;
+    if (error) found.push({ pointer: q.pointer, error: describeSyntaxError(error) });
+  }
+  if (DASHBOARDS.size >= 1_000) DASHBOARDS.clear();
+  DASHBOARDS.set(text, found);
+  return found;
+}
+
 /**
  * Monitoring rules that load: a PrometheusRule's group names are unique (Prometheus and the operator's webhook
  * refuse duplicates), every expression parses with Prometheus's PromQL grammar, and every recording rule an
@@ -88,21 +111,12 @@ export const monitoringRulesRule: Rule = {
       if (o.object.kind === "ConfigMap") {
         for (const [key, text] of Object.entries(obj(o.object.data))) {
           if (!key.endsWith(".json") || typeof text !== "string") continue;
-          let dashboard: unknown;
-          try {
-            dashboard = JSON.parse(text);
-          } catch {
-            continue;
-          }
-          for (const q of dashboardQueries(dashboard)) {
-            const error = readPromql(withoutGrafanaVariables(q.expr)).error;
-            if (error)
-              report(o, {
-                pointer: `/data/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-                message: `dashboard query at ${q.pointer} ${describeSyntaxError(error)}`,
-                fix: "correct the panel's PromQL query",
-              });
-          }
+          for (const q of dashboardErrors(text))
+            report(o, {
+              pointer: `/data/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+              message: `dashboard query at ${q.pointer} ${q.error}`,
+              fix: "correct the panel's PromQL query",
+            });
         }
       }
     }
