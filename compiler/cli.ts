@@ -70,7 +70,8 @@ or discards its write before reading rendered/.
   --allow-removal  allow removing whole target folders (a platform no description renders any more);
                  without it such a compile stops and writes nothing
   --verbose      list every waived finding (by default they are counted in one line)
-  --timings      print the milliseconds spent in each phase to stderr, as one JSON line
+  --timings      print the milliseconds spent in each phase to stderr, as one JSON line, then each
+                 rule's processor time (every target, both threads) on a second line, 'rules: {...}'
   --root DIR     the project folder (default: the current folder)`,
   validate: `Usage: manifold validate [--format text|json] [--root DIR]
 
