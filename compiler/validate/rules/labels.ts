@@ -18,6 +18,29 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
+const KEY_PROBLEMS = new Map<string, string | null>();
+
+/** keyProblem, remembered per key: the same few dozen keys recur on every object of every target. */
+function rememberedKeyProblem(key: string): string | undefined {
+  let problem = KEY_PROBLEMS.get(key);
+  if (problem === undefined) {
+    if (KEY_PROBLEMS.size >= 10_000) KEY_PROBLEMS.clear();
+    KEY_PROBLEMS.set(key, (problem = keyProblem(key) ?? null));
+  }
+  return problem ?? undefined;
+}
+
+const VALID_VALUES = new Set<string>();
+
+/** True when a label value is valid (empty, or at most 63 name characters), remembering the valid ones. */
+function validLabelValue(value: string): boolean {
+  if (value === "" || VALID_VALUES.has(value)) return true;
+  if (value.length > 63 || !NAME.test(value)) return false;
+  if (VALID_VALUES.size >= 10_000) VALID_VALUES.clear();
+  VALID_VALUES.add(value);
+  return true;
+}
+
 /** The metadata blocks of an object: its own and its pod template's, with their pointers. */
 function metadataBlocks(object: KubeObject): { meta: Record<string, unknown>; pointer: string }[] {
   const out: { meta: Record<string, unknown>; pointer: string }[] = [{ meta: object.metadata, pointer: "/metadata" }];
@@ -40,24 +63,25 @@ export const labelsRule: Rule = {
         for (const field of ["labels", "annotations"] as const) {
           const map = meta[field];
           if (typeof map !== "object" || map === null || Array.isArray(map)) continue;
-          for (const [key, value] of Object.entries(map)) {
-            const pointer = `${base}/${field}/${escapeKey(key)}`;
-            const problem = keyProblem(key);
+          for (const key in map) {
+            const value = (map as Record<string, unknown>)[key];
+            const pointer = () => `${base}/${field}/${escapeKey(key)}`;
+            const problem = rememberedKeyProblem(key);
             if (problem)
               report(o, {
-                pointer,
+                pointer: pointer(),
                 message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`,
                 fix: "use prefix/name with a DNS prefix and a short name",
               });
             if (typeof value !== "string")
               report(o, {
-                pointer,
+                pointer: pointer(),
                 message: `value must be a string (got ${JSON.stringify(value)})`,
                 fix: "quote the value",
               });
-            else if (field === "labels" && value !== "" && (value.length > 63 || !NAME.test(value))) {
+            else if (field === "labels" && !validLabelValue(value)) {
               report(o, {
-                pointer,
+                pointer: pointer(),
                 message: `invalid label value "${value}"`,
                 fix: "use at most 63 alphanumerics, '-', '_' or '.'",
               });
