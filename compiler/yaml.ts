@@ -29,12 +29,19 @@
  */
 import type { CreateNodeOptions, DocumentOptions, SchemaOptions, ToStringOptions } from "yaml";
 
-const KEY_RANK: Record<string, number> = { apiVersion: 0, kind: 1, metadata: 2, name: 3, namespace: 4 };
+// A Map, not an object: a key named like an Object.prototype member (`constructor`, `toString`) must rank as any key.
+const KEY_RANK = new Map([
+  ["apiVersion", 0],
+  ["kind", 1],
+  ["metadata", 2],
+  ["name", 3],
+  ["namespace", 4],
+]);
 
 /** Key order: apiVersion, kind, metadata, name, namespace, then by code unit. */
 export function compareKeys(a: string, b: string): number {
-  const ra = KEY_RANK[a] ?? 9;
-  const rb = KEY_RANK[b] ?? 9;
+  const ra = KEY_RANK.get(a) ?? 9;
+  const rb = KEY_RANK.get(b) ?? 9;
   if (ra !== rb) return ra - rb;
   return a < b ? -1 : a > b ? 1 : 0;
 }

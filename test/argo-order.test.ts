@@ -114,5 +114,8 @@ describe("Argo CD's sync order, hand-checked", () => {
     expect(syncWave(obj("X", "a", { "argocd.argoproj.io/sync-wave": "two" }))).toBe(0);
     expect(syncWave(obj("X", "a"))).toBe(0);
     expect(syncPhase(obj("Job", "a", { "argocd.argoproj.io/hook": "Skip,PostSync" }))).toBe("PostSync");
+    // a hook named like an Object.prototype member is no phase
+    expect(syncPhase(obj("Job", "a", { "argocd.argoproj.io/hook": "constructor,PreSync" }))).toBe("PreSync");
+    expect(syncPhase(obj("Job", "a", { "argocd.argoproj.io/hook": "toString" }))).toBe("Sync");
   });
 });

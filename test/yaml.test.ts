@@ -132,6 +132,14 @@ describe("toYaml", () => {
     );
   });
 
+  it("sorts keys named like Object.prototype members as any other key, whatever order they were set in", () => {
+    const keys = ["b", "constructor", "__proto__x", "a", "toString", "hasOwnProperty", "valueOf"];
+    const sorted = ["__proto__x", "a", "b", "constructor", "hasOwnProperty", "toString", "valueOf"];
+    const expected = ["data:", ...sorted.map((k) => `  ${k}: ${k}`), ""].join("\n");
+    for (const order of [keys, [...keys].reverse()])
+      expect(toYaml({ data: Object.fromEntries(order.map((k) => [k, k])) })).toBe(expected);
+  });
+
   it("never folds long lines", () => {
     const long = "word ".repeat(100).trim();
     expect(toYaml({ long })).toBe(`long: ${long}\n`);

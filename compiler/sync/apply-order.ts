@@ -70,7 +70,7 @@ export function isHook(obj: KubeObject): boolean {
 export function syncPhase(obj: KubeObject): SyncPhase {
   const hook = obj.metadata.annotations?.[HOOK_ANNOTATION];
   if (!hook) return "Sync";
-  for (const h of hook.split(",").map((s) => s.trim())) if (h in PHASE_ORDER) return h as SyncPhase;
+  for (const h of hook.split(",").map((s) => s.trim())) if (Object.hasOwn(PHASE_ORDER, h)) return h as SyncPhase;
   return "Sync";
 }
 
