@@ -47,10 +47,22 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "phase:argocd", modules: ["argocd/"] },
   {
     name: "commands",
-    modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/", "explain/", "scaffold/"],
+    modules: [
+      "cache/",
+      "reuse.ts",
+      "rendered.ts",
+      "compile.ts",
+      "parallel.ts",
+      "parallel-worker.ts",
+      "plan.ts",
+      "diff/",
+      "publish/",
+      "explain/",
+      "scaffold/",
+    ],
   },
   { name: "cli", modules: ["cli.ts"] },
-  { name: "api", modules: ["index.ts"] },
+  { name: "api", modules: ["language.ts", "index.ts"] },
   // Generated documentation: reads the language through the public entry point, so it follows types that move.
   { name: "docs", modules: ["reference/"] },
 ];
