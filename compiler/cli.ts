@@ -13,7 +13,7 @@ import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
 import { findingSummary } from "./validate/summary.ts";
 import { COMPILER_VERSION } from "./version.ts";
-import { TargetCache } from "./cache/store.ts";
+import { TargetCache, UnreadableCacheError } from "./cache/store.ts";
 import { join } from "node:path";
 import { strayFiles, strayWarning } from "./check/description-files.ts";
 import { KINDS, type Kind } from "./scaffold/new.ts";
@@ -207,20 +207,35 @@ async function runCompile(args: string[], io: Io): Promise<number> {
       );
   };
   const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
-  const result = await compile({
-    root,
-    filter: { platform: values.platform, environment: values.env, region: values.region },
-    cache,
-    offload: helperThread(cache),
-  });
+  // The cached files' contents are read only where rendered/ must be compared or written; a cached file found
+  // unreadable that late means compiling again, reading every cached file at once (and rebuilding any bad one).
+  const attempt = async (lazyFiles: boolean) => {
+    const result = await compile({
+      root,
+      filter: { platform: values.platform, environment: values.env, region: values.region },
+      cache,
+      offload: helperThread(cache),
+      lazyFiles,
+    });
+    const phaseStart = performance.now();
+    try {
+      const diff = values.check
+        ? checkRendered(root, result)
+        : emit(root, result, { allowRemoval: values["allow-removal"] });
+      result.timings[values.check ? "check" : "emit"] = performance.now() - phaseStart;
+      return { result, diff };
+    } catch (e) {
+      if (lazyFiles && e instanceof UnreadableCacheError) return undefined;
+      for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
+      throw e;
+    }
+  };
+  const { result, diff } = (await attempt(!values["no-cache"])) ?? (await attempt(false))!;
   const objects = result.objectCount;
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
+  printTimings(result.timings);
   if (values.check) {
-    const checkStart = performance.now();
-    const diff = checkRendered(root, result);
-    result.timings.check = performance.now() - checkStart;
-    printTimings(result.timings);
     if (isEmptyDiff(diff)) {
       io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${Math.round(performance.now() - start)} ms`);
       return 0;
@@ -233,10 +248,6 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     );
     return 1;
   }
-  const emitStart = performance.now();
-  const diff = emit(root, result, { allowRemoval: values["allow-removal"] });
-  result.timings.emit = performance.now() - emitStart;
-  printTimings(result.timings);
   // The whole wall time of the command: loading, compiling and writing files.
   const ms = Math.round(performance.now() - start);
   io.err(

@@ -18,6 +18,7 @@ import type { ArgoCdLayer } from "./argocd/index.ts";
 import type { ClusterLayer } from "./cluster/index.ts";
 import type { CachedTarget, TargetCache } from "./cache/store.ts";
 import { layersKey, readLayers, type CachedLayers } from "./cache/layers.ts";
+import { LazyFiles } from "./cache/lazy-files.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
 /**
@@ -63,6 +64,11 @@ export interface CompileOptions {
   cache?: TargetCache;
   /** Build part of the targets elsewhere (compiler/parallel.ts). */
   offload?: Offload;
+  /**
+   * Read a cached target's file contents only when first asked for (cache/lazy-files.ts), when the fleet layers
+   * come from the cache too. Such a late read may throw an UnreadableCacheError: compile again without it.
+   */
+  lazyFiles?: boolean;
 }
 
 /** Everything one compile run carries from step to step, set once at its start. */
@@ -79,6 +85,8 @@ export interface RunContext {
   keepErrors: boolean;
   /** Build part of the targets elsewhere (compileLoadedParallel). */
   offload?: Offload;
+  /** Read cached targets' file contents when first asked for (CompileOptions.lazyFiles). */
+  lazyFiles?: boolean;
 }
 
 /** The parts of a run a caller may set; the rest start empty. */
@@ -140,7 +148,7 @@ export function groupByTarget(findings: Finding[]): Map<string, Finding[]> {
 export interface Partition {
   all: ResolvedTarget[];
   toBuild: ResolvedTarget[];
-  files: Map<string, string>;
+  files: LazyFiles;
   reused: ReusedTarget[];
   cachedFindings: Finding[];
   /** How many objects the reused targets have. */
@@ -170,7 +178,7 @@ export function resolveTargets(project: Project, run: RunContext): ResolvedTarge
  * a caller asks for them.
  */
 export function partition(project: Project, all: ResolvedTarget[], run: RunContext): Partition {
-  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], reusedObjects: 0 };
+  const p: Partition = { all, toBuild: all, files: new LazyFiles(), reused: [], cachedFindings: [], reusedObjects: 0 };
   const cache = run.cache;
   if (!cache) return p;
   p.toBuild = timed(run.timings, "cache", () => {
@@ -185,10 +193,12 @@ export function partition(project: Project, all: ResolvedTarget[], run: RunConte
         );
     p.layers = key ? { key, dir, cached: readLayers(dir, key) } : undefined;
     const objects = p.layers?.cached ? "lazy" : "now";
+    const files = p.layers?.cached && run.lazyFiles ? "lazy" : "now";
     return all.filter((target) => {
-      const hit = cache.get(run.keys.get(target)!, objects);
+      const hit = cache.get(run.keys.get(target)!, objects, files);
       if (!hit) return true;
-      for (const [path, content] of hit.files) p.files.set(path, content);
+      if (files === "lazy") hit.paths.forEach((path, i) => p.files.setLazy(path, () => hit.files[i][1]));
+      else for (const [path, content] of hit.files) p.files.set(path, content);
       p.cachedFindings.push(...hit.findings);
       p.reused.push(reusedTarget(target, hit));
       p.reusedObjects += hit.count;
@@ -297,8 +307,8 @@ export async function startCompile(options: CompileOptions): Promise<Started> {
   const start = performance.now();
   const project = await load(options.root);
   timings.load = performance.now() - start;
-  const { filter, keepErrors, cache, offload } = options;
-  const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload });
+  const { filter, keepErrors, cache, offload, lazyFiles } = options;
+  const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles });
   const p = partition(project, resolveTargets(project, run), run);
   const layers = p.layers?.cached;
   if (keepErrors || !cache || p.toBuild.length > 0 || !(scopeFor(filter) || layers)) return { project, run, p };

@@ -84,11 +84,12 @@ export function diffWithStamps(
   const diff: TreeDiff = { added: [], changed: [], removed: [] };
   const equal: string[] = [];
   let read = 0;
-  for (const [path, content] of files) {
+  // A file's content is asked for only when it must be compared (`files` may read contents late).
+  for (const path of files.keys()) {
     const seen = onDisk.get(path);
     if (!seen) diff.added.push(path);
     else if (known.get(path) === seen.stamp) equal.push(path);
-    else if ((read++, readFileSync(join(dir, path), "utf8") === content)) equal.push(path);
+    else if ((read++, readFileSync(join(dir, path), "utf8") === files.get(path))) equal.push(path);
     else diff.changed.push(path);
   }
   for (const path of onDisk.keys()) if (!files.has(path)) diff.removed.push(path);
