@@ -66,7 +66,8 @@ export interface CompileOptions {
   offload?: Offload;
   /**
    * Read a cached target's file contents only when first asked for (cache/lazy-files.ts), when the fleet layers
-   * come from the cache too. Such a late read may throw an UnreadableCacheError: compile again without it.
+   * come from the cache too, and of the cached layers only their files and findings until more is asked for. Such a
+   * late read may throw an UnreadableCacheError: compile again without it.
    */
   lazyFiles?: boolean;
 }
@@ -191,7 +192,7 @@ export function partition(project: Project, all: ResolvedTarget[], run: RunConte
           project,
           all.map((t) => run.keys.get(t)!),
         );
-    p.layers = key ? { key, dir, cached: readLayers(dir, key) } : undefined;
+    p.layers = key ? { key, dir, cached: readLayers(dir, key, run.lazyFiles) } : undefined;
     const objects = p.layers?.cached ? "lazy" : "now";
     const files = p.layers?.cached && run.lazyFiles ? "lazy" : "now";
     return all.filter((target) => {

@@ -20,6 +20,7 @@ import type { ArgoCdDescription, EnvironmentDescription, RegionDescription } fro
 import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
 import { TargetCache, UnreadableCacheError } from "../compiler/cache/store.ts";
 import { LazyFiles } from "../compiler/cache/lazy-files.ts";
+import { readLayers } from "../compiler/cache/layers.ts";
 import { compilerKey } from "../compiler/cache/key.ts";
 import { cachedSourceKey, sourceKey } from "../bin/source-key.mjs";
 import { repoProject } from "./helpers/memory.ts";
@@ -309,5 +310,24 @@ describe("reading cached file contents late", () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/24 targets \(23 unchanged, from the cache\)/);
     expect(readFileSync(readme, "utf8")).toBe(text);
+  });
+});
+
+describe("reading the cached fleet layers late", () => {
+  it("gives files and findings at once and the rest when asked for; a bad rest is an error late, a miss at once", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const fresh = run(await sources(), cache);
+    const key = fresh.filesKey!;
+    const lazy = readLayers(dir, key, true)!;
+    expect(lazy.argocd?.files).toEqual(fresh.argocd?.files);
+    expect(lazy.argocd?.findings).toEqual(fresh.argocd?.findings);
+    expect(lazy.argocd?.plan).toEqual(fresh.argocd?.plan);
+    expect(readLayers(dir, key)?.argocd?.applications).toEqual(fresh.argocd?.applications);
+    writeFileSync(join(dir, "layers-rest.json"), "{}");
+    const late = readLayers(dir, key, true)!;
+    expect(late.argocd?.files).toEqual(fresh.argocd?.files);
+    expect(() => late.argocd?.plan).toThrow(UnreadableCacheError);
+    expect(readLayers(dir, key)).toBeUndefined();
   });
 });
