@@ -1,13 +1,15 @@
 #!/usr/bin/env -S node --max-opt=1
 // The manifold CLI. Its first line gives Node the V8 options of V8_FLAGS (bin/runtime.mjs), as the npm scripts do.
-// It runs the precompiled bundle (dist/manifold.mjs) when
+// It runs the precompiled bundle (dist/cli.mjs and its chunks) when
 // that was built from the current sources, building it first when it is
 // missing or stale; where it cannot be built it falls back to the TypeScript
 // sources through the tsx loader. MANIFOLD_NO_PRECOMPILE=1 forces the sources.
 // Started by a Node older than package.json's engines allow, it re-runs itself
 // on the project's pinned Node (bin/runtime.mjs). The bundle's compiled code is
 // kept in dist/compile-cache/ (Node's module compile cache), so a start-up after
-// the first skips parsing and compiling its 4 MB; MANIFOLD_NO_COMPILE_CACHE=1 turns that off.
+// the first skips parsing and compiling it; MANIFOLD_NO_COMPILE_CACHE=1 turns that off.
+// The CLI entry loads only the chunks a compile the cache holds whole needs;
+// the build, validate and render code is imported when a target must be built.
 import { existsSync, readFileSync } from "node:fs";
 import module from "node:module";
 import { pathToFileURL } from "node:url";
@@ -19,7 +21,7 @@ import { ensureSupportedNode } from "./runtime.mjs";
 ensureSupportedNode();
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
-const DIST = join(REPO, "dist", "manifold.mjs");
+const DIST = join(REPO, "dist", "cli.mjs");
 const DIST_KEY = join(REPO, "dist", "manifold.key");
 
 /** Node's on-disk cache of compiled modules (Node 22.1 and later), next to the bundle; failing is no error. */

@@ -1,10 +1,15 @@
-// Bundles the compiler (compiler/index.ts and the packages it uses) into one
-// ES module, dist/manifold.mjs, so the CLI starts without a TypeScript loader
-// and without resolving hundreds of modules. bin/manifold.js runs this on
+// Bundles the compiler and the packages it uses into ES modules in dist/, so
+// the CLI starts without a TypeScript loader and without resolving hundreds of
+// modules. Four entry points share their code through chunks (dist/chunk-*.mjs,
+// named by content): cli.mjs (what bin/manifold.js runs), language.mjs (what
+// descriptions import), manifold.mjs (the whole library, compiler/index.ts)
+// and worker.mjs (the helper thread). The CLI's modules import the build,
+// validate and render code dynamically, so a compile the cache holds whole
+// never loads it. bin/manifold.js runs this on
 // demand whenever the sources changed; `npm run bundle` runs it by hand (not named
 // `precompile`: npm would run that as a pre-hook of every `npm run compile`).
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sourceKey } from "./source-key.mjs";
 
@@ -39,14 +44,40 @@ const lazyRe2 = {
 };
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const DIST = join(REPO, "dist", "manifold.mjs");
-export const DIST_KEY = join(REPO, "dist", "manifold.key");
+const OUT = join(REPO, "dist");
+export const DIST = join(OUT, "cli.mjs");
+export const DIST_KEY = join(OUT, "manifold.key");
 
-/** Builds dist/manifold.mjs for the current sources and returns its key. Throws when esbuild is unavailable. */
+/** The entry points, by output name. */
+const ENTRIES = {
+  cli: join(REPO, "compiler", "cli.ts"),
+  language: join(REPO, "compiler", "language.ts"),
+  manifold: join(REPO, "compiler", "index.ts"),
+  worker: join(REPO, "compiler", "parallel-worker.ts"),
+};
+
+/** A chunk no build made in the last hour: no running CLI can still import it. */
+function stale(path) {
+  try {
+    return Date.now() - statSync(path).mtimeMs > 3600_000;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds dist/ for the current sources and returns its key. Throws when esbuild is unavailable. Chunks are written
+ * first, then the entry points (each aside and renamed into place), then the key: a CLI never finds an entry point
+ * whose chunks are missing. Chunks of earlier builds are removed once stale.
+ */
 export async function precompile(key = sourceKey(REPO)) {
   const { build } = await import("esbuild");
   const result = await build({
-    entryPoints: [join(REPO, "compiler", "index.ts")],
+    entryPoints: ENTRIES,
+    outdir: OUT,
+    splitting: true,
+    chunkNames: "chunk-[hash]",
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     format: "esm",
     platform: "node",
@@ -66,10 +97,18 @@ export async function precompile(key = sourceKey(REPO)) {
       js: `import { createRequire as __manifoldCreateRequire } from "node:module"; const require = __manifoldCreateRequire(import.meta.url);`,
     },
   });
-  mkdirSync(dirname(DIST), { recursive: true });
-  const tmp = `${DIST}.${process.pid}.tmp`;
-  writeFileSync(tmp, result.outputFiles[0].contents);
-  renameSync(tmp, DIST);
+  mkdirSync(OUT, { recursive: true });
+  const entries = new Set(Object.keys(ENTRIES).map((name) => join(OUT, `${name}.mjs`)));
+  const outputs = [...result.outputFiles].sort((a, b) => Number(entries.has(a.path)) - Number(entries.has(b.path)));
+  for (const file of outputs) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+  const made = new Set(outputs.map((f) => basename(f.path)));
+  for (const name of readdirSync(OUT))
+    if (/^chunk-.*\.mjs$/.test(name) && !made.has(name) && stale(join(OUT, name)))
+      rmSync(join(OUT, name), { force: true });
   writeFileSync(`${DIST_KEY}.${process.pid}.tmp`, key);
   renameSync(`${DIST_KEY}.${process.pid}.tmp`, DIST_KEY);
   return key;
@@ -77,5 +116,5 @@ export async function precompile(key = sourceKey(REPO)) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const key = await precompile();
-  process.stderr.write(`precompiled ${DIST} (${key})\n`);
+  process.stderr.write(`precompiled ${OUT} (${key})\n`);
 }

@@ -6,25 +6,27 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ManifoldError, errorLines } from "./errors.ts";
-import { checkRendered, compile, emit } from "./compile.ts";
+import { startCompile, type CompileOptions, type CompileResult } from "./reuse.ts";
+import { checkRendered, emit } from "./rendered.ts";
 import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
-import { blocking } from "./validate/index.ts";
 import { findingSummary } from "./validate/summary.ts";
 import { isRuleTiming, ruleTimes } from "./validate/rule-timings.ts";
-import { planTarget, formatPlan } from "./plan.ts";
-import { formatAppsPlan } from "./argocd/plan.ts";
 import { COMPILER_VERSION } from "./version.ts";
-import { publish } from "./publish/publish.ts";
-import { diff } from "./diff/diff.ts";
-import { renderReport, REPORT_FORMATS } from "./diff/report.ts";
-import { TargetCache } from "./cache/store.ts";
+import { TargetCache, UnreadableCacheError } from "./cache/store.ts";
 import { join } from "node:path";
-import { explain, formatExplanation, parseQuery } from "./explain/index.ts";
 import { strayFiles, strayWarning } from "./check/description-files.ts";
-import { init } from "./scaffold/init.ts";
-import { KINDS, newDescription, type Kind } from "./scaffold/new.ts";
+import { KINDS, type Kind } from "./scaffold/new.ts";
+
+// Every other module a command needs is imported when that command runs: a compile the cache holds whole never
+// loads the build, validate, render or Argo CD code (compile.ts), nor diff, publish or explain.
+
+/** Compiles: what the cache holds comes from it (reuse.ts); compile.ts is loaded only when something must be built. */
+async function compile(options: CompileOptions): Promise<CompileResult> {
+  const started = await startCompile(options);
+  return started.result ?? (await import("./compile.ts")).finishCompile(started);
+}
 
 class UsageError extends Error {}
 
@@ -213,20 +215,35 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     if (rules.length) io.err(`rules: ${JSON.stringify(Object.fromEntries(rules))}`);
   };
   const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
-  const result = await compile({
-    root,
-    filter: { platform: values.platform, environment: values.env, region: values.region },
-    cache,
-    offload: helperThread(cache),
-  });
+  // The cached files' contents are read only where rendered/ must be compared or written; a cached file found
+  // unreadable that late means compiling again, reading every cached file at once (and rebuilding any bad one).
+  const attempt = async (lazyFiles: boolean) => {
+    const result = await compile({
+      root,
+      filter: { platform: values.platform, environment: values.env, region: values.region },
+      cache,
+      offload: helperThread(cache),
+      lazyFiles,
+    });
+    const phaseStart = performance.now();
+    try {
+      const diff = values.check
+        ? checkRendered(root, result)
+        : emit(root, result, { allowRemoval: values["allow-removal"] });
+      result.timings[values.check ? "check" : "emit"] = performance.now() - phaseStart;
+      return { result, diff };
+    } catch (e) {
+      if (lazyFiles && e instanceof UnreadableCacheError) return undefined;
+      for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
+      throw e;
+    }
+  };
+  const { result, diff } = (await attempt(!values["no-cache"])) ?? (await attempt(false))!;
   const objects = result.objectCount;
   const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
   for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
+  printTimings(result.timings);
   if (values.check) {
-    const checkStart = performance.now();
-    const diff = checkRendered(root, result);
-    result.timings.check = performance.now() - checkStart;
-    printTimings(result.timings);
     if (isEmptyDiff(diff)) {
       io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${Math.round(performance.now() - start)} ms`);
       return 0;
@@ -239,10 +256,6 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     );
     return 1;
   }
-  const emitStart = performance.now();
-  const diff = emit(root, result, { allowRemoval: values["allow-removal"] });
-  result.timings.emit = performance.now() - emitStart;
-  printTimings(result.timings);
   // The whole wall time of the command: loading, compiling and writing files.
   const ms = Math.round(performance.now() - start);
   io.err(
@@ -261,6 +274,7 @@ async function runValidate(args: string[], io: Io): Promise<number> {
   const root = values.root ?? process.cwd();
   try {
     const result = await compile({ root, keepErrors: true });
+    const { blocking } = await import("./validate/index.ts");
     const errors = blocking(result.findings);
     const waived = result.findings.filter((f) => f.waived).length;
     if (format === "json")
@@ -293,12 +307,14 @@ async function runPlan(args: string[], io: Io): Promise<number> {
       throw new ManifoldError("plan --apps needs the Argo CD layer, and this project has no argocd/ description", {
         file: "argocd/",
       });
+    const { formatAppsPlan } = await import("./argocd/plan.ts");
     io.out(format === "json" ? JSON.stringify(result.argocd.plan, null, 2) : formatAppsPlan(result.argocd.plan));
     return 0;
   }
   if (positionals.length !== 3) throw new UsageError("plan takes exactly three arguments: <platform> <env> <region>");
   const [platform, environment, region] = positionals;
   const result = await compile({ root: values.root ?? process.cwd(), filter: { platform, environment, region } });
+  const { planTarget, formatPlan } = await import("./plan.ts");
   const plan = planTarget(result.targets[0]);
   io.out(format === "json" ? JSON.stringify(plan, null, 2) : formatPlan(plan));
   return 0;
@@ -311,6 +327,7 @@ async function runPublish(args: string[], io: Io): Promise<number> {
     push: { type: "boolean" },
   } as const);
   if (values.help) return (io.out(HELP.publish), 0);
+  const { publish } = await import("./publish/publish.ts");
   const result = await publish({
     root: values.root ?? process.cwd(),
     branch: values.branch,
@@ -335,6 +352,8 @@ async function runDiff(args: string[], io: Io): Promise<number> {
   } as const);
   if (values.help) return (io.out(HELP.diff), 0);
   if (!values.base) throw new UsageError("diff needs --base <ref>");
+  const { diff } = await import("./diff/diff.ts");
+  const { renderReport, REPORT_FORMATS } = await import("./diff/report.ts");
   const format = formatOption(values.format, [...REPORT_FORMATS]) as (typeof REPORT_FORMATS)[number];
   const maxLength = values["max-length"] === undefined ? undefined : Number(values["max-length"]);
   if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= 1000))
@@ -357,6 +376,7 @@ async function runExplain(args: string[], io: Io): Promise<number> {
   if (values.help) return (io.out(HELP.explain), 0);
   const format = formatOption(values.format, ["text", "json"]);
   const root = values.root ?? process.cwd();
+  const { explain, formatExplanation, parseQuery } = await import("./explain/index.ts");
   const named = positionals[1] === "in";
   const count = positionals.length - (named ? 3 : 1);
   if (positionals.length === 0 || count < 0 || count > 1)
@@ -380,6 +400,7 @@ async function runInit(args: string[], io: Io): Promise<number> {
     "no-lock": { type: "boolean" },
   } as const);
   if (values.help) return (io.out(HELP.init), 0);
+  const { init } = await import("./scaffold/init.ts");
   const result = init({
     root: values.root ?? process.cwd(),
     platform: values.platform,
@@ -402,6 +423,7 @@ async function runNew(args: string[], io: Io): Promise<number> {
   const role = values.role ?? undefined;
   if (role !== undefined && !["primary", "secondary", "tertiary"].includes(role))
     throw new UsageError("--role must be one of primary, secondary, tertiary");
+  const { newDescription } = await import("./scaffold/new.ts");
   const result = newDescription(values.root ?? process.cwd(), kind as Kind, name, {
     role: role as "primary" | "secondary" | "tertiary" | undefined,
   });

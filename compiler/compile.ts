@@ -5,15 +5,10 @@
  * Everything here is a library call; the CLI only parses flags and prints. Nothing is written until every phase
  * has passed.
  */
-import { dirname, join } from "node:path";
-import { ManifoldError, combineErrors } from "./errors.ts";
-import { load } from "./load.ts";
-import { noMatchMessage } from "./filter-hint.ts";
+import { combineErrors, ManifoldError } from "./errors.ts";
 import { type Project } from "./model/project.ts";
-import { resolve } from "./resolve.ts";
-import type { BuiltTarget, CompiledTarget, ResolvedTarget, TargetFilter, WavePlan } from "./model/target.ts";
+import type { BuiltTarget, CompiledTarget, ResolvedTarget, WavePlan } from "./model/target.ts";
 import { build } from "./blocks/index.ts";
-import type { RenderedObject } from "./model/object.ts";
 import { order } from "./order.ts";
 import { patch } from "./patch.ts";
 import { blocking, validate } from "./validate/index.ts";
@@ -22,120 +17,44 @@ import { isRuleTiming } from "./validate/rule-timings.ts";
 import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
-import { diffTree, isEmptyDiff, recoverTree, writeTree, type Scope, type TreeDiff } from "./emit/write.ts";
-import { commandLine, withLock } from "./emit/lock.ts";
-import { diffWithStamps } from "./emit/stamps.ts";
-import { refuseTargetRemoval } from "./emit/removal.ts";
 import { sortForSync } from "./sync/apply-order.ts";
-import { renderArgoCd, type ArgoCdLayer } from "./argocd/index.ts";
-import { renderClusterLayer, type ClusterLayer } from "./cluster/index.ts";
-import type { CachedTarget, TargetCache } from "./cache/store.ts";
-import { layersKey, readLayers, writeLayers, type CachedLayers } from "./cache/layers.ts";
-import { take, workQueue, type WorkQueue } from "./work-queue.ts";
+import { renderArgoCd } from "./argocd/index.ts";
+import { renderClusterLayer } from "./cluster/index.ts";
+import { writeLayers, type CachedLayers } from "./cache/layers.ts";
+import { take, workQueue } from "./work-queue.ts";
+import {
+  assemble,
+  everyTarget,
+  groupByTarget,
+  partition,
+  resolveTargets,
+  runContext,
+  startCompile,
+  timed,
+  type CompiledTargets,
+  type CompileOptions,
+  type CompileResult,
+  type Partition,
+  type RemoteTarget,
+  type ReusedTarget,
+  type RunContext,
+  type RunOptions,
+  type Started,
+} from "./reuse.ts";
 
-/**
- * A target compiled without being built here (taken from the cache, or built by another thread): the same shape
- * as a built one.
- */
-export type ReusedTarget = CompiledTarget;
-
-export interface CompileResult {
-  project: Project;
-  /** The targets built by this compile. */
-  targets: CompiledTarget[];
-  /** The targets taken unchanged from the cache (only with a cache); their files are in `files` too. */
-  reused: ReusedTarget[];
-  /** The targets another thread built (compileLoadedParallel). */
-  elsewhere: ReusedTarget[];
-  /** How many objects all the targets have together (without reading cached targets' objects). */
-  objectCount: number;
-  findings: Finding[];
-  /** File contents keyed by path relative to `rendered/`. */
-  files: Map<string, string>;
-  /** The part of `rendered/` this compile owns (all of it unless filtered). */
-  scope: Scope;
-  /**
-   * A key naming the whole of `files` (equal keys, equal files): the fleet layers' key, on an unfiltered compile with
-   * a cache (compiler/cache/layers.ts). It lets emit and check skip reading files recorded equal under it.
-   */
-  filesKey?: string;
-  /** Milliseconds spent in each phase. */
-  timings: Record<string, number>;
-  /** The Argo CD layer (`rendered/argocd/`), on an unfiltered compile of a project with `argocd/`. */
-  argocd?: ArgoCdLayer;
-  /** The cluster layer (`rendered/clusters/`), on an unfiltered compile of a project with `addons/` and `argocd/`. */
-  cluster?: ClusterLayer;
-}
-
-export interface CompileOptions {
-  root: string;
-  filter?: TargetFilter;
-  /** Return error findings in the result instead of throwing (what `validate` reports); never emit such a result. */
-  keepErrors?: boolean;
-  /** Reuse the output of targets whose resolved spec and compiler are unchanged. */
-  cache?: TargetCache;
-  /** Build part of the targets elsewhere (compiler/parallel.ts). */
-  offload?: Offload;
-}
-
-/** Everything one compile run carries from step to step, set once at its start. */
-export interface RunContext {
-  /** Compile only the matching targets (and leave the rest of `rendered/` alone). */
-  filter?: TargetFilter;
-  /** Milliseconds spent in each phase, added to by every step. */
-  timings: Record<string, number>;
-  /** Reuse and store each target's output under its key. */
-  cache?: TargetCache;
-  /** Each resolved target's cache key (filled in when there is a cache). */
-  keys: Map<ResolvedTarget, string>;
-  /** Return error findings in the result instead of throwing. */
-  keepErrors: boolean;
-  /** Build part of the targets elsewhere (compileLoadedParallel). */
-  offload?: Offload;
-}
-
-/** The parts of a run a caller may set; the rest start empty. */
-export type RunOptions = Partial<RunContext>;
-
-/** A run context from the caller's options: no timings, keys or kept errors unless given. */
-export function runContext(options: RunOptions = {}): RunContext {
-  return {
-    ...options,
-    timings: options.timings ?? {},
-    keys: options.keys ?? new Map(),
-    keepErrors: options.keepErrors ?? false,
-  };
-}
-
-function timed<T>(timings: Record<string, number>, phase: string, fn: () => T): T {
-  const start = performance.now();
-  try {
-    return fn();
-  } finally {
-    timings[phase] = (timings[phase] ?? 0) + performance.now() - start;
-  }
-}
-
-/** The scope of a filtered compile: target folders whose environment, region and platform match. */
-export function scopeFor(filter: TargetFilter | undefined): Scope {
-  if (!filter || (!filter.platform && !filter.environment && !filter.region)) return undefined;
-  return (path: string) => {
-    const [env, region, platform] = path.split("/");
-    if (env === "argocd") return false;
-    return (
-      (!filter.environment || env === filter.environment) &&
-      (!filter.region || region === filter.region) &&
-      (!filter.platform || platform === filter.platform)
-    );
-  };
-}
-
-/** What compiling a set of resolved targets gives: their objects, findings and files. */
-export interface CompiledTargets {
-  targets: CompiledTarget[];
-  findings: Finding[];
-  files: Map<string, string>;
-}
+export {
+  runContext,
+  scopeFor,
+  type CompiledTargets,
+  type CompileOptions,
+  type CompileResult,
+  type Offload,
+  type RemoteTarget,
+  type ReusedTarget,
+  type RunContext,
+  type RunOptions,
+} from "./reuse.ts";
+export { checkRendered, emit, renderedDir, type EmitOptions } from "./rendered.ts";
 
 /**
  * Phases 3 to 6 and the rendering of files, for resolved targets. Throws a ManifoldError listing every problem
@@ -196,104 +115,6 @@ function renderTargets(patched: OrderedTarget[], findings: Finding[], run: RunCo
   return { targets, findings, files };
 }
 
-/** Findings grouped by target id, each group in the order given. */
-function groupByTarget(findings: Finding[]): Map<string, Finding[]> {
-  const out = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const list = out.get(f.target);
-    if (list) list.push(f);
-    else out.set(f.target, [f]);
-  }
-  return out;
-}
-
-/** The resolved targets of a run, split into those the cache holds (their output taken from it) and those to build. */
-interface Partition {
-  all: ResolvedTarget[];
-  toBuild: ResolvedTarget[];
-  files: Map<string, string>;
-  reused: ReusedTarget[];
-  cachedFindings: Finding[];
-  /** How many objects the reused targets have. */
-  reusedObjects: number;
-  /** The fleet layers' cache entry for this run (with a cache, unfiltered): its key, folder and content if any. */
-  layers?: { key: string; dir: string; cached?: CachedLayers };
-}
-
-/** Phase 2, resolve: every target the filter selects; no platform at all, or a filter selecting none, is an error. */
-function resolveTargets(project: Project, run: RunContext): ResolvedTarget[] {
-  const all = timed(run.timings, "resolve", () => resolve(project, run.filter));
-  const filter = run.filter;
-  if (project.platforms.length === 0)
-    throw new ManifoldError(
-      "there are no platforms: add one with 'npx manifold new platform <name>' (or write platforms/<name>.ts exporting platform({...}), see the README)",
-      { file: "platforms/" },
-    );
-  if (all.length === 0 && filter) {
-    throw new ManifoldError(noMatchMessage(project, filter));
-  }
-  return all;
-}
-
-/**
- * Takes from the cache every target it holds (files, findings, objects); the rest are left to build. With a cache,
- * the fleet layers' entry is looked up first: when it holds this run's layers, no target's objects are read unless
- * a caller asks for them.
- */
-function partition(project: Project, all: ResolvedTarget[], run: RunContext): Partition {
-  const p: Partition = { all, toBuild: all, files: new Map(), reused: [], cachedFindings: [], reusedObjects: 0 };
-  const cache = run.cache;
-  if (!cache) return p;
-  p.toBuild = timed(run.timings, "cache", () => {
-    for (const target of all) run.keys.set(target, cache.keyOf(target));
-    const dir = dirname(cache.dir);
-    const key = scopeFor(run.filter)
-      ? undefined
-      : layersKey(
-          cache.compiler,
-          project,
-          all.map((t) => run.keys.get(t)!),
-        );
-    p.layers = key ? { key, dir, cached: readLayers(dir, key) } : undefined;
-    const objects = p.layers?.cached ? "lazy" : "now";
-    return all.filter((target) => {
-      const hit = cache.get(run.keys.get(target)!, objects);
-      if (!hit) return true;
-      for (const [path, content] of hit.files) p.files.set(path, content);
-      p.cachedFindings.push(...hit.findings);
-      p.reused.push(reusedTarget(target, hit));
-      p.reusedObjects += hit.count;
-      return false;
-    });
-  });
-  return p;
-}
-
-/** A target taken from the cache: its objects are the entry's, read when first asked for. */
-function reusedTarget(target: ResolvedTarget, hit: CachedTarget): ReusedTarget {
-  return Object.defineProperty({ target, waves: hit.waves } as ReusedTarget, "objects", {
-    get: () => hit.objects,
-    enumerable: true,
-  });
-}
-
-/** Every finding in target order, whether it came from the cache or not; findings of no known target last. */
-function findingsInTargetOrder(p: Partition, built: CompiledTargets): Finding[] {
-  const byTarget = groupByTarget([...p.cachedFindings, ...built.findings]);
-  const inOrder = p.all.flatMap((t) => byTarget.get(t.id) ?? []);
-  const ids = new Set(p.all.map((t) => t.id));
-  inOrder.push(...built.findings.filter((f) => !ids.has(f.target)));
-  return inOrder;
-}
-
-/** Every compiled target, however it was compiled (here, from the cache, elsewhere), in resolve order. */
-function everyTarget(p: Partition, built: CompiledTargets, elsewhere: ReusedTarget[]): CompiledTarget[] {
-  const position = new Map(p.all.map((t, i) => [t, i]));
-  return [...built.targets, ...p.reused, ...elsewhere].sort(
-    (a, b) => (position.get(a.target) ?? 0) - (position.get(b.target) ?? 0),
-  );
-}
-
 /**
  * The cluster and Argo CD layers of a whole-fleet compile: from the layers' cache when the compiler, the project
  * and every target key are those of its entry, otherwise rendered (and then stored, with a cache). Throws on
@@ -322,39 +143,6 @@ function fleetLayers(
   return layers;
 }
 
-/** Puts the run together: the targets' files and findings, then the Argo CD layer on an unfiltered compile. */
-function assemble(
-  project: Project,
-  run: RunContext,
-  p: Partition,
-  built: CompiledTargets,
-  elsewhere: ReusedTarget[] = [],
-): CompileResult {
-  for (const [path, content] of built.files) p.files.set(path, content);
-  if (run.cache && !scopeFor(run.filter)) run.cache.prune(new Set(run.keys.values()));
-  const findings = findingsInTargetOrder(p, built);
-  const scope = scopeFor(run.filter);
-  const { cluster, argocd } = scope ? {} : fleetLayers(project, run, p, built, elsewhere);
-  for (const [path, content] of cluster?.files ?? []) p.files.set(path, content);
-  findings.push(...(cluster?.findings ?? []));
-  for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
-  findings.push(...(argocd?.findings ?? []));
-  return {
-    project,
-    targets: built.targets,
-    reused: p.reused,
-    elsewhere,
-    objectCount: [...built.targets, ...elsewhere].reduce((n, t) => n + t.objects.length, p.reusedObjects),
-    findings,
-    files: p.files,
-    scope,
-    ...(p.layers && !scope ? { filesKey: p.layers.key } : {}),
-    timings: run.timings,
-    ...(argocd ? { argocd } : {}),
-    ...(cluster ? { cluster } : {}),
-  };
-}
-
 /**
  * Runs every phase up to the rendered files, from already-loaded descriptions. Throws a ManifoldError on any
  * problem. With a cache, a target whose key (compiler and resolved spec) has an entry is not rebuilt: its files
@@ -363,29 +151,14 @@ function assemble(
 export function compileLoaded(project: Project, options: RunOptions = {}): CompileResult {
   const run = runContext(options);
   const p = partition(project, resolveTargets(project, run), run);
-  return assemble(project, run, p, compileTargets(p.toBuild, run));
+  return finishLoaded(project, run, p);
 }
 
-/** One target built elsewhere: what a worker thread sends back for it. */
-export interface RemoteTarget {
-  id: string;
-  objects: RenderedObject[];
-  waves: WavePlan;
-  files: [string, string][];
-  findings: Finding[];
-  /** The milliseconds its phases and rules took there. */
-  timings?: Record<string, number>;
+/** The rest of compileLoaded once the cache was looked up: build what it did not hold, then assemble. */
+function finishLoaded(project: Project, run: RunContext, p: Partition): CompileResult {
+  const built = compileTargets(p.toBuild, run);
+  return assemble(project, run, p, built, [], () => fleetLayers(project, run, p, built, []));
 }
-
-/**
- * Builds targets elsewhere (a worker thread): it takes them one at a time from `queue` (indexes into `targets`),
- * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none.
- */
-export type Offload = (
-  targets: ResolvedTarget[],
-  keys: Map<ResolvedTarget, string>,
-  queue: WorkQueue,
-) => { run: Promise<RemoteTarget[]>; cancel?: () => void } | undefined;
 
 /**
  * compileLoaded, with the targets shared between this thread and the run's `offload`: each takes the next target
@@ -395,9 +168,15 @@ export type Offload = (
 export async function compileLoadedParallel(project: Project, options: RunOptions = {}): Promise<CompileResult> {
   const run = runContext(options);
   const p = partition(project, resolveTargets(project, run), run);
+  return finishParallel(project, run, p);
+}
+
+/** The rest of compileLoadedParallel once the cache was looked up. */
+async function finishParallel(project: Project, run: RunContext, p: Partition): Promise<CompileResult> {
   const split = await buildOnTwoThreads(p.toBuild, run);
-  if (!split) return assemble(project, run, p, compileTargets(p.toBuild, run));
-  return assemble(project, run, p, split.here, split.elsewhere);
+  if (!split) return finishLoaded(project, run, p);
+  const { here, elsewhere } = split;
+  return assemble(project, run, p, here, elsewhere, () => fleetLayers(project, run, p, here, elsewhere));
 }
 
 /**
@@ -451,60 +230,15 @@ async function buildOnTwoThreads(
 
 /** Loads the descriptions under `root` and compiles them. */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
-  const timings: Record<string, number> = {};
-  const start = performance.now();
-  const project = await load(options.root);
-  timings.load = performance.now() - start;
-  const { filter, keepErrors, cache, offload } = options;
-  // a compile that keeps errors is only reported, never stored or shared out
-  if (keepErrors) return compileLoaded(project, { filter, timings, keepErrors });
-  if (offload) return compileLoadedParallel(project, { filter, timings, cache, offload });
-  return compileLoaded(project, { filter, timings, cache });
-}
-
-/** The rendered folder of a project. */
-export function renderedDir(root: string): string {
-  return join(root, "rendered");
+  return finishCompile(await startCompile(options));
 }
 
 /**
- * What writing the compile's files would change in `rendered/`; when the compile has a files key, reading only the
- * files whose stamps differ from those recorded under it (emit/stamps.ts). `record` notes the files found equal.
+ * Completes a compile startCompile began (reuse.ts): builds what the cache did not hold, on two threads when the
+ * run has an offload. A compile that keeps errors is only reported, never stored or shared out.
  */
-function compareRendered(dir: string, result: CompileResult): { diff: TreeDiff; record: () => void } {
-  if (result.filesKey === undefined || result.scope)
-    return { diff: diffTree(dir, result.files, result.scope), record() {} };
-  return diffWithStamps(dir, result.files, result.filesKey);
-}
-
-/** Compares a compile with `rendered/` on disk (holding the lock, after finishing an interrupted write). */
-export function checkRendered(root: string, result: CompileResult): TreeDiff {
-  return withLock(root, commandLine(), () => {
-    recoverTree(renderedDir(root));
-    const { diff, record } = compareRendered(renderedDir(root), result);
-    record();
-    return diff;
-  });
-}
-
-export interface EmitOptions {
-  /** Allow a write that removes whole target folders (a platform no description renders any more). */
-  allowRemoval?: boolean;
-}
-
-/**
- * Phase 7, emit: brings `rendered/` (or the compile's scope of it) up to date, writing only what changed, holding
- * the project's lock. Returns what changed; writes nothing when nothing did. Refuses (a ManifoldError) to remove a
- * whole target folder unless `allowRemoval`.
- */
-export function emit(root: string, result: CompileResult, options: EmitOptions = {}): TreeDiff {
-  return withLock(root, commandLine(), () => {
-    const dir = renderedDir(root);
-    recoverTree(dir);
-    const { diff, record } = compareRendered(dir, result);
-    if (!options.allowRemoval) refuseTargetRemoval(diff, result.files);
-    record();
-    if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff);
-    return diff;
-  });
+export async function finishCompile(started: Started): Promise<CompileResult> {
+  const { project, run, p, result } = started;
+  if (result) return result;
+  return run.offload ? finishParallel(project, run, p) : finishLoaded(project, run, p);
 }

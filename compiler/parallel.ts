@@ -13,34 +13,43 @@
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname } from "node:path";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { compileTargets, type Offload, type RemoteTarget } from "./compile.ts";
-import { TargetCache } from "./cache/store.ts";
+import { Worker } from "node:worker_threads";
+import type { Offload, RemoteTarget } from "./reuse.ts";
+import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import { PRECOMPILED } from "./precompiled.ts";
-import { take, type WorkQueue } from "./work-queue.ts";
+import type { WorkQueue } from "./work-queue.ts";
 
-interface Request {
+/** What the helper is given: the targets, their cache keys, the shared queue and the cache. */
+export interface Request {
   targets: ResolvedTarget[];
   keys: (string | undefined)[];
   queue: WorkQueue;
   cache?: { dir: string; compiler: string };
 }
 
-type Reply = { ok: true; targets: RemoteTarget[] } | { ok: false };
+/** What the helper sends back: every target it built, or that it failed. */
+export type Reply = { ok: true; targets: RemoteTarget[] } | { ok: false };
 
 /**
- * A helper thread running this module, or undefined when it cannot start. Node's compile cache serves only the thread
- * that enabled it: when this one did (bin/manifold.js), the helper enables the same folder before loading the module,
- * so it does not parse and compile the whole bundle afresh.
+ * The helper thread's module (compiler/parallel-worker.ts): in the precompiled CLI its own entry point, next to this
+ * chunk (bin/precompile.mjs), so the main thread never loads the build code unless it builds.
+ */
+const HELPER = PRECOMPILED
+  ? new URL("./worker.mjs", import.meta.url)
+  : new URL("./parallel-worker.ts", import.meta.url);
+
+/**
+ * A helper thread running compiler/parallel-worker.ts, or undefined when it cannot start. Node's compile cache
+ * serves only the thread that enabled it: when this one did (bin/manifold.js), the helper enables the same folder
+ * before loading the module, so it does not parse and compile the build code afresh.
  */
 function startWorker(): Worker | undefined {
   try {
     const workerData = { manifoldHelper: true };
     const cacheDir = module.getCompileCacheDir?.();
-    if (!cacheDir) return new Worker(new URL(import.meta.url), { workerData });
-    const boot = `require("node:module").enableCompileCache(${JSON.stringify(cacheDir)}); import(${JSON.stringify(import.meta.url)});`;
+    if (!cacheDir) return new Worker(HELPER, { workerData });
+    const boot = `require("node:module").enableCompileCache(${JSON.stringify(cacheDir)}); import(${JSON.stringify(HELPER.href)});`;
     return new Worker(boot, { eval: true, workerData });
   } catch {
     return undefined;
@@ -77,36 +86,4 @@ export function helperThread(cache?: TargetCache): Offload {
     worker.postMessage(request);
     return { run, cancel: () => void worker.terminate() };
   };
-}
-
-// The worker side: take targets from the back of the shared queue until none is left, and send back each one's output.
-if (!isMainThread && (workerData as { manifoldHelper?: boolean } | undefined)?.manifoldHelper && parentPort) {
-  const port = parentPort;
-  port.once("message", (request: Request) => {
-    try {
-      const cache = request.cache ? new TargetCache(dirname(request.cache.dir), request.cache.compiler) : undefined;
-      const keys = new Map<ResolvedTarget, string>();
-      request.targets.forEach((t, i) => {
-        const key = request.keys[i];
-        if (key) keys.set(t, key);
-      });
-      const targets: RemoteTarget[] = [];
-      for (let i = take(request.queue, true); i !== undefined; i = take(request.queue, true)) {
-        const timings: Record<string, number> = {};
-        const built = compileTargets([request.targets[i]], { cache, keys, timings });
-        for (const t of built.targets)
-          targets.push({
-            id: t.target.id,
-            objects: t.objects,
-            waves: t.waves,
-            files: [...built.files],
-            findings: built.findings,
-            timings,
-          });
-      }
-      port.postMessage({ ok: true, targets } satisfies Reply);
-    } catch {
-      port.postMessage({ ok: false } satisfies Reply);
-    }
-  });
 }

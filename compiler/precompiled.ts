@@ -4,8 +4,11 @@
  * no TypeScript loader: each description is bundled with esbuild into plain
  * JavaScript, once, and cached in `.manifold-cache/descriptions/`, keyed by
  * the content of every file it was built from. Its imports of
- * `compiler/index.ts` point at the running bundle, so descriptions and the
- * compiler share one module instance. Anything unexpected (a build error, an
+ * `compiler/index.ts` point at the running bundle's language entry point
+ * (dist/language.mjs, compiler/language.ts: the description helpers only),
+ * or, when a description imports more than the language, at the whole
+ * library (dist/manifold.mjs); both share their chunks with the CLI, so
+ * descriptions and the compiler share one module instance. Anything unexpected (a build error, an
  * import that throws) falls back to the tsx loader, which gives the exact
  * error a user would see under the sources.
  */
@@ -27,8 +30,10 @@ export const BUNDLED_SOURCE_KEY: string | undefined =
   typeof __MANIFOLD_SOURCE_KEY__ !== "undefined" ? __MANIFOLD_SOURCE_KEY__ : undefined;
 
 interface Manifest {
-  /** The running bundle the imports point at. */
+  /** The entry point of the running bundle the imports point at (LANGUAGE or LIBRARY). */
   library: string;
+  /** True when it imports more than the language, so it was bundled against the whole library. */
+  whole?: boolean;
   out: string;
   /** Every input file (relative to the project root) with the hash of its content. */
   inputs: Record<string, string>;
@@ -49,8 +54,12 @@ function readManifest(path: string): Manifest | undefined {
   }
 }
 
-function upToDate(root: string, dir: string, m: Manifest, library: string): boolean {
-  if (m.library !== library || !existsSync(join(dir, m.out))) return false;
+/** The bundle's entry points, next to the chunk holding this module: the language alone, and the whole library. */
+const LANGUAGE = new URL("./language.mjs", import.meta.url).href;
+const LIBRARY = new URL("./manifold.mjs", import.meta.url).href;
+
+function upToDate(root: string, dir: string, m: Manifest): boolean {
+  if (m.library !== (m.whole ? LIBRARY : LANGUAGE) || !existsSync(join(dir, m.out))) return false;
   for (const [file, hash] of Object.entries(m.inputs)) {
     try {
       if (sha(readFileSync(join(root, file))) !== hash) return false;
@@ -73,16 +82,32 @@ async function importWithTsx(url: string): Promise<unknown> {
   return import(url);
 }
 
-/** Bundles one description to `dir` and records its inputs. */
-async function bundle(
+/**
+ * Bundles one description to `dir` and records its inputs: against the language entry point, or, when the
+ * description imports a name the language does not export (esbuild then fails), against the whole library.
+ */
+async function bundle(root: string, file: string, dir: string, manifestPath: string): Promise<Manifest> {
+  const names = Object.keys((await import(LANGUAGE)) as object);
+  return bundleAgainst(root, file, dir, manifestPath, LANGUAGE, names).catch(() =>
+    bundleAgainst(root, file, dir, manifestPath, LIBRARY),
+  );
+}
+
+/**
+ * Bundles one description with its imports of compiler/index.ts pointing at `library`. With `names`, they point at
+ * a module exporting only those names from it, so that importing any other name fails the build.
+ */
+async function bundleAgainst(
   root: string,
   file: string,
   dir: string,
   manifestPath: string,
   library: string,
+  names?: string[],
 ): Promise<Manifest> {
   const { build } = await import("esbuild");
   const ownIndex = realpathSync(fileURLToPath(new URL("../compiler/index.ts", library)));
+  const api = names ? { path: "index", namespace: "manifold-language" } : { path: library, external: true as const };
   const result = await build({
     entryPoints: [join(root, file)],
     absWorkingDir: root,
@@ -100,11 +125,16 @@ async function bundle(
         setup(b) {
           // The compiler's public entry point is the running bundle itself: as a path, or as the package
           // `manifold` (a project made by `manifold init` depends on this repository under that name).
-          b.onResolve({ filter: /^manifold$/ }, () => ({ path: library, external: true }));
+          b.onResolve({ filter: /^manifold$/ }, () => api);
           b.onResolve({ filter: /compiler[\\/]index(\.ts)?$/ }, (args) => {
             const path = resolvePath(args.resolveDir, args.path.endsWith(".ts") ? args.path : `${args.path}.ts`);
-            return existsSync(path) && realpathSync(path) === ownIndex ? { path: library, external: true } : undefined;
+            return existsSync(path) && realpathSync(path) === ownIndex ? api : undefined;
           });
+          b.onResolve({ filter: /.*/, namespace: "manifold-language" }, () => ({ path: library, external: true }));
+          b.onLoad({ filter: /.*/, namespace: "manifold-language" }, () => ({
+            contents: `export { ${(names ?? []).join(", ")} } from ${JSON.stringify(library)};`,
+            loader: "js",
+          }));
           // import.meta keeps pointing at the original file, so descriptions may read files next to them.
           b.onLoad({ filter: /\.(m?ts|m?js)$/ }, (args) => {
             const url = pathToFileURL(args.path).href;
@@ -121,12 +151,13 @@ async function bundle(
   const code = result.outputFiles[0].contents;
   const out = `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.${sha(Buffer.from(code))}.mjs`;
   const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs)) inputs[input] = sha(readFileSync(join(root, input)));
+  for (const input of Object.keys(result.metafile.inputs))
+    if (!input.startsWith("manifold-language:")) inputs[input] = sha(readFileSync(join(root, input)));
   ignoredWorkDir(dirname(dir));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${out}.${process.pid}.tmp`), code);
   renameSync(join(dir, `${out}.${process.pid}.tmp`), join(dir, out));
-  const manifest: Manifest = { library, out, inputs };
+  const manifest: Manifest = { library, ...(names ? {} : { whole: true }), out, inputs };
   writeFileSync(`${manifestPath}.${process.pid}.tmp`, JSON.stringify(manifest));
   renameSync(`${manifestPath}.${process.pid}.tmp`, manifestPath);
   return manifest;
@@ -137,11 +168,10 @@ const prepared = new Map<string, Manifest>();
 
 /** The up-to-date bundle of one description: its manifest, bundling it first when it is missing or stale. */
 async function ensureBundled(root: string, file: string): Promise<Manifest> {
-  const library = new URL(import.meta.url).href;
   const dir = join(root, ".manifold-cache", "descriptions");
   const manifestPath = join(dir, `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
   const manifest = readManifest(manifestPath);
-  return manifest && upToDate(root, dir, manifest, library) ? manifest : bundle(root, file, dir, manifestPath, library);
+  return manifest && upToDate(root, dir, manifest) ? manifest : bundle(root, file, dir, manifestPath);
 }
 
 /**

@@ -48,10 +48,22 @@ export const LAYERS: { name: string; modules: string[] }[] = [
   { name: "phase:argocd", modules: ["argocd/"] },
   {
     name: "commands",
-    modules: ["cache/", "compile.ts", "parallel.ts", "plan.ts", "diff/", "publish/", "explain/", "scaffold/"],
+    modules: [
+      "cache/",
+      "reuse.ts",
+      "rendered.ts",
+      "compile.ts",
+      "parallel.ts",
+      "parallel-worker.ts",
+      "plan.ts",
+      "diff/",
+      "publish/",
+      "explain/",
+      "scaffold/",
+    ],
   },
   { name: "cli", modules: ["cli.ts"] },
-  { name: "api", modules: ["index.ts"] },
+  { name: "api", modules: ["language.ts", "index.ts"] },
   // Generated documentation: reads the language through the public entry point, so it follows types that move.
   { name: "docs", modules: ["reference/"] },
 ];
@@ -149,6 +161,57 @@ describe("the import graph of compiler/", () => {
       targets.filter((t) => !t.startsWith("..") && !graph.has(t)).map((t) => `${from} -> ${t}`),
     );
     expect(missing).toEqual([]);
+  });
+});
+
+/**
+ * The modules a module loads when it is loaded: its static value imports (not `import type`, not dynamic `import()`),
+ * transitively, as paths relative to compiler/.
+ */
+export function staticClosure(start: string, source: (file: string) => string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const specs = [
+      ...source(file).matchAll(/(?:^|\n)\s*(import|export)\b(?!\s+type\b)[^;]*?\bfrom\s*["'](\.[^"']+)["']/g),
+    ];
+    for (const m of specs) visit(normalize(join(dirname(file), m[2])));
+  };
+  visit(start);
+  return seen;
+}
+
+/** What a compile the cache holds whole must never load: the build, validate, render and layer code. */
+const HEAVY = [
+  "compile.ts",
+  "blocks/index.ts",
+  "validate/index.ts",
+  "argocd/index.ts",
+  "cluster/index.ts",
+  "order.ts",
+  "patch.ts",
+];
+
+describe("the CLI's nothing-changed path", () => {
+  it("loads none of the build, validate, render or layer code until something must be built", () => {
+    const read = (f: string) => readFileSync(join(COMPILER, f), "utf8");
+    for (const entry of ["cli.ts", "language.ts"])
+      expect(
+        [...staticClosure(entry, read)].filter((f) => HEAVY.includes(f)),
+        entry,
+      ).toEqual([]);
+  });
+
+  it("the closure follows static imports and re-exports, not type-only or dynamic ones", () => {
+    const files: Record<string, string> = {
+      "a.ts": 'import { b } from "./b.ts";\nimport type { C } from "./c.ts";\nconst d = await import("./d.ts");\n',
+      "b.ts": 'export { e } from "./e.ts";\n',
+      "c.ts": "",
+      "d.ts": "",
+      "e.ts": "",
+    };
+    expect([...staticClosure("a.ts", (f) => files[f])].sort()).toEqual(["a.ts", "b.ts", "e.ts"]);
   });
 });
 

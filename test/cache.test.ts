@@ -18,7 +18,9 @@ import { checkProject } from "../compiler/load.ts";
 import { type ProjectSources } from "../compiler/model/project.ts";
 import type { ArgoCdDescription, EnvironmentDescription, RegionDescription } from "../compiler/describe/types.ts";
 import { compileLoaded, type CompileResult } from "../compiler/compile.ts";
-import { TargetCache } from "../compiler/cache/store.ts";
+import { TargetCache, UnreadableCacheError } from "../compiler/cache/store.ts";
+import { LazyFiles } from "../compiler/cache/lazy-files.ts";
+import { readLayers } from "../compiler/cache/layers.ts";
 import { compilerKey } from "../compiler/cache/key.ts";
 import { cachedSourceKey, sourceKey } from "../bin/source-key.mjs";
 import { repoProject } from "./helpers/memory.ts";
@@ -163,9 +165,10 @@ describe("the incremental-compile cache", () => {
     run(await sources(), cache);
     const entries = readdirSync(join(dir, "targets")).sort();
     writeFileSync(join(dir, "targets", entries[0]), "{ not json");
-    const tampered = JSON.parse(readFileSync(join(dir, "targets", entries[1]), "utf8"));
-    tampered.files[0][1] += "# edited\n";
-    writeFileSync(join(dir, "targets", entries[1]), JSON.stringify(tampered));
+    // a file's content edited in the contents file (the entry holds its digest)
+    const tampered = JSON.parse(readFileSync(join(dir, "contents", entries[1]), "utf8"));
+    tampered[0] += "# edited\n";
+    writeFileSync(join(dir, "contents", entries[1]), JSON.stringify(tampered));
     const again = run(await sources(), cache);
     expect(again.targets).toHaveLength(2);
     expect([...again.files.entries()].sort()).toEqual([...run(await sources()).files.entries()].sort());
@@ -244,5 +247,87 @@ describe("manifold compile with the cache", () => {
     cpSync(join(root, "rendered"), join(copy, "rendered"), { recursive: true });
     const fresh = runCli(copy, ["compile", "--check", "--no-cache"]);
     expect(fresh.status, fresh.stdout).toBe(0);
+  });
+});
+
+describe("reading cached file contents late", () => {
+  it("a lazy map reads each content once, only when asked for, and keeps its order", () => {
+    const reads: string[] = [];
+    const files = new LazyFiles();
+    files.set("a.yaml", "a");
+    files.setLazy("b.yaml", () => (reads.push("b"), "b"));
+    files.setLazy("c.yaml", () => (reads.push("c"), "c"));
+    expect([...files.keys()]).toEqual(["a.yaml", "b.yaml", "c.yaml"]);
+    expect(files.has("c.yaml") && files.size === 3).toBe(true);
+    expect(reads).toEqual([]);
+    expect(files.get("c.yaml")).toBe("c");
+    expect([...files]).toEqual([
+      ["a.yaml", "a"],
+      ["b.yaml", "b"],
+      ["c.yaml", "c"],
+    ]);
+    expect(new Map(files).get("b.yaml")).toBe("b");
+    expect(reads).toEqual(["c", "b"]);
+    files.setLazy("d.yaml", () => "late");
+    files.set("d.yaml", "now");
+    expect(files.get("d.yaml")).toBe("now");
+  });
+
+  it("an entry read lazily knows its paths, and a bad contents file read late is an UnreadableCacheError", () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const files: [string, string][] = [
+      ["dev/r/p/a.yaml", "a: 1\n"],
+      ["dev/r/p/README.md", "# p\n"],
+    ];
+    cache.put("k", { id: "p/dev/r", objects: [], waves: { bands: {}, components: {} }, findings: [], files });
+    const hit = cache.get("k", "lazy", "lazy")!;
+    expect(hit.paths).toEqual(files.map(([p]) => p));
+    expect(hit.files).toEqual(files);
+    writeFileSync(join(dir, "contents", "k.json"), JSON.stringify(["a: 2\n", "# p\n"]));
+    const late = cache.get("k", "lazy", "lazy")!;
+    expect(late.paths).toEqual(files.map(([p]) => p));
+    expect(() => late.files).toThrow(UnreadableCacheError);
+    expect(cache.get("k")).toBeUndefined();
+  });
+
+  it("the CLI compiles again when a cached file it must compare is unreadable, rebuilding that target", () => {
+    const root = makeProject();
+    expect(runCli(root, ["compile"]).status).toBe(0);
+    const cacheDir = join(root, ".manifold-cache");
+    const entry = readdirSync(join(cacheDir, "targets")).find((f) =>
+      readFileSync(join(cacheDir, "targets", f), "utf8").includes('"id":"ossa/dev/us-west-2"'),
+    )!;
+    writeFileSync(join(cacheDir, "contents", entry), '["bad"]');
+    const readme = join(root, "rendered/dev/us-west-2/ossa/README.md");
+    const text = readFileSync(readme, "utf8");
+    writeFileSync(readme, text + "edited by hand\n");
+    const check = runCli(root, ["compile", "--check"]);
+    expect(check.status).toBe(1);
+    expect(check.stdout.trim()).toBe("changed  rendered/dev/us-west-2/ossa/README.md");
+    writeFileSync(join(cacheDir, "contents", entry), '["bad"]');
+    const again = runCli(root, ["compile"]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/24 targets \(23 unchanged, from the cache\)/);
+    expect(readFileSync(readme, "utf8")).toBe(text);
+  });
+});
+
+describe("reading the cached fleet layers late", () => {
+  it("gives files and findings at once and the rest when asked for; a bad rest is an error late, a miss at once", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const fresh = run(await sources(), cache);
+    const key = fresh.filesKey!;
+    const lazy = readLayers(dir, key, true)!;
+    expect(lazy.argocd?.files).toEqual(fresh.argocd?.files);
+    expect(lazy.argocd?.findings).toEqual(fresh.argocd?.findings);
+    expect(lazy.argocd?.plan).toEqual(fresh.argocd?.plan);
+    expect(readLayers(dir, key)?.argocd?.applications).toEqual(fresh.argocd?.applications);
+    writeFileSync(join(dir, "layers-rest.json"), "{}");
+    const late = readLayers(dir, key, true)!;
+    expect(late.argocd?.files).toEqual(fresh.argocd?.files);
+    expect(() => late.argocd?.plan).toThrow(UnreadableCacheError);
+    expect(readLayers(dir, key)).toBeUndefined();
   });
 });

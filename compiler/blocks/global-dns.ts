@@ -10,16 +10,12 @@
  */
 import type { ResolvedTarget } from "../model/target.ts";
 import { EXTERNAL_DNS_HOSTNAME } from "./exposure.ts";
+import { EXTERNAL_DNS_ANNOTATION_FILTER, GLOBAL_DNS_ANNOTATION, GLOBAL_DNS_PUBLISHER } from "../describe/wiring.ts";
 
 /** external-dns's switch of where an Ingress's names come from. */
 export const INGRESS_HOSTNAME_SOURCE = "external-dns.alpha.kubernetes.io/ingress-hostname-source";
 
-/** Marks an object whose names are published by the ACK Route 53 controller, which external-dns must leave alone. */
-export const GLOBAL_DNS_ANNOTATION = "manifold.dev/dns-records";
-/** The value of `GLOBAL_DNS_ANNOTATION`. */
-export const GLOBAL_DNS_PUBLISHER = "ack-route53";
-/** external-dns's `--annotation-filter`: every object but those marked with `GLOBAL_DNS_ANNOTATION`. */
-export const EXTERNAL_DNS_ANNOTATION_FILTER = `${GLOBAL_DNS_ANNOTATION} notin (${GLOBAL_DNS_PUBLISHER})`;
+export { GLOBAL_DNS_ANNOTATION, GLOBAL_DNS_PUBLISHER, EXTERNAL_DNS_ANNOTATION_FILTER };
 
 /** The region's name of a public host prefix. */
 export function regionHost(target: ResolvedTarget, prefix: string): string {

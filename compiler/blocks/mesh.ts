@@ -21,6 +21,7 @@ import { scrapedPort } from "./monitoring.ts";
 import { failoverPorts } from "./failover.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
+import { INGRESS_GATEWAY_SERVICE_ACCOUNT } from "../describe/wiring.ts";
 import { plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
@@ -41,9 +42,9 @@ interface AuthorizationRule {
 
 /** Where Istio's control plane and ingress gateway run. */
 export const ISTIO_NAMESPACE = "istio-system";
-/** The ingress gateway's pod label and service account (Istio's defaults). */
+/** The ingress gateway's pod label (Istio's default); its service account is in describe/wiring.ts. */
 export const INGRESS_GATEWAY_SELECTOR = { istio: "ingressgateway" };
-export const INGRESS_GATEWAY_SERVICE_ACCOUNT = "istio-ingressgateway-service-account";
+export { INGRESS_GATEWAY_SERVICE_ACCOUNT };
 /** Istio's default sidecar resources, which every meshed pod adds (the ResourceQuota counts them). */
 export const ISTIO_SIDECAR = {
   requests: { cpu: "100m", memory: "128Mi" },

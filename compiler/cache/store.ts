@@ -1,14 +1,18 @@
 /**
  * The incremental-compile cache: one entry per target key in
- * `.manifold-cache/targets/<key>.json`, holding the target's rendered files,
- * its waves, its findings and how many objects it has; its final objects (what
- * the fleet layers and the plan read) are kept apart, in
- * `.manifold-cache/objects/<key>.json`, and read only when asked for: a
- * compile whose fleet layers come from their own cache never parses them. An
- * entry is trusted only when it parses, names the key it is stored under, and
- * its files (and objects) match the digest it carries; anything else (a
- * truncated write, an edit, another format) is ignored and rebuilt. Entries
- * are written aside and renamed into place, the objects first.
+ * `.manifold-cache/targets/<key>.json`, holding the paths of the target's
+ * rendered files, its waves, its findings and how many objects it has. The
+ * files' contents (`.manifold-cache/contents/<key>.json`) and the final objects
+ * (`.manifold-cache/objects/<key>.json`, what the fleet layers and the plan
+ * read) are kept apart, and may be read only when first asked for: a compile
+ * whose fleet layers come from their own cache never parses the objects, and
+ * one that finds `rendered/` unchanged by its stamps never reads the contents.
+ * An entry is trusted only when it parses, names the key it is stored under,
+ * and its files (and objects) match the digests it carries; anything else (a
+ * truncated write, an edit, another format) is ignored and rebuilt, or, read
+ * late, is an error (UnreadableCacheError) after which the caller compiles
+ * again reading everything at once. Entries are written aside and renamed into
+ * place, the contents and objects first.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -20,7 +24,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { WavePlan } from "../model/target.ts";
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 export interface CachedTarget {
   /** `platform/environment/region`. */
@@ -32,15 +36,23 @@ export interface CachedTarget {
   findings: Finding[];
   /** File contents keyed by path relative to `rendered/`. */
   files: [string, string][];
+  /** The files' paths, in order (known without reading their contents). */
+  paths: string[];
 }
 
-interface Entry extends Omit<CachedTarget, "objects"> {
+interface Entry extends Omit<CachedTarget, "objects" | "files"> {
   format: number;
   key: string;
+  /** The digest of the files (paths and contents). */
   digest: string;
+  /** The digest of the contents file's text. */
+  contents: string;
   /** The digest of the objects file's text. */
   objects: string;
 }
+
+/** A cached file or object list read late (lazily) that is missing or does not match its entry's digest. */
+export class UnreadableCacheError extends Error {}
 
 function digest(files: [string, string][]): string {
   const hash = createHash("sha256");
@@ -64,12 +76,15 @@ export class TargetCache {
   readonly dir: string;
   /** Where each entry's objects are: `<cache>/objects`. */
   readonly objectsDir: string;
+  /** Where each entry's files' contents are: `<cache>/contents`. */
+  readonly contentsDir: string;
   readonly compiler: string;
 
   /** `dir` is the cache folder (`<root>/.manifold-cache`); `compiler` defaults to the running compiler's key. */
   constructor(dir: string, compiler: string = compilerKey()) {
     this.dir = join(dir, "targets");
     this.objectsDir = join(dir, "objects");
+    this.contentsDir = join(dir, "contents");
     this.compiler = compiler;
   }
 
@@ -80,27 +95,35 @@ export class TargetCache {
 
   /**
    * The cached output for `key`, or undefined when there is none or it cannot be trusted. With `objects: "lazy"`
-   * the objects are read (and checked) only when the result's `objects` is first read; that read throws when the
-   * objects file went missing or bad meanwhile.
+   * the objects are read (and checked) only when the result's `objects` is first read, and with `files: "lazy"` the
+   * files' contents only when its `files` is; such a read throws an UnreadableCacheError when the file went missing
+   * or bad meanwhile.
    */
-  get(key: string, objects: "now" | "lazy" = "now"): CachedTarget | undefined {
+  get(key: string, objects: "now" | "lazy" = "now", files: "now" | "lazy" = "now"): CachedTarget | undefined {
     const entry = this.entry(key);
     if (!entry) return undefined;
-    const { id, waves, findings, files, count } = entry;
-    if (objects === "now") {
-      const list = this.objects(key, entry);
-      return list ? { id, objects: list, count, waves, findings, files } : undefined;
+    const { id, waves, findings, count, paths } = entry;
+    const out = { id, count, waves, findings, paths } as CachedTarget;
+    for (const [field, when, read] of [
+      ["objects", objects, () => this.objects(key, entry)],
+      ["files", files, () => this.contents(key, entry)],
+    ] as const) {
+      if (when === "now") {
+        const value = read();
+        if (!value) return undefined;
+        Object.defineProperty(out, field, { value, enumerable: true });
+        continue;
+      }
+      let memo: unknown;
+      const load = () => {
+        memo ??= read();
+        if (!memo)
+          throw new UnreadableCacheError(`the cached ${field} of ${id} are unreadable: compile again with --no-cache`);
+        return memo;
+      };
+      Object.defineProperty(out, field, { get: load, enumerable: true });
     }
-    let memo: RenderedObject[] | undefined;
-    const load = (): RenderedObject[] => {
-      memo ??= this.objects(key, entry);
-      if (!memo) throw new Error(`the cached objects of ${id} are unreadable: compile again with --no-cache`);
-      return memo;
-    };
-    return Object.defineProperty({ id, count, waves, findings, files } as CachedTarget, "objects", {
-      get: load,
-      enumerable: true,
-    });
+    return out;
   }
 
   private entry(key: string): Entry | undefined {
@@ -117,19 +140,30 @@ export class TargetCache {
       typeof entry.id !== "string" ||
       typeof entry.count !== "number" ||
       typeof entry.objects !== "string" ||
+      typeof entry.contents !== "string" ||
+      typeof entry.digest !== "string" ||
       typeof entry.waves !== "object" ||
       entry.waves === null
     )
       return undefined;
-    if (!Array.isArray(entry.findings) || !Array.isArray(entry.files)) return undefined;
-    if (
-      !entry.files.every(
-        (f) => Array.isArray(f) && f.length === 2 && typeof f[0] === "string" && typeof f[1] === "string",
-      )
-    )
-      return undefined;
-    if (digest(entry.files) !== entry.digest) return undefined;
+    if (!Array.isArray(entry.findings) || !Array.isArray(entry.paths)) return undefined;
+    if (!entry.paths.every((p) => typeof p === "string")) return undefined;
     return entry;
+  }
+
+  /** The files of an entry: their contents read, checked against the contents file's digest and the files' digest. */
+  private contents(key: string, entry: Entry): [string, string][] | undefined {
+    try {
+      const text = readFileSync(join(this.contentsDir, `${key}.json`), "utf8");
+      if (sha(text) !== entry.contents) return undefined;
+      const contents = JSON.parse(text) as unknown;
+      if (!Array.isArray(contents) || contents.length !== entry.paths.length) return undefined;
+      if (!contents.every((c) => typeof c === "string")) return undefined;
+      const files = entry.paths.map((p, i): [string, string] => [p, contents[i] as string]);
+      return digest(files) === entry.digest ? files : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private objects(key: string, entry: Entry): RenderedObject[] | undefined {
@@ -144,25 +178,29 @@ export class TargetCache {
   }
 
   /** Stores the output of `key` (counting its objects). Failing to write is no error: the next compile rebuilds. */
-  put(key: string, value: Omit<CachedTarget, "count">): void {
+  put(key: string, value: Omit<CachedTarget, "count" | "paths">): void {
     const objects = JSON.stringify(value.objects);
     const { id, waves, findings, files } = value;
+    const contents = JSON.stringify(files.map(([, content]) => content));
     const entry: Entry = {
       format: FORMAT,
       key,
       digest: digest(files),
       count: value.objects.length,
       objects: sha(objects),
+      contents: sha(contents),
       id,
       waves,
       findings,
-      files,
+      paths: files.map(([path]) => path),
     };
     try {
       ignoredWorkDir(dirname(this.dir));
       mkdirSync(this.dir, { recursive: true });
       mkdirSync(this.objectsDir, { recursive: true });
+      mkdirSync(this.contentsDir, { recursive: true });
       writeAtomically(join(this.objectsDir, `${key}.json`), objects);
+      writeAtomically(join(this.contentsDir, `${key}.json`), contents);
       writeAtomically(join(this.dir, `${key}.json`), JSON.stringify(entry));
     } catch {
       // read-only or full disk: caching is an optimisation only
@@ -171,7 +209,7 @@ export class TargetCache {
 
   /** Removes every entry whose key is not in `keep` (after a compile of the whole fleet). */
   prune(keep: Set<string>): void {
-    for (const dir of [this.dir, this.objectsDir]) {
+    for (const dir of [this.dir, this.objectsDir, this.contentsDir]) {
       try {
         for (const name of readdirSync(dir)) {
           if (!keep.has(name.replace(/\.json$/, ""))) rmSync(join(dir, name), { force: true });

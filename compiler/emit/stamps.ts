@@ -44,12 +44,14 @@ function recorded(file: string, key: string): Map<string, string> {
 function walk(dir: string): Map<string, Seen> {
   const out = new Map<string, Seen>();
   if (!existsSync(dir)) return out;
+  // Paths are joined by hand: they are relative, with `/` separators and no `.` or `..`, so join's normalising of
+  // every one of thousands of paths is not needed.
   const visit = (rel: string) => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    for (const entry of readdirSync(rel ? `${dir}/${rel}` : dir, { withFileTypes: true })) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) visit(path);
       else {
-        const s = statSync(join(dir, path), { bigint: true });
+        const s = statSync(`${dir}/${path}`, { bigint: true });
         out.set(path, { stamp: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changed: s.ctimeNs });
       }
     }
@@ -84,11 +86,12 @@ export function diffWithStamps(
   const diff: TreeDiff = { added: [], changed: [], removed: [] };
   const equal: string[] = [];
   let read = 0;
-  for (const [path, content] of files) {
+  // A file's content is asked for only when it must be compared (`files` may read contents late).
+  for (const path of files.keys()) {
     const seen = onDisk.get(path);
     if (!seen) diff.added.push(path);
     else if (known.get(path) === seen.stamp) equal.push(path);
-    else if ((read++, readFileSync(join(dir, path), "utf8") === content)) equal.push(path);
+    else if ((read++, readFileSync(join(dir, path), "utf8") === files.get(path))) equal.push(path);
     else diff.changed.push(path);
   }
   for (const path of onDisk.keys()) if (!files.has(path)) diff.removed.push(path);
