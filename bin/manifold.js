@@ -10,13 +10,15 @@
 // the first skips parsing and compiling it; MANIFOLD_NO_COMPILE_CACHE=1 turns that off.
 // The CLI entry loads only the chunks a compile the cache holds whole needs;
 // the build, validate and render code is imported when a target must be built.
-import { existsSync, readFileSync } from "node:fs";
 import module from "node:module";
 import { pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cachedSourceKey } from "./source-key.mjs";
 import { ensureSupportedNode } from "./runtime.mjs";
+
+// node:fs through require: its ES-module facade reads every export, loading the lazy streams API at each start.
+const { existsSync, readFileSync } = module.createRequire(import.meta.url)("node:fs");
 
 ensureSupportedNode();
 

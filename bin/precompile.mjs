@@ -9,6 +9,7 @@
 // demand whenever the sources changed; `npm run bundle` runs it by hand (not named
 // `precompile`: npm would run that as a pre-hook of every `npm run compile`).
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sourceKey } from "./source-key.mjs";
@@ -40,6 +41,41 @@ const lazyRe2 = {
       contents: LAZY_RE2,
       loader: "js",
     }));
+  },
+};
+
+/**
+ * Node's built-ins whose ES-module facade is slow to make: importing `node:fs` as an ES module reads every export,
+ * which loads the lazy streams and promises APIs; `node:crypto` and `node:child_process` likewise (7-10 ms each at
+ * every start). In the bundle they come through `require` (the banner's), with their plain exports named.
+ */
+const CJS_BUILTINS = ["fs", "crypto", "child_process"];
+
+/** An esbuild plugin that serves the CJS_BUILTINS through `require`, exporting each plain (non-getter) property. */
+const requiredBuiltins = {
+  name: "required-builtins",
+  setup(b) {
+    // ES imports only: a bundled CommonJS package's own require() of them stays a plain require
+    b.onResolve({ filter: new RegExp(`^(node:)?(${CJS_BUILTINS.join("|")})$`) }, (args) =>
+      args.kind === "import-statement" || args.kind === "dynamic-import"
+        ? { path: args.path.replace(/^node:/, ""), namespace: "required-builtin" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "required-builtin" }, (args) => {
+      const names = Object.entries(
+        Object.getOwnPropertyDescriptors(createRequire(import.meta.url)(`node:${args.path}`)),
+      )
+        .filter(([name, d]) => !d.get && /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default")
+        .map(([name]) => name);
+      return {
+        contents: [
+          `const m = require("node:${args.path}");`,
+          "export default m;",
+          ...names.map((name) => `export const ${name} = m.${name};`),
+        ].join("\n"),
+        loader: "js",
+      };
+    });
   },
 };
 
@@ -86,7 +122,7 @@ export async function precompile(key = sourceKey(REPO)) {
     logLevel: "silent",
     // Whitespace only (names stay, for stack traces): a smaller file is read and parsed faster at every start.
     minifyWhitespace: true,
-    plugins: [lazyRe2],
+    plugins: [lazyRe2, requiredBuiltins],
     // Loaded on demand only: esbuild (description bundles), tsx (the fallback loader) and typescript (explain's
     // line numbers); re2-wasm finds its .wasm file next to itself; ajv-formats-draft2019 (the models' validator
     // formats) requires Node's deprecated built-in punycode, which warns on every run unless loaded from node_modules.

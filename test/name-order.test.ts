@@ -12,6 +12,18 @@ describe("name order", () => {
     expect([...NAMES].sort(compareNames)).toEqual(["a-b", "aa", "ab", "i", "I", "NATS_A", "NATSB", "z"]);
   });
 
+  it("takes code-unit order for names of lower-case letters, digits and hyphens, exactly as English collation", () => {
+    const collator = new Intl.Collator("en");
+    const alphabet = "abcz019-";
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const name = () => Array.from({ length: next() % 6 }, () => alphabet[next() % alphabet.length]).join("");
+    for (let i = 0; i < 5000; i++) {
+      const [a, b] = [name(), name()];
+      expect(Math.sign(compareNames(a, b)), `${a} vs ${b}`).toBe(Math.sign(collator.compare(a, b)));
+    }
+  });
+
   it("is the same under a Danish or Turkish locale, where localeCompare is not", () => {
     const script = `import { compareNames } from "./compiler/name-order.ts";
       const names = ${JSON.stringify(NAMES)};
