@@ -11,7 +11,7 @@ import type { ResolvedTarget } from "./model/target.ts";
 import type { Reply, Request } from "./parallel.ts";
 import { take } from "./work-queue.ts";
 
-// Take targets from the back of the shared queue until none is left, and send back each one's output.
+// Take targets from the back of the shared queue until none is left, and send back each one's output as it is built.
 if (!isMainThread && (workerData as { manifoldHelper?: boolean } | undefined)?.manifoldHelper && parentPort) {
   const port = parentPort;
   port.once("message", (request: Request) => {
@@ -22,23 +22,24 @@ if (!isMainThread && (workerData as { manifoldHelper?: boolean } | undefined)?.m
         const key = request.keys[i];
         if (key) keys.set(t, key);
       });
-      const targets: RemoteTarget[] = [];
       for (let i = take(request.queue, true); i !== undefined; i = take(request.queue, true)) {
         const timings: Record<string, number> = {};
         const built = compileTargets([request.targets[i]], { cache, keys, timings });
-        for (const t of built.targets)
-          targets.push({
+        for (const t of built.targets) {
+          const target: RemoteTarget = {
             id: t.target.id,
             objects: t.objects,
             waves: t.waves,
             files: [...built.files],
             findings: built.findings,
             timings,
-          });
+          };
+          port.postMessage({ kind: "target", target } satisfies Reply);
+        }
       }
-      port.postMessage({ ok: true, targets } satisfies Reply);
+      port.postMessage({ kind: "done" } satisfies Reply);
     } catch {
-      port.postMessage({ ok: false } satisfies Reply);
+      port.postMessage({ kind: "failed" } satisfies Reply);
     }
   });
 }

@@ -28,8 +28,11 @@ export interface Request {
   cache?: { dir: string; compiler: string };
 }
 
-/** What the helper sends back: every target it built, or that it failed. */
-export type Reply = { ok: true; targets: RemoteTarget[] } | { ok: false };
+/**
+ * What the helper sends back: each target as soon as it is built (so that copying its objects across threads
+ * overlaps the helper's next target instead of piling up at the end), then `done`; or `failed`.
+ */
+export type Reply = { kind: "target"; target: RemoteTarget } | { kind: "done" } | { kind: "failed" };
 
 /**
  * The helper thread's module (compiler/parallel-worker.ts): in the precompiled CLI its own entry point, next to this
@@ -73,7 +76,12 @@ export function helperThread(cache?: TargetCache): Offload {
     if (!worker) return undefined;
     worker.ref();
     const run = new Promise<RemoteTarget[]>((resolve, reject) => {
-      worker.once("message", (m: Reply) => (m.ok ? resolve(m.targets) : reject(new Error("helper failed"))));
+      const built: RemoteTarget[] = [];
+      worker.on("message", (m: Reply) => {
+        if (m.kind === "target") built.push(m.target);
+        else if (m.kind === "done") resolve(built);
+        else reject(new Error("helper failed"));
+      });
       worker.once("error", reject);
       worker.once("exit", () => reject(new Error("helper exited")));
     }).finally(() => void worker.terminate());
