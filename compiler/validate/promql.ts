@@ -3,6 +3,7 @@
  * where an expression stops parsing, which metric names it selects, and with which label matchers.
  */
 import { parser } from "@prometheus-io/lezer-promql";
+import { itself, remembered } from "./remember.ts";
 
 export interface PromqlReading {
   /** The first syntax error: its offset and the text from there (empty at the end). */
@@ -58,20 +59,11 @@ export function selectorTakes(selection: VectorSelection, labels: Record<string,
   });
 }
 
-/** Readings kept per expression text (the same rules and dashboards render for every region), up to this many. */
-const READINGS_KEPT = 20_000;
-const readings = new Map<string, PromqlReading>();
-
-/** Parses one PromQL expression, once per distinct text; the reading is shared, so callers must not change it. */
-export function readPromql(expr: string): PromqlReading {
-  let reading = readings.get(expr);
-  if (reading === undefined) {
-    if (readings.size >= READINGS_KEPT) readings.clear();
-    reading = parsePromql(expr);
-    readings.set(expr, reading);
-  }
-  return reading;
-}
+/**
+ * Parses one PromQL expression, once per distinct text (the same rules and dashboards render for every region; up
+ * to 20,000 readings are kept); the reading is shared, so callers must not change it.
+ */
+export const readPromql: (expr: string) => PromqlReading = remembered(parsePromql, itself, 20_000);
 
 function parsePromql(expr: string): PromqlReading {
   const tree = parser.parse(expr);

@@ -4,6 +4,7 @@ import { podTemplateOf } from "../../kube/pods.ts";
 import type { KubeObject } from "../../model/object.ts";
 import { DNS_SUBDOMAIN } from "../../check/shape.ts";
 import { escapeKey } from "../../kube/pointer.ts";
+import { itself, remembered } from "../remember.ts";
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
@@ -18,27 +19,19 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-const KEY_PROBLEMS = new Map<string, string | null>();
-
 /** keyProblem, remembered per key: the same few dozen keys recur on every object of every target. */
-function rememberedKeyProblem(key: string): string | undefined {
-  let problem = KEY_PROBLEMS.get(key);
-  if (problem === undefined) {
-    if (KEY_PROBLEMS.size >= 10_000) KEY_PROBLEMS.clear();
-    KEY_PROBLEMS.set(key, (problem = keyProblem(key) ?? null));
-  }
-  return problem ?? undefined;
-}
+const rememberedKeyProblem = remembered(keyProblem, itself, 10_000);
 
-const VALID_VALUES = new Set<string>();
+/** True when a label value is valid: empty, or at most 63 name characters (remembered per value). */
+const validLabelValue = remembered(
+  (value: string) => value.length <= 63 && (value === "" || NAME.test(value)),
+  itself,
+  10_000,
+);
 
-/** True when a label value is valid (empty, or at most 63 name characters), remembering the valid ones. */
-function validLabelValue(value: string): boolean {
-  if (value === "" || VALID_VALUES.has(value)) return true;
-  if (value.length > 63 || !NAME.test(value)) return false;
-  if (VALID_VALUES.size >= 10_000) VALID_VALUES.clear();
-  VALID_VALUES.add(value);
-  return true;
+/** The pointer of a label or annotation key in a metadata block at `base`. */
+function keyPointer(base: string, field: string, key: string): string {
+  return `${base}/${field}/${escapeKey(key)}`;
 }
 
 /** The metadata blocks of an object: its own and its pod template's, with their pointers. */
@@ -65,23 +58,22 @@ export const labelsRule: Rule = {
           if (typeof map !== "object" || map === null || Array.isArray(map)) continue;
           for (const key in map) {
             const value = (map as Record<string, unknown>)[key];
-            const pointer = () => `${base}/${field}/${escapeKey(key)}`;
             const problem = rememberedKeyProblem(key);
             if (problem)
               report(o, {
-                pointer: pointer(),
+                pointer: keyPointer(base, field, key),
                 message: `invalid ${field === "labels" ? "label" : "annotation"} key: ${problem}`,
                 fix: "use prefix/name with a DNS prefix and a short name",
               });
             if (typeof value !== "string")
               report(o, {
-                pointer: pointer(),
+                pointer: keyPointer(base, field, key),
                 message: `value must be a string (got ${JSON.stringify(value)})`,
                 fix: "quote the value",
               });
             else if (field === "labels" && !validLabelValue(value)) {
               report(o, {
-                pointer: pointer(),
+                pointer: keyPointer(base, field, key),
                 message: `invalid label value "${value}"`,
                 fix: "use at most 63 alphanumerics, '-', '_' or '.'",
               });

@@ -3,6 +3,7 @@ import type { Rule } from "../context.ts";
 import { describeSyntaxError, readPromql, withoutGrafanaVariables } from "../promql.ts";
 import { obj, objects, str } from "../../kube/loose.ts";
 import { exporterOf, exportersOf } from "../../blocks/exporters.ts";
+import { itself, remembered } from "../remember.ts";
 
 interface RuleGroup {
   name?: string;
@@ -29,28 +30,26 @@ function dashboardQueries(node: unknown, pointer = ""): { expr: string; pointer:
   );
 }
 
-/** What dashboardErrors found in each dashboard text seen (the same dashboard ships to every target). */
-const DASHBOARDS = new Map<string, { pointer: string; error: string }[]>();
-
-/** The queries of a dashboard's JSON text that do not parse, each with why; none when the text is not JSON. */
-function dashboardErrors(text: string): { pointer: string; error: string }[] {
-  let found = DASHBOARDS.get(text);
-  if (found) return found;
-  found = [];
-  let dashboard: unknown;
-  try {
-    dashboard = JSON.parse(text);
-  } catch {
-    dashboard = undefined;
-  }
-  for (const q of dashboard === undefined ? [] : dashboardQueries(dashboard)) {
-    const error = readPromql(withoutGrafanaVariables(q.expr)).error;
-    if (error) found.push({ pointer: q.pointer, error: describeSyntaxError(error) });
-  }
-  if (DASHBOARDS.size >= 1_000) DASHBOARDS.clear();
-  DASHBOARDS.set(text, found);
-  return found;
-}
+/**
+ * The queries of a dashboard's JSON text that do not parse, each with why; none when the text is not JSON. Kept per
+ * text: the same dashboard ships to every target.
+ */
+const dashboardErrors = remembered(
+  (text: string): { pointer: string; error: string }[] => {
+    let dashboard: unknown;
+    try {
+      dashboard = JSON.parse(text);
+    } catch {
+      return [];
+    }
+    return dashboardQueries(dashboard).flatMap((q) => {
+      const error = readPromql(withoutGrafanaVariables(q.expr)).error;
+      return error ? [{ pointer: q.pointer, error: describeSyntaxError(error) }] : [];
+    });
+  },
+  itself,
+  1_000,
+);
 
 /**
  * Monitoring rules that load: a PrometheusRule's group names are unique (Prometheus and the operator's webhook

@@ -2,6 +2,7 @@ import type { Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
 import { byContent } from "../content-memo.ts";
 import { secretKeyName, secretReason } from "../secret-shapes.ts";
+import { itself, remembered } from "../remember.ts";
 
 const FIX = "declare the value with secretRef() so it renders as an ExternalSecret, and reference it";
 
@@ -32,29 +33,14 @@ function stringReason(value: string, key: string | undefined): string | undefine
 }
 
 /** stringReason of each (key, string) pair seen, kept: the same strings recur in every object and target. */
-const REASONS = new Map<string, string | null>();
-
-function rememberedReason(value: string, key: string | undefined): string | undefined {
-  const memoKey = key === undefined ? `\u0001${value}` : `${key}\u0000${value}`;
-  let reason = REASONS.get(memoKey);
-  if (reason === undefined) {
-    if (REASONS.size >= 50_000) REASONS.clear();
-    REASONS.set(memoKey, (reason = stringReason(value, key) ?? null));
-  }
-  return reason ?? undefined;
-}
+const rememberedReason = remembered(
+  stringReason,
+  (value, key) => (key === undefined ? `\u0001${value}` : `${key}\u0000${value}`),
+  50_000,
+);
 
 /** A field name as the secret-word check reads it: camelCase split into words (`clientSecret` → `client_Secret`). */
-const UNDERSCORED = new Map<string, string>();
-
-function underscored(key: string): string {
-  let words = UNDERSCORED.get(key);
-  if (words === undefined) {
-    if (UNDERSCORED.size >= 50_000) UNDERSCORED.clear();
-    UNDERSCORED.set(key, (words = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2")));
-  }
-  return words;
-}
+const underscored = remembered((key: string) => key.replace(/([a-z0-9])([A-Z])/g, "$1_$2"), itself, 50_000);
 
 /** Every string in `value`, with the key it sits under: an env entry's `name` for its `value`, else the field name. */
 function walk(value: unknown, pointer: string, key: string | undefined, found: Found): void {
