@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ManifoldError, errorLines } from "./errors.ts";
-import { startCompile, type CompileOptions, type CompileResult } from "./reuse.ts";
+import { startCompile, targetCounts, type CompileOptions, type CompileResult } from "./reuse.ts";
 import { checkRendered, emit } from "./rendered.ts";
 import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
@@ -240,7 +240,8 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   };
   const { result, diff } = (await attempt(!values["no-cache"])) ?? (await attempt(false))!;
   const objects = result.objectCount;
-  const targets = `${result.targets.length + result.elsewhere.length + result.reused.length} targets${result.reused.length ? ` (${result.reused.length} unchanged, from the cache)` : ""}`;
+  const counts = targetCounts(result);
+  const targets = `${counts.all} targets${counts.unchanged ? ` (${counts.unchanged} unchanged, from the cache)` : ""}`;
   for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
   printTimings(result.timings);
   if (values.check) {

@@ -19,6 +19,7 @@ import type { ClusterLayer } from "./cluster/index.ts";
 import type { CachedTarget, TargetCache } from "./cache/store.ts";
 import { layersKey, readLayers, type CachedLayers } from "./cache/layers.ts";
 import { LazyFiles } from "./cache/lazy-files.ts";
+import { readRunRecord, recordedFiles, runKey, writeRunRecord } from "./cache/run-record.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
 /**
@@ -53,6 +54,12 @@ export interface CompileResult {
   argocd?: ArgoCdLayer;
   /** The cluster layer (`rendered/clusters/`), on an unfiltered compile of a project with `addons/` and `argocd/`. */
   cluster?: ClusterLayer;
+  /**
+   * Set when the whole result came from the run record (cache/run-record.ts): how many targets it has. No target is
+   * listed in `targets`, `reused` or `elsewhere` then, and no file's content can be read (each throws an
+   * UnreadableCacheError).
+   */
+  recorded?: number;
 }
 
 export interface CompileOptions {
@@ -66,8 +73,9 @@ export interface CompileOptions {
   offload?: Offload;
   /**
    * Read a cached target's file contents only when first asked for (cache/lazy-files.ts), when the fleet layers
-   * come from the cache too, and of the cached layers only their files and findings until more is asked for. Such a
-   * late read may throw an UnreadableCacheError: compile again without it.
+   * come from the cache too, and of the cached layers only their files and findings until more is asked for; and, on
+   * an unfiltered compile, take the whole result from the run record when it is for this compiler and project (and
+   * record it otherwise). Such a late read may throw an UnreadableCacheError: compile again without it.
    */
   lazyFiles?: boolean;
 }
@@ -88,6 +96,8 @@ export interface RunContext {
   offload?: Offload;
   /** Read cached targets' file contents when first asked for (CompileOptions.lazyFiles). */
   lazyFiles?: boolean;
+  /** The run record's key (cache/run-record.ts), when this run records its result: unfiltered, with a cache. */
+  runKey?: string;
 }
 
 /** The parts of a run a caller may set; the rest start empty. */
@@ -255,12 +265,22 @@ export function assemble(
   findings.push(...(cluster?.findings ?? []));
   for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
   findings.push(...(argocd?.findings ?? []));
+  const objectCount = [...built.targets, ...elsewhere].reduce((n, t) => n + t.objects.length, p.reusedObjects);
+  if (run.runKey && run.cache && p.layers && !scope)
+    writeRunRecord(p.layers.dir, {
+      key: run.runKey,
+      filesKey: p.layers.key,
+      targets: p.all.length,
+      objects: objectCount,
+      findings,
+      paths: [...p.files.keys()],
+    });
   return {
     project,
     targets: built.targets,
     reused: p.reused,
     elsewhere,
-    objectCount: [...built.targets, ...elsewhere].reduce((n, t) => n + t.objects.length, p.reusedObjects),
+    objectCount,
     findings,
     files: p.files,
     scope,
@@ -269,6 +289,13 @@ export function assemble(
     ...(argocd ? { argocd } : {}),
     ...(cluster ? { cluster } : {}),
   };
+}
+
+/** How many targets a compile has, and how many of them it took unchanged from the cache (or the run record). */
+export function targetCounts(result: CompileResult): { all: number; unchanged: number } {
+  if (result.recorded !== undefined) return { all: result.recorded, unchanged: result.recorded };
+  const all = result.targets.length + result.elsewhere.length + result.reused.length;
+  return { all, unchanged: result.reused.length };
 }
 
 /** One target built elsewhere: what a worker thread sends back for it. */
@@ -312,6 +339,20 @@ export async function startCompile(options: CompileOptions): Promise<Started> {
   timings.load = performance.now() - start;
   const { filter, keepErrors, cache, offload, lazyFiles } = options;
   const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles });
+  if (run.cache && run.lazyFiles && !scopeFor(filter)) {
+    const cacheDir = dirname(run.cache.dir);
+    const key = (run.runKey = timed(timings, "record", () => runKey(run.cache!.compiler, project)));
+    const record = timed(timings, "record", () => readRunRecord(cacheDir, key));
+    if (record) {
+      const files = recordedFiles(record);
+      const p: Partition = { all: [], toBuild: [], files, reused: [], cachedFindings: [], reusedObjects: 0 };
+      const result: CompileResult = {
+        ...{ project, targets: [], reused: [], elsewhere: [], objectCount: record.objects, findings: record.findings },
+        ...{ files, scope: undefined, filesKey: record.filesKey, timings, recorded: record.targets },
+      };
+      return { project, run, p, result };
+    }
+  }
   const p = partition(project, resolveTargets(project, run), run);
   const layers = p.layers?.cached;
   if (keepErrors || !cache || p.toBuild.length > 0 || !(scopeFor(filter) || layers)) return { project, run, p };

@@ -18,6 +18,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
     modules: [
       "errors.ts",
       "json.ts",
+      "model-json.ts",
       "quantity.ts",
       "yaml.ts",
       "version.ts",
@@ -201,6 +202,20 @@ describe("the CLI's nothing-changed path", () => {
         [...staticClosure(entry, read)].filter((f) => HEAVY.includes(f)),
         entry,
       ).toEqual([]);
+  });
+
+  it("loads no kubernetes-models package: their validation runtime loads ajv's formats and their parsers", () => {
+    const read = (f: string) => readFileSync(join(COMPILER, f), "utf8");
+    const models = ["cli.ts", "language.ts"]
+      .flatMap((entry) => [...staticClosure(entry, read)])
+      .flatMap((f) =>
+        [
+          ...read(f).matchAll(
+            /(?:^|\n)\s*(?:import|export)\b(?!\s+type\b)[^;]*?\bfrom\s*["']((?:@kubernetes-models\/|kubernetes-models)[^"']*)["']/g,
+          ),
+        ].map((m) => `${f} -> ${m[1]}`),
+      );
+    expect([...new Set(models)]).toEqual([]);
   });
 
   it("the closure follows static imports and re-exports, not type-only or dynamic ones", () => {

@@ -1,4 +1,4 @@
-import { modelJson } from "../json.ts";
+import { modelJson } from "../model-json.ts";
 import type { KubeObject } from "../model/object.ts";
 
 /**
