@@ -63,7 +63,7 @@ export function readRunRecord(dir: string, key: string): RunRecord | undefined {
   return valid ? record : undefined;
 }
 
-/** Records a whole-fleet compile's result under `key` in the cache folder `dir`; a folder that cannot be written is no error. */
+/** Records a whole-fleet compile's result in the cache folder `dir`; a folder that cannot be written is no error. */
 export function writeRunRecord(dir: string, record: Omit<RunRecord, "format">): void {
   const text = JSON.stringify({ format: FORMAT, ...record });
   try {
