@@ -27,3 +27,25 @@ export function remembered<A, V, B = undefined>(
 
 /** The key of a one-string argument list: the string itself. */
 export const itself = (s: string): string => s;
+
+/**
+ * `compute(value, key)`, kept under the pair: by `key`, then by `value`, so that no joined key string is built per
+ * call (a value may be long: a whole dashboard). Same rules as `remembered`.
+ */
+export function rememberedPair<K, V>(
+  compute: (value: string, key: K) => V,
+  limit: number,
+): (value: string, key: K) => V {
+  const kept = new Map<K, Map<string, V>>();
+  let size = 0;
+  return (value, key) => {
+    let byValue = kept.get(key);
+    if (byValue?.has(value)) return byValue.get(value) as V;
+    const result = compute(value, key);
+    if (size >= limit) (kept.clear(), (size = 0), (byValue = undefined));
+    if (!byValue) kept.set(key, (byValue = new Map()));
+    byValue.set(value, result);
+    size++;
+    return result;
+  };
+}

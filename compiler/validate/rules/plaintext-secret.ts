@@ -2,7 +2,7 @@ import type { Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
 import { byContent } from "../content-memo.ts";
 import { secretKeyName, secretReason } from "../secret-shapes.ts";
-import { itself, remembered } from "../remember.ts";
+import { itself, remembered, rememberedPair } from "../remember.ts";
 
 const FIX = "declare the value with secretRef() so it renders as an ExternalSecret, and reference it";
 
@@ -32,21 +32,27 @@ function stringReason(value: string, key: string | undefined): string | undefine
   return undefined;
 }
 
-/** stringReason of each (key, string) pair seen, kept: the same strings recur in every object and target. */
-const rememberedReason = remembered(
-  stringReason,
-  (value, key) => (key === undefined ? `\u0001${value}` : `${key}\u0000${value}`),
-  50_000,
-);
+/** stringReason of each (value, key) pair seen, kept: the same strings recur in every object and target. */
+const rememberedReason = rememberedPair(stringReason, 50_000);
 
 /** A field name as the secret-word check reads it: camelCase split into words (`clientSecret` → `client_Secret`). */
 const underscored = remembered((key: string) => key.replace(/([a-z0-9])([A-Z])/g, "$1_$2"), itself, 50_000);
 
-/** Every string in `value`, with the key it sits under: an env entry's `name` for its `value`, else the field name. */
-function walk(value: unknown, pointer: string, key: string | undefined, found: Found): void {
+/** The JSON pointer of a path of keys and indexes, made only for a finding. */
+function pointerOf(path: (string | number)[]): string {
+  let pointer = "";
+  for (const part of path) pointer += `/${typeof part === "number" ? part : escapeKey(part)}`;
+  return pointer;
+}
+
+/**
+ * Every string in `value`, with the key it sits under: an env entry's `name` for its `value`, else the field name.
+ * `path` is where `value` sits (its keys and indexes, changed in place and restored).
+ */
+function walk(value: unknown, path: (string | number)[], key: string | undefined, found: Found): void {
   if (typeof value === "string") {
     const reason = rememberedReason(value, key);
-    if (reason) found(pointer, reason);
+    if (reason) found(pointerOf(path), reason);
     return;
   }
   if (Array.isArray(value)) {
@@ -54,7 +60,9 @@ function walk(value: unknown, pointer: string, key: string | undefined, found: F
       // `["--password", "hunter2"]`: the option names the next argument.
       const previous: unknown = i > 0 ? value[i - 1] : undefined;
       const option = typeof previous === "string" && /^--?[A-Za-z]/.test(previous) && !previous.includes("=");
-      walk(value[i], `${pointer}/${i}`, option && secretKeyName(previous) ? previous : undefined, found);
+      path.push(i);
+      walk(value[i], path, option && secretKeyName(previous) ? previous : undefined, found);
+      path.pop();
     }
     return;
   }
@@ -63,7 +71,9 @@ function walk(value: unknown, pointer: string, key: string | undefined, found: F
     const entryName = typeof record.name === "string" && "value" in record ? record.name : undefined;
     for (const k in record) {
       const under = k === "value" && entryName !== undefined ? entryName : underscored(k);
-      walk(record[k], `${pointer}/${escapeKey(k)}`, under, found);
+      path.push(k);
+      walk(record[k], path, under, found);
+      path.pop();
     }
   }
 }
@@ -71,7 +81,7 @@ function walk(value: unknown, pointer: string, key: string | undefined, found: F
 /** The secret-looking literals of an object, with why each looks like a secret. */
 function literals(object: object): { pointer: string; reason: string }[] {
   const found: { pointer: string; reason: string }[] = [];
-  walk(object, "", undefined, (pointer, reason) => found.push({ pointer, reason }));
+  walk(object, [], undefined, (pointer, reason) => found.push({ pointer, reason }));
   return found;
 }
 
