@@ -82,6 +82,51 @@ function peerMatches(peer: JsonObject, policyNamespace: string, other: Endpoint)
   return pods && namespaces;
 }
 
+/** One rule of a policy, read once: its peers and ports (undefined when the rule admits any). */
+interface ReadRule {
+  index: number;
+  peers?: JsonObject[];
+  ports?: JsonObject[];
+}
+
+/** A NetworkPolicy read once: what every verdict reads of it. */
+interface ReadPolicy {
+  name: string;
+  namespace?: string;
+  types: string[];
+  podSelector: JsonObject;
+  rules: { Ingress: ReadRule[]; Egress: ReadRule[] };
+}
+
+const READ = new WeakMap<KubeObject, ReadPolicy>();
+
+/** A rule's list under `key`: undefined when absent or empty (any peer, any port), else its object entries. */
+function entries(rule: JsonObject, key: string): JsonObject[] | undefined {
+  return rule[key] === undefined || list(rule[key]).length === 0 ? undefined : objects(rule[key]).map(([x]) => x);
+}
+
+/** `p` as a verdict reads it, read once per object (validation does not change the objects it reads). */
+function readPolicy(p: KubeObject): ReadPolicy {
+  let read = READ.get(p);
+  if (read) return read;
+  const spec = obj(p.spec);
+  const rules = (field: string, peers: string): ReadRule[] =>
+    objects(spec[field]).map(([rule, index]) => ({
+      index,
+      peers: entries(rule, peers),
+      ports: entries(rule, "ports"),
+    }));
+  read = {
+    name: p.metadata.name,
+    namespace: p.metadata.namespace,
+    types: policyTypes(spec),
+    podSelector: obj(spec.podSelector),
+    rules: { Ingress: rules("ingress", "from"), Egress: rules("egress", "to") },
+  };
+  READ.set(p, read);
+  return read;
+}
+
 /**
  * Whether the NetworkPolicies of `subject`'s namespace let it take (`Ingress`) or make (`Egress`) a connection with
  * `other` on `port`. `destination` is the end that owns the port (the subject for Ingress, the peer for Egress).
@@ -96,25 +141,17 @@ export function networkPolicyVerdict(
   const destination = direction === "Ingress" ? subject : other;
   const isolating: string[] = [];
   const field = direction === "Ingress" ? "ingress" : "egress";
-  const peers = direction === "Ingress" ? "from" : "to";
-  for (const p of policies) {
-    if (p.kind !== "NetworkPolicy" || (p.metadata.namespace ?? subject.namespace) !== subject.namespace) continue;
-    const spec = obj(p.spec);
-    if (!policyTypes(spec).includes(direction) || !selectorMatches(obj(spec.podSelector), subject.labels)) continue;
-    isolating.push(p.metadata.name);
-    for (const [rule, i] of objects(spec[field])) {
-      const from = objects(rule[peers]).map(([x]) => x);
-      const ports = objects(rule.ports).map(([x]) => x);
-      const peerOk =
-        rule[peers] === undefined ||
-        list(rule[peers]).length === 0 ||
-        from.some((x) => peerMatches(x, subject.namespace, other));
-      const portOk =
-        rule.ports === undefined ||
-        list(rule.ports).length === 0 ||
-        ports.some((x) => portMatches(x, port, destination));
+  for (const policy of policies) {
+    if (policy.kind !== "NetworkPolicy") continue;
+    const p = readPolicy(policy);
+    if ((p.namespace ?? subject.namespace) !== subject.namespace) continue;
+    if (!p.types.includes(direction) || !selectorMatches(p.podSelector, subject.labels)) continue;
+    isolating.push(p.name);
+    for (const rule of p.rules[direction]) {
+      const peerOk = !rule.peers || rule.peers.some((x) => peerMatches(x, subject.namespace, other));
+      const portOk = !rule.ports || rule.ports.some((x) => portMatches(x, port, destination));
       if (peerOk && portOk)
-        return { allowed: true, by: `NetworkPolicy/${p.metadata.name}`, rule: `${p.metadata.name}/${field}/${i}` };
+        return { allowed: true, by: `NetworkPolicy/${p.name}`, rule: `${p.name}/${field}/${rule.index}` };
     }
   }
   if (!isolating.length) return { allowed: true, by: `no NetworkPolicy selects ${subject.name}` };

@@ -49,14 +49,20 @@ export function selectorMatches(
   labels: Record<string, string> | undefined,
 ): boolean {
   const l = labels ?? {};
-  const requirements = (selector?.matchExpressions ?? []).map((e) => requirementHolds(e, l));
-  if (requirements.includes(undefined)) return false;
-  return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => l[k] === v) && requirements.every(Boolean);
+  // No arrays made: this runs for every pair of selector and pod the relation rules look at.
+  let holds = true;
+  for (const e of selector?.matchExpressions ?? []) {
+    const requirement = requirementHolds(e, l);
+    if (requirement === undefined) return false; // an invalid requirement: the selector matches nothing
+    if (!requirement) holds = false;
+  }
+  return holds && mapMatches(selector?.matchLabels ?? {}, l);
 }
 
 /** Whether `labels` satisfy a plain map selector (a Service's `spec.selector`). */
 export function mapMatches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  for (const k of Object.keys(selector)) if (labels?.[k] !== selector[k]) return false;
+  return true;
 }
 
 export interface PodTemplate {

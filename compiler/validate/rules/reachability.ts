@@ -83,11 +83,18 @@ function podToPodRules(ctx: Parameters<Rule["check"]>[0]): { id: string; o: Rend
       .filter((t) => t.owner.component !== undefined && known.has(t.owner.component))
       .map((t) => `/ns/${ctx.target.namespace}/sa/${t.spec.serviceAccountName ?? "default"}`),
   );
+  // A selector's verdict, by its JSON: the same peer selectors recur in many rules of many policies.
+  const verdicts = new Map<string, boolean>();
   const componentOnly = (selector: unknown): boolean => {
-    const selected = templates.filter((t) => selectorMatches(obj(selector), t.labels));
-    return (
-      selected.length > 0 && selected.every((t) => t.owner.component !== undefined && known.has(t.owner.component))
-    );
+    const key = JSON.stringify(selector);
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const selected = templates.filter((t) => selectorMatches(obj(selector), t.labels));
+      verdict =
+        selected.length > 0 && selected.every((t) => t.owner.component !== undefined && known.has(t.owner.component));
+      verdicts.set(key, verdict);
+    }
+    return verdict;
   };
   const out: { id: string; o: RenderedObject; pointer: string }[] = [];
   for (const o of ctx.objects) {
