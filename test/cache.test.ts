@@ -165,10 +165,11 @@ describe("the incremental-compile cache", () => {
     run(await sources(), cache);
     const entries = readdirSync(join(dir, "targets")).sort();
     writeFileSync(join(dir, "targets", entries[0]), "{ not json");
-    // a file's content edited in the contents file (the entry holds its digest)
-    const tampered = JSON.parse(readFileSync(join(dir, "contents", entries[1]), "utf8"));
-    tampered[0] += "# edited\n";
-    writeFileSync(join(dir, "contents", entries[1]), JSON.stringify(tampered));
+    // a file's content edited in the contents file, its length kept (the entry holds the file's digest)
+    const contents = join(dir, "contents", entries[1].replace(/\.json$/, ".txt"));
+    const text = readFileSync(contents, "utf8");
+    const at = text.indexOf("\n") + 1;
+    writeFileSync(contents, text.slice(0, at) + (text[at] === "#" ? "%" : "#") + text.slice(at + 1));
     const again = run(await sources(), cache);
     expect(again.targets).toHaveLength(2);
     expect([...again.files.entries()].sort()).toEqual([...run(await sources()).files.entries()].sort());
@@ -273,6 +274,24 @@ describe("reading cached file contents late", () => {
     expect(files.get("d.yaml")).toBe("now");
   });
 
+  it("keeps any contents exactly, and a truncated or padded contents file is no entry", () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const files: [string, string][] = [
+      ["dev/r/p/a.yaml", ""],
+      ["dev/r/p/b.yaml", '\n[1,2]\n"quoted": "\\u00e9 é 🚀"\n'],
+      ["dev/r/p/README.md", "# p\r\n\u2028end"],
+    ];
+    cache.put("k", { id: "p/dev/r", objects: [], waves: { bands: {}, components: {} }, findings: [], files });
+    expect(cache.get("k")?.files).toEqual(files);
+    const path = join(dir, "contents", "k.txt");
+    const text = readFileSync(path, "utf8");
+    for (const bad of [text.slice(0, -1), `${text}x`, text.replace("\n", " ")]) {
+      writeFileSync(path, bad);
+      expect(cache.get("k"), JSON.stringify(bad.slice(0, 20))).toBeUndefined();
+    }
+  });
+
   it("an entry read lazily knows its paths, and a bad contents file read late is an UnreadableCacheError", () => {
     const dir = tempDir();
     const cache = new TargetCache(dir, "test-compiler");
@@ -284,7 +303,7 @@ describe("reading cached file contents late", () => {
     const hit = cache.get("k", "lazy", "lazy")!;
     expect(hit.paths).toEqual(files.map(([p]) => p));
     expect(hit.files).toEqual(files);
-    writeFileSync(join(dir, "contents", "k.json"), JSON.stringify(["a: 2\n", "# p\n"]));
+    writeFileSync(join(dir, "contents", "k.txt"), "[5,4]\na: 2\n# p\n");
     const late = cache.get("k", "lazy", "lazy")!;
     expect(late.paths).toEqual(files.map(([p]) => p));
     expect(() => late.files).toThrow(UnreadableCacheError);
@@ -298,14 +317,14 @@ describe("reading cached file contents late", () => {
     const entry = readdirSync(join(cacheDir, "targets")).find((f) =>
       readFileSync(join(cacheDir, "targets", f), "utf8").includes('"id":"ossa/dev/us-west-2"'),
     )!;
-    writeFileSync(join(cacheDir, "contents", entry), '["bad"]');
+    writeFileSync(join(cacheDir, "contents", entry.replace(/\.json$/, ".txt")), "[3]\nbad");
     const readme = join(root, "rendered/dev/us-west-2/ossa/README.md");
     const text = readFileSync(readme, "utf8");
     writeFileSync(readme, text + "edited by hand\n");
     const check = runCli(root, ["compile", "--check"]);
     expect(check.status).toBe(1);
     expect(check.stdout.trim()).toBe("changed  rendered/dev/us-west-2/ossa/README.md");
-    writeFileSync(join(cacheDir, "contents", entry), '["bad"]');
+    writeFileSync(join(cacheDir, "contents", entry.replace(/\.json$/, ".txt")), "[3]\nbad");
     const again = runCli(root, ["compile"]);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/24 targets \(23 unchanged, from the cache\)/);

@@ -2,7 +2,7 @@
  * The incremental-compile cache: one entry per target key in
  * `.manifold-cache/targets/<key>.json`, holding the paths of the target's
  * rendered files, its waves, its findings and how many objects it has. The
- * files' contents (`.manifold-cache/contents/<key>.json`) and the final objects
+ * files' contents (`.manifold-cache/contents/<key>.txt`) and the final objects
  * (`.manifold-cache/objects/<key>.json`, what the fleet layers and the plan
  * read) are kept apart, and may be read only when first asked for: a compile
  * whose fleet layers come from their own cache never parses the objects, and
@@ -24,7 +24,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { WavePlan } from "../model/target.ts";
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 export interface CachedTarget {
   /** `platform/environment/region`. */
@@ -43,9 +43,7 @@ export interface CachedTarget {
 interface Entry extends Omit<CachedTarget, "objects" | "files"> {
   format: number;
   key: string;
-  /** The digest of the files (paths and contents). */
-  digest: string;
-  /** The digest of the contents file's text. */
+  /** The digest of the contents file's text (which, with `paths`, gives every file). */
   contents: string;
   /** The digest of the objects file's text. */
   objects: string;
@@ -54,10 +52,25 @@ interface Entry extends Omit<CachedTarget, "objects" | "files"> {
 /** A cached file or object list read late (lazily) that is missing or does not match its entry's digest. */
 export class UnreadableCacheError extends Error {}
 
-function digest(files: [string, string][]): string {
-  const hash = createHash("sha256");
-  for (const [path, content] of files) hash.update(path).update("\0").update(content).update("\0");
-  return hash.digest("hex");
+/**
+ * The contents file's text: a JSON list of each content's length (in UTF-16 units, as JavaScript counts), a newline,
+ * then the contents one after the other. Unlike a JSON list of the contents it needs no escaping of the YAML's quotes
+ * and newlines to write, nor unescaping to read.
+ */
+function frame(contents: string[]): string {
+  return `${JSON.stringify(contents.map((c) => c.length))}\n${contents.join("")}`;
+}
+
+/** The contents framed in `text` (frame), or undefined when it is not such a text. */
+function unframe(text: string): string[] | undefined {
+  const newline = text.indexOf("\n");
+  if (newline < 0) return undefined;
+  const lengths = JSON.parse(text.slice(0, newline)) as unknown;
+  if (!Array.isArray(lengths) || !lengths.every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+  const contents: string[] = [];
+  let at = newline + 1;
+  for (const n of lengths as number[]) contents.push(text.slice(at, (at += n)));
+  return at === text.length ? contents : undefined;
 }
 
 function sha(text: string): string {
@@ -76,7 +89,7 @@ export class TargetCache {
   readonly dir: string;
   /** Where each entry's objects are: `<cache>/objects`. */
   readonly objectsDir: string;
-  /** Where each entry's files' contents are: `<cache>/contents`. */
+  /** Where each entry's files' contents are: `<cache>/contents/<key>.txt` (framed, see frame). */
   readonly contentsDir: string;
   readonly compiler: string;
 
@@ -141,7 +154,6 @@ export class TargetCache {
       typeof entry.count !== "number" ||
       typeof entry.objects !== "string" ||
       typeof entry.contents !== "string" ||
-      typeof entry.digest !== "string" ||
       typeof entry.waves !== "object" ||
       entry.waves === null
     )
@@ -151,16 +163,14 @@ export class TargetCache {
     return entry;
   }
 
-  /** The files of an entry: their contents read, checked against the contents file's digest and the files' digest. */
+  /** The files of an entry: their contents read, checked against the contents file's digest, with the entry's paths. */
   private contents(key: string, entry: Entry): [string, string][] | undefined {
     try {
-      const text = readFileSync(join(this.contentsDir, `${key}.json`), "utf8");
+      const text = readFileSync(join(this.contentsDir, `${key}.txt`), "utf8");
       if (sha(text) !== entry.contents) return undefined;
-      const contents = JSON.parse(text) as unknown;
-      if (!Array.isArray(contents) || contents.length !== entry.paths.length) return undefined;
-      if (!contents.every((c) => typeof c === "string")) return undefined;
-      const files = entry.paths.map((p, i): [string, string] => [p, contents[i] as string]);
-      return digest(files) === entry.digest ? files : undefined;
+      const contents = unframe(text);
+      if (!contents || contents.length !== entry.paths.length) return undefined;
+      return entry.paths.map((p, i): [string, string] => [p, contents[i]]);
     } catch {
       return undefined;
     }
@@ -181,11 +191,10 @@ export class TargetCache {
   put(key: string, value: Omit<CachedTarget, "count" | "paths">): void {
     const objects = JSON.stringify(value.objects);
     const { id, waves, findings, files } = value;
-    const contents = JSON.stringify(files.map(([, content]) => content));
+    const contents = frame(files.map(([, content]) => content));
     const entry: Entry = {
       format: FORMAT,
       key,
-      digest: digest(files),
       count: value.objects.length,
       objects: sha(objects),
       contents: sha(contents),
@@ -200,7 +209,7 @@ export class TargetCache {
       mkdirSync(this.objectsDir, { recursive: true });
       mkdirSync(this.contentsDir, { recursive: true });
       writeAtomically(join(this.objectsDir, `${key}.json`), objects);
-      writeAtomically(join(this.contentsDir, `${key}.json`), contents);
+      writeAtomically(join(this.contentsDir, `${key}.txt`), contents);
       writeAtomically(join(this.dir, `${key}.json`), JSON.stringify(entry));
     } catch {
       // read-only or full disk: caching is an optimisation only
@@ -212,7 +221,7 @@ export class TargetCache {
     for (const dir of [this.dir, this.objectsDir, this.contentsDir]) {
       try {
         for (const name of readdirSync(dir)) {
-          if (!keep.has(name.replace(/\.json$/, ""))) rmSync(join(dir, name), { force: true });
+          if (!keep.has(name.replace(/\.(json|txt)$/, ""))) rmSync(join(dir, name), { force: true });
         }
       } catch {
         // nothing cached yet
