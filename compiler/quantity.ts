@@ -4,6 +4,8 @@
  * Mirrors apimachinery's `resource.Quantity` canonicalisation: exact arithmetic,
  * the largest suffix that keeps an integer mantissa, binary suffixes preserved.
  */
+import { remembered } from "./remember.ts";
+
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
 const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
@@ -18,8 +20,23 @@ export function isQuantity(value: unknown): boolean {
   return (typeof value === "string" && QUANTITY.test(value)) || (typeof value === "number" && Number.isFinite(value));
 }
 
-/** Parses a quantity into nano-units (rounded up, as the API server does) and its format. */
-export function parseQuantity(input: string | number): { nanos: bigint; format: "binary" | "decimal" | "exponent" } {
+/** A quantity in nano-units, and the format it was written in. */
+export interface ParsedQuantity {
+  readonly nanos: bigint;
+  readonly format: "binary" | "decimal" | "exponent";
+}
+
+/**
+ * Parses a quantity into nano-units (rounded up, as the API server does) and its format. Each distinct text is
+ * parsed once (the same few quantities recur in every object): the result is shared and frozen.
+ */
+export const parseQuantity: (input: string | number) => ParsedQuantity = remembered(
+  (input: string | number) => Object.freeze(parse(input)),
+  String,
+  10_000,
+);
+
+function parse(input: string | number): ParsedQuantity {
   const text = String(input);
   const m = QUANTITY.exec(text);
   if (!m) throw new Error(`"${text}" is not a Kubernetes quantity (examples: 500m, 2, 512Mi, 10Gi)`);
@@ -46,7 +63,9 @@ export function parseQuantity(input: string | number): { nanos: bigint; format: 
 }
 
 /** Returns the canonical text of a quantity: `1000m` gives `1`, `3072Mi` gives `3Gi`, `0.5` gives `500m`. */
-export function canonicalQuantity(input: string | number): string {
+export const canonicalQuantity: (input: string | number) => string = remembered(canonical, String, 10_000);
+
+function canonical(input: string | number): string {
   const { nanos, format } = parseQuantity(input);
   if (nanos === 0n) return "0";
   const negative = nanos < 0n;

@@ -30,6 +30,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "zip.ts",
       "work-queue.ts",
       "name-order.ts",
+      "remember.ts",
       "check/",
     ],
   },

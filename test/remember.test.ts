@@ -1,6 +1,6 @@
-/** The bounded memos of compiler/validate/remember.ts: each result computed once per key, dropped past the limit. */
+/** The bounded memos of compiler/remember.ts: each result computed once per key, dropped past the limit. */
 import { describe, expect, it } from "vitest";
-import { itself, remembered, rememberedPair } from "../compiler/validate/remember.ts";
+import { itself, remembered, rememberedPair } from "../compiler/remember.ts";
 
 describe("remembered results", () => {
   it("computes once per key, and afresh after the limit drops what was kept", () => {

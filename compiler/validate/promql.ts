@@ -3,7 +3,7 @@
  * where an expression stops parsing, which metric names it selects, and with which label matchers.
  */
 import { parser } from "@prometheus-io/lezer-promql";
-import { itself, remembered } from "./remember.ts";
+import { itself, remembered } from "../remember.ts";
 
 export interface PromqlReading {
   /** The first syntax error: its offset and the text from there (empty at the end). */

@@ -4,7 +4,7 @@ import { podTemplateOf } from "../../kube/pods.ts";
 import type { KubeObject } from "../../model/object.ts";
 import { DNS_SUBDOMAIN } from "../../check/shape.ts";
 import { escapeKey } from "../../kube/pointer.ts";
-import { itself, remembered } from "../remember.ts";
+import { itself, remembered } from "../../remember.ts";
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 

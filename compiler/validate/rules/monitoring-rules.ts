@@ -3,7 +3,7 @@ import type { Rule } from "../context.ts";
 import { describeSyntaxError, readPromql, withoutGrafanaVariables } from "../promql.ts";
 import { obj, objects, str } from "../../kube/loose.ts";
 import { exporterOf, exportersOf } from "../../blocks/exporters.ts";
-import { itself, remembered } from "../remember.ts";
+import { itself, remembered } from "../../remember.ts";
 
 interface RuleGroup {
   name?: string;

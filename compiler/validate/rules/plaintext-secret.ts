@@ -2,7 +2,7 @@ import type { Rule } from "../context.ts";
 import { escapeKey } from "../../kube/pointer.ts";
 import { byContent } from "../content-memo.ts";
 import { secretKeyName, secretReason } from "../secret-shapes.ts";
-import { itself, remembered, rememberedPair } from "../remember.ts";
+import { itself, remembered, rememberedPair } from "../../remember.ts";
 
 const FIX = "declare the value with secretRef() so it renders as an ExternalSecret, and reference it";
 
