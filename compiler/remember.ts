@@ -42,7 +42,11 @@ export function rememberedPair<K, V>(
     let byValue = kept.get(key);
     if (byValue?.has(value)) return byValue.get(value) as V;
     const result = compute(value, key);
-    if (size >= limit) (kept.clear(), (size = 0), (byValue = undefined));
+    if (size >= limit) {
+      kept.clear();
+      size = 0;
+      byValue = undefined;
+    }
     if (!byValue) kept.set(key, (byValue = new Map()));
     byValue.set(value, result);
     size++;
