@@ -269,7 +269,7 @@ run(process.execPath, [...MANIFOLD, "--version"]);
 
 const seed = seedProject();
 process.stderr.write(`seed fleet (${seed})\n`);
-/** Removes the target cache of `root` (targets, their objects, the fleet layers, the run record), not the description bundles. */
+/** Removes the target cache of `root` (targets, objects, fleet layers, run record), not the description bundles. */
 function removeTargetCache(root: string): void {
   for (const part of ["targets", "objects", "layers.json", "run.json"]) discard(join(root, ".manifold-cache", part));
 }
