@@ -19,7 +19,8 @@ import type { ClusterLayer } from "./cluster/index.ts";
 import type { CachedTarget, TargetCache } from "./cache/store.ts";
 import { layersKey, readLayers, type CachedLayers } from "./cache/layers.ts";
 import { LazyFiles } from "./cache/lazy-files.ts";
-import { readRunRecord, recordedFiles, runKey, writeRunRecord } from "./cache/run-record.ts";
+import { targetFolder } from "./emit/files.ts";
+import { ownersOf, readRunRecord, recordedFiles, runKey, writeRunRecord } from "./cache/run-record.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
 /**
@@ -266,7 +267,8 @@ export function assemble(
   for (const [path, content] of argocd?.files ?? []) p.files.set(path, content);
   findings.push(...(argocd?.findings ?? []));
   const objectCount = [...built.targets, ...elsewhere].reduce((n, t) => n + t.objects.length, p.reusedObjects);
-  if (run.runKey && run.cache && p.layers && !scope)
+  if (run.runKey && run.cache && p.layers && !scope) {
+    const keyOfFolder = new Map(p.all.map((t) => [targetFolder(t), run.keys.get(t)!]));
     writeRunRecord(p.layers.dir, {
       key: run.runKey,
       filesKey: p.layers.key,
@@ -274,7 +276,9 @@ export function assemble(
       objects: objectCount,
       findings,
       paths: [...p.files.keys()],
+      ...ownersOf(p.files.keys(), keyOfFolder),
     });
+  }
   return {
     project,
     targets: built.targets,
@@ -344,7 +348,11 @@ export async function startCompile(options: CompileOptions): Promise<Started> {
     const key = (run.runKey = timed(timings, "record", () => runKey(run.cache!.compiler, project)));
     const record = timed(timings, "record", () => readRunRecord(cacheDir, key));
     if (record) {
-      const files = recordedFiles(record);
+      const files = recordedFiles(record, (owner) => {
+        if (owner) return run.cache!.get(owner, "lazy", "lazy")?.files;
+        const layers = readLayers(cacheDir, record.filesKey, true);
+        return layers && [...(layers.cluster?.files ?? []), ...(layers.argocd?.files ?? [])];
+      });
       const p: Partition = { all: [], toBuild: [], files, reused: [], cachedFindings: [], reusedObjects: 0 };
       const result: CompileResult = {
         ...{ project, targets: [], reused: [], elsewhere: [], objectCount: record.objects, findings: record.findings },

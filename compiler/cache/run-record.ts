@@ -4,10 +4,11 @@
  * functions of those two (cache/key.ts, cache/layers.ts), so a compile whose loaded project hashes to the recorded key
  * would give the recorded result: the same target and object counts, the same findings, the same file paths under
  * the same files key. Such a compile takes it from here and skips resolve, the target keys and the cache lookup;
- * emit then confirms `rendered/` by its stamps (emit/stamps.ts). The record holds no file contents: a content asked
- * for (a file missing or edited in `rendered/`) throws an UnreadableCacheError, and the caller compiles again the
- * full way. The record is written aside and renamed into place; one that does not parse, is in another format or
- * names another key is ignored.
+ * emit then confirms `rendered/` by its stamps (emit/stamps.ts). The record holds no file contents, only which cache
+ * entry holds each file (a target's key, or the fleet layers): a content asked for (a file missing, edited or just
+ * written in `rendered/`) is read from there, and one found missing or bad throws an UnreadableCacheError, after
+ * which the caller compiles again the full way. The record is written aside and renamed into place; one that does
+ * not parse, is in another format or names another key is ignored.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ import { ignoredWorkDir } from "../scratch.ts";
 import { LazyFiles } from "./lazy-files.ts";
 import { UnreadableCacheError } from "./store.ts";
 
-const FORMAT = 1;
+const FORMAT = 2;
 const FILE = "run.json";
 
 /** What a whole-fleet compile gave, without its files' contents. */
@@ -33,6 +34,10 @@ export interface RunRecord {
   findings: Finding[];
   /** Every file's path, relative to `rendered/`, in the compile's order. */
   paths: string[];
+  /** The cache entries holding the files' contents: a target's key, or "" for the fleet layers. */
+  owners: string[];
+  /** For each path, the index of its owner. */
+  owner: number[];
 }
 
 /** The key of a whole-fleet compile of `project` by the compiler `compiler` (its cache key, cache/key.ts). */
@@ -59,7 +64,12 @@ export function readRunRecord(dir: string, key: string): RunRecord | undefined {
     Number.isInteger(record.objects) &&
     Array.isArray(record.findings) &&
     Array.isArray(record.paths) &&
-    record.paths.every((p) => typeof p === "string");
+    record.paths.every((p) => typeof p === "string") &&
+    Array.isArray(record.owners) &&
+    record.owners.every((o) => typeof o === "string") &&
+    Array.isArray(record.owner) &&
+    record.owner.length === record.paths.length &&
+    record.owner.every((i) => Number.isInteger(i) && i >= 0 && i < record.owners.length);
   return valid ? record : undefined;
 }
 
@@ -76,12 +86,46 @@ export function writeRunRecord(dir: string, record: Omit<RunRecord, "format">): 
   }
 }
 
-/** The recorded files: every path, each content throwing an UnreadableCacheError when asked for. */
-export function recordedFiles(record: RunRecord): LazyFiles {
+/**
+ * The files' owners for a record: a path in a target's folder (`<environment>/<region>/<platform>/`) belongs to that
+ * target's cache entry (`keyOfFolder`), any other to the fleet layers ("").
+ */
+export function ownersOf(
+  paths: Iterable<string>,
+  keyOfFolder: Map<string, string>,
+): Pick<RunRecord, "owners" | "owner"> {
+  const owners: string[] = [];
+  const index = new Map<string, number>();
+  const owner: number[] = [];
+  for (const path of paths) {
+    const folder = path.split("/", 3).join("/");
+    const key = keyOfFolder.get(folder) ?? "";
+    let i = index.get(key);
+    if (i === undefined) index.set(key, (i = owners.push(key) - 1));
+    owner.push(i);
+  }
+  return { owners, owner };
+}
+
+/**
+ * The recorded files: every path, each content read when first asked for from its owner (`read` gives an owner's
+ * files: a target's cache entry, or the fleet layers for ""); a content its owner does not give throws an
+ * UnreadableCacheError.
+ */
+export function recordedFiles(
+  record: RunRecord,
+  read: (owner: string) => Iterable<[string, string]> | undefined,
+): LazyFiles {
   const files = new LazyFiles();
-  const unread = (path: string) => () => {
-    throw new UnreadableCacheError(`the run record holds no content for ${path}: compile the full way`);
+  const kept = new Map<number, Map<string, string>>();
+  const content = (path: string, owner: number) => () => {
+    let contents = kept.get(owner);
+    if (!contents) kept.set(owner, (contents = new Map(read(record.owners[owner]) ?? [])));
+    const text = contents.get(path);
+    if (text === undefined)
+      throw new UnreadableCacheError(`the cache holds no content for ${path}: compile again with --no-cache`);
+    return text;
   };
-  for (const path of record.paths) files.setLazy(path, unread(path));
+  record.paths.forEach((path, i) => files.setLazy(path, content(path, record.owner[i])));
   return files;
 }
