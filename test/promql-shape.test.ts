@@ -3,12 +3,9 @@
  * its readings must be exactly those of parsing each expression as it is, for every expression the seed fleet renders
  * and for the strings that could change how an expression parses.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { parseExpression, promqlShape, readPromql, withoutGrafanaVariables } from "../compiler/validate/promql.ts";
-import { REPO } from "./helpers/project.ts";
+import { allRenderedDocuments } from "./helpers/rendered.ts";
 
 /** Every string under an `expr` key in `value`, looking into strings that hold JSON (dashboards in ConfigMaps). */
 function expressions(value: unknown, out: string[], key = ""): string[] {
@@ -28,16 +25,7 @@ function expressions(value: unknown, out: string[], key = ""): string[] {
 }
 
 function renderedExpressions(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith(".yaml")) expressions(parse(readFileSync(path, "utf8")), out);
-    }
-  };
-  walk(join(REPO, "rendered"));
-  return [...new Set(out)];
+  return [...new Set(allRenderedDocuments().flatMap((doc) => expressions(doc, [])))];
 }
 
 const TRICKY = [
