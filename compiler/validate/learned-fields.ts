@@ -83,50 +83,76 @@ export function learnReads(learned: LearnedPaths, reads: Reads[]): void {
 /** Where a walk is: the keys from the root, joined into a JSON pointer only for an unknown field. */
 type Trail = string[];
 
-/**
- * The answer at one object under one behaviour: its unknown keys and the keys whose values the validator read
- * (undefined for a free-form object, whose values it never reached).
- */
-function answer(behaviour: Behaviour, keys: string[]): { unknown: string[]; read: string[] | undefined } {
-  if (behaviour === "free") return { unknown: [], read: undefined };
-  if (behaviour === "open") return { unknown: [], read: keys };
-  return { unknown: keys.filter((k) => !behaviour.has(k)), read: keys.filter((k) => behaviour.has(k)) };
+function pointerAt(trail: Trail, key: string): string {
+  let pointer = "";
+  for (const k of trail) pointer += `/${escapeKey(k)}`;
+  return `${pointer}/${escapeKey(key)}`;
 }
 
-function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+/** Walks the object or array `value` at `node`, adding its unknown fields to `out`; false when it cannot tell. */
+function walk(node: LearnedPath, value: object, trail: Trail, out: string[]): boolean {
+  if (Array.isArray(value)) return walkItems(node, value, trail, out);
+  const seen = node.seen;
+  if (seen.length === 1) return walkAs(node, seen[0], value as Record<string, unknown>, trail, out);
+  return seen.length > 1 && walkAgreed(node, value as Record<string, unknown>, trail, out);
 }
 
-/** Walks `value` at `node`, adding its unknown fields to `out`; false when something there was never learned. */
-function walk(node: LearnedPath | undefined, value: unknown, trail: Trail, out: string[]): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (!node) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      trail.push(String(i));
-      const ok = walk(node.items, value[i], trail, out);
-      trail.pop();
-      if (!ok) return false;
-    }
-    return true;
-  }
-  if (node.seen.length === 0 || node.seen.length > MAX_BEHAVIOURS) return false;
-  const object = value as Record<string, unknown>;
-  const keys: string[] = [];
-  for (const key in object) if (object[key] !== undefined) keys.push(key); // an undefined key is no field
-  const { unknown, read } = answer(node.seen[0], keys);
-  for (let i = 1; i < node.seen.length; i++) {
-    const other = answer(node.seen[i], keys);
-    if (!sameList(unknown, other.unknown) || !sameList(read, other.read)) return false; // the ways disagree
-  }
-  for (const key of unknown) out.push(trail.map((k) => `/${escapeKey(k)}`).join("") + `/${escapeKey(key)}`);
-  for (const key of read ?? []) {
-    trail.push(key);
-    const ok = walk(node.fields.get(key), object[key], trail, out);
+function walkItems(node: LearnedPath, items: unknown[], trail: Trail, out: string[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item === null || typeof item !== "object") continue;
+    if (!node.items) return false; // items never seen as objects or arrays here
+    trail.push(String(i));
+    const ok = walk(node.items, item, trail, out);
     trail.pop();
     if (!ok) return false;
   }
   return true;
+}
+
+/** Walks an object whose path the validator reads as `behaviour`. */
+function walkAs(
+  node: LearnedPath,
+  behaviour: Behaviour,
+  object: Record<string, unknown>,
+  trail: Trail,
+  out: string[],
+): boolean {
+  if (behaviour === "free") return true; // the validator never reaches its values
+  const open = behaviour === "open";
+  for (const key in object) {
+    const value = object[key];
+    if (value === undefined) continue; // an undefined key is no field (the model's constructor drops it)
+    if (!open && !behaviour.has(key))
+      out.push(pointerAt(trail, key)); // outermost: nothing below it is read
+    else if (value !== null && typeof value === "object") {
+      const child = node.fields.get(key);
+      if (!child) return false; // a field never seen present here
+      trail.push(key);
+      const ok = walk(child, value, trail, out);
+      trail.pop();
+      if (!ok) return false;
+    }
+  }
+  return true;
+}
+
+/** What a behaviour makes of a key: read, unknown, or never reached (free-form). */
+function fate(behaviour: Behaviour, key: string): "read" | "unknown" | "unreached" {
+  if (behaviour === "free") return "unreached";
+  return behaviour === "open" || behaviour.has(key) ? "read" : "unknown";
+}
+
+/** Walks an object at a path read in several ways, when every way makes the same of each of its keys. */
+function walkAgreed(node: LearnedPath, object: Record<string, unknown>, trail: Trail, out: string[]): boolean {
+  const seen = node.seen;
+  if (seen.length > MAX_BEHAVIOURS) return false;
+  for (const key in object) {
+    if (object[key] === undefined) continue;
+    const first = fate(seen[0], key);
+    for (let i = 1; i < seen.length; i++) if (fate(seen[i], key) !== first) return false; // the ways disagree
+  }
+  return walkAs(node, seen[0], object, trail, out);
 }
 
 /**
@@ -134,7 +160,7 @@ function walk(node: LearnedPath | undefined, value: unknown, trail: Trail, out: 
  * `runSchema` gives them for an object that passes), from what was learned; undefined when some object in it sits
  * at a path never seen, or at one where the ways the validator was seen to read disagree about it.
  */
-export function learnedUnknowns(learned: LearnedPaths, object: unknown): string[] | undefined {
+export function learnedUnknowns(learned: LearnedPaths, object: object): string[] | undefined {
   const out: string[] = [];
   return walk(learned.root, object, [], out) ? out.sort() : undefined;
 }
