@@ -1,14 +1,15 @@
 /**
- * The fields a model's schema validator was seen to read, per path, so the unknown fields of another object of the
- * same model are known without running the validator over a recording view (known-fields.ts).
+ * The fields a model's schema validator was seen to read, per path, so that an object of the same model whose every
+ * field was read before is known to have no unknown field without running the validator over a recording view
+ * (known-fields.ts).
  *
  * A compiled schema validator looks up every property its schema declares at an object, present or not, so what it
- * read at a path in one passing run is what it reads there in the next: the schema's properties (a `properties`
- * schema), an enumeration (an open map) or nothing (a free-form object). Paths collapse array indexes
- * (`spec/template/spec/containers/*`). Where runs read differently at a path (a `oneOf` or `anyOf` branch, an `if`),
- * every way seen is kept, and an object is answered only when all of them give the same answer for it.
+ * read at a path in one passing run is what it reads there in the next: the schema's properties, an enumeration (an
+ * open map) or nothing (a free-form object). Paths collapse array indexes (`spec/template/spec/containers/*`). Where
+ * passing runs read differently at a path (a schema branch taken or not), every way seen is kept, and an object is
+ * answered only when all of them read each of its fields there. A field none of them read may be unknown, or known
+ * to a branch never taken: that object is left to the recording view, as is one with a path never seen.
  */
-import { escapeKey } from "../kube/pointer.ts";
 import type { Reads } from "./known-fields.ts";
 
 /** What the validator did at an object: enumerated its keys, read none of them, or read these keys. */
@@ -27,13 +28,13 @@ export interface LearnedPath {
 /** The learned paths of one model, from its root object. */
 export interface LearnedPaths {
   root: LearnedPath;
-  /** How many paths are kept (bounded: a fleet of custom resource definitions has many open-map keys). */
+  /** How many paths are kept (bounded: custom resource definitions, say, have many open-map keys). */
   size: number;
 }
 
 /** Paths kept per model before they are forgotten and learned afresh. */
 const LIMIT = 50_000;
-/** Distinct behaviours kept per path; a path seen to read more ways than this is always run through the proxy. */
+/** Distinct behaviours kept per path; past that, an object with the path is always left to the recording view. */
 const MAX_BEHAVIOURS = 4;
 
 function path(): LearnedPath {
@@ -56,7 +57,10 @@ function behaviourOf(rec: Reads): Behaviour {
   return rec.enumerated ? "open" : rec.keys.size === 0 ? "free" : new Set(rec.keys);
 }
 
-/** Adds what a PASSING recorded run read (known-fields.ts `recordSchema`, parents before children) to `learned`. */
+/**
+ * Adds what a recorded run read (known-fields.ts `recordSchema`, parents before children) to `learned`. Only a run
+ * that PASSED may be learned from: a failing one may have stopped reading early.
+ */
 export function learnReads(learned: LearnedPaths, reads: Reads[]): void {
   if (learned.size > LIMIT) Object.assign(learned, learnedPaths());
   const at = new Map<Reads, LearnedPath>();
@@ -64,11 +68,12 @@ export function learnReads(learned: LearnedPaths, reads: Reads[]): void {
     let node = learned.root;
     if (rec.parent) {
       const parent = at.get(rec.parent)!;
-      let child = Array.isArray(rec.parent.value) ? parent.items : parent.fields.get(rec.key);
+      const inArray = Array.isArray(rec.parent.value);
+      let child = inArray ? parent.items : parent.fields.get(rec.key);
       if (!child) {
         child = path();
         learned.size++;
-        if (Array.isArray(rec.parent.value)) parent.items = child;
+        if (inArray) parent.items = child;
         else parent.fields.set(rec.key, child);
       }
       node = child;
@@ -80,87 +85,37 @@ export function learnReads(learned: LearnedPaths, reads: Reads[]): void {
   }
 }
 
-/** Where a walk is: the keys from the root, joined into a JSON pointer only for an unknown field. */
-type Trail = string[];
-
-function pointerAt(trail: Trail, key: string): string {
-  let pointer = "";
-  for (const k of trail) pointer += `/${escapeKey(k)}`;
-  return `${pointer}/${escapeKey(key)}`;
-}
-
-/** Walks the object or array `value` at `node`, adding its unknown fields to `out`; false when it cannot tell. */
-function walk(node: LearnedPath, value: object, trail: Trail, out: string[]): boolean {
-  if (Array.isArray(value)) return walkItems(node, value, trail, out);
-  const seen = node.seen;
-  if (seen.length === 1) return walkAs(node, seen[0], value as Record<string, unknown>, trail, out);
-  return seen.length > 1 && walkAgreed(node, value as Record<string, unknown>, trail, out);
-}
-
-function walkItems(node: LearnedPath, items: unknown[], trail: Trail, out: string[]): boolean {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (item === null || typeof item !== "object") continue;
-    if (!node.items) return false; // items never seen as objects or arrays here
-    trail.push(String(i));
-    const ok = walk(node.items, item, trail, out);
-    trail.pop();
-    if (!ok) return false;
+/** Whether every field of the object or array `value` at `node` is one the validator reads there. */
+function allRead(node: LearnedPath, value: object): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[])
+      if (item !== null && typeof item === "object" && !(node.items && allRead(node.items, item))) return false;
+    return true;
   }
-  return true;
-}
-
-/** Walks an object whose path the validator reads as `behaviour`. */
-function walkAs(
-  node: LearnedPath,
-  behaviour: Behaviour,
-  object: Record<string, unknown>,
-  trail: Trail,
-  out: string[],
-): boolean {
-  if (behaviour === "free") return true; // the validator never reaches its values
-  const open = behaviour === "open";
+  const seen = node.seen;
+  if (seen.length === 0 || seen.length > MAX_BEHAVIOURS) return false;
+  const object = value as Record<string, unknown>;
+  const reached = seen[0] !== "free";
   for (const key in object) {
-    const value = object[key];
-    if (value === undefined) continue; // an undefined key is no field (the model's constructor drops it)
-    if (!open && !behaviour.has(key))
-      out.push(pointerAt(trail, key)); // outermost: nothing below it is read
-    else if (value !== null && typeof value === "object") {
+    const field = object[key];
+    if (field === undefined) continue; // an undefined key is no field (the model's constructor drops it)
+    for (const behaviour of seen) {
+      if ((behaviour !== "free") !== reached) return false; // one way reaches its values, another does not
+      if (typeof behaviour !== "string" && !behaviour.has(key)) return false; // unknown, or known to a branch not seen
+    }
+    if (reached && field !== null && typeof field === "object") {
       const child = node.fields.get(key);
-      if (!child) return false; // a field never seen present here
-      trail.push(key);
-      const ok = walk(child, value, trail, out);
-      trail.pop();
-      if (!ok) return false;
+      if (!child || !allRead(child, field)) return false; // a field never seen present here, or not all read
     }
   }
   return true;
 }
 
-/** What a behaviour makes of a key: read, unknown, or never reached (free-form). */
-function fate(behaviour: Behaviour, key: string): "read" | "unknown" | "unreached" {
-  if (behaviour === "free") return "unreached";
-  return behaviour === "open" || behaviour.has(key) ? "read" : "unknown";
-}
-
-/** Walks an object at a path read in several ways, when every way makes the same of each of its keys. */
-function walkAgreed(node: LearnedPath, object: Record<string, unknown>, trail: Trail, out: string[]): boolean {
-  const seen = node.seen;
-  if (seen.length > MAX_BEHAVIOURS) return false;
-  for (const key in object) {
-    if (object[key] === undefined) continue;
-    const first = fate(seen[0], key);
-    for (let i = 1; i < seen.length; i++) if (fate(seen[i], key) !== first) return false; // the ways disagree
-  }
-  return walkAs(node, seen[0], object, trail, out);
-}
-
 /**
- * The fields of `object` its model's schema does not know (outermost, sorted JSON pointers, as known-fields.ts
- * `runSchema` gives them for an object that passes), from what was learned; undefined when some object in it sits
- * at a path never seen, or at one where the ways the validator was seen to read disagree about it.
+ * True when what was learned of a model shows that `object` has no field its schema does not know, as known-fields.ts
+ * `runSchema` would find for it if it passes; false when that cannot be told without running it (a path never seen,
+ * a field never read there, or ways of reading that disagree).
  */
-export function learnedUnknowns(learned: LearnedPaths, object: object): string[] | undefined {
-  const out: string[] = [];
-  return walk(learned.root, object, [], out) ? out.sort() : undefined;
+export function allFieldsKnown(learned: LearnedPaths, object: object): boolean {
+  return allRead(learned.root, object);
 }

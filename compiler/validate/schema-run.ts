@@ -1,11 +1,12 @@
 /**
  * A model's schema verdict and unknown fields for an object, as known-fields.ts `runSchema` gives them, mostly
  * without its recording view: the plain validator gives the verdict, and the paths learned from earlier recorded
- * runs of the same model (learned-fields.ts) give the unknown fields. An object with a path never seen before, or
- * one that fails its schema, is run through the recording view (and a passing run teaches its paths).
+ * runs of the same model (learned-fields.ts) show that the object has no unknown field. An object they cannot
+ * vouch for (a path never seen, a field never read), or one that fails its schema, is run through the recording
+ * view, and a passing run teaches its paths.
  */
 import { type SchemaRun, recordSchema, runSchema, unreadFields } from "./known-fields.ts";
-import { type LearnedPaths, learnReads, learnedPaths, learnedUnknowns } from "./learned-fields.ts";
+import { type LearnedPaths, allFieldsKnown, learnReads, learnedPaths } from "./learned-fields.ts";
 
 /** A model class with a schema validator (known-fields.ts `isSchemaValidator`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model class, whatever data it types
@@ -25,11 +26,10 @@ function learnedOf(model: SchemaModel): LearnedPaths {
  * `learned` is what was learned of the model's paths (by default this thread's, kept per model).
  */
 export function schemaRun(model: SchemaModel, object: object, learned = learnedOf(model)): SchemaRun {
-  const unknown = learnedUnknowns(learned, object);
-  if (unknown !== undefined) {
+  if (allFieldsKnown(learned, object)) {
     try {
       new model(object).validate();
-      return { unknown };
+      return { unknown: [] };
     } catch {
       // a failing run may stop reading early: its unknown fields are what the recording view says
       return runSchema(model, object);
