@@ -46,11 +46,13 @@ export function learnedPaths(): LearnedPaths {
   return { root: path(), size: 1 };
 }
 
-function sameBehaviour(a: Behaviour, b: Behaviour): boolean {
-  if (typeof a === "string" || typeof b === "string") return a === b;
-  if (a.size !== b.size) return false;
-  for (const key of a) if (!b.has(key)) return false;
-  return true;
+/** Whether the validator did at `rec` what it did in `way`. */
+function behavedAs(rec: Reads, way: Behaviour): boolean {
+  if (rec.enumerated || rec.keys.size === 0) return way === (rec.enumerated ? "open" : "free");
+  if (typeof way === "string" || way.size !== rec.keys.size) return false;
+  let same = true;
+  rec.keys.forEach((key) => (same &&= way.has(key)));
+  return same;
 }
 
 function behaviourOf(rec: Reads): Behaviour {
@@ -80,32 +82,45 @@ export function learnReads(learned: LearnedPaths, reads: Reads[]): void {
     }
     at.set(rec, node);
     if (Array.isArray(rec.value) || node.seen.length > MAX_BEHAVIOURS) continue;
-    const behaviour = behaviourOf(rec);
-    if (!node.seen.some((b) => sameBehaviour(b, behaviour))) node.seen.push(behaviour);
+    let known = false;
+    for (let i = 0; i < node.seen.length && !known; i++) known = behavedAs(rec, node.seen[i]);
+    if (!known) node.seen.push(behaviourOf(rec));
   }
+}
+
+/** Whether `object` has no field (no key, or only keys set to undefined). */
+function fieldless(object: Record<string, unknown>): boolean {
+  for (const key in object) if (object[key] !== undefined) return false;
+  return true;
 }
 
 /** Whether every field of the object or array `value` at `node` is one the validator reads there. */
 function allRead(node: LearnedPath, value: object): boolean {
   if (Array.isArray(value)) {
-    for (const item of value as unknown[])
-      if (item !== null && typeof item === "object" && !(node.items && allRead(node.items, item))) return false;
+    const items = node.items;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === "object" && !(items !== undefined && allRead(items, item))) return false;
+    }
     return true;
   }
-  const seen = node.seen;
-  if (seen.length === 0 || seen.length > MAX_BEHAVIOURS) return false;
   const object = value as Record<string, unknown>;
-  const reached = seen[0] !== "free";
+  const seen = node.seen;
+  const ways = seen.length;
+  if (ways === 0 || ways > MAX_BEHAVIOURS) return false;
+  // the behaviours seen are distinct, so at most one is free-form: with another beside it, one way reaches the
+  // object's values and another does not, and they agree only on an object without fields
+  for (let i = 0; i < ways; i++) if (seen[i] === "free") return ways === 1 || fieldless(object);
   for (const key in object) {
     const field = object[key];
     if (field === undefined) continue; // an undefined key is no field (the model's constructor drops it)
-    for (const behaviour of seen) {
-      if ((behaviour !== "free") !== reached) return false; // one way reaches its values, another does not
-      if (typeof behaviour !== "string" && !behaviour.has(key)) return false; // unknown, or known to a branch not seen
+    for (let i = 0; i < ways; i++) {
+      const way = seen[i];
+      if (way !== "open" && !(way as ReadonlySet<string>).has(key)) return false; // unknown, or known to a branch not seen
     }
-    if (reached && field !== null && typeof field === "object") {
+    if (field !== null && typeof field === "object") {
       const child = node.fields.get(key);
-      if (!child || !allRead(child, field)) return false; // a field never seen present here, or not all read
+      if (child === undefined || !allRead(child, field)) return false; // a field never seen present here, or unread
     }
   }
   return true;
