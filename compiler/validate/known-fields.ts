@@ -12,8 +12,11 @@
 import { escapeKey } from "../kube/pointer.ts";
 import { MODELS } from "./models.ts";
 
-interface Reads {
+/** What the validator did with one object or array of the recorded value. */
+export interface Reads {
+  /** The keys it looked up or tested. */
   keys: Set<string>;
+  /** Whether it enumerated the keys. */
   enumerated: boolean;
   value: Record<string, unknown> | unknown[];
   /** Where the value sits: its parent's reads and its key there (undefined for the object itself). */
@@ -85,19 +88,29 @@ export interface SchemaRun {
   unknown: string[];
 }
 
+/** What one recorded run of a model's schema validator did: what it threw, and its reads, parents first. */
+export interface RecordedRun {
+  thrown?: unknown;
+  reads: Reads[];
+}
+
 /**
- * Runs `model`'s schema validator (isSchemaValidator) once over a recording view of `object`: its verdict (what
- * it threw, as `new model(object).validate()` would throw it) and, from its lookups, the fields it does not know.
+ * Runs `model`'s schema validator (isSchemaValidator) once over a recording view of `object`: what it threw (as
+ * `new model(object).validate()` would throw it) and what it read at every object and array of `object`.
  */
-export function runSchema(model: { prototype: { validate(): void } }, object: unknown): SchemaRun {
+export function recordSchema(model: { prototype: { validate(): void } }, object: unknown): RecordedRun {
   const reads: Reads[] = [];
   const view = recording(object, undefined, "", reads, model.prototype);
-  let thrown: unknown;
   try {
     model.prototype.validate.call(view);
-  } catch (e) {
-    thrown = e;
+  } catch (thrown) {
+    return { thrown, reads };
   }
+  return { reads };
+}
+
+/** The fields a recorded run did not look up (not in an open map nor in a free-form object), outermost, sorted. */
+export function unreadFields(reads: Reads[]): string[] {
   const unknown: string[] = [];
   for (const rec of reads) {
     if (Array.isArray(rec.value) || rec.enumerated || rec.keys.size === 0) continue;
@@ -105,7 +118,16 @@ export function runSchema(model: { prototype: { validate(): void } }, object: un
       if (!rec.keys.has(key) && (rec.value as Record<string, unknown>)[key] !== undefined)
         unknown.push(`${pointerOf(rec)}/${escapeKey(key)}`);
   }
-  unknown.sort();
+  return unknown.sort();
+}
+
+/**
+ * Runs `model`'s schema validator (isSchemaValidator) once over a recording view of `object`: its verdict (what
+ * it threw, as `new model(object).validate()` would throw it) and, from its lookups, the fields it does not know.
+ */
+export function runSchema(model: { prototype: { validate(): void } }, object: unknown): SchemaRun {
+  const { thrown, reads } = recordSchema(model, object);
+  const unknown = unreadFields(reads);
   return thrown === undefined ? { unknown } : { thrown, unknown };
 }
 

@@ -1,14 +1,15 @@
 /**
- * One pass of an object's schema: what is wrong with it and which of its fields the schema does not know. A
- * kubernetes-models validator run over a recording view (known-fields.ts) gives both at once, so the `schema` and
- * `unknown-fields` rules share one run per object content instead of running the validator twice.
+ * One pass of an object's schema: what is wrong with it and which of its fields the schema does not know. One
+ * kubernetes-models validator run gives both (schema-run.ts), so the `schema` and `unknown-fields` rules share one
+ * run per object content instead of running the validator twice.
  */
 import type { KubeObject } from "../model/object.ts";
 import type { Reporter } from "./context.ts";
 import { byContent } from "./content-memo.ts";
-import { isSchemaValidator, runSchema } from "./known-fields.ts";
+import { isSchemaValidator } from "./known-fields.ts";
 import { MODELS, STRUCTURAL_CHECKS } from "./models.ts";
 import { checkExternalSecret } from "./rules/external-secret-shape.ts";
+import { schemaRun } from "./schema-run.ts";
 
 /** A schema finding, before it is tied to a target and an object. */
 export type SchemaProblem = Pick<Parameters<Reporter>[1], "pointer" | "message" | "fix" | "code">;
@@ -49,7 +50,7 @@ function analyse(object: KubeObject): SchemaAnalysis {
   if (structural) {
     for (const p of structural(object))
       problems.push({ pointer: p.pointer, message: p.message, fix: `correct the ${kind} field` });
-    return { problems, unknown: schema ? runSchema(schema, object).unknown : undefined };
+    return { problems, unknown: schema ? schemaRun(schema, object).unknown : undefined };
   }
   if (!Model) {
     problems.push({
@@ -61,7 +62,7 @@ function analyse(object: KubeObject): SchemaAnalysis {
     return { problems };
   }
   if (schema) {
-    const run = runSchema(schema, object);
+    const run = schemaRun(schema, object);
     if (run.thrown !== undefined) problems.push(...thrownProblems(run.thrown));
     return { problems, unknown: run.unknown };
   }
