@@ -3,7 +3,9 @@
  * imported as it is. Under the precompiled CLI (dist/manifold.mjs) there is
  * no TypeScript loader: each description is bundled with esbuild into plain
  * JavaScript, once, and cached in `.manifold-cache/descriptions/`, keyed by
- * the content of every file it was built from. Its imports of
+ * the content of every file it was built from. The stale ones are bundled
+ * together, in one build (compiler/description-bundle.ts), each into its own
+ * module. Its imports of
  * `compiler/index.ts` point at the running bundle's language entry point
  * (dist/language.mjs, compiler/language.ts: the description helpers only),
  * or, when a description imports more than the language, at the whole
@@ -87,34 +89,15 @@ async function bundleOne(root: string, file: string, dir: string): Promise<Manif
   return built.get(file)!;
 }
 
+/** A relative path with forward slashes, as esbuild writes them in its messages. */
+function slashed(file: string): string {
+  return file.replaceAll("\\", "/");
+}
+
 /** The files (relative to the project root) that esbuild's build error `e` names. */
 function filesInError(e: unknown): Set<string> {
   const errors = (e as { errors?: { location?: { file?: string } | null }[] } | undefined)?.errors ?? [];
-  return new Set(errors.map((m) => m.location?.file ?? "").map((f) => f.replaceAll("\\", "/")));
-}
-
-/**
- * Bundles these descriptions against the language in one build, and returns the ones it did not bundle. When that
- * build fails, the descriptions its errors name are left out and the others are bundled in a second shared build;
- * when that fails too (an error in a file they share, or none named), none of them is bundled.
- */
-async function bundleShared(root: string, files: string[], dir: string, done: (m: Map<string, Manifest>) => void) {
-  const names = await languageNames();
-  try {
-    done(await bundleDescriptions(root, files, dir, LANGUAGE, names));
-    return [];
-  } catch (e) {
-    const named = filesInError(e);
-    const failed = files.filter((file) => named.has(file.replaceAll("\\", "/")));
-    const others = files.filter((file) => !failed.includes(file));
-    if (!failed.length || !others.length) return files;
-    try {
-      done(await bundleDescriptions(root, others, dir, LANGUAGE, names));
-      return failed;
-    } catch {
-      return files;
-    }
-  }
+  return new Set(errors.map((m) => slashed(m.location?.file ?? "")));
 }
 
 /**
@@ -148,18 +131,35 @@ export async function prepareDescriptions(root: string, files: string[]): Promis
   }
   if (!stale.length) return;
   void esbuild().catch(() => undefined); // its service starts while the language entry point is imported
-  const done = (built: Map<string, Manifest>) => {
-    for (const [file, manifest] of built) prepared.set(`${root}\0${file}`, manifest);
-  };
-  const left = await bundleShared(root, stale, dir, done).catch(() => stale);
-  await Promise.all(
-    left.map((file) =>
-      bundleOne(root, file, dir).then(
-        (m) => void prepared.set(`${root}\0${file}`, m),
-        () => void prepared.set(`${root}\0${file}`, null),
+  const names = await languageNames().catch(() => undefined);
+  const record = (file: string, manifest: Manifest | null) => void prepared.set(`${root}\0${file}`, manifest);
+  const oneByOne = (some: string[]) =>
+    Promise.all(
+      some.map((file) =>
+        bundleOne(root, file, dir).then(
+          (m) => record(file, m),
+          () => record(file, null),
+        ),
       ),
-    ),
-  );
+    );
+  // One shared build of some of them: esbuild's error when it failed, else undefined.
+  const shared = (some: string[]): Promise<unknown> =>
+    bundleDescriptions(root, some, dir, LANGUAGE, names).then(
+      (built) => {
+        for (const [file, manifest] of built) record(file, manifest);
+        return undefined;
+      },
+      (e: unknown) => e ?? new Error("esbuild failed"),
+    );
+  if (!names) return;
+  const failure = await shared(stale);
+  if (failure === undefined) return;
+  // The shared build failed: the descriptions its errors name are bundled one by one, the others together again.
+  const named = filesInError(failure);
+  const failed = stale.filter((file) => named.has(slashed(file)));
+  const others = stale.filter((file) => !named.has(slashed(file)));
+  if (!failed.length || !others.length) return void (await oneByOne(stale));
+  await Promise.all([oneByOne(failed), shared(others).then((e) => (e === undefined ? undefined : oneByOne(others)))]);
 }
 
 /** Imports one description module (`file` relative to `root`), the fast way under the precompiled CLI. */
