@@ -3,7 +3,9 @@
  * imported as it is. Under the precompiled CLI (dist/manifold.mjs) there is
  * no TypeScript loader: each description is bundled with esbuild into plain
  * JavaScript, once, and cached in `.manifold-cache/descriptions/`, keyed by
- * the content of every file it was built from. Its imports of
+ * the content of every file it was built from. The stale ones are bundled
+ * together, in one build (compiler/description-bundle.ts), each into its own
+ * module. Its imports of
  * `compiler/index.ts` point at the running bundle's language entry point
  * (dist/language.mjs, compiler/language.ts: the description helpers only),
  * or, when a description imports more than the language, at the whole
@@ -12,11 +14,10 @@
  * import that throws) falls back to the tsx loader, which gives the exact
  * error a user would see under the sources.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve as resolvePath } from "node:path";
-import { ignoredWorkDir } from "./scratch.ts";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { bundleDescriptions, cacheName, esbuild, sha, type Manifest } from "./description-bundle.ts";
 
 declare const __MANIFOLD_PRECOMPILED__: boolean | undefined;
 declare const __MANIFOLD_SOURCE_KEY__: string | undefined;
@@ -28,20 +29,6 @@ export const PRECOMPILED: boolean =
 /** The compiler's source key baked into the bundle, or undefined under the sources. */
 export const BUNDLED_SOURCE_KEY: string | undefined =
   typeof __MANIFOLD_SOURCE_KEY__ !== "undefined" ? __MANIFOLD_SOURCE_KEY__ : undefined;
-
-interface Manifest {
-  /** The entry point of the running bundle the imports point at (LANGUAGE or LIBRARY). */
-  library: string;
-  /** True when it imports more than the language, so it was bundled against the whole library. */
-  whole?: boolean;
-  out: string;
-  /** Every input file (relative to the project root) with the hash of its content. */
-  inputs: Record<string, string>;
-}
-
-function sha(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex").slice(0, 32);
-}
 
 function readManifest(path: string): Manifest | undefined {
   try {
@@ -58,11 +45,14 @@ function readManifest(path: string): Manifest | undefined {
 const LANGUAGE = new URL("./language.mjs", import.meta.url).href;
 const LIBRARY = new URL("./manifold.mjs", import.meta.url).href;
 
-function upToDate(root: string, dir: string, m: Manifest): boolean {
+/** True when the bundle `m` describes exists and every input still has its hash (`hashes`: inputs hashed so far). */
+function upToDate(root: string, dir: string, m: Manifest, hashes = new Map<string, string>()): boolean {
   if (m.library !== (m.whole ? LIBRARY : LANGUAGE) || !existsSync(join(dir, m.out))) return false;
   for (const [file, hash] of Object.entries(m.inputs)) {
     try {
-      if (sha(readFileSync(join(root, file))) !== hash) return false;
+      let now = hashes.get(file);
+      if (now === undefined) hashes.set(file, (now = sha(readFileSync(join(root, file)))));
+      if (now !== hash) return false;
     } catch {
       return false;
     }
@@ -82,113 +72,94 @@ async function importWithTsx(url: string): Promise<unknown> {
   return import(url);
 }
 
+/** The names the language entry point exports. */
+async function languageNames(): Promise<string[]> {
+  return Object.keys((await import(LANGUAGE)) as object);
+}
+
 /**
- * Bundles one description to `dir` and records its inputs: against the language entry point, or, when the
- * description imports a name the language does not export (esbuild then fails), against the whole library.
+ * Bundles one description on its own: against the language entry point, or, when the description imports a name
+ * the language does not export (esbuild then fails), against the whole library.
  */
-async function bundle(root: string, file: string, dir: string, manifestPath: string): Promise<Manifest> {
-  const names = Object.keys((await import(LANGUAGE)) as object);
-  return bundleAgainst(root, file, dir, manifestPath, LANGUAGE, names).catch(() =>
-    bundleAgainst(root, file, dir, manifestPath, LIBRARY),
+async function bundleOne(root: string, file: string, dir: string): Promise<Manifest> {
+  const names = await languageNames();
+  const built = await bundleDescriptions(root, [file], dir, LANGUAGE, names).catch(() =>
+    bundleDescriptions(root, [file], dir, LIBRARY),
   );
+  return built.get(file)!;
+}
+
+/** A relative path with forward slashes, as esbuild writes them in its messages. */
+function slashed(file: string): string {
+  return file.replaceAll("\\", "/");
+}
+
+/** The files (relative to the project root) that esbuild's build error `e` names. */
+function filesInError(e: unknown): Set<string> {
+  const errors = (e as { errors?: { location?: { file?: string } | null }[] } | undefined)?.errors ?? [];
+  return new Set(errors.map((m) => slashed(m.location?.file ?? "")));
 }
 
 /**
- * Bundles one description with its imports of compiler/index.ts pointing at `library`. With `names`, they point at
- * a module exporting only those names from it, so that importing any other name fails the build.
+ * Descriptions already checked or bundled by this process (prepareDescriptions), by root and file: their manifest,
+ * or null when bundling failed (the import then goes straight to the tsx fallback).
  */
-async function bundleAgainst(
-  root: string,
-  file: string,
-  dir: string,
-  manifestPath: string,
-  library: string,
-  names?: string[],
-): Promise<Manifest> {
-  const { build } = await import("esbuild");
-  const ownIndex = realpathSync(fileURLToPath(new URL("../compiler/index.ts", library)));
-  const api = names ? { path: "index", namespace: "manifold-language" } : { path: library, external: true as const };
-  const result = await build({
-    entryPoints: [join(root, file)],
-    absWorkingDir: root,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-    plugins: [
-      {
-        name: "manifold-descriptions",
-        setup(b) {
-          // The compiler's public entry point is the running bundle itself: as a path, or as the package
-          // `manifold` (a project made by `manifold init` depends on this repository under that name).
-          b.onResolve({ filter: /^manifold$/ }, () => api);
-          b.onResolve({ filter: /compiler[\\/]index(\.ts)?$/ }, (args) => {
-            const path = resolvePath(args.resolveDir, args.path.endsWith(".ts") ? args.path : `${args.path}.ts`);
-            return existsSync(path) && realpathSync(path) === ownIndex ? api : undefined;
-          });
-          b.onResolve({ filter: /.*/, namespace: "manifold-language" }, () => ({ path: library, external: true }));
-          b.onLoad({ filter: /.*/, namespace: "manifold-language" }, () => ({
-            contents: `export { ${(names ?? []).join(", ")} } from ${JSON.stringify(library)};`,
-            loader: "js",
-          }));
-          // import.meta keeps pointing at the original file, so descriptions may read files next to them.
-          b.onLoad({ filter: /\.(m?ts|m?js)$/ }, (args) => {
-            const url = pathToFileURL(args.path).href;
-            const contents = readFileSync(args.path, "utf8")
-              .replaceAll("import.meta.url", JSON.stringify(url))
-              .replaceAll("import.meta.dirname", JSON.stringify(dirname(args.path)))
-              .replaceAll("import.meta.filename", JSON.stringify(args.path));
-            return { contents, loader: /\.m?ts$/.test(args.path) ? "ts" : "js" };
-          });
-        },
-      },
-    ],
-  });
-  const code = result.outputFiles[0].contents;
-  const out = `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.${sha(Buffer.from(code))}.mjs`;
-  const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs))
-    if (!input.startsWith("manifold-language:")) inputs[input] = sha(readFileSync(join(root, input)));
-  ignoredWorkDir(dirname(dir));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${out}.${process.pid}.tmp`), code);
-  renameSync(join(dir, `${out}.${process.pid}.tmp`), join(dir, out));
-  const manifest: Manifest = { library, ...(names ? {} : { whole: true }), out, inputs };
-  writeFileSync(`${manifestPath}.${process.pid}.tmp`, JSON.stringify(manifest));
-  renameSync(`${manifestPath}.${process.pid}.tmp`, manifestPath);
-  return manifest;
-}
+const prepared = new Map<string, Manifest | null>();
 
-/** Descriptions already checked or bundled by this process (prepareDescriptions), by root and file. */
-const prepared = new Map<string, Manifest>();
-
-/** The up-to-date bundle of one description: its manifest, bundling it first when it is missing or stale. */
-async function ensureBundled(root: string, file: string): Promise<Manifest> {
+/** The manifest of one description's bundle, when it is there and up to date. */
+function current(root: string, file: string, hashes?: Map<string, string>): Manifest | undefined {
   const dir = join(root, ".manifold-cache", "descriptions");
-  const manifestPath = join(dir, `${file.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
-  const manifest = readManifest(manifestPath);
-  return manifest && upToDate(root, dir, manifest) ? manifest : bundle(root, file, dir, manifestPath);
+  const manifest = readManifest(join(dir, `${cacheName(file)}.json`));
+  return manifest && upToDate(root, dir, manifest, hashes) ? manifest : undefined;
 }
 
 /**
  * Under the precompiled CLI, brings the bundles of all these descriptions up to date at once: the stale ones are
- * bundled side by side (esbuild builds them in parallel), not one after the other as they are imported. Any
- * failure is left for importDescription to meet and report.
+ * bundled in one esbuild build (each input they share is read and parsed once), not one after the other as they
+ * are imported. Those that build cannot bundle are bundled one by one, as importDescription would; any failure
+ * is left for importDescription to report.
  */
 export async function prepareDescriptions(root: string, files: string[]): Promise<void> {
   if (!PRECOMPILED) return;
-  await Promise.all(
-    files.map((file) =>
-      ensureBundled(root, file).then(
-        (m) => void prepared.set(`${root}\0${file}`, m),
-        () => undefined,
+  const dir = join(root, ".manifold-cache", "descriptions");
+  const hashes = new Map<string, string>();
+  const stale: string[] = [];
+  for (const file of files) {
+    const manifest = current(root, file, hashes);
+    if (manifest) prepared.set(`${root}\0${file}`, manifest);
+    else stale.push(file);
+  }
+  if (!stale.length) return;
+  void esbuild().catch(() => undefined); // its service starts while the language entry point is imported
+  const names = await languageNames().catch(() => undefined);
+  const record = (file: string, manifest: Manifest | null) => void prepared.set(`${root}\0${file}`, manifest);
+  const oneByOne = (some: string[]) =>
+    Promise.all(
+      some.map((file) =>
+        bundleOne(root, file, dir).then(
+          (m) => record(file, m),
+          () => record(file, null),
+        ),
       ),
-    ),
-  );
+    );
+  // One shared build of some of them: esbuild's error when it failed, else undefined.
+  const shared = (some: string[]): Promise<unknown> =>
+    bundleDescriptions(root, some, dir, LANGUAGE, names).then(
+      (built) => {
+        for (const [file, manifest] of built) record(file, manifest);
+        return undefined;
+      },
+      (e: unknown) => e ?? new Error("esbuild failed"),
+    );
+  if (!names) return;
+  const failure = await shared(stale);
+  if (failure === undefined) return;
+  // The shared build failed: the descriptions its errors name are bundled one by one, the others together again.
+  const named = filesInError(failure);
+  const failed = stale.filter((file) => named.has(slashed(file)));
+  const others = stale.filter((file) => !named.has(slashed(file)));
+  if (!failed.length || !others.length) return void (await oneByOne(stale));
+  await Promise.all([oneByOne(failed), shared(others).then((e) => (e === undefined ? undefined : oneByOne(others)))]);
 }
 
 /** Imports one description module (`file` relative to `root`), the fast way under the precompiled CLI. */
@@ -196,9 +167,12 @@ export async function importDescription(root: string, file: string): Promise<unk
   const url = pathToFileURL(join(root, file)).href;
   if (!PRECOMPILED) return import(url);
   const dir = join(root, ".manifold-cache", "descriptions");
+  const key = `${root}\0${file}`;
+  const known = prepared.get(key);
+  prepared.delete(key);
   try {
-    const manifest = prepared.get(`${root}\0${file}`) ?? (await ensureBundled(root, file));
-    prepared.delete(`${root}\0${file}`);
+    if (known === null) throw new Error("not bundled");
+    const manifest = known ?? current(root, file) ?? (await bundleOne(root, file, dir));
     return await import(pathToFileURL(join(dir, manifest.out)).href);
   } catch {
     return importWithTsx(url);

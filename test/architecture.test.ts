@@ -23,6 +23,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "yaml.ts",
       "version.ts",
       "precompiled.ts",
+      "description-bundle.ts",
       "git.ts",
       "scratch.ts",
       "stack.ts",
