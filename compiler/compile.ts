@@ -192,6 +192,9 @@ async function buildOnTwoThreads(
   const queue = workQueue(targets.length);
   const job = targets.length >= 7 && run.offload ? run.offload(targets, run.keys, queue) : undefined;
   if (!job) return undefined;
+  // The helper's failure is read once this thread's share is built (then `there` is undefined and the caller builds
+  // everything here); until then, with this thread yielding between targets, it must not go unhandled.
+  job.run.catch(() => undefined);
   const mine = new Map<number, CompiledTargets>();
   try {
     for (let i = take(queue); i !== undefined; i = take(queue)) {

@@ -13,11 +13,14 @@ import {
 import { take } from "../compiler/work-queue.ts";
 import { readTree } from "../compiler/emit/write.ts";
 import { repoProject } from "./helpers/memory.ts";
-import { runCli } from "./helpers/project.ts";
+import { cleanProjects, edit, makeProject, runCli } from "./helpers/project.ts";
 import { SIZES, writeFleet } from "../bench/fleet.ts";
 
 const dirs: string[] = [];
-afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  cleanProjects();
+});
 
 /**
  * An offload that builds in this thread, as a worker would, and hands back what a worker sends: it takes `count`
@@ -79,5 +82,29 @@ describe("compiling on two threads", () => {
       delete process.env.MANIFOLD_NO_THREADS;
     }
     expect(readTree(join(root, "rendered"))).toEqual(threaded);
+  });
+
+  it("the CLI reports a blocking finding in a target the helper took as one thread does, with no stack trace", () => {
+    // ossa is the last platform, so its targets are at the back of the queue, where the helper takes from
+    const root = makeProject();
+    edit(
+      root,
+      "platforms/ossa.ts",
+      'env: { COLLECTOR_ZIPKIN_HOST_PORT: ":9411",',
+      'env: { API_PASSWORD: "Zx9!kq2LmP0wRt7vYb", COLLECTOR_ZIPKIN_HOST_PORT: ":9411",',
+    );
+    const threaded = runCli(root, ["compile", "--no-cache"]);
+    process.env.MANIFOLD_NO_THREADS = "1";
+    let single: ReturnType<typeof runCli>;
+    try {
+      single = runCli(root, ["compile", "--no-cache"]);
+    } finally {
+      delete process.env.MANIFOLD_NO_THREADS;
+    }
+    expect(single.status).toBe(1);
+    expect(single.stderr).toContain("no-plaintext-secret: Deployment/ossa-jaeger");
+    expect(threaded.status).toBe(1);
+    expect(threaded.stderr).not.toMatch(/helper failed|\n\s+at /);
+    expect(threaded.stderr).toBe(single.stderr);
   });
 });
