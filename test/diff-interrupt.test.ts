@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CLI, cleanProjects, edit, runCli } from "./helpers/project.ts";
 import { git, gitTempDirs, makeRepo } from "./helpers/git.ts";
 
@@ -20,10 +22,15 @@ function extraWorktrees(repo: string): string[] {
 
 /**
  * Starts `manifold diff --base HEAD`, waits until its temporary worktree is registered, sends `signal`, waits for the
- * end.
+ * end. SIGKILL goes to the diff's whole process group, as a CI job's cancel or the out-of-memory killer of a
+ * container ends it: its `git worktree add`, or the compile of the ref, dies with it instead of writing on.
  */
 async function interruptDiff(repo: string, signal: NodeJS.Signals): Promise<{ worktree: string; code: number | null }> {
-  const child = spawn(process.execPath, [CLI, "diff", "--base", "HEAD"], { cwd: repo, stdio: "ignore" });
+  const child = spawn(process.execPath, [CLI, "diff", "--base", "HEAD"], {
+    cwd: repo,
+    stdio: "ignore",
+    detached: true,
+  });
   const ended = new Promise<number | null>((done) => child.on("close", (code, sig) => done(code ?? (sig ? -1 : null))));
   let worktree: string | undefined;
   for (let i = 0; i < 2000 && !worktree; i++) {
@@ -31,7 +38,8 @@ async function interruptDiff(repo: string, signal: NodeJS.Signals): Promise<{ wo
     if (!worktree) await new Promise((r) => setTimeout(r, 25));
   }
   expect(worktree, "the diff never registered its worktree").toBeDefined();
-  child.kill(signal);
+  if (signal === "SIGKILL") process.kill(-child.pid!, signal);
+  else child.kill(signal);
   return { worktree: worktree!, code: await ended };
 }
 
@@ -48,6 +56,20 @@ describe("an interrupted manifold diff leaves no worktree registered", () => {
       expect(git(repo, "status", "--porcelain")).toBe("M platforms/ossa.ts");
     },
   );
+
+  it("the next run removes a dead run's worktree that git left locked (killed during the checkout)", () => {
+    const repo = makeRepo();
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const dir = mkdtempSync(join(tmpdir(), `manifold-diff-${gone.stdout}-`));
+    const tree = join(dir, "tree");
+    git(repo, "worktree", "add", "--detach", tree, "HEAD");
+    git(repo, "worktree", "lock", "--reason", "initializing", tree);
+    expect(extraWorktrees(repo)).toHaveLength(1);
+    const next = runCli(repo, ["diff", "--base", "HEAD", "--format", "text"]);
+    expect(next.status, next.stderr).toBe(0);
+    expect(extraWorktrees(repo)).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+  });
 
   it("a diff killed outright (SIGKILL) leaves one, and the next run removes it", async () => {
     const repo = makeRepo();

@@ -24,8 +24,25 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes the worktrees that diff runs which are no longer running left registered in the repository of `git`. */
-export async function pruneLeftovers(git: SimpleGit): Promise<string[]> {
+/**
+ * Removes a folder as far as it can: a process the killed run left behind (its `git worktree add`, or the compile of
+ * the ref) may still be writing into it, so a failure is retried, then left for a later run.
+ */
+export function removeFolder(dir: string): boolean {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the worktrees that diff runs which are no longer running left registered in the repository of `git`, as
+ * far as it can (what cannot be removed yet is left for a later run); gives the ones removed. A worktree killed while
+ * git was still checking it out is locked ("initializing"), hence the double `--force`.
+ */
+async function removeLeftovers(git: SimpleGit): Promise<string[]> {
   await git.raw(["worktree", "prune"]).catch(() => "");
   const list = await git.raw(["worktree", "list", "--porcelain"]).catch(() => "");
   const removed: string[] = [];
@@ -34,12 +51,34 @@ export async function pruneLeftovers(git: SimpleGit): Promise<string[]> {
     const path = line.slice("worktree ".length);
     const m = /^manifold-diff-(\d+)-/.exec(basename(dirname(path)));
     if (!m || basename(path) !== "tree" || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    await git.raw(["worktree", "remove", "--force", path]).catch(() => "");
-    rmSync(dirname(path), { recursive: true, force: true });
-    removed.push(path);
+    await git.raw(["worktree", "remove", "--force", "--force", path]).catch(() => "");
+    if (removeFolder(dirname(path))) removed.push(path);
   }
   await git.raw(["worktree", "prune"]).catch(() => "");
   return removed;
+}
+
+/** This process's checkouts in progress, per repository: how many, and the clean-up the first of them ran. */
+const checkouts = new Map<string, { count: number; cleaned: Promise<string[]> }>();
+
+/**
+ * Begins a checkout in the repository `top` (of `git`): removes the leftovers of dead runs first when this process has
+ * no other checkout in progress there, else waits for the clean-up the first one ran. A `git worktree prune` must
+ * never run beside this process's own `git worktree add` (the two sides of a diff check out together): one landing
+ * after `add` made its entry but before it locked it deletes the entry. Gives the leftovers removed, and `end`, to
+ * call once the checkout is removed, which says whether it was the last one in progress.
+ */
+export async function beginCheckout(git: SimpleGit, top: string): Promise<{ removed: string[]; end: () => boolean }> {
+  let state = checkouts.get(top);
+  if (state) state.count++;
+  else checkouts.set(top, (state = { count: 1, cleaned: removeLeftovers(git) }));
+  const current = state;
+  const end = () => {
+    const last = --current.count === 0;
+    if (last && checkouts.get(top) === current) checkouts.delete(top);
+    return last;
+  };
+  return { removed: await current.cleaned, end };
 }
 
 /** What an interrupt watch tells the code that runs under it. */
@@ -87,7 +126,7 @@ export function watchInterrupts(
       } catch {
         // not registered (yet), or nothing to prune
       }
-    rmSync(dir, { recursive: true, force: true });
+    removeFolder(dir);
     process.kill(process.pid, signal);
   };
   process.on("SIGINT", handler);

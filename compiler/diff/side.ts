@@ -9,14 +9,14 @@
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { PACKAGE_ROOT } from "../version.ts";
-import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compile } from "../compile.ts";
 import { ManifoldError } from "../errors.ts";
 import { readTree } from "../emit/write.ts";
 import { openGit, repoTop, resolveCommit } from "../git.ts";
-import { pruneLeftovers, watchInterrupts, worktreePrefix } from "./cleanup.ts";
+import { beginCheckout, removeFolder, watchInterrupts, worktreePrefix } from "./cleanup.ts";
 
 export interface RenderedSide {
   /** What the side is called in the report: the ref, or "working tree". */
@@ -82,8 +82,14 @@ export async function withCheckout<T>(
   const commit = await resolveCommit(git, ref);
   if (!commit) throw new ManifoldError(`diff: "${ref}" names no commit in ${top}`);
   const prefix = (await openGit(root).raw(["rev-parse", "--show-prefix"])).trim();
-  await pruneLeftovers(git);
-  const dir = mkdtempSync(join(tmpdir(), worktreePrefix()));
+  const checkout = await beginCheckout(git, top);
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), worktreePrefix()));
+  } catch (e) {
+    checkout.end();
+    throw e;
+  }
   const tree = join(dir, "tree");
   let child: ChildProcess | undefined;
   const watch = watchInterrupts(top, tree, dir, () => child);
@@ -103,10 +109,14 @@ export async function withCheckout<T>(
       symlinkSync(realpathSync(modules), join(project, "node_modules"), "dir");
     return await fn(project, commit, run);
   } finally {
-    // Removes the folder and git's record of it; only this worktree is touched.
-    await git.raw(["worktree", "remove", "--force", "--force", tree]).catch(() => "");
-    await git.raw(["worktree", "prune"]).catch(() => "");
-    rmSync(dir, { recursive: true, force: true });
+    // Removes the folder and git's record of it; only this worktree is touched. A prune only when the removal failed,
+    // and no other checkout of this process is in progress (see beginCheckout).
+    const removed = await git.raw(["worktree", "remove", "--force", "--force", tree]).then(
+      () => true,
+      () => false,
+    );
+    if (checkout.end() && !removed) await git.raw(["worktree", "prune"]).catch(() => "");
+    removeFolder(dir);
     watch.done();
   }
 }
