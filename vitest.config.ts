@@ -16,8 +16,10 @@ if (runtime.action !== "run") {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Many tests run whole CLI processes and git one after another; under a loaded CI runner the slowest of them take
+    // about half a minute, so a minute left too little headroom.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: "forks",
   },
 });
