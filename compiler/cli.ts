@@ -4,7 +4,7 @@
  * description / failed check / diff found, 2 usage error.
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import module from "node:module";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { startCompile, targetCounts, type CompileOptions, type CompileResult } from "./reuse.ts";
 import { checkRendered, emit } from "./rendered.ts";
@@ -18,6 +18,10 @@ import { TargetCache, UnreadableCacheError } from "./cache/store.ts";
 import { join } from "node:path";
 import { strayFiles, strayWarning } from "./check/description-files.ts";
 import { KINDS, type Kind } from "./scaffold/new.ts";
+
+// node:util through require: its ES-module facade reads every export, which loads the worker-thread internals (~10 ms
+// at every start).
+const { parseArgs } = module.createRequire(import.meta.url)("node:util") as typeof import("node:util");
 
 // Every other module a command needs is imported when that command runs: a compile the cache holds whole never
 // loads the build, validate, render or Argo CD code (compile.ts), nor diff, publish or explain.

@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Offload, RemoteTarget } from "./reuse.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
@@ -49,6 +49,11 @@ const HELPER = PRECOMPILED
  */
 function startWorker(): Worker | undefined {
   try {
+    // node:worker_threads is loaded only here: a compile the cache holds whole never starts a worker, and the
+    // module costs ~10 ms at start-up.
+    const { Worker } = module.createRequire(import.meta.url)(
+      "node:worker_threads",
+    ) as typeof import("node:worker_threads");
     const workerData = { manifoldHelper: true };
     const cacheDir = module.getCompileCacheDir?.();
     if (!cacheDir) return new Worker(HELPER, { workerData });
@@ -69,6 +74,12 @@ export function helperThread(cache?: TargetCache): Offload {
   const usable = PRECOMPILED && availableParallelism() >= 2 && !process.env.MANIFOLD_NO_THREADS;
   let early = usable && (!cache || !existsSync(cache.dir)) ? startWorker() : undefined;
   early?.unref();
+  // A worker that fails or ends before it is given its batch is dropped (a fresh one is started for the batch): its
+  // error must not go unheard, which would end the whole process with a stack trace.
+  const drop = (worker: Worker) => () => {
+    if (early === worker) early = undefined;
+  };
+  if (early) early.once("error", drop(early)).once("exit", drop(early));
   return (targets, keys, queue) => {
     if (!usable) return undefined;
     const worker = early ?? startWorker();
