@@ -1,29 +1,41 @@
 /**
  * Bundling descriptions with esbuild (used by compiler/precompiled.ts under the precompiled CLI). Several
- * descriptions are bundled in one build, so an input they share (a region, an environment, a helper file) is read,
- * hashed and parsed once; each still becomes its own self-contained module (no code splitting: a description's
+ * descriptions are bundled in one build, so an input they share (a region, an environment, a helper file) is read
+ * and parsed once; each still becomes its own self-contained module (no code splitting: a description's
  * bundle never depends on a file another description's rebuild replaces), with its own manifest of the inputs it
  * was built from.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "./hash.ts";
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Metafile, Plugin } from "esbuild";
 import { ignoredWorkDir } from "./scratch.ts";
 
+/** The manifests' format: 2 keeps each input's content, not its hash. */
+export const MANIFEST_FORMAT = 2;
+
 /** What a description's bundle was built from and against: `.manifold-cache/descriptions/<file>.json`. */
 export interface Manifest {
+  format: number;
   /** The entry point of the running bundle the imports point at (the language alone, or the whole library). */
   library: string;
   /** True when it imports more than the language, so it was bundled against the whole library. */
   whole?: boolean;
   out: string;
-  /** Every input file (relative to the project root) with the hash of its content. */
+  /**
+   * Every input file (relative to the project root) with its content, byte for byte (latin1 text): checking that a
+   * bundle is up to date compares each input with it, which needs no hash (nor node:crypto) at all.
+   */
   inputs: Record<string, string>;
 }
 
-/** The short content hash used for bundle names and input hashes. */
+/** Reads a file as latin1 text, one character per byte: equal texts are equal bytes. */
+export function bytesOf(path: string): string {
+  return readFileSync(path, "latin1");
+}
+
+/** The short content hash used for bundle names. */
 export function sha(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex").slice(0, 32);
 }
@@ -52,9 +64,9 @@ export function esbuild(): Promise<typeof import("esbuild")> {
 
 /**
  * The esbuild plugin for descriptions: the compiler's entry point resolves to `api`, `import.meta` keeps pointing at
- * the original file, and each file read is hashed into `hashes` (by absolute path) as it is loaded.
+ * the original file, and each file read is kept in `texts` (by absolute path, as bytesOf gives it) as it is loaded.
  */
-function descriptionPlugin(library: string, names: string[] | undefined, hashes: Map<string, string>): Plugin {
+function descriptionPlugin(library: string, names: string[] | undefined, texts: Map<string, string>): Plugin {
   const ownIndex = realpathSync(fileURLToPath(new URL("../compiler/index.ts", library)));
   const api = names ? { path: "index", namespace: "manifold-language" } : { path: library, external: true as const };
   return {
@@ -75,7 +87,7 @@ function descriptionPlugin(library: string, names: string[] | undefined, hashes:
       // import.meta keeps pointing at the original file, so descriptions may read files next to them.
       b.onLoad({ filter: /\.(m?ts|m?js)$/ }, (args) => {
         const data = readFileSync(args.path);
-        hashes.set(args.path, sha(data));
+        texts.set(args.path, data.toString("latin1"));
         const contents = data
           .toString("utf8")
           .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
@@ -116,7 +128,7 @@ export async function bundleDescriptions(
   names?: string[],
 ): Promise<Map<string, Manifest>> {
   const { build } = await esbuild();
-  const hashes = new Map<string, string>();
+  const texts = new Map<string, string>();
   const result = await build({
     // each output is named by its index in `files`
     entryPoints: files.map((file, i) => ({ in: join(root, file), out: String(i) })),
@@ -130,7 +142,7 @@ export async function bundleDescriptions(
     write: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [descriptionPlugin(library, names, hashes)],
+    plugins: [descriptionPlugin(library, names, texts)],
   });
   const entryOf = new Map(
     Object.entries(result.metafile.outputs).map(([path, output]) => [basename(path), output.entryPoint]),
@@ -142,9 +154,9 @@ export async function bundleDescriptions(
     const inputs: Record<string, string> = {};
     for (const input of reachableInputs(result.metafile, entry)) {
       const path = join(root, input);
-      inputs[input] = hashes.get(path) ?? sha(readFileSync(path));
+      inputs[input] = texts.get(path) ?? bytesOf(path);
     }
-    const manifest: Manifest = { library, ...(names ? {} : { whole: true }), out: "", inputs };
+    const manifest: Manifest = { format: MANIFEST_FORMAT, library, ...(names ? {} : { whole: true }), out: "", inputs };
     return { file, code: output.contents, manifest };
   });
   ignoredWorkDir(dirname(dir));

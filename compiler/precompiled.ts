@@ -17,7 +17,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleDescriptions, cacheName, esbuild, sha, type Manifest } from "./description-bundle.ts";
+import {
+  MANIFEST_FORMAT,
+  bundleDescriptions,
+  bytesOf,
+  cacheName,
+  esbuild,
+  type Manifest,
+} from "./description-bundle.ts";
 
 declare const __MANIFOLD_PRECOMPILED__: boolean | undefined;
 declare const __MANIFOLD_SOURCE_KEY__: string | undefined;
@@ -33,7 +40,11 @@ export const BUNDLED_SOURCE_KEY: string | undefined =
 function readManifest(path: string): Manifest | undefined {
   try {
     const m = JSON.parse(readFileSync(path, "utf8")) as Manifest;
-    return typeof m.out === "string" && typeof m.library === "string" && typeof m.inputs === "object" && m.inputs
+    return m?.format === MANIFEST_FORMAT &&
+      typeof m.out === "string" &&
+      typeof m.library === "string" &&
+      typeof m.inputs === "object" &&
+      m.inputs
       ? m
       : undefined;
   } catch {
@@ -45,14 +56,14 @@ function readManifest(path: string): Manifest | undefined {
 const LANGUAGE = new URL("./language.mjs", import.meta.url).href;
 const LIBRARY = new URL("./manifold.mjs", import.meta.url).href;
 
-/** True when the bundle `m` describes exists and every input still has its hash (`hashes`: inputs hashed so far). */
-function upToDate(root: string, dir: string, m: Manifest, hashes = new Map<string, string>()): boolean {
+/** True when the bundle `m` describes exists and every input still has its content (`texts`: inputs read so far). */
+function upToDate(root: string, dir: string, m: Manifest, texts = new Map<string, string>()): boolean {
   if (m.library !== (m.whole ? LIBRARY : LANGUAGE) || !existsSync(join(dir, m.out))) return false;
-  for (const [file, hash] of Object.entries(m.inputs)) {
+  for (const [file, content] of Object.entries(m.inputs)) {
     try {
-      let now = hashes.get(file);
-      if (now === undefined) hashes.set(file, (now = sha(readFileSync(join(root, file)))));
-      if (now !== hash) return false;
+      let now = texts.get(file);
+      if (now === undefined) texts.set(file, (now = bytesOf(join(root, file))));
+      if (now !== content) return false;
     } catch {
       return false;
     }
@@ -107,10 +118,10 @@ function filesInError(e: unknown): Set<string> {
 const prepared = new Map<string, Manifest | null>();
 
 /** The manifest of one description's bundle, when it is there and up to date. */
-function current(root: string, file: string, hashes?: Map<string, string>): Manifest | undefined {
+function current(root: string, file: string, texts?: Map<string, string>): Manifest | undefined {
   const dir = join(root, ".manifold-cache", "descriptions");
   const manifest = readManifest(join(dir, `${cacheName(file)}.json`));
-  return manifest && upToDate(root, dir, manifest, hashes) ? manifest : undefined;
+  return manifest && upToDate(root, dir, manifest, texts) ? manifest : undefined;
 }
 
 /**
@@ -122,10 +133,10 @@ function current(root: string, file: string, hashes?: Map<string, string>): Mani
 export async function prepareDescriptions(root: string, files: string[]): Promise<void> {
   if (!PRECOMPILED) return;
   const dir = join(root, ".manifold-cache", "descriptions");
-  const hashes = new Map<string, string>();
+  const texts = new Map<string, string>();
   const stale: string[] = [];
   for (const file of files) {
-    const manifest = current(root, file, hashes);
+    const manifest = current(root, file, texts);
     if (manifest) prepared.set(`${root}\0${file}`, manifest);
     else stale.push(file);
   }

@@ -32,6 +32,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "work-queue.ts",
       "name-order.ts",
       "remember.ts",
+      "hash.ts",
       "check/",
     ],
   },
@@ -218,6 +219,21 @@ describe("the CLI's nothing-changed path", () => {
         ].map((m) => `${f} -> ${m[1]}`),
       );
     expect([...new Set(models)]).toEqual([]);
+  });
+
+  it("imports none of Node's slow built-ins: node:crypto and node:worker_threads are loaded when first used, node:util through require", () => {
+    // node:crypto costs ~16 ms to load, node:worker_threads ~10 ms, and node:util's ES-module facade loads the latter
+    const read = (f: string) => readFileSync(join(COMPILER, f), "utf8");
+    const slow = ["cli.ts", "language.ts"]
+      .flatMap((entry) => [...staticClosure(entry, read)])
+      .flatMap((f) =>
+        [
+          ...read(f).matchAll(
+            /(?:^|\n)\s*(?:import|export)\b(?!\s+type\b)[^;]*?\bfrom\s*["']((?:node:)?(?:crypto|worker_threads|util))["']/g,
+          ),
+        ].map((m) => `${f} -> ${m[1]}`),
+      );
+    expect([...new Set(slow)]).toEqual([]);
   });
 
   it("the closure follows static imports and re-exports, not type-only or dynamic ones", () => {

@@ -5,7 +5,6 @@
  * good ones are bundled; an edit rebuilds only the descriptions built from the edited file.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -59,17 +58,13 @@ function manifests(root: string): Map<string, { manifest: Manifest; ino: number 
   );
 }
 
-/** True when a manifest's bundle exists and every input it lists still has its hash. */
+/** True when a manifest's bundle exists and every input it lists still has its content, byte for byte. */
 function upToDate(root: string, manifest: Manifest): boolean {
   return (
     readdirSync(join(root, CACHE)).includes(manifest.out) &&
     Object.keys(manifest.inputs).length > 0 &&
-    Object.entries(manifest.inputs).every(
-      ([file, hash]) =>
-        createHash("sha256")
-          .update(readFileSync(join(root, file)))
-          .digest("hex")
-          .slice(0, 32) === hash,
+    Object.entries(manifest.inputs).every(([file, content]) =>
+      readFileSync(join(root, file)).equals(Buffer.from(content, "latin1")),
     )
   );
 }

@@ -134,7 +134,7 @@ describe("the run record file", () => {
     const dir = mkdtempSync(join(tmpdir(), "manifold-run-record-"));
     try {
       writeRunRecord(dir, record);
-      expect(readRunRecord(dir, record.key)).toEqual({ format: 2, ...record });
+      expect(readRunRecord(dir, record.key)).toEqual({ format: 3, ...record });
       expect(readRunRecord(dir, runKey("compiler-2", project("a")))).toBeUndefined();
       for (const bad of [
         "",
@@ -159,7 +159,7 @@ describe("the run record file", () => {
 
   it("gives every path, each content read once per owner when asked for; one its owner lacks is an error", () => {
     const reads: string[] = [];
-    const files = recordedFiles({ format: 2, ...record }, (owner) => {
+    const files = recordedFiles({ format: 3, ...record }, (owner) => {
       reads.push(owner);
       return owner === "key-a" ? [["dev/r/a/README.md", "# a\n"]] : undefined;
     });

@@ -3,7 +3,7 @@
  * `<name>-server-config` mounted read-only at the file's directory, which holds nothing else.
  */
 import type { IIoK8sApiCoreV1Volume as Volume, IIoK8sApiCoreV1VolumeMount as VolumeMount } from "kubernetes-models/v1";
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";

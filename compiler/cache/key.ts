@@ -9,7 +9,7 @@
  * changes every key. The precompiled CLI carries the key of the sources it
  * was built from, and bin/manifold.js only runs it while they match.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 import { fileURLToPath } from "node:url";
 import { sourceKey } from "../../bin/source-key.mjs";
 import type { ResolvedTarget } from "../model/target.ts";

@@ -10,7 +10,7 @@
  * `layers.json` carries, and read lazily on request: only when first asked for, and then a bad one throws an
  * UnreadableCacheError.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ArgoCdLayer } from "../argocd/index.ts";

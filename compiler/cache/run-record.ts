@@ -1,7 +1,7 @@
 /**
  * The run record: what the last whole-fleet compile with a cache gave, in `.manifold-cache/run.json`, under a key
  * naming the compiler and the loaded descriptions. Resolve, every target's output and the fleet layers are pure
- * functions of those two (cache/key.ts, cache/layers.ts), so a compile whose loaded project hashes to the recorded key
+ * functions of those two (cache/key.ts, cache/layers.ts), so a compile whose loaded project gives the recorded key
  * would give the recorded result: the same target and object counts, the same findings, the same file paths under
  * the same files key. Such a compile takes it from here and skips resolve, the target keys and the cache lookup;
  * emit then confirms `rendered/` by its stamps (emit/stamps.ts). The record holds no file contents, only which cache
@@ -10,7 +10,6 @@
  * which the caller compiles again the full way. The record is written aside and renamed into place; one that does
  * not parse, is in another format or names another key is ignored.
  */
-import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Finding } from "../model/finding.ts";
@@ -19,7 +18,7 @@ import { ignoredWorkDir } from "../scratch.ts";
 import { LazyFiles } from "./lazy-files.ts";
 import { UnreadableCacheError } from "./store.ts";
 
-const FORMAT = 2;
+const FORMAT = 3;
 const FILE = "run.json";
 
 /** What a whole-fleet compile gave, without its files' contents. */
@@ -40,12 +39,13 @@ export interface RunRecord {
   owner: number[];
 }
 
-/** The key of a whole-fleet compile of `project` by the compiler `compiler` (its cache key, cache/key.ts). */
+/**
+ * The key of a whole-fleet compile of `project` by the compiler `compiler` (its cache key, cache/key.ts): the text
+ * itself, not a hash of it, so that an unchanged compile compares two strings instead of loading node:crypto and
+ * hashing (the text is the loaded descriptions' JSON, some tens of kilobytes).
+ */
 export function runKey(compiler: string, project: Project): string {
-  return createHash("sha256")
-    .update(`run-record ${FORMAT}\0${compiler}\0`)
-    .update(JSON.stringify(project))
-    .digest("hex");
+  return `run-record ${FORMAT}\0${compiler}\0${JSON.stringify(project)}`;
 }
 
 /** The record in the cache folder `dir` (`<root>/.manifold-cache`) if it is for `key`, or undefined. */

@@ -14,7 +14,7 @@
  * again reading everything at once. Entries are written aside and renamed into
  * place, the contents and objects first.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ignoredWorkDir } from "../scratch.ts";

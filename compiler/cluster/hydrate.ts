@@ -4,7 +4,7 @@
  * then the chart's built-in objects, then its custom resources (which skip the dry run while their CRD is new).
  * Every object names the chart and version it came from (`manifold.dev/chart`), which is what a diff flags.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

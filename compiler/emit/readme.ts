@@ -3,7 +3,7 @@
  * where the folder came from, its waves as a table, and a mermaid picture of
  * the dependency graph by wave. Argo CD ignores non-YAML files.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { syncPhase, syncWave } from "../sync/apply-order.ts";

@@ -10,7 +10,7 @@
  * computed afresh, so an object changed between two validations is checked
  * again.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.ts";
 
 /** Entries kept per check before its memory is dropped (a long watch session renders many versions). */
 const LIMIT = 20_000;
