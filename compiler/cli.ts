@@ -18,6 +18,8 @@ import { TargetCache, UnreadableCacheError } from "./cache/store.ts";
 import { join } from "node:path";
 import { strayFiles, strayWarning } from "./check/description-files.ts";
 import { KINDS, type Kind } from "./scaffold/new.ts";
+import { now } from "./clock.ts";
+import { STDERR, STDOUT, writeTo } from "./stdio.ts";
 
 // node:util through require: its ES-module facade reads every export, which loads the worker-thread internals (~10 ms
 // at every start).
@@ -204,8 +206,8 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   if (values.help) return (io.out(HELP.compile), 0);
   const root = values.root ?? process.cwd();
   for (const stray of strayFiles(root)) io.err(strayWarning(stray));
-  // performance.now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
-  const start = performance.now();
+  // now() counts from the start of the process: this is the start-up (runtime, loader, compiler modules).
+  const start = now();
   const printTimings = (timings: Record<string, number>) => {
     if (!values.timings) return;
     const phases = Object.entries(timings)
@@ -213,7 +215,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
       .map(([k, v]) => [k, Math.round(v)]);
     const rules = ruleTimes(timings);
     io.err(
-      `timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(phases), total: Math.round(performance.now()) })}`,
+      `timings: ${JSON.stringify({ startup: Math.round(start), ...Object.fromEntries(phases), total: Math.round(now()) })}`,
     );
     // each rule's processor time over every target built (both threads), slowest first
     if (rules.length) io.err(`rules: ${JSON.stringify(Object.fromEntries(rules))}`);
@@ -229,12 +231,12 @@ async function runCompile(args: string[], io: Io): Promise<number> {
       offload: helperThread(cache),
       lazyFiles,
     });
-    const phaseStart = performance.now();
+    const phaseStart = now();
     try {
       const diff = values.check
         ? checkRendered(root, result)
         : emit(root, result, { allowRemoval: values["allow-removal"] });
-      result.timings[values.check ? "check" : "emit"] = performance.now() - phaseStart;
+      result.timings[values.check ? "check" : "emit"] = now() - phaseStart;
       return { result, diff };
     } catch (e) {
       if (lazyFiles && e instanceof UnreadableCacheError) return undefined;
@@ -250,7 +252,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   printTimings(result.timings);
   if (values.check) {
     if (isEmptyDiff(diff)) {
-      io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${Math.round(performance.now() - start)} ms`);
+      io.err(`rendered/ is up to date: ${targets}, ${objects} objects, ${Math.round(now() - start)} ms`);
       return 0;
     }
     for (const p of diff.added) io.out(`added    rendered/${p}`);
@@ -262,7 +264,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     return 1;
   }
   // The whole wall time of the command: loading, compiling and writing files.
-  const ms = Math.round(performance.now() - start);
+  const ms = Math.round(now() - start);
   io.err(
     `compiled ${targets}, ${objects} objects in ${ms} ms; ` +
       (isEmptyDiff(diff)
@@ -451,7 +453,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(
   argv: string[],
-  io: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") },
+  io: Io = { out: (s) => writeTo(STDOUT, s + "\n"), err: (s) => writeTo(STDERR, s + "\n") },
 ): Promise<number> {
   const [command, ...rest] = argv;
   try {

@@ -22,6 +22,7 @@ import { renderArgoCd } from "./argocd/index.ts";
 import { renderClusterLayer } from "./cluster/index.ts";
 import { writeLayers, type CachedLayers } from "./cache/layers.ts";
 import { take, workQueue } from "./work-queue.ts";
+import { now } from "./clock.ts";
 import {
   assemble,
   everyTarget,
@@ -208,14 +209,14 @@ async function buildOnTwoThreads(
     job.run.catch(() => undefined);
     return undefined;
   }
-  const waitStart = performance.now();
+  const waitStart = now();
   // Every target is taken: those this thread did not take are the helper's, and with none it need not be waited for.
   let there: RemoteTarget[] | undefined = [];
   if (mine.size === targets.length) {
     job.cancel?.();
     job.run.catch(() => undefined);
   } else there = await job.run.catch(() => undefined);
-  run.timings.wait = performance.now() - waitStart;
+  run.timings.wait = now() - waitStart;
   if (!there) return undefined;
   const byId = new Map(there.map((t) => [t.id, t]));
   // the rules' milliseconds are processor time, summed over both threads

@@ -22,6 +22,7 @@ import { LazyFiles } from "./cache/lazy-files.ts";
 import { targetFolder } from "./emit/files.ts";
 import { ownersOf, readRunRecord, recordedFiles, runKey, writeRunRecord } from "./cache/run-record.ts";
 import type { WorkQueue } from "./work-queue.ts";
+import { now } from "./clock.ts";
 
 /**
  * A target compiled without being built here (taken from the cache, or built by another thread): the same shape
@@ -116,11 +117,11 @@ export function runContext(options: RunOptions = {}): RunContext {
 
 /** Runs `fn`, adding the milliseconds it took to the phase's timing. */
 export function timed<T>(timings: Record<string, number>, phase: string, fn: () => T): T {
-  const start = performance.now();
+  const start = now();
   try {
     return fn();
   } finally {
-    timings[phase] = (timings[phase] ?? 0) + performance.now() - start;
+    timings[phase] = (timings[phase] ?? 0) + now() - start;
   }
 }
 
@@ -338,9 +339,9 @@ export interface Started {
  */
 export async function startCompile(options: CompileOptions): Promise<Started> {
   const timings: Record<string, number> = {};
-  const start = performance.now();
+  const start = now();
   const project = await load(options.root);
-  timings.load = performance.now() - start;
+  timings.load = now() - start;
   const { filter, keepErrors, cache, offload, lazyFiles } = options;
   const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles });
   if (run.cache && run.lazyFiles && !scopeFor(filter)) {

@@ -33,6 +33,8 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "name-order.ts",
       "remember.ts",
       "hash.ts",
+      "clock.ts",
+      "stdio.ts",
       "check/",
     ],
   },
@@ -221,7 +223,7 @@ describe("the CLI's nothing-changed path", () => {
     expect([...new Set(models)]).toEqual([]);
   });
 
-  it("imports none of Node's slow built-ins: node:crypto and node:worker_threads are loaded when first used, node:util through require", () => {
+  it("uses none of Node's slow built-ins: node:crypto and node:worker_threads loaded when first used, node:util through require, no performance API, no stdout or stderr stream", () => {
     // node:crypto costs ~16 ms to load, node:worker_threads ~10 ms, and node:util's ES-module facade loads the latter
     const read = (f: string) => readFileSync(join(COMPILER, f), "utf8");
     const slow = ["cli.ts", "language.ts"]
@@ -234,6 +236,16 @@ describe("the CLI's nothing-changed path", () => {
         ].map((m) => `${f} -> ${m[1]}`),
       );
     expect([...new Set(slow)]).toEqual([]);
+    // the performance API loads perf_hooks at its first use: the timings use compiler/clock.ts
+    const timed = ["cli.ts", "language.ts"]
+      .flatMap((entry) => [...staticClosure(entry, read)])
+      .filter((f) => /\bperformance\.now\(/.test(read(f)));
+    expect(timed).toEqual([]);
+    // the first use of process.stdout or process.stderr builds its stream: the CLI writes through compiler/stdio.ts
+    const streams = ["cli.ts", "language.ts"]
+      .flatMap((entry) => [...staticClosure(entry, read)])
+      .filter((f) => /\bprocess\.std(?:out|err)\b/.test(read(f)));
+    expect(streams).toEqual([]);
   });
 
   it("the closure follows static imports and re-exports, not type-only or dynamic ones", () => {

@@ -10,6 +10,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSyn
 import { join, relative } from "node:path";
 import { ManifoldError } from "../errors.ts";
 import { ignoredWorkDir } from "./work-dir.ts";
+import { STDERR, writeTo } from "../stdio.ts";
 
 /** Who holds a lock. */
 export interface LockOwner {
@@ -146,7 +147,7 @@ function acquire(root: string, path: string, command: string): void {
       );
     }
     if (!said && other) {
-      process.stderr.write(`manifold: waiting for the lock held by ${describeOwner(other)}\n`);
+      writeTo(STDERR, `manifold: waiting for the lock held by ${describeOwner(other)}\n`);
       said = true;
     }
     sleep(100);

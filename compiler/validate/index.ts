@@ -40,6 +40,7 @@ import { vpaTargetsRule } from "./rules/vpa-targets.ts";
 import { UNWAIVABLE, waiversRule } from "./rules/waivers.ts";
 import { OPERATIONAL_RULES } from "./operational.ts";
 import { WAIVER_PREFIX } from "../describe/waivers.ts";
+import { now } from "../clock.ts";
 
 export { WAIVER_PREFIX };
 
@@ -140,7 +141,7 @@ function validateObjects(
     if (level === "off") continue;
     const found: Finding[] = [];
     const report = reporter(ctx, rule.name, found);
-    const start = performance.now();
+    const start = now();
     try {
       rule.check(ctx, report);
     } catch (e) {
@@ -156,7 +157,7 @@ function validateObjects(
         file: target.sources[0],
       });
     }
-    if (timings) addRuleTime(timings, rule.name, performance.now() - start);
+    if (timings) addRuleTime(timings, rule.name, now() - start);
     for (const f of found) if (level === "warning") f.severity = "warning";
     if (rule.name === "schema" && found.some((f) => findingCode(f) !== "no-schema")) schemaFailed = true;
     findings.push(...found);

@@ -1,0 +1,28 @@
+/**
+ * Writing to standard output and error through their file descriptors, not through Node's stdout and stderr streams:
+ * the first use of either stream builds Node's stream machinery for it (10-15 ms at every start when it is a pipe),
+ * for output that is written at once anyway. A write waits while a non-blocking pipe is full; a reader that went away
+ * (`manifold … | head`) ends the writing quietly.
+ */
+import { writeSync } from "node:fs";
+
+/** Standard output's and error's file descriptors. */
+export const STDOUT = 1;
+export const STDERR = 2;
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes `text` whole to the file descriptor `fd` (STDOUT or STDERR). */
+export function writeTo(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  for (let at = 0; at < bytes.length;) {
+    try {
+      at += writeSync(fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") return;
+      if (code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
