@@ -188,6 +188,22 @@ export function staticClosure(start: string, source: (file: string) => string): 
   return seen;
 }
 
+const readCompiler = (f: string) => readFileSync(join(COMPILER, f), "utf8");
+
+/** Every module the CLI and the language entry point load when they are loaded (their static closures). */
+function startPathModules(): string[] {
+  return [...new Set(["cli.ts", "language.ts"].flatMap((entry) => [...staticClosure(entry, readCompiler)]))];
+}
+
+/** The static value imports, on the start path, of the packages `name` matches whole: "<module> -> <package>". */
+function startPathImports(name: RegExp): string[] {
+  const statement = new RegExp(
+    `(?:^|\\n)\\s*(?:import|export)\\b(?!\\s+type\\b)[^;]*?\\bfrom\\s*["'](${name.source})["']`,
+    "g",
+  );
+  return startPathModules().flatMap((f) => [...readCompiler(f).matchAll(statement)].map((m) => `${f} -> ${m[1]}`));
+}
+
 /** What a compile the cache holds whole must never load: the build, validate, render and layer code. */
 const HEAVY = [
   "compile.ts",
@@ -210,42 +226,16 @@ describe("the CLI's nothing-changed path", () => {
   });
 
   it("loads no kubernetes-models package: their validation runtime loads ajv's formats and their parsers", () => {
-    const read = (f: string) => readFileSync(join(COMPILER, f), "utf8");
-    const models = ["cli.ts", "language.ts"]
-      .flatMap((entry) => [...staticClosure(entry, read)])
-      .flatMap((f) =>
-        [
-          ...read(f).matchAll(
-            /(?:^|\n)\s*(?:import|export)\b(?!\s+type\b)[^;]*?\bfrom\s*["']((?:@kubernetes-models\/|kubernetes-models)[^"']*)["']/g,
-          ),
-        ].map((m) => `${f} -> ${m[1]}`),
-      );
-    expect([...new Set(models)]).toEqual([]);
+    expect(startPathImports(/(?:@kubernetes-models\/|kubernetes-models)[^"']*/)).toEqual([]);
   });
 
   it("uses none of Node's slow built-ins: node:crypto and node:worker_threads loaded when first used, node:util through require, no performance API, no stdout or stderr stream", () => {
     // node:crypto costs ~16 ms to load, node:worker_threads ~10 ms, and node:util's ES-module facade loads the latter
-    const read = (f: string) => readFileSync(join(COMPILER, f), "utf8");
-    const slow = ["cli.ts", "language.ts"]
-      .flatMap((entry) => [...staticClosure(entry, read)])
-      .flatMap((f) =>
-        [
-          ...read(f).matchAll(
-            /(?:^|\n)\s*(?:import|export)\b(?!\s+type\b)[^;]*?\bfrom\s*["']((?:node:)?(?:crypto|worker_threads|util))["']/g,
-          ),
-        ].map((m) => `${f} -> ${m[1]}`),
-      );
-    expect([...new Set(slow)]).toEqual([]);
+    expect(startPathImports(/(?:node:)?(?:crypto|worker_threads|util)/)).toEqual([]);
     // the performance API loads perf_hooks at its first use: the timings use compiler/clock.ts
-    const timed = ["cli.ts", "language.ts"]
-      .flatMap((entry) => [...staticClosure(entry, read)])
-      .filter((f) => /\bperformance\.now\(/.test(read(f)));
-    expect(timed).toEqual([]);
+    expect(startPathModules().filter((f) => /\bperformance\.now\(/.test(readCompiler(f)))).toEqual([]);
     // the first use of process.stdout or process.stderr builds its stream: the CLI writes through compiler/stdio.ts
-    const streams = ["cli.ts", "language.ts"]
-      .flatMap((entry) => [...staticClosure(entry, read)])
-      .filter((f) => /\bprocess\.std(?:out|err)\b/.test(read(f)));
-    expect(streams).toEqual([]);
+    expect(startPathModules().filter((f) => /\bprocess\.std(?:out|err)\b/.test(readCompiler(f)))).toEqual([]);
   });
 
   it("the closure follows static imports and re-exports, not type-only or dynamic ones", () => {
