@@ -59,11 +59,28 @@ if (!cli) {
   register();
   cli = await import("../compiler/cli.ts");
 }
+/**
+ * The stdout and stderr streams built during the command: Node builds each at its first use (10-15 ms on a pipe), and
+ * the CLI writes its own output straight to the file descriptors (compiler/stdio.ts), so they exist only when
+ * something else wrote through them (a description's console.log, a warning of Node's).
+ */
+const builtStreams = [];
+for (const name of ["stdout", "stderr"]) {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  if (!own?.get || !own.configurable) continue;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: own.enumerable,
+    get() {
+      const stream = own.get.call(process);
+      if (!builtStreams.includes(stream)) builtStreams.push(stream);
+      return stream;
+    },
+  });
+}
+
 process.exitCode = await cli.main(process.argv.slice(2));
 // The command is done: exit at once, instead of waiting for Node's teardown of the helper thread and of the event loop
-// (~20 ms a command). The CLI writes its output straight to the file descriptors (compiler/stdio.ts); anything else
-// written through process.stdout or process.stderr is written at once on Linux, while elsewhere (pipes there may be
-// asynchronous) both are flushed first. Touching the streams on Linux would only build them (10-15 ms).
-if (process.platform !== "linux")
-  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write("", done))));
+// (~20 ms a command), once what went through a built stream is flushed (a full pipe makes its writes asynchronous).
+await Promise.all(builtStreams.map((stream) => new Promise((done) => stream.write("", done))));
 process.exit();

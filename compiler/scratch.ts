@@ -3,18 +3,30 @@
  * and journal of a write. It carries its own `.gitignore` (`*`), so git never
  * shows what is in it, whatever the project's own `.gitignore` says.
  */
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const IGNORE_ALL = "*\n";
 
+/** A file's text, or undefined when it cannot be read. */
+function textOf(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Makes `dir` (if needed) with a `.gitignore` that ignores everything in it, itself included; returns `dir`. One of
- * another size (left empty by a run killed while writing it) is written again.
+ * Makes `dir` (if needed) with a `.gitignore` that ignores everything in it, itself included; returns `dir`. One with
+ * other content (left empty by a run killed while writing it) is written again, aside and renamed into place.
  */
 export function ignoredWorkDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const ignore = join(dir, ".gitignore");
-  if (statSync(ignore, { throwIfNoEntry: false })?.size !== IGNORE_ALL.length) writeFileSync(ignore, IGNORE_ALL);
+  if (textOf(ignore) !== IGNORE_ALL) {
+    writeFileSync(`${ignore}.${process.pid}.tmp`, IGNORE_ALL);
+    renameSync(`${ignore}.${process.pid}.tmp`, ignore);
+  }
   return dir;
 }

@@ -1,8 +1,8 @@
 /**
  * Writing to standard output and error through their file descriptors, not through Node's stdout and stderr streams:
  * the first use of either stream builds Node's stream machinery for it (10-15 ms at every start when it is a pipe),
- * for output that is written at once anyway. A write waits while a non-blocking pipe is full; a reader that went away
- * (`manifold … | head`) ends the writing quietly.
+ * for output that is written at once anyway (except on Windows, see writeTo). A write waits while a non-blocking pipe
+ * is full; a reader that went away (`manifold … | head`) ends the writing quietly.
  */
 import { writeSync } from "node:fs";
 
@@ -12,8 +12,15 @@ export const STDERR = 2;
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes `text` whole to the file descriptor `fd` (STDOUT or STDERR). */
+/**
+ * Writes `text` whole to the file descriptor `fd` (STDOUT or STDERR). On Windows through the stream: a console there
+ * shows bytes written to its descriptor in its own code page, not as UTF-8.
+ */
 export function writeTo(fd: number, text: string): void {
+  if (process.platform === "win32") {
+    (fd === STDERR ? process.stderr : process.stdout).write(text);
+    return;
+  }
   const bytes = Buffer.from(text, "utf8");
   for (let at = 0; at < bytes.length;) {
     try {

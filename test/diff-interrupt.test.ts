@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, cleanProjects, edit, runCli } from "./helpers/project.ts";
@@ -22,14 +22,15 @@ function extraWorktrees(repo: string): string[] {
 
 /**
  * Starts `manifold diff --base HEAD`, waits until its temporary worktree is registered, sends `signal`, waits for the
- * end. SIGKILL goes to the diff's whole process group, as a CI job's cancel or the out-of-memory killer of a
- * container ends it: its `git worktree add`, or the compile of the ref, dies with it instead of writing on.
+ * end. SIGKILL goes to the diff's whole process group, as a cancelled CI job or a terminal's kill of the job ends it:
+ * its `git worktree add`, or the compile of the ref, dies with it instead of writing on. (A kill of the diff alone
+ * leaves them running; the next run then removes what it can and leaves the rest for a later run.)
  */
 async function interruptDiff(repo: string, signal: NodeJS.Signals): Promise<{ worktree: string; code: number | null }> {
   const child = spawn(process.execPath, [CLI, "diff", "--base", "HEAD"], {
     cwd: repo,
     stdio: "ignore",
-    detached: true,
+    detached: signal === "SIGKILL", // its own process group, to be killed whole
   });
   const ended = new Promise<number | null>((done) => child.on("close", (code, sig) => done(code ?? (sig ? -1 : null))));
   let worktree: string | undefined;
@@ -57,18 +58,22 @@ describe("an interrupted manifold diff leaves no worktree registered", () => {
     },
   );
 
-  it("the next run removes a dead run's worktree that git left locked (killed during the checkout)", () => {
+  it("the next run removes a dead run's worktree that git left locked (killed during the checkout), and its bare folder", () => {
     const repo = makeRepo();
-    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-    const dir = mkdtempSync(join(tmpdir(), `manifold-diff-${gone.stdout}-`));
+    const dead =
+      (existsSync("/proc/sys/kernel/pid_max") ? Number(readFileSync("/proc/sys/kernel/pid_max", "utf8")) : 4194304) + 1;
+    const dir = mkdtempSync(join(tmpdir(), `manifold-diff-${dead}-`));
     const tree = join(dir, "tree");
     git(repo, "worktree", "add", "--detach", tree, "HEAD");
     git(repo, "worktree", "lock", "--reason", "initializing", tree);
     expect(extraWorktrees(repo)).toHaveLength(1);
+    // and a folder of a run killed before git registered its worktree
+    const unregistered = mkdtempSync(join(tmpdir(), `manifold-diff-${dead}-`));
     const next = runCli(repo, ["diff", "--base", "HEAD", "--format", "text"]);
     expect(next.status, next.stderr).toBe(0);
     expect(extraWorktrees(repo)).toEqual([]);
     expect(existsSync(dir)).toBe(false);
+    expect(existsSync(unregistered)).toBe(false);
   });
 
   it("a diff killed outright (SIGKILL) leaves one, and the next run removes it", async () => {

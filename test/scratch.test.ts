@@ -25,11 +25,14 @@ describe("the scratch folder", () => {
     expect(git(root, "status", "--porcelain", "--untracked-files=all")).toBe("");
   });
 
-  it("writes again a .gitignore left empty by a run killed while writing it", () => {
+  it.each([
+    ["left empty by a run killed while writing it", ""],
+    ["of the right size but zero-filled (a crash of the file system)", "\0\0"],
+  ])("writes again a .gitignore %s", (_, broken) => {
     const root = repo();
     const dir = join(root, ".manifold-cache");
     mkdirSync(dir);
-    writeFileSync(join(dir, ".gitignore"), "");
+    writeFileSync(join(dir, ".gitignore"), broken);
     writeFileSync(join(dir, "run.json"), "{}");
     expect(git(root, "status", "--porcelain", "--untracked-files=all")).not.toBe("");
     ignoredWorkDir(dir);

@@ -6,8 +6,9 @@
  * they were.
  */
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import type { SimpleGit } from "simple-git";
 
 /** The prefix of a diff worktree's temp folder for process `pid`. */
@@ -39,46 +40,66 @@ export function removeFolder(dir: string): boolean {
 
 /**
  * Removes the worktrees that diff runs which are no longer running left registered in the repository of `git`, as
- * far as it can (what cannot be removed yet is left for a later run); gives the ones removed. A worktree killed while
- * git was still checking it out is locked ("initializing"), hence the double `--force`.
+ * far as it can (what cannot be removed yet is left for a later run), then the temp folders of dead runs that git never
+ * registered. A worktree killed while git was still checking it out is locked
+ * ("initializing"), hence the unlock.
  */
-async function removeLeftovers(git: SimpleGit): Promise<string[]> {
+async function removeLeftovers(git: SimpleGit): Promise<void> {
   await git.raw(["worktree", "prune"]).catch(() => "");
   const list = await git.raw(["worktree", "list", "--porcelain"]).catch(() => "");
-  const removed: string[] = [];
   for (const line of list.split("\n")) {
     if (!line.startsWith("worktree ")) continue;
     const path = line.slice("worktree ".length);
-    const m = /^manifold-diff-(\d+)-/.exec(basename(dirname(path)));
-    if (!m || basename(path) !== "tree" || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    if (basename(path) !== "tree" || !deadRunFolder(basename(dirname(path)))) continue;
+    // The folder first: while it cannot be removed (a process of the dead run still writing into it), git's record
+    // stays, so a later run finds the worktree again. Unlocked first, so that the prune below drops the record.
+    await git.raw(["worktree", "unlock", path]).catch(() => "");
+    if (!removeFolder(dirname(path))) continue;
     await git.raw(["worktree", "remove", "--force", "--force", path]).catch(() => "");
-    if (removeFolder(dirname(path))) removed.push(path);
   }
   await git.raw(["worktree", "prune"]).catch(() => "");
-  return removed;
+  // Folders of dead runs that git never registered (killed before or during `git worktree add`), in any repository.
+  for (const name of readdirSafe(tmpdir())) if (deadRunFolder(name)) removeFolder(join(tmpdir(), name));
 }
 
-/** This process's checkouts in progress, per repository: how many, and the clean-up the first of them ran. */
-const checkouts = new Map<string, { count: number; cleaned: Promise<string[]> }>();
+/** True when `name` is the temp folder of a diff run (worktreePrefix) whose process is gone. */
+function deadRunFolder(name: string): boolean {
+  const m = /^manifold-diff-(\d+)-/.exec(name);
+  return m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** This process's checkouts in progress, per repository: how many, the clean-up the first ran, and a prune owed. */
+const checkouts = new Map<string, { count: number; cleaned: Promise<unknown>; prune: boolean }>();
 
 /**
  * Begins a checkout in the repository `top` (of `git`): removes the leftovers of dead runs first when this process has
  * no other checkout in progress there, else waits for the clean-up the first one ran. A `git worktree prune` must
  * never run beside this process's own `git worktree add` (the two sides of a diff check out together): one landing
- * after `add` made its entry but before it locked it deletes the entry. Gives the leftovers removed, and `end`, to
- * call once the checkout is removed, which says whether it was the last one in progress.
+ * after `add` made its entry but before it locked it deletes the entry. Gives `end`, to call once the checkout's
+ * worktree is removed (`removed`: whether that succeeded), which says whether to prune now: when this was the last
+ * checkout in progress and any removal failed.
  */
-export async function beginCheckout(git: SimpleGit, top: string): Promise<{ removed: string[]; end: () => boolean }> {
+export async function beginCheckout(git: SimpleGit, top: string): Promise<{ end: (removed: boolean) => boolean }> {
   let state = checkouts.get(top);
   if (state) state.count++;
-  else checkouts.set(top, (state = { count: 1, cleaned: removeLeftovers(git) }));
+  else checkouts.set(top, (state = { count: 1, cleaned: removeLeftovers(git).catch(() => undefined), prune: false }));
   const current = state;
-  const end = () => {
-    const last = --current.count === 0;
-    if (last && checkouts.get(top) === current) checkouts.delete(top);
-    return last;
+  const end = (removed: boolean) => {
+    current.prune ||= !removed;
+    if (--current.count > 0) return false;
+    if (checkouts.get(top) === current) checkouts.delete(top);
+    return current.prune;
   };
-  return { removed: await current.cleaned, end };
+  await current.cleaned;
+  return { end };
 }
 
 /** What an interrupt watch tells the code that runs under it. */

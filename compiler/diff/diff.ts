@@ -46,10 +46,15 @@ export function regionOrder(...trees: Map<string, string>[]): string[] {
 export async function diff(options: DiffOptions): Promise<DiffResult> {
   const log = options.log ?? (() => {});
   log(`rendering ${options.base}${options.head ? ` and ${options.head}` : " and the working tree"}`);
-  const [base, head] = await Promise.all([
+  // Both sides are waited for even when one fails: a side still checking out or compiling must get to remove its
+  // worktree before the command ends (the CLI exits as soon as it returns).
+  const sides = await Promise.allSettled([
     renderRef(options.root, options.base),
     options.head ? renderRef(options.root, options.head) : renderWorkingTree(options.root),
   ]);
+  const failed = sides.find((side) => side.status === "rejected");
+  if (failed) throw failed.reason;
+  const [base, head] = sides.map((side) => (side as PromiseFulfilledResult<RenderedSide>).value);
   const changes = compareTrees(base.files, head.files);
   const blocks = groupChanges(changes, regionOrder(head.files, base.files));
   if (options.explain) {

@@ -87,7 +87,7 @@ export async function withCheckout<T>(
   try {
     dir = mkdtempSync(join(tmpdir(), worktreePrefix()));
   } catch (e) {
-    checkout.end();
+    checkout.end(true);
     throw e;
   }
   const tree = join(dir, "tree");
@@ -109,13 +109,13 @@ export async function withCheckout<T>(
       symlinkSync(realpathSync(modules), join(project, "node_modules"), "dir");
     return await fn(project, commit, run);
   } finally {
-    // Removes the folder and git's record of it; only this worktree is touched. A prune only when the removal failed,
-    // and no other checkout of this process is in progress (see beginCheckout).
+    // Removes the folder and git's record of it; only this worktree is touched. A prune only when a removal failed,
+    // once no other checkout of this process is in progress (see beginCheckout).
     const removed = await git.raw(["worktree", "remove", "--force", "--force", tree]).then(
       () => true,
       () => false,
     );
-    if (checkout.end() && !removed) await git.raw(["worktree", "prune"]).catch(() => "");
+    if (checkout.end(removed)) await git.raw(["worktree", "prune"]).catch(() => "");
     removeFolder(dir);
     watch.done();
   }
