@@ -194,7 +194,7 @@ async function buildOnTwoThreads(
   const job = targets.length >= 7 && run.offload ? run.offload(targets, run.keys, queue) : undefined;
   if (!job) return undefined;
   // The helper's failure is read once this thread's share is built (then `there` is undefined and the caller builds
-  // everything here); until then, with this thread yielding between targets, it must not go unhandled.
+  // everything here); until then (this thread yields between targets), and when it is never read, it is handled here.
   job.run.catch(() => undefined);
   const mine = new Map<number, CompiledTargets>();
   try {
@@ -206,16 +206,13 @@ async function buildOnTwoThreads(
     }
   } catch {
     job.cancel?.();
-    job.run.catch(() => undefined);
     return undefined;
   }
   const waitStart = now();
   // Every target is taken: those this thread did not take are the helper's, and with none it need not be waited for.
   let there: RemoteTarget[] | undefined = [];
-  if (mine.size === targets.length) {
-    job.cancel?.();
-    job.run.catch(() => undefined);
-  } else there = await job.run.catch(() => undefined);
+  if (mine.size === targets.length) job.cancel?.();
+  else there = await job.run.catch(() => undefined);
   run.timings.wait = now() - waitStart;
   if (!there) return undefined;
   const byId = new Map(there.map((t) => [t.id, t]));

@@ -6,11 +6,11 @@
  * was built from.
  */
 import { createHash } from "./hash.ts";
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Metafile, Plugin } from "esbuild";
-import { ignoredWorkDir } from "./scratch.ts";
+import { ignoredWorkDir, writeAside } from "./scratch.ts";
 
 /** The manifests' format: 2 keeps each input's content, not its hash. */
 export const MANIFEST_FORMAT = 2;
@@ -106,12 +106,6 @@ function reachableInputs(metafile: Metafile, entry: string): string[] {
     for (const imported of metafile.inputs[input]?.imports ?? [])
       if (!imported.external && imported.path in metafile.inputs) seen.add(imported.path);
   return [...seen].filter((input) => !input.startsWith("manifold-language:"));
-}
-
-/** Writes `data` to `path` through a file aside, renamed into place, so no reader ever sees half of it. */
-function writeAside(path: string, data: string | Uint8Array): void {
-  writeFileSync(`${path}.${process.pid}.tmp`, data);
-  renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
 /**

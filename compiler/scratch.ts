@@ -17,6 +17,12 @@ function textOf(path: string): string | undefined {
   }
 }
 
+/** Writes `data` to `path` through a file aside (named for this process), renamed into place: no reader sees half. */
+export function writeAside(path: string, data: string | Uint8Array): void {
+  writeFileSync(`${path}.${process.pid}.tmp`, data);
+  renameSync(`${path}.${process.pid}.tmp`, path);
+}
+
 /**
  * Makes `dir` (if needed) with a `.gitignore` that ignores everything in it, itself included; returns `dir`. One with
  * other content (left empty by a run killed while writing it) is written again, aside and renamed into place.
@@ -24,9 +30,6 @@ function textOf(path: string): string | undefined {
 export function ignoredWorkDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const ignore = join(dir, ".gitignore");
-  if (textOf(ignore) !== IGNORE_ALL) {
-    writeFileSync(`${ignore}.${process.pid}.tmp`, IGNORE_ALL);
-    renameSync(`${ignore}.${process.pid}.tmp`, ignore);
-  }
+  if (textOf(ignore) !== IGNORE_ALL) writeAside(ignore, IGNORE_ALL);
   return dir;
 }

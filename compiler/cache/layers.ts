@@ -11,12 +11,12 @@
  * UnreadableCacheError.
  */
 import { createHash } from "../hash.ts";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ArgoCdLayer } from "../argocd/index.ts";
 import type { ClusterLayer } from "../cluster/index.ts";
 import type { Project } from "../model/project.ts";
-import { ignoredWorkDir } from "../scratch.ts";
+import { ignoredWorkDir, writeAside } from "../scratch.ts";
 import { UnreadableCacheError } from "./store.ts";
 
 const FORMAT = 2;
@@ -147,9 +147,7 @@ export function writeLayers(dir: string, key: string, layers: CachedLayers): voi
       [REST, restText],
       [FILE, JSON.stringify(entry)],
     ]) {
-      const tmp = join(dir, `${file}.${process.pid}.tmp`);
-      writeFileSync(tmp, text);
-      renameSync(tmp, join(dir, file));
+      writeAside(join(dir, file), text);
     }
   } catch {
     // read-only or full disk: the next compile renders the layers again

@@ -10,11 +10,11 @@
  * which the caller compiles again the full way. The record is written aside and renamed into place; one that does
  * not parse, is in another format or names another key is ignored.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import type { Project } from "../model/project.ts";
-import { ignoredWorkDir } from "../scratch.ts";
+import { ignoredWorkDir, writeAside } from "../scratch.ts";
 import { LazyFiles } from "./lazy-files.ts";
 import { UnreadableCacheError } from "./store.ts";
 
@@ -78,9 +78,7 @@ export function writeRunRecord(dir: string, record: Omit<RunRecord, "format">): 
   const text = JSON.stringify({ format: FORMAT, ...record });
   try {
     ignoredWorkDir(dir);
-    const tmp = join(dir, `${FILE}.${process.pid}.tmp`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, join(dir, FILE));
+    writeAside(join(dir, FILE), text);
   } catch {
     // an unwritable cache only costs the full lookup next time
   }

@@ -15,9 +15,9 @@
  * place, the contents and objects first.
  */
 import { createHash } from "../hash.ts";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ignoredWorkDir } from "../scratch.ts";
+import { ignoredWorkDir, writeAside } from "../scratch.ts";
 import type { Finding } from "../model/finding.ts";
 import { compilerKey, targetKey } from "./key.ts";
 import type { ResolvedTarget } from "../model/target.ts";
@@ -75,13 +75,6 @@ function unframe(text: string): string[] | undefined {
 
 function sha(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** Writes `text` aside and renames it into place. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /** A folder of cached targets, for one compiler. */
@@ -208,9 +201,9 @@ export class TargetCache {
       mkdirSync(this.dir, { recursive: true });
       mkdirSync(this.objectsDir, { recursive: true });
       mkdirSync(this.contentsDir, { recursive: true });
-      writeAtomically(join(this.objectsDir, `${key}.json`), objects);
-      writeAtomically(join(this.contentsDir, `${key}.txt`), contents);
-      writeAtomically(join(this.dir, `${key}.json`), JSON.stringify(entry));
+      writeAside(join(this.objectsDir, `${key}.json`), objects);
+      writeAside(join(this.contentsDir, `${key}.txt`), contents);
+      writeAside(join(this.dir, `${key}.json`), JSON.stringify(entry));
     } catch {
       // read-only or full disk: caching is an optimisation only
     }
