@@ -8,7 +8,7 @@
 // never loads it. bin/manifold.js runs this on
 // demand whenever the sources changed; `npm run bundle` runs it by hand (not named
 // `precompile`: npm would run that as a pre-hook of every `npm run compile`).
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -129,8 +129,9 @@ export async function precompile(key = sourceKey(REPO)) {
     external: ["esbuild", "tsx", "tsx/*", "re2-wasm", "ajv-formats-draft2019", "typescript"],
     define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
     // Some bundled CommonJS packages call require(); give the ES module one.
+    // Every file opens with the key it was built for, so a build can tell its entry points from another's.
     banner: {
-      js: `import { createRequire as __manifoldCreateRequire } from "node:module"; const require = __manifoldCreateRequire(import.meta.url);`,
+      js: `${keyLine(key)}\nimport { createRequire as __manifoldCreateRequire } from "node:module"; const require = __manifoldCreateRequire(import.meta.url);`,
     },
   });
   mkdirSync(OUT, { recursive: true });
@@ -147,7 +148,25 @@ export async function precompile(key = sourceKey(REPO)) {
       rmSync(join(OUT, name), { force: true });
   writeFileSync(`${DIST_KEY}.${process.pid}.tmp`, key);
   renameSync(`${DIST_KEY}.${process.pid}.tmp`, DIST_KEY);
+  // Two builds of different sources at once (an edit, a checkout during a run) may interleave their entry points.
+  // Each checks, after writing the key, that the entry points are all its own; if not, it removes the key, so the
+  // next CLI builds again instead of trusting entry points of other sources under this key.
+  if (![...entries].every((entry) => builtFor(entry, key))) rmSync(DIST_KEY, { force: true });
   return key;
+}
+
+/** The first line of every file a build of `key` writes. */
+function keyLine(key) {
+  return `/* manifold source key ${key} */`;
+}
+
+/** True when the file at `path` was written by a build of `key`. */
+function builtFor(path, key) {
+  try {
+    return readFileSync(path, "utf8").startsWith(keyLine(key));
+  } catch {
+    return false;
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,7 +3,7 @@
 // precompile script. The precompiled CLI is used only when its key matches,
 // and the key is part of every incremental-compile cache key.
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 // node:fs through require: its ES-module facade costs 7-10 ms at every start; node:crypto (~16 ms to load) only when
 // the key must be computed, not when the memo gives it.
@@ -19,11 +19,24 @@ function files(root, dir, out) {
   return out;
 }
 
-/** Every file the source key covers, relative to `repo`, in hashing order. */
+/**
+ * The files a package manager rewrites at every install, naming what is installed (npm's hidden lockfile, pnpm's and
+ * Yarn's state files): a lock file pulled before the install, or an install that does not touch the lock file,
+ * still changes the key, so dist/ is never left bundled from other dependencies than those installed.
+ */
+const INSTALL_STATE = [".package-lock.json", ".modules.yaml", ".yarn-state.yml", ".yarn-integrity"];
+
+/**
+ * Every file the source key covers, relative to `repo`, in hashing order: the compiler's sources, the package's
+ * manifest and lock file, the scripts that bundle and key it, and the install state of the node_modules its
+ * dependencies resolve from (its own, or, installed as a package, the one it sits in).
+ */
 function sourceFiles(repo) {
   const list = files(repo, "compiler", []).sort();
   for (const extra of ["package.json", "package-lock.json", "bin/precompile.mjs", "bin/source-key.mjs"])
     if (existsSync(join(repo, extra))) list.push(extra);
+  const installed = basename(dirname(repo)) === "node_modules" ? ".." : "node_modules";
+  for (const state of INSTALL_STATE) if (existsSync(join(repo, installed, state))) list.push(`${installed}/${state}`);
   return list;
 }
 
@@ -43,14 +56,19 @@ export function sourceKey(repo) {
   return keyOf(repo, sourceFiles(repo));
 }
 
-/** A file's identity without reading it, as git's index keeps it: size, modification time (ns) and inode. */
+/**
+ * A file's identity without reading it, as git's index keeps it: size, modification and change time (ns) and inode.
+ * The change time is set by every write and cannot be set back, so an edit that keeps the size and restores the
+ * modification time still shows.
+ */
 function stamp(path) {
   const s = statSync(path, { bigint: true });
-  return { line: `${s.size}:${s.mtimeNs}:${s.ino}`, mtimeMs: Number(s.mtimeNs / 1000000n) };
+  const latest = s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs;
+  return { line: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, mtimeMs: Number(latest / 1000000n) };
 }
 
 /**
- * sourceKey, remembered in `memo` (a JSON file) against every file's size, modification time and inode: while
+ * sourceKey, remembered in `memo` (a JSON file) against every file's stamp (size, times, inode): while
  * none of them changed, the key is taken from the memo instead of reading every file. A file modified within
  * the last two seconds makes the memo unusable (its time may not tell two edits apart), so it is not written then.
  */

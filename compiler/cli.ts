@@ -74,7 +74,7 @@ or discards its write before reading rendered/.
   --platform P   only targets of platform P (other folders are left as they are)
   --env E        only targets in environment E
   --region R     only targets in region R
-  --no-cache     rebuild every target (the cache is neither read nor written)
+  --no-cache     rebuild every target and bundle every description again (nothing is taken from the cache)
   --allow-removal  allow removing whole target folders (a platform no description renders any more);
                  without it such a compile stops and writes nothing
   --verbose      list every waived finding (by default they are counted in one line)
@@ -230,6 +230,7 @@ async function runCompile(args: string[], io: Io): Promise<number> {
       cache,
       offload: helperThread(cache),
       lazyFiles,
+      freshDescriptions: values["no-cache"],
     });
     const phaseStart = now();
     try {

@@ -6,14 +6,17 @@
  * was built from.
  */
 import { createHash } from "./hash.ts";
-import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
-import { basename, dirname, join, resolve as resolvePath } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { basename, dirname, join, posix, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Metafile, Plugin } from "esbuild";
 import { ignoredWorkDir, writeAside } from "./scratch.ts";
 
-/** The manifests' format: 2 keeps each input's content, not its hash. */
-export const MANIFEST_FORMAT = 2;
+/**
+ * The manifests' format: 2 keeps each input's content, not its hash; 3 adds the project root, the folders' listings
+ * and the configuration files that are absent.
+ */
+export const MANIFEST_FORMAT = 3;
 
 /** What a description's bundle was built from and against: `.manifold-cache/descriptions/<file>.json`. */
 export interface Manifest {
@@ -28,6 +31,109 @@ export interface Manifest {
    * bundle is up to date compares each input with it, which needs no hash (nor node:crypto) at all.
    */
   inputs: Record<string, string>;
+  /**
+   * The absolute project root the bundle was built in: it holds the absolute paths `import.meta` gave (a cache
+   * copied or restored under another folder would read the old folder's files).
+   */
+  root: string;
+  /**
+   * What could change how an import resolves, without any input changing: the listing (folderListing) of each folder
+   * holding an input and of its parent (a new `x.ts` beside an imported `x/index.ts` or `x.js`, a symbolic link
+   * pointed elsewhere: esbuild records the file a link leads to, not the link), relative to the root.
+   */
+  folders: Record<string, string>;
+  /**
+   * The configuration files esbuild reads while resolving (CONFIG_FILES) that were absent from every folder above
+   * an input; those present are among `inputs`.
+   */
+  absent: string[];
+}
+
+/** The files esbuild reads from an input's folder and every folder above it: resolution settings (paths, imports). */
+const CONFIG_FILES = ["tsconfig.json", "jsconfig.json", "package.json"];
+
+/** The names an import can resolve to: code and JSON files. */
+const RESOLVABLE = /\.(?:[cm]?[jt]sx?|json)$/;
+
+/**
+ * A folder's names that can change how an import resolves, one per line and sorted: the code and JSON files, and
+ * every symbolic link with its target. Folders are left out (a folder's own files are listed where they matter), so
+ * `rendered/` or the scratch folder appearing beside a description changes nothing. An unreadable folder lists as
+ * empty.
+ */
+export function folderListing(dir: string): string {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return "";
+  }
+  const names: string[] = [];
+  for (const e of entries)
+    if (e.isSymbolicLink()) names.push(`${e.name} -> ${readlinkSync(join(dir, e.name))}`);
+    else if (!e.isDirectory() && RESOLVABLE.test(e.name)) names.push(e.name);
+  return names.sort().join("\n");
+}
+
+/** The folders (relative to the root, `/`-separated) whose listing a bundle built from `inputs` depends on. */
+function listedFolders(inputs: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const input of inputs) {
+    const folder = posix.dirname(input);
+    out.add(folder);
+    out.add(posix.dirname(folder));
+  }
+  return out;
+}
+
+/** Every folder from each of `folders` up to the file system's root, relative to `root`. */
+function foldersAbove(root: string, folders: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const folder of folders) {
+    let at = resolvePath(root, folder);
+    for (;;) {
+      const rel = posix.normalize(relativeTo(root, at)) || ".";
+      if (out.has(rel)) break;
+      out.add(rel);
+      const up = dirname(at);
+      if (up === at) break;
+      at = up;
+    }
+  }
+  return out;
+}
+
+/** `path` relative to `root`, with `/` separators ("." for the root itself). */
+function relativeTo(root: string, path: string): string {
+  return posix.relative(root.replaceAll("\\", "/"), path.replaceAll("\\", "/")) || ".";
+}
+
+/**
+ * What of the file system around the inputs a bundle depends on, beyond the inputs: the folders' listings and the
+ * configuration files above them (their content, or their absence). Taken before a build for the folders known then
+ * (the descriptions' own), so that a file appearing during the build shows as a change at the next check.
+ */
+interface Surroundings {
+  listings: Map<string, string>;
+  configs: Map<string, string | null>;
+}
+
+/** Adds to `into` the listings of `folders` and the configuration files above them that it does not have yet. */
+function survey(root: string, folders: Iterable<string>, into: Surroundings): void {
+  for (const folder of folders)
+    if (!into.listings.has(folder)) into.listings.set(folder, folderListing(join(root, folder)));
+  for (const folder of foldersAbove(root, into.listings.keys()))
+    for (const name of CONFIG_FILES) {
+      const file = folder === "." ? name : `${folder}/${name}`;
+      if (into.configs.has(file)) continue;
+      let content: string | null;
+      try {
+        content = bytesOf(join(root, file));
+      } catch {
+        content = null;
+      }
+      into.configs.set(file, content);
+    }
 }
 
 /** Reads a file as latin1 text, one character per byte: equal texts are equal bytes. */
@@ -84,19 +190,27 @@ function descriptionPlugin(library: string, names: string[] | undefined, texts: 
         contents: `export { ${(names ?? []).join(", ")} } from ${JSON.stringify(library)};`,
         loader: "js",
       }));
-      // import.meta keeps pointing at the original file, so descriptions may read files next to them.
-      b.onLoad({ filter: /\.(m?ts|m?js)$/ }, (args) => {
+      // Every file is read here, once, so the manifest keeps the very bytes the build used. import.meta keeps
+      // pointing at the original file, so descriptions may read files next to them.
+      b.onLoad({ filter: RESOLVABLE }, (args) => {
         const data = readFileSync(args.path);
         texts.set(args.path, data.toString("latin1"));
+        if (args.path.endsWith(".json")) return { contents: data, loader: "json" };
         const contents = data
           .toString("utf8")
           .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
           .replaceAll("import.meta.dirname", JSON.stringify(dirname(args.path)))
           .replaceAll("import.meta.filename", JSON.stringify(args.path));
-        return { contents, loader: /\.m?ts$/.test(args.path) ? "ts" : "js" };
+        return { contents, loader: loaderOf(args.path) };
       });
     },
   };
+}
+
+/** esbuild's loader for a code file, by its extension (as esbuild itself picks it). */
+function loaderOf(path: string): "ts" | "tsx" | "js" | "jsx" {
+  if (path.endsWith("x")) return path.endsWith("tsx") ? "tsx" : "jsx";
+  return /\.[cm]?ts$/.test(path) ? "ts" : "js";
 }
 
 /** The inputs one entry point was built from: every file reachable from it through the imports esbuild followed. */
@@ -123,6 +237,8 @@ export async function bundleDescriptions(
 ): Promise<Map<string, Manifest>> {
   const { build } = await esbuild();
   const texts = new Map<string, string>();
+  const around: Surroundings = { listings: new Map(), configs: new Map() };
+  survey(root, listedFolders(files), around);
   const result = await build({
     // each output is named by its index in `files`
     entryPoints: files.map((file, i) => ({ in: join(root, file), out: String(i) })),
@@ -146,11 +262,32 @@ export async function bundleDescriptions(
     const entry = entryOf.get(basename(output.path));
     if (file === undefined || entry === undefined) throw new Error(`esbuild made an unexpected output ${output.path}`);
     const inputs: Record<string, string> = {};
-    for (const input of reachableInputs(result.metafile, entry)) {
+    const reached = reachableInputs(result.metafile, entry);
+    for (const input of reached) {
       const path = join(root, input);
       inputs[input] = texts.get(path) ?? bytesOf(path);
     }
-    const manifest: Manifest = { format: MANIFEST_FORMAT, library, ...(names ? {} : { whole: true }), out: "", inputs };
+    const listed = [...listedFolders(reached)].sort();
+    survey(root, listed, around);
+    const folders = Object.fromEntries(listed.map((folder) => [folder, around.listings.get(folder)!]));
+    const absent: string[] = [];
+    for (const folder of [...foldersAbove(root, listed)].sort())
+      for (const name of CONFIG_FILES) {
+        const config = folder === "." ? name : `${folder}/${name}`;
+        const content = around.configs.get(config);
+        if (content === null) absent.push(config);
+        else if (content !== undefined) inputs[config] ??= content;
+      }
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      library,
+      ...(names ? {} : { whole: true }),
+      out: "",
+      inputs,
+      root,
+      folders,
+      absent,
+    };
     return { file, code: output.contents, manifest };
   });
   ignoredWorkDir(dirname(dir));

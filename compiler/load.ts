@@ -67,8 +67,11 @@ async function importDefault(
   }
 }
 
-/** Imports every description module under `root`. Files whose name starts with `_` are skipped. */
-export async function importProject(root: string): Promise<ProjectSources> {
+/**
+ * Imports every description module under `root`. Files whose name starts with `_` are skipped. With `fresh`, none is
+ * taken from the description cache (precompiled.ts).
+ */
+export async function importProject(root: string, fresh = false): Promise<ProjectSources> {
   const errors: ManifoldError[] = [];
   const load = async (dir: string) => {
     const out: Loaded<unknown>[] = [];
@@ -81,6 +84,7 @@ export async function importProject(root: string): Promise<ProjectSources> {
   await prepareDescriptions(
     root,
     ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) => listModules(root, dir)),
+    fresh,
   );
   const sources = {
     root,
@@ -570,9 +574,12 @@ function checkArgoCdNames(
   }
 }
 
-/** Phase 1 entry point: import and check every description under `root`. */
-export async function load(root: string): Promise<Project> {
-  return checkProject(await importProject(root));
+/**
+ * Phase 1 entry point: import and check every description under `root`. With `fresh`, the precompiled CLI bundles
+ * every description again instead of taking its bundle from the cache.
+ */
+export async function load(root: string, options: { fresh?: boolean } = {}): Promise<Project> {
+  return checkProject(await importProject(root, options.fresh));
 }
 
 /** A path relative to the project root, for messages. */

@@ -23,6 +23,7 @@ import {
   bytesOf,
   cacheName,
   esbuild,
+  folderListing,
   type Manifest,
 } from "./description-bundle.ts";
 
@@ -43,8 +44,12 @@ function readManifest(path: string): Manifest | undefined {
     return m?.format === MANIFEST_FORMAT &&
       typeof m.out === "string" &&
       typeof m.library === "string" &&
+      typeof m.root === "string" &&
       typeof m.inputs === "object" &&
-      m.inputs
+      m.inputs &&
+      typeof m.folders === "object" &&
+      m.folders &&
+      Array.isArray(m.absent)
       ? m
       : undefined;
   } catch {
@@ -56,9 +61,26 @@ function readManifest(path: string): Manifest | undefined {
 const LANGUAGE = new URL("./language.mjs", import.meta.url).href;
 const LIBRARY = new URL("./manifold.mjs", import.meta.url).href;
 
-/** True when the bundle `m` describes exists and every input still has its content (`texts`: inputs read so far). */
-function upToDate(root: string, dir: string, m: Manifest, texts = new Map<string, string>()): boolean {
-  if (m.library !== (m.whole ? LIBRARY : LANGUAGE) || !existsSync(join(dir, m.out))) return false;
+/** What a check of several manifests has read so far: inputs' contents and folders' listings, by relative path. */
+interface Seen {
+  texts: Map<string, string>;
+  listings: Map<string, string>;
+}
+
+/**
+ * True when the bundle `m` describes was built in this root and exists, every input still has its content, every
+ * folder it lists still lists the same (no new file to resolve an import to, no link pointed elsewhere) and every
+ * configuration file then absent still is.
+ */
+function upToDate(root: string, dir: string, m: Manifest, seen: Seen = newSeen()): boolean {
+  if (m.root !== root || m.library !== (m.whole ? LIBRARY : LANGUAGE) || !existsSync(join(dir, m.out))) return false;
+  for (const [folder, listing] of Object.entries(m.folders)) {
+    let now = seen.listings.get(folder);
+    if (now === undefined) seen.listings.set(folder, (now = folderListing(join(root, folder))));
+    if (now !== listing) return false;
+  }
+  if (m.absent.some((file) => existsSync(join(root, file)))) return false;
+  const { texts } = seen;
   for (const [file, content] of Object.entries(m.inputs)) {
     try {
       let now = texts.get(file);
@@ -69,6 +91,11 @@ function upToDate(root: string, dir: string, m: Manifest, texts = new Map<string
     }
   }
   return true;
+}
+
+/** Nothing read yet. */
+function newSeen(): Seen {
+  return { texts: new Map(), listings: new Map() };
 }
 
 let tsxRegistered = false;
@@ -118,25 +145,25 @@ function filesInError(e: unknown): Set<string> {
 const prepared = new Map<string, Manifest | null>();
 
 /** The manifest of one description's bundle, when it is there and up to date. */
-function current(root: string, file: string, texts?: Map<string, string>): Manifest | undefined {
+function current(root: string, file: string, seen?: Seen): Manifest | undefined {
   const dir = join(root, ".manifold-cache", "descriptions");
   const manifest = readManifest(join(dir, `${cacheName(file)}.json`));
-  return manifest && upToDate(root, dir, manifest, texts) ? manifest : undefined;
+  return manifest && upToDate(root, dir, manifest, seen) ? manifest : undefined;
 }
 
 /**
  * Under the precompiled CLI, brings the bundles of all these descriptions up to date at once: the stale ones are
  * bundled in one esbuild build (each input they share is read and parsed once), not one after the other as they
  * are imported. Those that build cannot bundle are bundled one by one, as importDescription would; any failure
- * is left for importDescription to report.
+ * is left for importDescription to report. With `fresh`, every one is bundled again, whatever the cache holds.
  */
-export async function prepareDescriptions(root: string, files: string[]): Promise<void> {
+export async function prepareDescriptions(root: string, files: string[], fresh = false): Promise<void> {
   if (!PRECOMPILED) return;
   const dir = join(root, ".manifold-cache", "descriptions");
-  const texts = new Map<string, string>();
+  const seen = newSeen();
   const stale: string[] = [];
   for (const file of files) {
-    const manifest = current(root, file, texts);
+    const manifest = fresh ? undefined : current(root, file, seen);
     if (manifest) prepared.set(`${root}\0${file}`, manifest);
     else stale.push(file);
   }

@@ -80,6 +80,8 @@ export interface CompileOptions {
    * record it otherwise). Such a late read may throw an UnreadableCacheError: compile again without it.
    */
   lazyFiles?: boolean;
+  /** Bundle every description afresh (the CLI's --no-cache), never taking one from `.manifold-cache/descriptions/`. */
+  freshDescriptions?: boolean;
 }
 
 /** Everything one compile run carries from step to step, set once at its start. */
@@ -340,7 +342,7 @@ export interface Started {
 export async function startCompile(options: CompileOptions): Promise<Started> {
   const timings: Record<string, number> = {};
   const start = now();
-  const project = await load(options.root);
+  const project = await load(options.root, { fresh: options.freshDescriptions });
   timings.load = now() - start;
   const { filter, keepErrors, cache, offload, lazyFiles } = options;
   const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles });

@@ -62,6 +62,14 @@ function run(s: ProjectSources, cache?: TargetCache): CompileResult {
 
 const rebuilt = (r: CompileResult) => r.targets.map((t) => t.target.id).sort();
 
+/**
+ * Waits until files written now are older than the two seconds within which the source-key memo is not written (a
+ * file's change time, which nothing can set back, counts as well as its modification time).
+ */
+function settled(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2100));
+}
+
 describe("the incremental-compile cache", () => {
   it("reuses every unchanged target, with byte-identical files and the same findings", async () => {
     const cache = new TargetCache(tempDir(), "test-compiler");
@@ -140,14 +148,13 @@ describe("the incremental-compile cache", () => {
     );
   });
 
-  it("the remembered compiler key is the key of the sources, and follows an edit", () => {
+  it("the remembered compiler key is the key of the sources, and follows an edit", async () => {
     const repo = tempDir();
     mkdirSync(join(repo, "compiler"), { recursive: true });
     const file = join(repo, "compiler/a.ts");
     writeFileSync(file, "export const a = 1;\n");
     writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
-    const past = new Date(Date.now() - 60_000);
-    for (const f of [file, join(repo, "package.json")]) utimesSync(f, past, past);
+    await settled();
     const memo = join(repo, "dist/source-stats.json");
     const first = cachedSourceKey(repo, memo);
     expect(first).toBe(sourceKey(repo));
@@ -157,6 +164,49 @@ describe("the incremental-compile cache", () => {
     writeFileSync(file, "export const a = 2;\n");
     expect(cachedSourceKey(repo, memo)).toBe(sourceKey(repo));
     expect(sourceKey(repo)).not.toBe(first);
+  });
+
+  it("the remembered compiler key follows an edit that keeps the size and puts the modification time back", async () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, "compiler"), { recursive: true });
+    const file = join(repo, "compiler/a.ts");
+    writeFileSync(file, "export const a = 1;\n");
+    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    await settled();
+    const memo = join(repo, "dist/source-stats.json");
+    const first = cachedSourceKey(repo, memo);
+    expect(existsSync(memo)).toBe(true);
+    writeFileSync(file, "export const a = 2;\n");
+    utimesSync(file, past, past);
+    expect(cachedSourceKey(repo, memo)).toBe(sourceKey(repo));
+    expect(sourceKey(repo)).not.toBe(first);
+  });
+
+  it("the compiler key follows what is installed, with or without a change to the lock file", () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, "compiler"), { recursive: true });
+    writeFileSync(join(repo, "compiler/a.ts"), "export const a = 1;\n");
+    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    writeFileSync(join(repo, "package-lock.json"), '{"packages":{}}');
+    const keys = new Set([sourceKey(repo)]);
+    // npm rewrites its hidden lock file at each install
+    mkdirSync(join(repo, "node_modules"));
+    writeFileSync(join(repo, "node_modules/.package-lock.json"), '{"packages":{"node_modules/yaml":{"version":"1"}}}');
+    keys.add(sourceKey(repo));
+    writeFileSync(join(repo, "node_modules/.package-lock.json"), '{"packages":{"node_modules/yaml":{"version":"2"}}}');
+    keys.add(sourceKey(repo));
+    expect(keys.size).toBe(3);
+    // installed as a package, the compiler's dependencies are in the node_modules it sits in
+    const project = tempDir();
+    const installed = join(project, "node_modules/manifold");
+    mkdirSync(join(installed, "compiler"), { recursive: true });
+    writeFileSync(join(installed, "compiler/a.ts"), "export const a = 1;\n");
+    writeFileSync(join(installed, "package.json"), '{"version":"1.0.0"}');
+    const before = sourceKey(installed);
+    writeFileSync(join(project, "node_modules/.package-lock.json"), '{"packages":{}}');
+    expect(sourceKey(installed)).not.toBe(before);
   });
 
   it("ignores a corrupt or tampered entry and rebuilds that target", async () => {

@@ -91,7 +91,7 @@ export function diffWithStamps(
     const seen = onDisk.get(path);
     if (!seen) diff.added.push(path);
     else if (known.get(path) === seen.stamp) equal.push(path);
-    else if ((read++, readFileSync(join(dir, path), "utf8") === files.get(path))) equal.push(path);
+    else if ((read++, readFileSync(`${dir}/${path}`, "utf8") === files.get(path))) equal.push(path);
     else diff.changed.push(path);
   }
   for (const path of onDisk.keys()) if (!files.has(path)) diff.removed.push(path);
