@@ -62,6 +62,15 @@ function run(s: ProjectSources, cache?: TargetCache): CompileResult {
 
 const rebuilt = (r: CompileResult) => r.targets.map((t) => t.target.id).sort();
 
+/** A minimal compiler at `repo` (compiler/a.ts and package.json), to take its source key; returns a.ts's path. */
+function compilerAt(repo: string): string {
+  mkdirSync(join(repo, "compiler"), { recursive: true });
+  const file = join(repo, "compiler/a.ts");
+  writeFileSync(file, "export const a = 1;\n");
+  writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+  return file;
+}
+
 /**
  * Waits until files written now are older than the two seconds within which the source-key memo is not written (a
  * file's change time, which nothing can set back, counts as well as its modification time).
@@ -150,10 +159,7 @@ describe("the incremental-compile cache", () => {
 
   it("the remembered compiler key is the key of the sources, and follows an edit", async () => {
     const repo = tempDir();
-    mkdirSync(join(repo, "compiler"), { recursive: true });
-    const file = join(repo, "compiler/a.ts");
-    writeFileSync(file, "export const a = 1;\n");
-    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    const file = compilerAt(repo);
     await settled();
     const memo = join(repo, "dist/source-stats.json");
     const first = cachedSourceKey(repo, memo);
@@ -168,10 +174,7 @@ describe("the incremental-compile cache", () => {
 
   it("the remembered compiler key follows an edit that keeps the size and puts the modification time back", async () => {
     const repo = tempDir();
-    mkdirSync(join(repo, "compiler"), { recursive: true });
-    const file = join(repo, "compiler/a.ts");
-    writeFileSync(file, "export const a = 1;\n");
-    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    const file = compilerAt(repo);
     const past = new Date(Date.now() - 60_000);
     utimesSync(file, past, past);
     await settled();
@@ -186,9 +189,7 @@ describe("the incremental-compile cache", () => {
 
   it("the compiler key follows what is installed, with or without a change to the lock file", () => {
     const repo = tempDir();
-    mkdirSync(join(repo, "compiler"), { recursive: true });
-    writeFileSync(join(repo, "compiler/a.ts"), "export const a = 1;\n");
-    writeFileSync(join(repo, "package.json"), '{"version":"1.0.0"}');
+    compilerAt(repo);
     writeFileSync(join(repo, "package-lock.json"), '{"packages":{}}');
     const keys = new Set([sourceKey(repo)]);
     // npm rewrites its hidden lock file at each install
@@ -201,9 +202,7 @@ describe("the incremental-compile cache", () => {
     // installed as a package, the compiler's dependencies are in the node_modules it sits in
     const project = tempDir();
     const installed = join(project, "node_modules/manifold");
-    mkdirSync(join(installed, "compiler"), { recursive: true });
-    writeFileSync(join(installed, "compiler/a.ts"), "export const a = 1;\n");
-    writeFileSync(join(installed, "package.json"), '{"version":"1.0.0"}');
+    compilerAt(installed);
     const before = sourceKey(installed);
     writeFileSync(join(project, "node_modules/.package-lock.json"), '{"packages":{}}');
     expect(sourceKey(installed)).not.toBe(before);
