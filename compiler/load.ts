@@ -2,6 +2,7 @@
  * Phase 1, load: import the descriptions (platforms, environments, regions)
  * and check them at run time. Every problem names the file and the field.
  */
+import { jsonDataProblems } from "./check/json-data.ts";
 import { readdirSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -418,8 +419,29 @@ function checkPlatform(platform: Loaded<PlatformDescription>, known: Known, erro
   checkRegionAndTargetLayers(scope, known);
 }
 
+/**
+ * Every description exports JSON data only (check/json-data.ts): otherwise one error per value that is not, naming
+ * the file and the field, before any other check reads the values.
+ */
+function checkJsonData(sources: ProjectSources): void {
+  const all = [
+    ...sources.platforms,
+    ...sources.environments,
+    ...sources.regions,
+    ...(sources.argocd ?? []),
+    ...(sources.addons ?? []),
+  ];
+  const errors = all.flatMap((loaded) =>
+    jsonDataProblems(loaded.value).map(
+      (p) => new ManifoldError(p.message, { file: loaded.file, field: p.path || undefined }),
+    ),
+  );
+  if (errors.length) throw combineErrors(errors);
+}
+
 /** Checks loaded sources against the description shapes and each other. Throws one error listing every problem. */
 export function checkProject(sources: ProjectSources): Project {
+  checkJsonData(sources);
   const errors: ManifoldError[] = [];
   const environments = sources.environments.filter((e) => checkShape(e, environmentShape, errors));
   const regions = sources.regions.filter((r) => checkShape(r, regionShape, errors));

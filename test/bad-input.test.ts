@@ -93,6 +93,34 @@ const CASES: { name: string; file: string; from: string | RegExp; to: string; ex
     to: '["orchestration", "qdrantt"]',
     expect: [/platforms\/ossa\.ts: components\.task-agents\.dependsOn\[1\]: depends on unknown component "qdrantt"/],
   },
+  {
+    name: "a value that is not JSON data where the language wants a string",
+    file: "platforms/context-foundation.ts",
+    from: '    LOG_LEVEL: "INFO",',
+    to: "    LOG_LEVEL: new Date(0) as unknown as string,",
+    expect: [
+      /^error: platforms\/context-foundation\.ts: config\.LOG_LEVEL: a Date is not JSON data: write it as a string \(date\.toISOString\(\)\)\n$/,
+    ],
+  },
+  {
+    // JSON writes a Date as its ISO string: the caches and the validation memo would take it for that string
+    name: "a patch value that is not JSON data",
+    file: "platforms/ossa.ts",
+    from: "\n  environments: {",
+    to: `
+  patches: [
+    {
+      target: { kind: "ConfigMap", name: "ossa-grafana-etc-grafana-provisioning-dashboards" },
+      environments: ["staging"],
+      regions: ["us-east-1"],
+      ops: [{ op: "add", path: ["data", "at"], value: new Date(0) }],
+    },
+  ],
+  environments: {`,
+    expect: [
+      /^error: platforms\/ossa\.ts: patches\[0\]\.ops\[0\]\.value: a Date is not JSON data: write it as a string \(date\.toISOString\(\)\)\n$/,
+    ],
+  },
 ];
 
 describe("bad input gets one clear error and writes nothing", () => {
