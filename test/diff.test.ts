@@ -113,6 +113,17 @@ describe("diff of one changed number in a platform (HEAD against the working tre
     expect(git(repo, "worktree", "list").split("\n")).toHaveLength(1);
   });
 
+  it("between two refs, one whose committed rendered/ still holds a platform its descriptions dropped: removed objects", async () => {
+    const dropped = makeRepo();
+    git(dropped, "rm", "-q", "platforms/alfred.ts");
+    git(dropped, "commit", "-q", "-m", "Drop alfred, rendered/ not compiled");
+    const result = await diff({ root: dropped, base: "HEAD~1", head: "HEAD" });
+    expect(result.changes.length).toBeGreaterThan(100);
+    expect(new Set(result.changes.map((c) => c.type))).toEqual(new Set(["removed"]));
+    expect(result.changes.filter((c) => c.platform !== "alfred" && !c.file.startsWith("argocd/"))).toEqual([]);
+    expect(git(dropped, "worktree", "list").split("\n")).toHaveLength(1);
+  });
+
   it("names a ref that does not exist", async () => {
     await expect(diff({ root: repo, base: "no-such-branch" })).rejects.toThrow(`"no-such-branch" names no commit`);
   });

@@ -5,6 +5,8 @@ import { cleanProjects, edit, runCli } from "./helpers/project.ts";
 import { commitAll, git, gitTempDirs, makeBare, makeClone, makeRepo } from "./helpers/git.ts";
 import { publish } from "../compiler/publish/publish.ts";
 import { readTree } from "../compiler/emit/write.ts";
+import { stage } from "../compiler/emit/journal.ts";
+import { compile } from "../compiler/compile.ts";
 import { COMPILER_VERSION } from "../compiler/version.ts";
 import { redactUrl } from "../compiler/git.ts";
 
@@ -169,7 +171,7 @@ describe("publish refuses a stale rendered/ and a failing compile, writing nothi
       "stale",
       (root: string) =>
         writeFileSync(join(root, "rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml"), "edited: by hand\n"),
-      "publish refused: rendered/ is stale (1 file(s) differ, e.g. rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml)",
+      "publish refused: the committed rendered/ is stale (1 file(s) differ from what the descriptions compile to, e.g. rendered/dev/us-west-2/ossa/configmap-ossa-config.yaml)",
     ],
     [
       "failing",
@@ -182,6 +184,44 @@ describe("publish refuses a stale rendered/ and a failing compile, writing nothi
     breakIt(clone);
     commitAll(clone, "Break it");
     await expect(publish({ root: clone })).rejects.toThrow(message);
+    expect(git(clone, "branch", "--list", BRANCH)).toBe("");
+  });
+});
+
+describe("publish checks the committed rendered/, the tree it publishes, not the disk", () => {
+  it("a file .gitignore keeps out of the commit: refused, naming it", async () => {
+    const clone = makeClone(remote);
+    const kept = "dev/us-west-2/ossa/configmap-ossa-config.yaml";
+    writeFileSync(join(clone, ".gitignore"), `rendered/${kept}\n`);
+    git(clone, "rm", "-q", "--cached", `rendered/${kept}`);
+    commitAll(clone, "Ignore a rendered file");
+    expect(git(clone, "status", "--porcelain")).toBe("");
+    expect(runCli(clone, ["compile", "--check"]).status).toBe(0);
+    await expect(publish({ root: clone })).rejects.toThrow(
+      `publish refused: the committed rendered/ is stale (1 file(s) differ from what the descriptions compile to, e.g. rendered/${kept}, which is on disk but not committed: does .gitignore exclude it?)`,
+    );
+    expect(git(clone, "branch", "--list", BRANCH)).toBe("");
+  });
+
+  it("a stale commit with an interrupted compile's journal waiting: refused, and the working tree untouched", async () => {
+    const clone = makeClone(remote);
+    edit(
+      clone,
+      "platforms/ossa.ts",
+      'dev: { config: { NODE_ENV: "development" } },',
+      'dev: { config: { NODE_ENV: "dev" } },',
+    );
+    commitAll(clone, "A description change committed without compiling");
+    // the compile that would have made rendered/ fresh, stopped once its journal was committed
+    const result = await compile({ root: clone });
+    const dir = join(clone, "rendered");
+    const onDisk = readTree(dir);
+    const changed = [...result.files].filter(([path, text]) => onDisk.get(path) !== text);
+    expect(changed.length).toBeGreaterThan(0);
+    stage(dir, changed, { moves: changed.map(([path]) => path), removals: [] });
+    expect(git(clone, "status", "--porcelain")).toBe("");
+    await expect(publish({ root: clone })).rejects.toThrow("publish refused: the committed rendered/ is stale");
+    expect(git(clone, "status", "--porcelain")).toBe("");
     expect(git(clone, "branch", "--list", BRANCH)).toBe("");
   });
 });

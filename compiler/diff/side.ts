@@ -9,7 +9,7 @@
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { PACKAGE_ROOT } from "../version.ts";
-import { existsSync, mkdtempSync, realpathSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compile } from "../compile.ts";
@@ -121,16 +121,24 @@ export async function withCheckout<T>(
   }
 }
 
+/** Why a compile failed, from its standard error: its error lines (not the warnings before them), else its last. */
+function failureOf(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  const errors = lines.filter((line) => /^(error: |manifold: )/.test(line));
+  return (errors.length ? errors : lines).slice(-5).join("; ");
+}
+
 /** Checks `ref` out into a temporary worktree, compiles it there with its own compiler and reads its rendered tree. */
 export async function renderRef(root: string, ref: string): Promise<RenderedSide> {
   return withCheckout(root, ref, async (project, commit, checkout) => {
     const cli = existsSync(join(project, "bin/manifold.js")) ? join(project, "bin/manifold.js") : OWN_CLI;
+    // What the ref's descriptions render, from scratch: its committed rendered/ (maybe stale, maybe holding a
+    // platform since removed, which a compile would refuse to remove) plays no part.
+    rmSync(join(project, "rendered"), { recursive: true, force: true });
     const { code, stderr } = await run(cli, project, (c) => checkout.setChild(c));
     checkout.interrupted();
-    if (code !== 0) {
-      const why = stderr.trim().split("\n").slice(-5).join("; ");
-      throw new ManifoldError(`diff: ${ref} (${commit.slice(0, 12)}) does not compile: ${why}`);
-    }
+    if (code !== 0)
+      throw new ManifoldError(`diff: ${ref} (${commit.slice(0, 12)}) does not compile: ${failureOf(stderr)}`);
     return { label: ref, ref, commit, files: readTree(join(project, "rendered")) };
   });
 }

@@ -7,6 +7,7 @@
  */
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -78,6 +79,27 @@ function pruneEmptied(dir: string, removed: string[]): void {
 }
 
 /**
+ * Moves the staged entry `from` to `to`. A folder staged to replace one that was absent may find it there again (git
+ * restored it after an interruption, or a branch switch did): then its entries are moved into it one by one, each
+ * staged file replacing the file of its name, so the write still finishes instead of failing on every later run.
+ */
+function moveInto(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+    return;
+  } catch (e) {
+    if (!existsSync(to)) throw e;
+  }
+  if (lstatSync(from).isDirectory() && lstatSync(to).isDirectory()) {
+    for (const name of readdirSync(from)) moveInto(join(from, name), join(to, name));
+    rmdirSync(from);
+    return;
+  }
+  rmSync(to, { recursive: true, force: true });
+  renameSync(from, to);
+}
+
+/**
  * Carries out a committed journal: moves each staged entry that is still staged into the tree, deletes the removed
  * files that are still there, prunes emptied folders, then deletes the journal and the stage. Safe to run again
  * after an interruption at any point.
@@ -90,7 +112,7 @@ export function applyJournal(dir: string, journal: Journal): void {
     const to = move ? join(dir, move) : dir;
     if (!existsSync(from)) continue; // moved before an interruption
     mkdirSync(dirname(to), { recursive: true });
-    renameSync(from, to);
+    moveInto(from, to);
   }
   for (const path of journal.removals) {
     try {

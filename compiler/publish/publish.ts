@@ -80,9 +80,9 @@ async function prepare(options: PublishOptions): Promise<Run> {
   await assertNotCheckedOut(git, branch);
   if (options.push && !(await remoteUrl(git, remote)))
     throw new ManifoldError(`publish --push: there is no remote "${remote}"; name one with --remote`);
-  log("checking that rendered/ is up to date");
-  await assertFresh(options.root);
   const source = await readSource(git, top, remote, prefix);
+  log("checking that the committed rendered/ is up to date");
+  await assertFresh(options.root, git, source.renderedTree);
   return { top, git, source, branch, remote, attempts: Math.max(1, options.attempts ?? 5), log };
 }
 

@@ -5,7 +5,10 @@
  */
 import type { SimpleGit } from "simple-git";
 import { ManifoldError } from "../errors.ts";
-import { checkRendered, compile } from "../compile.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { compile } from "../compile.ts";
+import { diffCommitted } from "./committed.ts";
 import { isEmptyDiff } from "../emit/write.ts";
 import { redactUrl, resolveCommit } from "../git.ts";
 
@@ -37,8 +40,12 @@ export async function assertClean(git: SimpleGit): Promise<void> {
   );
 }
 
-/** Refuses (ManifoldError) when the compile fails or `rendered/` differs from what the descriptions compile to. */
-export async function assertFresh(root: string): Promise<void> {
+/**
+ * Refuses (ManifoldError) when the compile fails or the source commit's `rendered/` (the tree `renderedTree`, what
+ * the branch gets) differs from what the descriptions compile to. The disk is not read: the commit is what is
+ * published (committed.ts).
+ */
+export async function assertFresh(root: string, git: SimpleGit, renderedTree: string): Promise<void> {
   let result;
   try {
     result = await compile({ root });
@@ -47,12 +54,13 @@ export async function assertFresh(root: string): Promise<void> {
       throw new ManifoldError(`publish refused: the compile fails: ${e.format()}`, {}, e.others);
     throw e;
   }
-  const diff = checkRendered(root, result);
+  const diff = await diffCommitted(git, renderedTree, result.files);
   if (!isEmptyDiff(diff)) {
     const n = diff.added.length + diff.changed.length + diff.removed.length;
     const first = [...diff.added, ...diff.changed, ...diff.removed][0];
+    const ignored = diff.added.length > 0 && existsSync(join(root, "rendered", diff.added[0]));
     throw new ManifoldError(
-      `publish refused: rendered/ is stale (${n} file(s) differ, e.g. rendered/${first}); run 'npm run compile' and commit`,
+      `publish refused: the committed rendered/ is stale (${n} file(s) differ from what the descriptions compile to, e.g. rendered/${first}${ignored ? ", which is on disk but not committed: does .gitignore exclude it?" : ""}); run 'npm run compile' and commit rendered/`,
     );
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * What a publish checks: the compile's files against the `rendered/` tree of the source commit, the tree it
+ * publishes, not against the disk. The disk can differ from the commit in ways a clean `git status` does not show:
+ * a file `.gitignore` excludes is on disk but never committed, and an interrupted compile's journal, waiting in the
+ * ignored scratch folder, would rewrite the disk before a check of it reads it.
+ */
+import type { SimpleGit } from "simple-git";
+import { createHash } from "../hash.ts";
+import type { TreeDiff } from "../emit/write.ts";
+
+/** git's object id of a regular file with this content (`git hash-object`). */
+export function blobId(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/** Every file of the git tree `tree`, by path inside it: its mode and object id. */
+async function listTree(git: SimpleGit, tree: string): Promise<Map<string, { mode: string; id: string }>> {
+  const out = new Map<string, { mode: string; id: string }>();
+  for (const entry of (await git.raw(["ls-tree", "-r", "-z", "--full-tree", tree])).split("\0")) {
+    if (!entry) continue;
+    const tab = entry.indexOf("\t");
+    const [mode, , id] = entry.slice(0, tab).split(" ");
+    out.set(entry.slice(tab + 1), { mode, id });
+  }
+  return out;
+}
+
+/**
+ * What committing `files` (paths relative to `rendered/`, with their content) would change in the committed tree
+ * `tree` (the object id of a commit's `rendered/`): a file is equal only as a regular file with the same content.
+ */
+export async function diffCommitted(git: SimpleGit, tree: string, files: Map<string, string>): Promise<TreeDiff> {
+  const committed = await listTree(git, tree);
+  const diff: TreeDiff = { added: [], changed: [], removed: [] };
+  for (const [path, content] of files) {
+    const entry = committed.get(path);
+    if (!entry) diff.added.push(path);
+    else if (entry.mode !== "100644" || entry.id !== blobId(content)) diff.changed.push(path);
+  }
+  for (const path of committed.keys()) if (!files.has(path)) diff.removed.push(path);
+  diff.added.sort();
+  diff.changed.sort();
+  diff.removed.sort();
+  return diff;
+}
