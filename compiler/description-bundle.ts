@@ -7,7 +7,7 @@
  */
 import { createHash } from "./hash.ts";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
-import { basename, dirname, join, posix, resolve as resolvePath } from "node:path";
+import { basename, dirname, isAbsolute, join, posix, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Metafile, Plugin } from "esbuild";
 import { ignoredWorkDir, writeAside } from "./scratch.ts";
@@ -70,9 +70,18 @@ export function folderListing(dir: string): string {
   }
   const names: string[] = [];
   for (const e of entries)
-    if (e.isSymbolicLink()) names.push(`${e.name} -> ${readlinkSync(join(dir, e.name))}`);
+    if (e.isSymbolicLink()) names.push(`${e.name} -> ${linkTarget(join(dir, e.name))}`);
     else if (!e.isDirectory() && RESOLVABLE.test(e.name)) names.push(e.name);
   return names.sort().join("\n");
+}
+
+/** A symbolic link's target, or "?" when it cannot be read (gone meanwhile): a listing that differs, so no match. */
+function linkTarget(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "?";
+  }
 }
 
 /** The folders (relative to the root, `/`-separated) whose listing a bundle built from `inputs` depends on. */
@@ -126,14 +135,67 @@ function survey(root: string, folders: Iterable<string>, into: Surroundings): vo
     for (const name of CONFIG_FILES) {
       const file = folder === "." ? name : `${folder}/${name}`;
       if (into.configs.has(file)) continue;
-      let content: string | null;
-      try {
-        content = bytesOf(join(root, file));
-      } catch {
-        content = null;
-      }
-      into.configs.set(file, content);
+      into.configs.set(file, contentOrNull(join(root, file)));
     }
+}
+
+/** A file's bytes (bytesOf), or null when it cannot be read (absent). */
+function contentOrNull(path: string): string | null {
+  try {
+    return bytesOf(path);
+  } catch {
+    return null;
+  }
+}
+
+/** JSON with comments and trailing commas (tsconfig.json's dialect) as plain JSON. */
+function plainJson(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (c === "/" && text[i + 1] === "/") while (i < text.length && text[i] !== "\n") i++;
+    else if (c === "/" && text[i + 1] === "*") {
+      i = text.indexOf("*/", i + 2);
+      if (i < 0) break;
+      i++;
+    } else out += c;
+  }
+  return out.replace(/,(\s*[}\]])/g, "$1");
+}
+
+/**
+ * What a tsconfig.json or jsconfig.json (`file`, relative to the root, with `content` as bytesOf gives it) makes
+ * esbuild read or search beyond itself: the files it extends by path (with and without `.json`: either may be the
+ * one), and the folders its `baseUrl` and `paths` point imports at (each pattern's folder before its `*`), where a
+ * new file can take an import over. A file it cannot parse adds nothing (its content is keyed anyway).
+ */
+function tsconfigReach(root: string, file: string, content: string): { extended: string[]; folders: string[] } {
+  let config: { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
+  try {
+    config = JSON.parse(plainJson(Buffer.from(content, "latin1").toString("utf8"))) as typeof config;
+  } catch {
+    return { extended: [], folders: [] };
+  }
+  const dir = dirname(join(root, file));
+  const at = (path: string, from = dir) => relativeTo(root, resolvePath(from, path));
+  const extended = [config?.extends]
+    .flat()
+    .filter((e): e is string => typeof e === "string" && (e.startsWith(".") || isAbsolute(e)))
+    .flatMap((e) => (e.endsWith(".json") ? [at(e)] : [at(e), at(`${e}.json`)]));
+  const options = config?.compilerOptions ?? {};
+  const base = typeof options.baseUrl === "string" ? resolvePath(dir, options.baseUrl) : undefined;
+  const folders = base ? [relativeTo(root, base)] : [];
+  const paths = options.paths && typeof options.paths === "object" ? Object.values(options.paths) : [];
+  for (const target of paths.flat())
+    if (typeof target === "string") {
+      const prefix = target.split("*")[0];
+      folders.push(at(prefix.endsWith("/") || prefix === "" ? prefix || "." : dirname(prefix), base ?? dir));
+    }
+  return { extended, folders };
 }
 
 /** Reads a file as latin1 text, one character per byte: equal texts are equal bytes. */
@@ -267,17 +329,29 @@ export async function bundleDescriptions(
       const path = join(root, input);
       inputs[input] = texts.get(path) ?? bytesOf(path);
     }
-    const listed = [...listedFolders(reached)].sort();
+    const near = listedFolders(reached);
+    survey(root, near, around);
+    // the configuration files above the inputs, and those they extend; their `paths` and `baseUrl` folders listed too
+    const listed = new Set(near);
+    const configs = new Map<string, string | null>();
+    const addConfig = (file: string): void => {
+      if (configs.has(file)) return;
+      let content = around.configs.get(file);
+      if (content === undefined) around.configs.set(file, (content = contentOrNull(join(root, file))));
+      configs.set(file, content);
+      if (content === null || !/(?:^|\/)[jt]sconfig[^/]*\.json$/.test(file)) return;
+      const reach = tsconfigReach(root, file, content);
+      reach.extended.forEach(addConfig);
+      for (const folder of reach.folders) listed.add(folder);
+    };
+    for (const folder of [...foldersAbove(root, near)].sort())
+      for (const name of CONFIG_FILES) addConfig(folder === "." ? name : `${folder}/${name}`);
     survey(root, listed, around);
-    const folders = Object.fromEntries(listed.map((folder) => [folder, around.listings.get(folder)!]));
+    const folders = Object.fromEntries([...listed].sort().map((folder) => [folder, around.listings.get(folder)!]));
     const absent: string[] = [];
-    for (const folder of [...foldersAbove(root, listed)].sort())
-      for (const name of CONFIG_FILES) {
-        const config = folder === "." ? name : `${folder}/${name}`;
-        const content = around.configs.get(config);
-        if (content === null) absent.push(config);
-        else if (content !== undefined) inputs[config] ??= content;
-      }
+    for (const [config, content] of [...configs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      if (content === null) absent.push(config);
+      else inputs[config] ??= content;
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
       library,

@@ -96,6 +96,37 @@ describe("a cached description bundle is built again", () => {
     expect(logLevel(root)).toBe("B");
   });
 
+  it("when a tsconfig.json that tsconfig.json extends changes its paths", () => {
+    const root = makeProject();
+    twoLevels(root);
+    writeFileSync(join(root, "tsconfig.json"), '{ "extends": "./tsconfig.base" }');
+    const base = (to: string) =>
+      writeFileSync(
+        join(root, "tsconfig.base.json"),
+        `{\n  // comments and trailing commas, as tsconfig.json allows\n  "compilerOptions": { "paths": { "@level": ["./shared/${to}"], }, },\n}\n`,
+      );
+    base("level-a.ts");
+    levelFrom(root, 'import { LEVEL } from "@level";', "LEVEL");
+    expect(logLevel(root)).toBe("A");
+    base("level-b.ts");
+    expect(logLevel(root)).toBe("B");
+  });
+
+  it("when a new file appears in a folder tsconfig.json's paths search first", () => {
+    const root = makeProject();
+    twoLevels(root);
+    mkdirSync(join(root, "generated"));
+    writeFileSync(join(root, "generated/other.ts"), "export const OTHER = 1;\n");
+    writeFileSync(
+      join(root, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { paths: { "@levels/*": ["./generated/*", "./shared/*"] } } }),
+    );
+    levelFrom(root, 'import { LEVEL } from "@levels/level-a";', "LEVEL");
+    expect(logLevel(root)).toBe("A");
+    writeFileSync(join(root, "generated/level-a.ts"), 'export const LEVEL: string = "G";\n');
+    expect(logLevel(root)).toBe("G");
+  });
+
   it("when the project is copied, cache and all, to another folder: import.meta names the new one", () => {
     const root = makeProject();
     writeFileSync(join(root, "platforms/_level.txt"), "A\n");

@@ -59,6 +59,15 @@ const CASES: { name: string; value: unknown; problems: [string, RegExp][] }[] = 
     problems: [],
   },
   {
+    name: "a getter that throws",
+    value: {
+      get broken(): string {
+        throw new Error("no value");
+      },
+    },
+    problems: [["broken", /^cannot be read \(no value\)$/]],
+  },
+  {
     name: "deep paths",
     value: { components: { api: { env: [{ value: new Date(1) }] } } },
     problems: [["components.api.env[0].value", /^a Date/]],

@@ -56,7 +56,13 @@ export function jsonDataProblems(value: unknown, path = ""): Problem[] {
     if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], join(at, i));
     else
       for (const key of Object.keys(v)) {
-        const x = (v as Record<string, unknown>)[key];
+        let x: unknown;
+        try {
+          x = (v as Record<string, unknown>)[key];
+        } catch (e) {
+          problems.push({ path: join(at, key), message: `cannot be read (${(e as Error)?.message ?? String(e)})` });
+          continue;
+        }
         // an object's field set to undefined is left out, as JSON and every reader here treat it
         if (x !== undefined) visit(x, join(at, key));
       }

@@ -8,10 +8,16 @@ import type { SimpleGit } from "simple-git";
 import { createHash } from "../hash.ts";
 import type { TreeDiff } from "../emit/write.ts";
 
-/** git's object id of a regular file with this content (`git hash-object`). */
-export function blobId(content: string): string {
+/** git's object id of a regular file with this content (`git hash-object`), in the repository's hash (sha1, sha256). */
+export function blobId(content: string, format = "sha1"): string {
   const bytes = Buffer.from(content, "utf8");
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/** The repository's object hash: sha1, or sha256 in a repository made with --object-format=sha256. */
+async function objectFormat(git: SimpleGit): Promise<string> {
+  const format = (await git.raw(["rev-parse", "--show-object-format"]).catch(() => "")).trim();
+  return format === "sha256" ? "sha256" : "sha1";
 }
 
 /** Every file of the git tree `tree`, by path inside it: its mode and object id. */
@@ -32,11 +38,12 @@ async function listTree(git: SimpleGit, tree: string): Promise<Map<string, { mod
  */
 export async function diffCommitted(git: SimpleGit, tree: string, files: Map<string, string>): Promise<TreeDiff> {
   const committed = await listTree(git, tree);
+  const format = await objectFormat(git);
   const diff: TreeDiff = { added: [], changed: [], removed: [] };
   for (const [path, content] of files) {
     const entry = committed.get(path);
     if (!entry) diff.added.push(path);
-    else if (entry.mode !== "100644" || entry.id !== blobId(content)) diff.changed.push(path);
+    else if (entry.mode !== "100644" || entry.id !== blobId(content, format)) diff.changed.push(path);
   }
   for (const path of committed.keys()) if (!files.has(path)) diff.removed.push(path);
   diff.added.sort();
