@@ -52,6 +52,18 @@ function twoLevels(root: string): void {
   writeFileSync(join(root, "shared/level-b.ts"), 'export const LEVEL: string = "B";\n');
 }
 
+/**
+ * With `config(to)` mapping the import `@level` to `shared/<to>`: LEVEL comes from level-a.ts, then, once the
+ * configuration says level-b.ts, from level-b.ts.
+ */
+function followsConfig(root: string, config: (to: string) => void): void {
+  config("level-a.ts");
+  levelFrom(root, 'import { LEVEL } from "@level";', "LEVEL");
+  expect(logLevel(root)).toBe("A");
+  config("level-b.ts");
+  expect(logLevel(root)).toBe("B");
+}
+
 beforeAll(() => {
   // builds dist/ (the precompiled CLI) when it is missing or stale
   const r = cli(REPO, ["--help"]);
@@ -89,11 +101,7 @@ describe("a cached description bundle is built again", () => {
         join(root, "tsconfig.json"),
         JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@level": [`./shared/${to}`] } } }),
       );
-    tsconfig("level-a.ts");
-    levelFrom(root, 'import { LEVEL } from "@level";', "LEVEL");
-    expect(logLevel(root)).toBe("A");
-    tsconfig("level-b.ts");
-    expect(logLevel(root)).toBe("B");
+    followsConfig(root, tsconfig);
   });
 
   it("when a tsconfig.json that tsconfig.json extends changes its paths", () => {
@@ -105,11 +113,7 @@ describe("a cached description bundle is built again", () => {
         join(root, "tsconfig.base.json"),
         `{\n  // comments and trailing commas, as tsconfig.json allows\n  "compilerOptions": { "paths": { "@level": ["./shared/${to}"], }, },\n}\n`,
       );
-    base("level-a.ts");
-    levelFrom(root, 'import { LEVEL } from "@level";', "LEVEL");
-    expect(logLevel(root)).toBe("A");
-    base("level-b.ts");
-    expect(logLevel(root)).toBe("B");
+    followsConfig(root, base);
   });
 
   it("when a new file appears in a folder tsconfig.json's paths search first", () => {
