@@ -15,7 +15,7 @@
  * error a user would see under the sources.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   MANIFEST_FORMAT,
@@ -157,8 +157,10 @@ function current(root: string, file: string, seen?: Seen): Manifest | undefined 
  * are imported. Those that build cannot bundle are bundled one by one, as importDescription would; any failure
  * is left for importDescription to report. With `fresh`, every one is bundled again, whatever the cache holds.
  */
-export async function prepareDescriptions(root: string, files: string[], fresh = false): Promise<void> {
+export async function prepareDescriptions(given: string, files: string[], fresh = false): Promise<void> {
   if (!PRECOMPILED) return;
+  // esbuild needs an absolute working folder (a relative one fails every build, so every import fell back to tsx)
+  const root = resolvePath(given);
   const dir = join(root, ".manifold-cache", "descriptions");
   const seen = newSeen();
   const stale: string[] = [];
@@ -201,7 +203,8 @@ export async function prepareDescriptions(root: string, files: string[], fresh =
 }
 
 /** Imports one description module (`file` relative to `root`), the fast way under the precompiled CLI. */
-export async function importDescription(root: string, file: string): Promise<unknown> {
+export async function importDescription(given: string, file: string): Promise<unknown> {
+  const root = resolvePath(given);
   const url = pathToFileURL(join(root, file)).href;
   if (!PRECOMPILED) return import(url);
   const dir = join(root, ".manifold-cache", "descriptions");

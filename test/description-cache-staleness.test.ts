@@ -16,7 +16,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, cleanProjects, edit, makeProject, REPO } from "./helpers/project.ts";
 
@@ -147,6 +147,17 @@ describe("a cached description bundle is built again", () => {
     writeFileSync(join(copy, "platforms/_level.txt"), "B\n");
     expect(logLevel(copy)).toBe("B");
     expect(logLevel(root)).toBe("A");
+  });
+
+  it("with a relative --root too: esbuild gets the absolute folder, and the bundles serve the next compile", () => {
+    const root = makeProject();
+    const relative = (args: string[]) => cli(join(root, ".."), [...args, "--root", basename(root)]);
+    expect(relative(["compile", ...TARGET]).status).toBe(0);
+    const dir = join(root, ".manifold-cache/descriptions");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".json")).length).toBeGreaterThan(10);
+    const again = relative(["compile", ...TARGET]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/\(1 unchanged, from the cache\)/);
   });
 
   it("with --no-cache: every description is bundled again", () => {
