@@ -101,7 +101,7 @@ function foldersAbove(root: string, folders: Iterable<string>): Set<string> {
   for (const folder of folders) {
     let at = resolvePath(root, folder);
     for (;;) {
-      const rel = posix.normalize(relativeTo(root, at)) || ".";
+      const rel = relativeTo(root, at);
       if (out.has(rel)) break;
       out.add(rel);
       const up = dirname(at);
@@ -127,10 +127,15 @@ interface Surroundings {
   configs: Map<string, string | null>;
 }
 
-/** Adds to `into` the listings of `folders` and the configuration files above them that it does not have yet. */
-function survey(root: string, folders: Iterable<string>, into: Surroundings): void {
+/** Adds to `into` the listings of `folders` it does not have yet. */
+function list(root: string, folders: Iterable<string>, into: Surroundings): void {
   for (const folder of folders)
     if (!into.listings.has(folder)) into.listings.set(folder, folderListing(join(root, folder)));
+}
+
+/** Adds to `into` the listings of `folders` and the configuration files above them (taken before a build). */
+function survey(root: string, folders: Iterable<string>, into: Surroundings): void {
+  list(root, folders, into);
   for (const folder of foldersAbove(root, into.listings.keys()))
     for (const name of CONFIG_FILES) {
       const file = folder === "." ? name : `${folder}/${name}`;
@@ -330,7 +335,6 @@ export async function bundleDescriptions(
       inputs[input] = texts.get(path) ?? bytesOf(path);
     }
     const near = listedFolders(reached);
-    survey(root, near, around);
     // the configuration files above the inputs, and those they extend; their `paths` and `baseUrl` folders listed too
     const listed = new Set(near);
     const configs = new Map<string, string | null>();
@@ -346,7 +350,7 @@ export async function bundleDescriptions(
     };
     for (const folder of [...foldersAbove(root, near)].sort())
       for (const name of CONFIG_FILES) addConfig(folder === "." ? name : `${folder}/${name}`);
-    survey(root, listed, around);
+    list(root, listed, around);
     const folders = Object.fromEntries([...listed].sort().map((folder) => [folder, around.listings.get(folder)!]));
     const absent: string[] = [];
     for (const [config, content] of [...configs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

@@ -5,7 +5,7 @@
  * JSON cannot keep (a Date, which JSON turns into a string, a Map, which it turns into `{}`, NaN, which it turns
  * into null, a function, which it drops) would be rendered one way and cached or checked as another.
  */
-import type { Problem } from "./shape.ts";
+import { fieldPath, type Problem } from "./shape.ts";
 
 /** What a value that is not JSON data is, and how to write it as data. */
 function notData(value: unknown): { what: string; fix: string } | undefined {
@@ -35,11 +35,6 @@ function notData(value: unknown): { what: string; fix: string } | undefined {
   };
 }
 
-function join(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  return path ? `${path}.${key}` : key;
-}
-
 /**
  * Every place in `value` (a description's export, at `path`) that is not JSON data, with the dotted path of the
  * field (as the shape checks name it) and what to write instead; a value that contains itself is one problem too.
@@ -53,18 +48,21 @@ export function jsonDataProblems(value: unknown, path = ""): Problem[] {
     if (typeof v !== "object" || v === null) return;
     if (inside.has(v)) return void problems.push({ path: at, message: "contains itself: write the data, not a cycle" });
     inside.add(v);
-    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], join(at, i));
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], fieldPath(at, i));
     else
       for (const key of Object.keys(v)) {
         let x: unknown;
         try {
           x = (v as Record<string, unknown>)[key];
         } catch (e) {
-          problems.push({ path: join(at, key), message: `cannot be read (${(e as Error)?.message ?? String(e)})` });
+          problems.push({
+            path: fieldPath(at, key),
+            message: `cannot be read (${(e as Error)?.message ?? String(e)})`,
+          });
           continue;
         }
         // an object's field set to undefined is left out, as JSON and every reader here treat it
-        if (x !== undefined) visit(x, join(at, key));
+        if (x !== undefined) visit(x, fieldPath(at, key));
       }
     inside.delete(v);
   };

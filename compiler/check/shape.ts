@@ -63,7 +63,8 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-function join(path: string, key: string | number): string {
+/** The dotted path of a field or list item below `path`, as problems name it: `a.b[2].c`. */
+export function fieldPath(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
   return path ? `${path}.${key}` : key;
 }
@@ -144,7 +145,7 @@ export function list<T>(item: Shape<T>, opts: { min?: number } = {}): Shape<T[]>
     if (!Array.isArray(v)) return void problems.push({ path, message: `must be a list (got ${describe(v)})` });
     if (opts.min !== undefined && v.length < opts.min)
       problems.push({ path, message: `must have at least ${opts.min} item(s)` });
-    v.forEach((x, i) => item(x, join(path, i), problems));
+    v.forEach((x, i) => item(x, fieldPath(path, i), problems));
   });
 }
 
@@ -159,8 +160,8 @@ export function record(value: Check, key?: Check): Check {
     if (typeof v !== "object" || v === null || Array.isArray(v))
       return void problems.push({ path, message: `must be an object (got ${describe(v)})` });
     for (const [k, x] of Object.entries(v)) {
-      if (key) key(k, join(path, k), problems);
-      value(x, join(path, k), problems);
+      if (key) key(k, fieldPath(path, k), problems);
+      value(x, fieldPath(path, k), problems);
     }
   };
 }
@@ -185,7 +186,7 @@ export function object<T extends object = never>(fields: Fields<NoInfer<T>>): Sh
       if (!Object.prototype.hasOwnProperty.call(specs, key)) {
         const hint = closest(key, names);
         problems.push({
-          path: join(path, key),
+          path: fieldPath(path, key),
           message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ""}; known fields: ${names.join(", ")}`,
         });
       }
@@ -193,9 +194,9 @@ export function object<T extends object = never>(fields: Fields<NoInfer<T>>): Sh
     for (const [name, spec] of Object.entries(specs)) {
       const value = obj[name];
       if (typeof spec === "function") {
-        if (value === undefined) problems.push({ path: join(path, name), message: "is required" });
-        else spec(value, join(path, name), problems);
-      } else if (value !== undefined) spec.optional(value, join(path, name), problems);
+        if (value === undefined) problems.push({ path: fieldPath(path, name), message: "is required" });
+        else spec(value, fieldPath(path, name), problems);
+      } else if (value !== undefined) spec.optional(value, fieldPath(path, name), problems);
     }
   });
 }

@@ -9,7 +9,8 @@ import { ManifoldError } from "../errors.ts";
 import { isAncestor, openGit, resolveCommit } from "../git.ts";
 import { commitMessage, sourceCommitOf } from "./message.ts";
 import type { SourceCommit } from "./source.ts";
-import { listTree, sameContent, writeBranchTree } from "./tree.ts";
+import { sameContent, writeBranchTree } from "./tree.ts";
+import { listTree } from "./list-tree.ts";
 
 export type Step =
   | { kind: "newer"; tipSource: string }

@@ -7,6 +7,7 @@
 import type { SimpleGit } from "simple-git";
 import { createHash } from "../hash.ts";
 import type { TreeDiff } from "../emit/write.ts";
+import { listTree } from "./list-tree.ts";
 
 /** git's object id of a regular file with this content (`git hash-object`), in the repository's hash (sha1, sha256). */
 export function blobId(content: string, format = "sha1"): string {
@@ -20,18 +21,6 @@ async function objectFormat(git: SimpleGit): Promise<string> {
   return format === "sha256" ? "sha256" : "sha1";
 }
 
-/** Every file of the git tree `tree`, by path inside it: its mode and object id. */
-async function listTree(git: SimpleGit, tree: string): Promise<Map<string, { mode: string; id: string }>> {
-  const out = new Map<string, { mode: string; id: string }>();
-  for (const entry of (await git.raw(["ls-tree", "-r", "-z", "--full-tree", tree])).split("\0")) {
-    if (!entry) continue;
-    const tab = entry.indexOf("\t");
-    const [mode, , id] = entry.slice(0, tab).split(" ");
-    out.set(entry.slice(tab + 1), { mode, id });
-  }
-  return out;
-}
-
 /**
  * What committing `files` (paths relative to `rendered/`, with their content) would change in the committed tree
  * `tree` (the object id of a commit's `rendered/`): a file is equal only as a regular file with the same content.
@@ -43,7 +32,7 @@ export async function diffCommitted(git: SimpleGit, tree: string, files: Map<str
   for (const [path, content] of files) {
     const entry = committed.get(path);
     if (!entry) diff.added.push(path);
-    else if (entry.mode !== "100644" || entry.id !== blobId(content, format)) diff.changed.push(path);
+    else if (entry.mode !== "100644" || entry.sha !== blobId(content, format)) diff.changed.push(path);
   }
   for (const path of committed.keys()) if (!files.has(path)) diff.removed.push(path);
   diff.added.sort();

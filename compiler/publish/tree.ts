@@ -10,25 +10,7 @@ import type { SimpleGit } from "simple-git";
 import { openGit } from "../git.ts";
 import { METADATA_FILE, folderMetadata, isMetadataPath, rootMetadata } from "./metadata.ts";
 import type { SourceCommit } from "./source.ts";
-
-/** One file of a git tree: its mode and blob. */
-export interface TreeEntry {
-  mode: string;
-  sha: string;
-}
-
-/** Every file of a tree-ish, keyed by path. */
-export async function listTree(git: SimpleGit, treeish: string): Promise<Map<string, TreeEntry>> {
-  const out = await git.raw(["ls-tree", "-r", "-z", "--full-tree", treeish]);
-  const entries = new Map<string, TreeEntry>();
-  for (const record of out.split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("\t");
-    const [mode, , sha] = record.slice(0, tab).split(" ");
-    entries.set(record.slice(tab + 1), { mode, sha });
-  }
-  return entries;
-}
+import type { TreeEntry } from "./list-tree.ts";
 
 function folderOf(path: string): string {
   const i = path.lastIndexOf("/");
