@@ -4,8 +4,8 @@
  * For each synthetic fleet size (bench/fleet.ts) and for the seed fleet
  * (this repo's descriptions), every tool runs as a whole process, several
  * times, in the same run so the ratios hold on a noisy machine:
- * - manifold: `node --max-opt=1 bin/manifold.js compile`, exactly what `npm run compile` runs (its Node options read
- *   from package.json)
+ * - manifold: `node --max-opt=1 --no-lazy bin/manifold.js compile`, exactly what `npm run compile` runs (its Node
+ *   options read from package.json)
  *   from a clean tree (no rendered/, no target or layers cache), phases from
  *   `--timings`; plus, for the seed fleet, the unchanged re-compile and
  *   `compile --check` a user runs every day, the same through `npm run

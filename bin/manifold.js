@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-opt=1
+#!/usr/bin/env -S node --max-opt=1 --no-lazy
 // The manifold CLI. Its first line gives Node the V8 options of V8_FLAGS (bin/runtime.mjs), as the npm scripts do.
 // It runs the precompiled bundle (dist/cli.mjs and its chunks) when
 // that was built from the current sources, building it first when it is

@@ -14,6 +14,7 @@ import { patch } from "./patch.ts";
 import { blocking, validate } from "./validate/index.ts";
 import { findingsError } from "./validate/findings-error.ts";
 import { isRuleTiming } from "./validate/rule-timings.ts";
+import { withContentDigests } from "./validate/content-memo.ts";
 import type { Finding } from "./model/finding.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
@@ -67,10 +68,15 @@ export function compileTargets(resolved: ResolvedTarget[], options: RunOptions =
   const built = timed(run.timings, "build", () => build(resolved));
   const ordered = timed(run.timings, "order", () => built.map(order));
   const patched = timed(run.timings, "patch", () => patchAll(ordered));
-  const findings = timed(run.timings, "validate", () => validate(patched, run.timings));
-  const errors = blocking(findings);
-  if (errors.length && !run.keepErrors) throw findingsError(errors);
-  return timed(run.timings, "render", () => renderTargets(patched, findings, run));
+  // The objects' content keys, taken for the validation's memos, serve the rendering's (emit/files.ts) and the
+  // cache's too. The build and patch phases make plain data (jsonCopy, kubernetes-models' copies, patch values
+  // copied), which the schema check may read without copying it again.
+  return withContentDigests(() => {
+    const findings = timed(run.timings, "validate", () => validate(patched, run.timings));
+    const errors = blocking(findings);
+    if (errors.length && !run.keepErrors) throw findingsError(errors);
+    return timed(run.timings, "render", () => renderTargets(patched, findings, run));
+  }, true);
 }
 
 /** A target after phase 4 (order) and phase 5 (patch): its objects and its wave plan. */

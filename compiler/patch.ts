@@ -11,10 +11,12 @@ import type { PatchOp } from "./describe/types.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import { missingKey, pointer } from "./kube/pointer.ts";
 import { didYouMean } from "./suggest.ts";
+import { jsonCopy } from "./json.ts";
 
 function toOperation(op: PatchOp): Operation {
   const path = Array.isArray(op.path) ? pointer(op.path) : op.path;
-  return { ...op, path } as Operation;
+  // the value is copied as JSON data, so that the patched objects are plain data (the schema check reads them as given)
+  return ("value" in op ? { ...op, path, value: jsonCopy(op.value) } : { ...op, path }) as Operation;
 }
 
 /** Phase 5 entry point: returns the objects with every matching patch applied. */

@@ -95,6 +95,17 @@ describe("the incremental-compile cache", () => {
     expect(second.findings).toEqual(fresh.findings);
   });
 
+  it("stores each target's objects as JSON.stringify writes them (the validation's texts reused)", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const first = run(await sources(), cache);
+    expect(first.targets.length).toBeGreaterThan(0);
+    for (const t of first.targets) {
+      const key = cache.keyOf(t.target);
+      expect(readFileSync(join(dir, "objects", `${key}.json`), "utf8"), t.target.id).toBe(JSON.stringify(t.objects));
+    }
+  });
+
   it.each([
     ["a description", { image: "docker.io/demo/api:1.0.1" }, (id: string) => id.startsWith("demo/")],
     [

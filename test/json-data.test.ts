@@ -65,7 +65,23 @@ const CASES: { name: string; value: unknown; problems: [string, RegExp][] }[] = 
         throw new Error("no value");
       },
     },
-    problems: [["broken", /^cannot be read \(no value\)$/]],
+    problems: [["broken", /^a getter or setter is not JSON data: write the value as a plain field$/]],
+  },
+  {
+    name: "a getter, even one that gives a value, and a hidden field (a hidden toJSON too)",
+    value: {
+      get size(): number {
+        return 1;
+      },
+      spec: Object.defineProperty(Object.defineProperty({ zone: "a" }, "name", { value: "x" }), "toJSON", {
+        value: () => ({ zone: "b" }),
+      }),
+    },
+    problems: [
+      ["size", /^a getter or setter is not JSON data/],
+      ["spec.name", /^a hidden \(non-enumerable\) field is not JSON data: write it as a plain field, or leave it out$/],
+      ["spec.toJSON", /^a hidden \(non-enumerable\) field is not JSON data/],
+    ],
   },
   {
     name: "deep paths",

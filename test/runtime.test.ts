@@ -14,7 +14,7 @@ const major = (v: string) => Number(/^v?(\d+)/.exec(v)![1]);
 
 describe("the project's Node", () => {
   it("runs the CLI with the same V8 options from every entry point: npm scripts, the bin's first line", () => {
-    expect(V8_FLAGS).toEqual(["--max-opt=1"]);
+    expect(V8_FLAGS).toEqual(["--max-opt=1", "--no-lazy"]);
     const options = V8_FLAGS.join(" ");
     expect(pkg.scripts.compile).toBe(`node ${options} bin/manifold.js compile`);
     expect(pkg.scripts.manifold).toBe(`node ${options} bin/manifold.js`);

@@ -26,6 +26,25 @@ const dropLiveness = (environments: string[], annotations: Record<string, string
 });
 
 describe("manifold validate", () => {
+  it("refuses a description value with a field hidden from JSON and YAML, naming the file and the field", () => {
+    const root = makeProject();
+    // a container whose name is a non-enumerable property: no YAML would write it, while a check reading the field by
+    // name would see it
+    edit(
+      root,
+      "platforms/ossa.ts",
+      "export default platform({",
+      `export default platform({
+  patches: [{ target: { kind: "Deployment", name: "ossa-gateway" }, environments: ["dev"], ops: [{ op: "add",
+    path: "/spec/template/spec/containers/-",
+    value: Object.defineProperty({ image: "docker.io/library/busybox:1.36" }, "name", { value: "hidden" }) }] }],`,
+    );
+    const r = runCli(root, ["validate"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("platforms/ossa.ts");
+    expect(r.stderr).toMatch(/patches\[0\]\.ops\[0\]\.value\.name.*a hidden \(non-enumerable\) field is not JSON data/);
+  });
+
   it("reports a waived finding with its reason, in text and JSON, and the compile passes", () => {
     const root = makeProject();
     withPatches(root, [

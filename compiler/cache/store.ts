@@ -23,6 +23,7 @@ import { compilerKey, targetKey } from "./key.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import type { RenderedObject } from "../model/object.ts";
 import type { WavePlan } from "../model/target.ts";
+import { writtenJson } from "../validate/content-memo.ts";
 
 const FORMAT = 5;
 
@@ -71,6 +72,20 @@ function unframe(text: string): string[] | undefined {
   let at = newline + 1;
   for (const n of lengths as number[]) contents.push(text.slice(at, (at += n)));
   return at === text.length ? contents : undefined;
+}
+
+/**
+ * `JSON.stringify(objects)`, taking each object's text from the validation that just wrote it (content-memo.ts
+ * `writtenJson`) instead of writing it again.
+ */
+function objectsJson(objects: RenderedObject[]): string {
+  const STAND_IN = '{"object":0';
+  const parts = objects.map((o) => {
+    const text = writtenJson(o.object);
+    const rest = text === undefined ? undefined : JSON.stringify({ ...o, object: 0 });
+    return rest?.startsWith(STAND_IN) ? `{"object":${text}${rest.slice(STAND_IN.length)}` : JSON.stringify(o);
+  });
+  return `[${parts.join(",")}]`;
 }
 
 function sha(text: string): string {
@@ -182,7 +197,7 @@ export class TargetCache {
 
   /** Stores the output of `key` (counting its objects). Failing to write is no error: the next compile rebuilds. */
   put(key: string, value: Omit<CachedTarget, "count" | "paths">): void {
-    const objects = JSON.stringify(value.objects);
+    const objects = objectsJson(value.objects);
     const { id, waves, findings, files } = value;
     const contents = frame(files.map(([, content]) => content));
     const entry: Entry = {

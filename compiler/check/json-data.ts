@@ -36,6 +36,19 @@ function notData(value: unknown): { what: string; fix: string } | undefined {
 }
 
 /**
+ * What a field that JSON, the YAML writer and the checks would each read in their own way is: a getter or setter
+ * (computed at each read, and a throwing one cannot be read at all) or a hidden (non-enumerable) field, which JSON
+ * and the YAML writer leave out while a check reading the field by name sees it. The compiler copies descriptions as
+ * JSON data and reads the copies as given (compile.ts), so such a field would be rendered one way and checked another.
+ */
+function hiddenOrComputed(field: PropertyDescriptor): { what: string; fix: string } | undefined {
+  if (field.get || field.set) return { what: "a getter or setter", fix: "write the value as a plain field" };
+  if (!field.enumerable)
+    return { what: "a hidden (non-enumerable) field", fix: "write it as a plain field, or leave it out" };
+  return undefined;
+}
+
+/**
  * Every place in `value` (a description's export, at `path`) that is not JSON data, with the dotted path of the
  * field (as the shape checks name it) and what to write instead; a value that contains itself is one problem too.
  */
@@ -50,19 +63,12 @@ export function jsonDataProblems(value: unknown, path = ""): Problem[] {
     inside.add(v);
     if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], fieldPath(at, i));
     else
-      for (const key of Object.keys(v)) {
-        let x: unknown;
-        try {
-          x = (v as Record<string, unknown>)[key];
-        } catch (e) {
-          problems.push({
-            path: fieldPath(at, key),
-            message: `cannot be read (${(e as Error)?.message ?? String(e)})`,
-          });
-          continue;
-        }
+      for (const key of Object.getOwnPropertyNames(v)) {
+        const field = Object.getOwnPropertyDescriptor(v, key)!;
+        const bad = hiddenOrComputed(field);
+        if (bad) problems.push({ path: fieldPath(at, key), message: `${bad.what} is not JSON data: ${bad.fix}` });
         // an object's field set to undefined is left out, as JSON and every reader here treat it
-        if (x !== undefined) visit(x, fieldPath(at, key));
+        else if (field.value !== undefined) visit(field.value, fieldPath(at, key));
       }
     inside.delete(v);
   };

@@ -7,6 +7,7 @@ import { ManifoldError, combineErrors } from "../errors.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { toYaml } from "../yaml.ts";
+import { byContent } from "../validate/content-memo.ts";
 
 /** The folder of a target, relative to `rendered/`. */
 export function targetFolder(t: Pick<ResolvedTarget, "environment" | "region" | "platform">): string {
@@ -18,7 +19,11 @@ export function objectFileName(o: KubeObject): string {
   return `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
 }
 
-/** Renders a target's objects to file contents keyed by path relative to `rendered/`. */
+/**
+ * Renders a target's objects to file contents keyed by path relative to `rendered/`. An object of the same content as
+ * one rendered before (the same object in another region: most of a fleet's objects) is not written out again: its
+ * YAML is that object's. Called within the validation's withContentDigests, it reuses the digests taken there.
+ */
 export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObject[]): Map<string, string> {
   const folder = targetFolder(target);
   const files = new Map<string, string>();
@@ -38,7 +43,7 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
       continue;
     }
     owners.set(path, id);
-    files.set(path, toYaml(o.object));
+    files.set(path, byContent("yaml", o.object, toYaml));
   }
   if (errors.length) throw combineErrors(errors);
   return files;
