@@ -3,7 +3,7 @@
  * summaries go to stderr, data to stdout. Exit codes: 0 ok, 1 invalid
  * description / failed check / diff found, 2 usage error.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import module from "node:module";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { startCompile, targetCounts, type CompileOptions, type CompileResult } from "./reuse.ts";
@@ -30,12 +30,8 @@ const { parseArgs } = module.createRequire(import.meta.url)("node:util") as type
 
 /** Compiles: what the cache holds comes from it (reuse.ts); compile.ts is loaded only when something must be built. */
 async function compile(options: CompileOptions): Promise<CompileResult> {
-  // With nothing cached (a first compile, CI on a fresh clone) every target is built: the build code loads while the
-  // descriptions do, instead of after them.
-  const building = !options.cache || !existsSync(options.cache.dir) ? import("./compile.ts") : undefined;
-  building?.catch(() => undefined); // a failure shows below, where it is awaited
   const started = await startCompile(options);
-  return started.result ?? (await (building ?? import("./compile.ts"))).finishCompile(started);
+  return started.result ?? (await import("./compile.ts")).finishCompile(started);
 }
 
 class UsageError extends Error {}
