@@ -8,7 +8,8 @@
  * compiling everything on the main thread. When nothing is cached yet (a first
  * compile, CI on a fresh clone), every target will be built: the worker is then
  * started at once, so that it loads the bundle while this thread loads the
- * descriptions, instead of after.
+ * descriptions, instead of after. The worker's young generation is sized for
+ * its batch (helperLimits).
  */
 import { existsSync } from "node:fs";
 import module from "node:module";
@@ -42,12 +43,32 @@ const HELPER = PRECOMPILED
   ? new URL("./worker.mjs", import.meta.url)
   : new URL("./parallel-worker.ts", import.meta.url);
 
+/** The largest batch (in targets) whose helper gets a young generation of SMALL_NURSERY_MB. */
+export const SMALL_BATCH = 200;
+
+/** The young generation (V8's nursery, in MB) of a helper building a batch of at most SMALL_BATCH targets. */
+export const SMALL_NURSERY_MB = 12;
+
 /**
- * A helper thread running compiler/parallel-worker.ts, or undefined when it cannot start. Node's compile cache
- * serves only the thread that enabled it: when this one did (bin/manifold.js), the helper enables the same folder
- * before loading the module, so it does not parse and compile the build code afresh.
+ * The V8 heap limits of a helper that builds `targets` targets (undefined: not known yet, as for a helper started
+ * before the descriptions are loaded, which then counts as a small batch). A short compile runs faster with a small
+ * nursery: what it allocates stays in the processor's cache, and what survives is promoted early and is seldom
+ * collected again before the process ends (seed fleet, 24 targets: about 75 ms less time and 160 ms less
+ * processor time for a fresh compile). A long one runs slower with it: more is promoted, and the old generation, a
+ * few hundred MB at 1,000 targets, is marked more often (about 1 s more at 100,000 objects). So a batch of more
+ * than SMALL_BATCH targets gets V8's own sizes.
  */
-function startWorker(): Worker | undefined {
+export function helperLimits(targets: number | undefined): { maxYoungGenerationSizeMb: number } | undefined {
+  return targets === undefined || targets <= SMALL_BATCH ? { maxYoungGenerationSizeMb: SMALL_NURSERY_MB } : undefined;
+}
+
+/**
+ * A helper thread running compiler/parallel-worker.ts for a batch of `targets` targets (helperLimits), or undefined
+ * when it cannot start. Node's compile cache serves only the thread that enabled it: when this one did
+ * (bin/manifold.js), the helper enables the same folder before loading the module, so it does not parse and compile
+ * the build code afresh.
+ */
+function startWorker(targets?: number): Worker | undefined {
   try {
     // node:worker_threads is loaded only here: a compile the cache holds whole never starts a worker, and the
     // module costs ~10 ms at start-up.
@@ -55,10 +76,11 @@ function startWorker(): Worker | undefined {
       "node:worker_threads",
     ) as typeof import("node:worker_threads");
     const workerData = { manifoldHelper: true };
+    const resourceLimits = helperLimits(targets);
     const cacheDir = module.getCompileCacheDir?.();
-    if (!cacheDir) return new Worker(HELPER, { workerData });
+    if (!cacheDir) return new Worker(HELPER, { workerData, resourceLimits });
     const boot = `require("node:module").enableCompileCache(${JSON.stringify(cacheDir)}); import(${JSON.stringify(HELPER.href)});`;
-    return new Worker(boot, { eval: true, workerData });
+    return new Worker(boot, { eval: true, workerData, resourceLimits });
   } catch {
     return undefined;
   }
@@ -82,7 +104,10 @@ export function helperThread(cache?: TargetCache): Offload {
   if (early) early.once("error", drop(early)).once("exit", drop(early));
   return (targets, keys, queue) => {
     if (!usable) return undefined;
-    const worker = early ?? startWorker();
+    // The helper started early was sized for a small batch: a bigger one gets a helper of its own size.
+    const small = helperLimits(targets.length) !== undefined;
+    if (early && !small) void early.terminate();
+    const worker = early && small ? early : startWorker(targets.length);
     early = undefined;
     if (!worker) return undefined;
     worker.ref();

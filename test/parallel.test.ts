@@ -15,6 +15,7 @@ import { readTree } from "../compiler/emit/write.ts";
 import { repoProject } from "./helpers/memory.ts";
 import { cleanProjects, edit, makeProject, runCli } from "./helpers/project.ts";
 import { SIZES, writeFleet } from "../bench/fleet.ts";
+import { SMALL_BATCH, SMALL_NURSERY_MB, helperLimits } from "../compiler/parallel.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -44,6 +45,20 @@ const inline =
     return { run: Promise.resolve(out) };
   };
 
+/** Compiles `root` again on one thread (rendered/ removed first) and expects the very files the two threads wrote. */
+function expectRenderedAsOneThread(root: string): void {
+  const threaded = readTree(join(root, "rendered"));
+  rmSync(join(root, "rendered"), { recursive: true });
+  process.env.MANIFOLD_NO_THREADS = "1";
+  try {
+    const single = runCli(root, ["compile", "--no-cache"]);
+    expect(single.status, single.stderr).toBe(0);
+  } finally {
+    delete process.env.MANIFOLD_NO_THREADS;
+  }
+  expect(readTree(join(root, "rendered"))).toEqual(threaded);
+}
+
 describe("compiling on two threads", () => {
   it("gives the same files, in the same order, findings and counts as one thread, however many targets the helper takes, and falls back when it fails", async () => {
     const project = checkProject(structuredClone(await repoProject()));
@@ -72,16 +87,32 @@ describe("compiling on two threads", () => {
     expect(Object.values(rules).every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
     expect(/^timings: (.*)$/m.exec(run.stderr)![1]).not.toContain("rule:");
     expect(run.stderr).toMatch(/compiled 10 targets, \d+ objects/);
-    const threaded = readTree(join(root, "rendered"));
-    rmSync(join(root, "rendered"), { recursive: true });
-    process.env.MANIFOLD_NO_THREADS = "1";
-    try {
-      const single = runCli(root, ["compile", "--no-cache"]);
-      expect(single.status, single.stderr).toBe(0);
-    } finally {
-      delete process.env.MANIFOLD_NO_THREADS;
-    }
-    expect(readTree(join(root, "rendered"))).toEqual(threaded);
+    expectRenderedAsOneThread(root);
+  });
+
+  it.each([
+    [undefined, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
+    [1, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
+    [24, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
+    [SMALL_BATCH, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
+    [SMALL_BATCH + 1, undefined],
+    [1000, undefined],
+  ])("a helper for a batch of %s targets gets the heap limits %j", (targets, limits) => {
+    expect(helperLimits(targets)).toEqual(limits);
+  });
+
+  it("the CLI builds a fleet of more than SMALL_BATCH targets on two threads (its early helper, sized for a small batch, replaced by one with V8's own heap sizes) as one thread does", () => {
+    const root = mkdtempSync(join(tmpdir(), "manifold-threads-"));
+    dirs.push(root);
+    const size = { label: "big", platforms: 11, environments: 4, regions: 5, services: 0 };
+    const targets = size.platforms * size.environments * size.regions;
+    expect(targets).toBeGreaterThan(SMALL_BATCH);
+    writeFleet(root, size);
+    const run = runCli(root, ["compile", "--no-cache", "--timings"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('"wait":'); // the main thread waited on its (second) helper
+    expect(run.stderr).toMatch(new RegExp(`compiled ${targets} targets, \\d+ objects`));
+    expectRenderedAsOneThread(root);
   });
 
   it("the CLI reports a blocking finding in a target the helper took as one thread does, with no stack trace", () => {
