@@ -43,32 +43,63 @@ const HELPER = PRECOMPILED
   ? new URL("./worker.mjs", import.meta.url)
   : new URL("./parallel-worker.ts", import.meta.url);
 
-/** The largest batch (in targets) whose helper gets a young generation of SMALL_NURSERY_MB. */
-export const SMALL_BATCH = 200;
-
-/** The young generation (V8's nursery, in MB) of a helper building a batch of at most SMALL_BATCH targets. */
-export const SMALL_NURSERY_MB = 12;
+/**
+ * The largest batch, in components summed over its targets, whose helper gets a young generation of
+ * SMALL_NURSERY_MB. A component renders nine to twelve objects: the seed fleet has 228 components, the bench's 10k
+ * fleet 1,400 and its 100k fleet 14,000.
+ */
+export const SMALL_BATCH_COMPONENTS = 3_000;
 
 /**
- * The V8 heap limits of a helper that builds `targets` targets (undefined: not known yet, as for a helper started
- * before the descriptions are loaded, which then counts as a small batch). A short compile runs faster with a small
- * nursery: what it allocates stays in the processor's cache, and what survives is promoted early and is seldom
- * collected again before the process ends (seed fleet, 24 targets: about 75 ms less time and 160 ms less
- * processor time for a fresh compile). A long one runs slower with it: more is promoted, and the old generation, a
- * few hundred MB at 1,000 targets, is marked more often (about 1 s more at 100,000 objects). So a batch of more
- * than SMALL_BATCH targets gets V8's own sizes.
+ * The young generation (V8's nursery, in MB: two 4 MB semi-spaces and their large-object space) of a small batch's
+ * helper.
  */
-export function helperLimits(targets: number | undefined): { maxYoungGenerationSizeMb: number } | undefined {
-  return targets === undefined || targets <= SMALL_BATCH ? { maxYoungGenerationSizeMb: SMALL_NURSERY_MB } : undefined;
+export const SMALL_NURSERY_MB = 12;
+
+/** How big a batch is for its helper's heap: its components, summed over its targets. */
+export function batchComponents(targets: ResolvedTarget[]): number {
+  let n = 0;
+  for (const t of targets) n += Object.keys(t.components).length;
+  return n;
 }
 
 /**
- * A helper thread running compiler/parallel-worker.ts for a batch of `targets` targets (helperLimits), or undefined
- * when it cannot start. Node's compile cache serves only the thread that enabled it: when this one did
+ * The V8 heap limits of a helper for a batch of `components` components (batchComponents; undefined: not known yet,
+ * as for a helper started before the descriptions are loaded, which counts as a small batch). A short compile runs
+ * faster with a small nursery: what it allocates stays in the processor's cache, and what survives is promoted early
+ * and seldom collected again before the process ends (seed fleet, a fresh-clone check: the median of 16 paired
+ * differences was 99 ms of time and 210 ms of processor time less). A long one runs slower with it: more is
+ * promoted, and an old generation of hundreds of MB is marked more often (the same nursery for every thread cost
+ * 1 to 2 s at 100k objects). So a batch of more than SMALL_BATCH_COMPONENTS components gets V8's own sizes (a worker's
+ * young generation is then up to 96 MB).
+ */
+export function helperLimits(components: number | undefined): { maxYoungGenerationSizeMb: number } | undefined {
+  return components === undefined || components <= SMALL_BATCH_COMPONENTS
+    ? { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }
+    : undefined;
+}
+
+/**
+ * The helper for a batch of `components` components: the one started early when the batch is small (it was sized
+ * for one), else a new one sized for the batch by `start` (the early one, if any, is ended).
+ */
+export function helperForBatch<W extends { terminate(): unknown }>(
+  early: W | undefined,
+  components: number,
+  start: (components: number) => W | undefined,
+): W | undefined {
+  if (early && helperLimits(components)) return early;
+  if (early) void early.terminate();
+  return start(components);
+}
+
+/**
+ * A helper thread running compiler/parallel-worker.ts for a batch of `components` components (helperLimits), or
+ * undefined when it cannot start. Node's compile cache serves only the thread that enabled it: when this one did
  * (bin/manifold.js), the helper enables the same folder before loading the module, so it does not parse and compile
  * the build code afresh.
  */
-function startWorker(targets?: number): Worker | undefined {
+function startWorker(components?: number): Worker | undefined {
   try {
     // node:worker_threads is loaded only here: a compile the cache holds whole never starts a worker, and the
     // module costs ~10 ms at start-up.
@@ -76,7 +107,7 @@ function startWorker(targets?: number): Worker | undefined {
       "node:worker_threads",
     ) as typeof import("node:worker_threads");
     const workerData = { manifoldHelper: true };
-    const resourceLimits = helperLimits(targets);
+    const resourceLimits = helperLimits(components);
     const cacheDir = module.getCompileCacheDir?.();
     if (!cacheDir) return new Worker(HELPER, { workerData, resourceLimits });
     const boot = `require("node:module").enableCompileCache(${JSON.stringify(cacheDir)}); import(${JSON.stringify(HELPER.href)});`;
@@ -104,10 +135,7 @@ export function helperThread(cache?: TargetCache): Offload {
   if (early) early.once("error", drop(early)).once("exit", drop(early));
   return (targets, keys, queue) => {
     if (!usable) return undefined;
-    // The helper started early was sized for a small batch: a bigger one gets a helper of its own size.
-    const small = helperLimits(targets.length) !== undefined;
-    if (early && !small) void early.terminate();
-    const worker = early && small ? early : startWorker(targets.length);
+    const worker = helperForBatch(early, batchComponents(targets), startWorker);
     early = undefined;
     if (!worker) return undefined;
     worker.ref();

@@ -15,7 +15,13 @@ import { readTree } from "../compiler/emit/write.ts";
 import { repoProject } from "./helpers/memory.ts";
 import { cleanProjects, edit, makeProject, runCli } from "./helpers/project.ts";
 import { SIZES, writeFleet } from "../bench/fleet.ts";
-import { SMALL_BATCH, SMALL_NURSERY_MB, helperLimits } from "../compiler/parallel.ts";
+import {
+  SMALL_BATCH_COMPONENTS,
+  SMALL_NURSERY_MB,
+  batchComponents,
+  helperForBatch,
+  helperLimits,
+} from "../compiler/parallel.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -90,29 +96,47 @@ describe("compiling on two threads", () => {
     expectRenderedAsOneThread(root);
   });
 
+  const small = { maxYoungGenerationSizeMb: SMALL_NURSERY_MB };
   it.each([
-    [undefined, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
-    [1, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
-    [24, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
-    [SMALL_BATCH, { maxYoungGenerationSizeMb: SMALL_NURSERY_MB }],
-    [SMALL_BATCH + 1, undefined],
-    [1000, undefined],
-  ])("a helper for a batch of %s targets gets the heap limits %j", (targets, limits) => {
-    expect(helperLimits(targets)).toEqual(limits);
+    [undefined, small],
+    [1, small],
+    [228, small],
+    [SMALL_BATCH_COMPONENTS, small],
+    [SMALL_BATCH_COMPONENTS + 1, undefined],
+    [14_000, undefined],
+  ])("a helper for a batch of %s components gets the heap limits %j", (components, limits) => {
+    expect(helperLimits(components)).toEqual(limits);
   });
 
-  it("the CLI builds a fleet of more than SMALL_BATCH targets on two threads (its early helper, sized for a small batch, replaced by one with V8's own heap sizes) as one thread does", () => {
+  it("a small batch keeps the helper started early; a big one ends it and gets a helper sized for it", () => {
+    const made: (number | undefined)[] = [];
+    const ended: string[] = [];
+    const helper = (name: string) => ({ name, terminate: () => void ended.push(name) });
+    const start = (components: number) => (made.push(components), helper(`new ${components}`));
+    expect(helperForBatch(helper("early"), SMALL_BATCH_COMPONENTS, start)?.name).toBe("early");
+    expect([made, ended]).toEqual([[], []]);
+    expect(helperForBatch(helper("early"), SMALL_BATCH_COMPONENTS + 1, start)?.name).toBe(
+      `new ${SMALL_BATCH_COMPONENTS + 1}`,
+    );
+    expect([made, ended]).toEqual([[SMALL_BATCH_COMPONENTS + 1], ["early"]]);
+    expect(helperForBatch(undefined, 5, start)?.name).toBe("new 5");
+    expect(helperForBatch(undefined, 5, () => undefined)).toBeUndefined();
+    const batch = [{ components: { api: {}, db: {} } }, { components: { api: {} } }, { components: {} }];
+    expect(batchComponents(batch as unknown as Parameters<typeof batchComponents>[0])).toBe(3);
+  });
+
+  it("the CLI builds a fleet of more than SMALL_BATCH_COMPONENTS components on two threads, with no error", () => {
     const root = mkdtempSync(join(tmpdir(), "manifold-threads-"));
     dirs.push(root);
-    const size = { label: "big", platforms: 11, environments: 4, regions: 5, services: 0 };
-    const targets = size.platforms * size.environments * size.regions;
-    expect(targets).toBeGreaterThan(SMALL_BATCH);
+    // 20 targets of 150 services and two stores each (3,040 components), on a helper with V8's own heap sizes (the
+    // early one, sized small, ended); the threads' output is compared with one thread's for a small fleet above
+    const size = { label: "big", platforms: 1, environments: 4, regions: 5, services: 150 };
     writeFleet(root, size);
     const run = runCli(root, ["compile", "--no-cache", "--timings"]);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toContain('"wait":'); // the main thread waited on its (second) helper
-    expect(run.stderr).toMatch(new RegExp(`compiled ${targets} targets, \\d+ objects`));
-    expectRenderedAsOneThread(root);
+    expect(run.stderr).toContain('"wait":'); // the main thread shared the targets with a helper
+    expect(run.stderr).not.toMatch(/helper|\n\s+at /);
+    expect(run.stderr).toMatch(/compiled 20 targets, \d+ objects/);
   });
 
   it("the CLI reports a blocking finding in a target the helper took as one thread does, with no stack trace", () => {
