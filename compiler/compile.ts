@@ -22,7 +22,8 @@ import { sortForSync } from "./sync/apply-order.ts";
 import { renderArgoCd } from "./argocd/index.ts";
 import { renderClusterLayer } from "./cluster/index.ts";
 import { writeLayers, type CachedLayers } from "./cache/layers.ts";
-import { take, workQueue } from "./work-queue.ts";
+import { take } from "./work-queue.ts";
+import { shareBatch, type SharedBatch } from "./shared-batch.ts";
 import { now } from "./clock.ts";
 import {
   assemble,
@@ -175,33 +176,37 @@ function finishLoaded(project: Project, run: RunContext, p: Partition): CompileR
 export async function compileLoadedParallel(project: Project, options: RunOptions = {}): Promise<CompileResult> {
   const run = runContext(options);
   const p = partition(project, resolveTargets(project, run), run);
-  return finishParallel(project, run, p);
+  return finishParallel(project, run, p, shareBatch(p.toBuild, run.offload, run.keys));
 }
 
-/** The rest of compileLoadedParallel once the cache was looked up. */
-async function finishParallel(project: Project, run: RunContext, p: Partition): Promise<CompileResult> {
-  const split = await buildOnTwoThreads(p.toBuild, run);
+/** The rest of a compile on two threads once the cache was looked up and the batch given to the offload (if any). */
+async function finishParallel(
+  project: Project,
+  run: RunContext,
+  p: Partition,
+  shared: SharedBatch | undefined,
+): Promise<CompileResult> {
+  const split = await buildOnTwoThreads(p.toBuild, run, shared);
   if (!split) return finishLoaded(project, run, p);
   const { here, elsewhere } = split;
   return assemble(project, run, p, here, elsewhere, () => fleetLayers(project, run, p, here, elsewhere));
 }
 
 /**
- * Builds `targets` on this thread and the run's offload together, taking them one at a time from a shared queue (this
- * thread from the front, the helper from the back), so that a helper that starts late just takes fewer. Undefined
- * when there is too little to share, the offload declines, or either side fails: then the caller builds the whole
- * set here. Files and findings come in target order.
+ * Builds `targets` on this thread and the run's offload together, taking them one at a time from the batch's shared
+ * queue (this thread from the front, the helper from the back), so that a thread that starts late just takes fewer.
+ * Undefined when there is no batch (too little to share, or the offload declined) or either side fails: then the
+ * caller builds the whole set here. Files and findings come in target order.
  */
 async function buildOnTwoThreads(
   targets: ResolvedTarget[],
   run: RunContext,
+  shared: SharedBatch | undefined,
 ): Promise<{ here: CompiledTargets; elsewhere: ReusedTarget[] } | undefined> {
-  const queue = workQueue(targets.length);
-  const job = targets.length >= 7 && run.offload ? run.offload(targets, run.keys, queue) : undefined;
-  if (!job) return undefined;
+  if (!shared) return undefined;
   // The helper's failure is read once this thread's share is built (then `there` is undefined and the caller builds
-  // everything here); until then (this thread yields between targets), and when it is never read, it is handled here.
-  job.run.catch(() => undefined);
+  // everything here); until then it is handled by shareBatch.
+  const { queue, job } = shared;
   const mine = new Map<number, CompiledTargets>();
   try {
     for (let i = take(queue); i !== undefined; i = take(queue)) {
@@ -250,7 +255,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
  * run has an offload. A compile that keeps errors is only reported, never stored or shared out.
  */
 export async function finishCompile(started: Started): Promise<CompileResult> {
-  const { project, run, p, result } = started;
+  const { project, run, p, result, shared } = started;
   if (result) return result;
-  return run.offload ? finishParallel(project, run, p) : finishLoaded(project, run, p);
+  return run.offload ? finishParallel(project, run, p, shared) : finishLoaded(project, run, p);
 }

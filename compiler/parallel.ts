@@ -1,6 +1,6 @@
 /**
  * A second thread for big compiles. When at least seven targets need
- * building, compileLoadedParallel hands them all to one worker thread (running
+ * building, the compile hands them all to one worker thread (running
  * the same precompiled bundle) and both threads take them one at a time from a
  * shared queue (compiler/work-queue.ts), this one from the front and the worker
  * from the back, to build, validate and render. Targets
@@ -8,14 +8,17 @@
  * compiling everything on the main thread. When nothing is cached yet (a first
  * compile, CI on a fresh clone), every target will be built: the worker is then
  * started at once, so that it loads the bundle while this thread loads the
- * descriptions, instead of after. The worker's young generation is sized for
- * its batch (helperLimits).
+ * descriptions, instead of after. Either way it is given its batch as soon as
+ * the cache lookup is done (shared-batch.ts): the CLI's thread loads its own
+ * build code after that. The worker's young generation is sized for its batch
+ * (helperLimits).
  */
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { availableParallelism } from "node:os";
+import { basename, dirname } from "node:path";
 import type { Worker } from "node:worker_threads";
-import type { Offload, RemoteTarget } from "./reuse.ts";
+import type { Offload, RemoteTarget } from "./shared-batch.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import { PRECOMPILED } from "./precompiled.ts";
@@ -94,10 +97,28 @@ export function helperForBatch<W extends { terminate(): unknown }>(
 }
 
 /**
+ * The folder to pass to module.enableCompileCache() so that a worker gets `dir`, the folder this thread's compile
+ * cache is in (what module.getCompileCacheDir() reports). Node keeps the cache in a subfolder of the folder it was
+ * given, named for the Node version, architecture and V8's cache tag (`v26.10.0-x64-…`), and reports that
+ * subfolder: enabling it again would make a subfolder of its own, a second cache.
+ */
+export function compileCacheBase(dir: string): string {
+  return basename(dir).startsWith(`${process.version}-`) ? dirname(dir) : dir;
+}
+
+/**
+ * The source a helper thread is started with (an eval'd script): it enables the compile cache that serves `cacheDir`
+ * (this thread's, compileCacheBase), then imports the module at `href`.
+ */
+export function helperBoot(cacheDir: string, href: string): string {
+  return `require("node:module").enableCompileCache(${JSON.stringify(compileCacheBase(cacheDir))}); import(${JSON.stringify(href)});`;
+}
+
+/**
  * A helper thread running compiler/parallel-worker.ts for a batch of `components` components (helperLimits), or
  * undefined when it cannot start. Node's compile cache serves only the thread that enabled it: when this one did
  * (bin/manifold.js), the helper enables the same folder before loading the module, so it does not parse and compile
- * the build code afresh.
+ * the build code afresh, and reads the very files this thread does.
  */
 function startWorker(components?: number): Worker | undefined {
   try {
@@ -110,8 +131,7 @@ function startWorker(components?: number): Worker | undefined {
     const resourceLimits = helperLimits(components);
     const cacheDir = module.getCompileCacheDir?.();
     if (!cacheDir) return new Worker(HELPER, { workerData, resourceLimits });
-    const boot = `require("node:module").enableCompileCache(${JSON.stringify(cacheDir)}); import(${JSON.stringify(HELPER.href)});`;
-    return new Worker(boot, { eval: true, workerData, resourceLimits });
+    return new Worker(helperBoot(cacheDir, HELPER.href), { eval: true, workerData, resourceLimits });
   } catch {
     return undefined;
   }

@@ -2,7 +2,8 @@
  * The part of a compile that needs none of the build, validate, render or layer code: load, resolve, and take from
  * the cache every target it holds (phases 1 and 2 and the cache lookup), then assemble the result. When the cache
  * holds every selected target and (on a whole-fleet compile) the fleet layers, startCompile finishes the compile
- * itself; otherwise compile.ts builds the rest. The CLI loads compile.ts (and everything it imports) only then.
+ * itself; otherwise it gives the targets to build to the run's offload (a helper thread) at once, and compile.ts
+ * builds the rest. The CLI loads compile.ts (and everything it imports) only then.
  */
 import { dirname } from "node:path";
 import { ManifoldError } from "./errors.ts";
@@ -10,8 +11,7 @@ import { load } from "./load.ts";
 import { noMatchMessage } from "./filter-hint.ts";
 import type { Project } from "./model/project.ts";
 import { resolve } from "./resolve.ts";
-import type { CompiledTarget, ResolvedTarget, TargetFilter, WavePlan } from "./model/target.ts";
-import type { RenderedObject } from "./model/object.ts";
+import type { CompiledTarget, ResolvedTarget, TargetFilter } from "./model/target.ts";
 import type { Finding } from "./model/finding.ts";
 import type { Scope } from "./emit/write.ts";
 import type { ArgoCdLayer } from "./argocd/index.ts";
@@ -21,8 +21,10 @@ import { layersKey, readLayers, type CachedLayers } from "./cache/layers.ts";
 import { LazyFiles } from "./cache/lazy-files.ts";
 import { targetFolder } from "./emit/files.ts";
 import { ownersOf, readRunRecord, recordedFiles, runKey, writeRunRecord } from "./cache/run-record.ts";
-import type { WorkQueue } from "./work-queue.ts";
+import { shareBatch, type Offload, type SharedBatch } from "./shared-batch.ts";
 import { now } from "./clock.ts";
+
+export type { Offload, RemoteTarget } from "./shared-batch.ts";
 
 /**
  * A target compiled without being built here (taken from the cache, or built by another thread): the same shape
@@ -36,7 +38,7 @@ export interface CompileResult {
   targets: CompiledTarget[];
   /** The targets taken unchanged from the cache (only with a cache); their files are in `files` too. */
   reused: ReusedTarget[];
-  /** The targets another thread built (compileLoadedParallel). */
+  /** The targets another thread built (the run's offload). */
   elsewhere: ReusedTarget[];
   /** How many objects all the targets have together (without reading cached targets' objects). */
   objectCount: number;
@@ -96,7 +98,7 @@ export interface RunContext {
   keys: Map<ResolvedTarget, string>;
   /** Return error findings in the result instead of throwing. */
   keepErrors: boolean;
-  /** Build part of the targets elsewhere (compileLoadedParallel). */
+  /** Build part of the targets elsewhere (a helper thread: shared-batch.ts). */
   offload?: Offload;
   /** Read cached targets' file contents when first asked for (CompileOptions.lazyFiles). */
   lazyFiles?: boolean;
@@ -305,39 +307,25 @@ export function targetCounts(result: CompileResult): { all: number; unchanged: n
   return { all, unchanged: result.reused.length };
 }
 
-/** One target built elsewhere: what a worker thread sends back for it. */
-export interface RemoteTarget {
-  id: string;
-  objects: RenderedObject[];
-  waves: WavePlan;
-  files: [string, string][];
-  findings: Finding[];
-  /** The milliseconds its phases and rules took there. */
-  timings?: Record<string, number>;
-}
-
-/**
- * Builds targets elsewhere (a worker thread): it takes them one at a time from `queue` (indexes into `targets`),
- * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none.
- */
-export type Offload = (
-  targets: ResolvedTarget[],
-  keys: Map<ResolvedTarget, string>,
-  queue: WorkQueue,
-) => { run: Promise<RemoteTarget[]>; cancel?: () => void } | undefined;
-
 /** A compile after load, resolve and the cache lookup: finished (`result`) when nothing was left to build. */
 export interface Started {
   project: Project;
   run: RunContext;
   p: Partition;
   result?: CompileResult;
+  /**
+   * The targets to build, already given to the run's offload to share with this thread (shared-batch.ts); undefined
+   * when there are too few, the run has no offload, or it declined. finishCompile must follow: the helper otherwise
+   * builds the whole batch alone.
+   */
+  shared?: SharedBatch;
 }
 
 /**
  * Loads and resolves, and takes from the cache what it holds. When every selected target came from the cache and
- * the fleet layers did too (or the compile is filtered), the result is complete; otherwise compile.ts's
- * finishCompile builds the rest. A compile that keeps errors is never finished here (it never reads the cache).
+ * the fleet layers did too (or the compile is filtered), the result is complete; otherwise the targets to build are
+ * given to the run's offload (shared-batch.ts), which may start on them at once, and compile.ts's finishCompile
+ * builds the rest. A compile that keeps errors is never finished here (it never reads the cache).
  */
 export async function startCompile(options: CompileOptions): Promise<Started> {
   const timings: Record<string, number> = {};
@@ -366,7 +354,8 @@ export async function startCompile(options: CompileOptions): Promise<Started> {
   }
   const p = partition(project, resolveTargets(project, run), run);
   const layers = p.layers?.cached;
-  if (keepErrors || !cache || p.toBuild.length > 0 || !(scopeFor(filter) || layers)) return { project, run, p };
+  if (p.toBuild.length > 0) return { project, run, p, shared: shareBatch(p.toBuild, run.offload, run.keys) };
+  if (keepErrors || !cache || !(scopeFor(filter) || layers)) return { project, run, p };
   // The layers' cluster findings were checked when they were stored; a blocking one still stops the compile.
   if (layers?.cluster?.findings.length) {
     const { blocking } = await import("./validate/index.ts");

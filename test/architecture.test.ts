@@ -57,6 +57,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
     modules: [
       "cache/",
       "reuse.ts",
+      "shared-batch.ts",
       "rendered.ts",
       "compile.ts",
       "parallel.ts",

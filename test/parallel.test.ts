@@ -1,15 +1,20 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { checkProject } from "../compiler/load.ts";
 import {
+  compile,
   compileLoaded,
   compileLoadedParallel,
   compileTargets,
+  finishCompile,
   type Offload,
   type RemoteTarget,
 } from "../compiler/compile.ts";
+import { startCompile } from "../compiler/reuse.ts";
 import { take } from "../compiler/work-queue.ts";
 import { readTree } from "../compiler/emit/write.ts";
 import { repoProject } from "./helpers/memory.ts";
@@ -19,6 +24,8 @@ import {
   SMALL_BATCH_COMPONENTS,
   SMALL_NURSERY_MB,
   batchComponents,
+  compileCacheBase,
+  helperBoot,
   helperForBatch,
   helperLimits,
 } from "../compiler/parallel.ts";
@@ -78,6 +85,64 @@ describe("compiling on two threads", () => {
         r.targets.reduce((n, t) => n + t.objects.length, 0) + r.elsewhere.reduce((n, t) => n + t.objects.length, 0);
       expect(count(two)).toBe(count(one));
     }
+  });
+
+  it("gives the batch to the helper when the cache lookup is done, before this thread builds; a failure in between is heard", async () => {
+    const root = makeProject();
+    const one = await compile({ root });
+    const given: number[] = [];
+    const recording: Offload = (targets, keys, queue) => {
+      given.push(targets.length);
+      return inline(3)(targets, keys, queue);
+    };
+    const started = await startCompile({ root, offload: recording });
+    expect(given).toEqual([started.p.toBuild.length]); // given before finishCompile, all of it
+    expect(started.p.toBuild.length).toBeGreaterThan(3);
+    const two = await finishCompile(started);
+    expect(given).toHaveLength(1); // asked once per compile
+    expect(two.elsewhere.length).toBe(3); // the helper's three, from the batch's own queue
+    expect([...two.files.entries()]).toEqual([...one.files.entries()]);
+    expect(two.findings).toEqual(one.findings);
+    // A helper failing while this thread is still busy (here: a whole macrotask later) is no unhandled rejection;
+    // the targets are then all built here.
+    const unheard: unknown[] = [];
+    const listener = (reason: unknown) => unheard.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const failing: Offload = () => ({ run: Promise.reject(new Error("gone")) });
+      const late = await startCompile({ root, offload: failing });
+      expect(late.shared).toBeDefined();
+      await new Promise((next) => setTimeout(next, 10));
+      const alone = await finishCompile(late);
+      expect(alone.elsewhere).toEqual([]);
+      expect([...alone.files.entries()]).toEqual([...one.files.entries()]);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+    expect(unheard).toEqual([]);
+  });
+
+  it("the helper's boot enables the compile cache folder this thread reads, not a subfolder of it", () => {
+    const base = mkdtempSync(join(tmpdir(), "manifold-compile-cache-"));
+    dirs.push(base);
+    // A Node with a compile cache of its own choosing (or none) would not report `base`'s subfolder.
+    const env = { ...process.env };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const node = (script: string) => execFileSync(process.execPath, ["-e", script], { encoding: "utf8", env }).trim();
+    const enable = `const m = require("node:module"); m.enableCompileCache(${JSON.stringify(base)});`;
+    const mainDir = node(`${enable} console.log(m.getCompileCacheDir());`);
+    expect(mainDir.startsWith(`${base}/`)).toBe(true); // Node reports its per-version subfolder
+    expect(compileCacheBase(mainDir)).toBe(base);
+    // A worker started with helperBoot for that folder reports the very same one.
+    const probe = join(base, "probe.mjs");
+    writeFileSync(
+      probe,
+      `import m from "node:module"; import { parentPort } from "node:worker_threads"; parentPort.postMessage(m.getCompileCacheDir());`,
+    );
+    const boot = helperBoot(mainDir, pathToFileURL(probe).href);
+    const start = `const { Worker } = require("node:worker_threads"); new Worker(${JSON.stringify(boot)}, { eval: true }).once("message", (d) => { console.log(d); process.exit(0); });`;
+    expect(node(`${enable} ${start}`)).toBe(mainDir);
   });
 
   it("the CLI's helper thread renders a ten-target fleet exactly as one thread does", () => {
