@@ -20,6 +20,12 @@ export interface RemoteTarget {
   timings?: Record<string, number>;
 }
 
+/** What an offload does with its batch: `run` gives every target it built; `cancel` stops it. */
+export interface OffloadJob {
+  run: Promise<RemoteTarget[]>;
+  cancel?: () => void;
+}
+
 /**
  * Builds targets elsewhere (a worker thread): it takes them one at a time from `queue` (indexes into `targets`),
  * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none.
@@ -28,7 +34,7 @@ export type Offload = (
   targets: ResolvedTarget[],
   keys: Map<ResolvedTarget, string>,
   queue: WorkQueue,
-) => { run: Promise<RemoteTarget[]>; cancel?: () => void } | undefined;
+) => OffloadJob | undefined;
 
 /** Fewer targets than this are all built on this thread: a helper would not pay for itself. */
 export const MIN_SHARED_TARGETS = 7;
@@ -36,7 +42,7 @@ export const MIN_SHARED_TARGETS = 7;
 /** A batch given to the offload: the queue both threads take target indexes from, and the offload's job. */
 export interface SharedBatch {
   queue: WorkQueue;
-  job: { run: Promise<RemoteTarget[]>; cancel?: () => void };
+  job: OffloadJob;
 }
 
 /**
