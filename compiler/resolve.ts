@@ -141,7 +141,7 @@ function applyLayer(target: ResolvedTarget, layer: LayerOverride | undefined, or
 
 /**
  * Finds the layer most likely responsible for a problem at `path`: the latest layer that set it or anything under
- * it.
+ * it; undefined when no override layer did (the platform's own field, or one nothing set).
  */
 export function blame(target: ResolvedTarget, path: string): Provenance | undefined {
   let best: Provenance | undefined;
@@ -305,12 +305,13 @@ export function overrideLayers(
   ];
 }
 
-/** Layers the platform's config, the environment, the region and the per-target overrides, in rank order. */
+/**
+ * Layers the platform's config, the environment, the region and the per-target overrides, in rank order. Only the
+ * override layers are recorded in the provenance: a field it does not list is the platform's own (rank 0, in
+ * `sources[0]`), so the platform's fields, most of every target, are neither recorded nor hashed into its cache key.
+ */
 function applyLayers(target: ResolvedTarget, { platform: p, environment: e, region: r }: Placement): void {
-  const base: Provenance = { layer: "platform", file: p.file, rank: 0 };
-  for (const [name, c] of Object.entries(target.components))
-    record(c, `components.${name}`, base, target.provenance, false);
-  applyLayer(target, { config: p.value.config }, base);
+  if (p.value.config) target.config = Object.fromEntries(Object.entries(p.value.config).map(([k, v]) => [k, clone(v)]));
   for (const { layer, file, rank, value } of overrideLayers(p, e, r)) applyLayer(target, value, { layer, file, rank });
 }
 

@@ -9,6 +9,11 @@ import { type RenderedObject } from "../model/object.ts";
 import { literalValue } from "./pod.ts";
 import { caFileEntries } from "./trust.ts";
 
+/** The description file that set config key `key`: the override layer's, else the platform's own. */
+function setBy(target: ResolvedTarget, key: string): string | undefined {
+  return target.provenance[`config.${key}`]?.file ?? target.sources[0];
+}
+
 /** Builds the ConfigMap, or nothing when the platform has no config. */
 export function buildConfig(target: ResolvedTarget): RenderedObject[] {
   const keys = Object.keys(target.config).sort();
@@ -17,17 +22,15 @@ export function buildConfig(target: ResolvedTarget): RenderedObject[] {
   for (const key of keys) {
     const value = target.config[key];
     if (isSecretRef(value)) {
-      const origin = target.provenance[`config.${key}`];
       throw new ManifoldError("a ConfigMap cannot hold a secret; move it to a component's env", {
-        file: origin?.file,
+        file: setBy(target, key),
         field: `config.${key}`,
         target: target.id,
       });
     }
     if (isConfigRef(value)) {
-      const origin = target.provenance[`config.${key}`];
       throw new ManifoldError("a ConfigMap entry cannot read the ConfigMap; use configRef() in a component's env", {
-        file: origin?.file,
+        file: setBy(target, key),
         field: `config.${key}`,
         target: target.id,
       });

@@ -117,10 +117,22 @@ interface Graph {
   templates: PodTemplate[];
   nsLabels: Record<string, string>;
   paths: Map<string, TrafficPath>;
+  /** The path end of each pod template (end). */
+  ends: Map<PodTemplate, PathEnd>;
+  /** What each pod template reads of ConfigMaps (configReads). */
+  configReads: Map<PodTemplate, { byKey: Set<string>; whole: Set<string> }>;
+  /** The Services by name, indexed on first use (service). */
+  services?: Map<string, RenderedObject>;
 }
 
+/** The end of a path at a pod template: made once per template, so every path to or from it shares one endpoint. */
 function end(g: Graph, t: PodTemplate): PathEnd {
-  return { component: t.owner.component, workload: t.owner, endpoint: podEndpoint(g.target, g.nsLabels, t) };
+  let e = g.ends.get(t);
+  if (!e) {
+    e = { component: t.owner.component, workload: t.owner, endpoint: podEndpoint(g.target, g.nsLabels, t) };
+    g.ends.set(t, e);
+  }
+  return e;
 }
 
 function add(
@@ -145,8 +157,15 @@ function add(
   g.paths.set(key, { kinds: [kind], via: [via], client, server, service, port, wholesale });
 }
 
+/** The target's Service named `name` (the first, as rendered). */
 function service(g: Graph, name: string): RenderedObject | undefined {
-  return g.objects.find((o) => o.object.kind === "Service" && o.object.metadata.name === name);
+  if (!g.services) {
+    g.services = new Map();
+    for (const o of g.objects)
+      if (o.object.kind === "Service" && !g.services.has(o.object.metadata.name))
+        g.services.set(o.object.metadata.name, o);
+  }
+  return g.services.get(name);
 }
 
 /** The pod templates of a component (or hook) of this target. */
@@ -244,22 +263,32 @@ function readersOf(g: Graph, name: string, key: string): { byKey: PodTemplate[];
   const byKey: PodTemplate[] = [];
   const wholesale = new Set<PodTemplate>();
   for (const t of g.templates) {
-    const containers = containersOf(t.owner.object).map((c) => c.container);
-    if (
-      containers.some((c) =>
-        (c.env ?? []).some(
-          (e) => e?.valueFrom?.configMapKeyRef?.name === name && e.valueFrom.configMapKeyRef.key === key,
-        ),
-      )
-    )
-      byKey.push(t);
-    else if (
-      (t.spec.volumes ?? []).some((v) => v?.configMap?.name === name) ||
-      containers.some((c) => (c.envFrom ?? []).some((e) => e?.configMapRef?.name === name))
-    )
-      wholesale.add(t);
+    const reads = configReads(g, t);
+    if (reads.byKey.has(`${name}\0${key}`)) byKey.push(t);
+    else if (reads.whole.has(name)) wholesale.add(t);
   }
   return { byKey, wholesale };
+}
+
+/**
+ * What a pod template reads of ConfigMaps, read once per template: the keys its containers' env refer to
+ * (`name\0key`), and the ConfigMaps it takes whole (a volume, or a container's envFrom).
+ */
+function configReads(g: Graph, t: PodTemplate): { byKey: Set<string>; whole: Set<string> } {
+  let reads = g.configReads.get(t);
+  if (reads) return reads;
+  reads = { byKey: new Set(), whole: new Set() };
+  for (const { container: c } of containersOf(t.owner.object)) {
+    for (const e of c.env ?? []) {
+      const ref = e?.valueFrom?.configMapKeyRef;
+      if (typeof ref?.name === "string" && typeof ref.key === "string") reads.byKey.add(`${ref.name}\0${ref.key}`);
+    }
+    for (const e of c.envFrom ?? [])
+      if (typeof e?.configMapRef?.name === "string") reads.whole.add(e.configMapRef.name);
+  }
+  for (const v of t.spec.volumes ?? []) if (typeof v?.configMap?.name === "string") reads.whole.add(v.configMap.name);
+  g.configReads.set(t, reads);
+  return reads;
 }
 
 /** In-cluster URLs in ConfigMaps (for the pods that read them) and in env values (for their own pods). */
@@ -532,7 +561,7 @@ function clusterPrometheus(): PodEndpoint {
 
 /** The number of a PodMonitor's named port on a pod: a container port, or an operator's instance metrics port. */
 function scrapePort(g: Graph, t: PodTemplate, name: string): number | undefined {
-  const own = podEndpoint(g.target, g.nsLabels, t).ports[name];
+  const own = (end(g, t).endpoint as PodEndpoint).ports[name];
   if (own !== undefined) return own;
   const c = t.owner.component ? g.target.components[t.owner.component] : undefined;
   return c?.type === "store" && name === "metrics" ? engineOf(c).operator?.metricsPort : undefined;
@@ -628,6 +657,8 @@ export function trafficPaths(target: ResolvedTarget, rendered: RenderedObject[])
     ),
     nsLabels: namespaceLabels(target, rendered),
     paths: new Map(),
+    ends: new Map(),
+    configReads: new Map(),
   };
   dependencyPaths(g);
   urlPaths(g);

@@ -127,33 +127,53 @@ function readPolicy(p: KubeObject): ReadPolicy {
   return read;
 }
 
+type Direction = "Ingress" | "Egress";
+
+const SELECTING = new WeakMap<KubeObject[], WeakMap<PodEndpoint, Partial<Record<Direction, ReadPolicy[]>>>>();
+
+/**
+ * The NetworkPolicies among `policies` that isolate `subject` in `direction` (of its namespace, of that type, their
+ * pod selector matching it), in order; worked out once per list, endpoint and direction, since a target's paths
+ * share their ends (neither may change after a verdict, as validation does not change what it reads).
+ */
+function isolatingPolicies(policies: KubeObject[], direction: Direction, subject: PodEndpoint): ReadPolicy[] {
+  let bySubject = SELECTING.get(policies);
+  if (!bySubject) SELECTING.set(policies, (bySubject = new WeakMap()));
+  let known = bySubject.get(subject);
+  if (!known) bySubject.set(subject, (known = {}));
+  let out = known[direction];
+  if (out) return out;
+  out = [];
+  for (const policy of policies) {
+    if (policy.kind !== "NetworkPolicy") continue;
+    const p = readPolicy(policy);
+    if ((p.namespace ?? subject.namespace) !== subject.namespace) continue;
+    if (p.types.includes(direction) && selectorMatches(p.podSelector, subject.labels)) out.push(p);
+  }
+  return (known[direction] = out);
+}
+
 /**
  * Whether the NetworkPolicies of `subject`'s namespace let it take (`Ingress`) or make (`Egress`) a connection with
  * `other` on `port`. `destination` is the end that owns the port (the subject for Ingress, the peer for Egress).
  */
 export function networkPolicyVerdict(
   policies: KubeObject[],
-  direction: "Ingress" | "Egress",
+  direction: Direction,
   subject: PodEndpoint,
   other: Endpoint,
   port: Port,
 ): PolicyVerdict {
   const destination = direction === "Ingress" ? subject : other;
-  const isolating: string[] = [];
   const field = direction === "Ingress" ? "ingress" : "egress";
-  for (const policy of policies) {
-    if (policy.kind !== "NetworkPolicy") continue;
-    const p = readPolicy(policy);
-    if ((p.namespace ?? subject.namespace) !== subject.namespace) continue;
-    if (!p.types.includes(direction) || !selectorMatches(p.podSelector, subject.labels)) continue;
-    isolating.push(p.name);
+  const isolating = isolatingPolicies(policies, direction, subject);
+  for (const p of isolating)
     for (const rule of p.rules[direction]) {
       const peerOk = !rule.peers || rule.peers.some((x) => peerMatches(x, subject.namespace, other));
       const portOk = !rule.ports || rule.ports.some((x) => portMatches(x, port, destination));
       if (peerOk && portOk)
         return { allowed: true, by: `NetworkPolicy/${p.name}`, rule: `${p.name}/${field}/${rule.index}` };
     }
-  }
   if (!isolating.length) return { allowed: true, by: `no NetworkPolicy selects ${subject.name}` };
-  return { allowed: false, by: isolating.map((n) => `NetworkPolicy/${n}`).join(", ") };
+  return { allowed: false, by: isolating.map((p) => `NetworkPolicy/${p.name}`).join(", ") };
 }

@@ -83,7 +83,10 @@ export interface ResolvedTarget {
   alerting?: PlatformDescription["alerting"];
   slos?: PlatformDescription["slos"];
   tracing?: PlatformDescription["tracing"];
-  /** Which layer set each leaf field, keyed by dotted path (`components.gateway.replicas`). */
+  /**
+   * Which override layer (environment, region, target) set each leaf field, keyed by dotted path
+   * (`components.gateway.replicas`). A field not listed is the platform's own, from `sources[0]`.
+   */
   provenance: Record<string, Provenance>;
   /** The description files this target was built from. */
   sources: string[];
