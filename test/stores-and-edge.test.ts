@@ -452,8 +452,9 @@ describe("references", () => {
   });
 
   it("configRef inside the config, ingressUrl of an unpublished host, and an unknown reference kind are errors", async () => {
+    // the platform's own config key: not in the provenance (only override layers are), so the platform file is named
     expect(await failure(demo({ a: api() }, { config: { x: configRef("y") as unknown as string } }))).toMatch(
-      /config\.x: a ConfigMap entry cannot read the ConfigMap/,
+      /^platforms\/demo\.ts: .*config\.x: a ConfigMap entry cannot read the ConfigMap/m,
     );
     expect(await failure(demo({ a: api({ env: { URL: ingressUrl("www") } }) }))).toMatch(
       /ingressUrl\(\) names host "www", which no ingress or expose publishes/,
