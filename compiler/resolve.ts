@@ -311,7 +311,9 @@ export function overrideLayers(
  * `sources[0]`), so the platform's fields, most of every target, are neither recorded nor hashed into its cache key.
  */
 function applyLayers(target: ResolvedTarget, { platform: p, environment: e, region: r }: Placement): void {
-  if (p.value.config) target.config = Object.fromEntries(Object.entries(p.value.config).map(([k, v]) => [k, clone(v)]));
+  const config: ResolvedTarget["config"] = {};
+  for (const [k, v] of Object.entries(p.value.config ?? {})) config[k] = clone(v);
+  target.config = config;
   for (const { layer, file, rank, value } of overrideLayers(p, e, r)) applyLayer(target, value, { layer, file, rank });
 }
 

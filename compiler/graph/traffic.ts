@@ -120,7 +120,7 @@ interface Graph {
   /** The path end of each pod template (end). */
   ends: Map<PodTemplate, PathEnd>;
   /** What each pod template reads of ConfigMaps (configReads). */
-  configReads: Map<PodTemplate, { byKey: Set<string>; whole: Set<string> }>;
+  configReads: Map<PodTemplate, ConfigReads>;
   /** The Services by name, indexed on first use (service). */
   services?: Map<string, RenderedObject>;
 }
@@ -264,24 +264,30 @@ function readersOf(g: Graph, name: string, key: string): { byKey: PodTemplate[];
   const wholesale = new Set<PodTemplate>();
   for (const t of g.templates) {
     const reads = configReads(g, t);
-    if (reads.byKey.has(`${name}\0${key}`)) byKey.push(t);
+    if (reads.byKey.get(name)?.has(key)) byKey.push(t);
     else if (reads.whole.has(name)) wholesale.add(t);
   }
   return { byKey, wholesale };
 }
 
-/**
- * What a pod template reads of ConfigMaps, read once per template: the keys its containers' env refer to
- * (`name\0key`), and the ConfigMaps it takes whole (a volume, or a container's envFrom).
- */
-function configReads(g: Graph, t: PodTemplate): { byKey: Set<string>; whole: Set<string> } {
+/** What a pod template reads of ConfigMaps: the keys its env refers to, by ConfigMap, and those it takes whole. */
+interface ConfigReads {
+  byKey: Map<string, Set<string>>;
+  whole: Set<string>;
+}
+
+/** What a pod template reads of ConfigMaps (a volume or an envFrom takes one whole), read once per template. */
+function configReads(g: Graph, t: PodTemplate): ConfigReads {
   let reads = g.configReads.get(t);
   if (reads) return reads;
-  reads = { byKey: new Set(), whole: new Set() };
+  reads = { byKey: new Map(), whole: new Set() };
   for (const { container: c } of containersOf(t.owner.object)) {
     for (const e of c.env ?? []) {
       const ref = e?.valueFrom?.configMapKeyRef;
-      if (typeof ref?.name === "string" && typeof ref.key === "string") reads.byKey.add(`${ref.name}\0${ref.key}`);
+      if (typeof ref?.name !== "string" || typeof ref.key !== "string") continue;
+      const keys = reads.byKey.get(ref.name);
+      if (keys) keys.add(ref.key);
+      else reads.byKey.set(ref.name, new Set([ref.key]));
     }
     for (const e of c.envFrom ?? [])
       if (typeof e?.configMapRef?.name === "string") reads.whole.add(e.configMapRef.name);
