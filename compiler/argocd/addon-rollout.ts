@@ -23,7 +23,7 @@
  */
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import type { ArgoCdDescription } from "../describe/types.ts";
-import { plain } from "../blocks/objects.ts";
+import { make } from "../blocks/objects.ts";
 import type { KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
@@ -89,66 +89,64 @@ export function buildClusterLayerAppSet(layer: ArgoCdDescription, clusters: Decl
     { automated: { prune: true, selfHeal: true }, rollout: { type: "RollingSync" }, preserveResourcesOnDeletion: true },
     layer.argocdVersion,
   );
-  return plain(
-    new ApplicationSet({
-      metadata: {
-        name: CLUSTER_LAYER_APPSET,
-        namespace: layer.namespace,
-        labels: layerLabels("applicationset"),
-        annotations: { [WAVE_ANNOTATION]: LAST_WAVE },
+  return make(ApplicationSet, {
+    metadata: {
+      name: CLUSTER_LAYER_APPSET,
+      namespace: layer.namespace,
+      labels: layerLabels("applicationset"),
+      annotations: { [WAVE_ANNOTATION]: LAST_WAVE },
+    },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [
+        {
+          clusters: {
+            selector: { matchExpressions: [{ key: LABEL_ENVIRONMENT, operator: "In", values: environments }] },
+          },
+        },
+      ],
+      template: {
+        metadata: {
+          name: clusterAppName({ environment: env, region }),
+          labels: {
+            [LABEL_ENVIRONMENT]: env,
+            [LABEL_REGION]: region,
+            [LABEL_ROLE]: labelParam(LABEL_ROLE),
+            "app.kubernetes.io/part-of": "cluster",
+            "app.kubernetes.io/component": "addons",
+            "app.kubernetes.io/managed-by": "manifold",
+          },
+          annotations: LAYER_FOLDER_ANNOTATIONS,
+        },
+        spec: {
+          ...layerFolderSpec(layer, clusterAppsFolder({ environment: env, region })),
+          info: [
+            { name: "Cluster", value: "{{.name}} ({{.server}})" },
+            { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from addons/` },
+          ],
+          syncPolicy: {
+            ...automated,
+            syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
+            retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
+          },
+        },
       },
-      spec: {
-        goTemplate: true,
-        goTemplateOptions: ["missingkey=error"],
-        generators: [
-          {
-            clusters: {
-              selector: { matchExpressions: [{ key: LABEL_ENVIRONMENT, operator: "In", values: environments }] },
-            },
-          },
-        ],
-        template: {
-          metadata: {
-            name: clusterAppName({ environment: env, region }),
-            labels: {
-              [LABEL_ENVIRONMENT]: env,
-              [LABEL_REGION]: region,
-              [LABEL_ROLE]: labelParam(LABEL_ROLE),
-              "app.kubernetes.io/part-of": "cluster",
-              "app.kubernetes.io/component": "addons",
-              "app.kubernetes.io/managed-by": "manifold",
-            },
-            annotations: LAYER_FOLDER_ANNOTATIONS,
-          },
-          spec: {
-            ...layerFolderSpec(layer, clusterAppsFolder({ environment: env, region })),
-            info: [
-              { name: "Cluster", value: "{{.name}} ({{.server}})" },
-              { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile) from addons/` },
+      syncPolicy: { applicationsSync: APPLICATIONS_SYNC, preserveResourcesOnDeletion: true },
+      strategy: {
+        type: "RollingSync",
+        rollingSync: {
+          steps: steps.map((s) => ({
+            matchExpressions: [
+              { key: LABEL_ENVIRONMENT, operator: "In", values: [s.environment] },
+              ...(s.roles ? [{ key: LABEL_ROLE, operator: "In", values: s.roles }] : []),
             ],
-            syncPolicy: {
-              ...automated,
-              syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
-              retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
-            },
-          },
-        },
-        syncPolicy: { applicationsSync: APPLICATIONS_SYNC, preserveResourcesOnDeletion: true },
-        strategy: {
-          type: "RollingSync",
-          rollingSync: {
-            steps: steps.map((s) => ({
-              matchExpressions: [
-                { key: LABEL_ENVIRONMENT, operator: "In", values: [s.environment] },
-                ...(s.roles ? [{ key: LABEL_ROLE, operator: "In", values: s.roles }] : []),
-              ],
-              ...(s.maxUpdate !== undefined ? { maxUpdate: s.maxUpdate } : {}),
-            })),
-          },
+            ...(s.maxUpdate !== undefined ? { maxUpdate: s.maxUpdate } : {}),
+          })),
         },
       },
-    }),
-  );
+    },
+  });
 }
 
 /**

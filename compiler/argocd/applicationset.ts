@@ -13,7 +13,7 @@
 import { ApplicationSet, type IApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
 import type { ArgoCdDescription, EnvironmentSyncPolicy, RegionRole, RolloutStep } from "../describe/types.ts";
 import type { CompiledTarget } from "../model/target.ts";
-import { plain } from "../blocks/objects.ts";
+import { make, plain } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
@@ -113,7 +113,7 @@ export function buildApplicationSet(
   const { platform, environment } = targets[0].target;
   const policy = layer.environments[environment];
   const steps = rolloutSteps(policy);
-  const appSet = new ApplicationSet({
+  const appSet = make(ApplicationSet, {
     metadata: {
       name: applicationSetName(platform, environment),
       namespace: layer.namespace,

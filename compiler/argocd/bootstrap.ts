@@ -6,7 +6,7 @@
  */
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import type { ArgoCdDescription } from "../describe/types.ts";
-import { plain } from "../blocks/objects.ts";
+import { make } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
@@ -47,33 +47,31 @@ export function layerFolderSpec(layer: ArgoCdDescription, path: string) {
 
 /** The root Application, in the layer's last wave (`wave`, by default the registrations' wave). */
 export function buildBootstrapApplication(layer: ArgoCdDescription, wave: string = LAST_WAVE): KubeObject {
-  return plain(
-    new Application({
-      metadata: {
-        name: layer.bootstrap.application,
-        namespace: layer.namespace,
-        labels: layerLabels("bootstrap"),
-        annotations: {
-          [WAVE_ANNOTATION]: wave,
-          ...LAYER_FOLDER_ANNOTATIONS,
-        },
+  return make(Application, {
+    metadata: {
+      name: layer.bootstrap.application,
+      namespace: layer.namespace,
+      labels: layerLabels("bootstrap"),
+      annotations: {
+        [WAVE_ANNOTATION]: wave,
+        ...LAYER_FOLDER_ANNOTATIONS,
       },
-      spec: {
-        ...layerFolderSpec(layer, LAYER_FOLDER),
-        info: [
-          { name: "Source repository", value: layer.repoURL },
-          { name: "Rendered folder", value: `${layer.branch}:${LAYER_FOLDER}` },
-          {
-            name: "Rendered by",
-            value: `manifold ${COMPILER_VERSION} (npm run compile) from argocd/, environments/, regions/ and platforms/`,
-          },
-        ],
-        syncPolicy: {
-          automated: { prune: true, selfHeal: true },
-          syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
-          retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
+    },
+    spec: {
+      ...layerFolderSpec(layer, LAYER_FOLDER),
+      info: [
+        { name: "Source repository", value: layer.repoURL },
+        { name: "Rendered folder", value: `${layer.branch}:${LAYER_FOLDER}` },
+        {
+          name: "Rendered by",
+          value: `manifold ${COMPILER_VERSION} (npm run compile) from argocd/, environments/, regions/ and platforms/`,
         },
+      ],
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: [SERVER_SIDE_APPLY_OPTION, PRUNE_LAST_OPTION],
+        retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
       },
-    }),
-  );
+    },
+  });
 }

@@ -9,7 +9,7 @@
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import type { ArgoCdDescription } from "../describe/types.ts";
 import type { CompiledTarget } from "../model/target.ts";
-import { plain } from "../blocks/objects.ts";
+import { make } from "../blocks/objects.ts";
 import { type KubeObject } from "../model/object.ts";
 import { apiGroup } from "../sync/health.ts";
 import { CLUSTER_LAYER_KINDS, isClusterLayerKind } from "../kube/cluster-layer-kinds.ts";
@@ -87,49 +87,45 @@ export function buildPlatformProject(
   targets: CompiledTarget[],
   layer: ArgoCdDescription,
 ): KubeObject {
-  return plain(
-    new AppProject({
-      metadata: {
-        name: platform,
-        namespace: layer.namespace,
-        labels: { ...layerLabels("project"), [LABEL_PLATFORM]: platform },
-        annotations: { [WAVE_ANNOTATION]: "-1" },
-        finalizers: [PROJECT_FINALIZER],
-      },
-      spec: {
-        description: `${platform}: rendered by Manifold${description ? `. ${description}` : ""}`,
-        sourceRepos: [layer.repoURL],
-        destinations: destinationsOf(targets),
-        clusterResourceWhitelist: clusterScopedObjects(targets),
-        roles: roles(platform, layer),
-      },
-    }),
-  );
+  return make(AppProject, {
+    metadata: {
+      name: platform,
+      namespace: layer.namespace,
+      labels: { ...layerLabels("project"), [LABEL_PLATFORM]: platform },
+      annotations: { [WAVE_ANNOTATION]: "-1" },
+      finalizers: [PROJECT_FINALIZER],
+    },
+    spec: {
+      description: `${platform}: rendered by Manifold${description ? `. ${description}` : ""}`,
+      sourceRepos: [layer.repoURL],
+      destinations: destinationsOf(targets),
+      clusterResourceWhitelist: clusterScopedObjects(targets),
+      roles: roles(platform, layer),
+    },
+  });
 }
 
 /** Argo CD's `default` project, locked down: no repository, no destination, no kind. Never pruned or deleted. */
 export function buildDefaultProject(layer: ArgoCdDescription): KubeObject {
-  return plain(
-    new AppProject({
-      metadata: {
-        name: "default",
-        namespace: layer.namespace,
-        labels: layerLabels("project"),
-        annotations: {
-          [WAVE_ANNOTATION]: "-2",
-          [SYNC_OPTIONS_ANNOTATION]: NEVER_PRUNE_OPTIONS.join(","),
-        },
+  return make(AppProject, {
+    metadata: {
+      name: "default",
+      namespace: layer.namespace,
+      labels: layerLabels("project"),
+      annotations: {
+        [WAVE_ANNOTATION]: "-2",
+        [SYNC_OPTIONS_ANNOTATION]: NEVER_PRUNE_OPTIONS.join(","),
       },
-      spec: {
-        description: "Locked down by Manifold: every Application belongs to its platform's project",
-        sourceRepos: [],
-        sourceNamespaces: [],
-        destinations: [],
-        clusterResourceWhitelist: [],
-        namespaceResourceBlacklist: [{ group: "*", kind: "*" }],
-      },
-    }),
-  );
+    },
+    spec: {
+      description: "Locked down by Manifold: every Application belongs to its platform's project",
+      sourceRepos: [],
+      sourceNamespaces: [],
+      destinations: [],
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: [{ group: "*", kind: "*" }],
+    },
+  });
 }
 
 /**
@@ -137,29 +133,27 @@ export function buildDefaultProject(layer: ArgoCdDescription): KubeObject {
  * layer renders.
  */
 export function buildBootstrapProject(layer: ArgoCdDescription, kinds: GroupKindName[]): KubeObject {
-  return plain(
-    new AppProject({
-      metadata: {
-        name: layer.bootstrap.project,
-        namespace: layer.namespace,
-        labels: layerLabels("project"),
-        annotations: { [WAVE_ANNOTATION]: "-2" },
-        finalizers: [PROJECT_FINALIZER],
-      },
-      spec: {
-        description:
-          "The Argo CD layer rendered by Manifold: projects, ApplicationSets, cluster registrations and settings",
-        sourceRepos: [layer.repoURL],
-        destinations: [{ server: IN_CLUSTER, namespace: layer.namespace }],
-        clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: byText(
-          kinds.map(({ group, kind }) => ({ group, kind })),
-          (k) => `${k.group}/${k.kind}`,
-        ),
-        roles: roles(layer.bootstrap.project, layer),
-      },
-    }),
-  );
+  return make(AppProject, {
+    metadata: {
+      name: layer.bootstrap.project,
+      namespace: layer.namespace,
+      labels: layerLabels("project"),
+      annotations: { [WAVE_ANNOTATION]: "-2" },
+      finalizers: [PROJECT_FINALIZER],
+    },
+    spec: {
+      description:
+        "The Argo CD layer rendered by Manifold: projects, ApplicationSets, cluster registrations and settings",
+      sourceRepos: [layer.repoURL],
+      destinations: [{ server: IN_CLUSTER, namespace: layer.namespace }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: byText(
+        kinds.map(({ group, kind }) => ({ group, kind })),
+        (k) => `${k.group}/${k.kind}`,
+      ),
+      roles: roles(layer.bootstrap.project, layer),
+    },
+  });
 }
 
 /**

@@ -22,7 +22,7 @@
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { ArgoCdDescription } from "../describe/types.ts";
 import type { CompiledTarget } from "../model/target.ts";
-import { plain } from "../blocks/objects.ts";
+import { make } from "../blocks/objects.ts";
 import { type KubeObject, type RenderedObject } from "../model/object.ts";
 import { apiGroup, hasHealthCheck } from "../sync/health.ts";
 import { isKnownKind, syncWave } from "../sync/apply-order.ts";
@@ -145,17 +145,15 @@ const PATCH_ANNOTATIONS = {
 };
 
 function settingsMap(name: string, layer: ArgoCdDescription, data: Record<string, string>): KubeObject {
-  return plain(
-    new ConfigMap({
-      metadata: {
-        name,
-        namespace: layer.namespace,
-        labels: { ...layerLabels("settings"), "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "argocd" },
-        annotations: { ...PATCH_ANNOTATIONS },
-      },
-      data,
-    }),
-  );
+  return make(ConfigMap, {
+    metadata: {
+      name,
+      namespace: layer.namespace,
+      labels: { ...layerLabels("settings"), "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "argocd" },
+      annotations: { ...PATCH_ANNOTATIONS },
+    },
+    data,
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
 import { evaluatorLabels } from "./prometheus-stack.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import type { RenderedObject } from "../model/object.ts";
 
 /** The receiver names of an AlertmanagerConfig. */
@@ -133,17 +133,15 @@ export function buildAlertRouting(target: ResolvedTarget): RenderedObject[] {
   if (!a) return [];
   const prefix = target.namePrefix || target.platform + "-";
   const config = (name: string, labels: Record<string, string>): RenderedObject => ({
-    object: plain(
-      new AlertmanagerConfig({
-        metadata: {
-          name,
-          namespace: target.namespace,
-          labels: { ...platformLabels(target, "monitoring"), ...labels },
-          annotations: { ...SKIP_DRY_RUN },
-        },
-        spec: { route: route(target, a), receivers: receivers(target, a), inhibitRules: inhibitRules() },
-      }),
-    ),
+    object: make(AlertmanagerConfig, {
+      metadata: {
+        name,
+        namespace: target.namespace,
+        labels: { ...platformLabels(target, "monitoring"), ...labels },
+        annotations: { ...SKIP_DRY_RUN },
+      },
+      spec: { route: route(target, a), receivers: receivers(target, a), inhibitRules: inhibitRules() },
+    }),
     band: "observability",
   });
   const out = [config(`${prefix}alert-routing`, evaluatorLabels(target))];

@@ -13,7 +13,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
 import { evaluatorLabels } from "./prometheus-stack.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { generatedAlerts, type PlatformAlert } from "./alert-catalog.ts";
 import { backupAlerts } from "./backup-alerts.ts";
@@ -92,7 +92,7 @@ type Group = { name: string; rules: unknown[] };
 
 /** A PrometheusRule of the target, named `<prefix><suffix>`, with extra labels. */
 function prometheusRule(target: ResolvedTarget, suffix: string, labels: Record<string, string>, groups: Group[]) {
-  const rule = new PrometheusRule({
+  const rule = make(PrometheusRule, {
     metadata: {
       name: `${target.namePrefix || target.platform + "-"}${suffix}`,
       namespace: target.namespace,

@@ -14,7 +14,7 @@ import type { RenderedObject } from "../model/object.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, type Made, plain } from "./objects.ts";
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf, targetPrefix } from "./object-store.ts";
 import { canonicalResources, containerSecurity, volumeName } from "./pod.ts";
 import { canonicalQuantity } from "../quantity.ts";
@@ -140,9 +140,9 @@ function toolCronJob(
   schedule: string,
   suspend: boolean,
   steps: { first: Container; second: Container; writable: string[]; runAsUser: number; claim?: string },
-): CronJob {
+): Made<typeof CronJob> {
   const labels = standardLabels(target, name, suspend ? "restore" : "backup", c);
-  return new CronJob({
+  return make(CronJob, {
     metadata: { name, namespace: target.namespace, labels },
     spec: {
       schedule,
@@ -253,7 +253,7 @@ export function buildBackupJob(target: ResolvedTarget, key: string, c: StoreComp
     band,
   });
   const out: RenderedObject[] = [];
-  const add = (job: string, role: string, cron: CronJob) => {
+  const add = (job: string, role: string, cron: Made<typeof CronJob>) => {
     out.push(
       item(serviceAccount(target, job, standardLabels(target, job, role, c), false), "foundation"),
       item(cron, "scaling"),
@@ -364,13 +364,18 @@ function stagingClaim(target: ResolvedTarget, key: string, c: StoreComponent): s
 }
 
 /** The backup (or restore) pods reach the store they dump, and the object store over HTTPS. */
-function backupPolicy(target: ResolvedTarget, store: string, job: string, c: StoreComponent): NetworkPolicy {
+function backupPolicy(
+  target: ResolvedTarget,
+  store: string,
+  job: string,
+  c: StoreComponent,
+): Made<typeof NetworkPolicy> {
   const engine = engineOf(c);
   const ports = Object.values({ ...engine.ports, ...(engine.peerPorts ?? {}) }).map((port) => ({
     protocol: "TCP" as const,
     port,
   }));
-  return new NetworkPolicy({
+  return make(NetworkPolicy, {
     metadata: { name: job, namespace: target.namespace, labels: standardLabels(target, job, "network-policy") },
     spec: {
       podSelector: { matchLabels: selectorLabels(target, job) },

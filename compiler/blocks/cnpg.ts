@@ -35,7 +35,7 @@ import { canonicalQuantity } from "../quantity.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { engineOf } from "../stores/index.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, type Made, plain } from "./objects.ts";
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf, backupPrefix, endpointOf } from "./object-store.ts";
 import { canonicalResources } from "./pod.ts";
 import { remoteKey, secretStoreName } from "./secrets.ts";
@@ -123,12 +123,12 @@ export function serverCertificates(
 }
 
 /** `<name>`: the name clients already use, an ExternalName to the writable primary. */
-function clientService(target: ResolvedTarget, name: string, c: StoreComponent): Service {
+function clientService(target: ResolvedTarget, name: string, c: StoreComponent): Made<typeof Service> {
   const host =
     target.role === "primary"
       ? `${name}-rw.${target.namespace}.svc.cluster.local`
       : `${name}.${target.namespace}.${target.primary.cluster.serviceDomain}`;
-  return new Service({
+  return make(Service, {
     metadata: { name, namespace: target.namespace, labels: standardLabels(target, name, "database", c) },
     spec: {
       type: "ExternalName",
@@ -139,7 +139,7 @@ function clientService(target: ResolvedTarget, name: string, c: StoreComponent):
 }
 
 /** The init scripts, as one ConfigMap CloudNativePG runs in the application database after initdb (SQL only). */
-function initScripts(target: ResolvedTarget, key: string, name: string, c: StoreComponent): ConfigMap[] {
+function initScripts(target: ResolvedTarget, key: string, name: string, c: StoreComponent): Made<typeof ConfigMap>[] {
   const files = Object.keys(c.initScripts ?? {}).sort();
   if (files.length === 0) return [];
   const notSql = files.find((f) => !f.endsWith(".sql"));
@@ -149,7 +149,7 @@ function initScripts(target: ResolvedTarget, key: string, name: string, c: Store
       target: target.id,
     });
   return [
-    new ConfigMap({
+    make(ConfigMap, {
       metadata: {
         name: `${name}-init`,
         namespace: target.namespace,

@@ -9,7 +9,7 @@ import type { ServiceComponent } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { literalValue } from "./pod.ts";
 import { caFileEntries } from "./trust.ts";
@@ -44,16 +44,14 @@ export function buildComponentConfig(
     {
       band: "foundation",
       component: key,
-      object: plain(
-        new ConfigMap({
-          metadata: {
-            name: componentConfigName(name),
-            namespace: target.namespace,
-            labels: standardLabels(target, name, "config", c),
-          },
-          data,
-        }),
-      ),
+      object: make(ConfigMap, {
+        metadata: {
+          name: componentConfigName(name),
+          namespace: target.namespace,
+          labels: standardLabels(target, name, "config", c),
+        },
+        data,
+      }),
     },
   ];
 }

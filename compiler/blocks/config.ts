@@ -4,7 +4,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { ManifoldError } from "../errors.ts";
 import { isConfigRef, isSecretRef } from "../describe/refs.ts";
 import { configMapName, platformLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { literalValue } from "./pod.ts";
 import { caFileEntries } from "./trust.ts";
@@ -42,16 +42,14 @@ export function buildConfig(target: ResolvedTarget): RenderedObject[] {
   return [
     {
       band: "foundation",
-      object: plain(
-        new ConfigMap({
-          metadata: {
-            name: configMapName(target),
-            namespace: target.namespace,
-            labels: platformLabels(target, "config"),
-          },
-          data,
-        }),
-      ),
+      object: make(ConfigMap, {
+        metadata: {
+          name: configMapName(target),
+          namespace: target.namespace,
+          labels: platformLabels(target, "config"),
+        },
+        data,
+      }),
     },
   ];
 }

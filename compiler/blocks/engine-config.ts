@@ -9,7 +9,7 @@ import type { StoreComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 export interface EngineConfig {
@@ -26,7 +26,7 @@ export function buildEngineConfig(target: ResolvedTarget, key: string, name: str
   if (!file) return { objects: [], volumes: [], mounts: [], annotations: {} };
   const slash = file.path.lastIndexOf("/");
   const configMap = `${name}-server-config`;
-  const object = new ConfigMap({
+  const object = make(ConfigMap, {
     metadata: { name: configMap, namespace: target.namespace, labels: standardLabels(target, name, "database", c) },
     data: { [file.path.slice(slash + 1)]: file.content },
   });

@@ -20,7 +20,7 @@ import type { StoreEngineDefinition, StoreMode, StoreTls } from "../stores/engin
 import { engineOf } from "../stores/index.ts";
 import { hasFailover } from "./failover.ts";
 import { INTERNAL_LB_ANNOTATIONS } from "./load-balancer.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 
 /**
  * The cert-manager ClusterIssuer that signs the stores' cross-region certificates. The cluster layer provides it in
@@ -134,24 +134,22 @@ export function buildExposure(
   const certificate: RenderedObject = {
     band: "foundation",
     component: key,
-    object: plain(
-      new Certificate({
-        metadata: { name: crossRegionSecret(name), namespace: target.namespace, labels },
-        spec: {
-          secretName: crossRegionSecret(name),
-          ...(options.secretLabels ? { secretTemplate: { labels: options.secretLabels } } : {}),
-          commonName: dnsNames[0],
-          dnsNames,
-          usages: ["server auth", "client auth"],
-          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-          issuerRef: { kind: "ClusterIssuer", name: CROSS_REGION_ISSUER, group: "cert-manager.io" },
-        },
-      }),
-    ),
+    object: make(Certificate, {
+      metadata: { name: crossRegionSecret(name), namespace: target.namespace, labels },
+      spec: {
+        secretName: crossRegionSecret(name),
+        ...(options.secretLabels ? { secretTemplate: { labels: options.secretLabels } } : {}),
+        commonName: dnsNames[0],
+        dnsNames,
+        usages: ["server auth", "client auth"],
+        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+        issuerRef: { kind: "ClusterIssuer", name: CROSS_REGION_ISSUER, group: "cert-manager.io" },
+      },
+    }),
   };
   const certificates = which === "all" || (which === "primary" && target.role === "primary") ? [certificate] : [];
   if (target.role !== "primary") return certificates;
-  const service = new Service({
+  const service = make(Service, {
     metadata: {
       name: `${name}-cross-region`,
       namespace: target.namespace,

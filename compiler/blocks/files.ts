@@ -6,7 +6,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IIoK8sApiCoreV1Volume as Volume, IIoK8sApiCoreV1VolumeMount as VolumeMount } from "kubernetes-models/v1";
 import type { ServiceComponent } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 function slug(dir: string): string {
@@ -30,16 +30,14 @@ export function configFiles(
     const files = c.files![dir];
     out.objects.push({
       band: "foundation",
-      object: plain(
-        new ConfigMap({
-          metadata: { name: cmName, namespace: target.namespace, labels },
-          data: Object.fromEntries(
-            Object.keys(files)
-              .sort()
-              .map((f) => [f, files[f]]),
-          ),
-        }),
-      ),
+      object: make(ConfigMap, {
+        metadata: { name: cmName, namespace: target.namespace, labels },
+        data: Object.fromEntries(
+          Object.keys(files)
+            .sort()
+            .map((f) => [f, files[f]]),
+        ),
+      }),
     });
     out.volumes.push({ name: volume, configMap: { name: cmName } });
     out.mounts.push({ name: volume, mountPath: dir, readOnly: true });

@@ -8,7 +8,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import type { RenderedObject } from "../model/object.ts";
 import { DEFAULT_ISSUER } from "./ingress.ts";
 import { platformLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 
 /** The Certificate that fills the Gateway's TLS Secret for its `hosts`, in the gateway deployment's namespace. */
 export function gatewayCertificate(
@@ -19,15 +19,13 @@ export function gatewayCertificate(
 ): RenderedObject {
   return {
     band: "edge",
-    object: plain(
-      new Certificate({
-        metadata: { name: credentialName, namespace, labels: platformLabels(target, "mesh") },
-        spec: {
-          secretName: credentialName,
-          dnsNames: hosts,
-          issuerRef: { kind: "ClusterIssuer", name: DEFAULT_ISSUER, group: "cert-manager.io" },
-        },
-      }),
-    ),
+    object: make(Certificate, {
+      metadata: { name: credentialName, namespace, labels: platformLabels(target, "mesh") },
+      spec: {
+        secretName: credentialName,
+        dnsNames: hosts,
+        issuerRef: { kind: "ClusterIssuer", name: DEFAULT_ISSUER, group: "cert-manager.io" },
+      },
+    }),
   };
 }

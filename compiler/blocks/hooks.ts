@@ -8,7 +8,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION } from "../sync/annotations.ts";
 import { deletePolicy } from "../sync/hooks.ts";
 import { configMapName, objectName, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { serviceAccount } from "./service.ts";
@@ -53,7 +53,7 @@ export function buildHooks(target: ResolvedTarget): RenderedObject[] {
     template.spec!.restartPolicy = "Never";
     // An Istio sidecar would keep the Job's pod running after its container exits, so hooks stay out of the mesh.
     if (target.mesh) template.metadata = { ...template.metadata, annotations: { "sidecar.istio.io/inject": "false" } };
-    const job = new Job({
+    const job = make(Job, {
       metadata: {
         name,
         namespace: target.namespace,

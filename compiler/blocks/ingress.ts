@@ -8,7 +8,7 @@ import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { hostsOf, regionNamesOnly } from "./global-dns.ts";
 import { objectName, platformLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 
@@ -71,7 +71,7 @@ export function buildIngresses(target: ResolvedTarget): RenderedObject[] {
         };
         return hostsOf(target, rule.host).map((host) => ({ host, http }));
       });
-      const ingress = new Ingress({
+      const ingress = make(Ingress, {
         metadata: {
           name,
           namespace: target.namespace,

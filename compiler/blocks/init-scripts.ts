@@ -10,7 +10,7 @@ import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
 import { standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 export interface InitScripts {
@@ -37,16 +37,14 @@ export function buildInitScripts(target: ResolvedTarget, key: string, name: stri
       {
         band: "foundation",
         component: key,
-        object: plain(
-          new ConfigMap({
-            metadata: {
-              name: configMap,
-              namespace: target.namespace,
-              labels: standardLabels(target, name, "database", c),
-            },
-            data,
-          }),
-        ),
+        object: make(ConfigMap, {
+          metadata: {
+            name: configMap,
+            namespace: target.namespace,
+            labels: standardLabels(target, name, "database", c),
+          },
+          data,
+        }),
       },
     ],
     volumes: [{ name: "init-scripts", configMap: { name: configMap, defaultMode: 0o444 } }],

@@ -9,7 +9,7 @@ import type { StoreComponent } from "../describe/types.ts";
 import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { engineOf } from "../stores/index.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** Annotations that make the cloud load balancer internal (AWS load balancer controller and in-tree provider). */
@@ -47,7 +47,7 @@ export function buildLoadBalancer(
   if (!c.loadBalancer) return [];
   const { name: portName, port } = loadBalancerPort(target, key, c);
   const internal = c.loadBalancer.internal ?? true;
-  const service = new Service({
+  const service = make(Service, {
     metadata: {
       name: `${name}-external`,
       namespace: target.namespace,

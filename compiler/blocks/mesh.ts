@@ -22,7 +22,7 @@ import { failoverPorts } from "./failover.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
 import { INGRESS_GATEWAY_SERVICE_ACCOUNT } from "../describe/wiring.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 import { PROMETHEUS_SERVICE_ACCOUNT } from "./prometheus-stack.ts";
@@ -85,7 +85,7 @@ function authorizationPolicies(
   // Policies are foundation: in place before any workload whose traffic they allow or deny.
   out.push({
     band: "foundation",
-    object: plain(new AuthorizationPolicy({ metadata: meta("allow-nothing", "mesh"), spec: {} })),
+    object: make(AuthorizationPolicy, { metadata: meta("allow-nothing", "mesh"), spec: {} }),
   });
   const keys = Object.keys(target.components).sort();
   const routes = mesh.gateway?.routes ?? [];
@@ -171,12 +171,10 @@ function authorizationPolicies(
     out.push({
       band: "foundation",
       component: key,
-      object: plain(
-        new AuthorizationPolicy({
-          metadata: meta(name, "mesh"),
-          spec: { action: "ALLOW", selector: { matchLabels: selectorLabels(target, name) }, rules },
-        }),
-      ),
+      object: make(AuthorizationPolicy, {
+        metadata: meta(name, "mesh"),
+        spec: { action: "ALLOW", selector: { matchLabels: selectorLabels(target, name) }, rules },
+      }),
     });
   }
   return out;
@@ -187,26 +185,24 @@ function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject
   const out: RenderedObject[] = [
     {
       band: "foundation",
-      object: plain(
-        new NetworkPolicy({
-          metadata: { name: "allow-istio-control-plane", namespace: target.namespace, labels },
-          spec: {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-              {
-                to: [
-                  {
-                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
-                    podSelector: { matchLabels: { app: "istiod" } },
-                  },
-                ],
-                ports: [{ protocol: "TCP", port: 15012 }],
-              },
-            ],
-          },
-        }),
-      ),
+      object: make(NetworkPolicy, {
+        metadata: { name: "allow-istio-control-plane", namespace: target.namespace, labels },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
+                  podSelector: { matchLabels: { app: "istiod" } },
+                },
+              ],
+              ports: [{ protocol: "TCP", port: 15012 }],
+            },
+          ],
+        },
+      }),
     },
   ];
   for (const key of [...new Set((mesh.gateway?.routes ?? []).map((r) => r.component))].sort()) {
@@ -219,26 +215,24 @@ function meshNetworkPolicies(target: ResolvedTarget, mesh: Mesh): RenderedObject
     out.push({
       band: "foundation",
       component: key,
-      object: plain(
-        new NetworkPolicy({
-          metadata: { name: `${name}-from-mesh-gateway`, namespace: target.namespace, labels },
-          spec: {
-            podSelector: { matchLabels: selectorLabels(target, name) },
-            policyTypes: ["Ingress"],
-            ingress: [
-              {
-                from: [
-                  {
-                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
-                    podSelector: { matchLabels: INGRESS_GATEWAY_SELECTOR },
-                  },
-                ],
-                ports: routePorts.map((port) => ({ protocol: "TCP" as const, port })),
-              },
-            ],
-          },
-        }),
-      ),
+      object: make(NetworkPolicy, {
+        metadata: { name: `${name}-from-mesh-gateway`, namespace: target.namespace, labels },
+        spec: {
+          podSelector: { matchLabels: selectorLabels(target, name) },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
+                  podSelector: { matchLabels: INGRESS_GATEWAY_SELECTOR },
+                },
+              ],
+              ports: routePorts.map((port) => ({ protocol: "TCP" as const, port })),
+            },
+          ],
+        },
+      }),
     });
   }
   return out;
@@ -288,7 +282,7 @@ function edge(object: unknown, component?: string): RenderedObject {
 function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
   const meta = meshMeta(target);
   const out = [
-    edge(new PeerAuthentication({ metadata: meta("default", "mesh"), spec: { mtls: { mode: mesh.mtls } } })),
+    edge(make(PeerAuthentication, { metadata: meta("default", "mesh"), spec: { mtls: { mode: mesh.mtls } } })),
   ];
   if (mesh.mtls !== "STRICT") return out;
   for (const key of Object.keys(target.components).sort()) {
@@ -305,7 +299,7 @@ function peerAuthentications(target: ResolvedTarget, mesh: Mesh): RenderedObject
     const portLevelMtls = Object.fromEntries(open.map((p) => [String(p), { mode: "PERMISSIVE" as const }]));
     out.push(
       edge(
-        new PeerAuthentication({
+        make(PeerAuthentication, {
           metadata: meta(name, "mesh"),
           spec: { selector: { matchLabels: selectorLabels(target, name) }, mtls: { mode: "STRICT" }, portLevelMtls },
         }),
@@ -324,7 +318,7 @@ function outsideMesh(c: Component): boolean {
 /** One Istio Gateway of `hosts` on the ingress gateway: HTTPS with the platform's certificate, HTTP redirected. */
 function istioGateway(meta: IObjectMeta, hosts: string[], credentialName: string): RenderedObject {
   return edge(
-    new Gateway({
+    make(Gateway, {
       metadata: meta,
       spec: {
         selector: INGRESS_GATEWAY_SELECTOR,
@@ -364,7 +358,7 @@ function gatewayObjects(target: ResolvedTarget, gateway: NonNullable<Mesh["gatew
     );
   gateway.routes.forEach((r, i) => checkComponent(target, r.component, `mesh.gateway.routes[${i}].component`));
   const virtualService = edge(
-    new VirtualService({
+    make(VirtualService, {
       metadata: meta(gatewayName, "mesh"),
       spec: {
         hosts,
@@ -404,7 +398,7 @@ function circuitBreakers(target: ResolvedTarget, mesh: Mesh): RenderedObject[] {
       checkComponent(target, key, `mesh.circuitBreaking.${key}`);
       const cb = mesh.circuitBreaking![key];
       return edge(
-        new DestinationRule({
+        make(DestinationRule, {
           metadata: meta(objectName(target, key), "mesh"),
           spec: {
             host: serviceHost(target, key),

@@ -15,7 +15,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import { ENGINES } from "../stores/index.ts";
 import { HEADLESS_LABEL, objectName, platformLabels, selectorLabels, standardLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { PROM_CERTS, evaluatorLabels } from "./prometheus-stack.ts";
 import { engineOf } from "../stores/index.ts";
@@ -76,7 +76,7 @@ export function buildServiceMonitor(target: ResolvedTarget, key: string, c: Comp
   const name = objectName(target, key);
   // Under STRICT mesh mTLS, scrape through the mesh with Istio's workload certificates (mounted in Prometheus).
   const tls = scrapeTls(target);
-  const monitor = new ServiceMonitor({
+  const monitor = make(ServiceMonitor, {
     metadata: monitorMeta(target, name, standardLabels(target, name, "monitoring", c)),
     spec: {
       selector: {
@@ -109,7 +109,7 @@ export function buildPodMonitor(
   matchLabels: Record<string, string>,
   port: string,
 ): RenderedObject {
-  const monitor = new PodMonitor({
+  const monitor = make(PodMonitor, {
     metadata: monitorMeta(target, name, standardLabels(target, name, "monitoring", c)),
     spec: {
       selector: { matchLabels },
@@ -137,7 +137,7 @@ export function buildExporterMonitor(target: ResolvedTarget, key: string, c: Com
   if (!tls.scheme) return [buildPodMonitor(target, key, name, c, members, "metrics")];
   const metrics = `${name}-metrics`;
   const labels = standardLabels(target, name, "metrics", c);
-  const service = new Service({
+  const service = make(Service, {
     metadata: { name: metrics, namespace: target.namespace, labels },
     spec: {
       type: "ClusterIP",
@@ -145,7 +145,7 @@ export function buildExporterMonitor(target: ResolvedTarget, key: string, c: Com
       ports: [{ name: "metrics", port: exporter.port, targetPort: "metrics", protocol: "TCP" }],
     },
   });
-  const monitor = new ServiceMonitor({
+  const monitor = make(ServiceMonitor, {
     metadata: monitorMeta(target, metrics, labels),
     spec: {
       selector: { matchLabels: labels },
@@ -168,15 +168,13 @@ export function buildDashboards(
     .sort()
     .map((name) => ({
       band: "observability" as const,
-      object: plain(
-        new ConfigMap({
-          metadata: {
-            name: `${target.namePrefix}dashboard-${name}`,
-            namespace: target.namespace,
-            labels: { ...platformLabels(target, "dashboard"), grafana_dashboard: "1" },
-          },
-          data: { [`${name}.json`]: JSON.stringify(dashboards![name], null, 2) + "\n" },
-        }),
-      ),
+      object: make(ConfigMap, {
+        metadata: {
+          name: `${target.namePrefix}dashboard-${name}`,
+          namespace: target.namespace,
+          labels: { ...platformLabels(target, "dashboard"), grafana_dashboard: "1" },
+        },
+        data: { [`${name}.json`]: JSON.stringify(dashboards![name], null, 2) + "\n" },
+      }),
     }));
 }

@@ -12,7 +12,7 @@ import { canonicalQuantity, parseQuantity } from "../quantity.ts";
 import { platformLabels } from "./naming.ts";
 import { ISTIO_SIDECAR } from "./mesh.ts";
 import { CONFIG_RELOADER } from "./prometheus-stack.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { componentSurge } from "./surge.ts";
 import { ENGINES } from "../stores/index.ts";
 import { BACKUP_JOB_RESOURCES, hasBackupJob, hasRestoreJob, restoreResources } from "./backup-jobs.ts";
@@ -166,33 +166,29 @@ export function buildNamespace(target: ResolvedTarget): RenderedObject[] {
   const out: RenderedObject[] = [
     {
       band: "foundation",
-      object: plain(
-        new Namespace({
-          metadata: {
-            name: target.namespace,
-            labels: {
-              ...platformLabels(target, "namespace"),
-              "pod-security.kubernetes.io/enforce": "restricted",
-              "pod-security.kubernetes.io/audit": "restricted",
-              "pod-security.kubernetes.io/warn": "restricted",
-              // Sidecar injection; under Pod Security `restricted` the cluster needs Istio's CNI plugin (no init
-              // container with NET_ADMIN).
-              ...(target.mesh ? { "istio-injection": "enabled" } : {}),
-            },
+      object: make(Namespace, {
+        metadata: {
+          name: target.namespace,
+          labels: {
+            ...platformLabels(target, "namespace"),
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+            // Sidecar injection; under Pod Security `restricted` the cluster needs Istio's CNI plugin (no init
+            // container with NET_ADMIN).
+            ...(target.mesh ? { "istio-injection": "enabled" } : {}),
           },
-        }),
-      ),
+        },
+      }),
     },
   ];
   if (target.policy.resourceQuota) {
     out.push({
       band: "foundation",
-      object: plain(
-        new ResourceQuota({
-          metadata: { name: target.platform, namespace: target.namespace, labels: platformLabels(target, "quota") },
-          spec: { hard: peakUsage(target) },
-        }),
-      ),
+      object: make(ResourceQuota, {
+        metadata: { name: target.platform, namespace: target.namespace, labels: platformLabels(target, "quota") },
+        spec: { hard: peakUsage(target) },
+      }),
     });
   }
   return out;

@@ -18,7 +18,7 @@ import { crossRegionNetworks, crossRegionTls, exposureIngress } from "./exposure
 import { membersTalk } from "./store.ts";
 import { loadBalancerPort } from "./load-balancer.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, type Made, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { scrapedPort } from "./monitoring.ts";
 import { failoverPorts } from "./failover.ts";
@@ -74,23 +74,23 @@ export function buildNetworkPolicies(target: ResolvedTarget): RenderedObject[] {
   ];
 }
 
-function foundation(object: NetworkPolicy, component?: string): RenderedObject {
+function foundation(object: Made<typeof NetworkPolicy>, component?: string): RenderedObject {
   return { object: plain(object), component, band: "foundation" };
 }
 
 /** The namespace-wide policies: deny everything, then allow DNS. */
-function namespacePolicies(target: ResolvedTarget): NetworkPolicy[] {
+function namespacePolicies(target: ResolvedTarget): Made<typeof NetworkPolicy>[] {
   const metadata = (name: string) => ({
     name,
     namespace: target.namespace,
     labels: platformLabels(target, "network-policy"),
   });
   return [
-    new NetworkPolicy({
+    make(NetworkPolicy, {
       metadata: metadata("default-deny"),
       spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     }),
-    new NetworkPolicy({
+    make(NetworkPolicy, {
       metadata: metadata("allow-dns"),
       spec: {
         podSelector: {},
@@ -199,8 +199,13 @@ function dependencyEgress(target: ResolvedTarget, dep: string): EgressRule {
 }
 
 /** A pod policy: ingress and egress for the pods of `name`. */
-function podPolicy(target: ResolvedTarget, name: string, ingress: IngressRule[], egress: EgressRule[]): NetworkPolicy {
-  return new NetworkPolicy({
+function podPolicy(
+  target: ResolvedTarget,
+  name: string,
+  ingress: IngressRule[],
+  egress: EgressRule[],
+): Made<typeof NetworkPolicy> {
+  return make(NetworkPolicy, {
     metadata: { name, namespace: target.namespace, labels: platformLabels(target, "network-policy") },
     spec: {
       podSelector: { matchLabels: selectorLabels(target, name) },
@@ -212,12 +217,12 @@ function podPolicy(target: ResolvedTarget, name: string, ingress: IngressRule[],
 }
 
 /** One component's policy. */
-function componentPolicy(target: ResolvedTarget, keys: string[], key: string): NetworkPolicy {
+function componentPolicy(target: ResolvedTarget, keys: string[], key: string): Made<typeof NetworkPolicy> {
   return podPolicy(target, objectName(target, key), componentIngress(target, keys, key), componentEgress(target, key));
 }
 
 /** One hook's policy: no ingress; egress to what it depends on, and HTTPS anywhere when it calls out. */
-function hookPolicy(target: ResolvedTarget, hook: string): NetworkPolicy {
+function hookPolicy(target: ResolvedTarget, hook: string): Made<typeof NetworkPolicy> {
   const spec = target.hooks[hook];
   const egress = spec.dependsOn
     .slice()

@@ -27,7 +27,7 @@ import { canonicalQuantity } from "../quantity.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
-import { plain } from "./objects.ts";
+import { make, type Made, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources } from "./pod.ts";
 
@@ -101,8 +101,12 @@ function servesHpaMetrics(target: ResolvedTarget): boolean {
  * Prometheus' policy: scraped-from and queried in the namespace (and by the metrics adapter when HPAs read custom
  * metrics); scrapes it, pushes alerts, reads the API.
  */
-function prometheusPolicy(target: ResolvedTarget, prom: string, labels: Record<string, string>): NetworkPolicy {
-  return new NetworkPolicy({
+function prometheusPolicy(
+  target: ResolvedTarget,
+  prom: string,
+  labels: Record<string, string>,
+): Made<typeof NetworkPolicy> {
+  return make(NetworkPolicy, {
     metadata: { name: prom, namespace: target.namespace, labels },
     spec: {
       podSelector: { matchLabels: operatorPodLabels(prom) },
@@ -140,8 +144,8 @@ function alertmanagerPolicy(
   prom: string,
   am: string,
   labels: Record<string, string>,
-): NetworkPolicy {
-  return new NetworkPolicy({
+): Made<typeof NetworkPolicy> {
+  return make(NetworkPolicy, {
     metadata: { name: am, namespace: target.namespace, labels },
     spec: {
       podSelector: { matchLabels: operatorPodLabels(am) },
@@ -181,11 +185,15 @@ function alertmanagerPolicy(
 }
 
 /** The egress to Prometheus' API of the components that query it (`queriedBy`), or nothing when none does. */
-function clientsPolicy(target: ResolvedTarget, prom: string, labels: Record<string, string>): NetworkPolicy[] {
+function clientsPolicy(
+  target: ResolvedTarget,
+  prom: string,
+  labels: Record<string, string>,
+): Made<typeof NetworkPolicy>[] {
   const clients = [...(target.prometheusStack!.queriedBy ?? [])].sort();
   if (!clients.length) return [];
   return [
-    new NetworkPolicy({
+    make(NetworkPolicy, {
       metadata: { name: `${prom}-clients`, namespace: target.namespace, labels },
       spec: {
         podSelector: {
@@ -238,7 +246,7 @@ export function buildPrometheusStack(target: ResolvedTarget): RenderedObject[] {
     // Prometheus' sidecar does not intercept inbound traffic, so clients (Grafana) must not wrap queries in mesh mTLS.
     out.push(
       item(
-        new DestinationRule({
+        make(DestinationRule, {
           metadata: customResourceMeta(target, prom),
           spec: {
             host: `prometheus-operated.${target.namespace}.svc.cluster.local`,
@@ -266,12 +274,15 @@ function customResourceMeta(target: ResolvedTarget, name: string) {
 }
 
 /** Prometheus' ServiceAccount, and the Role and RoleBinding that let it discover targets in the namespace. */
-function prometheusAccess(target: ResolvedTarget, prom: string): [ServiceAccount, Role, RoleBinding] {
+function prometheusAccess(
+  target: ResolvedTarget,
+  prom: string,
+): [Made<typeof ServiceAccount>, Made<typeof Role>, Made<typeof RoleBinding>] {
   const ns = target.namespace;
   const metadata = { name: prom, namespace: ns, labels: platformLabels(target, "monitoring") };
   return [
-    new ServiceAccount({ metadata, automountServiceAccountToken: true }),
-    new Role({
+    make(ServiceAccount, { metadata, automountServiceAccountToken: true }),
+    make(Role, {
       metadata,
       rules: [
         { apiGroups: [""], resources: ["services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
@@ -279,7 +290,7 @@ function prometheusAccess(target: ResolvedTarget, prom: string): [ServiceAccount
         { apiGroups: [""], resources: ["configmaps"], verbs: ["get"] },
       ],
     }),
-    new RoleBinding({
+    make(RoleBinding, {
       metadata,
       subjects: [{ kind: "ServiceAccount", name: prom, namespace: ns }],
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: prom },
@@ -291,11 +302,16 @@ function prometheusAccess(target: ResolvedTarget, prom: string): [ServiceAccount
  * The Prometheus resource: it scrapes the platform's ServiceMonitors and rules in its namespace and, under a STRICT
  * mesh, writes Istio's certificates to a volume so it can scrape through mutual TLS.
  */
-function prometheus(target: ResolvedTarget, p: Stack["prometheus"], prom: string, strict: boolean): Prometheus {
+function prometheus(
+  target: ResolvedTarget,
+  p: Stack["prometheus"],
+  prom: string,
+  strict: boolean,
+): Made<typeof Prometheus> {
   const ns = target.namespace;
   const own = { matchLabels: evaluatorLabels(target) };
   const here = { matchLabels: { "kubernetes.io/metadata.name": ns } };
-  return new Prometheus({
+  return make(Prometheus, {
     metadata: customResourceMeta(target, prom),
     spec: {
       version: p.version,
@@ -332,8 +348,13 @@ function prometheus(target: ResolvedTarget, p: Stack["prometheus"], prom: string
 }
 
 /** The Alertmanager resource. */
-function alertmanager(target: ResolvedTarget, a: Stack["alertmanager"], am: string, strict: boolean): Alertmanager {
-  return new Alertmanager({
+function alertmanager(
+  target: ResolvedTarget,
+  a: Stack["alertmanager"],
+  am: string,
+  strict: boolean,
+): Made<typeof Alertmanager> {
+  return make(Alertmanager, {
     metadata: customResourceMeta(target, am),
     spec: {
       version: a.version,

@@ -4,7 +4,7 @@ import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import type { Component } from "../describe/types.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { objectName, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** The Role and RoleBinding of a component, or nothing when it needs no API access. */
@@ -13,7 +13,7 @@ export function buildAccess(target: ResolvedTarget, key: string, c: Component): 
   const name = objectName(target, key);
   const labels = standardLabels(target, name, "rbac", c);
   const meta = { name, namespace: target.namespace, labels };
-  const role = new Role({
+  const role = make(Role, {
     metadata: meta,
     rules: c.access.map((r) => ({
       apiGroups: r.apiGroups,
@@ -22,7 +22,7 @@ export function buildAccess(target: ResolvedTarget, key: string, c: Component): 
       resourceNames: r.resourceNames,
     })),
   });
-  const binding = new RoleBinding({
+  const binding = make(RoleBinding, {
     metadata: meta,
     subjects: [{ kind: "ServiceAccount", name, namespace: target.namespace }],
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },

@@ -14,7 +14,7 @@ import { engineOf } from "../stores/index.ts";
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, backupOf } from "./object-store.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
 import { receiverSecretRefs } from "./alert-routing.ts";
 
@@ -93,18 +93,16 @@ export interface SecretStore extends KubeObject {
 function buildStore(target: ResolvedTarget): RenderedObject[] {
   const name = secretStoreName(target);
   const labels = platformLabels(target, "secret-store");
-  const account = plain(
-    new ServiceAccount({
-      metadata: {
-        name,
-        namespace: target.namespace,
-        labels,
-        annotations: { [IRSA_ROLE_ANNOTATION]: secretRoleArn(target) },
-      },
-      // Only the External Secrets Operator requests tokens for it; no pod runs as it.
-      automountServiceAccountToken: false,
-    }),
-  );
+  const account = make(ServiceAccount, {
+    metadata: {
+      name,
+      namespace: target.namespace,
+      labels,
+      annotations: { [IRSA_ROLE_ANNOTATION]: secretRoleArn(target) },
+    },
+    // Only the External Secrets Operator requests tokens for it; no pod runs as it.
+    automountServiceAccountToken: false,
+  });
   const store: SecretStore = {
     apiVersion: "external-secrets.io/v1",
     kind: "SecretStore",

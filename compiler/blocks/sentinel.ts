@@ -22,7 +22,7 @@ import { SENTINEL_PORT } from "../stores/redis.ts";
 import { QUORUM, SENTINELS, failoverContext, hasFailover, haproxyName, memberHosts, sentinelName } from "./failover.ts";
 import { crossRegionTls } from "./exposure.ts";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 import { podTemplate } from "./pod.ts";
 import { disruptionBudget, headlessService } from "./service.ts";
 
@@ -220,7 +220,7 @@ function sentinelObjects(target: ResolvedTarget, name: string, c: StoreComponent
     headlessService(target, headless, labels, selector, [
       { name: "sentinel", port: SENTINEL_PORT, targetPort: "sentinel", protocol: "TCP" },
     ]),
-    new StatefulSet({
+    make(StatefulSet, {
       metadata: { name: set, namespace: target.namespace, labels },
       spec: {
         serviceName: headless,
@@ -292,11 +292,11 @@ function haproxyObjects(target: ResolvedTarget, name: string, c: StoreComponent)
     annotations: { "manifold.dev/config-hash": createHash("sha256").update(config).digest("hex").slice(0, 16) },
   };
   return [
-    new ConfigMap({
+    make(ConfigMap, {
       metadata: { name: deployment, namespace: target.namespace, labels },
       data: { "haproxy.cfg": config },
     }),
-    new Deployment({
+    make(Deployment, {
       metadata: { name: deployment, namespace: target.namespace, labels },
       spec: {
         replicas: HAPROXY_REPLICAS,

@@ -16,7 +16,7 @@ import { hostsOf, regionNamesOnly } from "./global-dns.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { canonicalQuantity } from "../quantity.ts";
 import { HEADLESS_LABEL, configMapName, objectName, selectorLabels, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, type Made, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, httpProbe, podTemplate } from "./pod.ts";
 import { buildComponentConfig, componentConfigName } from "./component-config.ts";
@@ -33,8 +33,8 @@ export function serviceAccount(
   name: string,
   labels: Record<string, string>,
   token: boolean,
-): ServiceAccount {
-  return new ServiceAccount({
+): Made<typeof ServiceAccount> {
+  return make(ServiceAccount, {
     metadata: { name, namespace: target.namespace, labels },
     automountServiceAccountToken: token,
   });
@@ -46,12 +46,12 @@ export function disruptionBudget(
   name: string,
   labels: Record<string, string>,
   spec: { minAvailable?: number; maxUnavailable?: number },
-): PodDisruptionBudget {
+): Made<typeof PodDisruptionBudget> {
   const budget =
     spec.minAvailable !== undefined
       ? { minAvailable: spec.minAvailable }
       : { maxUnavailable: spec.maxUnavailable ?? 1 };
-  return new PodDisruptionBudget({
+  return make(PodDisruptionBudget, {
     metadata: { name, namespace: target.namespace, labels },
     spec: { ...budget, selector: { matchLabels: selectorLabels(target, name) } },
   });
@@ -100,12 +100,17 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
     ...files.objects.map((o) => ({ ...o, component: key })),
     item(serviceAccount(target, name, labels, token), "foundation"),
     item(
-      new Service({
+      make(Service, {
         metadata: meta,
         spec: {
           type: "ClusterIP",
           selector: selectorLabels(target, name),
-          ports: Object.entries(c.ports).map(([n, p]) => ({ name: n, port: p, targetPort: n, protocol: "TCP" })),
+          ports: Object.entries(c.ports).map(([n, p]) => ({
+            name: n,
+            port: p,
+            targetPort: n,
+            protocol: "TCP" as const,
+          })),
         },
       }),
       "workload",
@@ -115,7 +120,7 @@ export function buildService(target: ResolvedTarget, key: string, c: ServiceComp
   if (c.autoscale) {
     out.push(
       item(
-        new HorizontalPodAutoscaler({
+        make(HorizontalPodAutoscaler, {
           metadata: meta,
           spec: {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
@@ -140,7 +145,7 @@ function serviceDeployment(
   key: string,
   c: ServiceComponent,
   parts: { token: boolean; files: ReturnType<typeof configFiles>; ownConfig: boolean },
-): Deployment {
+): Made<typeof Deployment> {
   const name = objectName(target, key);
   const labels = standardLabels(target, name, "service", c);
   const { token, files } = parts;
@@ -161,7 +166,7 @@ function serviceDeployment(
   ]);
   const volumes = [...files.volumes, ...trust.volumes];
   const mounts = [...files.mounts, ...trust.mounts];
-  return new Deployment({
+  return make(Deployment, {
     metadata: { name, namespace: target.namespace, labels },
     spec: {
       replicas: c.autoscale ? undefined : c.replicas,
@@ -202,14 +207,14 @@ function serviceIngress(
   key: string,
   c: ServiceComponent,
   expose: NonNullable<ServiceComponent["expose"]>,
-): Ingress {
+): Made<typeof Ingress> {
   const name = objectName(target, key);
   const hosts = hostsOf(target, expose.host);
   const port = expose.port ?? Object.keys(c.ports)[0];
   const paths = [
     { path: expose.path ?? "/", pathType: "Prefix" as const, backend: { service: { name, port: { name: port } } } },
   ];
-  return new Ingress({
+  return make(Ingress, {
     metadata: {
       name,
       namespace: target.namespace,
@@ -238,8 +243,8 @@ export function headlessService(
   labels: Record<string, string>,
   selector: Record<string, string>,
   ports: IServicePort[],
-): Service {
-  return new Service({
+): Made<typeof Service> {
+  return make(Service, {
     metadata: { name, namespace: target.namespace, labels: { ...labels, [HEADLESS_LABEL]: "true" } },
     spec: { type: "ClusterIP", clusterIP: "None", publishNotReadyAddresses: true, selector, ports },
   });

@@ -8,7 +8,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { canonicalQuantity } from "../quantity.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { platformLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 
 /** The platform's StorageClasses, in the foundation band (before any claim that names them). */
@@ -20,16 +20,14 @@ export function buildStorageClasses(target: ResolvedTarget): RenderedObject[] {
       const s = classes[name];
       return {
         band: "foundation" as const,
-        object: plain(
-          new StorageClass({
-            metadata: { name, labels: platformLabels(target, "storage") },
-            provisioner: s.provisioner,
-            parameters: s.parameters,
-            reclaimPolicy: s.reclaimPolicy ?? "Delete",
-            volumeBindingMode: s.volumeBindingMode ?? "WaitForFirstConsumer",
-            allowVolumeExpansion: s.allowVolumeExpansion ?? false,
-          }),
-        ),
+        object: make(StorageClass, {
+          metadata: { name, labels: platformLabels(target, "storage") },
+          provisioner: s.provisioner,
+          parameters: s.parameters,
+          reclaimPolicy: s.reclaimPolicy ?? "Delete",
+          volumeBindingMode: s.volumeBindingMode ?? "WaitForFirstConsumer",
+          allowVolumeExpansion: s.allowVolumeExpansion ?? false,
+        }),
       };
     });
 }
@@ -43,20 +41,18 @@ export function buildVolumes(target: ResolvedTarget): RenderedObject[] {
       const v = volumes[name];
       return {
         band: "foundation" as const,
-        object: plain(
-          new PersistentVolumeClaim({
-            metadata: {
-              name: `${target.namePrefix}${name}`,
-              namespace: target.namespace,
-              labels: platformLabels(target, "storage"),
-            },
-            spec: {
-              accessModes: v.accessModes ?? ["ReadWriteOnce"],
-              storageClassName: v.storageClass,
-              resources: { requests: { storage: canonicalQuantity(v.storage) } },
-            },
-          }),
-        ),
+        object: make(PersistentVolumeClaim, {
+          metadata: {
+            name: `${target.namePrefix}${name}`,
+            namespace: target.namespace,
+            labels: platformLabels(target, "storage"),
+          },
+          spec: {
+            accessModes: v.accessModes ?? ["ReadWriteOnce"],
+            storageClassName: v.storageClass,
+            resources: { requests: { storage: canonicalQuantity(v.storage) } },
+          },
+        }),
       };
     });
 }

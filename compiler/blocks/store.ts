@@ -27,7 +27,7 @@ import {
 import type { StoreEnvContext, StoreMode } from "../stores/engine.ts";
 import type { IIoK8sApiCoreV1Probe as Probe } from "kubernetes-models/v1";
 import { objectName, selectorLabels, standardLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, type Made, plain } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { canonicalResources, envVars, podTemplate } from "./pod.ts";
 import { dependencyOrderedEnv } from "../kube/env-references.ts";
@@ -170,7 +170,7 @@ function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
       : b.servicePorts;
     return [
       item(
-        new Service({
+        make(Service, {
           metadata: { name, namespace: target.namespace, labels: baseLabels },
           spec: { type: "ExternalName", externalName: b.primaryHost, ports },
         }),
@@ -186,7 +186,7 @@ function clientServices(b: StoreBuild, item: Item): RenderedObject[] {
     : { ...selectorLabels(target, name), "app.kubernetes.io/component": role };
   return [
     item(
-      new Service({
+      make(Service, {
         metadata: { name, namespace: target.namespace, labels: baseLabels },
         spec: { type: "ClusterIP", selector, ports: b.servicePorts },
       }),
@@ -214,7 +214,7 @@ function podSetObjects(b: StoreBuild, set: PodSet, item: Item): RenderedObject[]
   if (set.mode === "replica" && b.engine.crossRegion) {
     out.push(
       item(
-        new Service({
+        make(Service, {
           metadata: { name: set.setName, namespace: target.namespace, labels },
           spec: { type: "ClusterIP", selector: podSelector, ports: b.servicePorts },
         }),
@@ -241,7 +241,7 @@ function storeStatefulSet(
   labels: Record<string, string>,
   podSelector: Record<string, string>,
   headless: string,
-): StatefulSet {
+): Made<typeof StatefulSet> {
   const { target, name, c, engine } = b;
   const ctx = {
     mode: set.mode,
@@ -315,7 +315,7 @@ function storeStatefulSet(
     };
   // The members that run the exporter carry its label on their pods (the selector stays as it was).
   if (engine.exporter) template.metadata = { ...template.metadata, labels: { ...labels, [EXPORTER_LABEL]: "true" } };
-  return new StatefulSet({
+  return make(StatefulSet, {
     metadata: { name: set.setName, namespace: target.namespace, labels },
     spec: {
       serviceName: headless,

@@ -11,7 +11,7 @@ import { ManifoldError } from "../errors.ts";
 import type { ResolvedTarget } from "../model/target.ts";
 import { objectName, platformLabels, selectorLabels } from "./naming.ts";
 import { SKIP_DRY_RUN } from "../sync/annotations.ts";
-import { plain } from "./objects.ts";
+import { make } from "./objects.ts";
 import { type RenderedObject } from "../model/object.ts";
 import { componentPort } from "./pod.ts";
 
@@ -37,26 +37,22 @@ export function buildTracing(target: ResolvedTarget): RenderedObject[] {
     out.push(
       {
         band: "foundation",
-        object: plain(
-          new NetworkPolicy({
-            metadata: { name: "allow-tracing", namespace: target.namespace, labels },
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [collector], ports: policyPorts }] },
-          }),
-        ),
+        object: make(NetworkPolicy, {
+          metadata: { name: "allow-tracing", namespace: target.namespace, labels },
+          spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [collector], ports: policyPorts }] },
+        }),
       },
       {
         band: "foundation",
         component: tracing.collector,
-        object: plain(
-          new NetworkPolicy({
-            metadata: { name: `${name}-spans`, namespace: target.namespace, labels },
-            spec: {
-              ...collector,
-              policyTypes: ["Ingress"],
-              ingress: [{ from: [{ podSelector: {} }], ports: policyPorts }],
-            },
-          }),
-        ),
+        object: make(NetworkPolicy, {
+          metadata: { name: `${name}-spans`, namespace: target.namespace, labels },
+          spec: {
+            ...collector,
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: {} }], ports: policyPorts }],
+          },
+        }),
       },
     );
   }
@@ -64,26 +60,24 @@ export function buildTracing(target: ResolvedTarget): RenderedObject[] {
     out.push({
       band: "foundation",
       component: tracing.collector,
-      object: plain(
-        new AuthorizationPolicy({
-          metadata: {
-            name: `${name}-spans`,
-            namespace: target.namespace,
-            labels: platformLabels(target, "mesh"),
-            annotations: { ...SKIP_DRY_RUN },
-          },
-          spec: {
-            action: "ALLOW",
-            selector: { matchLabels: selectorLabels(target, name) },
-            rules: [
-              {
-                from: [{ source: { namespaces: [target.namespace] } }],
-                to: [{ operation: { ports: ports.map(String) } }],
-              },
-            ],
-          },
-        }),
-      ),
+      object: make(AuthorizationPolicy, {
+        metadata: {
+          name: `${name}-spans`,
+          namespace: target.namespace,
+          labels: platformLabels(target, "mesh"),
+          annotations: { ...SKIP_DRY_RUN },
+        },
+        spec: {
+          action: "ALLOW",
+          selector: { matchLabels: selectorLabels(target, name) },
+          rules: [
+            {
+              from: [{ source: { namespaces: [target.namespace] } }],
+              to: [{ operation: { ports: ports.map(String) } }],
+            },
+          ],
+        },
+      }),
     });
   }
   return out;

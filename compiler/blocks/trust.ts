@@ -23,7 +23,7 @@ import type { ResolvedTarget } from "../model/target.ts";
 import type { StoreTls } from "../stores/engine.ts";
 import { CROSS_REGION_ISSUER, crossRegionTls } from "./exposure.ts";
 import { platformLabels } from "./naming.ts";
-import { plain } from "./objects.ts";
+import { make, plain } from "./objects.ts";
 
 /** The Certificate (and Secret) that carries the cross-region CA into a namespace. */
 export const CROSS_REGION_CA_SECRET = "cross-region-ca";
@@ -108,7 +108,7 @@ function targetMaps(target: ResolvedTarget): (Record<string, EnvValue> | undefin
  */
 export function buildTrust(target: ResolvedTarget): RenderedObject[] {
   if (!needsTrust(target, targetMaps(target))) return [];
-  const certificate = new Certificate({
+  const certificate = make(Certificate, {
     metadata: { name: CROSS_REGION_CA_SECRET, namespace: target.namespace, labels: platformLabels(target, "trust") },
     spec: {
       secretName: CROSS_REGION_CA_SECRET,

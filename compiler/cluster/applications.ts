@@ -10,7 +10,7 @@
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import type { ArgoCdDescription, ChartSource } from "../describe/types.ts";
-import { plain } from "../blocks/objects.ts";
+import { make } from "../blocks/objects.ts";
 import type { KubeObject } from "../model/object.ts";
 import { COMPILER_VERSION } from "../version.ts";
 import {
@@ -71,47 +71,45 @@ export function buildUnitApplication(
   const automated = layer.environments[cluster.environment]?.automated || { prune: true, selfHeal: true };
   const namespace = unit.addon.description.namespace ?? "default";
   const ignored = unit.delivery === "folder" ? [] : (unit.addon.description.ignoreDifferences ?? []);
-  return plain(
-    new Application({
-      metadata: {
-        name: unitApplicationName(cluster, unit.name),
-        namespace: layer.namespace,
-        labels: {
-          "app.kubernetes.io/part-of": "cluster",
-          "app.kubernetes.io/component": "addon",
-          "app.kubernetes.io/managed-by": "manifold",
-          "manifold.dev/addon": unit.addon.name,
-          "manifold.dev/environment": cluster.environment,
-          "manifold.dev/region": cluster.region,
-          "manifold.dev/role": cluster.role,
-        },
-        // Server-side apply needs server-side diff, or defaulted fields keep the add-on OutOfSync and its wave waits.
-        annotations: { [WAVE_ANNOTATION]: String(wave), [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION },
+  return make(Application, {
+    metadata: {
+      name: unitApplicationName(cluster, unit.name),
+      namespace: layer.namespace,
+      labels: {
+        "app.kubernetes.io/part-of": "cluster",
+        "app.kubernetes.io/component": "addon",
+        "app.kubernetes.io/managed-by": "manifold",
+        "manifold.dev/addon": unit.addon.name,
+        "manifold.dev/environment": cluster.environment,
+        "manifold.dev/region": cluster.region,
+        "manifold.dev/role": cluster.role,
       },
-      spec: {
-        project: CLUSTER_PROJECT,
-        source: sourceOf(unit, cluster, layer),
-        destination: { server: cluster.cluster.server, namespace },
-        ...(ignored.length ? { ignoreDifferences: ignored.map((d) => ({ ...d })) } : {}),
-        info: [
-          {
-            name: "Add-on",
-            value: `${unit.addon.file}${unit.addon.layers.length ? ` (${unit.addon.layers.join(", ")})` : ""}`,
-          },
-          { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile)` },
+      // Server-side apply needs server-side diff, or defaulted fields keep the add-on OutOfSync and its wave waits.
+      annotations: { [WAVE_ANNOTATION]: String(wave), [COMPARE_OPTIONS_ANNOTATION]: SERVER_SIDE_DIFF_OPTION },
+    },
+    spec: {
+      project: CLUSTER_PROJECT,
+      source: sourceOf(unit, cluster, layer),
+      destination: { server: cluster.cluster.server, namespace },
+      ...(ignored.length ? { ignoreDifferences: ignored.map((d) => ({ ...d })) } : {}),
+      info: [
+        {
+          name: "Add-on",
+          value: `${unit.addon.file}${unit.addon.layers.length ? ` (${unit.addon.layers.join(", ")})` : ""}`,
+        },
+        { name: "Rendered by", value: `manifold ${COMPILER_VERSION} (npm run compile)` },
+      ],
+      syncPolicy: {
+        automated: { prune: automated.prune, selfHeal: automated.selfHeal },
+        syncOptions: [
+          "CreateNamespace=true",
+          SERVER_SIDE_APPLY_OPTION,
+          ...(ignored.length ? ["RespectIgnoreDifferences=true"] : []),
         ],
-        syncPolicy: {
-          automated: { prune: automated.prune, selfHeal: automated.selfHeal },
-          syncOptions: [
-            "CreateNamespace=true",
-            SERVER_SIDE_APPLY_OPTION,
-            ...(ignored.length ? ["RespectIgnoreDifferences=true"] : []),
-          ],
-          retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
-        },
+        retry: { limit: layer.retry.limit, backoff: { ...layer.retry.backoff } },
       },
-    }),
-  );
+    },
+  });
 }
 
 /**
@@ -128,24 +126,22 @@ export function buildClusterProject(layer: ArgoCdDescription, clusters: ClusterT
       const namespace = a.description.namespace ?? "default";
       destinations.set(`${c.cluster.server} ${namespace}`, { server: c.cluster.server, namespace });
     }
-  return plain(
-    new AppProject({
-      metadata: {
-        name: CLUSTER_PROJECT,
-        namespace: layer.namespace,
-        labels: {
-          "app.kubernetes.io/part-of": "manifold",
-          "app.kubernetes.io/component": "project",
-          "app.kubernetes.io/managed-by": "manifold",
-        },
-        annotations: { [WAVE_ANNOTATION]: "-1" },
+  return make(AppProject, {
+    metadata: {
+      name: CLUSTER_PROJECT,
+      namespace: layer.namespace,
+      labels: {
+        "app.kubernetes.io/part-of": "manifold",
+        "app.kubernetes.io/component": "project",
+        "app.kubernetes.io/managed-by": "manifold",
       },
-      spec: {
-        description: "The cluster layer rendered by Manifold: the add-ons every cluster runs before any platform",
-        sourceRepos: [...repos].sort(),
-        destinations: [...destinations.keys()].sort().map((k) => destinations.get(k)!),
-        clusterResourceWhitelist: [{ group: "*", kind: "*" }],
-      },
-    }),
-  );
+      annotations: { [WAVE_ANNOTATION]: "-1" },
+    },
+    spec: {
+      description: "The cluster layer rendered by Manifold: the add-ons every cluster runs before any platform",
+      sourceRepos: [...repos].sort(),
+      destinations: [...destinations.keys()].sort().map((k) => destinations.get(k)!),
+      clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    },
+  });
 }
