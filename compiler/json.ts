@@ -17,8 +17,9 @@ export function jsonCopy(v: unknown, copiesOwnFields?: unknown): unknown {
   const toJSON = (v as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function" && toJSON !== copiesOwnFields) return jsonCopy(toJSON.call(v, ""), copiesOwnFields);
   if (Array.isArray(v)) {
-    const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = isDropped(v[i]) ? null : jsonCopy(v[i], copiesOwnFields);
+    // pushed, not set by index into new Array(length), so that V8 keeps the array packed
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(isDropped(v[i]) ? null : jsonCopy(v[i], copiesOwnFields));
     return out;
   }
   const out: Record<string, unknown> = {};

@@ -42,11 +42,12 @@ function plainCopy(v: unknown): unknown {
       : NOT_PLAIN;
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype) return NOT_PLAIN;
-    const out = new Array<unknown>(v.length);
+    // pushed, not set by index into new Array(length): V8 keeps the array packed, which every later reader prefers
+    const out: unknown[] = [];
     for (let i = 0; i < v.length; i++) {
       const item = plainCopy(v[i]);
       if (item === NOT_PLAIN) return NOT_PLAIN;
-      out[i] = item;
+      out.push(item);
     }
     return out;
   }
