@@ -48,20 +48,27 @@ export function selectorMatches(
   selector: Loose<LabelSelector> | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
-  const l = labels ?? {};
-  // No arrays made: this runs for every pair of selector and pod the relation rules look at.
+  const l = labels ?? NO_LABELS;
+  // No arrays or objects made: this runs for every pair of selector and pod the relation rules look at.
   let holds = true;
-  for (const e of selector?.matchExpressions ?? []) {
-    const requirement = requirementHolds(e, l);
-    if (requirement === undefined) return false; // an invalid requirement: the selector matches nothing
-    if (!requirement) holds = false;
-  }
-  return holds && mapMatches(selector?.matchLabels ?? {}, l);
+  const expressions = selector?.matchExpressions;
+  if (expressions != null)
+    for (const e of expressions) {
+      const requirement = requirementHolds(e, l);
+      if (requirement === undefined) return false; // an invalid requirement: the selector matches nothing
+      if (!requirement) holds = false;
+    }
+  const matchLabels = selector?.matchLabels;
+  return holds && (matchLabels == null || mapMatches(matchLabels, l));
 }
+
+/** The labels of a pod that has none. */
+const NO_LABELS: Record<string, string> = Object.freeze({});
 
 /** Whether `labels` satisfy a plain map selector (a Service's `spec.selector`). */
 export function mapMatches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  for (const k of Object.keys(selector)) if (labels?.[k] !== selector[k]) return false;
+  // for-in: the selector's own keys (it is JSON data, whose prototype has none), without Object.keys' array
+  for (const k in selector) if (labels?.[k] !== selector[k]) return false;
   return true;
 }
 
