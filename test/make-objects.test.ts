@@ -57,6 +57,19 @@ describe("make", () => {
       expect(plain(made)).toStrictEqual(old);
     });
 
+  it("gives what the model's way gives while Object.prototype has an enumerable key", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = "yes";
+    try {
+      const data = { metadata: { name: "a", labels: { x: "1" } }, data: { k: "v" } };
+      const made = make(ConfigMap, data);
+      expect(Object.hasOwn(made, "polluted") || Object.hasOwn(made.metadata, "polluted")).toBe(false);
+      expect(JSON.stringify(made)).toBe(JSON.stringify(plain(new ConfigMap(data))));
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it("copies the data: nothing of the result is the data's", () => {
     const labels = { app: "x" };
     const data = { metadata: { name: "a", labels }, spec: { selector: { matchLabels: labels }, template: {} } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectorMatches, type LabelSelector } from "../compiler/kube/selectors.ts";
+import { mapMatches, selectorMatches, type LabelSelector } from "../compiler/kube/selectors.ts";
 
 const labels = { env: "production", role: "primary", tier: "" };
 
@@ -69,6 +69,19 @@ describe("selectorMatches (the API server's label-selector semantics)", () => {
   it("treats absent labels as an empty label set", () => {
     expect(selectorMatches({ matchExpressions: [{ key: "env", operator: "DoesNotExist" }] }, undefined)).toBe(true);
     expect(selectorMatches({ matchLabels: { env: "production" } }, undefined)).toBe(false);
+  });
+
+  it("reads only the selector's own keys, whatever Object.prototype holds", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = "yes";
+    // labels without a prototype, so that an inherited key read as the selector's would not match them
+    const pod = Object.assign(Object.create(null) as Record<string, string>, { env: "production" });
+    try {
+      expect(selectorMatches({ matchLabels: { env: "production" } }, pod)).toBe(true);
+      expect(mapMatches({ env: "production" }, pod)).toBe(true);
+    } finally {
+      delete proto.polluted;
+    }
   });
 
   it("is the one the ApplicationSet expansion uses", async () => {

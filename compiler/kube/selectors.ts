@@ -67,8 +67,8 @@ const NO_LABELS: Record<string, string> = Object.freeze({});
 
 /** Whether `labels` satisfy a plain map selector (a Service's `spec.selector`). */
 export function mapMatches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  // for-in: the selector's own keys (it is JSON data, whose prototype has none), without Object.keys' array
-  for (const k in selector) if (labels?.[k] !== selector[k]) return false;
+  // for-in and hasOwn: the selector's own enumerable keys, as Object.keys lists them, without making its array
+  for (const k in selector) if (Object.hasOwn(selector, k) && labels?.[k] !== selector[k]) return false;
   return true;
 }
 
