@@ -124,9 +124,13 @@ export async function precompile(key = sourceKey(REPO)) {
     minifyWhitespace: true,
     plugins: [lazyRe2, requiredBuiltins],
     // Loaded on demand only: esbuild (description bundles), tsx (the fallback loader) and typescript (explain's
-    // line numbers); re2-wasm finds its .wasm file next to itself; ajv-formats-draft2019 (the models' validator
-    // formats) requires Node's deprecated built-in punycode, which warns on every run unless loaded from node_modules.
-    external: ["esbuild", "tsx", "tsx/*", "re2-wasm", "ajv-formats-draft2019", "typescript"],
+    // line numbers); re2-wasm finds its .wasm file next to itself.
+    external: ["esbuild", "tsx", "tsx/*", "re2-wasm", "typescript"],
+    // ajv-formats-draft2019 (the models' validator formats) requires `punycode`, which is Node's deprecated built-in:
+    // it gets the package of that name instead, bundled. The built-in warns when not loaded from node_modules, and
+    // under the CLI's V8 options Node compiles it afresh in each thread at every start (its own code cache does not
+    // match them), where the bundled copy comes from the compile cache.
+    alias: { punycode: "punycode/punycode.js" },
     define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
     // Some bundled CommonJS packages call require(); give the ES module one.
     // Every file opens with the key it was built for, so a build can tell its entry points from another's.

@@ -5,20 +5,12 @@
  * Everything here is a library call; the CLI only parses flags and prints. Nothing is written until every phase
  * has passed.
  */
-import { combineErrors, ManifoldError } from "./errors.ts";
 import { type Project } from "./model/project.ts";
-import type { BuiltTarget, CompiledTarget, ResolvedTarget, WavePlan } from "./model/target.ts";
-import { build } from "./blocks/index.ts";
-import { order } from "./order.ts";
-import { patch } from "./patch.ts";
-import { blocking, validate } from "./validate/index.ts";
+import type { ResolvedTarget } from "./model/target.ts";
+import { blocking } from "./validate/index.ts";
 import { findingsError } from "./validate/findings-error.ts";
 import { isRuleTiming } from "./validate/rule-timings.ts";
-import { withContentDigests } from "./validate/content-memo.ts";
-import type { Finding } from "./model/finding.ts";
-import { renderTargetFiles, targetFolder } from "./emit/files.ts";
-import { renderReadme } from "./emit/readme.ts";
-import { sortForSync } from "./sync/apply-order.ts";
+import { compileTargets } from "./compile-targets.ts";
 import { renderArgoCd } from "./argocd/index.ts";
 import { renderClusterLayer } from "./cluster/index.ts";
 import { writeLayers, type CachedLayers } from "./cache/layers.ts";
@@ -28,7 +20,6 @@ import { now } from "./clock.ts";
 import {
   assemble,
   everyTarget,
-  groupByTarget,
   partition,
   resolveTargets,
   runContext,
@@ -58,70 +49,7 @@ export {
   type RunOptions,
 } from "./reuse.ts";
 export { checkRendered, emit, renderedDir, type EmitOptions } from "./rendered.ts";
-
-/**
- * Phases 3 to 6 and the rendering of files, for resolved targets. Throws a ManifoldError listing every problem
- * of the first phase that has any (blocking findings too, unless the run keeps errors). With a cache, each
- * target's output is stored under its key in the run's `keys`.
- */
-export function compileTargets(resolved: ResolvedTarget[], options: RunOptions = {}): CompiledTargets {
-  const run = runContext(options);
-  const built = timed(run.timings, "build", () => build(resolved));
-  const ordered = timed(run.timings, "order", () => built.map(order));
-  const patched = timed(run.timings, "patch", () => patchAll(ordered));
-  // The objects' content keys, taken for the validation's memos, serve the rendering's (emit/files.ts) and the
-  // cache's too. The build and patch phases make plain data (jsonCopy, kubernetes-models' copies, patch values
-  // copied), which the schema check may read without copying it again.
-  return withContentDigests(() => {
-    const findings = timed(run.timings, "validate", () => validate(patched, run.timings));
-    const errors = blocking(findings);
-    if (errors.length && !run.keepErrors) throw findingsError(errors);
-    return timed(run.timings, "render", () => renderTargets(patched, findings, run));
-  }, true);
-}
-
-/** A target after phase 4 (order) and phase 5 (patch): its objects and its wave plan. */
-type OrderedTarget = BuiltTarget & { waves: WavePlan };
-
-/** Phase 5 over every target, collecting every target's errors before throwing them together. */
-function patchAll(ordered: OrderedTarget[]): OrderedTarget[] {
-  const errors: ManifoldError[] = [];
-  const out = ordered.flatMap((t) => {
-    try {
-      return [patch(t)];
-    } catch (e) {
-      if (e instanceof ManifoldError) errors.push(e, ...e.others);
-      else throw e;
-      return [];
-    }
-  });
-  if (errors.length) throw combineErrors(errors);
-  return out;
-}
-
-/** Renders each target's files (objects in sync order, and its README), storing each in the cache when there is one. */
-function renderTargets(patched: OrderedTarget[], findings: Finding[], run: RunContext): CompiledTargets {
-  const files = new Map<string, string>();
-  const targets: CompiledTarget[] = [];
-  const findingsOf = run.cache ? groupByTarget(findings) : new Map<string, Finding[]>();
-  for (const t of patched) {
-    const objects = sortForSync(t.objects);
-    const own = renderTargetFiles(t.target, objects);
-    own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
-    for (const [path, content] of own) files.set(path, content);
-    targets.push({ target: t.target, objects, waves: t.waves });
-    const key = run.keys.get(t.target);
-    if (run.cache && key !== undefined)
-      run.cache.put(key, {
-        id: t.target.id,
-        objects,
-        waves: t.waves,
-        findings: findingsOf.get(t.target.id) ?? [],
-        files: [...own],
-      });
-  }
-  return { targets, findings, files };
-}
+export { compileTargets } from "./compile-targets.ts";
 
 /**
  * The cluster and Argo CD layers of a whole-fleet compile: from the layers' cache when the compiler, the project

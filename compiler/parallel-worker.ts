@@ -5,7 +5,8 @@
  */
 import { dirname } from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { compileTargets, type RemoteTarget } from "./compile.ts";
+import { compileTargets } from "./compile-targets.ts";
+import type { RemoteTarget } from "./reuse.ts";
 import { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import type { Reply, Request } from "./parallel.ts";

@@ -3,7 +3,18 @@
  * the package that ships it, with no unzip program on the machine.
  */
 import { readFileSync } from "node:fs";
-import { inflateRawSync } from "node:zlib";
+import module from "node:module";
+
+/**
+ * Node's zlib, loaded at the first deflated entry: every compile loads this module (the cluster layer's Helm), few
+ * read a zip, and under the CLI's V8 options Node compiles node:zlib afresh at each load (~40 ms, its own code cache
+ * does not match them).
+ */
+let zlib: typeof import("node:zlib") | undefined;
+function inflateRawSync(data: Buffer): Buffer {
+  zlib ??= module.createRequire(import.meta.url)("node:zlib") as typeof import("node:zlib");
+  return zlib.inflateRawSync(data);
+}
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_ENTRY = 0x02014b50;

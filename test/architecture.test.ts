@@ -59,6 +59,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "reuse.ts",
       "shared-batch.ts",
       "rendered.ts",
+      "compile-targets.ts",
       "compile.ts",
       "parallel.ts",
       "parallel-worker.ts",
