@@ -352,6 +352,25 @@ describe("reading cached file contents late", () => {
     }
   });
 
+  it("makes its folders at the first entry, and again when they were removed after it", () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    const entry = (n: number) => ({
+      id: "p/dev/r",
+      objects: [],
+      waves: { bands: {}, components: {} },
+      findings: [],
+      files: [["dev/r/p/a.yaml", `a: ${n}\n`]] as [string, string][],
+    });
+    cache.put("k1", entry(1));
+    expect(cache.get("k1")?.files).toEqual(entry(1).files);
+    rmSync(dir, { recursive: true, force: true });
+    cache.put("k2", entry(2));
+    expect(cache.get("k2")?.files).toEqual(entry(2).files);
+    // in a folder git ignores whole
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe("*\n");
+  });
+
   it("an entry read lazily knows its paths, and a bad contents file read late is an UnreadableCacheError", () => {
     const dir = tempDir();
     const cache = new TargetCache(dir, "test-compiler");

@@ -100,6 +100,8 @@ export class TargetCache {
   /** Where each entry's files' contents are: `<cache>/contents/<key>.txt` (framed, see frame). */
   readonly contentsDir: string;
   readonly compiler: string;
+  /** True once put made the folders (and the work folder's .gitignore) in this process. */
+  private prepared = false;
 
   /** `dir` is the cache folder (`<root>/.manifold-cache`); `compiler` defaults to the running compiler's key. */
   constructor(dir: string, compiler: string = compilerKey()) {
@@ -197,6 +199,8 @@ export class TargetCache {
 
   /** Stores the output of `key` (counting its objects). Failing to write is no error: the next compile rebuilds. */
   put(key: string, value: Omit<CachedTarget, "count" | "paths">): void {
+    // Texts, not buffers: a digest encodes a text as fast as its bytes, and Node writes a text in one call
+    // (encoding it to a buffer first, to share that, made the writes slower than the digests got faster).
     const objects = objectsJson(value.objects);
     const { id, waves, findings, files } = value;
     const contents = frame(files.map(([, content]) => content));
@@ -211,17 +215,33 @@ export class TargetCache {
       findings,
       paths: files.map(([path]) => path),
     };
-    try {
-      ignoredWorkDir(dirname(this.dir));
-      mkdirSync(this.dir, { recursive: true });
-      mkdirSync(this.objectsDir, { recursive: true });
-      mkdirSync(this.contentsDir, { recursive: true });
+    const write = () => {
       writeAside(join(this.objectsDir, `${key}.json`), objects);
       writeAside(join(this.contentsDir, `${key}.txt`), contents);
       writeAside(join(this.dir, `${key}.json`), JSON.stringify(entry));
+    };
+    try {
+      if (!this.prepared) this.prepare();
+      write();
     } catch {
-      // read-only or full disk: caching is an optimisation only
+      // the folders went missing since they were made (another run's `cache clean`): make them again, once
+      try {
+        this.prepare();
+        write();
+      } catch {
+        // read-only or full disk: caching is an optimisation only
+      }
     }
+  }
+
+  /** Makes the cache's folders, in a work folder git ignores: once per process, not for every entry. */
+  private prepare(): void {
+    this.prepared = false;
+    ignoredWorkDir(dirname(this.dir));
+    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.objectsDir, { recursive: true });
+    mkdirSync(this.contentsDir, { recursive: true });
+    this.prepared = true;
   }
 
   /** Removes every entry whose key is not in `keep` (after a compile of the whole fleet). */
