@@ -21,7 +21,7 @@ import type {
 import { isUrlRef } from "./describe/refs.ts";
 import { DependencyCycleError, layerComponents } from "./graph/dependency.ts";
 import { HOOK_NAMES } from "./sync/hooks.ts";
-import { importDescription, prepareDescriptions } from "./precompiled.ts";
+import { importDescription, prepareDescriptions, type DescriptionBundler } from "./precompiled.ts";
 import { isDescriptionFile } from "./check/description-files.ts";
 import { projectFrame } from "./stack.ts";
 import { didYouMean } from "./suggest.ts";
@@ -70,9 +70,14 @@ async function importDefault(
 
 /**
  * Imports every description module under `root`. Files whose name starts with `_` are skipped. With `fresh`, none is
- * taken from the description cache (precompiled.ts).
+ * taken from the description cache (precompiled.ts). With a `bundler`, the stale ones are bundled by it (the helper
+ * thread) when it can.
  */
-export async function importProject(root: string, fresh = false): Promise<ProjectSources> {
+export async function importProject(
+  root: string,
+  fresh = false,
+  bundler?: DescriptionBundler,
+): Promise<ProjectSources> {
   const errors: ManifoldError[] = [];
   const load = async (dir: string) => {
     const out: Loaded<unknown>[] = [];
@@ -86,6 +91,7 @@ export async function importProject(root: string, fresh = false): Promise<Projec
     root,
     ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) => listModules(root, dir)),
     fresh,
+    bundler,
   );
   const sources = {
     root,
@@ -600,8 +606,11 @@ function checkArgoCdNames(
  * Phase 1 entry point: import and check every description under `root`. With `fresh`, the precompiled CLI bundles
  * every description again instead of taking its bundle from the cache.
  */
-export async function load(root: string, options: { fresh?: boolean } = {}): Promise<Project> {
-  return checkProject(await importProject(root, options.fresh));
+export async function load(
+  root: string,
+  options: { fresh?: boolean; bundler?: DescriptionBundler } = {},
+): Promise<Project> {
+  return checkProject(await importProject(root, options.fresh, options.bundler));
 }
 
 /** A path relative to the project root, for messages. */

@@ -16,12 +16,13 @@
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { availableParallelism } from "node:os";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import type { Offload, RemoteTarget } from "./shared-batch.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
-import { PRECOMPILED } from "./precompiled.ts";
+import { PRECOMPILED, type DescriptionBundler } from "./precompiled.ts";
+import type { Manifest } from "./description-bundle.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
 /** What the helper is given: the targets, their cache keys, the shared queue and the cache. */
@@ -32,11 +33,31 @@ export interface Request {
   cache?: { dir: string; compiler: string };
 }
 
+/** What a helper started to bundle the descriptions first is asked before its batch (files: none are stale). */
+export interface BundleRequest {
+  kind: "bundle";
+  root: string;
+  files: string[];
+  dir: string;
+}
+
 /**
  * What the helper sends back: each target as soon as it is built (so that copying its objects across threads
- * overlaps the helper's next target instead of piling up at the end), then `done`; or `failed`.
+ * overlaps the helper's next target instead of piling up at the end), then `done`; or `failed`. To a BundleRequest,
+ * the descriptions' manifests (`bundled`) or `bundle-failed`.
  */
-export type Reply = { kind: "target"; target: RemoteTarget } | { kind: "done" } | { kind: "failed" };
+export type Reply =
+  | { kind: "target"; target: RemoteTarget }
+  | { kind: "done" }
+  | { kind: "failed" }
+  | { kind: "bundled"; manifests: Map<string, Manifest> }
+  | { kind: "bundle-failed" };
+
+/** What the helper thread is started with: `bundleFirst` when it is to wait for a BundleRequest before its code. */
+export interface HelperData {
+  manifoldHelper: true;
+  bundleFirst?: boolean;
+}
 
 /**
  * The helper thread's module (compiler/parallel-worker.ts): in the precompiled CLI its own entry point, next to this
@@ -120,14 +141,14 @@ export function helperBoot(cacheDir: string, href: string): string {
  * (bin/manifold.js), the helper enables the same folder before loading the module, so it does not parse and compile
  * the build code afresh, and reads the very files this thread does.
  */
-function startWorker(components?: number): Worker | undefined {
+function startWorker(components?: number, bundleFirst = false): Worker | undefined {
   try {
     // node:worker_threads is loaded only here: a compile the cache holds whole never starts a worker, and the
     // module costs ~10 ms at start-up.
     const { Worker } = module.createRequire(import.meta.url)(
       "node:worker_threads",
     ) as typeof import("node:worker_threads");
-    const workerData = { manifoldHelper: true };
+    const workerData: HelperData = bundleFirst ? { manifoldHelper: true, bundleFirst } : { manifoldHelper: true };
     const resourceLimits = helperLimits(components);
     const cacheDir = module.getCompileCacheDir?.();
     if (!cacheDir) return new Worker(HELPER, { workerData, resourceLimits });
@@ -138,14 +159,45 @@ function startWorker(components?: number): Worker | undefined {
 }
 
 /**
+ * A DescriptionBundler that asks the helper (started to bundle first) to bundle the stale descriptions, holding the
+ * process open meanwhile. Told that none is stale, it resolves at once: the helper then loads its build code.
+ */
+function bundlerOn(helper: () => Worker | undefined): DescriptionBundler {
+  return (root, files, dir) => {
+    const worker = helper();
+    if (!worker) return Promise.reject(new Error("the helper thread is gone"));
+    worker.postMessage({ kind: "bundle", root, files, dir } satisfies BundleRequest);
+    if (!files.length) return Promise.resolve(new Map());
+    worker.ref();
+    return new Promise<Map<string, Manifest>>((resolve, reject) => {
+      const settle = (manifests?: Map<string, Manifest>) => {
+        worker.off("message", onMessage).off("exit", onEnd).off("error", onEnd);
+        worker.unref();
+        if (manifests) resolve(manifests);
+        else reject(new Error("the helper thread could not bundle the descriptions"));
+      };
+      const onMessage = (m: Reply) => {
+        if (m.kind === "bundled") settle(m.manifests);
+        else if (m.kind === "bundle-failed") settle();
+      };
+      const onEnd = () => settle();
+      worker.on("message", onMessage).on("exit", onEnd).on("error", onEnd);
+    });
+  };
+}
+
+/**
  * An Offload that gives its batch to a worker thread (when the precompiled CLI runs on more than one core; otherwise
  * it declines, and everything is built on the main thread). With no cache, or a cache holding no target yet, the
  * worker starts now (not holding the process open until it is given a batch); otherwise on the first batch. The
- * worker ends with its batch.
+ * worker ends with its batch. One started now while no description is bundled either (a fresh clone, `--no-cache`)
+ * bundles them first (the Offload's `bundle`), while this thread loads its own build code, and loads its own after.
  */
 export function helperThread(cache?: TargetCache): Offload {
   const usable = PRECOMPILED && availableParallelism() >= 2 && !process.env.MANIFOLD_NO_THREADS;
-  let early = usable && (!cache || !existsSync(cache.dir)) ? startWorker() : undefined;
+  const fresh = !cache || !existsSync(cache.dir);
+  const bundleFirst = fresh && (!cache || !existsSync(join(dirname(cache.dir), "descriptions")));
+  let early = usable && fresh ? startWorker(undefined, bundleFirst) : undefined;
   early?.unref();
   // A worker that fails or ends before it is given its batch is dropped (a fresh one is started for the batch): its
   // error must not go unheard, which would end the whole process with a stack trace.
@@ -153,7 +205,7 @@ export function helperThread(cache?: TargetCache): Offload {
     if (early === worker) early = undefined;
   };
   if (early) early.once("error", drop(early)).once("exit", drop(early));
-  return (targets, keys, queue) => {
+  const offload: Offload = (targets, keys, queue) => {
     if (!usable) return undefined;
     const worker = helperForBatch(early, batchComponents(targets), startWorker);
     early = undefined;
@@ -164,7 +216,7 @@ export function helperThread(cache?: TargetCache): Offload {
       worker.on("message", (m: Reply) => {
         if (m.kind === "target") built.push(m.target);
         else if (m.kind === "done") resolve(built);
-        else reject(new Error("helper failed"));
+        else if (m.kind === "failed") reject(new Error("helper failed"));
       });
       worker.once("error", reject);
       worker.once("exit", () => reject(new Error("helper exited")));
@@ -178,4 +230,6 @@ export function helperThread(cache?: TargetCache): Offload {
     worker.postMessage(request);
     return { run, cancel: () => void worker.terminate() };
   };
+  if (early && bundleFirst) offload.bundle = bundlerOn(() => early);
+  return offload;
 }

@@ -152,12 +152,33 @@ function current(root: string, file: string, seen?: Seen): Manifest | undefined 
 }
 
 /**
+ * Bundles descriptions elsewhere (the helper thread, parallel.ts), as bundleTogether does here: the manifest of each
+ * of `files`, or a rejection, after which they are bundled here. Given no files, it only learns that none is stale.
+ */
+export type DescriptionBundler = (root: string, files: string[], dir: string) => Promise<Map<string, Manifest>>;
+
+/**
+ * The stale descriptions `files` (relative to the absolute `root`) bundled together against the language entry point
+ * into `dir`, in one esbuild build: what prepareDescriptions runs, here or, through a DescriptionBundler, on the helper
+ * thread. Rejects with esbuild's error when the build fails.
+ */
+export async function bundleTogether(root: string, files: string[], dir: string): Promise<Map<string, Manifest>> {
+  return bundleDescriptions(root, files, dir, LANGUAGE, await languageNames());
+}
+
+/**
  * Under the precompiled CLI, brings the bundles of all these descriptions up to date at once: the stale ones are
  * bundled in one esbuild build (each input they share is read and parsed once), not one after the other as they
  * are imported. Those that build cannot bundle are bundled one by one, as importDescription would; any failure
- * is left for importDescription to report. With `fresh`, every one is bundled again, whatever the cache holds.
+ * is left for importDescription to report. With `fresh`, every one is bundled again, whatever the cache holds. With
+ * a `bundler`, the one build is its (on the helper thread, while this one loads its own code); when it fails, here.
  */
-export async function prepareDescriptions(given: string, files: string[], fresh = false): Promise<void> {
+export async function prepareDescriptions(
+  given: string,
+  files: string[],
+  fresh = false,
+  bundler?: DescriptionBundler,
+): Promise<void> {
   if (!PRECOMPILED) return;
   // esbuild needs an absolute working folder (a relative one fails every build, so every import fell back to tsx)
   const root = resolvePath(given);
@@ -169,10 +190,15 @@ export async function prepareDescriptions(given: string, files: string[], fresh 
     if (manifest) prepared.set(`${root}\0${file}`, manifest);
     else stale.push(file);
   }
+  const record = (file: string, manifest: Manifest | null) => void prepared.set(`${root}\0${file}`, manifest);
+  const elsewhere = await bundler?.(root, stale, dir).catch(() => undefined);
   if (!stale.length) return;
+  if (elsewhere && stale.every((file) => elsewhere.has(file))) {
+    for (const file of stale) record(file, elsewhere.get(file)!);
+    return;
+  }
   void esbuild().catch(() => undefined); // its service starts while the language entry point is imported
   const names = await languageNames().catch(() => undefined);
-  const record = (file: string, manifest: Manifest | null) => void prepared.set(`${root}\0${file}`, manifest);
   const oneByOne = (some: string[]) =>
     Promise.all(
       some.map((file) =>

@@ -330,7 +330,7 @@ export interface Started {
 export async function startCompile(options: CompileOptions): Promise<Started> {
   const timings: Record<string, number> = {};
   const start = now();
-  const project = await load(options.root, { fresh: options.freshDescriptions });
+  const project = await load(options.root, { fresh: options.freshDescriptions, bundler: options.offload?.bundle });
   timings.load = now() - start;
   const { filter, keepErrors, cache, offload, lazyFiles } = options;
   const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles });

@@ -8,6 +8,7 @@ import { workQueue, type WorkQueue } from "./work-queue.ts";
 import type { ResolvedTarget, WavePlan } from "./model/target.ts";
 import type { RenderedObject } from "./model/object.ts";
 import type { Finding } from "./model/finding.ts";
+import type { DescriptionBundler } from "./precompiled.ts";
 
 /** One target built elsewhere: what a worker thread sends back for it. */
 export interface RemoteTarget {
@@ -28,13 +29,15 @@ export interface OffloadJob {
 
 /**
  * Builds targets elsewhere (a worker thread): it takes them one at a time from `queue` (indexes into `targets`),
- * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none.
+ * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none. A helper
+ * started before the descriptions load (nothing is cached: every target will be built) may also bundle the stale
+ * descriptions (`bundle`), while this thread loads its build code.
  */
-export type Offload = (
+export type Offload = ((
   targets: ResolvedTarget[],
   keys: Map<ResolvedTarget, string>,
   queue: WorkQueue,
-) => OffloadJob | undefined;
+) => OffloadJob | undefined) & { bundle?: DescriptionBundler };
 
 /** Fewer targets than this are all built on this thread: a helper would not pay for itself. */
 export const MIN_SHARED_TARGETS = 7;

@@ -29,6 +29,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "stack.ts",
       "suggest.ts",
       "zip.ts",
+      "exec.ts",
       "work-queue.ts",
       "name-order.ts",
       "remember.ts",

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, REPO, cleanProjects, makeProject } from "./helpers/project.ts";
@@ -62,4 +63,42 @@ describe("a compile on the bundle", () => {
     expect(loaded).toContain("NativeModule crypto");
     expect(loaded.filter((m) => /^NativeModule (?:punycode|zlib)$/.test(m))).toEqual([]);
   });
+
+  // Nothing cached: the helper thread, started at once, bundles the descriptions (esbuild, and through it
+  // node:child_process and node:tty) while this thread loads its build code; the Helm code loads
+  // node:child_process only to run Helm.
+  it.skipIf(availableParallelism() < 2)(
+    "on a fresh clone, bundles the descriptions on the helper thread: the main thread loads no esbuild",
+    () => {
+      const root = makeProject({ rendered: true });
+      const list = join(root, "built-ins.txt");
+      const hook = join(root, "record-built-ins.cjs");
+      writeFileSync(
+        hook,
+        [
+          `if (require("node:worker_threads").isMainThread) process.on("exit", () =>`,
+          `  require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
+        ].join("\n"),
+      );
+      const env = { ...process.env };
+      delete env.MANIFOLD_NO_THREADS;
+      delete env.MANIFOLD_NO_PRECOMPILE;
+      const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
+        cwd: root,
+        encoding: "utf8",
+        env,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain("rendered/ is up to date");
+      const loaded = readFileSync(list, "utf8").split("\n");
+      expect(loaded).toContain("NativeModule worker_threads");
+      expect(loaded.filter((m) => /^NativeModule (?:child_process|tty)$/.test(m))).toEqual([]);
+      // every description's bundle is in the description cache, for the next compile
+      const descriptions = ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) =>
+        readdirSync(join(root, dir)).filter((f) => f.endsWith(".ts") && !f.startsWith("_")),
+      );
+      const bundles = readdirSync(join(root, ".manifold-cache", "descriptions")).filter((f) => f.endsWith(".mjs"));
+      expect(bundles.length).toBe(descriptions.length);
+    },
+  );
 });

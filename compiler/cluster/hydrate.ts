@@ -5,7 +5,7 @@
  * Every object names the chart and version it came from (`manifold.dev/chart`), which is what a diff flags.
  */
 import { createHash } from "../hash.ts";
-import { execFileSync } from "node:child_process";
+import { execFileSync } from "../exec.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
