@@ -130,7 +130,8 @@ export async function precompile(key = sourceKey(REPO)) {
     // it gets the package of that name instead, bundled. The built-in warns when not loaded from node_modules, and
     // under the CLI's V8 options Node compiles it afresh in each thread at every start (its own code cache does not
     // match them), where the bundled copy comes from the compile cache.
-    alias: { punycode: "punycode/punycode.js" },
+    // By path: esbuild resolves an alias's package from its working folder, which is wherever the CLI runs.
+    alias: { punycode: createRequire(import.meta.url).resolve("punycode/punycode.js") },
     define: { __MANIFOLD_PRECOMPILED__: "true", __MANIFOLD_SOURCE_KEY__: JSON.stringify(key) },
     // Some bundled CommonJS packages call require(); give the ES module one.
     // Every file opens with the key it was built for, so a build can tell its entry points from another's.

@@ -34,6 +34,8 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   // A helper that bundles the descriptions means nothing is cached: every target will be built, so the build code is
   // loaded while the helper bundles, not after the descriptions load. Only now: startCompile asks for the bundles
   // before its first await, and loading the code first (~150 ms of compiling modules) would hold that request back.
+  // (So the build code's modules are evaluated before the descriptions here, after them otherwise: none of them reads
+  // anything a description could set when it is evaluated.)
   const code = options.offload?.bundle ? import("./compile.ts") : undefined;
   code?.catch(() => undefined);
   const started = await starting;

@@ -10,21 +10,23 @@ import type { MessagePort } from "node:worker_threads";
 import { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import type { BundleRequest, HelperData, Reply, Request } from "./parallel.ts";
-import { bundleTogether } from "./precompiled.ts";
+import { buildErrors, bundleTogether } from "./precompiled.ts";
 import type { RemoteTarget } from "./reuse.ts";
 import { take } from "./work-queue.ts";
 
 type TargetCode = typeof import("./compile-targets.ts");
 
-/** Bundles the stale descriptions a BundleRequest names, and answers with their manifests or `bundle-failed`. */
+/**
+ * Bundles the stale descriptions a BundleRequest names, and answers with their manifests, or `bundle-failed` with the
+ * files esbuild's errors name (when the build itself failed). The main thread waits for one of the two.
+ */
 async function bundle(port: MessagePort, { root, files, dir }: BundleRequest): Promise<void> {
-  let reply: Reply;
   try {
-    reply = { kind: "bundled", manifests: await bundleTogether(root, files, dir) };
-  } catch {
-    reply = { kind: "bundle-failed" };
+    port.postMessage({ kind: "bundled", manifests: await bundleTogether(root, files, dir) } satisfies Reply);
+  } catch (e) {
+    const errors = buildErrors(e);
+    port.postMessage({ kind: "bundle-failed", ...(errors ? { errors } : {}) } satisfies Reply);
   }
-  port.postMessage(reply);
 }
 
 /** Takes targets from the back of the shared queue until none is left, and sends back each one's output. */

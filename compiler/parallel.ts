@@ -21,7 +21,7 @@ import type { Worker } from "node:worker_threads";
 import type { Offload, RemoteTarget } from "./shared-batch.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
-import { PRECOMPILED, type DescriptionBundler } from "./precompiled.ts";
+import { PRECOMPILED, type BuildErrors, type DescriptionBundler } from "./precompiled.ts";
 import type { Manifest } from "./description-bundle.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
@@ -51,7 +51,7 @@ export type Reply =
   | { kind: "done" }
   | { kind: "failed" }
   | { kind: "bundled"; manifests: Map<string, Manifest> }
-  | { kind: "bundle-failed" };
+  | { kind: "bundle-failed"; errors?: BuildErrors };
 
 /** What the helper thread is started with: `bundleFirst` when it is to wait for a BundleRequest before its code. */
 export interface HelperData {
@@ -170,18 +170,19 @@ function bundlerOn(helper: () => Worker | undefined): DescriptionBundler {
     if (!files.length) return Promise.resolve(new Map());
     worker.ref();
     return new Promise<Map<string, Manifest>>((resolve, reject) => {
-      const settle = (manifests?: Map<string, Manifest>) => {
-        worker.off("message", onMessage).off("exit", onEnd).off("error", onEnd);
+      const settle = (manifests?: Map<string, Manifest>, errors?: BuildErrors) => {
+        worker.off("message", onMessage).off("messageerror", onEnd).off("exit", onEnd).off("error", onEnd);
         worker.unref();
         if (manifests) resolve(manifests);
-        else reject(new Error("the helper thread could not bundle the descriptions"));
+        // esbuild's errors, as its build rejects with them (prepareDescriptions goes on from there), or none
+        else reject(errors ? { errors } : new Error("the helper thread could not bundle the descriptions"));
       };
       const onMessage = (m: Reply) => {
         if (m.kind === "bundled") settle(m.manifests);
-        else if (m.kind === "bundle-failed") settle();
+        else if (m.kind === "bundle-failed") settle(undefined, m.errors);
       };
       const onEnd = () => settle();
-      worker.on("message", onMessage).on("exit", onEnd).on("error", onEnd);
+      worker.on("message", onMessage).on("messageerror", onEnd).on("exit", onEnd).on("error", onEnd);
     });
   };
 }

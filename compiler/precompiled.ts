@@ -132,10 +132,19 @@ function slashed(file: string): string {
   return file.replaceAll("\\", "/");
 }
 
+/** Where each of the errors of a failed esbuild build is (what filesInError reads of them). */
+export type BuildErrors = { location: { file: string } | null }[];
+
+/** The locations of the errors of `e` when it is a failed esbuild build's (it has `errors`), else undefined. */
+export function buildErrors(e: unknown): BuildErrors | undefined {
+  const errors = (e as { errors?: { location?: { file?: string } | null }[] } | undefined)?.errors;
+  if (!Array.isArray(errors)) return undefined;
+  return errors.map((m) => ({ location: typeof m?.location?.file === "string" ? { file: m.location.file } : null }));
+}
+
 /** The files (relative to the project root) that esbuild's build error `e` names. */
 function filesInError(e: unknown): Set<string> {
-  const errors = (e as { errors?: { location?: { file?: string } | null }[] } | undefined)?.errors ?? [];
-  return new Set(errors.map((m) => slashed(m.location?.file ?? "")));
+  return new Set((buildErrors(e) ?? []).map((m) => slashed(m.location?.file ?? "")));
 }
 
 /**
@@ -163,6 +172,7 @@ export type DescriptionBundler = (root: string, files: string[], dir: string) =>
  * thread. Rejects with esbuild's error when the build fails.
  */
 export async function bundleTogether(root: string, files: string[], dir: string): Promise<Map<string, Manifest>> {
+  void esbuild().catch(() => undefined); // its service starts while the language entry point is imported
   return bundleDescriptions(root, files, dir, LANGUAGE, await languageNames());
 }
 
@@ -191,7 +201,9 @@ export async function prepareDescriptions(
     else stale.push(file);
   }
   const record = (file: string, manifest: Manifest | null) => void prepared.set(`${root}\0${file}`, manifest);
-  const elsewhere = await bundler?.(root, stale, dir).catch(() => undefined);
+  // The helper's shared build: its manifests, or why it failed (esbuild's errors, when the build itself failed).
+  let failedElsewhere: unknown;
+  const elsewhere = await bundler?.(root, stale, dir).catch((e: unknown) => void (failedElsewhere = e));
   if (!stale.length) return;
   if (elsewhere && stale.every((file) => elsewhere.has(file))) {
     for (const file of stale) record(file, elsewhere.get(file)!);
@@ -218,7 +230,8 @@ export async function prepareDescriptions(
       (e: unknown) => e ?? new Error("esbuild failed"),
     );
   if (!names) return;
-  const failure = await shared(stale);
+  // A shared build the helper ran and esbuild failed is not run again: it goes on from the files its errors name.
+  const failure = buildErrors(failedElsewhere) ? failedElsewhere : await shared(stale);
   if (failure === undefined) return;
   // The shared build failed: the descriptions its errors name are bundled one by one, the others together again.
   const named = filesInError(failure);

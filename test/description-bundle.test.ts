@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, posix } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,9 +27,14 @@ function descriptionFiles(root: string): string[] {
   );
 }
 
-/** Runs the CLI in `cwd`: precompiled, or under the sources (tsx) with `sources`. */
-function cli(cwd: string, args: string[], sources = false): { status: number; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+/** Runs the CLI in `cwd`: precompiled, or under the sources (tsx) with `sources`; `extra` adds to its environment. */
+function cli(
+  cwd: string,
+  args: string[],
+  sources = false,
+  extra: NodeJS.ProcessEnv = {},
+): { status: number; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
   if (sources) env.MANIFOLD_NO_PRECOMPILE = "1";
   else delete env.MANIFOLD_NO_PRECOMPILE;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env });
@@ -161,6 +167,45 @@ describe("the precompiled CLI's description cache", () => {
       expect(manifest.whole, file).toBe(file === "platforms/alfred.ts" ? true : undefined);
     }
   });
+
+  // A compile with nothing cached has the helper thread bundle the descriptions (compiler/parallel.ts): its shared
+  // build fails on a bad description and on one importing more than the language, and the main thread goes on from
+  // the files esbuild's errors name, as when it ran that build itself (MANIFOLD_NO_THREADS).
+  it.skipIf(availableParallelism() < 2)(
+    "in a fresh compile, bundles on the helper thread as on the main thread: the same errors and manifests",
+    () => {
+      const project = (broken: boolean) => {
+        const root = makeProject({ rendered: true });
+        if (broken) edit(root, "platforms/ossa.ts", "export default platform({", "export default platform({{");
+        edit(
+          root,
+          "platforms/alfred.ts",
+          /^/,
+          'import { checkProject } from "../compiler/index.ts";\nvoid checkProject;\n',
+        );
+        return root;
+      };
+      const library = (root: string) =>
+        [...manifests(root)].map(([file, { manifest }]) => [file, manifest.library, manifest.whole]).sort();
+      const helper = project(true);
+      const single = project(true);
+      const threaded = cli(helper, ["compile", "--check"], false, { MANIFOLD_NO_THREADS: "" });
+      expect(threaded.status).toBe(1);
+      expect(ownLines(threaded.stderr)).toEqual(
+        ownLines(cli(single, ["compile", "--check"], false, { MANIFOLD_NO_THREADS: "1" }).stderr),
+      );
+      expect(library(helper)).toEqual(library(single));
+      expect(manifests(helper).get("platforms_alfred.ts")?.manifest.library).toBe(LIBRARY);
+      expect(manifests(helper).has("platforms_ossa.ts")).toBe(false);
+      // without the bad one, the compile goes through: alfred bundled against the whole library, the rest together
+      const good = project(false);
+      const run = cli(good, ["compile", "--check"], false, { MANIFOLD_NO_THREADS: "" });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toContain("rendered/ is up to date");
+      expect(manifests(good).get("platforms_alfred.ts")?.manifest.whole).toBe(true);
+      expect(manifests(good).size).toBe(descriptionFiles(good).length);
+    },
+  );
 
   it("reports an error in a file several descriptions share once for each of them, as under the sources", () => {
     const root = makeProject();

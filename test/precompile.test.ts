@@ -52,10 +52,12 @@ describe("a compile on the bundle", () => {
       `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
     );
     // one thread: every target is built, validated and rendered in the thread whose built-ins are listed
+    const env: NodeJS.ProcessEnv = { ...process.env, MANIFOLD_NO_THREADS: "1" };
+    delete env.MANIFOLD_NO_PRECOMPILE;
     const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
       cwd: root,
       encoding: "utf8",
-      env: { ...process.env, MANIFOLD_NO_THREADS: "1" },
+      env,
     });
     expect(r.status, r.stderr).toBe(0);
     const loaded = readFileSync(list, "utf8").split("\n");

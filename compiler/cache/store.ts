@@ -100,7 +100,7 @@ export class TargetCache {
   /** Where each entry's files' contents are: `<cache>/contents/<key>.txt` (framed, see frame). */
   readonly contentsDir: string;
   readonly compiler: string;
-  /** True once put made the folders (and the work folder's .gitignore) in this process. */
+  /** True once put made the folders (and the work folder's .gitignore) for this cache object. */
   private prepared = false;
 
   /** `dir` is the cache folder (`<root>/.manifold-cache`); `compiler` defaults to the running compiler's key. */
@@ -234,7 +234,7 @@ export class TargetCache {
     }
   }
 
-  /** Makes the cache's folders, in a work folder git ignores: once per process, not for every entry. */
+  /** Makes the cache's folders, in a work folder git ignores: once per cache object, not for every entry. */
   private prepare(): void {
     this.prepared = false;
     ignoredWorkDir(dirname(this.dir));
