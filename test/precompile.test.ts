@@ -3,7 +3,7 @@
  * so a build that finds another build's entry points beside its own (two builds of different sources at once)
  * withdraws the key instead of leaving them trusted under it.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -37,6 +37,35 @@ describe("dist/", () => {
   });
 });
 
+/**
+ * Runs `compile --check` on the bundle in `root` (nothing cached), on one thread or on two, and lists the built-ins
+ * the main thread loaded (process.moduleLoadList at its exit, recorded by a --require hook).
+ */
+function checkListingBuiltIns(root: string, oneThread: boolean): { r: SpawnSyncReturns<string>; loaded: string[] } {
+  const list = join(root, "built-ins.txt");
+  const hook = join(root, "record-built-ins.cjs");
+  writeFileSync(
+    hook,
+    // the list is taken before the hook itself loads node:worker_threads to tell the main thread
+    [
+      `process.on("exit", () => {`,
+      `  const loaded = process.moduleLoadList.join("\\n");`,
+      `  if (require("node:worker_threads").isMainThread) require("node:fs").writeFileSync(${JSON.stringify(list)}, loaded);`,
+      `});`,
+    ].join("\n"),
+  );
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (oneThread) env.MANIFOLD_NO_THREADS = "1";
+  else delete env.MANIFOLD_NO_THREADS;
+  delete env.MANIFOLD_NO_PRECOMPILE;
+  const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+  });
+  return { r, loaded: r.status === 0 ? readFileSync(list, "utf8").split("\n") : [] };
+}
+
 describe("a compile on the bundle", () => {
   afterAll(cleanProjects);
 
@@ -44,23 +73,9 @@ describe("a compile on the bundle", () => {
   // node:zlib (~40 ms) only where a zip is read, and `punycode` (which the models' formats require) is the bundled
   // package, not Node's deprecated built-in.
   it("loads neither Node's punycode built-in nor node:zlib", () => {
-    const root = makeProject({ rendered: true });
-    const list = join(root, "built-ins.txt");
-    const hook = join(root, "record-built-ins.cjs");
-    writeFileSync(
-      hook,
-      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
-    );
     // one thread: every target is built, validated and rendered in the thread whose built-ins are listed
-    const env: NodeJS.ProcessEnv = { ...process.env, MANIFOLD_NO_THREADS: "1" };
-    delete env.MANIFOLD_NO_PRECOMPILE;
-    const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
-      cwd: root,
-      encoding: "utf8",
-      env,
-    });
+    const { r, loaded } = checkListingBuiltIns(makeProject({ rendered: true }), true);
     expect(r.status, r.stderr).toBe(0);
-    const loaded = readFileSync(list, "utf8").split("\n");
     // the list is of what a compile that validated loads: the content memo hashes with node:crypto
     expect(loaded).toContain("NativeModule crypto");
     expect(loaded.filter((m) => /^NativeModule (?:punycode|zlib)$/.test(m))).toEqual([]);
@@ -73,26 +88,9 @@ describe("a compile on the bundle", () => {
     "on a fresh clone, bundles the descriptions on the helper thread: the main thread loads no esbuild",
     () => {
       const root = makeProject({ rendered: true });
-      const list = join(root, "built-ins.txt");
-      const hook = join(root, "record-built-ins.cjs");
-      writeFileSync(
-        hook,
-        [
-          `if (require("node:worker_threads").isMainThread) process.on("exit", () =>`,
-          `  require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
-        ].join("\n"),
-      );
-      const env = { ...process.env };
-      delete env.MANIFOLD_NO_THREADS;
-      delete env.MANIFOLD_NO_PRECOMPILE;
-      const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
-        cwd: root,
-        encoding: "utf8",
-        env,
-      });
+      const { r, loaded } = checkListingBuiltIns(root, false);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toContain("rendered/ is up to date");
-      const loaded = readFileSync(list, "utf8").split("\n");
       expect(loaded).toContain("NativeModule worker_threads");
       expect(loaded.filter((m) => /^NativeModule (?:child_process|tty)$/.test(m))).toEqual([]);
       // every description's bundle is in the description cache, for the next compile
