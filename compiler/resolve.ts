@@ -346,11 +346,25 @@ function blamedAt(
   });
 }
 
-/** Re-checks each layered component's shape: a layer can set a value the platform alone could not. */
-function componentProblems(target: ResolvedTarget, platformFile: string): ManifoldError[] {
+/**
+ * Re-checks each layered component's shape: a layer can set a value the platform alone could not. A component of the
+ * same name and JSON as one checked before in this resolve (the same component in another region, most of a fleet's)
+ * has that one's problems, kept in `checked`: components are JSON data (load refuses anything else), and the shape
+ * reads nothing but the value, so equal JSON means equal problems.
+ */
+function componentProblems(
+  target: ResolvedTarget,
+  platformFile: string,
+  checked: Map<string, Problem[]>,
+): ManifoldError[] {
   return Object.entries(target.components).flatMap(([name, component]) => {
-    const problems: Problem[] = [];
-    componentShape(component, `components.${name}`, problems);
+    const key = `${name}\0${JSON.stringify(component)}`;
+    let problems = checked.get(key);
+    if (!problems) {
+      problems = [];
+      componentShape(component, `components.${name}`, problems);
+      checked.set(key, problems);
+    }
     return problems.map((problem) => blamedError(target, problem.message, problem.path, platformFile));
   });
 }
@@ -377,11 +391,12 @@ function dependencyProblems(target: ResolvedTarget, platformFile: string): Manif
 /** Phase 2 entry point: every target the environments declare, each fully layered and re-checked. */
 export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTarget[] {
   const errors: ManifoldError[] = [];
+  const checked = new Map<string, Problem[]>();
   const targets = placements(project, filter).map((placement) => {
     const target = unlayeredTarget(placement);
     applyLayers(target, placement);
     attachHooks(target, placement);
-    errors.push(...componentProblems(target, placement.platform.file));
+    errors.push(...componentProblems(target, placement.platform.file, checked));
     errors.push(...dependencyProblems(target, placement.platform.file));
     return target;
   });
