@@ -19,6 +19,7 @@ import type {
 import type { Loaded, Project } from "./model/project.ts";
 import { platformHooks } from "./sync/hooks.ts";
 import { jsonCopy } from "./json.ts";
+import { remembered } from "./remember.ts";
 import type { Provenance, ResolvedTarget, TargetFilter } from "./model/target.ts";
 
 const REFERENCE_KINDS = new Set(["secret", "url", "config", "ingress-url"]);
@@ -347,26 +348,25 @@ function blamedAt(
 }
 
 /**
- * Re-checks each layered component's shape: a layer can set a value the platform alone could not. A component of the
- * same name and JSON as one checked before in this resolve (the same component in another region, most of a fleet's)
- * has that one's problems, kept in `checked`: components are JSON data (load refuses anything else), and the shape
- * reads nothing but the value, so equal JSON means equal problems.
+ * The shape problems of component `name` (their paths under `components.<name>`), kept by its name and JSON: the same
+ * component in another region (most of a fleet's) is checked once. Components are JSON data (load refuses anything
+ * else) and the shape reads nothing but the value, so equal JSON means equal problems.
  */
-function componentProblems(
-  target: ResolvedTarget,
-  platformFile: string,
-  checked: Map<string, Problem[]>,
-): ManifoldError[] {
-  return Object.entries(target.components).flatMap(([name, component]) => {
-    const key = `${name}\0${JSON.stringify(component)}`;
-    let problems = checked.get(key);
-    if (!problems) {
-      problems = [];
-      componentShape(component, `components.${name}`, problems);
-      checked.set(key, problems);
-    }
-    return problems.map((problem) => blamedError(target, problem.message, problem.path, platformFile));
-  });
+const shapeProblems = remembered(
+  (name: string, component: unknown): Problem[] => {
+    const problems: Problem[] = [];
+    componentShape(component, `components.${name}`, problems);
+    return problems;
+  },
+  (name, component) => `${name}\0${JSON.stringify(component)}`,
+  20_000,
+);
+
+/** Re-checks each layered component's shape: a layer can set a value the platform alone could not. */
+function componentProblems(target: ResolvedTarget, platformFile: string): ManifoldError[] {
+  return Object.entries(target.components).flatMap(([name, component]) =>
+    shapeProblems(name, component).map((problem) => blamedError(target, problem.message, problem.path, platformFile)),
+  );
 }
 
 /**
@@ -391,12 +391,11 @@ function dependencyProblems(target: ResolvedTarget, platformFile: string): Manif
 /** Phase 2 entry point: every target the environments declare, each fully layered and re-checked. */
 export function resolve(project: Project, filter: TargetFilter = {}): ResolvedTarget[] {
   const errors: ManifoldError[] = [];
-  const checked = new Map<string, Problem[]>();
   const targets = placements(project, filter).map((placement) => {
     const target = unlayeredTarget(placement);
     applyLayers(target, placement);
     attachHooks(target, placement);
-    errors.push(...componentProblems(target, placement.platform.file, checked));
+    errors.push(...componentProblems(target, placement.platform.file));
     errors.push(...dependencyProblems(target, placement.platform.file));
     return target;
   });
