@@ -275,6 +275,22 @@ describe("the fleet layers' cache", () => {
     expect(again.targets).toHaveLength(1);
     expect([...again.files.entries()].sort()).toEqual([...run(await sources()).files.entries()].sort());
   });
+
+  it("a filtered compile renders no layers, so it reads no cached objects: a damaged objects file rebuilds nothing", async () => {
+    const dir = tempDir();
+    const cache = new TargetCache(dir, "test-compiler");
+    run(await sources(), cache);
+    for (const name of readdirSync(join(dir, "objects"))) writeFileSync(join(dir, "objects", name), "[]");
+    const filter = { platform: "demo" };
+    const again = compileLoaded(checkProject(await sources()), { cache, filter });
+    expect(again.targets).toEqual([]);
+    expect(again.reused.length).toBeGreaterThan(0);
+    const fresh = compileLoaded(checkProject(await sources()), { filter });
+    expect([...again.files.entries()].sort()).toEqual([...fresh.files.entries()].sort());
+    expect(again.findings).toEqual(fresh.findings);
+    // asked for, the damaged objects are an error, not a wrong answer
+    expect(() => again.reused[0].objects).toThrow(UnreadableCacheError);
+  });
 });
 
 describe("manifold compile with the cache", () => {
