@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { strayFiles, strayWarning } from "./check/description-files.ts";
 import { KINDS, type Kind } from "./scaffold/new.ts";
 import { now } from "./clock.ts";
+import { loadHashing } from "./hash.ts";
 import { STDERR, STDOUT, writeTo } from "./stdio.ts";
 
 // node:util through require: its ES-module facade reads every export, which loads the worker-thread internals (~10 ms
@@ -36,7 +37,8 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   // before its first await, and loading the code first (~150 ms of compiling modules) would hold that request back.
   // (So the build code's modules are evaluated before the descriptions here, after them otherwise: none of them reads
   // anything a description could set when it is evaluated.)
-  const code = options.offload?.bundle ? import("./compile.ts") : undefined;
+  // Then node:crypto (every target built is hashed), while this thread would wait for the helper's bundles.
+  const code = options.offload?.bundle ? import("./compile.ts").then((m) => (loadHashing(), m)) : undefined;
   code?.catch(() => undefined);
   const started = await starting;
   return started.result ?? (await (code ?? import("./compile.ts"))).finishCompile(started);
