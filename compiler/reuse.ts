@@ -214,8 +214,10 @@ export function partition(project: Project, all: ResolvedTarget[], run: RunConte
         );
     p.layers = key ? { key, dir, cached: readLayers(dir, key, run.lazyFiles) } : undefined;
     // A cached target's objects are read only for fleet layers rendered afresh: a filtered compile renders none, and
-    // layers from their cache need none (at 10k objects, reading those of one platform's 20 targets took ~25 ms).
-    const objects = p.layers && !p.layers.cached ? "now" : "lazy";
+    // layers from their cache need none (at 10k objects, reading those of one platform's 20 targets took ~25 ms). An
+    // unfiltered compile with no layers key (a hydrated add-on) renders them: its objects are read now, so a damaged
+    // entry is rebuilt rather than failing the layers.
+    const objects = scopeFor(run.filter) || p.layers?.cached ? "lazy" : "now";
     const files = p.layers?.cached && run.lazyFiles ? "lazy" : "now";
     return all.filter((target) => {
       const hit = cache.get(run.keys.get(target)!, objects, files);

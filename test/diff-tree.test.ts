@@ -62,6 +62,31 @@ describe("diffTree reads only the files it compares", () => {
       listed: ["", "dev", "dev/us-west-2", "dev/us-west-2/a"],
     },
     {
+      name: "a compile filtered to dev that writes nothing: every file of dev is removed, unread",
+      files: [],
+      scope: scopeFor({ environment: "dev" }),
+      diff: {
+        added: [],
+        changed: [],
+        removed: [
+          path("a", "deployment-api.yaml"),
+          path("a", "service-api.yaml"),
+          path("b", "deployment-api.yaml"),
+          path("b", "service-api.yaml"),
+        ],
+      },
+      read: [],
+      listed: ["", "dev", "dev/us-west-2", "dev/us-west-2/a", "dev/us-west-2/b"],
+    },
+    {
+      name: "a compile filtered to platform b that drops it: b's folder is listed though nothing is written there",
+      files: [],
+      scope: scopeFor({ platform: "b" }),
+      diff: { added: [], changed: [], removed: [path("b", "deployment-api.yaml"), path("b", "service-api.yaml")] },
+      read: [],
+      listed: ["", "dev", "dev/us-west-2", "dev/us-west-2/b"],
+    },
+    {
       name: "a compile filtered to another environment: nothing of dev is listed below its folder",
       files: [],
       scope: scopeFor({ environment: "production" }),
@@ -106,6 +131,11 @@ describe("diffTree reads only the files it compares", () => {
     ]);
     expect(scope(path("a", "x.yaml"))).toBe(true);
     expect(scope("dev/us-west-2")).toBe(false);
+    const region = scopeFor({ region: "us-west-2" })!;
+    expect(["dev", "production", "dev/us-west-2", "dev/us-west-2/a/b"].every((f) => region.holds!(f))).toBe(true);
+    expect(["dev/eu-west-1", "production/eu-west-1/a", "argocd"].some((f) => region.holds!(f))).toBe(false);
+    expect(region(path("a", "x.yaml"))).toBe(true);
+    expect(region("dev/eu-west-1/a/x.yaml")).toBe(false);
   });
 
   it("an entry outside the scope that is no file (a link to a folder) is not read", () => {
