@@ -205,7 +205,8 @@ export function partition(project: Project, all: ResolvedTarget[], run: RunConte
   p.toBuild = timed(run.timings, "cache", () => {
     for (const target of all) run.keys.set(target, cache.keyOf(target));
     const dir = dirname(cache.dir);
-    const key = scopeFor(run.filter)
+    const filtered = scopeFor(run.filter) !== undefined;
+    const key = filtered
       ? undefined
       : layersKey(
           cache.compiler,
@@ -217,7 +218,7 @@ export function partition(project: Project, all: ResolvedTarget[], run: RunConte
     // layers from their cache need none (at 10k objects, reading those of one platform's 20 targets took ~25 ms). An
     // unfiltered compile with no layers key (a hydrated add-on) renders them: its objects are read now, so a damaged
     // entry is rebuilt rather than failing the layers.
-    const objects = scopeFor(run.filter) || p.layers?.cached ? "lazy" : "now";
+    const objects = filtered || p.layers?.cached ? "lazy" : "now";
     const files = p.layers?.cached && run.lazyFiles ? "lazy" : "now";
     return all.filter((target) => {
       const hit = cache.get(run.keys.get(target)!, objects, files);

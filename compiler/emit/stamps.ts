@@ -10,10 +10,10 @@
  * file system (the stage's folder): a change made during or after the comparison gets a change time no older than
  * the mark, so it never hides behind a recorded stamp (git's "racily clean" rule).
  */
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ignoredWorkDir, workDirOf } from "./work-dir.ts";
-import type { TreeDiff } from "./write.ts";
+import { eachFile, type TreeDiff } from "./write.ts";
 
 const FORMAT = 1;
 
@@ -43,20 +43,10 @@ function recorded(file: string, key: string): Map<string, string> {
 /** Every file under `dir` with its stamp, keyed by path relative to it, with `/` separators. */
 function walk(dir: string): Map<string, Seen> {
   const out = new Map<string, Seen>();
-  if (!existsSync(dir)) return out;
-  // Paths are joined by hand: they are relative, with `/` separators and no `.` or `..`, so join's normalising of
-  // every one of thousands of paths is not needed.
-  const visit = (rel: string) => {
-    for (const entry of readdirSync(rel ? `${dir}/${rel}` : dir, { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) visit(path);
-      else {
-        const s = statSync(`${dir}/${path}`, { bigint: true });
-        out.set(path, { stamp: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changed: s.ctimeNs });
-      }
-    }
-  };
-  visit("");
+  eachFile(dir, (path) => {
+    const s = statSync(`${dir}/${path}`, { bigint: true });
+    out.set(path, { stamp: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changed: s.ctimeNs });
+  });
   return out;
 }
 
