@@ -17,8 +17,10 @@
  * - floor: the `yaml` library's stringify of the same objects to files
  * Medians are reported: wall ms, objects per second, peak RSS; then how time
  * grows with objects, as a log-log table. Between runs the previous output
- * is moved aside (deleted between fleets) and the file system flushed, both
- * untimed; each line also gives the median CPU time (user + system).
+ * is moved aside (deleted between fleets), the file system flushed and, where
+ * Linux reports I/O pressure, the disk let go quiet, all untimed; each line
+ * also gives the median CPU time (user + system) and the share of the run
+ * during which some task was stalled on I/O (bench/io-pressure.ts).
  * bench/results.json keeps the latest run and, under `changes`, the
  * before/after of each speed change.
  *
@@ -31,6 +33,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO, SIZES, writeFleet } from "./fleet.ts";
+import { ioStallMicros, readPressure, someAverage10, stallShare, waitForQuietDisk } from "./io-pressure.ts";
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +68,8 @@ interface Sample {
   cpuMs?: number;
   rssMb: number;
   stderr: string;
+  /** The share of the run during which some task was stalled on I/O (undefined where Linux does not say). */
+  ioStall?: number;
 }
 
 const TRASH = join(WORK, "trash");
@@ -87,13 +92,24 @@ function emptyTrash(): void {
   settle();
 }
 
-/** Flushes the page cache to disk (untimed), so a run does not pay for writing back the previous run's files. */
+/** Time spent waiting for a quiet disk, and how many of those waits ran out with the disk still busy. */
+const quietWaits = { ms: 0, busy: 0 };
+
+/**
+ * Flushes the page cache to disk, then waits (at most a minute) until the disk is quiet, all untimed: a run does not
+ * pay for writing back the previous run's files, nor for the blocks a delete freed, which this machine's volume
+ * (ext4 with online discard) goes on discarding for seconds after the delete returns.
+ */
 function settle(): void {
   spawnSync("sync", [], { stdio: "ignore" });
+  const { waitedMs, quiet } = waitForQuietDisk();
+  quietWaits.ms += waitedMs;
+  if (quiet === false) quietWaits.busy++;
 }
 
 /** Runs a command as a whole process under GNU time, for its wall time and peak RSS. */
 function run(cmd: string, args: string[], cwd = REPO): Sample {
+  const stalledBefore = ioStallMicros();
   const start = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "__RSS_KB=%M __CPU_S=%U+%S", cmd, ...args], {
     cwd,
@@ -101,6 +117,7 @@ function run(cmd: string, args: string[], cwd = REPO): Sample {
     maxBuffer: 1 << 28,
   });
   const ms = performance.now() - start;
+  const ioStall = stallShare(stalledBefore, ioStallMicros(), ms);
   const rss = /__RSS_KB=(\d+)/.exec(r.stderr ?? "");
   const cpu = /__CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
@@ -109,6 +126,7 @@ function run(cmd: string, args: string[], cwd = REPO): Sample {
     rssMb: rss ? Number(rss[1]) / 1024 : NaN,
     ...(cpu ? { cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000 } : {}),
     stderr: r.stderr,
+    ...(ioStall === undefined ? {} : { ioStall }),
   };
 }
 
@@ -129,6 +147,8 @@ interface Measure {
   cpuMs?: number;
   objectsPerSecond: number;
   peakRssMb: number;
+  /** Median share of a run, in percent, during which some task was stalled on I/O. */
+  ioStallPct?: number;
   phases?: Record<string, number>;
 }
 
@@ -164,11 +184,14 @@ function measure(
     ...(samples.every((s) => s.cpuMs !== undefined) ? { cpuMs: Math.round(median(samples.map((s) => s.cpuMs!))) } : {}),
     objectsPerSecond: Math.round((objects / ms) * 1000),
     peakRssMb: Math.round(median(samples.map((s) => s.rssMb))),
+    ...(samples.every((s) => s.ioStall !== undefined)
+      ? { ioStallPct: Math.round(median(samples.map((s) => s.ioStall!)) * 100) }
+      : {}),
   };
   if (Object.keys(phases).length)
     m.phases = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v))]));
   process.stderr.write(
-    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
+    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.ioStallPct === undefined ? "" : `  io stall ${String(m.ioStallPct).padStart(2)}%`}${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
   );
   return m;
 }
@@ -251,14 +274,22 @@ function cpuModel(): string {
   }
 }
 
+/** The last ten seconds' share of time with some task stalled on I/O, in percent (undefined where not reported). */
+function ioPressure10(): number | undefined {
+  const text = readPressure();
+  return text === undefined ? undefined : someAverage10(text);
+}
+
 const machine = {
   nproc: cpus().length,
   cpu: cpuModel(),
   node: process.version,
   loadBefore: loadavg().map((x) => Math.round(x * 100) / 100),
+  ioPressureBefore: ioPressure10(),
 };
 process.stderr.write(
-  `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}; ${RUNS} runs each\n`,
+  `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}` +
+    `${machine.ioPressureBefore === undefined ? "" : `, I/O pressure ${machine.ioPressureBefore}%`}; ${RUNS} runs each\n`,
 );
 const results: Measure[] = [];
 mkdirSync(WORK, { recursive: true });
@@ -450,7 +481,13 @@ try {
 }
 const report = {
   date: new Date().toISOString(),
-  machine: { ...machine, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) },
+  machine: {
+    ...machine,
+    loadAfter: loadavg().map((x) => Math.round(x * 100) / 100),
+    ioPressureAfter: ioPressure10(),
+    quietDiskWaitMs: Math.round(quietWaits.ms),
+    quietDiskWaitsRunOut: quietWaits.busy,
+  },
   runs: RUNS,
   results,
   scaling,
@@ -460,4 +497,11 @@ writeFileSync(join(REPO, "bench/results.json.tmp"), JSON.stringify(report, null,
 rmSync(join(REPO, "bench/results.json"), { force: true });
 cpSync(join(REPO, "bench/results.json.tmp"), join(REPO, "bench/results.json"));
 rmSync(join(REPO, "bench/results.json.tmp"), { force: true });
-process.stderr.write(`wrote bench/results.json (load after: ${report.machine.loadAfter.join(" ")})\n`);
+process.stderr.write(
+  `wrote bench/results.json (load after: ${report.machine.loadAfter.join(" ")}` +
+    (report.machine.ioPressureAfter === undefined
+      ? ""
+      : `; I/O pressure after: ${report.machine.ioPressureAfter}%; waited ${(quietWaits.ms / 1000).toFixed(1)} s ` +
+        `in all for a quiet disk${quietWaits.busy ? `, ${quietWaits.busy} wait(s) ran out with it busy` : ""}`) +
+    ")\n",
+);

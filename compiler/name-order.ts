@@ -7,15 +7,41 @@
 let collator: Intl.Collator | undefined;
 
 /**
- * Names of lower-case letters, digits and hyphens, the most common kind: for them English collation is code-unit
- * order (hyphen before digits before letters, a prefix first), so they are compared without loading ICU's collation
- * data, which takes about 10 ms (test/name-order.test.ts checks the two orders agree).
+ * Names of ASCII letters, digits, hyphens and underscores, the kinds Kubernetes names and environment variables take:
+ * they are compared without loading ICU's collation data (about 10 ms per thread). English collation orders them by
+ * each character's rank first (underscore, hyphen, digits, then letters whatever their case), a prefix first; names
+ * that differ only in case, by their first letter whose case differs, lower case first (`rank`, `compareAscii`;
+ * test/name-order.test.ts checks both orders agree on random names).
  */
-const SIMPLE = /^[a-z0-9-]*$/;
+const ASCII_NAME = /^[A-Za-z0-9_-]*$/;
+
+/** A character's primary weight in English collation, for the characters of ASCII_NAME. */
+function rank(code: number): number {
+  if (code === 95) return 0; // _
+  if (code === 45) return 1; // -
+  if (code <= 57) return code - 46; // 0-9: 2 to 11
+  return (code | 32) - 85; // a-z and A-Z: 12 to 37
+}
+
+/** English collation of two ASCII_NAME names. */
+function compareAscii(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = rank(a.charCodeAt(i)) - rank(b.charCodeAt(i));
+    if (d !== 0) return d;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return x > y ? -1 : 1; // the lower-case letter (the greater code) first
+  }
+  return 0;
+}
 
 /** Compares two names as English collation orders them, whatever the machine's locale. */
 export function compareNames(a: string, b: string): number {
-  if (SIMPLE.test(a) && SIMPLE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  if (ASCII_NAME.test(a) && ASCII_NAME.test(b)) return compareAscii(a, b);
   collator ??= new Intl.Collator("en");
   return collator.compare(a, b);
 }

@@ -1,7 +1,7 @@
 // Names are ordered the same on every machine: the compiler never sorts by the process's locale
 // (compiler/name-order.ts; the linter refuses localeCompare).
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compareNames } from "../compiler/name-order.ts";
 import { REPO } from "./helpers/project.ts";
 
@@ -12,16 +12,56 @@ describe("name order", () => {
     expect([...NAMES].sort(compareNames)).toEqual(["a-b", "aa", "ab", "i", "I", "NATS_A", "NATSB", "z"]);
   });
 
-  it("takes code-unit order for names of lower-case letters, digits and hyphens, exactly as English collation", () => {
+  // Names of ASCII letters, digits, hyphens and underscores are compared without ICU: the order must be English
+  // collation's exactly, with case, punctuation, digits and prefixes mixed.
+  it.each([
+    ["lower-case letters, digits and hyphens", "abcz019-", 6],
+    ["environment variables, mixed case", "aAbBzZ019_", 7],
+    ["names that differ only in case", "aAbB_-", 9],
+    ["every character of the class", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", 5],
+  ])("orders %s exactly as English collation", (_, alphabet, longest) => {
     const collator = new Intl.Collator("en");
-    const alphabet = "abcz019-";
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-    const name = () => Array.from({ length: next() % 6 }, () => alphabet[next() % alphabet.length]).join("");
-    for (let i = 0; i < 5000; i++) {
+    const name = () => Array.from({ length: next() % longest }, () => alphabet[next() % alphabet.length]).join("");
+    const differ: string[] = [];
+    for (let i = 0; i < 20000; i++) {
       const [a, b] = [name(), name()];
-      expect(Math.sign(compareNames(a, b)), `${a} vs ${b}`).toBe(Math.sign(collator.compare(a, b)));
+      if (Math.sign(compareNames(a, b)) !== Math.sign(collator.compare(a, b))) differ.push(`${a} vs ${b}`);
     }
+    expect(differ).toEqual([]);
+  });
+
+  it("loads no ICU collation data for such names", async () => {
+    vi.resetModules();
+    const original = Intl.Collator;
+    let made = 0;
+    const counting = class extends original {
+      constructor(...args: ConstructorParameters<typeof Intl.Collator>) {
+        super(...args);
+        made++;
+      }
+    };
+    Object.defineProperty(Intl, "Collator", { value: counting, configurable: true, writable: true });
+    try {
+      const fresh = (await import("../compiler/name-order.ts")).compareNames;
+      expect(["NEO4J_dbms_x", "NEO4J_AUTH", "web-1", "POD_NAME", "web"].sort(fresh)).toEqual([
+        "NEO4J_AUTH",
+        "NEO4J_dbms_x",
+        "POD_NAME",
+        "web",
+        "web-1",
+      ]);
+      expect(made).toBe(0);
+      fresh("é", "e");
+      expect(made).toBe(1);
+    } finally {
+      Object.defineProperty(Intl, "Collator", { value: original, configurable: true, writable: true });
+    }
+  });
+
+  it("orders other names by ICU's English collation", () => {
+    expect(["b", "é", "e", "a.b", "É"].sort(compareNames)).toEqual(["a.b", "b", "e", "é", "É"]);
   });
 
   it("is the same under a Danish or Turkish locale, where localeCompare is not", () => {
