@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -14,6 +14,9 @@ import {
 const LINUX = `some avg10=1.43 avg60=2.42 avg300=3.57 total=435130325
 full avg10=0.90 avg60=1.10 avg300=2.00 total=390921564
 `;
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("reading /proc/pressure/io", () => {
   it.each([
@@ -32,7 +35,9 @@ describe("reading /proc/pressure/io", () => {
   });
 
   it("reads a pressure file, and gives nothing where there is none", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "manifold-pressure-")), "io");
+    const dir = mkdtempSync(join(tmpdir(), "manifold-pressure-"));
+    made.push(dir);
+    const file = join(dir, "io");
     writeFileSync(file, LINUX);
     expect(ioStallMicros(() => readPressure(file))).toBe(435130325);
     expect(readPressure(`${file}-missing`)).toBeUndefined();
@@ -61,11 +66,19 @@ describe("waitForQuietDisk", () => {
     ["busy for two windows, then quiet", [200_000, 100_000, 5_000], { waitedMs: 750, quiet: true }],
     ["just over the quiet share", [5_001, 4_000], { waitedMs: 500, quiet: true }],
     ["busy past the timeout", [250_000], { waitedMs: 1_000, quiet: false }],
+    ["quiet in the last window before the timeout", [250_000, 250_000, 250_000, 0], { waitedMs: 1_000, quiet: true }],
   ])("%s", (_, steps, expected) => {
     waits.length = 0;
     expect(waitForQuietDisk({ stall: counter(steps), wait, timeoutMs: 1_000 })).toEqual(expected);
     expect(waits.every((ms) => ms === 250)).toBe(true);
     expect(waits.length * 250).toBe(expected.waitedMs);
+  });
+
+  it("gives no verdict when the counter stops being readable during the wait", () => {
+    waits.length = 0;
+    const readings = [1_000, 200_000, undefined];
+    expect(waitForQuietDisk({ stall: () => readings.shift(), wait, timeoutMs: 10_000 })).toEqual({ waitedMs: 500 });
+    expect(waits).toEqual([250, 250]);
   });
 
   it("returns at once where the kernel gives no pressure information", () => {

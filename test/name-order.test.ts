@@ -14,22 +14,73 @@ describe("name order", () => {
 
   // Names of ASCII letters, digits, hyphens and underscores are compared without ICU: the order must be English
   // collation's exactly, with case, punctuation, digits and prefixes mixed.
-  it.each([
-    ["lower-case letters, digits and hyphens", "abcz019-", 6],
-    ["environment variables, mixed case", "aAbBzZ019_", 7],
-    ["names that differ only in case", "aAbB_-", 9],
-    ["every character of the class", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", 5],
-  ])("orders %s exactly as English collation", (_, alphabet, longest) => {
-    const collator = new Intl.Collator("en");
-    let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-    const name = () => Array.from({ length: next() % longest }, () => alphabet[next() % alphabet.length]).join("");
+  const collator = new Intl.Collator("en");
+  const disagreements = (pairs: Iterable<[string, string]>) => {
     const differ: string[] = [];
-    for (let i = 0; i < 20000; i++) {
-      const [a, b] = [name(), name()];
+    for (const [a, b] of pairs)
       if (Math.sign(compareNames(a, b)) !== Math.sign(collator.compare(a, b))) differ.push(`${a} vs ${b}`);
+    return differ;
+  };
+
+  /** Every name of up to `longest` characters of `alphabet`. */
+  function everyName(alphabet: string, longest: number): string[] {
+    const out = [""];
+    for (let start = 0, length = 1; length <= longest; length++) {
+      const end = out.length;
+      for (let i = start; i < end; i++) for (const c of alphabet) out.push(out[i] + c);
+      start = end;
     }
-    expect(differ).toEqual([]);
+    return out;
+  }
+
+  it("orders every pair of short names exactly as English collation", () => {
+    const names = everyName("aAbB_-0z", 3);
+    function* pairs(): Iterable<[string, string]> {
+      for (const a of names) for (const b of names) yield [a, b];
+    }
+    expect(names.length).toBe(585);
+    expect(disagreements(pairs())).toEqual([]);
+  });
+
+  it.each([
+    ["a case difference before a letter difference", "aB", "Ab"],
+    ["two case differences", "aBc", "AbC"],
+    ["underscore before hyphen", "a_b", "a-b"],
+    ["punctuation before digits", "a-", "a0"],
+    ["a prefix first, whatever its case", "AB", "abc"],
+    ["an environment variable", "NEO4J_dbms_x", "NEO4J_AUTH"],
+  ])("orders %s as English collation", (_, a, b) => {
+    expect(
+      disagreements([
+        [a, b],
+        [b, a],
+      ]),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ["lower-case letters, digits and hyphens", "abcz019-", 8],
+    ["environment variables, mixed case", "aAbBzZ019_", 10],
+    ["names that differ only in case", "aAbB_-", 12],
+    ["every character of the class", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", 8],
+  ])("orders random %s exactly as English collation", (_, alphabet, longest) => {
+    let state = 0x2545f491; // xorshift32: every character of the alphabet is drawn
+    const next = () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return state >>> 0;
+    };
+    const name = () => Array.from({ length: next() % longest }, () => alphabet[next() % alphabet.length]).join("");
+    const used = new Set<string>();
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < 20000; i++) {
+      const pair: [string, string] = [name(), name()];
+      for (const c of pair.join("")) used.add(c);
+      pairs.push(pair);
+    }
+    expect(used.size).toBe(alphabet.length);
+    expect(disagreements(pairs)).toEqual([]);
   });
 
   it("loads no ICU collation data for such names", async () => {
