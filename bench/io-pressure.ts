@@ -36,6 +36,12 @@ export function ioStallMicros(read: () => string | undefined = readPressure): nu
   return text === undefined ? undefined : someStallTotal(text);
 }
 
+/** The last ten seconds' share of time with some task stalled on I/O, in percent, or undefined where not reported. */
+export function ioPressureAverage10(read: () => string | undefined = readPressure): number | undefined {
+  const text = read();
+  return text === undefined ? undefined : someAverage10(text);
+}
+
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

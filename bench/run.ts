@@ -33,7 +33,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO, SIZES, writeFleet } from "./fleet.ts";
-import { ioStallMicros, readPressure, someAverage10, stallShare, waitForQuietDisk } from "./io-pressure.ts";
+import { ioPressureAverage10, ioStallMicros, stallShare, waitForQuietDisk } from "./io-pressure.ts";
 
 const { values } = parseArgs({
   options: {
@@ -288,18 +288,12 @@ function cpuModel(): string {
   }
 }
 
-/** The last ten seconds' share of time with some task stalled on I/O, in percent (undefined where not reported). */
-function ioPressure10(): number | undefined {
-  const text = readPressure();
-  return text === undefined ? undefined : someAverage10(text);
-}
-
 const machine = {
   nproc: cpus().length,
   cpu: cpuModel(),
   node: process.version,
   loadBefore: loadavg().map((x) => Math.round(x * 100) / 100),
-  ioPressureBefore: ioPressure10(),
+  ioPressureBefore: ioPressureAverage10(),
 };
 process.stderr.write(
   `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}` +
@@ -498,7 +492,7 @@ const report = {
   machine: {
     ...machine,
     loadAfter: loadavg().map((x) => Math.round(x * 100) / 100),
-    ioPressureAfter: ioPressure10(),
+    ioPressureAfter: ioPressureAverage10(),
     quietDiskWaitMs: Math.round(quietWaits.ms),
     quietDiskWaitsRunOut: quietWaits.busy,
   },
