@@ -13,6 +13,7 @@ import type { BundleRequest, HelperData, Reply, Request } from "./parallel.ts";
 import { buildErrors, bundleTogether } from "./precompiled.ts";
 import type { RemoteTarget } from "./reuse.ts";
 import { take } from "./work-queue.ts";
+import { writeOwnStdio } from "./worker-stdio.ts";
 
 type TargetCode = typeof import("./compile-targets.ts");
 
@@ -61,6 +62,7 @@ function buildBatch(port: MessagePort, { compileTargets }: TargetCode, request: 
 
 const data = workerData as Partial<HelperData> | undefined;
 if (!isMainThread && data?.manifoldHelper && parentPort) {
+  if (data.ownStdio) writeOwnStdio();
   const port = parentPort;
   // The build code: loaded at once, or by a helper that bundles the descriptions first, once it has.
   let code: Promise<TargetCode> | undefined = data.bundleFirst ? undefined : import("./compile-targets.ts");

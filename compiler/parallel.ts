@@ -53,10 +53,14 @@ export type Reply =
   | { kind: "bundled"; manifests: Map<string, Manifest> }
   | { kind: "bundle-failed"; errors?: BuildErrors };
 
-/** What the helper thread is started with: `bundleFirst` when it is to wait for a BundleRequest before its code. */
+/**
+ * What the helper thread is started with: `bundleFirst` when it is to wait for a BundleRequest before its code;
+ * `ownStdio` when it was started with its output its own, to write to the process's descriptors (worker-stdio.ts).
+ */
 export interface HelperData {
   manifoldHelper: true;
   bundleFirst?: boolean;
+  ownStdio?: boolean;
 }
 
 /**
@@ -136,6 +140,30 @@ export function helperBoot(cacheDir: string, href: string): string {
 }
 
 /**
+ * Whether a helper owns its output (worker-stdio.ts): everywhere but on Windows, where stdio.ts writes through the
+ * streams themselves.
+ */
+const HELPER_OWNS_STDIO = process.platform !== "win32";
+
+/**
+ * The Worker options of a helper for a batch of `components` components (helperLimits), told to bundle first or not.
+ * Where it owns its output, the Worker does not pipe that into this thread's own stdout and stderr streams, which
+ * would build both before the helper starts.
+ */
+export function helperOptions(
+  components: number | undefined,
+  bundleFirst: boolean,
+): { workerData: HelperData; resourceLimits?: { maxYoungGenerationSizeMb: number }; stdout?: true; stderr?: true } {
+  const workerData: HelperData = { manifoldHelper: true };
+  if (bundleFirst) workerData.bundleFirst = true;
+  const resourceLimits = helperLimits(components);
+  const limits = resourceLimits ? { resourceLimits } : {};
+  if (!HELPER_OWNS_STDIO) return { workerData, ...limits };
+  workerData.ownStdio = true;
+  return { workerData, ...limits, stdout: true, stderr: true };
+}
+
+/**
  * A helper thread running compiler/parallel-worker.ts for a batch of `components` components (helperLimits), or
  * undefined when it cannot start. Node's compile cache serves only the thread that enabled it: when this one did
  * (bin/manifold.js), the helper enables the same folder before loading the module, so it does not parse and compile
@@ -148,11 +176,10 @@ function startWorker(components?: number, bundleFirst = false): Worker | undefin
     const { Worker } = module.createRequire(import.meta.url)(
       "node:worker_threads",
     ) as typeof import("node:worker_threads");
-    const workerData: HelperData = bundleFirst ? { manifoldHelper: true, bundleFirst } : { manifoldHelper: true };
-    const resourceLimits = helperLimits(components);
+    const options = helperOptions(components, bundleFirst);
     const cacheDir = module.getCompileCacheDir?.();
-    if (!cacheDir) return new Worker(HELPER, { workerData, resourceLimits });
-    return new Worker(helperBoot(cacheDir, HELPER.href), { eval: true, workerData, resourceLimits });
+    if (!cacheDir) return new Worker(HELPER, options);
+    return new Worker(helperBoot(cacheDir, HELPER.href), { eval: true, ...options });
   } catch {
     return undefined;
   }

@@ -13,15 +13,15 @@ export const STDERR = 2;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Writes `text` whole to the file descriptor `fd` (STDOUT or STDERR). On Windows through the stream: a console there
- * shows bytes written to its descriptor in its own code page, not as UTF-8.
+ * Writes `text` (or bytes) whole to the file descriptor `fd` (STDOUT or STDERR). On Windows through the stream: a
+ * console there shows bytes written to its descriptor in its own code page, not as UTF-8.
  */
-export function writeTo(fd: number, text: string): void {
+export function writeTo(fd: number, text: string | Uint8Array): void {
   if (process.platform === "win32") {
     (fd === STDERR ? process.stderr : process.stdout).write(text);
     return;
   }
-  const bytes = Buffer.from(text, "utf8");
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   for (let at = 0; at < bytes.length;) {
     try {
       at += writeSync(fd, bytes, at, bytes.length - at);

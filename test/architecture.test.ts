@@ -36,6 +36,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "hash.ts",
       "clock.ts",
       "stdio.ts",
+      "worker-stdio.ts",
       "check/",
     ],
   },
