@@ -4,6 +4,7 @@
  */
 
 import { FIVE, MACRO_SCHEDULES, fieldValue, type FieldSpec } from "./cron.ts";
+import { itself, remembered } from "../remember.ts";
 
 /** The values one field takes (`*`, lists, ranges, steps, names), or undefined when it does not read. */
 function values(field: string, f: FieldSpec): Set<number> | undefined {
@@ -27,9 +28,13 @@ function values(field: string, f: FieldSpec): Set<number> | undefined {
 /**
  * The longest gap, in seconds, between consecutive runs of a five-field schedule (or a macro), in UTC over the
  * schedule's period (a week when it names no day of the month or month, else four years); undefined when the
- * expression does not read or never runs.
+ * expression does not read or never runs. Worked out once per schedule (every target's backup alerts ask for the
+ * same few; a monthly one walks four years of days).
  */
-export function cronIntervalSeconds(expr: string): number | undefined {
+export const cronIntervalSeconds: (expr: string) => number | undefined = remembered(longestGap, itself, 1_000);
+
+/** cronIntervalSeconds, worked out. */
+function longestGap(expr: string): number | undefined {
   const text = MACRO_SCHEDULES[expr.trim()] ?? expr.trim();
   const fields = text.split(/\s+/);
   if (fields.length !== 5) return undefined;
