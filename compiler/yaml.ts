@@ -258,10 +258,28 @@ function keyText(key: string, indent: string): string {
   return text;
 }
 
+/**
+ * Short one-line string values, memoised (the same names, labels and images recur in every object and target): their
+ * text does not depend on the indentation, which only a multi-line block string takes.
+ */
+const valueMemo = new Map<string, string>();
+const MEMO_VALUE_LENGTH = 200;
+
+function valueText(value: string, indent: string): string {
+  if (value.length > MEMO_VALUE_LENGTH || value.includes("\n")) return stringScalar(value, indent, false);
+  let text = valueMemo.get(value);
+  if (text === undefined) {
+    text = stringScalar(value, indent, false);
+    if (valueMemo.size > 100_000) valueMemo.clear();
+    valueMemo.set(value, text);
+  }
+  return text;
+}
+
 function scalarText(value: unknown, indent: string): string {
   switch (typeof value) {
     case "string":
-      return stringScalar(value, indent, false);
+      return valueText(value, indent);
     case "number":
       return numberText(value);
     case "boolean":
