@@ -4,6 +4,8 @@
  * thread's compile loads the build code only when it has something to build. A helper started to bundle the
  * descriptions first (nothing is cached) does that, when asked, before it loads its build code.
  */
+// First: a helper that owns its output writes it to the descriptors before its own code runs (worker-stdio.ts).
+import "./worker-stdio.ts";
 import { dirname } from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
@@ -13,7 +15,6 @@ import type { BundleRequest, HelperData, Reply, Request } from "./parallel.ts";
 import { buildErrors, bundleTogether } from "./precompiled.ts";
 import type { RemoteTarget } from "./reuse.ts";
 import { take } from "./work-queue.ts";
-import { writeOwnStdio } from "./worker-stdio.ts";
 
 type TargetCode = typeof import("./compile-targets.ts");
 
@@ -62,7 +63,6 @@ function buildBatch(port: MessagePort, { compileTargets }: TargetCode, request: 
 
 const data = workerData as Partial<HelperData> | undefined;
 if (!isMainThread && data?.manifoldHelper && parentPort) {
-  if (data.ownStdio) writeOwnStdio();
   const port = parentPort;
   // The build code: loaded at once, or by a helper that bundles the descriptions first, once it has.
   let code: Promise<TargetCode> | undefined = data.bundleFirst ? undefined : import("./compile-targets.ts");

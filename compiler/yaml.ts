@@ -258,13 +258,15 @@ function keyText(key: string, indent: string): string {
   return text;
 }
 
-/**
- * Short one-line string values, memoised (the same names, labels and images recur in every object and target): their
- * text does not depend on the indentation, which only a multi-line block string takes.
- */
+/** The written text of short one-line string values, by value (valueText). */
 const valueMemo = new Map<string, string>();
+/** The longest value valueText keeps: longer ones are rarer, and cost more to hash and to keep. */
 const MEMO_VALUE_LENGTH = 200;
 
+/**
+ * A string value's text at `indent`, kept for short one-line values (the same names, labels and images recur in every
+ * object and target): their text does not depend on the indentation, which only a multi-line block string takes.
+ */
 function valueText(value: string, indent: string): string {
   if (value.length > MEMO_VALUE_LENGTH || value.includes("\n")) return stringScalar(value, indent, false);
   let text = valueMemo.get(value);
