@@ -22,6 +22,7 @@ import type { Offload, RemoteTarget } from "./shared-batch.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import { PRECOMPILED, type BuildErrors, type DescriptionBundler } from "./precompiled.ts";
+import { WRITES_THROUGH_STREAMS } from "./stdio.ts";
 import type { Manifest } from "./description-bundle.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
@@ -139,11 +140,8 @@ export function helperBoot(cacheDir: string, href: string): string {
   return `require("node:module").enableCompileCache(${JSON.stringify(compileCacheBase(cacheDir))}); import(${JSON.stringify(href)});`;
 }
 
-/**
- * Whether a helper owns its output (worker-stdio.ts): everywhere but on Windows, where stdio.ts writes through the
- * streams themselves.
- */
-const HELPER_OWNS_STDIO = process.platform !== "win32";
+/** Whether a helper owns its output (worker-stdio.ts): wherever stdio.ts writes to the descriptors themselves. */
+const HELPER_OWNS_STDIO = !WRITES_THROUGH_STREAMS;
 
 /**
  * The Worker options of a helper for a batch of `components` components (helperLimits), told to bundle first or not.

@@ -13,11 +13,17 @@ export const STDERR = 2;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Writes `text` (or bytes) whole to the file descriptor `fd` (STDOUT or STDERR). On Windows through the stream: a
- * console there shows bytes written to its descriptor in its own code page, not as UTF-8.
+ * True where writeTo writes through Node's stdout and stderr streams rather than to the descriptors: on Windows, whose
+ * console shows bytes written to its descriptor in its own code page, not as UTF-8.
+ */
+export const WRITES_THROUGH_STREAMS = process.platform === "win32";
+
+/**
+ * Writes `text` (or bytes) whole to the file descriptor `fd` (STDOUT or STDERR), or to its stream where
+ * WRITES_THROUGH_STREAMS.
  */
 export function writeTo(fd: number, text: string | Uint8Array): void {
-  if (process.platform === "win32") {
+  if (WRITES_THROUGH_STREAMS) {
     (fd === STDERR ? process.stderr : process.stdout).write(text);
     return;
   }

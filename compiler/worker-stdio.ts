@@ -12,7 +12,7 @@
  * descriptors, so a line longer than a pipe's atomic write (4 KB) may interleave with the other's.
  */
 import { isMainThread, workerData } from "node:worker_threads";
-import { STDERR, STDOUT, writeTo } from "./stdio.ts";
+import { STDERR, STDOUT, WRITES_THROUGH_STREAMS, writeTo } from "./stdio.ts";
 
 /** A Writable's `_writev` argument: the chunks buffered since its last write. */
 type Chunks = { chunk: string | Uint8Array; encoding: BufferEncoding }[];
@@ -27,11 +27,11 @@ function bytesOf({ chunk, encoding }: Chunks[number]): string | Uint8Array {
 /**
  * Makes this thread's process.stdout and process.stderr write to the process's descriptors 1 and 2 (writeTo),
  * through their `_writev`: the one write method a worker's stdio streams implement, which the Writable's `_write`
- * calls too. A write that fails (a full disk) is dropped, and the stream goes on. Not on Windows, where writeTo itself
- * writes through these streams.
+ * calls too. A write that fails (a full disk) is dropped, and the stream goes on. Not where writeTo itself writes
+ * through these streams (WRITES_THROUGH_STREAMS).
  */
 export function writeOwnStdio(): void {
-  if (process.platform === "win32") return;
+  if (WRITES_THROUGH_STREAMS) return;
   for (const [stream, fd] of [
     [process.stdout, STDOUT],
     [process.stderr, STDERR],
