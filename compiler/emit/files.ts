@@ -1,7 +1,7 @@
 /**
  * The rendered-tree contract: `rendered/<environment>/<region>/<platform>/`,
  * one object per `<kind>-<name>.yaml`, stable, readable and unique. Two
- * objects that would share a file name are an error.
+ * objects that would share a file name, or names that differ only in case, are an error.
  */
 import { ManifoldError, combineErrors } from "../errors.ts";
 import type { KubeObject, RenderedObject } from "../model/object.ts";
@@ -28,13 +28,17 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
   const folder = targetFolder(target);
   const files = new Map<string, string>();
   const owners = new Map<string, string>();
+  const byFoldedPath = new Map<string, string>();
   const errors: ManifoldError[] = [];
   for (const o of objects) {
     const path = `${folder}/${objectFileName(o.object)}`;
     const id = `${o.object.apiVersion} ${o.object.kind}/${o.object.metadata.name}`;
-    if (files.has(path)) {
+    // Names that differ only in case (RBAC names may hold capitals) are one file on macOS's and Windows' volumes.
+    const same = byFoldedPath.get(path.toLowerCase());
+    if (same !== undefined) {
+      const where = same === path ? path : `${same} and ${path}, one file where case is not told apart`;
       errors.push(
-        new ManifoldError(`two objects would both be written to ${path}: ${owners.get(path)} and ${id}`, {
+        new ManifoldError(`two objects would both be written to ${where}: ${owners.get(same)} and ${id}`, {
           file: target.sources[0],
           field: o.component ? `components.${o.component}` : undefined,
           target: target.id,
@@ -42,6 +46,7 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
       );
       continue;
     }
+    byFoldedPath.set(path.toLowerCase(), path);
     owners.set(path, id);
     files.set(path, byContent("yaml", o.object, toYaml));
   }
