@@ -19,7 +19,6 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { ignoredWorkDir, workDirOf } from "./work-dir.ts";
-import { equalContentWriter } from "./equal-files.ts";
 
 /** What a decided write still has to do: paths relative to the tree ("" is the tree itself). */
 export interface Journal {
@@ -36,8 +35,9 @@ function stagingDir(work: string): string {
 }
 
 /**
- * Writes `files` to the stage (files of equal content as hard links to one: equal-files.ts), then commits `journal`
- * (one rename). Nothing in the tree changes yet.
+ * Writes `files` to the stage, each created new (a name taken twice, as two names differing only in case are on a
+ * volume that ignores case, is an error rather than one file silently written over), then commits `journal` (one
+ * rename). Nothing in the tree changes yet.
  */
 export function stage(dir: string, files: [string, string][], journal: Journal): void {
   const work = workDirOf(dir);
@@ -48,7 +48,6 @@ export function stage(dir: string, files: [string, string][], journal: Journal):
   // Paths are joined by hand: they are relative, with `/` separators and no `.` or `..` (files.ts), so path.join's
   // normalising of thousands of them (~15 us each without an optimising compiler) is not needed.
   const made = new Set<string>();
-  const write = equalContentWriter();
   for (const [path, content] of files) {
     const slash = path.lastIndexOf("/");
     const parent = slash < 0 ? "" : path.slice(0, slash);
@@ -56,7 +55,7 @@ export function stage(dir: string, files: [string, string][], journal: Journal):
       mkdirSync(`${staging}/${parent}`, { recursive: true });
       made.add(parent);
     }
-    write(`${staging}/${path}`, content);
+    writeFileSync(`${staging}/${path}`, content, { flag: "wx" });
   }
   const tmp = `${journalFile(work)}.tmp`;
   writeFileSync(tmp, JSON.stringify(journal));

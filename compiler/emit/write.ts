@@ -14,9 +14,7 @@
  *    the journal and the stage are deleted. A kill here is finished by the
  *    next run (recoverTree), which replays the journal before reading.
  *
- * Unchanged files are never rewritten, so they keep their times (but the change time of a file is its inode's: a
- * file staged with equal files as hard links (equal-files.ts) takes a new change time when one of its names is
- * replaced, and is then read again by the next comparison).
+ * Unchanged files are never rewritten, so they keep their times.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
