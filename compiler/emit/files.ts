@@ -34,7 +34,8 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
     const path = `${folder}/${objectFileName(o.object)}`;
     const id = `${o.object.apiVersion} ${o.object.kind}/${o.object.metadata.name}`;
     // Names that differ only in case (RBAC names may hold capitals) are one file on macOS's and Windows' volumes.
-    const same = byFoldedPath.get(path.toLowerCase());
+    const folded = path.toLowerCase();
+    const same = byFoldedPath.get(folded);
     if (same !== undefined) {
       const where = same === path ? path : `${same} and ${path}, one file where case is not told apart`;
       errors.push(
@@ -46,7 +47,7 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
       );
       continue;
     }
-    byFoldedPath.set(path.toLowerCase(), path);
+    byFoldedPath.set(folded, path);
     owners.set(path, id);
     files.set(path, byContent("yaml", o.object, toYaml));
   }
