@@ -27,19 +27,19 @@ export function objectFileName(o: KubeObject): string {
 export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObject[]): Map<string, string> {
   const folder = targetFolder(target);
   const files = new Map<string, string>();
-  const owners = new Map<string, string>();
-  const byFoldedPath = new Map<string, string>();
+  // Who took each path, by the path in lower case: names that differ only in case (RBAC names may hold capitals) are
+  // one file on macOS's and Windows' volumes.
+  const taken = new Map<string, { path: string; id: string }>();
   const errors: ManifoldError[] = [];
   for (const o of objects) {
     const path = `${folder}/${objectFileName(o.object)}`;
     const id = `${o.object.apiVersion} ${o.object.kind}/${o.object.metadata.name}`;
-    // Names that differ only in case (RBAC names may hold capitals) are one file on macOS's and Windows' volumes.
     const folded = path.toLowerCase();
-    const same = byFoldedPath.get(folded);
-    if (same !== undefined) {
-      const where = same === path ? path : `${same} and ${path}, one file where case is not told apart`;
+    const owner = taken.get(folded);
+    if (owner !== undefined) {
+      const where = owner.path === path ? path : `${owner.path} and ${path}, one file where case is not told apart`;
       errors.push(
-        new ManifoldError(`two objects would both be written to ${where}: ${owners.get(same)} and ${id}`, {
+        new ManifoldError(`two objects would both be written to ${where}: ${owner.id} and ${id}`, {
           file: target.sources[0],
           field: o.component ? `components.${o.component}` : undefined,
           target: target.id,
@@ -47,8 +47,7 @@ export function renderTargetFiles(target: ResolvedTarget, objects: RenderedObjec
       );
       continue;
     }
-    byFoldedPath.set(folded, path);
-    owners.set(path, id);
+    taken.set(folded, { path, id });
     files.set(path, byContent("yaml", o.object, toYaml));
   }
   if (errors.length) throw combineErrors(errors);
