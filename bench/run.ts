@@ -17,7 +17,7 @@
  * - floor: the `yaml` library's stringify of the same objects to files
  * Medians are reported: wall ms, objects per second, peak RSS; then how time
  * grows with objects, as a log-log table. Between runs the previous output
- * is moved aside (deleted between fleets), the file system flushed and, where
+ * is moved aside (deleted once every run is over), the file system flushed and, where
  * Linux reports I/O pressure, the disk let go quiet, all untimed; each line
  * also gives the median CPU time (user + system) and the share of the run
  * during which some task was stalled on I/O (bench/io-pressure.ts).
@@ -76,20 +76,26 @@ const TRASH = join(WORK, "trash");
 let trashed = 0;
 
 /**
- * Moves a previous run's output out of the way (one rename, untimed) instead of deleting it just before the next
- * timed run: on this machine's disk (ext4 mounted with online discard) writing 120k small files took 3 s on a
- * settled disk but 17 s to 108 s right after deleting 120k others, so a run measured the previous run's cleanup.
+ * Moves a previous run's output (or an old fleet, the seed's copy, a cache) out of the way with one rename, untimed,
+ * instead of deleting it: on this machine's disk (ext4 mounted with online discard) writing 120k small files took 3 s
+ * on a settled disk but 17 s to 108 s right after deleting 120k others, so a run measured the cleanup before it. What
+ * is moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a delete of the bench's.
  */
 function discard(path: string): void {
   if (!existsSync(path)) return;
   mkdirSync(TRASH, { recursive: true });
-  renameSync(path, join(TRASH, String(trashed++)));
+  try {
+    renameSync(path, join(TRASH, `${process.pid}-${trashed++}`));
+  } catch (e) {
+    // on another file system than the bench's work folder (the repo's dist/ with /tmp in memory): delete it now
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    rmSync(path, { recursive: true, force: true });
+  }
 }
 
-/** Deletes what discard() moved aside and flushes the file system, between fleets (untimed). */
+/** Deletes what discard() moved aside (and what an interrupted bench left there), after the last timed run. */
 function emptyTrash(): void {
   rmSync(TRASH, { recursive: true, force: true });
-  settle();
 }
 
 /** Time spent waiting for a quiet disk, and how many of those waits ran out with the disk still busy. */
@@ -215,7 +221,7 @@ function countObjects(stderr: string): number {
 /** The peers, on the objects Manifold compiled for `root`. */
 function peers(fleet: string, root: string, objects: number, kustomize: boolean): Measure[] {
   const dir = join(WORK, `peers-${fleet}`);
-  rmSync(dir, { recursive: true, force: true });
+  discard(dir);
   mkdirSync(dir, { recursive: true });
   const json = join(dir, "objects.json");
   run(process.execPath, [...TSX, join(REPO, "bench/export.ts"), root, json]);
@@ -266,7 +272,7 @@ function peers(fleet: string, root: string, objects: number, kustomize: boolean)
 /** A copy of this repo's descriptions, as a user's checkout compiles them. */
 function seedProject(): string {
   const root = join(WORK, "seed");
-  rmSync(root, { recursive: true, force: true });
+  discard(root);
   mkdirSync(root, { recursive: true });
   for (const d of ["platforms", "environments", "regions", "argocd", "addons"])
     if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(root, d), { recursive: true });
@@ -301,7 +307,7 @@ process.stderr.write(
 );
 const results: Measure[] = [];
 mkdirSync(WORK, { recursive: true });
-emptyTrash();
+settle();
 
 // Make sure the precompiled CLI (if any) is built before timing starts.
 run(process.execPath, [...MANIFOLD, "--version"]);
@@ -357,7 +363,7 @@ results.push(
     "CI: compile --check, fresh clone",
     "seed",
     seedObjects,
-    () => rmSync(join(seed, ".manifold-cache"), { recursive: true, force: true }),
+    () => discard(join(seed, ".manifold-cache")),
     () => run(process.execPath, [...MANIFOLD, "compile", "--check", "--timings"], seed),
   ),
 );
@@ -368,20 +374,21 @@ results.push(
     "seed",
     seedObjects,
     () => {
-      rmSync(join(seed, ".manifold-cache"), { recursive: true, force: true });
-      rmSync(join(REPO, "dist"), { recursive: true, force: true });
+      discard(join(seed, ".manifold-cache"));
+      discard(join(REPO, "dist"));
     },
     () => run(process.execPath, [...MANIFOLD, "compile", "--check", "--timings"], seed),
     Math.min(RUNS, 3),
   ),
 );
 if (PEERS_AT.has("seed")) results.push(...peers("seed", seed, seedObjects, !values["no-kustomize"]));
-emptyTrash();
+settle();
 
 for (const label of values.sizes!.split(",")) {
   const size = SIZES.find((s) => s.label === label);
   if (!size) throw new Error(`unknown size ${label}; known: ${SIZES.map((s) => s.label).join(", ")}`);
   const root = join(WORK, `fleet-${label}`);
+  discard(root);
   writeFleet(root, size);
   process.stderr.write(
     `fleet ${label}: ${size.platforms} platforms x ${size.environments} environments x ${size.regions} regions, ${size.services} services + 2 stores each\n`,
@@ -403,7 +410,7 @@ for (const label of values.sizes!.split(",")) {
     ),
   );
   if (PEERS_AT.has(label)) results.push(...peers(label, root, objects, !values["no-kustomize"]));
-  emptyTrash();
+  settle();
 }
 
 // The table, with each tool's time as a multiple of Manifold's cold compile of the same fleet.
@@ -513,3 +520,6 @@ process.stderr.write(
         `in all for a quiet disk${quietWaits.busy ? `, ${quietWaits.busy} wait(s) ran out with it busy` : ""}`) +
     ")\n",
 );
+// Only now, with every run over, are the runs' outputs deleted (discard).
+process.stderr.write(`deleting the runs' output (${trashed} folders moved aside)\n`);
+emptyTrash();
