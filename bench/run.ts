@@ -28,7 +28,17 @@
  *          --peers-at LIST (sizes whose peers run; default 1k,10k,seed)  --no-kustomize
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -72,30 +82,37 @@ interface Sample {
   ioStall?: number;
 }
 
-const TRASH = join(WORK, "trash");
+/**
+ * Where discard() moves things: one folder on the bench's work folder's file system and one on the repo's (for its
+ * dist/), since a rename cannot cross file systems; each holds a folder of this bench's own, so names never meet
+ * those an interrupted bench left behind.
+ */
+const TRASH_ROOTS = [join(WORK, "trash"), join(REPO, "node_modules", ".cache", "manifold-bench-trash")];
+const trashOfThisRun = new Map<string, string>();
 let trashed = 0;
 
 /**
- * Moves a previous run's output (or an old fleet, the seed's copy, a cache) out of the way with one rename, untimed,
- * instead of deleting it: on this machine's disk (ext4 mounted with online discard) writing 120k small files took 3 s
- * on a settled disk but 17 s to 108 s right after deleting 120k others, so a run measured the cleanup before it. What
- * is moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a delete of the bench's.
+ * Moves a previous run's output (or an old fleet, the seed's copy, a cache, dist/) out of the way with one rename,
+ * untimed, instead of deleting it: on this machine's disk (ext4 mounted with online discard) writing 120k small files
+ * took 3 s on a settled disk but 17 s to 108 s right after deleting 120k others, so a run measured the cleanup
+ * before it. What is moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a
+ * delete of the bench's.
  */
 function discard(path: string): void {
   if (!existsSync(path)) return;
-  mkdirSync(TRASH, { recursive: true });
-  try {
-    renameSync(path, join(TRASH, `${process.pid}-${trashed++}`));
-  } catch (e) {
-    // on another file system than the bench's work folder (the repo's dist/ with /tmp in memory): delete it now
-    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
-    rmSync(path, { recursive: true, force: true });
+  const root = TRASH_ROOTS[path.startsWith(`${WORK}/`) ? 0 : 1];
+  let own = trashOfThisRun.get(root);
+  if (!own) {
+    mkdirSync(root, { recursive: true });
+    own = mkdtempSync(join(root, "run-"));
+    trashOfThisRun.set(root, own);
   }
+  renameSync(path, join(own, String(trashed++)));
 }
 
 /** Deletes what discard() moved aside (and what an interrupted bench left there), after the last timed run. */
 function emptyTrash(): void {
-  rmSync(TRASH, { recursive: true, force: true });
+  for (const root of TRASH_ROOTS) rmSync(root, { recursive: true, force: true });
 }
 
 /** Time spent waiting for a quiet disk, and how many of those waits ran out with the disk still busy. */
@@ -521,5 +538,5 @@ process.stderr.write(
     ")\n",
 );
 // Only now, with every run over, are the runs' outputs deleted (discard).
-process.stderr.write(`deleting the runs' output (${trashed} folders moved aside)\n`);
+process.stderr.write(`deleting what the runs moved aside (${trashed} files and folders)\n`);
 emptyTrash();
