@@ -8,6 +8,7 @@ import module from "node:module";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { startCompile, targetCounts, type CompileOptions, type CompileResult } from "./reuse.ts";
 import { checkRendered, emit } from "./rendered.ts";
+import { runsInCi } from "./ci-environment.ts";
 import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
 import { formatFinding } from "./validate/finding.ts";
@@ -244,9 +245,12 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     });
     const phaseStart = now();
     try {
+      // A CI job compares a fresh clone once: no stamp recorded elsewhere can match its files, nor will a later run
+      // read the ones recorded now.
+      const stamps = !runsInCi();
       const diff = values.check
-        ? checkRendered(root, result)
-        : emit(root, result, { allowRemoval: values["allow-removal"] });
+        ? checkRendered(root, result, { stamps })
+        : emit(root, result, { allowRemoval: values["allow-removal"], stamps });
       result.timings[values.check ? "check" : "emit"] = now() - phaseStart;
       return { result, diff };
     } catch (e) {

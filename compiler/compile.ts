@@ -48,7 +48,7 @@ export {
   type RunContext,
   type RunOptions,
 } from "./reuse.ts";
-export { checkRendered, emit, renderedDir, type EmitOptions } from "./rendered.ts";
+export { checkRendered, emit, renderedDir, type CompareOptions, type EmitOptions } from "./rendered.ts";
 export { compileTargets } from "./compile-targets.ts";
 
 /**

@@ -15,27 +15,43 @@ export function renderedDir(root: string): string {
   return join(root, "rendered");
 }
 
+/** How a comparison with `rendered/` goes. */
+export interface CompareOptions {
+  /**
+   * Use the stamps of `rendered/` (default true): read only the files whose stamp moved since they were last found
+   * equal, and record the stamps of those found equal now. Without, every file the compile has is read and nothing
+   * is recorded, which saves a stat of every file (the CLI in a CI job, whose fresh clone no recorded stamp can match
+   * and no later run compares again).
+   */
+  stamps?: boolean;
+}
+
 /**
- * What writing the compile's files would change in `rendered/`; when the compile has a files key, reading only the
- * files whose stamps differ from those recorded under it (emit/stamps.ts). `record` notes the files found equal.
+ * What writing the compile's files would change in `rendered/`; when the compile has a files key (and stamps are
+ * used), reading only the files whose stamps differ from those recorded under it (emit/stamps.ts). `record` notes
+ * the files found equal.
  */
-function compareRendered(dir: string, result: CompileResult): { diff: TreeDiff; record: () => void } {
-  if (result.filesKey === undefined || result.scope)
+function compareRendered(
+  dir: string,
+  result: CompileResult,
+  { stamps = true }: CompareOptions,
+): { diff: TreeDiff; record: () => void } {
+  if (!stamps || result.filesKey === undefined || result.scope)
     return { diff: diffTree(dir, result.files, result.scope), record() {} };
   return diffWithStamps(dir, result.files, result.filesKey);
 }
 
 /** Compares a compile with `rendered/` on disk (holding the lock, after finishing an interrupted write). */
-export function checkRendered(root: string, result: CompileResult): TreeDiff {
+export function checkRendered(root: string, result: CompileResult, options: CompareOptions = {}): TreeDiff {
   return withLock(root, commandLine(), () => {
     recoverTree(renderedDir(root));
-    const { diff, record } = compareRendered(renderedDir(root), result);
+    const { diff, record } = compareRendered(renderedDir(root), result, options);
     record();
     return diff;
   });
 }
 
-export interface EmitOptions {
+export interface EmitOptions extends CompareOptions {
   /** Allow a write that removes whole target folders (a platform no description renders any more). */
   allowRemoval?: boolean;
 }
@@ -49,7 +65,7 @@ export function emit(root: string, result: CompileResult, options: EmitOptions =
   return withLock(root, commandLine(), () => {
     const dir = renderedDir(root);
     recoverTree(dir);
-    const { diff, record } = compareRendered(dir, result);
+    const { diff, record } = compareRendered(dir, result, options);
     if (!options.allowRemoval) refuseTargetRemoval(diff, result.files);
     record();
     if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff);

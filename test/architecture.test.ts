@@ -37,6 +37,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "clock.ts",
       "stdio.ts",
       "worker-stdio.ts",
+      "ci-environment.ts",
       "check/",
     ],
   },

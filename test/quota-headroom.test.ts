@@ -55,7 +55,41 @@ const claim = (name: string, storage: string): KubeObject => ({
   spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
 });
 
+/** A Job whose pod has two containers and an init container that asks for more CPU, less memory, than they do. */
+const initJob: KubeObject = {
+  apiVersion: "batch/v1",
+  kind: "Job",
+  metadata: { name: "seed", namespace: "demo" },
+  spec: {
+    template: {
+      spec: {
+        initContainers: [
+          { name: "small", resources: { requests: { cpu: "50m", memory: "64Mi" } } },
+          { name: "wait", resources: { requests: { cpu: "500m", memory: "64Mi" } } },
+        ],
+        containers: [
+          { name: "a", resources },
+          { name: "b", resources },
+        ],
+      },
+    },
+  },
+};
+
 const CASES: { name: string; objects: KubeObject[]; expect: string[] }[] = [
+  {
+    name: "a pod's need is its containers' sum or its largest (run-to-completion) init container, per resource",
+    objects: [initJob, quota({ "requests.cpu": "499m", "requests.memory": "255Mi" })],
+    expect: [
+      "ResourceQuota/demo /spec/hard/requests.cpu: requests.cpu 499m refuses pods that can run at once: the workloads at full scale, the Jobs and CronJobs need 500m, every rolling-update surge 0m more (500m in all)",
+      "ResourceQuota/demo /spec/hard/requests.memory: requests.memory 255Mi refuses pods that can run at once: the workloads at full scale, the Jobs and CronJobs need 256Mi, every rolling-update surge 0Mi more (256Mi in all)",
+    ],
+  },
+  {
+    name: "room for the largest init container and for the containers' sum",
+    objects: [initJob, quota({ "requests.cpu": "500m", "requests.memory": "256Mi" })],
+    expect: [],
+  },
   {
     name: "room for every surge (4 + 2 pods, a Job, 25% of 4 rounded up and 1)",
     objects: [deployment("api", 4), deployment("web", 2, 1), job, quota({ pods: "9", "requests.cpu": "900m" })],

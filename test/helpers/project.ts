@@ -53,12 +53,15 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI in `cwd`. */
-export function runCli(cwd: string, args: string[]): CliRun {
+/**
+ * Runs the real CLI in `cwd`, with this process's environment without `CI` (the suite runs with it in CI; the CLI
+ * then skips the stamps of rendered/, which most tests mean to go through) and `env` over it.
+ */
+export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", CI: "", ...env },
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

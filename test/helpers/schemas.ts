@@ -2,12 +2,13 @@
  * The upstream CRD schemas the schema suites compare against: the shared
  * reference folder next to the repository (`../shared/reference/crd-schemas`),
  * found relative to the repository wherever it is checked out. Without it a
- * schema suite is skipped with a message; in CI (`CI=true`) that skip is a
- * failure instead, so a missing folder cannot hide.
+ * schema suite is skipped with a message; in CI (`CI` set, as compiler/ci-environment.ts
+ * tells it) that skip is a failure instead, so a missing folder cannot hide.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "vitest";
+import { runsInCi } from "../../compiler/ci-environment.ts";
 import { REPO } from "./project.ts";
 import type { Parsed } from "./parsed.ts";
 
@@ -19,9 +20,9 @@ export function schemasPresent(sub = ""): boolean {
   return existsSync(join(CRD_SCHEMAS, sub));
 }
 
-/** True in CI, where skipping a schema suite is not allowed. */
+/** True in CI (as the CLI tells it), where skipping a schema suite is not allowed. */
 export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CI === "true" || env.CI === "1";
+  return runsInCi(env);
 }
 
 /** `describe` for a suite that needs the schemas: skipped with a message when absent, or failing when absent in CI. */
@@ -33,7 +34,7 @@ export function describeWithSchemas(name: string, present: boolean, suite: () =>
   if (inCi()) {
     describe(name, () => {
       it("has the reference schemas (a skipped schema suite fails in CI)", () => {
-        throw new Error(`${CRD_SCHEMAS} is absent; in CI (CI=true) a skipped schema suite is a failure`);
+        throw new Error(`${CRD_SCHEMAS} is absent; in CI (CI set) a skipped schema suite is a failure`);
       });
     });
     return;
