@@ -245,8 +245,8 @@ async function runCompile(args: string[], io: Io): Promise<number> {
     });
     const phaseStart = now();
     try {
-      // A CI job compares a fresh clone once: no stamp recorded elsewhere can match its files, nor will a later run
-      // read the ones recorded now.
+      // In a CI job, most often a fresh clone compared once, no recorded stamp can match its files and no later run
+      // reads the ones recorded now: skip them (a runner that keeps its working tree only loses the saving).
       const stamps = !runsInCi();
       const diff = values.check
         ? checkRendered(root, result, { stamps })

@@ -20,8 +20,8 @@ export interface CompareOptions {
   /**
    * Use the stamps of `rendered/` (default true): read only the files whose stamp moved since they were last found
    * equal, and record the stamps of those found equal now. Without, every file the compile has is read and nothing
-   * is recorded, which saves a stat of every file (the CLI in a CI job, whose fresh clone no recorded stamp can match
-   * and no later run compares again).
+   * is recorded, which saves a stat of every file: the CLI in a CI job, assuming a fresh clone that no recorded stamp
+   * can match and no later run compares again. The verdict is the same either way.
    */
   stamps?: boolean;
 }

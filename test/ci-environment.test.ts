@@ -19,6 +19,8 @@ describe("runsInCi", () => {
     [{ CI: "false" }, false],
     [{ CI: "False" }, false],
     [{ CI: "0" }, false],
+    [{ CI: "no" }, false],
+    [{ CI: " Off " }, false],
     [{ CI: "" }, false],
     [{}, false],
   ] as [NodeJS.ProcessEnv, boolean][])("%j: %s", (env, expected) => {

@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleDescriptions, type Manifest } from "../compiler/description-bundle.ts";
 import { isDescriptionFile } from "../compiler/check/description-files.ts";
-import { CLI, cleanProjects, edit, makeProject, REPO } from "./helpers/project.ts";
+import { CLI, cleanProjects, cliEnv, edit, makeProject, REPO } from "./helpers/project.ts";
 
 const LANGUAGE = pathToFileURL(join(REPO, "dist", "language.mjs")).href;
 const LIBRARY = pathToFileURL(join(REPO, "dist", "manifold.mjs")).href;
@@ -34,7 +34,7 @@ function cli(
   sources = false,
   extra: NodeJS.ProcessEnv = {},
 ): { status: number; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
+  const env = cliEnv(extra);
   if (sources) env.MANIFOLD_NO_PRECOMPILE = "1";
   else delete env.MANIFOLD_NO_PRECOMPILE;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env });

@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, cleanProjects, edit, makeProject, REPO } from "./helpers/project.ts";
+import { CLI, cleanProjects, cliEnv, edit, makeProject, REPO } from "./helpers/project.ts";
 
 const TARGET = ["--platform", "context-foundation", "--env", "staging", "--region", "us-west-2"];
 const CONFIG = "rendered/staging/us-west-2/context-foundation/configmap-context-foundation-config.yaml";
@@ -26,7 +26,7 @@ const DESCRIPTION = "platforms/context-foundation.ts";
 
 /** Runs the precompiled CLI in `cwd`. */
 function cli(cwd: string, args: string[]): { status: number; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  const env = cliEnv();
   delete env.MANIFOLD_NO_PRECOMPILE;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env });
   return { status: r.status ?? -1, stderr: r.stderr };

@@ -3,19 +3,19 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { CLI, cleanProjects, makeProject, REPO, runCli } from "./helpers/project.ts";
+import { CLI, cleanProjects, cliEnv, makeProject, REPO, runCli } from "./helpers/project.ts";
 import { readTree } from "../compiler/emit/write.ts";
 
 afterAll(cleanProjects);
 
 function cli(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: cliEnv(env) });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 function cliAsync(cwd: string, args: string[]): Promise<{ status: number; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: process.env });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cliEnv() });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += String(d)));
     child.on("close", (code) => done({ status: code ?? -1, stderr }));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CLI, cleanProjects, edit, runCli } from "./helpers/project.ts";
+import { CLI, cleanProjects, cliEnv, edit, runCli } from "./helpers/project.ts";
 import { git, gitTempDirs, makeRepo } from "./helpers/git.ts";
 import { readTree } from "../compiler/emit/write.ts";
 
@@ -54,7 +54,11 @@ function setTree(tree: Map<string, string>): void {
 /** Runs a compile and kills it with `signal` after `ms` (or lets it finish first). */
 function compileKilledAfter(ms: number, signal: NodeJS.Signals): Promise<void> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, "compile", "--allow-removal"], { cwd: repo, stdio: "ignore" });
+    const child = spawn(process.execPath, [CLI, "compile", "--allow-removal"], {
+      cwd: repo,
+      stdio: "ignore",
+      env: cliEnv(),
+    });
     const timer = setTimeout(() => child.kill(signal), ms);
     child.on("close", () => {
       clearTimeout(timer);

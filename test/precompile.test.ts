@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, REPO, cleanProjects, makeProject } from "./helpers/project.ts";
+import { CLI, REPO, cleanProjects, cliEnv, makeProject } from "./helpers/project.ts";
 
 const DIST = join(REPO, "dist");
 
@@ -54,7 +54,7 @@ function checkListingBuiltIns(root: string, oneThread: boolean): { r: SpawnSyncR
       `});`,
     ].join("\n"),
   );
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = cliEnv();
   if (oneThread) env.MANIFOLD_NO_THREADS = "1";
   else delete env.MANIFOLD_NO_THREADS;
   delete env.MANIFOLD_NO_PRECOMPILE;

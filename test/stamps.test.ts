@@ -1,9 +1,18 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffWithStamps } from "../compiler/emit/stamps.ts";
-import { isEmptyDiff } from "../compiler/emit/write.ts";
+import { diffTree, isEmptyDiff, type TreeDiff } from "../compiler/emit/write.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -76,5 +85,73 @@ describe("telling rendered/ unchanged from its files' stamps", () => {
       changed: [],
       removed: ["dev/us/app/stray.yaml"],
     });
+  });
+});
+
+const API = "dev/us/app/deployment-api.yaml";
+const README = "dev/us/app/README.md";
+const APP = "argocd/application-manifold.yaml";
+
+/**
+ * Changes made to rendered/ after its stamps were recorded, and the verdict both comparisons must give: with the
+ * stamps (the CLI outside CI) and without (diffTree, the CLI in a CI job).
+ */
+const cases: [string, (dir: string) => void, TreeDiff][] = [
+  ["nothing", () => {}, { added: [], changed: [], removed: [] }],
+  ["a file edited", (dir) => writeFileSync(join(dir, API), "kind: Job\n"), { added: [], changed: [API], removed: [] }],
+  ["a file deleted", (dir) => rmSync(join(dir, APP)), { added: [APP], changed: [], removed: [] }],
+  [
+    "an extra file",
+    (dir) => writeFileSync(join(dir, "dev/x.yaml"), "x\n"),
+    { added: [], changed: [], removed: ["dev/x.yaml"] },
+  ],
+  [
+    "a file renamed to another case",
+    (dir) => {
+      mkdirSync(join(dir, "Dev/us/app"), { recursive: true });
+      writeFileSync(join(dir, "Dev/us/app/README.md"), "# app\n");
+      rmSync(join(dir, README));
+    },
+    { added: [README], changed: [], removed: ["Dev/us/app/README.md"] },
+  ],
+  [
+    "a symbolic link to nothing",
+    (dir) => symlinkSync(join(dir, "gone.yaml"), join(dir, "dev/dangling.yaml")),
+    { added: [], changed: [], removed: ["dev/dangling.yaml"] },
+  ],
+  [
+    "a symbolic link to itself",
+    (dir) => symlinkSync(join(dir, "dev/loop.yaml"), join(dir, "dev/loop.yaml")),
+    { added: [], changed: [], removed: ["dev/loop.yaml"] },
+  ],
+  [
+    "a compiled file replaced by a link to an equal file",
+    (dir) => {
+      writeFileSync(join(dir, "elsewhere.txt"), files.get(README)!);
+      rmSync(join(dir, README));
+      symlinkSync(join(dir, "elsewhere.txt"), join(dir, README));
+    },
+    { added: [], changed: [], removed: ["elsewhere.txt"] },
+  ],
+];
+
+describe("the same verdict with the stamps and without them", () => {
+  it.each(cases)("%s", async (_name, change, expected) => {
+    const root = await project();
+    const dir = join(root, "rendered");
+    diffWithStamps(dir, files, "k").record();
+    change(dir);
+    expect(diffWithStamps(dir, files, "k").diff).toEqual(expected);
+    expect(diffTree(dir, files, undefined)).toEqual(expected);
+  });
+
+  it("a compiled file that is a symbolic link to nothing fails both, as a read of it does", async () => {
+    const root = await project();
+    const dir = join(root, "rendered");
+    diffWithStamps(dir, files, "k").record();
+    rmSync(join(dir, README));
+    symlinkSync(join(dir, "gone.md"), join(dir, README));
+    expect(() => diffWithStamps(dir, files, "k")).toThrow(/ENOENT/);
+    expect(() => diffTree(dir, files, undefined)).toThrow(/ENOENT/);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, REPO, cleanProjects, makeProject, runCli } from "./helpers/project.ts";
+import { cleanProjects, CLI, cliEnv, makeProject, REPO, runCli } from "./helpers/project.ts";
 
 afterAll(cleanProjects);
 
@@ -36,7 +36,11 @@ describe("output written through Node's streams (a description's console.log)", 
     const big = "x".repeat(1 << 20);
     const file = join(root, "platforms/ossa.ts");
     writeFileSync(file, `console.log("x".repeat(${1 << 20}));\n${readFileSync(file, "utf8")}`);
-    const child = spawn(process.execPath, [CLI, "compile"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "compile"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: cliEnv(),
+    });
     child.stdout.pause(); // the pipe fills, and the rest of the description's write waits in the CLI's stream
     let stderr = "";
     const reported = new Promise<void>((done) =>

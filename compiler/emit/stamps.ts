@@ -24,7 +24,8 @@ interface Manifest {
 }
 
 interface Seen {
-  stamp: string;
+  /** Undefined when the entry cannot be stat'ed (a symbolic link to nothing, a loop): it matches no recorded stamp. */
+  stamp?: string;
   changed: bigint;
 }
 
@@ -40,14 +41,25 @@ function recorded(file: string, key: string): Map<string, string> {
   return new Map();
 }
 
-/** Every file under `dir` with its stamp, keyed by path relative to it, with `/` separators. */
+/**
+ * Every entry under `dir` that is not a folder, with its stamp, keyed by path relative to it, with `/` separators. An
+ * entry whose stat fails is still there, with no stamp: the comparison then goes as diffTree's (emit/write.ts) does,
+ * reported removed when the compile has no such file, read (and its error reported) when it has.
+ */
 function walk(dir: string): Map<string, Seen> {
   const out = new Map<string, Seen>();
-  eachFile(dir, (path) => {
-    const s = statSync(`${dir}/${path}`, { bigint: true });
-    out.set(path, { stamp: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changed: s.ctimeNs });
-  });
+  eachFile(dir, (path) => out.set(path, stampOf(`${dir}/${path}`)));
   return out;
+}
+
+/** A file's stamp, or none when its stat fails. */
+function stampOf(path: string): Seen {
+  try {
+    const s = statSync(path, { bigint: true });
+    return { stamp: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changed: s.ctimeNs };
+  } catch {
+    return { changed: -1n };
+  }
 }
 
 /**
@@ -80,7 +92,7 @@ export function diffWithStamps(
   for (const path of files.keys()) {
     const seen = onDisk.get(path);
     if (!seen) diff.added.push(path);
-    else if (known.get(path) === seen.stamp) equal.push(path);
+    else if (seen.stamp !== undefined && known.get(path) === seen.stamp) equal.push(path);
     else if ((read++, readFileSync(`${dir}/${path}`, "utf8") === files.get(path))) equal.push(path);
     else diff.changed.push(path);
   }
@@ -93,7 +105,7 @@ export function diffWithStamps(
     const stamps: Record<string, string> = {};
     for (const path of equal.sort()) {
       const seen = onDisk.get(path)!;
-      if (seen.changed < mark) stamps[path] = seen.stamp;
+      if (seen.stamp !== undefined && seen.changed < mark) stamps[path] = seen.stamp;
     }
     const manifest: Manifest = { format: FORMAT, key, stamps };
     try {

@@ -54,14 +54,15 @@ export interface CliRun {
 }
 
 /**
- * Runs the real CLI in `cwd`, with this process's environment without `CI` (the suite runs with it in CI; the CLI
- * then skips the stamps of rendered/, which most tests mean to go through) and `env` over it.
+ * The environment the tests run the CLI in: this process's, without colour and without `CI` (the suite runs with it in
+ * CI, where the CLI skips the stamps of rendered/; a test means the same path wherever it runs), with `extra` over it.
  */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, NO_COLOR: "1", CI: "", ...extra };
+}
+
+/** Runs the real CLI in `cwd`, in cliEnv's environment with `env` over it. */
 export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", CI: "", ...env },
-  });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: cliEnv(env) });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
