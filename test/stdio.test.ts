@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanProjects, CLI, cliEnv, makeProject, REPO, runCli } from "./helpers/project.ts";
+import { CLI, REPO, cleanProjects, cliEnv, makeProject, runCli } from "./helpers/project.ts";
 
 afterAll(cleanProjects);
 

@@ -20,18 +20,13 @@ export function schemasPresent(sub = ""): boolean {
   return existsSync(join(CRD_SCHEMAS, sub));
 }
 
-/** True in CI (as the CLI tells it), where skipping a schema suite is not allowed. */
-export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
-  return runsInCi(env);
-}
-
 /** `describe` for a suite that needs the schemas: skipped with a message when absent, or failing when absent in CI. */
 export function describeWithSchemas(name: string, present: boolean, suite: () => void): void {
   if (present) {
     describe(name, suite);
     return;
   }
-  if (inCi()) {
+  if (runsInCi()) {
     describe(name, () => {
       it("has the reference schemas (a skipped schema suite fails in CI)", () => {
         throw new Error(`${CRD_SCHEMAS} is absent; in CI (CI set) a skipped schema suite is a failure`);
