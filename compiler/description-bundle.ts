@@ -154,7 +154,7 @@ function contentOrNull(path: string): string | null {
 }
 
 /** JSON with comments and trailing commas (tsconfig.json's dialect) as plain JSON. */
-function plainJson(text: string): string {
+export function plainJson(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

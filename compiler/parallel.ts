@@ -22,6 +22,7 @@ import type { Offload, RemoteTarget } from "./shared-batch.ts";
 import type { TargetCache } from "./cache/store.ts";
 import type { ResolvedTarget } from "./model/target.ts";
 import { PRECOMPILED, type BuildErrors, type DescriptionBundler } from "./precompiled.ts";
+import { nativeTypeScript } from "./native-descriptions.ts";
 import { WRITES_THROUGH_STREAMS } from "./stdio.ts";
 import type { Manifest } from "./description-bundle.ts";
 import type { WorkQueue } from "./work-queue.ts";
@@ -217,12 +218,13 @@ function bundlerOn(helper: () => Worker | undefined): DescriptionBundler {
  * it declines, and everything is built on the main thread). With no cache, or a cache holding no target yet, the
  * worker starts now (not holding the process open until it is given a batch); otherwise on the first batch. The
  * worker ends with its batch. One started now while no description is bundled either (a fresh clone, `--no-cache`)
- * bundles them first (the Offload's `bundle`), while this thread loads its own build code, and loads its own after.
+ * bundles them first (the Offload's `bundle`), while this thread loads its own build code, and loads its own after;
+ * where Node imports the descriptions itself (nativeTypeScript), it loads its own at once.
  */
 export function helperThread(cache?: TargetCache): Offload {
   const usable = PRECOMPILED && availableParallelism() >= 2 && !process.env.MANIFOLD_NO_THREADS;
   const fresh = !cache || !existsSync(cache.dir);
-  const bundleFirst = fresh && (!cache || !existsSync(join(dirname(cache.dir), "descriptions")));
+  const bundleFirst = fresh && !nativeTypeScript() && (!cache || !existsSync(join(dirname(cache.dir), "descriptions")));
   let early = usable && fresh ? startWorker(undefined, bundleFirst) : undefined;
   early?.unref();
   // A worker that fails or ends before it is given its batch is dropped (a fresh one is started for the batch): its

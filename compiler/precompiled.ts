@@ -1,6 +1,8 @@
 /**
  * Importing descriptions fast. Under the sources (tsx) a description is
- * imported as it is. Under the precompiled CLI (dist/manifold.mjs) there is
+ * imported as it is. Under the precompiled CLI (dist/manifold.mjs) on Node 24
+ * and later, Node strips their types itself (compiler/native-descriptions.ts)
+ * and only those it cannot run are bundled. Otherwise there is
  * no TypeScript loader: each description is bundled with esbuild into plain
  * JavaScript, once, and cached in `.manifold-cache/descriptions/`, keyed by
  * the content of every file it was built from. The stale ones are bundled
@@ -26,6 +28,7 @@ import {
   folderListing,
   type Manifest,
 } from "./description-bundle.ts";
+import { importNatively, nativeTypeScript, strippable } from "./native-descriptions.ts";
 
 declare const __MANIFOLD_PRECOMPILED__: boolean | undefined;
 declare const __MANIFOLD_SOURCE_KEY__: string | undefined;
@@ -195,7 +198,8 @@ export async function prepareDescriptions(
   const dir = join(root, ".manifold-cache", "descriptions");
   const seen = newSeen();
   const stale: string[] = [];
-  for (const file of files) {
+  const native = nativeTypeScript() && !importedRoots.has(root) && strippable(root, files);
+  for (const file of native ? await importEachNatively(root, files) : files) {
     const manifest = fresh ? undefined : current(root, file, seen);
     if (manifest) prepared.set(`${root}\0${file}`, manifest);
     else stale.push(file);
@@ -241,6 +245,34 @@ export async function prepareDescriptions(
   await Promise.all([oneByOne(failed), shared(others).then((e) => (e === undefined ? undefined : oneByOne(others)))]);
 }
 
+/**
+ * Descriptions this process imported with Node's type stripping (prepareDescriptions), by root and file: their
+ * modules, which importDescription hands out once.
+ */
+const importedNatively = new Map<string, unknown>();
+
+/**
+ * The roots whose descriptions this process imported natively. Node keeps a module for the life of the process, so
+ * a second load of a root (its files since edited, perhaps) takes the bundles, which are keyed by content.
+ */
+const importedRoots = new Set<string>();
+
+/**
+ * Imports each of `files` (relative to the absolute `root`) with Node's type stripping, one after the other in their
+ * order, as importDescription would, and keeps the modules for it; returns those that failed, to be bundled.
+ */
+async function importEachNatively(root: string, files: string[]): Promise<string[]> {
+  importedRoots.add(root);
+  const failed: string[] = [];
+  for (const file of files)
+    try {
+      importedNatively.set(`${root}\0${file}`, await importNatively(pathToFileURL(join(root, file)).href, LANGUAGE));
+    } catch {
+      failed.push(file);
+    }
+  return failed;
+}
+
 /** Imports one description module (`file` relative to `root`), the fast way under the precompiled CLI. */
 export async function importDescription(given: string, file: string): Promise<unknown> {
   const root = resolvePath(given);
@@ -248,6 +280,11 @@ export async function importDescription(given: string, file: string): Promise<un
   if (!PRECOMPILED) return import(url);
   const dir = join(root, ".manifold-cache", "descriptions");
   const key = `${root}\0${file}`;
+  if (importedNatively.has(key)) {
+    const imported = importedNatively.get(key);
+    importedNatively.delete(key);
+    return imported;
+  }
   const known = prepared.get(key);
   prepared.delete(key);
   try {

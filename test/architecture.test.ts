@@ -24,6 +24,7 @@ export const LAYERS: { name: string; modules: string[] }[] = [
       "version.ts",
       "precompiled.ts",
       "description-bundle.ts",
+      "native-descriptions.ts",
       "git.ts",
       "scratch.ts",
       "stack.ts",

@@ -27,14 +27,18 @@ function descriptionFiles(root: string): string[] {
   );
 }
 
-/** Runs the CLI in `cwd`: precompiled, or under the sources (tsx) with `sources`; `extra` adds to its environment. */
+/**
+ * Runs the CLI in `cwd`: precompiled with its descriptions bundled, or under the sources (tsx) with `sources`; `extra`
+ * adds to its environment.
+ */
 function cli(
   cwd: string,
   args: string[],
   sources = false,
   extra: NodeJS.ProcessEnv = {},
 ): { status: number; stderr: string } {
-  const env = cliEnv(extra);
+  // the bundles even where Node could strip the types itself (test/native-descriptions.test.ts)
+  const env = cliEnv({ MANIFOLD_BUNDLE_DESCRIPTIONS: "1", ...extra });
   if (sources) env.MANIFOLD_NO_PRECOMPILE = "1";
   else delete env.MANIFOLD_NO_PRECOMPILE;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env });

@@ -24,9 +24,9 @@ const TARGET = ["--platform", "context-foundation", "--env", "staging", "--regio
 const CONFIG = "rendered/staging/us-west-2/context-foundation/configmap-context-foundation-config.yaml";
 const DESCRIPTION = "platforms/context-foundation.ts";
 
-/** Runs the precompiled CLI in `cwd`. */
+/** Runs the precompiled CLI in `cwd`, its descriptions bundled even where Node could strip their types itself. */
 function cli(cwd: string, args: string[]): { status: number; stderr: string } {
-  const env = cliEnv();
+  const env = cliEnv({ MANIFOLD_BUNDLE_DESCRIPTIONS: "1" });
   delete env.MANIFOLD_NO_PRECOMPILE;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env });
   return { status: r.status ?? -1, stderr: r.stderr };

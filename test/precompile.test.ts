@@ -38,10 +38,15 @@ describe("dist/", () => {
 });
 
 /**
- * Runs `compile --check` on the bundle in `root` (nothing cached), on one thread or on two, and lists the built-ins
- * the main thread loaded (process.moduleLoadList at its exit, recorded by a --require hook).
+ * Runs `compile --check` on the bundle in `root` (nothing cached), on one thread or on two, with `extra` in its
+ * environment, and lists the built-ins the main thread loaded (process.moduleLoadList at its exit, recorded by a
+ * --require hook).
  */
-function checkListingBuiltIns(root: string, oneThread: boolean): { r: SpawnSyncReturns<string>; loaded: string[] } {
+function checkListingBuiltIns(
+  root: string,
+  oneThread: boolean,
+  extra: NodeJS.ProcessEnv = {},
+): { r: SpawnSyncReturns<string>; loaded: string[] } {
   const list = join(root, "built-ins.txt");
   const hook = join(root, "record-built-ins.cjs");
   writeFileSync(
@@ -54,7 +59,7 @@ function checkListingBuiltIns(root: string, oneThread: boolean): { r: SpawnSyncR
       `});`,
     ].join("\n"),
   );
-  const env = cliEnv();
+  const env = cliEnv(extra);
   if (oneThread) env.MANIFOLD_NO_THREADS = "1";
   else delete env.MANIFOLD_NO_THREADS;
   delete env.MANIFOLD_NO_PRECOMPILE;
@@ -88,7 +93,8 @@ describe("a compile on the bundle", () => {
     "on a fresh clone, bundles the descriptions on the helper thread: the main thread loads no esbuild",
     () => {
       const root = makeProject({ rendered: true });
-      const { r, loaded } = checkListingBuiltIns(root, false);
+      // the bundles even where Node could strip the types itself (test/native-descriptions.test.ts)
+      const { r, loaded } = checkListingBuiltIns(root, false, { MANIFOLD_BUNDLE_DESCRIPTIONS: "1" });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toContain("rendered/ is up to date");
       expect(loaded).toContain("NativeModule worker_threads");

@@ -1,0 +1,215 @@
+/**
+ * Descriptions imported with Node's own type stripping under the precompiled CLI (compiler/native-descriptions.ts):
+ * when it is taken, that it renders what the bundles render, and that what type stripping cannot run, or would run
+ * differently, still goes through the bundles.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nativeTypeScript, strippable } from "../compiler/native-descriptions.ts";
+import { CLI, REPO, cleanProjects, cliEnv, edit, makeProject } from "./helpers/project.ts";
+
+afterAll(cleanProjects);
+
+beforeAll(() => {
+  // builds dist/ when it is missing or stale
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.MANIFOLD_NO_PRECOMPILE;
+  const r = spawnSync(process.execPath, [CLI, "--help"], { cwd: REPO, encoding: "utf8", env });
+  expect(r.status, r.stderr).toBe(0);
+});
+
+/** Runs the precompiled CLI in `root` with `env` over cliEnv's. */
+function run(root: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const full = cliEnv(env);
+  delete full.MANIFOLD_NO_PRECOMPILE;
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: "utf8", env: full });
+}
+
+/**
+ * The descriptions bundled in `root`'s description cache: one manifest each, named after the description's path
+ * (its folder's slash an underscore) with `.json`.
+ */
+function bundled(root: string): string[] {
+  const dir = join(root, ".manifold-cache", "descriptions");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -".json".length).replace("_", "/"))
+    .sort();
+}
+
+/** Every file under `dir`, by its path relative to it, with its bytes. */
+function tree(dir: string, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) for (const [p, c] of tree(dir, path)) out.set(p, c);
+    else out.set(path, readFileSync(join(dir, path), "latin1"));
+  }
+  return out;
+}
+
+describe("nativeTypeScript", () => {
+  it("is off when MANIFOLD_BUNDLE_DESCRIPTIONS asks for the bundles", () => {
+    expect(nativeTypeScript({ MANIFOLD_BUNDLE_DESCRIPTIONS: "1" })).toBe(false);
+  });
+
+  it("is on exactly when this Node strips types and takes synchronous hooks (Node 24 and later)", () => {
+    const major = Number(process.versions.node.split(".")[0]);
+    const expected = major >= 24 && Boolean(process.features.typescript);
+    expect(nativeTypeScript({})).toBe(expected);
+  });
+});
+
+describe("strippable", () => {
+  const files = ["platforms/a.ts", "environments/dev.ts"];
+  const cases: [string, Record<string, string>, boolean][] = [
+    ["no config at all", {}, true],
+    ["this repo's tsconfig.json", { "tsconfig.json": readFileSync(join(REPO, "tsconfig.json"), "utf8") }, true],
+    [
+      "comments and trailing commas",
+      { "tsconfig.json": '{ // c\n "compilerOptions": { "strict": true, /* x */ "target": "ESNext", }, }' },
+      true,
+    ],
+    ["paths at the root", { "tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' }, false],
+    ["baseUrl beside a description", { "platforms/tsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }' }, false],
+    ["extends", { "tsconfig.json": '{ "extends": "./base.json" }' }, false],
+    ["decorators", { "jsconfig.json": '{ "compilerOptions": { "experimentalDecorators": true } }' }, false],
+    [
+      "class fields assigned",
+      { "tsconfig.json": '{ "compilerOptions": { "useDefineForClassFields": false } }' },
+      false,
+    ],
+    ["an old target", { "tsconfig.json": '{ "compilerOptions": { "target": "ES2019" } }' }, false],
+    [
+      "an old target, fields defined",
+      { "tsconfig.json": '{ "compilerOptions": { "target": "es2019", "useDefineForClassFields": true } }' },
+      true,
+    ],
+    ["unreadable JSON", { "tsconfig.json": "{ nope" }, false],
+    ["a config in a folder with no description", { "test/tsconfig.json": '{ "extends": "x" }' }, true],
+  ];
+  it.each(cases)("%s", (_, configs, expected) => {
+    const root = makeProject({ files: configs });
+    expect(strippable(root, files)).toBe(expected);
+  });
+});
+
+describe.skipIf(!nativeTypeScript({}))("a compile with native descriptions", () => {
+  it("bundles no description, loads no esbuild, and renders byte for byte what the bundles render", () => {
+    const native = makeProject({ rendered: true });
+    const hook = join(native, "record-built-ins.cjs");
+    const list = join(native, "built-ins.txt");
+    // the main thread's built-ins at its exit (esbuild's service needs node:child_process)
+    writeFileSync(
+      hook,
+      `process.on("exit", () => { const loaded = process.moduleLoadList.join("\\n"); ` +
+        `if (require("node:worker_threads").isMainThread) require("node:fs").writeFileSync(${JSON.stringify(list)}, loaded); });`,
+    );
+    const env = cliEnv();
+    delete env.MANIFOLD_NO_PRECOMPILE;
+    const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
+      cwd: native,
+      encoding: "utf8",
+      env,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("rendered/ is up to date");
+    expect(bundled(native)).toEqual([]);
+    expect(existsSync(join(native, ".manifold-cache", "descriptions"))).toBe(false);
+    const loaded = readFileSync(list, "utf8").split("\n");
+    expect(loaded.filter((m) => /^NativeModule (?:child_process|tty)$/.test(m))).toEqual([]);
+
+    // the same project, compiled afresh natively and with the bundles: the same bytes
+    const a = makeProject();
+    const b = makeProject();
+    expect(run(a, ["compile"]).status).toBe(0);
+    const withBundles = run(b, ["compile"], { MANIFOLD_BUNDLE_DESCRIPTIONS: "1" });
+    expect(withBundles.status, withBundles.stderr).toBe(0);
+    expect(bundled(a)).toEqual([]);
+    expect(bundled(b).length).toBeGreaterThan(20);
+    expect(tree(join(a, "rendered"))).toEqual(tree(join(b, "rendered")));
+  });
+
+  it("bundles only the descriptions type stripping cannot run, and renders them", () => {
+    const root = makeProject({
+      files: {
+        "platforms/_tiers.ts": "export enum Tier { Gold = 3 }\n",
+        "platforms/_plain.ts": "export const REPLICAS = 3;\n",
+      },
+    });
+    // an enum (not erasable), and an import without its extension: both bundled; the rest imported natively
+    edit(root, "platforms/alfred.ts", /^/, 'import { Tier } from "./_tiers.ts";\nvoid Tier.Gold;\n');
+    edit(root, "platforms/ossa.ts", /^/, 'import { REPLICAS } from "./_plain";\nvoid REPLICAS;\n');
+    const r = run(root, ["compile"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(bundled(root)).toEqual(["platforms/alfred.ts", "platforms/ossa.ts"]);
+    expect(readdirSync(join(root, "rendered", "production", "us-east-1"))).toEqual(
+      expect.arrayContaining(["alfred", "ossa"]),
+    );
+  });
+
+  it("takes the bundles for every description when a tsconfig.json maps paths", () => {
+    const root = makeProject({
+      files: {
+        "tsconfig.json": '{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["lib/*"] } } }',
+        "lib/level.ts": 'export const LEVEL = "WARN";\n',
+      },
+    });
+    // an import only the bundler resolves, in one description; every one is bundled all the same
+    edit(root, "platforms/alfred.ts", /^/, 'import { LEVEL } from "@lib/level.ts";\nvoid LEVEL;\n');
+    const r = run(root, ["compile"]);
+    expect(r.status, r.stderr).toBe(0);
+    const descriptions = ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(bundled(root)).toEqual(descriptions.sort());
+  });
+
+  it("loads a root a second time in one process from the bundles, so an edit between the loads is seen", () => {
+    const root = makeProject();
+    const script = join(root, "load-twice.mjs");
+    writeFileSync(
+      script,
+      [
+        `import { readFileSync, writeFileSync } from "node:fs";`,
+        `import { load } from ${JSON.stringify(pathToFileURL(join(REPO, "dist", "manifold.mjs")).href)};`,
+        `const file = ${JSON.stringify(join(root, "platforms", "context-foundation.ts"))};`,
+        `const seen = async () => JSON.stringify(await load(${JSON.stringify(root)})).includes("EDITED");`,
+        `const before = await seen();`,
+        `writeFileSync(file, readFileSync(file, "utf8").replace('LOG_LEVEL: "INFO"', 'LOG_LEVEL: "EDITED"'));`,
+        `console.log(JSON.stringify([before, await seen()]));`,
+      ].join("\n"),
+    );
+    const r = spawnSync(process.execPath, [script], { cwd: root, encoding: "utf8", env: cliEnv() });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([false, true]);
+    expect(bundled(root)).toContain("platforms/context-foundation.ts");
+  });
+
+  it("reports a description that throws as the bundles do: its file and line, no stack", () => {
+    const outcomes = [{}, { MANIFOLD_BUNDLE_DESCRIPTIONS: "1" }].map((env) => {
+      const root = makeProject();
+      edit(root, "regions/us-west-2.ts", /^/, 'throw new Error("no such region");\n');
+      const r = run(root, ["compile"], env);
+      return {
+        status: r.status,
+        stderr: r.stderr.replaceAll(root, "<root>"),
+        wrote: existsSync(join(root, "rendered")),
+      };
+    });
+    expect(outcomes[0].status).not.toBe(0);
+    expect(outcomes[0].stderr).toContain("regions/us-west-2.ts:1");
+    expect(outcomes[0].stderr).toContain("no such region");
+    expect(outcomes[0].stderr).not.toMatch(/\n\s+at /);
+    expect(outcomes[0].wrote).toBe(false);
+    expect(outcomes[0]).toEqual(outcomes[1]);
+  });
+});
