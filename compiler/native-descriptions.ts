@@ -1,39 +1,59 @@
 /**
- * Importing descriptions with Node's own TypeScript support (type stripping, Node 24 and later) under the
+ * Importing descriptions with Node's own TypeScript support (type stripping, Node 24.3 and later) under the
  * precompiled CLI: no esbuild build, no bundle to write, and Node's compile cache keeps each file's stripped code by
- * its content. A resolve hook points the descriptions' imports of the compiler (`compiler/index.ts` of the running
- * package, or the package `manifold`) at the running bundle's language entry point, so descriptions and the compiler
- * share one module instance, as with the bundles. What type stripping cannot run (an enum, an import without its
- * extension, a type imported without `import type`, a name only the whole library exports, tsconfig paths) fails
- * the import, and the caller bundles that description instead (compiler/precompiled.ts). What would run differently
- * without failing (a tsconfig.json that changes how esbuild compiles) keeps the whole project on the bundles
- * (strippable). One difference stays: Node runs an import a description does not use, which esbuild drops.
+ * its content. While the descriptions are imported, hooks point their imports of the compiler (`compiler/index.ts`
+ * of the running package, or the package `manifold`) at the running bundle's language entry point, so descriptions
+ * and the compiler share one module instance, as with the bundles, and load every TypeScript file of the project as
+ * an ES module, as esbuild bundles it (whatever its package.json's `type`, and without Node's warning for a
+ * package.json that names none). What type stripping cannot run (an enum, an import without its extension, a type
+ * imported without `import type`, a name only the whole library exports, tsconfig paths) fails the import, and the
+ * caller bundles that description instead (compiler/precompiled.ts). What would run differently without failing (a
+ * tsconfig.json that changes how esbuild compiles a file the descriptions load) sends them all to the bundles
+ * (strippable).
  */
 import module from "node:module";
 import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { switchedOn } from "./ci-environment.ts";
 import { plainJson } from "./description-bundle.ts";
 
-/** The oldest Node whose type stripping runs without an experimental warning. */
-const FIRST_MAJOR = 24;
+/** The oldest Node whose type stripping runs without an experimental warning: 24.3. */
+const FIRST_VERSION = [24, 3];
 
-/**
- * True when this Node strips types itself and takes synchronous resolve hooks, and MANIFOLD_BUNDLE_DESCRIPTIONS does
- * not ask for the bundles.
- */
-export function nativeTypeScript(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (
-    !env.MANIFOLD_BUNDLE_DESCRIPTIONS &&
-    Boolean(process.features.typescript) &&
-    typeof module.registerHooks === "function" &&
-    Number(process.versions.node.split(".")[0]) >= FIRST_MAJOR
-  );
+/** What nativeTypeScript asks of the running Node. */
+export interface Runtime {
+  /** process.versions.node */
+  version: string;
+  /** process.features.typescript: "strip", "transform" (--experimental-transform-types) or false */
+  typescript: unknown;
+  /** Whether node:module has registerHooks (synchronous hooks). */
+  hooks: boolean;
+}
+
+/** The running Node, as nativeTypeScript asks of it. */
+export function thisRuntime(): Runtime {
+  return {
+    version: process.versions.node,
+    typescript: process.features.typescript,
+    hooks: typeof module.registerHooks === "function",
+  };
 }
 
 /**
- * Compiler options under which esbuild (the bundles, and tsx under the sources) compiles a description differently
- * from Node's type stripping, or resolves its imports where Node would not look.
+ * True when the descriptions can be imported natively: this Node (24.3 or later) strips types, and only strips them
+ * (not under --experimental-transform-types, which would run enums and namespaces its own way, not esbuild's),
+ * takes synchronous hooks, and MANIFOLD_BUNDLE_DESCRIPTIONS is not switched on.
+ */
+export function nativeTypeScript(env: NodeJS.ProcessEnv = process.env, runtime: Runtime = thisRuntime()): boolean {
+  const [major, minor] = runtime.version.split(".").map(Number);
+  const recent = major > FIRST_VERSION[0] || (major === FIRST_VERSION[0] && minor >= FIRST_VERSION[1]);
+  return !switchedOn(env.MANIFOLD_BUNDLE_DESCRIPTIONS) && runtime.typescript === "strip" && runtime.hooks && recent;
+}
+
+/**
+ * Compiler options under which esbuild (the bundles, and tsx under the sources) compiles a file differently from
+ * Node's type stripping, or resolves its imports where Node would not look.
  */
 const BUNDLER_OPTIONS = [
   "baseUrl",
@@ -52,65 +72,106 @@ const BUNDLER_OPTIONS = [
 const DEFINING_TARGET = /^es(next|20(2[2-9]|[3-9]\d))$/i;
 
 /**
- * True when Node's type stripping runs the descriptions `files` (relative to the absolute `root`) as esbuild would
- * compile them: no tsconfig.json or jsconfig.json at the root or beside a description extends another, or sets an
- * option of BUNDLER_OPTIONS, turns useDefineForClassFields off, or names a target before ES2022 without turning it
- * on. A config that cannot be read as JSON keeps the bundles too.
+ * Whether the configuration esbuild takes for a file in `folder` (the nearest tsconfig.json, or jsconfig.json where a
+ * folder has no tsconfig.json, in it or above it) lets Node's type stripping run the file as esbuild compiles it:
+ * none, or one that extends no other and sets no option of BUNDLER_OPTIONS, does not turn useDefineForClassFields
+ * off, and names no target before ES2022 without turning it on. A config that cannot be read as JSON does not.
+ * `known` keeps each folder's answer.
  */
-export function strippable(root: string, files: string[]): boolean {
-  const folders = new Set([".", ...files.map((file) => dirname(file))]);
-  for (const folder of folders)
-    for (const name of ["tsconfig.json", "jsconfig.json"]) {
-      let text: string;
-      try {
-        text = readFileSync(join(root, folder, name), "utf8");
-      } catch {
-        continue; // none there
-      }
-      let config: { extends?: unknown; compilerOptions?: Record<string, unknown> };
-      try {
-        config = JSON.parse(plainJson(text)) as typeof config;
-      } catch {
-        return false;
-      }
-      if (typeof config !== "object" || config === null || config.extends !== undefined) return false;
-      const options = config.compilerOptions ?? {};
-      if (BUNDLER_OPTIONS.some((option) => options[option] !== undefined)) return false;
-      const defines = options.useDefineForClassFields;
-      if (defines === false) return false;
-      if (defines !== true && options.target !== undefined && !DEFINING_TARGET.test(String(options.target)))
-        return false;
+function folderStrippable(folder: string, known: Map<string, boolean>): boolean {
+  const cached = known.get(folder);
+  if (cached !== undefined) return cached;
+  let answer: boolean | undefined;
+  for (const name of ["tsconfig.json", "jsconfig.json"]) {
+    let text: string;
+    try {
+      text = readFileSync(join(folder, name), "utf8");
+    } catch {
+      continue; // none there
     }
+    answer = configStrippable(text);
+    break;
+  }
+  const parent = dirname(folder);
+  answer ??= parent === folder ? true : folderStrippable(parent, known);
+  known.set(folder, answer);
+  return answer;
+}
+
+/** Whether one tsconfig.json or jsconfig.json (its text) leaves esbuild compiling as Node's type stripping runs. */
+function configStrippable(text: string): boolean {
+  let config: { extends?: unknown; compilerOptions?: Record<string, unknown> };
+  try {
+    config = JSON.parse(plainJson(text)) as typeof config;
+  } catch {
+    return false;
+  }
+  if (typeof config !== "object" || config === null || config.extends !== undefined) return false;
+  const options = config.compilerOptions ?? {};
+  if (BUNDLER_OPTIONS.some((option) => options[option] !== undefined)) return false;
+  const defines = options.useDefineForClassFields;
+  if (defines === false) return false;
+  return defines === true || options.target === undefined || DEFINING_TARGET.test(String(options.target));
+}
+
+/**
+ * True when Node's type stripping runs each of `files` (absolute paths) as esbuild would compile it: the
+ * configuration esbuild takes for each (folderStrippable) changes nothing Node does not do.
+ */
+export function strippable(files: Iterable<string>): boolean {
+  const known = new Map<string, boolean>();
+  for (const file of files) if (!folderStrippable(dirname(file), known)) return false;
   return true;
 }
 
-/** The language entry point the hook serves for the compiler, once registered (a hook serves a whole thread). */
-let servedLanguage: string | undefined;
+/** Whether `url` is a file of the project's own (a file: URL outside node_modules). */
+function projectFile(url: string): boolean {
+  return url.startsWith("file:") && !url.includes("/node_modules/");
+}
 
 /**
- * Registers, once per thread, the resolve hook that gives imports of the running package's `compiler/index.ts`, and
- * of the package `manifold`, the module at `language` (a file URL next to the bundle).
+ * Runs `imports` with the hooks that import descriptions natively registered on this thread, and takes them off
+ * after, so nothing else the process imports goes through them: an import of the running package's
+ * `compiler/index.ts` (its real path, as a symbolic link or --preserve-symlinks may give another), or of the package
+ * `manifold`, gets `language` (a file URL next to the bundle); every TypeScript file of the project is loaded as an
+ * ES module. Returns what `imports` returned, and the paths of the project's files the imports resolved.
  */
-function serveLanguage(language: string): void {
-  if (servedLanguage !== undefined) return;
-  servedLanguage = language;
+export async function withDescriptionHooks<T>(
+  language: string,
+  imports: () => Promise<T>,
+): Promise<{ result: T; files: Set<string> }> {
   let own: string | undefined;
   try {
-    own = pathToFileURL(realpathSync(fileURLToPath(new URL("../compiler/index.ts", language)))).href;
+    own = realpathSync(fileURLToPath(new URL("../compiler/index.ts", language)));
   } catch {
     own = undefined; // an install without the sources: only the package name is served
   }
-  module.registerHooks({
+  const isOwn = (url: string) => {
+    if (own === undefined || !url.endsWith("/compiler/index.ts")) return false;
+    try {
+      return realpathSync(fileURLToPath(url)) === own;
+    } catch {
+      return false;
+    }
+  };
+  const served = { url: language, format: "module", shortCircuit: true } as const;
+  const files = new Set<string>();
+  const hooks = module.registerHooks({
     resolve(specifier, context, next) {
-      if (specifier === "manifold") return { url: language, format: "module", shortCircuit: true };
+      if (specifier === "manifold") return served;
       const resolved = next(specifier, context);
-      return resolved.url === own ? { url: language, format: "module", shortCircuit: true } : resolved;
+      if (isOwn(resolved.url)) return served;
+      if (projectFile(resolved.url)) files.add(fileURLToPath(resolved.url));
+      return resolved;
+    },
+    load(url, context, next) {
+      const typescript = projectFile(url) && new URL(url).pathname.endsWith(".ts");
+      return next(url, typescript ? { ...context, format: "module-typescript" } : context);
     },
   });
-}
-
-/** Imports the description at `url` (a TypeScript file) as Node runs it, its compiler imports served by `language`. */
-export function importNatively(url: string, language: string): Promise<unknown> {
-  serveLanguage(language);
-  return import(url);
+  try {
+    return { result: await imports(), files };
+  } finally {
+    hooks.deregister();
+  }
 }

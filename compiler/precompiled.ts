@@ -1,6 +1,6 @@
 /**
  * Importing descriptions fast. Under the sources (tsx) a description is
- * imported as it is. Under the precompiled CLI (dist/manifold.mjs) on Node 24
+ * imported as it is. Under the precompiled CLI (dist/manifold.mjs) on Node 24.3
  * and later, Node strips their types itself (compiler/native-descriptions.ts)
  * and only those it cannot run are bundled. Otherwise there is
  * no TypeScript loader: each description is bundled with esbuild into plain
@@ -28,7 +28,7 @@ import {
   folderListing,
   type Manifest,
 } from "./description-bundle.ts";
-import { importNatively, nativeTypeScript, strippable } from "./native-descriptions.ts";
+import { nativeTypeScript, strippable, withDescriptionHooks } from "./native-descriptions.ts";
 
 declare const __MANIFOLD_PRECOMPILED__: boolean | undefined;
 declare const __MANIFOLD_SOURCE_KEY__: string | undefined;
@@ -101,16 +101,16 @@ function newSeen(): Seen {
   return { texts: new Map(), listings: new Map() };
 }
 
-let tsxRegistered = false;
+let tsx: Promise<(specifier: string, parent: string) => Promise<unknown>> | undefined;
 
-/** Imports a TypeScript module through the tsx loader (the fallback). */
+/**
+ * Imports a TypeScript module through the tsx loader (the fallback), in a namespace of its own: every module it
+ * loads is a new one, whatever Node keeps under the file's URL (a native import that failed to link is kept, and
+ * would give its error again).
+ */
 async function importWithTsx(url: string): Promise<unknown> {
-  if (!tsxRegistered) {
-    const { register } = await import("tsx/esm/api");
-    register();
-    tsxRegistered = true;
-  }
-  return import(url);
+  tsx ??= import("tsx/esm/api").then(({ register }) => register({ namespace: "manifold-fallback" }).import);
+  return (await tsx)(url, url);
 }
 
 /** The names the language entry point exports. */
@@ -198,7 +198,7 @@ export async function prepareDescriptions(
   const dir = join(root, ".manifold-cache", "descriptions");
   const seen = newSeen();
   const stale: string[] = [];
-  const native = nativeTypeScript() && !importedRoots.has(root) && strippable(root, files);
+  const native = nativeTypeScript() && !importedNatively.tried;
   for (const file of native ? await importEachNatively(root, files) : files) {
     const manifest = fresh ? undefined : current(root, file, seen);
     if (manifest) prepared.set(`${root}\0${file}`, manifest);
@@ -246,30 +246,33 @@ export async function prepareDescriptions(
 }
 
 /**
- * Descriptions this process imported with Node's type stripping (prepareDescriptions), by root and file: their
- * modules, which importDescription hands out once.
+ * The descriptions this process imported with Node's type stripping (prepareDescriptions), by root and file: their
+ * modules, which importDescription hands out once. Node keeps a module for the life of the process, so only the
+ * first load in a process is native (`tried`): a later one (the same root, its files since edited, or another root
+ * sharing some) takes the bundles, which are keyed by content.
  */
-const importedNatively = new Map<string, unknown>();
-
-/**
- * The roots whose descriptions this process imported natively. Node keeps a module for the life of the process, so
- * a second load of a root (its files since edited, perhaps) takes the bundles, which are keyed by content.
- */
-const importedRoots = new Set<string>();
+const importedNatively = { tried: false, modules: new Map<string, unknown>() };
 
 /**
  * Imports each of `files` (relative to the absolute `root`) with Node's type stripping, one after the other in their
- * order, as importDescription would, and keeps the modules for it; returns those that failed, to be bundled.
+ * order, as importDescription would, and keeps the modules for it; returns those to bundle instead: those that failed,
+ * or all of them when a file they loaded would run differently bundled (strippable).
  */
 async function importEachNatively(root: string, files: string[]): Promise<string[]> {
-  importedRoots.add(root);
-  const failed: string[] = [];
-  for (const file of files)
-    try {
-      importedNatively.set(`${root}\0${file}`, await importNatively(pathToFileURL(join(root, file)).href, LANGUAGE));
-    } catch {
-      failed.push(file);
-    }
+  importedNatively.tried = true;
+  const modules = new Map<string, unknown>();
+  const { result: failed, files: loaded } = await withDescriptionHooks(LANGUAGE, async () => {
+    const failed: string[] = [];
+    for (const file of files)
+      try {
+        modules.set(`${root}\0${file}`, await import(pathToFileURL(join(root, file)).href));
+      } catch {
+        failed.push(file);
+      }
+    return failed;
+  });
+  if (!strippable([...files.map((file) => join(root, file)), ...loaded])) return files;
+  for (const [key, imported] of modules) importedNatively.modules.set(key, imported);
   return failed;
 }
 
@@ -280,9 +283,9 @@ export async function importDescription(given: string, file: string): Promise<un
   if (!PRECOMPILED) return import(url);
   const dir = join(root, ".manifold-cache", "descriptions");
   const key = `${root}\0${file}`;
-  if (importedNatively.has(key)) {
-    const imported = importedNatively.get(key);
-    importedNatively.delete(key);
+  if (importedNatively.modules.has(key)) {
+    const imported = importedNatively.modules.get(key);
+    importedNatively.modules.delete(key);
     return imported;
   }
   const known = prepared.get(key);

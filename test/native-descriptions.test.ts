@@ -4,11 +4,13 @@
  * differently, still goes through the bundles.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nativeTypeScript, strippable } from "../compiler/native-descriptions.ts";
+import { nativeTypeScript, strippable, thisRuntime, type Runtime } from "../compiler/native-descriptions.ts";
+import { isDescriptionFile } from "../compiler/check/description-files.ts";
 import { CLI, REPO, cleanProjects, cliEnv, edit, makeProject } from "./helpers/project.ts";
 
 afterAll(cleanProjects);
@@ -41,6 +43,17 @@ function bundled(root: string): string[] {
     .sort();
 }
 
+/** Every description of the project at `root`, sorted as bundled lists them. */
+function allDescriptions(root: string): string[] {
+  return ["platforms", "environments", "regions", "argocd", "addons"]
+    .flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter(isDescriptionFile)
+        .map((f) => `${dir}/${f}`),
+    )
+    .sort();
+}
+
 /** Every file under `dir`, by its path relative to it, with its bytes. */
 function tree(dir: string, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
@@ -55,52 +68,90 @@ function tree(dir: string, prefix = ""): Map<string, string> {
 }
 
 describe("nativeTypeScript", () => {
-  it("is off when MANIFOLD_BUNDLE_DESCRIPTIONS asks for the bundles", () => {
-    expect(nativeTypeScript({ MANIFOLD_BUNDLE_DESCRIPTIONS: "1" })).toBe(false);
+  const node = (version: string, typescript: unknown = "strip", hooks = true): Runtime => ({
+    version,
+    typescript,
+    hooks,
   });
-
-  it("is on exactly when this Node strips types and takes synchronous hooks (Node 24 and later)", () => {
-    const major = Number(process.versions.node.split(".")[0]);
-    const expected = major >= 24 && Boolean(process.features.typescript);
-    expect(nativeTypeScript({})).toBe(expected);
+  const cases: [string, NodeJS.ProcessEnv, Runtime, boolean][] = [
+    ["Node 26", {}, node("26.10.0"), true],
+    ["Node 24.3, the first without the warning", {}, node("24.3.0"), true],
+    ["Node 24.2, which warns", {}, node("24.2.0"), false],
+    ["Node 22.18 (its type stripping, but no Node 24)", {}, node("22.18.0"), false],
+    ["Node 20, no type stripping", {}, node("20.20.2", undefined, false), false],
+    ["type stripping off (--no-experimental-strip-types)", {}, node("26.10.0", false), false],
+    ["--experimental-transform-types", {}, node("26.10.0", "transform"), false],
+    ["no synchronous hooks", {}, node("26.10.0", "strip", false), false],
+    ["MANIFOLD_BUNDLE_DESCRIPTIONS=1", { MANIFOLD_BUNDLE_DESCRIPTIONS: "1" }, node("26.10.0"), false],
+    ["MANIFOLD_BUNDLE_DESCRIPTIONS=yes", { MANIFOLD_BUNDLE_DESCRIPTIONS: "yes" }, node("26.10.0"), false],
+    ["MANIFOLD_BUNDLE_DESCRIPTIONS=0", { MANIFOLD_BUNDLE_DESCRIPTIONS: "0" }, node("26.10.0"), true],
+    ["MANIFOLD_BUNDLE_DESCRIPTIONS empty", { MANIFOLD_BUNDLE_DESCRIPTIONS: "" }, node("26.10.0"), true],
+  ];
+  it.each(cases)("%s", (_, env, runtime, expected) => {
+    expect(nativeTypeScript(env, runtime)).toBe(expected);
   });
 });
 
 describe("strippable", () => {
-  const files = ["platforms/a.ts", "environments/dev.ts"];
+  // the files loaded, relative to a temp folder; the configs written there
+  const files = ["app/platforms/a.ts", "app/environments/dev.ts", "app/lib/level.ts"];
   const cases: [string, Record<string, string>, boolean][] = [
     ["no config at all", {}, true],
-    ["this repo's tsconfig.json", { "tsconfig.json": readFileSync(join(REPO, "tsconfig.json"), "utf8") }, true],
+    ["this repo's tsconfig.json", { "app/tsconfig.json": readFileSync(join(REPO, "tsconfig.json"), "utf8") }, true],
     [
       "comments and trailing commas",
-      { "tsconfig.json": '{ // c\n "compilerOptions": { "strict": true, /* x */ "target": "ESNext", }, }' },
+      { "app/tsconfig.json": '{ // c\n "compilerOptions": { "strict": true, /* x */ "target": "ESNext", }, }' },
       true,
     ],
-    ["paths at the root", { "tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' }, false],
-    ["baseUrl beside a description", { "platforms/tsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }' }, false],
-    ["extends", { "tsconfig.json": '{ "extends": "./base.json" }' }, false],
-    ["decorators", { "jsconfig.json": '{ "compilerOptions": { "experimentalDecorators": true } }' }, false],
+    ["paths", { "app/tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' }, false],
     [
-      "class fields assigned",
-      { "tsconfig.json": '{ "compilerOptions": { "useDefineForClassFields": false } }' },
+      "baseUrl beside a description",
+      { "app/platforms/tsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }' },
       false,
     ],
-    ["an old target", { "tsconfig.json": '{ "compilerOptions": { "target": "ES2019" } }' }, false],
+    ["extends", { "app/tsconfig.json": '{ "extends": "./base.json" }' }, false],
+    ["decorators", { "app/jsconfig.json": '{ "compilerOptions": { "experimentalDecorators": true } }' }, false],
+    ["fields assigned", { "app/tsconfig.json": '{ "compilerOptions": { "useDefineForClassFields": false } }' }, false],
+    ["an old target", { "app/tsconfig.json": '{ "compilerOptions": { "target": "ES2019" } }' }, false],
     [
       "an old target, fields defined",
-      { "tsconfig.json": '{ "compilerOptions": { "target": "es2019", "useDefineForClassFields": true } }' },
+      { "app/tsconfig.json": '{ "compilerOptions": { "target": "es2019", "useDefineForClassFields": true } }' },
       true,
     ],
-    ["unreadable JSON", { "tsconfig.json": "{ nope" }, false],
-    ["a config in a folder with no description", { "test/tsconfig.json": '{ "extends": "x" }' }, true],
+    ["unreadable JSON", { "app/tsconfig.json": "{ nope" }, false],
+    ["a config in a folder nothing is loaded from", { "app/test/tsconfig.json": '{ "extends": "x" }' }, true],
+    ["a config beside a helper only", { "app/lib/tsconfig.json": '{ "compilerOptions": { "target": "es5" } }' }, false],
+    [
+      "a config above the project (a monorepo's)",
+      { "tsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }' },
+      false,
+    ],
+    [
+      "the nearest config only: a plain one beside, paths above",
+      { "tsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }', "app/tsconfig.json": "{}" },
+      true,
+    ],
+    [
+      "tsconfig.json over jsconfig.json in one folder",
+      { "app/tsconfig.json": "{}", "app/jsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }' },
+      true,
+    ],
   ];
   it.each(cases)("%s", (_, configs, expected) => {
-    const root = makeProject({ files: configs });
-    expect(strippable(root, files)).toBe(expected);
+    const dir = mkdtempSync(join(tmpdir(), "manifold-strippable-"));
+    try {
+      for (const [path, text] of Object.entries(configs)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      expect(strippable(files.map((file) => join(dir, file)))).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
-describe.skipIf(!nativeTypeScript({}))("a compile with native descriptions", () => {
+describe.skipIf(!nativeTypeScript({}, thisRuntime()))("a compile with native descriptions", () => {
   it("bundles no description, loads no esbuild, and renders byte for byte what the bundles render", () => {
     const native = makeProject({ rendered: true });
     const hook = join(native, "record-built-ins.cjs");
@@ -165,15 +216,10 @@ describe.skipIf(!nativeTypeScript({}))("a compile with native descriptions", () 
     edit(root, "platforms/alfred.ts", /^/, 'import { LEVEL } from "@lib/level.ts";\nvoid LEVEL;\n');
     const r = run(root, ["compile"]);
     expect(r.status, r.stderr).toBe(0);
-    const descriptions = ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) =>
-      readdirSync(join(root, dir))
-        .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
-        .map((f) => `${dir}/${f}`),
-    );
-    expect(bundled(root)).toEqual(descriptions.sort());
+    expect(bundled(root)).toEqual(allDescriptions(root));
   });
 
-  it("loads a root a second time in one process from the bundles, so an edit between the loads is seen", () => {
+  it("loads natively once per process: a second load takes the bundles, so an edit between the loads is seen", () => {
     const root = makeProject();
     const script = join(root, "load-twice.mjs");
     writeFileSync(
@@ -184,14 +230,59 @@ describe.skipIf(!nativeTypeScript({}))("a compile with native descriptions", () 
         `const file = ${JSON.stringify(join(root, "platforms", "context-foundation.ts"))};`,
         `const seen = async () => JSON.stringify(await load(${JSON.stringify(root)})).includes("EDITED");`,
         `const before = await seen();`,
+        // the hooks are off once the descriptions are imported: the compiler's index resolves to itself again
+        `const index = import.meta.resolve(${JSON.stringify(pathToFileURL(join(root, "compiler", "index.ts")).href)});`,
         `writeFileSync(file, readFileSync(file, "utf8").replace('LOG_LEVEL: "INFO"', 'LOG_LEVEL: "EDITED"'));`,
-        `console.log(JSON.stringify([before, await seen()]));`,
+        `console.log(JSON.stringify([before, await seen(), index.endsWith("/compiler/index.ts")]));`,
       ].join("\n"),
     );
     const r = spawnSync(process.execPath, [script], { cwd: root, encoding: "utf8", env: cliEnv() });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([false, true]);
+    expect(JSON.parse(r.stdout)).toEqual([false, true, true]);
     expect(bundled(root)).toContain("platforms/context-foundation.ts");
+  });
+
+  it("reports a description that fails to link natively and throws bundled with the error the bundles give", () => {
+    // a type imported without `import type` (Node cannot link it; Node keeps that failure under the file's URL)
+    const broken = [
+      'import { PlatformDescription } from "../compiler/index.ts";',
+      "const none: PlatformDescription | undefined = undefined;",
+      "void none;",
+      'throw new Error("no such platform");',
+      "",
+    ].join("\n");
+    const outcomes = [{}, { MANIFOLD_BUNDLE_DESCRIPTIONS: "1" }].map((env) => {
+      const root = makeProject();
+      edit(root, "platforms/alfred.ts", /^/, broken);
+      const r = run(root, ["compile"], env);
+      return { status: r.status, stderr: r.stderr.replaceAll(root, "<root>") };
+    });
+    expect(outcomes[0].status).not.toBe(0);
+    expect(outcomes[0].stderr).toContain("platforms/alfred.ts:4: cannot be loaded: no such platform");
+    expect(outcomes[0]).toEqual(outcomes[1]);
+  });
+
+  it("takes the bundles for every description when a helper's own tsconfig.json assigns class fields", () => {
+    const root = makeProject({
+      files: {
+        "lib/tsconfig.json": '{ "compilerOptions": { "useDefineForClassFields": false } }',
+        "lib/level.ts": 'export class Level { value = "WARN"; }\n',
+      },
+    });
+    edit(root, "platforms/alfred.ts", /^/, 'import { Level } from "../lib/level.ts";\nvoid new Level().value;\n');
+    const r = run(root, ["compile"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(bundled(root)).toEqual(allDescriptions(root));
+  });
+
+  it("loads the descriptions as ES modules whatever package.json says, with no warning", () => {
+    for (const manifest of ['{ "name": "typeless" }', '{ "name": "old", "type": "commonjs" }']) {
+      const root = makeProject({ files: { "package.json": manifest } });
+      const r = run(root, ["compile"]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/\(node:\d+\)|MODULE_TYPELESS|ExperimentalWarning/);
+      expect(bundled(root)).toEqual([]);
+    }
   });
 
   it("reports a description that throws as the bundles do: its file and line, no stack", () => {
