@@ -102,7 +102,7 @@ function folderStrippable(folder: string, known: Map<string, boolean>): boolean 
 function configStrippable(text: string): boolean {
   let config: { extends?: unknown; compilerOptions?: Record<string, unknown> };
   try {
-    config = JSON.parse(plainJson(text)) as typeof config;
+    config = JSON.parse(plainJson(text.replace(/^\uFEFF/, ""))) as typeof config;
   } catch {
     return false;
   }
@@ -134,7 +134,8 @@ function projectFile(url: string): boolean {
  * after, so nothing else the process imports goes through them: an import of the running package's
  * `compiler/index.ts` (its real path, as a symbolic link or --preserve-symlinks may give another), or of the package
  * `manifold`, gets `language` (a file URL next to the bundle); every TypeScript file of the project is loaded as an
- * ES module. Returns what `imports` returned, and the paths of the project's files the imports resolved.
+ * ES module. Returns what `imports` returned, and the paths of the project's files the imports resolved (not those
+ * of node_modules, nor the running bundle's chunks).
  */
 export async function withDescriptionHooks<T>(
   language: string,
@@ -155,13 +156,14 @@ export async function withDescriptionHooks<T>(
     }
   };
   const served = { url: language, format: "module", shortCircuit: true } as const;
+  const bundle = new URL(".", language).href; // the running bundle's folder: its chunks are not the project's
   const files = new Set<string>();
   const hooks = module.registerHooks({
     resolve(specifier, context, next) {
       if (specifier === "manifold") return served;
       const resolved = next(specifier, context);
       if (isOwn(resolved.url)) return served;
-      if (projectFile(resolved.url)) files.add(fileURLToPath(resolved.url));
+      if (projectFile(resolved.url) && !resolved.url.startsWith(bundle)) files.add(fileURLToPath(resolved.url));
       return resolved;
     },
     load(url, context, next) {

@@ -198,7 +198,9 @@ export async function prepareDescriptions(
   const dir = join(root, ".manifold-cache", "descriptions");
   const seen = newSeen();
   const stale: string[] = [];
-  const native = nativeTypeScript() && !importedNatively.tried;
+  // the descriptions' own configs first, so that the usual reason to keep the bundles (a tsconfig.json with paths at
+  // the root) costs no native attempt; those of the helpers they load are known only after it
+  const native = nativeTypeScript() && !importedNatively.tried && strippable(files.map((file) => join(root, file)));
   for (const file of native ? await importEachNatively(root, files) : files) {
     const manifest = fresh ? undefined : current(root, file, seen);
     if (manifest) prepared.set(`${root}\0${file}`, manifest);

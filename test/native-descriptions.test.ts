@@ -119,6 +119,8 @@ describe("strippable", () => {
       true,
     ],
     ["unreadable JSON", { "app/tsconfig.json": "{ nope" }, false],
+    ["a byte order mark", { "app/tsconfig.json": '\uFEFF{ "compilerOptions": { "strict": true } }' }, true],
+    ["extends in a jsconfig.json", { "app/jsconfig.json": '{ "extends": "@tsconfig/node22" }' }, false],
     ["a config in a folder nothing is loaded from", { "app/test/tsconfig.json": '{ "extends": "x" }' }, true],
     ["a config beside a helper only", { "app/lib/tsconfig.json": '{ "compilerOptions": { "target": "es5" } }' }, false],
     [
@@ -240,6 +242,15 @@ describe.skipIf(!nativeTypeScript({}, thisRuntime()))("a compile with native des
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([false, true, true]);
     expect(bundled(root)).toContain("platforms/context-foundation.ts");
+  });
+
+  it("serves the package name `manifold` the running language, in a project of another name", () => {
+    const root = makeProject({ files: { "package.json": '{ "name": "acme-platforms", "type": "module" }' } });
+    edit(root, "platforms/alfred.ts", '"../compiler/index.ts"', '"manifold"');
+    const r = run(root, ["compile"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(bundled(root)).toEqual([]);
+    expect(readdirSync(join(root, "rendered", "production", "us-east-1"))).toContain("alfred");
   });
 
   it("reports a description that fails to link natively and throws bundled with the error the bundles give", () => {
