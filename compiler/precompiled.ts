@@ -273,7 +273,8 @@ async function importEachNatively(root: string, files: string[]): Promise<string
       }
     return failed;
   });
-  if (!strippable([...files.map((file) => join(root, file)), ...loaded])) return files;
+  // the descriptions' folders were checked before the import; this checks those of every file loaded, their helpers'
+  if (!strippable(loaded)) return files;
   for (const [key, imported] of modules) importedNatively.modules.set(key, imported);
   return failed;
 }
@@ -285,8 +286,8 @@ export async function importDescription(given: string, file: string): Promise<un
   if (!PRECOMPILED) return import(url);
   const dir = join(root, ".manifold-cache", "descriptions");
   const key = `${root}\0${file}`;
-  if (importedNatively.modules.has(key)) {
-    const imported = importedNatively.modules.get(key);
+  const imported = importedNatively.modules.get(key); // a module namespace, never undefined
+  if (imported !== undefined) {
     importedNatively.modules.delete(key);
     return imported;
   }

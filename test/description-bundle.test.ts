@@ -11,21 +11,10 @@ import { join, posix } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleDescriptions, type Manifest } from "../compiler/description-bundle.ts";
-import { isDescriptionFile } from "../compiler/check/description-files.ts";
-import { CLI, cleanProjects, cliEnv, edit, makeProject, REPO } from "./helpers/project.ts";
+import { CLI, cleanProjects, cliEnv, descriptionFiles, edit, makeProject, REPO } from "./helpers/project.ts";
 
 const LANGUAGE = pathToFileURL(join(REPO, "dist", "language.mjs")).href;
 const LIBRARY = pathToFileURL(join(REPO, "dist", "manifold.mjs")).href;
-
-/** Every description of a project, as the loader lists them. */
-function descriptionFiles(root: string): string[] {
-  return ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) =>
-    readdirSync(join(root, dir))
-      .filter(isDescriptionFile)
-      .sort()
-      .map((f) => `${dir}/${f}`),
-  );
-}
 
 /**
  * Runs the CLI in `cwd`: precompiled with its descriptions bundled, or under the sources (tsx) with `sources`; `extra`

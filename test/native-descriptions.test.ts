@@ -10,18 +10,12 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nativeTypeScript, strippable, thisRuntime, type Runtime } from "../compiler/native-descriptions.ts";
-import { isDescriptionFile } from "../compiler/check/description-files.ts";
-import { CLI, REPO, cleanProjects, cliEnv, edit, makeProject } from "./helpers/project.ts";
+import { CLI, REPO, cleanProjects, cliEnv, descriptionFiles, edit, makeProject } from "./helpers/project.ts";
+import { buildDist, checkListingBuiltIns } from "./helpers/precompiled.ts";
 
 afterAll(cleanProjects);
 
-beforeAll(() => {
-  // builds dist/ when it is missing or stale
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.MANIFOLD_NO_PRECOMPILE;
-  const r = spawnSync(process.execPath, [CLI, "--help"], { cwd: REPO, encoding: "utf8", env });
-  expect(r.status, r.stderr).toBe(0);
-});
+beforeAll(buildDist);
 
 /** Runs the precompiled CLI in `root` with `env` over cliEnv's. */
 function run(root: string, args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -40,17 +34,6 @@ function bundled(root: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .map((f) => f.slice(0, -".json".length).replace("_", "/"))
-    .sort();
-}
-
-/** Every description of the project at `root`, sorted as bundled lists them. */
-function allDescriptions(root: string): string[] {
-  return ["platforms", "environments", "regions", "argocd", "addons"]
-    .flatMap((dir) =>
-      readdirSync(join(root, dir))
-        .filter(isDescriptionFile)
-        .map((f) => `${dir}/${f}`),
-    )
     .sort();
 }
 
@@ -156,26 +139,12 @@ describe("strippable", () => {
 describe.skipIf(!nativeTypeScript({}, thisRuntime()))("a compile with native descriptions", () => {
   it("bundles no description, loads no esbuild, and renders byte for byte what the bundles render", () => {
     const native = makeProject({ rendered: true });
-    const hook = join(native, "record-built-ins.cjs");
-    const list = join(native, "built-ins.txt");
     // the main thread's built-ins at its exit (esbuild's service needs node:child_process)
-    writeFileSync(
-      hook,
-      `process.on("exit", () => { const loaded = process.moduleLoadList.join("\\n"); ` +
-        `if (require("node:worker_threads").isMainThread) require("node:fs").writeFileSync(${JSON.stringify(list)}, loaded); });`,
-    );
-    const env = cliEnv();
-    delete env.MANIFOLD_NO_PRECOMPILE;
-    const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
-      cwd: native,
-      encoding: "utf8",
-      env,
-    });
+    const { r, loaded } = checkListingBuiltIns(native, false);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("rendered/ is up to date");
     expect(bundled(native)).toEqual([]);
     expect(existsSync(join(native, ".manifold-cache", "descriptions"))).toBe(false);
-    const loaded = readFileSync(list, "utf8").split("\n");
     expect(loaded.filter((m) => /^NativeModule (?:child_process|tty)$/.test(m))).toEqual([]);
 
     // the same project, compiled afresh natively and with the bundles: the same bytes
@@ -207,18 +176,32 @@ describe.skipIf(!nativeTypeScript({}, thisRuntime()))("a compile with native des
     );
   });
 
-  it("takes the bundles for every description when a tsconfig.json maps paths", () => {
-    const root = makeProject({
-      files: {
+  // a config that makes esbuild resolve or compile differently: every description is bundled, not only those it
+  // touches (an import only the bundler resolves fails natively anyway; class fields assigned would not)
+  const bundling: [string, Record<string, string>, string][] = [
+    [
+      "a tsconfig.json maps paths",
+      {
         "tsconfig.json": '{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["lib/*"] } } }',
         "lib/level.ts": 'export const LEVEL = "WARN";\n',
       },
-    });
-    // an import only the bundler resolves, in one description; every one is bundled all the same
-    edit(root, "platforms/alfred.ts", /^/, 'import { LEVEL } from "@lib/level.ts";\nvoid LEVEL;\n');
+      'import { LEVEL } from "@lib/level.ts";\nvoid LEVEL;\n',
+    ],
+    [
+      "a helper's own tsconfig.json assigns class fields",
+      {
+        "lib/tsconfig.json": '{ "compilerOptions": { "useDefineForClassFields": false } }',
+        "lib/level.ts": 'export class Level { value = "WARN"; }\n',
+      },
+      'import { Level } from "../lib/level.ts";\nvoid new Level().value;\n',
+    ],
+  ];
+  it.each(bundling)("takes the bundles for every description when %s", (_, files, imports) => {
+    const root = makeProject({ files });
+    edit(root, "platforms/alfred.ts", /^/, imports);
     const r = run(root, ["compile"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(bundled(root)).toEqual(allDescriptions(root));
+    expect(bundled(root)).toEqual(descriptionFiles(root).sort());
   });
 
   it("loads natively once per process: a second load takes the bundles, so an edit between the loads is seen", () => {
@@ -271,19 +254,6 @@ describe.skipIf(!nativeTypeScript({}, thisRuntime()))("a compile with native des
     expect(outcomes[0].status).not.toBe(0);
     expect(outcomes[0].stderr).toContain("platforms/alfred.ts:4: cannot be loaded: no such platform");
     expect(outcomes[0]).toEqual(outcomes[1]);
-  });
-
-  it("takes the bundles for every description when a helper's own tsconfig.json assigns class fields", () => {
-    const root = makeProject({
-      files: {
-        "lib/tsconfig.json": '{ "compilerOptions": { "useDefineForClassFields": false } }',
-        "lib/level.ts": 'export class Level { value = "WARN"; }\n',
-      },
-    });
-    edit(root, "platforms/alfred.ts", /^/, 'import { Level } from "../lib/level.ts";\nvoid new Level().value;\n');
-    const r = run(root, ["compile"]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(bundled(root)).toEqual(allDescriptions(root));
   });
 
   it("loads the descriptions as ES modules whatever package.json says, with no warning", () => {

@@ -3,22 +3,16 @@
  * so a build that finds another build's entry points beside its own (two builds of different sources at once)
  * withdraws the key instead of leaving them trusted under it.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, REPO, cleanProjects, cliEnv, makeProject } from "./helpers/project.ts";
+import { REPO, cleanProjects, makeProject } from "./helpers/project.ts";
+import { buildDist, checkListingBuiltIns } from "./helpers/precompiled.ts";
 
 const DIST = join(REPO, "dist");
 
-beforeAll(() => {
-  // builds dist/ when it is missing or stale
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.MANIFOLD_NO_PRECOMPILE;
-  const r = spawnSync(process.execPath, [CLI, "--help"], { cwd: REPO, encoding: "utf8", env });
-  expect(r.status, r.stderr).toBe(0);
-});
+beforeAll(buildDist);
 
 describe("dist/", () => {
   it("has every entry point and every chunk it imports open with the key in dist/manifold.key", () => {
@@ -36,40 +30,6 @@ describe("dist/", () => {
     expect(readdirSync(DIST)).toEqual(expect.arrayContaining(entries));
   });
 });
-
-/**
- * Runs `compile --check` on the bundle in `root` (nothing cached), on one thread or on two, with `extra` in its
- * environment, and lists the built-ins the main thread loaded (process.moduleLoadList at its exit, recorded by a
- * --require hook).
- */
-function checkListingBuiltIns(
-  root: string,
-  oneThread: boolean,
-  extra: NodeJS.ProcessEnv = {},
-): { r: SpawnSyncReturns<string>; loaded: string[] } {
-  const list = join(root, "built-ins.txt");
-  const hook = join(root, "record-built-ins.cjs");
-  writeFileSync(
-    hook,
-    // the list is taken before the hook itself loads node:worker_threads to tell the main thread
-    [
-      `process.on("exit", () => {`,
-      `  const loaded = process.moduleLoadList.join("\\n");`,
-      `  if (require("node:worker_threads").isMainThread) require("node:fs").writeFileSync(${JSON.stringify(list)}, loaded);`,
-      `});`,
-    ].join("\n"),
-  );
-  const env = cliEnv(extra);
-  if (oneThread) env.MANIFOLD_NO_THREADS = "1";
-  else delete env.MANIFOLD_NO_THREADS;
-  delete env.MANIFOLD_NO_PRECOMPILE;
-  const r = spawnSync(process.execPath, ["--require", hook, CLI, "compile", "--check"], {
-    cwd: root,
-    encoding: "utf8",
-    env,
-  });
-  return { r, loaded: r.status === 0 ? readFileSync(list, "utf8").split("\n") : [] };
-}
 
 describe("a compile on the bundle", () => {
   afterAll(cleanProjects);

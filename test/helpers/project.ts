@@ -1,8 +1,9 @@
 /** Temporary copies of this project, for tests that compile, break or publish descriptions. */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
+import { isDescriptionFile } from "../../compiler/check/description-files.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 export const CLI = join(REPO, "bin/manifold.js");
@@ -32,6 +33,16 @@ export function makeProject(options: { rendered?: boolean; files?: Record<string
     }
   }
   return root;
+}
+
+/** Every description of a project, as the loader lists them. */
+export function descriptionFiles(root: string): string[] {
+  return ["platforms", "environments", "regions", "argocd", "addons"].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter(isDescriptionFile)
+      .sort()
+      .map((f) => `${dir}/${f}`),
+  );
 }
 
 /** Replaces `from` with `to` in a file of a temp project; fails loudly when `from` is absent. */
