@@ -7,7 +7,8 @@ import { writeFileSync } from "node:fs";
 import module from "node:module";
 import { ManifoldError, errorLines } from "./errors.ts";
 import { startCompile, targetCounts, type CompileOptions, type CompileResult } from "./reuse.ts";
-import { checkRendered, emit } from "./rendered.ts";
+import { checkRendered, emit, renderedDir } from "./rendered.ts";
+import { closePrestage, openPrestage } from "./emit/prestage.ts";
 import { runsInCi } from "./ci-environment.ts";
 import { helperThread } from "./parallel.ts";
 import { isEmptyDiff } from "./emit/write.ts";
@@ -234,29 +235,37 @@ async function runCompile(args: string[], io: Io): Promise<number> {
   const cache = values["no-cache"] ? undefined : new TargetCache(join(root, ".manifold-cache"));
   // The cached files' contents are read only where rendered/ must be compared or written; a cached file found
   // unreadable that late means compiling again, reading every cached file at once (and rebuilding any bad one).
+  // A first write (no rendered/ yet): the targets' files are written as they are built, on both threads, not all
+  // at the end (emit/prestage.ts); a check writes nothing.
   const attempt = async (lazyFiles: boolean) => {
-    const result = await compile({
-      root,
-      filter: { platform: values.platform, environment: values.env, region: values.region },
-      cache,
-      offload: helperThread(cache),
-      lazyFiles,
-      freshDescriptions: values["no-cache"],
-    });
-    const phaseStart = now();
+    const prestage = values.check ? undefined : openPrestage(renderedDir(root));
     try {
-      // In a CI job, most often a fresh clone compared once, no recorded stamp can match its files and no later run
-      // reads the ones recorded now: skip them (a runner that keeps its working tree only loses the saving).
-      const stamps = !runsInCi();
-      const diff = values.check
-        ? checkRendered(root, result, { stamps })
-        : emit(root, result, { allowRemoval: values["allow-removal"], stamps });
-      result.timings[values.check ? "check" : "emit"] = now() - phaseStart;
-      return { result, diff };
-    } catch (e) {
-      if (lazyFiles && e instanceof UnreadableCacheError) return undefined;
-      for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
-      throw e;
+      const result = await compile({
+        root,
+        filter: { platform: values.platform, environment: values.env, region: values.region },
+        cache,
+        offload: helperThread(cache),
+        lazyFiles,
+        freshDescriptions: values["no-cache"],
+        prestage,
+      });
+      const phaseStart = now();
+      try {
+        // In a CI job, most often a fresh clone compared once, no recorded stamp can match its files and no later run
+        // reads the ones recorded now: skip them (a runner that keeps its working tree only loses the saving).
+        const stamps = !runsInCi();
+        const diff = values.check
+          ? checkRendered(root, result, { stamps })
+          : emit(root, result, { allowRemoval: values["allow-removal"], stamps, prestage });
+        result.timings[values.check ? "check" : "emit"] = now() - phaseStart;
+        return { result, diff };
+      } catch (e) {
+        if (lazyFiles && e instanceof UnreadableCacheError) return undefined;
+        for (const line of findingSummary(result.findings, values.verbose)) io.err(line);
+        throw e;
+      }
+    } finally {
+      if (prestage) closePrestage(prestage);
     }
   };
   const { result, diff } = (await attempt(!values["no-cache"])) ?? (await attempt(false))!;

@@ -15,6 +15,7 @@ import { findingsError } from "./validate/findings-error.ts";
 import { withContentDigests } from "./validate/content-memo.ts";
 import { renderTargetFiles, targetFolder } from "./emit/files.ts";
 import { renderReadme } from "./emit/readme.ts";
+import { prestageTarget } from "./emit/prestage.ts";
 import { sortForSync } from "./sync/apply-order.ts";
 import { groupByTarget, runContext, timed, type CompiledTargets, type RunContext, type RunOptions } from "./reuse.ts";
 
@@ -58,7 +59,10 @@ function patchAll(ordered: OrderedTarget[]): OrderedTarget[] {
   return out;
 }
 
-/** Renders each target's files (objects in sync order, and its README), storing each in the cache when there is one. */
+/**
+ * Renders each target's files (objects in sync order, and its README), storing each in the cache when there is one,
+ * and writing them to the run's prestage when it has one (a first write of rendered/: emit/prestage.ts).
+ */
 function renderTargets(patched: OrderedTarget[], findings: Finding[], run: RunContext): CompiledTargets {
   const files = new Map<string, string>();
   const targets: CompiledTarget[] = [];
@@ -68,6 +72,7 @@ function renderTargets(patched: OrderedTarget[], findings: Finding[], run: RunCo
     const own = renderTargetFiles(t.target, objects);
     own.set(`${targetFolder(t.target)}/README.md`, renderReadme(t.target, objects));
     for (const [path, content] of own) files.set(path, content);
+    if (run.prestage) prestageTarget(run.prestage, targetFolder(t.target), own);
     targets.push({ target: t.target, objects, waves: t.waves });
     const key = run.keys.get(t.target);
     if (run.cache && key !== undefined)

@@ -104,7 +104,7 @@ function finishLoaded(project: Project, run: RunContext, p: Partition): CompileR
 export async function compileLoadedParallel(project: Project, options: RunOptions = {}): Promise<CompileResult> {
   const run = runContext(options);
   const p = partition(project, resolveTargets(project, run), run);
-  return finishParallel(project, run, p, shareBatch(p.toBuild, run.offload, run.keys));
+  return finishParallel(project, run, p, shareBatch(p.toBuild, run.offload, run.keys, run.prestage));
 }
 
 /** The rest of a compile on two threads once the cache was looked up and the batch given to the offload (if any). */

@@ -42,7 +42,7 @@ function buildBatch(port: MessagePort, { compileTargets }: TargetCode, request: 
     });
     for (let i = take(request.queue, true); i !== undefined; i = take(request.queue, true)) {
       const timings: Record<string, number> = {};
-      const built = compileTargets([request.targets[i]], { cache, keys, timings });
+      const built = compileTargets([request.targets[i]], { cache, keys, timings, prestage: request.prestage });
       for (const t of built.targets) {
         const target: RemoteTarget = {
           id: t.target.id,

@@ -33,6 +33,8 @@ export interface Request {
   keys: (string | undefined)[];
   queue: WorkQueue;
   cache?: { dir: string; compiler: string };
+  /** Where each target's files are written as soon as they are rendered (emit/prestage.ts). */
+  prestage?: string;
 }
 
 /** What a helper started to bundle the descriptions first is asked before its batch (files: none are stale). */
@@ -233,7 +235,7 @@ export function helperThread(cache?: TargetCache): Offload {
     if (early === worker) early = undefined;
   };
   if (early) early.once("error", drop(early)).once("exit", drop(early));
-  const offload: Offload = (targets, keys, queue) => {
+  const offload: Offload = (targets, keys, queue, prestage) => {
     if (!usable) return undefined;
     const worker = helperForBatch(early, batchComponents(targets), startWorker);
     early = undefined;
@@ -254,6 +256,7 @@ export function helperThread(cache?: TargetCache): Offload {
       keys: targets.map((t) => keys.get(t)),
       queue,
       cache: cache ? { dir: cache.dir, compiler: cache.compiler } : undefined,
+      ...(prestage ? { prestage } : {}),
     };
     worker.postMessage(request);
     return { run, cancel: () => void worker.terminate() };

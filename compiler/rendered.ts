@@ -54,6 +54,8 @@ export function checkRendered(root: string, result: CompileResult, options: Comp
 export interface EmitOptions extends CompareOptions {
   /** Allow a write that removes whole target folders (a platform no description renders any more). */
   allowRemoval?: boolean;
+  /** The prestage the compile wrote its targets' files to (emit/prestage.ts `openPrestage`), for a first write. */
+  prestage?: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export function emit(root: string, result: CompileResult, options: EmitOptions =
     const { diff, record } = compareRendered(dir, result, options);
     if (!options.allowRemoval) refuseTargetRemoval(diff, result.files);
     record();
-    if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff);
+    if (!isEmptyDiff(diff)) writeTree(dir, result.files, diff, options.prestage);
     return diff;
   });
 }

@@ -84,6 +84,11 @@ export interface CompileOptions {
   lazyFiles?: boolean;
   /** Bundle every description afresh (the CLI's --no-cache), never taking one from `.manifold-cache/descriptions/`. */
   freshDescriptions?: boolean;
+  /**
+   * Write each built target's files to this prestage as soon as they are rendered (emit/prestage.ts `openPrestage`,
+   * for a first write of rendered/); the emit phase given the same prestage takes them from there.
+   */
+  prestage?: string;
 }
 
 /** Everything one compile run carries from step to step, set once at its start. */
@@ -102,6 +107,8 @@ export interface RunContext {
   offload?: Offload;
   /** Read cached targets' file contents when first asked for (CompileOptions.lazyFiles). */
   lazyFiles?: boolean;
+  /** Where each built target's files are written as soon as they are rendered (CompileOptions.prestage). */
+  prestage?: string;
   /** The run record's key (cache/run-record.ts), when this run records its result: unfiltered, with a cache. */
   runKey?: string;
 }
@@ -341,8 +348,10 @@ export async function startCompile(options: CompileOptions): Promise<Started> {
   const start = now();
   const project = await load(options.root, { fresh: options.freshDescriptions, bundler: options.offload?.bundle });
   timings.load = now() - start;
-  const { filter, keepErrors, cache, offload, lazyFiles } = options;
-  const run = runContext(keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles });
+  const { filter, keepErrors, cache, offload, lazyFiles, prestage } = options;
+  const run = runContext(
+    keepErrors ? { filter, timings, keepErrors } : { filter, timings, cache, offload, lazyFiles, prestage },
+  );
   if (run.cache && run.lazyFiles && !scopeFor(filter)) {
     const cacheDir = dirname(run.cache.dir);
     const key = (run.runKey = timed(timings, "record", () => runKey(run.cache!.compiler, project)));
@@ -363,7 +372,8 @@ export async function startCompile(options: CompileOptions): Promise<Started> {
   }
   const p = partition(project, resolveTargets(project, run), run);
   const layers = p.layers?.cached;
-  if (p.toBuild.length > 0) return { project, run, p, shared: shareBatch(p.toBuild, run.offload, run.keys) };
+  if (p.toBuild.length > 0)
+    return { project, run, p, shared: shareBatch(p.toBuild, run.offload, run.keys, run.prestage) };
   if (keepErrors || !cache || !(scopeFor(filter) || layers)) return { project, run, p };
   // The layers' cluster findings were checked when they were stored; a blocking one still stops the compile.
   if (layers?.cluster?.findings.length) {

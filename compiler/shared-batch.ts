@@ -29,7 +29,8 @@ export interface OffloadJob {
 
 /**
  * Builds targets elsewhere (a worker thread): it takes them one at a time from `queue` (indexes into `targets`),
- * as this thread does, and `run` gives every target it built. `cancel` stops it when it can have taken none. A helper
+ * as this thread does (writing each one's files to `prestage`, when given, as compileTargets does), and `run` gives
+ * every target it built. `cancel` stops it when it can have taken none. A helper
  * started before the descriptions load (nothing is cached: every target will be built) may also bundle the stale
  * descriptions (`bundle`), while this thread loads its build code.
  */
@@ -37,6 +38,7 @@ export type Offload = ((
   targets: ResolvedTarget[],
   keys: Map<ResolvedTarget, string>,
   queue: WorkQueue,
+  prestage?: string,
 ) => OffloadJob | undefined) & { bundle?: DescriptionBundler };
 
 /** Fewer targets than this are all built on this thread: a helper would not pay for itself. */
@@ -49,7 +51,8 @@ export interface SharedBatch {
 }
 
 /**
- * Gives `targets` (with their cache `keys`) to `offload`, to be shared with this thread through a new queue;
+ * Gives `targets` (with their cache `keys`, and the run's `prestage`) to `offload`, to be shared with this thread
+ * through a new queue;
  * undefined when there are too few, there is no offload, or it declines. Call it once per compile. The job's failure
  * is handled here until the caller reads it: this thread may be busy (loading its build code) when the helper fails,
  * and an unheard rejection would end the process.
@@ -58,10 +61,11 @@ export function shareBatch(
   targets: ResolvedTarget[],
   offload: Offload | undefined,
   keys: Map<ResolvedTarget, string>,
+  prestage?: string,
 ): SharedBatch | undefined {
   if (targets.length < MIN_SHARED_TARGETS || !offload) return undefined;
   const queue = workQueue(targets.length);
-  const job = offload(targets, keys, queue);
+  const job = offload(targets, keys, queue, prestage);
   if (!job) return undefined;
   job.run.catch(() => undefined);
   return { queue, job };

@@ -19,6 +19,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { ignoredWorkDir, workDirOf } from "./work-dir.ts";
+import { removeAbandonedPrestages, takePrestage } from "./prestage.ts";
 
 /** What a decided write still has to do: paths relative to the tree ("" is the tree itself). */
 export interface Journal {
@@ -35,20 +36,15 @@ function stagingDir(work: string): string {
 }
 
 /**
- * Writes `files` to the stage, each created new (a name taken twice, as two names differing only in case are on a
- * volume that ignores case, is an error rather than one file silently written over), then commits `journal` (one
- * rename). Nothing in the tree changes yet.
+ * Writes `files` to `staging`, each created new (a name taken twice, as two names differing only in case are on a
+ * volume that ignores case, is an error rather than one file silently written over), except those in `present`.
  */
-export function stage(dir: string, files: [string, string][], journal: Journal): void {
-  const work = workDirOf(dir);
-  ignoredWorkDir(dirname(work));
-  const staging = stagingDir(work);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+function writeStage(staging: string, files: [string, string][], present: ReadonlySet<string>): void {
   // Paths are joined by hand: they are relative, with `/` separators and no `.` or `..` (files.ts), so path.join's
   // normalising of thousands of them (~15 us each without an optimising compiler) is not needed.
   const made = new Set<string>();
   for (const [path, content] of files) {
+    if (present.has(path)) continue;
     const slash = path.lastIndexOf("/");
     const parent = slash < 0 ? "" : path.slice(0, slash);
     if (parent && !made.has(parent)) {
@@ -56,6 +52,39 @@ export function stage(dir: string, files: [string, string][], journal: Journal):
       made.add(parent);
     }
     writeFileSync(`${staging}/${path}`, content, { flag: "wx" });
+  }
+}
+
+/**
+ * Stages a write that makes the whole tree (`moves` is the tree itself) from `prestage` (prestage.ts): its committed
+ * targets become the stage, and the rest of `files` is written beside them. False, with no stage left, when the
+ * prestage cannot be vouched for or a file of the rest is there already (a target committed but not listed).
+ */
+function stageFromPrestage(staging: string, files: [string, string][], prestage: string): boolean {
+  try {
+    const taken = takePrestage(prestage, staging, new Map(files));
+    if (!taken) return false;
+    writeStage(staging, files, taken);
+    return true;
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/**
+ * Writes `files` to the stage (from `prestage` where the write makes the whole tree and a prestage is given), then
+ * commits `journal` (one rename). Nothing in the tree changes yet.
+ */
+export function stage(dir: string, files: [string, string][], journal: Journal, prestage?: string): void {
+  const work = workDirOf(dir);
+  ignoredWorkDir(dirname(work));
+  const staging = stagingDir(work);
+  rmSync(staging, { recursive: true, force: true });
+  const whole = journal.moves.length === 1 && journal.moves[0] === "";
+  if (!(prestage && whole && stageFromPrestage(staging, files, prestage))) {
+    mkdirSync(staging, { recursive: true });
+    writeStage(staging, files, new Set());
   }
   const tmp = `${journalFile(work)}.tmp`;
   writeFileSync(tmp, JSON.stringify(journal));
@@ -133,7 +162,7 @@ export function applyJournal(dir: string, journal: Journal): void {
 /**
  * Brings the tree `dir` to a whole state before anyone reads it: finishes a write whose journal was committed, and
  * discards the stage of one that was not (the tree then is the old one, untouched). Also removes the temporary
- * trees (`<dir>.tmp-<pid>`) earlier versions left next to it.
+ * trees (`<dir>.tmp-<pid>`) earlier versions left next to it, and the prestages of processes that are gone.
  */
 export function recoverTree(dir: string): "finished" | "discarded" | "clean" {
   const work = workDirOf(dir);
@@ -141,6 +170,7 @@ export function recoverTree(dir: string): "finished" | "discarded" | "clean" {
     if (/^\S+\.tmp-\d+$/.test(name) && name.startsWith(`${dir.split(/[\\/]/).pop()}.tmp-`))
       rmSync(join(dirname(dir), name), { recursive: true, force: true });
   if (!existsSync(work)) return "clean";
+  removeAbandonedPrestages(work);
   let journal: Journal | undefined;
   try {
     journal = JSON.parse(readFileSync(journalFile(work), "utf8")) as Journal;

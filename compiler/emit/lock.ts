@@ -37,7 +37,7 @@ function readOwner(path: string): LockOwner | undefined {
 }
 
 /** True when the owner is a process that still runs (on another host, it is assumed to). */
-function alive(owner: LockOwner): boolean {
+export function alive(owner: Pick<LockOwner, "pid" | "host">): boolean {
   if (owner.host !== hostname()) return true;
   try {
     process.kill(owner.pid, 0);

@@ -141,9 +141,10 @@ export function planMoves(dir: string, paths: string[]): string[] {
 
 /**
  * Applies `diff` (from diffTree over the same `files`) to `dir` through the staged, journaled write described above.
- * Finishes or discards an interrupted earlier write first. Unchanged files are not touched.
+ * Finishes or discards an interrupted earlier write first. Unchanged files are not touched. A first write (no `dir`
+ * yet) takes what the compile's threads wrote to `prestage` already (prestage.ts).
  */
-export function writeTree(dir: string, files: Map<string, string>, diff: TreeDiff): void {
+export function writeTree(dir: string, files: Map<string, string>, diff: TreeDiff, prestage?: string): void {
   recoverTree(dir);
   const paths = [...diff.added, ...diff.changed];
   const journal: Journal = { moves: planMoves(dir, paths), removals: diff.removed };
@@ -151,6 +152,7 @@ export function writeTree(dir: string, files: Map<string, string>, diff: TreeDif
     dir,
     paths.map((p) => [p, files.get(p)!]),
     journal,
+    prestage,
   );
   applyJournal(dir, journal);
 }
