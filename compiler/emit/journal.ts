@@ -20,6 +20,7 @@ import {
 import { dirname, join } from "node:path";
 import { ignoredWorkDir, workDirOf } from "./work-dir.ts";
 import { removeAbandonedPrestages, takePrestage } from "./prestage.ts";
+import { pruneEmptied, writeNewFiles } from "./tree-files.ts";
 
 /** What a decided write still has to do: paths relative to the tree ("" is the tree itself). */
 export interface Journal {
@@ -36,26 +37,6 @@ function stagingDir(work: string): string {
 }
 
 /**
- * Writes `files` to `staging`, each created new (a name taken twice, as two names differing only in case are on a
- * volume that ignores case, is an error rather than one file silently written over), except those in `present`.
- */
-function writeStage(staging: string, files: [string, string][], present: ReadonlySet<string>): void {
-  // Paths are joined by hand: they are relative, with `/` separators and no `.` or `..` (files.ts), so path.join's
-  // normalising of thousands of them (~15 us each without an optimising compiler) is not needed.
-  const made = new Set<string>();
-  for (const [path, content] of files) {
-    if (present.has(path)) continue;
-    const slash = path.lastIndexOf("/");
-    const parent = slash < 0 ? "" : path.slice(0, slash);
-    if (parent && !made.has(parent)) {
-      mkdirSync(`${staging}/${parent}`, { recursive: true });
-      made.add(parent);
-    }
-    writeFileSync(`${staging}/${path}`, content, { flag: "wx" });
-  }
-}
-
-/**
  * Stages a write that makes the whole tree (`moves` is the tree itself) from `prestage` (prestage.ts): its committed
  * targets become the stage, and the rest of `files` is written beside them. False, with no stage left, when the
  * prestage cannot be vouched for or a file of the rest is there already (a target committed but not listed).
@@ -64,7 +45,10 @@ function stageFromPrestage(staging: string, files: [string, string][], prestage:
   try {
     const taken = takePrestage(prestage, staging, new Map(files));
     if (!taken) return false;
-    writeStage(staging, files, taken);
+    writeNewFiles(
+      staging,
+      files.filter(([path]) => !taken.has(path)),
+    );
     return true;
   } catch {
     rmSync(staging, { recursive: true, force: true });
@@ -82,10 +66,7 @@ export function stage(dir: string, files: [string, string][], journal: Journal, 
   const staging = stagingDir(work);
   rmSync(staging, { recursive: true, force: true });
   const whole = journal.moves.length === 1 && journal.moves[0] === "";
-  if (!(prestage && whole && stageFromPrestage(staging, files, prestage))) {
-    mkdirSync(staging, { recursive: true });
-    writeStage(staging, files, new Set());
-  }
+  if (!(prestage && whole && stageFromPrestage(staging, files, prestage))) writeNewFiles(staging, files);
   const tmp = `${journalFile(work)}.tmp`;
   writeFileSync(tmp, JSON.stringify(journal));
   renameSync(tmp, journalFile(work));
@@ -93,22 +74,6 @@ export function stage(dir: string, files: [string, string][], journal: Journal, 
 
 function missing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === "ENOENT";
-}
-
-/** Removes the folders that deleting `removed` emptied, deepest first, each tried once (never `dir` itself). */
-function pruneEmptied(dir: string, removed: string[]): void {
-  const folders = new Set<string>();
-  for (const path of removed)
-    for (let parent = dirname(path); parent !== "." && parent !== "" && !folders.has(parent); parent = dirname(parent))
-      folders.add(parent);
-  const deepestFirst = [...folders].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? -1 : 1));
-  for (const folder of deepestFirst) {
-    try {
-      rmdirSync(join(dir, folder));
-    } catch {
-      // not empty (or already gone): keep it
-    }
-  }
 }
 
 /**

@@ -13,21 +13,12 @@
  * Each prestage names its owner (`owner.json`: pid and host, as the lock does); one whose process is gone is removed
  * by the next run that opens a prestage or recovers the tree.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, join, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { ignoredWorkDir, workDirOf } from "./work-dir.ts";
 import { alive } from "./lock.ts";
+import { pruneEmptied, writeNewFiles } from "./tree-files.ts";
 
 const PREFIX = "prestage-";
 /** A prestage older than this is taken for abandoned, whoever owns it (a reused pid, a host that is gone). */
@@ -88,29 +79,23 @@ export function prestageTarget(prestage: string, folder: string, files: Iterable
   if (existsSync(to)) return false; // committed by the other thread (this one builds it again after a failure)
   const id = `${THREAD_WORD}-${parts++}`;
   const part = join(prestage, "parts", id);
-  const listed: [string, number][] = [];
+  const prefix = `${folder}/`;
+  const inFolder: [string, string][] = [];
+  for (const [path, content] of files) {
+    if (!path.startsWith(prefix)) return false;
+    inFolder.push([path.slice(prefix.length), content]);
+  }
   try {
-    const made = new Set<string>();
-    for (const [path, content] of files) {
-      if (!path.startsWith(`${folder}/`)) throw new Error(`${path} is not under ${folder}`);
-      const rel = path.slice(folder.length + 1);
-      const slash = rel.lastIndexOf("/");
-      const parent = slash < 0 ? "" : rel.slice(0, slash);
-      if (!made.has(parent)) {
-        mkdirSync(parent ? `${part}/${parent}` : part, { recursive: true });
-        made.add(parent);
-      }
-      writeFileSync(`${part}/${rel}`, content, { flag: "wx" });
-      listed.push([path, content.length]);
-    }
+    writeNewFiles(part, inFolder);
     mkdirSync(dirname(to), { recursive: true });
     renameSync(part, to);
   } catch {
     removeQuietly(part);
-    pruneUp(to, tree);
+    pruneEmptied(tree, [folder]); // the folders made above it for the commit, unless another's are there
     return false;
   }
   try {
+    const listed = inFolder.map(([rel, content]) => [prefix + rel, content.length]);
     writeFileSync(join(prestage, "lists", `${id}.json`), JSON.stringify({ folder, files: listed }));
     return true;
   } catch {
@@ -172,15 +157,4 @@ export function removeAbandonedPrestages(work: string): void {
     return;
   }
   for (const name of names) if (name.startsWith(PREFIX) && abandoned(join(work, name))) removeQuietly(join(work, name));
-}
-
-/** Removes the empty folders above `path` up to `top` (included), so that a failed commit leaves no empty folder. */
-function pruneUp(path: string, top: string): void {
-  for (let folder = dirname(path); folder === top || folder.startsWith(top + sep); folder = dirname(folder)) {
-    try {
-      rmdirSync(folder);
-    } catch {
-      return;
-    }
-  }
 }
