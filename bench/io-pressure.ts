@@ -42,7 +42,8 @@ export function ioPressureAverage10(read: () => string | undefined = readPressur
   return text === undefined ? undefined : someAverage10(text);
 }
 
-function sleep(ms: number): void {
+/** Blocks the thread for `ms` (the bench's waits are untimed and have nothing else to do). */
+export function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 

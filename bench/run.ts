@@ -19,14 +19,17 @@
  * Medians are reported: wall ms, objects per second, peak RSS; then how time
  * grows with objects, as a log-log table. Between runs the previous output
  * is moved aside (deleted once every run is over), the file system flushed and, where
- * Linux reports I/O pressure, the disk let go quiet, all untimed; each line
- * also gives the median CPU time (user + system) and the share of the run
- * during which some task was stalled on I/O (bench/io-pressure.ts).
+ * Linux reports I/O pressure, the disk let go quiet, then the volume let return to
+ * its usual pace of creating files (bench/file-creation.ts), all untimed; each line
+ * also gives the median CPU time (user + system), the share of the run
+ * during which some task was stalled on I/O (bench/io-pressure.ts) and the
+ * microseconds per file of the file-creation probe before the run.
  * bench/results.json keeps the latest run and, under `changes`, the
  * before/after of each speed change.
  *
  * Options: --sizes 1k,10k,100k (default 1k,10k)  --runs N (default 5)
  *          --peers-at LIST (sizes whose peers run; default 1k,10k,seed)  --no-kustomize
+ *          --quick-create-us N (the most a probe's file may take for creation to count as quick; default 50)
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -45,6 +48,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO, SIZES, writeFleet } from "./fleet.ts";
 import { ioPressureAverage10, ioStallMicros, stallShare, waitForQuietDisk } from "./io-pressure.ts";
+import { creationMicros, waitForQuickCreation } from "./file-creation.ts";
 
 const { values } = parseArgs({
   options: {
@@ -52,9 +56,12 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     "peers-at": { type: "string", default: "1k,10k,seed" },
     "no-kustomize": { type: "boolean", default: false },
+    "quick-create-us": { type: "string", default: "50" },
   },
 });
 const RUNS = Number(values.runs);
+/** The most a probe's file may take to create, in microseconds, for the volume to count as creating files quickly. */
+const QUICK_CREATE_MICROS = Number(values["quick-create-us"]);
 const PEERS_AT = new Set(values["peers-at"]!.split(","));
 const WORK = join(tmpdir(), "manifold-bench");
 const CLI = join(REPO, "bin/manifold.js");
@@ -81,6 +88,8 @@ interface Sample {
   stderr: string;
   /** The share of the run during which some task was stalled on I/O (undefined where Linux does not say). */
   ioStall?: number;
+  /** Microseconds per file of the file-creation probe just before the run (bench/file-creation.ts). */
+  createMicros?: number;
 }
 
 /**
@@ -94,21 +103,31 @@ let trashed = 0;
 
 /**
  * Moves a previous run's output (or an old fleet, the seed's copy, a cache, dist/) out of the way with one rename,
- * untimed, instead of deleting it: on this machine's disk (ext4 mounted with online discard) writing 120k small files
- * took 3 s on a settled disk but 17 s to 108 s right after deleting 120k others, so a run measured the cleanup
- * before it. What is moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a
- * delete of the bench's.
+ * untimed, instead of deleting it: on this machine's disk (ext4 without a journal, mounted with online discard)
+ * writing 120k small files took 3 s on a settled disk but 17 s to 108 s right after deleting 120k others (the kernel
+ * skips recently freed inodes one by one, bench/file-creation.ts), so a run measured the cleanup before it. What is
+ * moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a delete of the bench's.
  */
 function discard(path: string): void {
   if (!existsSync(path)) return;
-  const root = TRASH_ROOTS[path.startsWith(`${WORK}/`) ? 0 : 1];
+  renameSync(path, join(ownTrash(TRASH_ROOTS[path.startsWith(`${WORK}/`) ? 0 : 1]), String(trashed++)));
+}
+
+/** This bench's own folder under a trash root, made at first use. */
+function ownTrash(root: string): string {
   let own = trashOfThisRun.get(root);
   if (!own) {
     mkdirSync(root, { recursive: true });
     own = mkdtempSync(join(root, "run-"));
     trashOfThisRun.set(root, own);
   }
-  renameSync(path, join(own, String(trashed++)));
+  return own;
+}
+
+let probes = 0;
+/** One file-creation probe on the bench's work folder's volume, in a new folder of the trash (deleted at the end). */
+function probeCreation(): number {
+  return creationMicros(join(ownTrash(TRASH_ROOTS[0]), `create-probe-${probes++}`));
 }
 
 /** Deletes what discard() moved aside (and what an interrupted bench left there), after the last timed run. */
@@ -118,28 +137,64 @@ function emptyTrash(): void {
 
 /** Time spent waiting for a quiet disk, and how many of those waits ran out with the disk still busy. */
 const quietWaits = { ms: 0, busy: 0 };
+/** Time spent waiting for quick file creation, and how many of those waits ran out with it still slow. */
+const creationWaits = { ms: 0, slow: 0 };
 
 /** The most the whole bench waits for a quiet disk: on a disk that never goes quiet, it goes on without waiting. */
 const QUIET_BUDGET_MS = 300_000;
+/**
+ * The most the whole bench waits for quick file creation, and the most its first wait takes: a bench started right
+ * after another one's deletes (some 500,000 files with the 100k fleet) found creation slow for four minutes.
+ */
+const CREATION_BUDGET_MS = 600_000;
+const FIRST_CREATION_WAIT_MS = 360_000;
+
+/** How many times settle() ran. */
+let settled = 0;
 
 /**
- * Flushes the page cache to disk, then waits (at most a minute, and five minutes over the whole bench) until the disk
- * is quiet, all untimed: a run does not pay for writing back the previous run's files, nor for the blocks a delete
- * freed, which this machine's volume (ext4 with online discard) goes on discarding for seconds after the delete
- * returns. A wait that runs out is said on stderr.
+ * Flushes the page cache to disk and waits (at most 90 s, six minutes the first time, and ten minutes over the whole
+ * bench) until the volume creates files at its usual pace (bench/file-creation.ts: a recent delete of many files makes
+ * every creation slow for a minute or more, with no I/O pressure to show for it). Then it flushes again (the probes'
+ * files) and waits (at most a minute, and five minutes over the whole bench) until the disk is quiet, all
+ * untimed: a run does not pay for writing back the previous run's files, nor for the blocks a delete freed, which
+ * this machine's volume (ext4 with online discard) goes on discarding for seconds after the delete returns. A wait
+ * that runs out is said on stderr. Returns the last probe's microseconds per file.
  */
-function settle(): void {
+function settle(): number {
+  spawnSync("sync", [], { stdio: "ignore" });
+  const micros = waitForQuickFiles(settled++ === 0 ? FIRST_CREATION_WAIT_MS : 90_000);
   spawnSync("sync", [], { stdio: "ignore" });
   const budget = QUIET_BUDGET_MS - quietWaits.ms;
-  if (budget <= 0) return;
+  if (budget <= 0) return micros;
   const { waitedMs, quiet } = waitForQuietDisk({ timeoutMs: Math.min(60_000, budget) });
   quietWaits.ms += waitedMs;
-  if (quiet !== false) return;
+  if (quiet !== false) return micros;
   quietWaits.busy++;
   process.stderr.write(
     `  (the disk was still busy after ${(waitedMs / 1000).toFixed(0)} s of waiting; going on` +
       `${quietWaits.ms >= QUIET_BUDGET_MS ? ", and waiting no more in this bench" : ""})\n`,
   );
+  return micros;
+}
+
+/** settle()'s wait (at most `timeoutMs`) for quick file creation; returns the last probe's microseconds per file. */
+function waitForQuickFiles(timeoutMs: number): number {
+  const budget = CREATION_BUDGET_MS - creationWaits.ms;
+  if (budget <= 0) return probeCreation();
+  const { waitedMs, quick, micros } = waitForQuickCreation({
+    probe: probeCreation,
+    limitMicros: QUICK_CREATE_MICROS,
+    timeoutMs: Math.min(timeoutMs, budget),
+  });
+  creationWaits.ms += waitedMs;
+  if (!quick) creationWaits.slow++;
+  if (waitedMs > 0 || !quick)
+    process.stderr.write(
+      `  (waited ${(waitedMs / 1000).toFixed(0)} s for quick file creation: ${Math.round(micros)} us per file` +
+        `${quick ? "" : `, still over ${QUICK_CREATE_MICROS}; going on`})\n`,
+    );
+  return micros;
 }
 
 /**
@@ -193,6 +248,8 @@ interface Measure {
   peakRssMb: number;
   /** Median share of a run, in percent, during which some task was stalled on I/O. */
   ioStallPct?: number;
+  /** Median microseconds per file of the file-creation probe before each run. */
+  createMicros?: number;
   phases?: Record<string, number>;
 }
 
@@ -208,8 +265,8 @@ function measure(
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     prepare();
-    settle();
-    samples.push(once());
+    const createMicros = settle();
+    samples.push({ ...once(), createMicros });
   }
   const phases: Record<string, number[]> = {};
   for (const s of samples) {
@@ -231,11 +288,12 @@ function measure(
     ...(samples.every((s) => s.ioStall !== undefined)
       ? { ioStallPct: Math.round(median(samples.map((s) => s.ioStall!)) * 100) }
       : {}),
+    createMicros: Math.round(median(samples.map((s) => s.createMicros!))),
   };
   if (Object.keys(phases).length)
     m.phases = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v))]));
   process.stderr.write(
-    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.ioStallPct === undefined ? "" : `  io stall ${String(m.ioStallPct).padStart(2)}%`}${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
+    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.ioStallPct === undefined ? "" : `  io stall ${String(m.ioStallPct).padStart(2)}%`}  create ${String(m.createMicros).padStart(3)} us${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
   );
   return m;
 }
@@ -327,13 +385,15 @@ const machine = {
   node: process.version,
   loadBefore: loadavg().map((x) => Math.round(x * 100) / 100),
   ioPressureBefore: ioPressureAverage10(),
+  /** Microseconds per file of a file-creation probe as the bench found the volume, before any wait. */
+  createMicrosBefore: (mkdirSync(WORK, { recursive: true }), Math.round(probeCreation())),
 };
 process.stderr.write(
   `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}` +
-    `${machine.ioPressureBefore === undefined ? "" : `, I/O pressure ${machine.ioPressureBefore}%`}; ${RUNS} runs each\n`,
+    `${machine.ioPressureBefore === undefined ? "" : `, I/O pressure ${machine.ioPressureBefore}%`}` +
+    `, file creation ${machine.createMicrosBefore} us per file; ${RUNS} runs each\n`,
 );
 const results: Measure[] = [];
-mkdirSync(WORK, { recursive: true });
 settle();
 
 // Make sure the precompiled CLI (if any) is built before timing starts.
@@ -529,6 +589,9 @@ const report = {
     ioPressureAfter: ioPressureAverage10(),
     quietDiskWaitMs: Math.round(quietWaits.ms),
     quietDiskWaitsRunOut: quietWaits.busy,
+    createMicrosAfter: Math.round(probeCreation()),
+    quickCreationWaitMs: Math.round(creationWaits.ms),
+    quickCreationWaitsRunOut: creationWaits.slow,
   },
   runs: RUNS,
   results,
@@ -545,8 +608,14 @@ process.stderr.write(
       ? ""
       : `; I/O pressure after: ${report.machine.ioPressureAfter}%; waited ${(quietWaits.ms / 1000).toFixed(1)} s ` +
         `in all for a quiet disk${quietWaits.busy ? `, ${quietWaits.busy} wait(s) ran out with it busy` : ""}`) +
-    ")\n",
+    `; file creation after: ${report.machine.createMicrosAfter} us per file; waited ` +
+    `${(creationWaits.ms / 1000).toFixed(1)} s in all for quick file creation` +
+    `${creationWaits.slow ? `, ${creationWaits.slow} wait(s) ran out with it slow` : ""})\n`,
 );
 // Only now, with every run over, are the runs' outputs deleted (discard).
-process.stderr.write(`deleting what the runs moved aside (${trashed} files and folders)\n`);
+process.stderr.write(
+  `deleting what the runs moved aside (${trashed} files and folders and ${probes} file-creation probes); ` +
+    "on this volume, creating files stays slow for a minute or more after that (bench/file-creation.ts), " +
+    "which the next bench waits out\n",
+);
 emptyTrash();
