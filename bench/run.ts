@@ -48,7 +48,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO, SIZES, writeFleet } from "./fleet.ts";
 import { ioPressureAverage10, ioStallMicros, stallShare, waitForQuietDisk } from "./io-pressure.ts";
-import { creationMicros, waitForQuickCreation } from "./file-creation.ts";
+import { type CreationWait, creationMicros, creationWaiter, markDelete, waitAfterDelete } from "./file-creation.ts";
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +56,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     "peers-at": { type: "string", default: "1k,10k,seed" },
     "no-kustomize": { type: "boolean", default: false },
-    "quick-create-us": { type: "string", default: "50" },
+    "quick-create-us": { type: "string", default: "40" },
   },
 });
 const RUNS = Number(values.runs);
@@ -88,8 +88,8 @@ interface Sample {
   stderr: string;
   /** The share of the run during which some task was stalled on I/O (undefined where Linux does not say). */
   ioStall?: number;
-  /** Microseconds per file of the file-creation probe just before the run (bench/file-creation.ts). */
-  createMicros?: number;
+  /** The wait for quick file creation just before the run (bench/file-creation.ts). */
+  creation?: CreationWait;
 }
 
 /**
@@ -130,71 +130,67 @@ function probeCreation(): number {
   return creationMicros(join(ownTrash(TRASH_ROOTS[0]), `create-probe-${probes++}`));
 }
 
-/** Deletes what discard() moved aside (and what an interrupted bench left there), after the last timed run. */
+/** Where the bench records when its delete of what it moved aside ended, for the next bench to wait out. */
+const DELETE_MARKER = join(WORK, "last-delete");
+
+/**
+ * Deletes what discard() moved aside (and what an interrupted bench left there), after the last timed run, and
+ * records when that delete ended (DELETE_MARKER).
+ */
 function emptyTrash(): void {
   for (const root of TRASH_ROOTS) rmSync(root, { recursive: true, force: true });
+  markDelete(DELETE_MARKER);
 }
 
 /** Time spent waiting for a quiet disk, and how many of those waits ran out with the disk still busy. */
 const quietWaits = { ms: 0, busy: 0 };
-/** Time spent waiting for quick file creation, and how many of those waits ran out with it still slow. */
-const creationWaits = { ms: 0, slow: 0 };
+/** How many waits for quick file creation ran out with it still slow. */
+let slowCreations = 0;
 
 /** The most the whole bench waits for a quiet disk: on a disk that never goes quiet, it goes on without waiting. */
 const QUIET_BUDGET_MS = 300_000;
 /**
- * The most the whole bench waits for quick file creation, and the most its first wait takes: a bench started right
- * after another one's deletes (some 500,000 files with the 100k fleet) found creation slow for four minutes.
+ * The wait for quick file creation before each timed run (bench/file-creation.ts): a probe every 5 s while a file
+ * takes more than --quick-create-us, at most six minutes the first time and 90 s after that, ten minutes in all.
  */
-const CREATION_BUDGET_MS = 600_000;
-const FIRST_CREATION_WAIT_MS = 360_000;
-
-/** How many times settle() ran. */
-let settled = 0;
+const quickFiles = creationWaiter({ probe: probeCreation, limitMicros: QUICK_CREATE_MICROS });
+let creationBudgetSaid = false;
 
 /**
- * Flushes the page cache to disk and waits (at most 90 s, six minutes the first time, and ten minutes over the whole
- * bench) until the volume creates files at its usual pace (bench/file-creation.ts: a recent delete of many files makes
- * every creation slow for a minute or more, with no I/O pressure to show for it). Then it flushes again (the probes'
- * files) and waits (at most a minute, and five minutes over the whole bench) until the disk is quiet, all
- * untimed: a run does not pay for writing back the previous run's files, nor for the blocks a delete freed, which
- * this machine's volume (ext4 with online discard) goes on discarding for seconds after the delete returns. A wait
- * that runs out is said on stderr. Returns the last probe's microseconds per file.
+ * Flushes the page cache to disk and waits until the volume creates files at its usual pace (quickFiles; a recent
+ * delete of many files makes every creation slow for a minute or more, with no I/O pressure to show for it). Then it
+ * flushes again (the probes' files) and waits (at most a minute, and five minutes over the whole bench) until the disk
+ * is quiet, all untimed: a run does not pay for writing back the previous run's files, nor for the blocks a delete
+ * freed, which this machine's volume (ext4 with online discard) goes on discarding for seconds after the delete
+ * returns. A wait that runs out, and the end of either budget, is said on stderr. Returns what the wait for quick
+ * file creation found.
  */
-function settle(): number {
+function settle(): CreationWait {
   spawnSync("sync", [], { stdio: "ignore" });
-  const micros = waitForQuickFiles(settled++ === 0 ? FIRST_CREATION_WAIT_MS : 90_000);
+  const creation = quickFiles();
+  if (creation.waitedMs > 0 || !creation.quick)
+    process.stderr.write(
+      `  (waited ${(creation.waitedMs / 1000).toFixed(0)} s for quick file creation: ` +
+        `${creation.firstMicros.toFixed(1)} us per file at first, ${creation.micros.toFixed(1)} at last` +
+        `${creation.quick ? "" : `, over ${QUICK_CREATE_MICROS}; going on`})\n`,
+    );
+  if (!creation.quick) slowCreations++;
+  if (creation.outOfBudget && !creationBudgetSaid) {
+    creationBudgetSaid = true;
+    process.stderr.write("  (the waits for quick file creation used their budget; waiting no more for it)\n");
+  }
   spawnSync("sync", [], { stdio: "ignore" });
   const budget = QUIET_BUDGET_MS - quietWaits.ms;
-  if (budget <= 0) return micros;
+  if (budget <= 0) return creation;
   const { waitedMs, quiet } = waitForQuietDisk({ timeoutMs: Math.min(60_000, budget) });
   quietWaits.ms += waitedMs;
-  if (quiet !== false) return micros;
+  if (quiet !== false) return creation;
   quietWaits.busy++;
   process.stderr.write(
     `  (the disk was still busy after ${(waitedMs / 1000).toFixed(0)} s of waiting; going on` +
       `${quietWaits.ms >= QUIET_BUDGET_MS ? ", and waiting no more in this bench" : ""})\n`,
   );
-  return micros;
-}
-
-/** settle()'s wait (at most `timeoutMs`) for quick file creation; returns the last probe's microseconds per file. */
-function waitForQuickFiles(timeoutMs: number): number {
-  const budget = CREATION_BUDGET_MS - creationWaits.ms;
-  if (budget <= 0) return probeCreation();
-  const { waitedMs, quick, micros } = waitForQuickCreation({
-    probe: probeCreation,
-    limitMicros: QUICK_CREATE_MICROS,
-    timeoutMs: Math.min(timeoutMs, budget),
-  });
-  creationWaits.ms += waitedMs;
-  if (!quick) creationWaits.slow++;
-  if (waitedMs > 0 || !quick)
-    process.stderr.write(
-      `  (waited ${(waitedMs / 1000).toFixed(0)} s for quick file creation: ${Math.round(micros)} us per file` +
-        `${quick ? "" : `, still over ${QUICK_CREATE_MICROS}; going on`})\n`,
-    );
-  return micros;
+  return creation;
 }
 
 /**
@@ -248,12 +244,17 @@ interface Measure {
   peakRssMb: number;
   /** Median share of a run, in percent, during which some task was stalled on I/O. */
   ioStallPct?: number;
-  /** Median microseconds per file of the file-creation probe before each run. */
-  createMicros?: number;
+  /** Median microseconds per file of the file-creation probe just before each run (after any wait). */
+  createMicros: number;
+  /** Seconds the waits for quick file creation before this row's runs took, in all. */
+  createWaitS: number;
   phases?: Record<string, number>;
 }
 
-/** Runs `once` RUNS times (after `prepare` and a flush of the file system, both untimed) and takes medians. */
+/**
+ * Runs `once` RUNS times, each after `prepare` and settle() (a flush of the file system and the waits for quick file
+ * creation and a quiet disk), all untimed, and takes medians.
+ */
 function measure(
   tool: string,
   fleet: string,
@@ -265,8 +266,8 @@ function measure(
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     prepare();
-    const createMicros = settle();
-    samples.push({ ...once(), createMicros });
+    const creation = settle();
+    samples.push({ ...once(), creation });
   }
   const phases: Record<string, number[]> = {};
   for (const s of samples) {
@@ -288,12 +289,13 @@ function measure(
     ...(samples.every((s) => s.ioStall !== undefined)
       ? { ioStallPct: Math.round(median(samples.map((s) => s.ioStall!)) * 100) }
       : {}),
-    createMicros: Math.round(median(samples.map((s) => s.createMicros!))),
+    createMicros: Math.round(median(samples.map((s) => s.creation!.micros))),
+    createWaitS: Math.round(samples.reduce((sum, s) => sum + s.creation!.waitedMs, 0) / 1000),
   };
   if (Object.keys(phases).length)
     m.phases = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v))]));
   process.stderr.write(
-    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.ioStallPct === undefined ? "" : `  io stall ${String(m.ioStallPct).padStart(2)}%`}  create ${String(m.createMicros).padStart(3)} us${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
+    `  ${tool.padEnd(26)} ${String(m.medianMs).padStart(7)} ms  ${m.cpuMs === undefined ? "" : `cpu ${String(m.cpuMs).padStart(7)} ms  `}${String(m.peakRssMb).padStart(5)} MB${m.ioStallPct === undefined ? "" : `  io stall ${String(m.ioStallPct).padStart(2)}%`}  create ${String(m.createMicros).padStart(3)} us${m.createWaitS ? ` (waited ${m.createWaitS} s)` : ""}${m.phases ? "  " + JSON.stringify(m.phases) : ""}\n`,
   );
   return m;
 }
@@ -368,6 +370,16 @@ function seedProject(): string {
   return root;
 }
 
+/** Seconds since the previous bench's delete ended (DELETE_MARKER), or undefined where none is recorded. */
+function previousDeleteAgo(): number | undefined {
+  try {
+    const at = Number(readFileSync(DELETE_MARKER, "utf8").trim());
+    return Number.isFinite(at) ? Math.round((Date.now() - at) / 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function cpuModel(): string {
   try {
     const line = readFileSync("/proc/cpuinfo", "utf8")
@@ -379,6 +391,7 @@ function cpuModel(): string {
   }
 }
 
+mkdirSync(WORK, { recursive: true });
 const machine = {
   nproc: cpus().length,
   cpu: cpuModel(),
@@ -386,7 +399,9 @@ const machine = {
   loadBefore: loadavg().map((x) => Math.round(x * 100) / 100),
   ioPressureBefore: ioPressureAverage10(),
   /** Microseconds per file of a file-creation probe as the bench found the volume, before any wait. */
-  createMicrosBefore: (mkdirSync(WORK, { recursive: true }), Math.round(probeCreation())),
+  createMicrosBefore: Math.round(probeCreation()),
+  /** How long before this bench the previous bench's delete ended (DELETE_MARKER), in seconds, where one is known. */
+  previousDeleteAgoS: previousDeleteAgo(),
 };
 process.stderr.write(
   `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}` +
@@ -394,6 +409,13 @@ process.stderr.write(
     `, file creation ${machine.createMicrosBefore} us per file; ${RUNS} runs each\n`,
 );
 const results: Measure[] = [];
+const deleteWaitMs = waitAfterDelete(DELETE_MARKER);
+if (deleteWaitMs > 0)
+  process.stderr.write(
+    `  (waited ${(deleteWaitMs / 1000).toFixed(0)} s: the previous bench's delete ended ` +
+      `${machine.previousDeleteAgoS} s before this one started, and creating files stays slow for up to six minutes ` +
+      "after a delete)\n",
+  );
 settle();
 
 // Make sure the precompiled CLI (if any) is built before timing starts.
@@ -469,7 +491,6 @@ results.push(
   ),
 );
 if (PEERS_AT.has("seed")) results.push(...peers("seed", seed, seedObjects, !values["no-kustomize"]));
-settle();
 
 for (const label of values.sizes!.split(",")) {
   const size = SIZES.find((s) => s.label === label);
@@ -497,7 +518,6 @@ for (const label of values.sizes!.split(",")) {
     ),
   );
   if (PEERS_AT.has(label)) results.push(...peers(label, root, objects, !values["no-kustomize"]));
-  settle();
 }
 
 // The table, with each tool's time as a multiple of Manifold's cold compile of the same fleet.
@@ -589,9 +609,11 @@ const report = {
     ioPressureAfter: ioPressureAverage10(),
     quietDiskWaitMs: Math.round(quietWaits.ms),
     quietDiskWaitsRunOut: quietWaits.busy,
+    /** A file-creation probe after the last timed run, before the bench's own delete. */
     createMicrosAfter: Math.round(probeCreation()),
-    quickCreationWaitMs: Math.round(creationWaits.ms),
-    quickCreationWaitsRunOut: creationWaits.slow,
+    deleteWaitMs,
+    quickCreationWaitMs: quickFiles.waitedMs(),
+    quickCreationWaitsRunOut: slowCreations,
   },
   runs: RUNS,
   results,
@@ -608,14 +630,15 @@ process.stderr.write(
       ? ""
       : `; I/O pressure after: ${report.machine.ioPressureAfter}%; waited ${(quietWaits.ms / 1000).toFixed(1)} s ` +
         `in all for a quiet disk${quietWaits.busy ? `, ${quietWaits.busy} wait(s) ran out with it busy` : ""}`) +
-    `; file creation after: ${report.machine.createMicrosAfter} us per file; waited ` +
-    `${(creationWaits.ms / 1000).toFixed(1)} s in all for quick file creation` +
-    `${creationWaits.slow ? `, ${creationWaits.slow} wait(s) ran out with it slow` : ""})\n`,
+    `; file creation after the last run: ${report.machine.createMicrosAfter} us per file; waited ` +
+    `${(deleteWaitMs / 1000).toFixed(0)} s for the previous bench's delete and ` +
+    `${(quickFiles.waitedMs() / 1000).toFixed(1)} s in all for quick file creation` +
+    `${slowCreations ? `, ${slowCreations} wait(s) ran out with it slow` : ""})\n`,
 );
 // Only now, with every run over, are the runs' outputs deleted (discard).
 process.stderr.write(
   `deleting what the runs moved aside (${trashed} files and folders and ${probes} file-creation probes); ` +
-    "on this volume, creating files stays slow for a minute or more after that (bench/file-creation.ts), " +
+    "on this volume, creating files stays slow for up to six minutes after that (bench/file-creation.ts), " +
     "which the next bench waits out\n",
 );
 emptyTrash();
