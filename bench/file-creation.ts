@@ -94,6 +94,16 @@ export function markDelete(marker: string, now = Date.now()): void {
   writeFileSync(marker, `${now}\n`);
 }
 
+/** The moment (ms since the epoch) the delete `marker` records (markDelete), or undefined where it has none. */
+export function deleteMarkedAt(marker: string): number | undefined {
+  try {
+    const at = Number(readFileSync(marker, "utf8").trim());
+    return Number.isFinite(at) ? at : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Waits until `windowMs` have passed since the delete `marker` records (markDelete), at most `windowMs`; returns how
  * long it waited (0 without a marker, or with one that cannot be read as a time).
@@ -104,13 +114,8 @@ export function waitAfterDelete(
   now = Date.now(),
   wait: (ms: number) => void = sleep,
 ): number {
-  let deletedAt: number;
-  try {
-    deletedAt = Number(readFileSync(marker, "utf8").trim());
-  } catch {
-    return 0;
-  }
-  if (!Number.isFinite(deletedAt)) return 0;
+  const deletedAt = deleteMarkedAt(marker);
+  if (deletedAt === undefined) return 0;
   const left = Math.min(windowMs, deletedAt + windowMs - now);
   if (left <= 0) return 0;
   wait(left);

@@ -18,9 +18,9 @@
  * - floor: the `yaml` library's stringify of the same objects to files
  * Medians are reported: wall ms, objects per second, peak RSS; then how time
  * grows with objects, as a log-log table. Between runs the previous output
- * is moved aside (deleted once every run is over), the file system flushed and, where
- * Linux reports I/O pressure, the disk let go quiet, then the volume let return to
- * its usual pace of creating files (bench/file-creation.ts), all untimed; each line
+ * is moved aside (deleted once every run is over), the file system flushed,
+ * the volume let return to its usual pace of creating files (bench/file-creation.ts)
+ * and, where Linux reports I/O pressure, the disk let go quiet, all untimed; each line
  * also gives the median CPU time (user + system), the share of the run
  * during which some task was stalled on I/O (bench/io-pressure.ts) and the
  * microseconds per file of the file-creation probe before the run.
@@ -29,7 +29,7 @@
  *
  * Options: --sizes 1k,10k,100k (default 1k,10k)  --runs N (default 5)
  *          --peers-at LIST (sizes whose peers run; default 1k,10k,seed)  --no-kustomize
- *          --quick-create-us N (the most a probe's file may take for creation to count as quick; default 50)
+ *          --quick-create-us N (the most a probe's file may take for creation to count as quick; default 40)
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -48,7 +48,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO, SIZES, writeFleet } from "./fleet.ts";
 import { ioPressureAverage10, ioStallMicros, stallShare, waitForQuietDisk } from "./io-pressure.ts";
-import { type CreationWait, creationMicros, creationWaiter, markDelete, waitAfterDelete } from "./file-creation.ts";
+import {
+  type CreationWait,
+  creationMicros,
+  creationWaiter,
+  deleteMarkedAt,
+  markDelete,
+  waitAfterDelete,
+} from "./file-creation.ts";
 
 const { values } = parseArgs({
   options: {
@@ -105,8 +112,9 @@ let trashed = 0;
  * Moves a previous run's output (or an old fleet, the seed's copy, a cache, dist/) out of the way with one rename,
  * untimed, instead of deleting it: on this machine's disk (ext4 without a journal, mounted with online discard)
  * writing 120k small files took 3 s on a settled disk but 17 s to 108 s right after deleting 120k others (the kernel
- * skips recently freed inodes one by one, bench/file-creation.ts), so a run measured the cleanup before it. What is
- * moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a delete of the bench's.
+ * passes over recently freed inodes one by one, bench/file-creation.ts), so a run measured the cleanup before it.
+ * What is moved aside is deleted only once every run is over (emptyTrash), so no timed run follows a delete of the
+ * bench's.
  */
 function discard(path: string): void {
   if (!existsSync(path)) return;
@@ -370,16 +378,6 @@ function seedProject(): string {
   return root;
 }
 
-/** Seconds since the previous bench's delete ended (DELETE_MARKER), or undefined where none is recorded. */
-function previousDeleteAgo(): number | undefined {
-  try {
-    const at = Number(readFileSync(DELETE_MARKER, "utf8").trim());
-    return Number.isFinite(at) ? Math.round((Date.now() - at) / 1000) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function cpuModel(): string {
   try {
     const line = readFileSync("/proc/cpuinfo", "utf8")
@@ -392,6 +390,7 @@ function cpuModel(): string {
 }
 
 mkdirSync(WORK, { recursive: true });
+const previousDelete = deleteMarkedAt(DELETE_MARKER);
 const machine = {
   nproc: cpus().length,
   cpu: cpuModel(),
@@ -401,7 +400,7 @@ const machine = {
   /** Microseconds per file of a file-creation probe as the bench found the volume, before any wait. */
   createMicrosBefore: Math.round(probeCreation()),
   /** How long before this bench the previous bench's delete ended (DELETE_MARKER), in seconds, where one is known. */
-  previousDeleteAgoS: previousDeleteAgo(),
+  previousDeleteAgoS: previousDelete === undefined ? undefined : Math.round((Date.now() - previousDelete) / 1000),
 };
 process.stderr.write(
   `bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(" ")}` +
